@@ -1,0 +1,100 @@
+"""Canonical JSON of a :class:`~jixiao.model.Form` (the published contract).
+
+Numbers are JSON numbers written exactly as their decimals (``3989.07``): they are
+read with ``parse_float=Decimal`` and written by simplejson's exact Decimal output,
+so nothing ever passes through a binary float.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import simplejson
+from pydantic import ValidationError
+
+from ..errors import InputError
+from ..model import Form
+
+MAX_JSON_BYTES = 20 * 1024 * 1024  # a form is a few KB; anything near this is hostile
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """``("indicators", 3, "weight")`` → ``indicators[3].weight``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _explain(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "缺少必填字段"
+    if kind == "extra_forbidden":
+        return "未知字段（请检查拼写）"
+    if kind in ("decimal_parsing", "decimal_type", "float_parsing", "int_parsing", "int_type"):
+        return f"应为数字，实际为 {error.get('input')!r}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能为负数或过小：{error.get('input')}"
+    if kind == "literal_error":
+        return f"取值无效 {error.get('input')!r}，应为 department 或 project"
+    return str(error.get("msg", kind))
+
+
+def form_from_data(data: Any, place: str = "<json>") -> Form:
+    """Validate already-decoded JSON data into a Form, naming the bad field on error."""
+    if not isinstance(data, dict):
+        raise InputError("顶层应为 JSON 对象（表单）", place)
+    try:
+        form = Form.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = f"（另有 {exc.error_count() - 1} 处错误）" if exc.error_count() > 1 else ""
+        raise InputError(_explain(dict(first)) + more, f"{place}: {field_path(first['loc'])}") from None
+    weights = [i.weight for i in form.indicators if i.weight is not None]
+    if weights and sum(weights) == 0:
+        raise InputError("所有指标分值之和为 0，无法评分", f"{place}: indicators[*].weight")
+    return form
+
+
+def loads(text: str | bytes, place: str = "<json>") -> Form:
+    """Parse canonical JSON text into a Form."""
+    if len(text) > MAX_JSON_BYTES:
+        raise InputError(f"文件过大（{len(text)} 字节），超过 {MAX_JSON_BYTES} 字节上限", place)
+    try:
+        data = simplejson.loads(text, use_decimal=True)
+    except (ValueError, UnicodeDecodeError) as exc:
+        where = f"第{exc.lineno}行第{exc.colno}列" if hasattr(exc, "lineno") else ""
+        raise InputError(f"不是有效的 JSON {where}：{getattr(exc, 'msg', exc)}", place) from None
+    except RecursionError:
+        raise InputError("JSON 嵌套过深", place) from None
+    return form_from_data(data, place)
+
+
+def read(path: str | Path) -> Form:
+    """Read a canonical JSON file."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise InputError(f"文件过大（{size} 字节），超过 {MAX_JSON_BYTES} 字节上限", str(path))
+        return loads(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}", str(path)) from None
+
+
+def to_data(form: Form) -> dict[str, Any]:
+    """The canonical dict (Decimals kept as Decimals)."""
+    return form.model_dump(mode="python")
+
+
+def dumps(form: Form, indent: int | None = 1) -> str:
+    """Canonical JSON text: contract key order, exact decimals, UTF-8 characters kept."""
+    return simplejson.dumps(to_data(form), use_decimal=True, ensure_ascii=False, indent=indent)
+
+
+def decimal_or_none(value: object) -> Decimal | None:
+    """A JSON number (or numeric string) as Decimal; None stays None."""
+    return None if value is None else Decimal(str(value))

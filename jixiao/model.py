@@ -1,0 +1,155 @@
+"""The form model: one filled 绩效自评表 (performance self-evaluation form).
+
+Two kinds share one model:
+
+* ``department`` — 部门整体支出绩效目标自评表 (a department's overall expenditure);
+* ``project`` — 项目支出绩效自评表 (one funded project).
+
+Everything is kept *as written*: targets and actuals stay text (the grammar in
+:mod:`jixiao.targets` reads them), money, weights and scores are ``Decimal``.
+The canonical JSON of this model (:mod:`jixiao.io.jsonio`) is a published
+contract; ``docs/form.schema.json`` is generated from these classes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FormKind = Literal["department", "project"]
+
+#: Money (万元 or 元, as printed on the form), weights and scores.
+Amount = Decimal
+NonNegative = Annotated[Decimal, Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    """Base: unknown keys are an error, so a typo in a hand-made JSON is caught."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Location(BaseModel):
+    """Where a value came from in the original file (provenance, 来源位置)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str | None = None
+    sheet: str | None = None
+    page: int | None = None
+    row: int | None = None
+    line: int | None = None
+    column: str | None = None
+
+    def describe(self) -> str:
+        """Human place name, e.g. ``seed.txt 第12行`` or ``a.xlsx 工作表 Sheet1 第8行``."""
+        parts = [self.file or ""]
+        if self.sheet:
+            parts.append(f"工作表 {self.sheet}")
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        if self.column:
+            parts.append(f"{self.column}列")
+        return " ".join(p for p in parts if p)
+
+
+class Contact(_Strict):
+    """联系人 and 联系电话."""
+
+    name: str | None = None
+    phone: str | None = None
+
+
+class FundRow(_Strict):
+    """One row of the funds block (项目资金 / 部门总体资金, in 万元 or 元 as printed).
+
+    The first row of :attr:`Funds.rows` is the total row (年度资金总额); the rest are
+    its 其中 rows (基本支出/项目支出/其他资金, 本年财政拨款/上年结转资金/其他资金 …).
+    """
+
+    label: str
+    initial: Amount | None = None  # 年初预算数
+    budget: Amount | None = None  # 全年预算数 (A) / 调整后预算数
+    executed: Amount | None = None  # 全年执行数 (B)
+
+
+class Funds(_Strict):
+    """资金 block: its rows and the declared 分值 / 执行率 / 得分 of the total row."""
+
+    weight: NonNegative | None = None  # 分值, normally 10
+    rate_declared: str | None = None  # 执行率 as written, e.g. "99%"
+    score_declared: Amount | None = None  # 得分 as written
+    rows: list[FundRow] = Field(default_factory=list)
+
+    @property
+    def total(self) -> FundRow | None:
+        """The 年度资金总额 row, if the form has one."""
+        return self.rows[0] if self.rows else None
+
+    @property
+    def parts(self) -> list[FundRow]:
+        """The 其中 rows under the total."""
+        return self.rows[1:]
+
+
+class Goals(_Strict):
+    """年度总体目标: 预期目标 and 实际完成情况 (free text)."""
+
+    expected: str | None = None
+    actual: str | None = None
+
+
+class Indicator(_Strict):
+    """A level-3 indicator row (三级指标) with its level-1 and level-2 parents."""
+
+    level1: str | None = None  # 一级指标: 产出指标 / 效益指标 / 满意度指标 …
+    level2: str | None = None  # 二级指标: 数量 / 质量 / 时效 / 成本 / 社会效益 …
+    name: str  # 三级指标
+    target: str | None = None  # 年度指标值, as written
+    actual: str | None = None  # 实际完成值, as written
+    weight: NonNegative | None = None  # 分值
+    score_declared: Amount | None = None  # 得分, as declared by the unit
+    reason: str | None = None  # 偏差原因分析 / 未完成原因分析
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("三级指标名称不能为空")
+        return value
+
+
+class Form(_Strict):
+    """A whole 绩效自评表."""
+
+    kind: FormKind
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    unit: str | None = None  # 单位 / 实施单位
+    department: str | None = None  # 主管部门 (project forms)
+    project: str | None = None  # 项目名称 (project forms)
+    filled_on: str | None = None  # 填报日期, as written ("2023年7月")
+    contact: Contact = Field(default_factory=Contact)
+    funds: Funds = Field(default_factory=Funds)
+    goals: Goals = Field(default_factory=Goals)
+    indicators: list[Indicator]
+    total_declared: Amount | None = None  # 总分 as declared
+    conclusion: str | None = None  # 绩效结论
+
+    #: Provenance per field path (``"indicators[3].actual"`` → place in the file).
+    #: Not part of the canonical JSON: the same form read from xlsx or text is equal.
+    provenance: dict[str, Location] = Field(default_factory=dict, exclude=True)
+
+    def where(self, path: str) -> Location | None:
+        """The place in the original file of a field path, or of its nearest parent."""
+        while path:
+            if path in self.provenance:
+                return self.provenance[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return None
