@@ -52,6 +52,11 @@ def guarded(func: Callable[[], T]) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+@app.callback()
+def _root() -> None:
+    """预算绩效自评表：读取、评分、复核、导出与管理。"""
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
