@@ -1,0 +1,668 @@
+"""Batch mode (批量复核): score and audit every form under some folders into three tables.
+
+The pipeline, one stage per function:
+
+1. :func:`discover` walks the paths and yields every entry it meets — a file to read or a problem
+   (broken symlink, symlink loop, FIFO, unlistable folder) with its reason. Nothing is skipped silently.
+2. :func:`triage` hashes each file (sha256) and decides: empty, too large, unreadable, a duplicate of
+   an earlier file, already done in a previous run (cache), or to be processed.
+3. :func:`process_chunk` — the only function that runs on workers (process pool or Dask cluster) —
+   reads, scores and audits a chunk of files and returns their rows as Arrow record batches plus
+   ready-made CSV text, so the parent process only writes bytes.
+4. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook.
+
+Memory stays flat: at most ``window`` chunks are in flight, each holding a few dozen forms.
+Outputs are written under a temporary folder inside ``--out`` and moved into place at the end, so a
+crashed run never leaves half-written tables next to a manifest that claims them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import stat
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from . import __version__
+from .audit import Finding, counts, evaluate
+from .errors import InputError
+from .io import read_form
+from .model import Form
+from .rules import load_profile
+from .scoring import Scorecard, execution_basis
+from .targets import Target
+
+#: Files above this size are not read at all (a form is a few KB; a scanned PDF a few MB).
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Exact decimals in Parquet: 28 integer and 10 fractional digits hold every amount, weight and
+#: score a form can carry; a value that does not fit makes its file an error row, never a rounded one.
+DECIMAL_SCALE = 10
+DECIMAL_TYPE = pa.decimal128(38, DECIMAL_SCALE)
+TABLES = ("forms", "indicators", "findings")
+FORMATS = ("parquet", "csv", "xlsx")
+MANIFEST = "manifest.json"
+SUMMARY = "summary.json"
+XLSX_NAME = "jixiao-batch.xlsx"
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header; longer tables continue on a new sheet
+#: Text that a spreadsheet would run as a formula (OWASP CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+ColumnKind = Literal["str", "int", "dec", "bool"]
+Status = Literal["ok", "error", "duplicate"]
+
+FORM_COLUMNS: list[tuple[str, ColumnKind]] = [
+    ("file", "str"), ("status", "str"), ("message", "str"), ("sha256", "str"),
+    ("kind", "str"), ("year", "int"), ("unit", "str"), ("department", "str"), ("project", "str"),
+    ("profile", "str"), ("total_declared", "dec"), ("total", "dec"), ("gap", "dec"), ("grade", "str"),
+    ("declared_sum", "dec"), ("budget", "dec"), ("executed", "dec"), ("execution_rate", "dec"),
+    ("execution_weight", "dec"), ("execution_score", "dec"), ("execution_declared", "dec"),
+    ("indicators_weight", "dec"), ("indicators_declared", "dec"), ("indicators_score", "dec"),
+    ("n_indicators", "int"), ("errors", "int"), ("warnings", "int"), ("infos", "int"),
+]
+INDICATOR_COLUMNS: list[tuple[str, ColumnKind]] = [
+    ("file", "str"), ("sha256", "str"), ("unit", "str"), ("project", "str"), ("year", "int"),
+    ("index", "int"), ("level1", "str"), ("level2", "str"), ("name", "str"),
+    ("target_text", "str"), ("target_kind", "str"), ("target_op", "str"), ("target_number", "dec"),
+    ("target_unit", "str"), ("actual_text", "str"), ("actual_kind", "str"), ("actual_number", "dec"),
+    ("actual_unit", "str"), ("weight", "dec"), ("declared", "dec"), ("score", "dec"), ("method", "str"),
+    ("met", "bool"),
+]
+FINDING_COLUMNS: list[tuple[str, ColumnKind]] = [
+    ("file", "str"), ("sha256", "str"), ("unit", "str"), ("year", "int"),
+    ("code", "str"), ("severity", "str"), ("location", "str"), ("path", "str"), ("message", "str"),
+]
+COLUMNS: dict[str, list[tuple[str, ColumnKind]]] = {
+    "forms": FORM_COLUMNS, "indicators": INDICATOR_COLUMNS, "findings": FINDING_COLUMNS,
+}
+_ARROW_TYPES: dict[ColumnKind, pa.DataType] = {
+    "str": pa.string(), "int": pa.int64(), "dec": DECIMAL_TYPE, "bool": pa.bool_(),
+}
+SCHEMAS: dict[str, pa.Schema] = {
+    name: pa.schema([(col, _ARROW_TYPES[kind]) for col, kind in cols]) for name, cols in COLUMNS.items()
+}
+
+Row = tuple[Any, ...]
+
+
+# --- 1. discovery ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Something found under the paths: a regular file to read, or a problem with its reason."""
+
+    path: str
+    problem: str | None = None
+
+
+def _dir_key(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _classify(path: str, skip: set[tuple[int, int]]) -> tuple[str, str | None]:
+    """``("dir"|"file"|"skip"|"problem", reason)`` for one entry, following symlinks."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "problem", "符号链接无效（目标不存在）" if os.path.islink(path) else "文件不存在"
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP: a symlink pointing (indirectly) at itself
+            return "problem", "符号链接循环（链接指向自身）"
+        return "problem", f"无法访问：{exc.strerror}"
+    if stat.S_ISDIR(info.st_mode):
+        return ("skip", None) if (info.st_dev, info.st_ino) in skip else ("dir", None)
+    if stat.S_ISREG(info.st_mode):
+        return "file", None
+    what = "管道（FIFO）" if stat.S_ISFIFO(info.st_mode) else "套接字或设备文件"
+    return "problem", f"不是普通文件（{what}），未读取"
+
+
+def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Entry]:
+    """Every file under ``paths`` (recursively, sorted, symlinks followed) or a problem with its reason.
+
+    A folder reached a second time — a symlink loop or two links to one folder — is reported once as
+    a problem instead of being walked again; ``exclude`` folders (the output folder) are not walked.
+    """
+    excluded = {key for p in exclude if (key := _dir_key(str(p))) is not None}
+    seen: dict[tuple[int, int], str] = {}
+    stack: list[str] = [str(p) for p in reversed(list(paths))]
+    while stack:
+        path = stack.pop()
+        kind, reason = _classify(path, excluded)
+        if kind == "file":
+            yield Entry(path)
+        elif kind == "problem":
+            yield Entry(path, reason)
+        elif kind == "dir":
+            key = _dir_key(path)
+            assert key is not None
+            if key in seen:
+                yield Entry(path, f"符号链接循环或重复的目录（与 {seen[key]} 是同一目录），未重复遍历")
+                continue
+            seen[key] = path
+            try:
+                names = sorted(os.listdir(path))
+            except OSError as exc:
+                yield Entry(path, f"无法列出目录内容：{exc.strerror}")
+                continue
+            stack.extend(os.path.join(path, name) for name in reversed(names))
+
+
+# --- 2. triage ---------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Triage:
+    """Decides per file: process, take from the cache, or list with a reason."""
+
+    cached: set[str]
+    first_seen: dict[str, str] = field(default_factory=dict)
+
+    def decide(self, entry: Entry) -> tuple[str, str | None, str | None]:
+        """``(action, sha256, reason)`` with action ``process`` | ``cached`` | ``duplicate`` | ``error``."""
+        if entry.problem is not None:
+            return "error", None, entry.problem
+        try:
+            size = os.path.getsize(entry.path)
+            if size == 0:
+                return "error", None, "空文件"
+            if size > MAX_FILE_BYTES:
+                return "error", None, f"文件过大（{size} 字节），超过 {MAX_FILE_BYTES} 字节上限，未读取"
+            digest = file_sha256(entry.path)
+        except OSError as exc:
+            return "error", None, f"无法读取文件：{exc.strerror}"
+        if digest in self.first_seen:
+            return "duplicate", digest, f"与 {self.first_seen[digest]} 内容相同（重复文件），只处理一次"
+        self.first_seen[digest] = entry.path
+        return ("cached" if digest in self.cached else "process"), digest, None
+
+
+def file_sha256(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+# --- 3. per-file work (runs on the workers) ------------------------------------------------------
+
+@dataclass(slots=True)
+class Chunk:
+    """The rows of some files, per table: an Arrow record batch and the same rows as CSV text."""
+
+    batches: dict[str, pa.RecordBatch]
+    csv: dict[str, str]
+    errors: int
+    files: int
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def error_row(path: str, status: Status, message: str, sha256: str | None = None) -> Row:
+    row: list[Any] = [None] * len(FORM_COLUMNS)
+    row[0], row[1], row[2], row[3] = path, status, message, sha256
+    return tuple(row)
+
+
+def form_row(path: str, sha256: str, form: Form, card: Scorecard, findings: list[Finding]) -> Row:
+    budget, executed, _ = execution_basis(form.funds.rows)
+    gap = None if card.total_declared is None else card.total_declared - card.total
+    n = counts(findings)
+    e = card.execution
+    return (path, "ok", None, sha256, form.kind, form.year, form.unit, form.department, form.project,
+            card.profile, card.total_declared, card.total, gap, card.grade, card.declared_sum, budget, executed,
+            e.rate_display, e.weight, e.score, e.declared,
+            _sum(i.weight for i in card.indicators if i.weight_known),
+            _sum(i.declared for i in card.indicators), _sum(i.score for i in card.indicators),
+            len(card.indicators), n["error"], n["warning"], n["info"])
+
+
+def _target_cells(target: Target) -> tuple[str, str, str | None, Decimal | None, str | None]:
+    return target.text, target.kind, target.op, target.number, target.unit
+
+
+def indicator_rows(path: str, sha256: str, form: Form, card: Scorecard) -> list[Row]:
+    rows = []
+    for i in card.indicators:
+        target_text, target_kind, op, number, unit = _target_cells(i.target)
+        actual_text, actual_kind, _, actual_number, actual_unit = _target_cells(i.actual)
+        rows.append((path, sha256, form.unit, form.project, form.year, i.index, i.level1, i.level2, i.name,
+                     target_text, target_kind, op, number, unit, actual_text, actual_kind, actual_number,
+                     actual_unit, i.weight if i.weight_known else None, i.declared, i.score, i.method, i.met))
+    return rows
+
+
+def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding]) -> list[Row]:
+    return [(path, sha256, form.unit, form.year, f.code, f.severity, f.location, f.path, f.message)
+            for f in findings]
+
+
+def check_exact(name: str, rows: list[Row]) -> None:
+    """Every decimal fits the Parquet column exactly; otherwise the file is an error, not rounded."""
+    columns = [(i, col) for i, (col, kind) in enumerate(COLUMNS[name]) if kind == "dec"]
+    for row in rows:
+        for i, col in columns:
+            value: Decimal | None = row[i]
+            if value is None:
+                continue
+            sign, digits, exponent = value.as_tuple()
+            if (not value.is_finite() or not isinstance(exponent, int) or exponent < -DECIMAL_SCALE
+                    or len(digits) + exponent > 38 - DECIMAL_SCALE):
+                raise InputError(f"数值 {value} 超出可精确保存的范围（最多 {38 - DECIMAL_SCALE} 位整数、"
+                                 f"{DECIMAL_SCALE} 位小数）", f"{row[0]}: {name}.{col}")
+
+
+def process_file(path: str, sha256: str, profile_id: str) -> tuple[list[Row], list[Row], list[Row]]:
+    """Read, score and audit one file into its rows; any failure becomes an error row with the reason."""
+    try:
+        form = read_form(path)
+        card, findings = evaluate(form, load_profile(profile_id))
+        tables = ([form_row(path, sha256, form, card, findings)], indicator_rows(path, sha256, form, card),
+                  finding_rows(path, sha256, form, findings))
+        for name, rows in zip(TABLES, tables, strict=True):
+            check_exact(name, rows)
+        return tables
+    except InputError as exc:
+        return [error_row(path, "error", str(exc), sha256)], [], []
+    except Exception as exc:  # defensive: a bug or a hostile file must not stop the batch
+        return [error_row(path, "error", f"处理失败（{type(exc).__name__}：{exc}）", sha256)], [], []
+
+
+def to_batch(name: str, rows: list[Row]) -> pa.RecordBatch:
+    schema = SCHEMAS[name]
+    if not rows:
+        return pa.RecordBatch.from_pylist([], schema=schema)
+    columns = list(zip(*rows, strict=True))
+    return pa.RecordBatch.from_arrays([pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)],
+                                      schema=schema)
+
+
+def text_cell(value: Any) -> str:
+    """One CSV cell: exact decimals without exponent or padding zeros, formulas defused."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = f"{value.normalize():f}"
+        return "0" if text == "-0" else text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return str(value)
+
+
+def csv_text(rows: Iterable[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([text_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def make_chunk(tables: dict[str, list[Row]]) -> Chunk:
+    forms = tables["forms"]
+    errors = sum(1 for row in forms if row[1] == "error")
+    return Chunk({n: to_batch(n, rows) for n, rows in tables.items()},
+                 {n: csv_text(rows) for n, rows in tables.items()}, errors, len(forms))
+
+
+def process_chunk(items: list[tuple[str, str]], profile_id: str) -> Chunk:
+    """The worker task: ``(path, sha256)`` pairs → their rows (on a pool process or a Dask worker)."""
+    tables: dict[str, list[Row]] = {name: [] for name in TABLES}
+    for path, sha256 in items:
+        for name, rows in zip(TABLES, process_file(path, sha256, profile_id), strict=True):
+            tables[name].extend(rows)
+    return make_chunk(tables)
+
+
+# --- 4. executors ------------------------------------------------------------------------------
+
+class Runner(Protocol):
+    def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]: ...
+    def recover(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class InlineRunner:
+    """One worker: process in this process (no pickling, no second core)."""
+
+    def __init__(self, profile_id: str) -> None:
+        self.profile_id = profile_id
+
+    def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
+        future: Future[Chunk] = Future()
+        future.set_result(process_chunk(items, self.profile_id))
+        return future
+
+    def recover(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class PoolRunner:
+    """A process pool; a worker that dies (a crashing native library) is replaced, the run goes on."""
+
+    def __init__(self, profile_id: str, workers: int) -> None:
+        self.profile_id, self.workers = profile_id, workers
+        self.pool = ProcessPoolExecutor(workers)
+
+    def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
+        try:
+            return self.pool.submit(process_chunk, items, self.profile_id)
+        except BrokenProcessPool:
+            self.recover()
+            return self.pool.submit(process_chunk, items, self.profile_id)
+
+    def recover(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = ProcessPoolExecutor(self.workers)
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+
+class DaskRunner:
+    """An existing Dask cluster: the same :func:`process_chunk` on every worker (shared file system)."""
+
+    def __init__(self, profile_id: str, address: Any) -> None:
+        from distributed import Client
+
+        self.profile_id = profile_id
+        self.client = Client(address)
+
+    def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
+        # A dask future quacks like a concurrent one for .result(), which is all we use.
+        future: Future[Chunk] = self.client.submit(process_chunk, items, self.profile_id, pure=False)
+        return future
+
+    def recover(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def resolve(runner: Runner, future: Future[Chunk], items: list[tuple[str, str]]) -> Chunk:
+    """A chunk's result; if its task failed, each file is retried alone so only the culprit errs."""
+    try:
+        return future.result()
+    except Exception as exc:
+        if isinstance(exc, BrokenProcessPool):
+            runner.recover()
+        if len(items) == 1:
+            path, sha256 = items[0]
+            message = f"处理进程异常退出（{type(exc).__name__}：{exc}）"
+            return make_chunk({"forms": [error_row(path, "error", message, sha256)], "indicators": [],
+                               "findings": []})
+        return merge_chunks([resolve(runner, runner.submit([item]), [item]) for item in items])
+
+
+def merge_chunks(chunks: list[Chunk]) -> Chunk:
+    return Chunk({n: pa.concat_batches([c.batches[n] for c in chunks]) for n in TABLES},
+                 {n: "".join(c.csv[n] for c in chunks) for n in TABLES},
+                 sum(c.errors for c in chunks), sum(c.files for c in chunks))
+
+
+def ordered_results(runner: Runner, chunks: Iterable[list[tuple[str, str]]], window: int) -> Iterator[Chunk]:
+    """Results in submission order (deterministic tables) with at most ``window`` chunks in flight."""
+    pending: deque[tuple[Future[Chunk], list[tuple[str, str]]]] = deque()
+    for items in chunks:
+        pending.append((runner.submit(items), items))
+        if len(pending) >= window:
+            yield resolve(runner, *pending.popleft())
+    while pending:
+        yield resolve(runner, *pending.popleft())
+
+
+# --- 5. writers --------------------------------------------------------------------------------
+
+def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """Text stays text (a leading = + - @ is never a formula); decimals become exact numbers."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, Decimal):
+        # A double holds 15 significant digits exactly; longer values stay exact as text.
+        return float(value) if len(value.as_tuple().digits) <= 15 else f"{value.normalize():f}"
+    return value
+
+
+class XlsxSheets:
+    """One write-only sheet per table, continued on ``name (2)`` past Excel's row limit."""
+
+    def __init__(self, workbook: Workbook, name: str) -> None:
+        self.workbook, self.name, self.part, self.rows = workbook, name, 0, XLSX_MAX_ROWS
+        self.sheet: WriteOnlyWorksheet | None = None
+        self.header = [col for col, _ in COLUMNS[name]]
+
+    def append(self, row: Iterable[Any]) -> None:
+        if self.sheet is None or self.rows >= XLSX_MAX_ROWS:
+            self.part += 1
+            self.sheet = self.workbook.create_sheet(self.name if self.part == 1 else f"{self.name} ({self.part})")
+            self.sheet.append(self.header)
+            self.rows = 0
+        self.sheet.append([xlsx_cell(self.sheet, v) for v in row])
+        self.rows += 1
+
+
+class Sinks:
+    """Streaming writers of the three tables in the chosen formats, inside a staging folder."""
+
+    def __init__(self, staging: Path, formats: Iterable[str]) -> None:
+        self.staging, self.formats = staging, set(formats)
+        self.done: set[str] = set()  # sha256 of the forms read, scored and audited
+        # Parquet is always written: it is the cache of the next run and what `jixiao report` reads.
+        self.parquet = {n: pq.ParquetWriter(staging / f"{n}.parquet", SCHEMAS[n], compression="zstd")
+                        for n in TABLES}
+        self.csv = {n: open(staging / f"{n}.csv", "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+                    for n in TABLES} if "csv" in self.formats else {}
+        for n, handle in self.csv.items():
+            handle.write(csv_text([tuple(col for col, _ in COLUMNS[n])]))
+        self.workbook: Workbook | None = Workbook(write_only=True) if "xlsx" in self.formats else None
+        self.sheets = {n: XlsxSheets(self.workbook, n) for n in TABLES} if self.workbook else {}
+
+    def write(self, chunk: Chunk) -> None:
+        forms = chunk.batches["forms"]
+        ok = pc.equal(forms["status"], "ok")
+        self.done.update(h for h in forms["sha256"].filter(ok).to_pylist() if h)
+        for n in TABLES:
+            batch = chunk.batches[n]
+            if not batch.num_rows:
+                continue
+            self.parquet[n].write_batch(batch)
+            if n in self.csv:
+                self.csv[n].write(chunk.csv[n])
+            if n in self.sheets:
+                names = batch.schema.names
+                for record in batch.to_pylist():
+                    self.sheets[n].append(record[c] for c in names)
+
+    def close(self) -> list[Path]:
+        for writer in self.parquet.values():
+            writer.close()
+        for handle in self.csv.values():
+            handle.close()
+        if self.workbook is not None:
+            for n in TABLES:
+                if n in self.sheets and self.sheets[n].sheet is None:
+                    self.sheets[n].append(())  # an empty table still gets its sheet and header
+            self.workbook.save(self.staging / XLSX_NAME)
+        return sorted(self.staging.iterdir())
+
+
+# --- 6. cache ----------------------------------------------------------------------------------
+
+def read_manifest(out: Path, profile_id: str) -> set[str]:
+    """Content hashes done by an earlier run with the same profile and engine version."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if (data.get("profile") != profile_id or data.get("jixiao") != __version__
+            or not (out / "forms.parquet").is_file()):
+        return set()
+    return set(data.get("done", []))
+
+
+def cached_chunks(out: Path, paths: dict[str, str]) -> Iterator[Chunk]:
+    """The earlier rows of cached files (by sha256), relabelled with the file's current path."""
+    if not paths:
+        return
+    wanted = pa.array(sorted(paths))
+    readers = {n: pq.ParquetFile(out / f"{n}.parquet") for n in TABLES}
+    iterators = {n: readers[n].iter_batches(batch_size=4096) for n in TABLES}
+    for n in TABLES:
+        for batch in iterators[n]:
+            table = pa.Table.from_batches([batch])
+            keep = pc.is_in(table["sha256"], value_set=wanted)
+            if n == "forms":
+                keep = pc.and_(keep, pc.equal(table["status"], "ok"))
+            table = table.filter(keep)
+            if not table.num_rows:
+                continue
+            rows = [tuple(r.values()) for r in table.to_pylist()]
+            rows = [(paths[r[SHA_INDEX[n]]], *r[1:]) for r in rows]
+            empty: dict[str, list[Row]] = {name: [] for name in TABLES}
+            empty[n] = rows
+            chunk = make_chunk(empty)
+            chunk.files = len(rows) if n == "forms" else 0
+            yield chunk
+
+
+SHA_INDEX = {n: [col for col, _ in COLUMNS[n]].index("sha256") for n in TABLES}
+
+
+# --- 7. the run --------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Summary:
+    """What a run did; ``found == processed + cached + errors + duplicates`` always."""
+
+    found: int = 0
+    processed: int = 0
+    cached: int = 0
+    errors: int = 0
+    duplicates: int = 0
+    outputs: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"found": self.found, "processed": self.processed, "cached": self.cached,
+                "errors": self.errors, "duplicates": self.duplicates, "outputs": self.outputs}
+
+
+Progress = Callable[[int, int], None]  # (files finished now, errors so far)
+
+
+def chunked(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    chunk: list[tuple[str, str]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def make_runner(profile_id: str, workers: int, dask: str | None) -> Runner:
+    if dask is not None:
+        return DaskRunner(profile_id, dask)
+    if workers <= 1:
+        return InlineRunner(profile_id)
+    return PoolRunner(profile_id, workers)
+
+
+def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "national", workers: int | None = None,
+              force: bool = False, dask: Any = None, formats: Iterable[str] = FORMATS,
+              progress: Progress | None = None, total: Callable[[int], None] | None = None,
+              chunk_size: int = 64) -> Summary:
+    """Read, score and audit every form under ``paths`` into tables in ``out``."""
+    load_profile(profile_id)  # an unknown profile fails before any work
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    workers = workers or os.cpu_count() or 1
+    entries = list(discover(paths, exclude=[out]))
+    if total:
+        total(len(entries))
+    cache = set() if force else read_manifest(out, profile_id)
+    triage = Triage(cache)
+    summary = Summary(found=len(entries))
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    sinks = Sinks(staging, formats)
+    cached_paths: dict[str, str] = {}
+    listed: dict[str, list[Row]] = {"forms": [], "indicators": [], "findings": []}
+
+    def report(done: int, errors: int) -> None:
+        summary.errors += errors
+        if progress:
+            progress(done, summary.errors)
+
+    def to_process() -> Iterator[tuple[str, str]]:
+        for entry in entries:
+            action, sha256, reason = triage.decide(entry)
+            if action == "process":
+                assert sha256 is not None
+                yield entry.path, sha256
+                continue
+            if action == "cached":
+                assert sha256 is not None
+                cached_paths[sha256] = entry.path
+                summary.cached += 1
+            else:
+                status: Status = "duplicate" if action == "duplicate" else "error"
+                summary.duplicates += status == "duplicate"
+                listed["forms"].append(error_row(entry.path, status, reason or "", sha256))
+                report(0, status == "error")
+            if progress:
+                progress(1, summary.errors)
+
+    def flush_listed() -> None:
+        if listed["forms"]:
+            sinks.write(make_chunk(listed))
+            listed["forms"] = []
+
+    runner = make_runner(profile_id, workers, dask)
+    try:
+        for chunk in ordered_results(runner, chunked(to_process(), chunk_size), window=max(2, 3 * workers)):
+            sinks.write(chunk)
+            summary.processed += chunk.files - chunk.errors
+            report(chunk.files, chunk.errors)
+            if len(listed["forms"]) >= chunk_size:
+                flush_listed()
+    finally:
+        runner.close()
+    flush_listed()
+    for chunk in cached_chunks(out, cached_paths):
+        sinks.write(chunk)
+    written = sinks.close()
+    for path in written:
+        os.replace(path, out / path.name)
+    staging.rmdir()
+    summary.outputs = [p.name for p in written]
+    manifest = {"jixiao": __version__, "profile": profile_id, "done": sorted(sinks.done)}
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    (out / SUMMARY).write_text(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return summary
