@@ -18,9 +18,8 @@ crashed run never leaves half-written tables next to a manifest that claims them
 
 from __future__ import annotations
 
-import csv
+import codecs
 import hashlib
-import io
 import json
 import os
 import stat
@@ -36,6 +35,7 @@ from typing import Any, Literal, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -62,8 +62,6 @@ MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
 XLSX_NAME = "jixiao-batch.xlsx"
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header; longer tables continue on a new sheet
-#: Text that a spreadsheet would run as a formula (OWASP CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 ColumnKind = Literal["str", "int", "dec", "bool"]
 Status = Literal["ok", "error", "duplicate"]
@@ -209,7 +207,7 @@ class Chunk:
     """The rows of some files, per table: an Arrow record batch and the same rows as CSV text."""
 
     batches: dict[str, pa.RecordBatch]
-    csv: dict[str, str]
+    csv: dict[str, bytes]
     errors: int
     files: int
 
@@ -278,11 +276,8 @@ def process_file(path: str, sha256: str, profile_id: str) -> tuple[list[Row], li
     try:
         form = read_form(path)
         card, findings = evaluate(form, load_profile(profile_id))
-        tables = ([form_row(path, sha256, form, card, findings)], indicator_rows(path, sha256, form, card),
-                  finding_rows(path, sha256, form, findings))
-        for name, rows in zip(TABLES, tables, strict=True):
-            check_exact(name, rows)
-        return tables
+        return ([form_row(path, sha256, form, card, findings)], indicator_rows(path, sha256, form, card),
+                finding_rows(path, sha256, form, findings))
     except InputError as exc:
         return [error_row(path, "error", str(exc), sha256)], [], []
     except Exception as exc:  # defensive: a bug or a hostile file must not stop the batch
@@ -298,41 +293,59 @@ def to_batch(name: str, rows: list[Row]) -> pa.RecordBatch:
                                       schema=schema)
 
 
-def text_cell(value: Any) -> str:
-    """One CSV cell: exact decimals without exponent or padding zeros, formulas defused."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        text = f"{value.normalize():f}"
-        return "0" if text == "-0" else text
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-    return str(value)
+def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Decimals as text without padding zeros or exponent: 98.6000000000 → 98.6, 0E-10 → 0."""
+    text = pc.cast(column, pa.string())
+    text = pc.replace_substring_regex(text, r"(\.\d*?)0+$", r"\1")
+    text = pc.replace_substring_regex(text, r"\.$", "")
+    if pc.any(pc.match_substring(text, "E")).as_py():  # Arrow writes |x| < 1e-7 in scientific notation
+        text = pa.array([None if v is None else f"{v.normalize():f}" for v in column.to_pylist()], pa.string())
+    return text
 
 
-def csv_text(rows: Iterable[Row]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([text_cell(v) for v in row] for row in rows)
-    return buffer.getvalue()
+def defused(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
+    return pc.replace_substring_regex(column, r"^([=+\-@\t\r])", r"'\1")
+
+
+def csv_bytes(batch: pa.RecordBatch) -> bytes:
+    """The rows of a batch as CSV (no header), exact decimals, formulas defused — all in Arrow's C++."""
+    if not batch.num_rows:
+        return b""
+    columns = [plain_decimal_text(c) if pa.types.is_decimal(c.type) else defused(c) if pa.types.is_string(c.type)
+               else c for c in batch.columns]
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(pa.RecordBatch.from_arrays(columns, names=batch.schema.names), sink,
+                     pa_csv.WriteOptions(include_header=False))
+    return bytes(sink.getvalue())
 
 
 def make_chunk(tables: dict[str, list[Row]]) -> Chunk:
     forms = tables["forms"]
     errors = sum(1 for row in forms if row[1] == "error")
-    return Chunk({n: to_batch(n, rows) for n, rows in tables.items()},
-                 {n: csv_text(rows) for n, rows in tables.items()}, errors, len(forms))
+    batches = {n: to_batch(n, rows) for n, rows in tables.items()}
+    return Chunk(batches, {n: csv_bytes(b) for n, b in batches.items()}, errors, len(forms))
+
+
+def exact_or_error(tables: tuple[list[Row], list[Row], list[Row]]) -> tuple[list[Row], list[Row], list[Row]]:
+    """One file's rows, or its error row when a decimal does not fit the Parquet column exactly."""
+    forms = tables[0]
+    try:
+        for name, rows in zip(TABLES, tables, strict=True):
+            check_exact(name, rows)
+    except InputError as exc:
+        return [error_row(forms[0][0], "error", str(exc), forms[0][3])], [], []
+    return tables
 
 
 def process_chunk(items: list[tuple[str, str]], profile_id: str) -> Chunk:
     """The worker task: ``(path, sha256)`` pairs → their rows (on a pool process or a Dask worker)."""
-    tables: dict[str, list[Row]] = {name: [] for name in TABLES}
-    for path, sha256 in items:
-        for name, rows in zip(TABLES, process_file(path, sha256, profile_id), strict=True):
-            tables[name].extend(rows)
-    return make_chunk(tables)
+    results = [process_file(path, sha256, profile_id) for path, sha256 in items]
+    try:
+        return make_chunk({name: [row for result in results for row in result[i]] for i, name in enumerate(TABLES)})
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # rare: check each file's decimals, only culprits become errors
+        results = [exact_or_error(result) for result in results]
+        return make_chunk({name: [row for result in results for row in result[i]] for i, name in enumerate(TABLES)})
 
 
 # --- 4. executors ------------------------------------------------------------------------------
@@ -421,7 +434,7 @@ def resolve(runner: Runner, future: Future[Chunk], items: list[tuple[str, str]])
 
 def merge_chunks(chunks: list[Chunk]) -> Chunk:
     return Chunk({n: pa.concat_batches([c.batches[n] for c in chunks]) for n in TABLES},
-                 {n: "".join(c.csv[n] for c in chunks) for n in TABLES},
+                 {n: b"".join(c.csv[n] for c in chunks) for n in TABLES},
                  sum(c.errors for c in chunks), sum(c.files for c in chunks))
 
 
@@ -477,10 +490,10 @@ class Sinks:
         # Parquet is always written: it is the cache of the next run and what `jixiao report` reads.
         self.parquet = {n: pq.ParquetWriter(staging / f"{n}.parquet", SCHEMAS[n], compression="zstd")
                         for n in TABLES}
-        self.csv = {n: open(staging / f"{n}.csv", "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        self.csv = {n: open(staging / f"{n}.csv", "wb")  # noqa: SIM115
                     for n in TABLES} if "csv" in self.formats else {}
-        for n, handle in self.csv.items():
-            handle.write(csv_text([tuple(col for col, _ in COLUMNS[n])]))
+        for n, handle in self.csv.items():  # UTF-8 with BOM: Excel then reads the Chinese correctly
+            handle.write(codecs.BOM_UTF8 + (",".join(col for col, _ in COLUMNS[n]) + "\n").encode())
         self.workbook: Workbook | None = Workbook(write_only=True) if "xlsx" in self.formats else None
         self.sheets = {n: XlsxSheets(self.workbook, n) for n in TABLES} if self.workbook else {}
 

@@ -1,0 +1,156 @@
+"""Benchmark of batch mode (``jixiao batch``) on synthetic forms made from the seed and the corpus.
+
+Reports, for JSON inputs end to end (discover, hash, read, validate, score, audit, write Parquet and CSV):
+forms/s with 1 and 2 workers, the ratio to a baseline that only reads and ``json.loads`` the same files,
+the 1 → 2 worker scaling, the extra cost of the xlsx workbook, and the peak memory (max RSS of the run's
+process and of its workers) for two sizes N and 4N, which must stay flat (the run streams).
+Goals on a 2-core machine: ≥ 2,000 JSON forms/s with 2 workers, flat memory, ≥ 1.7× scaling.
+
+Each measurement runs in a fresh child process, so peak memory is that run's alone.
+Run: ``PYTHONPATH=. python bench/batch.py [N]`` (default 4000).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import simplejson
+from rich.console import Console
+from rich.table import Table
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "examples" / "qiannan-2022.json"
+CORPUS = REPO.parent / "shared" / "corpus"
+UNITS = ["县教育局", "市卫生健康委员会", "乡人民政府", "县农业农村局", "市交通运输局", "区财政局", "县人民医院"]
+
+
+def templates() -> list[dict[str, Any]]:
+    """The seed and the corpus ground truths as canonical form data (commentary keys dropped)."""
+    found = [json.loads(SEED.read_text(encoding="utf-8"), parse_float=Decimal)]
+    for path in sorted(CORPUS.glob("*.truth.json")):
+        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        for commentary in ("notes", "unit_normalized"):
+            data.pop(commentary, None)
+        data["kind"] = data.get("kind") if data.get("kind") in ("department", "project") else "project"
+        found.append(data)
+    return found
+
+
+def vary(template: dict[str, Any], i: int) -> dict[str, Any]:
+    """A plausible new form: another unit and year, other amounts and declared scores, other size."""
+    rng = random.Random(i)
+    form = copy.deepcopy(template)
+    form["unit"] = f"{rng.choice(UNITS)}{i % 300:03d}"
+    form["project"] = f"{form.get('project') or '项目'}（样本{i}）"
+    form["year"] = 2019 + i % 6
+    for row in form.get("funds", {}).get("rows", []):
+        if row.get("budget") is not None and row.get("executed") is not None:
+            row["executed"] = (Decimal(row["budget"]) * Decimal(rng.randint(60, 100)) / 100).quantize(Decimal("0.01"))
+    indicators = form.get("indicators", [])
+    if indicators and rng.random() < 0.3:  # some forms are twice as long, with the same total weight
+        for ind in indicators:
+            for key in ("weight", "score_declared"):
+                if ind.get(key) is not None:
+                    ind[key] = Decimal(ind[key]) / 2
+        form["indicators"] = indicators + copy.deepcopy(indicators)
+    for ind in form["indicators"]:
+        if ind.get("score_declared") is not None and ind.get("weight"):
+            ind["score_declared"] = max(Decimal(0), Decimal(ind["weight"]) - rng.choice([0, 0, 0, 1, Decimal("0.5")]))
+    return form
+
+
+def synthetic(n: int) -> Iterator[dict[str, Any]]:
+    bases = templates()
+    for i in range(n):
+        yield vary(bases[i % len(bases)], i)
+
+
+def write_inputs(folder: Path, n: int) -> int:
+    """N JSON files in sub-folders of 500; returns the total bytes."""
+    size = 0
+    for i, form in enumerate(synthetic(n)):
+        sub = folder / f"part{i // 500:03d}"
+        sub.mkdir(exist_ok=True)
+        text = simplejson.dumps(form, use_decimal=True, ensure_ascii=False)
+        (sub / f"form-{i:06d}.json").write_text(text, encoding="utf-8")
+        size += len(text.encode())
+    return size
+
+
+CHILD = """
+import json, resource, sys, time
+from jixiao.batch import run_batch
+inputs, out, workers, formats = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4].split(",")
+start = time.perf_counter()
+summary = run_batch([inputs], out, "national", workers=workers, force=True, formats=formats)
+elapsed = time.perf_counter() - start
+rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({"seconds": elapsed, "files": summary.found, "errors": summary.errors, "rss_kb": rss}))
+"""
+
+BASELINE = """
+import json, os, sys, time
+start = time.perf_counter(); n = 0
+for root, _, names in os.walk(sys.argv[1]):
+    for name in sorted(names):
+        with open(os.path.join(root, name), "rb") as f:
+            json.loads(f.read()); n += 1
+print(json.dumps({"seconds": time.perf_counter() - start, "files": n}))
+"""
+
+
+def child(code: str, *args: str) -> dict[str, Any]:
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
+                            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, cwd=REPO)
+    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def main(n: int = 4000) -> None:
+    console = Console()
+    rows: list[tuple[str, str, str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        small, large = Path(tmp) / "small", Path(tmp) / "large"
+        small.mkdir()
+        large.mkdir()
+        size = write_inputs(small, n)
+        write_inputs(large, 4 * n)
+        base = child(BASELINE, str(small))
+        base_rate = base["files"] / base["seconds"]
+        rows.append(("baseline: read + json.loads", "1", f"{base_rate:,.0f}", "1.000", "—"))
+        rates: dict[int, float] = {}
+        for workers in (1, 2):
+            run = child(CHILD, str(small), str(Path(tmp) / f"out{workers}"), str(workers), "parquet,csv")
+            rates[workers] = run["files"] / run["seconds"]
+            rows.append((f"jixiao batch, N={n}, parquet+csv", str(workers), f"{rates[workers]:,.0f}",
+                         f"{rates[workers] / base_rate:.3f}", f"{run['rss_kb'] / 1024:,.0f}"))
+        run = child(CHILD, str(large), str(Path(tmp) / "outL"), "2", "parquet,csv")
+        rows.append((f"jixiao batch, N={4 * n}, parquet+csv", "2", f"{run['files'] / run['seconds']:,.0f}",
+                     f"{run['files'] / run['seconds'] / base_rate:.3f}", f"{run['rss_kb'] / 1024:,.0f}"))
+        run = child(CHILD, str(small), str(Path(tmp) / "outX"), "2", "parquet,csv,xlsx")
+        rows.append((f"jixiao batch, N={n}, parquet+csv+xlsx", "2", f"{run['files'] / run['seconds']:,.0f}",
+                     f"{run['files'] / run['seconds'] / base_rate:.3f}", f"{run['rss_kb'] / 1024:,.0f}"))
+    table = Table(title=f"batch speed: {n} synthetic JSON forms ({size / n / 1024:.1f} KB average), national profile")
+    for col in ("run", "workers", "forms/s", "ratio to baseline", "peak RSS MB"):
+        table.add_column(col, justify="left" if col == "run" else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"scaling 1 → 2 workers: {rates[2] / rates[1]:.2f}×  "
+                  f"(machine load at start: {', '.join(f'{x:.2f}' for x in __import__('os').getloadavg())})")
+    console.print(f"this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 4000)
