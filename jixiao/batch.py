@@ -330,8 +330,8 @@ def make_chunk(tables: dict[str, list[Row]]) -> Chunk:
 def exact_or_error(tables: tuple[list[Row], list[Row], list[Row]]) -> tuple[list[Row], list[Row], list[Row]]:
     """One file's rows, or its error row when a decimal does not fit the Parquet column exactly."""
     forms = tables[0]
-    try:
-        for name, rows in zip(TABLES, tables, strict=True):
+    try:  # the indicators first: they hold the values as written, the form row only their sums
+        for name, rows in (("indicators", tables[1]), ("forms", forms), ("findings", tables[2])):
             check_exact(name, rows)
     except InputError as exc:
         return [error_row(forms[0][0], "error", str(exc), forms[0][3])], [], []
