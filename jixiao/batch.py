@@ -33,10 +33,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -264,7 +264,7 @@ def check_exact(name: str, rows: list[Row]) -> None:
             value: Decimal | None = row[i]
             if value is None:
                 continue
-            sign, digits, exponent = value.as_tuple()
+            _sign, digits, exponent = value.as_tuple()
             if (not value.is_finite() or not isinstance(exponent, int) or exponent < -DECIMAL_SCALE
                     or len(digits) + exponent > 38 - DECIMAL_SCALE):
                 raise InputError(f"数值 {value} 超出可精确保存的范围（最多 {38 - DECIMAL_SCALE} 位整数、"
@@ -350,8 +350,14 @@ def process_chunk(items: list[tuple[str, str]], profile_id: str) -> Chunk:
 
 # --- 4. executors ------------------------------------------------------------------------------
 
+class Pending(Protocol):
+    """A submitted chunk: a ``concurrent.futures.Future`` or a ``distributed.Future``."""
+
+    def result(self) -> Chunk: ...
+
+
 class Runner(Protocol):
-    def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]: ...
+    def submit(self, items: list[tuple[str, str]]) -> Pending: ...
     def recover(self) -> None: ...
     def close(self) -> None: ...
 
@@ -403,21 +409,20 @@ class DaskRunner:
         from distributed import Client
 
         self.profile_id = profile_id
-        self.client = Client(address)
+        self.client = Client(address)  # type: ignore[no-untyped-call]
 
-    def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
-        # A dask future quacks like a concurrent one for .result(), which is all we use.
-        future: Future[Chunk] = self.client.submit(process_chunk, items, self.profile_id, pure=False)
+    def submit(self, items: list[tuple[str, str]]) -> Pending:
+        future: Pending = self.client.submit(process_chunk, items, self.profile_id, pure=False)
         return future
 
     def recover(self) -> None:
         pass
 
     def close(self) -> None:
-        self.client.close()
+        self.client.close()  # type: ignore[no-untyped-call]
 
 
-def resolve(runner: Runner, future: Future[Chunk], items: list[tuple[str, str]]) -> Chunk:
+def resolve(runner: Runner, future: Pending, items: list[tuple[str, str]]) -> Chunk:
     """A chunk's result; if its task failed, each file is retried alone so only the culprit errs."""
     try:
         return future.result()
@@ -440,7 +445,7 @@ def merge_chunks(chunks: list[Chunk]) -> Chunk:
 
 def ordered_results(runner: Runner, chunks: Iterable[list[tuple[str, str]]], window: int) -> Iterator[Chunk]:
     """Results in submission order (deterministic tables) with at most ``window`` chunks in flight."""
-    pending: deque[tuple[Future[Chunk], list[tuple[str, str]]]] = deque()
+    pending: deque[tuple[Pending, list[tuple[str, str]]]] = deque()
     for items in chunks:
         pending.append((runner.submit(items), items))
         if len(pending) >= window:
@@ -545,27 +550,17 @@ def cached_chunks(out: Path, paths: dict[str, str]) -> Iterator[Chunk]:
     if not paths:
         return
     wanted = pa.array(sorted(paths))
-    readers = {n: pq.ParquetFile(out / f"{n}.parquet") for n in TABLES}
-    iterators = {n: readers[n].iter_batches(batch_size=4096) for n in TABLES}
-    for n in TABLES:
-        for batch in iterators[n]:
-            table = pa.Table.from_batches([batch])
-            keep = pc.is_in(table["sha256"], value_set=wanted)
-            if n == "forms":
-                keep = pc.and_(keep, pc.equal(table["status"], "ok"))
-            table = table.filter(keep)
-            if not table.num_rows:
-                continue
-            rows = [tuple(r.values()) for r in table.to_pylist()]
-            rows = [(paths[r[SHA_INDEX[n]]], *r[1:]) for r in rows]
-            empty: dict[str, list[Row]] = {name: [] for name in TABLES}
-            empty[n] = rows
-            chunk = make_chunk(empty)
-            chunk.files = len(rows) if n == "forms" else 0
-            yield chunk
-
-
-SHA_INDEX = {n: [col for col, _ in COLUMNS[n]].index("sha256") for n in TABLES}
+    for name in TABLES:
+        for batch in pq.ParquetFile(out / f"{name}.parquet").iter_batches(batch_size=4096):
+            keep = pc.is_in(batch["sha256"], value_set=wanted)
+            if name == "forms":  # errors are retried: an importer may have learnt the format since
+                keep = pc.and_(keep, pc.equal(batch["status"], "ok"))
+            kept = batch.filter(keep)
+            if kept.num_rows:
+                files = pa.array([paths[h] for h in kept["sha256"].to_pylist()], pa.string())
+                relabelled = pa.RecordBatch.from_arrays([files, *kept.columns[1:]], schema=SCHEMAS[name])
+                batches = {n: relabelled if n == name else to_batch(n, []) for n in TABLES}
+                yield Chunk(batches, {n: csv_bytes(b) for n, b in batches.items()}, 0, 0)
 
 
 # --- 7. the run --------------------------------------------------------------------------------
@@ -611,7 +606,7 @@ def make_runner(profile_id: str, workers: int, dask: str | None) -> Runner:
 def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "national", workers: int | None = None,
               force: bool = False, dask: Any = None, formats: Iterable[str] = FORMATS,
               progress: Progress | None = None, total: Callable[[int], None] | None = None,
-              chunk_size: int = 64) -> Summary:
+              chunk_size: int | None = None) -> Summary:
     """Read, score and audit every form under ``paths`` into tables in ``out``."""
     load_profile(profile_id)  # an unknown profile fails before any work
     out = Path(out)
@@ -622,6 +617,8 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
         total(len(entries))
     cache = set() if force else read_manifest(out, profile_id)
     triage = Triage(cache)
+    # Chunks big enough to amortise the per-task cost, small enough to keep every worker busy.
+    size = chunk_size or max(8, min(256, len(entries) // (workers * 8)))
     summary = Summary(found=len(entries))
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     sinks = Sinks(staging, formats)
@@ -659,11 +656,11 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
 
     runner = make_runner(profile_id, workers, dask)
     try:
-        for chunk in ordered_results(runner, chunked(to_process(), chunk_size), window=max(2, 3 * workers)):
+        for chunk in ordered_results(runner, chunked(to_process(), size), window=max(2, 3 * workers)):
             sinks.write(chunk)
             summary.processed += chunk.files - chunk.errors
             report(chunk.files, chunk.errors)
-            if len(listed["forms"]) >= chunk_size:
+            if len(listed["forms"]) >= size:
                 flush_listed()
     finally:
         runner.close()

@@ -80,7 +80,7 @@ def test_discover_walks_deep_folders_and_stops_at_loops(tmp_path):
 
 
 def test_seed_tables_match_evaluate(tmp_path, batch_run):
-    summary, tables = batch_run(SEED_JSON, profile_id="seed-qiannan-2022")
+    _summary, tables = batch_run(SEED_JSON, profile_id="seed-qiannan-2022")
     form = jsonio.read(SEED_JSON)
     card, findings = evaluate(form, load_profile("seed-qiannan-2022"))
     [row] = tables["forms"]
