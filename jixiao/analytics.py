@@ -101,7 +101,7 @@ def gap_histogram(forms: Rows, bins: int = 10) -> list[Bin]:
     """Distribution of declared − computed totals (positive: the unit claimed more than the rules give)."""
     gaps = [g for f in ok_forms(forms) if (g := dec(f.get("gap"))) is not None]
     reach = max((abs(g) for g in gaps), default=Decimal(10))
-    reach = max(Decimal(1), reach.to_integral_value(rounding="ROUND_CEILING"))
+    reach = max(Decimal(5), (reach / 5).to_integral_value(rounding="ROUND_CEILING") * 5)  # bins of round width
     return histogram(gaps, -reach, reach, bins)
 
 
@@ -134,7 +134,7 @@ def execution_warning(form: Mapping[str, Any]) -> tuple[WarningLevel | None, str
     budget, rate = dec(form.get("budget")), dec(form.get("execution_rate"))
     claimed = claimed_share(form)
     weight, score = dec(form.get("execution_weight")), dec(form.get("execution_score"))
-    if claimed and weight and score is not None:
+    if claimed and weight and score is not None and rate is not None:
         executed_share = score / weight * HUNDRED
         if (claimed - executed_share) / claimed > RED_RELATIVE_LEAD:
             return "red", (f"指标完成度 {two_places(claimed)}% 高于预算执行得分率 {two_places(executed_share)}%"

@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from . import analytics as an
+from .audit import SEVERITY_NAMES
 from .batch import TABLES
 from .svgcharts import bar_chart, horizontal_bars, scatter
 
@@ -74,14 +75,17 @@ def distributions(forms: list[dict[str, Any]]) -> str:
                    f"<div><h3>复核等级</h3>{grades}</div></div>")
 
 
+def point_tip(p: an.ExecutionPoint, claimed: Decimal) -> str:
+    warning = f"，{WARNING_NAMES[p.warning]}：{p.reason}" if p.warning else ""
+    return f"{p.unit} {p.year or ''}：执行率 {num(p.rate)}%，自评完成度 {num(an.two_places(claimed))}%{warning}"
+
+
 def execution(forms: list[dict[str, Any]]) -> str:
     points = an.execution_points(forms)
-    plotted = [(p.rate, p.claimed, WARNING_COLORS[p.warning],
-                f"{p.unit} {p.year or ''}：执行率 {num(p.rate)}%，自评完成度 {num(p.claimed and an.two_places(p.claimed))}%"
-                + (f"，{WARNING_NAMES[p.warning]}：{p.reason}" if p.warning else ""))
+    plotted = [(p.rate, p.claimed, WARNING_COLORS[p.warning], point_tip(p, p.claimed))
                for p in points if p.rate is not None and p.claimed is not None]
-    chart = scatter([(x, y, c, t) for x, y, c, t in plotted if x is not None and y is not None],
-                    "预算执行率与自评完成度", "预算执行率（%）", "自评指标完成度（%）", x_guides=[an.YELLOW_EXECUTION_RATE])
+    chart = scatter(plotted, "预算执行率与自评完成度", "预算执行率（%）", "自评指标完成度（%）",
+                    x_guides=[an.YELLOW_EXECUTION_RATE])
     counts = an.warning_counts(points)
     flagged = [(WARNING_NAMES[p.warning or "none"], p.unit, p.year or "", num(p.rate), p.reason)
                for p in points if p.warning]
@@ -97,7 +101,8 @@ def findings_part(findings: list[dict[str, Any]]) -> str:
     chart = horizontal_bars([(f"{t.code} {t.example[:20]}", t.count) for t in top], "最常见的复核问题")
     return section("最常见的复核问题", chart,
                    table(["代码", "级别", "次数", "涉及表数", "示例"],
-                         [(t.code, t.severity, t.count, t.forms, t.example) for t in top], numeric=(2, 3)))
+                         [(t.code, SEVERITY_NAMES.get(t.severity, t.severity), t.count, t.forms, t.example)
+                          for t in top], numeric=(2, 3)))
 
 
 def gaps_part(forms: list[dict[str, Any]]) -> str:

@@ -14,6 +14,10 @@ WIDTH, HEIGHT, MARGIN = 560, 240, 40
 FONT = 'font-family="sans-serif" font-size="11"'
 
 
+def _label(value: int | Decimal) -> str:
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
 def _frame(body: str, title: str, width: int = WIDTH, height: int = HEIGHT) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
             f'width="{width}" height="{height}"><title>{escape(title)}</title>{body}</svg>')
@@ -30,9 +34,9 @@ def bar_chart(items: Sequence[tuple[str, int | Decimal]], title: str, color: str
         x = MARGIN + i * slot
         y = HEIGHT - MARGIN - h
         parts.append(f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{slot - 4:.1f}" height="{h:.1f}" fill="{color}">'
-                     f'<title>{escape(label)}: {escape(str(value))}</title></rect>')
+                     f'<title>{escape(label)}: {escape(_label(value))}</title></rect>')
         parts.append(f'<text x="{x + slot / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" {FONT}>'
-                     f'{escape(str(value))}</text>')
+                     f'{escape(_label(value))}</text>')
         parts.append(f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - MARGIN + 14}" text-anchor="middle" {FONT}>'
                      f'{escape(label)}</text>')
     return _frame("".join(parts), title)
@@ -51,7 +55,7 @@ def horizontal_bars(items: Sequence[tuple[str, int | Decimal]], title: str, colo
         parts.append(f'<text x="{label_width - 4}" y="{y + 12}" text-anchor="end" {FONT}>{escape(short)}'
                      f'<title>{escape(label)}</title></text>')
         parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{w:.1f}" height="{row - 4}" fill="{color}"/>')
-        parts.append(f'<text x="{label_width + w + 3:.1f}" y="{y + 12}" {FONT}>{escape(str(value))}</text>')
+        parts.append(f'<text x="{label_width + w + 3:.1f}" y="{y + 12}" {FONT}>{escape(_label(value))}</text>')
     return _frame("".join(parts), title, height=int(height))
 
 

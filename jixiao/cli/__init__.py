@@ -63,5 +63,5 @@ def main() -> None:
 
 
 # Command modules register themselves on `app` when imported (keep one line each).
+from . import batch as batch_commands  # noqa: E402,F401
 from . import core  # noqa: E402,F401
-from . import batch  # noqa: E402,F401
