@@ -298,6 +298,7 @@ def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chun
     text = pc.cast(column, pa.string())
     text = pc.replace_substring_regex(text, r"(\.\d*?)0+$", r"\1")
     text = pc.replace_substring_regex(text, r"\.$", "")
+    text = pc.replace_substring_regex(text, r"^-?0E-\d+$", "0")
     if pc.any(pc.match_substring(text, "E")).as_py():  # Arrow writes |x| < 1e-7 in scientific notation
         text = pa.array([None if v is None else f"{v.normalize():f}" for v in column.to_pylist()], pa.string())
     return text
