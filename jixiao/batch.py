@@ -39,6 +39,7 @@ import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from . import __version__
@@ -98,6 +99,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 Row = tuple[Any, ...]
+FileRows = tuple[list[Row], list[Row], list[Row]]  # one file's forms, indicators and findings rows
 
 
 # --- 1. discovery ------------------------------------------------------------------------------
@@ -271,7 +273,7 @@ def check_exact(name: str, rows: list[Row]) -> None:
                                  f"{DECIMAL_SCALE} 位小数）", f"{row[0]}: {name}.{col}")
 
 
-def process_file(path: str, sha256: str, profile_id: str) -> tuple[list[Row], list[Row], list[Row]]:
+def process_file(path: str, sha256: str, profile_id: str) -> FileRows:
     """Read, score and audit one file into its rows; any failure becomes an error row with the reason."""
     try:
         form = read_form(path)
@@ -328,25 +330,38 @@ def make_chunk(tables: dict[str, list[Row]]) -> Chunk:
     return Chunk(batches, {n: csv_bytes(b) for n, b in batches.items()}, errors, len(forms))
 
 
-def exact_or_error(tables: tuple[list[Row], list[Row], list[Row]]) -> tuple[list[Row], list[Row], list[Row]]:
-    """One file's rows, or its error row when a decimal does not fit the Parquet column exactly."""
-    forms = tables[0]
+def exactness_problem(tables: FileRows) -> str | None:
+    """Why a file's decimals do not fit the Parquet columns exactly, naming the field; None if they do."""
     try:  # the indicators first: they hold the values as written, the form row only their sums
-        for name, rows in (("indicators", tables[1]), ("forms", forms), ("findings", tables[2])):
+        for name, rows in (("indicators", tables[1]), ("forms", tables[0]), ("findings", tables[2])):
             check_exact(name, rows)
     except InputError as exc:
-        return [error_row(forms[0][0], "error", str(exc), forms[0][3])], [], []
-    return tables
+        return str(exc)
+    return None
+
+
+def combined(results: list[FileRows]) -> dict[str, list[Row]]:
+    return {name: [row for result in results for row in result[i]] for i, name in enumerate(TABLES)}
+
+
+def storable_or_error(result: FileRows) -> FileRows:
+    """A file's rows if they can be stored, else its error row with the reason."""
+    try:
+        make_chunk(combined([result]))
+        return result
+    except Exception as exc:
+        path, sha256 = result[0][0][0], result[0][0][3]
+        reason = exactness_problem(result) or f"{path}: 无法写入结果表（{type(exc).__name__}：{exc}）"
+        return [error_row(path, "error", reason, sha256)], [], []
 
 
 def process_chunk(items: list[tuple[str, str]], profile_id: str) -> Chunk:
     """The worker task: ``(path, sha256)`` pairs → their rows (on a pool process or a Dask worker)."""
     results = [process_file(path, sha256, profile_id) for path, sha256 in items]
     try:
-        return make_chunk({name: [row for result in results for row in result[i]] for i, name in enumerate(TABLES)})
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # rare: check each file's decimals, only culprits become errors
-        results = [exact_or_error(result) for result in results]
-        return make_chunk({name: [row for result in results for row in result[i]] for i, name in enumerate(TABLES)})
+        return make_chunk(combined(results))
+    except Exception:  # rare (an inexact decimal, a lone surrogate…): only the culprit files become errors
+        return make_chunk(combined([storable_or_error(result) for result in results]))
 
 
 # --- 4. executors ------------------------------------------------------------------------------
@@ -371,7 +386,10 @@ class InlineRunner:
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         future: Future[Chunk] = Future()
-        future.set_result(process_chunk(items, self.profile_id))
+        try:
+            future.set_result(process_chunk(items, self.profile_id))
+        except Exception as exc:  # handled like a failed pool task
+            future.set_exception(exc)
         return future
 
     def recover(self) -> None:
@@ -458,8 +476,12 @@ def ordered_results(runner: Runner, chunks: Iterable[list[tuple[str, str]]], win
 # --- 5. writers --------------------------------------------------------------------------------
 
 def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Text stays text (a leading = + - @ is never a formula); decimals become exact numbers."""
+    """Text stays text (never a formula), control characters XML cannot hold become U+FFFD; decimals
+    become exact numbers."""
     if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if not value.startswith("="):  # openpyxl only turns a leading "=" into a formula
+            return value
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
         return cell

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import simplejson
 from openpyxl import load_workbook
 
 from jixiao.audit import counts, evaluate
@@ -123,6 +124,7 @@ def test_csv_xlsx_parquet_are_readable_exact_and_formula_safe(tmp_path, batch_ru
     hostile = copy.deepcopy(seed_data())
     hostile["unit"] = "=HYPERLINK(\"http://x\",\"点我\")"
     hostile["indicators"][0]["name"] = "@SUM(A1:A9)"
+    hostile["indicators"][1]["name"] = "铃\u0007声"  # XML cannot hold it: the xlsx shows U+FFFD
     write_json(tmp_path / "in" / "hostile.json", hostile)
     shutil.copy(SEED_JSON, tmp_path / "in" / "seed.json")
     batch_run(tmp_path / "in", profile_id="seed-qiannan-2022")
@@ -155,6 +157,7 @@ def test_csv_xlsx_parquet_are_readable_exact_and_formula_safe(tmp_path, batch_ru
     unit = cells["hostile.json"]["unit"]
     assert unit.data_type == "s" and unit.value.startswith("=HYPERLINK")
     assert book["indicators"].max_row == 1 + 2 * 28 and book["findings"].max_row > 1
+    assert "铃\ufffd声" in [r[8].value for r in book["indicators"].iter_rows(min_row=2)]
 
 
 def test_a_value_that_cannot_be_stored_exactly_is_an_error_not_rounded(tmp_path, batch_run):
@@ -166,6 +169,19 @@ def test_a_value_that_cannot_be_stored_exactly_is_an_error_not_rounded(tmp_path,
     assert row["status"] == "error" and summary.errors == 1
     assert "超出可精确保存的范围" in row["message"] and "indicators.declared" in row["message"]
     assert tables["indicators"] == [] and tables["findings"] == []
+
+
+def test_a_row_that_cannot_be_stored_only_fails_its_own_file(tmp_path, batch_run):
+    data = seed_data()
+    data["indicators"][0]["name"] = "孤立代理\ud800"  # valid JSON escape, but not encodable as UTF-8
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a-surrogate.json").write_text(simplejson.dumps(data, use_decimal=True), encoding="ascii")
+    shutil.copy(SEED_JSON, tmp_path / "in" / "b-seed.json")
+    summary, tables = batch_run(tmp_path / "in")
+    status = {Path(f["file"]).name: f["status"] for f in tables["forms"]}
+    assert status == {"a-surrogate.json": "error", "b-seed.json": "ok"}
+    assert (summary.processed, summary.errors) == (1, 1)
+    assert {Path(i["file"]).name for i in tables["indicators"]} == {"b-seed.json"}
 
 
 def test_process_pool_gives_the_same_tables(tmp_path, corpus_folder, batch_run):
