@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -49,24 +50,38 @@ def templates() -> list[dict[str, Any]]:
     return found
 
 
+def scaled_number(text: str, rng: random.Random) -> str:
+    """The first number of an actual value, scaled by 0.7–1.2 (keeps its decimals)."""
+    def scale(match: re.Match[str]) -> str:
+        value = Decimal(match.group())
+        places = Decimal(1).scaleb(int(value.as_tuple().exponent))
+        return str((value * rng.randint(70, 120) / 100).quantize(places))
+
+    return re.sub(r"\d+(?:\.\d+)?", scale, text, count=1)
+
+
 def vary(template: dict[str, Any], i: int) -> dict[str, Any]:
-    """A plausible new form: another unit and year, other amounts and declared scores, other size."""
+    """Form i: entity i // 6 (a unit and its project) in year 2019 + i % 6, with other amounts,
+    actuals and declared scores, and for some entities twice as many indicators."""
+    entity = i // 6
     rng = random.Random(i)
     form = copy.deepcopy(template)
-    form["unit"] = f"{rng.choice(UNITS)}{i % 300:03d}"
-    form["project"] = f"{form.get('project') or '项目'}（样本{i}）"
+    form["unit"] = f"{UNITS[entity % len(UNITS)]}{entity:04d}"
     form["year"] = 2019 + i % 6
+    form["filled_on"] = f"{form['year'] + 1}年3月"
     for row in form.get("funds", {}).get("rows", []):
         if row.get("budget") is not None and row.get("executed") is not None:
             row["executed"] = (Decimal(row["budget"]) * Decimal(rng.randint(60, 100)) / 100).quantize(Decimal("0.01"))
     indicators = form.get("indicators", [])
-    if indicators and rng.random() < 0.3:  # some forms are twice as long, with the same total weight
+    if indicators and entity % 3 == 0:  # some forms are twice as long, with the same total weight
         for ind in indicators:
             for key in ("weight", "score_declared"):
                 if ind.get(key) is not None:
                     ind[key] = Decimal(ind[key]) / 2
         form["indicators"] = indicators + copy.deepcopy(indicators)
     for ind in form["indicators"]:
+        if ind.get("actual") and rng.random() < 0.5:
+            ind["actual"] = scaled_number(ind["actual"], rng)
         if ind.get("score_declared") is not None and ind.get("weight"):
             ind["score_declared"] = max(Decimal(0), Decimal(ind["weight"]) - rng.choice([0, 0, 0, 1, Decimal("0.5")]))
     return form
@@ -75,7 +90,7 @@ def vary(template: dict[str, Any], i: int) -> dict[str, Any]:
 def synthetic(n: int) -> Iterator[dict[str, Any]]:
     bases = templates()
     for i in range(n):
-        yield vary(bases[i % len(bases)], i)
+        yield vary(bases[(i // 6) % len(bases)], i)
 
 
 def write_inputs(folder: Path, n: int) -> int:

@@ -88,12 +88,13 @@ def execution(forms: list[dict[str, Any]]) -> str:
                     x_guides=[an.YELLOW_EXECUTION_RATE])
     counts = an.warning_counts(points)
     flagged = [(WARNING_NAMES[p.warning or "none"], p.unit, p.year or "", num(p.rate), p.reason)
-               for p in points if p.warning]
+               for p in sorted(points, key=lambda p: p.warning != "red") if p.warning]
     legend = "，".join(f"{WARNING_NAMES[k]} {v}" for k, v in counts.items())
     return section("预算执行率与自评绩效（全国系统红黄预警）", chart,
                    f'<p class="note">{escape(legend)}。红色：指标完成度比执行得分率高出 5% 以上；'
                    "黄色：执行率低于 80% 或预算数为 0（规则摘要 §2.7）。</p>",
-                   table(["预警", "单位/项目", "年度", "执行率%", "原因"], flagged[:50]))
+                   table(["预警", "单位/项目", "年度", "执行率%", "原因"], flagged[:30]),
+                   f'<p class="note">（仅列前 30 个，共 {len(flagged)} 个）</p>' if len(flagged) > 30 else "")
 
 
 def findings_part(findings: list[dict[str, Any]]) -> str:
