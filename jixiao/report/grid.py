@@ -104,7 +104,9 @@ def level1_label(layout: Layout, name: str | None, members: Iterable[Indicator])
     weights = [i.weight for i in members if i.weight is not None]
     if not weights:
         return name
-    return fill(layout.indicators.level1_with_weight, name=name, weight=plain_number(sum(weights, Decimal(0))))
+    return fill(
+        layout.indicators.level1_with_weight, name=name, weight=plain_number(sum(weights, Decimal(0)))
+    )
 
 
 class _Builder:
@@ -129,7 +131,9 @@ class _Builder:
     ) -> None:
         self.sheet.cells.append(Cell(self.row, col, value, style, rows, cols, boxed, flagged, note))
 
-    def review_cell(self, value: Value, flagged: bool = False, note: str | None = None, rows: int = 1) -> None:
+    def review_cell(
+        self, value: Value, flagged: bool = False, note: str | None = None, rows: int = 1
+    ) -> None:
         if self.review:
             self.put(OFFICIAL_COLUMNS, value, "number", rows=rows, flagged=flagged, note=note)
 

@@ -173,8 +173,12 @@ def write_findings(ws: Worksheet, findings: Sequence[Finding], layout: Layout) -
         ws.cell(row=1, column=col).font = Font(name=layout.font, bold=True, charset=134)
         ws.column_dimensions[get_column_letter(col)].width = width
     for row, finding in enumerate(findings, start=2):
-        values = (finding.code, SEVERITY_LABELS.get(finding.severity, finding.severity), finding.location,
-                  finding.message)
+        values = (
+            finding.code,
+            SEVERITY_LABELS.get(finding.severity, finding.severity),
+            finding.location,
+            finding.message,
+        )
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col)
             set_value(cell, value)

@@ -1,0 +1,203 @@
+"""The official layout as PDF (reportlab), with embedded fonts shipped in the package.
+
+Chinese is set in Droid Sans Fallback and Latin letters, digits and symbols (≥ ≤ — “ ”) in
+DejaVu Sans Condensed (Droid has no Latin glyphs); both are embedded as subsets, so the file
+renders the same on a machine without any Chinese font. The indicator table repeats its header
+row on every page and long cells wrap (and split across pages when taller than one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
+
+from ..model import Form
+from .grid import Cell, Sheet, Style, build_sheet, plain_number
+from .layout import Layout, layout_for
+
+if TYPE_CHECKING:
+    from ..audit import Finding
+    from ..scoring import Scorecard
+
+CJK_FONT = "JixiaoCJK"  # Droid Sans Fallback (Apache-2.0)
+LATIN_FONT = "JixiaoLatin"  # DejaVu Sans Condensed (Bitstream Vera licence)
+MARGIN = 12 * mm
+BODY_SIZE = 7.5  # points: ten columns on A4 portrait
+FLAG_COLOR = colors.HexColor("#FFC7CE")
+REVIEW_COLOR = colors.HexColor("#EAF1FB")
+
+
+def font_path(filename: str) -> Path:
+    """A font file shipped in ``jixiao/report/fonts``."""
+    return Path(str(resources.files("jixiao.report") / "fonts" / filename))
+
+
+@cache
+def register_fonts() -> tuple[frozenset[int], frozenset[int]]:
+    """Register both fonts once; return the code points each one covers."""
+    cjk = TTFont(CJK_FONT, str(font_path("DroidSansFallbackFull.ttf")))
+    latin = TTFont(LATIN_FONT, str(font_path("DejaVuSansCondensed.ttf")))
+    pdfmetrics.registerFont(cjk)
+    pdfmetrics.registerFont(latin)
+    return frozenset(cjk.face.charToGlyph), frozenset(latin.face.charToGlyph)
+
+
+def font_for(char: str) -> str:
+    """The font that has a glyph for ``char``: Latin first, Chinese otherwise."""
+    _cjk, latin = register_fonts()
+    return LATIN_FONT if ord(char) in latin else CJK_FONT
+
+
+def markup(text: str) -> str:
+    """Paragraph markup for plain ``text``: escaped, line breaks kept, each run in a font that has it."""
+    lines = []
+    for line in text.split("\n"):
+        runs = [(font, "".join(chars)) for font, chars in groupby(line, key=font_for)]
+        lines.append("".join(f'<font name="{font}">{escape(run)}</font>' for font, run in runs))
+    return "<br/>".join(lines)
+
+
+def display(value: str | Decimal | None) -> str:
+    """Cell text: Decimals without exponent, None as empty."""
+    if value is None:
+        return ""
+    return plain_number(value) if isinstance(value, Decimal) else value
+
+
+def _paragraph_style(layout: Layout, style: Style, is_number: bool) -> ParagraphStyle:
+    size = {"title": float(layout.title_size), "subtitle": BODY_SIZE + 2, "footnote": BODY_SIZE - 0.5}
+    font_size = size.get(style, BODY_SIZE)
+    left = style in ("text", "footnote", "line")
+    align = TA_RIGHT if is_number else TA_LEFT if left else TA_CENTER
+    return ParagraphStyle(
+        f"jixiao-{style}-{align}",
+        fontName=CJK_FONT,
+        fontSize=font_size,
+        leading=font_size * 1.3,
+        alignment=align,
+        wordWrap="CJK",
+    )
+
+
+def _flowable(layout: Layout, cell: Cell) -> Paragraph:
+    return Paragraph(
+        markup(display(cell.value)), _paragraph_style(layout, cell.style, isinstance(cell.value, Decimal))
+    )
+
+
+def _unstack(cell: Cell) -> list[Cell]:
+    """A block label spanning the indicator table becomes a header cell plus an empty merged column.
+
+    reportlab cannot repeat a cell that spans the repeated header row and the rows below it
+    across a page break, so the label sits in the header row (repeated on every page).
+    """
+    if cell.style != "vertical" or cell.rows == 1:
+        return [cell]
+    return [
+        Cell(cell.row, cell.col, cell.value, "header"),
+        Cell(cell.row + 1, cell.col, None, "text", rows=cell.rows - 1),
+    ]
+
+
+def _table(sheet: Sheet, first: int, last: int, widths: list[float], repeat: int, split_rows: bool) -> Table:
+    """Rows ``first..last-1`` of the sheet as one reportlab Table."""
+    cells = [part for c in sheet.cells if first <= c.row < last for part in _unstack(c)]
+    data: list[list[Paragraph | str]] = [["" for _ in widths] for _ in range(first, last)]
+    commands: list[tuple[object, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTNAME", (0, 0), (-1, -1), CJK_FONT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    flagged_rows = {c.row for c in cells if c.flagged}
+    review_col = len(sheet.layout.widths)
+    for cell in cells:
+        top, left = cell.row - first, cell.col
+        corner, end = (left, top), (left + cell.cols - 1, top + cell.rows - 1)
+        data[top][left] = _flowable(sheet.layout, cell)
+        if cell.rows > 1 or cell.cols > 1:
+            commands.append(("SPAN", corner, end))
+        if cell.boxed:
+            commands.append(("BOX", corner, end, 0.5, colors.black))
+        if cell.row in flagged_rows and cell.rows == 1 and cell.col >= 3:
+            commands.append(("BACKGROUND", corner, end, FLAG_COLOR))
+        elif cell.col >= review_col and cell.style != "header":
+            commands.append(("BACKGROUND", corner, end, REVIEW_COLOR))
+    return Table(
+        data, colWidths=widths, repeatRows=repeat, splitInRow=int(split_rows), style=TableStyle(commands)
+    )
+
+
+def story(sheet: Sheet, split_rows: bool = False) -> list[Flowable]:
+    """The flowables of a laid-out sheet: the top part, then the indicator table with its header repeated.
+
+    ``split_rows`` lets a row break across pages (needed only when one row is taller than a page).
+    """
+    register_fonts()
+    usable = A4[0] - 2 * MARGIN
+    total = float(sum(sheet.widths, Decimal(0)))
+    widths = [float(w) / total * usable for w in sheet.widths]
+    split = sheet.indicator_header
+    return [
+        _table(sheet, 0, split, widths, 0, split_rows),
+        _table(sheet, split, sheet.rows, widths, 1, split_rows),
+    ]
+
+
+def _page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+    style = ParagraphStyle("jixiao-page", fontName=CJK_FONT, fontSize=8, alignment=TA_CENTER)
+    label = Paragraph(markup(f"第 {doc.page} 页"), style)
+    _width, height = label.wrap(A4[0], MARGIN)
+    label.drawOn(canvas, 0, MARGIN / 2 - height / 2)
+
+
+def write(
+    form: Form,
+    card: Scorecard | None,
+    findings: Sequence[Finding],
+    path: str | Path,
+    layout: str | Layout | None = None,
+) -> Path:
+    """Write ``form`` in the official layout as PDF at ``path``; returns the path.
+
+    ``findings`` are not part of the official form; they are in the HTML/Markdown report.
+    """
+    chosen = layout if isinstance(layout, Layout) else layout_for(form, layout)
+    sheet = build_sheet(form, chosen, card)
+    path = Path(path)
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"{chosen.title} {form.unit or ''}".strip(),
+        author="jixiao",
+        initialFontName=CJK_FONT,  # otherwise every page references a non-embedded Helvetica
+    )
+    try:
+        doc.build(story(sheet), onFirstPage=_page_number, onLaterPages=_page_number)
+    except LayoutError:
+        # Some cell is taller than a page (a very long goal or reason): let rows break.
+        doc.build(story(sheet, split_rows=True), onFirstPage=_page_number, onLaterPages=_page_number)
+    return path
