@@ -81,6 +81,13 @@ def plain_number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def as_text(value: str | Decimal | int | None) -> str:
+    """Display text of a value: a Decimal as written (``3331.80``, no exponent), None as empty."""
+    if value is None:
+        return ""
+    return f"{value:f}" if isinstance(value, Decimal) else str(value)
+
+
 def differs(declared: Decimal | None, computed: Decimal | None) -> bool:
     """Whether a declared score disagrees with the computed one (both known)."""
     return declared is not None and computed is not None and declared != computed

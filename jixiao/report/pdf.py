@@ -29,7 +29,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, Ta
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..model import Form
-from .grid import Cell, Sheet, Style, build_sheet, plain_number
+from .grid import Cell, Sheet, Style, as_text, build_sheet
 from .layout import Layout, layout_for
 
 if TYPE_CHECKING:
@@ -74,13 +74,6 @@ def markup(text: str) -> str:
     return "<br/>".join(lines)
 
 
-def display(value: str | Decimal | None) -> str:
-    """Cell text: Decimals without exponent, None as empty."""
-    if value is None:
-        return ""
-    return plain_number(value) if isinstance(value, Decimal) else value
-
-
 def _paragraph_style(layout: Layout, style: Style, is_number: bool) -> ParagraphStyle:
     size = {"title": float(layout.title_size), "subtitle": BODY_SIZE + 2, "footnote": BODY_SIZE - 0.5}
     font_size = size.get(style, BODY_SIZE)
@@ -98,7 +91,7 @@ def _paragraph_style(layout: Layout, style: Style, is_number: bool) -> Paragraph
 
 def _flowable(layout: Layout, cell: Cell) -> Paragraph:
     return Paragraph(
-        markup(display(cell.value)), _paragraph_style(layout, cell.style, isinstance(cell.value, Decimal))
+        markup(as_text(cell.value)), _paragraph_style(layout, cell.style, isinstance(cell.value, Decimal))
     )
 
 
@@ -114,6 +107,15 @@ def _unstack(cell: Cell) -> list[Cell]:
         Cell(cell.row, cell.col, cell.value, "header"),
         Cell(cell.row + 1, cell.col, None, "text", rows=cell.rows - 1),
     ]
+
+
+def _open_box(corner: tuple[int, int], end: tuple[int, int]) -> list[tuple[object, ...]]:
+    """A tall merged cell drawn as a box without SPAN, with its label at the top.
+
+    reportlab never breaks a page inside a SPAN, so a level-1 block spanning twenty rows would
+    push the whole indicator table to the next page; an unspanned box splits like any row.
+    """
+    return [("VALIGN", corner, end, "TOP")]
 
 
 def _table(sheet: Sheet, first: int, last: int, widths: list[float], repeat: int, split_rows: bool) -> Table:
@@ -134,7 +136,9 @@ def _table(sheet: Sheet, first: int, last: int, widths: list[float], repeat: int
         top, left = cell.row - first, cell.col
         corner, end = (left, top), (left + cell.cols - 1, top + cell.rows - 1)
         data[top][left] = _flowable(sheet.layout, cell)
-        if cell.rows > 1 or cell.cols > 1:
+        if cell.rows > 1 and repeat:
+            commands += _open_box(corner, end)
+        elif cell.rows > 1 or cell.cols > 1:
             commands.append(("SPAN", corner, end))
         if cell.boxed:
             commands.append(("BOX", corner, end, 0.5, colors.black))
