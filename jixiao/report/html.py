@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from ..audit import Finding
     from ..scoring import Scorecard
 
-CSS = """
-body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC','Droid Sans Fallback',
- 'SimSun',sans-serif;margin:24px auto;max-width:1100px;color:#222;line-height:1.5;padding:0 16px}
-h1{font-size:24px;margin:0}h2{font-size:18px;border-bottom:2px solid #0072B2;padding-bottom:4px;margin-top:28px}
+CSS = (
+    "body{font-family:"
+    + charts.FONT_STACK
+    + """;margin:24px auto;max-width:1100px;color:#222;line-height:1.5;padding:0 16px}
+h1{font-size:24px;margin:0}
+h2{font-size:18px;border-bottom:2px solid #0072B2;padding-bottom:4px;margin-top:28px}
 .sub{color:#555;margin:4px 0 16px}
 .cards{display:flex;flex-wrap:wrap;gap:12px}
 .card{border:1px solid #ccc;border-radius:6px;padding:8px 14px;min-width:120px}
@@ -41,6 +43,7 @@ li.finding{margin:4px 0}.code{font-family:monospace;background:#eee;padding:0 4p
 .legend{font-size:12px;color:#555}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
 """
+)
 
 #: Score-table columns rendered as numbers (right aligned).
 NUMBER_COLUMNS = {4, 5, 6}
@@ -65,7 +68,8 @@ def render_table(table: TextTable, numeric: set[int] | None = None) -> str:
         )
         attr = f' class="{classes}"' if classes else ""
         rows.append(f"<tr{attr}>{_cells(row, numbers)}</tr>")
-    return f"<table><thead><tr>{_cells(table.headers, set(), 'th')}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    head = f"<thead><tr>{_cells(table.headers, set(), 'th')}</tr></thead>"
+    return f"<table>{head}<tbody>{''.join(rows)}</tbody></table>"
 
 
 def _pairs(pairs: Sequence[tuple[str, str]]) -> str:
@@ -91,10 +95,8 @@ def _findings(groups: Sequence[FindingGroup]) -> str:
             f'<span class="loc">{escape(f.location)}</span>：{escape(f.message)}</li>'
             for f in group.findings
         )
-        out.append(
-            f'<section class="sev-{escape(group.severity)}"><h3>{escape(group.label)}（{len(group.findings)} 条）'
-            f"</h3><ul>{items}</ul></section>"
-        )
+        heading = f"<h3>{escape(group.label)}（{len(group.findings)} 条）</h3>"
+        out.append(f'<section class="sev-{escape(group.severity)}">{heading}<ul>{items}</ul></section>')
     return "".join(out)
 
 
