@@ -138,7 +138,7 @@ def test_print_ready(seed_form: Form, tmp_path: Path) -> None:
     header, _ = find(ws, "一级指标")
     assert ws.page_setup.paperSize == 9  # A4
     assert ws.page_setup.orientation == "portrait"
-    assert ws.print_title_rows == f"{header}:{header}"
+    assert ws.print_title_rows == f"${header}:${header}"
     assert ws.print_area is not None
     assert ws.column_dimensions["D"].width == 30
     cell = ws.cell(header + 1, 4)
