@@ -9,6 +9,7 @@ score differs. Both writers only translate this grid; neither knows the form.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -79,6 +80,11 @@ def fill(template: str, **values: object) -> str:
 def plain_number(value: Decimal) -> str:
     """A Decimal without exponent or trailing zeros: ``50`` → ``"50"``, ``22.50`` → ``"22.5"``."""
     return format(value.normalize(), "f")
+
+
+def text_width(text: str) -> int:
+    """Width in half-width character units (Excel column units): CJK and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def as_text(value: str | Decimal | int | None) -> str:

@@ -8,7 +8,9 @@ row on every page and long cells wrap (and split across pages when taller than o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -26,10 +28,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
-from reportlab.platypus.doctemplate import LayoutError
 
 from ..model import Form
-from .grid import Cell, Sheet, Style, as_text, build_sheet
+from .grid import Cell, Sheet, Style, as_text, build_sheet, text_width
 from .layout import Layout, layout_for
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ CJK_FONT = "JixiaoCJK"  # Droid Sans Fallback (Apache-2.0)
 LATIN_FONT = "JixiaoLatin"  # DejaVu Sans Condensed (Bitstream Vera licence)
 MARGIN = 12 * mm
 BODY_SIZE = 7.5  # points: ten columns on A4 portrait
+LEADING = 1.3  # line height as a multiple of the font size
+MAX_CELL_HEIGHT = (A4[1] - 2 * MARGIN) * 0.45  # taller texts move to a note after the table
+OVERFLOW_NOTE = "（内容较长，见表后附注{n}）"
 FLAG_COLOR = colors.HexColor("#FFC7CE")
 REVIEW_COLOR = colors.HexColor("#EAF1FB")
 
@@ -83,7 +87,7 @@ def _paragraph_style(layout: Layout, style: Style, is_number: bool) -> Paragraph
         f"jixiao-{style}-{align}",
         fontName=CJK_FONT,
         fontSize=font_size,
-        leading=font_size * 1.3,
+        leading=font_size * LEADING,
         alignment=align,
         wordWrap="CJK",
     )
@@ -118,8 +122,17 @@ def _open_box(corner: tuple[int, int], end: tuple[int, int]) -> list[tuple[objec
     return [("VALIGN", corner, end, "TOP")]
 
 
-def _table(sheet: Sheet, first: int, last: int, widths: list[float], repeat: int, split_rows: bool) -> Table:
-    """Rows ``first..last-1`` of the sheet as one reportlab Table."""
+def too_tall(text: str, width: float) -> bool:
+    """Whether ``text`` wrapped in a cell ``width`` points wide would exceed :data:`MAX_CELL_HEIGHT`."""
+    per_line = max(width - 4, 1.0)
+    lines = sum(max(1, math.ceil(text_width(part) * BODY_SIZE / 2 / per_line)) for part in text.split("\n"))
+    return lines * BODY_SIZE * LEADING > MAX_CELL_HEIGHT
+
+
+def _table(
+    sheet: Sheet, first: int, last: int, widths: list[float], repeat: int, overflow: list[str]
+) -> Table:
+    """Rows ``first..last-1`` as one reportlab Table; texts too tall for a cell go to ``overflow``."""
     cells = [part for c in sheet.cells if first <= c.row < last for part in _unstack(c)]
     data: list[list[Paragraph | str]] = [["" for _ in widths] for _ in range(first, last)]
     commands: list[tuple[object, ...]] = [
@@ -135,6 +148,9 @@ def _table(sheet: Sheet, first: int, last: int, widths: list[float], repeat: int
     for cell in cells:
         top, left = cell.row - first, cell.col
         corner, end = (left, top), (left + cell.cols - 1, top + cell.rows - 1)
+        if cell.boxed and too_tall(as_text(cell.value), sum(widths[left : left + cell.cols])):
+            overflow.append(as_text(cell.value))
+            cell = replace(cell, value=OVERFLOW_NOTE.format(n=len(overflow)))
         data[top][left] = _flowable(sheet.layout, cell)
         if cell.rows > 1 and repeat:
             commands += _open_box(corner, end)
@@ -146,25 +162,26 @@ def _table(sheet: Sheet, first: int, last: int, widths: list[float], repeat: int
             commands.append(("BACKGROUND", corner, end, FLAG_COLOR))
         elif cell.col >= review_col and cell.style != "header":
             commands.append(("BACKGROUND", corner, end, REVIEW_COLOR))
-    return Table(
-        data, colWidths=widths, repeatRows=repeat, splitInRow=int(split_rows), style=TableStyle(commands)
-    )
+    return Table(data, colWidths=widths, repeatRows=repeat, style=TableStyle(commands))
 
 
-def story(sheet: Sheet, split_rows: bool = False) -> list[Flowable]:
-    """The flowables of a laid-out sheet: the top part, then the indicator table with its header repeated.
-
-    ``split_rows`` lets a row break across pages (needed only when one row is taller than a page).
-    """
+def story(sheet: Sheet) -> list[Flowable]:
+    """The flowables of a laid-out sheet: the top part, the indicator table with its header repeated,
+    then the texts too long for their cell as numbered notes (a table row cannot span pages)."""
     register_fonts()
     usable = A4[0] - 2 * MARGIN
     total = float(sum(sheet.widths, Decimal(0)))
     widths = [float(w) / total * usable for w in sheet.widths]
     split = sheet.indicator_header
-    return [
-        _table(sheet, 0, split, widths, 0, split_rows),
-        _table(sheet, split, sheet.rows, widths, 1, split_rows),
+    overflow: list[str] = []
+    flowables: list[Flowable] = [
+        _table(sheet, 0, split, widths, 0, overflow),
+        _table(sheet, split, sheet.rows, widths, 1, overflow),
     ]
+    style = _paragraph_style(sheet.layout, "text", is_number=False)
+    for number, text in enumerate(overflow, start=1):
+        flowables.append(Paragraph(markup(f"附注{number}：{text}"), style))
+    return flowables
 
 
 def _page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
@@ -199,9 +216,5 @@ def write(
         author="jixiao",
         initialFontName=CJK_FONT,  # otherwise every page references a non-embedded Helvetica
     )
-    try:
-        doc.build(story(sheet), onFirstPage=_page_number, onLaterPages=_page_number)
-    except LayoutError:
-        # Some cell is taller than a page (a very long goal or reason): let rows break.
-        doc.build(story(sheet, split_rows=True), onFirstPage=_page_number, onLaterPages=_page_number)
+    doc.build(story(sheet), onFirstPage=_page_number, onLaterPages=_page_number)
     return path

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError
 from ..model import Form
-from .grid import Cell, Sheet, Style, build_sheet
+from .grid import Cell, Sheet, Style, build_sheet, text_width
 from .layout import Layout, layout_for
 
 if TYPE_CHECKING:
@@ -51,11 +50,6 @@ FLAG_FILL = PatternFill("solid", fgColor="FFC7CE")  # light red: declared ≠ co
 REVIEW_FILL = PatternFill("solid", fgColor="EAF1FB")  # the review column is not part of the official form
 POINTS_PER_LINE = Decimal("1.45")  # line height as a multiple of the font size
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
-def text_width(text: str) -> int:
-    """Width in Excel character units: wide (CJK, full-width) characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def line_count(text: str, width: Decimal) -> int:
