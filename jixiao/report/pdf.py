@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -82,7 +82,7 @@ def _paragraph_style(layout: Layout, style: Style, is_number: bool) -> Paragraph
     size = {"title": float(layout.title_size), "subtitle": BODY_SIZE + 2, "footnote": BODY_SIZE - 0.5}
     font_size = size.get(style, BODY_SIZE)
     left = style in ("text", "footnote", "line")
-    align = TA_RIGHT if is_number else TA_LEFT if left else TA_CENTER
+    align: Literal[0, 1, 2] = TA_RIGHT if is_number else TA_LEFT if left else TA_CENTER
     return ParagraphStyle(
         f"jixiao-{style}-{align}",
         fontName=CJK_FONT,
@@ -113,7 +113,7 @@ def _unstack(cell: Cell) -> list[Cell]:
     ]
 
 
-def _open_box(corner: tuple[int, int], end: tuple[int, int]) -> list[tuple[object, ...]]:
+def _open_box(corner: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, ...]]:
     """A tall merged cell drawn as a box without SPAN, with its label at the top.
 
     reportlab never breaks a page inside a SPAN, so a level-1 block spanning twenty rows would
@@ -126,7 +126,7 @@ def too_tall(text: str, width: float) -> bool:
     """Whether ``text`` wrapped in a cell ``width`` points wide would exceed :data:`MAX_CELL_HEIGHT`."""
     per_line = max(width - 4, 1.0)
     lines = sum(max(1, math.ceil(text_width(part) * BODY_SIZE / 2 / per_line)) for part in text.split("\n"))
-    return lines * BODY_SIZE * LEADING > MAX_CELL_HEIGHT
+    return bool(lines * BODY_SIZE * LEADING > MAX_CELL_HEIGHT)
 
 
 def _table(
@@ -135,7 +135,7 @@ def _table(
     """Rows ``first..last-1`` as one reportlab Table; texts too tall for a cell go to ``overflow``."""
     cells = [part for c in sheet.cells if first <= c.row < last for part in _unstack(c)]
     data: list[list[Paragraph | str]] = [["" for _ in widths] for _ in range(first, last)]
-    commands: list[tuple[object, ...]] = [
+    commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("FONTNAME", (0, 0), (-1, -1), CJK_FONT),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),

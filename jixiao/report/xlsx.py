@@ -24,6 +24,8 @@ from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem, _HeaderFooterPart
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError
@@ -63,6 +65,13 @@ def printable(text: str) -> str:
     if len(text) > EXCEL_MAX_TEXT:
         raise InputError(f"文本长度 {len(text)} 超过 Excel 单元格上限 {EXCEL_MAX_TEXT}", text[:30] + "…")
     return _ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
+
+
+def cell_at(ws: Worksheet, row: int, column: int) -> XlCell:
+    """The writable cell at (row, column), 1-based (never the hidden part of a merged range)."""
+    cell = ws.cell(row=row, column=column)
+    assert isinstance(cell, XlCell), f"cell {row},{column} is inside a merged range"
+    return cell
 
 
 def set_value(cell: XlCell, value: str | Decimal | None) -> None:
@@ -111,7 +120,7 @@ def row_heights(sheet: Sheet) -> dict[int, float]:
 def _write_cell(ws: Worksheet, sheet: Sheet, cell: Cell, flagged_rows: set[int]) -> None:
     top, left = cell.row + 1, cell.col + 1
     bottom, right = top + cell.rows - 1, left + cell.cols - 1
-    target = ws.cell(row=top, column=left)
+    target = cell_at(ws, top, left)
     set_value(target, cell.value)
     if cell.note:
         target.comment = Comment(printable(cell.note), "jixiao 复核", width=320, height=160)
@@ -136,14 +145,14 @@ def _page_setup(ws: Worksheet, sheet: Sheet) -> None:
     ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     header = sheet.indicator_header + 1
     ws.print_title_rows = f"{header}:{header}"
     ws.print_area = f"A1:{get_column_letter(sheet.columns)}{sheet.rows}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter = HeaderFooterItem(center=_HeaderFooterPart(text="第 &P 页，共 &N 页"))
 
 
 def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
@@ -163,7 +172,7 @@ def write_findings(ws: Worksheet, findings: Sequence[Finding], layout: Layout) -
     headers = ("代码", "级别", "位置", "说明")
     widths = (8, 8, 30, 70)
     for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        set_value(ws.cell(row=1, column=col), header)
+        set_value(cell_at(ws, 1, col), header)
         ws.cell(row=1, column=col).font = Font(name=layout.font, bold=True, charset=134)
         ws.column_dimensions[get_column_letter(col)].width = width
     for row, finding in enumerate(findings, start=2):
@@ -174,7 +183,7 @@ def write_findings(ws: Worksheet, findings: Sequence[Finding], layout: Layout) -
             finding.message,
         )
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col)
+            cell = cell_at(ws, row, col)
             set_value(cell, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.font = Font(name=layout.font, charset=134)

@@ -1,59 +1,36 @@
-"""Fixtures for the exporter tests: the seed form and the corpus forms with complete ground truth."""
+"""Fixtures for the exporter tests: the corpus forms with complete ground truth, the seed scored."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-import simplejson
 
+from jixiao.audit import Finding, evaluate
 from jixiao.io import jsonio
 from jixiao.model import Form
+from jixiao.rules import Profile
+from jixiao.scoring import Scorecard
 
-REPO = Path(__file__).resolve().parents[2]
-SEED_JSON = REPO / "examples" / "qiannan-2022.json"
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """``<repo>/../shared`` (seed, corpus); the tests that need it skip when it is missing."""
-    path = REPO.parent / "shared"
-    if not path.is_dir():
-        path = Path("/work/shared")
-    if not path.is_dir():
-        pytest.skip("shared data directory (../shared) not found")
-    return path
-
-
-@pytest.fixture
-def seed_form() -> Form:
-    """The seed form (黔南州委组织部 2022), exactly as transcribed."""
-    return jsonio.read(SEED_JSON)
+from ..conftest import corpus_truth
 
 
 def truth_form(truth: Path) -> Form:
-    """A corpus ground-truth file as a Form: ``notes`` and annotation keys dropped.
-
-    The truth lists only what is asserted (null = not visible); those nulls are valid Form values,
-    so nothing else needs filling in.
-    """
-    data = simplejson.loads(truth.read_text(encoding="utf-8"), use_decimal=True)
-    for key in [k for k in data if k not in Form.model_fields]:
-        del data[key]
-    return jsonio.form_from_data(data, str(truth))
+    """A corpus ground-truth file as a Form (its commentary keys dropped; nulls are valid values)."""
+    return jsonio.form_from_data(corpus_truth(truth), str(truth))
 
 
 def complete_truths(shared: Path) -> list[Path]:
     """Truth files of the corpus forms marked ``# complete: yes``."""
     out = []
     for text in sorted((shared / "corpus").glob("*.txt")):
-        head = text.read_text(encoding="utf-8")[:500]
-        if "# complete: yes" in head:
+        if "# complete: yes" in text.read_text(encoding="utf-8")[:500]:
             out.append(text.with_name(text.stem + ".truth.json"))
     return out
 
 
 @pytest.fixture
-def complete_forms(shared_dir: Path) -> list[tuple[str, Form]]:
-    """(name, form) of every complete corpus form."""
-    return [(t.name, truth_form(t)) for t in complete_truths(shared_dir)]
+def seed_scored(seed_form: Form, seed_profile: Profile) -> tuple[Form, Scorecard, list[Finding]]:
+    """The seed with its scorecard and findings under its own profile."""
+    card, findings = evaluate(seed_form, seed_profile)
+    return seed_form, card, findings
