@@ -11,9 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.audit import Finding
 from jixiao.model import Form
 from jixiao.report import xlsx
 from jixiao.report.layout import load_layout
+from jixiao.scoring import Scorecard
 
 from .conftest import complete_truths, truth_form
 
@@ -193,3 +195,37 @@ def test_project_layout_for_complete_corpus_forms(shared_dir: Path, tmp_path: Pa
         assert values == [total.initial, total.budget, total.executed], truth.name
         checked += 1
     assert checked >= 8
+
+
+def test_review_column_shows_computed_scores_and_flags_differences(
+    seed_scored: tuple[Form, Scorecard, list[Finding]], tmp_path: Path
+) -> None:
+    form, card, findings = seed_scored
+    path = xlsx.write(form, card, findings, tmp_path / "review.xlsx")
+    wb = load_workbook(path)
+    ws = wb["自评表"]
+    header, _ = find(ws, "一级指标")
+    assert ws.cell(header, 10).value == "复核得分"
+    flagged = 0
+    for item in card.indicators:
+        row = header + 1 + item.index
+        cell = ws.cell(row, 10)
+        assert number(cell.value) == item.score
+        assert cell.comment is not None and cell.comment.text == item.explanation
+        differs = item.declared is not None and item.declared != item.score
+        assert (ws.cell(row, 8).fill.fgColor.rgb == "00FFC7CE") == differs, item.name
+        flagged += differs
+    assert flagged >= 3  # 开展项目个数, 人员工资支出, 单位发展专项 …
+    total_row, _ = find(ws, "总分")
+    assert number(ws.cell(total_row, 10).value) == card.total
+    assert ws.cell(total_row + 1, 10).value == card.grade
+    fund_head, _ = find(ws, "资金来源")
+    assert number(ws.cell(fund_head + 1, 10).value) == card.execution.score
+    sheet = wb["复核意见"]
+    assert sheet.max_row == 1 + len(findings)
+    assert [sheet.cell(2, c).value for c in (1, 3, 4)] == [
+        findings[0].code,
+        findings[0].location,
+        findings[0].message,
+    ]
+    assert ws.print_area is not None and "$J$" in ws.print_area
