@@ -272,11 +272,14 @@ def _footer(b: _Builder, form: Form, card: Scorecard | None) -> None:
     b.put(6, total_weight(form), "number")
     b.put(7, form.total_declared, "number")
     b.put(8, None, "text")
-    b.review_cell(card.total if card else None, differs(form.total_declared, card.total if card else None))
+    total = card.total if card else None
+    # The grade goes in the note: a text beside 绩效结论 would read back as the unit's conclusion.
+    grade = f"复核总分 {total}，等级：{card.grade}（规则 {card.profile}）" if card else None
+    b.review_cell(total, differs(form.total_declared, total), grade)
     b.next_row()
     b.put(0, footer.conclusion, "label", cols=3)
     b.put(3, form.conclusion, "text", cols=6)
-    b.review_cell(card.grade if card else None)
+    b.review_cell(None)
     b.next_row()
     b.put(0, fill(footer.contact, name=form.contact.name), "line", cols=5, boxed=False)
     b.put(5, fill(footer.phone, phone=form.contact.phone), "line", cols=b.sheet.columns - 5, boxed=False)
