@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.audit import evaluate
-from jixiao.io import jsonio
+from jixiao.io import jsonio, read_form  # read_form: the dispatcher `jixiao parse` uses
 from jixiao.model import Form
 from jixiao.report import xlsx
 from jixiao.rules import load_profile
@@ -20,7 +20,6 @@ from jixiao.rules import load_profile
 from .conftest import complete_truths, truth_form
 
 pytest.importorskip("jixiao.io.excel")
-from jixiao.io import read_form  # noqa: E402  (the dispatcher, as `jixiao parse` uses it)
 
 
 def assert_round_trip(form: Form, path: Path) -> None:
