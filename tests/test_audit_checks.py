@@ -135,3 +135,19 @@ def test_bad_profile_file_is_named(tmp_path: Path, change: tuple[str, str], frag
     with pytest.raises(InputError) as error:
         load_profile(str(path))
     assert "broken.toml" in str(error.value) and fragment in str(error.value)
+
+
+def test_year_over_year(seed_form: Form) -> None:
+    from jixiao.audit.history import year_over_year
+
+    last_year = seed_form.model_copy(deep=True)
+    last_year.year = 2021
+    i = by_name(seed_form, "服务人才人数")
+    last_year.indicators[i].actual = "3500人"  # delivered 3500 last year, the 2022 target asks ≥3000
+    j = by_name(seed_form, "开展项目个数")
+    last_year.funds.rows[0].budget = Decimal("3000")  # budget grew by a third, the target stayed 13个
+    found = year_over_year(last_year, seed_form)
+    d06 = [f for f in found if f.code == "D06"]
+    assert len(d06) == 1 and "3500人" in d06[0].message and d06[0].path == f"indicators[{i}].target"
+    assert any(f.code == "D07" and f.path == f"indicators[{j}].target" for f in found)
+    assert year_over_year(seed_form, seed_form) == []
