@@ -8,9 +8,10 @@ explanation), the total, grade and execution rate, and the findings grouped by s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..audit import SEVERITY_NAMES, SEVERITY_ORDER
@@ -69,9 +70,10 @@ class Report:
     footnotes: list[str]
 
 
-def percent_text(rate: Decimal | None) -> str:
-    """An exact percentage rounded to 2 places for reading: ``99.4539…`` → ``99.45%``."""
-    return "—" if rate is None else f"{rate.quantize(Decimal('0.01'))}%"
+def rate_text(card: Scorecard | None) -> str:
+    """The computed execution rate for reading (2 places, as the scorer displays it): ``99.45%``."""
+    rate = card.execution.rate_display if card else None
+    return "—" if rate is None else f"{rate:f}%"
 
 
 def _facts(form: Form, layout: Layout) -> list[tuple[str, str]]:
@@ -88,7 +90,7 @@ def _summary(form: Form, card: Scorecard | None, findings: Sequence[Finding]) ->
             ("复核总分", as_text(card.total)),
             ("等级", card.grade),
             ("评分规则", card.profile),
-            ("预算执行率（复核）", percent_text(card.execution.rate)),
+            ("预算执行率（复核）", rate_text(card)),
         ]
     out.append(("预算执行率（申报）", form.funds.rate_declared or "—"))
     counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in SEVERITY_ORDER}
@@ -124,7 +126,7 @@ def _score_table(form: Form, card: Scorecard | None, layout: Layout) -> TextTabl
             EXECUTION_LABEL,
             "",
             "",
-            form.funds.rate_declared or "",
+            f"申报 {form.funds.rate_declared or '—'}；复核 {rate_text(card)}",
             as_text(form.funds.weight),
             as_text(form.funds.score_declared),
             as_text(execution.score if execution else None),
@@ -218,6 +220,20 @@ def _chart(form: Form, card: Scorecard | None) -> tuple[list[str], list[tuple[st
         blocks = {b.level1: b.score for b in card.blocks}
         series.append(("复核", [card.execution.score, *(blocks.get(name) for name in names)]))
     return [EXECUTION_LABEL, *names], series
+
+
+def write_rendered(
+    render: Callable[[Report], str],
+    form: Form,
+    card: Scorecard | None,
+    findings: Sequence[Finding],
+    path: str | Path,
+    layout: str | Layout | None = None,
+) -> Path:
+    """Build the report, render it with ``render`` (HTML or Markdown) and write it as UTF-8 at ``path``."""
+    path = Path(path)
+    path.write_text(render(build_report(form, card, findings, layout)), encoding="utf-8")
+    return path
 
 
 def build_report(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Form
 from . import charts
-from .content import FindingGroup, Report, TextTable, build_report
+from .content import FindingGroup, Report, TextTable, write_rendered
 from .layout import Layout
 
 if TYPE_CHECKING:
@@ -131,6 +131,4 @@ def write(
     layout: str | Layout | None = None,
 ) -> Path:
     """Write the HTML report at ``path``; returns the path."""
-    path = Path(path)
-    path.write_text(render(build_report(form, card, findings, layout)), encoding="utf-8")
-    return path
+    return write_rendered(render, form, card, findings, path, layout)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Form
-from .content import Report, TextTable, build_report
+from .content import Report, TextTable, write_rendered
 from .layout import Layout
 
 if TYPE_CHECKING:
@@ -95,6 +95,4 @@ def write(
     layout: str | Layout | None = None,
 ) -> Path:
     """Write the Markdown report at ``path``; returns the path."""
-    path = Path(path)
-    path.write_text(render(build_report(form, card, findings, layout)), encoding="utf-8")
-    return path
+    return write_rendered(render, form, card, findings, path, layout)
