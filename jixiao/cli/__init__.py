@@ -64,4 +64,4 @@ def main() -> None:
 
 # Command modules register themselves on `app` when imported (keep one line each).
 from . import core  # noqa: E402,F401
-from . import export  # noqa: E402,F401
+from . import export as export_command  # noqa: E402,F401

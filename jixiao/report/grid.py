@@ -35,6 +35,10 @@ Style = Literal[
     "footnote",  # 注
 ]
 Value = str | Decimal | None
+#: What the review column is, shown with its header (a comment in xlsx, a note under the PDF table).
+REVIEW_NOTE = (
+    "复核得分由 jixiao 按评分规则 {profile} 计算，不属于官方表式；红色底纹：填报得分与复核得分不一致。"
+)
 
 
 @dataclass(frozen=True)
@@ -125,10 +129,11 @@ def level1_label(layout: Layout, name: str | None, members: Iterable[Indicator])
 class _Builder:
     """Appends cells row by row."""
 
-    def __init__(self, layout: Layout, review: bool) -> None:
+    def __init__(self, layout: Layout, card: Scorecard | None) -> None:
         self.sheet = Sheet(layout=layout)
-        self.sheet.widths = [*layout.widths, *([layout.review_width] if review else [])]
-        self.review = review
+        self.review = card is not None
+        self.sheet.widths = [*layout.widths, *([layout.review_width] if self.review else [])]
+        self.review_note = REVIEW_NOTE.format(profile=card.profile) if card else None
         self.row = 0
 
     def put(
@@ -206,7 +211,7 @@ def _funds(b: _Builder, form: Form, card: Scorecard | None) -> None:
     for col, header in enumerate(layout.headers[1:], start=3):
         b.put(col, header, "header")
     if b.review:
-        b.put(OFFICIAL_COLUMNS, b.sheet.layout.review_header, "header")
+        b.put(OFFICIAL_COLUMNS, b.sheet.layout.review_header, "header", note=b.review_note)
     b.next_row()
     for index, row in enumerate(rows):
         _fund_row(b, row, index == 0, form, card)
@@ -232,7 +237,7 @@ def _indicators(b: _Builder, form: Form, card: Scorecard | None) -> None:
     for col, header in enumerate(layout.indicators.headers, start=1):
         b.put(col, header, "header")
     if b.review:
-        b.put(OFFICIAL_COLUMNS, layout.review_header, "header")
+        b.put(OFFICIAL_COLUMNS, layout.review_header, "header", note=b.review_note)
     b.next_row()
     first = b.row
     for start, length in runs([i.level1 for i in indicators]):
@@ -291,7 +296,7 @@ def _footer(b: _Builder, form: Form, card: Scorecard | None) -> None:
 
 def build_sheet(form: Form, layout: Layout, card: Scorecard | None = None) -> Sheet:
     """Lay out ``form`` in ``layout``; with ``card``, add the 复核得分 column."""
-    b = _Builder(layout, review=card is not None)
+    b = _Builder(layout, card)
     _title(b, form)
     _header_fields(b, form)
     _funds(b, form, card)

@@ -179,8 +179,12 @@ def story(sheet: Sheet) -> list[Flowable]:
         _table(sheet, split, sheet.rows, widths, 1, overflow),
     ]
     style = _paragraph_style(sheet.layout, "text", is_number=False)
-    for number, text in enumerate(overflow, start=1):
-        flowables.append(Paragraph(markup(f"附注{number}：{text}"), style))
+    review_note = next((c.note for c in sheet.cells if c.style == "header" and c.note), None)
+    notes = [
+        *([review_note] if review_note else []),
+        *(f"附注{n}：{t}" for n, t in enumerate(overflow, start=1)),
+    ]
+    flowables += [Paragraph(markup(note), style) for note in notes]
     return flowables
 
 

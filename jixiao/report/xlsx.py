@@ -62,8 +62,6 @@ def line_count(text: str, width: Decimal) -> int:
 
 def printable(text: str) -> str:
     """``text`` with XML-illegal control characters made visible (␇) instead of crashing the writer."""
-    if len(text) > EXCEL_MAX_TEXT:
-        raise InputError(f"文本长度 {len(text)} 超过 Excel 单元格上限 {EXCEL_MAX_TEXT}", text[:30] + "…")
     return _ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
 
 
@@ -77,6 +75,9 @@ def cell_at(ws: Worksheet, row: int, column: int) -> XlCell:
 def set_value(cell: XlCell, value: str | Decimal | None) -> None:
     """Write a value: numbers as numbers, every text as a string cell — never a formula."""
     if isinstance(value, str):
+        if len(value) > EXCEL_MAX_TEXT:
+            place = f"{cell.parent.title}!{cell.coordinate}（{value[:20]}…）"
+            raise InputError(f"文本长度 {len(value)} 超过 Excel 单元格上限 {EXCEL_MAX_TEXT} 字符", place)
         cell.value = printable(value)
         cell.data_type = "s"
         if value.startswith(FORMULA_TRIGGERS):

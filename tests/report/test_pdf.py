@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.audit import Finding
 from jixiao.model import Form
 from jixiao.report import pdf
+from jixiao.scoring import Scorecard
 
 from .conftest import complete_truths, truth_form
 
@@ -106,3 +108,13 @@ def test_pages_render_to_non_blank_png(seed_form: Form, tmp_path: Path) -> None:
             assert stat.Stat(grey).stddev[0] > 20  # text and rules, not a blank page
             dark = sum(grey.histogram()[:128])
             assert dark > grey.width * grey.height * 0.005
+
+
+@needs_poppler
+def test_review_column_and_its_note_with_a_scorecard(
+    seed_scored: tuple[Form, Scorecard, list[Finding]], tmp_path: Path
+) -> None:
+    form, card, findings = seed_scored
+    text = pdf_text(pdf.write(form, card, findings, tmp_path / "review.pdf"))
+    assert "复核得分" in text and f"{card.total:f}" in text
+    assert f"复核得分由jixiao按评分规则{card.profile}计算" in text

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.audit import Finding
+from jixiao.errors import InputError
 from jixiao.model import Form
 from jixiao.report import xlsx
 from jixiao.report.layout import load_layout
@@ -229,3 +230,11 @@ def test_review_column_shows_computed_scores_and_flags_differences(
         findings[0].message,
     ]
     assert ws.print_area is not None and "$J$" in ws.print_area
+
+
+def test_text_beyond_the_excel_cell_limit_is_refused_by_name(seed_form: Form, tmp_path: Path) -> None:
+    seed_form.goals.expected = "很" * (xlsx.EXCEL_MAX_TEXT + 1)
+    with pytest.raises(InputError) as error:
+        xlsx.write(seed_form, None, [], tmp_path / "big.xlsx")
+    assert "32767" in error.value.message
+    assert (error.value.place or "").startswith("自评表!B")  # the goals cell
