@@ -7,6 +7,7 @@ a new file there — no code. :func:`layout_for` picks the layout by name or by 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from decimal import Decimal
 from importlib import resources
@@ -18,6 +19,8 @@ from ..errors import InputError
 from ..io.jsonio import field_path
 from ..model import Form, FormKind
 
+#: A shipped layout's name (file stem in ``layouts/``).
+LAYOUT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 #: The official table has nine columns (A..I); the review column 复核得分 is a tenth.
 OFFICIAL_COLUMNS = 9
 
@@ -94,8 +97,17 @@ def list_layouts() -> list[str]:
 
 
 def load_layout(name: str) -> Layout:
-    """Load a layout by name (``department``, ``project`` …) or from a path to a ``.toml`` file."""
-    path = Path(name) if name.endswith(".toml") else _layout_dir() / f"{name}.toml"
+    """Load a layout by name (``department``, ``project`` …) or from a path to a ``.toml`` file.
+
+    Only the CLI should pass paths; a name from a web form is checked against :data:`LAYOUT_NAME`
+    so that it can only ever pick a shipped file.
+    """
+    if name.endswith(".toml"):
+        path = Path(name)
+    elif LAYOUT_NAME.fullmatch(name):
+        path = _layout_dir() / f"{name}.toml"
+    else:
+        raise InputError(f"版式名称无效：{name!r}（只能包含小写字母、数字、- 和 _）", "--layout")
     if not path.is_file():
         raise InputError(f"没有名为 {name} 的版式，可用：{'、'.join(list_layouts())}", "--layout")
     try:

@@ -54,3 +54,10 @@ def test_broken_layout_file_is_reported_with_its_field(tmp_path: Path, seed_form
     with pytest.raises(InputError) as error:
         layout_for(seed_form, str(bad))
     assert str(bad) in (error.value.place or "")
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "Department", "a/b", ""])
+def test_layout_names_cannot_escape_the_layout_folder(seed_form: Form, name: str) -> None:
+    with pytest.raises(InputError) as error:
+        layout_for(seed_form, name or " ")
+    assert error.value.place == "--layout"
