@@ -242,6 +242,19 @@ THIN = Side(style="thin")
 WIDTHS = {0: 6, 1: 14, 2: 12, 3: 30}
 
 
+def line_height(text: str, width: int) -> float:
+    """Row height (points) that shows ``text`` wrapped in columns of ``width`` characters.
+
+    LibreOffice does not recompute row heights when it opens an .xlsx, and text that does not
+    fit spills over the neighbouring rows in the PDF, so the heights are set as Excel would.
+    """
+    lines = 0
+    for part in text.split("\n"):
+        size = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
+        lines += max(1, -(-size // max(width - 2, 1)))
+    return 14.0 * lines + 4
+
+
 def write_sheet(ws: Worksheet, form: Form, style: Style) -> None:
     plan = layout(form, style)
     top, left = style.origin
@@ -260,8 +273,10 @@ def write_sheet(ws: Worksheet, form: Form, style: Style) -> None:
             cell.number_format = number_format
         if put.rows > 1 or put.cols > 1:
             ws.merge_cells(start_row=r, start_column=c, end_row=r + put.rows - 1, end_column=c + put.cols - 1)
-        if put.kind == "long":
-            ws.row_dimensions[r].height = max(30, len(str(put.value)) // 22 * 15 + 20)
+        if put.rows == 1:
+            span = sum(WIDTHS.get(put.col + k, 10) for k in range(put.cols))
+            height = line_height(cell_text(put, style), span)
+            ws.row_dimensions[r].height = max(ws.row_dimensions[r].height or 0, height)
     for r in range(table_top, table_top + plan.height):
         for c in range(left, left + plan.width):
             ws.cell(r, c).border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -270,7 +285,7 @@ def write_sheet(ws: Worksheet, form: Form, style: Style) -> None:
     for line in plan.after:
         ws.cell(row, left, line).alignment = Alignment(wrap_text=True)
         ws.merge_cells(start_row=row, start_column=left, end_row=row, end_column=left + plan.width - 1)
-        ws.row_dimensions[row].height = max(15, len(line) // 60 * 15 + 15)
+        ws.row_dimensions[row].height = line_height(line, sum(WIDTHS.get(c, 10) for c in range(plan.width)))
         row += 1
     for c in range(plan.width):
         ws.column_dimensions[get_column_letter(left + c)].width = WIDTHS.get(c, 10)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -108,6 +108,8 @@ def cell_value(text: str | None) -> str | None:
 def parse_number(text: str | None) -> Decimal | None:
     """``"3989.07万元"``, ``" 10分 "``, ``"1,234.5"`` → Decimal; blank or a dash → None.
 
+    Trailing zeros of the fraction are dropped: they are display formatting (a cell shows 20 as
+    ``20.00``), so the same form read from any format gives the same decimal.
     Raises ValueError for text that is neither a number nor blank (the caller notes it).
     """
     plain = squash(text).replace(",", "")
@@ -116,10 +118,10 @@ def parse_number(text: str | None) -> Decimal | None:
     match = NUMBER_WITH_UNIT.fullmatch(plain)
     if not match:
         raise ValueError(plain)
-    try:
-        return Decimal(match.group(1))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-        raise ValueError(plain) from None
+    digits = match.group(1)
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    return Decimal(digits)
 
 
 def level_label(text: str | None) -> str | None:
@@ -389,8 +391,8 @@ def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[Imp
             continue
         roles = match_roles(row, INDICATOR_ROLES)
         if is_indicator_header(roles):
-            # a header repeated on a new page re-enters the block without resetting it
-            indicator_roles = indicator_roles or roles
+            # a header repeated on a new page re-enters the block; its columns may have moved
+            indicator_roles = roles
             state = "indicators"
             continue
         funds = match_roles(row, FUNDS_ROLES)
@@ -409,11 +411,13 @@ def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[Imp
                 state = "tail"
                 continue
             if not FOOTNOTE_START.match(squash(cells[0][1])):
-                reader.read_indicator(row, indicator_roles, levels)
+                if len(row) > 1:  # a one-cell row is a text line between table rows (PDF page edge)
+                    reader.read_indicator(row, indicator_roles, levels)
                 continue
             state = "tail"
         if state == "funds":
-            reader.read_fund_row(row, funds_roles)
+            if len(row) > 1:
+                reader.read_fund_row(row, funds_roles)
             continue
         if state == "tail" and reader.read_tail(row, indicator_roles.get("score")):
             continue
