@@ -39,7 +39,9 @@ from jixiao.model import Form
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures"
 # the corpus sits next to the main checkout (../shared); worktrees live one level deeper
-CORPUS = next((p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT)
+CORPUS = next(
+    (p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT
+)
 SEED_FOOTNOTES = [
     "注：1.绩效自评采取打分评价的形式，满分为100分，各部门（单位）可根据指标的重要程度确定各项三级指标的权重分值，"
     "各项指标得分加总得出该绩效自评的总分。原则上一级指标分值统一设置为：产出指标50分，效益指标30分、服务对象满意度10分、"
@@ -106,7 +108,12 @@ def layout(form: Form, style: Style) -> Layout:
     width = 11 if style.split_targets else 9
     title = "部门整体支出绩效目标自评表" if form.kind == "department" else "项目支出绩效自评表"
     out = Layout(
-        before=["附件1", title, f"（{form.year}年度）", f"单位（盖章）：{form.unit or ''}    填报日期：{form.filled_on or ''}"],
+        before=[
+            "附件1",
+            title,
+            f"（{form.year}年度）",
+            f"单位（盖章）：{form.unit or ''}    填报日期：{form.filled_on or ''}",
+        ],
         width=width,
     )
     put = out.cells.append
@@ -199,7 +206,11 @@ def layout(form: Form, style: Style) -> Layout:
     put(Put(row, width - 2, form.total_declared, cols=2, kind="number"))
     put(Put(row + 1, 0, "绩效  \n结论", cols=2))
     put(Put(row + 1, 2, form.conclusion or "", cols=width - 2))
-    name = " ".join(form.contact.name) if form.contact.name and len(form.contact.name) == 2 else form.contact.name
+    name = (
+        " ".join(form.contact.name)
+        if form.contact.name and len(form.contact.name) == 2
+        else form.contact.name
+    )
     if form.kind == "department":
         put(Put(row + 2, 0, f"联系人：{name or ''}", cols=4))
         put(Put(row + 2, 4, f"联系电话：{form.contact.phone or ''}", cols=width - 4))
@@ -340,7 +351,8 @@ def scanned_pdf(source: Path, path: Path) -> None:
     """An image-only PDF (what a scanner gives): page 1 of ``source`` rendered to a bitmap."""
     with tempfile.TemporaryDirectory() as work:
         subprocess.run(
-            ["pdftoppm", "-r", "30", "-gray", "-f", "1", "-l", "1", "-png", str(source), f"{work}/page"], check=True
+            ["pdftoppm", "-r", "30", "-gray", "-f", "1", "-l", "1", "-png", str(source), f"{work}/page"],
+            check=True,
         )
         image = Image.open(next(Path(work).glob("page*.png")))
         image.save(path, "PDF", resolution=30)

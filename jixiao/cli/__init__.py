@@ -64,3 +64,5 @@ def main() -> None:
 
 # Command modules register themselves on `app` when imported (keep one line each).
 from . import core  # noqa: E402,F401
+
+from . import io  # noqa: E402,F401  # isort: skip

@@ -26,7 +26,7 @@ def detect(path: Path, format: str = "auto", limits: Limits = DEFAULT_LIMITS) ->
         return sniff(path, limits)
     if format not in FORMATS:
         raise InputError(f"未知格式 {format!r}，可选：auto、{'、'.join(FORMATS)}", str(path))
-    return confirm(path, format, limits)  # type: ignore[arg-type]  # membership checked above
+    return confirm(path, format, limits)
 
 
 def _read_text(path: Path) -> Result:

@@ -93,9 +93,13 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
             [None if isinstance(c, MergedCell) else value_text(c.value, c.number_format) for c in row]
             for row in ws.iter_rows(min_row=1, max_row=last_row, max_col=last_column)
         ]
-        merges = [(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+        merges = [
+            (m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1) for m in ws.merged_cells.ranges
+        ]
         fill_merges(grid, merges)
-        sheets.append(to_sheet(ws.title, grid, str(path), ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS))
+        sheets.append(
+            to_sheet(ws.title, grid, str(path), ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS)
+        )
     book.close()
     return sheets
 
@@ -142,7 +146,9 @@ def load_sheets(path: Path, fmt: str) -> list[Sheet]:
         raise
     except Exception as exc:  # openpyxl/xlrd raise many unrelated types on damaged files
         if "encrypted" in str(exc).lower():
-            raise InputError("文件有密码保护（已加密），无法读取；请取消密码后另存再导入", str(path)) from None
+            raise InputError(
+                "文件有密码保护（已加密），无法读取；请取消密码后另存再导入", str(path)
+            ) from None
         raise InputError(f"无法读取 Excel 文件：{type(exc).__name__}: {exc}", str(path)) from None
 
 

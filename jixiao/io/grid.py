@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError
-from ..model import Contact, Form, FormKind, FundRow, Funds, Goals, Indicator, Location
+from ..model import Form, FormKind, Location
 from .jsonio import field_path
 from .notes import ImportNote
 
@@ -76,7 +76,10 @@ VALUE_LABELS: dict[str, str] = {
 }
 #: ``label：value`` written inside one cell (or one text line, e.g. 单位（盖章）：… 填报日期：…).
 INLINE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("unit", re.compile(r"(?:单位[(（]盖章[)）]|填报单位|单位名称)[:：]\s*(?!填报日期)(\S.*?)\s*(?=填报日期|$)")),
+    (
+        "unit",
+        re.compile(r"(?:单位[(（]盖章[)）]|填报单位|单位名称)[:：]\s*(?!填报日期)(\S.*?)\s*(?=填报日期|$)"),
+    ),
     ("filled_on", re.compile(r"填报日期[:：]\s*(\S+)")),
     ("contact.name", re.compile(r"联系人[:：]\s*(?!联系电话)(\S.*?)\s*(?=联系电话|$)")),
     ("contact.phone", re.compile(r"联系电话[:：]\s*(\S+)")),
@@ -423,7 +426,9 @@ def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[Imp
             continue
         reader.read_labels(row)
     if not indicator_roles and not funds_roles:
-        raise InputError("没有找到自评表：既没有“三级指标”表头，也没有“全年预算数/全年执行数”资金表头", place.describe())
+        raise InputError(
+            "没有找到自评表：既没有“三级指标”表头，也没有“全年预算数/全年执行数”资金表头", place.describe()
+        )
     return _build(reader), reader.notes
 
 

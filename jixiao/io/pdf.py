@@ -50,7 +50,9 @@ def recover_orphans(page: Any, table: Any, values: list[list[str | None]]) -> li
         row = next((i for i, box in enumerate(rows) if box[1] <= y <= box[3]), None)
         if column is None or row is None or values[row][column] is not None:
             continue
-        found.setdefault((_run_start(values, row, column), column), []).append((word["top"], word["x0"], word["text"]))
+        found.setdefault((_run_start(values, row, column), column), []).append(
+            (word["top"], word["x0"], word["text"])
+        )
     for (row, column), words in found.items():
         values[row][column] = "".join(text for _, _, text in sorted(words))
     last = len(values) - 1
@@ -59,7 +61,9 @@ def recover_orphans(page: Any, table: Any, values: list[list[str | None]]) -> li
         for column, box in enumerate(columns)
         if last >= 0
         and values[last][column] is None
-        and not any(_inside(cell, (box[0] + box[2]) / 2, (rows[last][1] + rows[last][3]) / 2) for cell in cells)
+        and not any(
+            _inside(cell, (box[0] + box[2]) / 2, (rows[last][1] + rows[last][3]) / 2) for cell in cells
+        )
         and values[start := _run_start(values, last, column)][column] is None
     ]
 
@@ -77,7 +81,9 @@ def _is_header(values: list[str | None]) -> bool:
 def resolve_pending(pending: Pending, table: Any, values: list[list[str | None]]) -> None:
     """Give the label found at the top of this page's table to the run left open on the last page."""
     for x, row, column in pending:
-        here = next((j for j, c in enumerate(table.columns) if abs((c.bbox[0] + c.bbox[2]) / 2 - x) < 3), None)
+        here = next(
+            (j for j, c in enumerate(table.columns) if abs((c.bbox[0] + c.bbox[2]) / 2 - x) < 3), None
+        )
         if here is None:
             continue
         labels = (r[here] for r in values if r[here] is not None and not _is_header(r))
@@ -135,14 +141,22 @@ def read(path: Path) -> tuple[Form, list[ImportNote]]:
         with pdfplumber.open(path) as pdf:
             pages = pdf.pages
             if len(pages) > MAX_PAGES:
-                notes.append(ImportNote("I10", f"PDF 共 {len(pages)} 页，只读取了前 {MAX_PAGES} 页", Location(file=place)))
+                notes.append(
+                    ImportNote(
+                        "I10", f"PDF 共 {len(pages)} 页，只读取了前 {MAX_PAGES} 页", Location(file=place)
+                    )
+                )
             pending: Pending = []
             read_pages = [page_rows(page, pending) for page in pages[:MAX_PAGES]]
             has_text = any(page.chars for page in pages[:MAX_PAGES])
     except InputError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on damaged or encrypted files
-        message = "PDF 有密码保护，无法读取" if "password" in repr(exc).lower() else f"无法读取 PDF：{type(exc).__name__}"
+        message = (
+            "PDF 有密码保护，无法读取"
+            if "password" in repr(exc).lower()
+            else f"无法读取 PDF：{type(exc).__name__}"
+        )
         raise InputError(message, place) from None
     if not has_text:
         raise InputError(SCANNED, place)

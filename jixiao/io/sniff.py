@@ -83,9 +83,7 @@ def zip_members(path: Path, limits: Limits = DEFAULT_LIMITS) -> set[str]:
         raise InputError(f"压缩包内文件过多（{len(infos)} 个），疑似恶意文件", place)
     unpacked = sum(info.file_size for info in infos)
     if unpacked > limits.max_unpacked_bytes:
-        raise InputError(
-            f"解压后体积过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝", place
-        )
+        raise InputError(f"解压后体积过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝", place)
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_floor and ratio > limits.max_member_ratio:
