@@ -27,11 +27,14 @@ def document_rows(document: Any, place: str) -> list[list[Cell]]:
         if child.tag == qn("w:p"):
             rows.append([Cell(Paragraph(child, document).text, Location(file=place, line=len(rows) + 1))])
         elif child.tag == qn("w:tbl"):
+            table = Table(child, document)
+            # Table._cells lays out the whole grid once; row.cells recomputes it for every row
+            grid, width = table._cells, table._column_count
             seen: set[Any] = set()
-            for table_row in Table(child, document).rows:
+            for start in range(0, len(grid), width):
                 number = len(rows) + 1
                 cells = []
-                for column, cell in enumerate(table_row.cells):
+                for column, cell in enumerate(grid[start : start + width]):
                     text = None if cell._tc in seen else cell.text
                     seen.add(cell._tc)
                     cells.append(Cell(text, Location(file=place, row=number, column=column_name(column))))

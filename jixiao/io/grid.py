@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -95,6 +96,7 @@ CONCLUSION_LABELS = ("绩效结论", "评价结论", "自评结论", "总体评�
 FOOTNOTE_START = re.compile(r"^(注|说明|备注)[:：\d]")
 
 
+@lru_cache(maxsize=4096)  # the same labels recur in every row and every header test
 def squash(text: str | None) -> str:
     """Text for label matching: NFKC (full-width → half-width) without any white space."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
@@ -398,12 +400,10 @@ def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[Imp
             indicator_roles = roles
             state = "indicators"
             continue
-        funds = match_roles(row, FUNDS_ROLES)
-        if state in ("top", "tail") and is_funds_header(funds):
+        if state in ("top", "tail") and is_funds_header(funds := match_roles(row, FUNDS_ROLES)):
             funds_roles, state = funds, "funds"
             continue
-        goals = match_roles(row, GOAL_ROLES)
-        if state in ("top", "funds") and len(goals) == 2:
+        if state in ("top", "funds") and len(goals := match_roles(row, GOAL_ROLES)) == 2:
             goal_roles, state = goals, "goals"
             continue
         if state == "goals":
