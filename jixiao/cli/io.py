@@ -17,8 +17,7 @@ from . import app, err, fail, out
 def print_notes(notes: list[ImportNote]) -> None:
     """Import notes on stderr, one short line each, so stdout stays pure JSON."""
     for note in notes:
-        where = f"{escape(note.location.describe())}: " if note.location else ""
-        err.print(f"[yellow]{note.code}[/yellow] {where}{escape(note.message)}", markup=True)
+        err.print(f"[yellow]提示[/yellow] {escape(note.describe())}", markup=True)
 
 
 @app.command()
