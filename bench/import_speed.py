@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import docx
@@ -39,7 +40,15 @@ BASELINES: dict[str, tuple[str, Callable[[Path], object]]] = {
     "pdf": ("pdfplumber extract_text", pdf_text),
     "docx": ("docx.Document", lambda p: docx.Document(str(p))),
 }
-FILES = ["seed.xlsx", "seed-shifted.xlsx", "project-012.xlsx", "seed.xls", "seed.pdf", "project-012.pdf", "seed.docx"]
+FILES = [
+    "seed.xlsx",
+    "seed-shifted.xlsx",
+    "project-012.xlsx",
+    "seed.xls",
+    "seed.pdf",
+    "project-012.pdf",
+    "seed.docx",
+]
 
 
 def best_of(repeat: int, work: Callable[[], object]) -> float:
@@ -61,8 +70,8 @@ def main() -> None:
     for name in FILES:
         path = FIXTURES / name
         label, baseline = BASELINES[path.suffix.lstrip(".")]
-        base = best_of(args.repeat, lambda: baseline(path))
-        ours = best_of(args.repeat, lambda: read(path))
+        base = best_of(args.repeat, partial(baseline, path))
+        ours = best_of(args.repeat, partial(read, path))
         table.add_row(name, label, f"{base * 1000:.1f}", f"{ours * 1000:.1f}", f"{ours / base:.2f}")
     Console().print(table)
 

@@ -44,6 +44,16 @@ def zip_bomb(path: Path) -> None:
                 sheet.write(chunk)
 
 
+def billion_laughs(path: Path) -> None:
+    """A workbook whose XML expands entities exponentially (expat's amplification limit stops it)."""
+    levels = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY e0 "lol">{levels}]><workbook>&e9;</workbook>'
+    with zipfile.ZipFile(FIXTURES / "seed.xlsx") as source, zipfile.ZipFile(path, "w") as archive:
+        for item in source.infolist():
+            data = bomb.encode() if item.filename == "xl/workbook.xml" else source.read(item)
+            archive.writestr(item, data)
+
+
 def encrypted(path: Path) -> None:
     shutil.copy(FIXTURES / "encrypted.xlsx", path)  # made by msoffcrypto-tool (scripts/make_fixtures.py)
 
@@ -78,6 +88,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "huge": (huge_sparse, "过大"),
     "zip-bomb": (zip_bomb, "压缩炸弹"),
     "encrypted": (encrypted, "密码"),
+    "billion-laughs": (billion_laughs, "无法读取 Excel"),
     "no-form": (no_form, "没有找到自评表"),
     "truncated": (truncated_xlsx, "损坏"),
     "other-zip": (other_zip, "不是 Excel"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -100,3 +101,46 @@ def test_float_cells_become_the_decimals_people_typed() -> None:
     assert Decimal(number_text(1 / 3)) == Decimal("0.3333333333")
     assert value_text(0.99, "0%") == "99%"
     assert value_text(1.0, "0.00%") == "100.00%"
+
+
+def test_chongqing_columns_fund_parts_and_date_cells(tmp_path: Path) -> None:
+    """调整指标值/得分系数 columns are read past; 其中 rows keep their labels; a date cell is a date."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    rows = [
+        ["项目支出绩效自评表（2023年度）"],
+        ["填报日期", dt.datetime(2024, 3, 15)],
+        ["项目名称", "农村公路养护"],
+        ["项目资金（万元）", None, "年初预算数", "调整后预算数", "执行数", "分值", "执行率", "得分"],
+        [None, "年度资金总额", 120, 118.5, 110.25, 10, "93.04%", 9.3],
+        [None, "其中：本年财政拨款", 100, 100, 95, None, None, None],
+        [None, "上年结转资金", 20, 18.5, 15.25],
+        [
+            *("一级指标", "二级指标", "三级指标", "年度指标值", "调整指标值"),
+            *("实际完成值", "分值", "得分系数", "得分"),
+        ],
+        ["产出指标（40分）", "数量指标", "养护里程", "≥50公里", "≥45公里", "48公里", 20, 0.96, 19.2],
+        [None, "质量指标", "优良路率", "≥80%", None, "85%", "20", 1, "20"],
+        ["总分", None, None, None, None, None, None, None, 48.5],
+    ]
+    for row in rows:
+        sheet.append(row)
+    sheet.merge_cells("A9:A10")
+    path = tmp_path / "chongqing.xlsx"
+    book.save(path)
+    form, notes = read(path)
+    assert notes == []
+    assert (form.kind, form.year, form.project) == ("project", 2023, "农村公路养护")
+    assert form.filled_on == "2024年3月15日"
+    assert [(r.label, r.initial, r.budget, r.executed) for r in form.funds.rows] == [
+        ("年度资金总额", 120, Decimal("118.5"), Decimal("110.25")),
+        ("本年财政拨款", 100, 100, 95),
+        ("上年结转资金", 20, Decimal("18.5"), Decimal("15.25")),
+    ]
+    funds = form.funds
+    assert (funds.weight, funds.rate_declared, funds.score_declared) == (10, "93.04%", Decimal("9.3"))
+    assert [(i.level1, i.target, i.actual, i.weight, i.score_declared) for i in form.indicators] == [
+        ("产出指标", "≥50公里", "48公里", 20, Decimal("19.2")),
+        ("产出指标", "≥80%", "85%", 20, 20),
+    ]
+    assert form.total_declared == Decimal("48.5")
