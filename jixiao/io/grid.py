@@ -91,8 +91,9 @@ NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 NUMBER_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:万元|元|分|%)?")
 COMPARISON_SIGNS = set("≥≤≧≦=═<>＜＞≠")
 EMPTY_MARKS = {"", "—", "-", "--", "——", "/", "无", "null"}
-TOTAL_LABELS = ("总分", "合计")
-CONCLUSION_LABELS = ("绩效结论", "评价结论", "自评结论", "总体评价")
+TOTAL_LABELS = {"总分", "合计", "总计", "自评总分"}
+#: 绩效结论 alone in its cell, or with its text after a colon in the same cell
+CONCLUSION_LABEL = re.compile(r"(绩效结论|评价结论|自评结论|总体评价)([:：]|$)")
 FOOTNOTE_START = re.compile(r"^(注|说明|备注)[:：\d]")
 
 
@@ -181,10 +182,6 @@ def texts(row: Row) -> list[tuple[int, str]]:
     return out
 
 
-def starts_with_any(label: str, prefixes: Iterable[str]) -> bool:
-    return any(label.startswith(p) for p in prefixes)
-
-
 @dataclass
 class _Reader:
     """State while walking the rows of one form."""
@@ -197,9 +194,9 @@ class _Reader:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     title: str = ""
 
-    def put(self, path: str, value: Any, cell: Cell, *, overwrite: bool = False) -> None:
+    def put(self, path: str, value: Any, cell: Cell) -> None:
         """Set a top-level or ``contact.*`` field once (the first place that states it wins)."""
-        if value is None or (path in self.provenance and not overwrite):
+        if value is None or path in self.provenance:
             return
         target = self.data
         *parents, leaf = path.split(".")
@@ -275,16 +272,15 @@ class _Reader:
             self._read_fund_totals(row, roles)
 
     def _read_fund_totals(self, row: Row, roles: dict[str, int]) -> None:
-        if "weight" in roles and roles["weight"] < len(row):
-            self.data.setdefault("funds", {})["weight"] = self.number(row[roles["weight"]], "funds.weight")
-        if "score" in roles and roles["score"] < len(row):
-            self.data.setdefault("funds", {})["score_declared"] = self.number(
-                row[roles["score"]], "funds.score_declared"
-            )
+        """分值 / 执行率 / 得分 of the 年度资金总额 row."""
+        funds = self.data.setdefault("funds", {})
+        for role, key in (("weight", "weight"), ("score", "score_declared")):
+            if role in roles and roles[role] < len(row):
+                funds[key] = self.number(row[roles[role]], f"funds.{key}")
         if "rate" in roles and roles["rate"] < len(row):
             rate = cell_value(row[roles["rate"]].text)
             if rate and squash(rate) not in EMPTY_MARKS:
-                self.data.setdefault("funds", {})["rate_declared"] = rate
+                funds["rate_declared"] = rate
                 self.provenance["funds.rate_declared"] = row[roles["rate"]].location
 
     # --- goals ---------------------------------------------------------------------------------
@@ -292,19 +288,15 @@ class _Reader:
     def read_goals(self, row: Row, roles: dict[str, int]) -> bool:
         """Read the content row under the 预期目标/实际完成情况 header; False if the row is blank."""
         starts = sorted((column, role) for role, column in roles.items())
-        found: dict[str, list[str]] = {}
+        found: dict[str, list[tuple[int, str]]] = {}
         for column, value in texts(row):
             owners = [role for start, role in starts if start <= column]
-            if owners:
-                found.setdefault(owners[-1], []).append(value)
-        if not found:
-            return False
-        for role, values in found.items():
-            column = roles[role]
-            location = row[column].location if column < len(row) else self.place
-            self.data.setdefault("goals", {})[role] = "".join(values)
-            self.provenance[f"goals.{role}"] = location
-        return True
+            if owners:  # a cell belongs to the nearest header at or left of it (merges shift text)
+                found.setdefault(owners[-1], []).append((column, value))
+        for role, cells in found.items():
+            self.data.setdefault("goals", {})[role] = "".join(value for _, value in cells)
+            self.provenance[f"goals.{role}"] = row[cells[0][0]].location
+        return bool(found)
 
     # --- indicators ----------------------------------------------------------------------------
 
@@ -354,20 +346,22 @@ class _Reader:
     def read_tail(self, row: Row, score_column: int | None) -> bool:
         """Read a 总分 or 绩效结论 row; True if the row was one of them."""
         cells = texts(row)
-        if not cells:
-            return False
-        column, first = cells[0]
-        label = squash(first)
-        if starts_with_any(label, TOTAL_LABELS):
-            scored = [c for c in cells[1:] if c[0] == score_column] or cells[-1:]
-            if scored and scored[0][0] != column:
-                self.data["total_declared"] = self.number(row[scored[0][0]], "total_declared")
-            return True
-        if starts_with_any(label, CONCLUSION_LABELS):
-            inline = re.sub(r"^[^:：]*[:：]", "", first) if re.search("[:：]", first) else ""
-            value = inline.strip() or (cells[1][1] if len(cells) > 1 else None)
-            self.put("conclusion", value, row[cells[1][0]] if len(cells) > 1 else row[column])
-            return True
+        # the label need not be the first text: a merged title column (绩效指标) may precede it
+        for position, (column, text) in enumerate(cells):
+            label = squash(text)
+            after = cells[position + 1 :]
+            if label.rstrip(":：") in TOTAL_LABELS:
+                scored = [c for c in after if c[0] == score_column] or after[-1:]
+                if scored:
+                    self.data["total_declared"] = self.number(row[scored[0][0]], "total_declared")
+                return True
+            if CONCLUSION_LABEL.match(label):
+                inline = re.sub(r"^[^:：]*[:：]", "", text).strip() if re.search("[:：]", text) else ""
+                if inline:
+                    self.put("conclusion", inline, row[column])
+                elif after:
+                    self.put("conclusion", after[0][1], row[after[0][0]])
+                return True
         return False
 
 
