@@ -59,7 +59,6 @@ SPLIT_TARGET = re.compile(r"^([≥≤≧≦=═<>]*)(\d+(?:\.\d+)?)(.*)$")
 class Style:
     """How a form is laid out in the file."""
 
-    layout: str = "department"  # or "project"
     money_unit: str = "万元"
     split_targets: bool = False  # Sichuan/Yunnan: 指标性质 | 指标值 | 度量单位
     text_numbers: bool = False  # numbers typed as text, money with its unit ("3989.07万元")
@@ -375,16 +374,20 @@ def main() -> None:
         [("Sheet1", seed, Style(text_numbers=True, blank_rows=True, origin=(4, 3)))],
     )
     write_docx(OUT / "seed.docx", seed, department)
-    write_xlsx(OUT / "project-012.xlsx", [("项目", project, Style(layout="project"))])
+    write_xlsx(OUT / "project-012.xlsx", [("项目", project, Style())])
+    write_docx(OUT / "project-012.docx", project, Style())
+    write_xlsx(OUT / "project-016.xlsx", [("Sheet1", load_truth("016"), Style(origin=(2, 2)))])
+    typed = Style(text_numbers=True, blank_rows=True)
+    write_xlsx(OUT / "project-008.xlsx", [("Sheet1", load_truth("008"), typed)])
     write_xlsx(
         OUT / "split-005.xlsx",
-        [("自评表", split, Style(layout="project", money_unit="元", split_targets=True))],
+        [("自评表", split, Style(money_unit="元", split_targets=True))],
     )
     write_xlsx(
         OUT / "two-forms.xlsx",
-        [("黔南组织部", seed, department), ("中江水利", project, Style(layout="project", blank_rows=True))],
+        [("黔南组织部", seed, department), ("中江水利", project, Style(blank_rows=True))],
     )
-    soffice("xls", [OUT / "seed.xlsx"])
+    soffice("xls", [OUT / "seed.xlsx", OUT / "project-012.xlsx"])
     soffice("pdf", [OUT / "seed.xlsx", OUT / "project-012.xlsx"])
     scanned_pdf(OUT / "seed.pdf", OUT / "scanned.pdf")
     encrypted_xlsx(OUT / "seed.xlsx", OUT / "encrypted.xlsx")

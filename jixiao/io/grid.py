@@ -351,7 +351,8 @@ class _Reader:
             label = squash(text)
             after = cells[position + 1 :]
             if label.rstrip(":：") in TOTAL_LABELS:
-                scored = [c for c in after if c[0] == score_column] or after[-1:]
+                # under 得分 when the table has that column (分值 holds the sum of weights)
+                scored = after[-1:] if score_column is None else [c for c in after if c[0] == score_column]
                 if scored:
                     self.data["total_declared"] = self.number(row[scored[0][0]], "total_declared")
                 return True

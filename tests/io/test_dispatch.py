@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,10 @@ from jixiao.cli import app
 from jixiao.errors import InputError
 from jixiao.io import jsonio, read
 from jixiao.io.sniff import sniff
+from jixiao.model import Form
 
+Truth = Callable[[str], str]
+AsTruth = Callable[[Form], str]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "qiannan-2022.json"
 
@@ -70,7 +73,7 @@ def test_parse_writes_the_output_file_and_notes_go_to_stderr(tmp_path: Path, see
     assert "I11" in result.stderr and "中江水利" in result.stderr
 
 
-def test_parse_sheet_option(truth_json) -> None:  # type: ignore[no-untyped-def]
+def test_parse_sheet_option(truth_json: Truth, as_truth: AsTruth) -> None:
     result = runner.invoke(app, ["parse", str(FIXTURES / "two-forms.xlsx"), "--sheet", "中江水利"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == json.loads(truth_json("012"))
+    assert as_truth(jsonio.loads(result.stdout)) == truth_json("012")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 
 from jixiao.io import jsonio, read
+from jixiao.model import Form
 
+Truth = Callable[[str], str]
+AsTruth = Callable[[Form], str]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
@@ -15,6 +19,11 @@ def test_seed_docx_reads_exactly_as_the_transcription(seed_json: str) -> None:
     form, notes = read(FIXTURES / "seed.docx")
     assert jsonio.dumps(form) == seed_json
     assert notes == []
+
+
+def test_project_docx_reads_as_its_ground_truth(truth_json: Truth, as_truth: AsTruth) -> None:
+    form, _ = read(FIXTURES / "project-012.docx")
+    assert as_truth(form) == truth_json("012")
 
 
 def test_merged_cells_are_read_once(tmp_path: Path) -> None:
