@@ -48,7 +48,7 @@ def check_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
     place = str(path)
     try:
         if not path.is_file():
-            raise InputError("文件不存在或不是普通文件", place)
+            raise InputError("无法读取：文件不存在或不是普通文件", place)
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(f"无法读取文件：{exc.strerror}", place) from None
@@ -137,7 +137,7 @@ def sniff(path: Path, limits: Limits = DEFAULT_LIMITS) -> Format:
         return ole_kind(path)
     if looks_binary(head):
         raise InputError("无法识别的二进制文件（不是 Excel、Word、PDF、JSON 或文本）", str(path))
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
         return "json"
     return "text"
 

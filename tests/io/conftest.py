@@ -1,4 +1,7 @@
-"""Shared fixtures of the importer tests: the seed and the corpus truths as comparable JSON."""
+"""Fixtures of the importer tests: the seed and the corpus truths as comparable JSON.
+
+``shared_dir`` and ``corpus_truth`` come from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import simplejson
 
 from jixiao.io import jsonio
 from jixiao.model import Form
 
+from ..conftest import corpus_truth
+
 REPO = Path(__file__).resolve().parents[2]
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """../shared next to the checkout (worktrees sit one level deeper); skip when absent."""
-    for base in (REPO.parent, REPO.parent.parent):
-        if (base / "shared" / "corpus").is_dir():
-            return base / "shared"
-    pytest.skip("../shared (seed and corpus) not available")
 
 
 @pytest.fixture(scope="session")
@@ -41,10 +36,8 @@ def truth_json(shared_dir: Path) -> Callable[[str], str]:
     """Comparable JSON of a corpus ground truth (its `notes` and other extra keys dropped)."""
 
     def load(number: str) -> str:
-        text = (shared_dir / "corpus" / f"{number}.truth.json").read_text("utf-8")
-        data = simplejson.loads(text, use_decimal=True)
-        keep = set(Form.model_fields) - {"provenance"}
-        return comparable(Form.model_validate({k: v for k, v in data.items() if k in keep}))
+        path = shared_dir / "corpus" / f"{number}.truth.json"
+        return comparable(jsonio.form_from_data(corpus_truth(path), str(path)))
 
     return load
 
