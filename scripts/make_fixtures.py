@@ -388,7 +388,10 @@ def main() -> None:
         [("黔南组织部", seed, department), ("中江水利", project, Style(blank_rows=True))],
     )
     soffice("xls", [OUT / "seed.xlsx", OUT / "project-012.xlsx"])
-    soffice("pdf", [OUT / "seed.xlsx", OUT / "project-012.xlsx"])
+    soffice(
+        "pdf",
+        [OUT / "seed.xlsx", OUT / "seed-shifted.xlsx", OUT / "project-012.xlsx", OUT / "split-005.xlsx"],
+    )
     scanned_pdf(OUT / "seed.pdf", OUT / "scanned.pdf")
     encrypted_xlsx(OUT / "seed.xlsx", OUT / "encrypted.xlsx")
     for path in sorted(OUT.iterdir()):

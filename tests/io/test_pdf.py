@@ -17,10 +17,11 @@ AsTruth = Callable[[Form], str]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def test_multi_page_seed_reads_exactly_as_the_transcription(seed_json: str) -> None:
-    with pdfplumber.open(FIXTURES / "seed.pdf") as pdf:
+@pytest.mark.parametrize("name", ["seed.pdf", "seed-shifted.pdf"])
+def test_multi_page_seed_reads_exactly_as_the_transcription(name: str, seed_json: str) -> None:
+    with pdfplumber.open(FIXTURES / name) as pdf:
         assert len(pdf.pages) > 2  # the indicator header is repeated on every page
-    form, notes = read(FIXTURES / "seed.pdf")
+    form, notes = read(FIXTURES / name)
     assert jsonio.dumps(form) == seed_json
     assert notes == []
 
@@ -32,9 +33,12 @@ def test_provenance_names_the_page() -> None:
     assert first.page is not None and last.page is not None and last.page > first.page
 
 
-def test_project_pdf_reads_as_its_ground_truth(truth_json: Truth, as_truth: AsTruth) -> None:
-    form, _ = read(FIXTURES / "project-012.pdf")
-    assert as_truth(form) == truth_json("012")
+@pytest.mark.parametrize(("name", "truth"), [("project-012.pdf", "012"), ("split-005.pdf", "005")])
+def test_project_pdfs_read_as_their_ground_truth(
+    name: str, truth: str, truth_json: Truth, as_truth: AsTruth
+) -> None:
+    form, _ = read(FIXTURES / name)
+    assert as_truth(form) == truth_json(truth)
 
 
 def test_scanned_pdf_says_there_is_no_text_layer() -> None:
