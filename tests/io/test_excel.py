@@ -6,16 +6,19 @@ import datetime as dt
 import shutil
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.errors import InputError
 from jixiao.io import jsonio, read, read_all
-from jixiao.io.excel import value_text
-from jixiao.io.grid import number_text
-from jixiao.model import Form
+from jixiao.io.excel import Sheet, value_text, xlsx_sheets
+from jixiao.io.grid import Cell, form_from_rows, number_text
+from jixiao.model import Form, Location
 
 Truth = Callable[[str], str]
 AsTruth = Callable[[Form], str]
@@ -160,3 +163,31 @@ def test_chongqing_columns_fund_parts_and_date_cells(tmp_path: Path) -> None:
         ("产出指标", "≥80%", "85%", 20, 20),
     ]
     assert form.total_declared == Decimal("48.5")
+
+
+@cache
+def seed_sheet() -> Sheet:
+    return xlsx_sheets(FIXTURES / "seed.xlsx")[0]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    blank_columns=st.lists(st.integers(0, 12), max_size=4),
+    blank_rows=st.lists(st.integers(0, 80), max_size=8),
+)
+def test_blocks_are_found_wherever_they_are(
+    blank_columns: list[int], blank_rows: list[int], seed_json: str
+) -> None:
+    """Blank columns and rows inserted anywhere do not change the form: nothing is read by address."""
+    sheet = seed_sheet()
+    blank = Cell("", Location(file="moved.xlsx"))
+    rows = [list(row) for row in sheet.rows]
+    for column in sorted(blank_columns, reverse=True):
+        for row in rows:
+            row.insert(min(column, len(row)), blank)
+    width = max(len(row) for row in rows)
+    for position in sorted(blank_rows, reverse=True):
+        rows.insert(min(position, len(rows)), [blank] * width)
+    form, notes = form_from_rows(rows, Location(file="moved.xlsx"))
+    assert jsonio.dumps(form) == seed_json
+    assert notes == []
