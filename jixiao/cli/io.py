@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import InputError
-from ..io import FORMATS, ImportNote, read
+from ..io import FORMATS, ImportNote, read, read_bytes
 from ..io.jsonio import dumps
 from . import app, err, fail, out
 
@@ -22,7 +23,9 @@ def print_notes(notes: list[ImportNote]) -> None:
 
 @app.command()
 def parse(
-    file: Annotated[Path, typer.Argument(help="自评表文件：xlsx、xls、pdf、docx、txt 或 json")],
+    file: Annotated[
+        Path, typer.Argument(help="自评表文件：xlsx、xls、pdf、docx、txt 或 json；- 表示标准输入")
+    ],
     format: Annotated[
         str, typer.Option("--format", "-f", help=f"文件格式：auto（按内容识别）、{'、'.join(FORMATS)}")
     ] = "auto",
@@ -33,7 +36,10 @@ def parse(
 ) -> None:
     """读取自评表，输出标准 JSON；无法读取的内容以提示列在标准错误输出。"""
     try:
-        form, notes = read(file, format=format, sheet=sheet)
+        if str(file) == "-":
+            form, notes = read_bytes(sys.stdin.buffer.read(), "<stdin>", format, sheet)
+        else:
+            form, notes = read(file, format=format, sheet=sheet)
     except InputError as error:
         fail(error)
     print_notes(notes)

@@ -13,7 +13,9 @@ limits, then hands the file to the reader of that format. Readers are imported l
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import tempfile
 from pathlib import Path
 
 from ..errors import InputError
@@ -21,7 +23,7 @@ from ..model import Form
 from .notes import ImportNote
 from .sniff import DEFAULT_LIMITS, FORMATS, Format, Limits, confirm, sniff
 
-__all__ = ["FORMATS", "ImportNote", "Limits", "read", "read_all", "read_form"]
+__all__ = ["FORMATS", "ImportNote", "Limits", "read", "read_all", "read_bytes", "read_form"]
 
 Result = tuple[Form, list[ImportNote]]
 
@@ -84,3 +86,32 @@ def read_all(path: str | Path, format: str = "auto", limits: Limits = DEFAULT_LI
 
         return excel.read_all(path, kind)
     return [read(path, kind, limits=limits)]
+
+
+def read_bytes(
+    data: bytes, name: str, format: str = "auto", sheet: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Result:
+    """Read a form from bytes (stdin, a web upload); messages and provenance name it ``name``.
+
+    The readers work on files (openpyxl, xlrd and olefile want a seekable file), so the bytes go
+    to a private temporary file first; the size limit is checked before anything is written.
+    """
+    if len(data) > limits.max_file_bytes:
+        raise InputError(f"文件过大，超过 {limits.max_file_bytes // 1024 // 1024} MB 上限", name)
+    with tempfile.TemporaryDirectory(prefix="jixiao-") as folder:
+        path = Path(folder) / "upload"
+        path.write_bytes(data)
+        try:
+            form, notes = read(path, format, sheet, limits)
+        except InputError as error:
+            raise InputError(error.message, (error.place or "").replace(str(path), name)) from None
+    form.provenance = {
+        field: location.model_copy(update={"file": name}) for field, location in form.provenance.items()
+    }
+    renamed = [
+        dataclasses.replace(note, location=note.location.model_copy(update={"file": name}))
+        if note.location
+        else note
+        for note in notes
+    ]
+    return form, renamed

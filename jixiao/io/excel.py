@@ -83,9 +83,11 @@ def xlsx_sheets(path: Path) -> list[Sheet]:
     import openpyxl
     from openpyxl.cell.cell import MergedCell
 
-    with warnings.catch_warnings():
+    # a file object, not the path: openpyxl refuses paths whose extension is not .xlsx, and the
+    # content (checked by sniff) is what counts
+    with warnings.catch_warnings(), path.open("rb") as handle:
         warnings.simplefilter("ignore")  # openpyxl warns about styles/extensions it ignores
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = openpyxl.load_workbook(handle, data_only=True)
     sheets = []
     for ws in book.worksheets:
         last_row, last_column = min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLUMNS)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.errors import InputError
-from jixiao.io import jsonio, read
+from jixiao.io import jsonio, read, read_bytes
 from jixiao.io.sniff import sniff
 from jixiao.model import Form
 
@@ -25,10 +25,13 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "qiannan-2022.json"
     ("name", "expected"),
     [("seed.xlsx", "xlsx"), ("seed.xls", "xls"), ("seed.docx", "docx"), ("seed.pdf", "pdf")],
 )
-def test_format_is_judged_by_content_not_extension(name: str, expected: str, tmp_path: Path) -> None:
+def test_format_is_judged_by_content_not_extension(
+    name: str, expected: str, tmp_path: Path, seed_json: str
+) -> None:
     disguised = tmp_path / "form.txt"
     shutil.copy(FIXTURES / name, disguised)
     assert sniff(disguised) == expected
+    assert jsonio.dumps(read(disguised)[0]) == seed_json
 
 
 def test_json_and_text_are_told_apart(tmp_path: Path) -> None:
@@ -77,3 +80,21 @@ def test_parse_sheet_option(truth_json: Truth, as_truth: AsTruth) -> None:
     result = runner.invoke(app, ["parse", str(FIXTURES / "two-forms.xlsx"), "--sheet", "中江水利"])
     assert result.exit_code == 0
     assert as_truth(jsonio.loads(result.stdout)) == truth_json("012")
+
+
+def test_bytes_are_read_under_their_own_name(seed_json: str) -> None:
+    form, _ = read_bytes((FIXTURES / "seed.xlsx").read_bytes(), "上传.xlsx")
+    assert jsonio.dumps(form) == seed_json
+    where = form.where("indicators[0].target")
+    assert where is not None and where.file == "上传.xlsx"
+    with pytest.raises(InputError) as caught:
+        read_bytes(b"", "empty.xlsx")
+    assert caught.value.place == "empty.xlsx"
+
+
+def test_parse_reads_stdin(seed_json: str) -> None:
+    result = runner.invoke(app, ["parse", "-"], input=(FIXTURES / "seed.docx").read_bytes())
+    assert result.exit_code == 0
+    assert result.stdout.strip() == seed_json
+    bad = runner.invoke(app, ["parse", "-"], input=b"\x00\x01garbage")
+    assert bad.exit_code == 2 and "<stdin>" in bad.stderr
