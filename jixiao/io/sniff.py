@@ -35,6 +35,8 @@ class Limits:
 
     max_file_bytes: int = 50 * 1024 * 1024  # 50 MB on disk
     max_unpacked_bytes: int = 64 * 1024 * 1024  # all zip members together, inflated
+    # one inflated part: openpyxl's full mode keeps every cell of a sheet in memory (~10x its XML)
+    max_member_bytes: int = 16 * 1024 * 1024
     max_member_ratio: int = 100  # inflated / compressed, for members above `ratio_floor`
     ratio_floor: int = 1024 * 1024  # small members may compress well without harm
     max_members: int = 2000
@@ -89,6 +91,12 @@ def zip_members(path: Path, limits: Limits = DEFAULT_LIMITS) -> set[str]:
         if info.file_size > limits.ratio_floor and ratio > limits.max_member_ratio:
             raise InputError(
                 f"压缩比异常（{info.filename} 压缩比 {ratio:.0f}:1），疑似压缩炸弹，已拒绝", place
+            )
+        if info.file_size > limits.max_member_bytes:
+            raise InputError(
+                f"{info.filename} 解压后 {info.file_size / 1024 / 1024:.0f} MB，超过单个部件 "
+                f"{limits.max_member_bytes // 1024 // 1024} MB 上限（一张自评表不足 1 MB）",
+                place,
             )
     return {info.filename for info in infos}
 

@@ -128,6 +128,13 @@ def test_size_limit_is_configurable(tmp_path: Path) -> None:
         read(path, limits=Limits(max_file_bytes=1024))
 
 
+def test_oversized_part(tmp_path: Path) -> None:
+    path = tmp_path / "big-sheet.xlsx"
+    shutil.copy(FIXTURES / "seed.xlsx", path)
+    with pytest.raises(InputError, match="单个部件"):
+        read(path, limits=Limits(max_member_bytes=10_000))
+
+
 def test_too_many_zip_members(tmp_path: Path) -> None:
     path = tmp_path / "many.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
