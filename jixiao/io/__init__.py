@@ -4,7 +4,8 @@ Note codes of the table readers (the text reader uses I01–I09):
 
 * ``I10`` 只读取了一部分 — a sheet/PDF beyond the row/page limits was cut;
 * ``I11`` 其他表单 — the workbook holds more forms on other sheets (``--sheet``, :func:`read_all`);
-* ``I12`` 不是数字 — a weight/score/amount cell is not a number; the field is left empty.
+* ``I12`` 不是数字 — a weight/score/amount cell is not a number; the field is left empty;
+* ``I13`` 还有一张表单 — another form follows on the same sheet/document and was not read.
 
 ``read`` decides the format from the file's bytes (see :mod:`.sniff`), applies the safety
 limits, then hands the file to the reader of that format. Readers are imported lazily so that

@@ -389,6 +389,12 @@ def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[Imp
         cells = texts(row)
         if not cells:
             continue
+        if state in ("indicators", "tail") and reader.indicators and starts_another_form(row):
+            where = row[cells[0][0]].location
+            reader.notes.append(
+                ImportNote("I13", "此处起还有一张表单，未读取（每个工作表/文件只读一张）", where)
+            )
+            break
         roles = match_roles(row, INDICATOR_ROLES)
         if is_indicator_header(roles):
             # a header repeated on a new page re-enters the block; its columns may have moved
@@ -441,6 +447,16 @@ def _build(reader: _Reader) -> Form:
         raise InputError(f"{path} 的值无效：{first['msg']}", where.describe()) from None
     form.provenance = dict(reader.provenance)
     return form
+
+
+def starts_another_form(row: Row) -> bool:
+    """A title (…自评表) or a funds header after a form's table: the next form on the same sheet."""
+    if is_funds_header(match_roles(row, FUNDS_ROLES)):
+        return True
+    return any(
+        ("自评表" in label or "评价表" in label) and len(label) < 40
+        for label in map(squash, (c.text for c in row))
+    )
 
 
 def has_form(rows: Iterable[Row]) -> bool:

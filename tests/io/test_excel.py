@@ -18,11 +18,12 @@ from jixiao.errors import InputError
 from jixiao.io import jsonio, read, read_all
 from jixiao.io.excel import Sheet, value_text, xlsx_sheets
 from jixiao.io.grid import Cell, form_from_rows, number_text
-from jixiao.model import Form, Location
+from jixiao.model import Contact, Form, Location
 
 Truth = Callable[[str], str]
 AsTruth = Callable[[Form], str]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "qiannan-2022.json"
 
 
 @pytest.mark.parametrize("name", ["seed.xlsx", "seed-shifted.xlsx", "seed.xls"])
@@ -191,3 +192,22 @@ def test_blocks_are_found_wherever_they_are(
     form, notes = form_from_rows(rows, Location(file="moved.xlsx"))
     assert jsonio.dumps(form) == seed_json
     assert notes == []
+
+
+@pytest.mark.parametrize("keep_tail", [True, False])
+def test_a_second_form_on_the_same_sheet_is_not_mixed_in(keep_tail: bool) -> None:
+    first = seed_sheet().rows
+    if not keep_tail:  # no 总分/结论/footnotes: the next title follows the last indicator row
+        last = max(
+            i
+            for i, row in enumerate(first)
+            if any(c.text == "省委州委对我部完成工作任务的满意度" for c in row)
+        )
+        first = first[: last + 1]
+    second = xlsx_sheets(FIXTURES / "project-012.xlsx")[0].rows
+    form, notes = form_from_rows([*first, *second], Location(file="stacked.xlsx"))
+    expected = jsonio.read(EXAMPLE)
+    if not keep_tail:
+        expected = expected.model_copy(update={"total_declared": None, "contact": Contact()})
+    assert jsonio.dumps(form) == jsonio.dumps(expected)
+    assert [n.code for n in notes] == ["I13"]
