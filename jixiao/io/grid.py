@@ -172,6 +172,11 @@ def is_indicator_header(roles: dict[str, int]) -> bool:
     return "name" in roles and ("level1" in roles or "level2" in roles)
 
 
+def is_title(label: str) -> bool:
+    """``部门整体支出绩效目标自评表`` and the like (short: a footnote may mention 自评 too)."""
+    return ("自评表" in label or "评价表" in label) and len(label) < 40
+
+
 def texts(row: Row) -> list[tuple[int, str]]:
     """The non-empty cells of a row as (column, value)."""
     out = []
@@ -193,6 +198,61 @@ class _Reader:
     fund_rows: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
     title: str = ""
+    #: top → funds → goals → after_goals → indicators → tail (blocks may be missing or reordered)
+    state: str = "top"
+    roles: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {"funds": {}, "goals": {}, "indicators": {}}
+    )
+    levels: dict[str, str | None] = field(default_factory=lambda: {"level1": None, "level2": None})
+
+    def step(self, row: Row, cells: list[tuple[int, str]]) -> bool:
+        """Read one non-blank row; False when the row starts another form (reading stops)."""
+        if self.state in ("indicators", "tail") and self.indicators and starts_another_form(row):
+            where = row[cells[0][0]].location
+            self.notes.append(
+                ImportNote("I13", "此处起还有一张表单，未读取（每个工作表/文件只读一张）", where)
+            )
+            return False
+        if not self._enter_block(row):
+            self._read_in_block(row, cells)
+        return True
+
+    def _enter_block(self, row: Row) -> bool:
+        """Switch state on a block header row; True if the row was one."""
+        roles = match_roles(row, INDICATOR_ROLES)
+        if is_indicator_header(roles):
+            # a header repeated on a new page re-enters the block; its columns may have moved
+            self.roles["indicators"], self.state = roles, "indicators"
+            return True
+        if self.state in ("top", "tail") and is_funds_header(funds := match_roles(row, FUNDS_ROLES)):
+            self.roles["funds"], self.state = funds, "funds"
+            return True
+        if self.state in ("top", "funds") and len(goals := match_roles(row, GOAL_ROLES)) == 2:
+            self.roles["goals"], self.state = goals, "goals"
+            return True
+        return False
+
+    def _read_in_block(self, row: Row, cells: list[tuple[int, str]]) -> None:
+        score_column = self.roles["indicators"].get("score")
+        if self.state == "goals":
+            self.state = "after_goals" if self.read_goals(row, self.roles["goals"]) else "goals"
+            return
+        if self.state == "indicators":
+            if self.read_tail(row, score_column):
+                self.state = "tail"
+                return
+            if not FOOTNOTE_START.match(squash(cells[0][1])):
+                if len(row) > 1:  # a one-cell row is a text line between table rows (PDF page edge)
+                    self.read_indicator(row, self.roles["indicators"], self.levels)
+                return
+            self.state = "tail"
+        if self.state == "funds":
+            if len(row) > 1:
+                self.read_fund_row(row, self.roles["funds"])
+            return
+        if self.state == "tail" and self.read_tail(row, score_column):
+            return
+        self.read_labels(row)
 
     def put(self, path: str, value: Any, cell: Cell) -> None:
         """Set a top-level or ``contact.*`` field once (the first place that states it wins)."""
@@ -245,7 +305,7 @@ class _Reader:
         return value or None
 
     def _read_title(self, label: str, cell: Cell) -> None:
-        if ("自评表" in label or "评价表" in label) and len(label) < 40:
+        if is_title(label):
             self.title += label
             self.provenance.setdefault("kind", cell.location)
         year = YEAR.search(label)
@@ -380,53 +440,11 @@ def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[Imp
     Raises InputError (naming ``place``) when no form is found in the rows.
     """
     reader = _Reader(place)
-    state = "top"
-    funds_roles: dict[str, int] = {}
-    goal_roles: dict[str, int] = {}
-    indicator_roles: dict[str, int] = {}
-    levels: dict[str, str | None] = {"level1": None, "level2": None}
     for row in rows:
         cells = texts(row)
-        if not cells:
-            continue
-        if state in ("indicators", "tail") and reader.indicators and starts_another_form(row):
-            where = row[cells[0][0]].location
-            reader.notes.append(
-                ImportNote("I13", "此处起还有一张表单，未读取（每个工作表/文件只读一张）", where)
-            )
+        if cells and not reader.step(row, cells):
             break
-        roles = match_roles(row, INDICATOR_ROLES)
-        if is_indicator_header(roles):
-            # a header repeated on a new page re-enters the block; its columns may have moved
-            indicator_roles = roles
-            state = "indicators"
-            continue
-        if state in ("top", "tail") and is_funds_header(funds := match_roles(row, FUNDS_ROLES)):
-            funds_roles, state = funds, "funds"
-            continue
-        if state in ("top", "funds") and len(goals := match_roles(row, GOAL_ROLES)) == 2:
-            goal_roles, state = goals, "goals"
-            continue
-        if state == "goals":
-            state = "after_goals" if reader.read_goals(row, goal_roles) else state
-            continue
-        if state == "indicators":
-            if reader.read_tail(row, indicator_roles.get("score")):
-                state = "tail"
-                continue
-            if not FOOTNOTE_START.match(squash(cells[0][1])):
-                if len(row) > 1:  # a one-cell row is a text line between table rows (PDF page edge)
-                    reader.read_indicator(row, indicator_roles, levels)
-                continue
-            state = "tail"
-        if state == "funds":
-            if len(row) > 1:
-                reader.read_fund_row(row, funds_roles)
-            continue
-        if state == "tail" and reader.read_tail(row, indicator_roles.get("score")):
-            continue
-        reader.read_labels(row)
-    if not indicator_roles and not funds_roles:
+    if not reader.roles["indicators"] and not reader.roles["funds"]:
         raise InputError(
             "没有找到自评表：既没有“三级指标”表头，也没有“全年预算数/全年执行数”资金表头", place.describe()
         )
@@ -453,10 +471,7 @@ def starts_another_form(row: Row) -> bool:
     """A title (…自评表) or a funds header after a form's table: the next form on the same sheet."""
     if is_funds_header(match_roles(row, FUNDS_ROLES)):
         return True
-    return any(
-        ("自评表" in label or "评价表" in label) and len(label) < 40
-        for label in map(squash, (c.text for c in row))
-    )
+    return any(is_title(squash(cell.text)) for cell in row)
 
 
 def has_form(rows: Iterable[Row]) -> bool:
