@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import docx
 import msoffcrypto.format.ooxml  # dev-only: writes the encrypted-workbook fixture
@@ -314,9 +315,18 @@ def write_xlsx(path: Path, sheets: list[tuple[str, Form, Style]]) -> None:
     book.save(path)
 
 
-def write_docx(path: Path, form: Form, style: Style) -> None:
-    plan = layout(form, style)
+def write_docx(path: Path, forms: list[tuple[Form, Style]]) -> None:
+    """One document, the forms one after another on new pages (as published collections are)."""
     document = docx.Document()
+    for index, (form, style) in enumerate(forms):
+        if index:
+            document.add_page_break()
+        add_docx_form(document, form, style)
+    document.save(str(path))
+
+
+def add_docx_form(document: Any, form: Form, style: Style) -> None:
+    plan = layout(form, style)
     for line in plan.before:
         document.add_paragraph(line)
     table = document.add_table(rows=plan.height, cols=plan.width)
@@ -331,7 +341,6 @@ def write_docx(path: Path, form: Form, style: Style) -> None:
                 run.font.size = Pt(8)
     for line in plan.after:
         document.add_paragraph(line)
-    document.save(str(path))
 
 
 def soffice(target: str, files: list[Path]) -> None:
@@ -373,9 +382,10 @@ def main() -> None:
         OUT / "seed-shifted.xlsx",
         [("Sheet1", seed, Style(text_numbers=True, blank_rows=True, origin=(4, 3)))],
     )
-    write_docx(OUT / "seed.docx", seed, department)
+    write_docx(OUT / "seed.docx", [(seed, department)])
+    write_docx(OUT / "two-forms.docx", [(seed, department), (project, Style())])
     write_xlsx(OUT / "project-012.xlsx", [("项目", project, Style())])
-    write_docx(OUT / "project-012.docx", project, Style())
+    write_docx(OUT / "project-012.docx", [(project, Style())])
     write_xlsx(OUT / "project-016.xlsx", [("Sheet1", load_truth("016"), Style(origin=(2, 2)))])
     typed = Style(text_numbers=True, blank_rows=True)
     write_xlsx(OUT / "project-008.xlsx", [("Sheet1", load_truth("008"), typed)])

@@ -79,13 +79,21 @@ def read_form(path: str | Path, format: str = "auto", sheet: str | None = None) 
 
 
 def read_all(path: str | Path, format: str = "auto", limits: Limits = DEFAULT_LIMITS) -> list[Result]:
-    """Every form in the file: one per sheet of a workbook, else the single form."""
+    """Every form in the file: all sheets of a workbook, all forms stacked in a PDF or Word file."""
     path = Path(path)
     kind = detect(path, format, limits)
     if kind in ("xlsx", "xls"):
         from . import excel
 
         return excel.read_all(path, kind)
+    if kind == "pdf":
+        from . import pdf
+
+        return pdf.read_all(path)
+    if kind == "docx":
+        from . import docx
+
+        return docx.read_all(path)
     return [read(path, kind, limits=limits)]
 
 

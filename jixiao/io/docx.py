@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Form, Location
-from .grid import Cell, column_name, form_from_rows
+from .grid import Cell, column_name, form_from_rows, forms_from_rows
 from .notes import ImportNote
 
 
@@ -42,13 +42,21 @@ def document_rows(document: Any, place: str) -> list[list[Cell]]:
     return rows
 
 
-def read(path: Path) -> tuple[Form, list[ImportNote]]:
-    """The form in a Word document's paragraphs and tables."""
+def load_rows(path: Path) -> list[list[Cell]]:
     import docx
 
-    place = str(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx/lxml raise many unrelated types on damaged files
-        raise InputError(f"无法读取 Word 文件：{type(exc).__name__}: {exc}", place) from None
-    return form_from_rows(document_rows(document, place), Location(file=place))
+        raise InputError(f"无法读取 Word 文件：{type(exc).__name__}: {exc}", str(path)) from None
+    return document_rows(document, str(path))
+
+
+def read(path: Path) -> tuple[Form, list[ImportNote]]:
+    """The (first) form in a Word document's paragraphs and tables."""
+    return form_from_rows(load_rows(path), Location(file=str(path)))
+
+
+def read_all(path: Path) -> list[tuple[Form, list[ImportNote]]]:
+    """Every form in the document, in order (for batch imports)."""
+    return forms_from_rows(load_rows(path), Location(file=str(path)))

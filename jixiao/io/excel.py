@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Form, Location
-from .grid import Cell, column_name, form_from_rows, has_form, number_text
+from .grid import Cell, column_name, form_from_rows, forms_from_rows, has_form, number_text
 from .notes import ImportNote
 
 MAX_ROWS = 2000  # an official form has < 100 rows
@@ -164,18 +164,16 @@ def _choose(sheets: list[Sheet], wanted: str, place: str) -> Sheet:
     raise InputError(f"没有名为“{wanted}”的工作表（现有：{names}）", place)
 
 
+def _truncation(sheet: Sheet, place: str) -> list[ImportNote]:
+    if not sheet.truncated:
+        return []
+    message = f"工作表过大，只读取了前 {MAX_ROWS} 行、{MAX_COLUMNS} 列"
+    return [ImportNote("I10", message, Location(file=place, sheet=sheet.name))]
+
+
 def _read_sheet(sheet: Sheet, place: str) -> tuple[Form, list[ImportNote]]:
     form, notes = form_from_rows(sheet.rows, Location(file=place, sheet=sheet.name))
-    if sheet.truncated:
-        notes.insert(
-            0,
-            ImportNote(
-                "I10",
-                f"工作表过大，只读取了前 {MAX_ROWS} 行、{MAX_COLUMNS} 列",
-                Location(file=place, sheet=sheet.name),
-            ),
-        )
-    return form, notes
+    return form, _truncation(sheet, place) + notes
 
 
 def read(path: Path, fmt: str = "xlsx", sheet: str | None = None) -> tuple[Form, list[ImportNote]]:
@@ -202,6 +200,11 @@ def read(path: Path, fmt: str = "xlsx", sheet: str | None = None) -> tuple[Form,
 
 
 def read_all(path: Path, fmt: str = "xlsx") -> list[tuple[Form, list[ImportNote]]]:
-    """Every form in the workbook, one per sheet that holds one (for batch imports)."""
+    """Every form in the workbook: on every sheet, all forms stacked there (for batch imports)."""
     place = str(path)
-    return [_read_sheet(s, place) for s in load_sheets(path, fmt) if has_form(s.rows)]
+    return [
+        (form, _truncation(sheet, place) + notes)
+        for sheet in load_sheets(path, fmt)
+        if has_form(sheet.rows)
+        for form, notes in forms_from_rows(sheet.rows, Location(file=place, sheet=sheet.name))
+    ]

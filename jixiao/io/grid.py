@@ -208,10 +208,6 @@ class _Reader:
     def step(self, row: Row, cells: list[tuple[int, str]]) -> bool:
         """Read one non-blank row; False when the row starts another form (reading stops)."""
         if self.state in ("indicators", "tail") and self.indicators and starts_another_form(row):
-            where = row[cells[0][0]].location
-            self.notes.append(
-                ImportNote("I13", "此处起还有一张表单，未读取（每个工作表/文件只读一张）", where)
-            )
             return False
         if not self._enter_block(row):
             self._read_in_block(row, cells)
@@ -434,21 +430,44 @@ def _kind(reader: _Reader) -> FormKind:
     return "project" if "project" in reader.data else "department"
 
 
-def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNote]]:
-    """Interpret the rows of one sheet/page sequence/document as one Form, with import notes.
-
-    Raises InputError (naming ``place``) when no form is found in the rows.
-    """
+def _read_one(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNote], int | None]:
+    """The first form in ``rows``, its notes, and the index where the next form starts (or None)."""
     reader = _Reader(place)
-    for row in rows:
+    stop = None
+    for index, row in enumerate(rows):
         cells = texts(row)
         if cells and not reader.step(row, cells):
+            stop = index
             break
     if not reader.roles["indicators"] and not reader.roles["funds"]:
         raise InputError(
             "没有找到自评表：既没有“三级指标”表头，也没有“全年预算数/全年执行数”资金表头", place.describe()
         )
-    return _build(reader), reader.notes
+    return _build(reader), reader.notes, stop
+
+
+def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNote]]:
+    """Interpret the rows of one sheet/page sequence/document as one Form, with import notes.
+
+    A second form stacked below the first is not read (note I13; :func:`forms_from_rows` reads all).
+    Raises InputError (naming ``place``) when no form is found in the rows.
+    """
+    form, notes, stop = _read_one(rows, place)
+    if stop is not None:
+        where = next(cell.location for cell in rows[stop] if cell_value(cell.text))
+        notes.append(ImportNote("I13", "此处起还有一张表单，未读取（每次只读一张，批量导入读全部）", where))
+    return form, notes
+
+
+def forms_from_rows(rows: Sequence[Row], place: Location) -> list[tuple[Form, list[ImportNote]]]:
+    """Every form stacked in the rows, in order (several forms on one sheet or in one PDF)."""
+    found = []
+    while True:
+        form, notes, stop = _read_one(rows, place)
+        found.append((form, notes))
+        if stop is None:
+            return found
+        rows = rows[stop:]
 
 
 def _build(reader: _Reader) -> Form:

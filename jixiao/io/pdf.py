@@ -13,7 +13,15 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Form, Location
-from .grid import INDICATOR_ROLES, Cell, column_name, form_from_rows, is_indicator_header, match_roles
+from .grid import (
+    INDICATOR_ROLES,
+    Cell,
+    column_name,
+    form_from_rows,
+    forms_from_rows,
+    is_indicator_header,
+    match_roles,
+)
 from .notes import ImportNote
 
 MAX_PAGES = 30  # a form is 1-5 pages; more means this is a report, not a form
@@ -131,8 +139,8 @@ def to_cells(pages: list[list[tuple[str, list[str | None]]]], place: str) -> lis
     return rows
 
 
-def read(path: Path) -> tuple[Form, list[ImportNote]]:
-    """The form in a text-layer PDF; a scanned PDF (no text at all) is an InputError."""
+def load_rows(path: Path) -> tuple[list[list[Cell]], list[ImportNote]]:
+    """All pages as rows; a scanned PDF (no text at all) or a damaged one is an InputError."""
     import pdfplumber
 
     place = str(path)
@@ -160,5 +168,17 @@ def read(path: Path) -> tuple[Form, list[ImportNote]]:
         raise InputError(message, place) from None
     if not has_text:
         raise InputError(SCANNED, place)
-    form, found = form_from_rows(to_cells(read_pages, place), Location(file=place))
+    return to_cells(read_pages, place), notes
+
+
+def read(path: Path) -> tuple[Form, list[ImportNote]]:
+    """The (first) form in a text-layer PDF."""
+    rows, notes = load_rows(path)
+    form, found = form_from_rows(rows, Location(file=str(path)))
     return form, notes + found
+
+
+def read_all(path: Path) -> list[tuple[Form, list[ImportNote]]]:
+    """Every form in the PDF, in page order (for batch imports)."""
+    rows, notes = load_rows(path)
+    return [(form, notes + found) for form, found in forms_from_rows(rows, Location(file=str(path)))]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import docx
 
-from jixiao.io import jsonio, read
+from jixiao.io import jsonio, read, read_all
 from jixiao.model import Form
 
 Truth = Callable[[str], str]
@@ -53,3 +53,14 @@ def test_merged_cells_are_read_once(tmp_path: Path) -> None:
         ("产出指标", "覆盖率", "100%", "100%"),
         ("产出指标", "及时率", "≥95%", None),
     ]
+
+
+def test_stacked_forms_read_one_at_a_time_or_all(
+    seed_json: str, truth_json: Truth, as_truth: AsTruth
+) -> None:
+    form, notes = read(FIXTURES / "two-forms.docx")
+    assert jsonio.dumps(form) == seed_json
+    assert [n.code for n in notes] == ["I13"]
+    first, second = read_all(FIXTURES / "two-forms.docx")
+    assert jsonio.dumps(first[0]) == seed_json
+    assert as_truth(second[0]) == truth_json("012")
