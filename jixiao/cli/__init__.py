@@ -62,6 +62,5 @@ def main() -> None:
     app()
 
 
-# Command modules register themselves on `app` when imported (keep one line each).
-from . import batch as batch_commands  # noqa: E402,F401
-from . import core  # noqa: E402,F401
+# Command modules register themselves on `app` when imported.
+from . import batch, core, export, io  # noqa: E402,F401
