@@ -69,40 +69,14 @@ def grade_counts(forms: Rows) -> dict[str, int]:
     return {grade: counts.get(grade, 0) for grade in GRADES}
 
 
-@dataclass(frozen=True, slots=True)
-class Bin:
-    low: Decimal
-    high: Decimal  # exclusive, except for the last bin
-    count: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.low.normalize():f}–{self.high.normalize():f}"
+def totals(forms: Rows) -> list[Decimal]:
+    """The computed totals (for their distribution)."""
+    return [t for f in ok_forms(forms) if (t := dec(f.get("total"))) is not None]
 
 
-def histogram(values: Iterable[Decimal | None], low: Decimal, high: Decimal, bins: int) -> list[Bin]:
-    """Counts in ``bins`` equal bins over [low, high]; values outside fall into the edge bins."""
-    width = (high - low) / bins
-    counts = [0] * bins
-    for value in values:
-        if value is None:
-            continue
-        index = int((value - low) / width) if value > low else 0
-        counts[min(max(index, 0), bins - 1)] += 1
-    return [Bin(low + width * i, low + width * (i + 1), counts[i]) for i in range(bins)]
-
-
-def total_histogram(forms: Rows, bins: int = 10) -> list[Bin]:
-    """Distribution of computed totals, 0–100."""
-    return histogram((dec(f.get("total")) for f in ok_forms(forms)), Decimal(0), HUNDRED, bins)
-
-
-def gap_histogram(forms: Rows, bins: int = 10) -> list[Bin]:
-    """Distribution of declared − computed totals (positive: the unit claimed more than the rules give)."""
-    gaps = [g for f in ok_forms(forms) if (g := dec(f.get("gap"))) is not None]
-    reach = max((abs(g) for g in gaps), default=Decimal(10))
-    reach = max(Decimal(5), (reach / 5).to_integral_value(rounding="ROUND_CEILING") * 5)  # bins of round width
-    return histogram(gaps, -reach, reach, bins)
+def gaps(forms: Rows) -> list[Decimal]:
+    """Declared − computed totals (positive: the unit claimed more than the rules give)."""
+    return [g for f in ok_forms(forms) if (g := dec(f.get("gap"))) is not None]
 
 
 # --- execution vs claimed performance (national red/yellow warnings) ------------------------------

@@ -1,7 +1,7 @@
-"""Small server-side SVG charts (data in, SVG text out; no JavaScript, no CDN).
+"""The execution-vs-claimed scatter of the batch dashboard: points coloured by warning, guide lines.
 
-Interim: the generic chart functions of ``jixiao.report.charts`` will replace these once merged.
-Every label goes through :func:`html.escape`, so a hostile unit name cannot inject markup.
+:func:`jixiao.report.charts.scatter` draws single-colour points without guides; once it takes
+per-point colours and guide lines this module can go.
 """
 
 from __future__ import annotations
@@ -10,80 +10,39 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
-WIDTH, HEIGHT, MARGIN = 560, 240, 40
-FONT = 'font-family="sans-serif" font-size="11"'
+from .report.charts import FONT_STACK, fmt
+
+WIDTH, HEIGHT, MARGIN = 560, 300, 44
+PERCENT_AXIS = (0, 20, 40, 60, 80, 100)
 
 
-def _label(value: int | Decimal) -> str:
-    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+def warning_scatter(points: Sequence[tuple[Decimal, Decimal, str, str]], title: str, x_label: str, y_label: str,
+                    x_guides: Sequence[Decimal] = ()) -> str:
+    """Points (x %, y %, colour, tooltip) on 0–110 % axes, a diagonal x = y and dashed vertical guides."""
 
-
-def _frame(body: str, title: str, width: int = WIDTH, height: int = HEIGHT) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}"><title>{escape(title)}</title>{body}</svg>')
-
-
-def bar_chart(items: Sequence[tuple[str, int | Decimal]], title: str, color: str = "#4e79a7") -> str:
-    """Vertical bars, one per (label, value); used for histograms and grade counts."""
-    top = max((float(v) for _, v in items), default=0) or 1.0
-    slot = (WIDTH - 2 * MARGIN) / max(len(items), 1)
-    parts = [f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}" y2="{HEIGHT - MARGIN}" '
-             'stroke="#333"/>']
-    for i, (label, value) in enumerate(items):
-        h = float(value) / top * (HEIGHT - 2 * MARGIN)
-        x = MARGIN + i * slot
-        y = HEIGHT - MARGIN - h
-        parts.append(f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{slot - 4:.1f}" height="{h:.1f}" fill="{color}">'
-                     f'<title>{escape(label)}: {escape(_label(value))}</title></rect>')
-        parts.append(f'<text x="{x + slot / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" {FONT}>'
-                     f'{escape(_label(value))}</text>')
-        parts.append(f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - MARGIN + 14}" text-anchor="middle" {FONT}>'
-                     f'{escape(label)}</text>')
-    return _frame("".join(parts), title)
-
-
-def horizontal_bars(items: Sequence[tuple[str, int | Decimal]], title: str, color: str = "#e15759") -> str:
-    """One labelled horizontal bar per (label, value), longest first as given."""
-    row, label_width = 18, 220
-    height = MARGIN + row * max(len(items), 1)
-    top = max((abs(float(v)) for _, v in items), default=0) or 1.0
-    parts = []
-    for i, (label, value) in enumerate(items):
-        y = MARGIN / 2 + i * row
-        w = abs(float(value)) / top * (WIDTH - label_width - MARGIN)
-        short = label if len(label) <= 18 else label[:17] + "…"
-        parts.append(f'<text x="{label_width - 4}" y="{y + 12}" text-anchor="end" {FONT}>{escape(short)}'
-                     f'<title>{escape(label)}</title></text>')
-        parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{w:.1f}" height="{row - 4}" fill="{color}"/>')
-        parts.append(f'<text x="{label_width + w + 3:.1f}" y="{y + 12}" {FONT}>{escape(_label(value))}</text>')
-    return _frame("".join(parts), title, height=int(height))
-
-
-def scatter(points: Sequence[tuple[Decimal, Decimal, str, str]], title: str, x_label: str, y_label: str,
-            x_guides: Sequence[Decimal] = ()) -> str:
-    """Points (x, y, color, tooltip) on 0–100 × 0–100 axes (percent), with dashed vertical guides."""
-
-    def sx(v: Decimal) -> float:
+    def sx(v: Decimal | int) -> float:
         return MARGIN + min(max(float(v), 0.0), 110.0) / 110 * (WIDTH - 2 * MARGIN)
 
-    def sy(v: Decimal) -> float:
+    def sy(v: Decimal | int) -> float:
         return HEIGHT - MARGIN - min(max(float(v), 0.0), 110.0) / 110 * (HEIGHT - 2 * MARGIN)
 
-    parts = [f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}" y2="{HEIGHT - MARGIN}" stroke="#333"/>',
-             f'<line x1="{MARGIN}" y1="{MARGIN}" x2="{MARGIN}" y2="{HEIGHT - MARGIN}" stroke="#333"/>',
-             f'<line x1="{sx(Decimal(0)):.1f}" y1="{sy(Decimal(0)):.1f}" x2="{sx(Decimal(100)):.1f}" '
-             f'y2="{sy(Decimal(100)):.1f}" stroke="#bbb"/>',
-             f'<text x="{WIDTH / 2}" y="{HEIGHT - 8}" text-anchor="middle" {FONT}>{escape(x_label)}</text>',
-             f'<text x="12" y="{HEIGHT / 2}" transform="rotate(-90 12 {HEIGHT / 2})" text-anchor="middle" {FONT}>'
-             f'{escape(y_label)}</text>']
-    for tick in (0, 50, 80, 100):
-        parts.append(f'<text x="{sx(Decimal(tick)):.1f}" y="{HEIGHT - MARGIN + 14}" text-anchor="middle" {FONT}>'
-                     f'{tick}</text>')
-        parts.append(f'<text x="{MARGIN - 4}" y="{sy(Decimal(tick)) + 4:.1f}" text-anchor="end" {FONT}>{tick}</text>')
+    low, high = HEIGHT - MARGIN, MARGIN
+    parts = [f'<line x1="{MARGIN}" y1="{low}" x2="{WIDTH - MARGIN}" y2="{low}" stroke="#555"/>',
+             f'<line x1="{MARGIN}" y1="{high}" x2="{MARGIN}" y2="{low}" stroke="#555"/>',
+             f'<line x1="{sx(0):.1f}" y1="{sy(0):.1f}" x2="{sx(100):.1f}" y2="{sy(100):.1f}" stroke="#ddd"/>',
+             f'<text x="{WIDTH / 2}" y="{HEIGHT - 8}" text-anchor="middle">{escape(x_label)}</text>',
+             f'<text x="14" y="{HEIGHT / 2}" transform="rotate(-90 14 {HEIGHT / 2})" text-anchor="middle">'
+             f"{escape(y_label)}</text>",
+             f'<text x="{WIDTH / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">{escape(title)}</text>']
+    for tick in PERCENT_AXIS:
+        parts.append(f'<text x="{sx(tick):.1f}" y="{low + 16}" text-anchor="middle" fill="#555">{tick}</text>')
+        parts.append(f'<text x="{MARGIN - 4}" y="{sy(tick) + 4:.1f}" text-anchor="end" fill="#555">{tick}</text>')
     for guide in x_guides:
-        parts.append(f'<line x1="{sx(guide):.1f}" y1="{MARGIN}" x2="{sx(guide):.1f}" y2="{HEIGHT - MARGIN}" '
-                     'stroke="#f28e2b" stroke-dasharray="4 3"/>')
-    for x, y, color, tip in points:
-        parts.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4" fill="{color}" fill-opacity="0.75">'
-                     f'<title>{escape(tip)}</title></circle>')
-    return _frame("".join(parts), title)
+        parts.append(f'<line x1="{sx(guide):.1f}" y1="{high}" x2="{sx(guide):.1f}" y2="{low}" stroke="#E69F00" '
+                     f'stroke-dasharray="4 3"><title>{escape(fmt(float(guide)))}%</title></line>')
+    for x, y, colour, tip in points:
+        parts.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3.5" fill="{escape(colour)}" fill-opacity="0.75">'
+                     f"<title>{escape(tip)}</title></circle>")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+            f'height="{HEIGHT}" role="img" font-family="{FONT_STACK}" font-size="12"><title>{escape(title)}</title>'
+            + "".join(parts) + "</svg>")

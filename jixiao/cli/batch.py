@@ -19,8 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..batch import FORMATS, run_batch
-from ..batch_report import load_tables, render_dashboard
 from ..errors import InputError
+from ..report.dashboard import load_tables, render_dashboard
 from ..rules import DEFAULT_PROFILE, load_profile
 from . import EXIT_UNUSABLE, app, err, fail, guarded, out
 

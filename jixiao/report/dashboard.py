@@ -14,12 +14,13 @@ from typing import Any
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from . import analytics as an
-from .audit import SEVERITY_NAMES
-from .batch import TABLES
-from .svgcharts import bar_chart, horizontal_bars, scatter
+from .. import analytics as an
+from ..audit import SEVERITY_NAMES
+from ..batch import TABLES
+from ..svgcharts import warning_scatter
+from .charts import grouped_bars, histogram, top_bars
 
-WARNING_COLORS = {"red": "#d62728", "yellow": "#e6b800", None: "#4e79a7"}
+WARNING_COLORS = {"red": "#D55E00", "yellow": "#E69F00", None: "#0072B2"}
 WARNING_NAMES = {"red": "红色预警", "yellow": "黄色预警", "none": "无预警"}
 STATUS_NAMES = {"ok": "已复核", "error": "无法读取", "duplicate": "重复文件"}
 CSS = """
@@ -66,13 +67,11 @@ def overview(forms: list[dict[str, Any]]) -> str:
 
 
 def distributions(forms: list[dict[str, Any]]) -> str:
-    totals = bar_chart([(b.label, b.count) for b in an.total_histogram(forms)], "复核总分分布")
-    gaps = bar_chart([(b.label, b.count) for b in an.gap_histogram(forms)], "自评总分 − 复核总分 分布", "#f28e2b")
-    grades = bar_chart(list(an.grade_counts(forms).items()), "复核等级", "#59a14f")
-    return section("总分、差距与等级",
-                   f'<div class="grid"><div><h3>复核总分</h3>{totals}</div>'
-                   f"<div><h3>自评总分 − 复核总分（正数：自评偏高）</h3>{gaps}</div>"
-                   f"<div><h3>复核等级</h3>{grades}</div></div>")
+    totals = histogram(an.totals(forms), bins=10, title="复核总分分布", x_label="复核总分")
+    gaps = histogram(an.gaps(forms), bins=10, title="自评总分 − 复核总分", x_label="差距（正数：自评偏高）")
+    grades = an.grade_counts(forms)
+    chart = grouped_bars(list(grades), [("表数", list(grades.values()))], title="复核等级")
+    return section("总分、差距与等级", f'<div class="grid"><div>{totals}</div><div>{gaps}</div><div>{chart}</div></div>')
 
 
 def point_tip(p: an.ExecutionPoint, claimed: Decimal) -> str:
@@ -84,7 +83,7 @@ def execution(forms: list[dict[str, Any]]) -> str:
     points = an.execution_points(forms)
     plotted = [(p.rate, p.claimed, WARNING_COLORS[p.warning], point_tip(p, p.claimed))
                for p in points if p.rate is not None and p.claimed is not None]
-    chart = scatter(plotted, "预算执行率与自评完成度", "预算执行率（%）", "自评指标完成度（%）",
+    chart = warning_scatter(plotted, "预算执行率与自评完成度", "预算执行率（%）", "自评指标完成度（%）",
                     x_guides=[an.YELLOW_EXECUTION_RATE])
     counts = an.warning_counts(points)
     flagged = [(WARNING_NAMES[p.warning or "none"], p.unit, p.year or "", num(p.rate), p.reason)
@@ -99,7 +98,8 @@ def execution(forms: list[dict[str, Any]]) -> str:
 
 def findings_part(findings: list[dict[str, Any]]) -> str:
     top = an.top_findings(findings)
-    chart = horizontal_bars([(f"{t.code} {t.example[:20]}", t.count) for t in top], "最常见的复核问题")
+    chart = top_bars([(f"{t.code} {t.example[:12]}…", t.count) for t in top], top=15, title="最常见的复核问题",
+                     width=760, label_width=300)
     return section("最常见的复核问题", chart,
                    table(["代码", "级别", "次数", "涉及表数", "示例"],
                          [(t.code, SEVERITY_NAMES.get(t.severity, t.severity), t.count, t.forms, t.example)
@@ -108,7 +108,8 @@ def findings_part(findings: list[dict[str, Any]]) -> str:
 
 def gaps_part(forms: list[dict[str, Any]]) -> str:
     gaps = an.largest_gaps(forms)
-    chart = horizontal_bars([(f"{g.unit} {g.year or ''}", g.gap) for g in gaps], "自评与复核差距最大的单位")
+    chart = top_bars([(f"{g.unit[:18]} {g.year or ''}", g.gap) for g in gaps], top=15,
+                     title="自评与复核差距最大的单位", width=760, label_width=300)
     return section("自评与复核差距最大的单位", chart,
                    table(["单位/项目", "年度", "自评总分", "复核总分", "差距", "文件"],
                          [(g.unit, g.year or "", g.declared, g.computed, g.gap, g.file) for g in gaps],

@@ -11,7 +11,7 @@ import pytest
 import simplejson
 
 from jixiao.batch import run_batch
-from jixiao.batch_report import load_tables
+from jixiao.report.dashboard import load_tables
 
 from ..conftest import EXAMPLES, corpus_truth
 
