@@ -13,10 +13,11 @@ Run: ``PYTHONPATH=. python bench/batch.py [N]`` (default 4000).
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
+import os
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -134,13 +135,37 @@ def child(code: str, *args: str) -> dict[str, Any]:
     return data
 
 
+def write_texts(folder: Path, n: int) -> int:
+    """N text inputs: the corpus texts in turn, each made unique by trailing blank space."""
+    texts = sorted(CORPUS.glob("*.txt"))
+    for i in range(n):
+        source = texts[i % len(texts)].read_text(encoding="utf-8")
+        (folder / f"form-{i:06d}.txt").write_text(source + "\n" * (1 + i % 50) + " " * (i // 50), encoding="utf-8")
+    return n
+
+
+def text_importer_present() -> bool:
+    return importlib.util.find_spec("jixiao.io.text") is not None
+
+
+Row = tuple[str, str, str, str, str]
+
+
+def measure(label: str, inputs: Path, out: Path, workers: int, formats: str, base_rate: float) -> tuple[Row, float]:
+    run = child(CHILD, str(inputs), str(out), str(workers), formats)
+    rate = run["files"] / run["seconds"]
+    note = f" ({run['errors']} errors)" if run["errors"] else ""
+    return (label + note, str(workers), f"{rate:,.0f}", f"{rate / base_rate:.3f}", f"{run['rss_kb'] / 1024:,.0f}"), rate
+
+
 def main(n: int = 4000) -> None:
     console = Console()
-    rows: list[tuple[str, str, str, str, str]] = []
+    load_before = os.getloadavg()
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
-        small, large = Path(tmp) / "small", Path(tmp) / "large"
-        small.mkdir()
-        large.mkdir()
+        small, large, texts = Path(tmp) / "small", Path(tmp) / "large", Path(tmp) / "texts"
+        for folder in (small, large, texts):
+            folder.mkdir()
         size = write_inputs(small, n)
         write_inputs(large, 4 * n)
         base = child(BASELINE, str(small))
@@ -148,25 +173,26 @@ def main(n: int = 4000) -> None:
         rows.append(("baseline: read + json.loads", "1", f"{base_rate:,.0f}", "1.000", "—"))
         rates: dict[int, float] = {}
         for workers in (1, 2):
-            run = child(CHILD, str(small), str(Path(tmp) / f"out{workers}"), str(workers), "parquet,csv")
-            rates[workers] = run["files"] / run["seconds"]
-            rows.append((f"jixiao batch, N={n}, parquet+csv", str(workers), f"{rates[workers]:,.0f}",
-                         f"{rates[workers] / base_rate:.3f}", f"{run['rss_kb'] / 1024:,.0f}"))
-        run = child(CHILD, str(large), str(Path(tmp) / "outL"), "2", "parquet,csv")
-        rows.append((f"jixiao batch, N={4 * n}, parquet+csv", "2", f"{run['files'] / run['seconds']:,.0f}",
-                     f"{run['files'] / run['seconds'] / base_rate:.3f}", f"{run['rss_kb'] / 1024:,.0f}"))
-        run = child(CHILD, str(small), str(Path(tmp) / "outX"), "2", "parquet,csv,xlsx")
-        rows.append((f"jixiao batch, N={n}, parquet+csv+xlsx", "2", f"{run['files'] / run['seconds']:,.0f}",
-                     f"{run['files'] / run['seconds'] / base_rate:.3f}", f"{run['rss_kb'] / 1024:,.0f}"))
-    table = Table(title=f"batch speed: {n} synthetic JSON forms ({size / n / 1024:.1f} KB average), national profile")
+            row, rates[workers] = measure(f"JSON, N={n}, parquet+csv", small, Path(tmp) / f"o{workers}", workers,
+                                          "parquet,csv", base_rate)
+            rows.append(row)
+        rows.append(measure(f"JSON, N={4 * n}, parquet+csv", large, Path(tmp) / "oL", 2, "parquet,csv", base_rate)[0])
+        rows.append(measure(f"JSON, N={n}, parquet+csv+xlsx", small, Path(tmp) / "oX", 2, "parquet,csv,xlsx",
+                            base_rate)[0])
+        if text_importer_present():
+            write_texts(texts, n)
+            rows.append(measure(f"text, N={n}, parquet+csv", texts, Path(tmp) / "oT", 2, "parquet,csv", base_rate)[0])
+        else:
+            console.print("text inputs: not measured — jixiao.io.text (the text importer) is not merged yet")
+    table = Table(title=f"jixiao batch: {n} synthetic forms ({size / n / 1024:.1f} KB JSON average), national profile")
     for col in ("run", "workers", "forms/s", "ratio to baseline", "peak RSS MB"):
         table.add_column(col, justify="left" if col == "run" else "right")
     for row in rows:
         table.add_row(*row)
     console.print(table)
-    console.print(f"scaling 1 → 2 workers: {rates[2] / rates[1]:.2f}×  "
-                  f"(machine load at start: {', '.join(f'{x:.2f}' for x in __import__('os').getloadavg())})")
-    console.print(f"this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+    console.print(f"scaling 1 → 2 workers: {rates[2] / rates[1]:.2f}×")
+    console.print("load average before / after (shared machine): "
+                  f"{' '.join(f'{x:.1f}' for x in load_before)} / {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import codecs
 import hashlib
 import json
 import os
+import shutil
 import stat
 import tempfile
 from collections import deque
@@ -562,10 +563,14 @@ def read_manifest(out: Path, profile_id: str) -> set[str]:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return set()
-    if (data.get("profile") != profile_id or data.get("jixiao") != __version__
-            or not (out / "forms.parquet").is_file()):
+    if data.get("profile") != profile_id or data.get("jixiao") != __version__:
         return set()
-    return set(data.get("done", []))
+    try:  # only what the tables really hold: a file is never "cached" without its rows
+        forms = pq.read_table(out / "forms.parquet", columns=["sha256", "status"])
+    except (OSError, pa.ArrowException):
+        return set()
+    stored = set(forms.filter(pc.equal(forms["status"], "ok"))["sha256"].to_pylist())
+    return stored & set(data.get("done", []))
 
 
 def cached_chunks(out: Path, paths: dict[str, str]) -> Iterator[Chunk]:
@@ -644,6 +649,15 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     size = chunk_size or max(8, min(256, len(entries) // (workers * 8)))
     summary = Summary(found=len(entries))
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        return _run(entries, out, staging, profile_id, workers, dask, formats, triage, size, summary, progress)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # empty after success; a failed run leaves nothing
+
+
+def _run(entries: list[Entry], out: Path, staging: Path, profile_id: str, workers: int, dask: Any,
+         formats: Iterable[str], triage: Triage, size: int, summary: Summary, progress: Progress | None) -> Summary:
+    """The body of :func:`run_batch`: stream every entry into the sinks, then publish the tables."""
     sinks = Sinks(staging, formats)
     cached_paths: dict[str, str] = {}
     listed: dict[str, list[Row]] = {"forms": [], "indicators": [], "findings": []}
@@ -691,9 +705,9 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     for chunk in cached_chunks(out, cached_paths):
         sinks.write(chunk)
     written = sinks.close()
+    (out / MANIFEST).unlink(missing_ok=True)  # a crash while publishing must not leave a stale cache
     for path in written:
         os.replace(path, out / path.name)
-    staging.rmdir()
     summary.outputs = [p.name for p in written]
     manifest = {"jixiao": __version__, "profile": profile_id, "done": sorted(sinks.done)}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")

@@ -17,7 +17,7 @@ import simplejson
 from openpyxl import load_workbook
 
 from jixiao.audit import counts, evaluate
-from jixiao.batch import COLUMNS, DECIMAL_TYPE, MANIFEST, MAX_FILE_BYTES, XLSX_NAME, discover
+from jixiao.batch import COLUMNS, DECIMAL_TYPE, MANIFEST, MAX_FILE_BYTES, SCHEMAS, XLSX_NAME, discover
 from jixiao.io import jsonio
 from jixiao.rules import load_profile
 
@@ -119,6 +119,15 @@ def test_rerun_skips_done_files_and_force_redoes_them(tmp_path, corpus_folder, b
     other_profile, _ = batch_run(corpus_folder, profile_id="national")
     assert (other_profile.processed, other_profile.cached) == (21, 0)
     assert json.loads((tmp_path / "out" / MANIFEST).read_text())["profile"] == "national"
+    assert not list((tmp_path / "out").glob(".staging-*"))
+
+
+def test_a_manifest_never_caches_a_file_whose_rows_are_missing(tmp_path, corpus_folder, batch_run):
+    batch_run(corpus_folder)
+    pq.write_table(SCHEMAS["forms"].empty_table(), tmp_path / "out" / "forms.parquet")  # tables lost, manifest kept
+    summary, tables = batch_run(corpus_folder)
+    assert (summary.processed, summary.cached) == (21, 0)
+    assert len(tables["forms"]) == summary.found
 
 
 def test_csv_xlsx_parquet_are_readable_exact_and_formula_safe(tmp_path, batch_run):
