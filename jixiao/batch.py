@@ -517,7 +517,7 @@ class Sinks:
         self.staging, self.formats = staging, set(formats)
         self.done: set[str] = set()  # sha256 of the forms read, scored and audited
         # Parquet is always written: it is the cache of the next run and what `jixiao report` reads.
-        self.parquet = {n: pq.ParquetWriter(staging / f"{n}.parquet", SCHEMAS[n], compression="zstd")
+        self.parquet = {n: pq.ParquetWriter(staging / f"{n}.parquet", SCHEMAS[n], compression="snappy")  # the codec every Parquet reader has; 2× cheaper than zstd here
                         for n in TABLES}
         self.csv = {n: open(staging / f"{n}.csv", "wb")  # noqa: SIM115
                     for n in TABLES} if "csv" in self.formats else {}
@@ -646,7 +646,7 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     cache = set() if force else read_manifest(out, profile_id)
     triage = Triage(cache)
     # Chunks big enough to amortise the per-task cost, small enough to keep every worker busy.
-    size = chunk_size or max(8, min(256, len(entries) // (workers * 8)))
+    size = chunk_size or max(8, min(128, len(entries) // (workers * 8)))
     summary = Summary(found=len(entries))
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
