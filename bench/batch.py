@@ -21,7 +21,9 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -158,6 +160,27 @@ def measure(label: str, inputs: Path, out: Path, workers: int, formats: str, bas
     return (label + note, str(workers), f"{rate:,.0f}", f"{rate / base_rate:.3f}", f"{run['rss_kb'] / 1024:,.0f}"), rate
 
 
+def busy(n: int) -> Decimal:
+    """Pure-Python Decimal work, like scoring: what one core can do."""
+    total = Decimal(0)
+    for i in range(n):
+        total += Decimal(i) / 7
+    return total
+
+
+def machine_scaling(n: int = 400_000) -> float:
+    """How much faster two processes do two equal pieces of work than one process (this machine, now)."""
+    start = time.perf_counter()
+    busy(n)
+    busy(n)
+    serial = time.perf_counter() - start
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(busy, [10, 10]))  # start the workers first
+        start = time.perf_counter()
+        list(pool.map(busy, [n, n]))
+        return serial / (time.perf_counter() - start)
+
+
 def main(n: int = 4000) -> None:
     console = Console()
     load_before = os.getloadavg()
@@ -172,10 +195,12 @@ def main(n: int = 4000) -> None:
         base_rate = base["files"] / base["seconds"]
         rows.append(("baseline: read + json.loads", "1", f"{base_rate:,.0f}", "1.000", "—"))
         rates: dict[int, float] = {}
+        machine_before = machine_scaling()
         for workers in (1, 2):
             row, rates[workers] = measure(f"JSON, N={n}, parquet+csv", small, Path(tmp) / f"o{workers}", workers,
                                           "parquet,csv", base_rate)
             rows.append(row)
+        machine = (machine_before + machine_scaling()) / 2
         rows.append(measure(f"JSON, N={4 * n}, parquet+csv", large, Path(tmp) / "oL", 2, "parquet,csv", base_rate)[0])
         rows.append(measure(f"JSON, N={n}, parquet+csv+xlsx", small, Path(tmp) / "oX", 2, "parquet,csv,xlsx",
                             base_rate)[0])
@@ -190,7 +215,8 @@ def main(n: int = 4000) -> None:
     for row in rows:
         table.add_row(*row)
     console.print(table)
-    console.print(f"scaling 1 → 2 workers: {rates[2] / rates[1]:.2f}×")
+    console.print(f"scaling 1 → 2 workers: {rates[2] / rates[1]:.2f}×; the machine's own scaling of pure-Python work "
+                  f"(1 → 2 processes, measured around it): {machine:.2f}×")
     console.print("load average before / after (shared machine): "
                   f"{' '.join(f'{x:.1f}' for x in load_before)} / {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
