@@ -99,6 +99,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     name: pa.schema([(col, _ARROW_TYPES[kind]) for col, kind in cols]) for name, cols in COLUMNS.items()
 }
 
+#: Text columns whose values come from jixiao's own vocabulary (codes, kinds, hashes), never from a file.
+OWN_VOCABULARY = frozenset({"status", "sha256", "kind", "profile", "grade", "target_kind", "target_op",
+                            "actual_kind", "method", "code", "severity"})
+
 Row = tuple[Any, ...]
 FileRows = tuple[list[Row], list[Row], list[Row]]  # one file's forms, indicators and findings rows
 
@@ -316,8 +320,8 @@ def csv_bytes(batch: pa.RecordBatch) -> bytes:
     """The rows of a batch as CSV (no header), exact decimals, formulas defused — all in Arrow's C++."""
     if not batch.num_rows:
         return b""
-    columns = [plain_decimal_text(c) if pa.types.is_decimal(c.type) else defused(c) if pa.types.is_string(c.type)
-               else c for c in batch.columns]
+    columns = [plain_decimal_text(c) if pa.types.is_decimal(c.type) else defused(c) if name not in OWN_VOCABULARY
+               and pa.types.is_string(c.type) else c for name, c in zip(batch.schema.names, batch.columns, strict=True)]
     sink = pa.BufferOutputStream()
     pa_csv.write_csv(pa.RecordBatch.from_arrays(columns, names=batch.schema.names), sink,
                      pa_csv.WriteOptions(include_header=False))
@@ -429,7 +433,10 @@ class DaskRunner:
         from distributed import Client
 
         self.profile_id = profile_id
-        self.client = Client(address)  # type: ignore[no-untyped-call]
+        try:
+            self.client = Client(address)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(f"无法连接 Dask 集群：{exc}", "--dask") from None
 
     def submit(self, items: list[tuple[str, str]]) -> Pending:
         future: Pending = self.client.submit(process_chunk, items, self.profile_id, pure=False)

@@ -22,7 +22,7 @@ from ..batch import FORMATS, run_batch
 from ..errors import InputError
 from ..report.dashboard import load_tables, render_dashboard
 from ..rules import DEFAULT_PROFILE, load_profile
-from . import EXIT_UNUSABLE, app, err, fail, guarded, out
+from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, out
 
 
 class FilesPerSecond(ProgressColumn):
@@ -48,13 +48,13 @@ def batch(
     guarded(lambda: load_profile(profile))
     columns = (TextColumn("[bold]复核"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
                TimeRemainingColumn(), TextColumn("错误 [red]{task.fields[errors]}"))
-    with Progress(*columns, console=err, transient=False) as bar:
+    with input_errors(), Progress(*columns, console=err, transient=False) as bar:
         task = bar.add_task("batch", total=None, errors=0)
         summary = run_batch(paths, out_dir, profile, workers or None, force, dask, chosen,
                             progress=lambda n, errors: bar.update(task, advance=n, errors=errors),
                             total=lambda n: bar.update(task, total=n))
     table = Table(title=f"批量复核（规则：{profile}）")
-    for name in ("找到", "已复核", "缓存（未变）", "无法读取", "重复"):
+    for name in ("找到", "已复核", "缓存（未变）", "错误（原因见 forms 表）", "重复"):
         table.add_column(name, justify="right")
     table.add_row(*(str(v) for v in (summary.found, summary.processed, summary.cached, summary.errors,
                                      summary.duplicates)))

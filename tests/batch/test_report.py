@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
+import dask
 from typer.testing import CliRunner
 
 from jixiao import analytics as an
@@ -102,3 +103,7 @@ def test_cli_batch_then_report(tmp_path):
     assert "<svg" in (tmp_path / "r.html").read_text(encoding="utf-8")
     assert runner.invoke(app, ["batch", str(tmp_path / "in"), "-p", "nope"]).exit_code == 2
     assert runner.invoke(app, ["report", str(tmp_path / "missing")]).exit_code == 2
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        refused = runner.invoke(app, ["batch", str(tmp_path / "in"), "--out", str(tmp_path / "o2"),
+                                      "--dask", "tcp://127.0.0.1:9"])  # nothing listens on the discard port
+    assert refused.exit_code == 2 and "Dask" in refused.output
