@@ -19,6 +19,7 @@ crashed run never leaves half-written tables next to a manifest that claims them
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import json
 import os
@@ -47,13 +48,12 @@ from . import __version__
 from .audit import Finding, counts, evaluate
 from .errors import InputError
 from .io import read_form
+from .io.sniff import check_size
 from .model import Form
 from .rules import load_profile
 from .scoring import Scorecard, execution_basis
 from .targets import Target
 
-#: Files above this size are not read at all (a form is a few KB; a scanned PDF a few MB).
-MAX_FILE_BYTES = 50 * 1024 * 1024
 #: Exact decimals in Parquet: 28 integer and 10 fractional digits hold every amount, weight and
 #: score a form can carry; a value that does not fit makes its file an error row, never a rounded one.
 DECIMAL_SCALE = 10
@@ -117,30 +117,23 @@ class Entry:
     problem: str | None = None
 
 
-def _dir_key(path: str) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
-
-
-def _classify(path: str, skip: set[tuple[int, int]]) -> tuple[str, str | None]:
-    """``("dir"|"file"|"skip"|"problem", reason)`` for one entry, following symlinks."""
+def _classify(path: str) -> tuple[str, str | None, tuple[int, int] | None]:
+    """``("dir"|"file"|"problem", reason, (device, inode))`` of one entry, following symlinks."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        return "problem", "符号链接无效（目标不存在）" if os.path.islink(path) else "文件不存在"
+        return "problem", "符号链接无效（目标不存在）" if os.path.islink(path) else "文件不存在", None
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP: a symlink pointing (indirectly) at itself
-            return "problem", "符号链接循环（链接指向自身）"
-        return "problem", f"无法访问：{exc.strerror}"
+        if exc.errno == errno.ELOOP:  # a symlink pointing (indirectly) at itself
+            return "problem", "符号链接循环（链接指向自身）", None
+        return "problem", f"无法访问：{exc.strerror}", None
+    key = info.st_dev, info.st_ino
     if stat.S_ISDIR(info.st_mode):
-        return ("skip", None) if (info.st_dev, info.st_ino) in skip else ("dir", None)
+        return "dir", None, key
     if stat.S_ISREG(info.st_mode):
-        return "file", None
+        return "file", None, key
     what = "管道（FIFO）" if stat.S_ISFIFO(info.st_mode) else "套接字或设备文件"
-    return "problem", f"不是普通文件（{what}），未读取"
+    return "problem", f"不是普通文件（{what}），未读取", key
 
 
 def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Entry]:
@@ -149,18 +142,17 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) ->
     A folder reached a second time — a symlink loop or two links to one folder — is reported once as
     a problem instead of being walked again; ``exclude`` folders (the output folder) are not walked.
     """
-    excluded = {key for p in exclude if (key := _dir_key(str(p))) is not None}
+    excluded = {key for p in exclude if (key := _classify(str(p))[2]) is not None}
     seen: dict[tuple[int, int], str] = {}
     stack: list[str] = [str(p) for p in reversed(list(paths))]
     while stack:
         path = stack.pop()
-        kind, reason = _classify(path, excluded)
+        kind, reason, key = _classify(path)
         if kind == "file":
             yield Entry(path)
         elif kind == "problem":
             yield Entry(path, reason)
-        elif kind == "dir":
-            key = _dir_key(path)
+        elif key not in excluded:
             assert key is not None
             if key in seen:
                 yield Entry(path, f"符号链接循环或重复的目录（与 {seen[key]} 是同一目录），未重复遍历")
@@ -188,12 +180,10 @@ class Triage:
         if entry.problem is not None:
             return "error", None, entry.problem
         try:
-            size = os.path.getsize(entry.path)
-            if size == 0:
-                return "error", None, "空文件"
-            if size > MAX_FILE_BYTES:
-                return "error", None, f"文件过大（{size} 字节），超过 {MAX_FILE_BYTES} 字节上限，未读取"
+            check_size(Path(entry.path))  # the importers' own limits: empty and oversized files are not read
             digest = file_sha256(entry.path)
+        except InputError as exc:
+            return "error", None, str(exc)
         except OSError as exc:
             return "error", None, f"无法读取文件：{exc.strerror}"
         if digest in self.first_seen:

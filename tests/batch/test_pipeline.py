@@ -17,8 +17,9 @@ import simplejson
 from openpyxl import load_workbook
 
 from jixiao.audit import counts, evaluate
-from jixiao.batch import COLUMNS, DECIMAL_TYPE, MANIFEST, MAX_FILE_BYTES, SCHEMAS, XLSX_NAME, discover
+from jixiao.batch import COLUMNS, DECIMAL_TYPE, MANIFEST, SCHEMAS, XLSX_NAME, discover
 from jixiao.io import jsonio
+from jixiao.io.sniff import DEFAULT_LIMITS
 from jixiao.rules import load_profile
 
 from ..conftest import corpus_truth
@@ -36,7 +37,7 @@ def build_hostile_folder(root: Path, shared: Path) -> dict[str, str]:
     (root / "empty.json").write_bytes(b"")
     (root / "garbage.bin").write_bytes(bytes(range(256)) * 40)
     with open(root / "huge.json", "wb") as handle:  # sparse: over the limit without using the disk
-        handle.truncate(MAX_FILE_BYTES + 1)
+        handle.truncate(DEFAULT_LIMITS.max_file_bytes + 1)
     deep = root.joinpath("deep", *[f"d{i}" for i in range(30)])
     write_json(deep / "deep.json", corpus_truth(shared / "corpus" / "002.truth.json"))
     (root / "loop").symlink_to(root, target_is_directory=True)
@@ -62,7 +63,7 @@ def test_every_file_is_processed_or_listed_with_its_reason(tmp_path, shared_dir,
     assert (summary.processed, summary.errors, summary.duplicates) == (3, 8, 1)
     reasons = {Path(f["file"]).name: f["message"] for f in forms if f["status"] != "ok"}
     assert "a-seed.json" in reasons["b-seed-copy.json"]
-    assert reasons["empty.json"] == "空文件"
+    assert "为空" in reasons["empty.json"]
     assert "文件过大" in reasons["huge.json"]
     assert "循环" in reasons["loop"] and "循环" in reasons["self"]
     assert "符号链接无效" in reasons["broken"]
