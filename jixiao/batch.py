@@ -47,7 +47,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from . import __version__
 from .audit import Finding, counts, evaluate
 from .errors import InputError
-from .io import read_form
+from .io import ImportNote, read
 from .io.sniff import check_size
 from .model import Form
 from .rules import load_profile
@@ -75,7 +75,7 @@ FORM_COLUMNS: list[tuple[str, ColumnKind]] = [
     ("declared_sum", "dec"), ("budget", "dec"), ("executed", "dec"), ("execution_rate", "dec"),
     ("execution_weight", "dec"), ("execution_score", "dec"), ("execution_declared", "dec"),
     ("indicators_weight", "dec"), ("indicators_declared", "dec"), ("indicators_score", "dec"),
-    ("n_indicators", "int"), ("errors", "int"), ("warnings", "int"), ("infos", "int"),
+    ("n_indicators", "int"), ("errors", "int"), ("warnings", "int"), ("infos", "int"), ("import_notes", "int"),
 ]
 INDICATOR_COLUMNS: list[tuple[str, ColumnKind]] = [
     ("file", "str"), ("sha256", "str"), ("unit", "str"), ("project", "str"), ("year", "int"),
@@ -220,7 +220,8 @@ def error_row(path: str, status: Status, message: str, sha256: str | None = None
     return tuple(row)
 
 
-def form_row(path: str, sha256: str, form: Form, card: Scorecard, findings: list[Finding]) -> Row:
+def form_row(path: str, sha256: str, form: Form, card: Scorecard, findings: list[Finding],
+             notes: list[ImportNote]) -> Row:
     budget, executed, _ = execution_basis(form.funds.rows)
     gap = None if card.total_declared is None else card.total_declared - card.total
     n = counts(findings)
@@ -230,7 +231,7 @@ def form_row(path: str, sha256: str, form: Form, card: Scorecard, findings: list
             e.rate_display, e.weight, e.score, e.declared,
             _sum(i.weight for i in card.indicators if i.weight_known),
             _sum(i.declared for i in card.indicators), _sum(i.score for i in card.indicators),
-            len(card.indicators), n["error"], n["warning"], n["info"])
+            len(card.indicators), n["error"], n["warning"], n["info"], len(notes))
 
 
 def _target_cells(target: Target) -> tuple[str, str, str | None, Decimal | None, str | None]:
@@ -248,9 +249,11 @@ def indicator_rows(path: str, sha256: str, form: Form, card: Scorecard) -> list[
     return rows
 
 
-def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding]) -> list[Row]:
-    return [(path, sha256, form.unit, form.year, f.code, f.severity, f.location, f.path, f.message)
-            for f in findings]
+def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding], notes: list[ImportNote]) -> list[Row]:
+    """The importer's notes (codes I…, what it could not read: severity warning), then the audit's findings."""
+    head = (path, sha256, form.unit, form.year)
+    return ([(*head, n.code, "warning", n.location.describe() if n.location else "", None, n.message) for n in notes]
+            + [(*head, f.code, f.severity, f.location, f.path, f.message) for f in findings])
 
 
 def check_exact(name: str, rows: list[Row]) -> None:
@@ -271,10 +274,10 @@ def check_exact(name: str, rows: list[Row]) -> None:
 def process_file(path: str, sha256: str, profile_id: str) -> FileRows:
     """Read, score and audit one file into its rows; any failure becomes an error row with the reason."""
     try:
-        form = read_form(path)
+        form, notes = read(path)
         card, findings = evaluate(form, load_profile(profile_id))
-        return ([form_row(path, sha256, form, card, findings)], indicator_rows(path, sha256, form, card),
-                finding_rows(path, sha256, form, findings))
+        return ([form_row(path, sha256, form, card, findings, notes)], indicator_rows(path, sha256, form, card),
+                finding_rows(path, sha256, form, findings, notes))
     except InputError as exc:
         return [error_row(path, "error", str(exc), sha256)], [], []
     except Exception as exc:  # defensive: a bug or a hostile file must not stop the batch

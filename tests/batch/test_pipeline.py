@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from jixiao.audit import counts, evaluate
 from jixiao.batch import COLUMNS, DECIMAL_TYPE, MANIFEST, SCHEMAS, XLSX_NAME, discover
-from jixiao.io import jsonio
+from jixiao.io import jsonio, read
 from jixiao.io.sniff import DEFAULT_LIMITS
 from jixiao.rules import load_profile
 
@@ -200,3 +200,19 @@ def test_process_pool_gives_the_same_tables(tmp_path, corpus_folder, batch_run):
     _, pooled = batch_run(corpus_folder, out=tmp_path / "two", workers=2, chunk_size=4)
     assert pooled == inline  # same rows, same order: results are written in submission order
     assert Counter(f["status"] for f in pooled["forms"]) == {"ok": 21, "error": 20}
+
+
+def test_every_format_the_importers_read(tmp_path, batch_run):
+    """The office/PDF fixtures of the importers: the seed in five formats scores like its JSON."""
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    summary, tables = batch_run(fixtures, profile_id="seed-qiannan-2022", workers=2)
+    forms = {Path(f["file"]).name: f for f in tables["forms"]}
+    assert summary.found == len(forms) == len([p for p in fixtures.rglob("*") if p.is_file()])
+    for name in ("seed.xlsx", "seed.xls", "seed.docx", "seed.pdf"):
+        assert forms[name]["status"] == "ok" and forms[name]["total"] == Decimal("98.60"), name
+    assert forms["encrypted.xlsx"]["status"] == "error" and "密码" in forms["encrypted.xlsx"]["message"]
+    assert forms["scanned.pdf"]["status"] == "error" and "扫描件" in forms["scanned.pdf"]["message"]
+    _, notes = read(fixtures / "two-forms.xlsx")
+    assert forms["two-forms.xlsx"]["import_notes"] == len(notes) >= 1
+    listed = [(f["code"], f["message"]) for f in tables["findings"] if f["file"].endswith("two-forms.xlsx")]
+    assert listed[: len(notes)] == [(n.code, n.message) for n in notes]
