@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Rows = Sequence[Mapping[str, Any]]
 WarningLevel = Literal["red", "yellow"]
@@ -27,11 +27,19 @@ SCORE_JUMP = Decimal(10)
 INCREASING_OPS = ("≥", ">", "=")
 
 
-def rows_of(table: Any) -> list[dict[str, Any]]:
-    """A pyarrow table (or anything with ``to_pylist``) or an iterable of mappings, as a list of dicts."""
-    if hasattr(table, "to_pylist"):
-        return list(table.to_pylist())
-    return [dict(row) for row in table]
+class ArrowTable(Protocol):
+    """A ``pyarrow.Table`` (or anything else that lists its rows as dicts)."""
+
+    def to_pylist(self) -> list[dict[str, Any]]: ...
+
+
+#: What every function here takes: the rows of a table, as dicts or as a pyarrow table.
+Table = Rows | ArrowTable
+
+
+def rows_of(table: Table) -> Rows:
+    """The rows of a table as mappings (a pyarrow table is converted, a list is used as it is)."""
+    return table.to_pylist() if hasattr(table, "to_pylist") else table
 
 
 def dec(value: Any) -> Decimal | None:
@@ -45,9 +53,9 @@ def two_places(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def ok_forms(forms: Rows) -> list[Mapping[str, Any]]:
+def ok_forms(forms: Table) -> list[Mapping[str, Any]]:
     """The forms that were read, scored and audited."""
-    return [f for f in forms if f.get("status") == "ok"]
+    return [f for f in rows_of(forms) if f.get("status") == "ok"]
 
 
 def unit_key(row: Mapping[str, Any]) -> str:
@@ -58,23 +66,23 @@ def unit_key(row: Mapping[str, Any]) -> str:
 
 # --- overview ----------------------------------------------------------------------------------
 
-def status_counts(forms: Rows) -> dict[str, int]:
+def status_counts(forms: Table) -> dict[str, int]:
     """Files per status (ok / error / duplicate); they add up to the files found."""
-    counts = Counter(str(f.get("status")) for f in forms)
+    counts = Counter(str(f.get("status")) for f in rows_of(forms))
     return {status: counts.get(status, 0) for status in ("ok", "error", "duplicate")}
 
 
-def grade_counts(forms: Rows) -> dict[str, int]:
+def grade_counts(forms: Table) -> dict[str, int]:
     counts = Counter(f.get("grade") for f in ok_forms(forms))
     return {grade: counts.get(grade, 0) for grade in GRADES}
 
 
-def totals(forms: Rows) -> list[Decimal]:
+def totals(forms: Table) -> list[Decimal]:
     """The computed totals (for their distribution)."""
     return [t for f in ok_forms(forms) if (t := dec(f.get("total"))) is not None]
 
 
-def gaps(forms: Rows) -> list[Decimal]:
+def gaps(forms: Table) -> list[Decimal]:
     """Declared − computed totals (positive: the unit claimed more than the rules give)."""
     return [g for f in ok_forms(forms) if (g := dec(f.get("gap"))) is not None]
 
@@ -120,7 +128,7 @@ def execution_warning(form: Mapping[str, Any]) -> tuple[WarningLevel | None, str
     return None, ""
 
 
-def execution_points(forms: Rows) -> list[ExecutionPoint]:
+def execution_points(forms: Table) -> list[ExecutionPoint]:
     points = []
     for form in ok_forms(forms):
         warning, reason = execution_warning(form)
@@ -145,12 +153,12 @@ class FindingCount:
     example: str
 
 
-def top_findings(findings: Rows, limit: int = 15) -> list[FindingCount]:
+def top_findings(findings: Table, limit: int = 15) -> list[FindingCount]:
     """The most frequent finding codes, with how many forms have them and one example message."""
     count: Counter[str] = Counter()
     files: dict[str, set[str]] = defaultdict(set)
     first: dict[str, Mapping[str, Any]] = {}
-    for f in findings:
+    for f in rows_of(findings):
         code = str(f["code"])
         count[code] += 1
         files[code].add(str(f["file"]))
@@ -169,7 +177,7 @@ class Gap:
     gap: Decimal
 
 
-def largest_gaps(forms: Rows, limit: int = 15) -> list[Gap]:
+def largest_gaps(forms: Table, limit: int = 15) -> list[Gap]:
     """Forms whose declared total exceeds the computed one the most."""
     gaps = [Gap(unit_key(f), f.get("year"), str(f["file"]), d, c, d - c) for f in ok_forms(forms)
             if (d := dec(f.get("total_declared"))) is not None and (c := dec(f.get("total"))) is not None]
@@ -185,7 +193,7 @@ class Ranking:
     errors: int
 
 
-def rankings(forms: Rows) -> list[Ranking]:
+def rankings(forms: Table) -> list[Ranking]:
     """Units by mean computed total (best first), with their mean gap and error findings."""
     groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for f in ok_forms(forms):
@@ -226,7 +234,7 @@ class LoweredTarget:
     last_actual: str
 
 
-def score_jumps(forms: Rows, threshold: Decimal = SCORE_JUMP) -> list[ScoreJump]:
+def score_jumps(forms: Table, threshold: Decimal = SCORE_JUMP) -> list[ScoreJump]:
     """Consecutive years of one unit whose computed totals differ by at least ``threshold``."""
     by_unit: dict[str, dict[int, Decimal]] = defaultdict(dict)
     for f in ok_forms(forms):
@@ -241,8 +249,9 @@ def score_jumps(forms: Rows, threshold: Decimal = SCORE_JUMP) -> list[ScoreJump]
     return sorted(jumps, key=lambda j: (-abs(j.change), j.unit, j.year))
 
 
-def lowered_targets(indicators: Rows) -> list[LoweredTarget]:
+def lowered_targets(indicators: Table) -> list[LoweredTarget]:
     """Increasing targets (≥ > =) below last year's actual of the same unit and indicator name and unit of measure."""
+    indicators = rows_of(indicators)
     actual: dict[tuple[str, int, str], tuple[Decimal, str | None, str]] = {}
     for i in indicators:
         number = dec(i.get("actual_number"))

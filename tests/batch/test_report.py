@@ -6,6 +6,7 @@ import copy
 from decimal import Decimal
 
 import dask
+import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from jixiao import analytics as an
@@ -107,3 +108,15 @@ def test_cli_batch_then_report(tmp_path):
         refused = runner.invoke(app, ["batch", str(tmp_path / "in"), "--out", str(tmp_path / "o2"),
                                       "--dask", "tcp://127.0.0.1:9"])  # nothing listens on the discard port
     assert refused.exit_code == 2 and "Dask" in refused.output
+
+
+def test_analytics_take_pyarrow_tables_as_well_as_rows(tmp_path, batch_run):
+    two_years(tmp_path / "in")
+    batch_run(tmp_path / "in", profile_id="seed-qiannan-2022")
+    arrow = {n: pq.read_table(tmp_path / "out" / f"{n}.parquet") for n in ("forms", "indicators", "findings")}
+    rows = {n: t.to_pylist() for n, t in arrow.items()}
+    assert an.rankings(arrow["forms"]) == an.rankings(rows["forms"])
+    assert an.execution_points(arrow["forms"]) == an.execution_points(rows["forms"])
+    assert an.top_findings(arrow["findings"]) == an.top_findings(rows["findings"])
+    assert an.lowered_targets(arrow["indicators"]) == an.lowered_targets(rows["indicators"])
+    assert an.status_counts(arrow["forms"]) == {"ok": 3, "error": 0, "duplicate": 0}
