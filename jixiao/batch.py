@@ -4,14 +4,14 @@ The pipeline, one stage per function:
 
 1. :func:`discover` walks the paths and yields every entry it meets — a file to read or a problem
    (broken symlink, symlink loop, FIFO, unlistable folder) with its reason. Nothing is skipped silently.
-2. :func:`triage` hashes each file (sha256) and decides: empty, too large, unreadable, a duplicate of
+2. :class:`Triage` hashes each file (sha256) and decides: empty, too large, unreadable, a duplicate of
    an earlier file, already done in a previous run (cache), or to be processed.
 3. :func:`process_chunk` — the only function that runs on workers (process pool or Dask cluster) —
    reads, scores and audits a chunk of files and returns their rows as Arrow record batches plus
    ready-made CSV text, so the parent process only writes bytes.
 4. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook.
 
-Memory stays flat: at most ``window`` chunks are in flight, each holding a few dozen forms.
+Memory stays flat: at most ``window`` chunks are in flight, each of at most 128 forms.
 Outputs are written under a temporary folder inside ``--out`` and moved into place at the end, so a
 crashed run never leaves half-written tables next to a manifest that claims them.
 """
@@ -442,19 +442,20 @@ class DaskRunner:
         self.client.close()  # type: ignore[no-untyped-call]
 
 
-def resolve(runner: Runner, future: Pending, items: list[tuple[str, str]]) -> Chunk:
-    """A chunk's result; if its task failed, each file is retried alone so only the culprit errs."""
+def resolve(runner: Runner, future: Pending, items: list[tuple[str, str]], retry: bool = True) -> Chunk:
+    """A chunk's result; if its task failed (or its worker died), each file is retried alone, so only
+    the culprit becomes an error row."""
     try:
         return future.result()
     except Exception as exc:
         if isinstance(exc, BrokenProcessPool):
             runner.recover()
-        if len(items) == 1:
+        if not retry:
             path, sha256 = items[0]
             message = f"处理进程异常退出（{type(exc).__name__}：{exc}）"
             return make_chunk({"forms": [error_row(path, "error", message, sha256)], "indicators": [],
                                "findings": []})
-        return merge_chunks([resolve(runner, runner.submit([item]), [item]) for item in items])
+        return merge_chunks([resolve(runner, runner.submit([item]), [item], retry=False) for item in items])
 
 
 def merge_chunks(chunks: list[Chunk]) -> Chunk:

@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 from collections import Counter
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +19,18 @@ import simplejson
 from openpyxl import load_workbook
 
 from jixiao.audit import counts, evaluate
-from jixiao.batch import COLUMNS, DECIMAL_TYPE, MANIFEST, SCHEMAS, XLSX_NAME, discover
+from jixiao.batch import (
+    COLUMNS,
+    DECIMAL_TYPE,
+    MANIFEST,
+    SCHEMAS,
+    XLSX_NAME,
+    Chunk,
+    PoolRunner,
+    discover,
+    ordered_results,
+    process_chunk,
+)
 from jixiao.io import jsonio, read
 from jixiao.io.sniff import DEFAULT_LIMITS
 from jixiao.rules import load_profile
@@ -216,3 +229,31 @@ def test_every_format_the_importers_read(tmp_path, batch_run):
     assert forms["two-forms.xlsx"]["import_notes"] == len(notes) >= 1
     listed = [(f["code"], f["message"]) for f in tables["findings"] if f["file"].endswith("two-forms.xlsx")]
     assert listed[: len(notes)] == [(n.code, n.message) for n in notes]
+
+
+def die_on_crash_files(items: list[tuple[str, str]], profile_id: str) -> Chunk:
+    """A worker task that kills its process on a file named crash* (a native library crashing)."""
+    if any(Path(path).name.startswith("crash") for path, _ in items):
+        os._exit(1)
+    return process_chunk(items, profile_id)
+
+
+class CrashingPool(PoolRunner):
+    def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
+        try:
+            return self.pool.submit(die_on_crash_files, items, self.profile_id)
+        except BrokenProcessPool:
+            self.recover()
+            return self.pool.submit(die_on_crash_files, items, self.profile_id)
+
+
+def test_a_dying_worker_fails_only_its_own_file():
+    seed = str(SEED_JSON)
+    runner = CrashingPool("national", 2)
+    try:
+        chunks = list(ordered_results(runner, [[(seed, "a"), ("crash.json", "b")], [(seed, "c")]], window=4))
+    finally:
+        runner.close()
+    rows = [(r["sha256"], r["status"]) for c in chunks for r in c.batches["forms"].to_pylist()]
+    assert rows == [("a", "ok"), ("b", "error"), ("c", "ok")]
+    assert "异常退出" in chunks[0].batches["forms"].to_pylist()[1]["message"]
