@@ -400,16 +400,18 @@ class InlineRunner:
 class PoolRunner:
     """A process pool; a worker that dies (a crashing native library) is replaced, the run goes on."""
 
+    task: Callable[[list[tuple[str, str]], str], Chunk] = staticmethod(process_chunk)
+
     def __init__(self, profile_id: str, workers: int) -> None:
         self.profile_id, self.workers = profile_id, workers
         self.pool = ProcessPoolExecutor(workers)
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         try:
-            return self.pool.submit(process_chunk, items, self.profile_id)
+            return self.pool.submit(self.task, items, self.profile_id)
         except BrokenProcessPool:
             self.recover()
-            return self.pool.submit(process_chunk, items, self.profile_id)
+            return self.pool.submit(self.task, items, self.profile_id)
 
     def recover(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
