@@ -296,8 +296,7 @@ def to_batch(name: str, rows: list[Row]) -> pa.RecordBatch:
 def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Decimals as text without padding zeros or exponent: 98.6000000000 → 98.6, 0E-10 → 0."""
     text = pc.cast(column, pa.string())
-    text = pc.replace_substring_regex(text, r"(\.\d*?)0+$", r"\1")
-    text = pc.replace_substring_regex(text, r"\.$", "")
+    text = pc.replace_substring_regex(text, r"\.0+$|(\.\d*[1-9])0+$", r"\1")  # 100.00 → 100, 98.60 → 98.6
     text = pc.replace_substring_regex(text, r"^-?0E-\d+$", "0")
     if pc.any(pc.match_substring(text, "E")).as_py():  # Arrow writes |x| < 1e-7 in scientific notation
         text = pa.array([None if v is None else f"{v.normalize():f}" for v in column.to_pylist()], pa.string())

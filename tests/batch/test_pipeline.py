@@ -27,6 +27,7 @@ from jixiao.batch import (
     PoolRunner,
     discover,
     ordered_results,
+    plain_decimal_text,
     process_chunk,
 )
 from jixiao.io import jsonio, read
@@ -250,3 +251,12 @@ def test_a_dying_worker_fails_only_its_own_file():
     rows = [(r["sha256"], r["status"]) for c in chunks for r in c.batches["forms"].to_pylist()]
     assert rows == [("a", "ok"), ("b", "error"), ("c", "ok")]
     assert "异常退出" in chunks[0].batches["forms"].to_pylist()[1]["message"]
+
+
+def test_csv_decimals_are_plain_exact_text():
+    values = [Decimal("98.60"), Decimal("100"), Decimal("0"), Decimal("-0.5"), Decimal("3331.80"),
+              Decimal("1E-10"), Decimal("10.05"), Decimal("-12"), Decimal("1234567890123456789.0123456789"), None]
+    text = plain_decimal_text(pa.array(values, DECIMAL_TYPE)).to_pylist()
+    assert text == ["98.6", "100", "0", "-0.5", "3331.8", "0.0000000001", "10.05", "-12",
+                    "1234567890123456789.0123456789", None]
+    assert [Decimal(t) for t in text if t is not None] == [v for v in values if v is not None]
