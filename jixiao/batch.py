@@ -293,13 +293,21 @@ def to_batch(name: str, rows: list[Row]) -> pa.RecordBatch:
                                       schema=schema)
 
 
+def decimal_text(value: Decimal) -> str:
+    """A decimal as plain text without padding zeros, never rounded (``normalize`` would round to 28 digits)."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Decimals as text without padding zeros or exponent: 98.6000000000 → 98.6, 0E-10 → 0."""
     text = pc.cast(column, pa.string())
     text = pc.replace_substring_regex(text, r"\.0+$|(\.\d*[1-9])0+$", r"\1")  # 100.00 → 100, 98.60 → 98.6
     text = pc.replace_substring_regex(text, r"^-?0E-\d+$", "0")
     if pc.any(pc.match_substring(text, "E")).as_py():  # Arrow writes |x| < 1e-7 in scientific notation
-        text = pa.array([None if v is None else f"{v.normalize():f}" for v in column.to_pylist()], pa.string())
+        text = pa.array([None if v is None else decimal_text(v) for v in column.to_pylist()], pa.string())
     return text
 
 
@@ -490,7 +498,7 @@ def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         return cell
     if isinstance(value, Decimal):
         # A double holds 15 significant digits exactly; longer values stay exact as text.
-        return float(value) if len(value.as_tuple().digits) <= 15 else f"{value.normalize():f}"
+        return float(value) if len(value.as_tuple().digits) <= 15 else decimal_text(value)
     return value
 
 

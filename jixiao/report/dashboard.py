@@ -16,7 +16,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from .. import analytics as an
 from ..audit import SEVERITY_NAMES
-from ..batch import TABLES
+from ..batch import TABLES, decimal_text
 from ..svgcharts import warning_scatter
 from .charts import grouped_bars, histogram, top_bars
 
@@ -42,7 +42,7 @@ def load_tables(out: str | Path) -> dict[str, list[dict[str, Any]]]:
 def num(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
-    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+    return decimal_text(value) if isinstance(value, Decimal) else str(value)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[int] = ()) -> str:
