@@ -187,7 +187,10 @@ class Triage:
         except OSError as exc:
             return "error", None, f"无法读取文件：{exc.strerror}"
         if digest in self.first_seen:
-            return "duplicate", digest, f"与 {self.first_seen[digest]} 内容相同（重复文件），只处理一次"
+            first = self.first_seen[digest]
+            if os.path.realpath(first) == os.path.realpath(entry.path):
+                return "duplicate", digest, f"与 {first} 是同一个文件（重复给出或经符号链接到达），只处理一次"
+            return "duplicate", digest, f"与 {first} 内容相同（重复文件），只处理一次"
         self.first_seen[digest] = entry.path
         return ("cached" if digest in self.cached else "process"), digest, None
 

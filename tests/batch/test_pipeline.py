@@ -85,6 +85,15 @@ def test_every_file_is_processed_or_listed_with_its_reason(tmp_path, shared_dir,
     assert all(name in reason for name, reason in reasons.items() if name.endswith((".md", ".bin")))
 
 
+def test_the_same_file_twice_is_one_form(tmp_path, batch_run):
+    shutil.copy(SEED_JSON, tmp_path / "seed.json")
+    (tmp_path / "link.json").symlink_to(tmp_path / "seed.json")
+    summary, tables = batch_run(tmp_path / "seed.json", tmp_path)
+    assert (summary.found, summary.processed, summary.duplicates) == (3, 1, 2)
+    messages = [f["message"] for f in tables["forms"] if f["status"] == "duplicate"]
+    assert messages and all("同一个文件" in m for m in messages)
+
+
 def test_discover_walks_deep_folders_and_stops_at_loops(tmp_path):
     nested = tmp_path.joinpath(*[f"n{i}" for i in range(60)])
     nested.mkdir(parents=True)
