@@ -506,20 +506,23 @@ def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
 
 
 class XlsxSheets:
-    """One write-only sheet per table, continued on ``name (2)`` past Excel's row limit."""
+    """One write-only sheet per table, continued on ``name (2)`` … past Excel's row limit."""
 
-    def __init__(self, workbook: Workbook, name: str) -> None:
-        self.workbook, self.name, self.part, self.rows = workbook, name, 0, XLSX_MAX_ROWS
+    def __init__(self, workbook: Workbook, name: str, max_rows: int = XLSX_MAX_ROWS) -> None:
+        self.workbook, self.name, self.max_rows = workbook, name, max_rows
+        self.part = self.rows = 0
         self.sheet: WriteOnlyWorksheet | None = None
-        self.header = [col for col, _ in COLUMNS[name]]
+
+    def start_sheet(self) -> WriteOnlyWorksheet:
+        self.part += 1
+        self.sheet = self.workbook.create_sheet(self.name if self.part == 1 else f"{self.name} ({self.part})")
+        self.sheet.append([col for col, _ in COLUMNS[self.name]])
+        self.rows = 0
+        return self.sheet
 
     def append(self, row: Iterable[Any]) -> None:
-        if self.sheet is None or self.rows >= XLSX_MAX_ROWS:
-            self.part += 1
-            self.sheet = self.workbook.create_sheet(self.name if self.part == 1 else f"{self.name} ({self.part})")
-            self.sheet.append(self.header)
-            self.rows = 0
-        self.sheet.append([xlsx_cell(self.sheet, v) for v in row])
+        sheet = self.sheet if self.sheet is not None and self.rows < self.max_rows else self.start_sheet()
+        sheet.append([xlsx_cell(sheet, v) for v in row])
         self.rows += 1
 
 
@@ -562,9 +565,9 @@ class Sinks:
         for handle in self.csv.values():
             handle.close()
         if self.workbook is not None:
-            for n in TABLES:
-                if n in self.sheets and self.sheets[n].sheet is None:
-                    self.sheets[n].append(())  # an empty table still gets its sheet and header
+            for sheets in self.sheets.values():
+                if sheets.sheet is None:
+                    sheets.start_sheet()  # an empty table still gets its sheet and header
             self.workbook.save(self.staging / XLSX_NAME)
         return sorted(self.staging.iterdir())
 

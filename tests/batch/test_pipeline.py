@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import simplejson
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from jixiao.audit import counts, evaluate
 from jixiao.batch import (
@@ -25,6 +25,7 @@ from jixiao.batch import (
     XLSX_NAME,
     Chunk,
     PoolRunner,
+    XlsxSheets,
     discover,
     ordered_results,
     plain_decimal_text,
@@ -269,3 +270,18 @@ def test_csv_decimals_are_plain_exact_text():
     assert text == ["98.6", "100", "0", "-0.5", "3331.8", "0.0000000001", "10.05", "-12",
                     "1234567890123456789.0123456789", None]
     assert [Decimal(t) for t in text if t is not None] == [v for v in values if v is not None]
+
+
+def test_a_table_longer_than_a_sheet_continues_on_the_next(tmp_path):
+    book = Workbook(write_only=True)
+    sheets = XlsxSheets(book, "findings", max_rows=2)
+    rows = [(f"f{i}.json", "h", "单位", 2022, "A01", "error", "位置", None, "=1+1") for i in range(5)]
+    for row in rows:
+        sheets.append(row)
+    book.save(tmp_path / "t.xlsx")
+    read_back = load_workbook(tmp_path / "t.xlsx")
+    assert read_back.sheetnames == ["findings", "findings (2)", "findings (3)"]
+    files = [r[0].value for name in read_back.sheetnames for r in read_back[name].iter_rows(min_row=2)]
+    assert files == [r[0] for r in rows]
+    assert all(read_back[name]["A1"].value == "file" for name in read_back.sheetnames)
+    assert read_back["findings"]["I2"].value == "=1+1" and read_back["findings"]["I2"].data_type == "s"
