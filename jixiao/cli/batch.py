@@ -20,7 +20,7 @@ from rich.text import Text
 
 from ..batch import FORMATS, run_batch
 from ..errors import InputError
-from ..report.dashboard import load_tables, render_dashboard
+from ..report.dashboard import DASHBOARD_COLUMNS, load_tables, render_dashboard
 from ..rules import DEFAULT_PROFILE, load_profile
 from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, out
 
@@ -70,7 +70,7 @@ def report(
     """由批量结果生成独立的 HTML 报告（图表内嵌，无需联网）。"""
     target = output or out_dir / "report.html"
     try:
-        tables = load_tables(out_dir)
+        tables = load_tables(out_dir, DASHBOARD_COLUMNS)
     except OSError as exc:
         err.print(f"[red]错误[/red] {out_dir}: 找不到批量结果（{exc.strerror or exc}），请先运行 jixiao batch")
         raise typer.Exit(EXIT_UNUSABLE) from None

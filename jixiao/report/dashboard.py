@@ -34,9 +34,19 @@ svg{max-width:100%;height:auto}p.note{color:#666;font-size:.85em}
 """
 
 
-def load_tables(out: str | Path) -> dict[str, list[dict[str, Any]]]:
-    """The three tables written by ``jixiao batch`` (from their Parquet files)."""
-    return {name: pq.read_table(Path(out) / f"{name}.parquet").to_pylist() for name in TABLES}
+#: The columns the dashboard reads (the big tables have more; reading fewer keeps large runs light).
+DASHBOARD_COLUMNS: dict[str, list[str] | None] = {
+    "forms": None,
+    "indicators": ["unit", "project", "year", "name", "target_text", "target_op", "target_number", "target_unit",
+                   "actual_text", "actual_number", "actual_unit"],
+    "findings": ["file", "code", "severity", "message"],
+}
+
+
+def load_tables(out: str | Path, columns: dict[str, list[str] | None] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The three tables written by ``jixiao batch`` (from their Parquet files); all columns by default."""
+    chosen = columns or dict.fromkeys(TABLES)
+    return {name: pq.read_table(Path(out) / f"{name}.parquet", columns=chosen[name]).to_pylist() for name in TABLES}
 
 
 def num(value: Decimal | int | None) -> str:
