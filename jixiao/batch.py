@@ -381,6 +381,9 @@ class Pending(Protocol):
 
 
 class Runner(Protocol):
+    profile_id: str
+    slots: int  # tasks that can run at once: how many chunks to keep in flight
+
     def submit(self, items: list[tuple[str, str]]) -> Pending: ...
     def recover(self) -> None: ...
     def close(self) -> None: ...
@@ -390,7 +393,7 @@ class InlineRunner:
     """One worker: process in this process (no pickling, no second core)."""
 
     def __init__(self, profile_id: str) -> None:
-        self.profile_id = profile_id
+        self.profile_id, self.slots = profile_id, 1
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         future: Future[Chunk] = Future()
@@ -413,7 +416,7 @@ class PoolRunner:
     task: Callable[[list[tuple[str, str]], str], Chunk] = staticmethod(process_chunk)
 
     def __init__(self, profile_id: str, workers: int) -> None:
-        self.profile_id, self.workers = profile_id, workers
+        self.profile_id, self.slots = profile_id, workers
         self.pool = ProcessPoolExecutor(workers)
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
@@ -425,7 +428,7 @@ class PoolRunner:
 
     def recover(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = ProcessPoolExecutor(self.workers)
+        self.pool = ProcessPoolExecutor(self.slots)
 
     def close(self) -> None:
         self.pool.shutdown()
@@ -442,6 +445,8 @@ class DaskRunner:
             self.client = Client(address)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(f"无法连接 Dask 集群：{exc}", "--dask") from None
+        threads = self.client.nthreads()  # type: ignore[no-untyped-call]
+        self.slots = max(1, sum(threads.values()))  # every worker thread of the cluster
 
     def submit(self, items: list[tuple[str, str]]) -> Pending:
         future: Pending = self.client.submit(process_chunk, items, self.profile_id, pure=False)
@@ -656,25 +661,25 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     load_profile(profile_id)  # an unknown profile fails before any work
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    workers = workers or os.cpu_count() or 1
     entries = list(discover(paths, exclude=[out]))
     if total:
         total(len(entries))
-    cache = set() if force else read_manifest(out, profile_id)
-    triage = Triage(cache)
+    triage = Triage(set() if force else read_manifest(out, profile_id))
+    runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask)
     # Chunks big enough to amortise the per-task cost, small enough to keep every worker busy.
-    size = chunk_size or max(8, min(128, len(entries) // (workers * 8)))
-    summary = Summary(found=len(entries))
+    size = chunk_size or max(8, min(128, len(entries) // (runner.slots * 8)))
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        return _run(entries, out, staging, profile_id, workers, dask, formats, triage, size, summary, progress)
+        return _run(entries, out, staging, runner, formats, triage, size, progress)
     finally:
+        runner.close()
         shutil.rmtree(staging, ignore_errors=True)  # empty after success; a failed run leaves nothing
 
 
-def _run(entries: list[Entry], out: Path, staging: Path, profile_id: str, workers: int, dask: Any,
-         formats: Iterable[str], triage: Triage, size: int, summary: Summary, progress: Progress | None) -> Summary:
+def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats: Iterable[str], triage: Triage,
+         size: int, progress: Progress | None) -> Summary:
     """The body of :func:`run_batch`: stream every entry into the sinks, then publish the tables."""
+    summary = Summary(found=len(entries))
     sinks = Sinks(staging, formats)
     cached_paths: dict[str, str] = {}
     listed: dict[str, list[Row]] = {"forms": [], "indicators": [], "findings": []}
@@ -708,16 +713,12 @@ def _run(entries: list[Entry], out: Path, staging: Path, profile_id: str, worker
             sinks.write(make_chunk(listed))
             listed["forms"] = []
 
-    runner = make_runner(profile_id, workers, dask)
-    try:
-        for chunk in ordered_results(runner, chunked(to_process(), size), window=max(2, 3 * workers)):
-            sinks.write(chunk)
-            summary.processed += chunk.files - chunk.errors
-            report(chunk.files, chunk.errors)
-            if len(listed["forms"]) >= size:
-                flush_listed()
-    finally:
-        runner.close()
+    for chunk in ordered_results(runner, chunked(to_process(), size), window=max(2, 3 * runner.slots)):
+        sinks.write(chunk)
+        summary.processed += chunk.files - chunk.errors
+        report(chunk.files, chunk.errors)
+        if len(listed["forms"]) >= size:
+            flush_listed()
     flush_listed()
     for chunk in cached_chunks(out, cached_paths):
         sinks.write(chunk)
@@ -726,7 +727,7 @@ def _run(entries: list[Entry], out: Path, staging: Path, profile_id: str, worker
     for path in written:
         os.replace(path, out / path.name)
     summary.outputs = [p.name for p in written]
-    manifest = {"jixiao": __version__, "profile": profile_id, "done": sorted(sinks.done)}
+    manifest = {"jixiao": __version__, "profile": runner.profile_id, "done": sorted(sinks.done)}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     (out / SUMMARY).write_text(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
