@@ -22,7 +22,7 @@ from .charts import grouped_bars, histogram, top_bars
 
 WARNING_COLORS = {"red": "#D55E00", "yellow": "#E69F00", None: "#0072B2"}
 WARNING_NAMES = {"red": "红色预警", "yellow": "黄色预警", "none": "无预警"}
-STATUS_NAMES = {"ok": "已复核", "error": "无法读取", "duplicate": "重复文件"}
+STATUS_NAMES = {"ok": "已复核", "error": "错误（未复核）", "duplicate": "重复文件"}
 CSS = """
 body{font-family:"Noto Sans CJK SC","Droid Sans Fallback",sans-serif;margin:2em auto;max-width:1200px;color:#222}
 h1{font-size:1.6em}h2{font-size:1.2em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
