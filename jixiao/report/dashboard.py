@@ -17,7 +17,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from .. import analytics as an
 from ..audit import SEVERITY_NAMES
 from ..batch import TABLES, decimal_text
-from ..svgcharts import warning_scatter
+from . import charts
 from .charts import grouped_bars, histogram, top_bars
 
 WARNING_COLORS = {"red": "#D55E00", "yellow": "#E69F00", None: "#0072B2"}
@@ -93,8 +93,10 @@ def execution(forms: list[dict[str, Any]]) -> str:
     points = an.execution_points(forms)
     plotted = [(p.rate, p.claimed, WARNING_COLORS[p.warning], point_tip(p, p.claimed))
                for p in points if p.rate is not None and p.claimed is not None]
-    chart = warning_scatter(plotted, "预算执行率与自评完成度", "预算执行率（%）", "自评指标完成度（%）",
-                    x_guides=[an.YELLOW_EXECUTION_RATE])
+    chart = charts.scatter([(x, y) for x, y, _, _ in plotted], "预算执行率与自评完成度", "预算执行率（%）",
+                           "自评指标完成度（%）", labels=[tip for *_, tip in plotted],
+                           colours=[colour for _, _, colour, _ in plotted], x_guides=[an.YELLOW_EXECUTION_RATE],
+                           top=(110, 110), diagonal=True)
     counts = an.warning_counts(points)
     flagged = [(WARNING_NAMES[p.warning or "none"], p.unit, p.year or "", num(p.rate), p.reason)
                for p in sorted(points, key=lambda p: p.warning != "red") if p.warning]
