@@ -64,3 +64,4 @@ def main() -> None:
 
 # Command modules register themselves on `app` when imported (keep one line each).
 from . import core  # noqa: E402,F401
+from . import web  # noqa: E402,F401

@@ -1,0 +1,73 @@
+"""``jixiao serve`` and ``jixiao demo``: the web application from the command line (Django, waitress)."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from . import app, input_errors, out
+
+
+def _django() -> None:
+    """Configure Django once (the rest of the CLI never imports it)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _where() -> str:
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"SQLite 数据目录：{settings.DATA_DIR}（数据库 {connection.settings_dict['NAME']}）"
+    return f"数据库：{connection.vendor} {connection.settings_dict.get('HOST') or ''}/{connection.settings_dict['NAME']}"
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="监听地址"),
+    port: int = typer.Option(8000, help="端口"),
+    threads: int = typer.Option(8, help="工作线程数"),
+) -> None:
+    """启动网页系统（先执行数据库迁移，再用 waitress 提供服务）。"""
+    _django()
+    _migrate()
+    from waitress import serve as waitress_serve
+
+    from ..web.wsgi import application
+
+    out.print(_where())
+    out.print(f"网页系统已启动：[bold]http://{host}:{port}/[/bold]（Ctrl+C 停止）")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="jixiao")
+
+
+@app.command()
+def demo() -> None:
+    """载入演示财政局（种子表与语料表作为预算单位，多种状态与年度），并打印演示账号。"""
+    _django()
+    _migrate()
+    from rich.table import Table
+
+    from ..web.demo import DEMO_PASSWORD, load_demo
+
+    with input_errors():
+        summary = load_demo()
+    table = Table(title=f"演示账号（密码均为 {DEMO_PASSWORD}）")
+    for column in ("用户名", "角色", "单位"):
+        table.add_column(column)
+    for row in summary.logins:
+        table.add_row(*row)
+    out.print(table)
+    out.print(f"已载入 {summary.bureau.name}：{summary.forms} 张表。{_where()}")
+    for reason in summary.skipped:
+        out.print(f"[yellow]跳过[/yellow] {reason}")
+    out.print("启动：jixiao serve")

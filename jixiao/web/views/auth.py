@@ -1,0 +1,67 @@
+"""Sign-in with throttling, sign-out, home page and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from ..models import ApiToken, Organisation
+from ..permissions import bureau_ids, unit_ids
+from .common import client_ip
+
+
+def _throttle_key(request: HttpRequest) -> str:
+    username = str(request.POST.get("username", "")).strip().lower()[:150]
+    return f"jixiao:login-failures:{username}:{client_ip(request)}"
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    """Django's login, locked for a while after too many failures for the same username and address."""
+
+    template_name = "jixiao/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if cache.get(_throttle_key(request), 0) >= settings.JIXIAO_LOGIN_MAX_FAILURES:
+            minutes = max(1, settings.JIXIAO_LOGIN_LOCK_SECONDS // 60)
+            form = self.get_form()
+            form.errors.clear()
+            context = self.get_context_data(form=form, locked=f"登录失败次数过多，请 {minutes} 分钟后再试。")
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        key = _throttle_key(self.request)
+        cache.add(key, 0, settings.JIXIAO_LOGIN_LOCK_SECONDS)
+        cache.incr(key)
+        return super().form_invalid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        cache.delete(_throttle_key(self.request))
+        return super().form_valid(form)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    units = Organisation.objects.filter(pk__in=unit_ids(request.user)).select_related("parent")
+    bureaus = Organisation.objects.filter(pk__in=bureau_ids(request.user), kind=Organisation.Kind.BUREAU)
+    return render(request, "jixiao/home.html", {"units": units, "bureaus": bureaus})
+
+
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            ApiToken.objects.filter(user=request.user, pk=request.POST["delete"]).delete()
+        else:
+            name = str(request.POST.get("name", "")).strip()[:100] or "未命名"
+            _, new_key = ApiToken.issue(request.user, name)
+    return render(
+        request, "jixiao/tokens.html", {"tokens": ApiToken.objects.filter(user=request.user), "new_key": new_key}
+    )
