@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
+from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from ..errors import InputError
@@ -156,8 +157,8 @@ def list_forms(request: HttpRequest, year: int | None = None) -> list[dict[str, 
 def get_form(request: HttpRequest, form_id: int) -> Any:
     record = visible_forms(request.auth).select_related("unit").filter(pk=form_id).first()
     if record is None:
-        return 404, {"detail": "没有这张表或无权查看"}
-    return 200, _detail(record, evaluate_form(record.form(), record.profile))
+        return Status(404, {"detail": "没有这张表或无权查看"})
+    return Status(200, _detail(record, evaluate_form(record.form(), record.profile)))
 
 
 @api.put(
@@ -168,25 +169,25 @@ def get_form(request: HttpRequest, form_id: int) -> Any:
 def put_form(request: HttpRequest, form_id: int, body: SaveIn) -> Any:
     record = visible_forms(request.auth).filter(pk=form_id).first()
     if record is None:
-        return 404, {"detail": "没有这张表或无权查看"}
+        return Status(404, {"detail": "没有这张表或无权查看"})
     try:
         form = jsonio.form_from_data(body.form, "form")
         saved = save_form(request.auth, record.pk, body.version, form)
     except InputError as error:
-        return 400, {"detail": error.message, "place": error.place}
+        return Status(400, {"detail": error.message, "place": error.place})
     except Forbidden as denied:
-        return 403, {"detail": str(denied)}
+        return Status(403, {"detail": str(denied)})
     except Conflict as conflict:
-        return 409, {"detail": conflict.message}
-    return 200, _detail(saved.record, saved.evaluation)
+        return Status(409, {"detail": conflict.message})
+    return Status(200, _detail(saved.record, saved.evaluation))
 
 
 @api.post("/score", response={200: EvaluationOut, 400: Problem}, summary="为一张表评分并复核（不保存）")
 def score_form(request: HttpRequest, body: ScoreIn) -> Any:
     if body.profile not in available_profiles():
-        return 400, {"detail": f"未知的评分规则：{body.profile}", "place": "profile"}
+        return Status(400, {"detail": f"未知的评分规则：{body.profile}", "place": "profile"})
     try:
         form = jsonio.form_from_data(body.form, "form")
     except InputError as error:
-        return 400, {"detail": error.message, "place": error.place}
-    return 200, _evaluation(evaluate_form(form, body.profile))
+        return Status(400, {"detail": error.message, "place": error.place})
+    return Status(200, _evaluation(evaluate_form(form, body.profile)))
