@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 STATUS_LABELS = {
-    "not_started": "未开始", "draft": "草稿", "submitted": "已提交", "returned": "已退回", "approved": "已通过",
+    "not_started": "未开始",
+    "draft": "草稿",
+    "submitted": "已提交",
+    "returned": "已退回",
+    "approved": "已通过",
 }
 GRADES = ("优", "良", "中", "差")
 
@@ -82,7 +86,9 @@ def status_counts(rows: Iterable[Row]) -> dict[str, int]:
 
 def scored(rows: Iterable[Row]) -> list[Row]:
     """Rows whose scores the bureau may look at (handed over at least once)."""
-    return [r for r in rows if r.status in ("submitted", "returned", "approved") and r.total_computed is not None]
+    return [
+        r for r in rows if r.status in ("submitted", "returned", "approved") and r.total_computed is not None
+    ]
 
 
 def grade_distribution(rows: Iterable[Row]) -> list[tuple[str, int]]:

@@ -122,22 +122,40 @@ class Problem(Schema):
 
 def _summary(r: FormRecord) -> dict[str, Any]:
     return {
-        "id": r.pk, "unit": r.unit.name, "year": r.year, "kind": r.kind, "title": r.title, "status": r.status,
-        "version": r.version, "total_declared": r.total_declared, "total_computed": r.total_computed,
-        "grade": r.grade, "execution_rate": r.execution_rate, "errors": r.error_count, "warnings": r.warning_count,
+        "id": r.pk,
+        "unit": r.unit.name,
+        "year": r.year,
+        "kind": r.kind,
+        "title": r.title,
+        "status": r.status,
+        "version": r.version,
+        "total_declared": r.total_declared,
+        "total_computed": r.total_computed,
+        "grade": r.grade,
+        "execution_rate": r.execution_rate,
+        "errors": r.error_count,
+        "warnings": r.warning_count,
     }
 
 
 def _evaluation(e: Evaluation) -> dict[str, Any]:
     return {
-        "total": e.total, "grade": e.grade, "total_declared": e.total_declared,
-        "execution_rate": e.execution_rate, "execution_score": e.execution_score,
-        "indicators": [vars(i) for i in e.indicators], "findings": [vars(f) for f in e.findings],
+        "total": e.total,
+        "grade": e.grade,
+        "total_declared": e.total_declared,
+        "execution_rate": e.execution_rate,
+        "execution_score": e.execution_score,
+        "indicators": [vars(i) for i in e.indicators],
+        "findings": [vars(f) for f in e.findings],
     }
 
 
 def _detail(record: FormRecord, evaluation: Evaluation) -> dict[str, Any]:
-    return {"summary": _summary(record), "form": jsonio.to_data(record.form()), "evaluation": _evaluation(evaluation)}
+    return {
+        "summary": _summary(record),
+        "form": jsonio.to_data(record.form()),
+        "evaluation": _evaluation(evaluation),
+    }
 
 
 @api.get("/profiles", response=list[str], summary="可选的评分规则")

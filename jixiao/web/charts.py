@@ -43,8 +43,12 @@ def bar_chart(title: str, bars: Sequence[tuple[str, int]]) -> str:
 
 
 def scatter(
-    title: str, points: Sequence[tuple[Decimal, Decimal, str]], x_label: str, y_label: str,
-    x_max: Decimal = Decimal(100), y_max: Decimal = Decimal(100),
+    title: str,
+    points: Sequence[tuple[Decimal, Decimal, str]],
+    x_label: str,
+    y_label: str,
+    x_max: Decimal = Decimal(100),
+    y_max: Decimal = Decimal(100),
 ) -> str:
     """Points (x, y, label) on 0..max axes; values above the max are drawn on the edge."""
     inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD

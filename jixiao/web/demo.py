@@ -56,7 +56,9 @@ def read_source(path: Path) -> Form:
 
 
 def _user(username: str, full_name: str, **flags: Any) -> Any:
-    user = get_user_model().objects.create_user(username, password=DEMO_PASSWORD, first_name=full_name, **flags)
+    user = get_user_model().objects.create_user(
+        username, password=DEMO_PASSWORD, first_name=full_name, **flags
+    )
     return user
 
 
@@ -65,7 +67,9 @@ def _last_year(form: Form) -> Form:
     return form.model_copy(update={"year": DEMO_YEAR - 1})
 
 
-def _walk(record_id: int, status: str, approver: Any, reviewer: Any, first_indicator: Indicator | None) -> None:
+def _walk(
+    record_id: int, status: str, approver: Any, reviewer: Any, first_indicator: Indicator | None
+) -> None:
     """Drive a draft through the real workflow to ``status`` (transitions and history included)."""
     if status == "draft":
         return
@@ -85,12 +89,17 @@ def load_demo(sources: Iterable[Path] | None = None) -> DemoSummary:
         raise InputError("演示数据已存在；如需重建请使用新的数据目录", BUREAU_NAME)
     bureau = Organisation.objects.create(name=BUREAU_NAME, kind=Organisation.Kind.BUREAU)
     departments = [
-        Organisation.objects.create(name=n, kind=Organisation.Kind.DEPARTMENT, parent=bureau) for n in DEPARTMENTS
+        Organisation.objects.create(name=n, kind=Organisation.Kind.DEPARTMENT, parent=bureau)
+        for n in DEPARTMENTS
     ]
     summary = DemoSummary(bureau)
     admin = _user("admin", "系统管理员", is_staff=True, is_superuser=True)
     reviewer = _user("reviewer", "财政审核人")
-    for who, role in ((admin, Membership.Role.ADMIN), (admin, Membership.Role.REVIEWER), (reviewer, Membership.Role.REVIEWER)):
+    for who, role in (
+        (admin, Membership.Role.ADMIN),
+        (admin, Membership.Role.REVIEWER),
+        (reviewer, Membership.Role.REVIEWER),
+    ):
         Membership.objects.create(user=who, organisation=bureau, role=role)
     summary.logins += [("admin", "管理员", BUREAU_NAME), ("reviewer", "财政审核人", BUREAU_NAME)]
     units: dict[str, Organisation] = {}

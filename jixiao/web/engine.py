@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..audit import evaluate
 from ..model import Form
+from ..rules import DEFAULT_PROFILE, list_profiles, load_profile
 
-DEFAULT_PROFILE = "national"
 _INDICATOR_PATH = re.compile(r"^indicators\[(\d+)\]")
 
 
@@ -69,22 +70,11 @@ class Evaluation:
 
 def available_profiles() -> list[str]:
     """Profile names the bureau can choose from."""
-    try:
-        from ..rules import list_profiles
-    except ImportError:  # core not merged yet (see _interim.py)
-        return [DEFAULT_PROFILE, "seed-qiannan-2022"]
-    return [getattr(p, "name", p) for p in list_profiles()]
+    return [profile.id for profile in list_profiles()]
 
 
 def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE) -> Evaluation:
     """Score and audit ``form`` under the named rule profile."""
-    try:
-        from ..audit import evaluate
-        from ..rules import load_profile
-    except ImportError:  # core not merged yet (see _interim.py)
-        from . import _interim
-
-        return _interim.evaluate(form)
     card, findings = evaluate(form, load_profile(profile_name))
     return Evaluation(
         total=card.total,

@@ -13,10 +13,23 @@ from ..model import Form
 FUND_FIELDS = ("label", "initial", "budget", "executed")
 INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score_declared", "reason")
 FIELD_LABELS = {
-    "label": "项目", "initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数",
-    "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
-    "actual": "实际完成值", "weight": "分值", "score_declared": "得分", "reason": "偏差原因",
-    "total_declared": "总分", "year": "年度", "kind": "类型", "rate_declared": "执行率", "unit": "单位",
+    "label": "项目",
+    "initial": "年初预算数",
+    "budget": "全年预算数",
+    "executed": "全年执行数",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score_declared": "得分",
+    "reason": "偏差原因",
+    "total_declared": "总分",
+    "year": "年度",
+    "kind": "类型",
+    "rate_declared": "执行率",
+    "unit": "单位",
 }
 
 
@@ -31,7 +44,9 @@ def _positioned(post: QueryDict, prefix: str, fields: tuple[str, ...]) -> list[t
     count = max((len(c) for c in columns), default=0)
     rows = []
     for i in range(count):
-        row = {name: _value(col[i] if i < len(col) else None) for name, col in zip(fields, columns, strict=True)}
+        row = {
+            name: _value(col[i] if i < len(col) else None) for name, col in zip(fields, columns, strict=True)
+        }
         if any(v is not None for v in row.values()):
             rows.append((i, row))
     return rows

@@ -30,10 +30,12 @@ class Organisation(models.Model):
 
     name = models.CharField("名称", max_length=200)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ("name",)
         verbose_name = "组织"
 
     def __str__(self) -> str:
@@ -68,7 +70,7 @@ class Membership(models.Model):
     role = models.CharField("角色", max_length=20, choices=Role.choices)
 
     class Meta:
-        unique_together = [("user", "organisation", "role")]
+        unique_together = (("user", "organisation", "role"),)
 
 
 class RuleChoice(models.Model):
@@ -79,7 +81,7 @@ class RuleChoice(models.Model):
     profile = models.CharField("评分规则", max_length=100, default=DEFAULT_PROFILE)
 
     class Meta:
-        unique_together = [("bureau", "year")]
+        unique_together = (("bureau", "year"),)
 
     @staticmethod
     def profile_for(bureau: Organisation, year: int) -> str:
@@ -120,11 +122,11 @@ class FormRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=("updated_at",))
 
     class Meta:
-        ordering = ["unit__name", "year", "kind", "title"]
-        indexes = [models.Index(fields=["year", "status"])]
+        ordering = ("unit__name", "year", "kind", "title")
+        indexes = (models.Index(fields=["year", "status"]),)
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.year} {self.title}"
@@ -161,7 +163,7 @@ class Transition(models.Model):
     comment = models.TextField("意见", blank=True)
 
     class Meta:
-        ordering = ["at", "pk"]
+        ordering = ("at", "pk")
 
 
 class ReviewComment(models.Model):
@@ -173,7 +175,7 @@ class ReviewComment(models.Model):
     text = models.TextField("意见")
 
     class Meta:
-        ordering = ["transition", "indicator"]
+        ordering = ("transition", "indicator")
 
 
 def _digest(key: str) -> str:

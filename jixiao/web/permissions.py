@@ -16,7 +16,9 @@ REVIEWABLE = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
 
 def _org_ids(user: Any, *roles: str) -> list[int]:
-    return list(Membership.objects.filter(user=user, role__in=roles).values_list("organisation_id", flat=True))
+    return list(
+        Membership.objects.filter(user=user, role__in=roles).values_list("organisation_id", flat=True)
+    )
 
 
 def unit_ids(user: Any) -> list[int]:

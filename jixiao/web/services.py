@@ -86,7 +86,9 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
 
 
 def _move(record: FormRecord, user: Any, to: str, comment: str = "") -> Transition:
-    step = Transition.objects.create(form=record, from_status=record.status, to_status=to, by=user, comment=comment)
+    step = Transition.objects.create(
+        form=record, from_status=record.status, to_status=to, by=user, comment=comment
+    )
     record.status = to
     record.version += 1
     _stamp(record, user, f"{Status(step.from_status).label} → {Status(to).label}")
@@ -120,7 +122,9 @@ def send_back(user: Any, record_id: int, comment: str, per_indicator: dict[int, 
         names = [i.name for i in record.form().indicators]
         step = _move(record, user, Status.RETURNED, comment.strip())
         ReviewComment.objects.bulk_create(
-            ReviewComment(transition=step, indicator=i, indicator_name=names[i] if i < len(names) else "", text=t)
+            ReviewComment(
+                transition=step, indicator=i, indicator_name=names[i] if i < len(names) else "", text=t
+            )
             for i, t in sorted(per_indicator.items())
         )
     return record

@@ -48,7 +48,9 @@ def _secret_key(directory: Path) -> str:
 DATA_DIR = data_dir()
 SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = _flag("JIXIAO_DEBUG")
-ALLOWED_HOSTS = [h for h in os.environ.get("JIXIAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("JIXIAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

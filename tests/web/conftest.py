@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
 os.environ.setdefault("JIXIAO_DATA_DIR", tempfile.mkdtemp(prefix="jixiao-test-"))
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in the e2e tests
 
-import django  # noqa: E402
+import django
 
 django.setup()  # pytest-django is configured from the root; these tests bring their own settings module
 
@@ -59,9 +59,12 @@ class World:
         self.b1 = Organisation.objects.create(name="乙一单位", kind=Kind.UNIT, parent=self.bureau_b)
         self.users: dict[str, Any] = {}
         for name, org, role in (
-            ("filler_a1", self.a1, Role.FILLER), ("approver_a1", self.a1, Role.APPROVER),
-            ("filler_a2", self.a2, Role.FILLER), ("reviewer_a", self.bureau_a, Role.REVIEWER),
-            ("admin_a", self.bureau_a, Role.ADMIN), ("reviewer_b", self.bureau_b, Role.REVIEWER),
+            ("filler_a1", self.a1, Role.FILLER),
+            ("approver_a1", self.a1, Role.APPROVER),
+            ("filler_a2", self.a2, Role.FILLER),
+            ("reviewer_a", self.bureau_a, Role.REVIEWER),
+            ("admin_a", self.bureau_a, Role.ADMIN),
+            ("reviewer_b", self.bureau_b, Role.REVIEWER),
             ("filler_b1", self.b1, Role.FILLER),
         ):
             user = users.create_user(name, password=PASSWORD)
@@ -89,16 +92,23 @@ def world(db: Any) -> World:
 
 def entry_post(form: Any, version: int, **changes: Any) -> dict[str, Any]:
     """The entry page's POST for a Form (what the browser sends), with field overrides."""
+
     def text(value: Any) -> str:
         return "" if value is None else str(value)
 
     post: dict[str, Any] = {
-        "version": str(version), "unit": text(form.unit), "filled_on": text(form.filled_on),
-        "contact_name": text(form.contact.name), "contact_phone": text(form.contact.phone),
-        "funds_weight": text(form.funds.weight), "funds_rate_declared": text(form.funds.rate_declared),
+        "version": str(version),
+        "unit": text(form.unit),
+        "filled_on": text(form.filled_on),
+        "contact_name": text(form.contact.name),
+        "contact_phone": text(form.contact.phone),
+        "funds_weight": text(form.funds.weight),
+        "funds_rate_declared": text(form.funds.rate_declared),
         "funds_score_declared": text(form.funds.score_declared),
-        "goals_expected": text(form.goals.expected), "goals_actual": text(form.goals.actual),
-        "total_declared": text(form.total_declared), "conclusion": text(form.conclusion),
+        "goals_expected": text(form.goals.expected),
+        "goals_actual": text(form.goals.actual),
+        "total_declared": text(form.total_declared),
+        "conclusion": text(form.conclusion),
     }
     for field in ("label", "initial", "budget", "executed"):
         post[f"fund_{field}"] = [text(getattr(r, field)) for r in form.funds.rows]

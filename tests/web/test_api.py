@@ -22,7 +22,11 @@ def _auth(world: Any, name: str) -> dict[str, str]:
 def test_openapi_is_public_json(db: Any) -> None:
     response = Client().get("/api/openapi.json")
     spec = json.loads(response.content)
-    assert response.status_code == 200 and "/api/forms/{form_id}" in spec["paths"] and "/api/score" in spec["paths"]
+    assert (
+        response.status_code == 200
+        and "/api/forms/{form_id}" in spec["paths"]
+        and "/api/score" in spec["paths"]
+    )
 
 
 def test_token_required(world: Any) -> None:
@@ -36,7 +40,9 @@ def test_forms_are_filtered_by_permission(world: Any) -> None:
     assert [f["id"] for f in mine] == [record.pk]
     assert simplejson.loads(Client().get("/api/forms", **_auth(world, "filler_a2")).content) == []
     assert Client().get(f"/api/forms/{record.pk}", **_auth(world, "filler_b1")).status_code == 404
-    detail = simplejson.loads(Client().get(f"/api/forms/{record.pk}", **_auth(world, "filler_a1")).content, use_decimal=True)
+    detail = simplejson.loads(
+        Client().get(f"/api/forms/{record.pk}", **_auth(world, "filler_a1")).content, use_decimal=True
+    )
     assert jsonio.form_from_data(detail["form"]) == world.seed
     assert detail["evaluation"]["total"] == evaluate_form(world.seed).total
 

@@ -32,7 +32,9 @@ def test_other_unit_cannot_save_or_submit(world: Any) -> None:
     assert intruder.post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1)).status_code == 404
     assert intruder.post(f"/forms/{record.pk}/submit/").status_code == 404
     assert world.client("filler_a2").get(f"/units/{world.a1.pk}/").status_code == 404
-    assert intruder.post(f"/units/{world.a1.pk}/new/", {"kind": "department", "year": "2023"}).status_code == 404
+    assert (
+        intruder.post(f"/units/{world.a1.pk}/new/", {"kind": "department", "year": "2023"}).status_code == 404
+    )
 
 
 def test_reviewer_sees_only_own_bureaus_handed_over_forms(world: Any) -> None:
@@ -50,7 +52,10 @@ def test_filler_cannot_submit_and_unit_cannot_decide(world: Any) -> None:
     record = world.form()
     assert world.client("filler_a1").post(f"/forms/{record.pk}/submit/").status_code == 403
     services.submit(world.users["approver_a1"], record.pk)
-    assert world.client("approver_a1").post(f"/forms/{record.pk}/decide/", {"decision": "approve"}).status_code == 403
+    assert (
+        world.client("approver_a1").post(f"/forms/{record.pk}/decide/", {"decision": "approve"}).status_code
+        == 403
+    )
     record.refresh_from_db()
     assert record.status == "submitted"
 
@@ -58,7 +63,9 @@ def test_filler_cannot_submit_and_unit_cannot_decide(world: Any) -> None:
 def test_reviewer_cannot_edit_a_units_form(world: Any) -> None:
     record = world.form()
     services.submit(world.users["approver_a1"], record.pk)
-    response = world.client("reviewer_a").post(f"/forms/{record.pk}/save/", entry_post(world.seed, record.version + 1))
+    response = world.client("reviewer_a").post(
+        f"/forms/{record.pk}/save/", entry_post(world.seed, record.version + 1)
+    )
     assert response.status_code == 403
 
 
@@ -68,7 +75,9 @@ def test_approved_form_is_frozen(world: Any) -> None:
     services.approve(world.users["reviewer_a"], record.pk)
     record.refresh_from_db()
     filler = world.client("filler_a1")
-    response = filler.post(f"/forms/{record.pk}/save/", entry_post(world.seed, record.version, conclusion="改"))
+    response = filler.post(
+        f"/forms/{record.pk}/save/", entry_post(world.seed, record.version, conclusion="改")
+    )
     assert response.status_code == 403
     assert filler.post(f"/forms/{record.pk}/submit/").status_code == 403
     assert world.client("approver_a1").post(f"/forms/{record.pk}/submit/").status_code == 403

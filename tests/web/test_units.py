@@ -10,18 +10,28 @@ from jixiao.web.entry import human_place
 from jixiao.web.yoy import lowered_target
 
 
-def _row(unit: str, status: str, computed: str | None, declared: str | None = None, grade: str = "") -> analytics.Row:
+def _row(
+    unit: str, status: str, computed: str | None, declared: str | None = None, grade: str = ""
+) -> analytics.Row:
     return analytics.Row(
-        unit=unit, department="", title="t", kind="", status=status,
+        unit=unit,
+        department="",
+        title="t",
+        kind="",
+        status=status,
         total_computed=Decimal(computed) if computed else None,
-        total_declared=Decimal(declared) if declared else None, grade=grade, execution_rate=Decimal("95"),
+        total_declared=Decimal(declared) if declared else None,
+        grade=grade,
+        execution_rate=Decimal("95"),
         codes=("A07", "A01") if computed else (),
     )
 
 
 ROWS = [
-    _row("乙", "approved", "91", "98", "优"), _row("甲", "submitted", "72.5", "90", "中"),
-    _row("丙", "draft", "60"), _row("丁", "not_started", None),
+    _row("乙", "approved", "91", "98", "优"),
+    _row("甲", "submitted", "72.5", "90", "中"),
+    _row("丙", "draft", "60"),
+    _row("丁", "not_started", None),
 ]
 
 

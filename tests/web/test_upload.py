@@ -15,7 +15,9 @@ from .conftest import SEED
 
 def _upload(world: Any, name: str, content: bytes) -> str:
     client = world.client("filler_a1")
-    response = client.post(f"/units/{world.a1.pk}/upload/", {"file": SimpleUploadedFile(name, content)}, follow=True)
+    response = client.post(
+        f"/units/{world.a1.pk}/upload/", {"file": SimpleUploadedFile(name, content)}, follow=True
+    )
     return response.content.decode()
 
 
@@ -37,7 +39,11 @@ def test_good_json_becomes_a_draft(world: Any) -> None:
         ("empty.json", b"   ", "文件为空"),
         ("broken.json", b'{"kind": "project", ', "不是有效的 JSON"),
         ("deep.json", b"[" * 100000 + b"]" * 100000, "JSON"),
-        ("wrong.json", b'{"kind": "project", "indicators": [{"name": "x", "weight": "abc"}]}', "indicators[0].weight"),
+        (
+            "wrong.json",
+            b'{"kind": "project", "indicators": [{"name": "x", "weight": "abc"}]}',
+            "indicators[0].weight",
+        ),
     ],
 )
 def test_hostile_or_broken_files_are_refused(world: Any, name: str, content: bytes, message: str) -> None:

@@ -20,7 +20,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def test_create_blank_form_and_live_rescore(world: Any) -> None:
     filler = world.client("filler_a1")
-    response = filler.post(f"/units/{world.a1.pk}/new/", {"kind": "project", "year": "2023", "project": "示范项目"})
+    response = filler.post(
+        f"/units/{world.a1.pk}/new/", {"kind": "project", "year": "2023", "project": "示范项目"}
+    )
     record = FormRecord.objects.get(unit=world.a1)
     assert response["Location"] == f"/forms/{record.pk}/"
     assert record.status == "draft" and record.kind == "project" and record.title == "示范项目"
@@ -29,7 +31,9 @@ def test_create_blank_form_and_live_rescore(world: Any) -> None:
     # A filler types the seed form in; the panel answers with the score of what was typed.
     post = entry_post(world.seed.model_copy(update={"kind": "project", "project": "示范项目"}), 1)
     panel = filler.post(f"/forms/{record.pk}/save/", post, **HTMX)
-    expected = evaluate_form(world.seed.model_copy(update={"kind": "project", "year": 2023, "project": "示范项目"}))
+    expected = evaluate_form(
+        world.seed.model_copy(update={"kind": "project", "year": 2023, "project": "示范项目"})
+    )
     text = panel.content.decode()
     assert panel.status_code == 200 and "已保存（第 2 版" in text
     assert f'<strong id="total">{expected.total}</strong>' in text
@@ -44,7 +48,9 @@ def test_money_stays_exact_through_the_page(world: Any) -> None:
     record = world.form()
     budgets = [str(r.budget or "") for r in world.seed.funds.rows]
     budgets[0] = "3989.0700001"
-    world.client("filler_a1").post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1, fund_budget=budgets), **HTMX)
+    world.client("filler_a1").post(
+        f"/forms/{record.pk}/save/", entry_post(world.seed, 1, fund_budget=budgets), **HTMX
+    )
     record.refresh_from_db()
     assert record.form().funds.rows[0].budget == Decimal("3989.0700001")
     assert '"budget": 3989.0700001' in record.data
@@ -76,7 +82,12 @@ def test_indicator_remove_and_reorder(world: Any) -> None:
 def test_second_saver_gets_conflict_and_keeps_input(world: Any) -> None:
     record = world.form()
     first, second = world.client("filler_a1"), world.client("approver_a1")
-    assert first.post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="甲的结论"), **HTMX).status_code == 200
+    assert (
+        first.post(
+            f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="甲的结论"), **HTMX
+        ).status_code
+        == 200
+    )
     clash = second.post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="乙的结论"), **HTMX)
     assert clash.status_code == 409
     text = clash.content.decode()
@@ -84,10 +95,14 @@ def test_second_saver_gets_conflict_and_keeps_input(world: Any) -> None:
     record.refresh_from_db()
     assert record.form().conclusion == "甲的结论" and record.version == 2
     # Without htmx the whole page comes back with the second person's input still in the fields.
-    page = second.post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="乙的结论")).content.decode()
+    page = second.post(
+        f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="乙的结论")
+    ).content.decode()
     assert 'value="乙的结论"' in page and "保存冲突" in page
     # Choosing "overwrite" stores the second person's content on top of the current version.
-    done = second.post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="乙的结论", overwrite="1"), **HTMX)
+    done = second.post(
+        f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="乙的结论", overwrite="1"), **HTMX
+    )
     assert done.status_code == 200
     record.refresh_from_db()
     assert record.form().conclusion == "乙的结论" and record.version == 3
@@ -109,15 +124,25 @@ def test_crash_mid_save_leaves_previous_version(world: Any, transactional_db: An
     finally:
         post_save.disconnect(dispatch_uid="crash", sender=FormRecord.history.model)
     after = FormRecord.objects.get(pk=record.pk)
-    assert (after.version, after.data, after.total_computed) == (before.version, before.data, before.total_computed)
+    assert (after.version, after.data, after.total_computed) == (
+        before.version,
+        before.data,
+        before.total_computed,
+    )
     assert record.history.count() == history_rows
 
 
 def test_full_workflow_with_comments_and_history(world: Any) -> None:
     record = world.form()
-    filler, approver, reviewer = world.client("filler_a1"), world.client("approver_a1"), world.client("reviewer_a")
+    filler, approver, reviewer = (
+        world.client("filler_a1"),
+        world.client("approver_a1"),
+        world.client("reviewer_a"),
+    )
     assert approver.post(f"/forms/{record.pk}/submit/").status_code == 302
-    assert reviewer.post(f"/forms/{record.pk}/decide/", {"decision": "return"}).status_code == 403  # needs a comment
+    assert (
+        reviewer.post(f"/forms/{record.pk}/decide/", {"decision": "return"}).status_code == 403
+    )  # needs a comment
     response = reviewer.post(
         f"/forms/{record.pk}/decide/",
         {"decision": "return", "comment": "请核实", "comment_1": "第二项实际值请附佐证"},
@@ -127,22 +152,34 @@ def test_full_workflow_with_comments_and_history(world: Any) -> None:
     assert record.status == "returned"
     page = filler.get(f"/forms/{record.pk}/").content.decode()
     assert "审核意见：第二项实际值请附佐证" in page and "请核实" in page
-    filler.post(f"/forms/{record.pk}/save/", entry_post(world.seed, record.version, conclusion="已补充"), **HTMX)
+    filler.post(
+        f"/forms/{record.pk}/save/", entry_post(world.seed, record.version, conclusion="已补充"), **HTMX
+    )
     assert approver.post(f"/forms/{record.pk}/submit/").status_code == 302
     assert reviewer.post(f"/forms/{record.pk}/decide/", {"decision": "approve"}).status_code == 302
     record.refresh_from_db()
     assert record.status == "approved"
     steps = [(t.from_status, t.to_status, t.by.username) for t in record.transitions.all()]
     assert steps == [
-        ("draft", "submitted", "approver_a1"), ("submitted", "returned", "reviewer_a"),
-        ("returned", "submitted", "approver_a1"), ("submitted", "approved", "reviewer_a"),
+        ("draft", "submitted", "approver_a1"),
+        ("submitted", "returned", "reviewer_a"),
+        ("returned", "submitted", "approver_a1"),
+        ("submitted", "approved", "reviewer_a"),
     ]
     history = list(record.history.order_by("history_id"))
     assert [h.history_user.username for h in history] == [
-        "filler_a1", "approver_a1", "reviewer_a", "filler_a1", "approver_a1", "reviewer_a"]
+        "filler_a1",
+        "approver_a1",
+        "reviewer_a",
+        "filler_a1",
+        "approver_a1",
+        "reviewer_a",
+    ]
     page = filler.get(f"/forms/{record.pk}/history/").content.decode()
     assert "已退回" in page and "第二项实际值请附佐证" in page
-    diff = filler.get(f"/forms/{record.pk}/compare/", {"a": history[0].history_id, "b": history[3].history_id})
+    diff = filler.get(
+        f"/forms/{record.pk}/compare/", {"a": history[0].history_id, "b": history[3].history_id}
+    )
     text = diff.content.decode()
     assert "<code>conclusion</code>" in text and "已补充" in text
 

@@ -63,5 +63,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             name = str(request.POST.get("name", "")).strip()[:100] or "未命名"
             _, new_key = ApiToken.issue(request.user, name)
     return render(
-        request, "jixiao/tokens.html", {"tokens": ApiToken.objects.filter(user=request.user), "new_key": new_key}
+        request,
+        "jixiao/tokens.html",
+        {"tokens": ApiToken.objects.filter(user=request.user), "new_key": new_key},
     )

@@ -70,7 +70,11 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     except InputError as error:
         messages.error(request, f"上传失败：{error}")
         return redirect("unit", pk=unit.pk)
-    form = result.form if result.form.year else result.form.model_copy(update={"year": timezone.localdate().year - 1})
+    form = (
+        result.form
+        if result.form.year
+        else result.form.model_copy(update={"year": timezone.localdate().year - 1})
+    )
     saved = services.create_form(request.user, unit, form, reason=f"上传 {result.filename}")
     messages.success(request, f"已从 {result.filename} 建立草稿。")
     for note in result.notes:
@@ -85,7 +89,9 @@ def _row_results(evaluation: Evaluation, keys: list[str]) -> list[dict[str, Any]
     ]
 
 
-def _entry_context(record: FormRecord, data: dict[str, Any], evaluation: Evaluation, user: Any) -> dict[str, Any]:
+def _entry_context(
+    record: FormRecord, data: dict[str, Any], evaluation: Evaluation, user: Any
+) -> dict[str, Any]:
     keys = [str(i) for i in range(len(data["indicators"]))]
     results = {r["key"]: r for r in _row_results(evaluation, keys)}
     last_return = services.latest_return(record)
@@ -143,7 +149,10 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
         evaluation = evaluate_form(record.form(), record.profile)
     except services.Conflict as conflict:
         status = {"level": "conflict", "text": conflict.message}
-        record, evaluation = conflict.current, evaluate_form(conflict.current.form(), conflict.current.profile)
+        record, evaluation = (
+            conflict.current,
+            evaluate_form(conflict.current.form(), conflict.current.profile),
+        )
     except services.Forbidden as denied:
         return HttpResponseForbidden(str(denied))
     if is_htmx(request):
@@ -155,7 +164,9 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": _row_results(evaluation, keys),
             "oob": True,
         }
-        return render(request, "jixiao/_panel.html", context, status=409 if status["level"] == "conflict" else 200)
+        return render(
+            request, "jixiao/_panel.html", context, status=409 if status["level"] == "conflict" else 200
+        )
     data = data_from_post(request.POST, record.kind, record.year)
     data["indicators"] = [dict(row) for row in data["indicators"]]
     context = _entry_context(record, data, evaluation, request.user)
@@ -195,7 +206,9 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     record = visible_form(request, pk)
     versions = record.history.select_related("history_user").all()
     transitions = record.transitions.select_related("by").prefetch_related("comments")
-    return render(request, "jixiao/history.html", {"record": record, "versions": versions, "transitions": transitions})
+    return render(
+        request, "jixiao/history.html", {"record": record, "versions": versions, "transitions": transitions}
+    )
 
 
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
@@ -205,8 +218,12 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     new = versions.filter(history_id=int_param(request.GET.get("b"), -1)).first()
     if old is None or new is None:
         raise Http404("没有这个版本")
-    changes = diffing.diff(jsonio.loads(old.data).model_dump(mode="json"), jsonio.loads(new.data).model_dump(mode="json"))
-    return render(request, "jixiao/compare.html", {"record": record, "old": old, "new": new, "changes": changes})
+    changes = diffing.diff(
+        jsonio.loads(old.data).model_dump(mode="json"), jsonio.loads(new.data).model_dump(mode="json")
+    )
+    return render(
+        request, "jixiao/compare.html", {"record": record, "old": old, "new": new, "changes": changes}
+    )
 
 
 def download_json(request: HttpRequest, pk: int) -> HttpResponse:

@@ -21,9 +21,18 @@ from ..permissions import REVIEWABLE, has_role
 from .common import int_param, reviewed_bureau
 
 COLUMNS = (
-    ("unit", "单位"), ("department", "主管部门"), ("title", "表名"), ("kind", "类型"), ("status", "状态"),
-    ("declared", "申报总分"), ("computed", "计算总分"), ("gap", "差额"), ("grade", "等级"),
-    ("rate", "执行率%"), ("errors", "错误"), ("warnings", "警告"),
+    ("unit", "单位"),
+    ("department", "主管部门"),
+    ("title", "表名"),
+    ("kind", "类型"),
+    ("status", "状态"),
+    ("declared", "申报总分"),
+    ("computed", "计算总分"),
+    ("gap", "差额"),
+    ("grade", "等级"),
+    ("rate", "执行率%"),
+    ("errors", "错误"),
+    ("warnings", "警告"),
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,32 +43,47 @@ def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
     Scores of forms the unit has not handed over yet are not shown to the bureau.
     """
     units = list(bureau.units().select_related("parent"))
-    forms = FormRecord.objects.filter(unit__in=units, year=year).select_related("unit", "unit__parent").defer("data")
+    forms = (
+        FormRecord.objects.filter(unit__in=units, year=year)
+        .select_related("unit", "unit__parent")
+        .defer("data")
+    )
     rows, started = [], set()
     for f in forms:
         started.add(f.unit_id)
         department = f.unit.parent.name if f.unit.parent and f.unit.parent.pk != bureau.pk else ""
         shown = f.status in REVIEWABLE
-        rows.append(analytics.Row(
-            unit=f.unit.name, department=department, title=f.title, kind=f.get_kind_display(), status=f.status,
-            form_id=f.pk if shown else None,
-            total_declared=f.total_declared if shown else None,
-            total_computed=f.total_computed if shown else None,
-            grade=f.grade if shown else "",
-            execution_rate=f.execution_rate if shown else None,
-            errors=f.error_count if shown else 0, warnings=f.warning_count if shown else 0,
-            codes=tuple(c for c in f.finding_codes.split(",") if c) if shown else (),
-        ))
+        rows.append(
+            analytics.Row(
+                unit=f.unit.name,
+                department=department,
+                title=f.title,
+                kind=f.get_kind_display(),
+                status=f.status,
+                form_id=f.pk if shown else None,
+                total_declared=f.total_declared if shown else None,
+                total_computed=f.total_computed if shown else None,
+                grade=f.grade if shown else "",
+                execution_rate=f.execution_rate if shown else None,
+                errors=f.error_count if shown else 0,
+                warnings=f.warning_count if shown else 0,
+                codes=tuple(c for c in f.finding_codes.split(",") if c) if shown else (),
+            )
+        )
     for unit in units:
         if unit.pk not in started:
             department = unit.parent.name if unit.parent and unit.parent.pk != bureau.pk else ""
-            rows.append(analytics.Row(unit=unit.name, department=department, title="", kind="", status="not_started"))
+            rows.append(
+                analytics.Row(unit=unit.name, department=department, title="", kind="", status="not_started")
+            )
     return rows
 
 
 def _year(request: HttpRequest, bureau: Organisation) -> int:
     """The requested year, else the latest year with forms, else last calendar year."""
-    latest = FormRecord.objects.filter(unit__in=bureau.units()).order_by("-year").values_list("year", flat=True)
+    latest = (
+        FormRecord.objects.filter(unit__in=bureau.units()).order_by("-year").values_list("year", flat=True)
+    )
     return int_param(request.GET.get("year"), latest.first() or timezone.localdate().year - 1)
 
 
@@ -81,11 +105,18 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     scored = analytics.scored(everything)
     chart_svgs = [
         charts.bar_chart("等级分布", analytics.grade_distribution(everything)),
-        charts.bar_chart("计算总分分布", analytics.histogram(r.total_computed for r in scored if r.total_computed is not None)),
+        charts.bar_chart(
+            "计算总分分布",
+            analytics.histogram(r.total_computed for r in scored if r.total_computed is not None),
+        ),
         charts.bar_chart("最常见问题", analytics.frequent_findings(everything)),
-        charts.scatter("执行率与自评总分", analytics.rate_vs_score(everything), "预算执行率（%）", "自评总分"),
+        charts.scatter(
+            "执行率与自评总分", analytics.rate_vs_score(everything), "预算执行率（%）", "自评总分"
+        ),
     ]
-    years = sorted(set(FormRecord.objects.filter(unit__in=bureau.units()).values_list("year", flat=True)) | {year})
+    years = sorted(
+        set(FormRecord.objects.filter(unit__in=bureau.units()).values_list("year", flat=True)) | {year}
+    )
     context: dict[str, Any] = {
         "bureau": bureau,
         "year": year,
@@ -94,7 +125,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "columns": COLUMNS,
         "counts": analytics.status_counts(everything),
         "pending": [r for r in everything if r.status in ("not_started", "draft")],
-        "charts": [mark_safe(svg) for svg in chart_svgs],  # noqa: S308 - labels are escaped in charts.py
+        "charts": [mark_safe(svg) for svg in chart_svgs],
         "params": request.GET,
         "profile": RuleChoice.profile_for(bureau, year),
         "profiles": available_profiles(),
@@ -115,8 +146,20 @@ def safe_cell(value: Any) -> Any:
 def _table(rows: list[analytics.Row]) -> list[list[Any]]:
     header = [label for _, label in COLUMNS]
     body = [
-        [r.unit, r.department, r.title, r.kind, r.status_label, r.total_declared, r.total_computed, r.gap,
-         r.grade, r.execution_rate, r.errors, r.warnings]
+        [
+            r.unit,
+            r.department,
+            r.title,
+            r.kind,
+            r.status_label,
+            r.total_declared,
+            r.total_computed,
+            r.gap,
+            r.grade,
+            r.execution_rate,
+            r.errors,
+            r.warnings,
+        ]
         for r in rows
     ]
     return [header, *([safe_cell(v) for v in line] for line in body)]
