@@ -12,20 +12,20 @@ from . import app, input_errors, out
 def _django() -> None:
     """Configure Django once (the rest of the CLI never imports it)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
-    import django
+    import django  # type: ignore[import-untyped]
 
     django.setup()
 
 
 def _migrate() -> None:
-    from django.core.management import call_command
+    from django.core.management import call_command  # type: ignore[import-untyped]
 
     call_command("migrate", interactive=False, verbosity=0)
 
 
 def _where() -> str:
-    from django.conf import settings
-    from django.db import connection
+    from django.conf import settings  # type: ignore[import-untyped]
+    from django.db import connection  # type: ignore[import-untyped]
 
     if connection.vendor == "sqlite":
         return f"SQLite 数据目录：{settings.DATA_DIR}（数据库 {connection.settings_dict['NAME']}）"
@@ -41,7 +41,7 @@ def serve(
     """启动网页系统（先执行数据库迁移，再用 waitress 提供服务）。"""
     _django()
     _migrate()
-    from waitress import serve as waitress_serve
+    from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
     from ..web.wsgi import application
 

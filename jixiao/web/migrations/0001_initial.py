@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,143 +17,390 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('bureau', '财政局'), ('department', '主管部门'), ('unit', '预算单位')], max_length=20, verbose_name='类型')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='jixiao_web.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("bureau", "财政局"), ("department", "主管部门"), ("unit", "预算单位")],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="jixiao_web.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织',
-                'ordering': ('name',),
+                "verbose_name": "组织",
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalFormRecord',
+            name="HistoricalFormRecord",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(verbose_name='年度')),
-                ('kind', models.CharField(choices=[('department', '部门整体支出'), ('project', '项目支出')], max_length=20, verbose_name='类型')),
-                ('title', models.CharField(max_length=300, verbose_name='名称')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回'), ('approved', '已通过')], default='draft', max_length=20, verbose_name='状态')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('profile', models.CharField(default='national', max_length=100, verbose_name='评分规则')),
-                ('data', models.TextField(verbose_name='表单内容（规范 JSON）')),
-                ('total_declared', models.DecimalField(decimal_places=4, max_digits=9, null=True, verbose_name='申报总分')),
-                ('total_computed', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=9, verbose_name='计算总分')),
-                ('grade', models.CharField(blank=True, max_length=4, verbose_name='等级')),
-                ('execution_rate', models.DecimalField(decimal_places=4, max_digits=12, null=True, verbose_name='执行率')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='错误数')),
-                ('warning_count', models.PositiveIntegerField(default=0, verbose_name='警告数')),
-                ('finding_codes', models.CharField(blank=True, max_length=2000, verbose_name='问题代码')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jixiao_web.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="年度")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("department", "部门整体支出"), ("project", "项目支出")],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="名称")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回"),
+                            ("approved", "已通过"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("profile", models.CharField(default="national", max_length=100, verbose_name="评分规则")),
+                ("data", models.TextField(verbose_name="表单内容（规范 JSON）")),
+                (
+                    "total_declared",
+                    models.DecimalField(decimal_places=4, max_digits=9, null=True, verbose_name="申报总分"),
+                ),
+                (
+                    "total_computed",
+                    models.DecimalField(
+                        decimal_places=4, default=Decimal("0"), max_digits=9, verbose_name="计算总分"
+                    ),
+                ),
+                ("grade", models.CharField(blank=True, max_length=4, verbose_name="等级")),
+                (
+                    "execution_rate",
+                    models.DecimalField(decimal_places=4, max_digits=12, null=True, verbose_name="执行率"),
+                ),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="错误数")),
+                ("warning_count", models.PositiveIntegerField(default=0, verbose_name="警告数")),
+                ("finding_codes", models.CharField(blank=True, max_length=2000, verbose_name="问题代码")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="jixiao_web.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical form record',
-                'verbose_name_plural': 'historical form records',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical form record",
+                "verbose_name_plural": "historical form records",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='FormRecord',
+            name="FormRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(verbose_name='年度')),
-                ('kind', models.CharField(choices=[('department', '部门整体支出'), ('project', '项目支出')], max_length=20, verbose_name='类型')),
-                ('title', models.CharField(max_length=300, verbose_name='名称')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回'), ('approved', '已通过')], default='draft', max_length=20, verbose_name='状态')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('profile', models.CharField(default='national', max_length=100, verbose_name='评分规则')),
-                ('data', models.TextField(verbose_name='表单内容（规范 JSON）')),
-                ('total_declared', models.DecimalField(decimal_places=4, max_digits=9, null=True, verbose_name='申报总分')),
-                ('total_computed', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=9, verbose_name='计算总分')),
-                ('grade', models.CharField(blank=True, max_length=4, verbose_name='等级')),
-                ('execution_rate', models.DecimalField(decimal_places=4, max_digits=12, null=True, verbose_name='执行率')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='错误数')),
-                ('warning_count', models.PositiveIntegerField(default=0, verbose_name='警告数')),
-                ('finding_codes', models.CharField(blank=True, max_length=2000, verbose_name='问题代码')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='forms', to='jixiao_web.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="年度")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("department", "部门整体支出"), ("project", "项目支出")],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="名称")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回"),
+                            ("approved", "已通过"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("profile", models.CharField(default="national", max_length=100, verbose_name="评分规则")),
+                ("data", models.TextField(verbose_name="表单内容（规范 JSON）")),
+                (
+                    "total_declared",
+                    models.DecimalField(decimal_places=4, max_digits=9, null=True, verbose_name="申报总分"),
+                ),
+                (
+                    "total_computed",
+                    models.DecimalField(
+                        decimal_places=4, default=Decimal("0"), max_digits=9, verbose_name="计算总分"
+                    ),
+                ),
+                ("grade", models.CharField(blank=True, max_length=4, verbose_name="等级")),
+                (
+                    "execution_rate",
+                    models.DecimalField(decimal_places=4, max_digits=12, null=True, verbose_name="执行率"),
+                ),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="错误数")),
+                ("warning_count", models.PositiveIntegerField(default=0, verbose_name="警告数")),
+                ("finding_codes", models.CharField(blank=True, max_length=2000, verbose_name="问题代码")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="forms",
+                        to="jixiao_web.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('unit__name', 'year', 'kind', 'title'),
+                "ordering": ("unit__name", "year", "kind", "title"),
             },
         ),
         migrations.CreateModel(
-            name='RuleChoice',
+            name="RuleChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(verbose_name='年度')),
-                ('profile', models.CharField(default='national', max_length=100, verbose_name='评分规则')),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rule_choices', to='jixiao_web.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="年度")),
+                ("profile", models.CharField(default="national", max_length=100, verbose_name="评分规则")),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rule_choices",
+                        to="jixiao_web.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Transition',
+            name="Transition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回'), ('approved', '已通过')], max_length=20)),
-                ('to_status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回'), ('approved', '已通过')], max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='jixiao_web.formrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回"),
+                            ("approved", "已通过"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回"),
+                            ("approved", "已通过"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="jixiao_web.formrecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('at', 'pk'),
+                "ordering": ("at", "pk"),
             },
         ),
         migrations.CreateModel(
-            name='ReviewComment',
+            name="ReviewComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.PositiveIntegerField(blank=True, null=True)),
-                ('indicator_name', models.CharField(blank=True, max_length=300)),
-                ('text', models.TextField(verbose_name='意见')),
-                ('transition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='jixiao_web.transition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.PositiveIntegerField(blank=True, null=True)),
+                ("indicator_name", models.CharField(blank=True, max_length=300)),
+                ("text", models.TextField(verbose_name="意见")),
+                (
+                    "transition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="jixiao_web.transition",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('transition', 'indicator'),
+                "ordering": ("transition", "indicator"),
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('filler', '填报人'), ('approver', '审核人'), ('reviewer', '财政审核人'), ('admin', '管理员')], max_length=20, verbose_name='角色')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='jixiao_web.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("filler", "填报人"),
+                            ("approver", "审核人"),
+                            ("reviewer", "财政审核人"),
+                            ("admin", "管理员"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="jixiao_web.organisation",
+                    ),
+                ),
             ],
             options={
-                'unique_together': {('user', 'organisation', 'role')},
+                "unique_together": {("user", "organisation", "role")},
             },
         ),
         migrations.AddIndex(
-            model_name='formrecord',
-            index=models.Index(fields=['year', 'status'], name='jixiao_web__year_e9b7bc_idx'),
+            model_name="formrecord",
+            index=models.Index(fields=["year", "status"], name="jixiao_web__year_e9b7bc_idx"),
         ),
         migrations.AlterUniqueTogether(
-            name='rulechoice',
-            unique_together={('bureau', 'year')},
+            name="rulechoice",
+            unique_together={("bureau", "year")},
         ),
     ]

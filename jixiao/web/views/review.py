@@ -103,15 +103,16 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     everything = bureau_rows(bureau, year)
     rows = _selected(request, bureau, year)
     scored = analytics.scored(everything)
+    histogram = analytics.histogram(r.total_computed for r in scored if r.total_computed is not None)
     chart_svgs = [
-        charts.bar_chart("等级分布", analytics.grade_distribution(everything)),
-        charts.bar_chart(
-            "计算总分分布",
-            analytics.histogram(r.total_computed for r in scored if r.total_computed is not None),
-        ),
-        charts.bar_chart("最常见问题", analytics.frequent_findings(everything)),
-        charts.scatter(
-            "执行率与自评总分", analytics.rate_vs_score(everything), "预算执行率（%）", "自评总分"
+        ("等级分布（已提交的表）", charts.bar_chart("等级分布", analytics.grade_distribution(everything))),
+        ("计算总分分布", charts.bar_chart("计算总分分布", histogram)),
+        ("最常见问题代码", charts.bar_chart("最常见问题", analytics.frequent_findings(everything))),
+        (
+            "预算执行率与自评总分",
+            charts.scatter(
+                "执行率与自评总分", analytics.rate_vs_score(everything), "预算执行率（%）", "自评总分"
+            ),
         ),
     ]
     years = sorted(
@@ -125,7 +126,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "columns": COLUMNS,
         "counts": analytics.status_counts(everything),
         "pending": [r for r in everything if r.status in ("not_started", "draft")],
-        "charts": [mark_safe(svg) for svg in chart_svgs],
+        "charts": [(title, mark_safe(svg)) for title, svg in chart_svgs],  # labels escaped in charts.py
         "params": request.GET,
         "profile": RuleChoice.profile_for(bureau, year),
         "profiles": available_profiles(),

@@ -1,0 +1,169 @@
+"""End-to-end in a real browser (Debian's chromium, headless) against a live server.
+
+A filler creates a form, types indicators and watches the live score; the approver submits; the bureau
+reviewer returns it with a comment; the unit fixes and resubmits; the reviewer approves. Screenshots of the
+main pages go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jixiao.web.models import FormRecord
+
+from .conftest import PASSWORD, REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Session:
+    """One person in their own browser context."""
+
+    def __init__(self, browser: Any, base: str, username: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        self.context.set_default_timeout(15000)
+        self.page = self.context.new_page()
+        self.base = base
+        self.page.goto(f"{base}/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(f"{base}/")
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _expect(locator: Any) -> Any:
+    from playwright.sync_api import expect
+
+    return expect(locator)
+
+
+def test_fill_submit_return_resubmit_approve(live_server: Any, world: Any, browser: Any) -> None:
+    base = live_server.url
+    filler = Session(browser, base, "filler_a1")
+    page = filler.page
+    filler.shot("01-home")
+    page.click("text=甲一单位")
+    page.fill("input[name=year]", "2022")
+    page.click("form[action$='/new/'] button")
+    page.wait_for_selector("text=2022年度部门整体支出绩效目标自评表")
+    record = FormRecord.objects.get(unit=world.a1)
+
+    page.fill("input[aria-label=全年预算数] >> nth=0", "3989.07")
+    page.fill("input[aria-label=全年执行数] >> nth=0", "3967.29")
+    page.locator("input[aria-label=全年执行数] >> nth=0").blur()
+    _expect(page.locator("#panel")).to_contain_text("执行率 99.45")
+    row = page.locator("tr.ind-row").nth(0)
+    row.locator("textarea[aria-label=三级指标]").fill("档案数字化数量")
+    row.locator("textarea[aria-label=年度指标值]").fill("≥300份")
+    row.locator("textarea[aria-label=实际完成值]").fill("240份")
+    row.locator("input[aria-label=分值]").fill("20")
+    row.locator("input[aria-label=得分]").fill("20")
+    row.locator("input[aria-label=得分]").blur()
+    # The live result next to the indicator: the proportional score 240/300 × 20 and the over-claim finding.
+    _expect(row.locator("td.res strong")).to_have_text("16.00")
+    _expect(row.locator("td.res")).to_contain_text("自评 20")
+    total_before = page.inner_text("#total")
+
+    page.click("#add-row")
+    new = page.locator("tr.ind-row").nth(1)
+    new.locator("input[aria-label=一级指标]").fill("满意度指标")
+    new.locator("input[aria-label=二级指标]").fill("服务对象满意度")
+    new.locator("textarea[aria-label=三级指标]").fill("干部群众满意度")
+    new.locator("textarea[aria-label=年度指标值]").fill("≥90%")
+    new.locator("textarea[aria-label=实际完成值]").fill("95%")
+    new.locator("input[aria-label=分值]").fill("10")
+    new.locator("input[aria-label=分值]").blur()
+    _expect(new.locator("td.res strong")).to_have_text("10")
+    _expect(page.locator("#total")).not_to_have_text(total_before)
+    filler.shot("02-entry-live-score")
+
+    approver = Session(browser, base, "approver_a1")
+    approver.page.goto(f"{base}/forms/{record.pk}/")
+    approver.page.click("#submit-form")
+    approver.page.wait_for_selector("text=已提交")
+
+    reviewer = Session(browser, base, "reviewer_a")
+    reviewer.page.click("text=甲财政局 复核看板")
+    reviewer.page.wait_for_selector("svg.chart")
+    reviewer.shot("03-dashboard")
+    reviewer.page.goto(f"{base}/forms/{record.pk}/")
+    reviewer.page.fill("textarea[name=comment_0]", "实际完成值请附数字化台账")
+    reviewer.shot("04-review")
+    reviewer.page.click("#return-form")
+    reviewer.page.wait_for_selector("text=已退回")
+
+    page.goto(f"{base}/forms/{record.pk}/")
+    page.wait_for_selector("text=审核意见：实际完成值请附数字化台账")
+    filler.shot("05-returned-with-comment")
+    row = page.locator("tr.ind-row").nth(0)
+    row.locator("textarea[aria-label=偏差原因]").fill("部分档案待移交，已附台账")
+    row.locator("textarea[aria-label=偏差原因]").blur()
+    _expect(page.locator(".save-status")).to_contain_text("已保存")
+
+    approver.page.goto(f"{base}/forms/{record.pk}/")
+    approver.page.click("#submit-form")
+    approver.page.wait_for_selector("text=已提交")
+    reviewer.page.goto(f"{base}/forms/{record.pk}/")
+    reviewer.page.click("#approve-form")
+    reviewer.page.wait_for_selector("text=已通过")
+    reviewer.page.goto(f"{base}/forms/{record.pk}/history/")
+    reviewer.shot("06-history")
+
+    record.refresh_from_db()
+    assert record.status == "approved"
+    assert [t.to_status for t in record.transitions.all()] == [
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+    ]
+    assert record.form().indicators[0].reason == "部分档案待移交，已附台账"
+    page.goto(f"{base}/forms/{record.pk}/")
+    assert page.locator("textarea[aria-label=三级指标]").first.is_disabled()
+    for session in (filler, approver, reviewer):
+        session.context.close()
+
+
+def test_copy_screenshots_for_the_guide() -> None:
+    """Keep docs/img in step with the e2e run (only when the screenshots exist)."""
+    shots = sorted(ARTIFACTS.glob("0*.png")) if ARTIFACTS.is_dir() else []
+    if not shots:
+        pytest.skip("run the e2e test first")
+    target = REPO / "docs" / "img"
+    target.mkdir(parents=True, exist_ok=True)
+    for shot in shots:
+        shutil.copy(shot, target / shot.name)
+    assert (target / "02-entry-live-score.png").stat().st_size > 10_000
