@@ -126,27 +126,6 @@ async def login(client: httpx.AsyncClient, username: str) -> None:
         raise RuntimeError(f"login failed for {username}: {response.status_code}")
 
 
-def entry_fields(seed: Any) -> dict[str, Any]:
-    def text(value: Any) -> str:
-        return "" if value is None else str(value)
-
-    fields: dict[str, Any] = {
-        "unit": text(seed.unit),
-        "contact_name": text(seed.contact.name),
-        "contact_phone": text(seed.contact.phone),
-        "funds_weight": text(seed.funds.weight),
-        "goals_expected": text(seed.goals.expected),
-        "goals_actual": text(seed.goals.actual),
-        "total_declared": text(seed.total_declared),
-    }
-    for name in ("label", "initial", "budget", "executed"):
-        fields[f"fund_{name}"] = [text(getattr(r, name)) for r in seed.funds.rows]
-    for name in ("level1", "level2", "name", "target", "actual", "weight", "score_declared", "reason"):
-        fields[f"ind_{name}"] = [text(getattr(i, name)) for i in seed.indicators]
-    fields["ind_key"] = [str(i) for i in range(len(seed.indicators))]
-    return fields
-
-
 @dataclass
 class Start:
     """Everyone logs in first (argon2 is slow on purpose); the timed run starts when all are ready."""
@@ -170,8 +149,9 @@ async def editor(
 ) -> None:
     """One filler saving their form again and again (pausing ``think`` s like a typist), new conclusion each time."""
     from jixiao.io import jsonio
+    from jixiao.web.entry import post_from_form
 
-    fields = entry_fields(jsonio.read(SEED))
+    fields = post_from_form(jsonio.read(SEED))
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         await login(client, username)
         page = await client.get(f"/forms/{form_id}/")

@@ -103,3 +103,32 @@ def human_place(place: str | None) -> str:
         return f"第{int(match.group(2)) + 1}个{what} {label}".strip()
     last = text.rsplit(".", 1)[-1]
     return FIELD_LABELS.get(last, last)
+
+
+def post_from_form(form: Form) -> dict[str, Any]:
+    """The entry page's fields for a Form: what a browser posts (used by API clients, tests and the bench)."""
+
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    post: dict[str, Any] = {
+        "unit": text(form.unit),
+        "department": text(form.department),
+        "project": text(form.project),
+        "filled_on": text(form.filled_on),
+        "contact_name": text(form.contact.name),
+        "contact_phone": text(form.contact.phone),
+        "funds_weight": text(form.funds.weight),
+        "funds_rate_declared": text(form.funds.rate_declared),
+        "funds_score_declared": text(form.funds.score_declared),
+        "goals_expected": text(form.goals.expected),
+        "goals_actual": text(form.goals.actual),
+        "total_declared": text(form.total_declared),
+        "conclusion": text(form.conclusion),
+    }
+    for name in FUND_FIELDS:
+        post[f"fund_{name}"] = [text(getattr(row, name)) for row in form.funds.rows]
+    for name in INDICATOR_FIELDS:
+        post[f"ind_{name}"] = [text(getattr(indicator, name)) for indicator in form.indicators]
+    post["ind_key"] = [str(i) for i in range(len(form.indicators))]
+    return post

@@ -1,7 +1,7 @@
 """Uploaded files → a draft Form, refusing what is too big, of the wrong type or hostile.
 
 The type is decided by sniffing the content, never by the file name alone. Canonical JSON is read here;
-the spreadsheet/PDF/Word/text importers plug in through :func:`_read_other` once ``jixiao.io.read`` exists.
+the spreadsheet/PDF/Word/text formats go through the core's ``jixiao.io.read_form`` (its importers).
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from ..errors import InputError
-from ..io import jsonio
+from ..io import jsonio, read_form
 from ..model import Form
 
 #: Leading bytes → the family a file belongs to.
@@ -88,21 +87,16 @@ def read_upload(upload: UploadedFile | None) -> Imported:
         raise InputError(f"文件扩展名 {suffix or '（无）'} 与内容（{family}）不符", name)
     if suffix == ".json":
         return Imported(name, jsonio.loads(content, name))
-    return _read_other(name, suffix, content)
+    return _read_other(name, content)
 
 
-def _read_other(name: str, suffix: str, content: bytes) -> Imported:
-    """Excel/PDF/Word/text through the core importers (``jixiao.io.read``), when they are installed."""
-    try:
-        from ..io import read as read_any  # type: ignore[attr-defined]
-    except ImportError:
-        raise InputError("当前版本只接受规范 JSON 文件（.json）；Excel/PDF/Word 导入尚未安装", name) from None
+def _read_other(name: str, content: bytes) -> Imported:
+    """Excel/PDF/Word/text through the core importers (``jixiao.io.read_form``), under the upload's name."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
+        path = Path(tmp) / name
         path.write_bytes(content)
-        result: Any = read_any(path)
-    form = getattr(result, "form", result)
-    notes = [str(n) for n in getattr(result, "notes", []) or []]
-    if not isinstance(form, Form):
-        raise InputError("未能从文件中识别出绩效自评表", name)
-    return Imported(name, form.model_copy(update={"provenance": {}}), notes)
+        try:
+            form = read_form(path)
+        except InputError as error:  # name the upload, not the temporary copy
+            raise InputError(error.message, (error.place or name).replace(str(path), name)) from None
+    return Imported(name, form.model_copy(update={"provenance": {}}))

@@ -92,31 +92,9 @@ def world(db: Any) -> World:
 
 def entry_post(form: Any, version: int, **changes: Any) -> dict[str, Any]:
     """The entry page's POST for a Form (what the browser sends), with field overrides."""
+    from jixiao.web.entry import post_from_form
 
-    def text(value: Any) -> str:
-        return "" if value is None else str(value)
-
-    post: dict[str, Any] = {
-        "version": str(version),
-        "unit": text(form.unit),
-        "filled_on": text(form.filled_on),
-        "contact_name": text(form.contact.name),
-        "contact_phone": text(form.contact.phone),
-        "funds_weight": text(form.funds.weight),
-        "funds_rate_declared": text(form.funds.rate_declared),
-        "funds_score_declared": text(form.funds.score_declared),
-        "goals_expected": text(form.goals.expected),
-        "goals_actual": text(form.goals.actual),
-        "total_declared": text(form.total_declared),
-        "conclusion": text(form.conclusion),
-    }
-    for field in ("label", "initial", "budget", "executed"):
-        post[f"fund_{field}"] = [text(getattr(r, field)) for r in form.funds.rows]
-    for field in ("level1", "level2", "name", "target", "actual", "weight", "score_declared", "reason"):
-        post[f"ind_{field}"] = [text(getattr(i, field)) for i in form.indicators]
-    post["ind_key"] = [str(i) for i in range(len(form.indicators))]
-    post.update(changes)
-    return post
+    return {**post_from_form(form), "version": str(version), **changes}
 
 
 def pytest_configure(config: Any) -> None:

@@ -64,6 +64,13 @@ class Session:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def _fill(row: Any, **values: str) -> None:
+    """Type into an indicator row's cells (keyword = the cell's aria-label) and leave the row."""
+    for label, value in values.items():
+        row.locator(f"[aria-label={label}]").fill(value)
+    row.locator(f"[aria-label={label}]").blur()
+
+
 def _expect(locator: Any) -> Any:
     from playwright.sync_api import expect
 
@@ -86,12 +93,7 @@ def test_fill_submit_return_resubmit_approve(live_server: Any, world: Any, brows
     page.locator("input[aria-label=全年执行数] >> nth=0").blur()
     _expect(page.locator("#panel")).to_contain_text("执行率 99.45")
     row = page.locator("tr.ind-row").nth(0)
-    row.locator("textarea[aria-label=三级指标]").fill("档案数字化数量")
-    row.locator("textarea[aria-label=年度指标值]").fill("≥300份")
-    row.locator("textarea[aria-label=实际完成值]").fill("240份")
-    row.locator("input[aria-label=分值]").fill("20")
-    row.locator("input[aria-label=得分]").fill("20")
-    row.locator("input[aria-label=得分]").blur()
+    _fill(row, 三级指标="档案数字化数量", 年度指标值="≥300份", 实际完成值="240份", 分值="20", 得分="20")
     # The live result next to the indicator: the proportional score 240/300 × 20 and the over-claim finding.
     _expect(row.locator("td.res strong")).to_have_text("16.00")
     _expect(row.locator("td.res")).to_contain_text("自评 20")
@@ -99,13 +101,15 @@ def test_fill_submit_return_resubmit_approve(live_server: Any, world: Any, brows
 
     page.click("#add-row")
     new = page.locator("tr.ind-row").nth(1)
-    new.locator("input[aria-label=一级指标]").fill("满意度指标")
-    new.locator("input[aria-label=二级指标]").fill("服务对象满意度")
-    new.locator("textarea[aria-label=三级指标]").fill("干部群众满意度")
-    new.locator("textarea[aria-label=年度指标值]").fill("≥90%")
-    new.locator("textarea[aria-label=实际完成值]").fill("95%")
-    new.locator("input[aria-label=分值]").fill("10")
-    new.locator("input[aria-label=分值]").blur()
+    _fill(
+        new,
+        一级指标="满意度指标",
+        二级指标="服务对象满意度",
+        三级指标="干部群众满意度",
+        年度指标值="≥90%",
+        实际完成值="95%",
+        分值="10",
+    )
     _expect(new.locator("td.res strong")).to_have_text("10")
     _expect(page.locator("#total")).not_to_have_text(total_before)
     filler.shot("02-entry-live-score")
@@ -129,8 +133,7 @@ def test_fill_submit_return_resubmit_approve(live_server: Any, world: Any, brows
     page.wait_for_selector("text=审核意见：实际完成值请附数字化台账")
     filler.shot("05-returned-with-comment")
     row = page.locator("tr.ind-row").nth(0)
-    row.locator("textarea[aria-label=偏差原因]").fill("部分档案待移交，已附台账")
-    row.locator("textarea[aria-label=偏差原因]").blur()
+    _fill(row, 偏差原因="部分档案待移交，已附台账")
     _expect(page.locator(".save-status")).to_contain_text("已保存")
 
     approver.page.goto(f"{base}/forms/{record.pk}/")

@@ -39,6 +39,7 @@ def test_good_json_becomes_a_draft(world: Any) -> None:
         ("empty.json", b"   ", "文件为空"),
         ("broken.json", b'{"kind": "project", ', "不是有效的 JSON"),
         ("deep.json", b"[" * 100000 + b"]" * 100000, "JSON"),
+        ("form.txt", "单位：某局\n".encode(), "上传失败：form.txt"),
         (
             "wrong.json",
             b'{"kind": "project", "indicators": [{"name": "x", "weight": "abc"}]}',
