@@ -15,10 +15,17 @@ Status = FormRecord.Status
 REVIEWABLE = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
 
+def _memberships(user: Any) -> list[tuple[int, str]]:
+    """(organisation id, role) pairs, read once per user object (i.e. once per request)."""
+    cached: list[tuple[int, str]] | None = getattr(user, "_jixiao_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        user._jixiao_memberships = cached
+    return cached
+
+
 def _org_ids(user: Any, *roles: str) -> list[int]:
-    return list(
-        Membership.objects.filter(user=user, role__in=roles).values_list("organisation_id", flat=True)
-    )
+    return [org for org, role in _memberships(user) if role in roles]
 
 
 def unit_ids(user: Any) -> list[int]:
@@ -32,7 +39,7 @@ def bureau_ids(user: Any) -> list[int]:
 
 
 def has_role(user: Any, organisation: Organisation, role: str) -> bool:
-    return Membership.objects.filter(user=user, organisation=organisation, role=role).exists()
+    return (organisation.pk, role) in _memberships(user)
 
 
 def visible_forms(user: Any) -> QuerySet[FormRecord]:

@@ -87,9 +87,10 @@ def _year(request: HttpRequest, bureau: Organisation) -> int:
     return int_param(request.GET.get("year"), latest.first() or timezone.localdate().year - 1)
 
 
-def _selected(request: HttpRequest, bureau: Organisation, year: int) -> list[analytics.Row]:
+def _selected(request: HttpRequest, everything: list[analytics.Row]) -> list[analytics.Row]:
+    """The rows the request's filters, search and sort ask for."""
     rows = analytics.select(
-        bureau_rows(bureau, year),
+        everything,
         status=str(request.GET.get("status", "")),
         grade=str(request.GET.get("grade", "")),
         search=str(request.GET.get("q", ""))[:100],
@@ -101,7 +102,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     bureau = reviewed_bureau(request, pk)
     year = _year(request, bureau)
     everything = bureau_rows(bureau, year)
-    rows = _selected(request, bureau, year)
+    rows = _selected(request, everything)
     scored = analytics.scored(everything)
     histogram = analytics.histogram(r.total_computed for r in scored if r.total_computed is not None)
     chart_svgs = [
@@ -171,7 +172,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("只支持 csv 和 xlsx")
     year = _year(request, bureau)
-    table = _table(_selected(request, bureau, year))
+    table = _table(_selected(request, bureau_rows(bureau, year)))
     filename = f"review-{bureau.pk}-{year}.{fmt}"
     if fmt == "csv":
         buffer = io.StringIO()
