@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from ..models import ApiToken, Organisation
-from ..permissions import bureau_ids, unit_ids
+from ..models import ApiToken, FormRecord, Organisation
+from ..permissions import bureau_ids, unit_ids, visible_forms
 from .common import client_ip
 
 
@@ -48,9 +48,15 @@ class ThrottledLoginView(auth_views.LoginView):
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The work list: my units and bureaus, and the forms waiting for me."""
     units = Organisation.objects.filter(pk__in=unit_ids(request.user)).select_related("parent")
     bureaus = Organisation.objects.filter(pk__in=bureau_ids(request.user), kind=Organisation.Kind.BUREAU)
-    return render(request, "jixiao/home.html", {"units": units, "bureaus": bureaus})
+    forms = visible_forms(request.user).select_related("unit").defer("data")
+    Status = FormRecord.Status
+    to_fill = forms.filter(unit__in=units, status__in=(Status.DRAFT, Status.RETURNED)).order_by("-updated_at")
+    to_review = forms.exclude(unit__in=units).filter(status=Status.SUBMITTED).order_by("updated_at")
+    context = {"units": units, "bureaus": bureaus, "to_fill": to_fill[:50], "to_review": to_review[:50]}
+    return render(request, "jixiao/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])
