@@ -46,6 +46,8 @@ def serve(
     from ..web.wsgi import application
 
     out.print(_where())
+    if host not in ("127.0.0.1", "localhost") and not os.environ.get("JIXIAO_ALLOWED_HOSTS"):
+        out.print("[yellow]提示[/yellow] 供其他计算机访问时，请把访问用的主机名或 IP 写入环境变量 JIXIAO_ALLOWED_HOSTS")
     out.print(f"网页系统已启动：[bold]http://{host}:{port}/[/bold]（Ctrl+C 停止）")
     waitress_serve(application, host=host, port=port, threads=threads, ident="jixiao")
 

@@ -7,6 +7,7 @@ main pages go to test-artifacts/.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,12 +162,13 @@ def test_fill_submit_return_resubmit_approve(live_server: Any, world: Any, brows
 
 
 def test_copy_screenshots_for_the_guide() -> None:
-    """Keep docs/img in step with the e2e run (only when the screenshots exist)."""
-    shots = sorted(ARTIFACTS.glob("0*.png")) if ARTIFACTS.is_dir() else []
+    """Refresh the e2e screenshots docs/guide.md shows (only when the e2e run produced them)."""
+    guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+    wanted = re.findall(r"img/(0\d-[\w-]+\.png)", guide)
+    shots = [ARTIFACTS / name for name in wanted if (ARTIFACTS / name).exists()]
     if not shots:
         pytest.skip("run the e2e test first")
-    target = REPO / "docs" / "img"
-    target.mkdir(parents=True, exist_ok=True)
+    assert len(shots) == len(wanted), "the guide shows a screenshot the e2e test does not take"
     for shot in shots:
-        shutil.copy(shot, target / shot.name)
-    assert (target / "02-entry-live-score.png").stat().st_size > 10_000
+        shutil.copy(shot, REPO / "docs" / "img" / shot.name)
+    assert (REPO / "docs" / "img" / "02-entry-live-score.png").stat().st_size > 10_000

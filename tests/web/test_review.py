@@ -98,3 +98,15 @@ def test_demo_loads_seed_and_corpus(db: Any, shared_dir: Any) -> None:
     assert ("reviewer", "财政审核人", summary.bureau.name) in summary.logins
     approved = FormRecord.objects.filter(status="approved").first()
     assert approved is not None and approved.transitions.count() == 4
+
+
+def test_home_lists_work_waiting_for_each_role(world: Any) -> None:
+    draft = world.form()
+    submitted = _handed_over(world, world.a1)
+    filler_home = world.client("filler_a1").get("/").content.decode()
+    assert f'href="/forms/{draft.pk}/"' in filler_home and "待办" in filler_home
+    assert f'href="/forms/{submitted.pk}/"' not in filler_home  # handed over: nothing to do for the unit
+    reviewer_home = world.client("reviewer_a").get("/").content.decode()
+    assert f'href="/forms/{submitted.pk}/"' in reviewer_home and "待复核" in reviewer_home
+    assert f'href="/forms/{draft.pk}/"' not in reviewer_home
+    assert "待办" not in world.client("reviewer_b").get("/").content.decode()

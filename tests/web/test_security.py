@@ -146,3 +146,19 @@ def test_session_cookie_flags(world: Any, settings: Any) -> None:
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert settings.SESSION_COOKIE_SECURE is False  # only with JIXIAO_SECURE_COOKIES=1 (HTTPS deployments)
+
+
+def test_pages_load_nothing_from_outside(world: Any) -> None:
+    """Air-gapped networks: every script and stylesheet is served by the application itself."""
+    import re
+
+    record = world.form()
+    pages = [
+        world.client("filler_a1").get(f"/forms/{record.pk}/"),
+        Client().get("/login/"),
+        Client().get("/api/docs"),
+    ]
+    for page in pages:
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page.content.decode())
+        assert sources and all(not s.startswith(("http:", "https:", "//")) for s in sources), sources
+    assert Client().get("/static/jixiao/htmx.min.js").status_code == 200
