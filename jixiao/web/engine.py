@@ -67,6 +67,30 @@ class Evaluation:
     def general_findings(self) -> list[FindingView]:
         return [f for f in self.findings if f.indicator is None]
 
+    @property
+    def by_block(self) -> dict[str, list[FindingView]]:
+        """Findings not tied to one indicator, by the block of the page they concern."""
+        blocks: dict[str, list[FindingView]] = {block: [] for block in BLOCKS}
+        for finding in self.general_findings:
+            blocks[block_of(finding.path)].append(finding)
+        return blocks
+
+
+#: Blocks of the entry page, and the field-path prefixes that belong to each.
+BLOCKS: dict[str, tuple[str, ...]] = {
+    "head": ("unit", "department", "project", "filled_on", "contact", "year", "kind"),
+    "funds": ("funds",),
+    "goals": ("goals",),
+    "indicators": ("indicators",),
+    "foot": ("total_declared", "conclusion"),
+}
+
+
+def block_of(path: str | None) -> str:
+    """The page block a field path belongs to (``funds.rows[0].budget`` → ``funds``); unknown → ``foot``."""
+    head = re.split(r"[.\[]", path or "", maxsplit=1)[0]
+    return next((block for block, prefixes in BLOCKS.items() if head in prefixes), "foot")
+
 
 def available_profiles() -> list[str]:
     """Profile names the bureau can choose from."""

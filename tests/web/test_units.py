@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from jixiao.web import analytics, charts
 from jixiao.web.diffing import diff, flatten
+from jixiao.web.engine import block_of
 from jixiao.web.entry import human_place
 from jixiao.web.yoy import lowered_target
 
@@ -76,3 +77,11 @@ def test_lowered_target() -> None:
     assert lowered_target("8个", "≥8个") is False
     assert lowered_target("95%", "≤90%") is False  # lower is better for ≤ targets
     assert lowered_target("达成预期", "≥6个") is False
+
+
+def test_block_of_field_paths() -> None:
+    assert block_of("funds.rows[0].budget") == "funds"
+    assert block_of("contact.phone") == "head"
+    assert block_of("goals.actual") == "goals"
+    assert block_of("indicators") == "indicators"
+    assert block_of("total_declared") == block_of(None) == "foot"

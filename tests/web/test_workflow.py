@@ -38,7 +38,7 @@ def test_create_blank_form_and_live_rescore(world: Any) -> None:
     assert panel.status_code == 200 and "已保存（第 2 版" in text
     assert f'<strong id="total">{expected.total}</strong>' in text
     assert 'id="version" name="version" value="2" hx-swap-oob="true"' in text
-    assert text.count('hx-swap-oob="true"') == 2 + len(world.seed.indicators)
+    assert text.count('hx-swap-oob="true"') == 2 + 5 + len(world.seed.indicators)
     record.refresh_from_db()
     assert record.total_computed == expected.total and record.version == 2
     assert record.form().indicators == world.seed.indicators
