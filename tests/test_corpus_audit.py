@@ -77,3 +77,13 @@ def test_024_missing_weights_are_reported_not_guessed() -> None:
     findings = _findings("024")
     assert sum(1 for f in findings if f.code == "A02" and "未填写分值" in f.message) == 6
     assert "A01" not in set(_codes(findings))
+
+
+def test_regional_profiles_fit_their_templates(seed_form: object) -> None:
+    """Hubei's 20-point execution block is an error under national rules and right under `hubei`."""
+    def execution_weight_errors(profile: str) -> list[Finding]:
+        return [f for f in _findings("032", profile) if f.code == "A03" and f.path == "funds.weight"]
+
+    assert execution_weight_errors("national") and not execution_weight_errors("hubei")
+    card = evaluate(seed_form, next(p for p in list_profiles() if p.id == "chongqing"))[0]  # type: ignore[arg-type]
+    assert str(card.execution.score) == "9.9"  # 99.45 % × 10, one decimal as on Chongqing's form

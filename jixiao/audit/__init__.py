@@ -105,10 +105,11 @@ def findings_doc() -> str:
     lines = ["# 复核规则代码 (finding codes)", "",
              "由 `jixiao.audit.CHECKS` 生成；代码稳定，可用于筛选与统计。", "",
              "| 代码 | 级别 | 说明 |", "|---|---|---|"]
-    for c in sorted(CHECKS, key=lambda c: c.code):
-        lines.append(f"| {c.code} | {SEVERITY_NAMES[c.severity]} | {c.title} |")
+    rows = [(c.code, c.severity, c.title) for c in CHECKS] + list(history.CODES)
+    for code, severity, title in sorted(rows):
+        lines.append(f"| {code} | {SEVERITY_NAMES[severity]} | {title} |")
     return "\n".join(lines) + "\n"
 
 
 # The check families register themselves on import.
-from . import arithmetic, completeness, plausibility, rules  # noqa: E402,F401
+from . import arithmetic, completeness, history, plausibility, rules  # noqa: E402,F401

@@ -51,17 +51,17 @@ def _level1_key(name: str) -> str | None:
 @check("A03", "error", "分值合计不为100，或执行率、一级指标分值与规则不符")
 def weights_add_up(ctx: Context) -> Iterator[Finding]:
     card, rules = ctx.card, ctx.profile.weights
-    total = card.execution.weight + sum((i.weight for i in card.indicators), ZERO)
-    if not all(i.weight_known for i in card.indicators):
-        return  # A02 already reports the missing weights; sums of unknowns say nothing
-    if card.indicators and total != 100:
-        yield Finding("A03", "error", "全表 / 分值合计",
-                      f"执行率分值 {fmt(card.execution.weight)} 与各指标分值合计 "
-                      f"{fmt(total - card.execution.weight)} 之和为 {fmt(total)}，应为 100 分（表注1）。", "indicators")
     if card.execution.weight != rules.execution:
         yield Finding("A03", "error", "资金 / 分值",
                       f"预算执行率分值为 {fmt(card.execution.weight)}，规则“{ctx.profile.title}”规定为 "
                       f"{fmt(rules.execution)} 分，且不得调整。", "funds.weight")
+    if not all(i.weight_known for i in card.indicators):
+        return  # A02 already reports the missing weights; sums of unknowns say nothing
+    total = card.execution.weight + sum((i.weight for i in card.indicators), ZERO)
+    if card.indicators and total != 100:
+        yield Finding("A03", "error", "全表 / 分值合计",
+                      f"执行率分值 {fmt(card.execution.weight)} 与各指标分值合计 "
+                      f"{fmt(total - card.execution.weight)} 之和为 {fmt(total)}，应为 100 分（表注1）。", "indicators")
     for block in card.blocks:
         key = _level1_key(block.level1)
         expected: Decimal | None = getattr(rules, key) if key else None

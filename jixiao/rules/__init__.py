@@ -85,6 +85,12 @@ class Rounding(_Section):
     execution: int = Field(ge=0, le=4)
     total: int = Field(ge=0, le=4)
 
+    @model_validator(mode="after")
+    def _total_keeps_its_parts(self) -> Rounding:
+        if self.total < max(self.indicator, self.execution):
+            raise ValueError("total must keep at least as many places as its parts, or it is not their sum")
+        return self
+
 
 class GradeBands(_Section):
     """(minimum total, grade), highest first: 优/良/中/差."""
