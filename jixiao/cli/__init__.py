@@ -63,5 +63,9 @@ def main() -> None:
 
 
 # Command modules register themselves on `app` when imported.
-from . import core, export, io  # noqa: E402,F401
-from . import web  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    core,
+    export,
+    io,
+    web,
+)

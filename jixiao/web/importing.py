@@ -1,12 +1,13 @@
 """Uploaded files → a draft Form, refusing what is too big, of the wrong type or hostile.
 
-The type is decided by sniffing the content, never by the file name alone. Canonical JSON is read here;
-the spreadsheet/PDF/Word/text formats go through the core's ``jixiao.io.read_form`` (its importers).
+The web adds its own checks (upload size, accepted extensions); the content is judged by the core
+importers (:func:`jixiao.io.read_bytes`): format by magic bytes, zip-bomb and size limits, then the reader
+of that format, whose import notes say what could not be read.
 """
 
 from __future__ import annotations
 
-import tempfile
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,27 +15,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from ..errors import InputError
-from ..io import jsonio, read_form
+from ..io import read_bytes
+from ..io.sniff import DEFAULT_LIMITS
 from ..model import Form
 
-#: Leading bytes → the family a file belongs to.
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "zip"),  # xlsx/docx
-    (b"\xd0\xcf\x11\xe0", "ole"),  # xls/doc
-    (b"%PDF-", "pdf"),
-    (b"MZ", "executable"),
-    (b"\x7fELF", "executable"),
-    (b"#!", "executable"),
-    (b"\x1f\x8b", "archive"),
-    (b"Rar!", "archive"),
-    (b"7z\xbc\xaf", "archive"),
-)
-SUFFIXES = {
-    "zip": {".xlsx", ".docx"},
-    "ole": {".xls", ".doc"},
-    "pdf": {".pdf"},
-    "text": {".json", ".txt", ".csv"},
-}
+#: Extensions people upload forms as; the bytes still decide the format.
+ACCEPTED_SUFFIXES = (".json", ".xlsx", ".xls", ".pdf", ".docx", ".txt", ".csv")
 
 
 @dataclass(frozen=True)
@@ -42,24 +28,6 @@ class Imported:
     filename: str
     form: Form
     notes: list[str] = field(default_factory=list)  # what could not be read
-
-
-def sniff(head: bytes) -> str:
-    """The family of a file from its first bytes: zip, ole, pdf, text, executable, archive or binary."""
-    for magic, family in SIGNATURES:
-        if head.startswith(magic):
-            return family
-    sample = head[:4096]
-    if b"\x00" in sample:
-        return "binary"
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            sample.decode(encoding)
-            return "text"
-        except UnicodeDecodeError as exc:
-            if exc.start >= len(sample) - 4:  # a character cut by the sample's end
-                return "text"
-    return "binary"
 
 
 def _safe_name(name: str) -> str:
@@ -73,30 +41,13 @@ def read_upload(upload: UploadedFile | None) -> Imported:
     name = _safe_name(upload.name or "")
     limit = settings.JIXIAO_MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        raise InputError(f"文件过大（{upload.size} 字节），上限为 {limit // 1024 // 1024} MB", name)
+        raise InputError(f"文件过大（{upload.size} 字节），上限为 {limit / 1024 / 1024:.0f} MB", name)
+    if Path(name).suffix.lower() not in ACCEPTED_SUFFIXES:
+        raise InputError(f"文件类型不被接受：只接受 {'、'.join(ACCEPTED_SUFFIXES)}", name)
     content = upload.read(limit + 1)
-    if len(content) > limit:
-        raise InputError(f"文件过大，上限为 {limit // 1024 // 1024} MB", name)
     if not content.strip():
         raise InputError("文件为空", name)
-    family = sniff(content[:8192])
-    suffix = Path(name).suffix.lower()
-    if family in ("executable", "archive", "binary"):
-        raise InputError("文件类型不被接受（看起来是程序、压缩包或未知二进制文件）", name)
-    if suffix not in SUFFIXES.get(family, set()):
-        raise InputError(f"文件扩展名 {suffix or '（无）'} 与内容（{family}）不符", name)
-    if suffix == ".json":
-        return Imported(name, jsonio.loads(content, name))
-    return _read_other(name, content)
-
-
-def _read_other(name: str, content: bytes) -> Imported:
-    """Excel/PDF/Word/text through the core importers (``jixiao.io.read_form``), under the upload's name."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(content)
-        try:
-            form = read_form(path)
-        except InputError as error:  # name the upload, not the temporary copy
-            raise InputError(error.message, (error.place or name).replace(str(path), name)) from None
-    return Imported(name, form.model_copy(update={"provenance": {}}))
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=limit)
+    form, notes = read_bytes(content, name, limits=limits)
+    form.provenance = {}
+    return Imported(name, form, [note.describe() for note in notes])
