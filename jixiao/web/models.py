@@ -19,6 +19,9 @@ from ..io import jsonio
 from ..model import Form
 from .engine import DEFAULT_PROFILE, Evaluation
 
+#: Attribute of a user object holding its (organisation, role) pairs for the rest of the request.
+MEMBERSHIP_CACHE = "_jixiao_memberships"
+
 
 class Organisation(models.Model):
     """A node of the tree 财政局 (bureau) → 主管部门 (department) → 预算单位 (unit)."""
@@ -71,6 +74,14 @@ class Membership(models.Model):
 
     class Meta:
         unique_together = (("user", "organisation", "role"),)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.user.__dict__.pop(MEMBERSHIP_CACHE, None)  # permissions re-read the user's roles
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self.user.__dict__.pop(MEMBERSHIP_CACHE, None)
+        return super().delete(*args, **kwargs)
 
 
 class RuleChoice(models.Model):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from .models import FormRecord, Membership, Organisation
+from .models import MEMBERSHIP_CACHE, FormRecord, Membership, Organisation
 
 Role = Membership.Role
 Status = FormRecord.Status
@@ -17,10 +17,10 @@ REVIEWABLE = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
 def _memberships(user: Any) -> list[tuple[int, str]]:
     """(organisation id, role) pairs, read once per user object (i.e. once per request)."""
-    cached: list[tuple[int, str]] | None = getattr(user, "_jixiao_memberships", None)
+    cached: list[tuple[int, str]] | None = getattr(user, MEMBERSHIP_CACHE, None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-        user._jixiao_memberships = cached
+        setattr(user, MEMBERSHIP_CACHE, cached)
     return cached
 
 

@@ -162,3 +162,14 @@ def test_pages_load_nothing_from_outside(world: Any) -> None:
         sources = re.findall(r'(?:src|href)="([^"]+)"', page.content.decode())
         assert sources and all(not s.startswith(("http:", "https:", "//")) for s in sources), sources
     assert Client().get("/static/jixiao/htmx.min.js").status_code == 200
+
+
+def test_new_membership_takes_effect_for_the_same_user_object(world: Any) -> None:
+    from jixiao.web.models import Membership
+
+    record = world.form()
+    filler = world.users["filler_a1"]
+    with pytest.raises(services.Forbidden):
+        services.submit(filler, record.pk)
+    Membership.objects.create(user=filler, organisation=world.a1, role=Membership.Role.APPROVER)
+    assert services.submit(filler, record.pk).status == "submitted"
