@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from jixiao.io import jsonio
 from jixiao.web import services
 from jixiao.web.demo import load_demo
 from jixiao.web.models import FormRecord, Organisation, RuleChoice
@@ -110,3 +111,14 @@ def test_home_lists_work_waiting_for_each_role(world: Any) -> None:
     assert f'href="/forms/{submitted.pk}/"' in reviewer_home and "待复核" in reviewer_home
     assert f'href="/forms/{draft.pk}/"' not in reviewer_home
     assert "待办" not in world.client("reviewer_b").get("/").content.decode()
+
+
+def test_form_downloads_in_official_layout(world: Any) -> None:
+    record = world.form()
+    client = world.client("filler_a1")
+    book = load_workbook(io.BytesIO(client.get(f"/forms/{record.pk}/download.xlsx").content))
+    text = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value)
+    assert "中共黔南州委组织部" in text and world.seed.indicators[0].name in text
+    assert client.get(f"/forms/{record.pk}/download.pdf").content.startswith(b"%PDF-")
+    assert jsonio.loads(client.get(f"/forms/{record.pk}/download.json").content) == world.seed
+    assert client.get(f"/forms/{record.pk}/download.exe").status_code == 404

@@ -19,7 +19,7 @@ def test_anonymous_is_sent_to_login(world: Any) -> None:
         assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-@pytest.mark.parametrize("suffix", ["", "history/", "download.json", "row/"])
+@pytest.mark.parametrize("suffix", ["", "history/", "download.json", "download.xlsx", "download.pdf", "row/"])
 def test_other_units_form_is_404(world: Any, suffix: str) -> None:
     record = world.form()
     assert world.client("filler_a2").get(f"/forms/{record.pk}/{suffix}").status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.web import analytics, charts
+from jixiao.web import analytics
 from jixiao.web.diffing import diff, flatten
 from jixiao.web.engine import block_of
 from jixiao.web.entry import human_place
@@ -52,12 +52,6 @@ def test_distributions_ignore_drafts() -> None:
     assert analytics.grade_distribution(ROWS) == [("优", 1), ("良", 0), ("中", 1), ("差", 0)]
     assert analytics.frequent_findings(ROWS)[0] == ("A07", 2)
     assert len(analytics.rate_vs_score(ROWS)) == 2
-
-
-def test_charts_escape_labels() -> None:
-    svg = charts.bar_chart("图", [("<b>", 3)])
-    assert "<b>" not in svg.replace("<title>", "") and "&lt;b&gt;" in svg
-    assert charts.scatter("散点", [(Decimal(120), Decimal(50), "x")], "x", "y").count("<circle") == 1
 
 
 def test_flatten_and_diff() -> None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ...errors import InputError
 from ...io import jsonio
 from ...model import Form, FundRow, Funds, Indicator
-from .. import diffing, importing, services
+from .. import diffing, downloads, importing, services
 from ..engine import Evaluation, evaluate_form
 from ..entry import data_from_post, form_from_post, human_place, indicator_keys
 from ..models import FormRecord
@@ -226,10 +226,13 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def download_json(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     record = visible_form(request, pk)
-    response = HttpResponse(record.data, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="form-{record.pk}-{record.year}.json"'
+    if fmt not in downloads.FORMATS:
+        raise Http404("只支持 json、xlsx 和 pdf")
+    content, content_type = downloads.render(record.form(), record.profile, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="form-{record.pk}-{record.year}.{fmt}"'
     return response
 
 

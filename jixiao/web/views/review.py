@@ -14,7 +14,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from .. import analytics, charts
+from ...report import charts
+from .. import analytics
 from ..engine import available_profiles
 from ..models import FormRecord, Membership, Organisation, RuleChoice
 from ..permissions import REVIEWABLE, has_role
@@ -105,14 +106,25 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     rows = _selected(request, everything)
     scored = analytics.scored(everything)
     histogram = analytics.histogram(r.total_computed for r in scored if r.total_computed is not None)
+    grades = analytics.grade_distribution(everything)
+    points = analytics.rate_vs_score(everything)
     chart_svgs = [
-        ("等级分布（已提交的表）", charts.bar_chart("等级分布", analytics.grade_distribution(everything))),
-        ("计算总分分布", charts.bar_chart("计算总分分布", histogram)),
-        ("最常见问题代码", charts.bar_chart("最常见问题", analytics.frequent_findings(everything))),
+        (
+            "等级分布（已提交的表）",
+            charts.grouped_bars([g for g, _ in grades], [("表数", [n for _, n in grades])]),
+        ),
+        (
+            "计算总分分布",
+            charts.grouped_bars([b for b, _ in histogram], [("表数", [n for _, n in histogram])]),
+        ),
+        ("最常见问题代码", charts.top_bars(analytics.frequent_findings(everything), label_width=60)),
         (
             "预算执行率与自评总分",
             charts.scatter(
-                "执行率与自评总分", analytics.rate_vs_score(everything), "预算执行率（%）", "自评总分"
+                [(x, y) for x, y, _ in points],
+                x_label="预算执行率（%）",
+                y_label="自评总分",
+                labels=[unit for _, _, unit in points],
             ),
         ),
     ]
