@@ -122,7 +122,7 @@ def test_fill_submit_return_resubmit_approve(live_server: Any, world: Any, brows
 
     reviewer = Session(browser, base, "reviewer_a")
     reviewer.page.click("text=甲财政局 复核看板")
-    reviewer.page.wait_for_selector("svg.chart")
+    reviewer.page.wait_for_selector(".charts svg")
     reviewer.shot("03-dashboard")
     reviewer.page.goto(f"{base}/forms/{record.pk}/")
     reviewer.page.fill("textarea[name=comment_0]", "实际完成值请附数字化台账")
