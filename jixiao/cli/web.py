@@ -73,3 +73,13 @@ def demo() -> None:
     for reason in summary.skipped:
         out.print(f"[yellow]跳过[/yellow] {reason}")
     out.print("启动：jixiao serve")
+
+
+@app.command()
+def createadmin() -> None:
+    """创建系统管理员账号（交互式），之后在网页“系统管理”中建立财政局、单位和人员。"""
+    _django()
+    _migrate()
+    from django.core.management import call_command
+
+    call_command("createsuperuser")

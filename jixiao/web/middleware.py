@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-OPEN_PREFIXES = ("/login/", "/static/", "/api/")
+OPEN_PREFIXES = ("/login/", "/static/", "/api/", "/admin/login/")
 
 
 class LoginRequiredMiddleware:

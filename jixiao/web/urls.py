@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -29,4 +30,5 @@ urlpatterns = [
     path("bureaus/<int:pk>/export.<str:fmt>", review.export, name="export"),
     path("bureaus/<int:pk>/profile/", review.choose_profile, name="choose_profile"),
     path("api/", api.urls),
+    path("admin/", admin.site.urls),
 ]

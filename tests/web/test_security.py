@@ -173,3 +173,17 @@ def test_new_membership_takes_effect_for_the_same_user_object(world: Any) -> Non
         services.submit(filler, record.pk)
     Membership.objects.create(user=filler, organisation=world.a1, role=Membership.Role.APPROVER)
     assert services.submit(filler, record.pk).status == "submitted"
+
+
+def test_admin_site_is_staff_only_and_forms_are_read_only(world: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    record = world.form()
+    assert world.client("reviewer_a").get("/admin/").status_code == 302  # not staff → admin login
+    boss = get_user_model().objects.create_superuser("boss", password=PASSWORD)
+    client = Client()
+    client.force_login(boss)
+    assert client.get("/admin/jixiao_web/organisation/").status_code == 200
+    page = client.get(f"/admin/jixiao_web/formrecord/{record.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(f"/admin/jixiao_web/formrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
