@@ -20,9 +20,9 @@ from ninja.security import HttpBearer
 from ..errors import InputError
 from ..io import jsonio
 from .engine import Evaluation, available_profiles, evaluate_form
-from .models import ApiToken, FormRecord
-from .permissions import visible_forms
-from .services import Conflict, Forbidden, save_form
+from .models import ApiToken, FormRecord, Organisation
+from .permissions import unit_ids, visible_forms
+from .services import Conflict, Forbidden, create_form, save_form, submit
 
 
 class ExactJSON(BaseRenderer):
@@ -115,6 +115,10 @@ class SaveIn(Schema):
     form: dict[str, Any]
 
 
+class CreateIn(Schema):
+    form: dict[str, Any]
+
+
 class Problem(Schema):
     detail: str
     place: str | None = None
@@ -198,6 +202,38 @@ def put_form(request: HttpRequest, form_id: int, body: SaveIn) -> Any:
     except Conflict as conflict:
         return Status(409, {"detail": conflict.message})
     return Status(200, _detail(saved.record, saved.evaluation))
+
+
+@api.post(
+    "/units/{unit_id}/forms",
+    response={201: FormDetail, 400: Problem, 404: Problem},
+    summary="为本单位新建一张表（草稿）",
+)
+def create(request: HttpRequest, unit_id: int, body: CreateIn) -> Any:
+    unit = Organisation.objects.filter(
+        pk=unit_id, kind=Organisation.Kind.UNIT, pk__in=unit_ids(request.auth)
+    ).first()
+    if unit is None:
+        return Status(404, {"detail": "没有这个单位或不是本单位人员"})
+    try:
+        saved = create_form(request.auth, unit, jsonio.form_from_data(body.form, "form"), reason="接口新建")
+    except InputError as error:
+        return Status(400, {"detail": error.message, "place": error.place})
+    return Status(201, _detail(saved.record, saved.evaluation))
+
+
+@api.post(
+    "/forms/{form_id}/submit",
+    response={200: FormSummary, 403: Problem, 404: Problem},
+    summary="提交财政局审核（本单位审核人）",
+)
+def submit_form(request: HttpRequest, form_id: int) -> Any:
+    if not visible_forms(request.auth).filter(pk=form_id).exists():
+        return Status(404, {"detail": "没有这张表或无权查看"})
+    try:
+        return Status(200, _summary(submit(request.auth, form_id)))
+    except Forbidden as denied:
+        return Status(403, {"detail": str(denied)})
 
 
 @api.post("/score", response={200: EvaluationOut, 400: Problem}, summary="为一张表评分并复核（不保存）")

@@ -73,3 +73,22 @@ def test_score_keeps_decimals_exact(world: Any) -> None:
     expected = evaluate_form(jsonio.form_from_data(data))
     assert result["total"] == expected.total and result["execution_rate"] == expected.execution_rate
     assert isinstance(result["total"], Decimal)
+
+
+def test_create_and_submit_through_the_api(world: Any) -> None:
+    body = simplejson.dumps({"form": jsonio.to_data(world.seed)}, use_decimal=True)
+    filler = _auth(world, "filler_a1")
+    url = f"/api/units/{world.a1.pk}/forms"
+    assert (
+        Client()
+        .post(f"/api/units/{world.b1.pk}/forms", body, content_type="application/json", **filler)
+        .status_code
+        == 404
+    )
+    created = Client().post(url, body, content_type="application/json", **filler)
+    assert created.status_code == 201
+    form_id = created.json()["summary"]["id"]
+    assert Client().post(f"/api/forms/{form_id}/submit", **filler).status_code == 403
+    assert Client().post(f"/api/forms/{form_id}/submit", **_auth(world, "filler_b1")).status_code == 404
+    done = Client().post(f"/api/forms/{form_id}/submit", **_auth(world, "approver_a1"))
+    assert done.status_code == 200 and done.json()["status"] == "submitted"

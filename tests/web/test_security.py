@@ -186,4 +186,6 @@ def test_admin_site_is_staff_only_and_forms_are_read_only(world: Any) -> None:
     assert client.get("/admin/jixiao_web/organisation/").status_code == 200
     page = client.get(f"/admin/jixiao_web/formrecord/{record.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    assert client.post(f"/admin/jixiao_web/formrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/jixiao_web/formrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    )

@@ -193,3 +193,16 @@ def test_new_row_fragment(world: Any) -> None:
 def test_stored_json_is_canonical(world: Any) -> None:
     record = world.form()
     assert record.data == jsonio.dumps(world.seed)
+
+
+def test_review_comment_follows_its_indicator_when_rows_move(world: Any) -> None:
+    record = world.form()
+    services.submit(world.users["approver_a1"], record.pk)
+    services.send_back(world.users["reviewer_a"], record.pk, "", {1: "请补充佐证"})
+    record.refresh_from_db()
+    moved = world.seed.model_copy(update={"indicators": list(reversed(world.seed.indicators))})
+    services.save_form(world.users["filler_a1"], record.pk, record.version, moved)
+    page = world.client("filler_a1").get(f"/forms/{record.pk}/").content.decode()
+    second = world.seed.indicators[1].name
+    row = page.split(f">{second}</textarea>")[1].split("</tr>")[0]
+    assert "审核意见：请补充佐证" in row

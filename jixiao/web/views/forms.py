@@ -95,9 +95,17 @@ def _entry_context(
     keys = [str(i) for i in range(len(data["indicators"]))]
     results = {r["key"]: r for r in _row_results(evaluation, keys)}
     last_return = services.latest_return(record)
-    comments = {c.indicator: c for c in last_return.comments.all()} if last_return else {}
+    comments = list(last_return.comments.all()) if last_return else []
+    # Comments follow their indicator by name, so reordering rows does not move them.
+    by_name = {c.indicator_name: c for c in comments if c.indicator_name}
+    by_index = {c.indicator: c for c in comments if not c.indicator_name}
     indicators = [
-        {"key": key, "values": values, "res": results.get(key), "comment": comments.get(int(key))}
+        {
+            "key": key,
+            "values": values,
+            "res": results.get(key),
+            "comment": by_name.get(values.get("name") or "") or by_index.get(int(key)),
+        }
         for key, values in zip(keys, data["indicators"], strict=True)
     ]
     return {
@@ -106,7 +114,6 @@ def _entry_context(
         "indicators": indicators,
         "evaluation": evaluation,
         "last_return": last_return,
-        "general_comment": comments.get(None),
         "editable": can_edit(user, record),
         "can_submit": can_submit(user, record),
         "can_decide": can_decide(user, record),
