@@ -97,9 +97,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--threads", "16"],
+        [
+            sys.executable,
+            "-m",
+            "jixiao",
+            "serve",
+            "--port",
+            str(port),
+            "--threads",
+            "16",
+            "--workers",
+            str(workers),
+        ],
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
@@ -217,7 +228,7 @@ def bench_database(label: str, env: dict[str, str], args: argparse.Namespace) ->
     os.environ.update(env)
     world = populate(args.users, args.units)
     port = free_port()
-    server = start_server({**os.environ, **env}, port)
+    server = start_server({**os.environ, **env}, port, args.workers)
     try:
         solo, saves, dashboard, last = asyncio.run(
             run_load(f"http://127.0.0.1:{port}", world, args.seconds, args.think)
@@ -300,6 +311,7 @@ def main() -> None:
         return
     table = Table(
         title=f"{args.users} 个并发填报用户（每次保存间隔 {args.think} 秒）+ 1 个审核人（{args.units} 个单位的看板），"
+        f"服务进程 {args.workers} 个，"
         f"{args.seconds:.0f} 秒"
     )
     for column in (

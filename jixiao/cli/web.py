@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import sys
 
 import typer
 
@@ -32,11 +35,36 @@ def _where() -> str:
     return f"数据库：{connection.vendor} {connection.settings_dict.get('HOST') or ''}/{connection.settings_dict['NAME']}"
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound once so that forked workers share it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
+def _fork_workers(count: int) -> list[int]:
+    """Child processes (POSIX) that serve the same socket: one Python process is bound to one core."""
+    from django.db import connections
+
+    connections.close_all()  # never share a database connection across fork
+    children = []
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:
+            return []
+        children.append(pid)
+    return children
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="监听地址"),
     port: int = typer.Option(8000, help="端口"),
-    threads: int = typer.Option(8, help="工作线程数"),
+    threads: int = typer.Option(8, help="每个进程的工作线程数"),
+    workers: int = typer.Option(1, help="工作进程数（Linux/macOS；多核服务器可设为 CPU 核数）"),
 ) -> None:
     """启动网页系统（先执行数据库迁移，再用 waitress 提供服务）。"""
     _django()
@@ -48,8 +76,17 @@ def serve(
     out.print(_where())
     if host not in ("127.0.0.1", "localhost") and not os.environ.get("JIXIAO_ALLOWED_HOSTS"):
         out.print("[yellow]提示[/yellow] 供其他计算机访问时，请把访问用的主机名或 IP 写入环境变量 JIXIAO_ALLOWED_HOSTS")
-    out.print(f"网页系统已启动：[bold]http://{host}:{port}/[/bold]（Ctrl+C 停止）")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="jixiao")
+    sock = _listen(host, port)
+    children = _fork_workers(workers - 1) if workers > 1 and hasattr(os, "fork") else []
+    if children:  # a plain `kill` of the parent stops the whole group
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if children or workers <= 1:
+        out.print(f"网页系统已启动：[bold]http://{host}:{port}/[/bold]（{max(workers, 1)} 个进程，Ctrl+C 停止）")
+    try:
+        waitress_serve(application, sockets=[sock], threads=threads, ident="jixiao")
+    finally:
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
 
 
 @app.command()

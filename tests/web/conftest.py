@@ -33,11 +33,12 @@ def shared_dir() -> Path:
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any, request: pytest.FixtureRequest) -> None:
     """MD5 for test users (argon2 is asserted separately), and a clean login-throttle cache."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     if "argon2" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
 
 
 class World:

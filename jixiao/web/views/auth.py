@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -21,6 +21,10 @@ def _throttle_key(request: HttpRequest) -> str:
     return f"jixiao:login-failures:{username}:{client_ip(request)}"
 
 
+def _failures() -> Any:
+    return caches["throttle"]
+
+
 class ThrottledLoginView(auth_views.LoginView):
     """Django's login, locked for a while after too many failures for the same username and address."""
 
@@ -28,7 +32,7 @@ class ThrottledLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if cache.get(_throttle_key(request), 0) >= settings.JIXIAO_LOGIN_MAX_FAILURES:
+        if _failures().get(_throttle_key(request), 0) >= settings.JIXIAO_LOGIN_MAX_FAILURES:
             minutes = max(1, settings.JIXIAO_LOGIN_LOCK_SECONDS // 60)
             form = self.get_form()
             form.errors.clear()
@@ -38,12 +42,12 @@ class ThrottledLoginView(auth_views.LoginView):
 
     def form_invalid(self, form: Any) -> HttpResponse:
         key = _throttle_key(self.request)
-        cache.add(key, 0, settings.JIXIAO_LOGIN_LOCK_SECONDS)
-        cache.incr(key)
+        _failures().add(key, 0, settings.JIXIAO_LOGIN_LOCK_SECONDS)
+        _failures().incr(key)
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
-        cache.delete(_throttle_key(self.request))
+        _failures().delete(_throttle_key(self.request))
         return super().form_valid(form)
 
 
