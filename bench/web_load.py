@@ -286,6 +286,7 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=1.0, help="pause between a user's saves (s); 0 = hammer"
     )
+    parser.add_argument("--workers", type=int, default=1, help="server processes (jixiao serve --workers)")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "jixiao.web.settings"
@@ -305,6 +306,8 @@ def main() -> None:
                     str(args.units),
                     "--think",
                     str(args.think),
+                    "--workers",
+                    str(args.workers),
                 ],
                 check=False,
             )
