@@ -49,7 +49,7 @@ DATA_DIR = data_dir()
 SECRET_KEY = _secret_key(DATA_DIR)
 DEBUG = _flag("JIXIAO_DEBUG")
 ALLOWED_HOSTS = [
-    h for h in os.environ.get("JIXIAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+    h for h in os.environ.get("JIXIAO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h
 ]
 
 INSTALLED_APPS = [
