@@ -8,15 +8,14 @@ a new file there — no code. :func:`layout_for` picks the layout by name or by 
 from __future__ import annotations
 
 import re
-import tomllib
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from ..datafile import load_toml
 from ..errors import InputError
-from ..io.jsonio import field_path
 from ..model import Form, FormKind
 
 #: A shipped layout's name (file stem in ``layouts/``).
@@ -110,14 +109,7 @@ def load_layout(name: str) -> Layout:
         raise InputError(f"版式名称无效：{name!r}（只能包含小写字母、数字、- 和 _）", "--layout")
     if not path.is_file():
         raise InputError(f"没有名为 {name} 的版式，可用：{'、'.join(list_layouts())}", "--layout")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Layout.model_validate(data)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"版式文件不是有效的 TOML：{exc}", str(path)) from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(f"版式文件字段错误：{first['msg']}", f"{path}: {field_path(first['loc'])}") from None
+    return load_toml(path, Layout, "版式文件")
 
 
 def layout_for(form: Form, name: str | None = None) -> Layout:
