@@ -82,4 +82,3 @@ def test_demo_then_serve(tmp_path: Path, shared_dir: Path) -> None:
         server.terminate()
         server.wait(timeout=20)
     assert server.returncode is not None
-

@@ -152,6 +152,9 @@ def test_full_workflow_with_comments_and_history(world: Any) -> None:
     assert record.status == "returned"
     page = filler.get(f"/forms/{record.pk}/").content.decode()
     assert "审核意见：第二项实际值请附佐证" in page and "请核实" in page
+    assert f'href="/units/{world.a1.pk}/">← 甲一单位' in page
+    back = f'href="/bureaus/{world.bureau_a.pk}/?year=2022">← 甲财政局 复核看板'
+    assert back in reviewer.get(f"/forms/{record.pk}/").content.decode()
     filler.post(
         f"/forms/{record.pk}/save/", entry_post(world.seed, record.version, conclusion="已补充"), **HTMX
     )

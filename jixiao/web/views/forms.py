@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +19,7 @@ from .. import diffing, downloads, importing, services
 from ..engine import Evaluation, evaluate_form
 from ..entry import data_from_post, form_from_post, human_place, indicator_keys
 from ..models import FormRecord
-from ..permissions import can_decide, can_edit, can_submit
+from ..permissions import can_decide, can_edit, can_submit, is_unit_member
 from ..yoy import compare_years
 from .common import int_param, is_htmx, member_unit, visible_form
 
@@ -89,6 +90,14 @@ def _row_results(evaluation: Evaluation, keys: list[str]) -> list[dict[str, Any]
     ]
 
 
+def _back_link(record: FormRecord, user: Any) -> tuple[str, str]:
+    """Where the user came from: their unit's page, or the bureau's dashboard of that year."""
+    if is_unit_member(user, record):
+        return reverse("unit", args=[record.unit_id]), record.unit.name
+    bureau = record.unit.bureau
+    return f"{reverse('dashboard', args=[bureau.pk])}?year={record.year}", f"{bureau.name} 复核看板"
+
+
 def _entry_context(
     record: FormRecord, data: dict[str, Any], evaluation: Evaluation, user: Any
 ) -> dict[str, Any]:
@@ -114,6 +123,7 @@ def _entry_context(
         "indicators": indicators,
         "evaluation": evaluation,
         "last_return": last_return,
+        "back": _back_link(record, user),
         "editable": can_edit(user, record),
         "can_submit": can_submit(user, record),
         "can_decide": can_decide(user, record),
