@@ -129,6 +129,7 @@ class FormRecord(models.Model):
     error_count = models.PositiveIntegerField("错误数", default=0)
     warning_count = models.PositiveIntegerField("警告数", default=0)
     finding_codes = models.CharField("问题代码", max_length=2000, blank=True)
+    import_notes = models.TextField("导入提示（未能读取的内容）", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

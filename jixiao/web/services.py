@@ -7,6 +7,7 @@ crash anywhere leaves the previous version intact.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,12 +56,19 @@ class Saved:
     evaluation: Evaluation
 
 
-def create_form(user: Any, unit: Organisation, form: Form, reason: str = "新建") -> Saved:
-    """A new draft for ``unit``, scored under the bureau's profile for the form's year."""
+def create_form(
+    user: Any, unit: Organisation, form: Form, reason: str = "新建", notes: Sequence[str] = ()
+) -> Saved:
+    """A new draft for ``unit``, scored under the bureau's profile for the form's year.
+
+    ``notes`` are what an importer could not read; they stay on the form for the filler to check.
+    """
     year = form.year or timezone.localdate().year
     profile = RuleChoice.profile_for(unit.bureau, year)
     evaluation = evaluate_form(form, profile)
-    record = FormRecord(unit=unit, year=year, profile=profile, created_by=user, title="")
+    record = FormRecord(
+        unit=unit, year=year, profile=profile, created_by=user, title="", import_notes="\n".join(notes)
+    )
     record.apply(form, evaluation)
     _stamp(record, user, reason)
     with transaction.atomic():

@@ -40,6 +40,14 @@ def test_office_files_become_drafts(world: Any, fixture: str) -> None:
     assert record.status == "draft" and len(record.form().indicators) > 0
 
 
+def test_what_could_not_be_read_stays_on_the_draft(world: Any) -> None:
+    _upload(world, "two-forms.xlsx", (FIXTURES / "two-forms.xlsx").read_bytes())
+    record = FormRecord.objects.get(unit=world.a1)
+    assert "I11" in record.import_notes and "two-forms.xlsx" in record.import_notes
+    page = world.client("filler_a1").get(f"/forms/{record.pk}/").content.decode()
+    assert "导入提示" in page and "工作簿中还有 1 张表单未读取" in page
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

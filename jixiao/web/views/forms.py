@@ -76,10 +76,10 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         if result.form.year
         else result.form.model_copy(update={"year": timezone.localdate().year - 1})
     )
-    saved = services.create_form(request.user, unit, form, reason=f"上传 {result.filename}")
+    saved = services.create_form(
+        request.user, unit, form, reason=f"上传 {result.filename}", notes=result.notes
+    )
     messages.success(request, f"已从 {result.filename} 建立草稿。")
-    for note in result.notes:
-        messages.warning(request, f"未能读取：{note}")
     return redirect("form", pk=saved.record.pk)
 
 
