@@ -25,24 +25,15 @@ def test_demo_then_serve(tmp_path: Path, shared_dir: Path) -> None:
     env = {**os.environ, "JIXIAO_DATA_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    demo = subprocess.run(
-        [sys.executable, "-m", "jixiao", "demo"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert demo.returncode == 0, demo.stderr
-    assert "reviewer" in demo.stdout and "jixiao-demo-2024" in demo.stdout and str(tmp_path) in demo.stdout
-    again = subprocess.run(
-        [sys.executable, "-m", "jixiao", "demo"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+
+    def demo() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "jixiao", "demo"]
+        return subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
+
+    first = demo()
+    assert first.returncode == 0, first.stderr
+    assert "reviewer" in first.stdout and "jixiao-demo-2024" in first.stdout and str(tmp_path) in first.stdout
+    again = demo()
     assert again.returncode == 2 and "演示数据已存在" in again.stderr
 
     port = _free_port()
