@@ -18,14 +18,14 @@ admin.site.site_title = "jixiao 管理"
 admin.site.index_title = "组织、人员与规则"
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ("user",)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "parent")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -34,7 +34,7 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "organisation", "role")
     list_filter = ("role",)
     search_fields = ("user__username", "organisation__name")
@@ -42,12 +42,12 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(RuleChoice)
-class RuleChoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RuleChoiceAdmin(admin.ModelAdmin):
     list_display = ("bureau", "year", "profile")
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "name", "created")
     readonly_fields = ("user", "name", "digest", "created")
 
@@ -56,7 +56,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(FormRecord)
-class FormRecordAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+class FormRecordAdmin(SimpleHistoryAdmin):
     list_display = ("unit", "year", "kind", "title", "status", "version", "total_computed", "grade")
     list_filter = ("status", "year", "kind")
     search_fields = ("unit__name", "title")
