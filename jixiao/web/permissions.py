@@ -49,10 +49,6 @@ def visible_forms(user: Any) -> QuerySet[FormRecord]:
     return FormRecord.objects.filter(Q(unit_id__in=unit_ids(user)) | (in_bureau & Q(status__in=REVIEWABLE)))
 
 
-def reviewable_bureaus(user: Any) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=bureau_ids(user), kind=Organisation.Kind.BUREAU)
-
-
 def is_unit_member(user: Any, record: FormRecord) -> bool:
     return record.unit_id in unit_ids(user)
 
