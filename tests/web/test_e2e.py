@@ -161,6 +161,30 @@ def test_fill_submit_return_resubmit_approve(live_server: Any, world: Any, brows
         session.context.close()
 
 
+def test_conflict_in_the_browser_keeps_input_and_can_overwrite(
+    live_server: Any, world: Any, browser: Any
+) -> None:
+    record = world.form()
+    first = Session(browser, live_server.url, "filler_a1")
+    second = Session(browser, live_server.url, "approver_a1")
+    for session in (first, second):
+        session.page.goto(f"{live_server.url}/forms/{record.pk}/")
+    first.page.fill("input[name=conclusion]", "甲的结论")
+    first.page.locator("input[name=conclusion]").blur()
+    _expect(first.page.locator(".save-status")).to_contain_text("已保存（第 2 版")
+    second.page.fill("input[name=conclusion]", "乙的结论")
+    second.page.locator("input[name=conclusion]").blur()
+    _expect(second.page.locator(".save-status")).to_contain_text("保存冲突")
+    second.shot("07-conflict")
+    assert second.page.input_value("input[name=conclusion]") == "乙的结论"  # nothing lost
+    second.page.click("#overwrite")
+    _expect(second.page.locator(".save-status")).to_contain_text("已保存（第 3 版")
+    record.refresh_from_db()
+    assert record.form().conclusion == "乙的结论"
+    for session in (first, second):
+        session.context.close()
+
+
 def test_copy_screenshots_for_the_guide() -> None:
     """Refresh the e2e screenshots docs/guide.md shows (only when the e2e run produced them)."""
     guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
