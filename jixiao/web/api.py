@@ -22,7 +22,7 @@ from ..io import jsonio
 from .engine import Evaluation, available_profiles, evaluate_form
 from .models import ApiToken, FormRecord, Organisation
 from .permissions import unit_ids, visible_forms
-from .services import Conflict, Forbidden, create_form, save_form, submit
+from .services import Conflict, Duplicate, Forbidden, create_form, save_form, submit
 
 
 class ExactJSON(BaseRenderer):
@@ -206,7 +206,7 @@ def put_form(request: HttpRequest, form_id: int, body: SaveIn) -> Any:
 
 @api.post(
     "/units/{unit_id}/forms",
-    response={201: FormDetail, 400: Problem, 404: Problem},
+    response={201: FormDetail, 400: Problem, 404: Problem, 409: Problem},
     summary="为本单位新建一张表（草稿）",
 )
 def create(request: HttpRequest, unit_id: int, body: CreateIn) -> Any:
@@ -219,6 +219,8 @@ def create(request: HttpRequest, unit_id: int, body: CreateIn) -> Any:
         saved = create_form(request.auth, unit, jsonio.form_from_data(body.form, "form"), reason="接口新建")
     except InputError as error:
         return Status(400, {"detail": error.message, "place": error.place})
+    except Duplicate as duplicate:
+        return Status(409, {"detail": duplicate.message})
     return Status(201, _detail(saved.record, saved.evaluation))
 
 

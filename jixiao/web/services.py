@@ -44,6 +44,19 @@ class Conflict(Exception):
         )
 
 
+class Duplicate(Exception):
+    """The unit already has this form for that year (one 部门整体 form, one form per project)."""
+
+    def __init__(self, existing: FormRecord) -> None:
+        super().__init__("duplicate form")
+        self.existing = existing
+
+    @property
+    def message(self) -> str:
+        e = self.existing
+        return f"{e.year} 年度已有“{e.title}”（{e.get_status_display()}），不能重复建立"
+
+
 def _stamp(record: FormRecord, user: Any, reason: str) -> None:
     """Who and why for the history row simple-history writes on the next save (API calls have no request)."""
     record._history_user = user  # type: ignore[attr-defined]
@@ -70,6 +83,12 @@ def create_form(
         unit=unit, year=year, profile=profile, created_by=user, title="", import_notes="\n".join(notes)
     )
     record.apply(form, evaluation)
+    same = FormRecord.objects.filter(unit=unit, year=year, kind=record.kind)
+    existing = (
+        same if record.kind == FormRecord.Kind.DEPARTMENT else same.filter(title=record.title)
+    ).first()
+    if existing is not None:
+        raise Duplicate(existing)
     _stamp(record, user, reason)
     with transaction.atomic():
         record.save()

@@ -102,7 +102,9 @@ def test_demo_loads_seed_and_corpus(db: Any, shared_dir: Any) -> None:
 
 
 def test_home_lists_work_waiting_for_each_role(world: Any) -> None:
-    draft = world.form()
+    draft = services.create_form(
+        world.users["filler_a1"], world.a1, world.seed.model_copy(update={"year": 2021})
+    ).record
     submitted = _handed_over(world, world.a1)
     filler_home = world.client("filler_a1").get("/").content.decode()
     assert f'href="/forms/{draft.pk}/"' in filler_home and "待办" in filler_home

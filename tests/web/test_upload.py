@@ -30,6 +30,9 @@ def test_good_json_becomes_a_draft(world: Any) -> None:
     assert record.status == "draft" and record.form().unit == "中共黔南州委组织部"
     assert "已从 qiannan.json 建立草稿" in page
     assert record.history.first().history_change_reason == "上传 qiannan.json"
+    again = _upload(world, "qiannan.json", SEED.read_bytes())
+    assert "上传失败：2022 年度已有“中共黔南州委组织部”（草稿），不能重复建立" in again
+    assert FormRecord.objects.filter(unit=world.a1).count() == 1
 
 
 @pytest.mark.parametrize("fixture", ["seed.pdf", "seed.docx", "project-008.xlsx"])

@@ -209,3 +209,15 @@ def test_review_comment_follows_its_indicator_when_rows_move(world: Any) -> None
     second = world.seed.indicators[1].name
     row = page.split(f">{second}</textarea>")[1].split("</tr>")[0]
     assert "审核意见：请补充佐证" in row
+
+
+def test_one_department_form_per_unit_and_year(world: Any) -> None:
+    record = world.form()
+    filler = world.client("filler_a1")
+    again = filler.post(f"/units/{world.a1.pk}/new/", {"kind": "department", "year": "2022"}, follow=True)
+    assert again.redirect_chain[-1][0] == f"/forms/{record.pk}/" and "不能重复建立" in again.content.decode()
+    project = {"kind": "project", "year": "2022", "project": "示范项目"}
+    first = filler.post(f"/units/{world.a1.pk}/new/", project)
+    second = filler.post(f"/units/{world.a1.pk}/new/", project)
+    assert first["Location"] == second["Location"] != f"/forms/{record.pk}/"
+    assert FormRecord.objects.filter(unit=world.a1).count() == 2

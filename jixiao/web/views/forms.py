@@ -59,7 +59,11 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     if not 1990 <= year <= 2100 or (kind == "project" and not project):
         messages.error(request, "请填写有效的年度；项目支出表还需填写项目名称。")
         return redirect("unit", pk=unit.pk)
-    saved = services.create_form(request.user, unit, blank_form(kind, year, unit.name, project))
+    try:
+        saved = services.create_form(request.user, unit, blank_form(kind, year, unit.name, project))
+    except services.Duplicate as duplicate:
+        messages.info(request, f"{duplicate.message}，已为您打开。")
+        return redirect("form", pk=duplicate.existing.pk)
     return redirect("form", pk=saved.record.pk)
 
 
