@@ -80,9 +80,13 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         if result.form.year
         else result.form.model_copy(update={"year": timezone.localdate().year - 1})
     )
-    saved = services.create_form(
-        request.user, unit, form, reason=f"上传 {result.filename}", notes=result.notes
-    )
+    try:
+        saved = services.create_form(
+            request.user, unit, form, reason=f"上传 {result.filename}", notes=result.notes
+        )
+    except services.Duplicate as duplicate:
+        messages.error(request, f"上传失败：{duplicate.message}；请在已有的表中修改。")
+        return redirect("form", pk=duplicate.existing.pk)
     messages.success(request, f"已从 {result.filename} 建立草稿。")
     return redirect("form", pk=saved.record.pk)
 
