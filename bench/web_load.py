@@ -1,0 +1,350 @@
+"""Load benchmark of the web application on loopback (httpx async client against `jixiao serve`/waitress).
+
+50 users each edit their own form (every save re-scores live, as the entry page does) while a reviewer keeps
+loading the dashboard of a 500-unit bureau. Reports p50/p95 latency, errors and lost updates, on SQLite and,
+when reachable, on PostgreSQL (a scratch database that is dropped afterwards). Bounded in time.
+
+    PYTHONPATH=. /work/venv/bin/python bench/web_load.py [--seconds 20] [--users 50] [--units 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "examples" / "qiannan-2022.json"
+PASSWORD = "bench-password-1"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "jixiao_bench"
+VERSION = re.compile(r'id="version" name="version" value="(\d+)"')
+console = Console(width=170)
+
+
+@dataclass
+class Samples:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    def add(self, seconds: float, ok: bool) -> None:
+        self.latencies.append(seconds * 1000)
+        self.errors += not ok
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def populate(users: int, units: int) -> dict[str, Any]:
+    """A bureau with ``units`` units (their forms in mixed statuses) and ``users`` fillers with a draft each."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from jixiao.io import jsonio
+    from jixiao.web import services
+    from jixiao.web.models import Membership, Organisation
+
+    call_command("migrate", interactive=False, verbosity=0)
+    seed = jsonio.read(SEED)
+    make_user = get_user_model().objects.create_user
+    forms: dict[str, int] = {}
+    with transaction.atomic():
+        bureau = Organisation.objects.create(name="压测财政局", kind=Organisation.Kind.BUREAU)
+        reviewer = make_user("reviewer", password=PASSWORD)
+        Membership.objects.create(user=reviewer, organisation=bureau, role=Membership.Role.REVIEWER)
+        approver = make_user("approver", password=PASSWORD)
+        for n in range(units):
+            unit = Organisation.objects.create(
+                name=f"压测单位{n:03d}", kind=Organisation.Kind.UNIT, parent=bureau
+            )
+            Membership.objects.create(user=approver, organisation=unit, role=Membership.Role.APPROVER)
+            if n < users:
+                filler = make_user(f"filler{n}", password=PASSWORD)
+                Membership.objects.create(user=filler, organisation=unit, role=Membership.Role.FILLER)
+                forms[f"filler{n}"] = services.create_form(filler, unit, seed).record.pk
+            elif n % 10:  # every tenth unit has not started
+                record = services.create_form(approver, unit, seed).record
+                services.submit(approver, record.pk)
+                if n % 3 == 0:
+                    services.approve(reviewer, record.pk)
+    connection.close()
+    return {"bureau": bureau.pk, "forms": forms}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jixiao",
+            "serve",
+            "--port",
+            str(port),
+            "--threads",
+            "16",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login/", timeout=1)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.3)
+    server.kill()
+    raise RuntimeError("server did not start")
+
+
+async def login(client: httpx.AsyncClient, username: str) -> None:
+    await client.get("/login/")
+    response = await client.post(
+        "/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": client.cookies["csrftoken"]},
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"login failed for {username}: {response.status_code}")
+
+
+@dataclass
+class Start:
+    """Everyone logs in first (argon2 is slow on purpose); the timed run starts when all are ready."""
+
+    expected: int
+    ready: int = 0
+    go: asyncio.Event = field(default_factory=asyncio.Event)
+    stop: float = 0.0
+    seconds: float = 0.0
+
+    async def arrive(self) -> None:
+        self.ready += 1
+        if self.ready == self.expected:
+            self.stop = time.monotonic() + self.seconds
+            self.go.set()
+        await self.go.wait()
+
+
+async def editor(
+    base: str, username: str, form_id: int, start: Start, samples: Samples, last: dict[str, str], think: float
+) -> None:
+    """One filler saving their form again and again (pausing ``think`` s like a typist), new conclusion each time."""
+    from jixiao.io import jsonio
+    from jixiao.web.entry import post_from_form
+
+    fields = post_from_form(jsonio.read(SEED))
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        await login(client, username)
+        page = await client.get(f"/forms/{form_id}/")
+        version = int(VERSION.search(page.text).group(1))  # type: ignore[union-attr]
+        await start.arrive()
+        n = 0
+        while time.monotonic() < start.stop:
+            n += 1
+            conclusion = f"{username} 第{n}次保存"
+            started = time.perf_counter()
+            response = await client.post(
+                f"/forms/{form_id}/save/",
+                data={**fields, "version": str(version), "conclusion": conclusion},
+                headers={"HX-Request": "true", "X-CSRFToken": client.cookies["csrftoken"]},
+            )
+            found = VERSION.search(response.text)
+            ok = response.status_code == 200 and "已保存" in response.text and found is not None
+            samples.add(time.perf_counter() - started, ok)
+            if ok:
+                version = int(found.group(1))  # type: ignore[union-attr]
+                last[username] = conclusion
+            await asyncio.sleep(think)
+
+
+async def reviewer(base: str, bureau: int, start: Start, samples: Samples) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        await login(client, "reviewer")
+        await start.arrive()
+        while time.monotonic() < start.stop:
+            started = time.perf_counter()
+            response = await client.get(f"/bureaus/{bureau}/", params={"year": 2022})
+            samples.add(
+                time.perf_counter() - started, response.status_code == 200 and "<svg" in response.text
+            )
+
+
+async def run_load(
+    base: str, world: dict[str, Any], seconds: float, think: float
+) -> tuple[Samples, Samples, Samples, dict[str, str]]:
+    last: dict[str, str] = {}
+    # Baseline in the same run: one user saving alone, without pauses.
+    solo = Samples()
+    first_user, first_form = next(iter(world["forms"].items()))
+    await editor(base, first_user, first_form, Start(1, seconds=3), solo, last, 0)
+    saves, dashboard = Samples(), Samples()
+    start = Start(len(world["forms"]) + 1, seconds=seconds)
+    await asyncio.gather(
+        *(editor(base, u, f, start, saves, last, think) for u, f in world["forms"].items()),
+        reviewer(base, world["bureau"], start, dashboard),
+    )
+    return solo, saves, dashboard, last
+
+
+def lost_updates(last: dict[str, str], forms: dict[str, int]) -> int:
+    """Saves the server acknowledged but the database does not hold."""
+    from jixiao.web.models import FormRecord
+
+    stored = {r.pk: r.form().conclusion for r in FormRecord.objects.filter(pk__in=forms.values())}
+    return sum(1 for user, conclusion in last.items() if stored[forms[user]] != conclusion)
+
+
+def bench_database(label: str, env: dict[str, str], args: argparse.Namespace) -> list[str]:
+    os.environ.update(env)
+    world = populate(args.users, args.units)
+    port = free_port()
+    server = start_server({**os.environ, **env}, port, args.workers)
+    try:
+        solo, saves, dashboard, last = asyncio.run(
+            run_load(f"http://127.0.0.1:{port}", world, args.seconds, args.think)
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    lost = lost_updates(last, world["forms"])
+    from django.db import connection
+
+    connection.close()
+    ratio = saves.percentile(50) / solo.percentile(50) if solo.latencies else float("nan")
+    return [
+        label,
+        str(len(saves.latencies)),
+        f"{solo.percentile(50):.0f}",
+        f"{saves.percentile(50):.0f}",
+        f"{saves.percentile(95):.0f}",
+        f"{ratio:.1f}×",
+        str(len(dashboard.latencies)),
+        f"{dashboard.percentile(50):.0f}",
+        f"{dashboard.percentile(95):.0f}",
+        str(saves.errors + dashboard.errors + solo.errors),
+        str(lost),
+    ]
+
+
+def postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            PG_ADMIN.replace("postgres://", "postgresql://"), connect_timeout=3, autocommit=True
+        ) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+            c.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+        return True
+    except Exception as exc:  # any failure means: skip PostgreSQL
+        console.print(f"[yellow]PostgreSQL 不可用，跳过：{exc}[/yellow]")
+        return False
+
+
+def drop_postgres() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="pause between a user's saves (s); 0 = hammer"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="server processes (jixiao serve --workers)")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "jixiao.web.settings"
+    if args.database == "both":  # each database in its own process: Django configures its DB once
+        for db in ("sqlite", "postgres"):
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--database",
+                    db,
+                    "--seconds",
+                    str(args.seconds),
+                    "--users",
+                    str(args.users),
+                    "--units",
+                    str(args.units),
+                    "--think",
+                    str(args.think),
+                    "--workers",
+                    str(args.workers),
+                ],
+                check=False,
+            )
+        return
+    table = Table(
+        title=f"{args.users} 个并发填报用户（每次保存间隔 {args.think} 秒）+ 1 个审核人（{args.units} 个单位的看板），"
+        f"服务进程 {args.workers} 个，"
+        f"{args.seconds:.0f} 秒"
+    )
+    for column in (
+        "数据库",
+        "保存次数",
+        "单人保存 p50",
+        "保存 p50",
+        "保存 p95",
+        "负载/单人",
+        "看板次数",
+        "看板 p50",
+        "看板 p95",
+        "错误",
+        "丢失更新",
+    ):
+        table.add_column(column, justify="right")
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as data_dir:
+        env = {"JIXIAO_DATA_DIR": data_dir, "JIXIAO_SECRET_KEY": "bench-only-secret"}
+        if args.database == "sqlite":
+            os.environ.pop("DATABASE_URL", None)
+            table.add_row(*bench_database("SQLite (WAL)", env, args))
+        elif postgres_reachable():
+            try:
+                url = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+                table.add_row(*bench_database("PostgreSQL", {**env, "DATABASE_URL": url}, args))
+            finally:
+                drop_postgres()
+    console.print(table)
+    console.print("延迟单位：毫秒。保存 = 整表提交 + 实时重新评分与复核（与填报页相同的请求）。")
+
+
+if __name__ == "__main__":
+    main()

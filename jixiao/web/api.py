@@ -1,0 +1,249 @@
+"""JSON API (django-ninja, OpenAPI at /api/openapi.json) for budget systems: forms, scoring and audit.
+
+Authentication is a bearer token (``Authorization: Bearer jx_…``, issued on the 令牌 page); the same
+per-unit permissions as the web pages apply. Numbers are written exactly (Decimals as JSON numbers).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import simplejson
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.parser import Parser
+from ninja.renderers import BaseRenderer
+from ninja.responses import Status
+from ninja.security import HttpBearer
+
+from ..errors import InputError
+from ..io import jsonio
+from .engine import Evaluation, available_profiles, evaluate_form
+from .models import ApiToken, FormRecord, Organisation
+from .permissions import unit_ids, visible_forms
+from .services import Conflict, Duplicate, Forbidden, create_form, save_form, submit
+
+
+class ExactJSON(BaseRenderer):
+    """Decimals as exact JSON numbers, Chinese kept readable."""
+
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> str:
+        return str(simplejson.dumps(data, use_decimal=True, ensure_ascii=False, default=str))
+
+
+class ExactParser(Parser):
+    """Request numbers become Decimals, never binary floats."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return simplejson.loads(request.body, use_decimal=True)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return ApiToken.user_for(token)
+
+
+api = NinjaAPI(
+    title="jixiao 预算绩效自评 API",
+    version="1",
+    description="表单、评分与复核。所有请求需携带 `Authorization: Bearer <令牌>`。",
+    auth=TokenAuth(),
+    renderer=ExactJSON(),
+    parser=ExactParser(),
+    urls_namespace="api",
+)
+
+
+class FormSummary(Schema):
+    id: int
+    unit: str
+    year: int
+    kind: str
+    title: str
+    status: str
+    version: int
+    total_declared: Decimal | None
+    total_computed: Decimal
+    grade: str
+    execution_rate: Decimal | None
+    errors: int
+    warnings: int
+
+
+class FindingOut(Schema):
+    code: str
+    severity: str
+    location: str
+    path: str | None
+    message: str
+
+
+class IndicatorOut(Schema):
+    index: int
+    score: Decimal | None
+    declared: Decimal | None
+    weight: Decimal | None
+    explanation: str
+
+
+class EvaluationOut(Schema):
+    total: Decimal
+    grade: str
+    total_declared: Decimal | None
+    execution_rate: Decimal | None
+    execution_score: Decimal | None
+    indicators: list[IndicatorOut]
+    findings: list[FindingOut]
+
+
+class FormDetail(Schema):
+    summary: FormSummary
+    form: dict[str, Any]
+    evaluation: EvaluationOut
+
+
+class ScoreIn(Schema):
+    form: dict[str, Any]
+    profile: str = "national"
+
+
+class SaveIn(Schema):
+    version: int
+    form: dict[str, Any]
+
+
+class CreateIn(Schema):
+    form: dict[str, Any]
+
+
+class Problem(Schema):
+    detail: str
+    place: str | None = None
+
+
+def _summary(r: FormRecord) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "unit": r.unit.name,
+        "year": r.year,
+        "kind": r.kind,
+        "title": r.title,
+        "status": r.status,
+        "version": r.version,
+        "total_declared": r.total_declared,
+        "total_computed": r.total_computed,
+        "grade": r.grade,
+        "execution_rate": r.execution_rate,
+        "errors": r.error_count,
+        "warnings": r.warning_count,
+    }
+
+
+def _evaluation(e: Evaluation) -> dict[str, Any]:
+    return {
+        "total": e.total,
+        "grade": e.grade,
+        "total_declared": e.total_declared,
+        "execution_rate": e.execution_rate,
+        "execution_score": e.execution_score,
+        "indicators": [vars(i) for i in e.indicators],
+        "findings": [vars(f) for f in e.findings],
+    }
+
+
+def _detail(record: FormRecord, evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "summary": _summary(record),
+        "form": jsonio.to_data(record.form()),
+        "evaluation": _evaluation(evaluation),
+    }
+
+
+@api.get("/profiles", response=list[str], summary="可选的评分规则")
+def profiles(request: HttpRequest) -> list[str]:
+    return available_profiles()
+
+
+@api.get("/forms", response=list[FormSummary], summary="当前用户可见的表")
+def list_forms(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+    records = visible_forms(request.auth).select_related("unit").defer("data")
+    if year is not None:
+        records = records.filter(year=year)
+    return [_summary(r) for r in records]
+
+
+@api.get("/forms/{form_id}", response={200: FormDetail, 404: Problem}, summary="一张表：内容、评分与复核问题")
+def get_form(request: HttpRequest, form_id: int) -> Any:
+    record = visible_forms(request.auth).select_related("unit").filter(pk=form_id).first()
+    if record is None:
+        return Status(404, {"detail": "没有这张表或无权查看"})
+    return Status(200, _detail(record, evaluate_form(record.form(), record.profile)))
+
+
+@api.put(
+    "/forms/{form_id}",
+    response={200: FormDetail, 400: Problem, 403: Problem, 404: Problem, 409: Problem},
+    summary="保存表单内容（乐观锁：需提供读取时的 version）",
+)
+def put_form(request: HttpRequest, form_id: int, body: SaveIn) -> Any:
+    record = visible_forms(request.auth).filter(pk=form_id).first()
+    if record is None:
+        return Status(404, {"detail": "没有这张表或无权查看"})
+    try:
+        form = jsonio.form_from_data(body.form, "form")
+        saved = save_form(request.auth, record.pk, body.version, form)
+    except InputError as error:
+        return Status(400, {"detail": error.message, "place": error.place})
+    except Forbidden as denied:
+        return Status(403, {"detail": str(denied)})
+    except Conflict as conflict:
+        return Status(409, {"detail": conflict.message})
+    return Status(200, _detail(saved.record, saved.evaluation))
+
+
+@api.post(
+    "/units/{unit_id}/forms",
+    response={201: FormDetail, 400: Problem, 404: Problem, 409: Problem},
+    summary="为本单位新建一张表（草稿）",
+)
+def create(request: HttpRequest, unit_id: int, body: CreateIn) -> Any:
+    unit = Organisation.objects.filter(
+        pk=unit_id, kind=Organisation.Kind.UNIT, pk__in=unit_ids(request.auth)
+    ).first()
+    if unit is None:
+        return Status(404, {"detail": "没有这个单位或不是本单位人员"})
+    try:
+        saved = create_form(request.auth, unit, jsonio.form_from_data(body.form, "form"), reason="接口新建")
+    except InputError as error:
+        return Status(400, {"detail": error.message, "place": error.place})
+    except Duplicate as duplicate:
+        return Status(409, {"detail": duplicate.message})
+    return Status(201, _detail(saved.record, saved.evaluation))
+
+
+@api.post(
+    "/forms/{form_id}/submit",
+    response={200: FormSummary, 403: Problem, 404: Problem},
+    summary="提交财政局审核（本单位审核人）",
+)
+def submit_form(request: HttpRequest, form_id: int) -> Any:
+    if not visible_forms(request.auth).filter(pk=form_id).exists():
+        return Status(404, {"detail": "没有这张表或无权查看"})
+    try:
+        return Status(200, _summary(submit(request.auth, form_id)))
+    except Forbidden as denied:
+        return Status(403, {"detail": str(denied)})
+
+
+@api.post("/score", response={200: EvaluationOut, 400: Problem}, summary="为一张表评分并复核（不保存）")
+def score_form(request: HttpRequest, body: ScoreIn) -> Any:
+    if body.profile not in available_profiles():
+        return Status(400, {"detail": f"未知的评分规则：{body.profile}", "place": "profile"})
+    try:
+        form = jsonio.form_from_data(body.form, "form")
+    except InputError as error:
+        return Status(400, {"detail": error.message, "place": error.place})
+    return Status(200, _evaluation(evaluate_form(form, body.profile)))

@@ -1,0 +1,114 @@
+"""The web's single door to the core scorer and auditor.
+
+Views and the API never call ``jixiao.scoring`` / ``jixiao.audit`` directly: they call :func:`evaluate_form`
+and get an :class:`Evaluation` of plain values that templates, the dashboard columns and the API share.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..audit import evaluate
+from ..model import Form
+from ..rules import DEFAULT_PROFILE, list_profiles, load_profile
+
+_INDICATOR_PATH = re.compile(r"^indicators\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class FindingView:
+    code: str
+    severity: str  # error | warning | info
+    location: str
+    path: str | None
+    message: str
+
+    @property
+    def indicator(self) -> int | None:
+        """The 0-based indicator row this finding belongs to, if any."""
+        match = _INDICATOR_PATH.match(self.path or "")
+        return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    index: int
+    score: Decimal | None
+    declared: Decimal | None
+    weight: Decimal | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    total: Decimal
+    grade: str
+    total_declared: Decimal | None
+    execution_rate: Decimal | None
+    execution_score: Decimal | None
+    execution_explanation: str
+    indicators: list[IndicatorResult]
+    findings: list[FindingView] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    def findings_for(self, index: int) -> list[FindingView]:
+        return [f for f in self.findings if f.indicator == index]
+
+    @property
+    def general_findings(self) -> list[FindingView]:
+        return [f for f in self.findings if f.indicator is None]
+
+    @property
+    def by_block(self) -> dict[str, list[FindingView]]:
+        """Findings not tied to one indicator, by the block of the page they concern."""
+        blocks: dict[str, list[FindingView]] = {block: [] for block in BLOCKS}
+        for finding in self.general_findings:
+            blocks[block_of(finding.path)].append(finding)
+        return blocks
+
+
+#: Blocks of the entry page, and the field-path prefixes that belong to each.
+BLOCKS: dict[str, tuple[str, ...]] = {
+    "head": ("unit", "department", "project", "filled_on", "contact", "year", "kind"),
+    "funds": ("funds",),
+    "goals": ("goals",),
+    "indicators": ("indicators",),
+    "foot": ("total_declared", "conclusion"),
+}
+
+
+def block_of(path: str | None) -> str:
+    """The page block a field path belongs to (``funds.rows[0].budget`` → ``funds``); unknown → ``foot``."""
+    head = re.split(r"[.\[]", path or "", maxsplit=1)[0]
+    return next((block for block, prefixes in BLOCKS.items() if head in prefixes), "foot")
+
+
+def available_profiles() -> list[str]:
+    """Profile names the bureau can choose from."""
+    return [profile.id for profile in list_profiles()]
+
+
+def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE) -> Evaluation:
+    """Score and audit ``form`` under the named rule profile."""
+    card, findings = evaluate(form, load_profile(profile_name))
+    return Evaluation(
+        total=card.total,
+        grade=card.grade,
+        total_declared=card.total_declared,
+        execution_rate=card.execution.rate,
+        execution_score=card.execution.score,
+        execution_explanation=card.execution.explanation,
+        indicators=[
+            IndicatorResult(i.index, i.score, i.declared, i.weight, i.explanation) for i in card.indicators
+        ],
+        findings=[FindingView(f.code, f.severity, f.location, f.path, f.message) for f in findings],
+    )

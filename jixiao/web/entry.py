@@ -1,0 +1,134 @@
+"""The entry page's POST ⇄ a Form: field names of the official layout, and readable error places."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.http import QueryDict
+
+from ..io import jsonio
+from ..model import Form
+
+FUND_FIELDS = ("label", "initial", "budget", "executed")
+INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score_declared", "reason")
+FIELD_LABELS = {
+    "label": "项目",
+    "initial": "年初预算数",
+    "budget": "全年预算数",
+    "executed": "全年执行数",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score_declared": "得分",
+    "reason": "偏差原因",
+    "total_declared": "总分",
+    "year": "年度",
+    "kind": "类型",
+    "rate_declared": "执行率",
+    "unit": "单位",
+}
+
+
+def _value(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def _positioned(post: QueryDict, prefix: str, fields: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
+    """Parallel lists ``{prefix}_{field}`` → (page position, row dict), skipping rows left completely empty."""
+    columns = [post.getlist(f"{prefix}_{name}") for name in fields]
+    count = max((len(c) for c in columns), default=0)
+    rows = []
+    for i in range(count):
+        row = {
+            name: _value(col[i] if i < len(col) else None) for name, col in zip(fields, columns, strict=True)
+        }
+        if any(v is not None for v in row.values()):
+            rows.append((i, row))
+    return rows
+
+
+def _rows(post: QueryDict, prefix: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [row for _, row in _positioned(post, prefix, fields)]
+
+
+def indicator_keys(post: QueryDict) -> list[str]:
+    """The page keys of the indicator rows that made it into the form, in form order."""
+    keys = post.getlist("ind_key")
+    return [keys[i] if i < len(keys) else str(i) for i, _ in _positioned(post, "ind", INDICATOR_FIELDS)]
+
+
+def data_from_post(post: QueryDict, kind: str, year: int) -> dict[str, Any]:
+    """The canonical data dict of the entry page's fields (numbers stay text; the model parses them exactly)."""
+    return {
+        "kind": kind,
+        "year": year,
+        "unit": _value(post.get("unit")),
+        "department": _value(post.get("department")),
+        "project": _value(post.get("project")),
+        "filled_on": _value(post.get("filled_on")),
+        "contact": {"name": _value(post.get("contact_name")), "phone": _value(post.get("contact_phone"))},
+        "funds": {
+            "weight": _value(post.get("funds_weight")),
+            "rate_declared": _value(post.get("funds_rate_declared")),
+            "score_declared": _value(post.get("funds_score_declared")),
+            "rows": _rows(post, "fund", FUND_FIELDS),
+        },
+        "goals": {"expected": _value(post.get("goals_expected")), "actual": _value(post.get("goals_actual"))},
+        "indicators": _rows(post, "ind", INDICATOR_FIELDS),
+        "total_declared": _value(post.get("total_declared")),
+        "conclusion": _value(post.get("conclusion")),
+    }
+
+
+def form_from_post(post: QueryDict, kind: str, year: int) -> Form:
+    """Validate the entry page into a Form; raises InputError naming the field in Chinese."""
+    return jsonio.form_from_data(data_from_post(post, kind, year), "表单")
+
+
+_PATH = re.compile(r"(indicators|rows)\[(\d+)\]\.?(\w*)")
+
+
+def human_place(place: str | None) -> str:
+    """``表单: indicators[2].weight`` → ``第3个指标 分值`` (what a filler recognises on the page)."""
+    text = (place or "").removeprefix("表单: ").removeprefix("表单")
+    match = _PATH.search(text)
+    if match:
+        what = "指标" if match.group(1) == "indicators" else "资金行"
+        label = FIELD_LABELS.get(match.group(3), match.group(3))
+        return f"第{int(match.group(2)) + 1}个{what} {label}".strip()
+    last = text.rsplit(".", 1)[-1]
+    return FIELD_LABELS.get(last, last)
+
+
+def post_from_form(form: Form) -> dict[str, Any]:
+    """The entry page's fields for a Form: what a browser posts (used by API clients, tests and the bench)."""
+
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    post: dict[str, Any] = {
+        "unit": text(form.unit),
+        "department": text(form.department),
+        "project": text(form.project),
+        "filled_on": text(form.filled_on),
+        "contact_name": text(form.contact.name),
+        "contact_phone": text(form.contact.phone),
+        "funds_weight": text(form.funds.weight),
+        "funds_rate_declared": text(form.funds.rate_declared),
+        "funds_score_declared": text(form.funds.score_declared),
+        "goals_expected": text(form.goals.expected),
+        "goals_actual": text(form.goals.actual),
+        "total_declared": text(form.total_declared),
+        "conclusion": text(form.conclusion),
+    }
+    for name in FUND_FIELDS:
+        post[f"fund_{name}"] = [text(getattr(row, name)) for row in form.funds.rows]
+    for name in INDICATOR_FIELDS:
+        post[f"ind_{name}"] = [text(getattr(indicator, name)) for indicator in form.indicators]
+    post["ind_key"] = [str(i) for i in range(len(form.indicators))]
+    return post

@@ -1,0 +1,213 @@
+"""Organisations, people's roles, stored forms with their workflow, review comments and API tokens.
+
+A form is stored as its canonical JSON text (exact decimals, the published contract) plus denormalised
+score columns recomputed on every save, so the dashboard never re-scores 500 forms per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from ..io import jsonio
+from ..model import Form
+from .engine import DEFAULT_PROFILE, Evaluation
+
+#: Attribute of a user object holding its (organisation, role) pairs for the rest of the request.
+MEMBERSHIP_CACHE = "_jixiao_memberships"
+
+
+class Organisation(models.Model):
+    """A node of the tree 财政局 (bureau) → 主管部门 (department) → 预算单位 (unit)."""
+
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", "财政局"
+        DEPARTMENT = "department", "主管部门"
+        UNIT = "unit", "预算单位"
+
+    name = models.CharField("名称", max_length=200)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = "组织"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def bureau(self) -> Organisation:
+        """The bureau at the root of this node's tree."""
+        node = self
+        while node.parent_id is not None and node.kind != self.Kind.BUREAU:
+            node = node.parent  # type: ignore[assignment]
+        return node
+
+    def units(self) -> models.QuerySet[Organisation]:
+        """All units under this node (two levels at most: bureau → department → unit)."""
+        return Organisation.objects.filter(kind=self.Kind.UNIT).filter(
+            models.Q(parent=self) | models.Q(parent__parent=self) | models.Q(pk=self.pk)
+        )
+
+
+class Membership(models.Model):
+    """A user's role in an organisation: filler/approver of a unit, reviewer/admin of a bureau."""
+
+    class Role(models.TextChoices):
+        FILLER = "filler", "填报人"
+        APPROVER = "approver", "审核人"
+        REVIEWER = "reviewer", "财政审核人"
+        ADMIN = "admin", "管理员"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+
+    class Meta:
+        unique_together = (("user", "organisation", "role"),)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.user.__dict__.pop(MEMBERSHIP_CACHE, None)  # permissions re-read the user's roles
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self.user.__dict__.pop(MEMBERSHIP_CACHE, None)
+        return super().delete(*args, **kwargs)
+
+
+class RuleChoice(models.Model):
+    """The rule profile a bureau applies to one year's forms."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="rule_choices")
+    year = models.PositiveIntegerField("年度")
+    profile = models.CharField("评分规则", max_length=100, default=DEFAULT_PROFILE)
+
+    class Meta:
+        unique_together = (("bureau", "year"),)
+
+    @staticmethod
+    def profile_for(bureau: Organisation, year: int) -> str:
+        choice = RuleChoice.objects.filter(bureau=bureau, year=year).first()
+        return choice.profile if choice else DEFAULT_PROFILE
+
+
+class FormRecord(models.Model):
+    """One 绩效自评表 of a unit for a year, with its workflow status and optimistic-lock version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "已通过"
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "部门整体支出"
+        PROJECT = "project", "项目支出"
+
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="forms")
+    year = models.PositiveIntegerField("年度")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    title = models.CharField("名称", max_length=300)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField("版本", default=1)
+    profile = models.CharField("评分规则", max_length=100, default=DEFAULT_PROFILE)
+    data = models.TextField("表单内容（规范 JSON）")
+    # Denormalised from the scorer on every save (dashboard columns).
+    total_declared = models.DecimalField("申报总分", max_digits=9, decimal_places=4, null=True)
+    total_computed = models.DecimalField("计算总分", max_digits=9, decimal_places=4, default=Decimal(0))
+    grade = models.CharField("等级", max_length=4, blank=True)
+    execution_rate = models.DecimalField("执行率", max_digits=12, decimal_places=4, null=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    warning_count = models.PositiveIntegerField("警告数", default=0)
+    finding_codes = models.CharField("问题代码", max_length=2000, blank=True)
+    import_notes = models.TextField("导入提示（未能读取的内容）", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    history = HistoricalRecords(excluded_fields=("updated_at",))
+
+    class Meta:
+        ordering = ("unit__name", "year", "kind", "title")
+        indexes = (models.Index(fields=["year", "status"]),)
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.year} {self.title}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    def form(self) -> Form:
+        return jsonio.loads(self.data, f"表单#{self.pk}")
+
+    def apply(self, form: Form, evaluation: Evaluation) -> None:
+        """Store ``form`` and the columns derived from its evaluation (the caller saves)."""
+        self.data = jsonio.dumps(form)
+        self.kind = form.kind
+        self.title = form.project or form.unit or self.title or "未命名"
+        self.total_declared = evaluation.total_declared
+        self.total_computed = evaluation.total
+        self.grade = evaluation.grade
+        self.execution_rate = evaluation.execution_rate
+        self.error_count = evaluation.errors
+        self.warning_count = evaluation.warnings
+        self.finding_codes = ",".join(f.code for f in evaluation.findings)[:2000]
+
+
+class Transition(models.Model):
+    """A workflow step: who moved the form from which status to which, when, and why."""
+
+    form = models.ForeignKey(FormRecord, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=FormRecord.Status.choices)
+    to_status = models.CharField(max_length=20, choices=FormRecord.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField("意见", blank=True)
+
+    class Meta:
+        ordering = ("at", "pk")
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on one indicator (or the whole form when ``indicator`` is None) at a return."""
+
+    transition = models.ForeignKey(Transition, on_delete=models.CASCADE, related_name="comments")
+    indicator = models.PositiveIntegerField(null=True, blank=True)
+    indicator_name = models.CharField(max_length=300, blank=True)
+    text = models.TextField("意见")
+
+    class Meta:
+        ordering = ("transition", "indicator")
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored, the key is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    @classmethod
+    def issue(cls, user: Any, name: str) -> tuple[ApiToken, str]:
+        key = "jx_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=_digest(key)), key
+
+    @classmethod
+    def user_for(cls, key: str) -> Any:
+        token = cls.objects.select_related("user").filter(digest=_digest(key)).first()
+        return token.user if token and token.user.is_active else None

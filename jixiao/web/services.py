@@ -1,0 +1,172 @@
+"""Writes: every change of a stored form goes through here, inside one transaction.
+
+A save checks the optimistic-lock version, re-scores, stores the canonical JSON and the derived columns and
+bumps the version; django-simple-history writes the field-level history row in the same transaction, so a
+crash anywhere leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..model import Form
+from .engine import Evaluation, evaluate_form
+from .models import FormRecord, Organisation, ReviewComment, RuleChoice, Transition
+from .permissions import can_decide, can_edit, can_submit
+
+Status = FormRecord.Status
+
+
+class Forbidden(Exception):
+    """The user may not do this (403)."""
+
+
+class Conflict(Exception):
+    """Someone else saved the form since the user loaded it."""
+
+    def __init__(self, current: FormRecord) -> None:
+        super().__init__("version conflict")
+        self.current = current
+
+    @property
+    def message(self) -> str:
+        who = self.current.history.first()
+        by = getattr(getattr(who, "history_user", None), "username", None) or "他人"
+        when = timezone.localtime(self.current.updated_at).strftime("%H:%M:%S")
+        return (
+            f"保存冲突：此表已被 {by} 于 {when} 修改（当前为第 {self.current.version} 版）。"
+            "您的输入仍保留在页面上，没有丢失；可选择“用我的内容覆盖”，或复制后重新载入最新版本。"
+        )
+
+
+class Duplicate(Exception):
+    """The unit already has this form for that year (one 部门整体 form, one form per project)."""
+
+    def __init__(self, existing: FormRecord) -> None:
+        super().__init__("duplicate form")
+        self.existing = existing
+
+    @property
+    def message(self) -> str:
+        e = self.existing
+        return f"{e.year} 年度已有“{e.title}”（{e.get_status_display()}），不能重复建立"
+
+
+def _stamp(record: FormRecord, user: Any, reason: str) -> None:
+    """Who and why for the history row simple-history writes on the next save (API calls have no request)."""
+    record._history_user = user  # type: ignore[attr-defined]
+    record._change_reason = reason  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Saved:
+    record: FormRecord
+    evaluation: Evaluation
+
+
+def create_form(
+    user: Any, unit: Organisation, form: Form, reason: str = "新建", notes: Sequence[str] = ()
+) -> Saved:
+    """A new draft for ``unit``, scored under the bureau's profile for the form's year.
+
+    ``notes`` are what an importer could not read; they stay on the form for the filler to check.
+    """
+    year = form.year or timezone.localdate().year
+    profile = RuleChoice.profile_for(unit.bureau, year)
+    evaluation = evaluate_form(form, profile)
+    record = FormRecord(
+        unit=unit, year=year, profile=profile, created_by=user, title="", import_notes="\n".join(notes)
+    )
+    record.apply(form, evaluation)
+    same = FormRecord.objects.filter(unit=unit, year=year, kind=record.kind)
+    existing = (
+        same if record.kind == FormRecord.Kind.DEPARTMENT else same.filter(title=record.title)
+    ).first()
+    if existing is not None:
+        raise Duplicate(existing)
+    _stamp(record, user, reason)
+    with transaction.atomic():
+        record.save()
+    return Saved(record, evaluation)
+
+
+def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> Saved:
+    """Store a new content of a form the user is editing from ``expected_version``."""
+    with transaction.atomic():
+        record = FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+        if not can_edit(user, record):
+            raise Forbidden("此表当前不可编辑")
+        if record.version != expected_version:
+            raise Conflict(record)
+        form = form.model_copy(update={"year": record.year})
+        evaluation = evaluate_form(form, record.profile)
+        record.apply(form, evaluation)
+        record.version += 1
+        _stamp(record, user, "编辑")
+        record.save()
+    return Saved(record, evaluation)
+
+
+def _move(record: FormRecord, user: Any, to: str, comment: str = "") -> Transition:
+    step = Transition.objects.create(
+        form=record, from_status=record.status, to_status=to, by=user, comment=comment
+    )
+    record.status = to
+    record.version += 1
+    _stamp(record, user, f"{Status(step.from_status).label} → {Status(to).label}")
+    record.save()
+    return step
+
+
+def _locked(record_id: int) -> FormRecord:
+    return FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+
+
+def submit(user: Any, record_id: int) -> FormRecord:
+    """The unit's approver hands the form to the bureau (draft or returned → submitted)."""
+    with transaction.atomic():
+        record = _locked(record_id)
+        if not can_submit(user, record):
+            raise Forbidden("只有本单位审核人可以提交草稿或退回的表")
+        _move(record, user, Status.SUBMITTED)
+    return record
+
+
+def send_back(user: Any, record_id: int, comment: str, per_indicator: dict[int, str]) -> FormRecord:
+    """The bureau reviewer returns a submitted form with a general and per-indicator comments."""
+    per_indicator = {i: text.strip() for i, text in per_indicator.items() if text.strip()}
+    if not comment.strip() and not per_indicator:
+        raise Forbidden("退回时请填写意见")
+    with transaction.atomic():
+        record = _locked(record_id)
+        if not can_decide(user, record):
+            raise Forbidden("只有本财政局审核人可以退回已提交的表")
+        names = [i.name for i in record.form().indicators]
+        step = _move(record, user, Status.RETURNED, comment.strip())
+        ReviewComment.objects.bulk_create(
+            ReviewComment(
+                transition=step, indicator=i, indicator_name=names[i] if i < len(names) else "", text=t
+            )
+            for i, t in sorted(per_indicator.items())
+        )
+    return record
+
+
+def approve(user: Any, record_id: int, comment: str = "") -> FormRecord:
+    """The bureau reviewer approves; the form is frozen from now on."""
+    with transaction.atomic():
+        record = _locked(record_id)
+        if not can_decide(user, record):
+            raise Forbidden("只有本财政局审核人可以通过已提交的表")
+        _move(record, user, Status.APPROVED, comment.strip())
+    return record
+
+
+def latest_return(record: FormRecord) -> Transition | None:
+    """The last return step, whose comments the unit is working on."""
+    return record.transitions.filter(to_status=Status.RETURNED).order_by("-at", "-pk").first()

@@ -1,0 +1,34 @@
+// Entry page helpers: reorder/remove indicator rows and conflict overwrite, then re-save through htmx.
+(function () {
+  "use strict";
+  function save() {
+    var form = document.getElementById("entry");
+    if (form && window.htmx) { htmx.trigger(form, "jx-save"); }
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) { return; }
+    var row = button.closest("tr.ind-row");
+    if (row && button.hasAttribute("data-remove")) {
+      if (window.confirm("确定删除这个指标吗？")) { row.remove(); save(); }
+    } else if (row && button.hasAttribute("data-move")) {
+      var up = button.getAttribute("data-move") === "-1";
+      var other = up ? row.previousElementSibling : row.nextElementSibling;
+      if (other) { row.parentNode.insertBefore(row, up ? other : other.nextElementSibling); save(); }
+    } else if (button.id === "overwrite") {
+      var form = document.getElementById("entry");
+      var flag = document.createElement("input");
+      flag.type = "hidden"; flag.name = "overwrite"; flag.value = "1"; flag.id = "overwrite-flag";
+      form.appendChild(flag);
+      save();
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function () {
+    var flag = document.getElementById("overwrite-flag");
+    if (flag) { flag.remove(); }
+  });
+  // A 409 conflict still carries the panel to show: let htmx swap it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 409) { event.detail.shouldSwap = true; event.detail.isError = false; }
+  });
+})();

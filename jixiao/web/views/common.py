@@ -1,0 +1,44 @@
+"""Helpers shared by the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from ..models import FormRecord, Organisation
+from ..permissions import bureau_ids, unit_ids, visible_forms
+
+
+def visible_form(request: HttpRequest, pk: int) -> FormRecord:
+    """The form if the user may see it, else 404 (existence is not leaked)."""
+    return get_object_or_404(visible_forms(request.user).select_related("unit", "unit__parent"), pk=pk)
+
+
+def member_unit(request: HttpRequest, pk: int) -> Organisation:
+    """A unit the user fills in or approves for, else 404."""
+    return get_object_or_404(Organisation, pk=pk, kind=Organisation.Kind.UNIT, pk__in=unit_ids(request.user))
+
+
+def reviewed_bureau(request: HttpRequest, pk: int) -> Organisation:
+    """A bureau the user reviews, else 404."""
+    return get_object_or_404(
+        Organisation, pk=pk, kind=Organisation.Kind.BUREAU, pk__in=bureau_ids(request.user)
+    )
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def client_ip(request: HttpRequest) -> str:
+    # Behind a proxy set it to pass REMOTE_ADDR correctly; X-Forwarded-For is client-controlled.
+    return str(request.META.get("REMOTE_ADDR", "?"))
+
+
+def int_param(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,267 @@
+"""A unit's forms: list, create, upload, the live-scored entry page, workflow buttons, history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ...errors import InputError
+from ...io import jsonio
+from ...model import Form, FundRow, Funds, Indicator
+from .. import diffing, downloads, importing, services
+from ..engine import Evaluation, evaluate_form
+from ..entry import data_from_post, form_from_post, human_place, indicator_keys
+from ..models import FormRecord
+from ..permissions import can_decide, can_edit, can_submit, is_unit_member
+from ..yoy import compare_years
+from .common import int_param, is_htmx, member_unit, visible_form
+
+DEPARTMENT_FUND_ROWS = ("年度资金总额", "基本支出", "项目支出", "其他资金")
+PROJECT_FUND_ROWS = ("年度资金总额", "本年财政拨款", "上年结转资金", "其他资金")
+
+
+def blank_form(kind: str, year: int, unit: str, project: str | None) -> Form:
+    """A new form with the official layout's fund rows and one indicator row to start from."""
+    labels = DEPARTMENT_FUND_ROWS if kind == "department" else PROJECT_FUND_ROWS
+    return Form(
+        kind=kind,  # type: ignore[arg-type]
+        year=year,
+        unit=unit,
+        project=project if kind == "project" else None,
+        funds=Funds(weight=10, rows=[FundRow(label=label) for label in labels]),
+        indicators=[Indicator(level1="产出指标", level2="数量指标", name="（请填写三级指标）")],
+    )
+
+
+def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = member_unit(request, pk)
+    forms = FormRecord.objects.filter(unit=unit).order_by("-year", "kind", "title")
+    return render(
+        request,
+        "jixiao/unit.html",
+        {"unit": unit, "forms": forms, "this_year": timezone.localdate().year - 1},
+    )
+
+
+@require_POST
+def create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = member_unit(request, pk)
+    kind = "project" if request.POST.get("kind") == "project" else "department"
+    year = int_param(request.POST.get("year"), timezone.localdate().year - 1)
+    project = str(request.POST.get("project", "")).strip()[:300] or None
+    if not 1990 <= year <= 2100 or (kind == "project" and not project):
+        messages.error(request, "请填写有效的年度；项目支出表还需填写项目名称。")
+        return redirect("unit", pk=unit.pk)
+    try:
+        saved = services.create_form(request.user, unit, blank_form(kind, year, unit.name, project))
+    except services.Duplicate as duplicate:
+        messages.info(request, f"{duplicate.message}，已为您打开。")
+        return redirect("form", pk=duplicate.existing.pk)
+    return redirect("form", pk=saved.record.pk)
+
+
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = member_unit(request, pk)
+    try:
+        result = importing.read_upload(request.FILES.get("file"))
+    except InputError as error:
+        messages.error(request, f"上传失败：{error}")
+        return redirect("unit", pk=unit.pk)
+    form = (
+        result.form
+        if result.form.year
+        else result.form.model_copy(update={"year": timezone.localdate().year - 1})
+    )
+    try:
+        saved = services.create_form(
+            request.user, unit, form, reason=f"上传 {result.filename}", notes=result.notes
+        )
+    except services.Duplicate as duplicate:
+        messages.error(request, f"上传失败：{duplicate.message}；请在已有的表中修改。")
+        return redirect("form", pk=duplicate.existing.pk)
+    messages.success(request, f"已从 {result.filename} 建立草稿。")
+    return redirect("form", pk=saved.record.pk)
+
+
+def _row_results(evaluation: Evaluation, keys: list[str]) -> list[dict[str, Any]]:
+    return [
+        {"key": key, "result": result, "findings": evaluation.findings_for(result.index)}
+        for key, result in zip(keys, evaluation.indicators, strict=False)
+    ]
+
+
+def _back_link(record: FormRecord, user: Any) -> tuple[str, str]:
+    """Where the user came from: their unit's page, or the bureau's dashboard of that year."""
+    if is_unit_member(user, record):
+        return reverse("unit", args=[record.unit_id]), record.unit.name
+    bureau = record.unit.bureau
+    return f"{reverse('dashboard', args=[bureau.pk])}?year={record.year}", f"{bureau.name} 复核看板"
+
+
+def _entry_context(
+    record: FormRecord, data: dict[str, Any], evaluation: Evaluation, user: Any
+) -> dict[str, Any]:
+    keys = [str(i) for i in range(len(data["indicators"]))]
+    results = {r["key"]: r for r in _row_results(evaluation, keys)}
+    last_return = services.latest_return(record)
+    comments = list(last_return.comments.all()) if last_return else []
+    # Comments follow their indicator by name, so reordering rows does not move them.
+    by_name = {c.indicator_name: c for c in comments if c.indicator_name}
+    by_index = {c.indicator: c for c in comments if not c.indicator_name}
+    indicators = [
+        {
+            "key": key,
+            "values": values,
+            "res": results.get(key),
+            "comment": by_name.get(values.get("name") or "") or by_index.get(int(key)),
+        }
+        for key, values in zip(keys, data["indicators"], strict=True)
+    ]
+    return {
+        "record": record,
+        "data": data,
+        "indicators": indicators,
+        "evaluation": evaluation,
+        "last_return": last_return,
+        "back": _back_link(record, user),
+        "editable": can_edit(user, record),
+        "can_submit": can_submit(user, record),
+        "can_decide": can_decide(user, record),
+    }
+
+
+def form_page(request: HttpRequest, pk: int) -> HttpResponse:
+    record = visible_form(request, pk)
+    form = record.form()
+    context = _entry_context(record, jsonio.to_data(form), evaluate_form(form, record.profile), request.user)
+    return render(request, "jixiao/form.html", context)
+
+
+@require_GET
+def new_row(request: HttpRequest, pk: int) -> HttpResponse:
+    record = visible_form(request, pk)
+    if not can_edit(request.user, record):
+        return HttpResponseForbidden("此表当前不可编辑")
+    row = {"key": uuid.uuid4().hex[:10], "values": {"level1": "", "level2": ""}, "res": None, "comment": None}
+    return render(request, "jixiao/_indicator_row.html", {"ind": row, "editable": True})
+
+
+@require_POST
+def save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Store the whole entry page; htmx gets the score panel plus out-of-band per-row results."""
+    record = visible_form(request, pk)
+    if not can_edit(request.user, record):
+        return HttpResponseForbidden("此表当前不可编辑（只有草稿或退回的表可以修改）")
+    version = int_param(request.POST.get("version"), -1)
+    if request.POST.get("overwrite") == "1":
+        version = record.version
+    status = {"level": "ok", "text": ""}
+    try:
+        form = form_from_post(request.POST, record.kind, record.year)
+        saved = services.save_form(request.user, record.pk, version, form)
+        record, evaluation = saved.record, saved.evaluation
+        status["text"] = f"已保存（第 {record.version} 版，{timezone.localtime().strftime('%H:%M:%S')}）"
+    except InputError as error:
+        status = {"level": "error", "text": f"未保存：{human_place(error.place)}：{error.message}"}
+        evaluation = evaluate_form(record.form(), record.profile)
+    except services.Conflict as conflict:
+        status = {"level": "conflict", "text": conflict.message}
+        record, evaluation = (
+            conflict.current,
+            evaluate_form(conflict.current.form(), conflict.current.profile),
+        )
+    except services.Forbidden as denied:
+        return HttpResponseForbidden(str(denied))
+    if is_htmx(request):
+        keys = indicator_keys(request.POST) if status["level"] == "ok" else []
+        context = {
+            "record": record,
+            "evaluation": evaluation,
+            "status": status,
+            "rows": _row_results(evaluation, keys),
+            "oob": True,
+        }
+        return render(
+            request, "jixiao/_panel.html", context, status=409 if status["level"] == "conflict" else 200
+        )
+    data = data_from_post(request.POST, record.kind, record.year)
+    data["indicators"] = [dict(row) for row in data["indicators"]]
+    context = _entry_context(record, data, evaluation, request.user)
+    context["status"] = status
+    return render(request, "jixiao/form.html", context, status=409 if status["level"] == "conflict" else 200)
+
+
+def _transition(request: HttpRequest, action: Any, *args: Any) -> HttpResponse:
+    try:
+        action(request.user, *args)
+    except services.Forbidden as denied:
+        return HttpResponseForbidden(str(denied))
+    return redirect("form", pk=args[0])
+
+
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    visible_form(request, pk)
+    return _transition(request, services.submit, pk)
+
+
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    visible_form(request, pk)
+    if request.POST.get("decision") == "approve":
+        return _transition(request, services.approve, pk, str(request.POST.get("comment", "")))
+    per_indicator = {
+        int_param(name.removeprefix("comment_"), -1): str(text)
+        for name, text in request.POST.items()
+        if name.startswith("comment_")
+    }
+    per_indicator.pop(-1, None)
+    return _transition(request, services.send_back, pk, str(request.POST.get("comment", "")), per_indicator)
+
+
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    record = visible_form(request, pk)
+    versions = record.history.select_related("history_user").all()
+    transitions = record.transitions.select_related("by").prefetch_related("comments")
+    return render(
+        request, "jixiao/history.html", {"record": record, "versions": versions, "transitions": transitions}
+    )
+
+
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    record = visible_form(request, pk)
+    versions = record.history.all()
+    old = versions.filter(history_id=int_param(request.GET.get("a"), -1)).first()
+    new = versions.filter(history_id=int_param(request.GET.get("b"), -1)).first()
+    if old is None or new is None:
+        raise Http404("没有这个版本")
+    changes = diffing.diff(
+        jsonio.loads(old.data).model_dump(mode="json"), jsonio.loads(new.data).model_dump(mode="json")
+    )
+    return render(
+        request, "jixiao/compare.html", {"record": record, "old": old, "new": new, "changes": changes}
+    )
+
+
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    record = visible_form(request, pk)
+    if fmt not in downloads.FORMATS:
+        raise Http404("只支持 json、xlsx 和 pdf")
+    content, content_type = downloads.render(record.form(), record.profile, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="form-{record.pk}-{record.year}.{fmt}"'
+    return response
+
+
+def years(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = member_unit(request, pk)
+    records = list(FormRecord.objects.filter(unit=unit).order_by("year"))
+    return render(request, "jixiao/years.html", {"unit": unit, **compare_years(records)})

@@ -1,0 +1,219 @@
+"""The bureau's review dashboard, its export and the per-year rule profile."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from ...report import charts
+from .. import analytics
+from ..engine import available_profiles
+from ..models import FormRecord, Membership, Organisation, RuleChoice
+from ..permissions import REVIEWABLE, has_role
+from .common import int_param, reviewed_bureau
+
+COLUMNS = (
+    ("unit", "单位"),
+    ("department", "主管部门"),
+    ("title", "表名"),
+    ("kind", "类型"),
+    ("status", "状态"),
+    ("declared", "申报总分"),
+    ("computed", "计算总分"),
+    ("gap", "差额"),
+    ("grade", "等级"),
+    ("rate", "执行率%"),
+    ("errors", "错误"),
+    ("warnings", "警告"),
+)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
+    """One row per form of the year, plus one 'not started' row per unit without a form.
+
+    Scores of forms the unit has not handed over yet are not shown to the bureau.
+    """
+    units = list(bureau.units().select_related("parent"))
+    forms = (
+        FormRecord.objects.filter(unit__in=units, year=year)
+        .select_related("unit", "unit__parent")
+        .defer("data")
+    )
+    rows, started = [], set()
+    for f in forms:
+        started.add(f.unit_id)
+        department = f.unit.parent.name if f.unit.parent and f.unit.parent.pk != bureau.pk else ""
+        shown = f.status in REVIEWABLE
+        rows.append(
+            analytics.Row(
+                unit=f.unit.name,
+                department=department,
+                title=f.title,
+                kind=f.get_kind_display(),
+                status=f.status,
+                form_id=f.pk if shown else None,
+                total_declared=f.total_declared if shown else None,
+                total_computed=f.total_computed if shown else None,
+                grade=f.grade if shown else "",
+                execution_rate=f.execution_rate if shown else None,
+                errors=f.error_count if shown else 0,
+                warnings=f.warning_count if shown else 0,
+                codes=tuple(c for c in f.finding_codes.split(",") if c) if shown else (),
+            )
+        )
+    for unit in units:
+        if unit.pk not in started:
+            department = unit.parent.name if unit.parent and unit.parent.pk != bureau.pk else ""
+            rows.append(
+                analytics.Row(unit=unit.name, department=department, title="", kind="", status="not_started")
+            )
+    return rows
+
+
+def _year(request: HttpRequest, bureau: Organisation) -> int:
+    """The requested year, else the latest year with forms, else last calendar year."""
+    latest = (
+        FormRecord.objects.filter(unit__in=bureau.units()).order_by("-year").values_list("year", flat=True)
+    )
+    return int_param(request.GET.get("year"), latest.first() or timezone.localdate().year - 1)
+
+
+def _selected(request: HttpRequest, everything: list[analytics.Row]) -> list[analytics.Row]:
+    """The rows the request's filters, search and sort ask for."""
+    rows = analytics.select(
+        everything,
+        status=str(request.GET.get("status", "")),
+        grade=str(request.GET.get("grade", "")),
+        search=str(request.GET.get("q", ""))[:100],
+    )
+    return analytics.order(rows, str(request.GET.get("sort", "unit")))
+
+
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    bureau = reviewed_bureau(request, pk)
+    year = _year(request, bureau)
+    everything = bureau_rows(bureau, year)
+    rows = _selected(request, everything)
+    scored = analytics.scored(everything)
+    histogram = analytics.histogram(r.total_computed for r in scored if r.total_computed is not None)
+    grades = analytics.grade_distribution(everything)
+    points = analytics.rate_vs_score(everything)
+    chart_svgs = [
+        (
+            "等级分布（已提交的表）",
+            charts.grouped_bars([g for g, _ in grades], [("表数", [n for _, n in grades])]),
+        ),
+        (
+            "计算总分分布",
+            charts.grouped_bars([b for b, _ in histogram], [("表数", [n for _, n in histogram])]),
+        ),
+        ("最常见问题代码", charts.top_bars(analytics.frequent_findings(everything), label_width=60)),
+        (
+            "预算执行率与自评总分",
+            charts.scatter(
+                [(x, y) for x, y, _ in points],
+                x_label="预算执行率（%）",
+                y_label="自评总分",
+                labels=[unit for _, _, unit in points],
+            ),
+        ),
+    ]
+    years = sorted(
+        set(FormRecord.objects.filter(unit__in=bureau.units()).values_list("year", flat=True)) | {year}
+    )
+    context: dict[str, Any] = {
+        "bureau": bureau,
+        "year": year,
+        "years": years,
+        "rows": rows,
+        "columns": COLUMNS,
+        "counts": analytics.status_counts(everything),
+        "pending": [r for r in everything if r.status in ("not_started", "draft")],
+        "charts": [(title, mark_safe(svg)) for title, svg in chart_svgs],  # labels escaped in charts.py
+        "params": request.GET,
+        "profile": RuleChoice.profile_for(bureau, year),
+        "profiles": available_profiles(),
+        "is_admin": has_role(request.user, bureau, Membership.Role.ADMIN),
+        "statuses": analytics.STATUS_LABELS,
+        "grades": analytics.GRADES,
+    }
+    return render(request, "jixiao/dashboard.html", context)
+
+
+def safe_cell(value: Any) -> Any:
+    """Spreadsheet-formula injection guard: text starting with = + - @ is prefixed with a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _table(rows: list[analytics.Row]) -> list[list[Any]]:
+    header = [label for _, label in COLUMNS]
+    body = [
+        [
+            r.unit,
+            r.department,
+            r.title,
+            r.kind,
+            r.status_label,
+            r.total_declared,
+            r.total_computed,
+            r.gap,
+            r.grade,
+            r.execution_rate,
+            r.errors,
+            r.warnings,
+        ]
+        for r in rows
+    ]
+    return [header, *([safe_cell(v) for v in line] for line in body)]
+
+
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    bureau = reviewed_bureau(request, pk)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("只支持 csv 和 xlsx")
+    year = _year(request, bureau)
+    table = _table(_selected(request, bureau_rows(bureau, year)))
+    filename = f"review-{bureau.pk}-{year}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(["" if v is None else str(v) for v in line] for line in table)
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = f"{year}年度复核"
+        for line in table:
+            sheet.append(line)
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+def choose_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    bureau = reviewed_bureau(request, pk)
+    if not has_role(request.user, bureau, Membership.Role.ADMIN):
+        return HttpResponseForbidden("只有财政局管理员可以选择评分规则")
+    year = int_param(request.POST.get("year"), 0)
+    profile = str(request.POST.get("profile", ""))
+    if profile not in available_profiles() or not 1990 <= year <= 2100:
+        return HttpResponseForbidden("无效的年度或评分规则")
+    RuleChoice.objects.update_or_create(bureau=bureau, year=year, defaults={"profile": profile})
+    messages.success(request, f"{year} 年度新建的表将按“{profile}”评分。")
+    return redirect(f"/bureaus/{bureau.pk}/?year={year}")

@@ -1,0 +1,126 @@
+"""The bureau dashboard, its export, rule profiles, year over year and the demo data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import load_workbook
+
+from jixiao.io import jsonio
+from jixiao.web import services
+from jixiao.web.demo import load_demo
+from jixiao.web.models import FormRecord, Organisation, RuleChoice
+
+
+def _handed_over(world: Any, unit: Any = None, user: str = "filler_a1", approver: str = "approver_a1") -> Any:
+    record = world.form(unit, user)
+    services.submit(world.users[approver], record.pk)
+    return FormRecord.objects.get(pk=record.pk)
+
+
+def test_dashboard_lists_every_unit_and_hides_draft_scores(world: Any) -> None:
+    submitted = _handed_over(world)
+    world.form(world.a2, "filler_a2")  # a draft of a2
+    page = world.client("reviewer_a").get(f"/bureaus/{world.bureau_a.pk}/", {"year": 2022}).content.decode()
+    assert "甲一单位" in page and "甲二单位" in page and "乙一单位" not in page
+    assert f'href="/forms/{submitted.pk}/"' in page
+    assert page.count("<svg") == 4 and "等级分布" in page
+    assert "尚未提交的单位（1）" in page
+    drafts = FormRecord.objects.get(unit=world.a2)
+    assert f'href="/forms/{drafts.pk}/"' not in page
+
+
+def test_dashboard_not_started_filter_and_search(world: Any) -> None:
+    _handed_over(world)
+    reviewer = world.client("reviewer_a")
+    url = f"/bureaus/{world.bureau_a.pk}/"
+
+    def table(params: dict[str, Any]) -> str:
+        return reviewer.get(url, {"year": 2022, **params}).content.decode().split('class="grid dashboard"')[1]
+
+    not_started = table({"status": "not_started"})
+    assert "甲二单位" in not_started and "甲一单位" not in not_started
+    found = table({"q": "甲一"})
+    assert "甲一单位" in found and "甲二单位" not in found
+
+
+def test_export_is_formula_safe(world: Any) -> None:
+    hostile = world.seed.model_copy(update={"project": '=HYPERLINK("http://evil")'})
+    record = services.create_form(world.users["filler_a1"], world.a1, hostile).record
+    services.submit(world.users["approver_a1"], record.pk)
+    reviewer = world.client("reviewer_a")
+    raw = reviewer.get(f"/bureaus/{world.bureau_a.pk}/export.csv", {"year": 2022}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(raw)))
+    assert rows[0][:3] == ["单位", "主管部门", "表名"]
+    titles = [r[2] for r in rows[1:]]
+    assert '\'=HYPERLINK("http://evil")' in titles
+    xlsx = reviewer.get(f"/bureaus/{world.bureau_a.pk}/export.xlsx", {"year": 2022})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert '\'=HYPERLINK("http://evil")' in cells and not any(str(c).startswith("=") for c in cells if c)
+    assert reviewer.get(f"/bureaus/{world.bureau_a.pk}/export.exe").status_code == 404
+
+
+def test_profile_choice_is_admin_only_and_applies_to_new_forms(world: Any) -> None:
+    url = f"/bureaus/{world.bureau_a.pk}/profile/"
+    assert world.client("reviewer_a").post(url, {"year": 2022, "profile": "national"}).status_code == 403
+    assert world.client("admin_a").post(url, {"year": 2022, "profile": "nope"}).status_code == 403
+    assert (
+        world.client("admin_a").post(url, {"year": 2022, "profile": "seed-qiannan-2022"}).status_code == 302
+    )
+    assert RuleChoice.profile_for(world.bureau_a, 2022) == "seed-qiannan-2022"
+    assert world.form().profile == "seed-qiannan-2022"
+
+
+def test_year_over_year_flags_lowered_target(world: Any) -> None:
+    last = world.seed.model_copy(update={"year": 2021})
+    first = world.seed.indicators[0].model_copy(update={"target": "≥5个", "actual": "8个"})
+    last = last.model_copy(update={"indicators": [first, *world.seed.indicators[1:]]})
+    now = world.seed.indicators[0].model_copy(update={"target": "≥6个"})
+    this = world.seed.model_copy(update={"indicators": [now, *world.seed.indicators[1:]]})
+    services.create_form(world.users["filler_a1"], world.a1, last)
+    services.create_form(world.users["filler_a1"], world.a1, this)
+    page = world.client("filler_a1").get(f"/units/{world.a1.pk}/years/").content.decode()
+    assert "2021" in page and "2022" in page
+    assert "<td >≥5个 / 8个</td>" in page  # the first year has nothing to compare with
+    assert '<td class="flag" title="目标低于上年实际完成值">≥6个 / 1个 ⚠ 目标低于上年实际' in page
+
+
+def test_demo_loads_seed_and_corpus(db: Any, shared_dir: Any) -> None:
+    summary = load_demo()
+    units = summary.bureau.units()
+    assert units.count() >= 20
+    assert Organisation.objects.filter(name="中共黔南州委组织部").exists()
+    statuses = set(FormRecord.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "returned", "approved"}
+    assert set(FormRecord.objects.values_list("year", flat=True)) == {2022, 2023}
+    assert ("reviewer", "财政审核人", summary.bureau.name) in summary.logins
+    approved = FormRecord.objects.filter(status="approved").first()
+    assert approved is not None and approved.transitions.count() == 4
+
+
+def test_home_lists_work_waiting_for_each_role(world: Any) -> None:
+    draft = services.create_form(
+        world.users["filler_a1"], world.a1, world.seed.model_copy(update={"year": 2021})
+    ).record
+    submitted = _handed_over(world, world.a1)
+    filler_home = world.client("filler_a1").get("/").content.decode()
+    assert f'href="/forms/{draft.pk}/"' in filler_home and "待办" in filler_home
+    assert f'href="/forms/{submitted.pk}/"' not in filler_home  # handed over: nothing to do for the unit
+    reviewer_home = world.client("reviewer_a").get("/").content.decode()
+    assert f'href="/forms/{submitted.pk}/"' in reviewer_home and "待复核" in reviewer_home
+    assert f'href="/forms/{draft.pk}/"' not in reviewer_home
+    assert "待办" not in world.client("reviewer_b").get("/").content.decode()
+
+
+def test_form_downloads_in_official_layout(world: Any) -> None:
+    record = world.form()
+    client = world.client("filler_a1")
+    book = load_workbook(io.BytesIO(client.get(f"/forms/{record.pk}/download.xlsx").content))
+    text = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value)
+    assert "中共黔南州委组织部" in text and world.seed.indicators[0].name in text
+    assert client.get(f"/forms/{record.pk}/download.pdf").content.startswith(b"%PDF-")
+    assert jsonio.loads(client.get(f"/forms/{record.pk}/download.json").content) == world.seed
+    assert client.get(f"/forms/{record.pk}/download.exe").status_code == 404

@@ -1,0 +1,81 @@
+"""Pure helpers: analytics, diffing, charts, entry-page paths, year over year."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.web import analytics
+from jixiao.web.diffing import diff, flatten
+from jixiao.web.engine import block_of
+from jixiao.web.entry import human_place
+from jixiao.web.yoy import lowered_target
+
+
+def _row(
+    unit: str, status: str, computed: str | None, declared: str | None = None, grade: str = ""
+) -> analytics.Row:
+    return analytics.Row(
+        unit=unit,
+        department="",
+        title="t",
+        kind="",
+        status=status,
+        total_computed=Decimal(computed) if computed else None,
+        total_declared=Decimal(declared) if declared else None,
+        grade=grade,
+        execution_rate=Decimal("95"),
+        codes=("A07", "A01") if computed else (),
+    )
+
+
+ROWS = [
+    _row("乙", "approved", "91", "98", "优"),
+    _row("甲", "submitted", "72.5", "90", "中"),
+    _row("丙", "draft", "60"),
+    _row("丁", "not_started", None),
+]
+
+
+def test_histogram_bins_include_the_top() -> None:
+    bins = dict(analytics.histogram([Decimal(0), Decimal("9.99"), Decimal(10), Decimal(100)]))
+    assert bins["0–10"] == 2 and bins["10–20"] == 1 and bins["90–100"] == 1
+
+
+def test_order_and_select() -> None:
+    assert [r.unit for r in analytics.order(ROWS, "-computed")] == ["乙", "甲", "丙", "丁"]
+    assert [r.unit for r in analytics.order(ROWS, "gap")][-1] == "甲"  # over-claims most
+    assert [r.unit for r in analytics.select(ROWS, status="draft")] == ["丙"]
+    assert analytics.status_counts(ROWS)["未开始"] == 1
+
+
+def test_distributions_ignore_drafts() -> None:
+    assert analytics.grade_distribution(ROWS) == [("优", 1), ("良", 0), ("中", 1), ("差", 0)]
+    assert analytics.frequent_findings(ROWS)[0] == ("A07", 2)
+    assert len(analytics.rate_vs_score(ROWS)) == 2
+
+
+def test_flatten_and_diff() -> None:
+    assert flatten({"a": {"b": [1, {"c": 2}]}}) == {"a.b[0]": 1, "a.b[1].c": 2}
+    changes = diff({"x": [1, 2], "y": "a"}, {"x": [1, 3], "y": "a"})
+    assert [(c.path, c.old, c.new) for c in changes] == [("x[1]", 2, 3)]
+
+
+def test_human_place() -> None:
+    assert human_place("表单: indicators[2].weight") == "第3个指标 分值"
+    assert human_place("表单: funds.rows[0].budget") == "第1个资金行 全年预算数"
+    assert human_place("表单: total_declared") == "总分"
+
+
+def test_lowered_target() -> None:
+    assert lowered_target("8个", "≥6个") is True
+    assert lowered_target("8个", "≥8个") is False
+    assert lowered_target("95%", "≤90%") is False  # lower is better for ≤ targets
+    assert lowered_target("达成预期", "≥6个") is False
+
+
+def test_block_of_field_paths() -> None:
+    assert block_of("funds.rows[0].budget") == "funds"
+    assert block_of("contact.phone") == "head"
+    assert block_of("goals.actual") == "goals"
+    assert block_of("indicators") == "indicators"
+    assert block_of("total_declared") == block_of(None) == "foot"
