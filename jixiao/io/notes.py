@@ -1,0 +1,29 @@
+"""Import notes: what an importer could not read, said precisely and in Chinese.
+
+Codes start with ``I`` so they never collide with the auditor's ``A`` findings:
+
+* ``I01`` 文本不完整 — the text stops mid-table (or starts mid-table); says where;
+* ``I02`` 无法识别的值 — a value that could not be read, kept verbatim;
+* ``I03`` 编码猜测 — the file was not UTF-8, the encoding was guessed;
+* ``I04`` 多份表格 — a second form on the same page was ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Location
+
+
+@dataclass(frozen=True)
+class ImportNote:
+    """One problem met while importing a file (导入提示)."""
+
+    code: str
+    message: str
+    location: Location | None = None
+
+    def describe(self) -> str:
+        """``seed.txt 第12行: I02 …`` for terminals and logs."""
+        where = self.location.describe() if self.location else ""
+        return f"{where}: {self.code} {self.message}" if where else f"{self.code} {self.message}"
