@@ -1,0 +1,236 @@
+"""Indicator tables whose cells were glued together (OCR, DOCX dumps, doc-sharing sites).
+
+``安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米≥50厘米10`` is two rows of
+[name, 分值, 指标值, 实际值, 得分].  The text is cut at level labels, then into *atoms*
+(numbers with their comparison sign and unit) and text; a row ends where a run of atoms
+fills the header's value pattern.  Where a pattern is one value short, the usual glue is
+undone: a weight stuck to a target (``20100%`` → 20 | 100%), a target equal to its actual
+(``显著提升显著提升`` → 显著提升 | 显著提升).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .textlabels import TABLE_END, Column, column_of, key
+from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, Row, Table, _Level
+from .textscan import Token, label_re
+
+UNITS = sorted(
+    ["%", "‰", "万元", "亿元", "元", "万粒", "粒", "万人", "人次", "户次", "人", "户", "个", "次", "份", "篇", "起",
+     "亩", "只", "头", "种", "例", "吨", "公里", "千米", "厘米", "米", "平方米", "立方米", "公斤", "千克", "天",
+     "年", "月", "日", "小时", "家", "所", "台", "套", "项", "场", "批", "期", "件", "本", "册", "张", "处", "座",
+     "条", "辆", "册", "TB", "GB", "万", "分"],
+    key=len, reverse=True,
+)
+ATOM = re.compile(r"[≥≤=<>≧≦＝]?\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, UNITS)) + ")?")
+_PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d+[:：]?")
+_LEVEL_WORDS = ["产出指标", "效益指标", "满意度指标", "绩效指标"]
+_LEVEL2_WORDS = ["数量指标", "质量指标", "时效指标", "成本指标", "进度指标", "经济效益指标", "社会效益指标",
+                 "生态效益指标", "可持续影响指标", "服务对象满意度指标", "经济效益", "社会效益", "生态效益",
+                 "可持续影响", "可持续性"]
+#: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
+_BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?=[^\d指])")
+_END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
+_SPLIT = re.compile(
+    "(" + "|".join(
+        [label_re(w) + r"(?:[(（]\d+分[)）])?" for w in _LEVEL_WORDS]
+        + [label_re(w) + r"(?![\d(（])" for w in sorted(_LEVEL2_WORDS, key=len, reverse=True)]
+        + [label_re(w) for w in _END_WORDS]
+    ) + ")"
+)
+_PAGE_MARK = re.compile(r"^\d{1,2}、")
+_DOUBLED = re.compile(r"^(.+?)((.+)\3)$")
+_HEADER_NAME = re.compile(label_re("三级指标") + "|" + label_re("指标名称"))
+
+
+@dataclass
+class _Piece:
+    text: str
+    line: int
+    atom: bool
+    label: bool = False
+
+
+def is_glued(tokens: list[Token]) -> bool:
+    """Most of the text sits in long runs without separators."""
+    long = sum(len(t.text) for t in tokens if len(t.text) >= 25 and not t.cell)
+    return long > 0.5 * max(1, sum(len(t.text) for t in tokens))
+
+
+def _joined(tokens: list[Token]) -> tuple[str, list[int]]:
+    """The tokens' text without separators or page markers, and the line of every character."""
+    text, lines = [], []
+    previous_line = None
+    for token in tokens:
+        piece = _PAGE_MARK.sub("", token.text) if token.line != previous_line else token.text
+        previous_line = token.line
+        text.append(piece)
+        lines += [token.line] * len(piece)
+    return "".join(text), lines
+
+
+def _columns(header: str) -> list[Column]:
+    words = re.findall(r"[^\s]", key(header))
+    found: list[Column] = []
+    joined = "".join(words)
+    position = 0
+    while position < len(joined):
+        for length in range(min(14, len(joined) - position), 1, -1):
+            column = column_of(joined[position : position + length])
+            if column is not None:
+                if column not in found and column is not Column.NAME:
+                    found.append(column)
+                position += length
+                break
+        else:
+            position += 1
+    return found
+
+
+def _lex(text: str, lines: list[int]) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    offset = 0
+    for part in _SPLIT.split(text):
+        if not part:
+            continue
+        line = lines[min(offset, len(lines) - 1)]
+        if _SPLIT.fullmatch(part):
+            pieces.append(_Piece(part, line, atom=False, label=True))
+        else:
+            pieces += _atoms(part, lines, offset)
+        offset += len(part)
+    return pieces
+
+
+def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    position = 0
+    for m in ATOM.finditer(part):
+        protected = _PROTECTED.search(part, max(0, m.start() - 6), m.end() + 1)
+        if protected and protected.start() <= m.start() < protected.end():
+            continue
+        if m.start() > position:
+            text = part[position : m.start()]
+            if len(text) == 1 and not re.match(r"[\u4e00-\u9fff]", text) or text in ("工",):
+                pieces.append(_Piece(text + m.group(), lines[offset + position], atom=True))
+                position = m.end()
+                continue
+            pieces.append(_Piece(text, lines[offset + position], atom=False))
+        pieces.append(_Piece(m.group(), lines[offset + m.start()], atom=True))
+        position = m.end()
+    if position < len(part):
+        pieces.append(_Piece(part[position:], lines[offset + position], atom=False))
+    return pieces
+
+
+def _fill(values: list[str], pattern: list[Column]) -> list[str] | None:
+    """Values for the pattern, undoing one glue if one is missing; None when they cannot fit."""
+    options = [values]
+    if len(values) == len(pattern) - 1:
+        for index, value in enumerate(values):
+            if (m := _DOUBLED.match("#" + value)) and m.group(1) == "#":
+                options.append(values[:index] + [m.group(3), m.group(3)] + values[index + 1 :])
+            for cut in range(1, len(value)):
+                head, tail = value[:cut], value[cut:]
+                if re.fullmatch(r"[1-9]\d*(\.\d+)?", head) and ATOM.fullmatch(tail) and not tail.startswith("0"):
+                    options.append(values[:index] + [head, tail] + values[index + 1 :])
+    best: tuple[int, list[str]] | None = None
+    for option in options:
+        if len(option) != len(pattern):
+            continue
+        if any(c in NUMERIC_COLUMNS and not re.fullmatch(r"\d+(\.\d+)?", v) for c, v in zip(pattern, option,
+                                                                                          strict=True)):
+            continue
+        by = dict(zip(pattern, option, strict=True))
+        rank = 3 * (by.get(Column.TARGET) == by.get(Column.ACTUAL)) + (by.get(Column.WEIGHT) == by.get(Column.SCORE))
+        if best is None or rank > best[0]:
+            best = (rank, option)
+    return best[1] if best else None
+
+
+class _GluedReader:
+    def __init__(self, pattern: list[Column]) -> None:
+        self.pattern = pattern
+        self.level = _Level()
+        self.rows: list[Row] = []
+
+    def _row(self, buffer: list[_Piece], values: list[str], value_lines: list[int]) -> None:
+        name = "".join(p.text for p in buffer)
+        if not name:
+            return
+        row = Row(self.level.level1, self.level.level2, name)
+        row.lines["name"] = buffer[0].line
+        for column, value, line in zip(self.pattern, values, value_lines, strict=True):
+            row.values[column] = value
+            row.lines[column.name] = line
+        self.rows.append(row)
+
+    def _close(self, buffer: list[_Piece]) -> None:
+        """Text left before a label: a row whose target equals its actual (``安全性高高``)."""
+        text = "".join(p.text for p in buffer)
+        numeric = [c for c in self.pattern if c in NUMERIC_COLUMNS]
+        if buffer and not numeric and len(self.pattern) == 2 and (m := _DOUBLED.match(text)):
+            self._row([_Piece(m.group(1), buffer[0].line, False)], [m.group(3)] * 2, [buffer[-1].line] * 2)
+
+    def read(self, pieces: list[_Piece]) -> Table:
+        buffer: list[_Piece] = []
+        previous_label = ""
+        for index, piece in enumerate(pieces):
+            if piece.label:
+                label = key(piece.text)
+                if TABLE_END.match(label):
+                    self._close(buffer)
+                    return Table(self.rows, Token(piece.text, piece.line), None, True)
+                if previous_label and not label.endswith("指标") and not buffer:
+                    piece = _Piece(piece.text, piece.line, atom=False)  # ``数量指标成本控制``: a name, not a label
+                else:
+                    self._close(buffer)
+                    buffer = []
+                    self.level.take(label)
+                    previous_label = label
+                    continue
+            if not buffer and not previous_label and not piece.atom and (bare := _BARE_LEVEL2.match(piece.text)):
+                self.level.take(bare.group(1))
+                piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
+            previous_label = ""
+            buffer.append(piece)
+            if piece.atom:
+                nxt = pieces[index + 1] if index + 1 < len(pieces) else None
+                if nxt is not None and nxt.atom:
+                    continue
+                self._try_row(buffer) and buffer.clear()
+        self._close(buffer)
+        return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True)
+
+    def _try_row(self, buffer: list[_Piece]) -> bool:
+        """The trailing pieces of the buffer as the row's values, the rest as its name."""
+        k = len(self.pattern)
+        for take in (k, k - 1):
+            if take <= 0 or len(buffer) <= take - 1:
+                continue
+            tail = buffer[-take:] if take else []
+            values = _fill([p.text for p in tail], self.pattern)
+            head = buffer[:-take]
+            if values is None or not head:
+                continue
+            self._row(head, values, [tail[min(i, len(tail) - 1)].line for i in range(k)])
+            return True
+        return False
+
+
+def read_glued(tokens: list[Token]) -> Table | None:
+    """Read the indicator table of a glued text, or None if it has no indicator header."""
+    text, lines = _joined(tokens)
+    name = _HEADER_NAME.search(text)
+    if not name:
+        return None
+    body = _SPLIT.search(text, name.end())
+    header_end = body.start() if body else len(text)
+    columns = _columns(text[name.start() : header_end])
+    pattern = [c for c in columns if c not in TEXT_COLUMNS] or [Column.TARGET, Column.ACTUAL]
+    table = _GluedReader(pattern).read(_lex(text[header_end:], lines[header_end:]))
+    if table.end is None and tokens:
+        table.last = tokens[-1]
+    return table
