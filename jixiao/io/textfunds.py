@@ -19,7 +19,7 @@ from itertools import combinations
 
 from .textscan import amount, is_blank, label_re, labels_re, splits
 
-TOTAL_LABELS = ["年度资金总额", "年度财政资金总额", "部门整体支出总额", "资金总额", "年度财政资金总额", "总额"]
+TOTAL_LABELS = ["年度资金总额", "年度财政资金总额", "部门整体支出总额", "资金总额"]
 START_LABELS = ["项目资金", "资金情况", "预算执行情况", "总体资金", "资金投入情况", "资金来源", "部门预算执行情况"]
 
 # Column labels, most specific first; ``None`` marks group headings that are not columns.
@@ -49,7 +49,7 @@ _COLUMN_RE = re.compile(
 # ``得分(20分*执行率)`` names the weight inside the score heading.
 _SCORE_FORMULA = re.compile(r"^\s*[(（]\s*(\d+)\s*分\s*[*×]\s*执行率\s*[)）]")
 _BLOCK_WEIGHT = re.compile(r"[(（]\s*(\d+)\s*分\s*[)）]")
-_VALUE = r"(?:\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|万|分)?|[-—–]+)"
+_VALUE = r"(?:\d[\d.,%]*(?:\s*(?:%|万元|元|万|分))?|[-—–]+)"  # glued runs (``194.9194.9100%``) stay one
 _RUN = re.compile(rf"(?:[\s|:：]*{_VALUE})+")
 _SUBROW = re.compile(
     r"[\s|]*(?:其中\s*[:：]?\s*)?(?P<label>[\u4e00-\u9fff、，\s]{2,16}?(?:资金|拨款|支出|补助))"
@@ -138,7 +138,7 @@ def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
 
 def read_funds(text: str) -> FundsRead | None:
     """Find the total row and its 其中 rows in the flat text of a form."""
-    total = re.search(labels_re(TOTAL_LABELS) + r"\s*[:：]?", text)
+    total = re.search(labels_re(TOTAL_LABELS) + r"\s*[:：]?", text) or re.search(r"(?<![\u4e00-\u9fff])总额", text)
     if not total:
         return None
     starts = list(re.finditer(labels_re(START_LABELS), text[: total.start()]))

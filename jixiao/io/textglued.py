@@ -24,20 +24,26 @@ UNITS = sorted(
      "条", "辆", "册", "TB", "GB", "万", "分"],
     key=len, reverse=True,
 )
-ATOM = re.compile(r"[≥≤=<>≧≦＝]?\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, UNITS)) + ")?")
+ATOM = re.compile(r"[≥≤=<>≧≦＝]?\d+(?:\.\d+)?(?:(?:" + "|".join(map(re.escape, UNITS)) + ")(?!度))?")
 _PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d+[:：]?")
 _LEVEL_WORDS = ["产出指标", "效益指标", "满意度指标", "绩效指标"]
 _LEVEL2_WORDS = ["数量指标", "质量指标", "时效指标", "成本指标", "进度指标", "经济效益指标", "社会效益指标",
                  "生态效益指标", "可持续影响指标", "服务对象满意度指标", "经济效益", "社会效益", "生态效益",
                  "可持续影响", "可持续性"]
 #: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
-_BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?=[^\d指])")
+_BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
+_HEAD_WORDS = ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "年度指标值", "实际完成值"]
+# ``生态效益指标1病害减少`` is the label 生态效益 and the name 指标1病害减少; ``数量指标5000吨`` is a label.
+_UNIT_CHARS = "".join(sorted({u[0] for u in UNITS if "\u4e00" <= u[0] <= "\u9fff"}))
+_NOT_A_NUMBERED_NAME = rf"(?!\d{{1,2}}[:：(（]|\d{{1,2}}[\u4e00-\u9fff](?<![{_UNIT_CHARS}]))"
 _SPLIT = re.compile(
     "(" + "|".join(
         [label_re(w) + r"(?:[(（]\d+分[)）])?" for w in _LEVEL_WORDS]
-        + [label_re(w) + r"(?![\d(（])" for w in sorted(_LEVEL2_WORDS, key=len, reverse=True)]
+        + [label_re(w) + _NOT_A_NUMBERED_NAME for w in sorted(_LEVEL2_WORDS, key=len, reverse=True)]
         + [label_re(w) for w in _END_WORDS]
+        + [label_re("年度绩效目标") + r"\d*(?:[(（]\d+分[)）])?"]
+        + [label_re(w) for w in _HEAD_WORDS]
     ) + ")"
 )
 _PAGE_MARK = re.compile(r"^\d{1,2}、")
@@ -194,6 +200,8 @@ class _GluedReader:
             if not buffer and not previous_label and not piece.atom and (bare := _BARE_LEVEL2.match(piece.text)):
                 self.level.take(bare.group(1))
                 piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
+                if not piece.text:
+                    continue
             previous_label = ""
             buffer.append(piece)
             if piece.atom:
@@ -213,6 +221,9 @@ class _GluedReader:
             tail = buffer[-take:] if take else []
             values = _fill([p.text for p in tail], self.pattern)
             head = buffer[:-take]
+            if values is None and tail and not tail[0].atom and (doubled := _DOUBLED.match(tail[0].text)):
+                values = _fill([doubled.group(3)] * 2 + [p.text for p in tail[1:]], self.pattern)
+                head = [*head, _Piece(doubled.group(1), tail[0].line, atom=False)]
             if values is None or not head:
                 continue
             self._row(head, values, [tail[min(i, len(tail) - 1)].line for i in range(k)])
@@ -226,7 +237,8 @@ def read_glued(tokens: list[Token]) -> Table | None:
     name = _HEADER_NAME.search(text)
     if not name:
         return None
-    body = _SPLIT.search(text, name.end())
+    body = next((m for m in _SPLIT.finditer(text, name.end())
+                 if column_of(key(m.group())) is None and not key(m.group()).endswith("级指标")), None)
     header_end = body.start() if body else len(text)
     columns = _columns(text[name.start() : header_end])
     pattern = [c for c in columns if c not in TEXT_COLUMNS] or [Column.TARGET, Column.ACTUAL]
