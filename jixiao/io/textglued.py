@@ -77,22 +77,23 @@ def _joined(tokens: list[Token]) -> tuple[str, list[int]]:
     return "".join(text), lines
 
 
-def _columns(header: str) -> list[Column]:
-    words = re.findall(r"[^\s]", key(header))
+def _columns(text: str, start: int) -> tuple[list[Column], int]:
+    """Column words from ``start`` on, and where the header ends (a few unknown characters are skipped)."""
     found: list[Column] = []
-    joined = "".join(words)
-    position = 0
-    while position < len(joined):
-        for length in range(min(14, len(joined) - position), 1, -1):
-            column = column_of(joined[position : position + length])
+    position, end, gap = start, start, 0
+    while position < len(text) and gap <= 3:
+        for length in range(min(60, len(text) - position), 1, -1):
+            column = column_of(key(text[position : position + length]))
             if column is not None:
                 if column not in found and column is not Column.NAME:
                     found.append(column)
-                position += length
+                position = end = position + length
+                gap = 0
                 break
         else:
             position += 1
-    return found
+            gap += 1
+    return found, end
 
 
 def _lex(text: str, lines: list[int]) -> list[_Piece]:
@@ -131,23 +132,30 @@ def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
     return pieces
 
 
+def _repairs(values: list[str]) -> list[list[str]]:
+    """One glue undone: a doubled value split (``1010`` → 10 | 10), a weight cut off a target."""
+    options = []
+    for index, value in enumerate(values):
+        if (m := _DOUBLED.match("#" + value)) and m.group(1) == "#":
+            options.append(values[:index] + [m.group(3), m.group(3)] + values[index + 1 :])
+        for cut in range(1, len(value)):
+            head, tail = value[:cut], value[cut:]
+            if re.fullmatch(r"0|[1-9]\d*(\.\d+)?", head) and ATOM.fullmatch(tail) and not tail.startswith("0"):
+                options.append(values[:index] + [head, tail] + values[index + 1 :])
+    return options
+
+
 def _fill(values: list[str], pattern: list[Column]) -> list[str] | None:
-    """Values for the pattern, undoing one glue if one is missing; None when they cannot fit."""
+    """Values for the pattern, undoing up to two glues if values are missing; None when they cannot fit."""
     options = [values]
-    if len(values) == len(pattern) - 1:
-        for index, value in enumerate(values):
-            if (m := _DOUBLED.match("#" + value)) and m.group(1) == "#":
-                options.append(values[:index] + [m.group(3), m.group(3)] + values[index + 1 :])
-            for cut in range(1, len(value)):
-                head, tail = value[:cut], value[cut:]
-                if re.fullmatch(r"[1-9]\d*(\.\d+)?", head) and ATOM.fullmatch(tail) and not tail.startswith("0"):
-                    options.append(values[:index] + [head, tail] + values[index + 1 :])
+    for _ in range(min(2, len(pattern) - len(values))):
+        options += [o for option in options if len(option) < len(pattern) for o in _repairs(option)]
     best: tuple[int, list[str]] | None = None
     for option in options:
         if len(option) != len(pattern):
             continue
-        if any(c in NUMERIC_COLUMNS and not re.fullmatch(r"\d+(\.\d+)?", v) for c, v in zip(pattern, option,
-                                                                                          strict=True)):
+        if any(c in NUMERIC_COLUMNS and not re.fullmatch(r"\d+(\.\d+)?%?" if c is Column.RATIO else r"\d+(\.\d+)?", v)
+               for c, v in zip(pattern, option, strict=True)):
             continue
         by = dict(zip(pattern, option, strict=True))
         rank = 3 * (by.get(Column.TARGET) == by.get(Column.ACTUAL)) + (by.get(Column.WEIGHT) == by.get(Column.SCORE))
@@ -156,14 +164,35 @@ def _fill(values: list[str], pattern: list[Column]) -> list[str] | None:
     return best[1] if best else None
 
 
+#: Columns glued text usually leaves empty (the unit and nature are also inside the values).
+OFTEN_BLANK = {Column.NATURE, Column.MEASURE, Column.ADJUSTED, Column.VALUE}
+_NATURES = ("定量指标", "定性指标")
+_FLAG = re.compile(r"^[是否](?=.)")
+
+
+def _clean_name(name: str) -> str:
+    """Strip the 计量单位 and 指标性质 cells glued after a name (``控制率%定量指标``, ``次数次``)."""
+    tail = name[-4:]
+    if any(sorted(tail) == sorted(n) for n in _NATURES):
+        name = name[:-4]
+    for unit in UNITS:
+        if name.endswith(unit) and len(name) > len(unit) + 1:
+            return name[: -len(unit)]
+    return name
+
+
 class _GluedReader:
-    def __init__(self, pattern: list[Column]) -> None:
+    def __init__(self, pattern: list[Column], described: bool = False, flagged: bool = False) -> None:
         self.pattern = pattern
+        self.described = described  # names carry a unit / nature cell
+        self.flagged = flagged  # rows end with a 是/否 cell (是否核心指标)
         self.level = _Level()
         self.rows: list[Row] = []
 
     def _row(self, buffer: list[_Piece], values: list[str], value_lines: list[int]) -> None:
         name = "".join(p.text for p in buffer)
+        if self.described:
+            name = _clean_name(name)
         if not name:
             return
         row = Row(self.level.level1, self.level.level2, name)
@@ -197,6 +226,8 @@ class _GluedReader:
                     self.level.take(label)
                     previous_label = label
                     continue
+            if not buffer and self.flagged and not piece.atom:
+                piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
             if not buffer and not previous_label and not piece.atom and (bare := _BARE_LEVEL2.match(piece.text)):
                 self.level.take(bare.group(1))
                 piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
@@ -240,9 +271,14 @@ def read_glued(tokens: list[Token]) -> Table | None:
     body = next((m for m in _SPLIT.finditer(text, name.end())
                  if column_of(key(m.group())) is None and not key(m.group()).endswith("级指标")), None)
     header_end = body.start() if body else len(text)
-    columns = _columns(text[name.start() : header_end])
-    pattern = [c for c in columns if c not in TEXT_COLUMNS] or [Column.TARGET, Column.ACTUAL]
-    table = _GluedReader(pattern).read(_lex(text[header_end:], lines[header_end:]))
+    columns, columns_end = _columns(text, name.start())
+    header_end = min(header_end, max(columns_end, name.end()))
+    pattern = [c for c in columns if c not in TEXT_COLUMNS and c not in OFTEN_BLANK] or [Column.TARGET, Column.ACTUAL]
+    if Column.TARGET not in pattern and Column.VALUE in columns:
+        pattern.insert(0, Column.TARGET)
+    reader = _GluedReader(pattern, described=Column.MEASURE in columns or Column.NATURE in columns,
+                          flagged=Column.CORE in columns)
+    table = reader.read(_lex(text[header_end:], lines[header_end:]))
     if table.end is None and tokens:
         table.last = tokens[-1]
     return table
