@@ -25,7 +25,7 @@ UNITS = sorted(
     key=len, reverse=True,
 )
 ATOM = re.compile(r"[≥≤=<>≧≦＝]?\d+(?:\.\d+)?(?:(?:" + "|".join(map(re.escape, UNITS)) + ")(?!度))?")
-_PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d+[:：]?")
+_PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d{1,2}(?=[:：]|[\u4e00-\u9fff])")
 _LEVEL_WORDS = ["产出指标", "效益指标", "满意度指标", "绩效指标"]
 _LEVEL2_WORDS = ["数量指标", "质量指标", "时效指标", "成本指标", "进度指标", "经济效益指标", "社会效益指标",
                  "生态效益指标", "可持续影响指标", "服务对象满意度指标", "经济效益", "社会效益", "生态效益",
@@ -226,7 +226,8 @@ class _GluedReader:
                     self.level.take(label)
                     previous_label = label
                     continue
-            if not buffer and self.flagged and not piece.atom:
+            if self.flagged and not piece.atom and _FLAG.match(piece.text):
+                buffer = []  # a 是/否 cell ends a row: what did not fit before it was a row with blanks
                 piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
             if not buffer and not previous_label and not piece.atom and (bare := _BARE_LEVEL2.match(piece.text)):
                 self.level.take(bare.group(1))
@@ -246,7 +247,7 @@ class _GluedReader:
     def _try_row(self, buffer: list[_Piece]) -> bool:
         """The trailing pieces of the buffer as the row's values, the rest as its name."""
         k = len(self.pattern)
-        for take in (k, k - 1):
+        for take in range(k, max(0, k - 3), -1):
             if take <= 0 or len(buffer) <= take - 1:
                 continue
             tail = buffer[-take:] if take else []
