@@ -248,6 +248,9 @@ class _Reader:
             row.values[column] = token.text
             row.lines[column.name] = token.line
         end = j + len(values)
+        rest = [t for t in self.tokens[end:] if t.line == values[-1].line]
+        if any(is_number(t.text) for t in rest):
+            return end  # more rows follow on this line (a flattened page), not a reason
         while end < len(self.tokens) and self.tokens[end].line == values[-1].line \
                 and not _label_span(self.tokens, end) and not _table_end(self.tokens, end):
             row.reason.append(self.tokens[end].text)
