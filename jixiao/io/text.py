@@ -27,12 +27,13 @@ from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
 from .notes import ImportNote
 from .textfunds import FundsRead, read_funds
 from .textglued import is_glued, read_glued
-from .textlabels import Column
+from .textlabels import Column, key
 from .textrows import Row, Table, read_table
 from .textscan import Token, amount, is_blank, is_number, label_re, labels_re, tokenize
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024  # a form is a few KB of text; a page dump a few hundred KB
 _METADATA = re.compile(r"^# (source|kind|complete):")
+_FOOTNOTES = re.compile(r"(?m)^\s*(?:注|备注|说明)\s*[:：]|注\s*[:：]\s*1")
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 UNIT_LABELS = ["项目实施单位", "实施单位", "资金使用单位", "项目单位", "部门(单位)名称", "单位名称", "单位(盖章)"]
@@ -110,15 +111,18 @@ def _lines(text: str, place: str) -> list[tuple[int, str]]:
     return [(n, line.replace("\u3000", " ").replace("\xa0", " ")) for n, line in numbered]
 
 
-def _field(text: _Text, labels: list[str], taken: set[str] | None = None) -> tuple[str, int] | None:
+def _field(text: _Text, labels: list[str]) -> tuple[str, int] | None:
     """The value written after one of ``labels`` (first label in priority order that has one)."""
     stops = labels_re(STOP_LABELS)
+    head = text.flat[: footnotes.start()] if (footnotes := _FOOTNOTES.search(text.flat)) else text.flat
     for label in labels:
-        pattern = label_re(label) + rf"\s*(?:[(（]\s*盖\s*章\s*[)）])?[\s|:：]*(?P<v>.+?)(?=[\s|]|{stops}|$)"
-        for m in re.finditer(pattern, text.flat, re.MULTILINE):
-            value = m.group("v").strip(" :：")
-            if value and re.search(r"[\u4e00-\u9fff\w]", value) and (taken is None or value not in taken):
-                return value, text.line_at(m.start("v"))
+        pattern = label_re(label) + rf"\s*(?:[(（]\s*盖\s*章\s*[)）])?(?P<sep>[\s|:：]*)(?P<v>.+?)(?=[\s|]|{stops}|$)"
+        found = [m for m in re.finditer(pattern, head, re.MULTILINE)
+                 if (value := m.group("v").strip(" :：")) and re.search(r"[\u4e00-\u9fff\w]", value)
+                 and key(value) not in ("本单位", "无") and not re.match(stops, value)]
+        # a value in a table cell beats the same label in the page heading
+        for m in sorted(found, key=lambda m: "|" not in m.group("sep")):
+            return m.group("v").strip(" :："), text.line_at(m.start("v"))
     return None
 
 

@@ -20,8 +20,8 @@ _COLUMN_MARK = re.compile(r"\([A-Z](/[A-Z])?\)$")
 
 # Only the characters that occur in labels: values keep their Traditional form.
 _TRADITIONAL = str.maketrans(
-    "總標項產績數質滿對務預執額資財單實際計劃態會經濟續響進評結論報稱值開門類屬級濟綜價設",
-    "总标项产绩数质满对务预执额资财单实际计划态会经济续响进评结论报称值开门类属级济综价设",
+    "總標項產績數質滿對務預執額資財單實際計劃態會經濟續響進評結論報稱值開門類屬級濟綜價設別時聯係話負責體況監測據間護",
+    "总标项产绩数质满对务预执额资财单实际计划态会经济续响进评结论报称值开门类属级济综价设别时联系话负责体况监测据间护",
 )
 
 
