@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .textlabels import TABLE_END, Column, column_of, key
+from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, Row, Table, _Level
 from .textscan import Token, label_re
 
@@ -132,12 +132,19 @@ def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
     return pieces
 
 
+def _is_doubled(text: str) -> bool:
+    """``是是``, ``1010``: a value written twice (target equal to actual, weight equal to score)."""
+    m = _DOUBLED.match("#" + text)
+    return bool(m) and m.group(1) == "#"
+
+
 def _repairs(values: list[str]) -> list[list[str]]:
     """One glue undone: a doubled value split (``1010`` → 10 | 10), a weight cut off a target."""
     options = []
     for index, value in enumerate(values):
-        if (m := _DOUBLED.match("#" + value)) and m.group(1) == "#":
-            options.append(values[:index] + [m.group(3), m.group(3)] + values[index + 1 :])
+        if _is_doubled(value):
+            half = value[: len(value) // 2]
+            options.append(values[:index] + [half, half] + values[index + 1 :])
         for cut in range(1, len(value)):
             head, tail = value[:cut], value[cut:]
             if re.fullmatch(r"0|[1-9]\d*(\.\d+)?", head) and ATOM.fullmatch(tail) and not tail.startswith("0"):
@@ -218,7 +225,8 @@ class _GluedReader:
                 if TABLE_END.match(label):
                     self._close(buffer)
                     return Table(self.rows, Token(piece.text, piece.line), None, True)
-                if previous_label and not label.endswith("指标") and not buffer:
+                if LEVEL2.match(previous_label) and not level1_name(previous_label) and not label.endswith("指标") \
+                        and not buffer:
                     piece = _Piece(piece.text, piece.line, atom=False)  # ``数量指标成本控制``: a name, not a label
                 else:
                     self._close(buffer)
@@ -251,7 +259,11 @@ class _GluedReader:
             if take <= 0 or len(buffer) <= take - 1:
                 continue
             tail = buffer[-take:] if take else []
-            values = _fill([p.text for p in tail], self.pattern)
+            # text is a value only as a doubled pair (``是是``): otherwise it is part of a name
+            if any(not p.atom and not _is_doubled(p.text) for p in tail[1:]):
+                continue
+            values = None if not tail[0].atom and not _is_doubled(tail[0].text) else \
+                _fill([p.text for p in tail], self.pattern)
             head = buffer[:-take]
             if values is None and tail and not tail[0].atom and (doubled := _DOUBLED.match(tail[0].text)):
                 values = _fill([doubled.group(3)] * 2 + [p.text for p in tail[1:]], self.pattern)
