@@ -29,8 +29,14 @@ REPEAT = 3
 def default_corpus() -> Path:
     """``<repo>/../shared/corpus`` (a worktree sits one level deeper: ``<repo>/../../shared``)."""
     repo = Path(__file__).resolve().parents[1]
-    return next((p for p in (repo.parent / "shared" / "corpus", repo.parent.parent / "shared" / "corpus")
-                 if p.is_dir()), repo.parent / "shared" / "corpus")
+    return next(
+        (
+            p
+            for p in (repo.parent / "shared" / "corpus", repo.parent.parent / "shared" / "corpus")
+            if p.is_dir()
+        ),
+        repo.parent / "shared" / "corpus",
+    )
 
 
 def corpus_forms(corpus: Path) -> list[Path]:
@@ -76,20 +82,33 @@ def main(argv: list[str]) -> int:
         baseline = _timed(lambda p=path: decode(p.read_bytes(), str(p)))
         ratio = _timed(lambda p=path: read_text(p)) / baseline
         ratios.append(ratio)
-        table.add_row(path.stem, str(len(results)), str(sum(r.ok for r in results)), f"{accuracy(results):.0%}",
-                      "是" if partial else "", "✓" if reported else "", f"{ratio:.0f}×")
+        table.add_row(
+            path.stem,
+            str(len(results)),
+            str(sum(r.ok for r in results)),
+            f"{accuracy(results):.0%}",
+            "是" if partial else "",
+            "✓" if reported else "",
+            f"{ratio:.0f}×",
+        )
         if details:
             for r in results:
                 if not r.ok:
                     console.print(f"  [red]{path.stem} {r.path}[/]: 应为 {r.expected!r}，读到 {r.got!r}")
     console.print(table)
-    console.print(f"总体：{sum(r.ok for r in everything)}/{len(everything)} 字段正确 = "
-                  f"[bold]{accuracy(everything):.1%}[/]（目标 ≥ 95%）")
-    console.print(f"截断报告：{'全部报告' if not missed_truncations else '漏报 ' + ', '.join(missed_truncations)}")
+    console.print(
+        f"总体：{sum(r.ok for r in everything)}/{len(everything)} 字段正确 = "
+        f"[bold]{accuracy(everything):.1%}[/]（目标 ≥ 95%）"
+    )
+    console.print(
+        f"截断报告：{'全部报告' if not missed_truncations else '漏报 ' + ', '.join(missed_truncations)}"
+    )
     console.print(f"崩溃/拒绝：{len(crashes)}" + "".join(f"\n  {c}" for c in crashes))
     if ratios:
         ratios.sort()
-        console.print(f"速度：解析时间 / 读取+解码时间 中位数 {ratios[len(ratios) // 2]:.0f}×，最大 {ratios[-1]:.0f}×")
+        console.print(
+            f"速度：解析时间 / 读取+解码时间 中位数 {ratios[len(ratios) // 2]:.0f}×，最大 {ratios[-1]:.0f}×"
+        )
     return 0 if not crashes else 1
 
 

@@ -51,24 +51,40 @@ def _result(path: str, expected: Any, got: Any) -> FieldResult:
 
 def compare(form: Form, truth: dict[str, Any]) -> list[FieldResult]:
     """Every field the truth asserts, compared with the parsed form."""
-    results = [_result(name, truth[name], getattr(form, name)) for name in HEAD_FIELDS
-               if truth.get(name) is not None]
+    results = [
+        _result(name, truth[name], getattr(form, name)) for name in HEAD_FIELDS if truth.get(name) is not None
+    ]
     funds = truth.get("funds") or {}
-    results += [_result(f"funds.{name}", funds[name], getattr(form.funds, name)) for name in FUNDS_FIELDS
-                if funds.get(name) is not None]
+    results += [
+        _result(f"funds.{name}", funds[name], getattr(form.funds, name))
+        for name in FUNDS_FIELDS
+        if funds.get(name) is not None
+    ]
     total_truth = (funds.get("rows") or [{}])[0]
     total = form.funds.total
-    results += [_result(f"funds.rows[0].{name}", total_truth[name], getattr(total, name) if total else None)
-                for name in TOTAL_ROW_FIELDS if total_truth.get(name) is not None]
+    results += [
+        _result(f"funds.rows[0].{name}", total_truth[name], getattr(total, name) if total else None)
+        for name in TOTAL_ROW_FIELDS
+        if total_truth.get(name) is not None
+    ]
     unmatched = list(form.indicators)
     for index, expected in enumerate(truth.get("indicators") or []):
         found = next((i for i in unmatched if normal(i.name) == normal(expected["name"])), None)
         if found is not None:
             unmatched.remove(found)
-        results.append(FieldResult(f"indicators[{index}].name", expected["name"],
-                                   found.name if found else None, found is not None))
-        results += [_result(f"indicators[{index}].{name}", expected[name], getattr(found, name) if found else None)
-                    for name in INDICATOR_FIELDS if expected.get(name) is not None]
+        results.append(
+            FieldResult(
+                f"indicators[{index}].name",
+                expected["name"],
+                found.name if found else None,
+                found is not None,
+            )
+        )
+        results += [
+            _result(f"indicators[{index}].{name}", expected[name], getattr(found, name) if found else None)
+            for name in INDICATOR_FIELDS
+            if expected.get(name) is not None
+        ]
     return results
 
 

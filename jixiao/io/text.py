@@ -36,17 +36,48 @@ _METADATA = re.compile(r"^# (source|kind|complete):")
 _FOOTNOTES = re.compile(r"(?m)^\s*(?:注|备注|说明)\s*[:：]|注\s*[:：]\s*1")
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
-UNIT_LABELS = ["项目实施单位", "实施单位", "资金使用单位", "项目单位", "部门(单位)名称", "单位名称", "单位(盖章)"]
+UNIT_LABELS = [
+    "项目实施单位",
+    "实施单位",
+    "资金使用单位",
+    "项目单位",
+    "部门(单位)名称",
+    "单位名称",
+    "单位(盖章)",
+]
 PROJECT_LABELS = ["项目名称", "专项资金名称", "转移支付(项目)名称"]
 DEPARTMENT_LABELS = ["主管部门", "县级主管部门", "地方主管部门"]
 STOP_LABELS = [
-    *UNIT_LABELS, *PROJECT_LABELS, *DEPARTMENT_LABELS, "主管部门及代码", "项目负责人", "负责人及电话",
-    "填报日期", "项目资金", "资金情况", "项目类别", "项目属性", "联系人", "联系电话", "自评总分", "专项实施期",
-    "预算执行情况", "年初预算数", "全年预算数", "全年执行数", "部门联系人", "主要领导签字", "项目主管单位",
+    *UNIT_LABELS,
+    *PROJECT_LABELS,
+    *DEPARTMENT_LABELS,
+    "主管部门及代码",
+    "项目负责人",
+    "负责人及电话",
+    "填报日期",
+    "项目资金",
+    "资金情况",
+    "项目类别",
+    "项目属性",
+    "联系人",
+    "联系电话",
+    "自评总分",
+    "专项实施期",
+    "预算执行情况",
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "部门联系人",
+    "主要领导签字",
+    "项目主管单位",
 ]
-TOTAL_DECLARED = labels_re(["自评总分", "项目总得分", "总分"]) + r"(?:\s*[(（]\s*分\s*[)）])?[\s|:：]*" \
+TOTAL_DECLARED = (
+    labels_re(["自评总分", "项目总得分", "总分"]) + r"(?:\s*[(（]\s*分\s*[)）])?[\s|:：]*"
     r"(?P<a>\d+(?:\.\d+)?)(?:\s*分)?(?:[\s|]+(?P<b>\d+(?:\.\d+)?)(?:\s*分)?(?=[\s|]|$))?"
-END_MARKERS = labels_re(["总分", "合计", "项目负责人", "说明", "绩效结论", "评价结论", "联系人", "备注"]) + "|注[:：]"
+)
+END_MARKERS = (
+    labels_re(["总分", "合计", "项目负责人", "说明", "绩效结论", "评价结论", "联系人", "备注"]) + "|注[:：]"
+)
 
 
 @dataclass
@@ -95,7 +126,9 @@ def decode(data: bytes, place: str) -> tuple[str, list[ImportNote]]:
         except UnicodeDecodeError:
             continue
         if not _BINARY.search(text):
-            return text, [ImportNote("I03", f"文件不是 UTF-8 编码，按 {encoding.upper()} 读取", Location(file=place))]
+            return text, [
+                ImportNote("I03", f"文件不是 UTF-8 编码，按 {encoding.upper()} 读取", Location(file=place))
+            ]
     guess = from_bytes(data).best()
     if guess is None or _BINARY.search(str(guess)):
         raise InputError("不是文本文件（无法识别编码，可能是二进制文件）", place)
@@ -116,10 +149,18 @@ def _field(text: _Text, labels: list[str]) -> tuple[str, int] | None:
     stops = labels_re(STOP_LABELS)
     head = text.flat[: footnotes.start()] if (footnotes := _FOOTNOTES.search(text.flat)) else text.flat
     for label in labels:
-        pattern = label_re(label) + rf"\s*(?:[(（]\s*盖\s*章\s*[)）])?(?P<sep>[\s|:：]*)(?P<v>.+?)(?=[\s|]|{stops}|$)"
-        found = [m for m in re.finditer(pattern, head, re.MULTILINE)
-                 if (value := m.group("v").strip(" :：")) and re.search(r"[\u4e00-\u9fff\w]", value)
-                 and key(value) not in ("本单位", "无") and not re.match(stops, value)]
+        pattern = (
+            label_re(label)
+            + rf"\s*(?:[(（]\s*盖\s*章\s*[)）])?(?P<sep>[\s|:：]*)(?P<v>.+?)(?=[\s|]|{stops}|$)"
+        )
+        found = [
+            m
+            for m in re.finditer(pattern, head, re.MULTILINE)
+            if (value := m.group("v").strip(" :："))
+            and re.search(r"[\u4e00-\u9fff\w]", value)
+            and key(value) not in ("本单位", "无")
+            and not re.match(stops, value)
+        ]
         # a value in a table cell beats the same label in the page heading
         for m in sorted(found, key=lambda m: "|" not in m.group("sep")):
             return m.group("v").strip(" :："), text.line_at(m.start("v"))
@@ -132,15 +173,18 @@ def _year(text: _Text) -> tuple[int, int] | None:
 
 
 def _kind(text: _Text) -> str:
-    department = re.search(labels_re(["部门整体", "部门(单位)名称", "部门(单位)总体资金", "整体支出"]), text.flat)
+    department = re.search(
+        labels_re(["部门整体", "部门(单位)名称", "部门(单位)总体资金", "整体支出"]), text.flat
+    )
     return "department" if department else "project"
 
 
 def _contact(text: _Text) -> tuple[Contact, int | None]:
     name = re.search(label_re("联系人") + r"\s*[:：]\s*(?P<v>.+?)\s*(?=联系电话|$)", text.flat, re.MULTILINE)
     phone = re.search(label_re("联系电话") + r"\s*[:：]?\s*(?P<v>[\d\-—－()（）]{5,})", text.flat)
-    contact = Contact(name=re.sub(r"\s+", "", name.group("v")) if name else None,
-                      phone=phone.group("v") if phone else None)
+    contact = Contact(
+        name=re.sub(r"\s+", "", name.group("v")) if name else None, phone=phone.group("v") if phone else None
+    )
     return contact, text.line_at(name.start()) if name else None
 
 
@@ -160,8 +204,12 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 def _goals(text: _Text, tokens: list[Token], table_line: int | None) -> tuple[Goals, int | None]:
     """年度总体目标: the 预期目标 text, then the 实际完成情况 text."""
-    label = re.search(labels_re(["预期目标", "年初设定目标", "总体目标"]) + r"[\s|]*" +
-                      labels_re(["实际完成情况", "年度总体目标完成情况综述", "全年实际完成情况"]), text.flat)
+    label = re.search(
+        labels_re(["预期目标", "年初设定目标", "总体目标"])
+        + r"[\s|]*"
+        + labels_re(["实际完成情况", "年度总体目标完成情况综述", "全年实际完成情况"]),
+        text.flat,
+    )
     if not label:
         return Goals(), None
     first = text.line_at(label.end())
@@ -172,13 +220,20 @@ def _goals(text: _Text, tokens: list[Token], table_line: int | None) -> tuple[Go
     while body and len(body[-1]) <= 1:
         body.pop()  # the vertical 绩/效/指/标 of the next block
     paragraphs = _paragraphs([line for line in body if line])
-    return Goals(expected=paragraphs[0] if paragraphs else None,
-                 actual="".join(paragraphs[1:]) or None), first + 1
+    return Goals(
+        expected=paragraphs[0] if paragraphs else None, actual="".join(paragraphs[1:]) or None
+    ), first + 1
 
 
 def _conclusion(text: _Text) -> str | None:
-    m = re.search(labels_re(["绩效结论", "评价结论"]) + r"[\s|:：]*(?P<v>.*?)(?=" +
-                  labels_re(["联系人", "存在问题", "项目负责人"]) + r"|注[:：]|$)", text.flat, re.DOTALL)
+    m = re.search(
+        labels_re(["绩效结论", "评价结论"])
+        + r"[\s|:：]*(?P<v>.*?)(?="
+        + labels_re(["联系人", "存在问题", "项目负责人"])
+        + r"|注[:：]|$)",
+        text.flat,
+        re.DOTALL,
+    )
     value = re.sub(r"\s+", "", m.group("v")) if m else ""
     return value or None
 
@@ -203,28 +258,44 @@ def _number(value: str | None, what: str, where: Location, notes: list[ImportNot
     return amount(value)
 
 
-def _indicator(row: Row, index: int, text: _Text, form_prov: dict[str, Location],
-               notes: list[ImportNote]) -> Indicator:
+def _indicator(
+    row: Row, index: int, text: _Text, form_prov: dict[str, Location], notes: list[ImportNote]
+) -> Indicator:
     values = row.values
     if Column.NATURE in values or Column.VALUE in values or Column.MEASURE in values:
         target = "".join(values.get(c, "") for c in (Column.NATURE, Column.VALUE, Column.MEASURE)) or None
-        target_line = next((row.lines[c.name] for c in (Column.NATURE, Column.VALUE, Column.MEASURE)
-                            if c.name in row.lines), None)
+        target_line = next(
+            (row.lines[c.name] for c in (Column.NATURE, Column.VALUE, Column.MEASURE) if c.name in row.lines),
+            None,
+        )
     else:
         target, target_line = values.get(Column.TARGET), row.lines.get(Column.TARGET.name)
     path = f"indicators[{index}]"
     form_prov[f"{path}.name"] = text.at(row.lines["name"])
     if target_line is not None:
         form_prov[f"{path}.target"] = text.at(target_line)
-    for column, attribute in ((Column.ACTUAL, "actual"), (Column.WEIGHT, "weight"), (Column.SCORE, "score_declared")):
+    for column, attribute in (
+        (Column.ACTUAL, "actual"),
+        (Column.WEIGHT, "weight"),
+        (Column.SCORE, "score_declared"),
+    ):
         if column.name in row.lines:
             form_prov[f"{path}.{attribute}"] = text.at(row.lines[column.name])
-    weight = _number(values.get(Column.WEIGHT), f"第{index + 1}个指标的分值", text.at(row.lines["name"]), notes)
+    weight = _number(
+        values.get(Column.WEIGHT), f"第{index + 1}个指标的分值", text.at(row.lines["name"]), notes
+    )
     score = _number(values.get(Column.SCORE), f"第{index + 1}个指标的得分", text.at(row.lines["name"]), notes)
     reason = values.get(Column.REASON) or ("".join(row.reason) if row.reason else None)
-    return Indicator(level1=row.level1, level2=row.level2, name=row.name, target=target,
-                     actual=values.get(Column.ACTUAL), weight=weight, score_declared=score,
-                     reason=reason or None)
+    return Indicator(
+        level1=row.level1,
+        level2=row.level2,
+        name=row.name,
+        target=target,
+        actual=values.get(Column.ACTUAL),
+        weight=weight,
+        score_declared=score,
+        reason=reason or None,
+    )
 
 
 def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location]) -> Funds:
@@ -232,28 +303,55 @@ def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location]) -> Fu
         return Funds()
     line = text.at(text.line_at(read.offset))
     total = read.total
-    rows = [FundRow(label="年度资金总额", initial=amount(total.get("initial")), budget=amount(total.get("budget")),
-                    executed=amount(total.get("executed")))]
-    rows += [FundRow(label=label, initial=amount(v.get("initial")), budget=amount(v.get("budget")),
-                     executed=amount(v.get("executed"))) for label, v, _ in read.rows]
+    rows = [
+        FundRow(
+            label="年度资金总额",
+            initial=amount(total.get("initial")),
+            budget=amount(total.get("budget")),
+            executed=amount(total.get("executed")),
+        )
+    ]
+    rows += [
+        FundRow(
+            label=label,
+            initial=amount(v.get("initial")),
+            budget=amount(v.get("budget")),
+            executed=amount(v.get("executed")),
+        )
+        for label, v, _ in read.rows
+    ]
     for attribute in ("weight", "rate_declared", "score_declared", "rows[0]"):
         prov[f"funds.{attribute}"] = line
     for index, (_, _, offset) in enumerate(read.rows, start=1):
         prov[f"funds.rows[{index}]"] = text.at(text.line_at(offset))
-    return Funds(weight=amount(total.get("weight")) or read.weight, rate_declared=total.get("rate"),
-                 score_declared=amount(total.get("score")), rows=rows)
+    return Funds(
+        weight=amount(total.get("weight")) or read.weight,
+        rate_declared=total.get("rate"),
+        score_declared=amount(total.get("score")),
+        rows=rows,
+    )
 
 
 def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool) -> None:
     if not has_head:
         first = next((line for _, line in text.lines if line.strip()), "")
-        notes.append(ImportNote("I01", f"文本从表格中间开始（缺少表头、单位和资金情况），开头为「{first.strip()[:20]}」",
-                                text.at(text.lines[0][0]) if text.lines else None))
+        notes.append(
+            ImportNote(
+                "I01",
+                f"文本从表格中间开始（缺少表头、单位和资金情况），开头为「{first.strip()[:20]}」",
+                text.at(text.lines[0][0]) if text.lines else None,
+            )
+        )
     if table.end is None and not re.search(END_MARKERS, text.flat[-400:]):
         last = table.last
         tail = text.flat.rstrip()[-20:].replace("\n", " ")
-        notes.append(ImportNote("I01", f"文本在表格中途中断，读到「{tail}」为止，其后内容缺失",
-                                text.at(last.line) if last else None))
+        notes.append(
+            ImportNote(
+                "I01",
+                f"文本在表格中途中断，读到「{tail}」为止，其后内容缺失",
+                text.at(last.line) if last else None,
+            )
+        )
 
 
 def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]]:
@@ -265,7 +363,11 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     notes: list[ImportNote] = []
     prov: dict[str, Location] = {}
     fields: dict[str, str | None] = {}
-    for name, labels in (("project", PROJECT_LABELS), ("unit", UNIT_LABELS), ("department", DEPARTMENT_LABELS)):
+    for name, labels in (
+        ("project", PROJECT_LABELS),
+        ("unit", UNIT_LABELS),
+        ("department", DEPARTMENT_LABELS),
+    ):
         if found := _field(source, labels):
             fields[name], prov[name] = found[0], source.at(found[1])
     kind = _kind(source)
@@ -282,16 +384,30 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     total = _total(source)
     indicators = [_indicator(row, i, source, prov, notes) for i, row in enumerate(table.rows)]
     _truncation(table, source, notes, has_head=bool(funds_read or year or fields))
-    for path, line in (("filled_on", filled[1] if filled else None), ("year", year[1] if year else None),
-                       ("goals", goals_line), ("contact", contact_line), ("total_declared", total[1] if total else None)):
+    for path, line in (
+        ("filled_on", filled[1] if filled else None),
+        ("year", year[1] if year else None),
+        ("goals", goals_line),
+        ("contact", contact_line),
+        ("total_declared", total[1] if total else None),
+    ):
         if line is not None:
             prov[path] = source.at(line)
     try:
-        form = Form(kind=kind, year=year[0] if year else None, unit=fields.get("unit"),
-                    department=fields.get("department"), project=fields.get("project"),
-                    filled_on=filled[0] if filled else None, contact=contact, funds=_funds(funds_read, source, prov),
-                    goals=goals, indicators=indicators, total_declared=total[0] if total else None,
-                    conclusion=_conclusion(source))
+        form = Form(
+            kind=kind,
+            year=year[0] if year else None,
+            unit=fields.get("unit"),
+            department=fields.get("department"),
+            project=fields.get("project"),
+            filled_on=filled[0] if filled else None,
+            contact=contact,
+            funds=_funds(funds_read, source, prov),
+            goals=goals,
+            indicators=indicators,
+            total_declared=total[0] if total else None,
+            conclusion=_conclusion(source),
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(f"读出的内容不构成有效表格：{first['msg']}", place) from None

@@ -20,7 +20,15 @@ from itertools import combinations
 from .textscan import amount, is_blank, label_re, labels_re, splits
 
 TOTAL_LABELS = ["年度资金总额", "年度财政资金总额", "部门整体支出总额", "资金总额"]
-START_LABELS = ["项目资金", "资金情况", "预算执行情况", "总体资金", "资金投入情况", "资金来源", "部门预算执行情况"]
+START_LABELS = [
+    "项目资金",
+    "资金情况",
+    "预算执行情况",
+    "总体资金",
+    "资金投入情况",
+    "资金来源",
+    "部门预算执行情况",
+]
 
 # Column labels, most specific first; ``None`` marks group headings that are not columns.
 _COLUMN_WORDS: list[tuple[str, str | None]] = [
@@ -43,9 +51,7 @@ _COLUMN_WORDS: list[tuple[str, str | None]] = [
     ("得分", "score"),
     ("原因", "text"),
 ]
-_COLUMN_RE = re.compile(
-    "|".join(f"(?P<c{i}>{label_re(w)})" for i, (w, _) in enumerate(_COLUMN_WORDS))
-)
+_COLUMN_RE = re.compile("|".join(f"(?P<c{i}>{label_re(w)})" for i, (w, _) in enumerate(_COLUMN_WORDS)))
 # ``得分(20分*执行率)`` names the weight inside the score heading.
 _SCORE_FORMULA = re.compile(r"^\s*[(（]\s*(\d+)\s*分\s*[*×]\s*执行率\s*[)）]")
 _BLOCK_WEIGHT = re.compile(r"[(（]\s*(\d+)\s*分\s*[)）]")
@@ -138,16 +144,26 @@ def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
 
 def read_funds(text: str) -> FundsRead | None:
     """Find the total row and its 其中 rows in the flat text of a form."""
-    total = re.search(labels_re(TOTAL_LABELS) + r"\s*[:：]?", text) or re.search(r"(?<![\u4e00-\u9fff])总额", text)
+    total = re.search(labels_re(TOTAL_LABELS) + r"\s*[:：]?", text) or re.search(
+        r"(?<![\u4e00-\u9fff])总额", text
+    )
     if not total:
         return None
     starts = list(re.finditer(labels_re(START_LABELS), text[: total.start()]))
     head_from = starts[-1].start() if starts else max(0, total.start() - 200)
-    run = next((m for m in _RUN.finditer(text, total.end(), total.end() + 300)
-                if len(_values(m.group())) >= 2 or re.search(r"\d{4,}", m.group())), None)
+    run = next(
+        (
+            m
+            for m in _RUN.finditer(text, total.end(), total.end() + 300)
+            if len(_values(m.group())) >= 2 or re.search(r"\d{4,}", m.group())
+        ),
+        None,
+    )
     if run is None:
         return None
-    columns, formula_weight = _columns(text[head_from : total.start()] + " " + text[total.end() : run.start()])
+    columns, formula_weight = _columns(
+        text[head_from : total.start()] + " " + text[total.end() : run.start()]
+    )
     if not columns:
         return None
     block = _BLOCK_WEIGHT.search(text[head_from : total.start()])

@@ -18,33 +18,113 @@ from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, Row, Table, _Level
 from .textscan import Token, label_re
 
 UNITS = sorted(
-    ["%", "‰", "万元", "亿元", "元", "万粒", "粒", "万人", "人次", "户次", "人", "户", "个", "次", "份", "篇", "起",
-     "亩", "只", "头", "种", "例", "吨", "公里", "千米", "厘米", "米", "平方米", "立方米", "公斤", "千克", "天",
-     "年", "月", "日", "小时", "家", "所", "台", "套", "项", "场", "批", "期", "件", "本", "册", "张", "处", "座",
-     "条", "辆", "册", "TB", "GB", "万", "分"],
-    key=len, reverse=True,
+    [
+        "%",
+        "‰",
+        "万元",
+        "亿元",
+        "元",
+        "万粒",
+        "粒",
+        "万人",
+        "人次",
+        "户次",
+        "人",
+        "户",
+        "个",
+        "次",
+        "份",
+        "篇",
+        "起",
+        "亩",
+        "只",
+        "头",
+        "种",
+        "例",
+        "吨",
+        "公里",
+        "千米",
+        "厘米",
+        "米",
+        "平方米",
+        "立方米",
+        "公斤",
+        "千克",
+        "天",
+        "年",
+        "月",
+        "日",
+        "小时",
+        "家",
+        "所",
+        "台",
+        "套",
+        "项",
+        "场",
+        "批",
+        "期",
+        "件",
+        "本",
+        "册",
+        "张",
+        "处",
+        "座",
+        "条",
+        "辆",
+        "册",
+        "TB",
+        "GB",
+        "万",
+        "分",
+    ],
+    key=len,
+    reverse=True,
 )
 ATOM = re.compile(r"[≥≤=<>≧≦＝]?\d+(?:\.\d+)?(?:(?:" + "|".join(map(re.escape, UNITS)) + ")(?!度))?")
 _PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d{1,2}(?=[:：]|[\u4e00-\u9fff])")
 _LEVEL_WORDS = ["产出指标", "效益指标", "满意度指标", "绩效指标"]
-_LEVEL2_WORDS = ["数量指标", "质量指标", "时效指标", "成本指标", "进度指标", "经济效益指标", "社会效益指标",
-                 "生态效益指标", "可持续影响指标", "服务对象满意度指标", "经济效益", "社会效益", "生态效益",
-                 "可持续影响", "可持续性"]
+_LEVEL2_WORDS = [
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "进度指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "经济效益",
+    "社会效益",
+    "生态效益",
+    "可持续影响",
+    "可持续性",
+]
 #: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
 _BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
-_HEAD_WORDS = ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "年度指标值", "实际完成值"]
+_HEAD_WORDS = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年初目标值(A)",
+    "实际完成值(B)",
+    "年度指标值",
+    "实际完成值",
+]
 # ``生态效益指标1病害减少`` is the label 生态效益 and the name 指标1病害减少; ``数量指标5000吨`` is a label.
 _UNIT_CHARS = "".join(sorted({u[0] for u in UNITS if "\u4e00" <= u[0] <= "\u9fff"}))
 _NOT_A_NUMBERED_NAME = rf"(?!\d{{1,2}}[:：(（]|\d{{1,2}}[\u4e00-\u9fff](?<![{_UNIT_CHARS}]))"
 _SPLIT = re.compile(
-    "(" + "|".join(
+    "("
+    + "|".join(
         [label_re(w) + r"(?:[(（]\d+分[)）])?" for w in _LEVEL_WORDS]
         + [label_re(w) + _NOT_A_NUMBERED_NAME for w in sorted(_LEVEL2_WORDS, key=len, reverse=True)]
         + [label_re(w) for w in _END_WORDS]
         + [label_re("年度绩效目标") + r"\d*(?:[(（]\d+分[)）])?"]
         + [label_re(w) for w in _HEAD_WORDS]
-    ) + ")"
+    )
+    + ")"
 )
 _PAGE_MARK = re.compile(r"^\d{1,2}、")
 _DOUBLED = re.compile(r"^(.+?)((.+)\3)$")
@@ -120,7 +200,7 @@ def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
             continue
         if m.start() > position:
             text = part[position : m.start()]
-            if len(text) == 1 and not re.match(r"[\u4e00-\u9fff]", text) or text in ("工",):
+            if (len(text) == 1 and not re.match(r"[\u4e00-\u9fff]", text)) or text in ("工",):
                 pieces.append(_Piece(text + m.group(), lines[offset + position], atom=True))
                 position = m.end()
                 continue
@@ -135,7 +215,7 @@ def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
 def _is_doubled(text: str) -> bool:
     """``是是``, ``1010``: a value written twice (target equal to actual, weight equal to score)."""
     m = _DOUBLED.match("#" + text)
-    return bool(m) and m.group(1) == "#"
+    return m is not None and m.group(1) == "#"
 
 
 def _repairs(values: list[str]) -> list[list[str]]:
@@ -144,11 +224,15 @@ def _repairs(values: list[str]) -> list[list[str]]:
     for index, value in enumerate(values):
         if _is_doubled(value):
             half = value[: len(value) // 2]
-            options.append(values[:index] + [half, half] + values[index + 1 :])
+            options.append([*values[:index], half, half, *values[index + 1:]])
         for cut in range(1, len(value)):
             head, tail = value[:cut], value[cut:]
-            if re.fullmatch(r"0|[1-9]\d*(\.\d+)?", head) and ATOM.fullmatch(tail) and not tail.startswith("0"):
-                options.append(values[:index] + [head, tail] + values[index + 1 :])
+            if (
+                re.fullmatch(r"0|[1-9]\d*(\.\d+)?", head)
+                and ATOM.fullmatch(tail)
+                and not tail.startswith("0")
+            ):
+                options.append([*values[:index], head, tail, *values[index + 1:]])
     return options
 
 
@@ -161,11 +245,16 @@ def _fill(values: list[str], pattern: list[Column]) -> list[str] | None:
     for option in options:
         if len(option) != len(pattern):
             continue
-        if any(c in NUMERIC_COLUMNS and not re.fullmatch(r"\d+(\.\d+)?%?" if c is Column.RATIO else r"\d+(\.\d+)?", v)
-               for c, v in zip(pattern, option, strict=True)):
+        if any(
+            c in NUMERIC_COLUMNS
+            and not re.fullmatch(r"\d+(\.\d+)?%?" if c is Column.RATIO else r"\d+(\.\d+)?", v)
+            for c, v in zip(pattern, option, strict=True)
+        ):
             continue
         by = dict(zip(pattern, option, strict=True))
-        rank = 3 * (by.get(Column.TARGET) == by.get(Column.ACTUAL)) + (by.get(Column.WEIGHT) == by.get(Column.SCORE))
+        rank = 3 * (by.get(Column.TARGET) == by.get(Column.ACTUAL)) + (
+            by.get(Column.WEIGHT) == by.get(Column.SCORE)
+        )
         if best is None or rank > best[0]:
             best = (rank, option)
     return best[1] if best else None
@@ -225,9 +314,15 @@ class _GluedReader:
                 if TABLE_END.match(label):
                     self._close(buffer)
                     return Table(self.rows, Token(piece.text, piece.line), None, True)
-                if LEVEL2.match(previous_label) and not level1_name(previous_label) and not label.endswith("指标") \
-                        and not buffer:
-                    piece = _Piece(piece.text, piece.line, atom=False)  # ``数量指标成本控制``: a name, not a label
+                if (
+                    LEVEL2.match(previous_label)
+                    and not level1_name(previous_label)
+                    and not label.endswith("指标")
+                    and not buffer
+                ):
+                    piece = _Piece(
+                        piece.text, piece.line, atom=False
+                    )  # ``数量指标成本控制``: a name, not a label
                 else:
                     self._close(buffer)
                     buffer = []
@@ -237,7 +332,12 @@ class _GluedReader:
             if self.flagged and not piece.atom and _FLAG.match(piece.text):
                 buffer = []  # a 是/否 cell ends a row: what did not fit before it was a row with blanks
                 piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
-            if not buffer and not previous_label and not piece.atom and (bare := _BARE_LEVEL2.match(piece.text)):
+            if (
+                not buffer
+                and not previous_label
+                and not piece.atom
+                and (bare := _BARE_LEVEL2.match(piece.text))
+            ):
                 self.level.take(bare.group(1))
                 piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
                 if not piece.text:
@@ -248,7 +348,8 @@ class _GluedReader:
                 nxt = pieces[index + 1] if index + 1 < len(pieces) else None
                 if nxt is not None and nxt.atom:
                     continue
-                self._try_row(buffer) and buffer.clear()
+                if self._try_row(buffer):
+                    buffer.clear()
         self._close(buffer)
         return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True)
 
@@ -262,8 +363,11 @@ class _GluedReader:
             # text is a value only as a doubled pair (``是是``): otherwise it is part of a name
             if any(not p.atom and not _is_doubled(p.text) for p in tail[1:]):
                 continue
-            values = None if not tail[0].atom and not _is_doubled(tail[0].text) else \
-                _fill([p.text for p in tail], self.pattern)
+            values = (
+                None
+                if not tail[0].atom and not _is_doubled(tail[0].text)
+                else _fill([p.text for p in tail], self.pattern)
+            )
             head = buffer[:-take]
             if values is None and tail and not tail[0].atom and (doubled := _DOUBLED.match(tail[0].text)):
                 values = _fill([doubled.group(3)] * 2 + [p.text for p in tail[1:]], self.pattern)
@@ -281,16 +385,28 @@ def read_glued(tokens: list[Token]) -> Table | None:
     name = _HEADER_NAME.search(text)
     if not name:
         return None
-    body = next((m for m in _SPLIT.finditer(text, name.end())
-                 if column_of(key(m.group())) is None and not key(m.group()).endswith("级指标")), None)
+    body = next(
+        (
+            m
+            for m in _SPLIT.finditer(text, name.end())
+            if column_of(key(m.group())) is None and not key(m.group()).endswith("级指标")
+        ),
+        None,
+    )
     header_end = body.start() if body else len(text)
     columns, columns_end = _columns(text, name.start())
     header_end = min(header_end, max(columns_end, name.end()))
-    pattern = [c for c in columns if c not in TEXT_COLUMNS and c not in OFTEN_BLANK] or [Column.TARGET, Column.ACTUAL]
+    pattern = [c for c in columns if c not in TEXT_COLUMNS and c not in OFTEN_BLANK] or [
+        Column.TARGET,
+        Column.ACTUAL,
+    ]
     if Column.TARGET not in pattern and Column.VALUE in columns:
         pattern.insert(0, Column.TARGET)
-    reader = _GluedReader(pattern, described=Column.MEASURE in columns or Column.NATURE in columns,
-                          flagged=Column.CORE in columns)
+    reader = _GluedReader(
+        pattern,
+        described=Column.MEASURE in columns or Column.NATURE in columns,
+        flagged=Column.CORE in columns,
+    )
     table = reader.read(_lex(text[header_end:], lines[header_end:]))
     if table.end is None and tokens:
         table.last = tokens[-1]

@@ -57,14 +57,24 @@ class Table:
 
 
 def _is_head(token: Token) -> bool:
-    return (not token.key or column_of(token.key) is not None or bool(INDICATOR_HEAD_WORDS.match(token.key))
-            or token.key.startswith(("绩效指标", "年度绩效目标", "年度绩效指标")))
+    return (
+        not token.key
+        or column_of(token.key) is not None
+        or bool(INDICATOR_HEAD_WORDS.match(token.key))
+        or token.key.startswith(("绩效指标", "年度绩效目标", "年度绩效指标"))
+    )
 
 
 def find_header(tokens: list[Token], start: int = 0) -> tuple[list[Column], int, int] | None:
     """The indicator header after ``start``: its columns and token span."""
-    name_at = next((i for i in range(start, len(tokens)) if column_of(tokens[i].key) is Column.NAME
-                    or _joined_column(tokens, i) is Column.NAME), None)
+    name_at = next(
+        (
+            i
+            for i in range(start, len(tokens))
+            if column_of(tokens[i].key) is Column.NAME or _joined_column(tokens, i) is Column.NAME
+        ),
+        None,
+    )
     if name_at is None:
         return None
     first = name_at
@@ -130,8 +140,12 @@ def _label_span(tokens: list[Token], i: int) -> tuple[int, str] | None:
         if i + n > len(tokens):
             break
         joined += tokens[i + n - 1].key
-        if (level1_name(joined) or LEVEL1_WEIGHT_ONLY.match(joined) or LEVEL2.match(joined)
-                or joined in ("绩效指标", "指标")):
+        if (
+            level1_name(joined)
+            or LEVEL1_WEIGHT_ONLY.match(joined)
+            or LEVEL2.match(joined)
+            or joined in ("绩效指标", "指标")
+        ):
             best = (n, joined)
     return best
 
@@ -167,7 +181,7 @@ class _Reader:
                 self._flush()
                 return Table(self.rows, token, tokens[i - 1] if i else None, True)
             span = _label_span(tokens, i)
-            if span and self.level.take(span[1]) or span and span[1] in ("绩效指标", "指标"):
+            if (span and self.level.take(span[1])) or (span and span[1] in ("绩效指标", "指标")):
                 self._flush()
                 i += span[0] if span else 1
                 continue
@@ -197,8 +211,9 @@ class _Reader:
     def _cell_row(self, i: int) -> int | None:
         """Positional: the name cell, then one cell per column (a level label ends the row early)."""
         tokens = self.tokens
-        row = self._new_row([*self.pending, tokens[i]] if self.pending and not self.pending[-1].cell
-                            else [tokens[i]])
+        row = self._new_row(
+            [*self.pending, tokens[i]] if self.pending and not self.pending[-1].cell else [tokens[i]]
+        )
         self.pending = []
         j = i + 1
         for column in self.columns:
@@ -223,7 +238,20 @@ class _Reader:
             if after is not None and after.line == values[-1].line and is_number(after.text):
                 continue
             return self._take(i, j, values)
-        return self._weight_score_only(i)
+        return self._weight_score_only(i) or self._positional_line(i)
+
+    def _positional_line(self, i: int) -> int | None:
+        """A short line ``name v1 … vk`` whose values break the pattern: keep them (odd ones get noted)."""
+        tokens, k = self.tokens, len(self.pattern)
+        end = i
+        while end + 1 < len(tokens) and tokens[end + 1].line == tokens[i].line:
+            end += 1
+        count = end - i + 1
+        if self.pending or not k < count <= k + 2 or not is_number(tokens[end].text) or tokens[i].cell:
+            return None
+        if any(_label_span(tokens, n) for n in range(i + 1, end + 1)):
+            return None
+        return self._take(i, end + 1 - k, tokens[end + 1 - k : end + 1])
 
     def _fits(self, j: int) -> bool:
         line = self.tokens[j].line
@@ -251,8 +279,12 @@ class _Reader:
         rest = [t for t in self.tokens[end:] if t.line == values[-1].line]
         if any(is_number(t.text) for t in rest):
             return end  # more rows follow on this line (a flattened page), not a reason
-        while end < len(self.tokens) and self.tokens[end].line == values[-1].line \
-                and not _label_span(self.tokens, end) and not _table_end(self.tokens, end):
+        while (
+            end < len(self.tokens)
+            and self.tokens[end].line == values[-1].line
+            and not _label_span(self.tokens, end)
+            and not _table_end(self.tokens, end)
+        ):
             row.reason.append(self.tokens[end].text)
             end += 1
         return end
@@ -271,7 +303,9 @@ class _Reader:
             return None
         self._flush()
         row = self._new_row(tokens[i : line_end - 1])
-        for column, token in zip((Column.WEIGHT, Column.SCORE), tokens[line_end - 1 : line_end + 1], strict=True):
+        for column, token in zip(
+            (Column.WEIGHT, Column.SCORE), tokens[line_end - 1 : line_end + 1], strict=True
+        ):
             row.values[column] = token.text
             row.lines[column.name] = token.line
         return line_end + 1
@@ -281,8 +315,10 @@ def read_table(tokens: list[Token], start: int = 0) -> Table:
     """Read the indicator table found after token ``start``."""
     header = find_header(tokens, start)
     if header is None:
-        first = next((i for i in range(start, len(tokens)) if (s := _label_span(tokens, i))
-                      and level1_name(s[1])), None)
+        first = next(
+            (i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])),
+            None,
+        )
         if first is None:
             return Table([], None, tokens[-1] if tokens else None, False)
         table = _Reader(tokens, list(DEFAULT_COLUMNS)).read(first)
@@ -290,4 +326,3 @@ def read_table(tokens: list[Token], start: int = 0) -> Table:
         return table
     columns, _, end = header
     return _Reader(tokens, columns).read(end)
-

@@ -1,0 +1,211 @@
+"""The text importer on real inputs: the seed (pdftotext layout) and the published-forms corpus."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jixiao.errors import InputError
+from jixiao.io import jsonio
+from jixiao.io.accuracy import accuracy, compare
+from jixiao.io.text import MAX_TEXT_BYTES, parse_text, read_text
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``<repo>/../shared`` (or one level up, for a git worktree); skip when absent."""
+    for candidate in (REPO.parent / "shared", REPO.parent.parent / "shared"):
+        if (candidate / "seed").is_dir():
+            return candidate
+    pytest.skip("shared inputs (seed, corpus) not found next to the repository")
+
+
+@pytest.fixture(scope="session")
+def seed_path(shared_dir: Path) -> Path:
+    return next((shared_dir / "seed").glob("*.txt"))
+
+
+def corpus_cases() -> list[str]:
+    for candidate in (REPO.parent / "shared" / "corpus", REPO.parent.parent / "shared" / "corpus"):
+        if candidate.is_dir():
+            return sorted(p.stem for p in candidate.glob("*.txt") if p.with_suffix(".truth.json").exists())
+    return []
+
+
+# --- the seed -------------------------------------------------------------------------------
+
+
+def test_seed_parses_exactly_to_the_transcription(seed_path: Path) -> None:
+    form, notes = read_text(seed_path)
+    expected = (REPO / "examples" / "qiannan-2022.json").read_text(encoding="utf-8")
+    assert jsonio.dumps(form) == expected.rstrip("\n")
+    assert notes == []
+
+
+def test_seed_details_that_pdftotext_scatters(seed_path: Path) -> None:
+    form, _ = read_text(seed_path)
+    delayed = form.indicators[9]
+    assert delayed.name == "开展项目个数"
+    assert delayed.reason == "1个单位发展专项参照中央和省委做法未开展"  # printed on the lines after its row
+    wrapped = form.indicators[20]
+    assert wrapped.name.startswith("提高信息传播率") and wrapped.name.endswith("农村基层环境和谐。")
+    assert [i.level2 for i in form.indicators[-2:]] == [
+        "服务对象满意度"
+    ] * 2  # 服务对象 / 满意度 on two lines
+    assert form.funds.rows[3].label == "其他资金" and form.funds.rows[3].budget is None
+    assert form.contact.name == "屈杰" and form.conclusion is None
+
+
+def test_seed_provenance_points_at_the_lines(seed_path: Path) -> None:
+    form, _ = read_text(seed_path)
+    lines = seed_path.read_text(encoding="utf-8").splitlines()
+
+    def line_of(path: str) -> str:
+        where = form.where(path)
+        assert where is not None and where.file == str(seed_path) and where.line is not None
+        return lines[where.line - 1]
+
+    assert "大组工网络运维费用" in line_of("indicators[0].name")
+    assert line_of("indicators[1].target").startswith("≥300份")
+    assert "年度资金总额" in line_of("funds.rows[0]")
+    assert "基本支出" in line_of("funds.rows[1]")
+    assert "97.5" in line_of("total_declared")
+    assert "填报日期" in line_of("filled_on")
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_chinese_encodings_parse_identically_and_are_noted(
+    seed_path: Path, tmp_path: Path, encoding: str
+) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    copy = tmp_path / f"seed-{encoding}.txt"
+    copy.write_bytes(text.encode(encoding))
+    form, notes = read_text(copy)
+    assert jsonio.dumps(form) == jsonio.dumps(read_text(seed_path)[0])
+    assert [n.code for n in notes] == ["I03"]
+    assert str(copy) == notes[0].location.file if notes[0].location else False
+
+
+def test_bom_and_windows_line_ends_are_harmless(seed_path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "seed-bom.txt"
+    copy.write_bytes(b"\xef\xbb\xbf" + seed_path.read_text(encoding="utf-8").replace("\n", "\r\n").encode())
+    form, notes = read_text(copy)
+    assert jsonio.dumps(form) == jsonio.dumps(read_text(seed_path)[0])
+    assert notes == []
+
+
+def test_a_text_cut_mid_table_keeps_what_was_read_and_says_where(seed_path: Path) -> None:
+    lines = seed_path.read_text(encoding="utf-8").splitlines()
+    cut = next(i for i, line in enumerate(lines) if line.startswith("人员工资支出"))
+    form, notes = parse_text("\n".join(lines[: cut + 1]), "cut.txt")
+    assert form.indicators[-1].name == "人员工资支出"
+    assert form.indicators[-1].actual == "1121.06万元"
+    truncated = [n for n in notes if n.code == "I01"]
+    assert len(truncated) == 1
+    assert truncated[0].location is not None and truncated[0].location.line == cut + 1
+    assert "人员工资支出" in truncated[0].message or "1121.06" in truncated[0].message
+
+
+def test_weight_that_is_not_a_number_is_kept_out_and_noted(seed_path: Path) -> None:
+    text = seed_path.read_text(encoding="utf-8").replace(
+        "服务人才人数 ≥3000人 ≥3000人 2 2", "服务人才人数 ≥3000人 ≥3000人 二 2"
+    )
+    _form, notes = parse_text(text, "odd.txt")
+    odd = [n for n in notes if n.code == "I02"]
+    assert odd and "二" in odd[0].message
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+def test_empty_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"  \n")
+    with pytest.raises(InputError) as caught:
+        read_text(empty)
+    assert caught.value.place == str(empty) and "空" in caught.value.message
+
+
+def test_binary_garbage_is_refused(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes(range(256)) * 64)
+    with pytest.raises(InputError) as caught:
+        read_text(garbage)
+    assert caught.value.place == str(garbage)
+
+
+def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_TEXT_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(InputError) as caught:
+        read_text(huge)
+    assert caught.value.place == str(huge) and "过大" in caught.value.message
+
+
+def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_text(tmp_path / "nope.txt")
+    assert caught.value.place == str(tmp_path / "nope.txt")
+
+
+def test_text_without_chinese_is_not_a_form() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_text("hello world\n1 2 3\n", "hello.txt")
+    assert caught.value.place == "hello.txt"
+
+
+# --- the corpus --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", corpus_cases())
+def test_corpus_form_parses_and_reports_truncation(shared_dir: Path, case: str) -> None:
+    path = shared_dir / "corpus" / f"{case}.txt"
+    truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    form, notes = read_text(path)
+    partial = "# complete: partial" in path.read_text(encoding="utf-8").splitlines()[:3]
+    assert any(n.code == "I01" for n in notes) == partial
+    assert form.kind == truth["kind"]
+    if truth.get("year") is not None and case != "003":  # 003 prints no 年度: its truth year is inferred
+        assert form.year == truth["year"]
+    results = compare(form, truth)
+    assert results, "the truth asserts fields"
+    assert all(
+        r.path.startswith(("indicators", "funds", "unit", "project", "kind", "year", "total"))
+        for r in results
+    )
+
+
+def test_sichuan_split_target_is_joined(shared_dir: Path) -> None:
+    form, _ = read_text(shared_dir / "corpus" / "005.txt")
+    first = form.indicators[0]
+    assert (first.name, first.target, first.actual) == ("学生受资助人数", "≧735人次", "735")
+    assert first.weight == Decimal(10) and first.score_declared == Decimal(10)
+    assert form.funds.total is not None and form.funds.total.initial is None  # the empty 年初预算数 cell
+    assert form.funds.total.budget == Decimal("387664.62")
+
+
+def test_glued_ocr_row_is_cut_into_its_cells(shared_dir: Path) -> None:
+    form, _ = read_text(shared_dir / "corpus" / "012.txt")
+    row = next(i for i in form.indicators if i.name == "项目(工程)验收合格率")
+    assert (row.weight, row.target, row.actual, row.score_declared) == (
+        Decimal(20),
+        "100%",
+        "100%",
+        Decimal(20),
+    )
+    assert form.funds.rate_declared == "100.00%" and form.total_declared == Decimal(100)
+
+
+def test_accuracy_function_counts_missing_indicators_as_wrong(seed_path: Path) -> None:
+    form, _ = read_text(seed_path)
+    truth = json.loads((REPO / "examples" / "qiannan-2022.json").read_text(encoding="utf-8"))
+    assert accuracy(compare(form, truth)) == 1.0
+    truth["indicators"].append({"name": "不存在的指标", "target": "1个", "weight": 1})
+    results = compare(form, truth)
+    assert [r.ok for r in results[-3:]] == [False, False, False]
