@@ -125,21 +125,37 @@ def _candidates(values: list[str], slots: int) -> Iterator[list[str]]:
                     yield values[:index] + pieces + values[index + 1 :]
 
 
+def _prefixes(values: list[str], slots: int) -> Iterator[list[str]]:
+    """The figures that belong to the total row: a flattened sheet runs on into the 其中 rows."""
+    longest = min(len(values), slots)
+    for length in range(longest, max(0, longest - 3), -1):
+        yield values[:length]
+
+
 def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
     """Assign read figures to the numeric columns, leaving the least plausible ones empty."""
     numeric = [c for c in columns if c != "text"]
     best: tuple[float, dict[str, str | None]] | None = None
-    for candidate in _candidates(values, len(numeric)):
-        candidate = candidate[: len(numeric)]
-        for dropped in combinations(range(len(numeric)), len(numeric) - len(candidate)):
-            kept = iter(candidate)
-            assigned = {c: (None if i in dropped else next(kept)) for i, c in enumerate(numeric)}
-            if "initial_a" in assigned:  # 年初预算数(A) is the budget the rate divides by
-                assigned["budget"] = assigned["initial"] = assigned.pop("initial_a")
-            rank = _plausibility(assigned) + 0.001 * sum(dropped)
-            if best is None or rank > best[0]:
-                best = (rank, assigned)
+    for read in _candidates(values, len(numeric)):
+        for candidate in _prefixes(read, len(numeric)):
+            for dropped in combinations(range(len(numeric)), len(numeric) - len(candidate)):
+                kept = iter(candidate)
+                assigned = {c: (None if i in dropped else next(kept)) for i, c in enumerate(numeric)}
+                if "initial_a" in assigned:  # 年初预算数(A) is the budget the rate divides by
+                    assigned["budget"] = assigned["initial"] = assigned.pop("initial_a")
+                rank = _plausibility(assigned) + 0.001 * sum(dropped) - 0.01 * (len(read) - len(candidate))
+                if best is None or rank > best[0]:
+                    best = (rank, assigned)
     return {k: (None if is_blank(v) else v) for k, v in (best[1] if best else {}).items()}
+
+
+def _header_end(text: str) -> re.Match[str] | None:
+    """Without a total-row label the figures follow the column headings (``…执行率得分(分)O76%107.6``)."""
+    for start in re.finditer(labels_re(START_LABELS), text):
+        heads = list(_COLUMN_RE.finditer(text, start.end(), start.end() + 120))
+        if len(heads) >= 3:
+            return re.compile(r"[(（]\s*分\s*[)）]|").match(text, heads[-1].end()) or heads[-1]
+    return None
 
 
 def read_funds(text: str) -> FundsRead | None:
@@ -148,14 +164,16 @@ def read_funds(text: str) -> FundsRead | None:
         r"(?<![\u4e00-\u9fff])总额", text
     )
     if not total:
-        return None
+        total = _header_end(text)
+        if not total:
+            return None
     starts = list(re.finditer(labels_re(START_LABELS), text[: total.start()]))
     head_from = starts[-1].start() if starts else max(0, total.start() - 200)
     run = next(
         (
             m
             for m in _RUN.finditer(text, total.end(), total.end() + 300)
-            if len(_values(m.group())) >= 2 or re.search(r"\d{4,}", m.group())
+            if len(_values(m.group())) >= 2 or re.search(r"\d{4,}|%\d|\d\.\d+\.\d", m.group())
         ),
         None,
     )
