@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
 from .notes import ImportNote
-from .textfunds import FundsRead, read_funds
+from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued
 from .textlabels import Column, key
 from .textrows import Row, Table, read_table
@@ -332,6 +332,19 @@ def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location]) -> Fu
     )
 
 
+def _second_form(table: Table, text: _Text, notes: list[ImportNote]) -> None:
+    """Two forms on one page: the first is read, the second only noted (``I04``)."""
+    if table.end is None:
+        return
+    for m in re.finditer(labels_re(TOTAL_LABELS), text.flat):
+        line = text.line_at(m.start())
+        if line > table.end.line:
+            notes.append(
+                ImportNote("I04", f"第{line}行起还有第二份表格，只读取了第一份", text.at(line))
+            )
+            return
+
+
 def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool) -> None:
     if not has_head:
         first = next((line for _, line in text.lines if line.strip()), "")
@@ -382,6 +395,7 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     goals, goals_line = _goals(source, tokens, header_line or table_line)
     contact, contact_line = _contact(source)
     total = _total(source)
+    _second_form(table, source, notes)
     indicators = [_indicator(row, i, source, prov, notes) for i, row in enumerate(table.rows)]
     _truncation(table, source, notes, has_head=bool(funds_read or year or fields))
     for path, line in (

@@ -209,3 +209,12 @@ def test_accuracy_function_counts_missing_indicators_as_wrong(seed_path: Path) -
     truth["indicators"].append({"name": "不存在的指标", "target": "1个", "weight": 1})
     results = compare(form, truth)
     assert [r.ok for r in results[-3:]] == [False, False, False]
+
+
+def test_two_forms_on_one_page_reads_the_first_and_notes_the_second(seed_path: Path) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    form, notes = parse_text(text + "\n" + text.replace("中共黔南州委组织部", "另一个单位"), "two.txt")
+    assert jsonio.dumps(form) == jsonio.dumps(read_text(seed_path)[0])
+    second = [n for n in notes if n.code == "I04"]
+    assert len(second) == 1
+    assert second[0].location is not None and second[0].location.line > len(text.splitlines())
