@@ -336,12 +336,10 @@ def _second_form(table: Table, text: _Text, notes: list[ImportNote]) -> None:
     """Two forms on one page: the first is read, the second only noted (``I04``)."""
     if table.end is None:
         return
-    for m in re.finditer(labels_re(TOTAL_LABELS), text.flat):
+    for m in re.finditer(labels_re(TOTAL_LABELS[:3]) + r"[\s|:：]*\d", text.flat):
         line = text.line_at(m.start())
         if line > table.end.line:
-            notes.append(
-                ImportNote("I04", f"第{line}行起还有第二份表格，只读取了第一份", text.at(line))
-            )
+            notes.append(ImportNote("I04", f"第{line}行起还有第二份表格，只读取了第一份", text.at(line)))
             return
 
 

@@ -224,7 +224,7 @@ def _repairs(values: list[str]) -> list[list[str]]:
     for index, value in enumerate(values):
         if _is_doubled(value):
             half = value[: len(value) // 2]
-            options.append([*values[:index], half, half, *values[index + 1:]])
+            options.append([*values[:index], half, half, *values[index + 1 :]])
         for cut in range(1, len(value)):
             head, tail = value[:cut], value[cut:]
             if (
@@ -232,7 +232,7 @@ def _repairs(values: list[str]) -> list[list[str]]:
                 and ATOM.fullmatch(tail)
                 and not tail.startswith("0")
             ):
-                options.append([*values[:index], head, tail, *values[index + 1:]])
+                options.append([*values[:index], head, tail, *values[index + 1 :]])
     return options
 
 

@@ -161,6 +161,19 @@ def _table_end(tokens: list[Token], i: int) -> bool:
     return False
 
 
+def _unshift(row: Row) -> None:
+    """``其中桃树种植面积 | 1.5亩 | 1.5亩``: an unscored sub-row fills the first cells, not its columns."""
+    misplaced = [c for c in NUMERIC_COLUMNS if c in row.values and not is_number(row.values[c])]
+    if not misplaced or any(is_number(v) for v in row.values.values()):
+        return
+    texts = list(row.values.values())
+    lines = [row.lines[c.name] for c in row.values]
+    if len(texts) > 2:
+        return
+    row.values = dict(zip((Column.TARGET, Column.ACTUAL), texts, strict=False))
+    row.lines = {"name": row.lines["name"]} | {c.name: n for c, n in zip(row.values, lines, strict=False)}
+
+
 class _Reader:
     def __init__(self, tokens: list[Token], columns: list[Column]) -> None:
         self.tokens = tokens
@@ -223,6 +236,7 @@ class _Reader:
                 row.values[column] = tokens[j].text
                 row.lines[column.name] = tokens[j].line
             j += 1
+        _unshift(row)
         return j
 
     def _word_row(self, i: int) -> int | None:
