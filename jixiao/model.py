@@ -147,6 +147,8 @@ class Form(_Strict):
 
     def where(self, path: str) -> Location | None:
         """The place in the original file of a field path, or of its nearest parent."""
+        if not self.provenance:
+            return None
         while path:
             if path in self.provenance:
                 return self.provenance[path]

@@ -1,14 +1,144 @@
-"""Core commands: schema (more: score, audit, profiles)."""
+"""Core commands: score, audit, profiles, schema."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Annotated, Any
 
+import simplejson
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate
+from ..io import read_form
 from ..model import Form
-from . import app, out
+from ..rules import DEFAULT_PROFILE, Profile, list_profiles, load_profile
+from ..scoring import Scorecard, fmt, plain, scorecard_data
+from . import EXIT_FINDINGS, EXIT_OK, app, guarded, out
+
+FormArg = Annotated[Path, typer.Argument(help="表单文件（JSON、Excel、PDF、Word 或文本）", show_default=False)]
+ProfileOpt = Annotated[str, typer.Option("--profile", "-p", help="评分规则（见 jixiao profiles）")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输入格式：auto|json|text|xlsx|xls|pdf|docx")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSON")]
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, Profile]:
+    return guarded(lambda: (read_form(path, format=fmt_), load_profile(profile_name)))
+
+
+def _print_json(data: Any) -> None:
+    out.print(simplejson.dumps(data, use_decimal=True, ensure_ascii=False, indent=2), markup=False)
+
+
+def findings_data(findings: list[Finding]) -> dict[str, Any]:
+    """The machine form of an audit (``jixiao audit --json``)."""
+    return {"findings": [{"code": f.code, "severity": f.severity, "location": f.location, "path": f.path,
+                          "message": f.message} for f in findings],
+            "counts": counts(findings)}
+
+
+def _score_table(card: Scorecard) -> Table:
+    """The form's tree: a heading row per level-1/level-2 group, each indicator with its explanation."""
+    table = Table(title=f"评分（规则：{card.profile}）", expand=True)
+    table.add_column("指标 / 计分说明", ratio=6)
+    for name in ("指标值", "完成值"):
+        table.add_column(name, ratio=2)
+    for name in ("分值", "填报", "复核"):
+        table.add_column(name, justify="right", no_wrap=True)
+    group = None
+    for item in card.indicators:
+        if (item.level1, item.level2) != group:
+            group = (item.level1, item.level2)
+            table.add_row(Text(" / ".join(p for p in group if p), style="bold"), end_section=False)
+        differs = item.declared is not None and item.declared != item.score
+        label = Text(item.name)
+        label.append("\n" + item.explanation, style="dim")
+        table.add_row(label, item.target.text, item.actual.text, fmt(item.weight), fmt(item.declared),
+                      Text(fmt(item.score), style="bold red" if differs else ""))
+    return table
+
+
+def _summary(card: Scorecard) -> Table:
+    table = Table(show_header=True, title="合计")
+    for name in ("项目", "分值", "填报", "复核"):
+        table.add_column(name, justify="right" if name != "项目" else "left")
+    e = card.execution
+    table.add_row("预算执行率" + (f" {fmt(e.rate_display)}%" if e.rate is not None else ""), fmt(e.weight),
+                  fmt(e.declared), fmt(e.score))
+    for block in card.blocks:
+        table.add_row(block.level1, fmt(block.weight), fmt(block.declared), fmt(block.score))
+    table.add_row(Text("总分", style="bold"), "100", fmt(card.total_declared),
+                  Text(f"{fmt(card.total)}（{card.grade}）", style="bold"))
+    return table
+
+
+@app.command()
+def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOpt = "auto",
+          as_json: JsonOpt = False) -> None:
+    """按规则计算每个指标、执行率、总分和等级，并与填报得分对照。"""
+    loaded, rules = _load(form, format, profile)
+    card, _ = evaluate(loaded, rules)
+    if as_json:
+        _print_json(scorecard_data(card))
+        return
+    out.print(_score_table(card))
+    out.print(f"执行率：{card.execution.explanation}", markup=False)
+    out.print(_summary(card))
+
+
+@app.command()
+def audit(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOpt = "auto",
+          as_json: JsonOpt = False) -> None:
+    """复核表单：列出每处不一致（代码、级别、位置、说明）。有错误时退出码为 1。"""
+    loaded, rules = _load(form, format, profile)
+    _, findings = evaluate(loaded, rules)
+    if as_json:
+        _print_json(findings_data(findings))
+    else:
+        table = Table(title=f"复核结果（规则：{rules.id}）", expand=True)
+        for name, kw in (("代码", {}), ("级别", {}), ("位置", {"ratio": 2}), ("说明", {"ratio": 5})):
+            table.add_column(name, **kw)  # type: ignore[arg-type]
+        for f in findings:
+            table.add_row(f.code, Text(SEVERITY_NAMES[f.severity], style=_SEVERITY_STYLE[f.severity]),
+                          f.location, f.message)
+        out.print(table)
+        n = counts(findings)
+        out.print(f"错误 {n['error']}，警告 {n['warning']}，提示 {n['info']}")
+    raise typer.Exit(EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK)
+
+
+@app.command()
+def profiles(as_json: JsonOpt = False) -> None:
+    """列出内置的评分规则及其来源。"""
+    shipped = list_profiles()
+    if as_json:
+        _print_json([p.model_dump(mode="json") for p in shipped])
+        return
+    table = Table(title="评分规则", expand=True)
+    for name in ("代码", "名称", "版本", "生效", "执行率", "反向指标", "定性中档", "来源"):
+        table.add_column(name)
+    for p in shipped:
+        low, high = p.qualitative.partial
+        table.add_row(p.id, p.title, p.version, str(p.effective_from), p.execution.policy, p.reverse.formula,
+                      f"{plain(low * 100)}–{plain(high * 100)}%", p.source)
+    out.print(table)
 
 
 @app.command()
 def schema() -> None:
     """打印表单的 JSON Schema（docs/form.schema.json 由此生成）。"""
     out.print(json.dumps(Form.model_json_schema(), ensure_ascii=False, indent=2), markup=False)
+
+
+@app.command()
+def checks() -> None:
+    """列出复核规则代码（docs/findings.md）。"""
+    table = Table(title="复核规则")
+    for name in ("代码", "级别", "说明"):
+        table.add_column(name)
+    for c in sorted(CHECKS, key=lambda c: c.code):
+        table.add_row(c.code, SEVERITY_NAMES[c.severity], c.title)
+    out.print(table)

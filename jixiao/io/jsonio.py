@@ -66,7 +66,8 @@ def loads(text: str | bytes, place: str = "<json>") -> Form:
     try:
         data = simplejson.loads(text, use_decimal=True)
     except (ValueError, UnicodeDecodeError) as exc:
-        where = f"第{exc.lineno}行第{exc.colno}列" if hasattr(exc, "lineno") else ""
+        line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        where = f"第{line}行第{column}列" if line else ""
         raise InputError(f"不是有效的 JSON {where}：{getattr(exc, 'msg', exc)}", place) from None
     except RecursionError:
         raise InputError("JSON 嵌套过深", place) from None

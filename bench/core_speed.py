@@ -1,0 +1,62 @@
+"""Benchmark: score + audit N copies of the seed in one process.
+
+Reports forms/second for (a) the baseline — read the files and ``json.loads`` them — and (b) jixiao —
+read, validate into the Form model, score and audit — and the ratio b/a. Aim: ≥ 5,000 forms/s on one core.
+Run: ``python bench/core_speed.py [N]``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from jixiao.audit import evaluate
+from jixiao.io import jsonio
+from jixiao.rules import load_profile
+
+SEED = Path(__file__).resolve().parent.parent / "examples" / "qiannan-2022.json"
+
+
+def _timed(label: str, paths: list[Path], work: object) -> tuple[str, float]:
+    start = time.perf_counter()
+    for path in paths:
+        work(path)  # type: ignore[operator]
+    return label, len(paths) / (time.perf_counter() - start)
+
+
+def main(n: int = 5000) -> None:
+    profile = load_profile("seed-qiannan-2022")
+    text = SEED.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i in range(n):
+            path = Path(tmp) / f"form-{i}.json"
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        rows = [
+            _timed("baseline: read + json.loads", paths, lambda p: json.loads(p.read_bytes())),
+            _timed("read + validate (Form)", paths, jsonio.read),
+            _timed("read + validate + score + audit", paths, lambda p: evaluate(jsonio.read(p), profile)),
+        ]
+        forms = [jsonio.read(p) for p in paths[: min(n, 2000)]]
+        start = time.perf_counter()
+        for form in forms:
+            evaluate(form, profile)
+        rows.append(("score + audit only (in memory)", len(forms) / (time.perf_counter() - start)))
+    base = rows[0][1]
+    table = Table(title=f"core speed, {n} copies of the seed ({len(text)} bytes each), one process")
+    for col in ("step", "forms/s", "ratio to baseline"):
+        table.add_column(col, justify="right" if col != "step" else "left")
+    for label, rate in rows:
+        table.add_row(label, f"{rate:,.0f}", f"{rate / base:.3f}")
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)

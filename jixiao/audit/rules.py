@@ -1,0 +1,100 @@
+"""B-family checks: does each declared score follow the scoring rules for its indicator type?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..scoring import MONEY_UNITS, fmt
+from . import Context, Finding, check
+
+_FORMULA_METHODS = frozenset({"positive", "reverse", "zero_target", "deadline"})
+_RATE_UNITS = frozenset({"%"})
+
+
+@check("B01", "error", "填报得分与评分公式计算结果不符")
+def declared_matches_formula(ctx: Context) -> Iterator[Finding]:
+    tolerance = ctx.profile.audit.score_tolerance
+    for item in ctx.card.indicators:
+        if item.method not in _FORMULA_METHODS or item.declared is None:
+            continue
+        if abs(item.declared - item.score) > tolerance:
+            where, path = ctx.at_indicator(item, "score_declared")
+            yield Finding("B01", "error", where,
+                          f"填报得分 {fmt(item.declared)}，按规则应为 {fmt(item.score)}：{item.explanation}。"
+                          "如确需调整，请在偏差原因中写明依据。", path)
+
+
+@check("B02", "error", "未达到目标却得满分")
+def full_marks_target_unmet(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.card.indicators:
+        if item.met is False and item.declared is not None and item.weight and item.declared >= item.weight:
+            where, path = ctx.at_indicator(item, "score_declared")
+            yield Finding("B02", "error", where,
+                          f"指标值 {item.target.text}，实际完成 {item.actual.text}，未达到目标，却得满分 "
+                          f"{fmt(item.declared)}；按规则应得 {fmt(item.score)}，并说明偏差原因。", path)
+
+
+@check("B03", "error", "定性指标得分超出所属档位区间")
+def qualitative_within_tier(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.card.indicators:
+        if item.method == "qualitative" and item.declared is not None and item.declared != item.score:
+            where, path = ctx.at_indicator(item, "score_declared")
+            yield Finding("B03", "error", where, f"{item.explanation}。请按完成情况所属档位打分（表注4）。", path)
+
+
+@check("B04", "error", "定量指标的完成值不是数值")
+def quantitative_actual_numeric(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.card.indicators:
+        if item.target.is_quantity and not item.actual.is_quantity:
+            where, path = ctx.at_indicator(item, "actual")
+            what = f"“{item.actual.text}”" if item.actual.text.strip() else "为空"
+            yield Finding("B04", "error", where,
+                          f"指标值 {item.target.text} 是定量指标，完成值{what}不是数值；请填写实际完成的数量"
+                          f"（如 {fmt(item.target.number)}{item.target.unit or ''}）。", path)
+
+
+@check("B05", "warning", "定性指标的完成值看不出属于哪一档")
+def qualitative_actual_tiered(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.card.indicators:
+        if item.target.kind == "qualitative" and item.method == "declared":
+            where, path = ctx.at_indicator(item, "actual")
+            yield Finding("B05", "warning", where,
+                          f"完成值“{item.actual.text}”无法判断属于“达成/部分达成/未达成”哪一档，"
+                          "请写明完成情况，系统暂沿用填报得分。", path)
+
+
+@check("B06", "warning", "指标值与完成值单位不一致，或比率超过100%")
+def units_consistent(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.card.indicators:
+        t, a = item.target, item.actual
+        if not (t.is_quantity and a.is_quantity):
+            continue
+        money = t.unit in MONEY_UNITS and a.unit in MONEY_UNITS
+        if t.unit and a.unit and t.unit != a.unit and not money:
+            message = f"指标值单位“{t.unit}”与完成值单位“{a.unit}”不一致，请统一计量单位。"
+        elif t.unit in _RATE_UNITS and a.number is not None and a.number > 100:
+            message = f"完成值 {a.text} 超过 100%，比率类指标请核对。"
+        else:
+            continue
+        where, path = ctx.at_indicator(item, "actual")
+        yield Finding("B06", "warning", where, message, path)
+
+
+@check("B07", "warning", "以“≥100%”设定比率目标（无法超额，应写“=100%”）")
+def at_least_hundred_percent(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.card.indicators:
+        t = item.target
+        if t.op_written and t.op == "≥" and t.unit == "%" and t.number == 100:
+            where, path = ctx.at_indicator(item, "target")
+            yield Finding("B07", "warning", where, f"指标值 {t.text}：比率不可能超过 100%，应写为“=100%”。", path)
+
+
+@check("B08", "warning", "“=”指标的完成值与指标值不同（非百分比）")
+def exact_target_differs(ctx: Context) -> Iterator[Finding]:
+    for item in ctx.card.indicators:
+        t, a = item.target, item.actual
+        if t.op_written and t.op == "=" and t.unit != "%" and a.number is not None and a.number != t.number:
+            where, path = ctx.at_indicator(item, "actual")
+            yield Finding("B08", "warning", where,
+                          f"指标值 {t.text} 为精确值，完成值 {a.text} 与之不同；超出部分不扣分，但目标设定可能不当。", path)
+

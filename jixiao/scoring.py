@@ -1,0 +1,365 @@
+"""The scoring engine: small pure formulas, each returning a score *and* its explanation.
+
+Result records are plain slotted dataclasses, treated as read-only: frozen ones cost ~7× more to
+build, and a batch of thousands of forms builds hundreds of thousands of them.
+
+One function per indicator type (positive, reverse, zero target, qualitative, deadline,
+unscorable) plus the execution-rate score, block totals, the total and the grade. Which
+variant applies and with which numbers comes from the :class:`~jixiao.rules.Profile`.
+Scores are ``Decimal``; they are rounded half-up only where the profile says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from .model import Form, FundRow, Indicator
+from .rules import Profile
+from .targets import REVERSE_OPS, Target, Tier, parse_target
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+TIER_NAMES: dict[Tier, str] = {"achieved": "达成", "partial": "部分达成", "unmet": "未达成"}
+MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(10) ** 8}
+
+
+def fmt(value: Decimal | None) -> str:
+    """A decimal as written, without exponent notation (3331.80 stays 3331.80)."""
+    if value is None:
+        return "—"
+    text = str(value)
+    return f"{value:f}" if "E" in text else text
+
+
+def plain(value: Decimal) -> str:
+    """A derived number without needless zeros (0.8 × 100 → 80, not 80.0)."""
+    return f"{value.normalize():f}"
+
+
+def percent(share: Decimal, places: int = 1) -> str:
+    """A share as a percentage for messages: 0.9962 → 99.6."""
+    return plain(round_places(share * HUNDRED, places))
+
+
+def round_places(value: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a formula returns: the score, how it was obtained, and whether the target was met."""
+
+    score: Decimal
+    method: str
+    explanation: str
+    met: bool | None = None
+
+
+@dataclass(slots=True)
+class IndicatorScore:
+    """The computed score of one 三级指标 next to what the unit declared."""
+
+    index: int
+    name: str
+    level1: str | None
+    level2: str | None
+    weight: Decimal
+    score: Decimal
+    declared: Decimal | None
+    method: str  # positive | reverse | zero_target | qualitative | deadline | declared
+    explanation: str
+    target: Target
+    actual: Target
+    met: bool | None
+    is_cost: bool
+    weight_known: bool = True  # False: the form has no 分值; ``weight`` is then the declared score
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """actual / target for quantities with a positive target (over-achievement check)."""
+        a, t = self.actual.number, self.target.number
+        if self.target.is_quantity and a is not None and t:
+            return a / t
+        return None
+
+
+@dataclass(slots=True)
+class ExecutionScore:
+    """预算执行率 and its points."""
+
+    budget: Decimal | None  # 全年预算数 (A)
+    executed: Decimal | None  # 全年执行数 (B)
+    rate: Decimal | None  # B/A in percent, exact
+    weight: Decimal
+    score: Decimal
+    declared: Decimal | None
+    explanation: str
+
+    @property
+    def rate_display(self) -> Decimal | None:
+        return None if self.rate is None else round_places(self.rate, 2)
+
+
+@dataclass(slots=True)
+class BlockScore:
+    """Totals of one level-1 block (产出/效益/满意度…)."""
+
+    level1: str
+    weight: Decimal
+    score: Decimal
+    declared: Decimal | None
+
+
+@dataclass(slots=True)
+class Scorecard:
+    """Everything the scorer computed for one form."""
+
+    profile: str
+    execution: ExecutionScore
+    indicators: list[IndicatorScore]
+    blocks: list[BlockScore]
+    total: Decimal
+    grade: str
+    total_declared: Decimal | None
+    declared_sum: Decimal | None  # Σ declared indicator scores + declared execution score
+
+
+# --- quantitative ----------------------------------------------------------------------------
+
+def _full(actual: Decimal, target: Decimal, weight: Decimal, sign: str, unit: str) -> Outcome:
+    return Outcome(weight, "", f"{fmt(actual)}{unit} {sign} {fmt(target)}{unit}，达到目标，得满分 {fmt(weight)}", True)
+
+
+def score_positive(target: Decimal, actual: Decimal, weight: Decimal, places: int, unit: str = "") -> Outcome:
+    """正向指标 (≥ > =): met → full weight; else actual/target × weight (表注3, pmkpi selfpositiveindex)."""
+    if actual >= target:
+        return _full(actual, target, weight, "≥", unit)
+    actual = max(actual, ZERO)  # pmkpi clamps a negative actual to 0
+    score = round_places(actual / target * weight, places)
+    return Outcome(score, "positive", f"{fmt(actual)}/{fmt(target)} × {fmt(weight)} = {fmt(score)}", False)
+
+
+def score_reverse(
+    target: Decimal, actual: Decimal, weight: Decimal, places: int, formula: str, unit: str = ""
+) -> Outcome:
+    """反向指标 (≤ <): within target → full; above it, ratio A/B × w (表注3) or linear to 0 at 2A (pmkpi)."""
+    if actual <= target:
+        return _full(actual, target, weight, "≤", unit)
+    if formula == "ratio":
+        score = round_places(target / actual * weight, places)
+        text = f"{fmt(target)}/{fmt(actual)} × {fmt(weight)} = {fmt(score)}（超出目标，按 A/B 计分）"
+    else:
+        share = max(ZERO, 1 - (actual - target) / target)
+        score = round_places(share * weight, places)
+        text = (f"(1 − ({fmt(actual)} − {fmt(target)})/{fmt(target)}) × {fmt(weight)} = {fmt(score)}"
+                "（超出目标，线性递减，2倍目标时为0）")
+    return Outcome(score, "reverse", text, False)
+
+
+def score_zero_target(op: str, actual: Decimal, weight: Decimal) -> Outcome:
+    """Target 0 (``≤0起`` accidents …): all or nothing (pmkpi selfindexequalzero)."""
+    met = actual >= 0 if op in ("≥", ">") else actual <= 0
+    score = weight if met else ZERO
+    return Outcome(score, "zero_target", f"目标为0，实际 {fmt(actual)}，{'达到' if met else '未达到'}，得 {fmt(score)}（全有或全无）", met)
+
+
+def _convert(actual: Target, target: Target) -> tuple[Decimal, str]:
+    """Actual expressed in the target's unit where the units are money units of different size."""
+    assert actual.number is not None
+    tu, au = target.unit, actual.unit
+    if tu in MONEY_UNITS and au in MONEY_UNITS and tu != au:
+        value = actual.number * MONEY_UNITS[au] / MONEY_UNITS[tu]
+        return value, f"（实际 {fmt(actual.number)}{au} 折合 {fmt(value)}{tu}）"
+    return actual.number, ""
+
+
+def score_quantity(target: Target, actual: Target, weight: Decimal, profile: Profile) -> Outcome:
+    assert target.number is not None and target.op is not None
+    value, conversion = _convert(actual, target)
+    places, unit = profile.rounding.indicator, target.unit or ""
+    if target.number == 0:
+        outcome = score_zero_target(target.op, value, weight)
+    elif target.op in REVERSE_OPS:
+        outcome = score_reverse(target.number, value, weight, places, profile.reverse.formula, unit)
+    else:
+        outcome = score_positive(target.number, value, weight, places, unit)
+    method = outcome.method or ("reverse" if target.op in REVERSE_OPS else "positive")
+    notes = conversion
+    if target.op_inferred:
+        kind = "反向（≤）" if target.op in REVERSE_OPS else "正向（≥）"
+        notes += f"（指标值未写比较符号，按{kind}指标计分）"
+    return Outcome(outcome.score, method, outcome.explanation + notes, outcome.met)
+
+
+# --- qualitative, deadline, unscorable ----------------------------------------------------------
+
+def score_qualitative(tier: Tier, declared: Decimal | None, weight: Decimal, profile: Profile) -> Outcome:
+    """定性指标 (表注4): the declared score stands when it lies in its tier, else the tier's bound."""
+    low_share, high_share = profile.qualitative.bounds(tier)
+    low, high = low_share * weight, high_share * weight
+    name = TIER_NAMES[tier]
+    band = f"“{name}”档 {plain(low)}–{plain(high)} 分（{plain(low_share * HUNDRED)}%–{plain(high_share * HUNDRED)}%）"
+    if declared is None:
+        return Outcome(high, "qualitative", f"{band}，未填得分，取上限 {fmt(high)}", tier == "achieved")
+    if low <= declared <= high:
+        return Outcome(declared, "qualitative", f"{band}，填报得分 {fmt(declared)} 在档内，保留", tier == "achieved")
+    bound = high if declared > high else low
+    text = f"{band}，填报得分 {fmt(declared)} 超出档位，取边界 {fmt(bound)}"
+    return Outcome(bound, "qualitative", text, tier == "achieved")
+
+
+def score_unscorable(reason: str, declared: Decimal | None, weight: Decimal) -> Outcome:
+    """No formula applies (unreadable target or actual): keep the declared score, within 0–weight."""
+    kept = min(max(declared or ZERO, ZERO), weight)
+    return Outcome(kept, "declared", f"{reason}，无法按公式计分，沿用填报得分 {fmt(kept)}")
+
+
+def _tier_of_actual(target: Target, actual: Target) -> Tier | None:
+    if actual.kind == "qualitative":
+        if actual.tier is not None:
+            return actual.tier
+        if actual.text.strip() and actual.text.replace(" ", "") in target.text.replace(" ", ""):
+            return "achieved"  # the actual repeats the target's own words
+    return None
+
+
+def score_deadline(
+    target: Target, actual: Target, declared: Decimal | None, weight: Decimal, profile: Profile, year: int
+) -> Outcome:
+    """时效指标 with a date: on time → full; late → the profile's tier; a text actual → its tier."""
+    assert target.deadline is not None
+    if actual.kind == "deadline" and actual.deadline is not None:
+        if actual.deadline.key(year) <= target.deadline.key(year):
+            return Outcome(weight, "deadline", f"{actual.text} 不晚于 {target.text}，按期完成，得满分 {fmt(weight)}", True)
+        late = score_qualitative(profile.deadline.late_tier, declared, weight, profile)
+        return Outcome(late.score, "deadline", f"{actual.text} 晚于 {target.text}，逾期；{late.explanation}", False)
+    tier = _tier_of_actual(target, actual)
+    if tier is None:
+        return score_unscorable(f"完成值“{actual.text}”既不是日期也不是完成情况", declared, weight)
+    outcome = score_qualitative(tier, declared, weight, profile)
+    return Outcome(outcome.score, "deadline", f"完成值“{actual.text}”按定性计分：{outcome.explanation}", outcome.met)
+
+
+# --- one indicator --------------------------------------------------------------------------
+
+def is_cost(indicator: Indicator) -> bool:
+    """成本指标 (cost indicator), by its level-2 or level-1 name."""
+    return "成本" in (indicator.level2 or "") or "成本" in (indicator.level1 or "")
+
+
+def score_indicator(index: int, indicator: Indicator, profile: Profile, year: int) -> IndicatorScore:
+    cost = is_cost(indicator)
+    target = parse_target(indicator.target, "≤" if cost else "≥")
+    actual = parse_target(indicator.actual)
+    weight = indicator.weight or ZERO
+    declared = indicator.score_declared
+    if indicator.weight is None:  # no 分值 column: nothing to cap or to scale by
+        kept = max(declared or ZERO, ZERO)
+        return IndicatorScore(index, indicator.name, indicator.level1, indicator.level2, kept, kept, declared,
+                              "declared", f"未填分值，无法按公式计分，沿用填报得分 {fmt(kept)}", target, actual,
+                              None, cost, weight_known=False)
+    if target.kind == "quantity" and actual.kind == "quantity":
+        outcome = score_quantity(target, actual, weight, profile)
+    elif target.kind in ("quantity", "qualitative") and (tier := _tier_of_actual(target, actual)):
+        outcome = score_qualitative(tier, declared, weight, profile)
+        if target.kind == "quantity":
+            outcome = Outcome(outcome.score, "qualitative",
+                              f"定量指标的完成值“{actual.text}”不是数值，按定性计分：{outcome.explanation}", outcome.met)
+    elif target.kind == "deadline":
+        outcome = score_deadline(target, actual, declared, weight, profile, year)
+    elif target.kind in ("unknown", "empty"):
+        outcome = score_unscorable(f"指标值“{target.text}”无法识别" if target.text else "未填指标值", declared, weight)
+    else:
+        outcome = score_unscorable(f"完成值“{actual.text}”无法识别" if actual.text else "未填完成值", declared, weight)
+    score = min(max(outcome.score, ZERO), weight)
+    return IndicatorScore(index, indicator.name, indicator.level1, indicator.level2, weight, score, declared,
+                          outcome.method, outcome.explanation, target, actual, outcome.met, cost)
+
+
+# --- funds, blocks, total --------------------------------------------------------------------
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, ZERO) if present else None
+
+
+def execution_basis(rows: list[FundRow]) -> tuple[Decimal | None, Decimal | None, str]:
+    """全年预算数 (A) and 全年执行数 (B) of the total row; its parts' sums when the total row is empty."""
+    if not rows:
+        return None, None, ""
+    total = rows[0]
+    if total.budget:
+        return total.budget, total.executed, ""
+    budget, executed = _sum(r.budget for r in rows[1:]), _sum(r.executed for r in rows[1:])
+    if budget:
+        return budget, executed, "（总额行为空或为0，按其中各行合计计算）"
+    return total.budget, total.executed, ""
+
+
+def score_execution(form: Form, profile: Profile) -> ExecutionScore:
+    """预算执行率得分 per the profile's policy (linear_capped / floor_int / tiered)."""
+    weight = form.funds.weight if form.funds.weight is not None else profile.weights.execution
+    declared = form.funds.score_declared
+    budget, executed, note = execution_basis(form.funds.rows)
+    if not budget or executed is None:
+        kept = min(max(declared or ZERO, ZERO), weight)
+        return ExecutionScore(budget, executed, None, weight, kept, declared,
+                              f"缺少全年预算数或执行数，执行率无法计算，沿用填报得分 {fmt(kept)}")
+    rate = executed / budget * HUNDRED
+    linear = min(rate / HUNDRED * weight, weight)
+    shown = f"{fmt(executed)}/{fmt(budget)} = {fmt(round_places(rate, 2))}%{note}"
+    policy = profile.execution.policy
+    if policy == "floor_int":
+        score = round_places(linear, 0, ROUND_FLOOR)
+        text = f"{shown}；{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(round_places(linear, 2))}，向下取整得 {fmt(score)}"
+    elif policy == "tiered":
+        score = next((s for minimum, s in profile.execution.tiers if rate >= minimum), ZERO)
+        text = f"{shown}；按档位表得 {fmt(score)}"
+    else:
+        score = round_places(linear, profile.rounding.execution)
+        text = f"{shown}；{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(score)}（不超过 {fmt(weight)}）"
+    return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, text)
+
+
+def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
+    """Totals per level-1 block, in the order the blocks appear on the form."""
+    order: dict[str, list[IndicatorScore]] = {}
+    for item in indicators:
+        order.setdefault(item.level1 or "（未分类）", []).append(item)
+    return [
+        BlockScore(name, sum((i.weight for i in items), ZERO), sum((i.score for i in items), ZERO),
+                   _sum(i.declared for i in items))
+        for name, items in order.items()
+    ]
+
+
+def score(form: Form, profile: Profile) -> Scorecard:
+    """Score a whole form with a rule profile."""
+    year = form.year or 2000
+    indicators = [score_indicator(i, ind, profile, year) for i, ind in enumerate(form.indicators)]
+    execution = score_execution(form, profile)
+    total = round_places(execution.score + sum((i.score for i in indicators), ZERO), profile.rounding.total)
+    declared_parts = [form.funds.score_declared, *(i.score_declared for i in form.indicators)]
+    return Scorecard(profile.id, execution, indicators, block_scores(indicators), total,
+                     profile.grades.grade(total), form.total_declared, _sum(declared_parts))
+
+
+def scorecard_data(card: Scorecard) -> dict[str, object]:
+    """The machine form of a scorecard (``jixiao score --json``, the web API, batch tables)."""
+    execution = card.execution
+    return {
+        "profile": card.profile,
+        "total": card.total,
+        "grade": card.grade,
+        "total_declared": card.total_declared,
+        "declared_sum": card.declared_sum,
+        "execution": {"rate": execution.rate_display, "score": execution.score, "weight": execution.weight,
+                      "declared": execution.declared, "explanation": execution.explanation},
+        "blocks": [{"level1": b.level1, "weight": b.weight, "score": b.score, "declared": b.declared}
+                   for b in card.blocks],
+        "indicators": [{"index": i.index, "level1": i.level1, "level2": i.level2, "name": i.name,
+                        "weight": i.weight, "score": i.score, "declared": i.declared, "method": i.method,
+                        "explanation": i.explanation} for i in card.indicators],
+    }

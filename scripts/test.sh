@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, types, tests on SQLite, then the database tests on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh all,dev
+
+echo "== ruff"
+.venv/bin/ruff check jixiao tests bench scripts
+echo "== mypy --strict (core)"
+.venv/bin/mypy jixiao --exclude 'jixiao/web/'
+
+echo "== pytest (SQLite)"
+.venv/bin/python -m pytest -p no:cacheprovider "$@"
+
+# PostgreSQL is the production database: run the tests that touch a database again against it.
+PG_URL="${JIXIAO_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
+if [ -d tests/web ] && .venv/bin/python -c "import psycopg,sys; psycopg.connect('${PG_URL}', connect_timeout=3).close()" 2>/dev/null; then
+  echo "== pytest (PostgreSQL)"
+  DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -p no:cacheprovider tests/web -m "not e2e" "$@"
+elif [ -d tests/web ]; then
+  echo "== PostgreSQL not reachable at ${PG_URL}: database tests ran on SQLite only"
+fi

@@ -1,0 +1,66 @@
+"""Shared fixtures: the repository, ../shared (seed, corpus), the seed form and the profiles."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jixiao.io import jsonio
+from jixiao.model import Form
+from jixiao.rules import Profile, load_profile
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+def find_shared() -> Path | None:
+    for candidate in (REPO.parent / "shared", REPO.parent.parent / "shared"):
+        if (candidate / "corpus").is_dir():
+            return candidate
+    return None
+
+
+SHARED = find_shared()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if SHARED is None:
+        pytest.skip("../shared (seed and corpus) is not next to the repository")
+    return SHARED
+
+
+@pytest.fixture()
+def seed_form() -> Form:
+    return jsonio.read(EXAMPLES / "qiannan-2022.json")
+
+
+@pytest.fixture(scope="session")
+def seed_profile() -> Profile:
+    return load_profile("seed-qiannan-2022")
+
+
+@pytest.fixture(scope="session")
+def national() -> Profile:
+    return load_profile("national")
+
+
+def corpus_truth(path: Path) -> dict[str, object]:
+    """A corpus ground-truth file as canonical form data (its `notes` are commentary, not form fields)."""
+    data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    for commentary in ("notes", "unit_normalized"):
+        data.pop(commentary, None)
+    data["kind"] = data.get("kind") if data.get("kind") in ("department", "project") else "project"
+    return data
+
+
+def corpus_forms() -> list[tuple[str, Form]]:
+    if SHARED is None:
+        return []
+    forms = []
+    for path in sorted((SHARED / "corpus").glob("*.truth.json")):
+        forms.append((path.name.split(".")[0], jsonio.form_from_data(corpus_truth(path), str(path))))
+    return forms

@@ -1,0 +1,106 @@
+"""The CLI as a user runs it: real files in, exit codes and output out (typer's CliRunner, no mocks)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+
+from .conftest import EXAMPLES
+
+SEED = str(EXAMPLES / "qiannan-2022.json")
+runner = CliRunner()
+
+
+def test_score_json_contract() -> None:
+    result = runner.invoke(app, ["score", SEED, "--profile", "seed-qiannan-2022", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout, parse_float=Decimal)
+    assert set(data) >= {"total", "grade", "execution", "blocks", "indicators", "total_declared"}
+    assert data["total"] == Decimal("98.60") and data["total_declared"] == Decimal("97.5")
+    assert data["execution"] == {**data["execution"], "rate": Decimal("99.45"), "score": 9}
+    item = next(i for i in data["indicators"] if i["name"] == "开展项目个数")
+    assert item["score"] == Decimal("0.92") and item["declared"] == Decimal("0.5")
+    assert item["method"] == "positive" and "12/13 × 1 = 0.92" in item["explanation"]
+    assert {"name", "weight", "score", "declared", "method", "explanation"} <= set(item)
+
+
+def test_score_table_for_people() -> None:
+    result = runner.invoke(app, ["score", SEED, "-p", "seed-qiannan-2022"])
+    assert result.exit_code == 0
+    assert "开展项目个数" in result.stdout and "98.60（优）" in result.stdout
+
+
+def test_audit_exit_code_and_json() -> None:
+    result = runner.invoke(app, ["audit", SEED, "--json"])
+    assert result.exit_code == 1  # the seed has error findings
+    data = json.loads(result.stdout)
+    assert data["counts"]["error"] == sum(1 for f in data["findings"] if f["severity"] == "error") > 0
+    assert {"code", "severity", "location", "message"} <= set(data["findings"][0])
+
+
+def test_audit_exit_zero_without_errors(tmp_path: Path) -> None:
+    form = json.loads(Path(SEED).read_text(encoding="utf-8"), parse_float=Decimal)
+    form["indicators"] = [i for i in form["indicators"] if i["level2"] != "成本"]
+    for i in form["indicators"]:
+        i["actual"] = i["actual"].lstrip("≥")
+        if i["name"] == "开展项目个数":
+            i["actual"], i["score_declared"], i["reason"] = "13个", 1, None
+    form["indicators"].append({"level1": "产出指标", "level2": "成本", "name": "项目支出", "target": "≤3989.07万元",
+                               "actual": "3967.29万元", "weight": 10, "score_declared": 10, "reason": None})
+    form["funds"]["rows"] = form["funds"]["rows"][:1]
+    form["funds"]["rows"][0]["initial"] = form["funds"]["rows"][0]["budget"]
+    form["goals"]["actual"] = "完成档案数字化300份、轮训覆盖全部县处级干部，综合考核位列全省前列。"
+    form["conclusion"] = "自评总分99分，等级为优。"
+    form["total_declared"] = Decimal("99")
+    path = tmp_path / "clean.json"
+    path.write_text(json.dumps(form, ensure_ascii=False, default=str), encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(path), "-p", "seed-qiannan-2022", "--json"])
+    data = json.loads(result.stdout)
+    assert data["counts"]["error"] == 0, data["findings"]
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    ("{\"kind\": ", "不是有效的 JSON"),
+    ("[1, 2]", "顶层应为 JSON 对象"),
+    ("{\"indicators\": []}", "kind"),
+    ("{\"kind\": \"department\", \"indicators\": [{\"name\": \"x\", \"weight\": -1}]}", "indicators[0].weight"),
+    ("{\"kind\": \"department\", \"indicators\": [{\"name\": \"x\", \"weight\": \"两分\"}]}", "应为数字"),
+    ("{\"kind\": \"department\", \"indicators\": [{\"name\": \"x\", \"weight\": 0}]}", "分值之和为 0"),
+    ("{\"kind\": \"department\", \"indicators\": [], \"funds\": {\"rows\": [{\"label\": \"a\", \"budget\": \"x\"}]}}",
+     "funds.rows[0].budget"),
+])
+def test_bad_input_names_the_field_and_exits_2(tmp_path: Path, content: str, fragment: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    for command in ("score", "audit"):
+        result = runner.invoke(app, [command, str(path)])
+        assert result.exit_code == 2
+        assert fragment in result.stderr and "bad.json" in result.stderr
+        assert "Traceback" not in result.output + result.stderr
+
+
+def test_unknown_profile_and_missing_file() -> None:
+    result = runner.invoke(app, ["score", SEED, "--profile", "nope"])
+    assert result.exit_code == 2 and "national" in result.stderr
+    result = runner.invoke(app, ["audit", "/nonexistent/form.json"])
+    assert result.exit_code == 2 and "无法读取" in result.stderr
+
+
+def test_profiles_lists_the_shipped_rules() -> None:
+    result = runner.invoke(app, ["profiles", "--json"])
+    assert result.exit_code == 0
+    ids = {p["id"] for p in json.loads(result.stdout)}
+    assert {"national", "seed-qiannan-2022"} <= ids
+
+
+def test_schema_matches_docs() -> None:
+    result = runner.invoke(app, ["schema"])
+    docs = (EXAMPLES.parent / "docs" / "form.schema.json").read_text(encoding="utf-8")
+    assert json.loads(result.stdout) == json.loads(docs), "run: jixiao schema > docs/form.schema.json"

@@ -1,0 +1,98 @@
+"""Property tests of the scoring rules (hypothesis): bounds, monotonicity, totals, exact JSON."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from jixiao.io import jsonio
+from jixiao.model import Form, Indicator
+from jixiao.rules import list_profiles
+from jixiao.scoring import ZERO, score, score_indicator
+
+PROFILES = list_profiles()
+amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+positive = st.decimals(min_value=Decimal("0.01"), max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+weights = st.decimals(min_value=Decimal("0.5"), max_value=50, places=1, allow_nan=False, allow_infinity=False)
+profiles = st.sampled_from(PROFILES)
+ops = st.sampled_from(["≥", "≤", "=", ">", "<", ""])
+tiers = st.sampled_from(["达成预期指标", "部分达成预期指标并具有一定效果", "未达成预期指标且效果较差", "已完成"])
+
+
+def _indicator(op: str, target: Decimal, actual: Decimal, weight: Decimal, level2: str = "数量") -> Indicator:
+    return Indicator(level1="产出指标", level2=level2, name="指标", target=f"{op}{target}个",
+                     actual=f"{actual}个", weight=weight, score_declared=None)
+
+
+@given(ops, amounts, amounts, weights, profiles, st.sampled_from(["数量", "成本"]))
+def test_score_between_zero_and_weight(op: str, target: Decimal, actual: Decimal, weight: Decimal,
+                                       profile: object, level2: str) -> None:
+    result = score_indicator(0, _indicator(op, target, actual, weight, level2), profile, 2022)  # type: ignore[arg-type]
+    assert ZERO <= result.score <= weight
+
+
+@given(positive, amounts, amounts, weights, profiles)
+def test_monotone_for_at_least(target: Decimal, a: Decimal, b: Decimal, weight: Decimal, profile: object) -> None:
+    low, high = sorted((a, b))
+    s_low = score_indicator(0, _indicator("≥", target, low, weight), profile, 2022).score  # type: ignore[arg-type]
+    s_high = score_indicator(0, _indicator("≥", target, high, weight), profile, 2022).score  # type: ignore[arg-type]
+    assert s_low <= s_high
+
+
+@given(positive, amounts, amounts, weights, profiles)
+def test_antitone_for_at_most(target: Decimal, a: Decimal, b: Decimal, weight: Decimal, profile: object) -> None:
+    low, high = sorted((a, b))
+    s_low = score_indicator(0, _indicator("≤", target, low, weight), profile, 2022).score  # type: ignore[arg-type]
+    s_high = score_indicator(0, _indicator("≤", target, high, weight), profile, 2022).score  # type: ignore[arg-type]
+    assert s_low >= s_high
+
+
+@given(positive, weights, profiles)
+def test_meeting_the_target_gives_full_marks(target: Decimal, weight: Decimal, profile: object) -> None:
+    for op in ("≥", "≤", "="):
+        result = score_indicator(0, _indicator(op, target, target, weight), profile, 2022)  # type: ignore[arg-type]
+        assert result.score == weight and result.met
+
+
+@given(tiers, st.decimals(min_value=-5, max_value=60, places=2, allow_nan=False, allow_infinity=False),
+       weights, profiles)
+def test_qualitative_score_stays_in_its_tier(actual: str, declared: Decimal, weight: Decimal,
+                                             profile: object) -> None:
+    ind = Indicator(level1="效益指标", level2="社会效益", name="影响", target="效果明显", actual=actual,
+                    weight=weight, score_declared=declared)
+    result = score_indicator(0, ind, profile, 2022)  # type: ignore[arg-type]
+    tier = result.actual.tier
+    assert tier is not None
+    low, high = profile.qualitative.bounds(tier)  # type: ignore[attr-defined]
+    assert low * weight <= result.score <= high * weight
+    if low * weight <= declared <= high * weight:
+        assert result.score == declared  # a declared score inside its tier is kept
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(ops, positive, amounts, weights), min_size=1, max_size=12), amounts, amounts, profiles)
+def test_totals_equal_sum_of_parts(rows: list[tuple[str, Decimal, Decimal, Decimal]], budget: Decimal,
+                                   executed: Decimal, profile: object) -> None:
+    assume(budget > 0)
+    form = Form.model_validate({
+        "kind": "project",
+        "funds": {"weight": 10, "rows": [{"label": "年度资金总额", "budget": budget, "executed": executed}]},
+        "indicators": [_indicator(*row).model_dump() for row in rows],
+    })
+    card = score(form, profile)  # type: ignore[arg-type]
+    assert card.total == card.execution.score + sum((i.score for i in card.indicators), ZERO)
+    assert sum((b.score for b in card.blocks), ZERO) == sum((i.score for i in card.indicators), ZERO)
+    assert ZERO <= card.execution.score <= 10
+
+
+@given(st.lists(st.decimals(allow_nan=False, allow_infinity=False, places=4,
+                            min_value=0, max_value=Decimal("1e12")), min_size=3, max_size=3))
+def test_decimals_round_trip_through_json_exactly(values: list[Decimal]) -> None:
+    form = Form.model_validate({"kind": "department", "indicators": [], "funds": {
+        "rows": [{"label": "年度资金总额", "initial": values[0], "budget": values[1], "executed": values[2]}]}})
+    back = jsonio.loads(jsonio.dumps(form))
+    row = back.funds.rows[0]
+    assert (row.initial, row.budget, row.executed) == tuple(values)
+    assert str(row.budget) == str(values[1])  # the same digits, not merely an equal value
