@@ -10,30 +10,17 @@ import pytest
 from jixiao.io.accuracy import FieldResult, accuracy, compare
 from jixiao.io.text import read_text
 
-REPO = Path(__file__).resolve().parents[1]
 #: Regression floor: the accuracy reached so far.  The issue's goal is 0.95 (see the xfail below).
 FLOOR = 0.85
 GOAL = 0.95
 
 
 @pytest.fixture(scope="module")
-def corpus_results() -> list[FieldResult]:
-    corpus = next(
-        (
-            p
-            for p in (REPO.parent / "shared" / "corpus", REPO.parent.parent / "shared" / "corpus")
-            if p.is_dir()
-        ),
-        None,
-    )
-    if corpus is None:
-        pytest.skip("corpus not found next to the repository")
+def corpus_results(shared_dir: Path) -> list[FieldResult]:
     results: list[FieldResult] = []
-    for path in sorted(corpus.glob("*.txt")):
-        truth_path = path.with_suffix(".truth.json")
-        if truth_path.exists():
-            form, _ = read_text(path)
-            results += compare(form, json.loads(truth_path.read_text(encoding="utf-8")))
+    for truth_path in sorted((shared_dir / "corpus").glob("*.truth.json")):
+        form, _ = read_text(truth_path.with_name(truth_path.name.replace(".truth.json", ".txt")))
+        results += compare(form, json.loads(truth_path.read_text(encoding="utf-8")))
     return results
 
 
@@ -42,8 +29,6 @@ def test_corpus_accuracy_does_not_regress(corpus_results: list[FieldResult]) -> 
     assert accuracy(corpus_results) >= FLOOR
 
 
-@pytest.mark.xfail(
-    reason="goal of issue 3 not reached yet: OCR-scrambled forms 006/014/016/026/030", strict=True
-)
+@pytest.mark.xfail(reason="issue 3 goal not reached: OCR-scrambled forms 006/014/016/026/030", strict=True)
 def test_corpus_accuracy_reaches_the_goal(corpus_results: list[FieldResult]) -> None:
     assert accuracy(corpus_results) >= GOAL

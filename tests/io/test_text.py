@@ -12,17 +12,9 @@ from jixiao.errors import InputError
 from jixiao.io import jsonio
 from jixiao.io.accuracy import accuracy, compare
 from jixiao.io.text import MAX_TEXT_BYTES, parse_text, read_text
+from tests.conftest import SHARED
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """``<repo>/../shared`` (or one level up, for a git worktree); skip when absent."""
-    for candidate in (REPO.parent / "shared", REPO.parent.parent / "shared"):
-        if (candidate / "seed").is_dir():
-            return candidate
-    pytest.skip("shared inputs (seed, corpus) not found next to the repository")
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +23,10 @@ def seed_path(shared_dir: Path) -> Path:
 
 
 def corpus_cases() -> list[str]:
-    for candidate in (REPO.parent / "shared" / "corpus", REPO.parent.parent / "shared" / "corpus"):
-        if candidate.is_dir():
-            return sorted(p.stem for p in candidate.glob("*.txt") if p.with_suffix(".truth.json").exists())
-    return []
+    if SHARED is None:
+        return []
+    corpus = SHARED / "corpus"
+    return sorted(p.stem for p in corpus.glob("*.txt") if p.with_suffix(".truth.json").exists())
 
 
 # --- the seed -------------------------------------------------------------------------------
