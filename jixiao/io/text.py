@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
-from .textglued import is_glued, read_glued
+from .textglued import is_glued, read_glued, read_headerless
 from .textlabels import Column, key
 from .textrows import Row, Table, read_table
 from .textscan import Token, amount, is_blank, is_number, label_re, labels_re, tokenize
@@ -388,6 +388,8 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     year = _year(source)
     funds_read = read_funds(source.flat)
     table = (is_glued(tokens) and read_glued(tokens)) or read_table(tokens)
+    if not table.rows and not table.header_found:
+        table = read_headerless(tokens) or table
     table_line = table.rows[0].lines["name"] if table.rows else None
     header_line = _header_line(tokens)
     goals, goals_line = _goals(source, tokens, header_line or table_line)

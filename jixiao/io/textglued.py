@@ -277,9 +277,22 @@ def _clean_name(name: str) -> str:
     return name
 
 
+def _target_and_weight(values: list[str], pattern: list[Column]) -> list[str] | None:
+    """``足额保障率=100%22.5``: a form filled in before evaluation lists a target and a weight only."""
+    if len(values) != 2 or not re.match(r"[≥≤=<>≧≦＝]|\d+(\.\d+)?\D", values[0]):
+        return None
+    if not re.fullmatch(r"\d+(\.\d+)?", values[1]) or pattern.index(Column.TARGET) > pattern.index(Column.WEIGHT):
+        return None
+    by = {Column.TARGET: values[0], Column.WEIGHT: values[1]}
+    return [by.get(c, "") for c in pattern]
+
+
 class _GluedReader:
-    def __init__(self, pattern: list[Column], described: bool = False, flagged: bool = False) -> None:
+    def __init__(
+        self, pattern: list[Column], described: bool = False, flagged: bool = False, headerless: bool = False
+    ) -> None:
         self.pattern = pattern
+        self.headerless = headerless  # the column order is a guess: read what is unambiguous
         self.described = described  # names carry a unit / nature cell
         self.flagged = flagged  # rows end with a 是/否 cell (是否核心指标)
         self.level = _Level()
@@ -294,8 +307,9 @@ class _GluedReader:
         row = Row(self.level.level1, self.level.level2, name)
         row.lines["name"] = buffer[0].line
         for column, value, line in zip(self.pattern, values, value_lines, strict=True):
-            row.values[column] = value
-            row.lines[column.name] = line
+            if value:
+                row.values[column] = value
+                row.lines[column.name] = line
         self.rows.append(row)
 
     def _close(self, buffer: list[_Piece]) -> None:
@@ -372,11 +386,25 @@ class _GluedReader:
             if values is None and tail and not tail[0].atom and (doubled := _DOUBLED.match(tail[0].text)):
                 values = _fill([doubled.group(3)] * 2 + [p.text for p in tail[1:]], self.pattern)
                 head = [*head, _Piece(doubled.group(1), tail[0].line, atom=False)]
+            if values is None and self.headerless:
+                values = _target_and_weight([p.text for p in tail], self.pattern)
             if values is None or not head:
                 continue
             self._row(head, values, [tail[min(i, len(tail) - 1)].line for i in range(k)])
             return True
         return False
+
+
+def read_headerless(tokens: list[Token]) -> Table | None:
+    """A fragment that starts inside the table: read from its first level-1 label, columns guessed."""
+    text, lines = _joined(tokens)
+    first = next((m for m in _SPLIT.finditer(text) if level1_name(key(m.group()))), None)
+    if first is None:
+        return None
+    reader = _GluedReader([Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE], headerless=True)
+    table = reader.read(_lex(text[first.start() :], lines[first.start() :]))
+    table.header_found = False
+    return table if table.rows else None
 
 
 def read_glued(tokens: list[Token]) -> Table | None:
