@@ -15,72 +15,8 @@ from dataclasses import dataclass
 
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, Row, Table, _Level
-from .textscan import Token, label_re
+from .textscan import ATOM, UNITS, Token, label_re
 
-UNITS = sorted(
-    [
-        "%",
-        "‰",
-        "万元",
-        "亿元",
-        "元",
-        "万粒",
-        "粒",
-        "万人",
-        "人次",
-        "户次",
-        "人",
-        "户",
-        "个",
-        "次",
-        "份",
-        "篇",
-        "起",
-        "亩",
-        "只",
-        "头",
-        "种",
-        "例",
-        "吨",
-        "公里",
-        "千米",
-        "厘米",
-        "米",
-        "平方米",
-        "立方米",
-        "公斤",
-        "千克",
-        "天",
-        "年",
-        "月",
-        "日",
-        "小时",
-        "家",
-        "所",
-        "台",
-        "套",
-        "项",
-        "场",
-        "批",
-        "期",
-        "件",
-        "本",
-        "册",
-        "张",
-        "处",
-        "座",
-        "条",
-        "辆",
-        "册",
-        "TB",
-        "GB",
-        "万",
-        "分",
-    ],
-    key=len,
-    reverse=True,
-)
-ATOM = re.compile(r"[≥≤=<>≧≦＝]?\d+(?:\.\d+)?(?:(?:" + "|".join(map(re.escape, UNITS)) + ")(?!度))?")
 _PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d{1,2}(?=[:：]|[\u4e00-\u9fff])")
 _LEVEL_WORDS = ["产出指标", "效益指标", "满意度指标", "绩效指标"]
 _LEVEL2_WORDS = [
@@ -281,7 +217,9 @@ def _target_and_weight(values: list[str], pattern: list[Column]) -> list[str] | 
     """``足额保障率=100%22.5``: a form filled in before evaluation lists a target and a weight only."""
     if len(values) != 2 or not re.match(r"[≥≤=<>≧≦＝]|\d+(\.\d+)?\D", values[0]):
         return None
-    if not re.fullmatch(r"\d+(\.\d+)?", values[1]) or pattern.index(Column.TARGET) > pattern.index(Column.WEIGHT):
+    if not re.fullmatch(r"\d+(\.\d+)?", values[1]) or pattern.index(Column.TARGET) > pattern.index(
+        Column.WEIGHT
+    ):
         return None
     by = {Column.TARGET: values[0], Column.WEIGHT: values[1]}
     return [by.get(c, "") for c in pattern]

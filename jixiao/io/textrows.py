@@ -12,6 +12,7 @@ Two reading strategies, chosen per row by how the text was cut:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .textlabels import (
@@ -25,9 +26,10 @@ from .textlabels import (
     column_of,
     level1_name,
 )
-from .textscan import Token, is_number
+from .textscan import Token, is_number, is_value
 
-NAME_WORDS_MAX = 12  # a row name is a few words; beyond this it is not a row
+NAME_WORDS_MAX = 12
+NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name  # a row name is a few words; beyond this it is not a row
 LABEL_JOIN_MAX = 6  # vertical labels: 产/出/指/标/(50分)
 TEXT_COLUMNS = {Column.REASON, Column.METHOD, Column.CORE, Column.REVIEW}
 NUMERIC_COLUMNS = {Column.WEIGHT, Column.SCORE, Column.RATIO}
@@ -182,6 +184,7 @@ class _Reader:
         self.level = _Level()
         self.rows: list[Row] = []
         self.pending: list[Token] = []
+        self.orphans: list[list[Token]] = []
 
     def read(self, start: int) -> Table:
         tokens, i = self.tokens, start
@@ -194,9 +197,10 @@ class _Reader:
                 self._flush()
                 return Table(self.rows, token, tokens[i - 1] if i else None, True)
             span = _label_span(tokens, i)
-            if (span and self.level.take(span[1])) or (span and span[1] in ("绩效指标", "指标")):
+            if span:  # _label_span only returns level labels and section words
                 self._flush()
-                i += span[0] if span else 1
+                self.level.take(span[1])
+                i += span[0]
                 continue
             step = self._cell_row(i) if token.cell else self._word_row(i)
             if step:
@@ -208,9 +212,18 @@ class _Reader:
         return Table(self.rows, None, tokens[-1] if tokens else None, True)
 
     def _flush(self) -> None:
-        """Text before a label: the wrapped reason of the row above (template stubs ``指标2:`` dropped)."""
+        """Text before a label: the wrapped reason of the row above (template stubs ``指标2:`` dropped).
+
+        In a sheet flattened column by column the value groups come first and the names later:
+        a name then takes the oldest value group still waiting (``orphans``).
+        """
         text = [t.text for t in self.pending if not t.text.endswith((":", "："))]
-        if text and self.rows:
+        if self.orphans and len(re.findall(r"[\u4e00-\u9fff]", "".join(text))) >= NAME_CHARS_MIN:
+            row = self._new_row(self.pending)
+            for column, token in zip(self.pattern, self.orphans.pop(0), strict=True):
+                row.values[column] = token.text
+                row.lines[column.name] = token.line
+        elif text and self.rows:
             self.rows[-1].reason += text
         self.pending = []
 
@@ -242,6 +255,9 @@ class _Reader:
     def _word_row(self, i: int) -> int | None:
         """Anchored: name words, then the value pattern, all values on one line."""
         tokens, k = self.tokens, len(self.pattern)
+        if not self.pending and is_value(tokens[i].text) and i + k <= len(tokens) and self._fits(i):
+            self.orphans.append(tokens[i : i + k])  # values without a name: it comes later
+            return i + k
         for j in range(i if self.pending else i + 1, min(i + NAME_WORDS_MAX, len(tokens) - k + 1)):
             if j > i and (tokens[j - 1].line != tokens[j].line or _label_span(tokens, j - 1)):
                 break

@@ -20,6 +20,78 @@ _SIMPLE_TO_TRAD: dict[str, str] = {}
 for _trad, _simple in _TRADITIONAL.items():
     _SIMPLE_TO_TRAD[chr(_simple)] = _SIMPLE_TO_TRAD.get(chr(_simple), "") + chr(_trad)
 
+#: Units printed after numbers, longest first so ``万元`` wins over ``元``.
+UNITS = sorted(
+    [
+        "%",
+        "‰",
+        "万元",
+        "亿元",
+        "元",
+        "万粒",
+        "粒",
+        "万人",
+        "人次",
+        "户次",
+        "人",
+        "户",
+        "个",
+        "次",
+        "份",
+        "篇",
+        "起",
+        "亩",
+        "只",
+        "头",
+        "种",
+        "例",
+        "吨",
+        "公里",
+        "千米",
+        "厘米",
+        "米",
+        "平方米",
+        "立方米",
+        "公斤",
+        "千克",
+        "天",
+        "年",
+        "月",
+        "日",
+        "小时",
+        "家",
+        "所",
+        "台",
+        "套",
+        "项",
+        "场",
+        "批",
+        "期",
+        "件",
+        "本",
+        "册",
+        "张",
+        "处",
+        "座",
+        "条",
+        "辆",
+        "TB",
+        "GB",
+        "万",
+        "分",
+    ],
+    key=len,
+    reverse=True,
+)
+#: A value as written: comparison sign, number, unit (``≥266米``, ``100%``, ``1000万元``).
+ATOM = re.compile(r"[≥≤=<>≧≦＝]?\d+(?:\.\d+)?(?:(?:" + "|".join(map(re.escape, UNITS)) + ")(?!度))?")
+
+
+def is_value(text: str) -> bool:
+    """A cell that is a value, never a name: ``75元``, ``95%``, ``10``."""
+    return bool(ATOM.fullmatch(text))
+
+
 PIPE_THRESHOLD = 10  # fewer `|` than this and they are stray characters, not cell borders
 
 
