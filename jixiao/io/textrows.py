@@ -176,6 +176,23 @@ def _unshift(row: Row) -> None:
     row.lines = {"name": row.lines["name"]} | {c.name: n for c, n in zip(row.values, lines, strict=False)}
 
 
+_NUMBERED = re.compile(r"^指[标標]\d+[:：]")
+_LABEL_PIECE = re.compile(r"^[(（]?\d*分?[)）]?$|指标[)）]?$")
+
+
+def _numbered_names(tokens: list[Token]) -> list[list[Token]]:
+    """``指标24:… 数 指标25:…``: several numbered names run together, stray label pieces dropped."""
+    starts = [n for n, t in enumerate(tokens) if _NUMBERED.match(t.text)]
+    if len(starts) < 2 and not (starts and starts[0] > 0):
+        return [tokens]
+    names = []
+    for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True):
+        name = tokens[start:end]
+        cut = next((n for n, t in enumerate(name) if n and _LABEL_PIECE.search(t.key)), len(name))
+        names.append(name[:cut])
+    return names
+
+
 class _Reader:
     def __init__(self, tokens: list[Token], columns: list[Column]) -> None:
         self.tokens = tokens
@@ -185,6 +202,7 @@ class _Reader:
         self.rows: list[Row] = []
         self.pending: list[Token] = []
         self.orphans: list[list[Token]] = []
+        self.orphan_names: list[list[Token]] = []
 
     def read(self, start: int) -> Table:
         tokens, i = self.tokens, start
@@ -219,13 +237,17 @@ class _Reader:
         """
         text = [t.text for t in self.pending if not t.text.endswith((":", "："))]
         if self.orphans and len(re.findall(r"[\u4e00-\u9fff]", "".join(text))) >= NAME_CHARS_MIN:
-            row = self._new_row(self.pending)
-            for column, token in zip(self.pattern, self.orphans.pop(0), strict=True):
-                row.values[column] = token.text
-                row.lines[column.name] = token.line
+            for name in _numbered_names(self.pending):
+                if self.orphans:
+                    self._fill(self._new_row(name), self.orphans.pop(0))
         elif text and self.rows:
             self.rows[-1].reason += text
         self.pending = []
+
+    def _fill(self, row: Row, values: list[Token]) -> None:
+        for column, token in zip(self.pattern, values, strict=True):
+            row.values[column] = token.text
+            row.lines[column.name] = token.line
 
     def _new_row(self, name_tokens: list[Token]) -> Row:
         joiner = "" if len({t.line for t in name_tokens}) > 1 else " "
@@ -256,7 +278,10 @@ class _Reader:
         """Anchored: name words, then the value pattern, all values on one line."""
         tokens, k = self.tokens, len(self.pattern)
         if not self.pending and is_value(tokens[i].text) and i + k <= len(tokens) and self._fits(i):
-            self.orphans.append(tokens[i : i + k])  # values without a name: it comes later
+            if self.orphan_names:
+                self._fill(self._new_row(self.orphan_names.pop(0)), tokens[i : i + k])
+            else:
+                self.orphans.append(tokens[i : i + k])  # values without a name: it comes later
             return i + k
         for j in range(i if self.pending else i + 1, min(i + NAME_WORDS_MAX, len(tokens) - k + 1)):
             if j > i and (tokens[j - 1].line != tokens[j].line or _label_span(tokens, j - 1)):
@@ -298,13 +323,11 @@ class _Reader:
     def _take(self, i: int, j: int, values: list[Token]) -> int:
         if j > i:
             self._flush()
-            row = self._new_row(self.tokens[i:j])
-        else:
-            row = self._new_row(self.pending)
-            self.pending = []
-        for column, token in zip(self.pattern, values, strict=True):
-            row.values[column] = token.text
-            row.lines[column.name] = token.line
+        first, *later = _numbered_names(self.tokens[i:j] if j > i else self.pending)
+        row = self._new_row(first)
+        self.orphan_names += later  # their values come after these (a sheet flattened by column)
+        self.pending = []
+        self._fill(row, values)
         end = j + len(values)
         rest = [t for t in self.tokens[end:] if t.line == values[-1].line]
         if any(is_number(t.text) for t in rest):
