@@ -149,9 +149,11 @@ def _field(text: _Text, labels: list[str]) -> tuple[str, int] | None:
     stops = labels_re(STOP_LABELS)
     head = text.flat[: footnotes.start()] if (footnotes := _FOOTNOTES.search(text.flat)) else text.flat
     for label in labels:
+        # ``项目实施单位/项目负责人 原州区农技中心/杨勃兴``: two labels share a cell, so do their values
         pattern = (
             label_re(label)
-            + rf"\s*(?:[(（]\s*盖\s*章\s*[)）])?(?P<sep>[\s|:：]*)(?P<v>.+?)(?=[\s|]|{stops}|$)"
+            + rf"(?P<pair>/\s*{stops})?\s*(?:[(（]\s*盖\s*章\s*[)）])?(?P<sep>[\s|:：]*)"
+            + rf"(?P<v>.+?)(?=[\s|]|{stops}|$)"
         )
         found = [
             m
@@ -160,10 +162,12 @@ def _field(text: _Text, labels: list[str]) -> tuple[str, int] | None:
             and re.search(r"[\u4e00-\u9fff\w]", value)
             and key(value) not in ("本单位", "无")
             and not re.match(stops, value)
+            and not any(stop.startswith(key(value)) for stop in STOP_LABELS)  # a label cut short
         ]
         # a value in a table cell beats the same label in the page heading
         for m in sorted(found, key=lambda m: "|" not in m.group("sep")):
-            return m.group("v").strip(" :："), text.line_at(m.start("v"))
+            value = m.group("v").strip(" :：")
+            return (value.split("/")[0] if m.group("pair") else value), text.line_at(m.start("v"))
     return None
 
 

@@ -98,7 +98,7 @@ def _plausibility(assigned: dict[str, str | None]) -> float:
     score = 0.0
     rate = assigned.get("rate")
     if rate is not None:
-        score += 3 if rate.endswith("%") else -2
+        score += 3 if rate.endswith("%") else (0 if amount(rate) == 0 else -2)  # nothing spent: "0"
     weight = amount(assigned.get("weight"))
     if weight is not None:
         score += 2 if weight in COMMON_WEIGHTS else (-5 if weight > 100 else 0)
@@ -143,7 +143,11 @@ def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
                 assigned = {c: (None if i in dropped else next(kept)) for i, c in enumerate(numeric)}
                 if "initial_a" in assigned:  # 年初预算数(A) is the budget the rate divides by
                     assigned["budget"] = assigned["initial"] = assigned.pop("initial_a")
-                rank = _plausibility(assigned) + 0.001 * sum(dropped) - 0.01 * (len(read) - len(candidate))
+                rank = (
+                    _plausibility(assigned)
+                    + 0.001 * sum(dropped)
+                    - (0.01 if len(read) > len(numeric) else 1) * (len(read) - len(candidate))
+                )
                 if best is None or rank > best[0]:
                     best = (rank, assigned)
     return {k: (None if is_blank(v) else v) for k, v in (best[1] if best else {}).items()}
