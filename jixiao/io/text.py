@@ -31,7 +31,7 @@ from .textlabels import Column, key
 from .textrows import Row, Table, read_table
 from .textscan import Token, amount, is_blank, is_number, label_re, labels_re, tokenize
 
-MAX_TEXT_BYTES = 5 * 1024 * 1024  # a form is a few KB of text; a page dump a few hundred KB
+MAX_TEXT_BYTES = 1024 * 1024  # a form is a few KB of text, a whole page dump ~100 KB; parsing is linear
 _METADATA = re.compile(r"^# (source|kind|complete):")
 _FOOTNOTES = re.compile(r"(?m)^\s*(?:注|备注|说明)\s*[:：]|注\s*[:：]\s*1")
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -144,31 +144,48 @@ def _lines(text: str, place: str) -> list[tuple[int, str]]:
     return [(n, line.replace("\u3000", " ").replace("\xa0", " ")) for n, line in numbered]
 
 
+_STOPS = re.compile(labels_re(STOP_LABELS))
+_SEPARATOR = re.compile(r"[\s|:：]*")
+_CELL_TEXT = re.compile(r"[^\s|]+")
+_SEAL = r"\s*(?:[(（]\s*盖\s*章\s*[)）])?"
+
+
 def _field(text: _Text, labels: list[str]) -> tuple[str, int] | None:
     """The value written after one of ``labels`` (first label in priority order that has one)."""
-    stops = labels_re(STOP_LABELS)
     head = text.flat[: footnotes.start()] if (footnotes := _FOOTNOTES.search(text.flat)) else text.flat
     for label in labels:
-        # ``项目实施单位/项目负责人 原州区农技中心/杨勃兴``: two labels share a cell, so do their values
-        pattern = (
-            label_re(label)
-            + rf"(?P<pair>/\s*{stops})?\s*(?:[(（]\s*盖\s*章\s*[)）])?(?P<sep>[\s|:：]*)"
-            + rf"(?P<v>.+?)(?=[\s|]|{stops}|$)"
-        )
-        found = [
-            m
-            for m in re.finditer(pattern, head, re.MULTILINE)
-            if (value := m.group("v").strip(" :："))
-            and re.search(r"[\u4e00-\u9fff\w]", value)
-            and key(value) not in ("本单位", "无")
-            and not re.match(stops, value)
-            and not any(stop.startswith(key(value)) for stop in STOP_LABELS)  # a label cut short
-        ]
+        found = [v for m in re.finditer(label_re(label) + _SEAL, head) if (v := _value_after(head, m.end()))]
         # a value in a table cell beats the same label in the page heading
-        for m in sorted(found, key=lambda m: "|" not in m.group("sep")):
-            value = m.group("v").strip(" :：")
-            return (value.split("/")[0] if m.group("pair") else value), text.line_at(m.start("v"))
+        if found:
+            value, offset, _ = min(found, key=lambda v: not v[2])
+            return value, text.line_at(offset)
     return None
+
+
+def _value_after(head: str, position: int) -> tuple[str, int, bool] | None:
+    """The text after a label up to the next cell border, space or label; None if it is no value."""
+    other = _STOPS.match(head, position + 1) if head.startswith("/", position) else None
+    paired = other is not None
+    if (
+        other is not None
+    ):  # ``项目实施单位/项目负责人 原州区农技中心/杨勃兴``: two labels share a cell, so do their values
+        position = other.end()
+    separator = _SEPARATOR.match(head, position)
+    cell = _CELL_TEXT.match(head, separator.end()) if separator else None
+    if not separator or not cell:
+        return None
+    value = cell.group()
+    if stop := _STOPS.search(value, 1):
+        value = value[: stop.start()]
+    value = (value.split("/")[0] if paired else value).strip(" :：")
+    if (
+        not re.search(r"[\u4e00-\u9fff\w]", value)
+        or key(value) in ("本单位", "无")
+        or _STOPS.match(value)
+        or any(stop.startswith(key(value)) for stop in STOP_LABELS)  # a label cut short
+    ):
+        return None
+    return value, cell.start(), "|" in separator.group()
 
 
 def _year(text: _Text) -> tuple[int, int] | None:

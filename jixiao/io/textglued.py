@@ -63,7 +63,15 @@ _SPLIT = re.compile(
     + ")"
 )
 _PAGE_MARK = re.compile(r"^\d{1,2}、")
-_DOUBLED = re.compile(r"^(.+?)((.+)\3)$")
+_DOUBLED_RE = re.compile(r"^(.+?)((.+)\3)$")
+DOUBLED_MAX = 120  # a name plus a value written twice is short; the regex is quadratic
+
+
+def _doubled(text: str) -> re.Match[str] | None:
+    """``名称XX`` split as name, X twice (``粮食储备设备维护及安全性高高``)."""
+    return _DOUBLED_RE.match(text) if len(text) <= DOUBLED_MAX else None
+
+
 _HEADER_NAME = re.compile(label_re("三级指标") + "|" + label_re("指标名称"))
 
 
@@ -150,7 +158,7 @@ def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
 
 def _is_doubled(text: str) -> bool:
     """``是是``, ``1010``: a value written twice (target equal to actual, weight equal to score)."""
-    m = _DOUBLED.match("#" + text)
+    m = _doubled("#" + text)
     return m is not None and m.group(1) == "#"
 
 
@@ -254,7 +262,7 @@ class _GluedReader:
         """Text left before a label: a row whose target equals its actual (``安全性高高``)."""
         text = "".join(p.text for p in buffer)
         numeric = [c for c in self.pattern if c in NUMERIC_COLUMNS]
-        if buffer and not numeric and len(self.pattern) == 2 and (m := _DOUBLED.match(text)):
+        if buffer and not numeric and len(self.pattern) == 2 and (m := _doubled(text)):
             self._row([_Piece(m.group(1), buffer[0].line, False)], [m.group(3)] * 2, [buffer[-1].line] * 2)
 
     def read(self, pieces: list[_Piece]) -> Table:
@@ -321,7 +329,7 @@ class _GluedReader:
                 else _fill([p.text for p in tail], self.pattern)
             )
             head = buffer[:-take]
-            if values is None and tail and not tail[0].atom and (doubled := _DOUBLED.match(tail[0].text)):
+            if values is None and tail and not tail[0].atom and (doubled := _doubled(tail[0].text)):
                 values = _fill([doubled.group(3)] * 2 + [p.text for p in tail[1:]], self.pattern)
                 head = [*head, _Piece(doubled.group(1), tail[0].line, atom=False)]
             if values is None and self.headerless:

@@ -15,7 +15,7 @@ from itertools import combinations
 
 from .textlabels import _TRADITIONAL, key
 
-_PINYIN_OPT = r"(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\))?"
+_PINYIN_OPT = r"(?:\([a-z\u00e0-\u00fc\u0101-\u01dc\u01f9\u1e3f]+\))?"  # ranges: cheap to compile
 _SIMPLE_TO_TRAD: dict[str, str] = {}
 for _trad, _simple in _TRADITIONAL.items():
     _SIMPLE_TO_TRAD[chr(_simple)] = _SIMPLE_TO_TRAD.get(chr(_simple), "") + chr(_trad)
