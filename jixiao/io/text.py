@@ -223,27 +223,37 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return paragraphs
 
 
-def _goals(text: _Text, tokens: list[Token], table_line: int | None) -> tuple[Goals, int | None]:
+_GOALS_LABEL = re.compile(
+    labels_re(["预期目标", "年初设定目标", "总体目标", "项目年度目标"])
+    + r"[\s|]*"
+    + labels_re(["实际完成情况", "年度总体目标完成情况综述", "全年实际完成情况", "年度目标完成情况"])
+)
+_GOALS_END = re.compile(
+    labels_re(["绩效指标", "年度绩效指标", "一级指标", "项目预算", "预算执行情况", "项目资金", "资金情况"])
+)
+
+
+def _goals(text: _Text) -> tuple[Goals, int | None]:
     """年度总体目标: the 预期目标 text, then the 实际完成情况 text."""
-    label = re.search(
-        labels_re(["预期目标", "年初设定目标", "总体目标"])
-        + r"[\s|]*"
-        + labels_re(["实际完成情况", "年度总体目标完成情况综述", "全年实际完成情况"]),
-        text.flat,
-    )
+    label = _GOALS_LABEL.search(text.flat)
     if not label:
         return Goals(), None
     first = text.line_at(label.end())
-    if any(t.cell for t in tokens if t.line == first):
-        cells = [t.text for t in tokens if t.cell and t.text and t.line >= first][1:3]
-        return Goals(expected=cells[0] if cells else None, actual=cells[1] if len(cells) > 1 else None), first
-    body = [line.strip() for n, line in text.lines if n > first and (table_line is None or n < table_line)]
-    while body and len(body[-1]) <= 1:
-        body.pop()  # the vertical 绩/效/指/标 of the next block
-    paragraphs = _paragraphs([line for line in body if line])
-    return Goals(
-        expected=paragraphs[0] if paragraphs else None, actual="".join(paragraphs[1:]) or None
-    ), first + 1
+    end = _GOALS_END.search(text.flat, label.end())
+    region = text.flat[label.end() : end.start() if end else len(text.flat)]
+    lines = [line.strip() for line in region.split("\n") if line.strip()]
+    while lines and len(lines[-1]) <= 1:
+        lines.pop()  # the vertical 绩/效/指/标 of the next block
+    if "|" in region:
+        parts = [cell.strip() for cell in region.split("|") if cell.strip()]
+    elif len(lines) > 2:
+        parts = _paragraphs(lines)
+        parts = [parts[0], "".join(parts[1:])] if len(parts) > 1 else parts
+    else:
+        parts = " ".join(lines).split()
+    if len(parts) > 2:  # no telling where the expected text stops: keep it whole rather than guess
+        parts = [" ".join(parts)]
+    return Goals(expected=parts[0] if parts else None, actual=parts[1] if len(parts) > 1 else None), first
 
 
 def _conclusion(text: _Text) -> str | None:
@@ -413,7 +423,7 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
         table = read_headerless(tokens) or table
     table_line = table.rows[0].lines["name"] if table.rows else None
     header_line = _header_line(tokens)
-    goals, goals_line = _goals(source, tokens, header_line or table_line)
+    goals, goals_line = _goals(source)
     contact, contact_line = _contact(source)
     total = _total(source)
     _second_form(table, source, notes)
