@@ -421,8 +421,6 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     table = (is_glued(tokens) and read_glued(tokens)) or read_table(tokens)
     if not table.rows and not table.header_found:
         table = read_headerless(tokens) or table
-    table_line = table.rows[0].lines["name"] if table.rows else None
-    header_line = _header_line(tokens)
     goals, goals_line = _goals(source)
     contact, contact_line = _contact(source)
     total = _total(source)
@@ -458,10 +456,6 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
         raise InputError(f"读出的内容不构成有效表格：{first['msg']}", place) from None
     form.provenance = prov
     return form, notes
-
-
-def _header_line(tokens: list[Token]) -> int | None:
-    return next((t.line for t in tokens if t.key in ("一级指标", "三级指标")), None)
 
 
 def read_text(path: str | Path) -> tuple[Form, list[ImportNote]]:
