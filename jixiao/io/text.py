@@ -29,7 +29,7 @@ from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
 from .textlabels import Column, key
 from .textrows import Row, Table, read_table
-from .textscan import Token, amount, is_blank, is_number, label_re, labels_re, tokenize
+from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
 
 MAX_TEXT_BYTES = 1024 * 1024  # a form is a few KB of text, a whole page dump ~100 KB; parsing is linear
 _METADATA = re.compile(r"^# (source|kind|complete):")
