@@ -61,6 +61,8 @@ _SUBROW = re.compile(
     r"[\s|]*(?:其中\s*[:：]?\s*)?(?P<label>[\u4e00-\u9fff、，\s]{2,16}?(?:资金|拨款|支出|补助))"
 )
 
+#: Figures glued together show it: a ``%`` inside (``202010100.00%10``) or two decimal points.
+_GLUED = re.compile(r"%.|\..*\.")
 MONEY = ("initial", "budget", "executed")
 COMMON_WEIGHTS = {Decimal(n) for n in (5, 10, 15, 20, 25, 30)}
 
@@ -119,7 +121,7 @@ def _candidates(values: list[str], slots: int) -> Iterator[list[str]]:
     if len(values) >= slots:
         return
     for index, value in enumerate(values):
-        if len(value) >= 3:
+        if _GLUED.search(value):
             for parts in range(2, slots - len(values) + 2):
                 for pieces in splits(value, parts):
                     yield values[:index] + pieces + values[index + 1 :]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from itertools import combinations
 
 from .textlabels import _TRADITIONAL, key
@@ -146,6 +146,7 @@ _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _DASH = re.compile(r"^[-—–_/]+$|^$")
 
 
+@lru_cache(maxsize=4096)
 def amount(text: str | None) -> Decimal | None:
     """``5219.46万元`` → 5219.46, ``10分`` → 10; dashes and blanks → None."""
     if text is None:

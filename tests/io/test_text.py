@@ -210,3 +210,38 @@ def test_two_forms_on_one_page_reads_the_first_and_notes_the_second(seed_path: P
     second = [n for n in notes if n.code == "I04"]
     assert len(second) == 1
     assert second[0].location is not None and second[0].location.line > len(text.splitlines())
+
+
+def test_fragment_without_header_reads_targets_and_weights(shared_dir: Path) -> None:
+    form, notes = read_text(shared_dir / "corpus" / "014.txt")
+    assert [(i.name, i.target, i.weight, i.score_declared) for i in form.indicators[:2]] == [
+        ("足额保障率", "=100%", Decimal("22.5"), None),
+        ("科目调整次数", "≤10次", Decimal("22.5"), None),
+    ]
+    assert any(n.code == "I01" and "中间开始" in n.message for n in notes)
+
+
+def test_sheet_flattened_by_column_pairs_values_with_later_names(shared_dir: Path) -> None:
+    form, _ = read_text(shared_dir / "corpus" / "016.txt")
+    paired = {i.name: (i.target, i.weight, i.score_declared) for i in form.indicators}
+    assert paired["指标1:配套资金每人每年"] == ("75元", Decimal(10), Decimal(10))
+    assert paired["指标1:是否解决建档立卡人 员看病难贵问题"] == ("95%", Decimal(30), Decimal(27))
+    assert form.funds.total is not None and form.funds.total.budget == Decimal("65.66")
+
+
+def test_glued_qualitative_pair_and_traditional_labels(shared_dir: Path) -> None:
+    form, _ = read_text(shared_dir / "corpus" / "035.txt")
+    row = next(i for i in form.indicators if i.name.startswith("粮食储备设备维"))
+    assert (row.target, row.actual, row.level1) == ("高", "高", "效益指标")
+    traditional, _ = read_text(shared_dir / "corpus" / "032.txt")
+    assert traditional.unit == "黃岡市水土保持與農(nóng)田水利科研所"
+    assert traditional.total_declared == Decimal("99.6")
+
+
+def test_long_hostile_text_is_read_or_refused_cleanly() -> None:
+    glued = "产出指标数量指标" + "安装坡面水标尺10≥266米≥266米10" * 6000
+    form, _ = parse_text(glued, "hostile.txt")
+    assert form.indicators[0].target == "≥266米"
+    with pytest.raises(InputError) as caught:
+        parse_text("\x00\x01 年度资金总额", "control.txt")
+    assert caught.value.place == "control.txt"
