@@ -317,6 +317,14 @@ def _indicator(
     )
     score = _number(values.get(Column.SCORE), f"第{index + 1}个指标的得分", text.at(row.lines["name"]), notes)
     reason = values.get(Column.REASON) or ("".join(row.reason) if row.reason else None)
+    if adjusted := values.get(Column.ADJUSTED):
+        notes.append(
+            ImportNote(
+                "I05",
+                f"第{index + 1}个指标「{row.name}」的调整指标值「{adjusted}」未读入（目标值取年初指标值）",
+                text.at(row.lines.get(Column.ADJUSTED.name, row.lines["name"])),
+            )
+        )
     return Indicator(
         level1=row.level1,
         level2=row.level2,

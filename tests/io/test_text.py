@@ -245,3 +245,40 @@ def test_long_hostile_text_is_read_or_refused_cleanly() -> None:
     with pytest.raises(InputError) as caught:
         parse_text("\x00\x01 年度资金总额", "control.txt")
     assert caught.value.place == "control.txt"
+
+
+CHONGQING_STYLE = """项目支出绩效自评表
+（2023年度）
+项目名称 | 测试项目 | 主管部门 | 某局 |
+实施单位 | 某单位 |
+项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |
+年度资金总额 | 100 | 120 | 108 | 10 | 90% | 9 |
+一级指标 | 二级指标 | 三级指标 | 年初指标值 | 调整指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |
+产出指标 | 数量指标 | 培训人次 | ≥100人次 | ≥120人次 | 110人次 | 20 | 18 | 调整后目标未完成 |
+效益指标 | 社会效益指标 | 群众知晓率 | ≥90% | | 95% | 10 | 10 | |
+总分 | 100 | 90 |
+"""
+
+
+def test_cells_by_position_with_adjusted_target_and_reason() -> None:
+    form, notes = parse_text(CHONGQING_STYLE, "cq.txt")
+    first, second = form.indicators
+    assert (first.target, first.actual, first.weight, first.score_declared, first.reason) == (
+        "≥100人次",
+        "110人次",
+        Decimal(20),
+        Decimal(18),
+        "调整后目标未完成",
+    )
+    assert (second.actual, second.reason) == ("95%", None)  # the empty 调整指标值 cell keeps the positions
+    assert [n.code for n in notes] == ["I05"] and "≥120人次" in notes[0].message
+    assert notes[0].location is not None and notes[0].location.line == 8
+    total = form.funds.total
+    assert total is not None and (total.initial, total.budget, total.executed) == (100, 120, 108)
+    assert (form.project, form.unit, form.department, form.year, form.total_declared) == (
+        "测试项目",
+        "某单位",
+        "某局",
+        2023,
+        Decimal(90),
+    )
