@@ -433,6 +433,9 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     contact, contact_line = _contact(source)
     total = _total(source)
     _second_form(table, source, notes)
+    for group in table.unread:
+        values = " ".join(t.text for t in group)
+        notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
     indicators = [_indicator(row, i, source, prov, notes) for i, row in enumerate(table.rows)]
     _truncation(table, source, notes, has_head=bool(funds_read or year or fields))
     for path, line in (

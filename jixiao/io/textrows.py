@@ -56,6 +56,7 @@ class Table:
     end: Token | None
     last: Token | None
     header_found: bool
+    unread: list[list[Token]] = field(default_factory=list)  # value groups no name claimed
 
 
 def _is_head(token: Token) -> bool:
@@ -213,7 +214,7 @@ class _Reader:
                 continue
             if _table_end(tokens, i):
                 self._flush()
-                return Table(self.rows, token, tokens[i - 1] if i else None, True)
+                return Table(self.rows, token, tokens[i - 1] if i else None, True, self.orphans)
             span = _label_span(tokens, i)
             if span:  # _label_span only returns level labels and section words
                 self._flush()
@@ -227,7 +228,7 @@ class _Reader:
                 self.pending.append(token)
                 i += 1
         self._flush()
-        return Table(self.rows, None, tokens[-1] if tokens else None, True)
+        return Table(self.rows, None, tokens[-1] if tokens else None, True, self.orphans)
 
     def _flush(self) -> None:
         """Text before a label: the wrapped reason of the row above (template stubs ``指标2:`` dropped).
