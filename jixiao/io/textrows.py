@@ -28,8 +28,8 @@ from .textlabels import (
 )
 from .textscan import Token, is_number, is_value
 
-NAME_WORDS_MAX = 12
-NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name  # a row name is a few words; beyond this it is not a row
+NAME_WORDS_MAX = 12  # a row name is a few words; beyond this it is not a row
+NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name
 LABEL_JOIN_MAX = 6  # vertical labels: 产/出/指/标/(50分)
 TEXT_COLUMNS = {Column.REASON, Column.METHOD, Column.CORE, Column.REVIEW}
 NUMERIC_COLUMNS = {Column.WEIGHT, Column.SCORE, Column.RATIO}
@@ -204,6 +204,8 @@ class _Reader:
         self.pending: list[Token] = []
         self.orphans: list[list[Token]] = []
         self.orphan_names: list[list[Token]] = []
+        self.line_end: dict[int, int] = {t.line: n for n, t in enumerate(tokens)}  # last token of each line
+        self.last_number = {t.line: n for n, t in enumerate(tokens) if is_number(t.text)}  # … last number
 
     def read(self, start: int) -> Table:
         tokens, i = self.tokens, start
@@ -299,9 +301,7 @@ class _Reader:
     def _positional_line(self, i: int) -> int | None:
         """A short line ``name v1 … vk`` whose values break the pattern: keep them (odd ones get noted)."""
         tokens, k = self.tokens, len(self.pattern)
-        end = i
-        while end + 1 < len(tokens) and tokens[end + 1].line == tokens[i].line:
-            end += 1
+        end = self.line_end[tokens[i].line]
         count = end - i + 1
         if self.pending or not k < count <= k + 2 or not is_number(tokens[end].text) or tokens[i].cell:
             return None
@@ -330,8 +330,7 @@ class _Reader:
         self.pending = []
         self._fill(row, values)
         end = j + len(values)
-        rest = [t for t in self.tokens[end:] if t.line == values[-1].line]
-        if any(is_number(t.text) for t in rest):
+        if self.last_number.get(values[-1].line, -1) >= end:
             return end  # more rows follow on this line (a flattened page), not a reason
         while (
             end < len(self.tokens)
@@ -348,10 +347,10 @@ class _Reader:
         if self.pattern[-2:] != [Column.WEIGHT, Column.SCORE]:
             return None
         tokens = self.tokens
-        line_end = i
-        while line_end + 1 < len(tokens) and tokens[line_end + 1].line == tokens[i].line:
-            line_end += 1
-        if line_end - i < 2 or not all(is_number(t.text) for t in tokens[line_end - 1 : line_end + 1]):
+        line_end = self.line_end[tokens[i].line]
+        if not 2 <= line_end - i <= NAME_WORDS_MAX or not all(
+            is_number(t.text) for t in tokens[line_end - 1 : line_end + 1]
+        ):
             return None
         if any(is_number(t.text) for t in tokens[i : line_end - 1]):
             return None
