@@ -189,7 +189,10 @@ def _value_after(head: str, position: int) -> tuple[str, int, bool] | None:
 
 
 def _year(text: _Text) -> tuple[int, int] | None:
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度", text.flat)
+    # the form says ``（2022年度）``; failing that, the first year its text speaks of (``中心2021年较好地完成…``)
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度", text.flat) or re.search(
+        r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)", text.flat
+    )
     return (int(m.group(1)), text.line_at(m.start())) if m else None
 
 

@@ -163,7 +163,7 @@ def test_corpus_form_parses_and_reports_truncation(shared_dir: Path, case: str) 
     partial = "# complete: partial" in path.read_text(encoding="utf-8").splitlines()[:3]
     assert any(n.code == "I01" for n in notes) == partial
     assert form.kind == truth["kind"]
-    if truth.get("year") is not None and case != "003":  # 003 prints no 年度: its truth year is inferred
+    if truth.get("year") is not None:
         assert form.year == truth["year"]
     results = compare(form, truth)
     assert results, "the truth asserts fields"
