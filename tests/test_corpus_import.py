@@ -11,7 +11,7 @@ from jixiao.io.accuracy import FieldResult, accuracy, compare
 from jixiao.io.text import read_text
 
 #: Regression floor: the accuracy reached so far.  The issue's goal is 0.95 (see the xfail below).
-FLOOR = 0.9
+FLOOR = 0.92
 GOAL = 0.95
 
 

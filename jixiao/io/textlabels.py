@@ -60,7 +60,7 @@ class Column(Enum):
 INDICATOR_COLUMNS: list[tuple[re.Pattern[str], Column]] = [
     (re.compile(p), c)
     for p, c in [
-        (r"^(三级指标|指标名称|指标名称\(三级指标\))$", Column.NAME),
+        (r"^(三级指标|指标名称|指标名称\(三级指标\)|评价内容)$", Column.NAME),
         (r"^指标性质$", Column.NATURE),
         (r"^(度量单位|计量单位)$", Column.MEASURE),
         (r"^指标值$", Column.VALUE),
@@ -88,7 +88,7 @@ INDICATOR_COLUMNS: list[tuple[re.Pattern[str], Column]] = [
 INDICATOR_HEAD_WORDS = re.compile(r"^(一级指标|二级指标|绩效指标|年度绩效指标|指标)$")
 
 LEVEL1 = re.compile(
-    r"^(产出|效益|满意度|服务对象满意度|成本|项目决策|项目管理|项目绩效)指标?"
+    r"^(?:(产出|效益|满意度|服务对象满意度|成本)指标|(项目决策|项目管理|项目绩效))"
     r"(\(\d+(\.\d+)?分?\)|\d+(\.\d+)?分)?$"
 )
 #: Level-1 labels lost in extraction leave only their weight: ``(50分)``.
@@ -123,7 +123,7 @@ FILLER = re.compile(r"^(…+|\.{3,}|[-—–]+|/)$")
 def level1_name(label_key: str) -> str | None:
     """``产出指标(50分)`` → ``产出指标``."""
     m = LEVEL1.match(label_key)
-    return LEVEL1_NAMES[m.group(1)] if m else None
+    return LEVEL1_NAMES[m.group(1) or m.group(2)] if m else None
 
 
 def column_of(label_key: str) -> Column | None:

@@ -194,6 +194,27 @@ def _numbered_names(tokens: list[Token]) -> list[list[Token]]:
     return names
 
 
+_SENTENCE_END = ("。", ";", "；")
+
+
+def _name_start(tokens: list[Token], i: int, j: int) -> int:
+    """A name never runs across the end of a sentence: description text before it is not the name."""
+    for n in range(j - 2, i - 1, -1):
+        if tokens[n].text.endswith(_SENTENCE_END) or (n > i and _is_prose_points(tokens, n - 1)):
+            return n + 1
+    return i
+
+
+def _is_prose_points(tokens: list[Token], n: int) -> bool:
+    """``2 分,没有不得分。``: a number of points inside a scoring description, not a cell."""
+    return n + 1 < len(tokens) and tokens[n + 1].text.startswith("分") and len(tokens[n + 1].text) > 1
+
+
+def _is_points(tokens: list[Token], n: int) -> bool:
+    """A bare number that is a cell of its own (not prose points)."""
+    return is_number(tokens[n].text) and not _is_prose_points(tokens, n)
+
+
 class _Reader:
     def __init__(self, tokens: list[Token], columns: list[Column]) -> None:
         self.tokens = tokens
@@ -287,15 +308,20 @@ class _Reader:
                 self.orphans.append(tokens[i : i + k])  # values without a name: it comes later
             return i + k
         for j in range(i if self.pending else i + 1, min(i + NAME_WORDS_MAX, len(tokens) - k + 1)):
-            if j > i and (tokens[j - 1].line != tokens[j].line or _label_span(tokens, j - 1)):
+            if j > i and tokens[j - 1].line != tokens[j].line:
                 break
+            if j > i and (span := _label_span(tokens, j - 1)):
+                # a level cell centred in its block prints between a row's name and its values
+                return self._label_inside(i, j - 1, span)
             values = tokens[j : j + k]
             if not self._fits(j):
                 continue
             after = tokens[j + k] if j + k < len(tokens) else None
-            if after is not None and after.line == values[-1].line and is_number(after.text):
+            if after is not None and after.line == values[-1].line and _is_points(tokens, j + k):
                 continue
-            return self._take(i, j, values)
+            start = _name_start(tokens, i, j)
+            self.pending += tokens[i:start]  # description text before the name: the reason above
+            return self._take(start, j, values)
         return self._weight_score_only(i) or self._positional_line(i)
 
     def _positional_line(self, i: int) -> int | None:
@@ -309,6 +335,18 @@ class _Reader:
             return None
         return self._take(i, end + 1 - k, tokens[end + 1 - k : end + 1])
 
+    def _label_inside(self, i: int, at: int, span: tuple[int, str]) -> int | None:
+        """``组织机构 项目管理 13 分 2 2``: the name, the block label, then the values."""
+        values_at = at + span[0]
+        start = _name_start(self.tokens, i, at + 1)
+        if start >= at or values_at + len(self.pattern) > len(self.tokens) or not self._fits(values_at):
+            return None
+        self.pending += self.tokens[i:start]
+        self._flush()
+        self.level.take(span[1])
+        self.pending = self.tokens[start:at]
+        return self._take(values_at, values_at, self.tokens[values_at : values_at + len(self.pattern)])
+
     def _fits(self, j: int) -> bool:
         line = self.tokens[j].line
         for offset, column in enumerate(self.pattern):
@@ -317,7 +355,9 @@ class _Reader:
                 return False
             if column not in NUMERIC_COLUMNS and _label_span(self.tokens, j + offset):
                 return False
-            if column in NUMERIC_COLUMNS and not is_number(token.text):
+            if column in NUMERIC_COLUMNS and (
+                not is_number(token.text) or _is_prose_points(self.tokens, j + offset)
+            ):
                 return False
         return True
 
