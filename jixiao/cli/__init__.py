@@ -62,5 +62,5 @@ def main() -> None:
     app()
 
 
-# Command modules register themselves on `app` when imported (keep one line each).
-from . import core  # noqa: E402,F401
+# Command modules register themselves on `app` when imported.
+from . import core, export, io  # noqa: E402,F401

@@ -8,15 +8,15 @@ read them are in :mod:`jixiao.scoring`. Add a province by adding a file to ``pro
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..datafile import load_toml
 from ..errors import InputError
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
@@ -134,15 +134,7 @@ class Profile(BaseModel):
 
 
 def _load_file(path: Path) -> Profile:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Profile.model_validate(data)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"规则文件不是有效的 TOML：{exc}", str(path)) from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"规则文件字段 {where}：{first['msg']}", str(path)) from None
+    return load_toml(path, Profile, "规则文件")
 
 
 @cache

@@ -1,0 +1,76 @@
+"""``jixiao export``: the official layout (xlsx, PDF) or the review report (HTML, Markdown)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..audit import evaluate
+from ..errors import InputError
+from ..io import read_form
+from ..report import html, markdown, pdf, xlsx
+from ..report.layout import layout_for, list_layouts
+from ..rules import DEFAULT_PROFILE, load_profile
+from . import app, guarded, out
+from .core import FormArg, FormatOpt, ProfileOpt
+
+Writer = Callable[..., Path]  # write(form, card, findings, path, layout) of every report module
+
+
+class Target(StrEnum):
+    """Export formats."""
+
+    xlsx = "xlsx"
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+
+
+WRITERS: dict[Target, Writer] = {
+    Target.xlsx: xlsx.write,
+    Target.pdf: pdf.write,
+    Target.html: html.write,
+    Target.md: markdown.write,
+}
+
+
+def default_output(source: Path, target: Target) -> Path:
+    """``form.txt`` → ``form.xlsx``; never the input itself (``form.xlsx`` → ``form.export.xlsx``)."""
+    candidate = source.with_suffix(f".{target.value}")
+    if candidate.resolve() == source.resolve():
+        return source.with_suffix(f".export.{target.value}")
+    return candidate
+
+
+def run_export(
+    source: Path, target: Target, output: Path | None, profile: str, layout: str | None, fmt: str = "auto"
+) -> Path:
+    """Read, score, audit and write one form; returns the written path."""
+    form = read_form(source, format=fmt)
+    chosen = layout_for(form, layout)
+    card, findings = evaluate(form, load_profile(profile))
+    destination = output or default_output(source, target)
+    try:
+        return WRITERS[target](form, card, findings, destination, chosen)
+    except OSError as exc:
+        raise InputError(f"无法写入文件：{exc.strerror}", str(destination)) from None
+
+
+@app.command()
+def export(
+    form: FormArg,
+    to: Annotated[Target, typer.Option("--to", "-t", help="导出格式：xlsx|pdf|html|md")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（默认与表单同名）")] = None,
+    profile: ProfileOpt = DEFAULT_PROFILE,
+    layout: Annotated[
+        str | None, typer.Option("--layout", "-l", help=f"版式：{'|'.join(list_layouts())} 或 .toml 文件")
+    ] = None,
+    format: FormatOpt = "auto",
+) -> None:
+    """导出官方版式（xlsx、PDF，含复核得分列）或复核报告（HTML、Markdown）。"""
+    written = guarded(lambda: run_export(form, to, output, profile, layout, format))
+    out.print(f"已导出：{written}", markup=False)

@@ -1,0 +1,53 @@
+"""``jixiao parse``: any supported file → canonical JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from ..errors import InputError
+from ..io import FORMATS, ImportNote, read, read_bytes
+from ..io.jsonio import dumps
+from . import app, err, fail, out
+
+
+def print_notes(notes: list[ImportNote]) -> None:
+    """Import notes on stderr, one short line each, so stdout stays pure JSON."""
+    for note in notes:
+        err.print(f"[yellow]提示[/yellow] {escape(note.describe())}", markup=True)
+
+
+@app.command()
+def parse(
+    file: Annotated[
+        Path, typer.Argument(help="自评表文件：xlsx、xls、pdf、docx、txt 或 json；- 表示标准输入")
+    ],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help=f"文件格式：auto（按内容识别）、{'、'.join(FORMATS)}")
+    ] = "auto",
+    sheet: Annotated[str | None, typer.Option("--sheet", help="工作表名称或序号（从 1 开始）")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="写入 JSON 文件（默认输出到屏幕）")
+    ] = None,
+) -> None:
+    """读取自评表，输出标准 JSON；无法读取的内容以提示列在标准错误输出。"""
+    try:
+        if str(file) == "-":
+            form, notes = read_bytes(sys.stdin.buffer.read(), "<stdin>", format, sheet)
+        else:
+            form, notes = read(file, format=format, sheet=sheet)
+    except InputError as error:
+        fail(error)
+    print_notes(notes)
+    text = dumps(form)
+    if output is None:
+        out.print(text, markup=False, highlight=False)
+        return
+    try:
+        output.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        fail(InputError(f"无法写入：{exc.strerror}", str(output)))

@@ -1,0 +1,529 @@
+"""Interpret a form laid out as a table (rows of cells from xlsx, xls, pdf or docx) into a Form.
+
+Blocks are found by their header labels (全年预算数, 预期目标, 三级指标 …), never by cell addresses,
+so shifted rows/columns, blank rows, extra columns and regional variants all read the same.
+A cell's position in its row is its grid column; ``Cell.text is None`` marks a cell covered by a
+merged cell (it has no value of its own), ``""`` a blank cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import InputError
+from ..model import Form, FormKind, Location
+from .jsonio import field_path
+from .notes import ImportNote
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text as read, and where it is in the file."""
+
+    text: str | None
+    location: Location
+
+
+Row = Sequence[Cell]
+
+# Column roles by header label; the first role whose label occurs in a header cell takes it,
+# so the more specific labels come first (年初预算数 before 预算数, 得分系数 before 得分).
+FUNDS_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("initial", ("年初预算数", "年初预算")),
+    ("budget", ("全年预算数", "调整后预算数", "预算数")),
+    ("executed", ("全年执行数", "执行数", "实际支出")),
+    ("weight", ("分值", "权重")),
+    ("rate", ("执行率",)),
+    ("score", ("得分",)),
+)
+INDICATOR_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("level1", ("一级指标",)),
+    ("level2", ("二级指标",)),
+    ("name", ("三级指标",)),
+    ("nature", ("指标性质",)),
+    ("measure", ("度量单位", "计量单位")),
+    ("adjusted", ("调整指标值", "调整后指标值")),  # Chongqing: read past, the target is the original
+    ("coefficient", ("得分系数",)),
+    ("target", ("年度指标值", "指标值", "年度目标值", "预期指标值")),
+    ("actual", ("实际完成值", "全年实际值", "实际完成", "实际值")),
+    ("weight", ("分值", "权重")),
+    ("score", ("得分",)),
+    ("reason", ("偏差原因", "未完成原因", "原因分析")),
+)
+GOAL_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("expected", ("预期目标", "年初设定目标", "年度目标")),
+    ("actual", ("实际完成情况", "完成情况")),
+)
+
+#: A label cell whose value is the next non-empty cell to its right.
+VALUE_LABELS: dict[str, str] = {
+    "部门(单位)名称": "unit",
+    "部门名称": "unit",
+    "单位名称": "unit",
+    "实施单位": "unit",
+    "项目名称": "project",
+    "主管部门": "department",
+    "联系人": "contact.name",
+    "联系电话": "contact.phone",
+    "填报日期": "filled_on",
+}
+#: ``label：value`` written inside one cell (or one text line, e.g. 单位（盖章）：… 填报日期：…).
+INLINE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "unit",
+        re.compile(r"(?:单位[(（]盖章[)）]|填报单位|单位名称)[:：]\s*(?!填报日期)(\S.*?)\s*(?=填报日期|$)"),
+    ),
+    ("filled_on", re.compile(r"填报日期[:：]\s*(\S+)")),
+    ("contact.name", re.compile(r"联系人[:：]\s*(?!联系电话)(\S.*?)\s*(?=联系电话|$)")),
+    ("contact.phone", re.compile(r"联系电话[:：]\s*(\S+)")),
+)
+YEAR = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*年度?\s*[)）]|((?:19|20)\d\d)\s*年度")
+LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+NUMBER_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:万元|元|分|%)?")
+COMPARISON_SIGNS = set("≥≤≧≦=═<>＜＞≠")
+EMPTY_MARKS = {"", "—", "-", "--", "——", "/", "无", "null"}
+TOTAL_LABELS = {"总分", "合计", "总计", "自评总分"}
+#: 绩效结论 alone in its cell, or with its text after a colon in the same cell
+CONCLUSION_LABEL = re.compile(r"(绩效结论|评价结论|自评结论|总体评价)([:：]|$)")
+FOOTNOTE_START = re.compile(r"^(注|说明|备注)[:：\d]")
+
+
+@lru_cache(maxsize=4096)  # the same labels recur in every row and every header test
+def squash(text: str | None) -> str:
+    """Text for label matching: NFKC (full-width → half-width) without any white space."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def cell_value(text: str | None) -> str | None:
+    """A cell's value as written: wrapped lines joined (CJK wraps carry no space), ends trimmed."""
+    if text is None:
+        return None
+    joined = "".join(line.strip() for line in text.splitlines()).strip()
+    return joined or None
+
+
+def parse_number(text: str | None) -> Decimal | None:
+    """``"3989.07万元"``, ``" 10分 "``, ``"1,234.5"`` → Decimal; blank or a dash → None.
+
+    Trailing zeros of the fraction are dropped: they are display formatting (a cell shows 20 as
+    ``20.00``), so the same form read from any format gives the same decimal.
+    Raises ValueError for text that is neither a number nor blank (the caller notes it).
+    """
+    plain = squash(text).replace(",", "")
+    if plain in EMPTY_MARKS:
+        return None
+    match = NUMBER_WITH_UNIT.fullmatch(plain)
+    if not match:
+        raise ValueError(plain)
+    digits = match.group(1)
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    return Decimal(digits)
+
+
+def level_label(text: str | None) -> str | None:
+    """一级指标 without its weight: ``"产出指标(50分)"`` → ``"产出指标"``."""
+    value = cell_value(text)
+    if value is None:
+        return None
+    return LEVEL_WEIGHT.sub("", re.sub(r"\s+", "", value)) or None
+
+
+def join_target(nature: str | None, value: str | None, measure: str | None) -> str | None:
+    """Sichuan/Yunnan split targets: 指标性质 ``≥`` + 指标值 ``735`` + 度量单位 ``人次`` → ``≥735人次``.
+
+    A 指标性质 that is a word (定性, 定量) is a classification, not part of the value.
+    """
+    if value is None:
+        return None
+    sign = nature if nature and set(nature) <= COMPARISON_SIGNS else ""
+    unit = measure if measure and not value.endswith(measure) else ""
+    return f"{sign}{value}{unit}"
+
+
+def match_roles(row: Row, roles: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, int]:
+    """Which column holds which role, judged from a header row."""
+    found: dict[str, int] = {}
+    for column, cell in enumerate(row):
+        label = squash(cell.text)
+        if not label:
+            continue
+        for role, patterns in roles:
+            if role not in found and any(p in label for p in patterns):
+                found[role] = column
+                break
+    return found
+
+
+def is_funds_header(roles: dict[str, int]) -> bool:
+    return "executed" in roles and ("budget" in roles or "initial" in roles)
+
+
+def is_indicator_header(roles: dict[str, int]) -> bool:
+    return "name" in roles and ("level1" in roles or "level2" in roles)
+
+
+def is_title(label: str) -> bool:
+    """``部门整体支出绩效目标自评表`` and the like (short: a footnote may mention 自评 too)."""
+    return ("自评表" in label or "评价表" in label) and len(label) < 40
+
+
+def texts(row: Row) -> list[tuple[int, str]]:
+    """The non-empty cells of a row as (column, value)."""
+    out = []
+    for column, cell in enumerate(row):
+        value = cell_value(cell.text)
+        if value is not None:
+            out.append((column, value))
+    return out
+
+
+@dataclass
+class _Reader:
+    """State while walking the rows of one form."""
+
+    place: Location
+    notes: list[ImportNote] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Location] = field(default_factory=dict)
+    fund_rows: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    title: str = ""
+    #: top → funds → goals → after_goals → indicators → tail (blocks may be missing or reordered)
+    state: str = "top"
+    roles: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {"funds": {}, "goals": {}, "indicators": {}}
+    )
+    levels: dict[str, str | None] = field(default_factory=lambda: {"level1": None, "level2": None})
+
+    def step(self, row: Row, cells: list[tuple[int, str]]) -> bool:
+        """Read one non-blank row; False when the row starts another form (reading stops)."""
+        if self.state in ("indicators", "tail") and self.indicators and starts_another_form(row):
+            return False
+        if not self._enter_block(row):
+            self._read_in_block(row, cells)
+        return True
+
+    def _enter_block(self, row: Row) -> bool:
+        """Switch state on a block header row; True if the row was one."""
+        roles = match_roles(row, INDICATOR_ROLES)
+        if is_indicator_header(roles):
+            # a header repeated on a new page re-enters the block; its columns may have moved
+            self.roles["indicators"], self.state = roles, "indicators"
+            return True
+        if self.state in ("top", "tail") and is_funds_header(funds := match_roles(row, FUNDS_ROLES)):
+            self.roles["funds"], self.state = funds, "funds"
+            return True
+        if self.state in ("top", "funds") and len(goals := match_roles(row, GOAL_ROLES)) == 2:
+            self.roles["goals"], self.state = goals, "goals"
+            return True
+        return False
+
+    def _read_in_block(self, row: Row, cells: list[tuple[int, str]]) -> None:
+        score_column = self.roles["indicators"].get("score")
+        if self.state == "goals":
+            self.state = "after_goals" if self.read_goals(row, self.roles["goals"]) else "goals"
+            return
+        if self.state == "indicators":
+            if self.read_tail(row, score_column):
+                self.state = "tail"
+                return
+            if not FOOTNOTE_START.match(squash(cells[0][1])):
+                if len(row) > 1:  # a one-cell row is a text line between table rows (PDF page edge)
+                    self.read_indicator(row, self.roles["indicators"], self.levels)
+                return
+            self.state = "tail"
+        if self.state == "funds":
+            if len(row) > 1:
+                self.read_fund_row(row, self.roles["funds"])
+            return
+        if self.state == "tail" and self.read_tail(row, score_column):
+            return
+        self.read_labels(row)
+
+    def put(self, path: str, value: Any, cell: Cell) -> None:
+        """Set a top-level or ``contact.*`` field once (the first place that states it wins)."""
+        if value is None or path in self.provenance:
+            return
+        target = self.data
+        *parents, leaf = path.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = value
+        self.provenance[path] = cell.location
+
+    def number(self, cell: Cell | None, path: str) -> Decimal | None:
+        if cell is None:
+            return None
+        try:
+            value = parse_number(cell.text)
+        except ValueError:
+            self.notes.append(
+                ImportNote("I12", f"“{cell_value(cell.text)}”不是数字，{path} 留空", cell.location)
+            )
+            return None
+        if value is not None:
+            self.provenance[path] = cell.location
+        return value
+
+    # --- label/value lines outside the tables -------------------------------------------------
+
+    def read_labels(self, row: Row) -> None:
+        cells = texts(row)
+        for position, (column, value) in enumerate(cells):
+            cell = row[column]
+            label = squash(value)
+            self._read_title(label, cell)
+            for path, pattern in INLINE_LABELS:
+                found = pattern.search(value)
+                if found:
+                    self.put(path, self._clean(path, found.group(1)), cell)
+            key = VALUE_LABELS.get(label.rstrip(":："))
+            if key and position + 1 < len(cells):
+                next_column, next_value = cells[position + 1]
+                if squash(next_value).rstrip(":：") not in VALUE_LABELS:
+                    self.put(key, self._clean(key, next_value), row[next_column])
+
+    @staticmethod
+    def _clean(path: str, value: str) -> str | None:
+        value = value.strip()
+        if path == "contact.name":  # names are padded to width on forms: 屈  杰
+            value = re.sub(r"\s+", "", value)
+        return value or None
+
+    def _read_title(self, label: str, cell: Cell) -> None:
+        if is_title(label):
+            self.title += label
+            self.provenance.setdefault("kind", cell.location)
+        year = YEAR.search(label)
+        if year and len(label) < 40:
+            self.put("year", int(year.group(1) or year.group(2)), cell)
+
+    # --- funds block ---------------------------------------------------------------------------
+
+    def read_fund_row(self, row: Row, roles: dict[str, int]) -> None:
+        first_value_column = min(roles.values())
+        labels = [(c, v) for c, v in texts(row) if c < first_value_column]
+        if not labels:
+            return
+        label_column, label = labels[-1]
+        label = re.sub(r"^其中[:：]?", "", label).rstrip(":： ")
+        index = len(self.fund_rows)
+        self.provenance[f"funds.rows[{index}]"] = row[label_column].location
+        fund: dict[str, Any] = {"label": label}
+        for role in ("initial", "budget", "executed"):
+            if role in roles and roles[role] < len(row):
+                fund[role] = self.number(row[roles[role]], f"funds.rows[{index}].{role}")
+        self.fund_rows.append(fund)
+        if index == 0:
+            self._read_fund_totals(row, roles)
+
+    def _read_fund_totals(self, row: Row, roles: dict[str, int]) -> None:
+        """分值 / 执行率 / 得分 of the 年度资金总额 row."""
+        funds = self.data.setdefault("funds", {})
+        for role, key in (("weight", "weight"), ("score", "score_declared")):
+            if role in roles and roles[role] < len(row):
+                funds[key] = self.number(row[roles[role]], f"funds.{key}")
+        if "rate" in roles and roles["rate"] < len(row):
+            rate = cell_value(row[roles["rate"]].text)
+            if rate and squash(rate) not in EMPTY_MARKS:
+                funds["rate_declared"] = rate
+                self.provenance["funds.rate_declared"] = row[roles["rate"]].location
+
+    # --- goals ---------------------------------------------------------------------------------
+
+    def read_goals(self, row: Row, roles: dict[str, int]) -> bool:
+        """Read the content row under the 预期目标/实际完成情况 header; False if the row is blank."""
+        starts = sorted((column, role) for role, column in roles.items())
+        found: dict[str, list[tuple[int, str]]] = {}
+        for column, value in texts(row):
+            owners = [role for start, role in starts if start <= column]
+            if owners:  # a cell belongs to the nearest header at or left of it (merges shift text)
+                found.setdefault(owners[-1], []).append((column, value))
+        for role, cells in found.items():
+            self.data.setdefault("goals", {})[role] = "".join(value for _, value in cells)
+            self.provenance[f"goals.{role}"] = row[cells[0][0]].location
+        return bool(found)
+
+    # --- indicators ----------------------------------------------------------------------------
+
+    def read_indicator(self, row: Row, roles: dict[str, int], levels: dict[str, str | None]) -> None:
+        def cell(role: str) -> Cell | None:
+            column = roles.get(role)
+            return row[column] if column is not None and column < len(row) else None
+
+        def text(role: str) -> str | None:
+            found = cell(role)
+            return cell_value(found.text) if found else None
+
+        for level in ("level1", "level2"):
+            found = cell(level)
+            value = level_label(found.text) if found and level == "level1" else text(level)
+            if value is not None:
+                levels[level] = value
+        name = text("name")
+        if name is None:
+            return
+        index = len(self.indicators)
+        path = f"indicators[{index}]"
+        name_cell = cell("name")
+        assert name_cell is not None  # name is non-empty, so its cell exists
+        self.provenance[path] = name_cell.location
+        target = text("target")
+        if "nature" in roles or "measure" in roles:
+            target = join_target(text("nature"), target, text("measure"))
+        indicator: dict[str, Any] = {
+            "level1": levels["level1"],
+            "level2": levels["level2"],
+            "name": name,
+            "target": target,
+            "actual": text("actual"),
+            "weight": self.number(cell("weight"), f"{path}.weight"),
+            "score_declared": self.number(cell("score"), f"{path}.score_declared"),
+            "reason": text("reason"),
+        }
+        for role, key in (("target", "target"), ("actual", "actual"), ("reason", "reason")):
+            found = cell(role)
+            if found is not None and indicator[key] is not None:
+                self.provenance[f"{path}.{key}"] = found.location
+        self.indicators.append(indicator)
+
+    # --- tail: 总分, 绩效结论 -------------------------------------------------------------------
+
+    def read_tail(self, row: Row, score_column: int | None) -> bool:
+        """Read a 总分 or 绩效结论 row; True if the row was one of them."""
+        cells = texts(row)
+        # the label need not be the first text: a merged title column (绩效指标) may precede it
+        for position, (column, text) in enumerate(cells):
+            label = squash(text)
+            after = cells[position + 1 :]
+            if label.rstrip(":：") in TOTAL_LABELS:
+                # under 得分 when the table has that column (分值 holds the sum of weights)
+                scored = after[-1:] if score_column is None else [c for c in after if c[0] == score_column]
+                if scored:
+                    self.data["total_declared"] = self.number(row[scored[0][0]], "total_declared")
+                return True
+            if CONCLUSION_LABEL.match(label):
+                inline = re.sub(r"^[^:：]*[:：]", "", text).strip() if re.search("[:：]", text) else ""
+                if inline:
+                    self.put("conclusion", inline, row[column])
+                elif after:
+                    self.put("conclusion", after[0][1], row[after[0][0]])
+                return True
+        return False
+
+
+def _kind(reader: _Reader) -> FormKind:
+    if "项目" in reader.title and "部门整体" not in reader.title:
+        return "project"
+    if "部门" in reader.title:
+        return "department"
+    return "project" if "project" in reader.data else "department"
+
+
+def _read_one(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNote], int | None]:
+    """The first form in ``rows``, its notes, and the index where the next form starts (or None)."""
+    reader = _Reader(place)
+    stop = None
+    for index, row in enumerate(rows):
+        cells = texts(row)
+        if cells and not reader.step(row, cells):
+            stop = index
+            break
+    if not reader.roles["indicators"] and not reader.roles["funds"]:
+        raise InputError(
+            "没有找到自评表：既没有“三级指标”表头，也没有“全年预算数/全年执行数”资金表头", place.describe()
+        )
+    return _build(reader), reader.notes, stop
+
+
+def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNote]]:
+    """Interpret the rows of one sheet/page sequence/document as one Form, with import notes.
+
+    A second form stacked below the first is not read (note I13; :func:`forms_from_rows` reads all).
+    Raises InputError (naming ``place``) when no form is found in the rows.
+    """
+    form, notes, stop = _read_one(rows, place)
+    if stop is not None:
+        where = next(cell.location for cell in rows[stop] if cell_value(cell.text))
+        notes.append(ImportNote("I13", "此处起还有一张表单，未读取（每次只读一张，批量导入读全部）", where))
+    return form, notes
+
+
+def forms_from_rows(rows: Sequence[Row], place: Location) -> list[tuple[Form, list[ImportNote]]]:
+    """Every form stacked in the rows, in order (several forms on one sheet or in one PDF)."""
+    found = []
+    while True:
+        form, notes, stop = _read_one(rows, place)
+        found.append((form, notes))
+        if stop is None:
+            return found
+        rows = rows[stop:]
+
+
+def _build(reader: _Reader) -> Form:
+    data = reader.data
+    data["kind"] = _kind(reader)
+    data.setdefault("funds", {})["rows"] = reader.fund_rows
+    data["indicators"] = reader.indicators
+    try:
+        form = Form.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = field_path(first["loc"])
+        where = reader.provenance.get(path) or reader.place
+        raise InputError(f"{path} 的值无效：{first['msg']}", where.describe()) from None
+    form.provenance = dict(reader.provenance)
+    return form
+
+
+def starts_another_form(row: Row) -> bool:
+    """A title (…自评表) or a funds header after a form's table: the next form on the same sheet."""
+    if is_funds_header(match_roles(row, FUNDS_ROLES)):
+        return True
+    return any(is_title(squash(cell.text)) for cell in row)
+
+
+def has_form(rows: Iterable[Row]) -> bool:
+    """Whether the rows hold the headers of a form (cheap check used to list sheets with forms)."""
+    for row in rows:
+        if is_indicator_header(match_roles(row, INDICATOR_ROLES)) or is_funds_header(
+            match_roles(row, FUNDS_ROLES)
+        ):
+            return True
+    return False
+
+
+def column_name(index: int) -> str:
+    """Spreadsheet column letters of a 0-based column: 0 → A, 26 → AA."""
+    name, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+def number_text(value: float) -> str:
+    """A spreadsheet float as the decimal text the user saw.
+
+    ``Decimal(0.1)`` would expose the binary approximation (0.1000000000000000055…); ``repr`` gives
+    the shortest text that reads back to the same float (what Excel displays), and rounding to 10
+    significant digits drops the noise of formulas (0.1+0.2 = 0.30000000000000004 → 0.3).
+    Integral values lose their ``.0`` so a weight of 2 stays ``2``.
+    """
+    exact = Decimal(repr(value))
+    if not exact.is_finite():
+        return ""
+    if exact == exact.to_integral_value():
+        return str(exact.quantize(Decimal(1)))
+    rounded = round(exact, max(0, 9 - exact.adjusted())).normalize()
+    return format(rounded, "f")

@@ -1,0 +1,160 @@
+"""Format detection by content (magic bytes) and the safety limits checked before any parser runs.
+
+Office files are containers: an ``.xlsx``/``.docx`` is a zip, an ``.xls`` (and an *encrypted*
+``.xlsx``/``.docx``) is an OLE2 compound file. The extension is only a hint people get wrong
+(an HTML table saved as ``.xls`` is common), so the bytes decide.
+
+Zip bombs: every limit is checked on the central directory *before* openpyxl/python-docx inflate
+anything. The declared sizes can be trusted as an upper bound because :mod:`zipfile` stops
+inflating a member at its declared ``file_size`` (and then fails the CRC check), so a lying
+header cannot make a reader produce more than we accepted here.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import olefile
+
+from ..errors import InputError
+
+Format = Literal["text", "xlsx", "xls", "pdf", "docx", "json"]
+FORMATS: tuple[Format, ...] = ("text", "xlsx", "xls", "pdf", "docx", "json")
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+HEAD_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one imported file (a real form is a few hundred KB at most)."""
+
+    max_file_bytes: int = 50 * 1024 * 1024  # 50 MB on disk
+    max_unpacked_bytes: int = 64 * 1024 * 1024  # all zip members together, inflated
+    # one inflated part: openpyxl's full mode keeps every cell of a sheet in memory (~10x its XML)
+    max_member_bytes: int = 16 * 1024 * 1024
+    max_member_ratio: int = 100  # inflated / compressed, for members above `ratio_floor`
+    ratio_floor: int = 1024 * 1024  # small members may compress well without harm
+    max_members: int = 2000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def check_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
+    """The file's size, after refusing missing, empty and oversized files (nothing is read)."""
+    place = str(path)
+    try:
+        if not path.is_file():
+            raise InputError("无法读取：文件不存在或不是普通文件", place)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}", place) from None
+    if size == 0:
+        raise InputError("文件为空（0 字节）", place)
+    if size > limits.max_file_bytes:
+        raise InputError(
+            f"文件过大（{size / 1024 / 1024:.1f} MB），超过 {limits.max_file_bytes // 1024 // 1024} MB 上限；"
+            "一张自评表通常不足 1 MB，请确认文件是否正确",
+            place,
+        )
+    return size
+
+
+def read_head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(HEAD_BYTES)
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}", str(path)) from None
+
+
+def zip_members(path: Path, limits: Limits = DEFAULT_LIMITS) -> set[str]:
+    """Names in a zip container, after the zip-bomb checks on its central directory."""
+    place = str(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"zip 容器已损坏，无法打开（{exc}）", place) from None
+    if len(infos) > limits.max_members:
+        raise InputError(f"压缩包内文件过多（{len(infos)} 个），疑似恶意文件", place)
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > limits.max_unpacked_bytes:
+        raise InputError(f"解压后体积过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝", place)
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor and ratio > limits.max_member_ratio:
+            raise InputError(
+                f"压缩比异常（{info.filename} 压缩比 {ratio:.0f}:1），疑似压缩炸弹，已拒绝", place
+            )
+        if info.file_size > limits.max_member_bytes:
+            raise InputError(
+                f"{info.filename} 解压后 {info.file_size / 1024 / 1024:.0f} MB，超过单个部件 "
+                f"{limits.max_member_bytes // 1024 // 1024} MB 上限（一张自评表不足 1 MB）",
+                place,
+            )
+    return {info.filename for info in infos}
+
+
+def ole_kind(path: Path) -> Format:
+    """Classify an OLE2 compound file: legacy .xls, or refuse encrypted and unsupported ones."""
+    place = str(path)
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}
+    except (OSError, ValueError, IndexError, TypeError) as exc:  # olefile raises these on damage
+        raise InputError(f"Office 复合文档已损坏，无法打开（{exc}）", place) from None
+    if "encryptioninfo" in streams or "encryptedpackage" in streams:
+        raise InputError("文件有密码保护（已加密），无法读取；请在 Excel/WPS 中取消密码后另存再导入", place)
+    if "workbook" in streams or "book" in streams:
+        return "xls"
+    if "worddocument" in streams:
+        raise InputError("旧版 Word（.doc）文件不支持，请在 Word/WPS 中另存为 .docx 再导入", place)
+    raise InputError("无法识别的 Office 复合文档（既不是 .xls 也不是 .docx）", place)
+
+
+def looks_binary(head: bytes) -> bool:
+    """True for data that is not text in any encoding we read (NUL bytes, many control bytes)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text with a byte-order mark
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in b"\t\n\r\f\x1b")
+    return controls > len(head) // 20
+
+
+def sniff(path: Path, limits: Limits = DEFAULT_LIMITS) -> Format:
+    """The format of ``path`` judged by its content; raises InputError for unusable files."""
+    check_size(path, limits)
+    head = read_head(path)
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(ZIP_MAGIC):
+        names = zip_members(path, limits)
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+        raise InputError("这是一个 zip 压缩包，但不是 Excel（.xlsx）或 Word（.docx）文件", str(path))
+    if head.startswith(OLE2_MAGIC):
+        return ole_kind(path)
+    if looks_binary(head):
+        raise InputError("无法识别的二进制文件（不是 Excel、Word、PDF、JSON 或文本）", str(path))
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        return "json"
+    return "text"
+
+
+def confirm(path: Path, wanted: Format, limits: Limits = DEFAULT_LIMITS) -> Format:
+    """Check that a file given with an explicit ``--format`` really is that format."""
+    found = sniff(path, limits)
+    if wanted == "text" and found == "json":
+        return wanted
+    if found != wanted:
+        raise InputError(f"指定的格式为 {wanted}，但文件内容是 {found}", str(path))
+    return wanted
