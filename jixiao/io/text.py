@@ -127,7 +127,9 @@ def decode(data: bytes, place: str) -> tuple[str, list[ImportNote]]:
             continue
         if not _BINARY.search(text):
             return text, [
-                ImportNote("I03", f"文件不是 UTF-8 编码，按 {encoding.upper()} 读取", Location(file=place))
+                ImportNote(
+                    "I03", f"文件不是 UTF-8 编码，按 {encoding.upper()}（兼容 GBK）读取", Location(file=place)
+                )
             ]
     guess = from_bytes(data).best()
     if guess is None or _BINARY.search(str(guess)):

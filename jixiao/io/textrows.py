@@ -115,7 +115,9 @@ def _ordered(seen: list[Column]) -> list[Column]:
 
 
 @dataclass
-class _Level:
+class Level:
+    """The level-1 and level-2 labels in force while reading down the table."""
+
     level1: str | None = None
     level2: str | None = None
     blocks: int = 0
@@ -220,7 +222,7 @@ class _Reader:
         self.tokens = tokens
         self.columns = columns
         self.pattern = [c for c in columns if c not in TEXT_COLUMNS]
-        self.level = _Level()
+        self.level = Level()
         self.rows: list[Row] = []
         self.pending: list[Token] = []
         self.orphans: list[list[Token]] = []
