@@ -14,19 +14,40 @@ import re
 from dataclasses import dataclass
 
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
-from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, Row, Table, Level
+from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, Level, Row, Table
 from .textscan import ATOM, UNITS, Token, label_re
 
 _PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d{1,2}(?=[:：]|[\u4e00-\u9fff])")
 _LEVEL_WORDS = ["产出指标", "效益指标", "满意度指标", "绩效指标"]
-_LEVEL2_WORDS = (
-    "数量指标 质量指标 时效指标 成本指标 进度指标 经济效益指标 社会效益指标 生态效益指标 可持续影响指标 "
-    "服务对象满意度指标 经济效益 社会效益 生态效益 可持续影响 可持续性"
-).split()
+_LEVEL2_WORDS = [
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "进度指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "经济效益",
+    "社会效益",
+    "生态效益",
+    "可持续影响",
+    "可持续性",
+]
 #: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
 _BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
-_HEAD_WORDS = "一级指标 二级指标 三级指标 年初目标值(A) 实际完成值(B) 年度指标值 实际完成值".split()
+_HEAD_WORDS = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年初目标值(A)",
+    "实际完成值(B)",
+    "年度指标值",
+    "实际完成值",
+]
 # ``生态效益指标1病害减少`` is the label 生态效益 and the name 指标1病害减少; ``数量指标5000吨`` is a label.
 _UNIT_CHARS = "".join(sorted({u[0] for u in UNITS if "\u4e00" <= u[0] <= "\u9fff"}))
 _NOT_A_NUMBERED_NAME = rf"(?!\d{{1,2}}[:：(（]|\d{{1,2}}[\u4e00-\u9fff](?<![{_UNIT_CHARS}]))"
