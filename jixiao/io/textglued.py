@@ -210,15 +210,23 @@ _NATURES = ("定量指标", "定性指标")
 _FLAG = re.compile(r"^[是否](?=.)")
 
 
-def _clean_name(name: str) -> str:
-    """Strip the 计量单位 and 指标性质 cells glued after a name (``控制率%定量指标``, ``次数次``)."""
+def _clean_name(name: str) -> tuple[str, str]:
+    """Strip the 计量单位 and 指标性质 cells glued after a name (``控制率%定量指标``, ``次数次``).
+
+    A stray character after the unit (``次数次到0次``) is the target's comparison sign read wrong
+    by OCR: it is given back to the target.
+    """
     tail = name[-4:]
     if any(sorted(tail) == sorted(n) for n in _NATURES):
         name = name[:-4]
-    for unit in UNITS:
-        if name.endswith(unit) and len(name) > len(unit) + 1:
-            return name[: -len(unit)]
-    return name
+    for stray in ("", name[-1:]):
+        stem = name[: len(name) - len(stray)]
+        if stray and stray in _UNIT_CHARS + "%":
+            continue
+        for unit in UNITS:
+            if stem.endswith(unit) and len(stem) > len(unit) + 1:
+                return stem[: -len(unit)], stray
+    return name, ""
 
 
 def _target_and_weight(values: list[str], pattern: list[Column]) -> list[str] | None:
@@ -247,7 +255,10 @@ class _GluedReader:
     def _row(self, buffer: list[_Piece], values: list[str], value_lines: list[int]) -> None:
         name = "".join(p.text for p in buffer)
         if self.described:
-            name = _clean_name(name)
+            name, stray = _clean_name(name)
+            if stray and values and Column.TARGET in self.pattern:
+                at = self.pattern.index(Column.TARGET)
+                values = [*values[:at], stray + values[at], *values[at + 1 :]]
         if not name:
             return
         row = Row(self.level.level1, self.level.level2, name)
