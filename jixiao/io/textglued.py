@@ -210,6 +210,10 @@ _NATURES = ("定量指标", "定性指标")
 _FLAG = re.compile(r"^[是否](?=.)")
 
 
+#: A unit cell OCR turned into Latin letters (``数量tot扁`` for ``数量 篇``).
+_MANGLED_UNIT = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]{2,4}[\u4e00-\u9fff]?$")
+
+
 def _clean_name(name: str) -> tuple[str, str]:
     """Strip the 计量单位 and 指标性质 cells glued after a name (``控制率%定量指标``, ``次数次``).
 
@@ -219,6 +223,7 @@ def _clean_name(name: str) -> tuple[str, str]:
     tail = name[-4:]
     if any(sorted(tail) == sorted(n) for n in _NATURES):
         name = name[:-4]
+    name = _MANGLED_UNIT.sub("", name)
     for stray in ("", name[-1:]):
         stem = name[: len(name) - len(stray)]
         if stray and stray in _UNIT_CHARS + "%":
