@@ -234,6 +234,55 @@ def _clean_name(name: str) -> tuple[str, str]:
     return name, ""
 
 
+#: Qualitative answers written in target/actual cells, longest first (``基本达到`` before ``达到``).
+ANSWERS = sorted(
+    [
+        "是",
+        "否",
+        "有",
+        "无",
+        "高",
+        "好",
+        "良好",
+        "较好",
+        "优秀",
+        "合格",
+        "达标",
+        "达到",
+        "基本达到",
+        "完成",
+        "已完成",
+        "未完成",
+        "基本完成",
+        "显著",
+        "明显",
+        "有效",
+    ],
+    key=len,
+    reverse=True,
+)
+
+
+def _answer_pair(text: str) -> tuple[str, str] | None:
+    """``是基本达到`` → 是 | 基本达到: a target and an actual, both qualitative answers."""
+    for first in ANSWERS:
+        if text.startswith(first) and text[len(first) :] in ANSWERS:
+            return first, text[len(first) :]
+    return None
+
+
+def _answers_split(pieces: list[_Piece]) -> list[_Piece]:
+    """Text pieces that are two answers glued together become two value pieces."""
+    out: list[_Piece] = []
+    for piece in pieces:
+        pair = None if piece.atom or _is_doubled(piece.text) else _answer_pair(piece.text)
+        if out and pair:
+            out += [_Piece(pair[0], piece.line, atom=True), _Piece(pair[1], piece.line, atom=True)]
+        else:
+            out.append(piece)
+    return out
+
+
 def _target_and_weight(values: list[str], pattern: list[Column]) -> list[str] | None:
     """``足额保障率=100%22.5``: a form filled in before evaluation lists a target and a weight only."""
     if len(values) != 2 or not re.match(r"[≥≤=<>≧≦＝]|\d+(\.\d+)?\D", values[0]):
@@ -280,6 +329,8 @@ class _GluedReader:
         numeric = [c for c in self.pattern if c in NUMERIC_COLUMNS]
         if buffer and not numeric and len(self.pattern) == 2 and (m := _doubled(text)):
             self._row([_Piece(m.group(1), buffer[0].line, False)], [m.group(3)] * 2, [buffer[-1].line] * 2)
+        else:
+            self._answered(buffer)
 
     def read(self, pieces: list[_Piece]) -> Table:
         buffer: list[_Piece] = []
@@ -335,7 +386,7 @@ class _GluedReader:
         for take in range(k, max(0, k - 3), -1):
             if take <= 0 or len(buffer) <= take - 1:
                 continue
-            tail = buffer[-take:] if take else []
+            tail = _answers_split(buffer[-take:]) if take else []
             # text is a value only as a doubled pair (``是是``): otherwise it is part of a name
             if any(not p.atom and not _is_doubled(p.text) for p in tail[1:]):
                 continue
@@ -355,6 +406,18 @@ class _GluedReader:
             self._row(head, values, [tail[min(i, len(tail) - 1)].line for i in range(k)])
             return True
         return False
+
+    def _answered(self, buffer: list[_Piece]) -> bool:
+        """``保障率100%无没有轮换、动用库存``: a target, a one-word actual, then the reason."""
+        if len(buffer) < 3 or self.pattern != [Column.TARGET, Column.ACTUAL]:
+            return False
+        name, target, rest = buffer[-3:]
+        word = next((w for w in ANSWERS if rest.text.startswith(w)), None)
+        if name.atom or not target.atom or rest.atom or word is None:
+            return False
+        self._row([*buffer[:-3], name], [target.text, word], [target.line, rest.line])
+        self.rows[-1].reason = [rest.text[len(word) :]]
+        return True
 
 
 def read_headerless(tokens: list[Token]) -> Table | None:
