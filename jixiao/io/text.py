@@ -342,28 +342,21 @@ def _indicator(
     )
 
 
+def _fund_row(label: str, values: dict[str, str | None]) -> FundRow:
+    return FundRow(
+        label=label,
+        initial=amount(values.get("initial")),
+        budget=amount(values.get("budget")),
+        executed=amount(values.get("executed")),
+    )
+
+
 def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location]) -> Funds:
     if read is None:
         return Funds()
     line = text.at(text.line_at(read.offset))
     total = read.total
-    rows = [
-        FundRow(
-            label="年度资金总额",
-            initial=amount(total.get("initial")),
-            budget=amount(total.get("budget")),
-            executed=amount(total.get("executed")),
-        )
-    ]
-    rows += [
-        FundRow(
-            label=label,
-            initial=amount(v.get("initial")),
-            budget=amount(v.get("budget")),
-            executed=amount(v.get("executed")),
-        )
-        for label, v, _ in read.rows
-    ]
+    rows = [_fund_row("年度资金总额", total)] + [_fund_row(label, values) for label, values, _ in read.rows]
     for attribute in ("weight", "rate_declared", "score_declared", "rows[0]"):
         prov[f"funds.{attribute}"] = line
     for index, (_, _, offset) in enumerate(read.rows, start=1):
