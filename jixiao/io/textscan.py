@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
-from itertools import combinations
 
 from .textlabels import _TRADITIONAL, key
 
@@ -176,15 +175,22 @@ _GLUED_PART = re.compile(r"^(0|[1-9]\d*)(\.\d+)?%?$")
 MAX_SPLITS = 20000  # bound the enumeration: a glued run is a handful of numbers
 
 
-def splits(run: str, parts: int) -> list[list[str]]:
-    """Every way to cut a glued number run (``202010100.00%10``) into ``parts`` numbers."""
+@lru_cache(maxsize=1024)
+def _cuts(run: str, parts: int) -> tuple[tuple[str, ...], ...]:
     if parts == 1:
-        return [[run]] if _GLUED_PART.match(run) else []
-    found: list[list[str]] = []
-    for cuts in combinations(range(1, len(run)), parts - 1):
-        pieces = [run[a:b] for a, b in zip((0, *cuts), (*cuts, len(run)), strict=True)]
-        if all(_GLUED_PART.match(p) for p in pieces):
-            found.append(pieces)
+        return ((run,),) if _GLUED_PART.match(run) else ()
+    found: list[tuple[str, ...]] = []
+    for cut in range(1, len(run) - parts + 2):
+        head = run[:cut]
+        if "%" in head[:-1] or (head.startswith("0") and len(head) > 1 and head[1] != "."):
+            break  # no longer head can be a number either
+        if _GLUED_PART.match(head):
+            found += [(head, *rest) for rest in _cuts(run[cut:], parts - 1)]
             if len(found) >= MAX_SPLITS:
                 break
-    return found
+    return tuple(found)
+
+
+def splits(run: str, parts: int) -> list[list[str]]:
+    """Every way to cut a glued number run (``202010100.00%10``) into ``parts`` numbers."""
+    return [list(pieces) for pieces in _cuts(run, parts)]
