@@ -246,6 +246,9 @@ class _Reader:
                 self.level.take(span[1])
                 i += span[0]
                 continue
+            if column_of(token.key) or INDICATOR_HEAD_WORDS.match(token.key):
+                i += 1  # the header printed again after a page break
+                continue
             step = self._cell_row(i) if token.cell else self._word_row(i)
             if step:
                 i = step

@@ -282,3 +282,13 @@ def test_cells_by_position_with_adjusted_target_and_reason() -> None:
         2023,
         Decimal(90),
     )
+
+
+def test_header_repeated_after_a_page_break_is_skipped(seed_path: Path) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines() if line.startswith("一级指标"))
+    repeated = text.replace("\n\n\n\n绩\n效\n指\n标\n", f"\n\f\n{header}\n绩\n效\n指\n标\n", 1)
+    assert repeated != text
+    form, notes = parse_text(repeated, "paged.txt")
+    assert jsonio.dumps(form) == jsonio.dumps(read_text(seed_path)[0])
+    assert notes == []
