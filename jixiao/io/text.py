@@ -261,7 +261,7 @@ def _goals(text: _Text) -> tuple[Goals, int | None]:
     return Goals(expected=parts[0] if parts else None, actual=parts[1] if len(parts) > 1 else None), first
 
 
-def _conclusion(text: _Text) -> str | None:
+def _conclusion(text: _Text) -> tuple[str | None, int | None]:
     m = re.search(
         labels_re(["绩效结论", "评价结论"])
         + r"[\s|:：]*(?P<v>.*?)(?="
@@ -270,8 +270,9 @@ def _conclusion(text: _Text) -> str | None:
         text.flat,
         re.DOTALL,
     )
-    value = re.sub(r"\s+", "", m.group("v")) if m else ""
-    return value or None
+    if not m:
+        return None, None
+    return re.sub(r"\s+", "", m.group("v")) or None, text.line_at(m.start())
 
 
 def _total(text: _Text) -> tuple[Decimal, int] | None:
@@ -307,7 +308,7 @@ def _indicator(
     else:
         target, target_line = values.get(Column.TARGET), row.lines.get(Column.TARGET.name)
     path = f"indicators[{index}]"
-    form_prov[f"{path}.name"] = text.at(row.lines["name"])
+    form_prov[path] = form_prov[f"{path}.name"] = text.at(row.lines["name"])  # reason, levels: the row
     if target_line is not None:
         form_prov[f"{path}.target"] = text.at(target_line)
     for column, attribute in (
@@ -430,6 +431,7 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     goals, goals_line = _goals(source)
     contact, contact_line = _contact(source)
     total = _total(source)
+    conclusion, conclusion_line = _conclusion(source)
     _second_form(table, source, notes)
     for group in table.unread:
         values = " ".join(t.text for t in group)
@@ -442,6 +444,7 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
         ("goals", goals_line),
         ("contact", contact_line),
         ("total_declared", total[1] if total else None),
+        ("conclusion", conclusion_line),
     ):
         if line is not None:
             prov[path] = source.at(line)
@@ -458,7 +461,7 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
             goals=goals,
             indicators=indicators,
             total_declared=total[0] if total else None,
-            conclusion=_conclusion(source),
+            conclusion=conclusion,
         )
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -68,6 +68,8 @@ def test_seed_provenance_points_at_the_lines(seed_path: Path) -> None:
     assert "基本支出" in line_of("funds.rows[1]")
     assert "97.5" in line_of("total_declared")
     assert "填报日期" in line_of("filled_on")
+    assert "开展项目个数" in line_of("indicators[9].reason")  # a row's other fields point at the row
+    assert line_of("conclusion").startswith("绩效")  # 绩效 / 结论 printed on two lines
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
