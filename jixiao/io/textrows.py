@@ -221,7 +221,7 @@ class _Reader:
     def __init__(self, tokens: list[Token], columns: list[Column]) -> None:
         self.tokens = tokens
         self.columns = columns
-        self.pattern = [c for c in columns if c not in TEXT_COLUMNS]
+        self.pattern = [c for c in columns if c not in TEXT_COLUMNS] or list(DEFAULT_COLUMNS)
         self.level = Level()
         self.rows: list[Row] = []
         self.pending: list[Token] = []
@@ -250,7 +250,7 @@ class _Reader:
                 i += 1  # the header printed again after a page break
                 continue
             step = self._cell_row(i) if token.cell else self._word_row(i)
-            if step:
+            if step and step > i:  # every step moves on: no input can make the reader loop
                 i = step
             else:
                 self.pending.append(token)

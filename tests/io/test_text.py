@@ -294,3 +294,11 @@ def test_header_repeated_after_a_page_break_is_skipped(seed_path: Path) -> None:
     form, notes = parse_text(repeated, "paged.txt")
     assert jsonio.dumps(form) == jsonio.dumps(read_text(seed_path)[0])
     assert notes == []
+
+
+def test_header_of_text_columns_only_cannot_stall_the_reader() -> None:
+    form, _ = parse_text(
+        "一级指标 三级指标 未完成原因分析\n产出指标 数量指标 100% 名称 ≥1个 1个 2 2\n", "odd-head.txt"
+    )
+    (row,) = form.indicators  # a value before the name used to make the reader stand still
+    assert (row.name.split()[-1], row.target, row.actual, row.weight) == ("名称", "≥1个", "1个", Decimal(2))
