@@ -63,4 +63,4 @@ def main() -> None:
 
 
 # Command modules register themselves on `app` when imported.
-from . import core, export, io  # noqa: E402,F401
+from . import batch, core, export, io  # noqa: E402,F401

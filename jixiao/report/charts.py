@@ -182,28 +182,49 @@ def scatter(
     labels: Sequence[str] | None = None,
     width: int = 560,
     height: int = 320,
+    colours: Sequence[str] | None = None,
+    x_guides: Sequence[Number] = (),
+    top: tuple[Number, Number] | None = None,
+    diagonal: bool = False,
 ) -> str:
-    """Points ``(x, y)`` on linear axes from 0 (each point's label shows as a tooltip)."""
-    left, right, top, bottom = 52.0, width - 16.0, 40.0, height - 48.0
+    """Points ``(x, y)`` on linear axes from 0 (each point's label shows as a tooltip).
+
+    ``colours`` colours each point (e.g. by warning level), ``x_guides`` draws dashed vertical
+    lines (thresholds), ``top`` fixes the axes' upper ends (e.g. (110, 110) for percentages)
+    and ``diagonal`` draws x = y, the line where two shares agree.
+    """
+    left, right, top_edge, bottom = 52.0, width - 16.0, 40.0, height - 48.0
     xs = [float(x) for x, _ in points]
     ys = [float(y) for _, y in points]
-    x_ticks = axis_ticks(max(xs, default=0.0) or 1.0)
-    y_ticks = axis_ticks(max(ys, default=0.0) or 1.0)
-    body = _y_axis(left, right, top, bottom, y_ticks)
+    x_ticks = axis_ticks(float(top[0]) if top else max(xs, default=0.0) or 1.0)
+    y_ticks = axis_ticks(float(top[1]) if top else max(ys, default=0.0) or 1.0)
+
+    def px(x: float) -> float:
+        return left + (right - left) * min(max(x, 0.0), x_ticks[-1]) / x_ticks[-1]
+
+    def py(y: float) -> float:
+        return bottom - (bottom - top_edge) * min(max(y, 0.0), y_ticks[-1]) / y_ticks[-1]
+
+    body = _y_axis(left, right, top_edge, bottom, y_ticks)
     for tick in x_ticks:
-        x = left + (right - left) * tick / x_ticks[-1]
-        body.append(_text(x, bottom + 16, fmt(tick), fill=AXIS))
+        body.append(_text(px(tick), bottom + 16, fmt(tick), fill=AXIS))
     body.append(f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="{AXIS}"/>')
+    if diagonal:
+        end = min(x_ticks[-1], y_ticks[-1])
+        body.append(f'<line x1="{px(0):.1f}" y1="{py(0):.1f}" x2="{px(end):.1f}" y2="{py(end):.1f}" stroke="#ddd"/>')
+    for guide in x_guides:
+        x = px(float(guide))
+        body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top_edge}" y2="{bottom}" stroke="{PALETTE[1]}" '
+                    f'stroke-dasharray="4 3"><title>{escape(fmt(float(guide)))}</title></line>')
     for index, (x, y) in enumerate(zip(xs, ys, strict=True)):
-        px = left + (right - left) * x / x_ticks[-1]
-        py = bottom - (bottom - top) * y / y_ticks[-1]
         tip = labels[index] if labels and index < len(labels) else f"{fmt(x)}, {fmt(y)}"
+        colour = colours[index] if colours and index < len(colours) else PALETTE[0]
         body.append(
-            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{PALETTE[0]}" fill-opacity="0.7">'
+            f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3.5" fill="{escape(colour)}" fill-opacity="0.7">'
             f"<title>{escape(tip)}</title></circle>"
         )
     body.append(_text((left + right) / 2, height - 8, x_label))
-    body.append(_text(14, (top + bottom) / 2, y_label, transform=f"rotate(-90 14 {(top + bottom) / 2:.1f})"))
+    body.append(_text(14, (top_edge + bottom) / 2, y_label, transform=f"rotate(-90 14 {(top_edge + bottom) / 2:.1f})"))
     return _svg(width, height, title, body)
 
 

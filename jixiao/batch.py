@@ -1,0 +1,733 @@
+"""Batch mode (批量复核): score and audit every form under some folders into three tables.
+
+The pipeline, one stage per function:
+
+1. :func:`discover` walks the paths and yields every entry it meets — a file to read or a problem
+   (broken symlink, symlink loop, FIFO, unlistable folder) with its reason. Nothing is skipped silently.
+2. :class:`Triage` hashes each file (sha256) and decides: empty, too large, unreadable, a duplicate of
+   an earlier file, already done in a previous run (cache), or to be processed.
+3. :func:`process_chunk` — the only function that runs on workers (process pool or Dask cluster) —
+   reads, scores and audits a chunk of files and returns their rows as Arrow record batches plus
+   ready-made CSV text, so the parent process only writes bytes.
+4. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook.
+
+Memory stays flat: at most ``window`` chunks are in flight, each of at most 128 forms.
+Outputs are written under a temporary folder inside ``--out`` and moved into place at the end, so a
+crashed run never leaves half-written tables next to a manifest that claims them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from . import __version__
+from .audit import Finding, counts, evaluate
+from .errors import InputError
+from .io import ImportNote, read
+from .io.sniff import check_size
+from .model import Form
+from .rules import load_profile
+from .scoring import Scorecard, execution_basis
+from .targets import Target
+
+#: Exact decimals in Parquet: 28 integer and 10 fractional digits hold every amount, weight and
+#: score a form can carry; a value that does not fit makes its file an error row, never a rounded one.
+DECIMAL_SCALE = 10
+DECIMAL_TYPE = pa.decimal128(38, DECIMAL_SCALE)
+TABLES = ("forms", "indicators", "findings")
+FORMATS = ("parquet", "csv", "xlsx")
+MANIFEST = "manifest.json"
+SUMMARY = "summary.json"
+XLSX_NAME = "jixiao-batch.xlsx"
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header; longer tables continue on a new sheet
+
+ColumnKind = Literal["str", "int", "dec", "bool"]
+Status = Literal["ok", "error", "duplicate"]
+
+FORM_COLUMNS: list[tuple[str, ColumnKind]] = [
+    ("file", "str"), ("status", "str"), ("message", "str"), ("sha256", "str"),
+    ("kind", "str"), ("year", "int"), ("unit", "str"), ("department", "str"), ("project", "str"),
+    ("profile", "str"), ("total_declared", "dec"), ("total", "dec"), ("gap", "dec"), ("grade", "str"),
+    ("declared_sum", "dec"), ("budget", "dec"), ("executed", "dec"), ("execution_rate", "dec"),
+    ("execution_weight", "dec"), ("execution_score", "dec"), ("execution_declared", "dec"),
+    ("indicators_weight", "dec"), ("indicators_declared", "dec"), ("indicators_score", "dec"),
+    ("n_indicators", "int"), ("errors", "int"), ("warnings", "int"), ("infos", "int"), ("import_notes", "int"),
+]
+INDICATOR_COLUMNS: list[tuple[str, ColumnKind]] = [
+    ("file", "str"), ("sha256", "str"), ("unit", "str"), ("project", "str"), ("year", "int"),
+    ("index", "int"), ("level1", "str"), ("level2", "str"), ("name", "str"),
+    ("target_text", "str"), ("target_kind", "str"), ("target_op", "str"), ("target_number", "dec"),
+    ("target_unit", "str"), ("actual_text", "str"), ("actual_kind", "str"), ("actual_number", "dec"),
+    ("actual_unit", "str"), ("weight", "dec"), ("declared", "dec"), ("score", "dec"), ("method", "str"),
+    ("met", "bool"),
+]
+FINDING_COLUMNS: list[tuple[str, ColumnKind]] = [
+    ("file", "str"), ("sha256", "str"), ("unit", "str"), ("year", "int"),
+    ("code", "str"), ("severity", "str"), ("location", "str"), ("path", "str"), ("message", "str"),
+]
+COLUMNS: dict[str, list[tuple[str, ColumnKind]]] = {
+    "forms": FORM_COLUMNS, "indicators": INDICATOR_COLUMNS, "findings": FINDING_COLUMNS,
+}
+_ARROW_TYPES: dict[ColumnKind, pa.DataType] = {
+    "str": pa.string(), "int": pa.int64(), "dec": DECIMAL_TYPE, "bool": pa.bool_(),
+}
+SCHEMAS: dict[str, pa.Schema] = {
+    name: pa.schema([(col, _ARROW_TYPES[kind]) for col, kind in cols]) for name, cols in COLUMNS.items()
+}
+
+#: Text columns whose values come from jixiao's own vocabulary (codes, kinds, hashes), never from a file.
+OWN_VOCABULARY = frozenset({"status", "sha256", "kind", "profile", "grade", "target_kind", "target_op",
+                            "actual_kind", "method", "code", "severity"})
+
+Row = tuple[Any, ...]
+FileRows = tuple[list[Row], list[Row], list[Row]]  # one file's forms, indicators and findings rows
+
+
+# --- 1. discovery ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Something found under the paths: a regular file to read, or a problem with its reason."""
+
+    path: str
+    problem: str | None = None
+
+
+def _classify(path: str) -> tuple[str, str | None, tuple[int, int] | None]:
+    """``("dir"|"file"|"problem", reason, (device, inode))`` of one entry, following symlinks."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "problem", "符号链接无效（目标不存在）" if os.path.islink(path) else "文件不存在", None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a symlink pointing (indirectly) at itself
+            return "problem", "符号链接循环（链接指向自身）", None
+        return "problem", f"无法访问：{exc.strerror}", None
+    key = info.st_dev, info.st_ino
+    if stat.S_ISDIR(info.st_mode):
+        return "dir", None, key
+    if stat.S_ISREG(info.st_mode):
+        return "file", None, key
+    what = "管道（FIFO）" if stat.S_ISFIFO(info.st_mode) else "套接字或设备文件"
+    return "problem", f"不是普通文件（{what}），未读取", key
+
+
+def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Entry]:
+    """Every file under ``paths`` (recursively, sorted, symlinks followed) or a problem with its reason.
+
+    A folder reached a second time — a symlink loop or two links to one folder — is reported once as
+    a problem instead of being walked again; ``exclude`` folders (the output folder) are not walked.
+    """
+    excluded = {key for p in exclude if (key := _classify(str(p))[2]) is not None}
+    seen: dict[tuple[int, int], str] = {}
+    stack: list[str] = [str(p) for p in reversed(list(paths))]
+    while stack:
+        path = stack.pop()
+        kind, reason, key = _classify(path)
+        if kind == "file":
+            yield Entry(path)
+        elif kind == "problem":
+            yield Entry(path, reason)
+        elif key not in excluded:
+            assert key is not None
+            if key in seen:
+                yield Entry(path, f"符号链接循环或重复的目录（与 {seen[key]} 是同一目录），未重复遍历")
+                continue
+            seen[key] = path
+            try:
+                names = sorted(os.listdir(path))
+            except OSError as exc:
+                yield Entry(path, f"无法列出目录内容：{exc.strerror}")
+                continue
+            stack.extend(os.path.join(path, name) for name in reversed(names))
+
+
+# --- 2. triage ---------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Triage:
+    """Decides per file: process, take from the cache, or list with a reason."""
+
+    cached: set[str]
+    first_seen: dict[str, str] = field(default_factory=dict)
+
+    def decide(self, entry: Entry) -> tuple[str, str | None, str | None]:
+        """``(action, sha256, reason)`` with action ``process`` | ``cached`` | ``duplicate`` | ``error``."""
+        if entry.problem is not None:
+            return "error", None, entry.problem
+        try:
+            check_size(Path(entry.path))  # the importers' own limits: empty and oversized files are not read
+            digest = file_sha256(entry.path)
+        except InputError as exc:
+            return "error", None, str(exc)
+        except OSError as exc:
+            return "error", None, f"无法读取文件：{exc.strerror}"
+        if digest in self.first_seen:
+            first = self.first_seen[digest]
+            if os.path.realpath(first) == os.path.realpath(entry.path):
+                return "duplicate", digest, f"与 {first} 是同一个文件（重复给出或经符号链接到达），只处理一次"
+            return "duplicate", digest, f"与 {first} 内容相同（重复文件），只处理一次"
+        self.first_seen[digest] = entry.path
+        return ("cached" if digest in self.cached else "process"), digest, None
+
+
+def file_sha256(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+# --- 3. per-file work (runs on the workers) ------------------------------------------------------
+
+@dataclass(slots=True)
+class Chunk:
+    """The rows of some files, per table: an Arrow record batch and the same rows as CSV text."""
+
+    batches: dict[str, pa.RecordBatch]
+    csv: dict[str, bytes]
+    errors: int
+    files: int
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def error_row(path: str, status: Status, message: str, sha256: str | None = None) -> Row:
+    row: list[Any] = [None] * len(FORM_COLUMNS)
+    row[0], row[1], row[2], row[3] = path, status, message, sha256
+    return tuple(row)
+
+
+def form_row(path: str, sha256: str, form: Form, card: Scorecard, findings: list[Finding],
+             notes: list[ImportNote]) -> Row:
+    budget, executed, _ = execution_basis(form.funds.rows)
+    gap = None if card.total_declared is None else card.total_declared - card.total
+    n = counts(findings)
+    e = card.execution
+    return (path, "ok", None, sha256, form.kind, form.year, form.unit, form.department, form.project,
+            card.profile, card.total_declared, card.total, gap, card.grade, card.declared_sum, budget, executed,
+            e.rate_display, e.weight, e.score, e.declared,
+            _sum(i.weight for i in card.indicators if i.weight_known),
+            _sum(i.declared for i in card.indicators), _sum(i.score for i in card.indicators),
+            len(card.indicators), n["error"], n["warning"], n["info"], len(notes))
+
+
+def _target_cells(target: Target) -> tuple[str, str, str | None, Decimal | None, str | None]:
+    return target.text, target.kind, target.op, target.number, target.unit
+
+
+def indicator_rows(path: str, sha256: str, form: Form, card: Scorecard) -> list[Row]:
+    rows = []
+    for i in card.indicators:
+        target_text, target_kind, op, number, unit = _target_cells(i.target)
+        actual_text, actual_kind, _, actual_number, actual_unit = _target_cells(i.actual)
+        rows.append((path, sha256, form.unit, form.project, form.year, i.index, i.level1, i.level2, i.name,
+                     target_text, target_kind, op, number, unit, actual_text, actual_kind, actual_number,
+                     actual_unit, i.weight if i.weight_known else None, i.declared, i.score, i.method, i.met))
+    return rows
+
+
+def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding], notes: list[ImportNote]) -> list[Row]:
+    """The importer's notes (codes I…, what it could not read: severity warning), then the audit's findings."""
+    head = (path, sha256, form.unit, form.year)
+    return ([(*head, n.code, "warning", n.location.describe() if n.location else "", None, n.message) for n in notes]
+            + [(*head, f.code, f.severity, f.location, f.path, f.message) for f in findings])
+
+
+def check_exact(name: str, rows: list[Row]) -> None:
+    """Every decimal fits the Parquet column exactly; otherwise the file is an error, not rounded."""
+    columns = [(i, col) for i, (col, kind) in enumerate(COLUMNS[name]) if kind == "dec"]
+    for row in rows:
+        for i, col in columns:
+            value: Decimal | None = row[i]
+            if value is None:
+                continue
+            _sign, digits, exponent = value.as_tuple()
+            if (not value.is_finite() or not isinstance(exponent, int) or exponent < -DECIMAL_SCALE
+                    or len(digits) + exponent > 38 - DECIMAL_SCALE):
+                raise InputError(f"数值 {value} 超出可精确保存的范围（最多 {38 - DECIMAL_SCALE} 位整数、"
+                                 f"{DECIMAL_SCALE} 位小数）", f"{row[0]}: {name}.{col}")
+
+
+def process_file(path: str, sha256: str, profile_id: str) -> FileRows:
+    """Read, score and audit one file into its rows; any failure becomes an error row with the reason."""
+    try:
+        form, notes = read(path)
+        card, findings = evaluate(form, load_profile(profile_id))
+        return ([form_row(path, sha256, form, card, findings, notes)], indicator_rows(path, sha256, form, card),
+                finding_rows(path, sha256, form, findings, notes))
+    except InputError as exc:
+        return [error_row(path, "error", str(exc), sha256)], [], []
+    except Exception as exc:  # defensive: a bug or a hostile file must not stop the batch
+        return [error_row(path, "error", f"处理失败（{type(exc).__name__}：{exc}）", sha256)], [], []
+
+
+def to_batch(name: str, rows: list[Row]) -> pa.RecordBatch:
+    schema = SCHEMAS[name]
+    if not rows:
+        return pa.RecordBatch.from_pylist([], schema=schema)
+    columns = list(zip(*rows, strict=True))
+    return pa.RecordBatch.from_arrays([pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)],
+                                      schema=schema)
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal as plain text without padding zeros, never rounded (``normalize`` would round to 28 digits)."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Decimals as text without padding zeros or exponent: 98.6000000000 → 98.6, 0E-10 → 0."""
+    text = pc.cast(column, pa.string())
+    text = pc.replace_substring_regex(text, r"\.0+$|(\.\d*[1-9])0+$", r"\1")  # 100.00 → 100, 98.60 → 98.6
+    text = pc.replace_substring_regex(text, r"^-?0E-\d+$", "0")
+    if pc.any(pc.match_substring(text, "E")).as_py():  # Arrow writes |x| < 1e-7 in scientific notation
+        text = pa.array([None if v is None else decimal_text(v) for v in column.to_pylist()], pa.string())
+    return text
+
+
+def defused(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
+    return pc.replace_substring_regex(column, r"^([=+\-@\t\r])", r"'\1")
+
+
+def csv_bytes(batch: pa.RecordBatch) -> bytes:
+    """The rows of a batch as CSV (no header), exact decimals, formulas defused — all in Arrow's C++."""
+    if not batch.num_rows:
+        return b""
+    columns = [plain_decimal_text(c) if pa.types.is_decimal(c.type) else defused(c) if name not in OWN_VOCABULARY
+               and pa.types.is_string(c.type) else c for name, c in zip(batch.schema.names, batch.columns, strict=True)]
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(pa.RecordBatch.from_arrays(columns, names=batch.schema.names), sink,
+                     pa_csv.WriteOptions(include_header=False))
+    return bytes(sink.getvalue())
+
+
+def make_chunk(tables: dict[str, list[Row]]) -> Chunk:
+    forms = tables["forms"]
+    errors = sum(1 for row in forms if row[1] == "error")
+    batches = {n: to_batch(n, rows) for n, rows in tables.items()}
+    return Chunk(batches, {n: csv_bytes(b) for n, b in batches.items()}, errors, len(forms))
+
+
+def exactness_problem(tables: FileRows) -> str | None:
+    """Why a file's decimals do not fit the Parquet columns exactly, naming the field; None if they do."""
+    try:  # the indicators first: they hold the values as written, the form row only their sums
+        for name, rows in (("indicators", tables[1]), ("forms", tables[0]), ("findings", tables[2])):
+            check_exact(name, rows)
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
+def combined(results: list[FileRows]) -> dict[str, list[Row]]:
+    return {name: [row for result in results for row in result[i]] for i, name in enumerate(TABLES)}
+
+
+def storable_or_error(result: FileRows) -> FileRows:
+    """A file's rows if they can be stored, else its error row with the reason."""
+    try:
+        make_chunk(combined([result]))
+        return result
+    except Exception as exc:
+        path, sha256 = result[0][0][0], result[0][0][3]
+        reason = exactness_problem(result) or f"{path}: 无法写入结果表（{type(exc).__name__}：{exc}）"
+        return [error_row(path, "error", reason, sha256)], [], []
+
+
+def process_chunk(items: list[tuple[str, str]], profile_id: str) -> Chunk:
+    """The worker task: ``(path, sha256)`` pairs → their rows (on a pool process or a Dask worker)."""
+    results = [process_file(path, sha256, profile_id) for path, sha256 in items]
+    try:
+        return make_chunk(combined(results))
+    except Exception:  # rare (an inexact decimal, a lone surrogate…): only the culprit files become errors
+        return make_chunk(combined([storable_or_error(result) for result in results]))
+
+
+# --- 4. executors ------------------------------------------------------------------------------
+
+class Pending(Protocol):
+    """A submitted chunk: a ``concurrent.futures.Future`` or a ``distributed.Future``."""
+
+    def result(self) -> Chunk: ...
+
+
+class Runner(Protocol):
+    profile_id: str
+    slots: int  # tasks that can run at once: how many chunks to keep in flight
+
+    def submit(self, items: list[tuple[str, str]]) -> Pending: ...
+    def recover(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class InlineRunner:
+    """One worker: process in this process (no pickling, no second core)."""
+
+    def __init__(self, profile_id: str) -> None:
+        self.profile_id, self.slots = profile_id, 1
+
+    def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
+        future: Future[Chunk] = Future()
+        try:
+            future.set_result(process_chunk(items, self.profile_id))
+        except Exception as exc:  # handled like a failed pool task
+            future.set_exception(exc)
+        return future
+
+    def recover(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class PoolRunner:
+    """A process pool; a worker that dies (a crashing native library) is replaced, the run goes on."""
+
+    task: Callable[[list[tuple[str, str]], str], Chunk] = staticmethod(process_chunk)
+
+    def __init__(self, profile_id: str, workers: int) -> None:
+        self.profile_id, self.slots = profile_id, workers
+        self.pool = ProcessPoolExecutor(workers)
+
+    def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
+        try:
+            return self.pool.submit(self.task, items, self.profile_id)
+        except BrokenProcessPool:
+            self.recover()
+            return self.pool.submit(self.task, items, self.profile_id)
+
+    def recover(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = ProcessPoolExecutor(self.slots)
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+
+class DaskRunner:
+    """An existing Dask cluster: the same :func:`process_chunk` on every worker (shared file system)."""
+
+    def __init__(self, profile_id: str, address: Any) -> None:
+        from distributed import Client
+
+        self.profile_id = profile_id
+        try:
+            self.client = Client(address)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(f"无法连接 Dask 集群：{exc}", "--dask") from None
+        threads = self.client.nthreads()  # type: ignore[no-untyped-call]
+        self.slots = max(1, sum(threads.values()))  # every worker thread of the cluster
+
+    def submit(self, items: list[tuple[str, str]]) -> Pending:
+        future: Pending = self.client.submit(process_chunk, items, self.profile_id, pure=False)
+        return future
+
+    def recover(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.client.close()  # type: ignore[no-untyped-call]
+
+
+def resolve(runner: Runner, future: Pending, items: list[tuple[str, str]], retry: bool = True) -> Chunk:
+    """A chunk's result; if its task failed (or its worker died), each file is retried alone, so only
+    the culprit becomes an error row."""
+    try:
+        return future.result()
+    except Exception as exc:
+        if isinstance(exc, BrokenProcessPool):
+            runner.recover()
+        if not retry:
+            path, sha256 = items[0]
+            message = f"处理进程异常退出（{type(exc).__name__}：{exc}）"
+            return make_chunk({"forms": [error_row(path, "error", message, sha256)], "indicators": [],
+                               "findings": []})
+        return merge_chunks([resolve(runner, runner.submit([item]), [item], retry=False) for item in items])
+
+
+def merge_chunks(chunks: list[Chunk]) -> Chunk:
+    return Chunk({n: pa.concat_batches([c.batches[n] for c in chunks]) for n in TABLES},
+                 {n: b"".join(c.csv[n] for c in chunks) for n in TABLES},
+                 sum(c.errors for c in chunks), sum(c.files for c in chunks))
+
+
+def ordered_results(runner: Runner, chunks: Iterable[list[tuple[str, str]]], window: int) -> Iterator[Chunk]:
+    """Results in submission order (deterministic tables) with at most ``window`` chunks in flight."""
+    pending: deque[tuple[Pending, list[tuple[str, str]]]] = deque()
+    for items in chunks:
+        pending.append((runner.submit(items), items))
+        if len(pending) >= window:
+            yield resolve(runner, *pending.popleft())
+    while pending:
+        yield resolve(runner, *pending.popleft())
+
+
+# --- 5. writers --------------------------------------------------------------------------------
+
+def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """Text stays text (never a formula), control characters XML cannot hold become U+FFFD; decimals
+    become exact numbers."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if not value.startswith("="):  # openpyxl only turns a leading "=" into a formula
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, Decimal):
+        # A double holds 15 significant digits exactly; longer values stay exact as text.
+        return float(value) if len(value.as_tuple().digits) <= 15 else decimal_text(value)
+    return value
+
+
+class XlsxSheets:
+    """One write-only sheet per table, continued on ``name (2)`` … past Excel's row limit."""
+
+    def __init__(self, workbook: Workbook, name: str, max_rows: int = XLSX_MAX_ROWS) -> None:
+        self.workbook, self.name, self.max_rows = workbook, name, max_rows
+        self.part = self.rows = 0
+        self.sheet: WriteOnlyWorksheet | None = None
+
+    def start_sheet(self) -> WriteOnlyWorksheet:
+        self.part += 1
+        self.sheet = self.workbook.create_sheet(self.name if self.part == 1 else f"{self.name} ({self.part})")
+        self.sheet.append([col for col, _ in COLUMNS[self.name]])
+        self.rows = 0
+        return self.sheet
+
+    def append(self, row: Iterable[Any]) -> None:
+        sheet = self.sheet if self.sheet is not None and self.rows < self.max_rows else self.start_sheet()
+        sheet.append([xlsx_cell(sheet, v) for v in row])
+        self.rows += 1
+
+
+class Sinks:
+    """Streaming writers of the three tables in the chosen formats, inside a staging folder."""
+
+    def __init__(self, staging: Path, formats: Iterable[str]) -> None:
+        self.staging, self.formats = staging, set(formats)
+        self.done: set[str] = set()  # sha256 of the forms read, scored and audited
+        # Parquet is always written: it is the cache of the next run and what `jixiao report` reads.
+        # snappy: the codec every Parquet reader has, and half the parent's CPU of zstd.
+        self.parquet = {n: pq.ParquetWriter(staging / f"{n}.parquet", SCHEMAS[n], compression="snappy")
+                        for n in TABLES}
+        self.csv = {n: open(staging / f"{n}.csv", "wb")  # noqa: SIM115
+                    for n in TABLES} if "csv" in self.formats else {}
+        for n, handle in self.csv.items():  # UTF-8 with BOM: Excel then reads the Chinese correctly
+            handle.write(codecs.BOM_UTF8 + (",".join(col for col, _ in COLUMNS[n]) + "\n").encode())
+        self.workbook: Workbook | None = Workbook(write_only=True) if "xlsx" in self.formats else None
+        self.sheets = {n: XlsxSheets(self.workbook, n) for n in TABLES} if self.workbook else {}
+
+    def write(self, chunk: Chunk) -> None:
+        forms = chunk.batches["forms"]
+        ok = pc.equal(forms["status"], "ok")
+        self.done.update(h for h in forms["sha256"].filter(ok).to_pylist() if h)
+        for n in TABLES:
+            batch = chunk.batches[n]
+            if not batch.num_rows:
+                continue
+            self.parquet[n].write_batch(batch)
+            if n in self.csv:
+                self.csv[n].write(chunk.csv[n])
+            if n in self.sheets:
+                names = batch.schema.names
+                for record in batch.to_pylist():
+                    self.sheets[n].append(record[c] for c in names)
+
+    def close(self) -> list[Path]:
+        for writer in self.parquet.values():
+            writer.close()
+        for handle in self.csv.values():
+            handle.close()
+        if self.workbook is not None:
+            for sheets in self.sheets.values():
+                if sheets.sheet is None:
+                    sheets.start_sheet()  # an empty table still gets its sheet and header
+            self.workbook.save(self.staging / XLSX_NAME)
+        return sorted(self.staging.iterdir())
+
+
+# --- 6. cache ----------------------------------------------------------------------------------
+
+def read_manifest(out: Path, profile_id: str) -> set[str]:
+    """Content hashes done by an earlier run with the same profile and engine version."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if data.get("profile") != profile_id or data.get("jixiao") != __version__:
+        return set()
+    try:  # only what the tables really hold: a file is never "cached" without its rows
+        forms = pq.read_table(out / "forms.parquet", columns=["sha256", "status"])
+    except (OSError, pa.ArrowException):
+        return set()
+    stored = set(forms.filter(pc.equal(forms["status"], "ok"))["sha256"].to_pylist())
+    return stored & set(data.get("done", []))
+
+
+def cached_chunks(out: Path, paths: dict[str, str]) -> Iterator[Chunk]:
+    """The earlier rows of cached files (by sha256), relabelled with the file's current path."""
+    if not paths:
+        return
+    wanted = pa.array(sorted(paths))
+    for name in TABLES:
+        for batch in pq.ParquetFile(out / f"{name}.parquet").iter_batches(batch_size=4096):
+            keep = pc.is_in(batch["sha256"], value_set=wanted)
+            if name == "forms":  # errors are retried: an importer may have learnt the format since
+                keep = pc.and_(keep, pc.equal(batch["status"], "ok"))
+            kept = batch.filter(keep)
+            if kept.num_rows:
+                files = pa.array([paths[h] for h in kept["sha256"].to_pylist()], pa.string())
+                relabelled = pa.RecordBatch.from_arrays([files, *kept.columns[1:]], schema=SCHEMAS[name])
+                batches = {n: relabelled if n == name else to_batch(n, []) for n in TABLES}
+                yield Chunk(batches, {n: csv_bytes(b) for n, b in batches.items()}, 0, 0)
+
+
+# --- 7. the run --------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Summary:
+    """What a run did; ``found == processed + cached + errors + duplicates`` always."""
+
+    found: int = 0
+    processed: int = 0
+    cached: int = 0
+    errors: int = 0
+    duplicates: int = 0
+    outputs: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"found": self.found, "processed": self.processed, "cached": self.cached,
+                "errors": self.errors, "duplicates": self.duplicates, "outputs": self.outputs}
+
+
+Progress = Callable[[int, int], None]  # (files finished now, errors so far)
+
+
+def chunked(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    chunk: list[tuple[str, str]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def make_runner(profile_id: str, workers: int, dask: str | None) -> Runner:
+    if dask is not None:
+        return DaskRunner(profile_id, dask)
+    if workers <= 1:
+        return InlineRunner(profile_id)
+    return PoolRunner(profile_id, workers)
+
+
+def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "national", workers: int | None = None,
+              force: bool = False, dask: Any = None, formats: Iterable[str] = FORMATS,
+              progress: Progress | None = None, total: Callable[[int], None] | None = None,
+              chunk_size: int | None = None) -> Summary:
+    """Read, score and audit every form under ``paths`` into tables in ``out``."""
+    load_profile(profile_id)  # an unknown profile fails before any work
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    entries = list(discover(paths, exclude=[out]))
+    if total:
+        total(len(entries))
+    triage = Triage(set() if force else read_manifest(out, profile_id))
+    runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask)
+    # Chunks big enough to amortise the per-task cost, small enough to keep every worker busy.
+    size = chunk_size or max(8, min(128, len(entries) // (runner.slots * 8)))
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        return _run(entries, out, staging, runner, formats, triage, size, progress)
+    finally:
+        runner.close()
+        shutil.rmtree(staging, ignore_errors=True)  # empty after success; a failed run leaves nothing
+
+
+def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats: Iterable[str], triage: Triage,
+         size: int, progress: Progress | None) -> Summary:
+    """The body of :func:`run_batch`: stream every entry into the sinks, then publish the tables."""
+    summary = Summary(found=len(entries))
+    sinks = Sinks(staging, formats)
+    cached_paths: dict[str, str] = {}
+    listed: dict[str, list[Row]] = {"forms": [], "indicators": [], "findings": []}
+
+    def report(done: int, errors: int) -> None:
+        summary.errors += errors
+        if progress:
+            progress(done, summary.errors)
+
+    def to_process() -> Iterator[tuple[str, str]]:
+        for entry in entries:
+            action, sha256, reason = triage.decide(entry)
+            if action == "process":
+                assert sha256 is not None
+                yield entry.path, sha256
+                continue
+            if action == "cached":
+                assert sha256 is not None
+                cached_paths[sha256] = entry.path
+                summary.cached += 1
+            else:
+                status: Status = "duplicate" if action == "duplicate" else "error"
+                summary.duplicates += status == "duplicate"
+                listed["forms"].append(error_row(entry.path, status, reason or "", sha256))
+                report(0, status == "error")
+            if progress:
+                progress(1, summary.errors)
+
+    def flush_listed() -> None:
+        if listed["forms"]:
+            sinks.write(make_chunk(listed))
+            listed["forms"] = []
+
+    for chunk in ordered_results(runner, chunked(to_process(), size), window=max(2, 3 * runner.slots)):
+        sinks.write(chunk)
+        summary.processed += chunk.files - chunk.errors
+        report(chunk.files, chunk.errors)
+        if len(listed["forms"]) >= size:
+            flush_listed()
+    flush_listed()
+    for chunk in cached_chunks(out, cached_paths):
+        sinks.write(chunk)
+    written = sinks.close()
+    (out / MANIFEST).unlink(missing_ok=True)  # a crash while publishing must not leave a stale cache
+    for path in written:
+        os.replace(path, out / path.name)
+    summary.outputs = [p.name for p in written]
+    manifest = {"jixiao": __version__, "profile": runner.profile_id, "done": sorted(sinks.done)}
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    (out / SUMMARY).write_text(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return summary

@@ -1,0 +1,78 @@
+"""Batch commands: ``jixiao batch`` (many forms → three tables) and ``jixiao report`` (their dashboard)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from ..batch import FORMATS, run_batch
+from ..errors import InputError
+from ..report.dashboard import DASHBOARD_COLUMNS, load_tables, render_dashboard
+from ..rules import DEFAULT_PROFILE, load_profile
+from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, out
+
+
+class FilesPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} 个/秒" if speed else "— 个/秒", style="cyan")
+
+
+@app.command()
+def batch(
+    paths: Annotated[list[Path], typer.Argument(help="表单文件或文件夹（递归读取）", show_default=False)],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")] = Path("jixiao-batch"),
+    profile: Annotated[str, typer.Option("--profile", "-p", help="评分规则（见 jixiao profiles）")] = DEFAULT_PROFILE,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="进程数（默认：全部 CPU 核）")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="忽略缓存，全部重新处理")] = False,
+    dask: Annotated[str | None, typer.Option("--dask", help="在已有的 Dask 集群上运行（调度器地址）")] = None,
+    formats: Annotated[str, typer.Option("--formats", help="除 Parquet 外还写出：csv,xlsx（逗号分隔，可为空）")] = "csv,xlsx",
+) -> None:
+    """批量读取、评分、复核文件夹中的全部表单，输出 forms / indicators / findings 三张表。"""
+    chosen = {"parquet", *(f.strip() for f in formats.split(",") if f.strip())}
+    if unknown := chosen - set(FORMATS):
+        fail(InputError(f"未知的输出格式：{'、'.join(sorted(unknown))}（可选 csv、xlsx）", "--formats"))
+    guarded(lambda: load_profile(profile))
+    columns = (TextColumn("[bold]复核"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
+               TimeRemainingColumn(), TextColumn("错误 [red]{task.fields[errors]}"))
+    with input_errors(), Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task("batch", total=None, errors=0)
+        summary = run_batch(paths, out_dir, profile, workers or None, force, dask, chosen,
+                            progress=lambda n, errors: bar.update(task, advance=n, errors=errors),
+                            total=lambda n: bar.update(task, total=n))
+    table = Table(title=f"批量复核（规则：{profile}）")
+    for name in ("找到", "已复核", "缓存（未变）", "错误（原因见 forms 表）", "重复"):
+        table.add_column(name, justify="right")
+    table.add_row(*(str(v) for v in (summary.found, summary.processed, summary.cached, summary.errors,
+                                     summary.duplicates)))
+    out.print(table)
+    out.print(f"输出：{out_dir}（{'、'.join(summary.outputs)}）", markup=False)
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Argument(help="jixiao batch 的输出文件夹", show_default=False)],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="HTML 文件（默认 OUT_DIR/report.html）")] = None,
+) -> None:
+    """由批量结果生成独立的 HTML 报告（图表内嵌，无需联网）。"""
+    target = output or out_dir / "report.html"
+    try:
+        tables = load_tables(out_dir, DASHBOARD_COLUMNS)
+    except OSError as exc:
+        err.print(f"[red]错误[/red] {out_dir}: 找不到批量结果（{exc.strerror or exc}），请先运行 jixiao batch")
+        raise typer.Exit(EXIT_UNUSABLE) from None
+    target.write_text(render_dashboard(tables["forms"], tables["indicators"], tables["findings"]), encoding="utf-8")
+    out.print(f"报告：{target}", markup=False)

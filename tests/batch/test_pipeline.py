@@ -1,0 +1,287 @@
+"""Batch mode end to end on real forms: bad input accounted for, cache, exact tables in three formats."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import shutil
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import simplejson
+from openpyxl import Workbook, load_workbook
+
+from jixiao.audit import counts, evaluate
+from jixiao.batch import (
+    COLUMNS,
+    DECIMAL_TYPE,
+    MANIFEST,
+    SCHEMAS,
+    XLSX_NAME,
+    Chunk,
+    PoolRunner,
+    XlsxSheets,
+    discover,
+    ordered_results,
+    plain_decimal_text,
+    process_chunk,
+)
+from jixiao.io import jsonio, read
+from jixiao.io.sniff import DEFAULT_LIMITS
+from jixiao.rules import load_profile
+
+from ..conftest import corpus_truth
+from .conftest import SEED_JSON, seed_data, write_json
+
+
+def build_hostile_folder(root: Path, shared: Path) -> dict[str, str]:
+    """A folder with every kind of trouble; returns the expected status per path."""
+    good = root / "good"
+    good.mkdir(parents=True)
+    shutil.copy(SEED_JSON, good / "a-seed.json")
+    shutil.copy(SEED_JSON, good / "b-seed-copy.json")
+    write_json(good / "c-001.json", corpus_truth(shared / "corpus" / "001.truth.json"))
+    (root / "notes.md").write_text("购物清单：苹果、香蕉\n", encoding="utf-8")
+    (root / "empty.json").write_bytes(b"")
+    (root / "garbage.bin").write_bytes(bytes(range(256)) * 40)
+    with open(root / "huge.json", "wb") as handle:  # sparse: over the limit without using the disk
+        handle.truncate(DEFAULT_LIMITS.max_file_bytes + 1)
+    deep = root.joinpath("deep", *[f"d{i}" for i in range(30)])
+    write_json(deep / "deep.json", corpus_truth(shared / "corpus" / "002.truth.json"))
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (root / "self").symlink_to(root / "self")
+    (root / "broken").symlink_to(root / "nowhere.json")
+    os.mkfifo(root / "fifo")
+    return {
+        str(good / "a-seed.json"): "ok", str(good / "b-seed-copy.json"): "duplicate",
+        str(good / "c-001.json"): "ok", str(deep / "deep.json"): "ok",
+        str(root / "notes.md"): "error", str(root / "empty.json"): "error", str(root / "garbage.bin"): "error",
+        str(root / "huge.json"): "error", str(root / "loop"): "error", str(root / "self"): "error",
+        str(root / "broken"): "error", str(root / "fifo"): "error",
+    }
+
+
+def test_every_file_is_processed_or_listed_with_its_reason(tmp_path, shared_dir, batch_run):
+    expected = build_hostile_folder(tmp_path / "in", shared_dir)
+    summary, tables = batch_run(tmp_path / "in")
+    forms = tables["forms"]
+    assert sorted(f["file"] for f in forms) == sorted(expected)  # each exactly once
+    assert {f["file"]: f["status"] for f in forms} == expected
+    assert summary.found == len(expected) == summary.processed + summary.cached + summary.errors + summary.duplicates
+    assert (summary.processed, summary.errors, summary.duplicates) == (3, 8, 1)
+    reasons = {Path(f["file"]).name: f["message"] for f in forms if f["status"] != "ok"}
+    assert "a-seed.json" in reasons["b-seed-copy.json"]
+    assert "为空" in reasons["empty.json"]
+    assert "文件过大" in reasons["huge.json"]
+    assert "循环" in reasons["loop"] and "循环" in reasons["self"]
+    assert "符号链接无效" in reasons["broken"]
+    assert "FIFO" in reasons["fifo"]
+    assert "无法识别" in reasons["garbage.bin"]
+    assert all(reasons.values())
+    assert all(name in reason for name, reason in reasons.items() if name.endswith((".md", ".bin")))
+
+
+def test_the_same_file_twice_is_one_form(tmp_path, batch_run):
+    shutil.copy(SEED_JSON, tmp_path / "seed.json")
+    (tmp_path / "link.json").symlink_to(tmp_path / "seed.json")
+    summary, tables = batch_run(tmp_path / "seed.json", tmp_path)
+    assert (summary.found, summary.processed, summary.duplicates) == (3, 1, 2)
+    messages = [f["message"] for f in tables["forms"] if f["status"] == "duplicate"]
+    assert messages and all("同一个文件" in m for m in messages)
+
+
+def test_discover_walks_deep_folders_and_stops_at_loops(tmp_path):
+    nested = tmp_path.joinpath(*[f"n{i}" for i in range(60)])
+    nested.mkdir(parents=True)
+    (nested / "x.json").write_text("{}", encoding="utf-8")
+    (nested / "back").symlink_to(tmp_path, target_is_directory=True)
+    entries = list(discover([tmp_path]))
+    assert [(Path(e.path).name, e.problem is None) for e in entries] == [("back", False), ("x.json", True)]
+
+
+def test_seed_tables_match_evaluate(tmp_path, batch_run):
+    _summary, tables = batch_run(SEED_JSON, profile_id="seed-qiannan-2022")
+    form = jsonio.read(SEED_JSON)
+    card, findings = evaluate(form, load_profile("seed-qiannan-2022"))
+    [row] = tables["forms"]
+    assert row["total"] == card.total == Decimal("98.60")
+    assert row["total_declared"] == Decimal("97.5") and row["gap"] == Decimal("97.5") - card.total
+    assert row["grade"] == card.grade and row["execution_rate"] == card.execution.rate_display
+    assert row["execution_score"] == card.execution.score and row["unit"] == "中共黔南州委组织部"
+    n = counts(findings)
+    assert (row["errors"], row["warnings"], row["infos"]) == (n["error"], n["warning"], n["info"])
+    assert [(i["index"], i["name"], i["weight"], i["declared"], i["score"], i["method"], i["target_op"],
+             i["target_number"], i["target_unit"], i["actual_number"]) for i in tables["indicators"]] == [
+        (i.index, i.name, i.weight, i.declared, i.score, i.method, i.target.op, i.target.number, i.target.unit,
+         i.actual.number) for i in card.indicators]
+    assert [(f["code"], f["severity"], f["location"], f["path"], f["message"]) for f in tables["findings"]] == [
+        (f.code, f.severity, f.location, f.path, f.message) for f in findings]
+
+
+def test_rerun_skips_done_files_and_force_redoes_them(tmp_path, corpus_folder, batch_run):
+    first, before = batch_run(corpus_folder, profile_id="seed-qiannan-2022")
+    assert first.processed == 21 and first.errors == 20  # the .txt files are not JSON (yet)
+    again, after = batch_run(corpus_folder, profile_id="seed-qiannan-2022")
+    assert (again.processed, again.cached, again.errors) == (0, 21, 20)
+    for name in before:
+        assert sorted(map(repr, after[name])) == sorted(map(repr, before[name]))
+    changed = seed_data()
+    changed["unit"] = "黔南州某局"
+    write_json(corpus_folder / "seed.json", changed)
+    third, tables = batch_run(corpus_folder, profile_id="seed-qiannan-2022")
+    assert (third.processed, third.cached) == (1, 20)
+    assert "黔南州某局" in {f["unit"] for f in tables["forms"]}
+    assert "中共黔南州委组织部" not in {f["unit"] for f in tables["forms"]}
+    forced, _ = batch_run(corpus_folder, profile_id="seed-qiannan-2022", force=True)
+    assert (forced.processed, forced.cached) == (21, 0)
+    other_profile, _ = batch_run(corpus_folder, profile_id="national")
+    assert (other_profile.processed, other_profile.cached) == (21, 0)
+    assert json.loads((tmp_path / "out" / MANIFEST).read_text())["profile"] == "national"
+    assert not list((tmp_path / "out").glob(".staging-*"))
+
+
+def test_a_manifest_never_caches_a_file_whose_rows_are_missing(tmp_path, corpus_folder, batch_run):
+    batch_run(corpus_folder)
+    pq.write_table(SCHEMAS["forms"].empty_table(), tmp_path / "out" / "forms.parquet")  # tables lost, manifest kept
+    summary, tables = batch_run(corpus_folder)
+    assert (summary.processed, summary.cached) == (21, 0)
+    assert len(tables["forms"]) == summary.found
+
+
+def test_csv_xlsx_parquet_are_readable_exact_and_formula_safe(tmp_path, batch_run):
+    hostile = copy.deepcopy(seed_data())
+    hostile["unit"] = "=HYPERLINK(\"http://x\",\"点我\")"
+    hostile["indicators"][0]["name"] = "@SUM(A1:A9)"
+    hostile["indicators"][1]["name"] = "铃\u0007声"  # XML cannot hold it: the xlsx shows U+FFFD
+    write_json(tmp_path / "in" / "hostile.json", hostile)
+    shutil.copy(SEED_JSON, tmp_path / "in" / "seed.json")
+    batch_run(tmp_path / "in", profile_id="seed-qiannan-2022")
+    out = tmp_path / "out"
+    parquet = pq.read_table(out / "forms.parquet")
+    assert parquet.schema.field("total").type == DECIMAL_TYPE
+    assert parquet.schema.field("unit").type == pa.string()
+    by_file = {Path(r["file"]).name: r for r in parquet.to_pylist()}
+    assert by_file["seed.json"]["total"] == Decimal("98.60")
+    assert by_file["hostile.json"]["unit"].startswith("=HYPERLINK")  # Parquet keeps data as it is
+
+    raw = (out / "forms.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(out / "forms.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = {Path(r["file"]).name: r for r in csv.DictReader(handle)}
+    assert list(next(iter(rows.values()))) == [c for c, _ in COLUMNS["forms"]]
+    assert Decimal(rows["seed.json"]["total"]) == Decimal("98.60") and rows["seed.json"]["total"] == "98.6"
+    assert rows["seed.json"]["unit"] == "中共黔南州委组织部"
+    assert rows["hostile.json"]["unit"].startswith("'=HYPERLINK")
+    with open(out / "indicators.csv", encoding="utf-8-sig", newline="") as handle:
+        names = [r["name"] for r in csv.DictReader(handle)]
+    assert "'@SUM(A1:A9)" in names
+
+    book = load_workbook(out / XLSX_NAME, read_only=False)
+    assert book.sheetnames == ["forms", "indicators", "findings"]
+    sheet = book["forms"]
+    header = [c.value for c in sheet[1]]
+    cells = {Path(r[0].value).name: {h: c for h, c in zip(header, r, strict=True)} for r in sheet.iter_rows(min_row=2)}
+    assert Decimal(repr(cells["seed.json"]["total"].value)) == Decimal("98.60")
+    unit = cells["hostile.json"]["unit"]
+    assert unit.data_type == "s" and unit.value.startswith("=HYPERLINK")
+    assert book["indicators"].max_row == 1 + 2 * 28 and book["findings"].max_row > 1
+    assert "铃\ufffd声" in [r[8].value for r in book["indicators"].iter_rows(min_row=2)]
+
+
+def test_a_value_that_cannot_be_stored_exactly_is_an_error_not_rounded(tmp_path, batch_run):
+    data = seed_data()
+    data["indicators"][0]["score_declared"] = Decimal("1.12345678901234")
+    write_json(tmp_path / "in" / "precise.json", data)
+    summary, tables = batch_run(tmp_path / "in")
+    [row] = tables["forms"]
+    assert row["status"] == "error" and summary.errors == 1
+    assert "超出可精确保存的范围" in row["message"] and "indicators.declared" in row["message"]
+    assert tables["indicators"] == [] and tables["findings"] == []
+
+
+def test_a_row_that_cannot_be_stored_only_fails_its_own_file(tmp_path, batch_run):
+    data = seed_data()
+    data["indicators"][0]["name"] = "孤立代理\ud800"  # valid JSON escape, but not encodable as UTF-8
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a-surrogate.json").write_text(simplejson.dumps(data, use_decimal=True), encoding="ascii")
+    shutil.copy(SEED_JSON, tmp_path / "in" / "b-seed.json")
+    summary, tables = batch_run(tmp_path / "in")
+    status = {Path(f["file"]).name: f["status"] for f in tables["forms"]}
+    assert status == {"a-surrogate.json": "error", "b-seed.json": "ok"}
+    assert (summary.processed, summary.errors) == (1, 1)
+    assert {Path(i["file"]).name for i in tables["indicators"]} == {"b-seed.json"}
+
+
+def test_process_pool_gives_the_same_tables(tmp_path, corpus_folder, batch_run):
+    _, inline = batch_run(corpus_folder, out=tmp_path / "one", workers=1, chunk_size=4)
+    _, pooled = batch_run(corpus_folder, out=tmp_path / "two", workers=2, chunk_size=4)
+    assert pooled == inline  # same rows, same order: results are written in submission order
+    assert Counter(f["status"] for f in pooled["forms"]) == {"ok": 21, "error": 20}
+
+
+def test_every_format_the_importers_read(tmp_path, batch_run):
+    """The office/PDF fixtures of the importers: the seed in five formats scores like its JSON."""
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    summary, tables = batch_run(fixtures, profile_id="seed-qiannan-2022", workers=2)
+    forms = {Path(f["file"]).name: f for f in tables["forms"]}
+    assert summary.found == len(forms) == len([p for p in fixtures.rglob("*") if p.is_file()])
+    for name in ("seed.xlsx", "seed.xls", "seed.docx", "seed.pdf"):
+        assert forms[name]["status"] == "ok" and forms[name]["total"] == Decimal("98.60"), name
+    assert forms["encrypted.xlsx"]["status"] == "error" and "密码" in forms["encrypted.xlsx"]["message"]
+    assert forms["scanned.pdf"]["status"] == "error" and "扫描件" in forms["scanned.pdf"]["message"]
+    _, notes = read(fixtures / "two-forms.xlsx")
+    assert forms["two-forms.xlsx"]["import_notes"] == len(notes) >= 1
+    listed = [(f["code"], f["message"]) for f in tables["findings"] if f["file"].endswith("two-forms.xlsx")]
+    assert listed[: len(notes)] == [(n.code, n.message) for n in notes]
+
+
+def die_on_crash_files(items: list[tuple[str, str]], profile_id: str) -> Chunk:
+    """A worker task that kills its process on a file named crash* (a native library crashing)."""
+    if any(Path(path).name.startswith("crash") for path, _ in items):
+        os._exit(1)
+    return process_chunk(items, profile_id)
+
+
+class CrashingPool(PoolRunner):
+    task = staticmethod(die_on_crash_files)
+
+
+def test_a_dying_worker_fails_only_its_own_file():
+    seed = str(SEED_JSON)
+    runner = CrashingPool("national", 2)
+    try:
+        chunks = list(ordered_results(runner, [[(seed, "a"), ("crash.json", "b")], [(seed, "c")]], window=4))
+    finally:
+        runner.close()
+    rows = [(r["sha256"], r["status"]) for c in chunks for r in c.batches["forms"].to_pylist()]
+    assert rows == [("a", "ok"), ("b", "error"), ("c", "ok")]
+    assert "异常退出" in chunks[0].batches["forms"].to_pylist()[1]["message"]
+
+
+def test_csv_decimals_are_plain_exact_text():
+    values = [Decimal("98.60"), Decimal("100"), Decimal("0"), Decimal("-0.5"), Decimal("3331.80"),
+              Decimal("1E-10"), Decimal("10.05"), Decimal("-12"), Decimal("1234567890123456789.0123456789"), None]
+    text = plain_decimal_text(pa.array(values, DECIMAL_TYPE)).to_pylist()
+    assert text == ["98.6", "100", "0", "-0.5", "3331.8", "0.0000000001", "10.05", "-12",
+                    "1234567890123456789.0123456789", None]
+    assert [Decimal(t) for t in text if t is not None] == [v for v in values if v is not None]
+
+
+def test_a_table_longer_than_a_sheet_continues_on_the_next(tmp_path):
+    book = Workbook(write_only=True)
+    sheets = XlsxSheets(book, "findings", max_rows=2)
+    rows = [(f"f{i}.json", "h", "单位", 2022, "A01", "error", "位置", None, "=1+1") for i in range(5)]
+    for row in rows:
+        sheets.append(row)
+    book.save(tmp_path / "t.xlsx")
+    read_back = load_workbook(tmp_path / "t.xlsx")
+    assert read_back.sheetnames == ["findings", "findings (2)", "findings (3)"]
+    files = [r[0].value for name in read_back.sheetnames for r in read_back[name].iter_rows(min_row=2)]
+    assert files == [r[0] for r in rows]
+    assert all(read_back[name]["A1"].value == "file" for name in read_back.sheetnames)
+    assert read_back["findings"]["I2"].value == "=1+1" and read_back["findings"]["I2"].data_type == "s"
