@@ -5,7 +5,8 @@ Codes start with ``I`` so they never collide with the auditor's ``A`` findings:
 * ``I01`` 文本不完整 — the text stops mid-table (or starts mid-table); says where;
 * ``I02`` 无法识别的值 — a value that could not be read, kept verbatim;
 * ``I03`` 编码猜测 — the file was not UTF-8, the encoding was guessed;
-* ``I04`` 多份表格 — a second form on the same page was ignored.
+* ``I04`` 多份表格 — a second form on the same page was ignored;
+* ``I05`` 未读入的列 — a value the form model has no field for (Chongqing's 调整指标值).
 """
 
 from __future__ import annotations

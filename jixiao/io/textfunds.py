@@ -1,0 +1,202 @@
+"""The funds block (项目资金 / 预算执行情况) of a text form.
+
+The total row's figures follow its label (``年度资金总额``) in column order, but cells go
+missing (an empty 年初预算数 prints nothing), get glued together by OCR
+(``202010100.00%10`` = 20 | 20 | 10 | 100.00% | 10) or come after the header in a
+scrambled order.  The figures are therefore *aligned* to the header columns: every way of
+cutting glued runs and of leaving columns empty is scored for plausibility (the 执行率
+is a percentage equal to 执行数/预算数, the 分值 is a round weight, the 得分 is at most the
+分值) and the best one wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
+
+from .textscan import amount, is_blank, label_re, labels_re, splits
+
+TOTAL_LABELS = ["年度资金总额", "年度财政资金总额", "部门整体支出总额", "资金总额"]
+START_LABELS = [
+    "项目资金",
+    "资金情况",
+    "预算执行情况",
+    "总体资金",
+    "资金投入情况",
+    "资金来源",
+    "部门预算执行情况",
+]
+
+# Column labels, most specific first; ``None`` marks group headings that are not columns.
+_COLUMN_WORDS: list[tuple[str, str | None]] = [
+    ("年度预算数", None),
+    ("得分计算方法", "text"),
+    ("年初预算数(A)", "initial_a"),
+    ("年初预算数", "initial"),
+    ("年初预算", "initial"),
+    ("全年预算数", "budget"),
+    ("调整后预算数", "budget"),
+    ("全年(调整)预算数", "budget"),
+    ("预算数", "budget"),
+    ("全年执行数", "executed"),
+    ("预算执行数", "executed"),
+    ("执行数", "executed"),
+    ("预算执行率", "rate"),
+    ("执行率", "rate"),
+    ("分值", "weight"),
+    ("权重", "weight"),
+    ("得分", "score"),
+    ("原因", "text"),
+]
+_COLUMN_RE = re.compile("|".join(f"(?P<c{i}>{label_re(w)})" for i, (w, _) in enumerate(_COLUMN_WORDS)))
+# ``得分(20分*执行率)`` names the weight inside the score heading.
+_SCORE_FORMULA = re.compile(r"^\s*[(（]\s*(\d+)\s*分\s*[*×]\s*执行率\s*[)）]")
+_BLOCK_WEIGHT = re.compile(r"[(（]\s*(\d+)\s*分\s*[)）]")
+_VALUE = r"(?:\d[\d.,%]*(?:\s*(?:%|万元|元|万|分))?|[-—–]+)"  # glued runs (``194.9194.9100%``) stay one
+_RUN = re.compile(rf"(?:[\s|:：]*{_VALUE})+")
+_SUBROW = re.compile(
+    r"[\s|]*(?:其中\s*[:：]?\s*)?(?P<label>[\u4e00-\u9fff、，\s]{2,16}?(?:资金|拨款|支出|补助))"
+)
+
+#: Figures glued together show it: a ``%`` inside (``202010100.00%10``) or two decimal points.
+_GLUED = re.compile(r"%.|\..*\.")
+MONEY = ("initial", "budget", "executed")
+COMMON_WEIGHTS = {Decimal(n) for n in (5, 10, 15, 20, 25, 30)}
+
+
+@dataclass
+class FundsRead:
+    """What was read of the funds block: figures by column, and where (text offsets)."""
+
+    total: dict[str, str | None]
+    rows: list[tuple[str, dict[str, str | None], int]]
+    weight: Decimal | None
+    offset: int
+
+
+def _columns(header: str) -> tuple[list[str], Decimal | None]:
+    """Column kinds in the order the header names them, and a weight named in a score heading."""
+    found: list[str] = []
+    weight = None
+    for m in _COLUMN_RE.finditer(header):
+        kind = _COLUMN_WORDS[int(next(k for k, v in m.groupdict().items() if v)[1:])][1]
+        if kind is None:
+            continue
+        if kind == "score" and (f := _SCORE_FORMULA.match(header, m.end())):
+            weight = Decimal(f.group(1))
+        if kind not in found or kind == "text":
+            found.append(kind)
+    return found, weight
+
+
+def _values(run: str) -> list[str]:
+    return [v for v in re.split(r"[\s|:：]+", run) if v]
+
+
+def _plausibility(assigned: dict[str, str | None]) -> float:
+    score = 0.0
+    rate = assigned.get("rate")
+    if rate is not None:
+        score += 3 if rate.endswith("%") else (0 if amount(rate) == 0 else -2)  # nothing spent: "0"
+    weight = amount(assigned.get("weight"))
+    if weight is not None:
+        score += 2 if weight in COMMON_WEIGHTS else (-5 if weight > 100 else 0)
+    points = amount(assigned.get("score"))
+    if points is not None and weight is not None:
+        score += 1 if points <= weight else -3
+    budget, executed = amount(assigned.get("budget")), amount(assigned.get("executed"))
+    if budget and executed is not None:
+        score += 0.5 if executed <= budget else 0
+        if rate and rate.endswith("%") and (percent := amount(rate.rstrip("% "))) is not None:
+            score += 4 if abs(executed / budget * 100 - percent) <= 1 else -1
+    return score
+
+
+def _candidates(values: list[str], slots: int) -> Iterator[list[str]]:
+    """The values as read, then with one glued token cut into several numbers."""
+    yield values
+    if len(values) >= slots:
+        return
+    for index, value in enumerate(values):
+        if _GLUED.search(value):
+            for parts in range(2, slots - len(values) + 2):
+                for pieces in splits(value, parts):
+                    yield values[:index] + pieces + values[index + 1 :]
+
+
+def _prefixes(values: list[str], slots: int) -> Iterator[list[str]]:
+    """The figures that belong to the total row: a flattened sheet runs on into the 其中 rows."""
+    longest = min(len(values), slots)
+    for length in range(longest, max(0, longest - 3), -1):
+        yield values[:length]
+
+
+def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
+    """Assign read figures to the numeric columns, leaving the least plausible ones empty."""
+    numeric = [c for c in columns if c != "text"]
+    best: tuple[float, dict[str, str | None]] | None = None
+    for read in _candidates(values, len(numeric)):
+        for candidate in _prefixes(read, len(numeric)):
+            for dropped in combinations(range(len(numeric)), len(numeric) - len(candidate)):
+                kept = iter(candidate)
+                assigned = {c: (None if i in dropped else next(kept)) for i, c in enumerate(numeric)}
+                if "initial_a" in assigned:  # 年初预算数(A) is the budget the rate divides by
+                    assigned["budget"] = assigned["initial"] = assigned.pop("initial_a")
+                rank = (
+                    _plausibility(assigned)
+                    + 0.001 * sum(dropped)
+                    - (0.01 if len(read) > len(numeric) else 1) * (len(read) - len(candidate))
+                )
+                if best is None or rank > best[0]:
+                    best = (rank, assigned)
+    return {k: (None if is_blank(v) else v) for k, v in (best[1] if best else {}).items()}
+
+
+def _header_end(text: str) -> re.Match[str] | None:
+    """Without a total-row label the figures follow the column headings (``…执行率得分(分)O76%107.6``)."""
+    for start in re.finditer(labels_re(START_LABELS), text):
+        heads = list(_COLUMN_RE.finditer(text, start.end(), start.end() + 120))
+        if len(heads) >= 3:
+            return re.compile(r"[(（]\s*分\s*[)）]|").match(text, heads[-1].end()) or heads[-1]
+    return None
+
+
+def read_funds(text: str) -> FundsRead | None:
+    """Find the total row and its 其中 rows in the flat text of a form."""
+    total = re.search(labels_re(TOTAL_LABELS) + r"\s*[:：]?", text) or re.search(
+        r"(?<![\u4e00-\u9fff])总额", text
+    )
+    if not total:
+        total = _header_end(text)
+        if not total:
+            return None
+    starts = list(re.finditer(labels_re(START_LABELS), text[: total.start()]))
+    head_from = starts[-1].start() if starts else max(0, total.start() - 200)
+    run = next(
+        (
+            m
+            for m in _RUN.finditer(text, total.end(), total.end() + 300)
+            if len(_values(m.group())) >= 2 or re.search(r"\d{4,}|%\d|\d\.\d+\.\d", m.group())
+        ),
+        None,
+    )
+    if run is None:
+        return None
+    columns, formula_weight = _columns(
+        text[head_from : total.start()] + " " + text[total.end() : run.start()]
+    )
+    if not columns:
+        return None
+    block = _BLOCK_WEIGHT.search(text[head_from : total.start()])
+    weight = formula_weight or (Decimal(block.group(1)) if block else None)
+    rows = []
+    position = run.end()
+    while sub := _SUBROW.match(text, position):
+        sub_run = _RUN.match(text, sub.end())
+        values = _values(sub_run.group()) if sub_run else []
+        rows.append((re.sub(r"\s+", "", sub.group("label")), align(values, columns), sub.start("label")))
+        position = sub_run.end() if sub_run else sub.end()
+    return FundsRead(align(_values(run.group()), columns), rows, weight, total.start())

@@ -1,0 +1,466 @@
+"""Indicator tables whose cells were glued together (OCR, DOCX dumps, doc-sharing sites).
+
+``安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米≥50厘米10`` is two rows of
+[name, 分值, 指标值, 实际值, 得分].  The text is cut at level labels, then into *atoms*
+(numbers with their comparison sign and unit) and text; a row ends where a run of atoms
+fills the header's value pattern.  Where a pattern is one value short, the usual glue is
+undone: a weight stuck to a target (``20100%`` → 20 | 100%), a target equal to its actual
+(``显著提升显著提升`` → 显著提升 | 显著提升).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
+from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, Level, Row, Table
+from .textscan import ATOM, UNITS, Token, label_re
+
+_PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d{1,2}(?=[:：]|[\u4e00-\u9fff])")
+_LEVEL_WORDS = ["产出指标", "效益指标", "满意度指标", "绩效指标"]
+_LEVEL2_WORDS = [
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "进度指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "经济效益",
+    "社会效益",
+    "生态效益",
+    "可持续影响",
+    "可持续性",
+]
+#: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
+_BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
+_END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
+_HEAD_WORDS = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年初目标值(A)",
+    "实际完成值(B)",
+    "年度指标值",
+    "实际完成值",
+]
+# ``生态效益指标1病害减少`` is the label 生态效益 and the name 指标1病害减少; ``数量指标5000吨`` is a label.
+_UNIT_CHARS = "".join(sorted({u[0] for u in UNITS if "\u4e00" <= u[0] <= "\u9fff"}))
+_NOT_A_NUMBERED_NAME = rf"(?!\d{{1,2}}[:：(（]|\d{{1,2}}[\u4e00-\u9fff](?<![{_UNIT_CHARS}]))"
+_SPLIT = re.compile(
+    "("
+    + "|".join(
+        [label_re(w) + r"(?:[(（]\d+分[)）])?" for w in _LEVEL_WORDS]
+        + [label_re(w) + _NOT_A_NUMBERED_NAME for w in sorted(_LEVEL2_WORDS, key=len, reverse=True)]
+        + [label_re(w) for w in _END_WORDS]
+        + [label_re("年度绩效目标") + r"\d*(?:[(（]\d+分[)）])?"]
+        + [label_re(w) for w in _HEAD_WORDS]
+    )
+    + ")"
+)
+_PAGE_MARK = re.compile(r"^\d{1,2}、")
+_DOUBLED_RE = re.compile(r"^(.+?)((.+)\3)$")
+DOUBLED_MAX = 120  # a name plus a value written twice is short; the regex is quadratic
+
+
+def _doubled(text: str) -> re.Match[str] | None:
+    """``名称XX`` split as name, X twice (``粮食储备设备维护及安全性高高``)."""
+    return _DOUBLED_RE.match(text) if len(text) <= DOUBLED_MAX else None
+
+
+_HEADER_NAME = re.compile(label_re("三级指标") + "|" + label_re("指标名称"))
+
+
+@dataclass
+class _Piece:
+    text: str
+    line: int
+    atom: bool
+    label: bool = False
+
+
+def is_glued(tokens: list[Token]) -> bool:
+    """Most of the text sits in long runs without separators."""
+    long = sum(len(t.text) for t in tokens if len(t.text) >= 25 and not t.cell)
+    return long > 0.5 * max(1, sum(len(t.text) for t in tokens))
+
+
+def _joined(tokens: list[Token]) -> tuple[str, list[int]]:
+    """The tokens' text without separators or page markers, and the line of every character."""
+    text, lines = [], []
+    previous_line = None
+    for token in tokens:
+        piece = _PAGE_MARK.sub("", token.text) if token.line != previous_line else token.text
+        previous_line = token.line
+        text.append(piece)
+        lines += [token.line] * len(piece)
+    return "".join(text), lines
+
+
+def _columns(text: str, start: int) -> tuple[list[Column], int]:
+    """Column words from ``start`` on, and where the header ends (a few unknown characters are skipped)."""
+    found: list[Column] = []
+    position, end, gap = start, start, 0
+    while position < len(text) and gap <= 3:
+        for length in range(min(60, len(text) - position), 1, -1):
+            column = column_of(key(text[position : position + length]))
+            if column is not None:
+                if column not in found and column is not Column.NAME:
+                    found.append(column)
+                position = end = position + length
+                gap = 0
+                break
+        else:
+            position += 1
+            gap += 1
+    return found, end
+
+
+def _lex(text: str, lines: list[int]) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    offset = 0
+    for part in _SPLIT.split(text):
+        if not part:
+            continue
+        line = lines[min(offset, len(lines) - 1)]
+        if _SPLIT.fullmatch(part):
+            pieces.append(_Piece(part, line, atom=False, label=True))
+        else:
+            pieces += _atoms(part, lines, offset)
+        offset += len(part)
+    return pieces
+
+
+def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    position = 0
+    for m in ATOM.finditer(part):
+        protected = _PROTECTED.search(part, max(0, m.start() - 6), m.end() + 1)
+        if protected and protected.start() <= m.start() < protected.end():
+            continue
+        if m.start() > position:
+            text = part[position : m.start()]
+            if (len(text) == 1 and not re.match(r"[\u4e00-\u9fff]", text)) or text in ("工",):
+                pieces.append(_Piece(text + m.group(), lines[offset + position], atom=True))
+                position = m.end()
+                continue
+            pieces.append(_Piece(text, lines[offset + position], atom=False))
+        pieces.append(_Piece(m.group(), lines[offset + m.start()], atom=True))
+        position = m.end()
+    if position < len(part):
+        pieces.append(_Piece(part[position:], lines[offset + position], atom=False))
+    return pieces
+
+
+def _is_doubled(text: str) -> bool:
+    """``是是``, ``1010``: a value written twice (target equal to actual, weight equal to score)."""
+    m = _doubled("#" + text)
+    return m is not None and m.group(1) == "#"
+
+
+def _repairs(values: list[str]) -> list[list[str]]:
+    """One glue undone: a doubled value split (``1010`` → 10 | 10), a weight cut off a target."""
+    options = []
+    for index, value in enumerate(values):
+        if _is_doubled(value):
+            half = value[: len(value) // 2]
+            options.append([*values[:index], half, half, *values[index + 1 :]])
+        for cut in range(1, len(value)):
+            head, tail = value[:cut], value[cut:]
+            if (
+                re.fullmatch(r"0|[1-9]\d*(\.\d+)?", head)
+                and ATOM.fullmatch(tail)
+                and not tail.startswith("0")
+            ):
+                options.append([*values[:index], head, tail, *values[index + 1 :]])
+    return options
+
+
+def _fill(values: list[str], pattern: list[Column]) -> list[str] | None:
+    """Values for the pattern, undoing up to two glues if values are missing; None when they cannot fit."""
+    options = [values]
+    for _ in range(min(2, len(pattern) - len(values))):
+        options += [o for option in options if len(option) < len(pattern) for o in _repairs(option)]
+    best: tuple[int, list[str]] | None = None
+    for option in options:
+        if len(option) != len(pattern):
+            continue
+        if any(
+            c in NUMERIC_COLUMNS
+            and not re.fullmatch(r"\d+(\.\d+)?%?" if c is Column.RATIO else r"\d+(\.\d+)?", v)
+            for c, v in zip(pattern, option, strict=True)
+        ):
+            continue
+        by = dict(zip(pattern, option, strict=True))
+        rank = 3 * (by.get(Column.TARGET) == by.get(Column.ACTUAL)) + (
+            by.get(Column.WEIGHT) == by.get(Column.SCORE)
+        )
+        if best is None or rank > best[0]:
+            best = (rank, option)
+    return best[1] if best else None
+
+
+#: Columns glued text usually leaves empty (the unit and nature are also inside the values).
+OFTEN_BLANK = {Column.NATURE, Column.MEASURE, Column.ADJUSTED, Column.VALUE}
+_NATURES = ("定量指标", "定性指标")
+_FLAG = re.compile(r"^[是否](?=.)")
+
+
+#: A unit cell OCR turned into Latin letters (``数量tot扁`` for ``数量 篇``).
+_MANGLED_UNIT = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]{2,4}[\u4e00-\u9fff]?$")
+
+
+def _clean_name(name: str) -> tuple[str, str]:
+    """Strip the 计量单位 and 指标性质 cells glued after a name (``控制率%定量指标``, ``次数次``).
+
+    A stray character after the unit (``次数次到0次``) is the target's comparison sign read wrong
+    by OCR: it is given back to the target.
+    """
+    tail = name[-4:]
+    if any(sorted(tail) == sorted(n) for n in _NATURES):
+        name = name[:-4]
+    name = _MANGLED_UNIT.sub("", name)
+    for stray in ("", name[-1:]):
+        stem = name[: len(name) - len(stray)]
+        if stray and stray in _UNIT_CHARS + "%":
+            continue
+        for unit in UNITS:
+            if stem.endswith(unit) and len(stem) > len(unit) + 1:
+                return stem[: -len(unit)], stray
+    return name, ""
+
+
+#: Qualitative answers written in target/actual cells, longest first (``基本达到`` before ``达到``).
+ANSWERS = sorted(
+    [
+        "是",
+        "否",
+        "有",
+        "无",
+        "高",
+        "好",
+        "良好",
+        "较好",
+        "优秀",
+        "合格",
+        "达标",
+        "达到",
+        "基本达到",
+        "完成",
+        "已完成",
+        "未完成",
+        "基本完成",
+        "显著",
+        "明显",
+        "有效",
+    ],
+    key=len,
+    reverse=True,
+)
+
+
+def _answer_pair(text: str) -> tuple[str, str] | None:
+    """``是基本达到`` → 是 | 基本达到: a target and an actual, both qualitative answers."""
+    for first in ANSWERS:
+        if text.startswith(first) and text[len(first) :] in ANSWERS:
+            return first, text[len(first) :]
+    return None
+
+
+def _answers_split(pieces: list[_Piece]) -> list[_Piece]:
+    """Text pieces that are two answers glued together become two value pieces."""
+    out: list[_Piece] = []
+    for piece in pieces:
+        pair = None if piece.atom or _is_doubled(piece.text) else _answer_pair(piece.text)
+        if out and pair:
+            out += [_Piece(pair[0], piece.line, atom=True), _Piece(pair[1], piece.line, atom=True)]
+        else:
+            out.append(piece)
+    return out
+
+
+def _target_and_weight(values: list[str], pattern: list[Column]) -> list[str] | None:
+    """``足额保障率=100%22.5``: a form filled in before evaluation lists a target and a weight only."""
+    if len(values) != 2 or not re.match(r"[≥≤=<>≧≦＝]|\d+(\.\d+)?\D", values[0]):
+        return None
+    if not re.fullmatch(r"\d+(\.\d+)?", values[1]) or pattern.index(Column.TARGET) > pattern.index(
+        Column.WEIGHT
+    ):
+        return None
+    by = {Column.TARGET: values[0], Column.WEIGHT: values[1]}
+    return [by.get(c, "") for c in pattern]
+
+
+class _GluedReader:
+    def __init__(
+        self, pattern: list[Column], described: bool = False, flagged: bool = False, headerless: bool = False
+    ) -> None:
+        self.pattern = pattern
+        self.headerless = headerless  # the column order is a guess: read what is unambiguous
+        self.described = described  # names carry a unit / nature cell
+        self.flagged = flagged  # rows end with a 是/否 cell (是否核心指标)
+        self.level = Level()
+        self.rows: list[Row] = []
+
+    def _row(self, buffer: list[_Piece], values: list[str], value_lines: list[int]) -> None:
+        name = "".join(p.text for p in buffer)
+        if self.described:
+            name, stray = _clean_name(name)
+            if stray and values and Column.TARGET in self.pattern:
+                at = self.pattern.index(Column.TARGET)
+                values = [*values[:at], stray + values[at], *values[at + 1 :]]
+        if not name:
+            return
+        row = Row(self.level.level1, self.level.level2, name)
+        row.lines["name"] = buffer[0].line
+        for column, value, line in zip(self.pattern, values, value_lines, strict=True):
+            if value:
+                row.values[column] = value
+                row.lines[column.name] = line
+        self.rows.append(row)
+
+    def _close(self, buffer: list[_Piece]) -> None:
+        """Text left before a label: a row whose target equals its actual (``安全性高高``)."""
+        text = "".join(p.text for p in buffer)
+        numeric = [c for c in self.pattern if c in NUMERIC_COLUMNS]
+        if buffer and not numeric and len(self.pattern) == 2 and (m := _doubled(text)):
+            self._row([_Piece(m.group(1), buffer[0].line, False)], [m.group(3)] * 2, [buffer[-1].line] * 2)
+        else:
+            self._answered(buffer)
+
+    def read(self, pieces: list[_Piece]) -> Table:
+        buffer: list[_Piece] = []
+        previous_label = ""
+        for index, piece in enumerate(pieces):
+            if piece.label:
+                label = key(piece.text)
+                if TABLE_END.match(label):
+                    self._close(buffer)
+                    return Table(self.rows, Token(piece.text, piece.line), None, True)
+                if (
+                    LEVEL2.match(previous_label)
+                    and not level1_name(previous_label)
+                    and not label.endswith("指标")
+                    and not buffer
+                ):
+                    piece = _Piece(
+                        piece.text, piece.line, atom=False
+                    )  # ``数量指标成本控制``: a name, not a label
+                else:
+                    self._close(buffer)
+                    buffer = []
+                    self.level.take(label)
+                    previous_label = label
+                    continue
+            if self.flagged and not piece.atom and _FLAG.match(piece.text):
+                buffer = []  # a 是/否 cell ends a row: what did not fit before it was a row with blanks
+                piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
+            if (
+                not buffer
+                and not previous_label
+                and not piece.atom
+                and (bare := _BARE_LEVEL2.match(piece.text))
+            ):
+                self.level.take(bare.group(1))
+                piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
+                if not piece.text:
+                    continue
+            previous_label = ""
+            buffer.append(piece)
+            if piece.atom:
+                nxt = pieces[index + 1] if index + 1 < len(pieces) else None
+                if nxt is not None and nxt.atom:
+                    continue
+                if self._try_row(buffer):
+                    buffer.clear()
+        self._close(buffer)
+        return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True)
+
+    def _try_row(self, buffer: list[_Piece]) -> bool:
+        """The trailing pieces of the buffer as the row's values, the rest as its name."""
+        k = len(self.pattern)
+        for take in range(k, max(0, k - 3), -1):
+            if take <= 0 or len(buffer) <= take - 1:
+                continue
+            tail = _answers_split(buffer[-take:]) if take else []
+            # text is a value only as a doubled pair (``是是``): otherwise it is part of a name
+            if any(not p.atom and not _is_doubled(p.text) for p in tail[1:]):
+                continue
+            values = (
+                None
+                if not tail[0].atom and not _is_doubled(tail[0].text)
+                else _fill([p.text for p in tail], self.pattern)
+            )
+            head = buffer[:-take]
+            if values is None and tail and not tail[0].atom and (doubled := _doubled(tail[0].text)):
+                values = _fill([doubled.group(3)] * 2 + [p.text for p in tail[1:]], self.pattern)
+                head = [*head, _Piece(doubled.group(1), tail[0].line, atom=False)]
+            if values is None and self.headerless:
+                values = _target_and_weight([p.text for p in tail], self.pattern)
+            if values is None or not head:
+                continue
+            self._row(head, values, [tail[min(i, len(tail) - 1)].line for i in range(k)])
+            return True
+        return False
+
+    def _answered(self, buffer: list[_Piece]) -> bool:
+        """``保障率100%无没有轮换、动用库存``: a target, a one-word actual, then the reason."""
+        if len(buffer) < 3 or self.pattern != [Column.TARGET, Column.ACTUAL]:
+            return False
+        name, target, rest = buffer[-3:]
+        word = next((w for w in ANSWERS if rest.text.startswith(w)), None)
+        if name.atom or not target.atom or rest.atom or word is None:
+            return False
+        self._row([*buffer[:-3], name], [target.text, word], [target.line, rest.line])
+        self.rows[-1].reason = [rest.text[len(word) :]]
+        return True
+
+
+def read_headerless(tokens: list[Token]) -> Table | None:
+    """A fragment that starts inside the table: read from its first level-1 label, columns guessed."""
+    text, lines = _joined(tokens)
+    first = next((m for m in _SPLIT.finditer(text) if level1_name(key(m.group()))), None)
+    if first is None:
+        return None
+    reader = _GluedReader([Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE], headerless=True)
+    table = reader.read(_lex(text[first.start() :], lines[first.start() :]))
+    table.header_found = False
+    return table if table.rows else None
+
+
+def read_glued(tokens: list[Token]) -> Table | None:
+    """Read the indicator table of a glued text, or None if it has no indicator header."""
+    text, lines = _joined(tokens)
+    name = _HEADER_NAME.search(text)
+    if not name:
+        return None
+    body = next(
+        (
+            m
+            for m in _SPLIT.finditer(text, name.end())
+            if column_of(key(m.group())) is None and not key(m.group()).endswith("级指标")
+        ),
+        None,
+    )
+    header_end = body.start() if body else len(text)
+    columns, columns_end = _columns(text, name.start())
+    header_end = min(header_end, max(columns_end, name.end()))
+    pattern = [c for c in columns if c not in TEXT_COLUMNS and c not in OFTEN_BLANK] or [
+        Column.TARGET,
+        Column.ACTUAL,
+    ]
+    if Column.TARGET not in pattern and Column.VALUE in columns:
+        pattern.insert(0, Column.TARGET)
+    reader = _GluedReader(
+        pattern,
+        described=Column.MEASURE in columns or Column.NATURE in columns,
+        flagged=Column.CORE in columns,
+    )
+    table = reader.read(_lex(text[header_end:], lines[header_end:]))
+    if table.end is None and tokens:
+        table.last = tokens[-1]
+    return table

@@ -1,0 +1,426 @@
+"""The indicator table (绩效指标) of a text form: header columns, level labels, rows.
+
+Two reading strategies, chosen per row by how the text was cut:
+
+* *cells* (``|``-separated HTML copies): empty cells are kept, so a row is its name cell
+  followed by one cell per header column — positions decide;
+* *words* (pdftotext, flattened pages): a row is name words followed by the value
+  pattern of the header (``target actual weight score``); the numeric columns anchor it.
+  A name wrapped over several lines arrives before its values (kept *pending*); text
+  after a complete row on the following lines is the previous row's reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .textlabels import (
+    FILLER,
+    INDICATOR_HEAD_WORDS,
+    LEVEL1_ORDER,
+    LEVEL1_WEIGHT_ONLY,
+    LEVEL2,
+    TABLE_END,
+    Column,
+    column_of,
+    level1_name,
+)
+from .textscan import Token, is_number, is_value
+
+NAME_WORDS_MAX = 12  # a row name is a few words; beyond this it is not a row
+NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name
+LABEL_JOIN_MAX = 6  # vertical labels: 产/出/指/标/(50分)
+TEXT_COLUMNS = {Column.REASON, Column.METHOD, Column.CORE, Column.REVIEW}
+NUMERIC_COLUMNS = {Column.WEIGHT, Column.SCORE, Column.RATIO}
+DEFAULT_COLUMNS = [Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE]
+
+
+@dataclass
+class Row:
+    """One indicator row as read: values by column, and the token lines they came from."""
+
+    level1: str | None
+    level2: str | None
+    name: str
+    values: dict[Column, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    reason: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    """The rows read and how the table ended (``end`` is None when the text stopped first)."""
+
+    rows: list[Row]
+    end: Token | None
+    last: Token | None
+    header_found: bool
+    unread: list[list[Token]] = field(default_factory=list)  # value groups no name claimed
+
+
+def _is_head(token: Token) -> bool:
+    return (
+        not token.key
+        or column_of(token.key) is not None
+        or bool(INDICATOR_HEAD_WORDS.match(token.key))
+        or token.key.startswith(("绩效指标", "年度绩效目标", "年度绩效指标"))
+    )
+
+
+def find_header(tokens: list[Token], start: int = 0) -> tuple[list[Column], int, int] | None:
+    """The indicator header after ``start``: its columns and token span."""
+    name_at = next(
+        (
+            i
+            for i in range(start, len(tokens))
+            if column_of(tokens[i].key) is Column.NAME or _joined_column(tokens, i) is Column.NAME
+        ),
+        None,
+    )
+    if name_at is None:
+        return None
+    first = name_at
+    while first > start and _is_head(tokens[first - 1]):
+        first -= 1
+    last = name_at + 1
+    while last < len(tokens) and (_is_head(tokens[last]) or _joined_column(tokens, last)):
+        last += 1
+    seen = [c for t in tokens[first:last] if (c := column_of(t.key))]
+    return _ordered(seen), first, last
+
+
+def _joined_column(tokens: list[Token], i: int) -> Column | None:
+    """A header word split over two tokens (``一级`` ``指标``, ``年度指标`` ``值``)."""
+    if i + 1 < len(tokens) and not tokens[i].cell:
+        return column_of(tokens[i].key + tokens[i + 1].key)
+    return None
+
+
+def _ordered(seen: list[Column]) -> list[Column]:
+    """Data columns in header order; a Sichuan 性质/指标值/单位 triple replaces 年度指标值."""
+    triple = Column.NATURE in seen
+    out: list[Column] = []
+    for column in seen:
+        if column is Column.NAME or column in out:
+            continue
+        if triple and column in (Column.TARGET, Column.NATURE):
+            if Column.NATURE not in out:
+                out += [Column.NATURE, Column.VALUE, Column.MEASURE]
+            continue
+        if triple and column in (Column.VALUE, Column.MEASURE):
+            continue
+        out.append(column)
+    return out or list(DEFAULT_COLUMNS)
+
+
+@dataclass
+class Level:
+    """The level-1 and level-2 labels in force while reading down the table."""
+
+    level1: str | None = None
+    level2: str | None = None
+    blocks: int = 0
+
+    def take(self, label_key: str) -> bool:
+        """Apply a level label; False when the text is not one."""
+        if name := level1_name(label_key):
+            self.level1, self.level2, self.blocks = name, None, self.blocks + 1
+            return True
+        if LEVEL1_WEIGHT_ONLY.match(label_key):
+            self.level1 = LEVEL1_ORDER[min(self.blocks, len(LEVEL1_ORDER) - 1)]
+            self.level2, self.blocks = None, self.blocks + 1
+            return True
+        if LEVEL2.match(label_key):
+            self.level2 = label_key
+            return True
+        return False
+
+
+def _label_span(tokens: list[Token], i: int) -> tuple[int, str] | None:
+    """Longest run of tokens from ``i`` that reads as a level label or a section word."""
+    joined = ""
+    best = None
+    for n in range(1, LABEL_JOIN_MAX + 1):
+        if i + n > len(tokens):
+            break
+        joined += tokens[i + n - 1].key
+        if (
+            level1_name(joined)
+            or LEVEL1_WEIGHT_ONLY.match(joined)
+            or LEVEL2.match(joined)
+            or joined in ("绩效指标", "指标")
+        ):
+            best = (n, joined)
+    return best
+
+
+def _table_end(tokens: list[Token], i: int) -> bool:
+    joined = ""
+    for n in range(3):
+        if i + n >= len(tokens):
+            return False
+        joined += tokens[i + n].key
+        if TABLE_END.match(joined):
+            return True
+    return False
+
+
+def _unshift(row: Row) -> None:
+    """``其中桃树种植面积 | 1.5亩 | 1.5亩``: an unscored sub-row fills the first cells, not its columns."""
+    misplaced = [c for c in NUMERIC_COLUMNS if c in row.values and not is_number(row.values[c])]
+    if not misplaced or any(is_number(v) for v in row.values.values()):
+        return
+    texts = list(row.values.values())
+    lines = [row.lines[c.name] for c in row.values]
+    if len(texts) > 2:
+        return
+    row.values = dict(zip((Column.TARGET, Column.ACTUAL), texts, strict=False))
+    row.lines = {"name": row.lines["name"]} | {c.name: n for c, n in zip(row.values, lines, strict=False)}
+
+
+_NUMBERED = re.compile(r"^指[标標]\d+[:：]")
+_LABEL_PIECE = re.compile(r"^[(（]?\d*分?[)）]?$|指标[)）]?$")
+
+
+def _numbered_names(tokens: list[Token]) -> list[list[Token]]:
+    """``指标24:… 数 指标25:…``: several numbered names run together, stray label pieces dropped."""
+    starts = [n for n, t in enumerate(tokens) if _NUMBERED.match(t.text)]
+    if len(starts) < 2 and not (starts and starts[0] > 0):
+        return [tokens]
+    names = []
+    for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True):
+        name = tokens[start:end]
+        cut = next((n for n, t in enumerate(name) if n and _LABEL_PIECE.search(t.key)), len(name))
+        names.append(name[:cut])
+    return names
+
+
+_SENTENCE_END = ("。", ";", "；")
+
+
+def _name_start(tokens: list[Token], i: int, j: int) -> int:
+    """A name never runs across the end of a sentence: description text before it is not the name."""
+    for n in range(j - 2, i - 1, -1):
+        if tokens[n].text.endswith(_SENTENCE_END) or (n > i and _is_prose_points(tokens, n - 1)):
+            return n + 1
+    return i
+
+
+def _is_prose_points(tokens: list[Token], n: int) -> bool:
+    """``2 分,没有不得分。``: a number of points inside a scoring description, not a cell."""
+    return n + 1 < len(tokens) and tokens[n + 1].text.startswith("分") and len(tokens[n + 1].text) > 1
+
+
+def _is_points(tokens: list[Token], n: int) -> bool:
+    """A bare number that is a cell of its own (not prose points)."""
+    return is_number(tokens[n].text) and not _is_prose_points(tokens, n)
+
+
+class _Reader:
+    def __init__(self, tokens: list[Token], columns: list[Column]) -> None:
+        self.tokens = tokens
+        self.columns = columns
+        self.pattern = [c for c in columns if c not in TEXT_COLUMNS] or list(DEFAULT_COLUMNS)
+        self.level = Level()
+        self.rows: list[Row] = []
+        self.pending: list[Token] = []
+        self.orphans: list[list[Token]] = []
+        self.orphan_names: list[list[Token]] = []
+        self.line_end: dict[int, int] = {t.line: n for n, t in enumerate(tokens)}  # last token of each line
+        self.last_number = {t.line: n for n, t in enumerate(tokens) if is_number(t.text)}  # … last number
+
+    def read(self, start: int) -> Table:
+        tokens, i = self.tokens, start
+        while i < len(tokens):
+            token = tokens[i]
+            if not token.key or FILLER.match(token.key):
+                i += 1
+                continue
+            if _table_end(tokens, i):
+                self._flush()
+                return Table(self.rows, token, tokens[i - 1] if i else None, True, self.orphans)
+            span = _label_span(tokens, i)
+            if span:  # _label_span only returns level labels and section words
+                self._flush()
+                self.level.take(span[1])
+                i += span[0]
+                continue
+            if column_of(token.key) or INDICATOR_HEAD_WORDS.match(token.key):
+                i += 1  # the header printed again after a page break
+                continue
+            step = self._cell_row(i) if token.cell else self._word_row(i)
+            if step and step > i:  # every step moves on: no input can make the reader loop
+                i = step
+            else:
+                self.pending.append(token)
+                i += 1
+        self._flush()
+        return Table(self.rows, None, tokens[-1] if tokens else None, True, self.orphans)
+
+    def _flush(self) -> None:
+        """Text before a label: the wrapped reason of the row above (template stubs ``指标2:`` dropped).
+
+        In a sheet flattened column by column the value groups come first and the names later:
+        a name then takes the oldest value group still waiting (``orphans``).
+        """
+        text = [t.text for t in self.pending if not t.text.endswith((":", "："))]
+        if self.orphans and len(re.findall(r"[\u4e00-\u9fff]", "".join(text))) >= NAME_CHARS_MIN:
+            for name in _numbered_names(self.pending):
+                if self.orphans:
+                    self._fill(self._new_row(name), self.orphans.pop(0))
+        elif text and self.rows:
+            self.rows[-1].reason += text
+        self.pending = []
+
+    def _fill(self, row: Row, values: list[Token]) -> None:
+        for column, token in zip(self.pattern, values, strict=True):
+            row.values[column] = token.text
+            row.lines[column.name] = token.line
+
+    def _new_row(self, name_tokens: list[Token]) -> Row:
+        joiner = "" if len({t.line for t in name_tokens}) > 1 else " "
+        row = Row(self.level.level1, self.level.level2, joiner.join(t.text for t in name_tokens).strip())
+        row.lines["name"] = name_tokens[0].line
+        self.rows.append(row)
+        return row
+
+    def _cell_row(self, i: int) -> int | None:
+        """Positional: the name cell, then one cell per column (a level label ends the row early)."""
+        tokens = self.tokens
+        row = self._new_row(
+            [*self.pending, tokens[i]] if self.pending and not self.pending[-1].cell else [tokens[i]]
+        )
+        self.pending = []
+        j = i + 1
+        for column in self.columns:
+            if j >= len(tokens) or (tokens[j].key and (_label_span(tokens, j) or _table_end(tokens, j))):
+                break
+            if tokens[j].text:
+                row.values[column] = tokens[j].text
+                row.lines[column.name] = tokens[j].line
+            j += 1
+        _unshift(row)
+        return j
+
+    def _word_row(self, i: int) -> int | None:
+        """Anchored: name words, then the value pattern, all values on one line."""
+        tokens, k = self.tokens, len(self.pattern)
+        if not self.pending and is_value(tokens[i].text) and i + k <= len(tokens) and self._fits(i):
+            if self.orphan_names:
+                self._fill(self._new_row(self.orphan_names.pop(0)), tokens[i : i + k])
+            else:
+                self.orphans.append(tokens[i : i + k])  # values without a name: it comes later
+            return i + k
+        for j in range(i if self.pending else i + 1, min(i + NAME_WORDS_MAX, len(tokens) - k + 1)):
+            if j > i and tokens[j - 1].line != tokens[j].line:
+                break
+            if j > i and (span := _label_span(tokens, j - 1)):
+                # a level cell centred in its block prints between a row's name and its values
+                return self._label_inside(i, j - 1, span)
+            values = tokens[j : j + k]
+            if not self._fits(j):
+                continue
+            after = tokens[j + k] if j + k < len(tokens) else None
+            if after is not None and after.line == values[-1].line and _is_points(tokens, j + k):
+                continue
+            start = _name_start(tokens, i, j)
+            self.pending += tokens[i:start]  # description text before the name: the reason above
+            return self._take(start, j, values)
+        return self._weight_score_only(i) or self._positional_line(i)
+
+    def _positional_line(self, i: int) -> int | None:
+        """A short line ``name v1 … vk`` whose values break the pattern: keep them (odd ones get noted)."""
+        tokens, k = self.tokens, len(self.pattern)
+        end = self.line_end[tokens[i].line]
+        count = end - i + 1
+        if self.pending or not k < count <= k + 2 or not is_number(tokens[end].text) or tokens[i].cell:
+            return None
+        if any(_label_span(tokens, n) for n in range(i + 1, end + 1)):
+            return None
+        return self._take(i, end + 1 - k, tokens[end + 1 - k : end + 1])
+
+    def _label_inside(self, i: int, at: int, span: tuple[int, str]) -> int | None:
+        """``组织机构 项目管理 13 分 2 2``: the name, the block label, then the values."""
+        values_at = at + span[0]
+        start = _name_start(self.tokens, i, at + 1)
+        if start >= at or values_at + len(self.pattern) > len(self.tokens) or not self._fits(values_at):
+            return None
+        self.pending += self.tokens[i:start]
+        self._flush()
+        self.level.take(span[1])
+        self.pending = self.tokens[start:at]
+        return self._take(values_at, values_at, self.tokens[values_at : values_at + len(self.pattern)])
+
+    def _fits(self, j: int) -> bool:
+        line = self.tokens[j].line
+        for offset, column in enumerate(self.pattern):
+            token = self.tokens[j + offset]
+            if token.line != line or token.cell:
+                return False
+            if column not in NUMERIC_COLUMNS and _label_span(self.tokens, j + offset):
+                return False
+            if column in NUMERIC_COLUMNS and (
+                not is_number(token.text) or _is_prose_points(self.tokens, j + offset)
+            ):
+                return False
+        return True
+
+    def _take(self, i: int, j: int, values: list[Token]) -> int:
+        if j > i:
+            self._flush()
+        first, *later = _numbered_names(self.tokens[i:j] if j > i else self.pending)
+        row = self._new_row(first)
+        self.orphan_names += later  # their values come after these (a sheet flattened by column)
+        self.pending = []
+        self._fill(row, values)
+        end = j + len(values)
+        if self.last_number.get(values[-1].line, -1) >= end:
+            return end  # more rows follow on this line (a flattened page), not a reason
+        while (
+            end < len(self.tokens)
+            and self.tokens[end].line == values[-1].line
+            and not _label_span(self.tokens, end)
+            and not _table_end(self.tokens, end)
+        ):
+            row.reason.append(self.tokens[end].text)
+            end += 1
+        return end
+
+    def _weight_score_only(self, i: int) -> int | None:
+        """``指标1:工程质量合格 10 10``: a row whose target and actual were left blank."""
+        if self.pattern[-2:] != [Column.WEIGHT, Column.SCORE]:
+            return None
+        tokens = self.tokens
+        line_end = self.line_end[tokens[i].line]
+        if not 2 <= line_end - i <= NAME_WORDS_MAX or not all(
+            is_number(t.text) for t in tokens[line_end - 1 : line_end + 1]
+        ):
+            return None
+        if any(is_number(t.text) for t in tokens[i : line_end - 1]):
+            return None
+        self._flush()
+        row = self._new_row(tokens[i : line_end - 1])
+        for column, token in zip(
+            (Column.WEIGHT, Column.SCORE), tokens[line_end - 1 : line_end + 1], strict=True
+        ):
+            row.values[column] = token.text
+            row.lines[column.name] = token.line
+        return line_end + 1
+
+
+def read_table(tokens: list[Token], start: int = 0) -> Table:
+    """Read the indicator table found after token ``start``."""
+    header = find_header(tokens, start)
+    if header is None:
+        first = next(
+            (i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])),
+            None,
+        )
+        if first is None:
+            return Table([], None, tokens[-1] if tokens else None, False)
+        table = _Reader(tokens, list(DEFAULT_COLUMNS)).read(first)
+        table.header_found = False
+        return table
+    columns, _, end = header
+    return _Reader(tokens, columns).read(end)
