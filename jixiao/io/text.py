@@ -437,6 +437,8 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
         values = " ".join(t.text for t in group)
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
     indicators = [_indicator(row, i, source, prov, notes) for i, row in enumerate(table.rows)]
+    if not (indicators or funds_read or table.header_found or total or year):
+        raise InputError("没有找到绩效自评表的内容（资金情况、绩效指标表或总分），请检查是否选错了文件", place)
     _truncation(table, source, notes, has_head=bool(funds_read or year or fields))
     for path, line in (
         ("filled_on", filled[1] if filled else None),

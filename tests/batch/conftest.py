@@ -31,7 +31,7 @@ def seed_data() -> dict[str, Any]:
 
 @pytest.fixture()
 def corpus_folder(tmp_path: Path, shared_dir: Path) -> Path:
-    """The seed, the 20 corpus forms as canonical JSON, and the corpus texts (not readable as JSON today)."""
+    """The seed, the 20 corpus forms as canonical JSON (from their ground truth), and the corpus texts as published."""
     folder = tmp_path / "forms"
     (folder / "corpus").mkdir(parents=True)
     shutil.copy(SEED_JSON, folder / "seed.json")

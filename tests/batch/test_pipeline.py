@@ -125,22 +125,22 @@ def test_seed_tables_match_evaluate(tmp_path, batch_run):
 
 def test_rerun_skips_done_files_and_force_redoes_them(tmp_path, corpus_folder, batch_run):
     first, before = batch_run(corpus_folder, profile_id="seed-qiannan-2022")
-    assert first.processed == 21 and first.errors == 20  # the .txt files are not JSON (yet)
+    assert first.processed == 41 and first.errors == 0  # the JSON forms and the corpus texts
     again, after = batch_run(corpus_folder, profile_id="seed-qiannan-2022")
-    assert (again.processed, again.cached, again.errors) == (0, 21, 20)
+    assert (again.processed, again.cached, again.errors) == (0, 41, 0)
     for name in before:
         assert sorted(map(repr, after[name])) == sorted(map(repr, before[name]))
     changed = seed_data()
     changed["unit"] = "黔南州某局"
     write_json(corpus_folder / "seed.json", changed)
     third, tables = batch_run(corpus_folder, profile_id="seed-qiannan-2022")
-    assert (third.processed, third.cached) == (1, 20)
+    assert (third.processed, third.cached) == (1, 40)
     assert "黔南州某局" in {f["unit"] for f in tables["forms"]}
     assert "中共黔南州委组织部" not in {f["unit"] for f in tables["forms"]}
     forced, _ = batch_run(corpus_folder, profile_id="seed-qiannan-2022", force=True)
-    assert (forced.processed, forced.cached) == (21, 0)
+    assert (forced.processed, forced.cached) == (41, 0)
     other_profile, _ = batch_run(corpus_folder, profile_id="national")
-    assert (other_profile.processed, other_profile.cached) == (21, 0)
+    assert (other_profile.processed, other_profile.cached) == (41, 0)
     assert json.loads((tmp_path / "out" / MANIFEST).read_text())["profile"] == "national"
     assert not list((tmp_path / "out").glob(".staging-*"))
 
@@ -149,7 +149,7 @@ def test_a_manifest_never_caches_a_file_whose_rows_are_missing(tmp_path, corpus_
     batch_run(corpus_folder)
     pq.write_table(SCHEMAS["forms"].empty_table(), tmp_path / "out" / "forms.parquet")  # tables lost, manifest kept
     summary, tables = batch_run(corpus_folder)
-    assert (summary.processed, summary.cached) == (21, 0)
+    assert (summary.processed, summary.cached) == (41, 0)
     assert len(tables["forms"]) == summary.found
 
 
@@ -221,7 +221,7 @@ def test_process_pool_gives_the_same_tables(tmp_path, corpus_folder, batch_run):
     _, inline = batch_run(corpus_folder, out=tmp_path / "one", workers=1, chunk_size=4)
     _, pooled = batch_run(corpus_folder, out=tmp_path / "two", workers=2, chunk_size=4)
     assert pooled == inline  # same rows, same order: results are written in submission order
-    assert Counter(f["status"] for f in pooled["forms"]) == {"ok": 21, "error": 20}
+    assert Counter(f["status"] for f in pooled["forms"]) == {"ok": 41}
 
 
 def test_every_format_the_importers_read(tmp_path, batch_run):

@@ -154,6 +154,12 @@ def test_text_without_chinese_is_not_a_form() -> None:
     assert caught.value.place == "hello.txt"
 
 
+def test_chinese_text_that_is_not_a_form_is_refused() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_text("购物清单：苹果、香蕉\n", "notes.md")
+    assert caught.value.place == "notes.md" and "没有找到绩效自评表" in caught.value.message
+
+
 # --- the corpus --------------------------------------------------------------------------------
 
 
