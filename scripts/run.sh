@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Set up and run the main job: score and audit the seed form (the web application lands here later).
+# Set up and run the main job: the web application on SQLite with demo data.
+# Prints the demo logins and the address; stop with Ctrl-C. Options are passed to `jixiao serve`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh all
-.venv/bin/jixiao score examples/qiannan-2022.json --profile seed-qiannan-2022
-.venv/bin/jixiao audit examples/qiannan-2022.json --profile seed-qiannan-2022 || true
+.venv/bin/jixiao demo || echo "（演示数据已在数据目录中，未重新载入）"
+exec .venv/bin/jixiao serve "$@"
