@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Protocol
 
+from .audit.history import target_below
+from .scoring import is_cost_level
+from .targets import normalise, parse_target
+
 Rows = Sequence[Mapping[str, Any]]
 WarningLevel = Literal["red", "yellow"]
 GRADES = ("优", "良", "中", "差")
@@ -24,7 +28,6 @@ RED_RELATIVE_LEAD = Decimal("0.05")
 YELLOW_EXECUTION_RATE = Decimal(80)
 #: A change of the computed total between consecutive years at least this large is a "jump".
 SCORE_JUMP = Decimal(10)
-INCREASING_OPS = ("≥", ">", "=")
 
 
 class ArrowTable(Protocol):
@@ -250,21 +253,19 @@ def score_jumps(forms: Table, threshold: Decimal = SCORE_JUMP) -> list[ScoreJump
 
 
 def lowered_targets(indicators: Table) -> list[LoweredTarget]:
-    """Increasing targets (≥ > =) below last year's actual of the same unit and indicator name and unit of measure."""
-    indicators = rows_of(indicators)
-    actual: dict[tuple[str, int, str], tuple[Decimal, str | None, str]] = {}
-    for i in indicators:
-        number = dec(i.get("actual_number"))
-        if i.get("year") is not None and number is not None:
-            actual[(unit_key(i), int(i["year"]), str(i["name"]))] = (number, i.get("actual_unit"),
-                                                                     str(i.get("actual_text") or ""))
+    """Targets below last year's actual of the same unit and indicator, by the core's D06 rule.
+
+    The comparison is :func:`jixiao.audit.history.target_below` on the texts parsed again by the core
+    target grammar, and cost indicators are left out as in D06 (cost ceilings follow each year's budget).
+    """
+    compared = [i for i in rows_of(indicators)
+                if i.get("year") is not None and not is_cost_level(i.get("level1"), i.get("level2"))]
+    actual = {(unit_key(i), int(i["year"]), normalise(str(i["name"]))): str(i.get("actual_text") or "")
+              for i in compared}
     found = []
-    for i in indicators:
-        target, year = dec(i.get("target_number")), i.get("year")
-        if target is None or year is None or i.get("target_op") not in INCREASING_OPS:
-            continue
-        last = actual.get((unit_key(i), int(year) - 1, str(i["name"])))
-        if last is not None and last[1] == i.get("target_unit") and target < last[0]:
-            found.append(LoweredTarget(unit_key(i), int(year), str(i["name"]), str(i.get("target_text") or ""),
-                                       last[2]))
+    for i in compared:
+        last = actual.get((unit_key(i), int(i["year"]) - 1, normalise(str(i["name"]))))
+        target = str(i.get("target_text") or "")
+        if last is not None and target_below(parse_target(target), parse_target(last)):
+            found.append(LoweredTarget(unit_key(i), int(i["year"]), str(i["name"]), target, last))
     return sorted(found, key=lambda t: (t.unit, t.year, t.name))

@@ -246,7 +246,12 @@ def score_deadline(
 
 def is_cost(indicator: Indicator) -> bool:
     """成本指标 (cost indicator), by its level-2 or level-1 name."""
-    return "成本" in (indicator.level2 or "") or "成本" in (indicator.level1 or "")
+    return is_cost_level(indicator.level1, indicator.level2)
+
+
+def is_cost_level(level1: str | None, level2: str | None) -> bool:
+    """成本指标 by the level names alone (for table rows that carry no :class:`Indicator`)."""
+    return "成本" in (level2 or "") or "成本" in (level1 or "")
 
 
 def score_indicator(index: int, indicator: Indicator, profile: Profile, year: int) -> IndicatorScore:

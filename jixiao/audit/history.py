@@ -26,8 +26,11 @@ def _targets(form: Form) -> dict[str, tuple[int, Target, Target]]:
             for index, ind in enumerate(form.indicators) if not is_cost(ind)}
 
 
-def _easier(target: Target, last_actual: Target) -> bool:
-    """This year's target asks for less than last year's actual delivered."""
+def target_below(target: Target, last_actual: Target) -> bool:
+    """This year's target asks for less than last year's actual delivered (D06's rule, also used by batch).
+
+    Quantities in the same unit only; for a ceiling (≤ <) "less" means a ceiling above last year's actual.
+    """
     if not (target.is_quantity and last_actual.is_quantity) or target.unit != (last_actual.unit or target.unit):
         return False
     assert target.number is not None and last_actual.number is not None
@@ -49,7 +52,7 @@ def year_over_year(previous: Form, current: Form) -> list[Finding]:
         _, last_target, last_actual = last[name]
         where = f"{current.indicators[index].level1 or ''} / {current.indicators[index].name}（与{previous.year}年比较）"
         path = f"indicators[{index}].target"
-        if _easier(target, last_actual):
+        if target_below(target, last_actual):
             findings.append(Finding(
                 "D06", "warning", where,
                 f"今年指标值 {target.text} 低于去年（{previous.year}年）实际完成 {last_actual.text}："

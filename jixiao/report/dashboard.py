@@ -37,8 +37,7 @@ svg{max-width:100%;height:auto}p.note{color:#666;font-size:.85em}
 #: The columns the dashboard reads (the big tables have more; reading fewer keeps large runs light).
 DASHBOARD_COLUMNS: dict[str, list[str] | None] = {
     "forms": None,
-    "indicators": ["unit", "project", "year", "name", "target_text", "target_op", "target_number", "target_unit",
-                   "actual_text", "actual_number", "actual_unit"],
+    "indicators": ["unit", "project", "year", "level1", "level2", "name", "target_text", "actual_text"],
     "findings": ["file", "code", "severity", "message"],
 }
 
