@@ -28,8 +28,13 @@ class FindingView:
     @property
     def indicator(self) -> int | None:
         """The 0-based indicator row this finding belongs to, if any."""
-        match = _INDICATOR_PATH.match(self.path or "")
-        return int(match.group(1)) if match else None
+        return indicator_index(self.path)
+
+
+def indicator_index(path: str | None) -> int | None:
+    """The 0-based indicator row a field path points into (``indicators[3].target`` → 3), if any."""
+    match = _INDICATOR_PATH.match(path or "")
+    return int(match.group(1)) if match else None
 
 
 @dataclass(frozen=True)

@@ -1,49 +1,50 @@
-"""Year over year: a unit's forms side by side, flagging targets set below last year's actual."""
+"""Year over year: a unit's forms side by side, flagged by the core's cross-year checks (D06, D07)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from ..audit.history import year_over_year
 from ..model import Form
-from ..targets import parse_target
+from .engine import indicator_index
 
-LOWER_IS_BETTER = ("≤", "<")
-
-
-def _number(text: str | None) -> Decimal | None:
-    """The quantity of a target/actual text, by the core target grammar."""
-    target = parse_target(text or "")
-    return target.number if target.kind == "quantity" else None
+#: How a cell flagged by a cross-year finding is marked: (tooltip, short note) per finding code.
+FLAGS = {
+    "D06": ("目标低于上年实际完成值", "目标低于上年实际"),
+    "D07": ("预算明显增加而指标值未变", "预算增加而目标未变"),
+}
 
 
-def lowered_target(prev_actual: str | None, target: str | None) -> bool:
-    """True when a "more is better" target is set below what was already achieved last year."""
-    parsed = parse_target(target or "")
-    if parsed.kind != "quantity" or parsed.op in LOWER_IS_BETTER:
-        return False
-    before = _number(prev_actual)
-    return before is not None and parsed.number is not None and parsed.number < before
+def _flagged(previous: Form, current: Form) -> dict[str, str]:
+    """Indicator name → finding code of the core's year-over-year findings on ``current``."""
+    flags = {}
+    for finding in year_over_year(previous, current):
+        index = indicator_index(finding.path)
+        if index is not None:
+            flags[current.indicators[index].name] = finding.code
+    return flags
 
 
 def compare_years(records: Sequence[Any]) -> dict[str, Any]:
-    """Rows per (form title, indicator name) with each year's target/actual and a lowered-target flag."""
+    """Rows per (form title, indicator name) with each year's target/actual and the cross-year flag."""
     years = sorted({r.year for r in records})
+    forms: dict[tuple[str, int], Form] = {(r.title, r.year): r.form() for r in records}
     by_key: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
-    for record in records:
-        form: Form = record.form()
+    for (title, year), form in forms.items():
         for indicator in form.indicators:
-            by_key.setdefault((record.title, indicator.name), {})[record.year] = {
+            by_key.setdefault((title, indicator.name), {})[year] = {
                 "target": indicator.target,
                 "actual": indicator.actual,
-                "flag": False,
+                "flag": None,
             }
-    for cells in by_key.values():
+    for title in {title for title, _ in forms}:
         for prev, year in pairwise(years):
-            if prev in cells and year in cells:
-                cells[year]["flag"] = lowered_target(cells[prev]["actual"], cells[year]["target"])
+            if (title, prev) in forms and (title, year) in forms:
+                for name, code in _flagged(forms[(title, prev)], forms[(title, year)]).items():
+                    tooltip, note = FLAGS[code]
+                    by_key[(title, name)][year]["flag"] = {"code": code, "title": tooltip, "note": note}
     rows = [
         {"title": title, "name": name, "cells": [cells.get(y) for y in years]}
         for (title, name), cells in sorted(by_key.items())
@@ -51,9 +52,11 @@ def compare_years(records: Sequence[Any]) -> dict[str, Any]:
     totals = {(r.title, r.year): r for r in records}
     titles = sorted({r.title for r in records})
     summary = [{"title": t, "cells": [totals.get((t, y)) for y in years]} for t in titles]
+    flags = [c["flag"]["code"] for r in rows for c in r["cells"] if c and c["flag"]]
     return {
         "years": years,
         "rows": rows,
         "summary": summary,
-        "flags": sum(1 for r in rows for c in r["cells"] if c and c["flag"]),
+        "flags": flags.count("D06"),
+        "unchanged": flags.count("D07"),
     }

@@ -88,6 +88,19 @@ def test_year_over_year_flags_lowered_target(world: Any) -> None:
     assert '<td class="flag" title="目标低于上年实际完成值">≥6个 / 1个 ⚠ 目标低于上年实际' in page
 
 
+def test_year_over_year_flags_unchanged_target_with_grown_budget(world: Any) -> None:
+    last = world.seed.model_copy(update={"year": 2021})
+    total = world.seed.funds.rows[0]
+    grown = total.model_copy(update={"budget": total.budget * 2, "executed": total.executed * 2})
+    funds = world.seed.funds.model_copy(update={"rows": [grown, *world.seed.funds.rows[1:]]})
+    this = world.seed.model_copy(update={"funds": funds})
+    services.create_form(world.users["filler_a1"], world.a1, last)
+    services.create_form(world.users["filler_a1"], world.a1, this)
+    page = world.client("filler_a1").get(f"/units/{world.a1.pk}/years/").content.decode()
+    assert 'title="预算明显增加而指标值未变"' in page and "项预算增加而目标未变" in page
+    assert "目标低于上年实际完成值" not in page
+
+
 def test_demo_loads_seed_and_corpus(db: Any, shared_dir: Any) -> None:
     summary = load_demo()
     units = summary.bureau.units()

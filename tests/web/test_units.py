@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.audit.history import target_below
+from jixiao.targets import parse_target
 from jixiao.web import analytics
 from jixiao.web.diffing import diff, flatten
 from jixiao.web.engine import block_of
 from jixiao.web.entry import human_place
-from jixiao.web.yoy import lowered_target
 
 
 def _row(
@@ -64,6 +65,10 @@ def test_human_place() -> None:
     assert human_place("表单: indicators[2].weight") == "第3个指标 分值"
     assert human_place("表单: funds.rows[0].budget") == "第1个资金行 全年预算数"
     assert human_place("表单: total_declared") == "总分"
+
+
+def lowered_target(prev_actual: str, target: str) -> bool:
+    return target_below(parse_target(target), parse_target(prev_actual))
 
 
 def test_lowered_target() -> None:
