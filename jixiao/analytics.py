@@ -15,12 +15,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Protocol
 
 from .audit.history import target_below
-from .scoring import is_cost_level
+from .model import Form
+from .scoring import Scorecard, execution_basis, is_cost_level
 from .targets import normalise, parse_target
 
 Rows = Sequence[Mapping[str, Any]]
 WarningLevel = Literal["red", "yellow"]
 GRADES = ("优", "良", "中", "差")
+BATCH_STATUSES = ("ok", "error", "duplicate")
 HUNDRED = Decimal(100)
 #: pmkpi 自评预警 (rules-digest §2.7): claimed completion ahead of execution by more than 5% relative.
 RED_RELATIVE_LEAD = Decimal("0.05")
@@ -69,10 +71,11 @@ def unit_key(row: Mapping[str, Any]) -> str:
 
 # --- overview ----------------------------------------------------------------------------------
 
-def status_counts(forms: Table) -> dict[str, int]:
-    """Files per status (ok / error / duplicate); they add up to the files found."""
+def status_counts(forms: Table, statuses: Sequence[str] = BATCH_STATUSES) -> dict[str, int]:
+    """Rows per status, every one of ``statuses`` present (batch: files per ok / error / duplicate,
+    which add up to the files found; the web passes its workflow statuses)."""
     counts = Counter(str(f.get("status")) for f in rows_of(forms))
-    return {status: counts.get(status, 0) for status in ("ok", "error", "duplicate")}
+    return {status: counts.get(status, 0) for status in statuses}
 
 
 def grade_counts(forms: Table) -> dict[str, int]:
@@ -101,6 +104,22 @@ class ExecutionPoint:
     claimed: Decimal | None  # declared indicator scores as percent of their weights
     warning: WarningLevel | None
     reason: str
+
+
+def execution_figures(form: Form, card: Scorecard) -> dict[str, Decimal | None]:
+    """The columns of one scored form that :func:`execution_warning` reads, in the forms table's order."""
+    budget, executed, _ = execution_basis(form.funds.rows)
+    e = card.execution
+    return {"budget": budget, "executed": executed, "execution_rate": e.rate_display,
+            "execution_weight": e.weight, "execution_score": e.score, "execution_declared": e.declared,
+            "indicators_weight": _sum(i.weight for i in card.indicators if i.weight_known),
+            "indicators_declared": _sum(i.declared for i in card.indicators),
+            "indicators_score": _sum(i.score for i in card.indicators)}
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
 
 
 def claimed_share(form: Mapping[str, Any]) -> Decimal | None:

@@ -45,13 +45,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from . import __version__
+from .analytics import execution_figures
 from .audit import Finding, counts, evaluate
 from .errors import InputError
 from .io import ImportNote, read
 from .io.sniff import check_size
 from .model import Form
 from .rules import load_profile
-from .scoring import Scorecard, execution_basis
+from .scoring import Scorecard
 from .targets import Target
 
 #: Exact decimals in Parquet: 28 integer and 10 fractional digits hold every amount, weight and
@@ -212,11 +213,6 @@ class Chunk:
     files: int
 
 
-def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
-
-
 def error_row(path: str, status: Status, message: str, sha256: str | None = None) -> Row:
     row: list[Any] = [None] * len(FORM_COLUMNS)
     row[0], row[1], row[2], row[3] = path, status, message, sha256
@@ -225,15 +221,11 @@ def error_row(path: str, status: Status, message: str, sha256: str | None = None
 
 def form_row(path: str, sha256: str, form: Form, card: Scorecard, findings: list[Finding],
              notes: list[ImportNote]) -> Row:
-    budget, executed, _ = execution_basis(form.funds.rows)
     gap = None if card.total_declared is None else card.total_declared - card.total
     n = counts(findings)
-    e = card.execution
     return (path, "ok", None, sha256, form.kind, form.year, form.unit, form.department, form.project,
-            card.profile, card.total_declared, card.total, gap, card.grade, card.declared_sum, budget, executed,
-            e.rate_display, e.weight, e.score, e.declared,
-            _sum(i.weight for i in card.indicators if i.weight_known),
-            _sum(i.declared for i in card.indicators), _sum(i.score for i in card.indicators),
+            card.profile, card.total_declared, card.total, gap, card.grade, card.declared_sum,
+            *execution_figures(form, card).values(),
             len(card.indicators), n["error"], n["warning"], n["info"], len(notes))
 
 

@@ -88,14 +88,19 @@ def point_tip(p: an.ExecutionPoint, claimed: Decimal) -> str:
     return f"{p.unit} {p.year or ''}：执行率 {num(p.rate)}%，自评完成度 {num(an.two_places(claimed))}%{warning}"
 
 
-def execution(forms: list[dict[str, Any]]) -> str:
-    points = an.execution_points(forms)
+def execution_chart(points: Sequence[an.ExecutionPoint], title: str = "预算执行率与自评完成度") -> str:
+    """Execution rate against claimed completion, each point coloured by its red/yellow warning (§2.7)."""
     plotted = [(p.rate, p.claimed, WARNING_COLORS[p.warning], point_tip(p, p.claimed))
                for p in points if p.rate is not None and p.claimed is not None]
-    chart = charts.scatter([(x, y) for x, y, _, _ in plotted], "预算执行率与自评完成度", "预算执行率（%）",
-                           "自评指标完成度（%）", labels=[tip for *_, tip in plotted],
-                           colours=[colour for _, _, colour, _ in plotted], x_guides=[an.YELLOW_EXECUTION_RATE],
-                           top=(110, 110), diagonal=True)
+    return charts.scatter([(x, y) for x, y, _, _ in plotted], title, "预算执行率（%）",
+                          "自评指标完成度（%）", labels=[tip for *_, tip in plotted],
+                          colours=[colour for _, _, colour, _ in plotted], x_guides=[an.YELLOW_EXECUTION_RATE],
+                          top=(110, 110), diagonal=True)
+
+
+def execution(forms: list[dict[str, Any]]) -> str:
+    points = an.execution_points(forms)
+    chart = execution_chart(points)
     counts = an.warning_counts(points)
     flagged = [(WARNING_NAMES[p.warning or "none"], p.unit, p.year or "", num(p.rate), p.reason)
                for p in sorted(points, key=lambda p: p.warning != "red") if p.warning]

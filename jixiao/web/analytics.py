@@ -1,11 +1,18 @@
-"""Dashboard analytics as pure functions over plain rows (no Django): filter, sort, distributions."""
+"""The review table's rows (filter, sort) and their adapters to :mod:`jixiao.analytics`.
+
+The dashboard's numbers come from :mod:`jixiao.analytics`, the same functions as the batch report;
+this module only turns the table's rows into the rows of the batch tables they read (no Django here).
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
+
+from ..analytics import GRADES
+from ..audit import CHECKS
 
 STATUS_LABELS = {
     "not_started": "未开始",
@@ -14,7 +21,7 @@ STATUS_LABELS = {
     "returned": "已退回",
     "approved": "已通过",
 }
-GRADES = ("优", "良", "中", "差")
+_CHECKS = {c.code: c for c in CHECKS}
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,7 @@ class Row:
     kind: str
     status: str
     form_id: int | None = None
+    year: int | None = None
     total_declared: Decimal | None = None
     total_computed: Decimal | None = None
     grade: str = ""
@@ -34,6 +42,8 @@ class Row:
     errors: int = 0
     warnings: int = 0
     codes: tuple[str, ...] = ()
+    #: The execution warning's inputs (``FormRecord.WARNING_FIGURES`` → value).
+    figures: dict[str, Decimal | None] = field(default_factory=dict)
 
     @property
     def status_label(self) -> str:
@@ -79,11 +89,6 @@ def order(rows: Sequence[Row], key: str = "unit") -> list[Row]:
     return sorted(rows, key=func, reverse=descending)  # type: ignore[arg-type]
 
 
-def status_counts(rows: Iterable[Row]) -> dict[str, int]:
-    counts = Counter(r.status for r in rows)
-    return {label: counts.get(status, 0) for status, label in STATUS_LABELS.items()}
-
-
 def scored(rows: Iterable[Row]) -> list[Row]:
     """Rows whose scores the bureau may look at (handed over at least once)."""
     return [
@@ -91,29 +96,44 @@ def scored(rows: Iterable[Row]) -> list[Row]:
     ]
 
 
-def grade_distribution(rows: Iterable[Row]) -> list[tuple[str, int]]:
-    counts = Counter(r.grade for r in scored(rows))
-    return [(g, counts.get(g, 0)) for g in GRADES]
+# --- adapters to jixiao.analytics ------------------------------------------------------------------
 
 
-def histogram(values: Iterable[Decimal], width: int = 10, top: int = 100) -> list[tuple[str, int]]:
-    """Counts per bin [0,10), [10,20) … [90,100]; the last bin includes ``top``."""
-    bins = [0] * (top // width)
-    for value in values:
-        index = min(max(int(value // width), 0), len(bins) - 1)
-        bins[index] += 1
-    return [(f"{i * width}–{(i + 1) * width}", n) for i, n in enumerate(bins)]
+def workflow_rows(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """Every row with its workflow status, for ``analytics.status_counts(…, STATUS_LABELS)``."""
+    return [{"status": r.status} for r in rows]
 
 
-def frequent_findings(rows: Iterable[Row], limit: int = 8) -> list[tuple[str, int]]:
-    counts = Counter(code for r in scored(rows) for code in r.codes)
-    return counts.most_common(limit)
-
-
-def rate_vs_score(rows: Iterable[Row]) -> list[tuple[Decimal, Decimal, str]]:
-    """(execution rate, declared total, unit) points: claimed performance against money actually spent."""
+def form_rows(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """The scored rows as rows of the batch forms table (status ``ok``: read, scored and audited)."""
     return [
-        (r.execution_rate, r.total_declared, r.unit)
+        {
+            **r.figures,
+            "file": f"表单#{r.form_id}",
+            "status": "ok",
+            "unit": r.unit,
+            "project": r.title if r.title != r.unit else None,
+            "year": r.year,
+            "total": r.total_computed,
+            "total_declared": r.total_declared,
+            "gap": r.gap,
+            "grade": r.grade,
+            "execution_rate": r.execution_rate,
+            "errors": r.errors,
+        }
         for r in scored(rows)
-        if r.execution_rate is not None and r.total_declared is not None
+    ]
+
+
+def finding_rows(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """The finding codes of the scored rows as rows of the batch findings table (the check's title as message)."""
+    return [
+        {
+            "file": f"表单#{r.form_id}",
+            "code": code,
+            "severity": _CHECKS[code].severity if code in _CHECKS else "warning",
+            "message": _CHECKS[code].title if code in _CHECKS else code,
+        }
+        for r in scored(rows)
+        for code in r.codes
     ]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..analytics import execution_figures
 from ..audit import evaluate
 from ..model import Form
 from ..rules import DEFAULT_PROFILE, list_profiles, load_profile
@@ -56,6 +57,8 @@ class Evaluation:
     execution_explanation: str
     indicators: list[IndicatorResult]
     findings: list[FindingView] = field(default_factory=list)
+    #: What the dashboard's execution warning reads (``jixiao.analytics.execution_figures``).
+    figures: dict[str, Decimal | None] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -116,4 +119,5 @@ def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE) -> Evaluation
             IndicatorResult(i.index, i.score, i.declared, i.weight, i.explanation) for i in card.indicators
         ],
         findings=[FindingView(f.code, f.severity, f.location, f.path, f.message) for f in findings],
+        figures=execution_figures(form, card),
     )

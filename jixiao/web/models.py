@@ -100,6 +100,17 @@ class RuleChoice(models.Model):
         return choice.profile if choice else DEFAULT_PROFILE
 
 
+#: The figures of :func:`jixiao.analytics.execution_figures` a FormRecord keeps (the others it has already).
+WARNING_FIGURES = (
+    "budget",
+    "execution_weight",
+    "execution_score",
+    "indicators_weight",
+    "indicators_declared",
+    "indicators_score",
+)
+
+
 class FormRecord(models.Model):
     """One 绩效自评表 of a unit for a year, with its workflow status and optimistic-lock version."""
 
@@ -129,6 +140,13 @@ class FormRecord(models.Model):
     error_count = models.PositiveIntegerField("错误数", default=0)
     warning_count = models.PositiveIntegerField("警告数", default=0)
     finding_codes = models.CharField("问题代码", max_length=2000, blank=True)
+    # The execution warning's inputs (rules-digest §2.7), as in the batch forms table.
+    budget = models.DecimalField("全年预算数", max_digits=30, decimal_places=6, null=True)
+    execution_weight = models.DecimalField("执行率分值", max_digits=20, decimal_places=6, null=True)
+    execution_score = models.DecimalField("执行率得分", max_digits=20, decimal_places=6, null=True)
+    indicators_weight = models.DecimalField("指标分值合计", max_digits=20, decimal_places=6, null=True)
+    indicators_declared = models.DecimalField("指标自评得分合计", max_digits=20, decimal_places=6, null=True)
+    indicators_score = models.DecimalField("指标计算得分合计", max_digits=20, decimal_places=6, null=True)
     import_notes = models.TextField("导入提示（未能读取的内容）", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -162,6 +180,8 @@ class FormRecord(models.Model):
         self.error_count = evaluation.errors
         self.warning_count = evaluation.warnings
         self.finding_codes = ",".join(f.code for f in evaluation.findings)[:2000]
+        for name in WARNING_FIGURES:
+            setattr(self, name, evaluation.figures.get(name))
 
 
 class Transition(models.Model):

@@ -32,6 +32,18 @@ def test_dashboard_lists_every_unit_and_hides_draft_scores(world: Any) -> None:
     assert f'href="/forms/{drafts.pk}/"' not in page
 
 
+def test_dashboard_scatter_shows_the_national_execution_warnings(world: Any) -> None:
+    total = world.seed.funds.rows[0]
+    spent_half = total.model_copy(update={"executed": total.budget / 2})
+    funds = world.seed.funds.model_copy(update={"rows": [spent_half, *world.seed.funds.rows[1:]]})
+    record = services.create_form(
+        world.users["filler_a1"], world.a1, world.seed.model_copy(update={"funds": funds})
+    ).record
+    services.submit(world.users["approver_a1"], record.pk)
+    page = world.client("reviewer_a").get(f"/bureaus/{world.bureau_a.pk}/", {"year": 2022}).content.decode()
+    assert 'fill="#D55E00"' in page and "红色预警：指标完成度" in page  # claimed ~99 %, half the money spent
+
+
 def test_dashboard_not_started_filter_and_search(world: Any) -> None:
     _handed_over(world)
     reviewer = world.client("reviewer_a")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao import analytics as an
 from jixiao.audit.history import target_below
 from jixiao.targets import parse_target
 from jixiao.web import analytics
@@ -37,22 +38,20 @@ ROWS = [
 ]
 
 
-def test_histogram_bins_include_the_top() -> None:
-    bins = dict(analytics.histogram([Decimal(0), Decimal("9.99"), Decimal(10), Decimal(100)]))
-    assert bins["0–10"] == 2 and bins["10–20"] == 1 and bins["90–100"] == 1
-
-
 def test_order_and_select() -> None:
     assert [r.unit for r in analytics.order(ROWS, "-computed")] == ["乙", "甲", "丙", "丁"]
     assert [r.unit for r in analytics.order(ROWS, "gap")][-1] == "甲"  # over-claims most
     assert [r.unit for r in analytics.select(ROWS, status="draft")] == ["丙"]
-    assert analytics.status_counts(ROWS)["未开始"] == 1
+    counts = an.status_counts(analytics.workflow_rows(ROWS), tuple(analytics.STATUS_LABELS))
+    assert counts["not_started"] == 1
 
 
 def test_distributions_ignore_drafts() -> None:
-    assert analytics.grade_distribution(ROWS) == [("优", 1), ("良", 0), ("中", 1), ("差", 0)]
-    assert analytics.frequent_findings(ROWS)[0] == ("A07", 2)
-    assert len(analytics.rate_vs_score(ROWS)) == 2
+    forms = analytics.form_rows(ROWS)
+    assert an.grade_counts(forms) == {"优": 1, "良": 0, "中": 1, "差": 0}
+    top = an.top_findings(analytics.finding_rows(ROWS))
+    assert [(t.code, t.count) for t in top] == [("A01", 2), ("A07", 2)]  # ties by code
+    assert len(an.execution_points(forms)) == 2
 
 
 def test_flatten_and_diff() -> None:

@@ -14,10 +14,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from ... import analytics as an
 from ...report import charts
+from ...report.dashboard import execution_chart
 from .. import analytics
 from ..engine import available_profiles
-from ..models import FormRecord, Membership, Organisation, RuleChoice
+from ..models import WARNING_FIGURES, FormRecord, Membership, Organisation, RuleChoice
 from ..permissions import REVIEWABLE, has_role
 from .common import int_param, reviewed_bureau
 
@@ -62,6 +64,7 @@ def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
                 kind=f.get_kind_display(),
                 status=f.status,
                 form_id=f.pk if shown else None,
+                year=f.year,
                 total_declared=f.total_declared if shown else None,
                 total_computed=f.total_computed if shown else None,
                 grade=f.grade if shown else "",
@@ -69,6 +72,7 @@ def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
                 errors=f.error_count if shown else 0,
                 warnings=f.warning_count if shown else 0,
                 codes=tuple(c for c in f.finding_codes.split(",") if c) if shown else (),
+                figures={name: getattr(f, name) for name in WARNING_FIGURES} if shown else {},
             )
         )
     for unit in units:
@@ -104,29 +108,19 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     year = _year(request, bureau)
     everything = bureau_rows(bureau, year)
     rows = _selected(request, everything)
-    scored = analytics.scored(everything)
-    histogram = analytics.histogram(r.total_computed for r in scored if r.total_computed is not None)
-    grades = analytics.grade_distribution(everything)
-    points = analytics.rate_vs_score(everything)
+    forms = analytics.form_rows(everything)
+    grades = an.grade_counts(forms)
     chart_svgs = [
+        ("等级分布（已提交的表）", charts.grouped_bars(list(grades), [("表数", list(grades.values()))])),
+        ("计算总分分布", charts.histogram(an.totals(forms), bins=10, x_label="计算总分")),
         (
-            "等级分布（已提交的表）",
-            charts.grouped_bars([g for g, _ in grades], [("表数", [n for _, n in grades])]),
-        ),
-        (
-            "计算总分分布",
-            charts.grouped_bars([b for b, _ in histogram], [("表数", [n for _, n in histogram])]),
-        ),
-        ("最常见问题代码", charts.top_bars(analytics.frequent_findings(everything), label_width=60)),
-        (
-            "预算执行率与自评总分",
-            charts.scatter(
-                [(x, y) for x, y, _ in points],
-                x_label="预算执行率（%）",
-                y_label="自评总分",
-                labels=[unit for _, _, unit in points],
+            "最常见问题代码",
+            charts.top_bars(
+                [(t.code, t.count) for t in an.top_findings(analytics.finding_rows(everything), 8)],
+                label_width=60,
             ),
         ),
+        ("预算执行率与自评指标完成度（红黄预警）", execution_chart(an.execution_points(forms), title="")),
     ]
     years = sorted(
         set(FormRecord.objects.filter(unit__in=bureau.units()).values_list("year", flat=True)) | {year}
@@ -137,7 +131,12 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "years": years,
         "rows": rows,
         "columns": COLUMNS,
-        "counts": analytics.status_counts(everything),
+        "counts": {
+            analytics.STATUS_LABELS[status]: n
+            for status, n in an.status_counts(
+                analytics.workflow_rows(everything), tuple(analytics.STATUS_LABELS)
+            ).items()
+        },
         "pending": [r for r in everything if r.status in ("not_started", "draft")],
         "charts": [(title, mark_safe(svg)) for title, svg in chart_svgs],  # labels escaped in charts.py
         "params": request.GET,
@@ -145,7 +144,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "profiles": available_profiles(),
         "is_admin": has_role(request.user, bureau, Membership.Role.ADMIN),
         "statuses": analytics.STATUS_LABELS,
-        "grades": analytics.GRADES,
+        "grades": an.GRADES,
     }
     return render(request, "jixiao/dashboard.html", context)
 
