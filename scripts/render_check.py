@@ -24,22 +24,13 @@ from jixiao.audit import evaluate
 from jixiao.io import jsonio, read_form
 from jixiao.model import Form
 from jixiao.report import html, markdown, pdf, xlsx
+from jixiao.report.browser import CHROMIUM_ARGS
 from jixiao.rules import DEFAULT_PROFILE, load_profile
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = next((p for p in (REPO.parent / "shared", REPO.parent.parent / "shared") if p.is_dir()), REPO)
 DEFAULT_FORMS = [REPO / "examples" / "qiannan-2022.json", SHARED / "corpus" / "005.truth.json"]
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
+CHROMIUM_FLAGS = ["--headless", *CHROMIUM_ARGS, "--hide-scrollbars"]
 
 
 def load(path: Path) -> Form:
