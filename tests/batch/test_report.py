@@ -10,7 +10,9 @@ import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from jixiao import analytics as an
+from jixiao.audit.history import year_over_year
 from jixiao.cli import app
+from jixiao.io import jsonio
 from jixiao.report.dashboard import render_dashboard
 
 from .conftest import seed_data, write_json
@@ -48,6 +50,15 @@ def test_year_over_year_finds_the_lowered_target_and_the_jump(tmp_path, batch_ru
     [jump] = an.score_jumps(tables["forms"])
     assert (jump.year, jump.previous, jump.current) == (2022, totals[2021], totals[2022])
     assert jump.change >= an.SCORE_JUMP
+
+
+def test_batch_lowered_targets_agree_with_the_core_d06(tmp_path, batch_run):
+    two_years(tmp_path / "in")
+    _, tables = batch_run(tmp_path / "in", profile_id="seed-qiannan-2022")
+    previous, current = (jsonio.read(tmp_path / "in" / f"{year}.json") for year in (2021, 2022))
+    d06 = [current.indicators[int(f.path.split("[")[1].split("]")[0])].name
+           for f in year_over_year(previous, current) if f.code == "D06"]
+    assert d06 == [t.name for t in an.lowered_targets(tables["indicators"])] == ["服务人才人数"]
 
 
 def test_execution_warnings_follow_the_national_rules(tmp_path, batch_run):
