@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps as django_apps
 from openpyxl import load_workbook
 
 from jixiao.io import jsonio
 from jixiao.web import services
 from jixiao.web.demo import load_demo
-from jixiao.web.models import FormRecord, Organisation, RuleChoice
+from jixiao.web.models import WARNING_FIGURES, FormRecord, Organisation, RuleChoice
 
 
 def _handed_over(world: Any, unit: Any = None, user: str = "filler_a1", approver: str = "approver_a1") -> Any:
@@ -42,6 +44,15 @@ def test_dashboard_scatter_shows_the_national_execution_warnings(world: Any) -> 
     services.submit(world.users["approver_a1"], record.pk)
     page = world.client("reviewer_a").get(f"/bureaus/{world.bureau_a.pk}/", {"year": 2022}).content.decode()
     assert 'fill="#D55E00"' in page and "红色预警：指标完成度" in page  # claimed ~99 %, half the money spent
+
+
+def test_migration_fills_the_warning_figures_of_existing_forms(world: Any) -> None:
+    record = FormRecord.objects.get(pk=world.form().pk)
+    assert record.budget is not None and record.indicators_weight is not None
+    FormRecord.objects.filter(pk=record.pk).update(**dict.fromkeys(WARNING_FIGURES))
+    import_module("jixiao.web.migrations.0003_execution_figures").fill_figures(django_apps, None)
+    filled = FormRecord.objects.get(pk=record.pk)
+    assert [getattr(filled, f) for f in WARNING_FIGURES] == [getattr(record, f) for f in WARNING_FIGURES]
 
 
 def test_dashboard_not_started_filter_and_search(world: Any) -> None:
