@@ -125,6 +125,16 @@ class Scorecard:
     total_declared: Decimal | None
     declared_sum: Decimal | None  # Σ declared indicator scores + declared execution score
 
+    @property
+    def indicator_weight(self) -> Decimal:
+        """Σ 分值 of the indicators (without the execution block)."""
+        return sum((b.weight for b in self.blocks), ZERO)
+
+    @property
+    def indicator_score(self) -> Decimal:
+        """Σ computed indicator scores (without the execution score)."""
+        return sum((b.score for b in self.blocks), ZERO)
+
 
 # --- quantitative ----------------------------------------------------------------------------
 
@@ -345,9 +355,10 @@ def score(form: Form, profile: Profile) -> Scorecard:
     year = form.year or 2000
     indicators = [score_indicator(i, ind, profile, year) for i, ind in enumerate(form.indicators)]
     execution = score_execution(form, profile)
-    total = round_places(execution.score + sum((i.score for i in indicators), ZERO), profile.rounding.total)
+    blocks = block_scores(indicators)
+    total = round_places(execution.score + sum((b.score for b in blocks), ZERO), profile.rounding.total)
     declared_parts = [form.funds.score_declared, *(i.score_declared for i in form.indicators)]
-    return Scorecard(profile.id, execution, indicators, block_scores(indicators), total,
+    return Scorecard(profile.id, execution, indicators, blocks, total,
                      profile.grades.grade(total), form.total_declared, _sum(declared_parts))
 
 

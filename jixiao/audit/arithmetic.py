@@ -57,7 +57,7 @@ def weights_add_up(ctx: Context) -> Iterator[Finding]:
                       f"{fmt(rules.execution)} 分，且不得调整。", "funds.weight")
     if not all(i.weight_known for i in card.indicators):
         return  # A02 already reports the missing weights; sums of unknowns say nothing
-    total = card.execution.weight + sum((i.weight for i in card.indicators), ZERO)
+    total = card.execution.weight + card.indicator_weight
     if card.indicators and total != 100:
         yield Finding("A03", "error", "全表 / 分值合计",
                       f"执行率分值 {fmt(card.execution.weight)} 与各指标分值合计 "

@@ -46,8 +46,10 @@ def low_execution(ctx: Context) -> Iterator[Finding]:
 def reason_for_overachievement(ctx: Context) -> Iterator[Finding]:
     limit = ctx.profile.audit.overachievement
     for indicator, item in ctx.pairs():
+        if item.target.op not in ("≥", ">") or item.actual.number is None:
+            continue
         ratio = item.ratio
-        if ratio is not None and item.target.op in ("≥", ">") and ratio >= limit and is_blank(indicator.reason):
+        if ratio is not None and ratio >= limit and is_blank(indicator.reason):
             where, path = ctx.at_indicator(item, "reason")
             yield Finding("C03", "warning", where,
                           f"实际 {item.actual.text} 达到指标值 {item.target.text} 的 {percent(ratio, 0)}%，"

@@ -18,8 +18,7 @@ _HAS_NUMBER = re.compile(r"\d")
 @check("D01", "warning", "绩效完成程度明显高于预算执行程度（全国系统红色预警）")
 def execution_vs_performance(ctx: Context) -> Iterator[Finding]:
     card = ctx.card
-    weights = sum((i.weight for i in card.indicators), ZERO)
-    achieved = sum((i.score for i in card.indicators), ZERO)
+    weights, achieved = card.indicator_weight, card.indicator_score
     if not weights or not achieved or card.execution.rate is None or not card.execution.weight:
         return
     completion = achieved / weights
@@ -47,7 +46,7 @@ def all_full_marks(ctx: Context) -> Iterator[Finding]:
 def qualitative_share(ctx: Context) -> Iterator[Finding]:
     items = ctx.card.indicators
     qualitative = [i for i in items if i.target.kind == "qualitative"]
-    weights = sum((i.weight for i in items), ZERO)
+    weights = ctx.card.indicator_weight
     if not qualitative or not weights:
         return
     share = sum((i.weight for i in qualitative), ZERO) / weights
