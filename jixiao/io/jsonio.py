@@ -7,7 +7,6 @@ so nothing ever passes through a binary float.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +94,3 @@ def dumps(form: Form, indent: int | None = 1) -> str:
     """Canonical JSON text: contract key order, exact decimals, UTF-8 characters kept."""
     return simplejson.dumps(to_data(form), use_decimal=True, ensure_ascii=False, indent=indent)
 
-
-def decimal_or_none(value: object) -> Decimal | None:
-    """A JSON number (or numeric string) as Decimal; None stays None."""
-    return None if value is None else Decimal(str(value))
