@@ -8,8 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError
-from .io.jsonio import field_path
+from .errors import InputError, field_path
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -17,3 +17,11 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return f"{self.place}: {self.message}" if self.place else self.message
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """``("indicators", 3, "weight")`` → ``indicators[3].weight``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

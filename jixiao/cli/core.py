@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate
-from ..io import read_form
+from ..io import read
 from ..model import Form
 from ..rules import DEFAULT_PROFILE, Profile, list_profiles, load_profile
 from ..scoring import Scorecard, fmt, plain, scorecard_data
@@ -25,8 +25,13 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSO
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, Profile]:
-    return guarded(lambda: (read_form(path, format=fmt_), load_profile(profile_name)))
+def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding], Profile]:
+    """The form, what its importer could not read (as findings), and the rules."""
+    def load() -> tuple[Form, list[Finding], Profile]:
+        form, notes = read(path, format=fmt_)
+        return form, [note.as_finding() for note in notes], load_profile(profile_name)
+
+    return guarded(load)
 
 
 def _print_json(data: Any) -> None:
@@ -79,7 +84,7 @@ def _summary(card: Scorecard) -> Table:
 def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOpt = "auto",
           as_json: JsonOpt = False) -> None:
     """按规则计算每个指标、执行率、总分和等级，并与填报得分对照。"""
-    loaded, rules = _load(form, format, profile)
+    loaded, _, rules = _load(form, format, profile)
     card, _ = evaluate(loaded, rules)
     if as_json:
         _print_json(scorecard_data(card))
@@ -92,9 +97,9 @@ def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOp
 @app.command()
 def audit(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOpt = "auto",
           as_json: JsonOpt = False) -> None:
-    """复核表单：列出每处不一致（代码、级别、位置、说明）。有错误时退出码为 1。"""
-    loaded, rules = _load(form, format, profile)
-    _, findings = evaluate(loaded, rules)
+    """复核表单：列出每处不一致（代码、级别、位置、说明），以及导入时未能读取的内容（I 类）。有错误时退出码为 1。"""
+    loaded, import_findings, rules = _load(form, format, profile)
+    findings = import_findings + evaluate(loaded, rules)[1]
     if as_json:
         _print_json(findings_data(findings))
     else:

@@ -18,9 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, field_path
 from ..model import Form, FormKind, Location
-from .jsonio import field_path
 from .notes import ImportNote
 
 

@@ -13,18 +13,10 @@ from typing import Any
 import simplejson
 from pydantic import ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, field_path
 from ..model import Form
 
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a form is a few KB; anything near this is hostile
-
-
-def field_path(loc: tuple[int | str, ...]) -> str:
-    """``("indicators", 3, "weight")`` → ``indicators[3].weight``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _explain(error: dict[str, Any]) -> str:

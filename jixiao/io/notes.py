@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..audit import Finding
 from ..model import Location
 
 
@@ -28,3 +29,7 @@ class ImportNote:
         """``seed.txt 第12行: I02 …`` for terminals and logs."""
         where = self.location.describe() if self.location else ""
         return f"{where}: {self.code} {self.message}" if where else f"{self.code} {self.message}"
+
+    def as_finding(self) -> Finding:
+        """The note as an audit finding (severity warning): what was not read is a thing to review."""
+        return Finding(self.code, "warning", self.location.describe() if self.location else "导入", self.message)
