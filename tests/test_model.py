@@ -6,6 +6,7 @@ from pathlib import Path
 
 from jixiao.audit import CHECKS, findings_doc
 from jixiao.io import jsonio
+from jixiao.io.notes import IMPORT_CODES
 from jixiao.model import Form, Location
 
 from .conftest import EXAMPLES
@@ -53,5 +54,15 @@ def test_provenance_is_not_part_of_the_contract(seed_form: Form) -> None:
 
 def test_findings_doc_is_current() -> None:
     docs = (EXAMPLES.parent / "docs" / "findings.md").read_text(encoding="utf-8")
-    assert docs == findings_doc(), "regenerate: python -c 'from jixiao.audit import findings_doc; print(findings_doc(), end=\"\")' > docs/findings.md"
+    assert docs == findings_doc(IMPORT_CODES), "regenerate: jixiao checks --markdown > docs/findings.md"
     assert len({c.code for c in CHECKS}) == len(CHECKS)
+
+
+def test_every_import_note_code_is_documented() -> None:
+    import re
+
+    used = set()
+    for path in (EXAMPLES.parent / "jixiao" / "io").glob("*.py"):
+        if path.name != "notes.py":
+            used |= set(re.findall(r'"(I\d\d)"', path.read_text(encoding="utf-8")))
+    assert used and used <= {code for code, _ in IMPORT_CODES}

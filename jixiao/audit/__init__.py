@@ -9,7 +9,7 @@ quality; P: notation). ``docs/findings.md`` lists every code (generated from :da
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -100,14 +100,16 @@ def counts(findings: list[Finding]) -> dict[str, int]:
     return result
 
 
-def findings_doc() -> str:
-    """Markdown table of every check code (docs/findings.md)."""
+def findings_doc(import_codes: Iterable[tuple[str, str]] = ()) -> str:
+    """Markdown table of every check code, then the importers' codes (docs/findings.md)."""
     lines = ["# 复核规则代码 (finding codes)", "",
              "由 `jixiao.audit.CHECKS` 生成；代码稳定，可用于筛选与统计。", "",
              "| 代码 | 级别 | 说明 |", "|---|---|---|"]
     rows = [(c.code, c.severity, c.title) for c in CHECKS] + list(history.CODES)
     for code, severity, title in sorted(rows):
         lines.append(f"| {code} | {SEVERITY_NAMES[severity]} | {title} |")
+    for code, title in import_codes:
+        lines.append(f"| {code} | {SEVERITY_NAMES['warning']} | 导入：{title} |")
     return "\n".join(lines) + "\n"
 
 

@@ -11,8 +11,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate
+from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate, findings_doc
 from ..io import read
+from ..io.notes import IMPORT_CODES
 from ..model import Form
 from ..rules import DEFAULT_PROFILE, Profile, list_profiles, load_profile
 from ..scoring import Scorecard, fmt, plain, scorecard_data
@@ -139,11 +140,16 @@ def schema() -> None:
 
 
 @app.command()
-def checks() -> None:
-    """列出复核规则代码（docs/findings.md）。"""
+def checks(markdown: Annotated[bool, typer.Option("--markdown", help="输出 docs/findings.md")] = False) -> None:
+    """列出复核规则代码与导入提示代码（docs/findings.md）。"""
+    if markdown:
+        out.print(findings_doc(IMPORT_CODES), end="", markup=False)
+        return
     table = Table(title="复核规则")
     for name in ("代码", "级别", "说明"):
         table.add_column(name)
     for c in sorted(CHECKS, key=lambda c: c.code):
         table.add_row(c.code, SEVERITY_NAMES[c.severity], c.title)
+    for code, title in IMPORT_CODES:
+        table.add_row(code, SEVERITY_NAMES["warning"], f"导入：{title}")
     out.print(table)

@@ -16,6 +16,19 @@ from dataclasses import dataclass
 from ..audit import Finding
 from ..model import Location
 
+#: Every import-note code with its one-line title (listed in docs/findings.md after the audit's codes).
+IMPORT_CODES: tuple[tuple[str, str], ...] = (
+    ("I01", "文本不完整：表格中途中断或从中间开始（写明位置）"),
+    ("I02", "无法识别的值，原文保留或找不到所属指标"),
+    ("I03", "文件不是 UTF-8，编码为推测"),
+    ("I04", "同一页面上还有第二张表，未读取"),
+    ("I05", "表单模型没有对应字段的值（如重庆的调整指标值）"),
+    ("I10", "超出行数或页数上限，只读取了一部分"),
+    ("I11", "工作簿其他工作表中还有表单"),
+    ("I12", "应为数字的单元格不是数字，该字段留空"),
+    ("I13", "同一工作表或文档中还有一张表单，未读取"),
+)
+
 
 @dataclass(frozen=True)
 class ImportNote:
