@@ -345,8 +345,15 @@ def csv_bytes(batch: pa.RecordBatch) -> bytes:
     """The rows of a batch as CSV (no header), exact decimals, formulas defused — all in Arrow's C++."""
     if not batch.num_rows:
         return b""
-    columns = [plain_decimal_text(c) if pa.types.is_decimal(c.type) else defused(c) if name not in OWN_VOCABULARY
-               and pa.types.is_string(c.type) else c for name, c in zip(batch.schema.names, batch.columns, strict=True)]
+    columns = list(batch.columns)
+    decimals = [i for i, c in enumerate(columns) if pa.types.is_decimal(c.type)]
+    free_text = [i for i, (name, c) in enumerate(zip(batch.schema.names, columns, strict=True))
+                 if name not in OWN_VOCABULARY and pa.types.is_string(c.type)]
+    for indices, convert in ((decimals, plain_decimal_text), (free_text, defused)):
+        if indices:  # one call over all such columns end to end: each call has a fixed cost (regex compiling)
+            converted = convert(pa.concat_arrays([columns[i] for i in indices]))
+            for k, i in enumerate(indices):
+                columns[i] = converted.slice(k * batch.num_rows, batch.num_rows)
     sink = pa.BufferOutputStream()
     pa_csv.write_csv(pa.RecordBatch.from_arrays(columns, names=batch.schema.names), sink,
                      pa_csv.WriteOptions(include_header=False))
