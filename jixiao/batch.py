@@ -66,9 +66,9 @@ MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
 XLSX_NAME = "jixiao-batch.xlsx"
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header; longer tables continue on a new sheet
-#: Rows per Parquet row group: one group per chunk would cost the parent twice the CPU and the file
-#: twice the bytes (every group repeats its dictionaries and statistics); this many stay a few MB.
-ROW_GROUP_ROWS = 16_384
+#: Rows per Parquet row group: a group per chunk costs the parent more CPU and the file more bytes (every
+#: group repeats its dictionaries and statistics); larger groups would raise the parent's peak memory.
+ROW_GROUP_ROWS = 4096
 
 ColumnKind = Literal["str", "int", "dec", "bool"]
 Status = Literal["ok", "error", "duplicate"]
@@ -237,8 +237,12 @@ def pack_batch(batch: pa.RecordBatch) -> bytes:
 
 
 def unpack_chunk(batches: list[bytes], csv: list[tuple[int, bytes]], errors: int, files: int) -> Chunk:
-    return Chunk({n: pa_ipc.open_stream(b).read_next_batch() for n, b in zip(TABLES, batches, strict=True)},
-                 {n: WIRE_CODEC.decompress(data, decompressed_size=size, asbytes=True)
+    """The parent's copy of a worker's chunk, in memory from ``malloc``: Arrow's default pool would keep
+    tens of MB of freed decompression buffers cached, and the parent's peak memory would grow with N."""
+    pool = pa.system_memory_pool()
+    return Chunk({n: pa_ipc.open_stream(b, memory_pool=pool).read_next_batch()
+                  for n, b in zip(TABLES, batches, strict=True)},
+                 {n: WIRE_CODEC.decompress(data, decompressed_size=size, asbytes=True, memory_pool=pool)
                   for n, (size, data) in zip(TABLES, csv, strict=True)},
                  errors, files)
 
