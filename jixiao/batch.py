@@ -8,7 +8,8 @@ The pipeline, one stage per function:
    an earlier file, already done in a previous run (cache), or to be processed.
 3. :func:`process_chunk` — the only function that runs on workers (process pool or Dask cluster) —
    reads, scores and audits a chunk of files and returns their rows as Arrow record batches plus
-   ready-made CSV text, so the parent process only writes bytes.
+   ready-made CSV text, so the parent process only writes bytes. A chunk crosses the process boundary
+   as LZ4-compressed Arrow IPC and CSV (:meth:`Chunk.__reduce__`): an eighth of the bytes to pipe.
 4. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook.
 
 Memory stays flat: at most ``window`` chunks are in flight, each of at most 128 forms.
