@@ -8,7 +8,8 @@ The pipeline, one stage per function:
    an earlier file, already done in a previous run (cache), or to be processed.
 3. :func:`process_chunk` — the only function that runs on workers (process pool or Dask cluster) —
    reads, scores and audits a chunk of files and returns their rows as Arrow record batches plus
-   ready-made CSV text, so the parent process only writes bytes.
+   ready-made CSV text, so the parent process only writes bytes. A chunk crosses the process boundary
+   as LZ4-compressed Arrow IPC and CSV (:meth:`Chunk.__reduce__`): an eighth of the bytes to pipe.
 4. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook.
 
 Memory stays flat: at most ``window`` chunks are in flight, each of at most 128 forms.
@@ -38,6 +39,7 @@ from typing import Any, Literal, Protocol
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+import pyarrow.ipc as pa_ipc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -65,6 +67,9 @@ MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
 XLSX_NAME = "jixiao-batch.xlsx"
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header; longer tables continue on a new sheet
+#: Rows per Parquet row group: a group per chunk costs the parent more CPU and the file more bytes (every
+#: group repeats its dictionaries and statistics); larger groups would raise the parent's peak memory.
+ROW_GROUP_ROWS = 4096
 
 ColumnKind = Literal["str", "int", "dec", "bool"]
 Status = Literal["ok", "error", "duplicate"]
@@ -203,6 +208,11 @@ def file_sha256(path: str) -> str:
 
 # --- 3. per-file work (runs on the workers) ------------------------------------------------------
 
+#: How a chunk travels from a worker to the parent: paths, hashes and messages repeat on every row,
+#: so LZ4 shrinks the payload about eightfold for less CPU than copying it through a pipe uncompressed.
+WIRE_CODEC = pa.Codec("lz4")
+
+
 @dataclass(slots=True)
 class Chunk:
     """The rows of some files, per table: an Arrow record batch and the same rows as CSV text."""
@@ -211,6 +221,31 @@ class Chunk:
     csv: dict[str, bytes]
     errors: int
     files: int
+
+    def __reduce__(self) -> tuple[Callable[..., Chunk], tuple[Any, ...]]:
+        """Pickled (to the parent process or a Dask client) as compressed Arrow IPC and CSV bytes."""
+        return unpack_chunk, ([pack_batch(self.batches[n]) for n in TABLES],
+                              [(len(self.csv[n]), WIRE_CODEC.compress(self.csv[n], asbytes=True)) for n in TABLES],
+                              self.errors, self.files)
+
+
+def pack_batch(batch: pa.RecordBatch) -> bytes:
+    sink = pa.BufferOutputStream()
+    options = pa_ipc.IpcWriteOptions(compression=WIRE_CODEC.name)
+    with pa_ipc.new_stream(sink, batch.schema, options=options) as writer:
+        writer.write_batch(batch)
+    return bytes(sink.getvalue())
+
+
+def unpack_chunk(batches: list[bytes], csv: list[tuple[int, bytes]], errors: int, files: int) -> Chunk:
+    """The parent's copy of a worker's chunk, in memory from ``malloc``: Arrow's default pool would keep
+    tens of MB of freed decompression buffers cached, and the parent's peak memory would grow with N."""
+    pool = pa.system_memory_pool()
+    return Chunk({n: pa_ipc.open_stream(b, memory_pool=pool).read_next_batch()
+                  for n, b in zip(TABLES, batches, strict=True)},
+                 {n: WIRE_CODEC.decompress(data, decompressed_size=size, asbytes=True, memory_pool=pool)
+                  for n, (size, data) in zip(TABLES, csv, strict=True)},
+                 errors, files)
 
 
 def error_row(path: str, status: Status, message: str, sha256: str | None = None) -> Row:
@@ -315,8 +350,15 @@ def csv_bytes(batch: pa.RecordBatch) -> bytes:
     """The rows of a batch as CSV (no header), exact decimals, formulas defused — all in Arrow's C++."""
     if not batch.num_rows:
         return b""
-    columns = [plain_decimal_text(c) if pa.types.is_decimal(c.type) else defused(c) if name not in OWN_VOCABULARY
-               and pa.types.is_string(c.type) else c for name, c in zip(batch.schema.names, batch.columns, strict=True)]
+    columns = list(batch.columns)
+    decimals = [i for i, c in enumerate(columns) if pa.types.is_decimal(c.type)]
+    free_text = [i for i, (name, c) in enumerate(zip(batch.schema.names, columns, strict=True))
+                 if name not in OWN_VOCABULARY and pa.types.is_string(c.type)]
+    for indices, convert in ((decimals, plain_decimal_text), (free_text, defused)):
+        if indices:  # one call over all such columns end to end: each call has a fixed cost (regex compiling)
+            converted = convert(pa.concat_arrays([columns[i] for i in indices]))
+            for k, i in enumerate(indices):
+                columns[i] = converted.slice(k * batch.num_rows, batch.num_rows)
     sink = pa.BufferOutputStream()
     pa_csv.write_csv(pa.RecordBatch.from_arrays(columns, names=batch.schema.names), sink,
                      pa_csv.WriteOptions(include_header=False))
@@ -533,6 +575,7 @@ class Sinks:
         # snappy: the codec every Parquet reader has, and half the parent's CPU of zstd.
         self.parquet = {n: pq.ParquetWriter(staging / f"{n}.parquet", SCHEMAS[n], compression="snappy")
                         for n in TABLES}
+        self.pending: dict[str, list[pa.RecordBatch]] = {n: [] for n in TABLES}  # the next row group
         self.csv = {n: open(staging / f"{n}.csv", "wb")  # noqa: SIM115
                     for n in TABLES} if "csv" in self.formats else {}
         for n, handle in self.csv.items():  # UTF-8 with BOM: Excel then reads the Chinese correctly
@@ -548,7 +591,9 @@ class Sinks:
             batch = chunk.batches[n]
             if not batch.num_rows:
                 continue
-            self.parquet[n].write_batch(batch)
+            self.pending[n].append(batch)
+            if sum(b.num_rows for b in self.pending[n]) >= ROW_GROUP_ROWS:
+                self.flush_parquet(n)
             if n in self.csv:
                 self.csv[n].write(chunk.csv[n])
             if n in self.sheets:
@@ -556,8 +601,14 @@ class Sinks:
                 for record in batch.to_pylist():
                     self.sheets[n].append(record[c] for c in names)
 
+    def flush_parquet(self, name: str) -> None:
+        if self.pending[name]:
+            self.parquet[name].write_table(pa.Table.from_batches(self.pending[name], SCHEMAS[name]))
+            self.pending[name] = []
+
     def close(self) -> list[Path]:
-        for writer in self.parquet.values():
+        for name, writer in self.parquet.items():
+            self.flush_parquet(name)
             writer.close()
         for handle in self.csv.values():
             handle.close()
@@ -626,15 +677,27 @@ class Summary:
 Progress = Callable[[int, int], None]  # (files finished now, errors so far)
 
 
-def chunked(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+MAX_CHUNK = 128
+
+
+def chunked(items: Iterable[tuple[str, str]], size: Callable[[], int]) -> Iterator[list[tuple[str, str]]]:
+    """Lists of items, each as long as ``size()`` says when it starts."""
     chunk: list[tuple[str, str]] = []
+    limit = size()
     for item in items:
         chunk.append(item)
-        if len(chunk) >= size:
+        if len(chunk) >= limit:
             yield chunk
             chunk = []
+            limit = size()
     if chunk:
         yield chunk
+
+
+def guided_size(remaining: int, slots: int) -> int:
+    """Big chunks while much is left (little per-task cost), ever smaller ones towards the end, so no
+    worker sits idle while another finishes a long last chunk."""
+    return max(8, min(MAX_CHUNK, remaining // (slots * 4)))
 
 
 def make_runner(profile_id: str, workers: int, dask: str | None) -> Runner:
@@ -658,20 +721,19 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
         total(len(entries))
     triage = Triage(set() if force else read_manifest(out, profile_id))
     runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask)
-    # Chunks big enough to amortise the per-task cost, small enough to keep every worker busy.
-    size = chunk_size or max(8, min(128, len(entries) // (runner.slots * 8)))
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        return _run(entries, out, staging, runner, formats, triage, size, progress)
+        return _run(entries, out, staging, runner, formats, triage, chunk_size, progress)
     finally:
         runner.close()
         shutil.rmtree(staging, ignore_errors=True)  # empty after success; a failed run leaves nothing
 
 
 def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats: Iterable[str], triage: Triage,
-         size: int, progress: Progress | None) -> Summary:
+         chunk_size: int | None, progress: Progress | None) -> Summary:
     """The body of :func:`run_batch`: stream every entry into the sinks, then publish the tables."""
     summary = Summary(found=len(entries))
+    triaged = 0
     sinks = Sinks(staging, formats)
     cached_paths: dict[str, str] = {}
     listed: dict[str, list[Row]] = {"forms": [], "indicators": [], "findings": []}
@@ -682,7 +744,9 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
             progress(done, summary.errors)
 
     def to_process() -> Iterator[tuple[str, str]]:
+        nonlocal triaged
         for entry in entries:
+            triaged += 1
             action, sha256, reason = triage.decide(entry)
             if action == "process":
                 assert sha256 is not None
@@ -705,11 +769,15 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
             sinks.write(make_chunk(listed))
             listed["forms"] = []
 
-    for chunk in ordered_results(runner, chunked(to_process(), size), window=max(2, 3 * runner.slots)):
+    def size() -> int:
+        return chunk_size or guided_size(len(entries) - triaged, runner.slots)
+
+    chunks = chunked(to_process(), size)
+    for chunk in ordered_results(runner, chunks, window=max(2, 3 * runner.slots)):
         sinks.write(chunk)
         summary.processed += chunk.files - chunk.errors
         report(chunk.files, chunk.errors)
-        if len(listed["forms"]) >= size:
+        if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
             flush_listed()
     flush_listed()
     for chunk in cached_chunks(out, cached_paths):
