@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import connection
 from django.db.utils import ConnectionHandler
 from django.utils.html import escape
 
+from jixiao.web import services
 from jixiao.web.engine import evaluate_form
 from jixiao.web.models import FormRecord
 
@@ -113,3 +115,38 @@ def test_sqlite_database_file_uses_wal_without_fsync_per_commit(db: Any, tmp_pat
         fresh.close()
     assert (journal, synchronous) == ("wal", 1)  # 1 = NORMAL
     assert fresh.settings_dict["CONN_MAX_AGE"] > 0  # kept between requests: the pragmas run once
+
+
+def _dashboard_line(world: Any, unit: str) -> str:
+    page = world.client("reviewer_a").get(f"/bureaus/{world.bureau_a.pk}/", {"year": 2022}).content.decode()
+    lines = page.split('<tr class="st-')[1:]
+    return next(line.split("</tr>")[0] for line in lines if unit in line)
+
+
+def test_dashboard_lines_follow_saves_and_transitions(world: Any) -> None:
+    project = world.seed.model_copy(update={"kind": "project", "project": "旧名称"})
+    record = services.create_form(world.users["filler_a1"], world.a1, project).record
+    before = _dashboard_line(world, "甲一单位")
+    assert "旧名称" in before and "草稿" in before and f"/forms/{record.pk}/" not in before
+    world.client("filler_a1").post(
+        f"/forms/{record.pk}/save/", entry_post(project, 1, project="新名称"), **HTMX
+    )
+    renamed = _dashboard_line(world, "甲一单位")
+    assert "新名称" in renamed and "旧名称" not in renamed
+    services.submit(world.users["approver_a1"], record.pk)
+    record.refresh_from_db()
+    submitted = _dashboard_line(world, "甲一单位")
+    assert "已提交" in submitted and f'href="/forms/{record.pk}/"' in submitted
+    assert f"{record.total_computed:.2f}" in submitted  # the score shows once handed over
+
+
+def test_result_cells_keep_decimal_places_apart() -> None:
+    from jixiao.web.engine import IndicatorResult
+    from jixiao.web.views.forms import _result_cell
+
+    def cell(score: str) -> str:
+        result = IndicatorResult(0, Decimal(score), None, Decimal(2), "说明")
+        return _result_cell({"key": "k", "result": result, "findings": []})
+
+    assert '<strong class="score">1.0</strong>' in cell("1.0")
+    assert '<strong class="score">1.00</strong>' in cell("1.00")  # equal decimals, printed as given

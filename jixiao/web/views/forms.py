@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +18,7 @@ from ...model import Form, FundRow, Funds, Indicator
 from .. import diffing, downloads, importing, services
 from ..engine import Evaluation, evaluate_form
 from ..entry import data_from_post, form_from_post, human_place, indicator_keys
+from ..fragments import Fragments
 from ..models import FormRecord
 from ..permissions import can_decide, can_edit, can_submit, is_unit_member
 from ..yoy import compare_years
@@ -99,16 +99,12 @@ def _row_results(evaluation: Evaluation, keys: list[str]) -> list[dict[str, Any]
     ]
 
 
-#: Rendered out-of-band result cells by everything they show. Most rows read the same after a save, and
-#: rendering ~30 cells was most of a save's template time. Bounded: emptied when full.
-_RESULT_CELLS: dict[tuple[Any, ...], str] = {}
-_RESULT_CELLS_MAX = 4096
+_RESULT_CELLS = Fragments("jixiao/_result.html")
 
 
 def _result_cell(row: dict[str, Any]) -> str:
     """The out-of-band ``<td id="res-KEY">`` of one indicator row (score, explanation, findings)."""
     result = row["result"]
-    # Decimals as text: 1.0 and 1.00 are equal but print differently.
     shown = (
         row["key"],
         str(result.score),
@@ -116,14 +112,7 @@ def _result_cell(row: dict[str, Any]) -> str:
         result.explanation,
         tuple((f.severity, f.code, f.message) for f in row["findings"]),
     )
-    cell = _RESULT_CELLS.get(shown)
-    if cell is None:
-        if len(_RESULT_CELLS) >= _RESULT_CELLS_MAX:
-            _RESULT_CELLS.clear()
-        cell = _RESULT_CELLS[shown] = render_to_string(
-            "jixiao/_result.html", {"key": row["key"], "res": row, "oob": True}
-        )
-    return cell
+    return _RESULT_CELLS.render(shown, {"key": row["key"], "res": row, "oob": True})
 
 
 def _back_link(record: FormRecord, user: Any) -> tuple[str, str]:
