@@ -49,7 +49,7 @@ def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
     units = list(bureau.units().values_list("pk", "name", "parent_id", "parent__name"))
 
     def department(parent_id: int | None, parent_name: str | None) -> str:
-        return parent_name or "" if parent_id not in (None, bureau.pk) else ""
+        return (parent_name or "") if parent_id not in (None, bureau.pk) else ""
 
     # Plain values, not model instances: a 500-unit bureau's table is built on every dashboard request.
     forms = FormRecord.objects.filter(unit__in=[pk for pk, *_ in units], year=year).values_list(
