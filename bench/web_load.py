@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,20 @@ async def login(client: httpx.AsyncClient, username: str) -> None:
         raise RuntimeError(f"login failed for {username}: {response.status_code}")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the server process and its forked workers (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    proc = Path("/proc")
+    pids = [pid] + [
+        int(child) for task in proc.glob(f"{pid}/task/*") for child in (task / "children").read_text().split()
+    ]
+    total = 0
+    for p in pids:
+        fields = (proc / str(p) / "stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 @dataclass
 class Start:
     """Everyone logs in first (argon2 is slow on purpose); the timed run starts when all are ready."""
@@ -146,11 +161,14 @@ class Start:
     go: asyncio.Event = field(default_factory=asyncio.Event)
     stop: float = 0.0
     seconds: float = 0.0
+    probe: Callable[[], float] = lambda: float("nan")
+    cpu_at_go: float = float("nan")
 
     async def arrive(self) -> None:
         self.ready += 1
         if self.ready == self.expected:
             self.stop = time.monotonic() + self.seconds
+            self.cpu_at_go = self.probe()
             self.go.set()
         await self.go.wait()
 
@@ -200,20 +218,24 @@ async def reviewer(base: str, bureau: int, start: Start, samples: Samples) -> No
 
 
 async def run_load(
-    base: str, world: dict[str, Any], seconds: float, think: float
-) -> tuple[Samples, Samples, Samples, dict[str, str]]:
+    base: str, world: dict[str, Any], seconds: float, think: float, server_pid: int
+) -> tuple[Samples, Samples, Samples, dict[str, str], float]:
+    """The samples of the solo baseline, the saves and the dashboard, the last saves and the server's
+    CPU milliseconds per solo save."""
     last: dict[str, str] = {}
-    # Baseline in the same run: one user saving alone, without pauses.
+    # Baseline in the same run: one user saving alone, without pauses; the server's CPU per save from it.
     solo = Samples()
     first_user, first_form = next(iter(world["forms"].items()))
-    await editor(base, first_user, first_form, Start(1, seconds=3), solo, last, 0)
+    alone = Start(1, seconds=3, probe=lambda: server_cpu_seconds(server_pid))
+    await editor(base, first_user, first_form, alone, solo, last, 0)
+    cpu_per_save = (server_cpu_seconds(server_pid) - alone.cpu_at_go) * 1000 / max(len(solo.latencies), 1)
     saves, dashboard = Samples(), Samples()
     start = Start(len(world["forms"]) + 1, seconds=seconds)
     await asyncio.gather(
         *(editor(base, u, f, start, saves, last, think) for u, f in world["forms"].items()),
         reviewer(base, world["bureau"], start, dashboard),
     )
-    return solo, saves, dashboard, last
+    return solo, saves, dashboard, last, cpu_per_save
 
 
 def lost_updates(last: dict[str, str], forms: dict[str, int]) -> int:
@@ -230,8 +252,8 @@ def bench_database(label: str, env: dict[str, str], args: argparse.Namespace) ->
     port = free_port()
     server = start_server({**os.environ, **env}, port, args.workers)
     try:
-        solo, saves, dashboard, last = asyncio.run(
-            run_load(f"http://127.0.0.1:{port}", world, args.seconds, args.think)
+        solo, saves, dashboard, last, cpu_per_save = asyncio.run(
+            run_load(f"http://127.0.0.1:{port}", world, args.seconds, args.think, server.pid)
         )
     finally:
         server.terminate()
@@ -245,6 +267,7 @@ def bench_database(label: str, env: dict[str, str], args: argparse.Namespace) ->
         label,
         str(len(saves.latencies)),
         f"{solo.percentile(50):.0f}",
+        f"{cpu_per_save:.1f}",
         f"{saves.percentile(50):.0f}",
         f"{saves.percentile(95):.0f}",
         f"{ratio:.1f}×",
@@ -321,6 +344,7 @@ def main() -> None:
         "数据库",
         "保存次数",
         "单人保存 p50",
+        "单次保存服务器 CPU",
         "保存 p50",
         "保存 p95",
         "负载/单人",
@@ -343,7 +367,10 @@ def main() -> None:
             finally:
                 drop_postgres()
     console.print(table)
-    console.print("延迟单位：毫秒。保存 = 整表提交 + 实时重新评分与复核（与填报页相同的请求）。")
+    console.print(
+        "延迟与 CPU 单位：毫秒。保存 = 整表提交 + 实时重新评分与复核（与填报页相同的请求）。"
+        f"机器负载（uptime）：{os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f} / {os.getloadavg()[2]:.1f}"
+    )
 
 
 if __name__ == "__main__":

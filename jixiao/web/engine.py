@@ -7,8 +7,10 @@ and get an :class:`Evaluation` of plain values that templates, the dashboard col
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache, cached_property
 
 from ..analytics import execution_figures
 from ..audit import evaluate
@@ -68,14 +70,22 @@ class Evaluation:
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity == "warning")
 
+    @cached_property
+    def _by_indicator(self) -> dict[int | None, list[FindingView]]:
+        """Findings grouped by indicator row once, not scanned again for every row of the page."""
+        grouped: dict[int | None, list[FindingView]] = defaultdict(list)
+        for finding in self.findings:
+            grouped[finding.indicator].append(finding)
+        return grouped
+
     def findings_for(self, index: int) -> list[FindingView]:
-        return [f for f in self.findings if f.indicator == index]
+        return self._by_indicator.get(index, [])
 
     @property
     def general_findings(self) -> list[FindingView]:
-        return [f for f in self.findings if f.indicator is None]
+        return self._by_indicator.get(None, [])
 
-    @property
+    @cached_property
     def by_block(self) -> dict[str, list[FindingView]]:
         """Findings not tied to one indicator, by the block of the page they concern."""
         blocks: dict[str, list[FindingView]] = {block: [] for block in BLOCKS}
@@ -102,7 +112,13 @@ def block_of(path: str | None) -> str:
 
 def available_profiles() -> list[str]:
     """Profile names the bureau can choose from."""
-    return [profile.id for profile in list_profiles()]
+    return list(_shipped_profile_ids())
+
+
+@cache
+def _shipped_profile_ids() -> tuple[str, ...]:
+    # The shipped profiles are package files: read and validate them once per process, not per dashboard.
+    return tuple(profile.id for profile in list_profiles())
 
 
 def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE) -> Evaluation:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from ..io import jsonio
 from ..model import Form
 from .engine import Evaluation, evaluate_form
 from .models import FormRecord, Organisation, ReviewComment, RuleChoice, Transition
@@ -105,6 +106,9 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
             raise Conflict(record)
         form = form.model_copy(update={"year": record.year})
         evaluation = evaluate_form(form, record.profile)
+        if jsonio.dumps(form) == record.data:
+            # Nothing changed (an autosave of an untouched page): no new version, no history row.
+            return Saved(record, evaluation)
         record.apply(form, evaluation)
         record.version += 1
         _stamp(record, user, "编辑")

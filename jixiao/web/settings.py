@@ -102,9 +102,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Concurrent writers wait for the lock instead of failing at once; WAL is switched on per connection.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers take the lock at BEGIN and wait up to 20 s for it (busy timeout) instead of failing. WAL lets
+    # the dashboard read while units save; with WAL, synchronous=NORMAL skips the fsync per commit and still
+    # keeps the file consistent after a crash (a power cut may lose the last commits, never corrupt it).
+    # Connections persist (CONN_MAX_AGE as for PostgreSQL), so the pragmas run once per thread, not per request.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

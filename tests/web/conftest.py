@@ -11,6 +11,10 @@ import pytest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
 os.environ.setdefault("JIXIAO_DATA_DIR", tempfile.mkdtemp(prefix="jixiao-test-"))
+if "PYTEST_XDIST_WORKER" in os.environ:
+    # The xdist controller loaded this file first and its workers inherit its directory; each worker clears
+    # the file-based login-throttle cache per test, so workers must not share it (flaky throttling test).
+    os.environ["JIXIAO_DATA_DIR"] = tempfile.mkdtemp(prefix="jixiao-test-")
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in the e2e tests
 
 import django

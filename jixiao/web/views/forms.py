@@ -18,6 +18,7 @@ from ...model import Form, FundRow, Funds, Indicator
 from .. import diffing, downloads, importing, services
 from ..engine import Evaluation, evaluate_form
 from ..entry import data_from_post, form_from_post, human_place, indicator_keys
+from ..fragments import Fragments
 from ..models import FormRecord
 from ..permissions import can_decide, can_edit, can_submit, is_unit_member
 from ..yoy import compare_years
@@ -96,6 +97,22 @@ def _row_results(evaluation: Evaluation, keys: list[str]) -> list[dict[str, Any]
         {"key": key, "result": result, "findings": evaluation.findings_for(result.index)}
         for key, result in zip(keys, evaluation.indicators, strict=False)
     ]
+
+
+_RESULT_CELLS = Fragments("jixiao/_result.html")
+
+
+def _result_cell(row: dict[str, Any]) -> str:
+    """The out-of-band ``<td id="res-KEY">`` of one indicator row (score, explanation, findings)."""
+    result = row["result"]
+    shown = (
+        row["key"],
+        str(result.score),
+        str(result.declared),
+        result.explanation,
+        tuple((f.severity, f.code, f.message) for f in row["findings"]),
+    )
+    return _RESULT_CELLS.render(shown, {"key": row["key"], "res": row, "oob": True})
 
 
 def _back_link(record: FormRecord, user: Any) -> tuple[str, str]:
@@ -186,7 +203,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "evaluation": evaluation,
             "status": status,
-            "rows": _row_results(evaluation, keys),
+            "cells": [_result_cell(row) for row in _row_results(evaluation, keys)],
             "oob": True,
         }
         return render(

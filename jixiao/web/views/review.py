@@ -19,6 +19,7 @@ from ...report import charts
 from ...report.dashboard import execution_chart
 from .. import analytics
 from ..engine import available_profiles
+from ..fragments import Fragments
 from ..models import WARNING_FIGURES, FormRecord, Membership, Organisation, RuleChoice
 from ..permissions import REVIEWABLE, has_role
 from .common import int_param, reviewed_bureau
@@ -45,43 +46,90 @@ def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
 
     Scores of forms the unit has not handed over yet are not shown to the bureau.
     """
-    units = list(bureau.units().select_related("parent"))
-    forms = (
-        FormRecord.objects.filter(unit__in=units, year=year)
-        .select_related("unit", "unit__parent")
-        .defer("data")
+    units = list(bureau.units().values_list("pk", "name", "parent_id", "parent__name"))
+
+    def department(parent_id: int | None, parent_name: str | None) -> str:
+        return (parent_name or "") if parent_id not in (None, bureau.pk) else ""
+
+    # Plain values, not model instances: a 500-unit bureau's table is built on every dashboard request.
+    forms = FormRecord.objects.filter(unit__in=[pk for pk, *_ in units], year=year).values_list(
+        "pk",
+        "unit_id",
+        "unit__name",
+        "unit__parent_id",
+        "unit__parent__name",
+        "title",
+        "kind",
+        "status",
+        "year",
+        "total_declared",
+        "total_computed",
+        "grade",
+        "execution_rate",
+        "error_count",
+        "warning_count",
+        "finding_codes",
+        *WARNING_FIGURES,
     )
+    kinds = dict(FormRecord.Kind.choices)
     rows, started = [], set()
-    for f in forms:
-        started.add(f.unit_id)
-        department = f.unit.parent.name if f.unit.parent and f.unit.parent.pk != bureau.pk else ""
-        shown = f.status in REVIEWABLE
+    for pk, unit_id, unit, parent_id, parent, title, kind, status, form_year, *scores in forms:
+        declared, computed, grade, rate, errors, warnings, codes, *figures = scores
+        started.add(unit_id)
+        shown = status in REVIEWABLE
         rows.append(
             analytics.Row(
-                unit=f.unit.name,
-                department=department,
-                title=f.title,
-                kind=f.get_kind_display(),
-                status=f.status,
-                form_id=f.pk if shown else None,
-                year=f.year,
-                total_declared=f.total_declared if shown else None,
-                total_computed=f.total_computed if shown else None,
-                grade=f.grade if shown else "",
-                execution_rate=f.execution_rate if shown else None,
-                errors=f.error_count if shown else 0,
-                warnings=f.warning_count if shown else 0,
-                codes=tuple(c for c in f.finding_codes.split(",") if c) if shown else (),
-                figures={name: getattr(f, name) for name in WARNING_FIGURES} if shown else {},
+                unit=unit,
+                department=department(parent_id, parent),
+                title=title,
+                kind=kinds.get(kind, kind),
+                status=status,
+                form_id=pk if shown else None,
+                year=form_year,
+                total_declared=declared if shown else None,
+                total_computed=computed if shown else None,
+                grade=grade if shown else "",
+                execution_rate=rate if shown else None,
+                errors=errors if shown else 0,
+                warnings=warnings if shown else 0,
+                codes=tuple(c for c in codes.split(",") if c) if shown else (),
+                figures=dict(zip(WARNING_FIGURES, figures, strict=True)) if shown else {},
             )
         )
-    for unit in units:
-        if unit.pk not in started:
-            department = unit.parent.name if unit.parent and unit.parent.pk != bureau.pk else ""
+    for pk, name, parent_id, parent in units:
+        if pk not in started:
             rows.append(
-                analytics.Row(unit=unit.name, department=department, title="", kind="", status="not_started")
+                analytics.Row(
+                    unit=name,
+                    department=department(parent_id, parent),
+                    title="",
+                    kind="",
+                    status="not_started",
+                )
             )
     return rows
+
+
+_LINES = Fragments("jixiao/_dashboard_row.html")
+
+
+def _line(row: analytics.Row) -> str:
+    """The table line of one row (everything ``_dashboard_row.html`` shows is in the signature)."""
+    shown = (
+        row.form_id,
+        row.unit,
+        row.department,
+        row.title,
+        row.kind,
+        row.status,
+        str(row.total_declared),
+        str(row.total_computed),
+        row.grade,
+        str(row.execution_rate),
+        row.errors,
+        row.warnings,
+    )
+    return _LINES.render(shown, {"r": row})
 
 
 def _year(request: HttpRequest, bureau: Organisation) -> int:
@@ -129,7 +177,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "bureau": bureau,
         "year": year,
         "years": years,
-        "rows": rows,
+        "lines": [_line(r) for r in rows],
         "columns": COLUMNS,
         "counts": {
             analytics.STATUS_LABELS[status]: n
