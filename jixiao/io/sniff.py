@@ -118,13 +118,16 @@ def ole_kind(path: Path) -> Format:
     raise InputError("无法识别的 Office 复合文档（既不是 .xls 也不是 .docx）", place)
 
 
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r\f\x1b")
+
+
 def looks_binary(head: bytes) -> bool:
     """True for data that is not text in any encoding we read (NUL bytes, many control bytes)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text with a byte-order mark
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in b"\t\n\r\f\x1b")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # counted in C, not byte by byte
     return controls > len(head) // 20
 
 
