@@ -195,12 +195,13 @@ def score_quantity(target: Target, actual: Target, weight: Decimal, profile: Pro
         outcome = score_reverse(target.number, value, weight, places, profile.reverse.formula, unit)
     else:
         outcome = score_positive(target.number, value, weight, places, unit)
-    method = outcome.method or ("reverse" if target.op in REVERSE_OPS else "positive")
-    notes = conversion
+    if not outcome.method:  # "met" outcomes are shared by both directions
+        outcome.method = "reverse" if target.op in REVERSE_OPS else "positive"
     if target.op_inferred:
         kind = "反向（≤）" if target.op in REVERSE_OPS else "正向（≥）"
-        notes += f"（指标值未写比较符号，按{kind}指标计分）"
-    return Outcome(outcome.score, method, outcome.explanation + notes, outcome.met)
+        conversion += f"（指标值未写比较符号，按{kind}指标计分）"
+    outcome.explanation += conversion
+    return outcome
 
 
 # --- qualitative, deadline, unscorable ----------------------------------------------------------

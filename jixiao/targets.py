@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
@@ -49,15 +49,13 @@ class Target:
     deadline: Deadline | None = None
     tier: Tier | None = None  # for qualitative text: which 定性 tier it names
     note: str | None = None  # what was normalised or why it is unknown
+    # Derived once here (targets are cached and shared): every check asks, so no per-call property.
+    is_quantity: bool = field(init=False)
+    op_written: bool = field(init=False)  # an operator was written in the text (suspicious in an actual)
 
-    @property
-    def is_quantity(self) -> bool:
-        return self.kind == "quantity"
-
-    @property
-    def op_written(self) -> bool:
-        """An operator was written in the text itself (suspicious in an actual)."""
-        return self.op is not None and not self.op_inferred
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_quantity", self.kind == "quantity")
+        object.__setattr__(self, "op_written", self.op is not None and not self.op_inferred)
 
     def describe(self) -> str:
         """Short normalised form, e.g. ``≥ 300 份``."""

@@ -10,7 +10,7 @@ quality; P: notation). ``docs/findings.md`` lists every code (generated from :da
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ..model import Form, Indicator
@@ -40,6 +40,7 @@ class Context:
     form: Form
     card: Scorecard
     profile: Profile
+    labels: dict[int, str] = field(default_factory=dict)  # indicator row → its location label
 
     def pairs(self) -> Iterator[tuple[Indicator, IndicatorScore]]:
         return zip(self.form.indicators, self.card.indicators, strict=True)
@@ -49,10 +50,14 @@ class Context:
         where = self.form.where(path)
         return f"{label}（{where.describe()}）" if where and where.describe() else label
 
-    def at_indicator(self, item: IndicatorScore, field: str | None = None) -> tuple[str, str]:
-        path = f"indicators[{item.index}]" + (f".{field}" if field else "")
-        parts = [p for p in (item.level1, item.level2, item.name) if p]
-        return self.place(path, " / ".join(parts) + f"（指标第{item.index + 1}行）"), path
+    def at_indicator(self, item: IndicatorScore, attr: str | None = None) -> tuple[str, str]:
+        """(human location, field path) of an indicator row; the row's label is built once per audit."""
+        path = f"indicators[{item.index}].{attr}" if attr else f"indicators[{item.index}]"
+        label = self.labels.get(item.index)
+        if label is None:
+            parts = [p for p in (item.level1, item.level2, item.name) if p]
+            label = self.labels[item.index] = " / ".join(parts) + f"（指标第{item.index + 1}行）"
+        return (self.place(path, label) if self.form.provenance else label), path
 
 
 CheckFn = Callable[[Context], Iterator[Finding]]
