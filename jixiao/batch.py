@@ -53,6 +53,7 @@ from .errors import InputError
 from .io import ImportNote, read
 from .io.sniff import check_size
 from .model import Form
+from .report.spreadsheet import FORMULA_TRIGGER_PATTERN
 from .rules import load_profile
 from .scoring import Scorecard
 from .targets import Target
@@ -282,8 +283,8 @@ def indicator_rows(path: str, sha256: str, form: Form, card: Scorecard) -> list[
 def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding], notes: list[ImportNote]) -> list[Row]:
     """The importer's notes (codes I…, what it could not read: severity warning), then the audit's findings."""
     head = (path, sha256, form.unit, form.year)
-    return ([(*head, n.code, "warning", n.location.describe() if n.location else "", None, n.message) for n in notes]
-            + [(*head, f.code, f.severity, f.location, f.path, f.message) for f in findings])
+    return [(*head, f.code, f.severity, f.location, f.path, f.message)
+            for f in [*(note.as_finding() for note in notes), *findings]]
 
 
 def check_exact(name: str, rows: list[Row]) -> None:
@@ -343,7 +344,7 @@ def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chun
 
 def defused(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    return pc.replace_substring_regex(column, r"^([=+\-@\t\r])", r"'\1")
+    return pc.replace_substring_regex(column, FORMULA_TRIGGER_PATTERN, r"'\1")
 
 
 def csv_bytes(batch: pa.RecordBatch) -> bytes:

@@ -17,6 +17,7 @@ from ..io.notes import IMPORT_CODES
 from ..model import Form
 from ..rules import DEFAULT_PROFILE, Profile, list_profiles, load_profile
 from ..scoring import Scorecard, fmt, plain, scorecard_data
+from ..scoring import score as score_form  # `score` is also this module's command
 from . import EXIT_FINDINGS, EXIT_OK, app, guarded, out
 
 FormArg = Annotated[Path, typer.Argument(help="表单文件（JSON、Excel、PDF、Word 或文本）", show_default=False)]
@@ -86,7 +87,7 @@ def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOp
           as_json: JsonOpt = False) -> None:
     """按规则计算每个指标、执行率、总分和等级，并与填报得分对照。"""
     loaded, _, rules = _load(form, format, profile)
-    card, _ = evaluate(loaded, rules)
+    card = score_form(loaded, rules)
     if as_json:
         _print_json(scorecard_data(card))
         return

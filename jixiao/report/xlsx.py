@@ -32,6 +32,7 @@ from ..errors import InputError
 from ..model import Form
 from .grid import Cell, Sheet, Style, build_sheet, text_width
 from .layout import Layout, layout_for
+from .spreadsheet import FORMULA_TRIGGERS
 
 if TYPE_CHECKING:
     from ..audit import Finding
@@ -42,9 +43,6 @@ FINDINGS_TITLE = "复核意见"
 EXCEL_MAX_TEXT = 32767
 #: Characters XML 1.0 (and so xlsx) cannot hold; shown as their control pictures instead.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-#: Excel/LibreOffice would treat text starting with these as a formula (or DDE) when edited or
-#: exported to CSV; the quote prefix keeps them text.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

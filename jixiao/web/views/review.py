@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from ... import analytics as an
 from ...report import charts
 from ...report.dashboard import execution_chart
+from ...report.spreadsheet import defused
 from .. import analytics
 from ..engine import available_profiles
 from ..fragments import Fragments
@@ -38,7 +39,6 @@ COLUMNS = (
     ("errors", "错误"),
     ("warnings", "警告"),
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
@@ -197,13 +197,6 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "jixiao/dashboard.html", context)
 
 
-def safe_cell(value: Any) -> Any:
-    """Spreadsheet-formula injection guard: text starting with = + - @ is prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _table(rows: list[analytics.Row]) -> list[list[Any]]:
     header = [label for _, label in COLUMNS]
     body = [
@@ -223,7 +216,7 @@ def _table(rows: list[analytics.Row]) -> list[list[Any]]:
         ]
         for r in rows
     ]
-    return [header, *([safe_cell(v) for v in line] for line in body)]
+    return [header, *([defused(v) for v in line] for line in body)]
 
 
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
