@@ -34,16 +34,13 @@ from rich.table import Table
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "qiannan-2022.json"
-CORPUS = next((p / "shared" / "corpus" for p in (REPO.parent, REPO.parent.parent) if (p / "shared" / "corpus").is_dir()),
-              REPO / "missing-corpus")
+CORPUS = REPO / "tests" / "data" / "corpus"
 UNITS = ["县教育局", "市卫生健康委员会", "乡人民政府", "县农业农村局", "市交通运输局", "区财政局", "县人民医院"]
 
 
 def templates() -> list[dict[str, Any]]:
     """The seed and the corpus ground truths as canonical form data (commentary keys dropped)."""
     found = [json.loads(SEED.read_text(encoding="utf-8"), parse_float=Decimal)]
-    if not CORPUS.is_dir():
-        print("warning: ../shared/corpus not found — synthetic forms are made from the seed only", file=sys.stderr)
     for path in sorted(CORPUS.glob("*.truth.json")):
         data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
         for commentary in ("notes", "unit_normalized"):

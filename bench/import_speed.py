@@ -1,6 +1,6 @@
 """Import speed per format, as a ratio to the bare library read of the same file.
 
-    PYTHONPATH=. /work/venv/bin/python bench/import_speed.py [--repeat 5]
+    PYTHONPATH=. .venv/bin/python bench/import_speed.py [--repeat 5]
 
 The baseline is what any program must pay to open the file with the library we use
 (openpyxl.load_workbook, xlrd.open_workbook, pdfplumber text extraction, python-docx Document());

@@ -4,7 +4,7 @@
 loading the dashboard of a 500-unit bureau. Reports p50/p95 latency, errors and lost updates, on SQLite and,
 when reachable, on PostgreSQL (a scratch database that is dropped afterwards). Bounded in time.
 
-    PYTHONPATH=. /work/venv/bin/python bench/web_load.py [--seconds 20] [--users 50] [--units 500]
+    PYTHONPATH=. .venv/bin/python bench/web_load.py [--seconds 20] [--users 50] [--units 500]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ layouts ourselves, with the variations real files show (merged cells, shifted bl
 numbers stored as text with units, two forms in one workbook, a project layout, split
 指标性质/度量单位 columns), then let LibreOffice convert them to .xls and .pdf the way users do.
 
-    PYTHONPATH=. /work/venv/bin/python scripts/make_fixtures.py    # needs /usr/bin/soffice, pdftoppm
+    PYTHONPATH=. .venv/bin/python scripts/make_fixtures.py    # needs /usr/bin/soffice, pdftoppm
 
 The generated files are committed under tests/fixtures/ so tests need neither LibreOffice nor
 this script.
@@ -39,10 +39,7 @@ from jixiao.model import Form
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures"
-# the corpus sits next to the main checkout (../shared); worktrees live one level deeper
-CORPUS = next(
-    (p / "shared" / "corpus" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT
-)
+CORPUS = ROOT / "tests" / "data" / "corpus"
 SEED_FOOTNOTES = [
     "注：1.绩效自评采取打分评价的形式，满分为100分，各部门（单位）可根据指标的重要程度确定各项三级指标的权重分值，"
     "各项指标得分加总得出该绩效自评的总分。原则上一级指标分值统一设置为：产出指标50分，效益指标30分、服务对象满意度10分、"

@@ -28,8 +28,7 @@ from jixiao.report.browser import CHROMIUM_ARGS
 from jixiao.rules import DEFAULT_PROFILE, load_profile
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = next((p for p in (REPO.parent / "shared", REPO.parent.parent / "shared") if p.is_dir()), REPO)
-DEFAULT_FORMS = [REPO / "examples" / "qiannan-2022.json", SHARED / "corpus" / "005.truth.json"]
+DEFAULT_FORMS = [REPO / "examples" / "qiannan-2022.json", REPO / "tests" / "data" / "corpus" / "005.truth.json"]
 CHROMIUM_FLAGS = ["--headless", *CHROMIUM_ARGS, "--hide-scrollbars"]
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository, ../shared (seed, corpus), the seed form and the profiles."""
+"""Shared fixtures: the repository's test data (seed, corpus), the seed form and the profiles."""
 
 from __future__ import annotations
 
@@ -16,21 +16,13 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 
 
-def find_shared() -> Path | None:
-    for candidate in (REPO.parent / "shared", REPO.parent.parent / "shared"):
-        if (candidate / "corpus").is_dir():
-            return candidate
-    return None
-
-
-SHARED = find_shared()
+#: The repository's own copy of the seed text and the real-form corpus (scripts/sync_corpus.py keeps it in step).
+DATA = REPO / "tests" / "data"
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if SHARED is None:
-        pytest.skip("../shared (seed and corpus) is not next to the repository")
-    return SHARED
+def data_dir() -> Path:
+    return DATA
 
 
 @pytest.fixture()
@@ -58,9 +50,7 @@ def corpus_truth(path: Path) -> dict[str, object]:
 
 
 def corpus_forms() -> list[tuple[str, Form]]:
-    if SHARED is None:
-        return []
     forms = []
-    for path in sorted((SHARED / "corpus").glob("*.truth.json")):
+    for path in sorted((DATA / "corpus").glob("*.truth.json")):
         forms.append((path.name.split(".")[0], jsonio.form_from_data(corpus_truth(path), str(path))))
     return forms

@@ -106,9 +106,9 @@ def test_schema_matches_docs() -> None:
     assert json.loads(result.stdout) == json.loads(docs), "run: jixiao schema > docs/form.schema.json"
 
 
-def test_audit_reports_what_the_importer_could_not_read(shared_dir: Path) -> None:
+def test_audit_reports_what_the_importer_could_not_read(data_dir: Path) -> None:
     """Corpus 001 is cut inside 满意度指标: the audit says where, next to the rule findings."""
-    result = runner.invoke(app, ["audit", str(shared_dir / "corpus" / "001.txt"), "--json"])
+    result = runner.invoke(app, ["audit", str(data_dir / "corpus" / "001.txt"), "--json"])
     findings = json.loads(result.stdout)["findings"]
     truncated = [f for f in findings if f["code"] == "I01"]
     assert truncated and "公众满" in truncated[0]["message"] and "001.txt" in truncated[0]["location"]

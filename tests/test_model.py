@@ -32,9 +32,9 @@ def test_contract_keys_in_order(seed_form: Form) -> None:
     assert list(data["goals"]) == ["expected", "actual"]
 
 
-def test_seed_transcription_matches_the_seed_text(seed_form: Form, shared_dir: Path) -> None:
+def test_seed_transcription_matches_the_seed_text(seed_form: Form, data_dir: Path) -> None:
     """Every indicator, number and reason in the example is in the seed text (line breaks removed)."""
-    seed = "".join(p.read_text(encoding="utf-8") for p in (shared_dir / "seed").glob("*.txt"))
+    seed = "".join(p.read_text(encoding="utf-8") for p in (data_dir / "seed").glob("*.txt"))
     flat = seed.replace("\n", "").replace(" ", "")
     for ind in seed_form.indicators:
         assert ind.name.replace(" ", "") in flat

@@ -8,12 +8,17 @@ parser did not find counts every asserted field of it as wrong.
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
+from ..errors import InputError
 from ..model import Form
+from .text import read_text
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 HEAD_FIELDS = ("kind", "unit", "year", "project", "total_declared")
@@ -91,3 +96,50 @@ def compare(form: Form, truth: dict[str, Any]) -> list[FieldResult]:
 def accuracy(results: list[FieldResult]) -> float:
     """Share of fields exact (1.0 when nothing is asserted)."""
     return sum(r.ok for r in results) / len(results) if results else 1.0
+
+
+Part = Literal["development", "held-out"]
+
+
+def corpus_part(number: str, split_file: Path) -> Part:
+    """Which half of the corpus form ``number`` (``"043"``) belongs to, by the fixed rule in ``split_file``."""
+    rule = tomllib.loads(split_file.read_text(encoding="utf-8"))["rule"]
+    value = int(number)
+    if value <= rule["first_set_last"]:
+        return "development"
+    return "held-out" if value % 2 == (1 if rule["held_out_parity"] == "odd" else 0) else "development"
+
+
+@dataclass(frozen=True)
+class FormMeasure:
+    """One corpus form read by the text importer and compared with its ground truth."""
+
+    number: str
+    part: Part
+    partial: bool  # the corpus metadata says the page holds only the first part of the form
+    results: list[FieldResult]
+    refused: str | None  # the importer's message when it refused the text
+    truncation_reported: bool  # note I01 was given
+
+    @property
+    def accuracy(self) -> float:
+        return accuracy(self.results)
+
+
+def measure_form(text: Path, split_file: Path) -> FormMeasure:
+    """Read ``NNN.txt`` and compare it with ``NNN.truth.json`` beside it."""
+    number = text.stem
+    truth = json.loads(text.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    partial = "# complete: partial" in text.read_text(encoding="utf-8").splitlines()[:3]
+    try:
+        form, notes = read_text(text)
+    except InputError as exc:  # every asserted field of a refused text counts as wrong
+        missed = [FieldResult(r.path, r.expected, None, False) for r in compare(Form(kind="project", indicators=[]), truth)]
+        return FormMeasure(number, corpus_part(number, split_file), partial, missed, exc.message, False)
+    reported = any(n.code == "I01" for n in notes)
+    return FormMeasure(number, corpus_part(number, split_file), partial, compare(form, truth), None, reported)
+
+
+def corpus_texts(corpus: Path) -> list[Path]:
+    """The corpus texts that have a ground truth next to them."""
+    return sorted(p for p in corpus.glob("*.txt") if p.with_suffix(".truth.json").exists())

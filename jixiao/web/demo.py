@@ -40,10 +40,8 @@ class DemoSummary:
 
 
 def default_sources() -> list[Path]:
-    """The seed transcription and the corpus truth files (``<repo>/../shared/corpus``)."""
-    corpus = REPO_ROOT.parent / "shared" / "corpus"
-    if not corpus.is_dir():
-        corpus = Path("/work/shared/corpus")
+    """The seed transcription and the corpus truth files (the repository's ``tests/data/corpus``)."""
+    corpus = REPO_ROOT / "tests" / "data" / "corpus"
     return [REPO_ROOT / "examples" / "qiannan-2022.json", *sorted(corpus.glob("*.truth.json"))]
 
 

@@ -13,9 +13,15 @@ import simplejson
 from jixiao.batch import run_batch
 from jixiao.report.dashboard import load_tables
 
-from ..conftest import EXAMPLES, corpus_truth
+from ..conftest import DATA, EXAMPLES, corpus_truth
+from ..test_corpus_import import FLOORS
 
 SEED_JSON = EXAMPLES / "qiannan-2022.json"
+#: What ``corpus_folder`` holds: the seed, each corpus form as JSON and as its published text.
+FILES = 1 + 2 * len(list((DATA / "corpus").glob("*.truth.json")))
+#: Corpus texts the importer refuses today (tests/data/import-floors.toml): batch reports them as errors.
+REFUSED = sum(bool(floor.get("refused")) for floor in FLOORS.values())
+READ = FILES - REFUSED  # a refused file is an error row and is tried again on the next run
 
 
 def write_json(path: Path, data: dict[str, Any]) -> Path:
@@ -30,12 +36,12 @@ def seed_data() -> dict[str, Any]:
 
 
 @pytest.fixture()
-def corpus_folder(tmp_path: Path, shared_dir: Path) -> Path:
-    """The seed, the 20 corpus forms as canonical JSON (from their ground truth), and the corpus texts as published."""
+def corpus_folder(tmp_path: Path, data_dir: Path) -> Path:
+    """The seed, the corpus forms as canonical JSON (from their ground truth), and the corpus texts as published."""
     folder = tmp_path / "forms"
     (folder / "corpus").mkdir(parents=True)
     shutil.copy(SEED_JSON, folder / "seed.json")
-    for truth in sorted((shared_dir / "corpus").glob("*.truth.json")):
+    for truth in sorted((data_dir / "corpus").glob("*.truth.json")):
         number = truth.name.split(".")[0]
         write_json(folder / "corpus" / f"{number}.json", corpus_truth(truth))
         shutil.copy(truth.with_name(f"{number}.txt"), folder / "corpus" / f"{number}.txt")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import READ, REFUSED
+
 distributed = pytest.importorskip("distributed")
 
 
@@ -15,4 +17,4 @@ def test_local_cluster_gives_the_same_tables(tmp_path, corpus_folder, batch_run,
         summary, remote = batch_run(corpus_folder, out=tmp_path / "dask", dask=cluster.scheduler_address,
                                     chunk_size=8)
     assert remote == local
-    assert (summary.processed, summary.errors) == (41, 0)
+    assert (summary.processed, summary.errors) == (READ, REFUSED)

@@ -36,7 +36,7 @@ from jixiao.io.sniff import DEFAULT_LIMITS
 from jixiao.rules import load_profile
 
 from ..conftest import corpus_truth
-from .conftest import SEED_JSON, seed_data, write_json
+from .conftest import READ, REFUSED, SEED_JSON, seed_data, write_json
 
 
 def build_hostile_folder(root: Path, shared: Path) -> dict[str, str]:
@@ -66,8 +66,8 @@ def build_hostile_folder(root: Path, shared: Path) -> dict[str, str]:
     }
 
 
-def test_every_file_is_processed_or_listed_with_its_reason(tmp_path, shared_dir, batch_run):
-    expected = build_hostile_folder(tmp_path / "in", shared_dir)
+def test_every_file_is_processed_or_listed_with_its_reason(tmp_path, data_dir, batch_run):
+    expected = build_hostile_folder(tmp_path / "in", data_dir)
     summary, tables = batch_run(tmp_path / "in")
     forms = tables["forms"]
     assert sorted(f["file"] for f in forms) == sorted(expected)  # each exactly once
@@ -125,22 +125,22 @@ def test_seed_tables_match_evaluate(tmp_path, batch_run):
 
 def test_rerun_skips_done_files_and_force_redoes_them(tmp_path, corpus_folder, batch_run):
     first, before = batch_run(corpus_folder, profile_id="seed-qiannan-2022")
-    assert first.processed == 41 and first.errors == 0  # the JSON forms and the corpus texts
+    assert first.processed == READ and first.errors == REFUSED  # the JSON forms and the corpus texts
     again, after = batch_run(corpus_folder, profile_id="seed-qiannan-2022")
-    assert (again.processed, again.cached, again.errors) == (0, 41, 0)
+    assert (again.processed, again.cached, again.errors) == (0, READ, REFUSED)
     for name in before:
         assert sorted(map(repr, after[name])) == sorted(map(repr, before[name]))
     changed = seed_data()
     changed["unit"] = "黔南州某局"
     write_json(corpus_folder / "seed.json", changed)
     third, tables = batch_run(corpus_folder, profile_id="seed-qiannan-2022")
-    assert (third.processed, third.cached) == (1, 40)
+    assert (third.processed, third.cached) == (1, READ - 1)
     assert "黔南州某局" in {f["unit"] for f in tables["forms"]}
     assert "中共黔南州委组织部" not in {f["unit"] for f in tables["forms"]}
     forced, _ = batch_run(corpus_folder, profile_id="seed-qiannan-2022", force=True)
-    assert (forced.processed, forced.cached) == (41, 0)
+    assert (forced.processed, forced.cached) == (READ, 0)
     other_profile, _ = batch_run(corpus_folder, profile_id="national")
-    assert (other_profile.processed, other_profile.cached) == (41, 0)
+    assert (other_profile.processed, other_profile.cached) == (READ, 0)
     assert json.loads((tmp_path / "out" / MANIFEST).read_text())["profile"] == "national"
     assert not list((tmp_path / "out").glob(".staging-*"))
 
@@ -149,7 +149,7 @@ def test_a_manifest_never_caches_a_file_whose_rows_are_missing(tmp_path, corpus_
     batch_run(corpus_folder)
     pq.write_table(SCHEMAS["forms"].empty_table(), tmp_path / "out" / "forms.parquet")  # tables lost, manifest kept
     summary, tables = batch_run(corpus_folder)
-    assert (summary.processed, summary.cached) == (41, 0)
+    assert (summary.processed, summary.cached) == (READ, 0)
     assert len(tables["forms"]) == summary.found
 
 
@@ -221,7 +221,7 @@ def test_process_pool_gives_the_same_tables(tmp_path, corpus_folder, batch_run):
     _, inline = batch_run(corpus_folder, out=tmp_path / "one", workers=1, chunk_size=4)
     _, pooled = batch_run(corpus_folder, out=tmp_path / "two", workers=2, chunk_size=4)
     assert pooled == inline  # same rows, same order: results are written in submission order
-    assert Counter(f["status"] for f in pooled["forms"]) == {"ok": 41}
+    assert Counter(f["status"] for f in pooled["forms"]) == +Counter({"ok": READ, "error": REFUSED})
 
 
 def test_every_format_the_importers_read(tmp_path, batch_run):

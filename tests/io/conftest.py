@@ -1,6 +1,6 @@
 """Fixtures of the importer tests: the seed and the corpus truths as comparable JSON.
 
-``shared_dir`` and ``corpus_truth`` come from tests/conftest.py.
+``data_dir`` and ``corpus_truth`` come from tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ def comparable(form: Form) -> str:
 
 
 @pytest.fixture(scope="session")
-def truth_json(shared_dir: Path) -> Callable[[str], str]:
+def truth_json(data_dir: Path) -> Callable[[str], str]:
     """Comparable JSON of a corpus ground truth (its `notes` and other extra keys dropped)."""
 
     def load(number: str) -> str:
-        path = shared_dir / "corpus" / f"{number}.truth.json"
+        path = data_dir / "corpus" / f"{number}.truth.json"
         return comparable(jsonio.form_from_data(corpus_truth(path), str(path)))
 
     return load

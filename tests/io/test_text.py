@@ -12,20 +12,19 @@ from jixiao.errors import InputError
 from jixiao.io import jsonio
 from jixiao.io.accuracy import accuracy, compare
 from jixiao.io.text import MAX_TEXT_BYTES, parse_text, read_text
-from tests.conftest import SHARED
+from tests.conftest import DATA
+from tests.test_corpus_import import FLOORS
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def seed_path(shared_dir: Path) -> Path:
-    return next((shared_dir / "seed").glob("*.txt"))
+def seed_path(data_dir: Path) -> Path:
+    return next((data_dir / "seed").glob("*.txt"))
 
 
 def corpus_cases() -> list[str]:
-    if SHARED is None:
-        return []
-    corpus = SHARED / "corpus"
+    corpus = DATA / "corpus"
     return sorted(p.stem for p in corpus.glob("*.txt") if p.with_suffix(".truth.json").exists())
 
 
@@ -164,12 +163,16 @@ def test_chinese_text_that_is_not_a_form_is_refused() -> None:
 
 
 @pytest.mark.parametrize("case", corpus_cases())
-def test_corpus_form_parses_and_reports_truncation(shared_dir: Path, case: str) -> None:
-    path = shared_dir / "corpus" / f"{case}.txt"
+def test_corpus_form_parses_and_reports_truncation(data_dir: Path, case: str) -> None:
+    path = data_dir / "corpus" / f"{case}.txt"
     truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    floor = FLOORS[case]
+    if floor.get("refused"):
+        with pytest.raises(InputError):
+            read_text(path)
+        return
     form, notes = read_text(path)
-    partial = "# complete: partial" in path.read_text(encoding="utf-8").splitlines()[:3]
-    assert any(n.code == "I01" for n in notes) == partial
+    assert any(n.code == "I01" for n in notes) == floor.get("truncation", False)
     assert form.kind == truth["kind"]
     if truth.get("year") is not None:
         assert form.year == truth["year"]
@@ -181,8 +184,8 @@ def test_corpus_form_parses_and_reports_truncation(shared_dir: Path, case: str) 
     )
 
 
-def test_sichuan_split_target_is_joined(shared_dir: Path) -> None:
-    form, _ = read_text(shared_dir / "corpus" / "005.txt")
+def test_sichuan_split_target_is_joined(data_dir: Path) -> None:
+    form, _ = read_text(data_dir / "corpus" / "005.txt")
     first = form.indicators[0]
     assert (first.name, first.target, first.actual) == ("学生受资助人数", "≧735人次", "735")
     assert first.weight == Decimal(10) and first.score_declared == Decimal(10)
@@ -190,8 +193,8 @@ def test_sichuan_split_target_is_joined(shared_dir: Path) -> None:
     assert form.funds.total.budget == Decimal("387664.62")
 
 
-def test_glued_ocr_row_is_cut_into_its_cells(shared_dir: Path) -> None:
-    form, _ = read_text(shared_dir / "corpus" / "012.txt")
+def test_glued_ocr_row_is_cut_into_its_cells(data_dir: Path) -> None:
+    form, _ = read_text(data_dir / "corpus" / "012.txt")
     row = next(i for i in form.indicators if i.name == "项目(工程)验收合格率")
     assert (row.weight, row.target, row.actual, row.score_declared) == (
         Decimal(20),
@@ -220,8 +223,8 @@ def test_two_forms_on_one_page_reads_the_first_and_notes_the_second(seed_path: P
     assert second[0].location is not None and second[0].location.line > len(text.splitlines())
 
 
-def test_fragment_without_header_reads_targets_and_weights(shared_dir: Path) -> None:
-    form, notes = read_text(shared_dir / "corpus" / "014.txt")
+def test_fragment_without_header_reads_targets_and_weights(data_dir: Path) -> None:
+    form, notes = read_text(data_dir / "corpus" / "014.txt")
     assert [(i.name, i.target, i.weight, i.score_declared) for i in form.indicators[:2]] == [
         ("足额保障率", "=100%", Decimal("22.5"), None),
         ("科目调整次数", "≤10次", Decimal("22.5"), None),
@@ -229,19 +232,19 @@ def test_fragment_without_header_reads_targets_and_weights(shared_dir: Path) -> 
     assert any(n.code == "I01" and "中间开始" in n.message for n in notes)
 
 
-def test_sheet_flattened_by_column_pairs_values_with_later_names(shared_dir: Path) -> None:
-    form, _ = read_text(shared_dir / "corpus" / "016.txt")
+def test_sheet_flattened_by_column_pairs_values_with_later_names(data_dir: Path) -> None:
+    form, _ = read_text(data_dir / "corpus" / "016.txt")
     paired = {i.name: (i.target, i.weight, i.score_declared) for i in form.indicators}
     assert paired["指标1:配套资金每人每年"] == ("75元", Decimal(10), Decimal(10))
     assert paired["指标1:是否解决建档立卡人 员看病难贵问题"] == ("95%", Decimal(30), Decimal(27))
     assert form.funds.total is not None and form.funds.total.budget == Decimal("65.66")
 
 
-def test_glued_qualitative_pair_and_traditional_labels(shared_dir: Path) -> None:
-    form, _ = read_text(shared_dir / "corpus" / "035.txt")
+def test_glued_qualitative_pair_and_traditional_labels(data_dir: Path) -> None:
+    form, _ = read_text(data_dir / "corpus" / "035.txt")
     row = next(i for i in form.indicators if i.name.startswith("粮食储备设备维"))
     assert (row.target, row.actual, row.level1) == ("高", "高", "效益指标")
-    traditional, _ = read_text(shared_dir / "corpus" / "032.txt")
+    traditional, _ = read_text(data_dir / "corpus" / "032.txt")
     assert traditional.unit == "黃岡市水土保持與農(nóng)田水利科研所"
     assert traditional.total_declared == Decimal("99.6")
 

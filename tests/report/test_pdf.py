@@ -85,8 +85,8 @@ def test_text_taller_than_a_page_moves_to_a_note(seed_form: Form, tmp_path: Path
 
 
 @needs_poppler
-def test_project_forms_use_project_layout(shared_dir: Path, tmp_path: Path) -> None:
-    for truth in complete_truths(shared_dir):
+def test_project_forms_use_project_layout(data_dir: Path, tmp_path: Path) -> None:
+    for truth in complete_truths(data_dir):
         form = truth_form(truth)
         text = pdf_text(pdf.write(form, None, [], tmp_path / f"{truth.stem}.pdf"))
         title = "项目支出绩效自评表" if form.kind == "project" else "部门整体支出绩效目标自评表"

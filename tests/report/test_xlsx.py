@@ -120,7 +120,7 @@ def test_seed_level1_and_level2_cells_are_merged(seed_form: Form, tmp_path: Path
 
 
 def test_seed_total_conclusion_contact_and_footnotes_verbatim(
-    seed_form: Form, tmp_path: Path, shared_dir: Path
+    seed_form: Form, tmp_path: Path, data_dir: Path
 ) -> None:
     ws = export(seed_form, tmp_path)
     row, _ = find(ws, "总分")
@@ -130,7 +130,7 @@ def test_seed_total_conclusion_contact_and_footnotes_verbatim(
     assert ws.cell(row + 2, 1).value == "联系人：屈杰"
     assert ws.cell(row + 2, 6).value == "联系电话：8233537"
     footnotes = [ws.cell(row + 3 + i, 1).value for i in range(4)]
-    seed_text = next((shared_dir / "seed").glob("*.txt")).read_text(encoding="utf-8")
+    seed_text = next((data_dir / "seed").glob("*.txt")).read_text(encoding="utf-8")
     flat = re.sub(r"\s+", "", seed_text)
     for note in footnotes:
         assert isinstance(note, str) and re.sub(r"\s+", "", note) in flat
@@ -174,9 +174,9 @@ def test_control_characters_are_made_visible_not_fatal(seed_form: Form, tmp_path
     assert find(ws, "bell\u2407here")
 
 
-def test_project_layout_for_complete_corpus_forms(shared_dir: Path, tmp_path: Path) -> None:
+def test_project_layout_for_complete_corpus_forms(data_dir: Path, tmp_path: Path) -> None:
     checked = 0
-    for truth in complete_truths(shared_dir):
+    for truth in complete_truths(data_dir):
         form = truth_form(truth)
         ws = export(form, tmp_path, truth.stem + ".xlsx")
         if form.kind == "project":

@@ -26,14 +26,6 @@ SEED = REPO / "examples" / "qiannan-2022.json"
 PASSWORD = "correct-horse-9"
 
 
-@pytest.fixture
-def shared_dir() -> Path:
-    for candidate in (REPO.parent / "shared", Path("/work/shared")):
-        if candidate.is_dir():
-            return candidate
-    pytest.skip("shared corpus not available")
-
-
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any, request: pytest.FixtureRequest) -> None:
     """MD5 for test users (argon2 is asserted separately), and a clean login-throttle cache."""

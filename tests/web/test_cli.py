@@ -21,7 +21,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_demo_then_serve(tmp_path: Path, shared_dir: Path) -> None:
+def test_demo_then_serve(tmp_path: Path, data_dir: Path) -> None:
     env = {**os.environ, "JIXIAO_DATA_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)

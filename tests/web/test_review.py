@@ -124,7 +124,7 @@ def test_year_over_year_flags_unchanged_target_with_grown_budget(world: Any) -> 
     assert "目标低于上年实际完成值" not in page
 
 
-def test_demo_loads_seed_and_corpus(db: Any, shared_dir: Any) -> None:
+def test_demo_loads_seed_and_corpus(db: Any, data_dir: Any) -> None:
     summary = load_demo()
     units = summary.bureau.units()
     assert units.count() >= 20
