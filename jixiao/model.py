@@ -42,6 +42,8 @@ class Location(BaseModel):
     row: int | None = None
     line: int | None = None
     column: str | None = None
+    #: How sure the importer is of the value read here (0–1); None where it was not estimated.
+    confidence: float | None = None
 
     def describe(self) -> str:
         """Human place name, e.g. ``seed.txt 第12行`` or ``a.xlsx 工作表 Sheet1 第8行``."""

@@ -6,14 +6,20 @@ Codes start with ``I`` so they never collide with the auditor's ``A`` findings:
 * ``I02`` 无法识别的值 — a value that could not be read, kept verbatim;
 * ``I03`` 编码猜测 — the file was not UTF-8, the encoding was guessed;
 * ``I04`` 多份表格 — a second form on the same page was ignored;
-* ``I05`` 未读入的列 — a value the form model has no field for (Chongqing's 调整指标值).
+* ``I05`` 未读入的列 — a value the form model has no field for (Chongqing's 调整指标值);
+* ``I20`` 导入存疑 — the importer is not sure of a field: its reading won narrowly over another, or the
+  form's own arithmetic still disagrees with it.  The note names the field ``path`` and the runner-up.
+
+A note with a ``path`` marks that field, and every field under it (``indicators[3]`` covers
+``indicators[3].weight``), as doubted: the auditor then says 导入存疑 instead of blaming the unit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..audit import Finding
+from ..audit import Finding, Severity
 from ..model import Location
 
 #: Every import-note code with its one-line title (listed in docs/findings.md after the audit's codes).
@@ -27,6 +33,7 @@ IMPORT_CODES: tuple[tuple[str, str], ...] = (
     ("I11", "工作簿其他工作表中还有表单"),
     ("I12", "应为数字的单元格不是数字，该字段留空"),
     ("I13", "同一工作表或文档中还有一张表单，未读取"),
+    ("I20", "导入存疑：该字段的读法不唯一或与表内算术不符，请核对"),
 )
 
 
@@ -37,6 +44,14 @@ class ImportNote:
     code: str
     message: str
     location: Location | None = None
+    path: str | None = None  # canonical field path it concerns ("indicators[3].weight"); covers children
+    severity: Severity = "warning"
+
+    def covers(self, path: str) -> bool:
+        """Whether this note concerns ``path`` (itself or a parent of it)."""
+        return self.path is not None and (
+            path == self.path or path.startswith((self.path + ".", self.path + "["))
+        )
 
     def describe(self) -> str:
         """``seed.txt 第12行: I02 …`` for terminals and logs."""
@@ -45,4 +60,10 @@ class ImportNote:
 
     def as_finding(self) -> Finding:
         """The note as an audit finding (severity warning): what was not read is a thing to review."""
-        return Finding(self.code, "warning", self.location.describe() if self.location else "导入", self.message)
+        place = self.location.describe() if self.location else "导入"
+        return Finding(self.code, self.severity, place, self.message, self.path)
+
+
+def doubted(notes: Iterable[ImportNote], path: str) -> bool:
+    """Whether any note puts the field at ``path`` in doubt."""
+    return any(note.covers(path) for note in notes)
