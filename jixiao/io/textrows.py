@@ -63,7 +63,7 @@ def _is_head(token: Token) -> bool:
     return (
         not token.key
         or column_of(token.key) is not None
-        or bool(INDICATOR_HEAD_WORDS.match(token.key))
+        or token.key in INDICATOR_HEAD_WORDS
         or token.key.startswith(("绩效指标", "年度绩效目标", "年度绩效指标"))
     )
 
@@ -246,7 +246,7 @@ class _Reader:
                 self.level.take(span[1])
                 i += span[0]
                 continue
-            if column_of(token.key) or INDICATOR_HEAD_WORDS.match(token.key):
+            if column_of(token.key) or token.key in INDICATOR_HEAD_WORDS:
                 i += 1  # the header printed again after a page break
                 continue
             step = self._cell_row(i) if token.cell else self._word_row(i)
