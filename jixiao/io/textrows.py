@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .constraints import Choice
 from .textlabels import (
     FILLER,
     INDICATOR_HEAD_WORDS,
@@ -46,6 +47,7 @@ class Row:
     values: dict[Column, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     reason: list[str] = field(default_factory=list)
+    choice: Choice | None = None  # how its values were chosen among readings (glued cells)
 
 
 @dataclass
