@@ -5,11 +5,15 @@
 For every ``NNN.txt`` with its ``NNN.truth.json``: parse, compare field by field
 (:func:`jixiao.io.accuracy.compare`), check that a ``complete: partial`` text is reported
 truncated (note ``I01``) and that nothing crashes.  The development half and the held-out half
-(``tests/data/split.toml``) are reported separately.  Speed is the parse time per form as a ratio
-to the baseline of reading and decoding the same file, measured in the same run.
+(``tests/data/split.toml``) are reported separately, each with the confidence's figures: the share
+of *undoubted* fields that are right (goal ≥ 99 %) and the share of fields doubted by an import note
+(goal ≤ 15 %).  Speed is the parse time per form as a ratio to the baseline of reading and decoding
+the same file, measured in the same run.  ``--details`` lists the wrong fields of development forms
+only (nobody looks at what goes wrong on a held-out form).
 
 ``--ratchet`` raises the per-form floors in ``tests/data/import-floors.toml`` to today's figures
-(never lowers one): the test suite then keeps every form at least this good.
+(never lowers a floor, never raises the ceiling of silently wrong fields): the test suite then keeps
+every form at least this good.
 """
 
 from __future__ import annotations
@@ -24,7 +28,15 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from jixiao.io.accuracy import FieldResult, FormMeasure, accuracy, corpus_texts, measure_form
+from jixiao.io.accuracy import (
+    FieldResult,
+    FormMeasure,
+    accuracy,
+    corpus_texts,
+    doubted_share,
+    measure_form,
+    undoubted_precision,
+)
 from jixiao.io.text import decode, read_text
 
 REPEAT = 5
@@ -45,14 +57,16 @@ def write_floors(measures: list[FormMeasure]) -> None:
     lines = [
         "# Per-form floors of the text importer on the corpus (a ratchet, checked by tests/test_corpus_import.py).",
         "# `bench/import_accuracy.py --ratchet` raises them; lower one only with the reason in the commit message.",
-        "# accuracy: share of asserted fields exact; refused: the importer refuses the text today;",
+        "# accuracy: share of asserted fields exact (a floor); silent: fields wrong with no import note",
+        "# putting them in doubt (a ceiling); refused: the importer refuses the text today;",
         "# truncation: a partial text is reported truncated (I01).",
         "",
         "[forms]",
     ]
     for m in measures:
         floor = max(float(old.get(m.number, {}).get("accuracy", 0)), int(m.accuracy * 100) / 100)
-        entry = [f"accuracy = {floor:.2f}"]
+        ceiling = min(int(old.get(m.number, {}).get("silent", m.silently_wrong)), m.silently_wrong)
+        entry = [f"accuracy = {floor:.2f}", f"silent = {ceiling}"]
         if m.refused:
             entry.append("refused = true")
         if m.partial:
@@ -65,7 +79,7 @@ def main(argv: list[str]) -> int:
     corpus = Path(next((a for a in argv if not a.startswith("--")), DATA / "corpus"))
     console = Console()
     table = Table(title=f"文本导入准确率 — {corpus.name}")
-    for column in ("表", "部分", "字段", "正确", "准确率", "截断?", "I01", "解析 ms", "解析/读取"):
+    for column in ("表", "部分", "字段", "正确", "准确率", "存疑", "静默错", "截断?", "I01", "解析 ms", "解析/读取"):
         table.add_column(column, justify="right")
     measures: list[FormMeasure] = []
     ratios = []
@@ -78,13 +92,14 @@ def main(argv: list[str]) -> int:
         table.add_row(
             m.number, "开发" if m.part == "development" else "留出", str(len(m.results)),
             str(sum(r.ok for r in m.results)), "拒绝" if m.refused else f"{m.accuracy:.0%}",
-            "是" if m.partial else "", "✓" if m.truncation_reported else "",
+            str(sum(r.doubted for r in m.results)), str(m.silently_wrong), "是" if m.partial else "", "✓" if m.truncation_reported else "",
             f"{elapsed * 1000:.1f}", f"{elapsed / baseline:.0f}×",
         )
-        if "--details" in argv:
+        if "--details" in argv and m.part == "development":
             for r in m.results:
                 if not r.ok:
-                    console.print(f"  [red]{m.number} {r.path}[/]: 应为 {r.expected!r}，读到 {r.got!r}")
+                    doubt = "（已存疑）" if r.doubted else ""
+                    console.print(f"  [red]{m.number} {r.path}[/]{doubt}: 应为 {r.expected!r}，读到 {r.got!r}")
     console.print(table)
     for part, label in (("development", "开发部分"), ("held-out", "留出部分"), (None, "全部")):
         chosen = [m for m in measures if part is None or m.part == part]
@@ -93,6 +108,12 @@ def main(argv: list[str]) -> int:
         console.print(
             f"{label}：{len(chosen)} 表，{ok}/{len(results)} 字段正确 = [bold]{accuracy(results):.1%}[/]（按字段）；"
             f"逐表平均 {sum(m.accuracy for m in chosen) / max(1, len(chosen)):.1%}；拒绝 {sum(bool(m.refused) for m in chosen)}"
+        )
+        undoubted = sum(not r.doubted for r in results)
+        console.print(
+            f"    置信度：未存疑字段正确率 [bold]{undoubted_precision(results):.1%}[/]（{undoubted} 个未存疑，目标 ≥ 99%）；"
+            f"存疑字段占比 [bold]{doubted_share(results):.1%}[/]（目标 ≤ 15%）；"
+            f"静默错误 {sum(r.silently_wrong for r in results)} 个"
         )
     unreported = [m.number for m in measures if m.partial and not m.truncation_reported]
     console.print(f"截断报告：{'全部报告' if not unreported else '漏报 ' + ', '.join(unreported)}")
