@@ -11,9 +11,13 @@ of *undoubted* fields that are right (goal ≥ 99 %) and the share of fields dou
 the same file, measured in the same run.  ``--details`` lists the wrong fields of development forms
 only (nobody looks at what goes wrong on a held-out form).
 
+The damage generator (:mod:`jixiao.io.damage`) renders the seed and the development truths in each
+extraction shape; per operator the bench prints the share of fields exact, the share right or
+doubted (honest: nothing silently wrong) and the share doubted.
+
 ``--ratchet`` raises the per-form floors in ``tests/data/import-floors.toml`` to today's figures
 (never lowers a floor, never raises the ceiling of silently wrong fields): the test suite then keeps
-every form at least this good.
+every form at least this good; likewise the per-operator floors in ``tests/data/damage-floors.toml``.
 """
 
 from __future__ import annotations
@@ -33,15 +37,20 @@ from jixiao.io.accuracy import (
     FormMeasure,
     accuracy,
     corpus_texts,
+    development_truths,
     doubted_share,
+    honest_share,
+    measure_damage,
     measure_form,
     undoubted_precision,
 )
+from jixiao.io.damage import OPERATORS
 from jixiao.io.text import decode, read_text
 
 REPEAT = 5
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 FLOORS = DATA / "import-floors.toml"
+DAMAGE_FLOORS = DATA / "damage-floors.toml"
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -73,6 +82,43 @@ def write_floors(measures: list[FormMeasure]) -> None:
             entry.append(f"truncation = {'true' if m.truncation_reported else 'false'}")
         lines.append(f'"{m.number}" = {{ {", ".join(entry)} }}')
     FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _floor(share: float) -> float:
+    return int(share * 1000) / 1000
+
+
+def damage_figures(console: Console) -> dict[str, tuple[float, float, float]]:
+    """Per operator: (exact, honest, doubted) shares over the seed and the development truths."""
+    truths = development_truths(DATA)
+    table = Table(title=f"损坏生成器 — {len(truths)} 张表（种子表 + 开发部分）")
+    for column in ("形态", "字段", "正确", "正确或存疑", "存疑"):
+        table.add_column(column, justify="right")
+    figures = {}
+    for name in OPERATORS:
+        results = measure_damage(truths, name)
+        figures[name] = (accuracy(results), honest_share(results), doubted_share(results))
+        exact, honest, doubt = figures[name]
+        table.add_row(name, str(len(results)), f"{exact:.1%}", f"{honest:.1%}", f"{doubt:.1%}")
+    console.print(table)
+    return figures
+
+
+def write_damage_floors(figures: dict[str, tuple[float, float, float]]) -> None:
+    """Raise each operator's floors to today's shares (never lower one)."""
+    old = tomllib.loads(DAMAGE_FLOORS.read_text(encoding="utf-8")).get("operators", {}) if DAMAGE_FLOORS.exists() else {}
+    lines = [
+        "# Per-operator floors of the damage generator (a ratchet, checked by tests/io/test_damage.py).",
+        "# `bench/import_accuracy.py --ratchet` raises them; lower one only with the reason in the commit message.",
+        "# exact: share of fields read right; honest: share right or doubted by an import note (goal 1.0).",
+        "",
+        "[operators]",
+    ]
+    for name, (exact, honest, _) in figures.items():
+        floor = old.get(name, {})
+        lines.append(f"{name} = {{ exact = {max(float(floor.get('exact', 0)), _floor(exact)):.3f}, "
+                     f"honest = {max(float(floor.get('honest', 0)), _floor(honest)):.3f} }}")
+    DAMAGE_FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
@@ -120,9 +166,11 @@ def main(argv: list[str]) -> int:
     if ratios:
         ratios.sort()
         console.print(f"速度：解析时间 / 读取+解码时间 中位数 {ratios[len(ratios) // 2]:.0f}×，最大 {ratios[-1]:.0f}×")
+    figures = damage_figures(console)
     if "--ratchet" in argv:
         write_floors(measures)
-        console.print(f"已更新 {FLOORS.relative_to(DATA.parent.parent)}")
+        write_damage_floors(figures)
+        console.print(f"已更新 {FLOORS.relative_to(DATA.parent.parent)}、{DAMAGE_FLOORS.relative_to(DATA.parent.parent)}")
     return 0
 
 

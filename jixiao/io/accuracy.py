@@ -24,8 +24,9 @@ from typing import Any, Literal
 
 from ..errors import InputError
 from ..model import Form
+from .damage import damaged
 from .notes import ImportNote, doubted
-from .text import read_text
+from .text import parse_text, read_text
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 HEAD_FIELDS = ("kind", "unit", "year", "project", "total_declared")
@@ -123,6 +124,11 @@ def accuracy(results: Sequence[FieldResult]) -> float:
     return sum(r.ok for r in results) / len(results) if results else 1.0
 
 
+def honest_share(results: Sequence[FieldResult]) -> float:
+    """Share of fields right or doubted, i.e. not silently wrong (the goal is all of them)."""
+    return 1 - silently_wrong(results) / len(results) if results else 1.0
+
+
 def undoubted_precision(results: Sequence[FieldResult]) -> float:
     """Share of the undoubted fields that are right (goal ≥ 99 %; 1.0 when every field is doubted)."""
     undoubted = [r for r in results if not r.doubted]
@@ -179,8 +185,7 @@ def measure_form(text: Path, split_file: Path) -> FormMeasure:
     try:
         form, notes = read_text(text)
     except InputError as exc:  # every asserted field of a refused text counts as wrong
-        missed = [FieldResult(r.path, r.expected, None, False, None, True)
-                  for r in compare(Form(kind="project", indicators=[]), truth)]
+        missed = _refused(truth)
         return FormMeasure(number, corpus_part(number, split_file), partial, missed, exc.message, False)
     reported = any(n.code == "I01" for n in notes)
     return FormMeasure(number, corpus_part(number, split_file), partial, compare(form, truth, notes), None, reported)
@@ -189,3 +194,41 @@ def measure_form(text: Path, split_file: Path) -> FormMeasure:
 def corpus_texts(corpus: Path) -> list[Path]:
     """The corpus texts that have a ground truth next to them."""
     return sorted(p for p in corpus.glob("*.txt") if p.with_suffix(".truth.json").exists())
+
+
+def _read_or_refuse(text: str, place: str, truth: dict[str, Any]) -> list[FieldResult]:
+    """Parse ``text`` and compare it with ``truth``; a refusal counts every field wrong but doubted."""
+    try:
+        form, notes = parse_text(text, place)
+    except InputError:
+        return _refused(truth)
+    return compare(form, truth, notes)
+
+
+def _refused(truth: dict[str, Any]) -> list[FieldResult]:
+    """A refused text: every asserted field wrong, and doubted, since the importer said so loudly."""
+    return [FieldResult(r.path, r.expected, None, False, None, True)
+            for r in compare(Form(kind="project", indicators=[]), truth)]
+
+
+def development_truths(data: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The truths the damage generator renders: the seed's transcription and the corpus's development forms.
+
+    ``data`` is ``tests/data``; the seed's truth is ``examples/qiannan-2022.json`` beside ``tests``.
+    """
+    seed = data.parent.parent / "examples" / "qiannan-2022.json"
+    truths = [("seed", json.loads(seed.read_text(encoding="utf-8"), parse_float=Decimal))]
+    for text in corpus_texts(data / "corpus"):
+        if corpus_part(text.stem, data / "split.toml") == "development":
+            truth = json.loads(text.with_suffix(".truth.json").read_text(encoding="utf-8"), parse_float=Decimal)
+            truths.append((text.stem, truth))
+    return truths
+
+
+def measure_damage(truths: Sequence[tuple[str, dict[str, Any]]], operator: str) -> list[FieldResult]:
+    """Every truth rendered, damaged by ``operator`` (seeded by the form's name), parsed and compared."""
+    return [
+        result
+        for name, truth in truths
+        for result in _read_or_refuse(damaged(truth, operator, seed=sum(map(ord, name))), f"{operator}-{name}.txt", truth)
+    ]
