@@ -482,6 +482,15 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
         values = " ".join(t.text for t in group)
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
     indicators = [_indicator(row, i, source, prov, notes) for i, row in enumerate(table.rows)]
+    for members, why in table.doubts:
+        names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
+        for n in members:
+            notes.append(
+                ImportNote(
+                    "I20", f"{names}的{why}，分值可能读错，请核对原表", source.at(table.rows[n].lines["name"]),
+                    path=f"indicators[{n}].weight",
+                )
+            )
     if not (indicators or funds_read or table.header_found or total or year):
         raise InputError("没有找到绩效自评表的内容（资金情况、绩效指标表或总分），请检查是否选错了文件", place)
     _truncation(table, source, notes, has_head=bool(funds_read or year or fields))

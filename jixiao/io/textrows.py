@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .constraints import Choice
+from .constraints import number as number_of
 from .textlabels import (
+    _COLUMN_MARK,
     FILLER,
     INDICATOR_HEAD_WORDS,
     LEVEL1_ORDER,
@@ -25,9 +28,11 @@ from .textlabels import (
     TABLE_END,
     Column,
     column_of,
+    key,
     level1_name,
 )
 from .textscan import Token, is_number, is_value
+from .vocabulary import role_of
 
 NAME_WORDS_MAX = 12  # a row name is a few words; beyond this it is not a row
 NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name
@@ -59,6 +64,8 @@ class Table:
     last: Token | None
     header_found: bool
     unread: list[list[Token]] = field(default_factory=list)  # value groups no name claimed
+    #: rows whose block breaks a block constraint (its 分值 is not the sum of its rows'), and why
+    doubts: list[tuple[list[int], str]] = field(default_factory=list)
 
 
 def _is_head(token: Token) -> bool:
@@ -411,6 +418,93 @@ class _Reader:
         return line_end + 1
 
 
+#: A scoring rubric (决策/管理/绩效): each level cell carries its own 分值 before the indicator's.
+RUBRIC_PLAN = ("level1", "weight", "level2", "weight", "name", "weight", "score")
+
+
+def _plan(tokens: list[Token], first: int, last: int) -> tuple[str, ...]:
+    """The header's roles in order, repeats kept (the column plan before columns are merged)."""
+    found = (role_of(_COLUMN_MARK.sub("", t.key), "indicator_columns") for t in tokens[first:last])
+    return tuple(role for role in found if role)
+
+
+def _cells(tokens: list[Token], start: int) -> tuple[list[tuple[str, bool, Token]], Token | None]:
+    """The table's cells from ``start`` as (text, is a number, first token), words of one text joined."""
+    cells: list[tuple[str, bool, Token]] = []
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if not token.key or FILLER.match(token.key):
+            continue
+        if _table_end(tokens, i):
+            return cells, token
+        number = is_number(token.text)
+        if cells and not number and not cells[-1][1] and not token.cell:
+            text, _, head = cells[-1]
+            cells[-1] = (f"{text} {token.text}", False, head)
+        else:
+            cells.append((token.text, number, token))
+    return cells, None
+
+
+def read_rubric(tokens: list[Token], start: int) -> Table:
+    """A rubric table: ``[一级 分值] [二级 分值] 三级 分值 得分`` per row, level cells only where they change.
+
+    A row ends in a name and two numbers; the (text, number) pairs before it are the level cells
+    that start there — two pairs a new 一级 and 二级, one pair a new 二级.  Each level's printed 分值
+    must be the sum of its rows' (a block constraint): where it is not, the block is doubted.
+    """
+    cells, end = _cells(tokens, start)
+    rows: list[Row] = []
+    level1 = level2 = None
+    pairs: list[tuple[str, str]] = []
+    blocks: list[tuple[str, list[int]]] = []  # (printed 分值, rows) of each level block, in order
+    open_blocks: list[list[int]] = [[], []]  # rows of the 一级 and the 二级 block being read
+    position = 0
+    while position < len(cells):
+        text, number, token = cells[position]
+        following = [c[1] for c in cells[position + 1 : position + 3]]
+        if not number and following == [True, True]:
+            if len(pairs) >= 2:
+                level1 = level1_name(key(pairs[-2][0])) or pairs[-2][0]
+                blocks.append((pairs[-2][1], []))
+                open_blocks[0] = blocks[-1][1]
+            if pairs:
+                level2 = pairs[-1][0]
+                blocks.append((pairs[-1][1], []))
+                open_blocks[1] = blocks[-1][1]
+            pairs = []
+            for members in open_blocks:
+                members.append(len(rows))
+            row = Row(level1, level2, text)
+            row.lines["name"] = token.line
+            for column, (value, _, cell) in zip((Column.WEIGHT, Column.SCORE), cells[position + 1 : position + 3], strict=True):
+                row.values[column] = value
+                row.lines[column.name] = cell.line
+            rows.append(row)
+            position += 3
+        elif not number and following[:1] == [True]:
+            pairs.append((text, cells[position + 1][0]))
+            position += 2
+        else:
+            position += 1
+    table = Table(rows, end, tokens[-1] if tokens else None, True)
+    cut = (id(open_blocks[0]), id(open_blocks[1])) if end is None else ()  # cut off: cannot be summed
+    closed = [block for block in blocks if id(block[1]) not in cut]
+    table.doubts = [
+        (members, f"分值合计 {total} 与该级指标的分值 {printed} 不符")
+        for printed, members in closed
+        if (total := _weight_sum(rows, members)) is not None and total != number_of(printed)
+    ]
+    return table
+
+
+def _weight_sum(rows: list[Row], members: list[int]) -> Decimal | None:
+    weights = [number_of(rows[n].values.get(Column.WEIGHT, "")) for n in members]
+    if not members or None in weights:
+        return None
+    return sum((w for w in weights if w is not None), Decimal(0))
+
+
 def read_table(tokens: list[Token], start: int = 0) -> Table:
     """Read the indicator table found after token ``start``."""
     header = find_header(tokens, start)
@@ -424,5 +518,7 @@ def read_table(tokens: list[Token], start: int = 0) -> Table:
         table = _Reader(tokens, list(DEFAULT_COLUMNS)).read(first)
         table.header_found = False
         return table
-    columns, _, end = header
+    columns, first, end = header
+    if _plan(tokens, first, end) == RUBRIC_PLAN:
+        return read_rubric(tokens, end)
     return _Reader(tokens, columns).read(end)

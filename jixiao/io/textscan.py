@@ -109,9 +109,49 @@ class Token:
         self.key = key(self.text)
 
 
+#: One cell per line: at least this many lines, this share of them a single word (a table read cell by cell).
+CELL_LINES_MIN = 20
+CELL_LINES_SHARE = 0.8
+#: Blank lines after this share of the cells are separators printed between cells, not empty cells.
+SEPARATOR_SHARE = 0.7
+
+
+GLUED_LINE = 25  # a line this long without a space is many cells glued together, not one cell
+
+
+def cell_per_line(lines: list[tuple[int, str]]) -> bool:
+    """The text holds one table cell per line (no ``|``, few spaces inside a line, no long glued runs)."""
+    filled = [text.strip() for _, text in lines if text.strip()]
+    single = [text for text in filled if len(text.split()) == 1]
+    glued = sum(len(text) for text in filled if len(text) >= GLUED_LINE)
+    return (
+        len(filled) >= CELL_LINES_MIN
+        and len(single) >= CELL_LINES_SHARE * len(filled)
+        and glued < 0.5 * sum(len(text) for text in filled)
+    )
+
+
+def _line_cells(lines: list[tuple[int, str]]) -> list[Token]:
+    """Each line one cell; blank lines are empty cells, unless blank lines separate every cell."""
+    texts = [text.strip() for _, text in lines]
+    filled = [n for n, text in enumerate(texts) if text]
+    separated = sum(1 for n in filled if n + 1 < len(texts) and not texts[n + 1])
+    drop_blank = separated >= SEPARATOR_SHARE * max(1, len(filled))
+    return [
+        Token(text, number, cell=True)
+        for (number, _), text in zip(lines, texts, strict=True)
+        if text or not drop_blank
+    ]
+
+
 def tokenize(lines: list[tuple[int, str]]) -> list[Token]:
-    """Cells of ``|``-separated lines (empty cells kept: they hold column positions), words otherwise."""
+    """Cells of ``|``-separated lines (empty cells kept: they hold column positions), words otherwise.
+
+    A text with one cell per line (a table read cell by cell) gives one cell per line.
+    """
     piped = sum(text.count("|") for _, text in lines) >= PIPE_THRESHOLD
+    if not piped and cell_per_line(lines):
+        return _line_cells(lines)
     tokens: list[Token] = []
     for number, text in lines:
         if piped and "|" in text:

@@ -1,0 +1,49 @@
+"""Column plans beyond the national form: one cell per line, and the scoring rubric with level weights."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.io.text import parse_text
+from jixiao.io.textscan import cell_per_line
+
+RUBRIC = [
+    "项目支出绩效评价表",
+    "一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分",
+    "项目决策", "20", "项目目标", "4", "目标内容", "4", "4",
+    "决策过程", "16", "决策依据", "3", "3", "决策程序", "5", "4",
+    "项目管理", "80", "资金管理", "80", "资金使用", "80", "70",
+    "总分", "100", "91",
+]
+
+
+def _cells(cells: list[str], separator: str) -> str:
+    return separator.join(cells) + "\n"
+
+
+def test_a_rubric_reads_its_level_cells_as_they_start() -> None:
+    """``[一级 分值] [二级 分值] 三级 分值 得分``: level cells appear only where a level starts."""
+    form, _ = parse_text(_cells(RUBRIC, "\n\n"), "rubric.txt")
+    rows = [(i.level1, i.level2, i.name, i.weight, i.score_declared) for i in form.indicators]
+    assert rows == [
+        ("项目决策", "项目目标", "目标内容", Decimal(4), Decimal(4)),
+        ("项目决策", "决策过程", "决策依据", Decimal(3), Decimal(3)),
+        ("项目决策", "决策过程", "决策程序", Decimal(5), Decimal(4)),
+        ("项目管理", "资金管理", "资金使用", Decimal(80), Decimal(70)),
+    ]
+
+
+def test_a_level_weight_that_is_not_the_sum_of_its_rows_is_doubted() -> None:
+    """决策过程 prints 16 but its rows weigh 3 + 5: those weights are doubted (I20), the others are not."""
+    _, notes = parse_text(_cells(RUBRIC, "\n"), "rubric.txt")
+    doubted = {note.path for note in notes if note.code == "I20"}
+    # 项目决策 (20) = 4 + 3 + 5 is wrong too, so its three rows are doubted; 资金管理 80 = 80 is not
+    assert doubted == {"indicators[0].weight", "indicators[1].weight", "indicators[2].weight"}
+    assert any("16" in note.message for note in notes if note.path == "indicators[1].weight")
+
+
+def test_one_cell_per_line_is_told_from_words_and_glued_runs() -> None:
+    lines = list(enumerate(RUBRIC, start=1))
+    assert cell_per_line(lines)
+    assert not cell_per_line([(1, " ".join(RUBRIC))])
+    assert not cell_per_line([(n, "".join(RUBRIC[n:]) * 2) for n in range(25)])  # long glued runs
