@@ -46,6 +46,16 @@ class ConstraintWeights(BaseModel):
     full_marks: float = Field(gt=0, le=100)
 
 
+class Priors(BaseModel):
+    """Layout evidence for rows with missing cells (0 < weight ≤ 100)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    layout_prefix: float = Field(gt=0, le=100)
+    points_pair: float = Field(gt=0, le=100)
+    unit_in_name: float = Field(gt=0, le=100)
+
+
 class Decide(BaseModel):
     """When a win is narrow, and how margins become confidences."""
 
@@ -62,6 +72,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     weights: ConstraintWeights
+    priors: Priors
     decide: Decide
 
 
@@ -207,12 +218,18 @@ def confidence_of(margin: float) -> float:
     return round(1 / (1 + math.exp(-margin / decide.margin_scale)), 3)
 
 
-def choose(readings: Sequence[Reading]) -> Choice | None:
-    """The most consistent reading (ties: the earliest, i.e. the least repaired); None if there is none."""
+def choose(readings: Sequence[Reading], priors: Sequence[float] = ()) -> Choice | None:
+    """The most consistent reading (ties: the earliest, i.e. the least repaired); None if there is none.
+
+    ``priors`` adds layout evidence per reading (:class:`Priors`) to the constraints' consistency.
+    """
     if not readings:
         return None
+    extra = list(priors) + [0.0] * (len(readings) - len(priors))
     scored = sorted(
-        ((consistency(r), -i, dict(r)) for i, r in enumerate(readings)), key=lambda s: (s[0], s[1]), reverse=True
+        ((consistency(r) + extra[i], -i, dict(r)) for i, r in enumerate(readings)),
+        key=lambda s: (s[0], s[1]),
+        reverse=True,
     )
     best_score, _, best = scored[0]
     others = [(s, r) for s, _, r in scored[1:] if r != best]

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from .constraints import Choice, choose
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
-from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, Level, Row, Table
+from .textrows import NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS, Level, Row, Table
 from .textscan import ATOM, UNITS, Token, label_re
+from .vocabulary import vocabulary
 
 _PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d{1,2}(?=[:：]|[\u4e00-\u9fff])")
 _LEVEL_WORDS = ["产出指标", "效益指标", "满意度指标", "绩效指标"]
@@ -181,10 +182,6 @@ def _repairs(values: list[str]) -> list[list[str]]:
     return options
 
 
-#: The roles the row constraints judge (jixiao.io.constraints), by column.
-ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
-
-
 def _fill(values: list[str], pattern: list[Column]) -> tuple[list[str], Choice] | None:
     """Values for the pattern, undoing up to two glues if values are missing; None when they cannot fit.
 
@@ -245,32 +242,7 @@ def _clean_name(name: str) -> tuple[str, str]:
 
 
 #: Qualitative answers written in target/actual cells, longest first (``基本达到`` before ``达到``).
-ANSWERS = sorted(
-    [
-        "是",
-        "否",
-        "有",
-        "无",
-        "高",
-        "好",
-        "良好",
-        "较好",
-        "优秀",
-        "合格",
-        "达标",
-        "达到",
-        "基本达到",
-        "完成",
-        "已完成",
-        "未完成",
-        "基本完成",
-        "显著",
-        "明显",
-        "有效",
-    ],
-    key=len,
-    reverse=True,
-)
+ANSWERS = sorted(vocabulary()["answers"]["words"], key=len, reverse=True)
 
 
 def _answer_pair(text: str) -> tuple[str, str] | None:

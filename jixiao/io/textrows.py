@@ -13,10 +13,12 @@ Two reading strategies, chosen per row by how the text was cut:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import combinations
 
-from .constraints import Choice
+from .constraints import Choice, choose, settings
 from .constraints import number as number_of
 from .textlabels import (
     _COLUMN_MARK,
@@ -31,8 +33,8 @@ from .textlabels import (
     key,
     level1_name,
 )
-from .textscan import Token, is_number, is_value
-from .vocabulary import role_of
+from .textscan import UNITS, Token, is_number, is_value
+from .vocabulary import role_of, vocabulary
 
 NAME_WORDS_MAX = 12  # a row name is a few words; beyond this it is not a row
 NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name
@@ -40,6 +42,9 @@ LABEL_JOIN_MAX = 6  # vertical labels: 产/出/指/标/(50分)
 TEXT_COLUMNS = {Column.REASON, Column.METHOD, Column.CORE, Column.REVIEW}
 NUMERIC_COLUMNS = {Column.WEIGHT, Column.SCORE, Column.RATIO}
 DEFAULT_COLUMNS = [Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE]
+#: The roles the row constraints judge (jixiao.io.constraints), by column.
+ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
+_ANSWERS = frozenset(vocabulary()["answers"]["words"])
 
 
 @dataclass
@@ -237,6 +242,7 @@ class _Reader:
         self.orphans: list[list[Token]] = []
         self.orphan_names: list[list[Token]] = []
         self.line_end: dict[int, int] = {t.line: n for n, t in enumerate(tokens)}  # last token of each line
+        self.cells_on_line = Counter(t.line for t in tokens if t.cell and t.text)
         self.last_number = {t.line: n for n, t in enumerate(tokens) if is_number(t.text)}  # … last number
 
     def read(self, start: int) -> Table:
@@ -294,6 +300,10 @@ class _Reader:
         self.rows.append(row)
         return row
 
+    def _row_line(self, line: int) -> bool:
+        """The line holds enough cells for a name and the value columns: a row of its own."""
+        return self.cells_on_line.get(line, 0) > len(self.pattern)
+
     def _cell_row(self, i: int) -> int | None:
         """Positional: the name cell, then one cell per column (a level label ends the row early)."""
         tokens = self.tokens
@@ -305,6 +315,8 @@ class _Reader:
         for column in self.columns:
             if j >= len(tokens) or (tokens[j].key and (_label_span(tokens, j) or _table_end(tokens, j))):
                 break
+            if column in TEXT_COLUMNS and tokens[j].line != tokens[j - 1].line and self._row_line(tokens[j].line):
+                break  # a reason never starts on a line that holds a row of its own (empty cells dropped)
             if tokens[j].text:
                 row.values[column] = tokens[j].text
                 row.lines[column.name] = tokens[j].line
@@ -336,7 +348,7 @@ class _Reader:
             start = _name_start(tokens, i, j)
             self.pending += tokens[i:start]  # description text before the name: the reason above
             return self._take(start, j, values)
-        return self._weight_score_only(i) or self._positional_line(i)
+        return self._weight_score_only(i) or self._positional_line(i) or self._partial_line(i)
 
     def _positional_line(self, i: int) -> int | None:
         """A short line ``name v1 … vk`` whose values break the pattern: keep them (odd ones get noted)."""
@@ -348,6 +360,37 @@ class _Reader:
         if any(_label_span(tokens, n) for n in range(i + 1, end + 1)):
             return None
         return self._take(i, end + 1 - k, tokens[end + 1 - k : end + 1])
+
+    def _partial_line(self, i: int) -> int | None:
+        """``name v1 … vm`` with fewer values than columns (blank cells vanished): which columns hold them.
+
+        Every order-keeping assignment of the values to the columns that their kind allows is a
+        reading; the form's arithmetic and the layout priors choose (:func:`choose_layout`).
+        """
+        tokens, k = self.tokens, len(self.pattern)
+        if self.pending or tokens[i].cell:
+            return None
+        end = self.line_end[tokens[i].line]
+        first_value = end + 1
+        while first_value > i + 1 and (is_value(tokens[first_value - 1].text) or tokens[first_value - 1].text in _ANSWERS):
+            first_value -= 1
+        values = tokens[first_value : end + 1]
+        name = tokens[i:first_value]
+        if not 0 < len(values) < k or len(re.findall(r"[\u4e00-\u9fff]", "".join(t.text for t in name))) < 2:
+            return None
+        if any(_label_span(tokens, n) for n in range(i, end + 1)):
+            return None
+        layout = choose_layout([t.text for t in values], self.pattern, "".join(t.text for t in name))
+        if layout is None:
+            return None
+        columns, choice = layout
+        self._flush()
+        row = self._new_row(name)
+        row.choice = choice
+        for column, token in zip(columns, values, strict=True):
+            row.values[column] = token.text
+            row.lines[column.name] = token.line
+        return end + 1
 
     def _label_inside(self, i: int, at: int, span: tuple[int, str]) -> int | None:
         """``组织机构 项目管理 13 分 2 2``: the name, the block label, then the values."""
@@ -503,6 +546,44 @@ def _weight_sum(rows: list[Row], members: list[int]) -> Decimal | None:
     if not members or None in weights:
         return None
     return sum((w for w in weights if w is not None), Decimal(0))
+
+
+_NAME_UNIT = re.compile(r"[(（]\s*[≥≤]?\s*([^()（）]{1,6})\s*[)）]$")
+
+
+def _unit_in_name(name: str) -> bool:
+    """``工程合格率(%)``, ``保种数量(头)``: the name carries the unit its bare numbers are in."""
+    found = _NAME_UNIT.search(name)
+    return found is not None and any(unit in found.group(1) for unit in UNITS)
+
+
+def choose_layout(values: list[str], pattern: list[Column], name: str = "") -> tuple[list[Column], Choice] | None:
+    """The columns that hold ``values`` when the other cells of the row are blank.
+
+    A number fits any column, other values only the text columns; among the order-keeping
+    assignments the form's arithmetic (:mod:`.constraints`) and the layout priors decide: the
+    values fill the first columns, two bare numbers are a 分值 and its 得分, a bare number under a
+    name that carries its unit is the target.
+    """
+    priors = settings().priors
+    measured = _unit_in_name(name)
+    layouts, readings, evidence = [], [], []
+    for chosen in combinations(range(len(pattern)), len(values)):
+        columns = [pattern[n] for n in chosen]
+        if any(c in NUMERIC_COLUMNS and not is_number(v) for c, v in zip(columns, values, strict=True)):
+            continue
+        reading = {ROLE_OF_COLUMN[c]: v for c, v in zip(columns, values, strict=True) if c in ROLE_OF_COLUMN}
+        prior = priors.layout_prefix if chosen == tuple(range(len(values))) else 0.0
+        weight, score = number_of(reading.get("weight")), number_of(reading.get("score"))
+        if weight is not None and score is not None and weight >= score:
+            prior += priors.points_pair
+        if measured and is_number(reading.get("target", "")):
+            prior += priors.unit_in_name
+        layouts.append(columns)
+        readings.append(reading)
+        evidence.append(prior)
+    choice = choose(readings, evidence)
+    return (layouts[readings.index(choice.reading)], choice) if choice else None
 
 
 def read_table(tokens: list[Token], start: int = 0) -> Table:

@@ -47,3 +47,45 @@ def test_one_cell_per_line_is_told_from_words_and_glued_runs() -> None:
     assert cell_per_line(lines)
     assert not cell_per_line([(1, " ".join(RUBRIC))])
     assert not cell_per_line([(n, "".join(RUBRIC[n:]) * 2) for n in range(25)])  # long glued runs
+
+
+HEADER = "一级指标 二级指标 三级指标 分值 年度指标值 全年实际值 得分"
+
+
+def test_blank_cells_that_vanished_are_put_back_by_kind_and_arithmetic() -> None:
+    """Space-separated rows lose their blank cells; the values still land in their columns."""
+    text = "\n".join(
+        [
+            "项目支出绩效自评表（2023年度）",
+            HEADER,
+            "产出指标 数量指标 ★补助种植面积 10 10",  # a parent row: 分值 and 得分 only
+            "红薯种植面积 5.5亩 5.5亩",  # its sub-row: target and actual only
+            "质量指标 作物成活率(%) 95",  # target only
+            "总分 100 100",
+        ]
+    )
+    form, notes = parse_text(text, "partial.txt")
+    rows = [(i.name, i.weight, i.target, i.actual, i.score_declared) for i in form.indicators]
+    assert rows == [
+        ("★补助种植面积", Decimal(10), None, None, Decimal(10)),
+        ("红薯种植面积", None, "5.5亩", "5.5亩", None),
+        ("作物成活率(%)", None, "95", None, None),
+    ]
+    assert all(location.confidence is not None for location in form.provenance.values())
+
+
+def test_a_row_of_cells_does_not_take_the_next_rows_name_as_its_reason() -> None:
+    """``| 名称 | ≥266米 | ≥266米 | 10 | 10`` without its empty reason cell: the next line is the next row."""
+    text = "\n".join(
+        [
+            "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施",
+            "产出指标 | 数量指标 | 安装坡面水标尺 | ≥266米 | ≥266米 | 10 | 10",
+            "水标尺宽度 | ≥50厘米 | ≥50厘米 | 10 | 10",
+            "总分 | 100 | 100",
+        ]
+    )
+    form, _ = parse_text(text, "dropped.txt")
+    assert [(i.name, i.target, i.reason) for i in form.indicators] == [
+        ("安装坡面水标尺", "≥266米", None),
+        ("水标尺宽度", "≥50厘米", None),
+    ]
