@@ -64,7 +64,7 @@ def test_blank_cells_that_vanished_are_put_back_by_kind_and_arithmetic() -> None
             "总分 100 100",
         ]
     )
-    form, notes = parse_text(text, "partial.txt")
+    form, _ = parse_text(text, "partial.txt")
     rows = [(i.name, i.weight, i.target, i.actual, i.score_declared) for i in form.indicators]
     assert rows == [
         ("★补助种植面积", Decimal(10), None, None, Decimal(10)),
