@@ -23,7 +23,7 @@ from ..model import Form, FormKind, Location
 from .constraints import with_confidence
 from .notes import ImportNote
 from .textlabels import key as label_key
-from .vocabulary import role_of
+from .vocabulary import role_of, vocabulary
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ FUNDS_ROLES, INDICATOR_ROLES, GOAL_ROLES = "funds_columns", "indicator_columns",
 #: Vocabulary roles read differently in a grid: a heading over several columns and the columns of
 #: words are no field; 指标值 alone is the target, 年初预算数(A) the initial budget.
 _GRID_ROLE: dict[str, str | None] = {
-    "group": None, "text": None, "core": None, "method": None, "review": None,
+    "group": None, "text": None, "core": None, "method": None, "review": None, "direction": "nature",
     "value": "target", "initial_a": "initial",
 }
 
@@ -72,6 +72,7 @@ LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 NUMBER_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:万元|元|分|%)?")
 COMPARISON_SIGNS = set("≥≤≧≦=═<>＜＞≠")
+OPERATOR_WORDS = frozenset(vocabulary()["operators"]["words"])
 EMPTY_MARKS = {"", "—", "-", "--", "——", "/", "无", "null"}
 TOTAL_LABELS = {"总分", "合计", "总计", "自评总分"}
 #: 绩效结论 alone in its cell, or with its text after a colon in the same cell
@@ -123,13 +124,19 @@ def level_label(text: str | None) -> str | None:
 def join_target(nature: str | None, value: str | None, measure: str | None) -> str | None:
     """Sichuan/Yunnan split targets: 指标性质 ``≥`` + 指标值 ``735`` + 度量单位 ``人次`` → ``≥735人次``.
 
-    A 指标性质 that is a word (定性, 定量) is a classification, not part of the value.
+    A 指标性质 that is a sign or an operator word (``大于等于``) is part of the value; any other
+    word (定性, 定量, 正向) is a classification, not part of it.
     """
     if value is None:
         return None
-    sign = nature if nature and set(nature) <= COMPARISON_SIGNS else ""
+    sign = operator_of(nature) or ""
     unit = measure if measure and not value.endswith(measure) else ""
     return f"{sign}{value}{unit}"
+
+
+def operator_of(*cells: str | None) -> str | None:
+    """The first cell that is a comparison sign or operator word (``≥``, ``大于等于``), not a class (正向)."""
+    return next((c for c in cells if c and (set(c) <= COMPARISON_SIGNS or squash(c) in OPERATOR_WORDS)), None)
 
 
 def match_roles(row: Row, section: str) -> dict[str, int]:

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
 from .constraints import with_confidence
+from .grid import join_target, operator_of
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
@@ -296,18 +297,50 @@ def _number(value: str | None, what: str, where: Location, notes: list[ImportNot
     return amount(value)
 
 
+_VALUE_COLUMNS = (Column.VALUE, Column.TARGET, Column.ADJUSTED, Column.ACTUAL)
+_TARGET_PARTS = (Column.NATURE, Column.DIRECTION, Column.VALUE, Column.TARGET, Column.MEASURE)
+
+
+def _measured(columns: list[Column]) -> frozenset[Column]:
+    """The value columns a 计量单位 column qualifies: the run of value columns just before it."""
+    if Column.MEASURE not in columns:
+        return frozenset()
+    before = columns[: columns.index(Column.MEASURE)]
+    run: set[Column] = set()
+    for column in reversed(before):
+        if column not in _VALUE_COLUMNS:
+            break
+        run.add(column)
+    return frozenset(run)
+
+
+def _target(row: Row, measured: frozenset[Column]) -> tuple[str | None, str | None]:
+    """年度指标值 joined from its parts: operator column, value, unit column; and the actual with its unit."""
+    values = row.values
+    unit = values.get(Column.MEASURE)
+    value = values.get(Column.VALUE) or values.get(Column.TARGET)
+    target = join_target(
+        operator_of(values.get(Column.NATURE), values.get(Column.DIRECTION)),
+        value,
+        unit if measured & {Column.VALUE, Column.TARGET} else None,
+    )
+    actual = values.get(Column.ACTUAL)
+    if actual and unit and Column.ACTUAL in measured and is_number(actual):
+        actual = join_target(None, actual, unit)
+    return target, actual
+
+
 def _indicator(
-    row: Row, index: int, text: _Text, form_prov: dict[str, Location], notes: list[ImportNote]
+    row: Row,
+    index: int,
+    text: _Text,
+    form_prov: dict[str, Location],
+    notes: list[ImportNote],
+    measured: frozenset[Column] = frozenset(),
 ) -> Indicator:
     values = row.values
-    if Column.NATURE in values or Column.VALUE in values or Column.MEASURE in values:
-        target = "".join(values.get(c, "") for c in (Column.NATURE, Column.VALUE, Column.MEASURE)) or None
-        target_line = next(
-            (row.lines[c.name] for c in (Column.NATURE, Column.VALUE, Column.MEASURE) if c.name in row.lines),
-            None,
-        )
-    else:
-        target, target_line = values.get(Column.TARGET), row.lines.get(Column.TARGET.name)
+    target, actual = _target(row, measured)
+    target_line = next((row.lines[c.name] for c in _TARGET_PARTS if c.name in row.lines), None)
     path = f"indicators[{index}]"
     form_prov[path] = form_prov[f"{path}.name"] = text.at(row.lines["name"])  # reason, levels: the row
     if target_line is not None:
@@ -339,7 +372,7 @@ def _indicator(
         level2=row.level2,
         name=row.name,
         target=target,
-        actual=values.get(Column.ACTUAL),
+        actual=actual,
         weight=weight,
         score_declared=score,
         reason=reason or None,
@@ -481,7 +514,8 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     for group in table.unread:
         values = " ".join(t.text for t in group)
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
-    indicators = [_indicator(row, i, source, prov, notes) for i, row in enumerate(table.rows)]
+    measured = _measured(table.columns)
+    indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
         for n in members:

@@ -40,6 +40,7 @@ class Column(Enum):
 
     NAME = "三级指标"
     NATURE = "指标性质"
+    DIRECTION = "指标方向"
     VALUE = "指标值"
     MEASURE = "度量单位"
     TARGET = "年度指标值"
@@ -56,7 +57,7 @@ class Column(Enum):
 
 #: Roles of the vocabulary's indicator columns as text-reader columns (一级/二级指标 are head words).
 _COLUMN_OF_ROLE = {
-    "name": Column.NAME, "nature": Column.NATURE, "measure": Column.MEASURE, "value": Column.VALUE,
+    "name": Column.NAME, "nature": Column.NATURE, "direction": Column.DIRECTION, "measure": Column.MEASURE, "value": Column.VALUE,
     "target": Column.TARGET, "adjusted": Column.ADJUSTED, "actual": Column.ACTUAL, "weight": Column.WEIGHT,
     "score": Column.SCORE, "coefficient": Column.RATIO, "reason": Column.REASON, "core": Column.CORE,
     "method": Column.METHOD, "review": Column.REVIEW,

@@ -69,6 +69,7 @@ class Table:
     last: Token | None
     header_found: bool
     unread: list[list[Token]] = field(default_factory=list)  # value groups no name claimed
+    columns: list[Column] = field(default_factory=list)  # the data columns in header order
     #: rows whose block breaks a block constraint (its 分值 is not the sum of its rows'), and why
     doubts: list[tuple[list[int], str]] = field(default_factory=list)
 
@@ -112,8 +113,11 @@ def _joined_column(tokens: list[Token], i: int) -> Column | None:
 
 
 def _ordered(seen: list[Column]) -> list[Column]:
-    """Data columns in header order; a Sichuan 性质/指标值/单位 triple replaces 年度指标值."""
-    triple = Column.NATURE in seen
+    """Data columns in header order; a Sichuan 性质/指标值/单位 triple replaces 年度指标值.
+
+    Without a 指标值 column the header's own order stands (``指标性质 指标方向 年度指标值 实际完成值 计量单位``).
+    """
+    triple = Column.NATURE in seen and Column.VALUE in seen
     out: list[Column] = []
     for column in seen:
         if column is Column.NAME or column in out:
@@ -602,4 +606,6 @@ def read_table(tokens: list[Token], start: int = 0) -> Table:
     columns, first, end = header
     if _plan(tokens, first, end) == RUBRIC_PLAN:
         return read_rubric(tokens, end)
-    return _Reader(tokens, columns).read(end)
+    table = _Reader(tokens, columns).read(end)
+    table.columns = columns
+    return table

@@ -89,3 +89,35 @@ def test_a_row_of_cells_does_not_take_the_next_rows_name_as_its_reason() -> None
         ("安装坡面水标尺", "≥266米", None),
         ("水标尺宽度", "≥50厘米", None),
     ]
+
+
+def test_operator_and_unit_columns_join_the_values_they_qualify() -> None:
+    """``正向 | 大于等于 | 1 | 1 | 次``: the operator joins the target, the unit after both values joins both."""
+    head = "三级指标 | 指标性质 | 指标方向 | 年度指标值 | 实际完成值 | 计量单位 | 分值 | 得分 | 偏差原因分析及改进措施 |"
+    text = "\n".join(
+        [
+            "一级指标 | 二级指标 | " + head,
+            "产出指标 | 数量指标 | 租车次数(次) | 正向 | 大于等于 | 1 | 1 | 次 | 8 | 8 | |",
+            "| | 宣传品个数(个) | 反向 | 小于等于 | 2 | 1 | 个 | 7 | 7 | |",
+            "总分 | 100 | 95 |",
+        ]
+    )
+    form, _ = parse_text(text, "operators.txt")
+    assert [(i.target, i.actual, i.weight) for i in form.indicators] == [
+        ("大于等于1次", "1次", Decimal(8)),
+        ("小于等于2个", "1个", Decimal(7)),
+    ]
+
+
+def test_a_unit_column_right_after_the_value_qualifies_only_the_target() -> None:
+    """Sichuan: 指标性质 | 指标值 | 度量单位 | 完成值 — the unit belongs to the target alone."""
+    text = "\n".join(
+        [
+            "一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 |",
+            "产出指标 | 数量指标 | 受助人次 | ≥ | 735 | 人次 | 735 | 10 | 10 |",
+            "| | 资助覆盖面 | 定量 | 100 | % | 100 | 10 | 10 |",
+            "总分 | 100 | 100 |",
+        ]
+    )
+    form, _ = parse_text(text, "sichuan.txt")
+    assert [(i.target, i.actual) for i in form.indicators] == [("≥735人次", "735"), ("100%", "100")]
