@@ -70,7 +70,7 @@ INLINE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 YEAR = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*年度?\s*[)）]|((?:19|20)\d\d)\s*年度")
 LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
-NUMBER_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:万元|元|分|%)?")
+NUMBER_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:万元|万|元|分|%)?")  # ``3359.62万`` in a money cell
 COMPARISON_SIGNS = set("≥≤≧≦=═<>＜＞≠")
 OPERATOR_WORDS = frozenset(vocabulary()["operators"]["words"])
 EMPTY_MARKS = {"", "—", "-", "--", "——", "/", "无", "null"}

@@ -29,9 +29,9 @@ from .grid import join_target, operator_of
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
-from .textlabels import Column, key
+from .textlabels import INDICATOR_HEAD_WORDS, Column, column_of, key
 from .textrows import Row, Table, read_table
-from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
+from .textscan import amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
 
 MAX_TEXT_BYTES = 1024 * 1024  # a form is a few KB of text, a whole page dump ~100 KB; parsing is linear
 _METADATA = re.compile(r"^# (source|kind|complete):")
@@ -421,6 +421,72 @@ def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes:
         )
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+NAMES_RUN_TOGETHER = 3  # this many long words in one name: several names of a flattened table
+
+
+def _name_doubt(name: str) -> str | None:
+    """Why a name read looks like something else than one indicator's name (a misaligned row)."""
+    words = name.split()
+    if column_of(key(name)) is not None or key(name) in INDICATOR_HEAD_WORDS:
+        return "是表头文字"
+    if sum(1 for word in words if is_value(word)) >= 2:
+        return "中夹有数值"
+    if sum(1 for word in words if len(_CJK.findall(word)) >= 4) >= NAMES_RUN_TOGETHER:
+        return "像是几个指标名称连在一起"
+    return None
+
+
+def _shape_doubts(table: Table, text: _Text) -> list[ImportNote]:
+    """I20 for a table whose rows could not be read, and for rows whose name shows they are misaligned."""
+    if table.header_found and not table.rows:
+        where = text.at(table.last.line) if table.last else None
+        return [ImportNote("I20", "找到了绩效指标表头，但未能读出任何指标行（表格可能按列展开），请核对原表", where,
+                           path="indicators")]
+    doubts = []
+    for index, row in enumerate(table.rows):
+        if why := _name_doubt(row.name):
+            doubts.append(
+                ImportNote(
+                    "I20", f"第{index + 1}个指标的名称「{row.name}」{why}，该行的读数可能错位，请核对原表",
+                    text.at(row.lines["name"]), path=f"indicators[{index}]",
+                )
+            )
+    return doubts
+
+
+def _block_doubts(table: Table, text: _Text) -> list[ImportNote]:
+    """I20 on the 分值 of a 一级 block whose rows do not add up to the block's printed 分值 (产出指标(50分)).
+
+    A block the text cut off (the last one of a table with no end) cannot be summed.
+    """
+    blocks: dict[int, list[int]] = {}
+    unsure = set()  # blocks followed by one without a printed 分值 (成本指标 may be a 二级 inside them)
+    for index, row in enumerate(table.rows):
+        if row.block_weight is not None:
+            blocks.setdefault(row.block, []).append(index)
+        elif blocks and row.block not in blocks:
+            unsure.add(max(blocks))
+    last = max(blocks, default=0)
+    doubts = []
+    for block, members in blocks.items():
+        weights = [amount(table.rows[n].values.get(Column.WEIGHT)) for n in members]
+        if (block == last and table.end is None) or block in unsure or None in weights:
+            continue
+        printed, total = table.rows[members[0]].block_weight, sum(w for w in weights if w is not None)
+        if total == printed:
+            continue
+        level = table.rows[members[0]].level1 or "该一级指标"
+        for n in members:
+            doubts.append(
+                ImportNote(
+                    "I20", f"「{level}」各指标分值合计 {total}，与所印的 {printed} 分不符，分值可能读错，请核对原表",
+                    text.at(table.rows[n].lines["name"]), path=f"indicators[{n}].weight",
+                )
+            )
+    return doubts
+
+
 def _fund_row(label: str, values: dict[str, str | None]) -> FundRow:
     return FundRow(
         label=label,
@@ -516,6 +582,7 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
+    notes += _shape_doubts(table, source) + _block_doubts(table, source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
         for n in members:

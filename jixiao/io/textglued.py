@@ -299,7 +299,10 @@ class _GluedReader:
                 values = [*values[:at], stray + values[at], *values[at + 1 :]]
         if not name:
             return
-        row = Row(self.level.level1, self.level.level2, name, choice=choice)
+        row = Row(
+            self.level.level1, self.level.level2, name, choice=choice,
+            block=self.level.blocks, block_weight=self.level.weight,
+        )
         row.lines["name"] = buffer[0].line
         for column, value, line in zip(self.pattern, values, value_lines, strict=True):
             if value:

@@ -58,6 +58,8 @@ class Row:
     lines: dict[str, int] = field(default_factory=dict)
     reason: list[str] = field(default_factory=list)
     choice: Choice | None = None  # how its values were chosen among readings (glued cells)
+    block: int = 0  # which 一级 block the row is in (counted down the table)
+    block_weight: Decimal | None = None  # that block's printed 分值
 
 
 @dataclass
@@ -132,6 +134,14 @@ def _ordered(seen: list[Column]) -> list[Column]:
     return out or list(DEFAULT_COLUMNS)
 
 
+_PRINTED_WEIGHT = re.compile(r"(\d+(?:\.\d+)?)分?\)?$")
+
+
+def _printed_weight(label_key: str) -> Decimal | None:
+    found = _PRINTED_WEIGHT.search(label_key)
+    return Decimal(found.group(1)) if found else None
+
+
 @dataclass
 class Level:
     """The level-1 and level-2 labels in force while reading down the table."""
@@ -139,15 +149,18 @@ class Level:
     level1: str | None = None
     level2: str | None = None
     blocks: int = 0
+    weight: Decimal | None = None  # the 一级 block's printed 分值 (``产出指标(50分)``)
 
     def take(self, label_key: str) -> bool:
         """Apply a level label; False when the text is not one."""
         if name := level1_name(label_key):
             self.level1, self.level2, self.blocks = name, None, self.blocks + 1
+            self.weight = _printed_weight(label_key)
             return True
         if LEVEL1_WEIGHT_ONLY.match(label_key):
             self.level1 = LEVEL1_ORDER[min(self.blocks, len(LEVEL1_ORDER) - 1)]
             self.level2, self.blocks = None, self.blocks + 1
+            self.weight = _printed_weight(label_key)
             return True
         if LEVEL2.match(label_key):
             self.level2 = label_key
@@ -299,7 +312,10 @@ class _Reader:
 
     def _new_row(self, name_tokens: list[Token]) -> Row:
         joiner = "" if len({t.line for t in name_tokens}) > 1 else " "
-        row = Row(self.level.level1, self.level.level2, joiner.join(t.text for t in name_tokens).strip())
+        row = Row(
+            self.level.level1, self.level.level2, joiner.join(t.text for t in name_tokens).strip(),
+            block=self.level.blocks, block_weight=self.level.weight,
+        )
         row.lines["name"] = name_tokens[0].line
         self.rows.append(row)
         return row

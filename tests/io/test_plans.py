@@ -121,3 +121,27 @@ def test_a_unit_column_right_after_the_value_qualifies_only_the_target() -> None
     )
     form, _ = parse_text(text, "sichuan.txt")
     assert [(i.target, i.actual) for i in form.indicators] == [("≥735人次", "735"), ("100%", "100")]
+
+
+def _doubts(text: str) -> set[str]:
+    return {note.path or "" for note in parse_text(text, "doubt.txt")[1] if note.code == "I20"}
+
+
+def test_a_block_whose_rows_do_not_add_up_to_its_printed_weight_is_doubted() -> None:
+    rows = [
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |",
+        "产出指标(50分) | 数量指标 | 培训人数 | ≥20人 | 20人 | 30 | 30 |",
+        "| | 培训场次 | ≥10场 | 10场 | {second} | {second} |",
+        "效益指标(50分) | 社会效益指标 | 就业人数 | ≥5人 | 5人 | 50 | 50 |",
+        "总分 | 100 | 100 |",
+    ]
+    assert _doubts("\n".join(rows).format(second=20)) == set()
+    assert _doubts("\n".join(rows).format(second=2)) == {"indicators[0].weight", "indicators[1].weight"}
+
+
+def test_a_table_whose_rows_cannot_be_read_and_a_misaligned_name_are_doubted() -> None:
+    header = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分"
+    assert _doubts(f"项目支出绩效自评表\n{header}\n产出指标\n数量指标\n总分 100 100") == {"indicators"}
+    first = "产出指标 数量指标 培训人数 ≥20人 20人 30 30"
+    for misaligned in ("及时 及时 20 20 完成率 =100% 100% 10 10", "结算条款完成率 费用结算及时性 运营合同完成 =100% 100% 10 10"):
+        assert _doubts(f"{header}\n{first}\n{misaligned}\n总分 100 100") == {"indicators[1]"}
