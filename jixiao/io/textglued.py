@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .constraints import Choice, choose
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .textrows import NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS, Level, Row, Table
-from .textscan import ATOM, UNITS, Token, label_re
+from .textscan import ATOM, UNITS, Token, is_glued_row, label_re
 from .vocabulary import vocabulary
 
 _PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d{1,2}(?=[:：]|[\u4e00-\u9fff])")
@@ -85,10 +85,20 @@ class _Piece:
     label: bool = False
 
 
+GLUED_ROW_LINES = 0.5  # this share of the lines with figures each one glued row: a glued table
+
+
 def is_glued(tokens: list[Token]) -> bool:
-    """Most of the text sits in long runs without separators."""
+    """Most of the text sits in long runs without separators, or most rows are glued into one word each."""
     long = sum(len(t.text) for t in tokens if len(t.text) >= 25 and not t.cell)
-    return long > 0.5 * max(1, sum(len(t.text) for t in tokens))
+    if long > 0.5 * max(1, sum(len(t.text) for t in tokens)):
+        return True
+    lines: dict[int, list[Token]] = {}
+    for token in tokens:
+        lines.setdefault(token.line, []).append(token)
+    rows = [words for words in lines.values() if any(c.isdigit() for t in words for c in t.text)]
+    glued = [words for words in rows if len(words) == 1 and not words[0].cell and is_glued_row(words[0].text)]
+    return len(rows) >= 3 and len(glued) >= GLUED_ROW_LINES * len(rows)
 
 
 def _joined(tokens: list[Token]) -> tuple[str, list[int]]:

@@ -117,11 +117,22 @@ SEPARATOR_SHARE = 0.7
 
 
 GLUED_LINE = 25  # a line this long without a space is many cells glued together, not one cell
+#: A row glued into one word: a name, then at least two numbers (``财政供养人员控制率100%92%22``).
+_GLUED_ROW = re.compile(r"[\u4e00-\u9fff][^\d\s]*\d[\d.%]*\D*\d[\d.%]*$")
+GLUED_ROWS_SHARE = 0.3  # this share of the lines with figures being glued rows: rows, not cells
+
+
+def is_glued_row(text: str) -> bool:
+    """One word holding a whole indicator row: its name and its figures with no separator."""
+    return not any(c.isspace() for c in text.strip()) and bool(_GLUED_ROW.search(text.strip()))
 
 
 def cell_per_line(lines: list[tuple[int, str]]) -> bool:
     """The text holds one table cell per line (no ``|``, few spaces inside a line, no long glued runs)."""
     filled = [text.strip() for _, text in lines if text.strip()]
+    figures = [text for text in filled if any(c.isdigit() for c in text)]
+    if figures and sum(map(is_glued_row, figures)) >= GLUED_ROWS_SHARE * len(figures):
+        return False  # a row per line, each row glued into one word
     single = [text for text in filled if len(text.split()) == 1]
     glued = sum(len(text) for text in filled if len(text) >= GLUED_LINE)
     return (

@@ -145,3 +145,19 @@ def test_a_table_whose_rows_cannot_be_read_and_a_misaligned_name_are_doubted() -
     first = "产出指标 数量指标 培训人数 ≥20人 20人 30 30"
     for misaligned in ("及时 及时 20 20 完成率 =100% 100% 10 10", "结算条款完成率 费用结算及时性 运营合同完成 =100% 100% 10 10"):
         assert _doubts(f"{header}\n{first}\n{misaligned}\n总分 100 100") == {"indicators[1]"}
+
+
+def test_rows_glued_into_one_word_per_line_are_read_as_glued_rows() -> None:
+    """``财政供养人员控制率100%92%22``: a row per line, its cells glued — not one cell per line."""
+    lines = [
+        "部门整体支出绩效自评表",
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施",
+        *[f"第{n}项业务完成率100%{90 + n}%22" for n in range(1, 20)],
+        "总分10097.6",
+    ]
+    form, _ = parse_text("\n".join(lines), "glued-rows.txt")
+    assert not cell_per_line(list(enumerate(lines, start=1)))
+    assert [(i.name, i.target, i.actual, i.weight) for i in form.indicators[:2]] == [
+        ("第1项业务完成率", "100%", "91%", Decimal(2)),
+        ("第2项业务完成率", "100%", "92%", Decimal(2)),
+    ]
