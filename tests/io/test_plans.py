@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from jixiao.io.text import parse_text
 from jixiao.io.textscan import cell_per_line
+from jixiao.model import Indicator
 
 RUBRIC = [
     "项目支出绩效评价表",
@@ -74,18 +75,19 @@ def test_blank_cells_that_vanished_are_put_back_by_kind_and_arithmetic() -> None
     assert all(location.confidence is not None for location in form.provenance.values())
 
 
+def _indicators(*lines: str) -> list[Indicator]:
+    return parse_text("\n".join(lines), "table.txt")[0].indicators
+
+
 def test_a_row_of_cells_does_not_take_the_next_rows_name_as_its_reason() -> None:
     """``| 名称 | ≥266米 | ≥266米 | 10 | 10`` without its empty reason cell: the next line is the next row."""
-    text = "\n".join(
-        [
-            "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施",
-            "产出指标 | 数量指标 | 安装坡面水标尺 | ≥266米 | ≥266米 | 10 | 10",
-            "水标尺宽度 | ≥50厘米 | ≥50厘米 | 10 | 10",
-            "总分 | 100 | 100",
-        ]
+    indicators = _indicators(
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施",
+        "产出指标 | 数量指标 | 安装坡面水标尺 | ≥266米 | ≥266米 | 10 | 10",
+        "水标尺宽度 | ≥50厘米 | ≥50厘米 | 10 | 10",
+        "总分 | 100 | 100",
     )
-    form, _ = parse_text(text, "dropped.txt")
-    assert [(i.name, i.target, i.reason) for i in form.indicators] == [
+    assert [(i.name, i.target, i.reason) for i in indicators] == [
         ("安装坡面水标尺", "≥266米", None),
         ("水标尺宽度", "≥50厘米", None),
     ]
@@ -94,16 +96,13 @@ def test_a_row_of_cells_does_not_take_the_next_rows_name_as_its_reason() -> None
 def test_operator_and_unit_columns_join_the_values_they_qualify() -> None:
     """``正向 | 大于等于 | 1 | 1 | 次``: the operator joins the target, the unit after both values joins both."""
     head = "三级指标 | 指标性质 | 指标方向 | 年度指标值 | 实际完成值 | 计量单位 | 分值 | 得分 | 偏差原因分析及改进措施 |"
-    text = "\n".join(
-        [
-            "一级指标 | 二级指标 | " + head,
-            "产出指标 | 数量指标 | 租车次数(次) | 正向 | 大于等于 | 1 | 1 | 次 | 8 | 8 | |",
-            "| | 宣传品个数(个) | 反向 | 小于等于 | 2 | 1 | 个 | 7 | 7 | |",
-            "总分 | 100 | 95 |",
-        ]
+    indicators = _indicators(
+        "一级指标 | 二级指标 | " + head,
+        "产出指标 | 数量指标 | 租车次数(次) | 正向 | 大于等于 | 1 | 1 | 次 | 8 | 8 | |",
+        "| | 宣传品个数(个) | 反向 | 小于等于 | 2 | 1 | 个 | 7 | 7 | |",
+        "总分 | 100 | 95 |",
     )
-    form, _ = parse_text(text, "operators.txt")
-    assert [(i.target, i.actual, i.weight) for i in form.indicators] == [
+    assert [(i.target, i.actual, i.weight) for i in indicators] == [
         ("大于等于1次", "1次", Decimal(8)),
         ("小于等于2个", "1个", Decimal(7)),
     ]
@@ -111,16 +110,13 @@ def test_operator_and_unit_columns_join_the_values_they_qualify() -> None:
 
 def test_a_unit_column_right_after_the_value_qualifies_only_the_target() -> None:
     """Sichuan: 指标性质 | 指标值 | 度量单位 | 完成值 — the unit belongs to the target alone."""
-    text = "\n".join(
-        [
-            "一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 |",
-            "产出指标 | 数量指标 | 受助人次 | ≥ | 735 | 人次 | 735 | 10 | 10 |",
-            "| | 资助覆盖面 | 定量 | 100 | % | 100 | 10 | 10 |",
-            "总分 | 100 | 100 |",
-        ]
+    indicators = _indicators(
+        "一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 |",
+        "产出指标 | 数量指标 | 受助人次 | ≥ | 735 | 人次 | 735 | 10 | 10 |",
+        "| | 资助覆盖面 | 定量 | 100 | % | 100 | 10 | 10 |",
+        "总分 | 100 | 100 |",
     )
-    form, _ = parse_text(text, "sichuan.txt")
-    assert [(i.target, i.actual) for i in form.indicators] == [("≥735人次", "735"), ("100%", "100")]
+    assert [(i.target, i.actual) for i in indicators] == [("≥735人次", "735"), ("100%", "100")]
 
 
 def _doubts(text: str) -> set[str]:
