@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError, field_path
 from ..model import Form, FormKind, Location
+from .jsonio import explain
 from .notes import ImportNote
 
 
@@ -480,7 +481,7 @@ def _build(reader: _Reader) -> Form:
         first = exc.errors()[0]
         path = field_path(first["loc"])
         where = reader.provenance.get(path) or reader.place
-        raise InputError(f"{path} 的值无效：{first['msg']}", where.describe()) from None
+        raise InputError(f"{path} 的值无效：{explain(dict(first))}", where.describe()) from None
     form.provenance = dict(reader.provenance)
     return form
 

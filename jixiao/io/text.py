@@ -22,8 +22,9 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 from pydantic import ValidationError
 
-from ..errors import InputError
+from ..errors import InputError, field_path
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
+from .jsonio import explain
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
@@ -467,7 +468,7 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
         )
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise InputError(f"读出的内容不构成有效表格：{first['msg']}", place) from None
+        raise InputError(f"读出的内容不构成有效表格：{field_path(first['loc'])} {explain(dict(first))}", place) from None
     form.provenance = prov
     return form, notes
 

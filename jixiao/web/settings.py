@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from ..model import FORM_LIMITS
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -168,6 +170,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JIXIAO_CSRF_TRUSTED_ORIGINS",
 JIXIAO_MAX_UPLOAD_BYTES = int(os.environ.get("JIXIAO_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = JIXIAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = JIXIAO_MAX_UPLOAD_BYTES + 1024 * 1024
+# The entry page posts 9 fields per indicator and 4 per fund row: a form at the limits must save.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 9 * FORM_LIMITS.max_indicators + 4 * FORM_LIMITS.max_fund_rows + 100
 
 # Login throttling: this many failures per username+IP lock that pair for the lock time.
 JIXIAO_LOGIN_MAX_FAILURES = int(os.environ.get("JIXIAO_LOGIN_MAX_FAILURES", "5"))

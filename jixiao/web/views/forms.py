@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from ...io import jsonio
 from ...model import Form, FundRow, Funds, Indicator
 from .. import diffing, downloads, importing, services
 from ..engine import Evaluation, evaluate_form
-from ..entry import data_from_post, form_from_post, human_place, indicator_keys
+from ..entry import data_from_post, form_from_post, human_place, indicator_keys, new_row_key
 from ..fragments import Fragments
 from ..models import FormRecord
 from ..permissions import can_decide, can_edit, can_submit, is_unit_member
@@ -167,7 +166,7 @@ def new_row(request: HttpRequest, pk: int) -> HttpResponse:
     record = visible_form(request, pk)
     if not can_edit(request.user, record):
         return HttpResponseForbidden("此表当前不可编辑")
-    row = {"key": uuid.uuid4().hex[:10], "values": {"level1": "", "level2": ""}, "res": None, "comment": None}
+    row = {"key": new_row_key(), "values": {"level1": "", "level2": ""}, "res": None, "comment": None}
     return render(request, "jixiao/_indicator_row.html", {"ind": row, "editable": True})
 
 
