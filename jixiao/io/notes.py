@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from ..audit import Finding, Severity
+from ..audit import Finding, Severity, covers
 from ..model import Location
 
 #: Every import-note code with its one-line title (listed in docs/findings.md after the audit's codes).
@@ -49,9 +50,7 @@ class ImportNote:
 
     def covers(self, path: str) -> bool:
         """Whether this note concerns ``path`` (itself or a parent of it)."""
-        return self.path is not None and (
-            path == self.path or path.startswith((self.path + ".", self.path + "["))
-        )
+        return self.path is not None and covers(self.path, path)
 
     def describe(self) -> str:
         """``seed.txt 第12行: I02 …`` for terminals and logs."""
@@ -67,3 +66,15 @@ class ImportNote:
 def doubted(notes: Iterable[ImportNote], path: str) -> bool:
     """Whether any note puts the field at ``path`` in doubt."""
     return any(note.covers(path) for note in notes)
+
+
+def doubted_paths(notes: Iterable[ImportNote]) -> frozenset[str]:
+    """The field paths the notes put in doubt (a plain collection the auditor can take without importing io)."""
+    return frozenset(note.path for note in notes if note.path is not None)
+
+
+def note_data(note: ImportNote) -> dict[str, Any]:
+    """One note as JSON data (``jixiao parse --notes``): code, severity, message, field path, place in the file."""
+    location = note.location.model_dump(mode="json", exclude_none=True) if note.location else None
+    return {"code": note.code, "severity": note.severity, "message": note.message, "path": note.path,
+            "place": note.location.describe() if note.location else None, "location": location}
