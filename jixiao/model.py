@@ -30,12 +30,15 @@ class FormLimits:
     columns (``DecimalField``) and keep every computed ratio within the 28 digits of the decimal context.
     """
 
-    max_money: int = 10**13  # 全年预算数/执行数: ten trillion (元 or 万元)
-    max_points: int = 1000  # 分值/得分/总分: a form is scored out of 100
+    # every number (全年预算数/执行数 in 元 or 万元, 分值, 得分, 总分): ten trillion, far beyond any real form,
+    # small enough that the stored columns keep it and every ratio stays within the decimal context
+    max_number: int = 10**13
     max_decimals: int = 10  # decimal places: an importer keeps 10 significant digits of a spreadsheet float
     max_name_chars: int = 200  # 单位/主管部门/项目名称 (an organisation's name is at most 200 characters)
-    max_cell_chars: int = 500  # one cell of the table: 指标名称, 指标值, 资金行名称 …
-    max_text_chars: int = 5000  # free text: 年度总体目标, 偏差原因, 绩效结论
+    max_cell_chars: int = 200  # one cell of the table: 指标名称, 指标值, 资金行名称 …
+    max_reason_chars: int = 500  # 偏差原因 of one indicator
+    max_text_chars: int = 10_000  # free text: 年度总体目标, 绩效结论
+    # (a form with every field full still posts within the request limit: 300 × 1,500 characters)
     max_indicators: int = 300  # an official form has fewer than 100 rows
     max_fund_rows: int = 50
 
@@ -55,20 +58,16 @@ def _printable(value: str) -> str:
 #: Text of the head (names), of one table cell and of a free-text block.
 Name = Annotated[str, Field(max_length=FORM_LIMITS.max_name_chars), AfterValidator(_printable)]
 CellText = Annotated[str, Field(max_length=FORM_LIMITS.max_cell_chars), AfterValidator(_printable)]
+Reason = Annotated[str, Field(max_length=FORM_LIMITS.max_reason_chars), AfterValidator(_printable)]
 LongText = Annotated[str, Field(max_length=FORM_LIMITS.max_text_chars), AfterValidator(_printable)]
 
-#: Money (万元 or 元, as printed on the form).
+#: Money (万元 or 元, as printed on the form), weights and scores.
 Amount = Annotated[
     Decimal,
-    Field(ge=-FORM_LIMITS.max_money, le=FORM_LIMITS.max_money, decimal_places=FORM_LIMITS.max_decimals),
-]
-#: Scores (得分, 总分) and weights (分值, never negative).
-Points = Annotated[
-    Decimal,
-    Field(ge=-FORM_LIMITS.max_points, le=FORM_LIMITS.max_points, decimal_places=FORM_LIMITS.max_decimals),
+    Field(ge=-FORM_LIMITS.max_number, le=FORM_LIMITS.max_number, decimal_places=FORM_LIMITS.max_decimals),
 ]
 NonNegative = Annotated[
-    Decimal, Field(ge=0, le=FORM_LIMITS.max_points, decimal_places=FORM_LIMITS.max_decimals)
+    Decimal, Field(ge=0, le=FORM_LIMITS.max_number, decimal_places=FORM_LIMITS.max_decimals)
 ]
 
 
@@ -133,7 +132,7 @@ class Funds(_Strict):
 
     weight: NonNegative | None = None  # 分值, normally 10
     rate_declared: CellText | None = None  # 执行率 as written, e.g. "99%"
-    score_declared: Points | None = None  # 得分 as written
+    score_declared: Amount | None = None  # 得分 as written
     rows: list[FundRow] = Field(default_factory=list, max_length=FORM_LIMITS.max_fund_rows)
 
     @property
@@ -163,8 +162,8 @@ class Indicator(_Strict):
     target: CellText | None = None  # 年度指标值, as written
     actual: CellText | None = None  # 实际完成值, as written
     weight: NonNegative | None = None  # 分值
-    score_declared: Points | None = None  # 得分, as declared by the unit
-    reason: LongText | None = None  # 偏差原因分析 / 未完成原因分析
+    score_declared: Amount | None = None  # 得分, as declared by the unit
+    reason: Reason | None = None  # 偏差原因分析 / 未完成原因分析
 
     @field_validator("name")
     @classmethod
@@ -187,7 +186,7 @@ class Form(_Strict):
     funds: Funds = Field(default_factory=Funds)
     goals: Goals = Field(default_factory=Goals)
     indicators: list[Indicator] = Field(max_length=FORM_LIMITS.max_indicators)
-    total_declared: Points | None = None  # 总分 as declared
+    total_declared: Amount | None = None  # 总分 as declared
     conclusion: LongText | None = None  # 绩效结论
 
     #: Provenance per field path (``"indicators[3].actual"`` → place in the file).

@@ -19,7 +19,9 @@ import importlib
 import tempfile
 from pathlib import Path
 
-from ..errors import InputError
+from pydantic import ValidationError
+
+from ..errors import InputError, field_path
 from ..model import Form
 from .notes import ImportNote
 from .sniff import DEFAULT_LIMITS, FORMATS, Format, Limits, confirm, sniff
@@ -48,12 +50,26 @@ def _read_text(path: Path) -> Result:
     return result
 
 
+def _refused(exc: ValidationError, path: Path) -> InputError:
+    """A value a reader built that the form limits refuse (a 20-digit amount in a text), named in Chinese."""
+    from .jsonio import explain
+
+    first = exc.errors()[0]
+    return InputError(f"读出的内容不构成有效表格：{field_path(first['loc'])} {explain(dict(first))}", str(path))
+
+
 def read(
     path: str | Path, format: str = "auto", sheet: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Result:
     """Read one form from ``path``; ``sheet`` picks a worksheet of a workbook (name or number)."""
     path = Path(path)
-    kind = detect(path, format, limits)
+    try:
+        return _read(path, detect(path, format, limits), sheet)
+    except ValidationError as exc:
+        raise _refused(exc, path) from None
+
+
+def _read(path: Path, kind: Format, sheet: str | None) -> Result:
     if kind in ("xlsx", "xls"):
         from . import excel
 
@@ -82,6 +98,13 @@ def read_all(path: str | Path, format: str = "auto", limits: Limits = DEFAULT_LI
     """Every form in the file: all sheets of a workbook, all forms stacked in a PDF or Word file."""
     path = Path(path)
     kind = detect(path, format, limits)
+    try:
+        return _read_all(path, kind, limits)
+    except ValidationError as exc:
+        raise _refused(exc, path) from None
+
+
+def _read_all(path: Path, kind: Format, limits: Limits) -> list[Result]:
     if kind in ("xlsx", "xls"):
         from . import excel
 

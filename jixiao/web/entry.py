@@ -57,8 +57,9 @@ def _rows(post: QueryDict, prefix: str, fields: tuple[str, ...]) -> list[dict[st
     return [row for _, row in _positioned(post, prefix, fields)]
 
 
-#: A row key the server handed out: the row's position on a loaded page, or a new row's 10 hex digits.
-ROW_KEY = re.compile(r"[0-9a-f]{1,10}")
+#: A row key as the server hands them out (a row's position on a loaded page, a new row's 10 hex digits):
+#: short and made of characters safe in an element id.
+ROW_KEY = re.compile(r"[0-9A-Za-z_-]{1,32}")
 
 
 def new_row_key() -> str:

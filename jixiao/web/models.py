@@ -134,8 +134,8 @@ class FormRecord(models.Model):
     profile = models.CharField("评分规则", max_length=100, default=DEFAULT_PROFILE)
     data = models.TextField("表单内容（规范 JSON）")
     # Denormalised from the scorer on every save (dashboard columns).
-    total_declared = models.DecimalField("申报总分", max_digits=12, decimal_places=4, null=True)
-    total_computed = models.DecimalField("计算总分", max_digits=12, decimal_places=4, default=Decimal(0))
+    total_declared = models.DecimalField("申报总分", max_digits=24, decimal_places=4, null=True)
+    total_computed = models.DecimalField("计算总分", max_digits=24, decimal_places=4, default=Decimal(0))
     grade = models.CharField("等级", max_length=4, blank=True)
     execution_rate = models.DecimalField("执行率", max_digits=30, decimal_places=4, null=True)
     error_count = models.PositiveIntegerField("错误数", default=0)
@@ -143,11 +143,11 @@ class FormRecord(models.Model):
     finding_codes = models.CharField("问题代码", max_length=2000, blank=True)
     # The execution warning's inputs (rules-digest §2.7), as in the batch forms table.
     budget = models.DecimalField("全年预算数", max_digits=30, decimal_places=6, null=True)
-    execution_weight = models.DecimalField("执行率分值", max_digits=20, decimal_places=6, null=True)
-    execution_score = models.DecimalField("执行率得分", max_digits=20, decimal_places=6, null=True)
-    indicators_weight = models.DecimalField("指标分值合计", max_digits=20, decimal_places=6, null=True)
-    indicators_declared = models.DecimalField("指标自评得分合计", max_digits=20, decimal_places=6, null=True)
-    indicators_score = models.DecimalField("指标计算得分合计", max_digits=20, decimal_places=6, null=True)
+    execution_weight = models.DecimalField("执行率分值", max_digits=26, decimal_places=6, null=True)
+    execution_score = models.DecimalField("执行率得分", max_digits=26, decimal_places=6, null=True)
+    indicators_weight = models.DecimalField("指标分值合计", max_digits=26, decimal_places=6, null=True)
+    indicators_declared = models.DecimalField("指标自评得分合计", max_digits=26, decimal_places=6, null=True)
+    indicators_score = models.DecimalField("指标计算得分合计", max_digits=26, decimal_places=6, null=True)
     import_notes = models.TextField("导入提示（未能读取的内容）", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -67,7 +67,7 @@ def test_a_form_at_the_limits_saves_and_exports(world: Any) -> None:
     record = world.form()
     longest = Indicator(
         level1="产出指标", level2="数量指标", name="指" * FORM_LIMITS.max_cell_chars, target="≥1个", actual="1个",
-        weight=1, score_declared=1, reason="因" * FORM_LIMITS.max_text_chars,
+        weight=1, score_declared=1, reason="因" * FORM_LIMITS.max_reason_chars,
     )
     big = world.seed.model_copy(update={"indicators": [longest] * FORM_LIMITS.max_indicators})
     client = world.client("filler_a1")
