@@ -191,6 +191,7 @@ def _evaluation(e: Evaluation) -> dict[str, Any]:
         "total_declared": e.total_declared,
         "execution_rate": e.execution_rate,
         "execution_score": e.execution_score,
+        "total_explanation": e.total_explanation,
         "indicators": [vars(i) for i in e.indicators],
         "findings": [vars(f) for f in e.findings],
     }

@@ -58,6 +58,8 @@ class Evaluation:
     execution_score: Decimal | None
     execution_explanation: str
     indicators: list[IndicatorResult]
+    #: How the total was put on the 100-point scale (分值合计超过100), "" when it was not needed.
+    total_explanation: str = ""
     findings: list[FindingView] = field(default_factory=list)
     #: What the dashboard's execution warning reads (``jixiao.analytics.execution_figures``).
     figures: dict[str, Decimal | None] = field(default_factory=dict)
@@ -131,6 +133,7 @@ def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE) -> Evaluation
         execution_rate=card.execution.rate,
         execution_score=card.execution.score,
         execution_explanation=card.execution.explanation,
+        total_explanation=card.total_explanation,
         indicators=[
             IndicatorResult(i.index, i.score, i.declared, i.weight, i.explanation) for i in card.indicators
         ],
