@@ -21,8 +21,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import InputError, field_path
+from ..errors import InputError
 from ..model import Form
+from .jsonio import refusal
 from .notes import ImportNote
 from .sniff import DEFAULT_LIMITS, FORMATS, Format, Limits, confirm, sniff
 
@@ -50,14 +51,6 @@ def _read_text(path: Path) -> Result:
     return result
 
 
-def _refused(exc: ValidationError, path: Path) -> InputError:
-    """A value a reader built that the form limits refuse (a 20-digit amount in a text), named in Chinese."""
-    from .jsonio import explain
-
-    first = exc.errors()[0]
-    return InputError(f"读出的内容不构成有效表格：{field_path(first['loc'])} {explain(dict(first))}", str(path))
-
-
 def read(
     path: str | Path, format: str = "auto", sheet: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> Result:
@@ -66,7 +59,7 @@ def read(
     try:
         return _read(path, detect(path, format, limits), sheet)
     except ValidationError as exc:
-        raise _refused(exc, path) from None
+        raise refusal(exc, str(path)) from None
 
 
 def _read(path: Path, kind: Format, sheet: str | None) -> Result:
@@ -101,7 +94,7 @@ def read_all(path: str | Path, format: str = "auto", limits: Limits = DEFAULT_LI
     try:
         return _read_all(path, kind, limits)
     except ValidationError as exc:
-        raise _refused(exc, path) from None
+        raise refusal(exc, str(path)) from None
 
 
 def _read_all(path: Path, kind: Format, limits: Limits) -> list[Result]:

@@ -57,6 +57,12 @@ def explain(error: dict[str, Any]) -> str:
     return str(error.get("msg", kind))
 
 
+def refusal(exc: ValidationError, place: str) -> InputError:
+    """A value a reader built that the form limits refuse (a 30-digit amount in a text), named in Chinese."""
+    first = exc.errors()[0]
+    return InputError(f"读出的内容不构成有效表格：{field_path(first['loc'])} {explain(dict(first))}", place)
+
+
 def form_from_data(data: Any, place: str = "<json>") -> Form:
     """Validate already-decoded JSON data into a Form, naming the bad field on error."""
     if not isinstance(data, dict):
