@@ -121,6 +121,7 @@ class FindingOut(Schema):
     location: str
     path: str | None
     message: str
+    doubt: bool = False  # rests on a field the importer doubted (导入存疑)
 
 
 class IndicatorOut(Schema):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -27,6 +28,7 @@ class FindingView:
     location: str
     path: str | None
     message: str
+    doubt: bool = False  # rests on a field the importer doubted (导入存疑)
 
     @property
     def indicator(self) -> int | None:
@@ -123,9 +125,9 @@ def _shipped_profile_ids() -> tuple[str, ...]:
     return tuple(profile.id for profile in list_profiles())
 
 
-def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE) -> Evaluation:
-    """Score and audit ``form`` under the named rule profile."""
-    card, findings = evaluate(form, load_profile(profile_name))
+def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE, doubted: Collection[str] = ()) -> Evaluation:
+    """Score and audit ``form`` under the named rule profile; ``doubted`` are the paths of its open doubts."""
+    card, findings = evaluate(form, load_profile(profile_name), doubted)
     return Evaluation(
         total=card.total,
         grade=card.grade,
@@ -137,6 +139,6 @@ def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE) -> Evaluation
         indicators=[
             IndicatorResult(i.index, i.score, i.declared, i.weight, i.explanation) for i in card.indicators
         ],
-        findings=[FindingView(f.code, f.severity, f.location, f.path, f.message) for f in findings],
+        findings=[FindingView(f.code, f.severity, f.location, f.path, f.message, f.doubt) for f in findings],
         figures=execution_figures(form, card),
     )
