@@ -364,7 +364,7 @@ def total_on_scale(raw: Decimal, weight_sum: Decimal, rule: str, places: int) ->
     100 keeps its total: points the form does not offer are not earned. Whatever the inputs, the
     result lies in [0, 100].
     """
-    figure, raw = raw, round_places(raw, places)
+    raw = round_places(raw, places)
     if weight_sum > HUNDRED and rule == "normalise":
         total = round_places(raw * HUNDRED / weight_sum, places)
         text = (f"分值合计 {fmt(weight_sum)} 超过100，按百分制折算：{fmt(raw)} × 100 / {fmt(weight_sum)} = "
@@ -374,11 +374,10 @@ def total_on_scale(raw: Decimal, weight_sum: Decimal, rule: str, places: int) ->
         text = f"分值合计 {fmt(weight_sum)} 超过100，超出部分不计：原始合计 {fmt(raw)}，计 {fmt(total)}"
     else:
         total, text = raw, ""
-    bounded = abs(min(max(total, ZERO), round_places(HUNDRED, places)))  # abs: -0.01 rounds to -0
-    # a figure just outside the scale may round onto its edge (-0.01 → 0): still said
-    if bounded != total or (not text and not ZERO <= figure <= HUNDRED):
+    bounded = min(max(total, ZERO), round_places(HUNDRED, places))
+    if bounded != total:
         text = f"{text}；" if text else ""
-        text += f"原始合计 {fmt(figure)} 超出 0–100，计 {fmt(bounded)}"
+        text += f"原始合计 {fmt(raw)} 超出 0–100，计 {fmt(bounded)}"
     return bounded, text
 
 

@@ -2,7 +2,7 @@
 
 Before the limits a filler could store 总分 ``123456`` or 全年执行数 typed in 元 against a budget in 万元: the JSON
 was kept, but the derived columns exceeded their ``DecimalField`` digits and every read of the row failed. Migration
-0004 widens the columns and runs :func:`repair_table` over the forms and their history: a stored value outside
+0005 widens the columns and runs :func:`repair_table` over the forms and their history: a stored value outside
 the limits is cleared (a number) or cut (a text), and what was removed is written into the record's import notes
 (导入提示), which the entry page shows to the filler — nothing disappears silently.
 """

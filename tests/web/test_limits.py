@@ -197,7 +197,7 @@ def test_batch_names_the_field_of_a_hostile_number(tmp_path: Path) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_rows_stored_before_the_limits_are_repaired(world: Any) -> None:
-    """What old code let through (总分 1e30, a NUL, 600 indicators) reads again after migration 0004's repair."""
+    """What old code let through (总分 1e30, a NUL, 600 indicators) reads again after migration 0005's repair."""
     from jixiao.web.repair import repair_table
 
     if connection.vendor != "sqlite":

@@ -16,7 +16,7 @@ def repair(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jixiao_web', '0003_execution_figures'),
+        ('jixiao_web', '0004_import_doubts'),
     ]
 
     operations = [
