@@ -241,3 +241,15 @@ class ApiToken(models.Model):
     def user_for(cls, key: str) -> Any:
         token = cls.objects.select_related("user").filter(digest=_digest(key)).first()
         return token.user if token and token.user.is_active else None
+
+
+class LoginAttempt(models.Model):
+    """Login attempts counted for one key (登录限制): an account from one address, or one address.
+
+    A row per key, changed only under a row lock (``select_for_update``), so the count is exact across
+    threads and worker processes; it restarts once ``expires`` has passed.
+    """
+
+    key = models.CharField(max_length=300, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField()
