@@ -91,9 +91,9 @@ def audit(form: Form, card: Scorecard, profile: Profile) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
 
 
-def evaluate(form: Form, profile: Profile) -> tuple[Scorecard, list[Finding]]:
-    """Score and audit a form in one call."""
-    card = score(form, profile)
+def evaluate(form: Form, profile: Profile, previous: Form | None = None) -> tuple[Scorecard, list[Finding]]:
+    """Score and audit a form in one call; ``previous`` (last year's form) lets relative targets be scored."""
+    card = score(form, profile, previous)
     return card, audit(form, card, profile)
 
 
