@@ -14,13 +14,58 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from ..datafile import load_toml
 from ..errors import InputError
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 DEFAULT_PROFILE = "national"
+
+
+class Document(BaseModel):
+    """A document a rule comes from (文件): issuer, title, 文号 and date, as a user would look it up."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    issuer: str
+    title: str
+    number: str = ""  # 文号; empty for a published form template without one
+    issued: date | None = None
+
+    def cite(self) -> str:
+        extra = "，".join(p for p in (self.number, self.issued.isoformat() if self.issued else "") if p)
+        return f"{self.issuer}《{self.title}》" + (f"（{extra}）" if extra else "")
+
+
+class _Documents(RootModel[dict[str, Document]]):
+    pass
+
+
+DOCUMENTS: dict[str, Document] = load_toml(Path(__file__).with_name("documents.toml"), _Documents, "文件目录").root
+
+
+class Reference(BaseModel):
+    """Where one parameter or check comes from: a document of ``documents.toml`` and the part relied on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doc: str
+    part: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_document(self) -> Reference:
+        if self.doc not in DOCUMENTS:
+            raise ValueError(f"未知文件“{self.doc}”（可用：{'、'.join(DOCUMENTS)}）")
+        return self
+
+    def cite(self) -> str:
+        return f"{DOCUMENTS[self.doc].cite()} {self.part}"
+
+
+def cite(doc: str, part: str) -> str:
+    """The citation of a document's part, e.g. for a check's ``source``."""
+    return Reference(doc=doc, part=part).cite()
 
 
 class _Section(BaseModel):
@@ -112,6 +157,15 @@ class AuditThresholds(_Section):
     red_warning: Decimal  # national red warning: completion outruns execution by this share
 
 
+class CheckRules(BaseModel):
+    """[checks]: which audit checks a profile runs and at which severity (codes as in docs/findings.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    severity: dict[str, Literal["error", "warning", "info"]] = {}
+    disabled: list[str] = []
+
+
 class Profile(BaseModel):
     """One rule set."""
 
@@ -131,6 +185,7 @@ class Profile(BaseModel):
     rounding: Rounding
     grades: GradeBands
     audit: AuditThresholds
+    checks: CheckRules = CheckRules()
 
 
 def _load_file(path: Path) -> Profile:
