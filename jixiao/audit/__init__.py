@@ -7,11 +7,16 @@ context, which stamps the code and the severity. Families live in their own modu
 :mod:`.completeness` (C: missing text), :mod:`.plausibility` (D: too good to be true; T: target
 quality; P: notation), :mod:`.history` (D06–D07: two forms). A profile may change a check's
 severity or disable it (``[checks]``). ``docs/findings.md`` lists every code (from :data:`CHECKS`).
+
+A finding that rests on a field the importer doubted (导入存疑) keeps its code and severity but says
+so: the unit may not have written what was read.  The audit takes the doubted field paths as plain
+strings (the core never imports the importers); see :func:`rests_on`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 
 from ..errors import InputError
 from ..model import Form
@@ -24,8 +29,8 @@ from . import plausibility as p
 from . import rules as b
 from .base import SEVERITY_NAMES, SEVERITY_ORDER, Check, Context, Finding, Severity
 
-__all__ = ["CHECKS", "SEVERITY_NAMES", "SEVERITY_ORDER", "Check", "Context", "Finding", "Severity", "audit",
-           "counts", "evaluate", "findings_doc"]
+__all__ = ["CHECKS", "DOUBT_PREFIX", "SEVERITY_NAMES", "SEVERITY_ORDER", "Check", "Context", "Finding", "Severity",
+           "audit", "counts", "covers", "evaluate", "findings_doc", "label_doubt", "rests_on"]
 
 #: Every check, in the order they run; D06–D07 need two forms and run in :func:`.history.year_over_year`.
 CHECKS: tuple[Check, ...] = (
@@ -64,19 +69,62 @@ def plan(profile: Profile) -> Plan:
     return result
 
 
-def audit(form: Form, card: Scorecard, profile: Profile) -> list[Finding]:
-    """Run every check the profile enables; findings sorted by severity, then by code."""
+def covers(parent: str, path: str) -> bool:
+    """Whether field path ``parent`` is ``path`` or contains it (``indicators[3]`` ⊇ ``indicators[3].weight``)."""
+    return path == parent or path.startswith((parent + ".", parent + "["))
+
+
+def _record(path: str) -> str:
+    """The record a field belongs to, whose fields checks weigh together: an indicator row, or the funds block."""
+    if path.startswith("funds"):
+        return "funds"
+    return path[: path.index("]") + 1] if path.startswith("indicators[") else path
+
+
+def rests_on(path: str | None, doubted: str) -> bool:
+    """Whether a finding at ``path`` may be caused by a misread of the doubted field ``doubted``.
+
+    It does when one path contains the other (a weight sum over ``indicators`` and one doubted weight),
+    when both are fields of one record (score above weight, with the weight doubted; 执行率 with the
+    executed amount doubted), or when the declared total meets a doubted score it adds up.
+    """
+    if path is None:
+        return False
+    return (covers(path, doubted) or covers(doubted, path) or _record(path) == _record(doubted)
+            or (path == "total_declared" and doubted.endswith("score_declared")))
+
+
+#: How a finding on a doubted field reads: the check's message, framed as a question for the original form.
+DOUBT_PREFIX = "导入存疑："
+DOUBT_SUFFIX = "该处导入读法存疑，请核对原表后再认定。"
+
+
+def label_doubt(finding: Finding, doubted: Collection[str]) -> Finding:
+    """The finding marked 导入存疑 when it rests on a doubted field; unchanged otherwise."""
+    if finding.doubt or not any(rests_on(finding.path, d) for d in doubted):
+        return finding
+    return replace(finding, doubt=True, message=f"{DOUBT_PREFIX}{finding.message}{DOUBT_SUFFIX}")
+
+
+def audit(form: Form, card: Scorecard, profile: Profile, doubted: Collection[str] = ()) -> list[Finding]:
+    """Run every check the profile enables; findings sorted by severity, then by code; those on ``doubted``
+    fields labelled."""
     ctx = Context(form, card, profile)
     for check, severity in plan(profile):
         ctx.code, ctx.severity = check.code, severity
         check.run(ctx)  # type: ignore[misc]  # plan() keeps only checks with a run
-    return sorted(ctx.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
+    findings = ctx.findings
+    if doubted:
+        findings = [label_doubt(f, doubted) for f in findings]
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
 
 
-def evaluate(form: Form, profile: Profile, previous: Form | None = None) -> tuple[Scorecard, list[Finding]]:
-    """Score and audit a form in one call; ``previous`` (last year's form) lets relative targets be scored."""
+def evaluate(form: Form, profile: Profile, doubted: Collection[str] = (),
+             previous: Form | None = None) -> tuple[Scorecard, list[Finding]]:
+    """Score and audit a form in one call; ``doubted`` are the field paths the importer was unsure of;
+    ``previous`` (the same unit's form of last year) lets relative targets be scored."""
     card = score(form, profile, previous)
-    return card, audit(form, card, profile)
+    return card, audit(form, card, profile, doubted)
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:

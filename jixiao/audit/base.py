@@ -30,6 +30,7 @@ class Finding:
     location: str  # human: "产出指标 / 数量 / 开展项目个数（指标第10行）"
     message: str
     path: str | None = None  # field path: "indicators[9].score_declared"
+    doubt: bool = False  # rests on a field the importer doubted (导入存疑): check the original before blaming the unit
 
 
 @dataclass(slots=True)
