@@ -96,6 +96,7 @@ class ExecutionScore:
     score: Decimal
     declared: Decimal | None
     explanation: str
+    printed: bool = False  # the rate is the form's printed 执行率 (no amounts to compute it from)
 
     @property
     def rate_display(self) -> Decimal | None:
@@ -116,7 +117,7 @@ class BlockScore:
 class Scorecard:
     """Everything the scorer computed for one form."""
 
-    profile: str
+    profile: str  # ``id@version`` of the rules that produced it
     execution: ExecutionScore
     indicators: list[IndicatorScore]
     blocks: list[BlockScore]
@@ -365,29 +366,56 @@ def execution_basis(rows: list[FundRow]) -> tuple[Decimal | None, Decimal | None
     return total.budget, total.executed, ""
 
 
-def score_execution(form: Form, profile: Profile) -> ExecutionScore:
-    """预算执行率得分 per the profile's policy (linear_capped / floor_int / tiered)."""
-    weight = form.funds.weight if form.funds.weight is not None else profile.weights.execution
-    declared = form.funds.score_declared
-    budget, executed, note = execution_basis(form.funds.rows)
-    if not budget or executed is None:
-        kept = min(max(declared or ZERO, ZERO), weight)
-        return ExecutionScore(budget, executed, None, weight, kept, declared,
-                              f"缺少全年预算数或执行数，执行率无法计算，沿用填报得分 {fmt(kept)}")
-    rate = executed / budget * HUNDRED
+def printed_rate(text: str | None) -> tuple[Decimal, int] | None:
+    """The 执行率 as printed, in percent, and its decimal places: ``99.45%`` → (99.45, 2); ``0.99`` → (99, 0)."""
+    if not text:
+        return None
+    written = normalise(text)
+    try:
+        value = Decimal(written.rstrip("%"))
+    except ArithmeticError:
+        return None
+    if not value.is_finite() or value < 0:
+        return None
+    places = max(0, -int(value.as_tuple().exponent))
+    if "%" not in written and value <= 1:  # written as a fraction (0.99)
+        return value * HUNDRED, max(0, places - 2)
+    return value, places
+
+
+def _execution_points(rate: Decimal, weight: Decimal, profile: Profile) -> tuple[Decimal, str]:
+    """Points for an execution rate (percent) under the profile's policy, and how they were obtained."""
     linear = min(rate / HUNDRED * weight, weight)
-    shown = f"{fmt(executed)}/{fmt(budget)} = {fmt(round_places(rate, 2))}%{note}"
     policy = profile.execution.policy
     if policy == "floor_int":
         score = round_places(linear, 0, ROUND_FLOOR)
-        text = f"{shown}；{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(round_places(linear, 2))}，向下取整得 {fmt(score)}"
-    elif policy == "tiered":
+        return score, f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(round_places(linear, 2))}，向下取整得 {fmt(score)}"
+    if policy == "tiered":
         score = next((s for minimum, s in profile.execution.tiers if rate >= minimum), ZERO)
-        text = f"{shown}；按档位表得 {fmt(score)}"
-    else:
-        score = round_places(linear, profile.rounding.execution)
-        text = f"{shown}；{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(score)}（不超过 {fmt(weight)}）"
-    return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, text)
+        return score, f"按档位表得 {fmt(score)}"
+    score = round_places(linear, profile.rounding.execution)
+    return score, f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(score)}（不超过 {fmt(weight)}）"
+
+
+def score_execution(form: Form, profile: Profile) -> ExecutionScore:
+    """预算执行率得分 per the profile's policy; from the printed 执行率 when the amounts are missing."""
+    weight = form.funds.weight if form.funds.weight is not None else profile.weights.execution
+    declared = form.funds.score_declared
+    budget, executed, note = execution_basis(form.funds.rows)
+    if budget and executed is not None:
+        rate = executed / budget * HUNDRED
+        score, how = _execution_points(rate, weight, profile)
+        shown = f"{fmt(executed)}/{fmt(budget)} = {fmt(round_places(rate, 2))}%{note}"
+        return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, f"{shown}；{how}")
+    printed = printed_rate(form.funds.rate_declared)
+    if printed is None:
+        kept = min(max(declared or ZERO, ZERO), weight)
+        return ExecutionScore(budget, executed, None, weight, kept, declared,
+                              f"缺少全年预算数或执行数，执行率无法计算，沿用填报得分 {fmt(kept)}")
+    rate = printed[0]
+    score, how = _execution_points(rate, weight, profile)
+    text = f"缺少全年预算数或执行数，按填报的执行率 {form.funds.rate_declared} 计算；{how}"
+    return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, text, printed=True)
 
 
 def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
@@ -446,7 +474,7 @@ def score(form: Form, profile: Profile, previous: Form | None = None) -> Scoreca
     weight_sum = execution.weight + sum((b.weight for b in blocks), ZERO)
     total, explanation = total_on_scale(raw, weight_sum, profile.grades.over_100, profile.rounding.total)
     declared_parts = [form.funds.score_declared, *(i.score_declared for i in form.indicators)]
-    return Scorecard(profile.id, execution, indicators, blocks, total, profile.grades.grade(total),
+    return Scorecard(profile.stamp, execution, indicators, blocks, total, profile.grades.grade(total),
                      form.total_declared, _sum(declared_parts), round_places(raw, profile.rounding.total),
                      explanation)
 

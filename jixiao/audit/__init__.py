@@ -40,7 +40,7 @@ CHECKS: tuple[Check, ...] = (
     a.level1_weights,
     b.declared_matches_formula, b.full_marks_target_unmet, b.qualitative_within_tier,
     b.quantitative_actual_numeric, b.qualitative_actual_tiered, b.units_consistent, b.at_least_hundred_percent,
-    b.exact_target_differs,
+    b.exact_target_differs, b.profile_covers_year,
     c.reason_for_lost_points, c.low_execution, c.reason_for_overachievement, c.completion_and_conclusion,
     c.contact_present, c.completion_copies_goal,
     p.execution_vs_performance, p.all_full_marks, p.qualitative_share, p.actuals_copy_targets,
@@ -128,10 +128,11 @@ def evaluate(form: Form, profile: Profile, doubted: Collection[str] = (),
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
-    """Number of findings per severity (all three keys present)."""
+    """Number of open findings per severity (all three keys present); a waived finding is not open."""
     result = dict.fromkeys(SEVERITY_ORDER, 0)
     for f in findings:
-        result[f.severity] += 1
+        if f.waiver is None or f.waiver.lapsed:
+            result[f.severity] += 1
     return result
 
 

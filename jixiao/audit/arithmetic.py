@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..rules import cite
-from ..scoring import ZERO, execution_basis, fmt, round_places
+from ..scoring import ZERO, execution_basis, fmt, printed_rate, round_places
 from ..targets import normalise
 from .base import Context, check
 
-LEVEL1_KEYS = (("产出", "output"), ("效益", "benefit"), ("满意", "satisfaction"), ("成本", "cost"))
 GRADE_WORDS = (("优秀", "优"), ("良好", "良"), ("中等", "中"), ("合格", "中"), ("较差", "差"), ("不合格", "差"))
 GRADE_PREFIXES = ("等级为", "等次为", "评为", "等级:", "等级：", "评价为")
 _COLUMNS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数"))
@@ -54,10 +51,6 @@ def missing_weight(ctx: Context) -> None:
             ctx.report(where, "未填写分值，得分无法核对；请填写该指标的分值。", path)
 
 
-def _level1_key(name: str) -> str | None:
-    return next((key for word, key in LEVEL1_KEYS if word in name), None)
-
-
 @check("A03", "error", "分值合计不为100，或执行率分值与规则不符",
        rationale="执行率与各指标分值合计应为 100 分，执行率的分值按规则设置、不得调整。",
        source=cite("mof-2020-10", "“原则上一级指标权重统一设置为：产出指标50%、效益指标30%、服务对象满意度指标10%、预算执行率10%”"))
@@ -80,13 +73,14 @@ def weights_add_up(ctx: Context) -> None:
        rationale="一级指标分值原则上按规定设置，特殊情况调整须说明理由。",
        source=cite("mof-2020-10", "“原则上一级指标权重统一设置为：产出指标50%、效益指标30%、服务对象满意度指标10%、预算执行率10%。如有特殊情况，一级指标权重可做适当调整”"))
 def level1_weights(ctx: Context) -> None:
-    rules = ctx.profile.weights
-    for block in ctx.card.blocks:
-        key = _level1_key(block.level1)
-        expected: Decimal | None = getattr(rules, key) if key else None
-        if expected and block.weight != expected:
-            ctx.report(f"{block.level1} / 分值合计",
-                       f"{block.level1}分值合计 {fmt(block.weight)}，原则上应为 {fmt(expected)} 分；"
+    for key, expected in ctx.profile.weights.level1.items():
+        words = key.split("+")  # 效益+满意: two blocks that share one weight
+        blocks = [b for b in ctx.card.blocks if any(word in b.level1 for word in words)]
+        weight = sum((b.weight for b in blocks), ZERO)
+        if blocks and weight != expected:
+            names = "、".join(b.level1 for b in blocks)
+            ctx.report(f"{names} / 分值合计",
+                       f"{names}分值合计 {fmt(weight)}，规则“{ctx.profile.title}”原则上为 {fmt(expected)} 分；"
                        "如属特殊情况调整，请在说明中写明理由。", "indicators")
 
 
@@ -129,22 +123,14 @@ def execution_consistent(ctx: Context) -> None:
     execution, funds = ctx.card.execution, ctx.form.funds
     if execution.rate is None:
         return
-    if funds.rate_declared:
-        text = normalise(funds.rate_declared).rstrip("%")
-        try:
-            declared_rate = Decimal(text)
-        except ArithmeticError:
-            declared_rate = None
-        if declared_rate is not None:
-            places = max(0, -declared_rate.as_tuple().exponent)  # type: ignore[operator]
-            if declared_rate <= 1 and "%" not in funds.rate_declared and execution.rate > 1:
-                declared_rate *= 100  # written as a fraction (0.99)
-                places = max(0, places - 2)
-            if round_places(execution.rate, places) != declared_rate:
-                ctx.report(ctx.place("funds.rate_declared", "资金 / 执行率"),
-                           f"填报执行率 {funds.rate_declared}，按全年执行数/全年预算数 = "
-                           f"{fmt(execution.executed)}/{fmt(execution.budget)} 应为 "
-                           f"{fmt(execution.rate_display)}%。", "funds.rate_declared")
+    printed = printed_rate(funds.rate_declared)
+    if printed is not None and not execution.printed:
+        declared_rate, places = printed
+        if round_places(execution.rate, places) != declared_rate:
+            ctx.report(ctx.place("funds.rate_declared", "资金 / 执行率"),
+                       f"填报执行率 {funds.rate_declared}，按全年执行数/全年预算数 = "
+                       f"{fmt(execution.executed)}/{fmt(execution.budget)} 应为 "
+                       f"{fmt(execution.rate_display)}%。", "funds.rate_declared")
     declared = execution.declared
     if declared is not None and declared > execution.score:
         ctx.report(ctx.place("funds.score_declared", "资金 / 执行率得分"),
@@ -193,6 +179,11 @@ def execution_within_budget(ctx: Context) -> None:
             ctx.report(ctx.place(f"funds.rows[{n}]", f"资金 / {row.label}"),
                        f"全年执行数 {fmt(row.executed)} 超过全年预算数 {fmt(row.budget)}，请说明超支原因或核对数据。",
                        f"funds.rows[{n}].executed")
+    execution = ctx.card.execution
+    if execution.printed and execution.rate is not None and execution.rate > 100:
+        ctx.report(ctx.place("funds.rate_declared", "资金 / 执行率"),
+                   f"填报执行率 {ctx.form.funds.rate_declared} 超过 100%：执行数超过预算数，"
+                   "请说明超支原因，或补填全年预算数和执行数以便核对。", "funds.rate_declared")
 
 
 @check("A13", "warning", "全年预算数为0",

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..model import Form, Indicator
 from ..rules import Profile
 from ..scoring import IndicatorScore, Scorecard
+
+if TYPE_CHECKING:
+    from .waivers import WaiverState
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -31,6 +34,7 @@ class Finding:
     message: str
     path: str | None = None  # field path: "indicators[9].score_declared"
     doubt: bool = False  # rests on a field the importer doubted (导入存疑): check the original before blaming the unit
+    waiver: WaiverState | None = None  # 审核豁免: waived by a reviewer (still listed), or its waiver lapsed
 
 
 @dataclass(slots=True)

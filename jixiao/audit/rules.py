@@ -113,3 +113,15 @@ def exact_target_differs(ctx: Context) -> None:
             ctx.report(where,
                        f"指标值 {t.text} 为精确值，完成值 {a.text} 与之不同；超出部分不扣分，但目标设定可能不当。", path)
 
+
+
+@check("R01", "warning", "表的年度不在所用评分规则的有效期内",
+       rationale="规则按年度生效：早于或晚于规则有效期的表，应按其年度适用的规则评分。",
+       source=cite("mof-2020-10", "办法自印发之日起施行（2020年2月25日）；此前年度的表不适用"))
+def profile_covers_year(ctx: Context) -> None:
+    profile, year = ctx.profile, ctx.form.year
+    if not profile.covers(year):
+        ctx.report(ctx.place("year", "表头 / 年度"),
+                   f"这是 {year} 年度的表，规则“{profile.stamp}”的有效期为 {profile.dates()}；"
+                   "没有适用于该年度的内置规则时，本次评分结果仅供参考，请选用该年度适用的规则文件（--profile）。",
+                   "year")

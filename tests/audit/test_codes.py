@@ -6,12 +6,15 @@ A code without a case fails :func:`test_every_code_has_its_own_case`.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
 import pytest
 
 from jixiao.audit import CHECKS, CODES, audit, evaluate
 from jixiao.audit.history import year_over_year
 from jixiao.errors import InputError
-from jixiao.rules import CheckRules, load_profile
+from jixiao.rules import Profile, load_profile
 from jixiao.scoring import score
 
 from .inline import form, variant
@@ -72,6 +75,7 @@ CASES: dict[str, tuple[str, ...]] = {
             "指标: 效益指标 | 社会效益指标 | 政策知晓率 | ≥90% | ≥90% | 30 | 30",
             "指标: 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | ≥90% | 10 | 10", "总分: 100"),
     "D05": ("指标: 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 100% | 10 | 10",),
+    "R01": ("年度: 2019",),
     "T01": ("指标: 效益指标 | 社会效益指标 | 政策知晓率 | 进一步提高政策知晓度 | 达成预期指标 | 30 | 30",),
     "T02": ("指标: 效益指标 | 社会效益指标 | 政策知晓率 | 90%-95% | 95% | 30 | 30",),
     "T03": ("- 指标: 群众满意度",),
@@ -119,19 +123,60 @@ def test_year_over_year_code(code: str) -> None:
     assert findings[0].severity == CODES[code].severity
 
 
-def test_a_profile_overrides_a_severity_and_disables_a_check() -> None:
+def _profile(tmp_path: Path, checks: str) -> Profile:
+    path = tmp_path / "bureau.toml"
+    path.write_text(f"""
+id = "bureau"
+extends = "national"
+title = "某局规则"
+version = "1"
+effective_from = 2020-01-01
+reference = {{ doc = "mof-2020-10", part = "单位自评" }}
+
+[checks]
+{checks}
+""", encoding="utf-8")
+    return load_profile(str(path))
+
+
+def test_a_profile_overrides_a_severity_and_disables_a_check(tmp_path: Path) -> None:
     situation = form(variant(BASE, *CASES["D05"], *CASES["C04"]))
-    profile = NATIONAL.model_copy(update={"checks": CheckRules(severity={"D05": "warning"}, disabled=["C04"])})
+    profile = _profile(tmp_path, """severity = { D05 = "warning" }
+disabled = ["C04"]
+reference.severity = { doc = "mof-2021-101", part = "满意度须有调查依据" }
+reference.disabled = { doc = "mof-2020-10", part = "结论另行报送" }""")
     findings = audit(situation, score(situation, profile), profile)
     assert [(f.code, f.severity) for f in findings] == [("D05", "warning")]
 
 
-def test_a_profile_naming_an_unknown_code_is_refused() -> None:
-    profile = NATIONAL.model_copy(update={"checks": CheckRules(disabled=["Z99"])})
+def test_a_profile_naming_an_unknown_code_is_refused(tmp_path: Path) -> None:
+    profile = _profile(tmp_path, """disabled = ["Z99"]
+reference.disabled = { doc = "mof-2020-10", part = "—" }""")
     with pytest.raises(InputError, match="Z99"):
         evaluate(form(BASE), profile)
+
+
+def test_a_changed_parameter_without_its_reference_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="出处"):
+        _profile(tmp_path, 'disabled = ["C04"]')
 
 
 def test_every_check_has_a_rationale_and_a_source_document() -> None:
     for check in CHECKS:
         assert check.rationale and "《" in check.source, check.code
+
+
+def test_a_printed_rate_over_100_without_amounts_is_over_execution() -> None:
+    findings = evaluate(form(variant(BASE, "- 资金", "执行率: 103.21%")), NATIONAL)[1]
+    assert any(f.code == "A08" and "103.21%" in f.message for f in findings)
+
+
+def test_claimed_points_far_above_a_printed_rate_raise_the_red_warning() -> None:
+    """79.27 % spent, 97.93 points claimed: the national red warning from the printed rate alone."""
+    situation = form(variant(BASE, "- 资金", "执行率: 79.27%", "执行率得分: 7.93", "总分: 97.93",
+                             "指标: 产出指标 | 数量指标 | 培训人次 | ≥100人次 | 100人次 | 50 | 50",
+                             "结论: 经自评，总分97.93分，等级为优。"))
+    card, findings = evaluate(situation, NATIONAL)
+    assert card.execution.printed and card.execution.score == Decimal("7.93")
+    assert [f.code for f in findings if f.code == "D01"] == ["D01"]
+    assert "79.3%" in next(f.message for f in findings if f.code == "D01")
