@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,14 @@ FORMATS: dict[str, tuple[Callable[..., Path] | None, str]] = {
 }
 
 
-def render(form: Form, profile: str, fmt: str, waivers: Sequence[Waiver] = ()) -> tuple[bytes, str]:
-    """The file's bytes and content type (waived findings marked as waived); KeyError for an unknown format."""
+def render(form: Form, profile: str, fmt: str, doubted: Collection[str] = (),
+           waivers: Sequence[Waiver] = ()) -> tuple[bytes, str]:
+    """The file's bytes and content type; KeyError for an unknown format. ``doubted``: open doubts' paths;
+    waived findings are marked as waived."""
     writer, content_type = FORMATS[fmt]
     if writer is None:
         return jsonio.dumps(form).encode(), content_type
-    card, findings = evaluate(form, resolve_profile(profile, form))
+    card, findings = evaluate(form, resolve_profile(profile, form), doubted)
     findings = apply_waivers(findings, form, waivers)
     with tempfile.TemporaryDirectory(prefix="jixiao-download-") as folder:
         written: Any = writer(form, card, findings, Path(folder) / f"form.{fmt}", layout_for(form))
