@@ -131,10 +131,10 @@ def _shipped_profile_ids() -> tuple[str, ...]:
 
 
 def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE, doubted: Collection[str] = (),
-                  waivers: Sequence[Waiver] = ()) -> Evaluation:
+                  waivers: Sequence[Waiver] = (), previous: Form | None = None) -> Evaluation:
     """Score and audit ``form`` under the named rule profile; ``doubted`` are the paths of its open doubts;
-    waived findings stay, marked as waived."""
-    card, findings = evaluate(form, resolve_profile(profile_name, form), doubted)
+    waived findings stay, marked as waived; ``previous`` (last year's form) scores relative targets."""
+    card, findings = evaluate(form, resolve_profile(profile_name, form), doubted, previous)
     findings = apply_waivers(findings, form, waivers)
     return Evaluation(
         profile=card.profile,

@@ -114,7 +114,8 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
             raise Conflict(record)
         form = form.model_copy(update={"year": record.year})
         open_doubts = doubting.remaining(record.doubts, form) if record.doubts else []  # editing a cell ends its doubt
-        evaluation = evaluate_form(form, record.profile, doubted_paths(open_doubts, form), record.core_waivers())
+        evaluation = evaluate_form(form, record.profile, doubted_paths(open_doubts, form), record.core_waivers(),
+                                   last_year(record))
         if jsonio.dumps(form) == record.data:
             # Nothing changed (an autosave of an untouched page): no new version, no history row.
             return Saved(record, evaluation)
@@ -170,9 +171,18 @@ def doubted_paths(doubts: Sequence[dict[str, Any]], form: Form) -> set[str]:
 
 
 def evaluate_record(record: FormRecord, form: Form | None = None) -> Evaluation:
-    """Score and audit a stored form (or a new content of it) with its open doubts and its waivers."""
+    """Score and audit a stored form (or a new content of it) with its open doubts, its waivers and the same
+    unit's form of the year before (relative targets such as 比上年增长5% are scored against its actuals)."""
     form = form or record.form()
-    return evaluate_form(form, record.profile, doubted_paths(record.doubts, form), record.core_waivers())
+    return evaluate_form(form, record.profile, doubted_paths(record.doubts, form), record.core_waivers(),
+                         last_year(record))
+
+
+def last_year(record: FormRecord) -> Form | None:
+    """The same unit's form of the same kind and title, one year earlier, if the web app holds it."""
+    earlier = FormRecord.objects.filter(unit_id=record.unit_id, year=record.year - 1, kind=record.kind,
+                                        title=record.title).first()
+    return earlier.form() if earlier is not None else None
 
 
 def confirm_doubt(user: Any, record_id: int, key: str) -> FormRecord:

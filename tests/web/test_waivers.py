@@ -81,3 +81,20 @@ def test_rescoring_under_a_newer_rules_version_is_explicit(world: Any) -> None:
     assert record.scored_with == current and record.total_computed > 0
     assert "按现行规则重新评分：national@2019.0 → " in record.history.first().history_change_reason
     assert "评分规则已更新" not in filler.get(f"/forms/{record.pk}/").content.decode()
+
+
+def test_a_relative_target_is_scored_against_last_years_form_in_the_web(world: Any) -> None:
+    from jixiao.web.models import FormRecord
+
+    seed = world.seed.model_copy(deep=True)
+    i = next(n for n, ind in enumerate(seed.indicators) if ind.name == "服务人才人数")
+    last = seed.model_copy(deep=True, update={"year": 2021})
+    last.indicators[i].actual = "3000人"
+    seed.indicators[i].target, seed.indicators[i].actual = "比上年增长10%", "3200人"
+    now = services.create_form(world.users["filler_a1"], world.a1, seed).record
+    alone = services.evaluate_record(now).indicators[i]
+    assert "缺少上年同一指标的实际完成值" in alone.explanation
+    earlier = services.create_form(world.users["filler_a1"], world.a1, last).record
+    FormRecord.objects.filter(pk=earlier.pk).update(title=now.title)
+    scored = services.evaluate_record(now).indicators[i]
+    assert "3000 × (1 + 10%) = 3300" in scored.explanation and scored.score < 2
