@@ -21,7 +21,7 @@ def fill_scored_with(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jixiao_web', '0004_import_doubts'),
+        ('jixiao_web', '0006_login_attempts'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jixiao_web', '0005_scored_with'),
+        ('jixiao_web', '0007_scored_with'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
