@@ -361,6 +361,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                                              record.core_waivers())
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="form-{record.pk}-{record.year}.{fmt}"'
+    response["Cache-Control"] = "no-store"  # a form's content stays out of shared and browser caches
     return response
 
 
