@@ -55,7 +55,7 @@ from .io.notes import doubted_paths
 from .io.sniff import check_size
 from .model import Form
 from .report.spreadsheet import FORMULA_TRIGGER_PATTERN
-from .rules import load_profile
+from .rules import AUTO, load_profile, resolve_profile
 from .scoring import Scorecard
 from .targets import Target
 
@@ -308,7 +308,7 @@ def process_file(path: str, sha256: str, profile_id: str) -> FileRows:
     """Read, score and audit one file into its rows; any failure becomes an error row with the reason."""
     try:
         form, notes = read(path)
-        card, findings = evaluate(form, load_profile(profile_id), doubted_paths(notes))
+        card, findings = evaluate(form, resolve_profile(profile_id, form), doubted_paths(notes))
         return ([form_row(path, sha256, form, card, findings, notes)], indicator_rows(path, sha256, form, card),
                 finding_rows(path, sha256, form, findings, notes))
     except InputError as exc:
@@ -716,7 +716,8 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
               progress: Progress | None = None, total: Callable[[int], None] | None = None,
               chunk_size: int | None = None) -> Summary:
     """Read, score and audit every form under ``paths`` into tables in ``out``."""
-    load_profile(profile_id)  # an unknown profile fails before any work
+    if profile_id != AUTO:
+        load_profile(profile_id)  # an unknown profile fails before any work
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     entries = list(discover(paths, exclude=[out]))

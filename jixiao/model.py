@@ -188,6 +188,9 @@ class Form(_Strict):
     indicators: list[Indicator] = Field(max_length=FORM_LIMITS.max_indicators)
     total_declared: Amount | None = None  # 总分 as declared
     conclusion: LongText | None = None  # 绩效结论
+    #: 模板: the id of the form template the importer recognised (its io/templates library); a profile
+    #: lists the templates it scores, so ``--profile auto`` can pick the rules of the form's template.
+    template: Name | None = None
 
     #: Provenance per field path (``"indicators[3].actual"`` → place in the file).
     #: Not part of the canonical JSON: the same form read from xlsx or text is equal.

@@ -17,7 +17,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, getcontext
 
 from .model import Form, FundRow, Indicator
 from .rules import Profile
-from .targets import REVERSE_OPS, Target, Tier, parse_target
+from .targets import REVERSE_OPS, Target, Tier, lower_is_better, normalise, parse_target
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -99,6 +99,7 @@ class ExecutionScore:
     score: Decimal
     declared: Decimal | None
     explanation: str
+    printed: bool = False  # the rate is the form's printed 执行率 (no amounts to compute it from)
 
     @property
     def rate_display(self) -> Decimal | None:
@@ -119,7 +120,7 @@ class BlockScore:
 class Scorecard:
     """Everything the scorer computed for one form."""
 
-    profile: str
+    profile: str  # ``id@version`` of the rules that produced it
     execution: ExecutionScore
     indicators: list[IndicatorScore]
     blocks: list[BlockScore]
@@ -190,7 +191,8 @@ def _convert(actual: Target, target: Target) -> tuple[Decimal, str]:
     return actual.number, ""
 
 
-def score_quantity(target: Target, actual: Target, weight: Decimal, profile: Profile) -> Outcome:
+def score_quantity(target: Target, actual: Target, weight: Decimal, profile: Profile, hint: str = "") -> Outcome:
+    """定量指标; ``hint`` names the word of the indicator's name that made an unwritten operator ≤ (事故 …)."""
     assert target.number is not None and target.op is not None
     value, conversion = _convert(actual, target)
     places, unit = profile.rounding.indicator, target.unit or ""
@@ -202,10 +204,53 @@ def score_quantity(target: Target, actual: Target, weight: Decimal, profile: Pro
         outcome = score_positive(target.number, value, weight, places, unit)
     if not outcome.method:  # "met" outcomes are shared by both directions
         outcome.method = "reverse" if target.op in REVERSE_OPS else "positive"
-    if target.op_inferred:
+    if target.op_inferred and hint:
+        conversion += f"（指标值未写比较符号；指标名称含“{hint}”，属越低越好的指标，按反向（≤）计分）"
+    elif target.op_inferred:
         kind = "反向（≤）" if target.op in REVERSE_OPS else "正向（≥）"
         conversion += f"（指标值未写比较符号，按{kind}指标计分）"
     outcome.explanation += conversion
+    return outcome
+
+
+def _resolve_relative(target: Target, last: Target) -> tuple[Target, str]:
+    """A relative target made absolute with last year's actual: 比上年增长5% and 上年 100 → ≥ 105."""
+    assert target.number is not None and last.number is not None and target.op is not None
+    sign = 1 if target.op not in REVERSE_OPS else -1
+    if target.change == "percent":
+        value = last.number * (1 + sign * target.number / HUNDRED)
+        how = f"{fmt(last.number)} × (1 {'+' if sign > 0 else '−'} {fmt(target.number)}%)"
+    else:
+        value = last.number + sign * target.number
+        how = f"{fmt(last.number)} {'+' if sign > 0 else '−'} {fmt(target.number)}"
+    unit = last.unit if target.change == "percent" else (target.unit or last.unit)
+    resolved = Target(target.text, "quantity", op=target.op, number=value, unit=unit)
+    return resolved, f"相对目标“{target.text}”按上年实际完成值 {last.text} 计算：{how} = {fmt(value)}{unit or ''}；"
+
+
+def score_relative(target: Target, actual: Target, last: Target | None, declared: Decimal | None,
+                   weight: Decimal, profile: Profile) -> Outcome:
+    """相对上年的目标: against last year's actual when it is known, else unscorable with a note."""
+    assert target.number is not None
+    if actual.kind == "relative" and actual.change == target.change and actual.number is not None:
+        same = (actual.op in REVERSE_OPS) == (target.op in REVERSE_OPS)
+        change = actual.number if same else -actual.number
+        direction = "减少" if target.op in REVERSE_OPS else "增加"
+        if target.number == 0:
+            outcome = score_zero_target("≥", change, weight)
+        else:
+            outcome = score_positive(target.number, change, weight, profile.rounding.indicator, target.unit or "")
+            outcome.method = outcome.method or "positive"
+        outcome.explanation = f"指标值与完成值都是相对上年的{direction}量：{outcome.explanation}"
+        return outcome
+    if last is None or not last.is_quantity or last.number is None:
+        return score_unscorable(f"指标值“{target.text}”是相对上年的目标，缺少上年同一指标的实际完成值"
+                                "（在网页或批量处理中同时提供上年的自评表即可计算）", declared, weight)
+    if not actual.is_quantity:
+        return score_unscorable(f"完成值“{actual.text}”无法识别", declared, weight)
+    resolved, how = _resolve_relative(target, last)
+    outcome = score_quantity(resolved, actual, weight, profile)
+    outcome.explanation = how + outcome.explanation
     return outcome
 
 
@@ -270,9 +315,12 @@ def is_cost_level(level1: str | None, level2: str | None) -> bool:
     return "成本" in (level2 or "") or "成本" in (level1 or "")
 
 
-def score_indicator(index: int, indicator: Indicator, profile: Profile, year: int) -> IndicatorScore:
+def score_indicator(index: int, indicator: Indicator, profile: Profile, year: int,
+                    last_actual: Target | None = None) -> IndicatorScore:
+    """One 三级指标; ``last_actual`` is the same indicator's actual in last year's form, when known."""
     cost = is_cost(indicator)
-    target = parse_target(indicator.target, "≤" if cost else "≥")
+    hint = "" if cost else (lower_is_better(indicator.name) or "")
+    target = parse_target(indicator.target, "≤" if cost or hint else "≥")
     actual = parse_target(indicator.actual)
     weight = indicator.weight or ZERO
     declared = indicator.score_declared
@@ -282,7 +330,9 @@ def score_indicator(index: int, indicator: Indicator, profile: Profile, year: in
                               "declared", f"未填分值，无法按公式计分，沿用填报得分 {fmt(kept)}", target, actual,
                               None, cost, weight_known=False)
     if target.kind == "quantity" and actual.kind == "quantity":
-        outcome = score_quantity(target, actual, weight, profile)
+        outcome = score_quantity(target, actual, weight, profile, hint)
+    elif target.kind == "relative":
+        outcome = score_relative(target, actual, last_actual, declared, weight, profile)
     elif target.kind in ("quantity", "qualitative") and (tier := _tier_of_actual(target, actual)):
         outcome = score_qualitative(tier, declared, weight, profile)
         if target.kind == "quantity":
@@ -319,29 +369,56 @@ def execution_basis(rows: list[FundRow]) -> tuple[Decimal | None, Decimal | None
     return total.budget, total.executed, ""
 
 
-def score_execution(form: Form, profile: Profile) -> ExecutionScore:
-    """预算执行率得分 per the profile's policy (linear_capped / floor_int / tiered)."""
-    weight = form.funds.weight if form.funds.weight is not None else profile.weights.execution
-    declared = form.funds.score_declared
-    budget, executed, note = execution_basis(form.funds.rows)
-    if not budget or executed is None:
-        kept = min(max(declared or ZERO, ZERO), weight)
-        return ExecutionScore(budget, executed, None, weight, kept, declared,
-                              f"缺少全年预算数或执行数，执行率无法计算，沿用填报得分 {fmt(kept)}")
-    rate = executed / budget * HUNDRED
+def printed_rate(text: str | None) -> tuple[Decimal, int] | None:
+    """The 执行率 as printed, in percent, and its decimal places: ``99.45%`` → (99.45, 2); ``0.99`` → (99, 0)."""
+    if not text:
+        return None
+    written = normalise(text)
+    try:
+        value = Decimal(written.rstrip("%"))
+    except ArithmeticError:
+        return None
+    if not value.is_finite() or value < 0:
+        return None
+    places = max(0, -int(value.as_tuple().exponent))
+    if "%" not in written and value <= 1:  # written as a fraction (0.99)
+        return value * HUNDRED, max(0, places - 2)
+    return value, places
+
+
+def _execution_points(rate: Decimal, weight: Decimal, profile: Profile) -> tuple[Decimal, str]:
+    """Points for an execution rate (percent) under the profile's policy, and how they were obtained."""
     linear = min(rate / HUNDRED * weight, weight)
-    shown = f"{fmt(executed)}/{fmt(budget)} = {fmt(round_places(rate, 2))}%{note}"
     policy = profile.execution.policy
     if policy == "floor_int":
         score = round_places(linear, 0, ROUND_FLOOR)
-        text = f"{shown}；{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(round_places(linear, 2))}，向下取整得 {fmt(score)}"
-    elif policy == "tiered":
+        return score, f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(round_places(linear, 2))}，向下取整得 {fmt(score)}"
+    if policy == "tiered":
         score = next((s for minimum, s in profile.execution.tiers if rate >= minimum), ZERO)
-        text = f"{shown}；按档位表得 {fmt(score)}"
-    else:
-        score = round_places(linear, profile.rounding.execution)
-        text = f"{shown}；{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(score)}（不超过 {fmt(weight)}）"
-    return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, text)
+        return score, f"按档位表得 {fmt(score)}"
+    score = round_places(linear, profile.rounding.execution)
+    return score, f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(score)}（不超过 {fmt(weight)}）"
+
+
+def score_execution(form: Form, profile: Profile) -> ExecutionScore:
+    """预算执行率得分 per the profile's policy; from the printed 执行率 when the amounts are missing."""
+    weight = form.funds.weight if form.funds.weight is not None else profile.weights.execution
+    declared = form.funds.score_declared
+    budget, executed, note = execution_basis(form.funds.rows)
+    if budget and executed is not None:
+        rate = executed / budget * HUNDRED
+        score, how = _execution_points(rate, weight, profile)
+        shown = f"{fmt(executed)}/{fmt(budget)} = {fmt(round_places(rate, 2))}%{note}"
+        return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, f"{shown}；{how}")
+    printed = printed_rate(form.funds.rate_declared)
+    if printed is None:
+        kept = min(max(declared or ZERO, ZERO), weight)
+        return ExecutionScore(budget, executed, None, weight, kept, declared,
+                              f"缺少全年预算数或执行数，执行率无法计算，沿用填报得分 {fmt(kept)}")
+    rate = printed[0]
+    score, how = _execution_points(rate, weight, profile)
+    text = f"缺少全年预算数或执行数，按填报的执行率 {form.funds.rate_declared} 计算；{how}"
+    return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, text, printed=True)
 
 
 def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
@@ -354,6 +431,13 @@ def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
                    _sum(i.declared for i in items))
         for name, items in order.items()
     ]
+
+
+def last_actuals(previous: Form | None) -> dict[str, Target]:
+    """Last year's actual of each indicator by normalised name (relative targets are scored against them)."""
+    if previous is None:
+        return {}
+    return {normalise(ind.name): parse_target(ind.actual) for ind in previous.indicators}
 
 
 def total_on_scale(raw: Decimal, weight_sum: Decimal, rule: str, places: int) -> tuple[Decimal, str]:
@@ -381,17 +465,19 @@ def total_on_scale(raw: Decimal, weight_sum: Decimal, rule: str, places: int) ->
     return bounded, text
 
 
-def score(form: Form, profile: Profile) -> Scorecard:
-    """Score a whole form with a rule profile."""
+def score(form: Form, profile: Profile, previous: Form | None = None) -> Scorecard:
+    """Score a whole form with a rule profile; ``previous`` is the same unit's form of an earlier year."""
     year = form.year or 2000
-    indicators = [score_indicator(i, ind, profile, year) for i, ind in enumerate(form.indicators)]
+    last = last_actuals(previous)
+    indicators = [score_indicator(i, ind, profile, year, last.get(normalise(ind.name)) if last else None)
+                  for i, ind in enumerate(form.indicators)]
     execution = score_execution(form, profile)
     blocks = block_scores(indicators)
     raw = execution.score + sum((b.score for b in blocks), ZERO)
     weight_sum = execution.weight + sum((b.weight for b in blocks), ZERO)
     total, explanation = total_on_scale(raw, weight_sum, profile.grades.over_100, profile.rounding.total)
     declared_parts = [form.funds.score_declared, *(i.score_declared for i in form.indicators)]
-    return Scorecard(profile.id, execution, indicators, blocks, total, profile.grades.grade(total),
+    return Scorecard(profile.stamp, execution, indicators, blocks, total, profile.grades.grade(total),
                      form.total_declared, _sum(declared_parts), round_places(raw, profile.rounding.total),
                      explanation)
 

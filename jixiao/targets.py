@@ -1,9 +1,14 @@
 """The grammar of what people write in 年度指标值 (target) and 实际完成值 (actual).
 
 ``≥300份``, ``≤90万元``, ``100%``, ``不低于95%``, ``95%以上``, ``三个``, ``2022年12月底``,
-``12月31日前``, ``按时保质完成``, ``达成预期指标`` … all become a :class:`Target`: a kind, an
-operator, a number and a unit, plus the text exactly as written. Nothing is dropped: text the
-grammar cannot read becomes kind ``unknown`` and keeps its verbatim text for the auditor.
+``12月31日前``, ``按时保质完成``, ``达成预期指标``, ``比上年增长5%`` … all become a :class:`Target`:
+a kind, an operator, a number and a unit, plus the text exactly as written. Nothing is dropped:
+text the grammar cannot read becomes kind ``unknown`` and keeps its verbatim text for the auditor.
+
+The words are data (``grammar.toml``): sign spellings (``═``, ``≧``), operator words, the
+inclusive modifier ``（含）``, relative-target words, the three qualitative tiers with their
+negations (``不达标``, ``未按时完成``, ``逾期完成`` are 未达成), lower-is-better name words, and
+the Traditional characters folded before reading (pinyin glosses such as ``達(dá)成`` are dropped).
 """
 
 from __future__ import annotations
@@ -13,10 +18,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .datafile import load_toml
+
 Op = Literal["≥", ">", "=", "<", "≤"]
-Kind = Literal["quantity", "qualitative", "deadline", "unknown", "empty"]
+Kind = Literal["quantity", "qualitative", "deadline", "relative", "unknown", "empty"]
+#: How a relative target (相对上年的目标) changes last year's actual: by a percentage or by an amount.
+Change = Literal["percent", "amount"]
 Tier = Literal["achieved", "partial", "unmet"]
 
 POSITIVE_OPS: frozenset[str] = frozenset({"≥", ">", "="})
@@ -49,6 +61,7 @@ class Target:
     deadline: Deadline | None = None
     tier: Tier | None = None  # for qualitative text: which 定性 tier it names
     note: str | None = None  # what was normalised or why it is unknown
+    change: Change | None = None  # relative targets: ``number`` is a percentage or an amount of change
     # Derived once here (targets are cached and shared): every check asks, so no per-call property.
     is_quantity: bool = field(init=False)
     op_written: bool = field(init=False)  # an operator was written in the text (suspicious in an actual)
@@ -59,25 +72,89 @@ class Target:
 
     def describe(self) -> str:
         """Short normalised form, e.g. ``≥ 300 份``."""
+        if self.kind == "relative":
+            return f"相对上年 {self.op} {'+' if self.op in POSITIVE_OPS else '−'}{self.number}{self.unit or ''}"
         if self.kind == "quantity":
             return " ".join(str(p) for p in (self.op, self.number, self.unit) if p is not None)
         return self.text
 
 
-# Operators written as words; longer phrases first so 大于等于 wins over 大于.
-_PREFIX_OPS: tuple[tuple[str, Op], ...] = (
-    ("大于或等于", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"),
-    ("至少", "≥"), ("≥", "≥"),
-    ("小于或等于", "≤"), ("小于等于", "≤"), ("不超过", "≤"), ("不高于", "≤"), ("不多于", "≤"),
-    ("不大于", "≤"), ("控制在", "≤"), ("≤", "≤"),
-    ("大于", ">"), ("高于", ">"), ("超过", ">"), (">", ">"),
-    ("小于", "<"), ("低于", "<"), ("<", "<"),
-    ("等于", "="), ("=", "="), ("达到", "≥"),
-)
-_SUFFIX_OPS: tuple[tuple[str, Op], ...] = (
-    ("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
-)
-_UNIT_ALIASES = {"百分比": "%", "百分之": "%", "％": "%", "个百分点": "%"}
+class Grammar(BaseModel):
+    """The grammar's vocabulary (``grammar.toml``): signs, operator words, tiers, negations, name hints."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    signs: dict[str, str]
+    operators: _Operators
+    units: _Units
+    relative: _Relative
+    tiers: _Tiers
+    negation: _Negation
+    lower_is_better: _LowerIsBetter
+    traditional: _Traditional
+
+
+class _Operators(BaseModel):
+    prefix: list[tuple[str, Op]]
+    suffix: list[tuple[str, Op]]
+    inclusive: list[str]
+
+
+class _Units(BaseModel):
+    aliases: list[tuple[str, str]]
+
+
+class _Relative(BaseModel):
+    basis: list[str]
+    lead: list[str]
+    up: list[str]
+    down: list[str]
+    floor: list[str]
+    ceiling: list[str]
+    bare_up: list[str]
+    bare_down: list[str]
+
+
+class _Tiers(BaseModel):
+    unmet: list[str]
+    partial: list[str]
+    achieved: list[str]
+
+
+class _Negation(BaseModel):
+    words: list[str]
+    reach: int = Field(ge=0, le=6)
+    not_negations: list[str]
+
+
+class _LowerIsBetter(BaseModel):
+    words: list[str]
+    unless: list[str]
+
+
+class _Traditional(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _same_length(self) -> _Traditional:
+        if len(self.source) != len(self.target):
+            raise ValueError("from 与 to 的字数必须相同")
+        return self
+
+
+Grammar.model_rebuild()
+GRAMMAR: Grammar = load_toml(Path(__file__).with_name("grammar.toml"), Grammar, "语法词表")
+
+_SIGNS = sorted(GRAMMAR.signs.items(), key=lambda kv: -len(kv[0]))
+_PREFIX_OPS = GRAMMAR.operators.prefix
+_SUFFIX_OPS = GRAMMAR.operators.suffix
+_INCLUSIVE = tuple(GRAMMAR.operators.inclusive)
+_UNIT_ALIASES = GRAMMAR.units.aliases
+_TRADITIONAL = str.maketrans(GRAMMAR.traditional.source, GRAMMAR.traditional.target)
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
+_PUNCTUATION = frozenset("，,。.；;：:、!！?？()（）")
 
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -92,32 +169,86 @@ _YEAR_END = re.compile(r"^(?:(\d{4})年)?(?:年底|年末|年终|底)(?:前|之�
 _RANGE = re.compile(r"\d\s*(?:%|％)?\s*[-~～—至到]\s*\d|±")
 _UNIT_TEXT = re.compile(r"^[^\d]{0,8}$")
 
-# Qualitative tiers (定性指标三档). Order matters: negations are tested before the words they contain.
-_UNMET = ("未达成", "未完成", "未达到", "未实现", "未开展", "没有完成", "较差", "效果差", "不合格", "不满意", "否")
-_PARTIAL = ("部分达成", "部分完成", "部分实现", "基本达成", "基本完成", "基本实现", "一定效果", "基本满意",
-            "较好", "良好", "一般")
-_ACHIEVED = ("达成", "完成", "实现", "达到", "达标", "优秀", "明显", "显著", "合格", "满意", "按时", "及时",
-             "到位", "有效", "好", "是", "全部", "提高", "提升", "增强", "改善", "规范")
 
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_REL = GRAMMAR.relative
+_RELATIVE = re.compile(
+    rf"^(?P<lead>{_alternation(_REL.lead)})?(?P<basis>{_alternation(_REL.basis)})(?:水平)?"
+    rf"(?P<dir>{_alternation(_REL.up + _REL.down)})?(?P<num>\d+(?:\.\d+)?)(?P<unit>\D{{0,8}})$"
+    rf"|^(?P<bare>{_alternation(_REL.bare_up + _REL.bare_down)})(?P<bnum>\d+(?:\.\d+)?)(?P<bunit>\D{{0,8}})$"
+    rf"|^(?P<bound>{_alternation(_REL.floor + _REL.ceiling)})(?P<bbasis>{_alternation(_REL.basis)})(?:水平)?$"
+)
 
 @lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
-    """Full-width → half-width (NFKC), unify ≥/≤ spellings, drop spaces and thousands commas."""
-    s = unicodedata.normalize("NFKC", text)
-    for a, b in ((">=", "≥"), ("<=", "≤"), ("≧", "≥"), ("≦", "≤"), ("=>", "≥"), ("=<", "≤"),
-                 ("⩾", "≥"), ("⩽", "≤")):
-        s = s.replace(a, b)
+    """The text as the grammar reads it: NFKC, canonical signs, Simplified, no pinyin, spaces or thousands commas."""
+    s = _PINYIN.sub("", unicodedata.normalize("NFKC", text)).translate(_TRADITIONAL)
+    for spelling, sign in _SIGNS:
+        s = s.replace(spelling, sign)
     s = re.sub(r"\s+", "", s)
     return re.sub(r"(?<=\d),(?=\d{3})", "", s)
 
 
+def _occurrences(s: str, words: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of any word in ``s``."""
+    found = []
+    for word in words:
+        start = s.find(word)
+        while start >= 0:
+            found.append((start, start + len(word)))
+            start = s.find(word, start + 1)
+    return found
+
+
+def _negated(s: str) -> bool:
+    """An achievement word follows a negation within ``reach`` characters (不达标, 未按时完成, 无法按期完成)."""
+    rules = GRAMMAR.negation
+    harmless = _occurrences(s, rules.not_negations)
+    ends = [end for start, end in _occurrences(s, rules.words)
+            if not any(a <= start < b for a, b in harmless)]
+    if not ends:
+        return False
+    for start, _ in _occurrences(s, GRAMMAR.tiers.achieved):
+        if any(harmless_start <= start < harmless_end for harmless_start, harmless_end in harmless):
+            continue
+        for end in ends:
+            gap = s[end:start]
+            if 0 <= start - end <= rules.reach and not _PUNCTUATION.intersection(gap):
+                return True
+    return False
+
+
+@lru_cache(maxsize=8192)
 def tier_of(text: str) -> Tier | None:
-    """Which qualitative tier a piece of text names (达成 / 部分达成 / 未达成), if any."""
+    """Which qualitative tier a piece of text names (达成 / 部分达成 / 未达成), if any.
+
+    Explicit 未达成 words first, then a negated achievement word (不达标 is 未达成, not 达成), then
+    部分达成, then 达成.
+    """
     s = normalise(text)
-    for words, tier in ((_UNMET, "unmet"), (_PARTIAL, "partial"), (_ACHIEVED, "achieved")):
-        if any(w in s for w in words):
-            return tier  # type: ignore[return-value]
+    tiers = GRAMMAR.tiers
+    if any(w in s for w in tiers.unmet) or _negated(s):
+        return "unmet"
+    if any(w in s for w in tiers.partial):
+        return "partial"
+    if any(w in s for w in tiers.achieved):
+        return "achieved"
     return None
+
+
+@lru_cache(maxsize=8192)
+def lower_is_better(name: str) -> str | None:
+    """The word that marks an indicator as one where less is better (事故, 投诉 …), if its name has one.
+
+    ``投诉办结率`` or ``挽回损失`` name something handled or recovered: more is better there.
+    """
+    s = normalise(name)
+    if any(w in s for w in GRAMMAR.lower_is_better.unless):
+        return None
+    return next((w for w in GRAMMAR.lower_is_better.words if w in s), None)
 
 
 def _chinese_number(s: str) -> Decimal | None:
@@ -160,7 +291,48 @@ def _parse_deadline(text: str, s: str) -> Target | None:
     return None
 
 
+def _without_inclusive(s: str) -> tuple[str, str | None]:
+    """``50%（含）以上`` → ``50%以上``: the modifier only says the bound itself counts, as ≥ and ≤ already do."""
+    for modifier in _INCLUSIVE:
+        if modifier in s:
+            return s.replace(modifier, ""), f"“{modifier}”表示含本数"
+    return s, None
+
+
+def _fold_unit(unit: str) -> tuple[str, str | None]:
+    for alias, canonical in _UNIT_ALIASES:
+        if unit.startswith(alias):
+            return canonical + unit[len(alias):], f"单位“{alias}”按“{canonical}”处理"
+    return unit, None
+
+
+def _parse_relative(text: str, s: str) -> Target | None:
+    """比上年增长5%, 超上年2%, 较上年减少10%, 增372人次, 不低于上年: a change against last year's actual."""
+    m = _RELATIVE.match(s)
+    if m is None:
+        return None
+    rel = GRAMMAR.relative
+    if m.group("bound"):
+        op: Op = "≥" if m.group("bound") in rel.floor else "≤"
+        return Target(text, "relative", op=op, number=Decimal(0), change="amount",
+                      note=f"相对目标：{'不低于' if op == '≥' else '不高于'}上年实际完成值")
+    direction = m.group("dir") or m.group("bare")
+    number, unit = (m.group("num"), m.group("unit")) if m.group("num") else (m.group("bnum"), m.group("bunit"))
+    if direction is None and not m.group("lead"):
+        return None  # 上年100人: a number that only names last year, not a change
+    down = direction in rel.down or direction in rel.bare_down
+    points = unit.startswith("个百分点")
+    unit, _ = _fold_unit(unit)
+    if not _UNIT_TEXT.match(unit):
+        return None
+    change: Change = "percent" if unit == "%" and not points else "amount"
+    what = f"上年实际完成值{'减少' if down else '增加'}{number}{'个百分点' if points else unit}"
+    return Target(text, "relative", op="≤" if down else "≥", number=Decimal(number), unit=unit or None,
+                  change=change, note=f"相对目标：{what}")
+
+
 def _parse_quantity(text: str, s: str, default_op: Op) -> Target | None:
+    s, inclusive = _without_inclusive(s)
     op, rest = _split_op(s)
     number: Decimal | None
     if m := re.fullmatch(r"(\d+(?:\.\d+)?)(.*)", rest):
@@ -175,11 +347,8 @@ def _parse_quantity(text: str, s: str, default_op: Op) -> Target | None:
             return None
     else:
         return None
-    note = None
-    for alias, canonical in _UNIT_ALIASES.items():
-        if unit.startswith(alias):
-            note = f"单位“{alias}”按“{canonical}”处理"
-            unit = canonical + unit[len(alias):]
+    unit, folded = _fold_unit(unit)
+    note = "；".join(n for n in (inclusive, folded) if n) or None
     if not _UNIT_TEXT.match(unit):
         return None
     inferred = op is None
@@ -200,6 +369,8 @@ def parse_target(text: str | None, default_op: Op = "≥") -> Target:
     s = normalise(text)
     if (deadline := _parse_deadline(text, s)) is not None:
         return deadline
+    if (relative := _parse_relative(text, s)) is not None:
+        return relative
     if _RANGE.search(s):
         return Target(text, "unknown", note="区间或浮动目标（如“90%-95%”“±5%”）不是可计分的单值，请拆分为两个指标或改为定性")
     if (quantity := _parse_quantity(text, s, default_op)) is not None:

@@ -115,8 +115,8 @@ def test_missing_contact_and_copied_goal(seed_form: Form, seed_profile: Profile)
 
 def test_tiered_execution_policy_from_a_profile_file(seed_form: Form, tmp_path: Path) -> None:
     text = (PROFILE_DIR / "national.toml").read_text("utf-8")
-    text = text.replace('policy = "linear_capped"', 'policy = "tiered"').replace(
-        "tiers = []", "tiers = [[100, 10], [95, 9], [90, 8], [80, 6], [0, 0]]").replace('id = "national"', 'id = "t"')
+    text = text.replace('policy = "linear_capped"', 'policy = "tiered"\ntiers = [[100, 10], [95, 9], [90, 8], [80, 6], [0, 0]]').replace(
+        "[execution.reference]", "[execution.reference]\ntiers = { doc = \"mof-pmkpi\", part = \"档位\" }").replace('id = "national"', 'id = "t"')
     path = tmp_path / "tiered.toml"
     path.write_text(text, encoding="utf-8")
     card = evaluate(seed_form, load_profile(str(path)))[0]

@@ -43,8 +43,8 @@ def test_016_breaks_its_own_rules() -> None:
     assert sum(1 for c in _codes(findings) if c == "B01") == 3
     a04 = next(f for f in findings if f.code == "A04")
     assert "94" in a04.message and "93" in a04.message
-    a06 = next(f for f in findings if f.code == "A06")
-    assert a06.severity == "info" and "9.91" in a06.message  # 65.07/65.66 → 9.91, declared 9
+    a12 = next(f for f in findings if f.code == "A12")
+    assert a12.severity == "info" and "9.91" in a12.message  # 65.07/65.66 → 9.91, declared 9
 
 
 def test_003_full_marks_for_unmet_procurement_rate() -> None:
@@ -72,7 +72,7 @@ def test_035_non_numeric_actual_for_quantitative_target() -> None:
 
 def test_024_missing_weights_are_reported_not_guessed() -> None:
     findings = _findings("024")
-    assert sum(1 for f in findings if f.code == "A02" and "未填写分值" in f.message) == 6
+    assert sum(1 for f in findings if f.code == "A11" and "未填写分值" in f.message) == 6
     assert "A01" not in set(_codes(findings))
 
 

@@ -12,7 +12,7 @@ from jixiao.model import Form, Location
 from .conftest import EXAMPLES
 
 CONTRACT_KEYS = ["kind", "year", "unit", "department", "project", "filled_on", "contact", "funds", "goals",
-                 "indicators", "total_declared", "conclusion"]
+                 "indicators", "total_declared", "conclusion", "template"]
 
 
 def test_seed_round_trips_byte_for_byte() -> None:

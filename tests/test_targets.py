@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.targets import parse_target, tier_of
+from jixiao.targets import GRAMMAR, lower_is_better, parse_target, tier_of
 
 CASES = [
     # text, kind, op, number, unit, op_inferred
@@ -98,3 +98,79 @@ def test_never_crashes_and_keeps_text(text: str) -> None:
     t = parse_target(text)
     assert t.kind in ("quantity", "qualitative", "deadline", "unknown", "empty")
     assert t.text == text or (t.kind == "empty")
+
+
+# --- negation, Traditional, pinyin, modifiers, signs (issue 12 item 1) ----------------------------
+
+ACHIEVEMENT_WORDS = GRAMMAR.tiers.achieved
+
+
+@given(st.sampled_from(ACHIEVEMENT_WORDS), st.sampled_from(["不", "未", "没有", "无法", "逾期", "未能"]),
+       st.sampled_from(["", "预期", "的", "很"]), st.sampled_from(["", "目标", "。"]))
+def test_a_negated_achievement_word_is_never_achieved(word: str, negation: str, before: str, after: str) -> None:
+    assert tier_of(f"{before}{negation}{word}{after}") != "achieved"
+    assert parse_target(f"{negation}{word}").tier != "achieved"
+
+
+@pytest.mark.parametrize("word", ACHIEVEMENT_WORDS)
+def test_every_achievement_word_alone_is_achieved_and_negated_is_unmet(word: str) -> None:
+    assert tier_of(word) == "achieved"
+    assert tier_of(f"不{word}") == "unmet" and tier_of(f"未{word}") == "unmet"
+
+
+@pytest.mark.parametrize(("text", "tier"), [
+    ("不达标", "unmet"), ("不到位", "unmet"), ("未按时完成", "unmet"), ("效果不好", "unmet"), ("逾期完成", "unmet"),
+    ("无法按期完成", "unmet"), ("未達成", "unmet"), ("達(dá)成預(yù)期指標(biāo)", "achieved"),
+    ("達成預期指標", "achieved"), ("不断提高", "achieved"), ("未发生安全事故，达到预期", "achieved"),
+    ("无差错，按时完成", "achieved"), ("部分達成", "partial"),
+])
+def test_negation_traditional_and_pinyin(text: str, tier: str) -> None:
+    assert tier_of(text) == tier
+
+
+@pytest.mark.parametrize(("text", "op", "number", "unit"), [
+    ("50%（含）以上", "≥", "50", "%"), ("≥50%(含)", "≥", "50", "%"), ("3次（含）以下", "≤", "3", "次"),
+    ("═100%", "=", "100", "%"), ("≧90%", "≥", "90", "%"), ("≦5次", "≤", "5", "次"), (">=90%", "≥", "90", "%"),
+    ("≮95%", "≥", "95", "%"), ("≯3起", "≤", "3", "起"), ("＝100％", "=", "100", "%"), ("不低於95%", "≥", "95", "%"),
+    ("≥735人(rén)次(cì)", "≥", "735", "人次"),
+])
+def test_every_sign_and_modifier(text: str, op: str, number: str, unit: str) -> None:
+    t = parse_target(text)
+    assert (t.kind, t.op, t.number, t.unit, t.op_inferred) == ("quantity", op, Decimal(number), unit, False)
+    assert t.text == text
+
+
+def test_inclusive_modifier_is_named_in_the_note() -> None:
+    assert "含本数" in (parse_target("50%（含）以上").note or "")
+
+
+@pytest.mark.parametrize(("text", "op", "number", "unit", "change"), [
+    ("超上年2%", "≥", "2", "%", "percent"), ("比上年增长5%", "≥", "5", "%", "percent"),
+    ("增372人次", "≥", "372", "人次", "amount"), ("较上年减少10%", "≤", "10", "%", "percent"),
+    ("同比增长5%", "≥", "5", "%", "percent"), ("比上年提高2个百分点", "≥", "2", "%", "amount"),
+    ("较去年下降3起", "≤", "3", "起", "amount"), ("不低于上年", "≥", "0", None, "amount"),
+    ("不高于上年水平", "≤", "0", None, "amount"),
+])
+def test_relative_targets(text: str, op: str, number: str, unit: str | None, change: str) -> None:
+    t = parse_target(text)
+    assert (t.kind, t.op, t.number, t.unit, t.change) == ("relative", op, Decimal(number), unit, change)
+    assert t.note and "上年" in t.note
+
+
+@pytest.mark.parametrize("text", ["新增500人", "上年100人", "≥100人"])
+def test_not_relative(text: str) -> None:
+    assert parse_target(text).kind != "relative"
+
+
+@pytest.mark.parametrize(("name", "word"), [
+    ("安全事故发生次数", "事故"), ("群众投诉次数", "投诉"), ("财务差错笔数", "差错"), ("违规使用资金金额", "违规"),
+    ("传染病发生率", "发生率"), ("经济损失", "损失"), ("死亡人数", "死亡"), ("刑事案件数", "案件"),
+    ("安全事故發生次數", "事故"),
+])
+def test_lower_is_better_names(name: str, word: str) -> None:
+    assert lower_is_better(name) == word
+
+
+@pytest.mark.parametrize("name", ["投诉办结率", "挽回经济损失", "案件查处数", "培训人数", "群众满意度"])
+def test_more_is_better_names(name: str) -> None:
+    assert lower_is_better(name) is None

@@ -1,10 +1,12 @@
-"""The auditor (复核): small check functions, each yielding findings about one filled form.
+"""The auditor (复核): an explicit list of check records, each looking at one filled form.
 
-Like beancount's plugins, a check is a plain function ``check(ctx) -> Iterator[Finding]``
-registered with :func:`check` under a stable code. Families live in their own modules:
+Like beancount's plugins, a check is a small function; here it comes with its record
+(:class:`~.base.Check`: code, severity, title, rationale, source) and reports through the
+context, which stamps the code and the severity. Families live in their own modules:
 :mod:`.arithmetic` (A: sums, weights, funds), :mod:`.rules` (B: scoring-rule compliance),
 :mod:`.completeness` (C: missing text), :mod:`.plausibility` (D: too good to be true; T: target
-quality; P: notation). ``docs/findings.md`` lists every code (generated from :data:`CHECKS`).
+quality; P: notation), :mod:`.history` (D06–D07: two forms). A profile may change a check's
+severity or disable it (``[checks]``). ``docs/findings.md`` lists every code (from :data:`CHECKS`).
 
 A finding that rests on a field the importer doubted (导入存疑) keeps its code and severity but says
 so: the unit may not have written what was read.  The audit takes the doubted field paths as plain
@@ -13,80 +15,58 @@ strings (the core never imports the importers); see :func:`rests_on`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 
-from ..model import Form, Indicator
+from ..errors import InputError
+from ..model import Form
 from ..rules import Profile
-from ..scoring import IndicatorScore, Scorecard, score
+from ..scoring import Scorecard, score
+from . import arithmetic as a
+from . import completeness as c
+from . import history as h
+from . import plausibility as p
+from . import rules as b
+from .base import SEVERITY_NAMES, SEVERITY_ORDER, Check, Context, Finding, Severity
 
-Severity = Literal["error", "warning", "info"]
-SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+__all__ = ["CHECKS", "DOUBT_PREFIX", "SEVERITY_NAMES", "SEVERITY_ORDER", "Check", "Context", "Finding", "Severity",
+           "audit", "counts", "covers", "evaluate", "findings_doc", "label_doubt", "rests_on"]
 
+#: Every check, in the order they run; D06–D07 need two forms and run in :func:`.history.year_over_year`.
+CHECKS: tuple[Check, ...] = (
+    a.score_above_weight, a.zero_weight_or_negative_score, a.weights_add_up, a.total_adds_up,
+    a.grade_matches_band, a.execution_consistent, a.funds_rows_add_up, a.execution_within_budget,
+    a.budget_adjusted, a.cost_within_executed, a.missing_weight, a.execution_score_below_rule, a.zero_budget,
+    a.level1_weights,
+    b.declared_matches_formula, b.full_marks_target_unmet, b.qualitative_within_tier,
+    b.quantitative_actual_numeric, b.qualitative_actual_tiered, b.units_consistent, b.at_least_hundred_percent,
+    b.exact_target_differs, b.profile_covers_year,
+    c.reason_for_lost_points, c.low_execution, c.reason_for_overachievement, c.completion_and_conclusion,
+    c.contact_present, c.completion_copies_goal,
+    p.execution_vs_performance, p.all_full_marks, p.qualitative_share, p.actuals_copy_targets,
+    p.perfect_satisfaction, h.D06, h.D07,
+    p.vague_targets, p.unknown_notation, p.level1_blocks_present, p.no_indicators,
+    p.operator_in_actual,
+)
+CODES: dict[str, Check] = {check.code: check for check in CHECKS}
 
-@dataclass(slots=True)
-class Finding:
-    """One inconsistency: a stable code, a severity, where it is and what to do (in Chinese)."""
-
-    code: str
-    severity: Severity
-    location: str  # human: "产出指标 / 数量 / 开展项目个数（指标第10行）"
-    message: str
-    path: str | None = None  # field path: "indicators[9].score_declared"
-    doubt: bool = False  # rests on a field the importer doubted (导入存疑): check the original before blaming the unit
-
-
-@dataclass(slots=True)
-class Context:
-    """What a check may look at."""
-
-    form: Form
-    card: Scorecard
-    profile: Profile
-    labels: dict[int, str] = field(default_factory=dict)  # indicator row → its location label
-
-    def pairs(self) -> Iterator[tuple[Indicator, IndicatorScore]]:
-        return zip(self.form.indicators, self.card.indicators, strict=True)
-
-    def place(self, path: str, label: str) -> str:
-        """The human location, with the place in the original file when the importer recorded it."""
-        where = self.form.where(path)
-        return f"{label}（{where.describe()}）" if where and where.describe() else label
-
-    def at_indicator(self, item: IndicatorScore, attr: str | None = None) -> tuple[str, str]:
-        """(human location, field path) of an indicator row; the row's label is built once per audit."""
-        path = f"indicators[{item.index}].{attr}" if attr else f"indicators[{item.index}]"
-        label = self.labels.get(item.index)
-        if label is None:
-            parts = [p for p in (item.level1, item.level2, item.name) if p]
-            label = self.labels[item.index] = " / ".join(parts) + f"（指标第{item.index + 1}行）"
-        return (self.place(path, label) if self.form.provenance else label), path
+Plan = tuple[tuple[Check, Severity], ...]
+_PLANS: dict[int, tuple[Profile, Plan]] = {}
 
 
-CheckFn = Callable[[Context], Iterator[Finding]]
-
-
-@dataclass(slots=True)
-class Check:
-    code: str
-    severity: Severity
-    title: str
-    run: CheckFn
-
-
-CHECKS: list[Check] = []
-
-
-def check(code: str, severity: Severity, title: str) -> Callable[[CheckFn], CheckFn]:
-    """Register a check under a stable code; ``title`` is its one-line description in docs."""
-
-    def register(fn: CheckFn) -> CheckFn:
-        CHECKS.append(Check(code, severity, title, fn))
-        return fn
-
-    return register
+def plan(profile: Profile) -> Plan:
+    """The checks a profile runs, with their severity under it (``[checks]``: severity overrides, disabled)."""
+    cached = _PLANS.get(id(profile))
+    if cached is not None and cached[0] is profile:
+        return cached[1]
+    rules = profile.checks
+    unknown = sorted((set(rules.severity) | set(rules.disabled)) - set(CODES))
+    if unknown:
+        raise InputError(f"规则“{profile.id}”的 [checks] 写了不存在的复核代码：{'、'.join(unknown)}", "[checks]")
+    result = tuple((check, rules.severity.get(check.code, check.severity)) for check in CHECKS
+                   if check.run is not None and check.code not in rules.disabled)
+    _PLANS[id(profile)] = (profile, result)
+    return result
 
 
 def covers(parent: str, path: str) -> bool:
@@ -127,40 +107,44 @@ def label_doubt(finding: Finding, doubted: Collection[str]) -> Finding:
 
 
 def audit(form: Form, card: Scorecard, profile: Profile, doubted: Collection[str] = ()) -> list[Finding]:
-    """Run every check; findings sorted by severity, then by code; those on ``doubted`` fields labelled."""
+    """Run every check the profile enables; findings sorted by severity, then by code; those on ``doubted``
+    fields labelled."""
     ctx = Context(form, card, profile)
-    findings = [f for c in CHECKS for f in c.run(ctx)]
+    for check, severity in plan(profile):
+        ctx.code, ctx.severity = check.code, severity
+        check.run(ctx)  # type: ignore[misc]  # plan() keeps only checks with a run
+    findings = ctx.findings
     if doubted:
         findings = [label_doubt(f, doubted) for f in findings]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
 
 
-def evaluate(form: Form, profile: Profile, doubted: Collection[str] = ()) -> tuple[Scorecard, list[Finding]]:
-    """Score and audit a form in one call; ``doubted`` are the field paths the importer was unsure of."""
-    card = score(form, profile)
+def evaluate(form: Form, profile: Profile, doubted: Collection[str] = (),
+             previous: Form | None = None) -> tuple[Scorecard, list[Finding]]:
+    """Score and audit a form in one call; ``doubted`` are the field paths the importer was unsure of;
+    ``previous`` (the same unit's form of last year) lets relative targets be scored."""
+    card = score(form, profile, previous)
     return card, audit(form, card, profile, doubted)
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
-    """Number of findings per severity (all three keys present)."""
+    """Number of open findings per severity (all three keys present); a waived finding is not open."""
     result = dict.fromkeys(SEVERITY_ORDER, 0)
     for f in findings:
-        result[f.severity] += 1
+        if f.waiver is None or f.waiver.lapsed:
+            result[f.severity] += 1
     return result
 
 
 def findings_doc(import_codes: Iterable[tuple[str, str]] = ()) -> str:
     """Markdown table of every check code, then the importers' codes (docs/findings.md)."""
     lines = ["# 复核规则代码 (finding codes)", "",
-             "由 `jixiao.audit.CHECKS` 生成；代码稳定，可用于筛选与统计。", "",
-             "| 代码 | 级别 | 说明 |", "|---|---|---|"]
-    rows = [(c.code, c.severity, c.title) for c in CHECKS] + list(history.CODES)
-    for code, severity, title in sorted(rows):
-        lines.append(f"| {code} | {SEVERITY_NAMES[severity]} | {title} |")
+             "由 `jixiao.audit.CHECKS` 生成；代码稳定，可用于筛选与统计。级别为默认级别，规则文件的 `[checks]` 节",
+             "可以改变某条规则的级别（`severity`）或停用它（`disabled`）。", "",
+             "| 代码 | 级别 | 说明 | 为什么 | 依据 |", "|---|---|---|---|---|"]
+    for check in sorted(CHECKS, key=lambda c: c.code):
+        lines.append(f"| {check.code} | {SEVERITY_NAMES[check.severity]} | {check.title} | {check.rationale} | "
+                     f"{check.source} |")
     for code, title in import_codes:
-        lines.append(f"| {code} | {SEVERITY_NAMES['warning']} | 导入：{title} |")
+        lines.append(f"| {code} | {SEVERITY_NAMES['warning']} | 导入：{title} | | |")
     return "\n".join(lines) + "\n"
-
-
-# The check families register themselves on import.
-from . import arithmetic, completeness, history, plausibility, rules  # noqa: E402,F401

@@ -10,13 +10,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Form
+from ..rules import cite
 from ..scoring import execution_basis, fmt, is_cost, percent
 from ..targets import REVERSE_OPS, Target, normalise, parse_target
-from . import Finding
+from .base import Check, Finding
 
-#: Codes of the checks that need two forms (listed in docs/findings.md with the single-form checks).
-CODES = (("D06", "warning", "今年指标值低于去年实际完成值（跨年度）"),
-         ("D07", "warning", "预算明显增加而指标值未变（跨年度）"))
+# The checks that need two forms: run by :func:`year_over_year`, listed with the others in CHECKS.
+D06 = Check("D06", "warning", "今年指标值低于去年实际完成值（跨年度）",
+            "目标低于上年已达到的水平，是把目标定得容易完成。",
+            cite("mof-pmkpi", "智能审核：比对上年指标值与上年自评完成值"))
+D07 = Check("D07", "warning", "预算明显增加而指标值未变（跨年度）",
+            "资金增加而产出目标不变，说明目标与资金不匹配。",
+            cite("mof-pmkpi", "智能审核：比对近三年预算数与指标值"))
 BUDGET_GROWTH = Decimal("0.1")  # budget up by more than this share with the same target: T05
 
 
@@ -53,14 +58,14 @@ def year_over_year(previous: Form, current: Form) -> list[Finding]:
         where = f"{current.indicators[index].level1 or ''} / {current.indicators[index].name}（与{previous.year}年比较）"
         path = f"indicators[{index}].target"
         if target_below(target, last_actual):
-            findings.append(Finding(
-                "D06", "warning", where,
+            findings.append(D06.finding(
+                where,
                 f"今年指标值 {target.text} 低于去年（{previous.year}年）实际完成 {last_actual.text}："
                 "目标应不低于已达到的水平，请说明下调理由或提高目标。", path))
         elif grew and target.is_quantity and normalise(target.text) == normalise(last_target.text):
             assert budget_now is not None and budget_then is not None
-            findings.append(Finding(
-                "D07", "warning", where,
+            findings.append(D07.finding(
+                where,
                 f"全年预算数由 {fmt(budget_then)} 增至 {fmt(budget_now)}（增长 "
                 f"{percent((budget_now - budget_then) / budget_then)}%），指标值仍为 {target.text}："
                 "资金增加而产出目标未变，请核实目标设定。", path))

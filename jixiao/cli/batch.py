@@ -21,7 +21,7 @@ from rich.text import Text
 from ..batch import FORMATS, run_batch
 from ..errors import InputError
 from ..report.dashboard import DASHBOARD_COLUMNS, load_tables, render_dashboard
-from ..rules import DEFAULT_PROFILE, load_profile
+from ..rules import AUTO, load_profile
 from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, out
 
 
@@ -35,7 +35,7 @@ class FilesPerSecond(ProgressColumn):
 def batch(
     paths: Annotated[list[Path], typer.Argument(help="表单文件或文件夹（递归读取）", show_default=False)],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹")] = Path("jixiao-batch"),
-    profile: Annotated[str, typer.Option("--profile", "-p", help="评分规则（见 jixiao profiles）")] = DEFAULT_PROFILE,
+    profile: Annotated[str, typer.Option("--profile", "-p", help="评分规则：auto 按每张表的模板和年度选择，或规则代码（见 jixiao profiles）")] = AUTO,
     workers: Annotated[int, typer.Option("--workers", "-w", help="进程数（默认：全部 CPU 核）")] = 0,
     force: Annotated[bool, typer.Option("--force", help="忽略缓存，全部重新处理")] = False,
     dask: Annotated[str | None, typer.Option("--dask", help="在已有的 Dask 集群上运行（调度器地址）")] = None,
@@ -45,7 +45,8 @@ def batch(
     chosen = {"parquet", *(f.strip() for f in formats.split(",") if f.strip())}
     if unknown := chosen - set(FORMATS):
         fail(InputError(f"未知的输出格式：{'、'.join(sorted(unknown))}（可选 csv、xlsx）", "--formats"))
-    guarded(lambda: load_profile(profile))
+    if profile != AUTO:
+        guarded(lambda: load_profile(profile))
     columns = (TextColumn("[bold]复核"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
                TimeRemainingColumn(), TextColumn("错误 [red]{task.fields[errors]}"))
     with input_errors(), Progress(*columns, console=err, transient=False) as bar:

@@ -12,16 +12,19 @@ from rich.table import Table
 from rich.text import Text
 
 from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate, findings_doc
+from ..audit.waivers import Waiver, apply_waivers, is_open, read_waivers, waiver_for, write_waivers
+from ..errors import InputError
 from ..io import read
 from ..io.notes import IMPORT_CODES, doubted_paths
 from ..model import Form
-from ..rules import DEFAULT_PROFILE, Profile, list_profiles, load_profile
+from ..rules import AUTO, Profile, list_profiles, resolve_profile
 from ..scoring import Scorecard, fmt, plain, scorecard_data
 from ..scoring import score as score_form  # `score` is also this module's command
 from . import EXIT_FINDINGS, EXIT_OK, app, guarded, out
 
 FormArg = Annotated[Path, typer.Argument(help="表单文件（JSON、Excel、PDF、Word 或文本）", show_default=False)]
-ProfileOpt = Annotated[str, typer.Option("--profile", "-p", help="评分规则（见 jixiao profiles）")]
+ProfileOpt = Annotated[str, typer.Option(
+    "--profile", "-p", help="评分规则：auto 按表的模板和年度自动选择；或规则代码、规则文件（见 jixiao profiles）")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输入格式：auto|json|text|xlsx|xls|pdf|docx")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSON")]
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -31,7 +34,7 @@ def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding]
     """The form, what its importer could not read (as findings), the fields it doubted, and the rules."""
     def load() -> tuple[Form, list[Finding], frozenset[str], Profile]:
         form, notes = read(path, format=fmt_)
-        return form, [note.as_finding() for note in notes], doubted_paths(notes), load_profile(profile_name)
+        return form, [note.as_finding() for note in notes], doubted_paths(notes), resolve_profile(profile_name, form)
 
     return guarded(load)
 
@@ -40,10 +43,16 @@ def _print_json(data: Any) -> None:
     out.print(simplejson.dumps(data, use_decimal=True, ensure_ascii=False, indent=2), markup=False)
 
 
+def _waiver_data(f: Finding) -> dict[str, Any] | None:
+    if f.waiver is None:
+        return None
+    return {**f.waiver.waiver.model_dump(mode="json"), "lapsed": f.waiver.lapsed}
+
+
 def findings_data(findings: list[Finding]) -> dict[str, Any]:
-    """The machine form of an audit (``jixiao audit --json``)."""
+    """The machine form of an audit (``jixiao audit --json``); a waived finding carries its waiver."""
     return {"findings": [{"code": f.code, "severity": f.severity, "location": f.location, "path": f.path,
-                          "message": f.message, "doubt": f.doubt} for f in findings],
+                          "message": f.message, "doubt": f.doubt, "waiver": _waiver_data(f)} for f in findings],
             "counts": counts(findings)}
 
 
@@ -84,7 +93,7 @@ def _summary(card: Scorecard) -> Table:
 
 
 @app.command()
-def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOpt = "auto",
+def score(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
           as_json: JsonOpt = False) -> None:
     """按规则计算每个指标、执行率、总分和等级，并与填报得分对照。"""
     loaded, _, _, rules = _load(form, format, profile)
@@ -99,30 +108,75 @@ def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOp
     out.print(_summary(card))
 
 
+WaiversOpt = Annotated[Path | None, typer.Option(
+    "--waivers", help="审核豁免文件（JSON，由 jixiao waive 写入）：已豁免的问题仍列出，标为“已豁免”，不计入错误")]
+
+
+def _waivers(path: Path | None) -> list[Waiver]:
+    return guarded(lambda: read_waivers(path)) if path is not None and path.exists() else []
+
+
 @app.command()
-def audit(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOpt = "auto",
-          as_json: JsonOpt = False) -> None:
+def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
+          as_json: JsonOpt = False, waivers: WaiversOpt = None) -> None:
     """复核表单：列出每处不一致（代码、级别、位置、说明），以及导入时未能读取或存疑的内容（I 类）。
 
-    涉及导入存疑字段的问题标为“存疑”，说明以“导入存疑：”开头：请先核对原表。有错误时退出码为 1。
+    涉及导入存疑字段的问题标为“存疑”，说明以“导入存疑：”开头：请先核对原表。已豁免的问题标为“已豁免”；
+    豁免后该处内容又被修改的，豁免失效。有未豁免的错误时退出码为 1。
     """
+    if waivers is not None and not waivers.exists():
+        guarded(lambda: read_waivers(waivers))  # names the missing file
     loaded, import_findings, doubted, rules = _load(form, format, profile)
-    findings = import_findings + evaluate(loaded, rules, doubted)[1]
+    findings = apply_waivers(import_findings + evaluate(loaded, rules, doubted)[1], loaded, _waivers(waivers))
     if as_json:
         _print_json(findings_data(findings))
     else:
-        table = Table(title=f"复核结果（规则：{rules.id}）", expand=True)
+        table = Table(title=f"复核结果（规则：{rules.stamp}）", expand=True)
         for name, kw in (("代码", {}), ("级别", {}), ("位置", {"ratio": 2}), ("说明", {"ratio": 5})):
             table.add_column(name, **kw)  # type: ignore[arg-type]
         for f in findings:
-            level = SEVERITY_NAMES[f.severity] + ("·存疑" if f.doubt else "")
-            table.add_row(f.code, Text(level, style=_SEVERITY_STYLE[f.severity]), f.location, f.message)
+            level = SEVERITY_NAMES[f.severity] + ("·存疑" if f.doubt else "") + ("" if is_open(f) else "·已豁免")
+            style = _SEVERITY_STYLE[f.severity] if is_open(f) else "dim"
+            table.add_row(f.code, Text(level, style=style), f.location, f.message)
         out.print(table)
         n = counts(findings)
         doubts = sum(f.doubt for f in findings)
+        waived = sum(not is_open(f) for f in findings)
         out.print(f"错误 {n['error']}，警告 {n['warning']}，提示 {n['info']}"
+                  + (f"；另有 {waived} 条已豁免" if waived else "")
                   + (f"；其中 {doubts} 条涉及导入存疑的字段，请先核对原表" if doubts else ""))
-    raise typer.Exit(EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if any(f.severity == "error" and is_open(f) for f in findings) else EXIT_OK)
+
+
+@app.command()
+def waive(
+    form: FormArg,
+    code: Annotated[str, typer.Option("--code", help="要豁免的问题代码（如 A03）", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="豁免理由（如“财政局已批准调整权重”）", show_default=False)],
+    by: Annotated[str, typer.Option("--by", help="豁免人", show_default=False)],
+    waivers: Annotated[Path, typer.Option("--waivers", help="豁免文件（JSON；不存在则新建，已有的豁免保留为历史）",
+                                          show_default=False)],
+    path: Annotated[str | None, typer.Option("--path", help="问题所在字段（同一代码有多处时必填，见 audit --json）")] = None,
+    profile: ProfileOpt = AUTO,
+    format: FormatOpt = "auto",
+) -> None:
+    """审核豁免：对一张表的一条复核意见写明理由后豁免；该处内容以后被修改的，豁免自动失效。"""
+    existing = _waivers(waivers)
+    loaded, import_findings, doubted, rules = _load(form, format, profile)
+    found = [f for f in import_findings + evaluate(loaded, rules, doubted)[1]
+             if f.code == code and (path is None or f.path == path)]
+    if not found:
+        guarded(lambda: _refuse(f"这张表没有代码为 {code} 的复核意见" + (f"（字段 {path}）" if path else ""), "--code"))
+    if len({f.path for f in found}) > 1:
+        places = "、".join(sorted(str(f.path) for f in found))
+        guarded(lambda: _refuse(f"代码 {code} 的复核意见有多处（{places}），请用 --path 指明豁免哪一处", "--path"))
+    waiver = guarded(lambda: waiver_for(found[0], loaded, by=by, reason=reason))
+    guarded(lambda: write_waivers(waivers, [*existing, waiver]))
+    out.print(f"已豁免 {code}（{found[0].location}）：{reason}；写入 {waivers}", markup=False)
+
+
+def _refuse(message: str, place: str) -> None:
+    raise InputError(message, place)
 
 
 @app.command()
@@ -132,13 +186,14 @@ def profiles(as_json: JsonOpt = False) -> None:
     if as_json:
         _print_json([p.model_dump(mode="json") for p in shipped])
         return
-    table = Table(title="评分规则", expand=True)
-    for name in ("代码", "名称", "版本", "生效", "执行率", "反向指标", "定性中档", "来源"):
+    table = Table(title="评分规则（auto：按表的模板和年度选择）", expand=True)
+    for name in ("代码", "名称", "版本", "有效期", "继承", "模板", "执行率", "反向指标", "定性中档", "出处"):
         table.add_column(name)
     for p in shipped:
         low, high = p.qualitative.partial
-        table.add_row(p.id, p.title, p.version, str(p.effective_from), p.execution.policy, p.reverse.formula,
-                      f"{plain(low * 100)}–{plain(high * 100)}%", p.source)
+        table.add_row(p.id, p.title, p.version, p.dates(), p.extends or "", "、".join(p.templates),
+                      p.execution.policy, p.reverse.formula, f"{plain(low * 100)}–{plain(high * 100)}%",
+                      p.reference.cite())
     out.print(table)
 
 

@@ -10,12 +10,13 @@ from typing import Annotated
 import typer
 
 from ..audit import evaluate
+from ..audit.waivers import apply_waivers, read_waivers
 from ..errors import InputError
 from ..io import read
 from ..io.notes import doubted_paths
 from ..report import html, markdown, pdf, xlsx
 from ..report.layout import layout_for, list_layouts
-from ..rules import DEFAULT_PROFILE, load_profile
+from ..rules import AUTO, resolve_profile
 from . import app, guarded, out
 from .core import FormArg, FormatOpt, ProfileOpt
 
@@ -48,12 +49,15 @@ def default_output(source: Path, target: Target) -> Path:
 
 
 def run_export(
-    source: Path, target: Target, output: Path | None, profile: str, layout: str | None, fmt: str = "auto"
+    source: Path, target: Target, output: Path | None, profile: str, layout: str | None, fmt: str = "auto",
+    waivers: Path | None = None,
 ) -> Path:
-    """Read, score, audit and write one form; returns the written path."""
+    """Read, score, audit and write one form (waived findings marked as waived); returns the written path."""
+    given = read_waivers(waivers) if waivers is not None else []
     form, notes = read(source, format=fmt)
     chosen = layout_for(form, layout)
-    card, findings = evaluate(form, load_profile(profile), doubted_paths(notes))
+    card, findings = evaluate(form, resolve_profile(profile, form), doubted_paths(notes))
+    findings = apply_waivers(findings, form, given)
     destination = output or default_output(source, target)
     try:
         return WRITERS[target](form, card, findings, destination, chosen)
@@ -66,12 +70,13 @@ def export(
     form: FormArg,
     to: Annotated[Target, typer.Option("--to", "-t", help="导出格式：xlsx|pdf|html|md")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（默认与表单同名）")] = None,
-    profile: ProfileOpt = DEFAULT_PROFILE,
+    profile: ProfileOpt = AUTO,
     layout: Annotated[
         str | None, typer.Option("--layout", "-l", help=f"版式：{'|'.join(list_layouts())} 或 .toml 文件")
     ] = None,
     format: FormatOpt = "auto",
+    waivers: Annotated[Path | None, typer.Option("--waivers", help="审核豁免文件：已豁免的意见标为“已豁免”")] = None,
 ) -> None:
     """导出官方版式（xlsx、PDF，含复核得分列）或复核报告（HTML、Markdown）。"""
-    written = guarded(lambda: run_export(form, to, output, profile, layout, format))
+    written = guarded(lambda: run_export(form, to, output, profile, layout, format, waivers))
     out.print(f"已导出：{written}", markup=False)

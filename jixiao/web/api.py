@@ -6,6 +6,7 @@ per-unit permissions as the web pages apply. Numbers are written exactly (Decima
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +24,9 @@ from ninja.security import HttpBearer
 from ..errors import InputError
 from ..io import jsonio
 from .engine import Evaluation, available_profiles, evaluate_form
-from .models import ApiToken, FormRecord, Organisation
+from .models import ApiToken, FindingWaiver, FormRecord, Organisation
 from .permissions import unit_ids, visible_forms
-from .services import Conflict, Duplicate, Forbidden, create_form, evaluate_record, save_form, submit
+from .services import Conflict, Duplicate, Forbidden, create_form, evaluate_record, save_form, submit, waive
 
 
 class ExactJSON(BaseRenderer):
@@ -109,6 +110,7 @@ class FormSummary(Schema):
     version: int
     total_declared: Decimal | None
     total_computed: Decimal
+    scored_with: str  # id@version of the rules that computed total_computed
     grade: str
     execution_rate: Decimal | None
     errors: int
@@ -122,6 +124,21 @@ class FindingOut(Schema):
     path: str | None
     message: str
     doubt: bool = False  # rests on a field the importer doubted (导入存疑)
+    waived: bool = False  # 审核豁免 applies: the finding stays listed but does not count
+
+
+class WaiverIn(Schema):
+    code: str
+    path: str | None = None
+    reason: str
+
+
+class WaiverOut(Schema):
+    code: str
+    path: str | None
+    reason: str
+    by: str
+    at: datetime
 
 
 class IndicatorOut(Schema):
@@ -133,6 +150,7 @@ class IndicatorOut(Schema):
 
 
 class EvaluationOut(Schema):
+    profile: str  # id@version
     total: Decimal
     grade: str
     total_declared: Decimal | None
@@ -150,7 +168,7 @@ class FormDetail(Schema):
 
 class ScoreIn(Schema):
     form: dict[str, Any]
-    profile: str = "national"
+    profile: str = "auto"
 
 
 class SaveIn(Schema):
@@ -178,6 +196,7 @@ def _summary(r: FormRecord) -> dict[str, Any]:
         "version": r.version,
         "total_declared": r.total_declared,
         "total_computed": r.total_computed,
+        "scored_with": r.scored_with,
         "grade": r.grade,
         "execution_rate": r.execution_rate,
         "errors": r.error_count,
@@ -187,6 +206,7 @@ def _summary(r: FormRecord) -> dict[str, Any]:
 
 def _evaluation(e: Evaluation) -> dict[str, Any]:
     return {
+        "profile": e.profile,
         "total": e.total,
         "grade": e.grade,
         "total_declared": e.total_declared,
@@ -266,6 +286,34 @@ def create(request: HttpRequest, unit_id: int, body: CreateIn) -> Any:
     except Duplicate as duplicate:
         return Status(409, {"detail": duplicate.message})
     return Status(201, _detail(saved.record, saved.evaluation))
+
+
+def _waiver(w: FindingWaiver) -> dict[str, Any]:
+    return {"code": w.code, "path": w.path or None, "reason": w.reason,
+            "by": w.by.get_full_name() or w.by.get_username(), "at": w.at}
+
+
+@api.get("/forms/{form_id}/waivers", response={200: list[WaiverOut], 404: Problem},
+         summary="这张表的审核豁免（含历史，按时间先后）")
+def list_waivers(request: HttpRequest, form_id: int) -> Any:
+    record = visible_forms(request.auth).filter(pk=form_id).first()
+    if record is None:
+        return Status(404, {"detail": "没有这张表或无权查看"})
+    return Status(200, [_waiver(w) for w in record.waivers.select_related("by")])
+
+
+@api.post("/forms/{form_id}/waivers", response={201: WaiverOut, 400: Problem, 403: Problem, 404: Problem},
+          summary="豁免一条复核意见（财政局复核人员，须写明理由）")
+def add_waiver(request: HttpRequest, form_id: int, body: WaiverIn) -> Any:
+    if not visible_forms(request.auth).filter(pk=form_id).exists():
+        return Status(404, {"detail": "没有这张表或无权查看"})
+    try:
+        waiver = waive(request.auth, form_id, body.code, body.path or "", body.reason)
+    except InputError as error:
+        return Status(400, {"detail": error.message, "place": error.place})
+    except Forbidden as denied:
+        return Status(403, {"detail": str(denied)})
+    return Status(201, _waiver(waiver))
 
 
 @api.post(

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..audit import evaluate
+from ..audit.waivers import Waiver, apply_waivers
 from ..io import jsonio
 from ..model import Form
 from ..report import pdf, xlsx
 from ..report.layout import layout_for
-from ..rules import load_profile
+from ..rules import resolve_profile
 
 #: format → (writer of the report package, content type)
 FORMATS: dict[str, tuple[Callable[..., Path] | None, str]] = {
@@ -22,12 +23,15 @@ FORMATS: dict[str, tuple[Callable[..., Path] | None, str]] = {
 }
 
 
-def render(form: Form, profile: str, fmt: str, doubted: Collection[str] = ()) -> tuple[bytes, str]:
-    """The file's bytes and content type; KeyError for an unknown format. ``doubted``: open doubts' paths."""
+def render(form: Form, profile: str, fmt: str, doubted: Collection[str] = (),
+           waivers: Sequence[Waiver] = ()) -> tuple[bytes, str]:
+    """The file's bytes and content type; KeyError for an unknown format. ``doubted``: open doubts' paths;
+    waived findings are marked as waived."""
     writer, content_type = FORMATS[fmt]
     if writer is None:
         return jsonio.dumps(form).encode(), content_type
-    card, findings = evaluate(form, load_profile(profile), doubted)
+    card, findings = evaluate(form, resolve_profile(profile, form), doubted)
+    findings = apply_waivers(findings, form, waivers)
     with tempfile.TemporaryDirectory(prefix="jixiao-download-") as folder:
         written: Any = writer(form, card, findings, Path(folder) / f"form.{fmt}", layout_for(form))
         return Path(written).read_bytes(), content_type

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
 
 from ..analytics import execution_figures
 from ..audit import evaluate
+from ..audit.waivers import Waiver, apply_waivers, is_open
 from ..model import Form
-from ..rules import DEFAULT_PROFILE, list_profiles, load_profile
+from ..rules import AUTO, list_profiles, resolve_profile
+
+DEFAULT_PROFILE = AUTO  # a bureau that chose nothing gets each form scored by its template and year
 
 _INDICATOR_PATH = re.compile(r"^indicators\[(\d+)\]")
 
@@ -29,6 +32,7 @@ class FindingView:
     path: str | None
     message: str
     doubt: bool = False  # rests on a field the importer doubted (导入存疑)
+    waived: bool = False  # 审核豁免 applies: still shown, not counted
 
     @property
     def indicator(self) -> int | None:
@@ -53,6 +57,7 @@ class IndicatorResult:
 
 @dataclass(frozen=True)
 class Evaluation:
+    profile: str  # ``id@version`` of the rules that produced it
     total: Decimal
     grade: str
     total_declared: Decimal | None
@@ -68,11 +73,11 @@ class Evaluation:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+        return sum(1 for f in self.findings if f.severity == "error" and not f.waived)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+        return sum(1 for f in self.findings if f.severity == "warning" and not f.waived)
 
     @cached_property
     def _by_indicator(self) -> dict[int | None, list[FindingView]]:
@@ -115,8 +120,8 @@ def block_of(path: str | None) -> str:
 
 
 def available_profiles() -> list[str]:
-    """Profile names the bureau can choose from."""
-    return list(_shipped_profile_ids())
+    """Profile names the bureau can choose from: ``auto`` (by each form's template and year), then every id."""
+    return [AUTO, *_shipped_profile_ids()]
 
 
 @cache
@@ -125,10 +130,14 @@ def _shipped_profile_ids() -> tuple[str, ...]:
     return tuple(profile.id for profile in list_profiles())
 
 
-def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE, doubted: Collection[str] = ()) -> Evaluation:
-    """Score and audit ``form`` under the named rule profile; ``doubted`` are the paths of its open doubts."""
-    card, findings = evaluate(form, load_profile(profile_name), doubted)
+def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE, doubted: Collection[str] = (),
+                  waivers: Sequence[Waiver] = (), previous: Form | None = None) -> Evaluation:
+    """Score and audit ``form`` under the named rule profile; ``doubted`` are the paths of its open doubts;
+    waived findings stay, marked as waived; ``previous`` (last year's form) scores relative targets."""
+    card, findings = evaluate(form, resolve_profile(profile_name, form), doubted, previous)
+    findings = apply_waivers(findings, form, waivers)
     return Evaluation(
+        profile=card.profile,
         total=card.total,
         grade=card.grade,
         total_declared=card.total_declared,
@@ -139,6 +148,7 @@ def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE, doubted: Coll
         indicators=[
             IndicatorResult(i.index, i.score, i.declared, i.weight, i.explanation) for i in card.indicators
         ],
-        findings=[FindingView(f.code, f.severity, f.location, f.path, f.message, f.doubt) for f in findings],
+        findings=[FindingView(f.code, f.severity, f.location, f.path, f.message, f.doubt, not is_open(f))
+                  for f in findings],
         figures=execution_figures(form, card),
     )

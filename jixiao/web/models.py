@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ..audit.waivers import Waiver
 from ..io import jsonio
 from ..model import Form
 from .engine import DEFAULT_PROFILE, Evaluation
@@ -132,6 +133,8 @@ class FormRecord(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField("版本", default=1)
     profile = models.CharField("评分规则", max_length=100, default=DEFAULT_PROFILE)
+    #: ``id@version`` of the rules the stored totals were computed with; a newer version re-scores only when asked.
+    scored_with = models.CharField("评分规则版本", max_length=120, blank=True)
     data = models.TextField("表单内容（规范 JSON）")
     # Denormalised from the scorer on every save (dashboard columns).
     total_declared = models.DecimalField("申报总分", max_digits=24, decimal_places=4, null=True)
@@ -171,11 +174,18 @@ class FormRecord(models.Model):
     def form(self) -> Form:
         return jsonio.loads(self.data, f"表单#{self.pk}")
 
+    def core_waivers(self) -> list[Waiver]:
+        """The reviewers' waivers (审核豁免) of this form's findings, oldest first (the latest of one finding applies)."""
+        if self.pk is None:
+            return []
+        return [w.as_core() for w in self.waivers.select_related("by")]
+
     def apply(self, form: Form, evaluation: Evaluation) -> None:
         """Store ``form`` and the columns derived from its evaluation (the caller saves)."""
         self.data = jsonio.dumps(form)
         self.kind = form.kind
         self.title = form.project or form.unit or self.title or "未命名"
+        self.scored_with = evaluation.profile
         self.grade = evaluation.grade
         self.error_count = evaluation.errors
         self.warning_count = evaluation.warnings
@@ -192,6 +202,31 @@ class FormRecord(models.Model):
             column = self._meta.get_field(name)
             stored = fitted(value, column.max_digits, column.decimal_places)
             setattr(self, name, column.get_default() if stored is None else stored)
+
+
+class FindingWaiver(models.Model):
+    """审核豁免: a reviewer waived one finding of one form, with a reason; rows are never edited, only added.
+
+    ``fingerprint`` is the finding's field as it was: when the field changes, the waiver lapses (失效).
+    """
+
+    form = models.ForeignKey(FormRecord, on_delete=models.CASCADE, related_name="waivers")
+    code = models.CharField("问题代码", max_length=8)
+    path = models.CharField("字段", max_length=300, blank=True)
+    reason = models.TextField("豁免理由")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("豁免时间", auto_now_add=True)
+    fingerprint = models.CharField("豁免时的内容指纹", max_length=32)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("at", "pk")
+        verbose_name = verbose_name_plural = "审核豁免"
+
+    def as_core(self) -> Waiver:
+        by = self.by.get_full_name() or self.by.get_username()
+        return Waiver(code=self.code, path=self.path or None, reason=self.reason, by=by, at=self.at,
+                      fingerprint=self.fingerprint)
 
 
 class Transition(models.Model):

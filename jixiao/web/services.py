@@ -14,12 +14,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from ..audit import Finding
+from ..audit.waivers import waiver_for
+from ..errors import InputError
 from ..io import jsonio
 from ..model import Form
 from . import doubts as doubting
 from .engine import Evaluation, evaluate_form
 from .entry import human_place
-from .models import FormRecord, Organisation, ReviewComment, RuleChoice, Transition
+from .models import FindingWaiver, FormRecord, Organisation, ReviewComment, RuleChoice, Transition
 from .permissions import can_decide, can_edit, can_submit
 
 Status = FormRecord.Status
@@ -111,7 +114,8 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
             raise Conflict(record)
         form = form.model_copy(update={"year": record.year})
         open_doubts = doubting.remaining(record.doubts, form) if record.doubts else []  # editing a cell ends its doubt
-        evaluation = evaluate_form(form, record.profile, doubted_paths(open_doubts, form))
+        evaluation = evaluate_form(form, record.profile, doubted_paths(open_doubts, form), record.core_waivers(),
+                                   last_year(record))
         if jsonio.dumps(form) == record.data:
             # Nothing changed (an autosave of an untouched page): no new version, no history row.
             return Saved(record, evaluation)
@@ -123,15 +127,62 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
     return Saved(record, evaluation)
 
 
+def waive(user: Any, record_id: int, code: str, path: str, reason: str) -> FindingWaiver:
+    """A reviewer waives one open finding of a form (审核豁免); the stored counts follow, the history keeps it."""
+    with transaction.atomic():
+        record = FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+        if not can_decide(user, record):
+            raise Forbidden("只有财政局复核人员可以豁免复核意见")
+        form = record.form()
+        evaluation = evaluate_record(record, form)
+        finding = next((f for f in evaluation.findings if f.code == code and (f.path or "") == path), None)
+        if finding is None:
+            raise InputError(f"这张表没有代码为 {code} 的复核意见（字段 {path or '—'}）", "code")
+        core = waiver_for(Finding(finding.code, finding.severity, finding.location, finding.message, finding.path),
+                          form, by=user.get_username(), reason=reason)
+        waiver = FindingWaiver.objects.create(form=record, code=code, path=path, reason=core.reason, by=user,
+                                              fingerprint=core.fingerprint)
+        record.apply(form, evaluate_record(record, form))
+        _stamp(record, user, f"审核豁免 {code}：{core.reason}")
+        record.save()
+    return waiver
+
+
+def rescore(user: Any, record_id: int) -> Saved:
+    """Recompute the stored totals under the rules shipped now — only when asked, with the change in the history."""
+    with transaction.atomic():
+        record = FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+        if not (can_edit(user, record) or can_decide(user, record)):
+            raise Forbidden("无权重新评分此表")
+        evaluation = evaluate_record(record)
+        if evaluation.profile == record.scored_with:
+            return Saved(record, evaluation)
+        before = record.scored_with or "未记录"
+        record.apply(record.form(), evaluation)
+        record.version += 1
+        _stamp(record, user, f"按现行规则重新评分：{before} → {evaluation.profile}")
+        record.save()
+    return Saved(record, evaluation)
+
+
 def doubted_paths(doubts: Sequence[dict[str, Any]], form: Form) -> set[str]:
     """Where the open doubts of a stored form are now (the auditor labels findings resting on them)."""
     return {doubt.path for doubt in doubting.located(doubts, form)}
 
 
 def evaluate_record(record: FormRecord, form: Form | None = None) -> Evaluation:
-    """Score and audit a stored form (or a new content of it) with its open doubts."""
+    """Score and audit a stored form (or a new content of it) with its open doubts, its waivers and the same
+    unit's form of the year before (relative targets such as 比上年增长5% are scored against its actuals)."""
     form = form or record.form()
-    return evaluate_form(form, record.profile, doubted_paths(record.doubts, form))
+    return evaluate_form(form, record.profile, doubted_paths(record.doubts, form), record.core_waivers(),
+                         last_year(record))
+
+
+def last_year(record: FormRecord) -> Form | None:
+    """The same unit's form of the same kind and title, one year earlier, if the web app holds it."""
+    earlier = FormRecord.objects.filter(unit_id=record.unit_id, year=record.year - 1, kind=record.kind,
+                                        title=record.title).first()
+    return earlier.form() if earlier is not None else None
 
 
 def confirm_doubt(user: Any, record_id: int, key: str) -> FormRecord:
@@ -145,7 +196,7 @@ def confirm_doubt(user: Any, record_id: int, key: str) -> FormRecord:
         if doubt is None:
             return record  # already confirmed or corrected (a second click, another tab)
         record.doubts = doubting.remaining(record.doubts, form, confirmed=key)
-        record.apply(form, evaluate_form(form, record.profile, doubted_paths(record.doubts, form)))
+        record.apply(form, evaluate_record(record, form))
         record.version += 1
         _stamp(record, user, f"确认导入存疑：{human_place(doubt.path)}")
         record.save()

@@ -70,7 +70,7 @@ def test_score_keeps_decimals_exact(world: Any) -> None:
     body = simplejson.dumps({"form": data, "profile": "national"}, use_decimal=True)
     response = Client().post("/api/score", body, content_type="application/json", **_auth(world, "filler_a1"))
     result = simplejson.loads(response.content, use_decimal=True)
-    expected = evaluate_form(jsonio.form_from_data(data))
+    expected = evaluate_form(jsonio.form_from_data(data), "national")
     assert result["total"] == expected.total and result["execution_rate"] == expected.execution_rate
     assert isinstance(result["total"], Decimal)
 

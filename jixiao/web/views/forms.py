@@ -198,7 +198,12 @@ def _entry_context(
 def form_page(request: HttpRequest, pk: int) -> HttpResponse:
     record = visible_form(request, pk)
     form = record.form()
-    context = _entry_context(record, jsonio.to_data(form), services.evaluate_record(record, form), request.user)
+    evaluation = services.evaluate_record(record, form)
+    context = _entry_context(record, jsonio.to_data(form), evaluation, request.user)
+    # Stored totals keep the rules version they were computed with until someone asks to re-score.
+    context["current_rules"] = evaluation.profile if record.scored_with != evaluation.profile else None
+    context["can_waive"] = can_decide(request.user, record)
+    context["waivers"] = list(record.waivers.select_related("by"))
     context.update(_doubt_context(record, form))
     return render(request, "jixiao/form.html", context)
 
@@ -283,6 +288,26 @@ def _transition(request: HttpRequest, action: Any, *args: Any) -> HttpResponse:
 
 
 @require_POST
+def waive(request: HttpRequest, pk: int) -> HttpResponse:
+    """审核豁免 of one finding, with the reviewer's reason; the page shows it as waived from now on."""
+    visible_form(request, pk)
+    try:
+        services.waive(request.user, pk, str(request.POST.get("code", "")), str(request.POST.get("path", "")),
+                       str(request.POST.get("reason", "")))
+    except InputError as error:
+        messages.error(request, str(error))
+    except services.Forbidden as denied:
+        return HttpResponseForbidden(str(denied))
+    return redirect("form", pk=pk)
+
+
+@require_POST
+def rescore(request: HttpRequest, pk: int) -> HttpResponse:
+    visible_form(request, pk)
+    return _transition(request, services.rescore, pk)
+
+
+@require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     visible_form(request, pk)
     return _transition(request, services.submit, pk)
@@ -332,7 +357,8 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in downloads.FORMATS:
         raise Http404("只支持 json、xlsx 和 pdf")
     form = record.form()
-    content, content_type = downloads.render(form, record.profile, fmt, services.doubted_paths(record.doubts, form))
+    content, content_type = downloads.render(form, record.profile, fmt, services.doubted_paths(record.doubts, form),
+                                             record.core_waivers())
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="form-{record.pk}-{record.year}.{fmt}"'
     response["Cache-Control"] = "no-store"  # a form's content stays out of shared and browser caches

@@ -1,0 +1,91 @@
+"""Waivers (审核豁免): a waived finding stays listed as waived, lapses when its field changes, and is kept."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.audit import counts, evaluate
+from jixiao.audit.waivers import apply_waivers, is_open, read_waivers, waiver_for, write_waivers
+from jixiao.cli import app
+from jixiao.errors import InputError
+from jixiao.io import jsonio
+from jixiao.rules import load_profile
+
+from .inline import form, variant
+from .test_codes import BASE
+
+NATIONAL = load_profile("national")
+WRONG_TOTAL = form(variant(BASE, "总分: 98"))  # A04 and nothing else
+WHEN = datetime(2023, 5, 4, 9, 30, tzinfo=UTC)
+
+
+def _a04(situation: object = WRONG_TOTAL) -> list:  # type: ignore[type-arg]
+    return evaluate(situation, NATIONAL)[1]  # type: ignore[arg-type]
+
+
+def test_a_waived_finding_is_listed_as_waived_and_not_counted() -> None:
+    findings = _a04()
+    assert [f.code for f in findings] == ["A04"]
+    waiver = waiver_for(findings[0], WRONG_TOTAL, by="李审核", reason="总分含财政局核定的加分", at=WHEN)
+    waived = apply_waivers(findings, WRONG_TOTAL, [waiver])
+    assert len(waived) == 1 and not is_open(waived[0]) and waived[0].severity == "error"
+    assert "已豁免：总分含财政局核定的加分（李审核，2023-05-04 09:30）" in waived[0].message
+    assert counts(waived)["error"] == 0 and counts(findings)["error"] == 1
+
+
+def test_a_waiver_lapses_when_its_field_changes() -> None:
+    waiver = waiver_for(_a04()[0], WRONG_TOTAL, by="李审核", reason="总分含核定加分", at=WHEN)
+    changed = form(variant(BASE, "总分: 99"))
+    again = apply_waivers(_a04(changed), changed, [waiver])
+    assert is_open(again[0]) and again[0].waiver is not None and again[0].waiver.lapsed
+    assert "豁免已失效" in again[0].message and counts(again)["error"] == 1
+    elsewhere = form(variant(BASE, "总分: 98", "结论: 经自评，总分98分，等级为优。"))  # another field changed
+    assert not is_open(apply_waivers(_a04(elsewhere), elsewhere, [waiver])[0])
+
+
+def test_the_latest_waiver_applies_and_the_file_keeps_them_all(tmp_path: Path) -> None:
+    finding = _a04()[0]
+    first = waiver_for(finding, WRONG_TOTAL, by="王", reason="先行豁免", at=WHEN)
+    second = waiver_for(finding, WRONG_TOTAL, by="李", reason="复核确认", at=WHEN)
+    path = tmp_path / "waivers.json"
+    write_waivers(path, [first, second])
+    assert read_waivers(path) == [first, second]
+    assert "复核确认" in apply_waivers([finding], WRONG_TOTAL, read_waivers(path))[0].message
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("{", "不是有效的 JSON"), ('{"waivers": [{"code": "A04"}]}', "waivers[0]"), ("[]", "豁免文件字段错误"),
+])
+def test_a_bad_waivers_file_is_named(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_waivers(path)
+    assert "bad.json" in str(error.value) and fragment in str(error.value)
+
+
+def test_a_reason_is_required() -> None:
+    with pytest.raises(InputError, match="豁免理由"):
+        waiver_for(_a04()[0], WRONG_TOTAL, by="李", reason=" ")
+
+
+def test_cli_waive_then_audit(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path, waivers = tmp_path / "form.json", tmp_path / "waivers.json"
+    path.write_text(jsonio.dumps(WRONG_TOTAL), encoding="utf-8")
+    assert runner.invoke(app, ["audit", str(path), "-p", "national"]).exit_code == 1
+    result = runner.invoke(app, ["waive", str(path), "-p", "national", "--code", "A04", "--reason", "总分含核定加分",
+                                 "--by", "李审核", "--waivers", str(waivers)])
+    assert result.exit_code == 0, result.stdout
+    audited = runner.invoke(app, ["audit", str(path), "-p", "national", "--waivers", str(waivers), "--json"])
+    assert audited.exit_code == 0
+    data = json.loads(audited.stdout)
+    assert data["findings"][0]["waiver"]["by"] == "李审核" and data["counts"]["error"] == 0
+    refused = runner.invoke(app, ["waive", str(path), "--code", "B01", "--reason", "理由", "--by", "李",
+                                  "--waivers", str(waivers)])
+    assert refused.exit_code == 2 and "没有代码为 B01" in refused.output
