@@ -2,9 +2,11 @@
 
 50 users each edit their own form (every save re-scores live, as the entry page does) while a reviewer keeps
 loading the dashboard of a 500-unit bureau. Reports p50/p95 latency, errors and lost updates, on SQLite and,
-when reachable, on PostgreSQL (a scratch database that is dropped afterwards). Bounded in time.
+when reachable, on PostgreSQL (a scratch database ``<name>_webload`` next to the database of ``--postgres``,
+dropped afterwards). Bounded in time.
 
-    PYTHONPATH=. .venv/bin/python bench/web_load.py [--seconds 20] [--users 50] [--units 500]
+    PYTHONPATH=. .venv/bin/python bench/web_load.py [--seconds 20] [--users 50] [--units 500] [--think 5]
+        [--workers 1] [--postgres postgres://postgres@127.0.0.1:5432/NAME] [--quick]
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "qiannan-2022.json"
 PASSWORD = "bench-password-1"
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "jixiao_bench"
 VERSION = re.compile(r'id="version" name="version" value="(\d+)"')
 console = Console(width=170)
 
@@ -279,26 +279,32 @@ def bench_database(label: str, env: dict[str, str], args: argparse.Namespace) ->
     ]
 
 
-def postgres_reachable() -> bool:
+def scratch_database(admin: str) -> str:
+    """The URL of the scratch database next to ``admin``'s (``<name>_webload``)."""
+    base, _, name = admin.rpartition("/")
+    return f"{base}/{re.sub(r'[^a-z0-9_]', '_', name.lower()) or 'postgres'}_webload"
+
+
+def postgres_reachable(admin: str) -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(
-            PG_ADMIN.replace("postgres://", "postgresql://"), connect_timeout=3, autocommit=True
-        ) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-            c.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+        scratch = scratch_database(admin).rpartition("/")[2]
+        with psycopg.connect(admin.replace("postgres://", "postgresql://"), connect_timeout=3, autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {scratch}")
+            c.execute(f"CREATE DATABASE {scratch}")
         return True
     except Exception as exc:  # any failure means: skip PostgreSQL
         console.print(f"[yellow]PostgreSQL 不可用，跳过：{exc}[/yellow]")
         return False
 
 
-def drop_postgres() -> None:
+def drop_postgres(admin: str) -> None:
     import psycopg
 
-    with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+    scratch = scratch_database(admin).rpartition("/")[2]
+    with psycopg.connect(admin.replace("postgres://", "postgresql://"), autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
 
 
 def main() -> None:
@@ -311,7 +317,12 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes (jixiao serve --workers)")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--postgres", default=os.environ.get("JIXIAO_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres"),
+                        help="a PostgreSQL database to create the scratch database from (default $JIXIAO_TEST_PG)")
+    parser.add_argument("--quick", action="store_true", help="for CI: 3 s, 10 users, 50 units")
     args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.users, args.units = 3, 10, 50
     os.environ["DJANGO_SETTINGS_MODULE"] = "jixiao.web.settings"
     if args.database == "both":  # each database in its own process: Django configures its DB once
         for db in ("sqlite", "postgres"):
@@ -331,6 +342,8 @@ def main() -> None:
                     str(args.think),
                     "--workers",
                     str(args.workers),
+                    "--postgres",
+                    args.postgres,
                 ],
                 check=False,
             )
@@ -360,12 +373,12 @@ def main() -> None:
         if args.database == "sqlite":
             os.environ.pop("DATABASE_URL", None)
             table.add_row(*bench_database("SQLite (WAL)", env, args))
-        elif postgres_reachable():
+        elif postgres_reachable(args.postgres):
             try:
-                url = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+                url = scratch_database(args.postgres)
                 table.add_row(*bench_database("PostgreSQL", {**env, "DATABASE_URL": url}, args))
             finally:
-                drop_postgres()
+                drop_postgres(args.postgres)
     console.print(table)
     console.print(
         "延迟与 CPU 单位：毫秒。保存 = 整表提交 + 实时重新评分与复核（与填报页相同的请求）。"
