@@ -1,12 +1,13 @@
 """Load benchmark of the web application on loopback (httpx async client against `jixiao serve`/waitress).
 
-50 users each edit their own form (every save re-scores live, as the entry page does) while a reviewer keeps
-loading the dashboard of a 500-unit bureau. Reports p50/p95 latency, errors and lost updates, on SQLite and,
+50 users each edit their own form, saving every 5 s (every save re-scores live, as the entry page does), while a
+reviewer keeps loading the dashboard of a 500-unit bureau. ``--sweep`` finds the saturation point instead: the
+same users with ever shorter pauses until save p95 passes 500 ms. Reports p50/p95 latency, errors and lost updates, on SQLite and,
 when reachable, on PostgreSQL (a scratch database ``<name>_webload`` next to the database of ``--postgres``,
 dropped afterwards). Bounded in time.
 
     PYTHONPATH=. .venv/bin/python bench/web_load.py [--seconds 20] [--users 50] [--units 500] [--think 5]
-        [--workers 1] [--postgres postgres://postgres@127.0.0.1:5432/NAME] [--quick]
+        [--workers 1] [--postgres postgres://postgres@127.0.0.1:5432/NAME] [--sweep] [--quick]
 """
 
 from __future__ import annotations
@@ -229,13 +230,82 @@ async def run_load(
     alone = Start(1, seconds=3, probe=lambda: server_cpu_seconds(server_pid))
     await editor(base, first_user, first_form, alone, solo, last, 0)
     cpu_per_save = (server_cpu_seconds(server_pid) - alone.cpu_at_go) * 1000 / max(len(solo.latencies), 1)
+    saves, dashboard = await concurrent(base, world, seconds, think, last)
+    return solo, saves, dashboard, last, cpu_per_save
+
+
+async def concurrent(
+    base: str, world: dict[str, Any], seconds: float, think: float, last: dict[str, str]
+) -> tuple[Samples, Samples]:
+    """Every editor saving (pausing ``think`` s) while the reviewer reloads the dashboard: their samples."""
     saves, dashboard = Samples(), Samples()
     start = Start(len(world["forms"]) + 1, seconds=seconds)
     await asyncio.gather(
         *(editor(base, u, f, start, saves, last, think) for u, f in world["forms"].items()),
         reviewer(base, world["bureau"], start, dashboard),
     )
-    return solo, saves, dashboard, last, cpu_per_save
+    return saves, dashboard
+
+
+#: Pauses between a user's saves for the saturation sweep, from the goal's pace down to no pause at all.
+SWEEP_THINK = (5.0, 2.0, 1.0, 0.5, 0.25, 0.1, 0.0)
+SATURATED_MS = 500  # save p95 above this: the server is saturated
+
+
+async def sweep(
+    base: str, world: dict[str, Any], seconds: float
+) -> list[tuple[float, float, Samples, Samples]]:
+    """The same load at ever shorter pauses until save p95 passes :data:`SATURATED_MS`: (think, saves/s, …)."""
+    points = []
+    for think in SWEEP_THINK:
+        saves, dashboard = await concurrent(base, world, seconds, think, {})
+        points.append((think, len(saves.latencies) / seconds, saves, dashboard))
+        if saves.percentile(95) > SATURATED_MS:
+            break
+    return points
+
+
+def sweep_database(label: str, env: dict[str, str], args: argparse.Namespace) -> None:
+    """Saturation point on one database: saves/s and p95 as the editors' pause shrinks."""
+    os.environ.update(env)
+    world = populate(args.users, args.units)
+    port = free_port()
+    server = start_server({**os.environ, **env}, port, args.workers)
+    try:
+        points = asyncio.run(sweep(f"http://127.0.0.1:{port}", world, args.seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    from django.db import connection
+
+    connection.close()
+    table = Table(
+        title=f"{label}：饱和点（{args.users} 个填报用户 + 1 个审核人，服务进程 {args.workers} 个，"
+        f"每档 {args.seconds:.0f} 秒）"
+    )
+    for column in ("保存间隔 秒", "保存 次/秒", "保存 p50", "保存 p95", "看板 p95", "错误"):
+        table.add_column(column, justify="right")
+    for think, rate, saves, dashboard in points:
+        table.add_row(
+            f"{think:g}",
+            f"{rate:.1f}",
+            f"{saves.percentile(50):.0f}",
+            f"{saves.percentile(95):.0f}",
+            f"{dashboard.percentile(95):.0f}",
+            str(saves.errors + dashboard.errors),
+        )
+    console.print(table)
+    over = [rate for _, rate, saves, _ in points if saves.percentile(95) > SATURATED_MS]
+    below = [rate for _, rate, saves, _ in points if saves.percentile(95) <= SATURATED_MS]
+    if over:
+        console.print(
+            f"饱和点：保存 p95 超过 {SATURATED_MS} ms 时约 {over[0]:.1f} 次/秒"
+            f"（此前最高 {max(below, default=0):.1f} 次/秒时 p95 未超过）。"
+        )
+    else:
+        console.print(
+            f"未饱和：不停顿保存时 {points[-1][1]:.1f} 次/秒，保存 p95 仍未超过 {SATURATED_MS} ms。"
+        )
 
 
 def lost_updates(last: dict[str, str], forms: dict[str, int]) -> int:
@@ -290,7 +360,9 @@ def postgres_reachable(admin: str) -> bool:
         import psycopg
 
         scratch = scratch_database(admin).rpartition("/")[2]
-        with psycopg.connect(admin.replace("postgres://", "postgresql://"), connect_timeout=3, autocommit=True) as c:
+        with psycopg.connect(
+            admin.replace("postgres://", "postgresql://"), connect_timeout=3, autocommit=True
+        ) as c:
             c.execute(f"DROP DATABASE IF EXISTS {scratch}")
             c.execute(f"CREATE DATABASE {scratch}")
         return True
@@ -313,13 +385,21 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument(
-        "--think", type=float, default=1.0, help="pause between a user's saves (s); 0 = hammer"
+        "--think", type=float, default=5.0, help="pause between a user's saves (s); 0 = hammer"
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes (jixiao serve --workers)")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--postgres", default=os.environ.get("JIXIAO_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres"),
-                        help="a PostgreSQL database to create the scratch database from (default $JIXIAO_TEST_PG)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("JIXIAO_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="a PostgreSQL database to create the scratch database from (default $JIXIAO_TEST_PG)",
+    )
     parser.add_argument("--quick", action="store_true", help="for CI: 3 s, 10 users, 50 units")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="find the saturation point: shorter and shorter pauses until save p95 passes 500 ms",
+    )
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.users, args.units = 3, 10, 50
@@ -344,6 +424,7 @@ def main() -> None:
                     str(args.workers),
                     "--postgres",
                     args.postgres,
+                    *(["--sweep"] if args.sweep else []),
                 ],
                 check=False,
             )
@@ -370,16 +451,17 @@ def main() -> None:
         table.add_column(column, justify="right")
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as data_dir:
         env = {"JIXIAO_DATA_DIR": data_dir, "JIXIAO_SECRET_KEY": "bench-only-secret"}
+        run = sweep_database if args.sweep else lambda *a: table.add_row(*bench_database(*a))
         if args.database == "sqlite":
             os.environ.pop("DATABASE_URL", None)
-            table.add_row(*bench_database("SQLite (WAL)", env, args))
+            run("SQLite (WAL)", env, args)
         elif postgres_reachable(args.postgres):
             try:
-                url = scratch_database(args.postgres)
-                table.add_row(*bench_database("PostgreSQL", {**env, "DATABASE_URL": url}, args))
+                run("PostgreSQL", {**env, "DATABASE_URL": scratch_database(args.postgres)}, args)
             finally:
                 drop_postgres(args.postgres)
-    console.print(table)
+    if not args.sweep:
+        console.print(table)
     console.print(
         "延迟与 CPU 单位：毫秒。保存 = 整表提交 + 实时重新评分与复核（与填报页相同的请求）。"
         f"机器负载（uptime）：{os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f} / {os.getloadavg()[2]:.1f}"

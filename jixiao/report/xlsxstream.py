@@ -33,7 +33,8 @@ EXCEL_MAX_ROWS = 1_048_575
 #: Significant digits a double holds exactly: longer decimals are written as text, never rounded.
 DOUBLE_DIGITS = 15
 
-_INLINE_OPEN = '<c t="inlineStr"><is><t xml:space="preserve">'
+_INLINE_OPEN = '<c t="inlineStr"><is><t>'
+_INLINE_PRESERVED = '<c t="inlineStr"><is><t xml:space="preserve">'  # leading or trailing blanks kept
 _INLINE_CLOSE = "</t></is></c>"
 _EMPTY_CELL = "<c/>"
 #: Characters XML 1.0 cannot hold (control characters but tab and newlines, U+FFFE, U+FFFF), in RE2 syntax.
@@ -53,10 +54,12 @@ def decimal_text(value: Decimal) -> str:
 def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Decimals as text without padding zeros or exponent: 98.6000000000 → 98.6, 0E-10 → 0."""
     text = pc.cast(column, pa.string())
-    text = pc.replace_substring_regex(text, r"\.0+$|(\.\d*[1-9])0+$", r"\1")  # 100.00 → 100, 98.60 → 98.6
-    text = pc.replace_substring_regex(text, r"^-?0E-\d+$", "0")
+    if pa.types.is_decimal(column.type) and column.type.scale > 0:  # zero is written 0E-10
+        text = pc.if_else(pc.equal(text, f"0E-{column.type.scale}"), "0", text)
     if pc.any(pc.match_substring(text, "E")).as_py():  # Arrow writes |x| < 1e-7 in scientific notation
-        text = pa.array([None if v is None else decimal_text(v) for v in column.to_pylist()], pa.string())
+        return pa.array([None if v is None else decimal_text(v) for v in column.to_pylist()], pa.string())
+    if pa.types.is_decimal(column.type) and column.type.scale > 0:  # every value has a point: 98.60 → 98.6, 100.0 → 100
+        text = pc.utf8_rtrim(pc.utf8_rtrim(text, "0"), ".")
     return text
 
 
@@ -74,7 +77,11 @@ def xml_text(column: pa.Array) -> pa.Array:
 
 
 def _inline(text: pa.Array) -> pa.Array:
-    return pc.binary_join_element_wise(_INLINE_OPEN, text, _INLINE_CLOSE, "")
+    cells = pc.binary_join_element_wise(_INLINE_OPEN, text, _INLINE_CLOSE, "")
+    padded = pc.fill_null(pc.not_equal(pc.utf8_length(pc.utf8_trim_whitespace(text)), pc.utf8_length(text)), False)
+    if not pc.any(padded).as_py():
+        return cells
+    return pc.if_else(padded, pc.binary_join_element_wise(_INLINE_PRESERVED, text, _INLINE_CLOSE, ""), cells)
 
 
 def _number(text: pa.Array) -> pa.Array:
@@ -84,9 +91,10 @@ def _number(text: pa.Array) -> pa.Array:
 def _decimal_cells(column: pa.Array) -> pa.Array:
     text = plain_decimal_text(column)
     fits = pc.fill_null(pc.less_equal(pc.utf8_length(text), DOUBLE_DIGITS), True)  # ≤ 15 characters: ≤ 15 digits
-    if not pc.all(fits).as_py():
-        digits = pc.utf8_ltrim(pc.replace_substring_regex(text, r"[-.]", ""), "0")
-        fits = pc.fill_null(pc.less_equal(pc.utf8_length(digits), DOUBLE_DIGITS), True)
+    if pc.all(fits).as_py():
+        return _number(text)
+    digits = pc.utf8_ltrim(pc.replace_substring_regex(text, r"[-.]", ""), "0")
+    fits = pc.fill_null(pc.less_equal(pc.utf8_length(digits), DOUBLE_DIGITS), True)
     return pc.if_else(fits, _number(text), _inline(text))
 
 
