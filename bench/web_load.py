@@ -129,12 +129,23 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     raise RuntimeError("server did not start")
 
 
-async def login(client: httpx.AsyncClient, username: str) -> None:
-    await client.get("/login/")
-    response = await client.post(
-        "/login/",
-        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": client.cookies["csrftoken"]},
-    )
+#: Logins at once: argon2 is slow on purpose, and 50 at a time on a busy machine would time out.
+LOGIN_SLOTS = 2
+LOGIN_TIMEOUT = 600
+
+
+async def login(client: httpx.AsyncClient, username: str, slots: asyncio.Semaphore) -> None:
+    async with slots:
+        await client.get("/login/", timeout=LOGIN_TIMEOUT)
+        response = await client.post(
+            "/login/",
+            timeout=LOGIN_TIMEOUT,
+            data={
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            },
+        )
     if response.status_code != 302:
         raise RuntimeError(f"login failed for {username}: {response.status_code}")
 
@@ -164,6 +175,7 @@ class Start:
     seconds: float = 0.0
     probe: Callable[[], float] = lambda: float("nan")
     cpu_at_go: float = float("nan")
+    logins: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(LOGIN_SLOTS))
 
     async def arrive(self) -> None:
         self.ready += 1
@@ -183,7 +195,7 @@ async def editor(
 
     fields = post_from_form(jsonio.read(SEED))
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        await login(client, username)
+        await login(client, username, start.logins)
         page = await client.get(f"/forms/{form_id}/")
         version = int(VERSION.search(page.text).group(1))  # type: ignore[union-attr]
         await start.arrive()
@@ -208,7 +220,7 @@ async def editor(
 
 async def reviewer(base: str, bureau: int, start: Start, samples: Samples) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        await login(client, "reviewer")
+        await login(client, "reviewer", start.logins)
         await start.arrive()
         while time.monotonic() < start.stop:
             started = time.perf_counter()
