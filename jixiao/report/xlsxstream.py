@@ -8,7 +8,8 @@ Fragments concatenate into one deflate stream (as pigz does) and their CRC-32s c
 writes the zip around them at the end (:class:`StreamingWorkbook`).
 
 Cells: text is an inline string (``t="inlineStr"``), so it is never a formula, whatever it starts with
-(:data:`~jixiao.report.spreadsheet.FORMULA_TRIGGERS`); characters XML cannot hold become U+FFFD; a
+(:data:`~jixiao.report.spreadsheet.FORMULA_TRIGGERS`); characters XML cannot hold become U+FFFD; a text
+longer than an Excel cell holds is cut with a note saying so (CSV and Parquet keep it whole); a
 decimal is a number written with its exact digits when a double holds it (≤ 15 significant digits),
 otherwise exact text.
 """
@@ -26,6 +27,8 @@ from typing import IO
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from .spreadsheet import EXCEL_MAX_TEXT
+
 #: Deflate level of the sheets: level 1 is a fifth of the CPU of the default 6 for a file ~30 % larger.
 DEFLATE_LEVEL = 1
 #: Excel's rows per sheet minus the header: a longer table continues on ``name (2)``.
@@ -37,6 +40,8 @@ _INLINE_OPEN = '<c t="inlineStr"><is><t>'
 _INLINE_PRESERVED = '<c t="inlineStr"><is><t xml:space="preserve">'  # leading or trailing blanks kept
 _INLINE_CLOSE = "</t></is></c>"
 _EMPTY_CELL = "<c/>"
+#: The end of a text cut to fit an Excel cell; the tables in CSV and Parquet keep it whole.
+TRUNCATED = "…（超出 Excel 单元格字符上限，全文见 CSV 或 Parquet）"
 #: Characters XML 1.0 cannot hold (control characters but tab and newlines, U+FFFE, U+FFFF), in RE2 syntax.
 _XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
 _XML_SPECIAL = r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
@@ -76,6 +81,23 @@ def xml_text(column: pa.Array) -> pa.Array:
     return pc.replace_with_mask(column, special, rewritten)
 
 
+def excel_text(column: pa.Array) -> pa.Array:
+    """Text that fits an Excel cell: a longer one is cut and ends with :data:`TRUNCATED`."""
+    long = pc.fill_null(pc.greater(pc.binary_length(column), EXCEL_MAX_TEXT), False)  # UTF-16 units ≤ UTF-8 bytes
+    if not pc.any(long).as_py():
+        return column
+    return pc.replace_with_mask(column, long, pa.array([fit_cell(v) for v in column.filter(long).to_pylist()],
+                                                       pa.string()))
+
+
+def fit_cell(text: str) -> str:
+    """One text cut to Excel's limit, counted as Excel counts (UTF-16 units); a split pair is dropped."""
+    units = text.encode("utf-16-le")
+    if len(units) // 2 <= EXCEL_MAX_TEXT:
+        return text
+    return units[: (EXCEL_MAX_TEXT - len(TRUNCATED)) * 2].decode("utf-16-le", errors="ignore") + TRUNCATED
+
+
 def _inline(text: pa.Array) -> pa.Array:
     cells = pc.binary_join_element_wise(_INLINE_OPEN, text, _INLINE_CLOSE, "")
     padded = pc.fill_null(pc.not_equal(pc.utf8_length(pc.utf8_trim_whitespace(text)), pc.utf8_length(text)), False)
@@ -108,7 +130,7 @@ def _cells(column: pa.Array) -> pa.Array:
     elif pa.types.is_integer(kind):
         cells = _number(pc.cast(column, pa.string()))
     else:
-        cells = _inline(xml_text(column))
+        cells = _inline(xml_text(excel_text(column)))
     return pc.fill_null(cells, _EMPTY_CELL)
 
 

@@ -12,7 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from jixiao.report.spreadsheet import EXCEL_MAX_TEXT
 from jixiao.report.xlsxstream import (
+    TRUNCATED,
     SheetSeries,
     StreamingWorkbook,
     crc32_combine,
@@ -61,6 +63,18 @@ def test_values_are_exact_and_text_is_never_a_formula(tmp_path):
     assert got[3][2].value is None
     assert [r[3].value for r in got] == [True, False, None, True]
     assert [r[4].value for r in got] == ["  前后空格  ", "a & b < c > d", "一\r\n二\t三", None]
+
+
+def test_a_text_longer_than_an_excel_cell_is_cut_with_a_note(tmp_path):
+    long = "偏差原因" * 9000  # 36,000 characters: Excel would call the workbook corrupt
+    astral = "\U0001f600" * 20000  # 20,000 characters, 40,000 UTF-16 units as Excel counts them
+    path = tmp_path / "t.xlsx"
+    write(path, [batch([("a", 1, None, None, long), ("b", 2, None, None, astral), ("c", 3, None, None, "短")])])
+    texts = [r[4].value for r in load_workbook(path)["t"].iter_rows(min_row=2)]
+    assert texts[0].startswith("偏差原因偏差原因") and texts[0].endswith(TRUNCATED)
+    assert len(texts[0]) == EXCEL_MAX_TEXT
+    assert len(texts[1].encode("utf-16-le")) // 2 <= EXCEL_MAX_TEXT and texts[1].endswith(TRUNCATED)
+    assert texts[2] == "短"
 
 
 def test_a_table_longer_than_a_sheet_continues_on_the_next(tmp_path):
