@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -116,7 +117,8 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # never read: a full pipe would stall the server
+        start_new_session=True,  # its own process group: the forked workers stop with it
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -125,13 +127,23 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
             return server
         except httpx.TransportError:
             time.sleep(0.3)
-    server.kill()
+    os.killpg(server.pid, signal.SIGKILL)
     raise RuntimeError("server did not start")
 
 
 #: Logins at once: argon2 is slow on purpose, and 50 at a time on a busy machine would time out.
 LOGIN_SLOTS = 2
 LOGIN_TIMEOUT = 600
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (the server stops its workers), then SIGKILL to the whole group if a busy machine is too slow."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=60)
 
 
 async def login(client: httpx.AsyncClient, username: str, slots: asyncio.Semaphore) -> None:
@@ -286,8 +298,7 @@ def sweep_database(label: str, env: dict[str, str], args: argparse.Namespace) ->
     try:
         points = asyncio.run(sweep(f"http://127.0.0.1:{port}", world, args.seconds))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
     from django.db import connection
 
     connection.close()
@@ -338,8 +349,7 @@ def bench_database(label: str, env: dict[str, str], args: argparse.Namespace) ->
             run_load(f"http://127.0.0.1:{port}", world, args.seconds, args.think, server.pid)
         )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
     lost = lost_updates(last, world["forms"])
     from django.db import connection
 
