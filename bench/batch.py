@@ -1,19 +1,21 @@
 """Benchmark of batch mode (``jixiao batch``) on synthetic forms made from the seed and the corpus.
 
-Reports, for JSON inputs end to end (discover, hash, read, validate, score, audit, write Parquet and CSV):
-forms/s with 1 and 2 workers, the ratio to a baseline that only reads and ``json.loads`` the same files,
-the 1 → 2 worker scaling, the extra cost of the xlsx workbook, and the peak memory (max RSS of the run's
-process and of its workers) for two sizes N and 4N, which must stay flat (the run streams).
-Goals on a 2-core machine: ≥ 2,000 JSON forms/s with 2 workers, flat memory, ≥ 1.7× scaling.
+Reports, for JSON inputs end to end (discover, hash, read, validate, score, audit, write the tables):
+forms/s with the default outputs (Parquet, CSV, xlsx) on 1 and 2 workers and for each output format
+alone, the ratio to a baseline that only reads and ``json.loads`` the same files, the 1 → 2 worker
+scaling next to the machine's own, and the peak memory (max RSS of the run's process and of its
+workers) for two sizes N and 4N, which must stay flat (the run streams).
+Goals on a 2-core machine: ≥ 2,000 forms/s with the default outputs and 2 workers, flat memory,
+≥ 1.7× scaling.
 
 Each measurement runs in a fresh child process, so peak memory is that run's alone.
-Run: ``PYTHONPATH=. python bench/batch.py [N]`` (default 4000).
+Run: ``PYTHONPATH=. python bench/batch.py [N] [--quick]`` (default N = 4000; --quick: 300, for CI).
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
-import importlib.util
 import json
 import os
 import random
@@ -31,6 +33,8 @@ from typing import Any
 import simplejson
 from rich.console import Console
 from rich.table import Table
+
+from jixiao.batch import DEFAULT_FORMATS
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "qiannan-2022.json"
@@ -147,10 +151,6 @@ def write_texts(folder: Path, n: int) -> int:
     return n
 
 
-def text_importer_present() -> bool:
-    return importlib.util.find_spec("jixiao.io.text") is not None
-
-
 Row = tuple[str, str, str, str, str, str]
 
 
@@ -161,6 +161,9 @@ def measure(label: str, inputs: Path, out: Path, workers: int, formats: str, bas
     cpu_ms = run["cpu"] / run["files"] * 1000
     return (label + note, str(workers), f"{rate:,.0f}", f"{rate / base_rate:.3f}", f"{cpu_ms:.2f}",
             f"{run['rss_kb'] / 1024:,.0f}"), rate
+
+
+DEFAULT = ",".join(DEFAULT_FORMATS)  # what ``jixiao batch`` writes when --formats is not given
 
 
 def busy(n: int) -> Decimal:
@@ -184,7 +187,7 @@ def machine_scaling(n: int = 400_000) -> float:
         return serial / (time.perf_counter() - start)
 
 
-def main(n: int = 4000) -> None:
+def main(n: int, quick: bool) -> None:
     console = Console(width=130)
     load_before = os.getloadavg()
     rows: list[Row] = []
@@ -199,20 +202,19 @@ def main(n: int = 4000) -> None:
         rows.append(("baseline: read + json.loads", "1", f"{base_rate:,.0f}", "1.000",
                      f"{base['cpu'] / base['files'] * 1000:.2f}", "—"))
         rates: dict[int, float] = {}
-        machine_before = machine_scaling()
+        machine_before = machine_scaling(40_000 if quick else 400_000)
         for workers in (1, 2):
-            row, rates[workers] = measure(f"JSON, N={n}, parquet+csv", small, Path(tmp) / f"o{workers}", workers,
-                                          "parquet,csv", base_rate)
+            row, rates[workers] = measure(f"JSON, N={n}, default ({DEFAULT})", small, Path(tmp) / f"o{workers}",
+                                          workers, DEFAULT, base_rate)
             rows.append(row)
-        machine = (machine_before + machine_scaling()) / 2
-        rows.append(measure(f"JSON, N={4 * n}, parquet+csv", large, Path(tmp) / "oL", 2, "parquet,csv", base_rate)[0])
-        rows.append(measure(f"JSON, N={n}, parquet+csv+xlsx", small, Path(tmp) / "oX", 2, "parquet,csv,xlsx",
+        machine = (machine_before + machine_scaling(40_000 if quick else 400_000)) / 2
+        rows.append(measure(f"JSON, N={4 * n}, default ({DEFAULT})", large, Path(tmp) / "oL", 2, DEFAULT,
                             base_rate)[0])
-        if text_importer_present():
+        for formats in ("parquet", "parquet,csv", "parquet,xlsx"):
+            rows.append(measure(f"JSON, N={n}, {formats} only", small, Path(tmp) / "oF", 2, formats, base_rate)[0])
+        if not quick:
             write_texts(texts, n)
-            rows.append(measure(f"text, N={n}, parquet+csv", texts, Path(tmp) / "oT", 2, "parquet,csv", base_rate)[0])
-        else:
-            console.print("text inputs: not measured — jixiao.io.text (the text importer) is not merged yet")
+            rows.append(measure(f"text, N={n}, default", texts, Path(tmp) / "oT", 2, DEFAULT, base_rate)[0])
     table = Table(title=f"jixiao batch: {n} synthetic forms ({size / n / 1024:.1f} KB JSON average), national profile")
     for col in ("run", "workers", "forms/s", "ratio to baseline", "CPU ms/form", "peak RSS MB"):
         table.add_column(col, justify="left" if col == "run" else "right")
@@ -227,4 +229,8 @@ def main(n: int = 4000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 4000)
+    parser = argparse.ArgumentParser(description="jixiao batch forms/s per output format, 1 and 2 workers")
+    parser.add_argument("n", nargs="?", type=int, default=4000, help="forms in the small run (the large one is 4N)")
+    parser.add_argument("--quick", action="store_true", help="a small run for CI: 300 forms, no text inputs")
+    args = parser.parse_args()
+    main(300 if args.quick else args.n, args.quick)

@@ -1,6 +1,6 @@
 """Import speed per format, as a ratio to the bare library read of the same file.
 
-    PYTHONPATH=. .venv/bin/python bench/import_speed.py [--repeat 5]
+    PYTHONPATH=. .venv/bin/python bench/import_speed.py [--repeat 5] [--quick]
 
 The baseline is what any program must pay to open the file with the library we use
 (openpyxl.load_workbook, xlrd.open_workbook, pdfplumber text extraction, python-docx Document());
@@ -63,7 +63,10 @@ def best_of(repeat: int, work: Callable[[], object]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="one run per file, for CI")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat = 1
     table = Table(title="导入速度（每张表单，相对于库本身的读取）")
     for column in ("文件", "基线", "基线 ms", "jixiao ms", "倍数"):
         table.add_column(column, justify="right" if "ms" in column or column == "倍数" else "left")

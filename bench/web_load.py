@@ -1,10 +1,13 @@
 """Load benchmark of the web application on loopback (httpx async client against `jixiao serve`/waitress).
 
-50 users each edit their own form (every save re-scores live, as the entry page does) while a reviewer keeps
-loading the dashboard of a 500-unit bureau. Reports p50/p95 latency, errors and lost updates, on SQLite and,
-when reachable, on PostgreSQL (a scratch database that is dropped afterwards). Bounded in time.
+50 users each edit their own form, saving every 5 s (every save re-scores live, as the entry page does), while a
+reviewer keeps loading the dashboard of a 500-unit bureau. ``--sweep`` finds the saturation point instead: the
+same users with ever shorter pauses until save p95 passes 500 ms. Reports p50/p95 latency, errors and lost updates, on SQLite and,
+when reachable, on PostgreSQL (a scratch database ``<name>_webload`` next to the database of ``--postgres``,
+dropped afterwards). Bounded in time.
 
-    PYTHONPATH=. .venv/bin/python bench/web_load.py [--seconds 20] [--users 50] [--units 500]
+    PYTHONPATH=. .venv/bin/python bench/web_load.py [--seconds 20] [--users 50] [--units 500] [--think 5]
+        [--workers 1] [--postgres postgres://postgres@127.0.0.1:5432/NAME] [--sweep] [--quick]
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import asyncio
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -30,8 +34,6 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "qiannan-2022.json"
 PASSWORD = "bench-password-1"
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "jixiao_bench"
 VERSION = re.compile(r'id="version" name="version" value="(\d+)"')
 console = Console(width=170)
 
@@ -115,7 +117,8 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # never read: a full pipe would stall the server
+        start_new_session=True,  # its own process group: the forked workers stop with it
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -124,16 +127,37 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
             return server
         except httpx.TransportError:
             time.sleep(0.3)
-    server.kill()
+    os.killpg(server.pid, signal.SIGKILL)
     raise RuntimeError("server did not start")
 
 
-async def login(client: httpx.AsyncClient, username: str) -> None:
-    await client.get("/login/")
-    response = await client.post(
-        "/login/",
-        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": client.cookies["csrftoken"]},
-    )
+#: Logins at once: argon2 is slow on purpose, and 50 at a time on a busy machine would time out.
+LOGIN_SLOTS = 2
+LOGIN_TIMEOUT = 600
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (the server stops its workers), then SIGKILL to the whole group if a busy machine is too slow."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=60)
+
+
+async def login(client: httpx.AsyncClient, username: str, slots: asyncio.Semaphore) -> None:
+    async with slots:
+        await client.get("/login/", timeout=LOGIN_TIMEOUT)
+        response = await client.post(
+            "/login/",
+            timeout=LOGIN_TIMEOUT,
+            data={
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            },
+        )
     if response.status_code != 302:
         raise RuntimeError(f"login failed for {username}: {response.status_code}")
 
@@ -163,6 +187,7 @@ class Start:
     seconds: float = 0.0
     probe: Callable[[], float] = lambda: float("nan")
     cpu_at_go: float = float("nan")
+    logins: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(LOGIN_SLOTS))
 
     async def arrive(self) -> None:
         self.ready += 1
@@ -182,7 +207,7 @@ async def editor(
 
     fields = post_from_form(jsonio.read(SEED))
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        await login(client, username)
+        await login(client, username, start.logins)
         page = await client.get(f"/forms/{form_id}/")
         version = int(VERSION.search(page.text).group(1))  # type: ignore[union-attr]
         await start.arrive()
@@ -207,7 +232,7 @@ async def editor(
 
 async def reviewer(base: str, bureau: int, start: Start, samples: Samples) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        await login(client, "reviewer")
+        await login(client, "reviewer", start.logins)
         await start.arrive()
         while time.monotonic() < start.stop:
             started = time.perf_counter()
@@ -229,13 +254,81 @@ async def run_load(
     alone = Start(1, seconds=3, probe=lambda: server_cpu_seconds(server_pid))
     await editor(base, first_user, first_form, alone, solo, last, 0)
     cpu_per_save = (server_cpu_seconds(server_pid) - alone.cpu_at_go) * 1000 / max(len(solo.latencies), 1)
+    saves, dashboard = await concurrent(base, world, seconds, think, last)
+    return solo, saves, dashboard, last, cpu_per_save
+
+
+async def concurrent(
+    base: str, world: dict[str, Any], seconds: float, think: float, last: dict[str, str]
+) -> tuple[Samples, Samples]:
+    """Every editor saving (pausing ``think`` s) while the reviewer reloads the dashboard: their samples."""
     saves, dashboard = Samples(), Samples()
     start = Start(len(world["forms"]) + 1, seconds=seconds)
     await asyncio.gather(
         *(editor(base, u, f, start, saves, last, think) for u, f in world["forms"].items()),
         reviewer(base, world["bureau"], start, dashboard),
     )
-    return solo, saves, dashboard, last, cpu_per_save
+    return saves, dashboard
+
+
+#: Pauses between a user's saves for the saturation sweep, from the goal's pace down to no pause at all.
+SWEEP_THINK = (5.0, 2.0, 1.0, 0.5, 0.25, 0.1, 0.0)
+SATURATED_MS = 500  # save p95 above this: the server is saturated
+
+
+async def sweep(
+    base: str, world: dict[str, Any], seconds: float
+) -> list[tuple[float, float, Samples, Samples]]:
+    """The same load at ever shorter pauses until save p95 passes :data:`SATURATED_MS`: (think, saves/s, …)."""
+    points = []
+    for think in SWEEP_THINK:
+        saves, dashboard = await concurrent(base, world, seconds, think, {})
+        points.append((think, len(saves.latencies) / seconds, saves, dashboard))
+        if saves.percentile(95) > SATURATED_MS:
+            break
+    return points
+
+
+def sweep_database(label: str, env: dict[str, str], args: argparse.Namespace) -> None:
+    """Saturation point on one database: saves/s and p95 as the editors' pause shrinks."""
+    os.environ.update(env)
+    world = populate(args.users, args.units)
+    port = free_port()
+    server = start_server({**os.environ, **env}, port, args.workers)
+    try:
+        points = asyncio.run(sweep(f"http://127.0.0.1:{port}", world, args.seconds))
+    finally:
+        stop_server(server)
+    from django.db import connection
+
+    connection.close()
+    table = Table(
+        title=f"{label}：饱和点（{args.users} 个填报用户 + 1 个审核人，服务进程 {args.workers} 个，"
+        f"每档 {args.seconds:.0f} 秒）"
+    )
+    for column in ("保存间隔 秒", "保存 次/秒", "保存 p50", "保存 p95", "看板 p95", "错误"):
+        table.add_column(column, justify="right")
+    for think, rate, saves, dashboard in points:
+        table.add_row(
+            f"{think:g}",
+            f"{rate:.1f}",
+            f"{saves.percentile(50):.0f}",
+            f"{saves.percentile(95):.0f}",
+            f"{dashboard.percentile(95):.0f}",
+            str(saves.errors + dashboard.errors),
+        )
+    console.print(table)
+    over = [rate for _, rate, saves, _ in points if saves.percentile(95) > SATURATED_MS]
+    below = [rate for _, rate, saves, _ in points if saves.percentile(95) <= SATURATED_MS]
+    if over:
+        console.print(
+            f"饱和点：保存 p95 超过 {SATURATED_MS} ms 时约 {over[0]:.1f} 次/秒"
+            f"（此前最高 {max(below, default=0):.1f} 次/秒时 p95 未超过）。"
+        )
+    else:
+        console.print(
+            f"未饱和：不停顿保存时 {points[-1][1]:.1f} 次/秒，保存 p95 仍未超过 {SATURATED_MS} ms。"
+        )
 
 
 def lost_updates(last: dict[str, str], forms: dict[str, int]) -> int:
@@ -256,8 +349,7 @@ def bench_database(label: str, env: dict[str, str], args: argparse.Namespace) ->
             run_load(f"http://127.0.0.1:{port}", world, args.seconds, args.think, server.pid)
         )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
     lost = lost_updates(last, world["forms"])
     from django.db import connection
 
@@ -279,26 +371,34 @@ def bench_database(label: str, env: dict[str, str], args: argparse.Namespace) ->
     ]
 
 
-def postgres_reachable() -> bool:
+def scratch_database(admin: str) -> str:
+    """The URL of the scratch database next to ``admin``'s (``<name>_webload``)."""
+    base, _, name = admin.rpartition("/")
+    return f"{base}/{re.sub(r'[^a-z0-9_]', '_', name.lower()) or 'postgres'}_webload"
+
+
+def postgres_reachable(admin: str) -> bool:
     try:
         import psycopg
 
+        scratch = scratch_database(admin).rpartition("/")[2]
         with psycopg.connect(
-            PG_ADMIN.replace("postgres://", "postgresql://"), connect_timeout=3, autocommit=True
+            admin.replace("postgres://", "postgresql://"), connect_timeout=3, autocommit=True
         ) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-            c.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+            c.execute(f"DROP DATABASE IF EXISTS {scratch}")
+            c.execute(f"CREATE DATABASE {scratch}")
         return True
     except Exception as exc:  # any failure means: skip PostgreSQL
         console.print(f"[yellow]PostgreSQL 不可用，跳过：{exc}[/yellow]")
         return False
 
 
-def drop_postgres() -> None:
+def drop_postgres(admin: str) -> None:
     import psycopg
 
-    with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+    scratch = scratch_database(admin).rpartition("/")[2]
+    with psycopg.connect(admin.replace("postgres://", "postgresql://"), autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
 
 
 def main() -> None:
@@ -307,11 +407,24 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument(
-        "--think", type=float, default=1.0, help="pause between a user's saves (s); 0 = hammer"
+        "--think", type=float, default=5.0, help="pause between a user's saves (s); 0 = hammer"
     )
     parser.add_argument("--workers", type=int, default=1, help="server processes (jixiao serve --workers)")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("JIXIAO_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="a PostgreSQL database to create the scratch database from (default $JIXIAO_TEST_PG)",
+    )
+    parser.add_argument("--quick", action="store_true", help="for CI: 3 s, 10 users, 50 units")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="find the saturation point: shorter and shorter pauses until save p95 passes 500 ms",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.users, args.units = 3, 10, 50
     os.environ["DJANGO_SETTINGS_MODULE"] = "jixiao.web.settings"
     if args.database == "both":  # each database in its own process: Django configures its DB once
         for db in ("sqlite", "postgres"):
@@ -331,6 +444,9 @@ def main() -> None:
                     str(args.think),
                     "--workers",
                     str(args.workers),
+                    "--postgres",
+                    args.postgres,
+                    *(["--sweep"] if args.sweep else []),
                 ],
                 check=False,
             )
@@ -357,16 +473,17 @@ def main() -> None:
         table.add_column(column, justify="right")
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as data_dir:
         env = {"JIXIAO_DATA_DIR": data_dir, "JIXIAO_SECRET_KEY": "bench-only-secret"}
+        run = sweep_database if args.sweep else lambda *a: table.add_row(*bench_database(*a))
         if args.database == "sqlite":
             os.environ.pop("DATABASE_URL", None)
-            table.add_row(*bench_database("SQLite (WAL)", env, args))
-        elif postgres_reachable():
+            run("SQLite (WAL)", env, args)
+        elif postgres_reachable(args.postgres):
             try:
-                url = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
-                table.add_row(*bench_database("PostgreSQL", {**env, "DATABASE_URL": url}, args))
+                run("PostgreSQL", {**env, "DATABASE_URL": scratch_database(args.postgres)}, args)
             finally:
-                drop_postgres()
-    console.print(table)
+                drop_postgres(args.postgres)
+    if not args.sweep:
+        console.print(table)
     console.print(
         "延迟与 CPU 单位：毫秒。保存 = 整表提交 + 实时重新评分与复核（与填报页相同的请求）。"
         f"机器负载（uptime）：{os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f} / {os.getloadavg()[2]:.1f}"

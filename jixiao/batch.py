@@ -8,9 +8,11 @@ The pipeline, one stage per function:
    an earlier file, already done in a previous run (cache), or to be processed.
 3. :func:`process_chunk` — the only function that runs on workers (process pool or Dask cluster) —
    reads, scores and audits a chunk of files and returns their rows as Arrow record batches plus
-   ready-made CSV text, so the parent process only writes bytes. A chunk crosses the process boundary
-   as LZ4-compressed Arrow IPC and CSV (:meth:`Chunk.__reduce__`): an eighth of the bytes to pipe.
-4. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook.
+   ready-made CSV text and deflated sheet XML, so the parent process only writes bytes. A chunk crosses
+   the process boundary as LZ4-compressed Arrow IPC and CSV (:meth:`Chunk.__reduce__`): an eighth of
+   the bytes to pipe.
+4. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook
+   (:mod:`jixiao.report.xlsxstream`: no cell objects, nothing held per sheet).
 
 Memory stays flat: at most ``window`` chunks are in flight, each of at most 128 forms.
 Outputs are written under a temporary folder inside ``--out`` and moved into place at the end, so a
@@ -41,10 +43,6 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import pyarrow.ipc as pa_ipc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from . import __version__
 from .analytics import execution_figures
@@ -55,6 +53,14 @@ from .io.notes import doubted_paths
 from .io.sniff import check_size
 from .model import Form
 from .report.spreadsheet import FORMULA_TRIGGER_PATTERN
+from .report.xlsxstream import (
+    Fragment,
+    SheetSeries,
+    StreamingWorkbook,
+    join_fragments,
+    plain_decimal_text,
+    rows_fragment,
+)
 from .rules import AUTO, load_profile, resolve_profile
 from .scoring import Scorecard
 from .targets import Target
@@ -65,10 +71,10 @@ DECIMAL_SCALE = 10
 DECIMAL_TYPE = pa.decimal128(38, DECIMAL_SCALE)
 TABLES = ("forms", "indicators", "findings")
 FORMATS = ("parquet", "csv", "xlsx")
+DEFAULT_FORMATS = FORMATS  # what ``jixiao batch`` writes unless --formats says otherwise
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
 XLSX_NAME = "jixiao-batch.xlsx"
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header; longer tables continue on a new sheet
 #: Rows per Parquet row group: a group per chunk costs the parent more CPU and the file more bytes (every
 #: group repeats its dictionaries and statistics); larger groups would raise the parent's peak memory.
 ROW_GROUP_ROWS = 4096
@@ -112,6 +118,8 @@ SCHEMAS: dict[str, pa.Schema] = {
 OWN_VOCABULARY = frozenset({"status", "sha256", "kind", "profile", "grade", "target_kind", "target_op",
                             "actual_kind", "method", "code", "severity"})
 
+#: The formats a worker prepares besides the Arrow batches (Parquet is written from those).
+Outputs = frozenset[str]
 Row = tuple[Any, ...]
 FileRows = tuple[list[Row], list[Row], list[Row]]  # one file's forms, indicators and findings rows
 
@@ -218,18 +226,21 @@ WIRE_CODEC = pa.Codec("lz4")
 
 @dataclass(slots=True)
 class Chunk:
-    """The rows of some files, per table: an Arrow record batch and the same rows as CSV text."""
+    """The rows of some files, per table: an Arrow record batch and, if asked for, the same rows as CSV
+    text and as a deflated sheet fragment."""
 
     batches: dict[str, pa.RecordBatch]
     csv: dict[str, bytes]
+    xlsx: dict[str, Fragment]
     errors: int
     files: int
 
     def __reduce__(self) -> tuple[Callable[..., Chunk], tuple[Any, ...]]:
-        """Pickled (to the parent process or a Dask client) as compressed Arrow IPC and CSV bytes."""
+        """Pickled (to the parent process or a Dask client) as compressed Arrow IPC and CSV bytes; the sheet
+        fragments are deflated already."""
         return unpack_chunk, ([pack_batch(self.batches[n]) for n in TABLES],
-                              [(len(self.csv[n]), WIRE_CODEC.compress(self.csv[n], asbytes=True)) for n in TABLES],
-                              self.errors, self.files)
+                              {n: (len(c), WIRE_CODEC.compress(c, asbytes=True)) for n, c in self.csv.items()},
+                              self.xlsx, self.errors, self.files)
 
 
 def pack_batch(batch: pa.RecordBatch) -> bytes:
@@ -240,15 +251,16 @@ def pack_batch(batch: pa.RecordBatch) -> bytes:
     return bytes(sink.getvalue())
 
 
-def unpack_chunk(batches: list[bytes], csv: list[tuple[int, bytes]], errors: int, files: int) -> Chunk:
+def unpack_chunk(batches: list[bytes], csv: dict[str, tuple[int, bytes]], xlsx: dict[str, Fragment], errors: int,
+                 files: int) -> Chunk:
     """The parent's copy of a worker's chunk, in memory from ``malloc``: Arrow's default pool would keep
     tens of MB of freed decompression buffers cached, and the parent's peak memory would grow with N."""
     pool = pa.system_memory_pool()
     return Chunk({n: pa_ipc.open_stream(b, memory_pool=pool).read_next_batch()
                   for n, b in zip(TABLES, batches, strict=True)},
                  {n: WIRE_CODEC.decompress(data, decompressed_size=size, asbytes=True, memory_pool=pool)
-                  for n, (size, data) in zip(TABLES, csv, strict=True)},
-                 errors, files)
+                  for n, (size, data) in csv.items()},
+                 xlsx, errors, files)
 
 
 def error_row(path: str, status: Status, message: str, sha256: str | None = None) -> Row:
@@ -326,24 +338,6 @@ def to_batch(name: str, rows: list[Row]) -> pa.RecordBatch:
                                       schema=schema)
 
 
-def decimal_text(value: Decimal) -> str:
-    """A decimal as plain text without padding zeros, never rounded (``normalize`` would round to 28 digits)."""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Decimals as text without padding zeros or exponent: 98.6000000000 → 98.6, 0E-10 → 0."""
-    text = pc.cast(column, pa.string())
-    text = pc.replace_substring_regex(text, r"\.0+$|(\.\d*[1-9])0+$", r"\1")  # 100.00 → 100, 98.60 → 98.6
-    text = pc.replace_substring_regex(text, r"^-?0E-\d+$", "0")
-    if pc.any(pc.match_substring(text, "E")).as_py():  # Arrow writes |x| < 1e-7 in scientific notation
-        text = pa.array([None if v is None else decimal_text(v) for v in column.to_pylist()], pa.string())
-    return text
-
-
 def defused(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
     return pc.replace_substring_regex(column, FORMULA_TRIGGER_PATTERN, r"'\1")
@@ -368,11 +362,17 @@ def csv_bytes(batch: pa.RecordBatch) -> bytes:
     return bytes(sink.getvalue())
 
 
-def make_chunk(tables: dict[str, list[Row]]) -> Chunk:
+def chunk_of(batches: dict[str, pa.RecordBatch], outputs: Outputs, errors: int, files: int) -> Chunk:
+    """The batches with the CSV text and sheet fragments of the outputs asked for."""
+    csv = {n: csv_bytes(b) for n, b in batches.items()} if "csv" in outputs else {}
+    xlsx = {n: rows_fragment(b) for n, b in batches.items() if b.num_rows} if "xlsx" in outputs else {}
+    return Chunk(batches, csv, xlsx, errors, files)
+
+
+def make_chunk(tables: dict[str, list[Row]], outputs: Outputs) -> Chunk:
     forms = tables["forms"]
     errors = sum(1 for row in forms if row[1] == "error")
-    batches = {n: to_batch(n, rows) for n, rows in tables.items()}
-    return Chunk(batches, {n: csv_bytes(b) for n, b in batches.items()}, errors, len(forms))
+    return chunk_of({n: to_batch(n, rows) for n, rows in tables.items()}, outputs, errors, len(forms))
 
 
 def exactness_problem(tables: FileRows) -> str | None:
@@ -389,10 +389,10 @@ def combined(results: list[FileRows]) -> dict[str, list[Row]]:
     return {name: [row for result in results for row in result[i]] for i, name in enumerate(TABLES)}
 
 
-def storable_or_error(result: FileRows) -> FileRows:
+def storable_or_error(result: FileRows, outputs: Outputs) -> FileRows:
     """A file's rows if they can be stored, else its error row with the reason."""
     try:
-        make_chunk(combined([result]))
+        make_chunk(combined([result]), outputs)
         return result
     except Exception as exc:
         path, sha256 = result[0][0][0], result[0][0][3]
@@ -400,13 +400,13 @@ def storable_or_error(result: FileRows) -> FileRows:
         return [error_row(path, "error", reason, sha256)], [], []
 
 
-def process_chunk(items: list[tuple[str, str]], profile_id: str) -> Chunk:
+def process_chunk(items: list[tuple[str, str]], profile_id: str, outputs: Outputs) -> Chunk:
     """The worker task: ``(path, sha256)`` pairs → their rows (on a pool process or a Dask worker)."""
     results = [process_file(path, sha256, profile_id) for path, sha256 in items]
     try:
-        return make_chunk(combined(results))
+        return make_chunk(combined(results), outputs)
     except Exception:  # rare (an inexact decimal, a lone surrogate…): only the culprit files become errors
-        return make_chunk(combined([storable_or_error(result) for result in results]))
+        return make_chunk(combined([storable_or_error(result, outputs) for result in results]), outputs)
 
 
 # --- 4. executors ------------------------------------------------------------------------------
@@ -419,6 +419,7 @@ class Pending(Protocol):
 
 class Runner(Protocol):
     profile_id: str
+    outputs: Outputs
     slots: int  # tasks that can run at once: how many chunks to keep in flight
 
     def submit(self, items: list[tuple[str, str]]) -> Pending: ...
@@ -429,13 +430,13 @@ class Runner(Protocol):
 class InlineRunner:
     """One worker: process in this process (no pickling, no second core)."""
 
-    def __init__(self, profile_id: str) -> None:
-        self.profile_id, self.slots = profile_id, 1
+    def __init__(self, profile_id: str, outputs: Outputs) -> None:
+        self.profile_id, self.outputs, self.slots = profile_id, outputs, 1
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         future: Future[Chunk] = Future()
         try:
-            future.set_result(process_chunk(items, self.profile_id))
+            future.set_result(process_chunk(items, self.profile_id, self.outputs))
         except Exception as exc:  # handled like a failed pool task
             future.set_exception(exc)
         return future
@@ -450,18 +451,18 @@ class InlineRunner:
 class PoolRunner:
     """A process pool; a worker that dies (a crashing native library) is replaced, the run goes on."""
 
-    task: Callable[[list[tuple[str, str]], str], Chunk] = staticmethod(process_chunk)
+    task: Callable[[list[tuple[str, str]], str, Outputs], Chunk] = staticmethod(process_chunk)
 
-    def __init__(self, profile_id: str, workers: int) -> None:
-        self.profile_id, self.slots = profile_id, workers
+    def __init__(self, profile_id: str, workers: int, outputs: Outputs) -> None:
+        self.profile_id, self.outputs, self.slots = profile_id, outputs, workers
         self.pool = ProcessPoolExecutor(workers)
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         try:
-            return self.pool.submit(self.task, items, self.profile_id)
+            return self.pool.submit(self.task, items, self.profile_id, self.outputs)
         except BrokenProcessPool:
             self.recover()
-            return self.pool.submit(self.task, items, self.profile_id)
+            return self.pool.submit(self.task, items, self.profile_id, self.outputs)
 
     def recover(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -474,10 +475,10 @@ class PoolRunner:
 class DaskRunner:
     """An existing Dask cluster: the same :func:`process_chunk` on every worker (shared file system)."""
 
-    def __init__(self, profile_id: str, address: Any) -> None:
+    def __init__(self, profile_id: str, address: Any, outputs: Outputs) -> None:
         from distributed import Client
 
-        self.profile_id = profile_id
+        self.profile_id, self.outputs = profile_id, outputs
         try:
             self.client = Client(address)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
@@ -486,7 +487,7 @@ class DaskRunner:
         self.slots = max(1, sum(threads.values()))  # every worker thread of the cluster
 
     def submit(self, items: list[tuple[str, str]]) -> Pending:
-        future: Pending = self.client.submit(process_chunk, items, self.profile_id, pure=False)
+        future: Pending = self.client.submit(process_chunk, items, self.profile_id, self.outputs, pure=False)
         return future
 
     def recover(self) -> None:
@@ -508,13 +509,15 @@ def resolve(runner: Runner, future: Pending, items: list[tuple[str, str]], retry
             path, sha256 = items[0]
             message = f"处理进程异常退出（{type(exc).__name__}：{exc}）"
             return make_chunk({"forms": [error_row(path, "error", message, sha256)], "indicators": [],
-                               "findings": []})
+                               "findings": []}, runner.outputs)
         return merge_chunks([resolve(runner, runner.submit([item]), [item], retry=False) for item in items])
 
 
 def merge_chunks(chunks: list[Chunk]) -> Chunk:
     return Chunk({n: pa.concat_batches([c.batches[n] for c in chunks]) for n in TABLES},
-                 {n: b"".join(c.csv[n] for c in chunks) for n in TABLES},
+                 {n: b"".join(c.csv[n] for c in chunks) for n in chunks[0].csv},
+                 {n: join_fragments([c.xlsx[n] for c in chunks if n in c.xlsx]) for n in TABLES
+                  if any(n in c.xlsx for c in chunks)},
                  sum(c.errors for c in chunks), sum(c.files for c in chunks))
 
 
@@ -531,43 +534,6 @@ def ordered_results(runner: Runner, chunks: Iterable[list[tuple[str, str]]], win
 
 # --- 5. writers --------------------------------------------------------------------------------
 
-def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Text stays text (never a formula), control characters XML cannot hold become U+FFFD; decimals
-    become exact numbers."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-        if not value.startswith("="):  # openpyxl only turns a leading "=" into a formula
-            return value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, Decimal):
-        # A double holds 15 significant digits exactly; longer values stay exact as text.
-        return float(value) if len(value.as_tuple().digits) <= 15 else decimal_text(value)
-    return value
-
-
-class XlsxSheets:
-    """One write-only sheet per table, continued on ``name (2)`` … past Excel's row limit."""
-
-    def __init__(self, workbook: Workbook, name: str, max_rows: int = XLSX_MAX_ROWS) -> None:
-        self.workbook, self.name, self.max_rows = workbook, name, max_rows
-        self.part = self.rows = 0
-        self.sheet: WriteOnlyWorksheet | None = None
-
-    def start_sheet(self) -> WriteOnlyWorksheet:
-        self.part += 1
-        self.sheet = self.workbook.create_sheet(self.name if self.part == 1 else f"{self.name} ({self.part})")
-        self.sheet.append([col for col, _ in COLUMNS[self.name]])
-        self.rows = 0
-        return self.sheet
-
-    def append(self, row: Iterable[Any]) -> None:
-        sheet = self.sheet if self.sheet is not None and self.rows < self.max_rows else self.start_sheet()
-        sheet.append([xlsx_cell(sheet, v) for v in row])
-        self.rows += 1
-
-
 class Sinks:
     """Streaming writers of the three tables in the chosen formats, inside a staging folder."""
 
@@ -583,8 +549,9 @@ class Sinks:
                     for n in TABLES} if "csv" in self.formats else {}
         for n, handle in self.csv.items():  # UTF-8 with BOM: Excel then reads the Chinese correctly
             handle.write(codecs.BOM_UTF8 + (",".join(col for col, _ in COLUMNS[n]) + "\n").encode())
-        self.workbook: Workbook | None = Workbook(write_only=True) if "xlsx" in self.formats else None
-        self.sheets = {n: XlsxSheets(self.workbook, n) for n in TABLES} if self.workbook else {}
+        self.workbook = StreamingWorkbook(staging / XLSX_NAME, staging) if "xlsx" in self.formats else None
+        self.sheets = {n: SheetSeries(self.workbook, n, [c for c, _ in COLUMNS[n]])
+                       for n in TABLES} if self.workbook else {}
 
     def write(self, chunk: Chunk) -> None:
         forms = chunk.batches["forms"]
@@ -600,9 +567,7 @@ class Sinks:
             if n in self.csv:
                 self.csv[n].write(chunk.csv[n])
             if n in self.sheets:
-                names = batch.schema.names
-                for record in batch.to_pylist():
-                    self.sheets[n].append(record[c] for c in names)
+                self.sheets[n].append(batch, chunk.xlsx.get(n))
 
     def flush_parquet(self, name: str) -> None:
         if self.pending[name]:
@@ -619,7 +584,7 @@ class Sinks:
             for sheets in self.sheets.values():
                 if sheets.sheet is None:
                     sheets.start_sheet()  # an empty table still gets its sheet and header
-            self.workbook.save(self.staging / XLSX_NAME)
+            self.workbook.close()
         return sorted(self.staging.iterdir())
 
 
@@ -641,7 +606,7 @@ def read_manifest(out: Path, profile_id: str) -> set[str]:
     return stored & set(data.get("done", []))
 
 
-def cached_chunks(out: Path, paths: dict[str, str]) -> Iterator[Chunk]:
+def cached_chunks(out: Path, paths: dict[str, str], outputs: Outputs) -> Iterator[Chunk]:
     """The earlier rows of cached files (by sha256), relabelled with the file's current path."""
     if not paths:
         return
@@ -656,7 +621,7 @@ def cached_chunks(out: Path, paths: dict[str, str]) -> Iterator[Chunk]:
                 files = pa.array([paths[h] for h in kept["sha256"].to_pylist()], pa.string())
                 relabelled = pa.RecordBatch.from_arrays([files, *kept.columns[1:]], schema=SCHEMAS[name])
                 batches = {n: relabelled if n == name else to_batch(n, []) for n in TABLES}
-                yield Chunk(batches, {n: csv_bytes(b) for n, b in batches.items()}, 0, 0)
+                yield chunk_of(batches, outputs, 0, 0)
 
 
 # --- 7. the run --------------------------------------------------------------------------------
@@ -703,16 +668,16 @@ def guided_size(remaining: int, slots: int) -> int:
     return max(8, min(MAX_CHUNK, remaining // (slots * 4)))
 
 
-def make_runner(profile_id: str, workers: int, dask: str | None) -> Runner:
+def make_runner(profile_id: str, workers: int, dask: str | None, outputs: Outputs) -> Runner:
     if dask is not None:
-        return DaskRunner(profile_id, dask)
+        return DaskRunner(profile_id, dask, outputs)
     if workers <= 1:
-        return InlineRunner(profile_id)
-    return PoolRunner(profile_id, workers)
+        return InlineRunner(profile_id, outputs)
+    return PoolRunner(profile_id, workers, outputs)
 
 
 def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "national", workers: int | None = None,
-              force: bool = False, dask: Any = None, formats: Iterable[str] = FORMATS,
+              force: bool = False, dask: Any = None, formats: Iterable[str] = DEFAULT_FORMATS,
               progress: Progress | None = None, total: Callable[[int], None] | None = None,
               chunk_size: int | None = None) -> Summary:
     """Read, score and audit every form under ``paths`` into tables in ``out``."""
@@ -724,7 +689,8 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     if total:
         total(len(entries))
     triage = Triage(set() if force else read_manifest(out, profile_id))
-    runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask)
+    formats = frozenset(formats)
+    runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         return _run(entries, out, staging, runner, formats, triage, chunk_size, progress)
@@ -770,7 +736,7 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
 
     def flush_listed() -> None:
         if listed["forms"]:
-            sinks.write(make_chunk(listed))
+            sinks.write(make_chunk(listed, runner.outputs))
             listed["forms"] = []
 
     def size() -> int:
@@ -784,7 +750,7 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
         if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
             flush_listed()
     flush_listed()
-    for chunk in cached_chunks(out, cached_paths):
+    for chunk in cached_chunks(out, cached_paths, runner.outputs):
         sinks.write(chunk)
     written = sinks.close()
     (out / MANIFEST).unlink(missing_ok=True)  # a crash while publishing must not leave a stale cache

@@ -20,3 +20,13 @@ if [ -d tests/web ] && .venv/bin/python -c "import psycopg,sys; psycopg.connect(
 elif [ -d tests/web ]; then
   echo "== PostgreSQL not reachable at ${PG_URL}: database tests ran on SQLite only"
 fi
+
+# Every benchmark that has a quick mode prints its ratios (measured against a baseline in the same run):
+# CI shows them; nothing is asserted on time, but a benchmark that crashes fails the run.
+echo "== benchmarks (--quick: ratios only)"
+for script in bench/*.py; do
+  if grep -q -- '"--quick"' "$script"; then
+    echo "-- $script --quick"
+    JIXIAO_TEST_PG="$PG_URL" PYTHONPATH=. .venv/bin/python "$script" --quick
+  fi
+done

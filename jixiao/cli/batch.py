@@ -18,7 +18,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from ..batch import FORMATS, run_batch
+from ..batch import DEFAULT_FORMATS, FORMATS, run_batch
 from ..errors import InputError
 from ..report.dashboard import DASHBOARD_COLUMNS, load_tables, render_dashboard
 from ..rules import AUTO, load_profile
@@ -39,7 +39,8 @@ def batch(
     workers: Annotated[int, typer.Option("--workers", "-w", help="进程数（默认：全部 CPU 核）")] = 0,
     force: Annotated[bool, typer.Option("--force", help="忽略缓存，全部重新处理")] = False,
     dask: Annotated[str | None, typer.Option("--dask", help="在已有的 Dask 集群上运行（调度器地址）")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="除 Parquet 外还写出：csv,xlsx（逗号分隔，可为空）")] = "csv,xlsx",
+    formats: Annotated[str, typer.Option("--formats", help="除 Parquet 外还写出：csv,xlsx（逗号分隔，可为空）")] = ",".join(
+        f for f in DEFAULT_FORMATS if f != "parquet"),
 ) -> None:
     """批量读取、评分、复核文件夹中的全部表单，输出 forms / indicators / findings 三张表。"""
     chosen = {"parquet", *(f.strip() for f in formats.split(",") if f.strip())}

@@ -16,9 +16,10 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from .. import analytics as an
 from ..audit import SEVERITY_NAMES
-from ..batch import TABLES, decimal_text
+from ..batch import TABLES
 from . import charts
 from .charts import grouped_bars, histogram, top_bars
+from .xlsxstream import decimal_text
 
 WARNING_COLORS = {"red": "#D55E00", "yellow": "#E69F00", None: "#0072B2"}
 WARNING_NAMES = {"red": "红色预警", "yellow": "黄色预警", "none": "无预警"}

@@ -12,6 +12,8 @@ from typing import Any
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: The same set as a regular-expression class, for column-wise (Arrow) rewriting.
 FORMULA_TRIGGER_PATTERN = "^([=+\\-@\\t\\r])"
+#: Characters an Excel cell holds; Excel calls a workbook with a longer text corrupt.
+EXCEL_MAX_TEXT = 32767
 
 
 def defused(value: Any) -> Any:

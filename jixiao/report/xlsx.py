@@ -32,7 +32,7 @@ from ..errors import InputError
 from ..model import Form
 from .grid import Cell, Sheet, Style, build_sheet, text_width
 from .layout import Layout, layout_for
-from .spreadsheet import FORMULA_TRIGGERS
+from .spreadsheet import EXCEL_MAX_TEXT, FORMULA_TRIGGERS
 
 if TYPE_CHECKING:
     from ..audit import Finding
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 SHEET_TITLE = "自评表"
 FINDINGS_TITLE = "复核意见"
-EXCEL_MAX_TEXT = 32767
 #: Characters XML 1.0 (and so xlsx) cannot hold; shown as their control pictures instead.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
