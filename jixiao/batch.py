@@ -55,7 +55,7 @@ from .io.sniff import check_size
 from .model import Form
 from .report.spreadsheet import FORMULA_TRIGGER_PATTERN
 from .rules import load_profile
-from .scoring import Scorecard
+from .scoring import Scorecard, decimal_text
 from .targets import Target
 
 #: Exact decimals in Parquet: 28 integer and 10 fractional digits hold every amount, weight and
@@ -322,14 +322,6 @@ def to_batch(name: str, rows: list[Row]) -> pa.RecordBatch:
     columns = list(zip(*rows, strict=True))
     return pa.RecordBatch.from_arrays([pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)],
                                       schema=schema)
-
-
-def decimal_text(value: Decimal) -> str:
-    """A decimal as plain text without padding zeros, never rounded (``normalize`` would round to 28 digits)."""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

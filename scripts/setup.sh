@@ -24,5 +24,6 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[${extras}]"
+# constraints.txt pins every dependency to the versions the test suite passed with (scripts/lock.sh updates it).
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[${extras}]"
 echo "== jixiao installed in .venv ($(.venv/bin/jixiao --help >/dev/null && echo ok))"

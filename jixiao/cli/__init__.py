@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
+from .. import __version__
 from ..errors import InputError
 
 app = typer.Typer(
@@ -45,6 +46,22 @@ def input_errors() -> Iterator[None]:
         fail(error)
 
 
+@contextmanager
+def needs_extra(extra: str) -> Iterator[None]:
+    """Imports of an optional dependency: when one is missing, name the extra to install and exit 2.
+
+    Only a missing third-party module is caught; a missing ``jixiao`` module is a bug and stays loud.
+    """
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        if (exc.name or "jixiao").partition(".")[0] == "jixiao":
+            raise
+        err.print(f'错误 此命令需要可选组件（缺少 {exc.name}），请安装：pip install "jixiao[{extra}]"',
+                  markup=False, style="red")
+        raise typer.Exit(EXIT_UNUSABLE) from None
+
+
 def guarded(func: Callable[[], T]) -> T:
     """Call ``func``; unusable input exits 2 with its message."""
     with input_errors():
@@ -52,8 +69,17 @@ def guarded(func: Callable[[], T]) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"jixiao {__version__}", markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="显示版本号并退出", callback=_show_version,
+                                          is_eager=True)] = False,
+) -> None:
     """预算绩效自评表：读取、评分、复核、导出与管理。"""
 
 

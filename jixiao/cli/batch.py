@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -18,11 +19,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from ..batch import FORMATS, run_batch
 from ..errors import InputError
-from ..report.dashboard import DASHBOARD_COLUMNS, load_tables, render_dashboard
 from ..rules import DEFAULT_PROFILE, load_profile
-from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, out
+from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, needs_extra, out
 
 
 class FilesPerSecond(ProgressColumn):
@@ -42,6 +41,13 @@ def batch(
     formats: Annotated[str, typer.Option("--formats", help="除 Parquet 外还写出：csv,xlsx（逗号分隔，可为空）")] = "csv,xlsx",
 ) -> None:
     """批量读取、评分、复核文件夹中的全部表单，输出 forms / indicators / findings 三张表。"""
+    with needs_extra("batch"):
+        from ..batch import FORMATS, run_batch
+
+        if dask is not None:
+            import distributed  # noqa: F401  # --dask: a missing extra is said before any work starts
+    if missing := [str(p) for p in paths if not os.path.lexists(p)]:
+        fail(InputError("路径不存在", "、".join(missing)))
     chosen = {"parquet", *(f.strip() for f in formats.split(",") if f.strip())}
     if unknown := chosen - set(FORMATS):
         fail(InputError(f"未知的输出格式：{'、'.join(sorted(unknown))}（可选 csv、xlsx）", "--formats"))
@@ -68,6 +74,10 @@ def report(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="HTML 文件（默认 OUT_DIR/report.html）")] = None,
 ) -> None:
     """由批量结果生成独立的 HTML 报告（图表内嵌，无需联网）。"""
+    with needs_extra("batch"):
+        import pyarrow  # type: ignore[import-untyped]  # noqa: F401  # the dashboard reads Parquet tables
+    from ..report.dashboard import DASHBOARD_COLUMNS, load_tables, render_dashboard
+
     target = output or out_dir / "report.html"
     try:
         tables = load_tables(out_dir, DASHBOARD_COLUMNS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -12,7 +13,6 @@ import typer
 from ..audit import evaluate
 from ..errors import InputError
 from ..io import read_form
-from ..report import html, markdown, pdf, xlsx
 from ..report.layout import layout_for, list_layouts
 from ..rules import DEFAULT_PROFILE, load_profile
 from . import app, guarded, out
@@ -30,12 +30,19 @@ class Target(StrEnum):
     md = "md"
 
 
-WRITERS: dict[Target, Writer] = {
-    Target.xlsx: xlsx.write,
-    Target.pdf: pdf.write,
-    Target.html: html.write,
-    Target.md: markdown.write,
+#: The report module of each format, imported only when used (reportlab and openpyxl cost start-up time).
+WRITER_MODULES: dict[Target, str] = {
+    Target.xlsx: "xlsx",
+    Target.pdf: "pdf",
+    Target.html: "html",
+    Target.md: "markdown",
 }
+
+
+def writer(target: Target) -> Writer:
+    """The ``write`` function of ``target``'s report module."""
+    write: Writer = importlib.import_module(f"jixiao.report.{WRITER_MODULES[target]}").write
+    return write
 
 
 def default_output(source: Path, target: Target) -> Path:
@@ -55,7 +62,7 @@ def run_export(
     card, findings = evaluate(form, load_profile(profile))
     destination = output or default_output(source, target)
     try:
-        return WRITERS[target](form, card, findings, destination, chosen)
+        return writer(target)(form, card, findings, destination, chosen)
     except OSError as exc:
         raise InputError(f"无法写入文件：{exc.strerror}", str(destination)) from None
 

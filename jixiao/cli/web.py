@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
@@ -9,15 +10,17 @@ import sys
 
 import typer
 
-from . import app, input_errors, out
+from ..errors import InputError
+from . import app, fail, input_errors, needs_extra, out
 
 
 def _django() -> None:
-    """Configure Django once (the rest of the CLI never imports it)."""
+    """Configure Django once (the rest of the CLI never imports it); without the web extra, say which to install."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
-    import django  # type: ignore[import-untyped]
+    with needs_extra("web"):
+        import django  # type: ignore[import-untyped]
 
-    django.setup()
+        django.setup()
 
 
 def _migrate() -> None:
@@ -36,11 +39,17 @@ def _where() -> str:
 
 
 def _listen(host: str, port: int) -> socket.socket:
-    """The listening socket, bound once so that forked workers share it."""
+    """The listening socket, bound once so that forked workers share it; a busy port or bad address exits 2."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = "端口已被占用（另一个程序正在使用它，请用 --port 换一个端口）" if exc.errno == errno.EADDRINUSE \
+            else f"无法监听：{exc.strerror or exc}"
+        fail(InputError(reason, f"{host}:{port}"))
     sock.listen(1024)
     return sock
 
@@ -68,15 +77,16 @@ def serve(
 ) -> None:
     """启动网页系统（先执行数据库迁移，再用 waitress 提供服务）。"""
     _django()
+    with needs_extra("web"):
+        from waitress import serve as waitress_serve  # type: ignore[import-untyped]
+    sock = _listen(host, port)  # before the migrations: a busy port is said at once
     _migrate()
-    from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
     from ..web.wsgi import application
 
     out.print(_where())
     if host not in ("127.0.0.1", "localhost") and not os.environ.get("JIXIAO_ALLOWED_HOSTS"):
         out.print("[yellow]提示[/yellow] 供其他计算机访问时，请把访问用的主机名或 IP 写入环境变量 JIXIAO_ALLOWED_HOSTS")
-    sock = _listen(host, port)
     children = _fork_workers(workers - 1) if workers > 1 and hasattr(os, "fork") else []
     if children:  # a plain `kill` of the parent stops the whole group
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -47,7 +47,11 @@ def default_sources() -> list[Path]:
 
 def read_source(path: Path) -> Form:
     """A canonical form, or a corpus truth file with its annotation keys (``notes`` …) dropped."""
-    data: Any = simplejson.loads(path.read_bytes(), use_decimal=True)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # e.g. an installed package without the repository's examples and corpus
+        raise InputError(f"无法读取演示表单：{exc.strerror or exc}", str(path)) from None
+    data: Any = simplejson.loads(raw, use_decimal=True)
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k in MODEL_KEYS}
     return jsonio.form_from_data(data, path.name)
