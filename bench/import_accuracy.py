@@ -5,11 +5,19 @@
 For every ``NNN.txt`` with its ``NNN.truth.json``: parse, compare field by field
 (:func:`jixiao.io.accuracy.compare`), check that a ``complete: partial`` text is reported
 truncated (note ``I01``) and that nothing crashes.  The development half and the held-out half
-(``tests/data/split.toml``) are reported separately.  Speed is the parse time per form as a ratio
-to the baseline of reading and decoding the same file, measured in the same run.
+(``tests/data/split.toml``) are reported separately, each with the confidence's figures: the share
+of *undoubted* fields that are right (goal ≥ 99 %) and the share of fields doubted by an import note
+(goal ≤ 15 %).  Speed is the parse time per form as a ratio to the baseline of reading and decoding
+the same file, measured in the same run.  ``--details`` lists the wrong fields of development forms
+only (nobody looks at what goes wrong on a held-out form).
+
+The damage generator (:mod:`jixiao.io.damage`) renders the seed and the development truths in each
+extraction shape; per operator the bench prints the share of fields exact, the share right or
+doubted (honest: nothing silently wrong) and the share doubted.
 
 ``--ratchet`` raises the per-form floors in ``tests/data/import-floors.toml`` to today's figures
-(never lowers one): the test suite then keeps every form at least this good.
+(never lowers a floor, never raises the ceiling of silently wrong fields): the test suite then keeps
+every form at least this good; likewise the per-operator floors in ``tests/data/damage-floors.toml``.
 """
 
 from __future__ import annotations
@@ -24,12 +32,25 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from jixiao.io.accuracy import FieldResult, FormMeasure, accuracy, corpus_texts, measure_form
+from jixiao.io.accuracy import (
+    FieldResult,
+    FormMeasure,
+    accuracy,
+    corpus_texts,
+    development_truths,
+    doubted_share,
+    honest_share,
+    measure_damage,
+    measure_form,
+    undoubted_precision,
+)
+from jixiao.io.damage import OPERATORS
 from jixiao.io.text import decode, read_text
 
 REPEAT = 5
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 FLOORS = DATA / "import-floors.toml"
+DAMAGE_FLOORS = DATA / "damage-floors.toml"
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -45,14 +66,16 @@ def write_floors(measures: list[FormMeasure]) -> None:
     lines = [
         "# Per-form floors of the text importer on the corpus (a ratchet, checked by tests/test_corpus_import.py).",
         "# `bench/import_accuracy.py --ratchet` raises them; lower one only with the reason in the commit message.",
-        "# accuracy: share of asserted fields exact; refused: the importer refuses the text today;",
+        "# accuracy: share of asserted fields exact (a floor); silent: fields wrong with no import note",
+        "# putting them in doubt (a ceiling); refused: the importer refuses the text today;",
         "# truncation: a partial text is reported truncated (I01).",
         "",
         "[forms]",
     ]
     for m in measures:
         floor = max(float(old.get(m.number, {}).get("accuracy", 0)), int(m.accuracy * 100) / 100)
-        entry = [f"accuracy = {floor:.2f}"]
+        ceiling = min(int(old.get(m.number, {}).get("silent", m.silently_wrong)), m.silently_wrong)
+        entry = [f"accuracy = {floor:.2f}", f"silent = {ceiling}"]
         if m.refused:
             entry.append("refused = true")
         if m.partial:
@@ -61,11 +84,48 @@ def write_floors(measures: list[FormMeasure]) -> None:
     FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _floor(share: float) -> float:
+    return int(share * 1000) / 1000
+
+
+def damage_figures(console: Console) -> dict[str, tuple[float, float, float]]:
+    """Per operator: (exact, honest, doubted) shares over the seed and the development truths."""
+    truths = development_truths(DATA)
+    table = Table(title=f"损坏生成器 — {len(truths)} 张表（种子表 + 开发部分）")
+    for column in ("形态", "字段", "正确", "正确或存疑", "存疑"):
+        table.add_column(column, justify="right")
+    figures = {}
+    for name in OPERATORS:
+        results = measure_damage(truths, name)
+        figures[name] = (accuracy(results), honest_share(results), doubted_share(results))
+        exact, honest, doubt = figures[name]
+        table.add_row(name, str(len(results)), f"{exact:.1%}", f"{honest:.1%}", f"{doubt:.1%}")
+    console.print(table)
+    return figures
+
+
+def write_damage_floors(figures: dict[str, tuple[float, float, float]]) -> None:
+    """Raise each operator's floors to today's shares (never lower one)."""
+    old = tomllib.loads(DAMAGE_FLOORS.read_text(encoding="utf-8")).get("operators", {}) if DAMAGE_FLOORS.exists() else {}
+    lines = [
+        "# Per-operator floors of the damage generator (a ratchet, checked by tests/io/test_damage.py).",
+        "# `bench/import_accuracy.py --ratchet` raises them; lower one only with the reason in the commit message.",
+        "# exact: share of fields read right; honest: share right or doubted by an import note (goal 1.0).",
+        "",
+        "[operators]",
+    ]
+    for name, (exact, honest, _) in figures.items():
+        floor = old.get(name, {})
+        lines.append(f"{name} = {{ exact = {max(float(floor.get('exact', 0)), _floor(exact)):.3f}, "
+                     f"honest = {max(float(floor.get('honest', 0)), _floor(honest)):.3f} }}")
+    DAMAGE_FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     corpus = Path(next((a for a in argv if not a.startswith("--")), DATA / "corpus"))
     console = Console()
     table = Table(title=f"文本导入准确率 — {corpus.name}")
-    for column in ("表", "部分", "字段", "正确", "准确率", "截断?", "I01", "解析 ms", "解析/读取"):
+    for column in ("表", "部分", "字段", "正确", "准确率", "存疑", "静默错", "截断?", "I01", "解析 ms", "解析/读取"):
         table.add_column(column, justify="right")
     measures: list[FormMeasure] = []
     ratios = []
@@ -78,13 +138,14 @@ def main(argv: list[str]) -> int:
         table.add_row(
             m.number, "开发" if m.part == "development" else "留出", str(len(m.results)),
             str(sum(r.ok for r in m.results)), "拒绝" if m.refused else f"{m.accuracy:.0%}",
-            "是" if m.partial else "", "✓" if m.truncation_reported else "",
+            str(sum(r.doubted for r in m.results)), str(m.silently_wrong), "是" if m.partial else "", "✓" if m.truncation_reported else "",
             f"{elapsed * 1000:.1f}", f"{elapsed / baseline:.0f}×",
         )
-        if "--details" in argv:
+        if "--details" in argv and m.part == "development":
             for r in m.results:
                 if not r.ok:
-                    console.print(f"  [red]{m.number} {r.path}[/]: 应为 {r.expected!r}，读到 {r.got!r}")
+                    doubt = "（已存疑）" if r.doubted else ""
+                    console.print(f"  [red]{m.number} {r.path}[/]{doubt}: 应为 {r.expected!r}，读到 {r.got!r}")
     console.print(table)
     for part, label in (("development", "开发部分"), ("held-out", "留出部分"), (None, "全部")):
         chosen = [m for m in measures if part is None or m.part == part]
@@ -94,14 +155,22 @@ def main(argv: list[str]) -> int:
             f"{label}：{len(chosen)} 表，{ok}/{len(results)} 字段正确 = [bold]{accuracy(results):.1%}[/]（按字段）；"
             f"逐表平均 {sum(m.accuracy for m in chosen) / max(1, len(chosen)):.1%}；拒绝 {sum(bool(m.refused) for m in chosen)}"
         )
+        undoubted = sum(not r.doubted for r in results)
+        console.print(
+            f"    置信度：未存疑字段正确率 [bold]{undoubted_precision(results):.1%}[/]（{undoubted} 个未存疑，目标 ≥ 99%）；"
+            f"存疑字段占比 [bold]{doubted_share(results):.1%}[/]（目标 ≤ 15%）；"
+            f"静默错误 {sum(r.silently_wrong for r in results)} 个"
+        )
     unreported = [m.number for m in measures if m.partial and not m.truncation_reported]
     console.print(f"截断报告：{'全部报告' if not unreported else '漏报 ' + ', '.join(unreported)}")
     if ratios:
         ratios.sort()
         console.print(f"速度：解析时间 / 读取+解码时间 中位数 {ratios[len(ratios) // 2]:.0f}×，最大 {ratios[-1]:.0f}×")
+    figures = damage_figures(console)
     if "--ratchet" in argv:
         write_floors(measures)
-        console.print(f"已更新 {FLOORS.relative_to(DATA.parent.parent)}")
+        write_damage_floors(figures)
+        console.print(f"已更新 {FLOORS.relative_to(DATA.parent.parent)}、{DAMAGE_FLOORS.relative_to(DATA.parent.parent)}")
     return 0
 
 

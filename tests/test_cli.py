@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from jixiao.cli import app
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, REPO
 
 SEED = str(EXAMPLES / "qiannan-2022.json")
 runner = CliRunner()
@@ -113,3 +113,30 @@ def test_audit_reports_what_the_importer_could_not_read(data_dir: Path) -> None:
     truncated = [f for f in findings if f["code"] == "I01"]
     assert truncated and "公众满" in truncated[0]["message"] and "001.txt" in truncated[0]["location"]
     assert any(f["code"] == "A07" for f in findings)  # 年度资金总额 0 against 本年财政拨款 90
+
+
+def test_parse_writes_the_import_notes_as_json(tmp_path: Path) -> None:
+    source = tmp_path / "006.txt"
+    source.write_bytes((REPO / "tests" / "data" / "corpus" / "006.txt").read_bytes())
+    result = runner.invoke(app, ["parse", str(source), "-o", str(tmp_path / "form.json"),
+                                 "--notes", str(tmp_path / "notes.json")])
+    assert result.exit_code == 0, result.output
+    notes = json.loads((tmp_path / "notes.json").read_text(encoding="utf-8"))
+    truncated = next(n for n in notes if n["code"] == "I01")  # the corpus text stops mid-table
+    assert set(truncated) == {"code", "severity", "message", "path", "place", "location"}
+    assert truncated["severity"] == "warning" and "中断" in truncated["message"]
+    assert truncated["location"]["file"] == str(source) and truncated["place"].endswith("行")
+    assert json.loads((tmp_path / "form.json").read_text(encoding="utf-8"))["indicators"]
+
+
+def test_parse_notes_of_a_clean_form_are_an_empty_list(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["parse", SEED, "--notes", str(tmp_path / "notes.json")])
+    assert result.exit_code == 0 and json.loads(result.stdout)["indicators"]
+    assert json.loads((tmp_path / "notes.json").read_text(encoding="utf-8")) == []
+
+
+def test_parse_notes_into_a_missing_folder_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["parse", SEED, "--notes", str(tmp_path / "no" / "notes.json"),
+                                 "-o", str(tmp_path / "form.json")])
+    assert result.exit_code == 2 and "无法写入" in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -1,7 +1,8 @@
 """Field-level import accuracy on the published-forms corpus, held to per-form floors (a ratchet).
 
 ``tests/data/import-floors.toml`` records how well each form is read today; a change that reads
-any form worse, refuses a form it read, or stops reporting a truncation fails here.
+any form worse, leaves more of its fields wrong without an import note saying so (``silent``, a
+ceiling), refuses a form it read, or stops reporting a truncation fails here.
 ``bench/import_accuracy.py --ratchet`` raises the floors when the importer gets better.
 """
 
@@ -36,6 +37,8 @@ def test_no_form_is_read_worse_than_its_floor(measures: dict[str, FormMeasure], 
     assert bool(measure.refused) == floor.get("refused", False), measure.refused
     wrong = [f"{r.path}: {r.expected!r} ≠ {r.got!r}" for r in measure.results if not r.ok]
     assert measure.accuracy >= floor["accuracy"], "\n".join(wrong)
+    silent = [f"{r.path} (parsed {r.parsed}): {r.expected!r} ≠ {r.got!r}" for r in measure.results if r.silently_wrong]
+    assert len(silent) <= floor["silent"], "wrong without a note saying so:\n" + "\n".join(silent)
     if floor.get("truncation"):
         assert measure.truncation_reported, "the partial text is no longer reported truncated (I01)"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from rich.markup import escape
 from ..errors import InputError
 from ..io import FORMATS, ImportNote, read, read_bytes
 from ..io.jsonio import dumps
+from ..io.notes import note_data
 from . import app, err, fail, out
 
 
@@ -33,8 +35,12 @@ def parse(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="写入 JSON 文件（默认输出到屏幕）")
     ] = None,
+    notes_file: Annotated[
+        Path | None,
+        typer.Option("--notes", help="把导入提示写成 JSON 列表（代码、级别、说明、字段路径、原文位置）"),
+    ] = None,
 ) -> None:
-    """读取自评表，输出标准 JSON；无法读取的内容以提示列在标准错误输出。"""
+    """读取自评表，输出标准 JSON；无法读取或存疑的内容以提示列在标准错误输出（--notes 另存为 JSON）。"""
     try:
         if str(file) == "-":
             form, notes = read_bytes(sys.stdin.buffer.read(), "<stdin>", format, sheet)
@@ -44,10 +50,20 @@ def parse(
         fail(error)
     print_notes(notes)
     text = dumps(form)
+    if notes_file is not None:
+        _write(notes_file, json.dumps([note_data(n) for n in notes], ensure_ascii=False, indent=2))
     if output is None:
         out.print(text, markup=False, highlight=False)
-        return
+    else:
+        _write(output, text)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, renamed over it once complete."""
+    partial = path.with_name(f".{path.name}.partial")
     try:
-        output.write_text(text + "\n", encoding="utf-8")
+        partial.write_text(text + "\n", encoding="utf-8")
+        partial.replace(path)
     except OSError as exc:
-        fail(InputError(f"无法写入：{exc.strerror}", str(output)))
+        partial.unlink(missing_ok=True)
+        fail(InputError(f"无法写入：{exc.strerror}", str(path)))

@@ -4,6 +4,11 @@ Rules (``corpus/README.md``): strings are compared without white space and with
 full-width ASCII mapped to half-width; numbers as decimals; indicators are matched by
 name; ``null`` in the truth means "not asserted" and is skipped.  A truth indicator the
 parser did not find counts every asserted field of it as wrong.
+
+The confidence is measured too: a field is *doubted* when an import note names its path in the
+parsed form (or a parent of it, :meth:`ImportNote.covers`).  What matters to a user is that nothing
+undoubted is wrong (:func:`undoubted_precision`) while few fields are doubted (:func:`doubted_share`).
+A refused text counts all its fields wrong but doubted: the importer said so loudly.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,7 +24,9 @@ from typing import Any, Literal
 
 from ..errors import InputError
 from ..model import Form
-from .text import read_text
+from .damage import damaged
+from .notes import ImportNote, doubted
+from .text import parse_text, read_text
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 HEAD_FIELDS = ("kind", "unit", "year", "project", "total_declared")
@@ -29,12 +37,24 @@ INDICATOR_FIELDS = ("target", "actual", "weight", "score_declared")
 
 @dataclass(frozen=True)
 class FieldResult:
-    """One asserted field: its path, the truth, what was parsed, and whether they agree."""
+    """One asserted field: its path in the truth, the truth, what was parsed, and whether they agree.
+
+    ``parsed`` is the same field's path in the parsed form (indicators are matched by name, so
+    ``indicators[2].weight`` of the truth may be ``indicators[5].weight`` parsed; None when the
+    parser did not find the indicator); ``doubted`` says whether an import note covers it.
+    """
 
     path: str
     expected: Any
     got: Any
     ok: bool
+    parsed: str | None = None
+    doubted: bool = False
+
+    @property
+    def silently_wrong(self) -> bool:
+        """Wrong with no note saying so: the failure the confidence exists to prevent."""
+        return not self.ok and not self.doubted
 
 
 def normal(value: Any) -> Any:
@@ -50,52 +70,79 @@ def normal(value: Any) -> Any:
         return text
 
 
-def _result(path: str, expected: Any, got: Any) -> FieldResult:
-    return FieldResult(path, expected, got, normal(expected) == normal(got))
+def compare(form: Form, truth: dict[str, Any], notes: Sequence[ImportNote] = ()) -> list[FieldResult]:
+    """Every field the truth asserts, compared with the parsed form; ``notes`` say which are doubted."""
 
+    def result(path: str, expected: Any, got: Any, parsed: str | None) -> FieldResult:
+        # a field the parser did not find is doubted only by a note on the whole list it belongs to
+        doubt = doubted(notes, parsed if parsed is not None else path.split("[")[0])
+        return FieldResult(path, expected, got, normal(expected) == normal(got), parsed, doubt)
 
-def compare(form: Form, truth: dict[str, Any]) -> list[FieldResult]:
-    """Every field the truth asserts, compared with the parsed form."""
     results = [
-        _result(name, truth[name], getattr(form, name)) for name in HEAD_FIELDS if truth.get(name) is not None
+        result(name, truth[name], getattr(form, name), name) for name in HEAD_FIELDS if truth.get(name) is not None
     ]
     funds = truth.get("funds") or {}
     results += [
-        _result(f"funds.{name}", funds[name], getattr(form.funds, name))
+        result(f"funds.{name}", funds[name], getattr(form.funds, name), f"funds.{name}")
         for name in FUNDS_FIELDS
         if funds.get(name) is not None
     ]
     total_truth = (funds.get("rows") or [{}])[0]
     total = form.funds.total
     results += [
-        _result(f"funds.rows[0].{name}", total_truth[name], getattr(total, name) if total else None)
+        result(f"funds.rows[0].{name}", total_truth[name], getattr(total, name) if total else None,
+               f"funds.rows[0].{name}" if total else None)
         for name in TOTAL_ROW_FIELDS
         if total_truth.get(name) is not None
     ]
-    unmatched = list(form.indicators)
+    unmatched = dict(enumerate(form.indicators))
     for index, expected in enumerate(truth.get("indicators") or []):
-        found = next((i for i in unmatched if normal(i.name) == normal(expected["name"])), None)
-        if found is not None:
-            unmatched.remove(found)
+        found = next((k for k, i in unmatched.items() if normal(i.name) == normal(expected["name"])), None)
+        item = unmatched.pop(found) if found is not None else None
+        where = f"indicators[{found}]" if found is not None else None
         results.append(
             FieldResult(
                 f"indicators[{index}].name",
                 expected["name"],
-                found.name if found else None,
-                found is not None,
+                item.name if item else None,
+                item is not None,
+                f"{where}.name" if where else None,
+                doubted(notes, f"{where}.name" if where else "indicators"),
             )
         )
         results += [
-            _result(f"indicators[{index}].{name}", expected[name], getattr(found, name) if found else None)
+            result(f"indicators[{index}].{name}", expected[name], getattr(item, name) if item else None,
+                   f"{where}.{name}" if where else None)
             for name in INDICATOR_FIELDS
             if expected.get(name) is not None
         ]
     return results
 
 
-def accuracy(results: list[FieldResult]) -> float:
+def accuracy(results: Sequence[FieldResult]) -> float:
     """Share of fields exact (1.0 when nothing is asserted)."""
     return sum(r.ok for r in results) / len(results) if results else 1.0
+
+
+def honest_share(results: Sequence[FieldResult]) -> float:
+    """Share of fields right or doubted, i.e. not silently wrong (the goal is all of them)."""
+    return 1 - silently_wrong(results) / len(results) if results else 1.0
+
+
+def undoubted_precision(results: Sequence[FieldResult]) -> float:
+    """Share of the undoubted fields that are right (goal ≥ 99 %; 1.0 when every field is doubted)."""
+    undoubted = [r for r in results if not r.doubted]
+    return sum(r.ok for r in undoubted) / len(undoubted) if undoubted else 1.0
+
+
+def doubted_share(results: Sequence[FieldResult]) -> float:
+    """Share of the fields an import note puts in doubt (goal ≤ 15 %)."""
+    return sum(r.doubted for r in results) / len(results) if results else 0.0
+
+
+def silently_wrong(results: Sequence[FieldResult]) -> int:
+    """How many fields are wrong with no note saying so."""
+    return sum(r.silently_wrong for r in results)
 
 
 Part = Literal["development", "held-out"]
@@ -125,6 +172,10 @@ class FormMeasure:
     def accuracy(self) -> float:
         return accuracy(self.results)
 
+    @property
+    def silently_wrong(self) -> int:
+        return silently_wrong(self.results)
+
 
 def measure_form(text: Path, split_file: Path) -> FormMeasure:
     """Read ``NNN.txt`` and compare it with ``NNN.truth.json`` beside it."""
@@ -134,12 +185,50 @@ def measure_form(text: Path, split_file: Path) -> FormMeasure:
     try:
         form, notes = read_text(text)
     except InputError as exc:  # every asserted field of a refused text counts as wrong
-        missed = [FieldResult(r.path, r.expected, None, False) for r in compare(Form(kind="project", indicators=[]), truth)]
+        missed = _refused(truth)
         return FormMeasure(number, corpus_part(number, split_file), partial, missed, exc.message, False)
     reported = any(n.code == "I01" for n in notes)
-    return FormMeasure(number, corpus_part(number, split_file), partial, compare(form, truth), None, reported)
+    return FormMeasure(number, corpus_part(number, split_file), partial, compare(form, truth, notes), None, reported)
 
 
 def corpus_texts(corpus: Path) -> list[Path]:
     """The corpus texts that have a ground truth next to them."""
     return sorted(p for p in corpus.glob("*.txt") if p.with_suffix(".truth.json").exists())
+
+
+def _read_or_refuse(text: str, place: str, truth: dict[str, Any]) -> list[FieldResult]:
+    """Parse ``text`` and compare it with ``truth``; a refusal counts every field wrong but doubted."""
+    try:
+        form, notes = parse_text(text, place)
+    except InputError:
+        return _refused(truth)
+    return compare(form, truth, notes)
+
+
+def _refused(truth: dict[str, Any]) -> list[FieldResult]:
+    """A refused text: every asserted field wrong, and doubted, since the importer said so loudly."""
+    return [FieldResult(r.path, r.expected, None, False, None, True)
+            for r in compare(Form(kind="project", indicators=[]), truth)]
+
+
+def development_truths(data: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The truths the damage generator renders: the seed's transcription and the corpus's development forms.
+
+    ``data`` is ``tests/data``; the seed's truth is ``examples/qiannan-2022.json`` beside ``tests``.
+    """
+    seed = data.parent.parent / "examples" / "qiannan-2022.json"
+    truths = [("seed", json.loads(seed.read_text(encoding="utf-8"), parse_float=Decimal))]
+    for text in corpus_texts(data / "corpus"):
+        if corpus_part(text.stem, data / "split.toml") == "development":
+            truth = json.loads(text.with_suffix(".truth.json").read_text(encoding="utf-8"), parse_float=Decimal)
+            truths.append((text.stem, truth))
+    return truths
+
+
+def measure_damage(truths: Sequence[tuple[str, dict[str, Any]]], operator: str) -> list[FieldResult]:
+    """Every truth rendered, damaged by ``operator`` (seeded by the form's name), parsed and compared."""
+    return [
+        result
+        for name, truth in truths
+        for result in _read_or_refuse(damaged(truth, operator, seed=sum(map(ord, name))), f"{operator}-{name}.txt", truth)
+    ]

@@ -20,7 +20,10 @@ from pydantic import ValidationError
 
 from ..errors import InputError, field_path
 from ..model import Form, FormKind, Location
+from .constraints import with_confidence
 from .notes import ImportNote
+from .textlabels import key as label_key
+from .vocabulary import role_of
 
 
 @dataclass(frozen=True)
@@ -33,34 +36,14 @@ class Cell:
 
 Row = Sequence[Cell]
 
-# Column roles by header label; the first role whose label occurs in a header cell takes it,
-# so the more specific labels come first (年初预算数 before 预算数, 得分系数 before 得分).
-FUNDS_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("initial", ("年初预算数", "年初预算")),
-    ("budget", ("全年预算数", "调整后预算数", "预算数")),
-    ("executed", ("全年执行数", "执行数", "实际支出")),
-    ("weight", ("分值", "权重")),
-    ("rate", ("执行率",)),
-    ("score", ("得分",)),
-)
-INDICATOR_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("level1", ("一级指标",)),
-    ("level2", ("二级指标",)),
-    ("name", ("三级指标",)),
-    ("nature", ("指标性质",)),
-    ("measure", ("度量单位", "计量单位")),
-    ("adjusted", ("调整指标值", "调整后指标值")),  # Chongqing: read past, the target is the original
-    ("coefficient", ("得分系数",)),
-    ("target", ("年度指标值", "指标值", "年度目标值", "预期指标值")),
-    ("actual", ("实际完成值", "全年实际值", "实际完成", "实际值")),
-    ("weight", ("分值", "权重")),
-    ("score", ("得分",)),
-    ("reason", ("偏差原因", "未完成原因", "原因分析")),
-)
-GOAL_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("expected", ("预期目标", "年初设定目标", "年度目标")),
-    ("actual", ("实际完成情况", "完成情况")),
-)
+#: The vocabulary's sections of the three tables (vocabulary.toml).
+FUNDS_ROLES, INDICATOR_ROLES, GOAL_ROLES = "funds_columns", "indicator_columns", "goal_columns"
+#: Vocabulary roles read differently in a grid: a heading over several columns and the columns of
+#: words are no field; 指标值 alone is the target, 年初预算数(A) the initial budget.
+_GRID_ROLE: dict[str, str | None] = {
+    "group": None, "text": None, "core": None, "method": None, "review": None,
+    "value": "target", "initial_a": "initial",
+}
 
 #: A label cell whose value is the next non-empty cell to its right.
 VALUE_LABELS: dict[str, str] = {
@@ -149,18 +132,23 @@ def join_target(nature: str | None, value: str | None, measure: str | None) -> s
     return f"{sign}{value}{unit}"
 
 
-def match_roles(row: Row, roles: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, int]:
-    """Which column holds which role, judged from a header row."""
+def match_roles(row: Row, section: str) -> dict[str, int]:
+    """Which column holds which role, judged from a header row (the first cell naming a role takes it)."""
     found: dict[str, int] = {}
     for column, cell in enumerate(row):
-        label = squash(cell.text)
-        if not label:
-            continue
-        for role, patterns in roles:
-            if role not in found and any(p in label for p in patterns):
-                found[role] = column
-                break
+        role = _role(cell.text, section)
+        if role is not None and role not in found:
+            found[role] = column
     return found
+
+
+@lru_cache(maxsize=4096)  # the same labels recur in every row and every header test
+def _role(text: str | None, section: str) -> str | None:
+    label = label_key(text or "")
+    if not label:
+        return None
+    role = role_of(label, section, contained=True)
+    return _GRID_ROLE.get(role, role) if role else None
 
 
 def is_funds_header(roles: dict[str, int]) -> bool:
@@ -481,7 +469,7 @@ def _build(reader: _Reader) -> Form:
         path = field_path(first["loc"])
         where = reader.provenance.get(path) or reader.place
         raise InputError(f"{path} 的值无效：{first['msg']}", where.describe()) from None
-    form.provenance = dict(reader.provenance)
+    form.provenance = with_confidence(reader.provenance)
     return form
 
 

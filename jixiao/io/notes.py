@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..audit import Finding, Severity
 from ..model import Location
@@ -67,3 +68,15 @@ class ImportNote:
 def doubted(notes: Iterable[ImportNote], path: str) -> bool:
     """Whether any note puts the field at ``path`` in doubt."""
     return any(note.covers(path) for note in notes)
+
+
+def doubted_paths(notes: Iterable[ImportNote]) -> frozenset[str]:
+    """The field paths the notes put in doubt (a plain collection the auditor can take without importing io)."""
+    return frozenset(note.path for note in notes if note.path is not None)
+
+
+def note_data(note: ImportNote) -> dict[str, Any]:
+    """One note as JSON data (``jixiao parse --notes``): code, severity, message, field path, place in the file."""
+    location = note.location.model_dump(mode="json", exclude_none=True) if note.location else None
+    return {"code": note.code, "severity": note.severity, "message": note.message, "path": note.path,
+            "place": note.location.describe() if note.location else None, "location": location}

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
+from .constraints import with_confidence
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
@@ -323,6 +324,8 @@ def _indicator(
     )
     score = _number(values.get(Column.SCORE), f"第{index + 1}个指标的得分", text.at(row.lines["name"]), notes)
     reason = values.get(Column.REASON) or ("".join(row.reason) if row.reason else None)
+    if row.choice is not None:
+        _judged(row, index, text, form_prov, notes)
     if adjusted := values.get(Column.ADJUSTED):
         notes.append(
             ImportNote(
@@ -341,6 +344,48 @@ def _indicator(
         score_declared=score,
         reason=reason or None,
     )
+
+
+#: Field of an indicator and its Chinese name, by the role the row constraints judge.
+_JUDGED_FIELDS = {
+    "weight": ("weight", "分值"),
+    "target": ("target", "年度指标值"),
+    "actual": ("actual", "实际完成值"),
+    "score": ("score_declared", "得分"),
+}
+_BROKEN = {"weight_in_range": "分值不在 0–100 之间", "score_within_weight": "得分超过分值"}
+
+
+def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes: list[ImportNote]) -> None:
+    """Confidence of the values chosen among readings, and I20 where the choice is doubtful."""
+    choice = row.choice
+    assert choice is not None
+    path = f"indicators[{index}]"
+    where = text.at(row.lines["name"])
+    for role, (attribute, _) in _JUDGED_FIELDS.items():
+        if f"{path}.{attribute}" in prov and role in choice.reading:
+            prov[f"{path}.{attribute}"] = prov[f"{path}.{attribute}"].model_copy(
+                update={"confidence": choice.confidence}
+            )
+    for role, other in (choice.runner_up or {}).items():
+        attribute, label = _JUDGED_FIELDS[role]
+        read = choice.reading.get(role, "")
+        notes.append(
+            ImportNote(
+                "I20",
+                f"第{index + 1}个指标「{row.name}」的{label}读作「{read}」，也可能是「{other}」"
+                "（单元格粘连，表内算术不能确定），请核对原表",
+                where,
+                path=f"{path}.{attribute}",
+            )
+        )
+    if choice.broken:
+        why = "、".join(_BROKEN[name] for name in choice.broken)
+        notes.append(
+            ImportNote(
+                "I20", f"第{index + 1}个指标「{row.name}」的读数与表内算术不符（{why}），请核对原表", where, path=path
+            )
+        )
 
 
 def _fund_row(label: str, values: dict[str, str | None]) -> FundRow:
@@ -468,7 +513,7 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(f"读出的内容不构成有效表格：{first['msg']}", place) from None
-    form.provenance = prov
+    form.provenance = with_confidence(prov)
     return form, notes
 
 

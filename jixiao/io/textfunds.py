@@ -18,6 +18,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from .textscan import amount, is_blank, label_re, labels_re, splits
+from .vocabulary import contained_roles
 
 TOTAL_LABELS = ["年度资金总额", "年度财政资金总额", "部门整体支出总额", "资金总额"]
 START_LABELS = [
@@ -30,26 +31,9 @@ START_LABELS = [
     "部门预算执行情况",
 ]
 
-# Column labels, most specific first; ``None`` marks group headings that are not columns.
+# Column labels of the vocabulary, most specific first; ``None`` marks group headings that are not columns.
 _COLUMN_WORDS: list[tuple[str, str | None]] = [
-    ("年度预算数", None),
-    ("得分计算方法", "text"),
-    ("年初预算数(A)", "initial_a"),
-    ("年初预算数", "initial"),
-    ("年初预算", "initial"),
-    ("全年预算数", "budget"),
-    ("调整后预算数", "budget"),
-    ("全年(调整)预算数", "budget"),
-    ("预算数", "budget"),
-    ("全年执行数", "executed"),
-    ("预算执行数", "executed"),
-    ("执行数", "executed"),
-    ("预算执行率", "rate"),
-    ("执行率", "rate"),
-    ("分值", "weight"),
-    ("权重", "weight"),
-    ("得分", "score"),
-    ("原因", "text"),
+    (word, None if role == "group" else role) for word, role in contained_roles("funds_columns")
 ]
 _COLUMN_RE = re.compile("|".join(f"(?P<c{i}>{label_re(w)})" for i, (w, _) in enumerate(_COLUMN_WORDS)))
 # ``得分(20分*执行率)`` names the weight inside the score heading.

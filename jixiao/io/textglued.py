@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .constraints import Choice, choose
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, Level, Row, Table
 from .textscan import ATOM, UNITS, Token, label_re
@@ -180,28 +181,37 @@ def _repairs(values: list[str]) -> list[list[str]]:
     return options
 
 
-def _fill(values: list[str], pattern: list[Column]) -> list[str] | None:
-    """Values for the pattern, undoing up to two glues if values are missing; None when they cannot fit."""
+#: The roles the row constraints judge (jixiao.io.constraints), by column.
+ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
+
+
+def _fill(values: list[str], pattern: list[Column]) -> tuple[list[str], Choice] | None:
+    """Values for the pattern, undoing up to two glues if values are missing; None when they cannot fit.
+
+    Of the ways to undo the glue, the one most consistent with the form's arithmetic wins
+    (:func:`jixiao.io.constraints.choose`); the choice says how narrowly.
+    """
     options = [values]
     for _ in range(min(2, len(pattern) - len(values))):
         options += [o for option in options if len(option) < len(pattern) for o in _repairs(option)]
-    best: tuple[int, list[str]] | None = None
-    for option in options:
-        if len(option) != len(pattern):
-            continue
-        if any(
+    fitting = [
+        option
+        for option in options
+        if len(option) == len(pattern)
+        and not any(
             c in NUMERIC_COLUMNS
             and not re.fullmatch(r"\d+(\.\d+)?%?" if c is Column.RATIO else r"\d+(\.\d+)?", v)
             for c, v in zip(pattern, option, strict=True)
-        ):
-            continue
-        by = dict(zip(pattern, option, strict=True))
-        rank = 3 * (by.get(Column.TARGET) == by.get(Column.ACTUAL)) + (
-            by.get(Column.WEIGHT) == by.get(Column.SCORE)
         )
-        if best is None or rank > best[0]:
-            best = (rank, option)
-    return best[1] if best else None
+    ]
+    readings = [
+        {ROLE_OF_COLUMN[c]: v for c, v in zip(pattern, option, strict=True) if c in ROLE_OF_COLUMN}
+        for option in fitting
+    ]
+    choice = choose(readings)
+    if choice is None:
+        return None
+    return fitting[readings.index(choice.reading)], choice
 
 
 #: Columns glued text usually leaves empty (the unit and nature are also inside the values).
@@ -306,7 +316,9 @@ class _GluedReader:
         self.level = Level()
         self.rows: list[Row] = []
 
-    def _row(self, buffer: list[_Piece], values: list[str], value_lines: list[int]) -> None:
+    def _row(
+        self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
+    ) -> None:
         name = "".join(p.text for p in buffer)
         if self.described:
             name, stray = _clean_name(name)
@@ -315,7 +327,7 @@ class _GluedReader:
                 values = [*values[:at], stray + values[at], *values[at + 1 :]]
         if not name:
             return
-        row = Row(self.level.level1, self.level.level2, name)
+        row = Row(self.level.level1, self.level.level2, name, choice=choice)
         row.lines["name"] = buffer[0].line
         for column, value, line in zip(self.pattern, values, value_lines, strict=True):
             if value:
@@ -390,20 +402,21 @@ class _GluedReader:
             # text is a value only as a doubled pair (``是是``): otherwise it is part of a name
             if any(not p.atom and not _is_doubled(p.text) for p in tail[1:]):
                 continue
-            values = (
+            filled = (
                 None
                 if not tail[0].atom and not _is_doubled(tail[0].text)
                 else _fill([p.text for p in tail], self.pattern)
             )
             head = buffer[:-take]
-            if values is None and tail and not tail[0].atom and (doubled := _doubled(tail[0].text)):
-                values = _fill([doubled.group(3)] * 2 + [p.text for p in tail[1:]], self.pattern)
+            if filled is None and tail and not tail[0].atom and (doubled := _doubled(tail[0].text)):
+                filled = _fill([doubled.group(3)] * 2 + [p.text for p in tail[1:]], self.pattern)
                 head = [*head, _Piece(doubled.group(1), tail[0].line, atom=False)]
+            values, choice = filled if filled else (None, None)
             if values is None and self.headerless:
                 values = _target_and_weight([p.text for p in tail], self.pattern)
             if values is None or not head:
                 continue
-            self._row(head, values, [tail[min(i, len(tail) - 1)].line for i in range(k)])
+            self._row(head, values, [tail[min(i, len(tail) - 1)].line for i in range(k)], choice)
             return True
         return False
 

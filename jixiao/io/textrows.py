@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .constraints import Choice
 from .textlabels import (
     FILLER,
     INDICATOR_HEAD_WORDS,
@@ -46,6 +47,7 @@ class Row:
     values: dict[Column, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     reason: list[str] = field(default_factory=list)
+    choice: Choice | None = None  # how its values were chosen among readings (glued cells)
 
 
 @dataclass
@@ -63,7 +65,7 @@ def _is_head(token: Token) -> bool:
     return (
         not token.key
         or column_of(token.key) is not None
-        or bool(INDICATOR_HEAD_WORDS.match(token.key))
+        or token.key in INDICATOR_HEAD_WORDS
         or token.key.startswith(("绩效指标", "年度绩效目标", "年度绩效指标"))
     )
 
@@ -246,7 +248,7 @@ class _Reader:
                 self.level.take(span[1])
                 i += span[0]
                 continue
-            if column_of(token.key) or INDICATOR_HEAD_WORDS.match(token.key):
+            if column_of(token.key) or token.key in INDICATOR_HEAD_WORDS:
                 i += 1  # the header printed again after a page break
                 continue
             step = self._cell_row(i) if token.cell else self._word_row(i)

@@ -1,0 +1,224 @@
+"""Damage generator (损坏生成器): a known form rendered to text the way real extraction mangles it.
+
+A truth form (the corpus ground truth, the seed, or a generated one, as canonical-JSON data) is
+rendered to a :class:`Sheet` — the rows of cells of the national project form — and a named
+*operator* turns the sheet into the text one extraction shape produces: cells glued, separated by
+``|`` or spaces, one cell per line, flattened by column, wrapped at a width, empty cells dropped, OCR
+confusions, Traditional labels with pinyin glosses, page markers inside numbers.  Parsing that text
+and comparing it with the truth (:func:`jixiao.io.accuracy.compare`) measures what the importer
+achieves per shape; the honest property is that every field comes back right or doubted.
+
+Operators are pure: the same sheet and the same seed give the same text.  Their tables (the OCR
+confusions, the Traditional characters and their pinyin) are data, in ``damage.toml``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+TABLES = Path(__file__).with_name("damage.toml")
+INDICATOR_HEAD = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+FUNDS_HEAD = ("项目资金（万元）", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率", "得分")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell as printed; ``label`` marks the template's words (headers), not the filler's values."""
+
+    text: str
+    label: bool = False
+
+
+Row = tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A rendered form: its rows, and which of them make the indicator table (header first)."""
+
+    rows: tuple[Row, ...]
+    table: range
+
+
+@cache
+def tables() -> dict[str, Any]:
+    """The operators' data: OCR confusions, Traditional characters with their pinyin."""
+    return tomllib.loads(TABLES.read_text(encoding="utf-8"))
+
+
+def _text(value: Any) -> str:
+    """A truth value as printed: numbers as their decimals, ``null`` (not asserted) as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float):  # truth files read without parse_float=Decimal
+        return str(Decimal(repr(value)))
+    return str(value)
+
+
+def _labels(*texts: str) -> Row:
+    return tuple(Cell(t, label=True) for t in texts)
+
+
+def render(truth: Mapping[str, Any]) -> Sheet:
+    """The national project form (项目支出绩效自评表) holding ``truth``'s asserted fields."""
+    department = truth.get("kind") == "department"
+    funds = truth.get("funds") or {}
+    total = (funds.get("rows") or [{}])[0]
+    rows: list[Row] = [
+        _labels("部门整体支出绩效自评表" if department else "项目支出绩效自评表"),
+        _labels(f"（{_text(truth.get('year'))}年度）") if truth.get("year") else (),
+    ]
+    if department:
+        rows.append((Cell("部门（单位）名称", True), Cell(_text(truth.get("unit")))))
+    else:
+        rows.append((Cell("项目名称", True), Cell(_text(truth.get("project")))))
+        rows.append((Cell("主管部门", True), Cell(_text(truth.get("unit"))), Cell("实施单位", True),
+                     Cell(_text(truth.get("unit")))))
+    rows.append(_labels(*FUNDS_HEAD))
+    rows.append((Cell("年度资金总额", True), *(Cell(_text(total.get(k))) for k in ("initial", "budget", "executed")),
+                 *(Cell(_text(funds.get(k))) for k in ("weight", "rate_declared", "score_declared"))))
+    start = len(rows)
+    rows.append(_labels(*INDICATOR_HEAD))
+    level1 = level2 = None
+    for item in truth.get("indicators") or []:
+        first1, first2 = item.get("level1") != level1, item.get("level2") != level2 or item.get("level1") != level1
+        level1, level2 = item.get("level1"), item.get("level2")
+        rows.append((
+            Cell(_text(level1) if first1 else "", True), Cell(_text(level2) if first2 else "", True),
+            *(Cell(_text(item.get(k))) for k in ("name", "target", "actual", "weight", "score_declared")),
+            Cell(""),
+        ))
+    table = range(start, len(rows))
+    rows.append((Cell("总分", True), Cell("100"), Cell(_text(truth.get("total_declared")))))
+    return Sheet(tuple(r for r in rows if r), table)
+
+
+# --- layouts: a sheet to text ------------------------------------------------------------------------
+
+def _joined(sheet: Sheet, separator: str) -> str:
+    return "\n".join(separator.join(c.text for c in row) for row in sheet.rows)
+
+
+def pipes(sheet: Sheet, rng: random.Random) -> str:
+    """Cells separated by ``|``, a row per line (HTML tables copied from a page)."""
+    return _joined(sheet, " | ")
+
+
+def spaces(sheet: Sheet, rng: random.Random) -> str:
+    """Cells separated by spaces, a row per line (pdftotext without -layout)."""
+    return _joined(sheet, " ")
+
+
+def glued(sheet: Sheet, rng: random.Random) -> str:
+    """Cells glued with no separator, a row per line (text scraped from a page's table)."""
+    return _joined(sheet, "")
+
+
+def cell_per_line(sheet: Sheet, rng: random.Random) -> str:
+    """Every cell on its own line, empty cells as empty lines (a table read cell by cell)."""
+    return "\n".join(c.text for row in sheet.rows for c in row)
+
+
+def by_column(sheet: Sheet, rng: random.Random) -> str:
+    """The indicator table flattened column by column, one non-empty cell per line (PDF column order)."""
+    lines = []
+    for index, row in enumerate(sheet.rows):
+        if index == sheet.table.start:
+            table = [sheet.rows[i] for i in sheet.table]
+            width = max(len(r) for r in table)
+            lines += [r[c].text for c in range(width) for r in table if c < len(r) and r[c].text]
+        elif index not in sheet.table:
+            lines.append(" | ".join(c.text for c in row))
+    return "\n".join(lines)
+
+
+def wrapped(sheet: Sheet, rng: random.Random) -> str:
+    """Rows with ``|`` cut at a fixed width (between 16 and 48 characters), mid-cell if need be."""
+    width = rng.randint(16, 48)
+    return "\n".join(
+        line[i : i + width] for line in pipes(sheet, rng).splitlines() for i in range(0, max(1, len(line)), width)
+    )
+
+
+def empty_dropped(sheet: Sheet, rng: random.Random) -> str:
+    """Empty cells vanish, so the cells after them shift left (extraction skips blank cells)."""
+    return pipes(replace(sheet, rows=tuple(tuple(c for c in row if c.text) for row in sheet.rows)), rng)
+
+
+# --- damage to the cells, then laid out with pipes -------------------------------------------------------
+
+def _cells(sheet: Sheet, change: Callable[[Cell], str]) -> Sheet:
+    return replace(sheet, rows=tuple(tuple(replace(c, text=change(c)) for c in row) for row in sheet.rows))
+
+
+_NUMERIC = re.compile(r"[≥≤<>=]*\s*\d")
+
+
+def ocr_confused(sheet: Sheet, rng: random.Random) -> str:
+    """OCR confusions in the values: ``≥`` read as ``2``/``$``/``^``, ``≤`` as ``W``, ``0`` as ``O``/``o``, ``10`` as ``IO``."""
+    confusions: dict[str, list[str]] = tables()["ocr"]
+    pattern = re.compile("|".join(sorted(map(re.escape, confusions), key=len, reverse=True)))
+
+    def confuse(cell: Cell) -> str:
+        if cell.label or not _NUMERIC.match(cell.text):  # a name's digits cannot be told apart from OCR noise
+            return cell.text
+        return pattern.sub(lambda m: rng.choice(confusions[m[0]]) if rng.random() < 0.5 else m[0], cell.text)
+
+    return pipes(_cells(sheet, confuse), rng)
+
+
+def traditional(sheet: Sheet, rng: random.Random) -> str:
+    """Labels in Traditional characters, some with their pinyin injected (``項(xiàng)目``); values as printed."""
+    glosses: dict[str, list[str]] = tables()["traditional"]
+
+    def convert(cell: Cell) -> str:
+        if not cell.label:
+            return cell.text
+        out = []
+        for char in cell.text:
+            form, pinyin = glosses.get(char, (char, ""))
+            out.append(f"{form}({pinyin})" if pinyin and rng.random() < 0.5 else form)
+        return "".join(out)
+
+    return pipes(_cells(sheet, convert), rng)
+
+
+def page_markers(sheet: Sheet, rng: random.Random) -> str:
+    """Page breaks inside numbers: ``12.5`` becomes ``1`` + new line + ``2、2.5`` (the next page's number)."""
+    text = pipes(sheet, rng)
+    runs = list(re.finditer(r"\d{2,}", text))
+    chosen = sorted(rng.sample(runs, min(2, len(runs))), key=lambda m: m.start(), reverse=True)
+    for page, run in zip(range(len(chosen) + 1, 1, -1), chosen, strict=False):
+        cut = rng.randint(run.start() + 1, run.end() - 1)
+        text = f"{text[:cut]}\n{page}、{text[cut:]}"
+    return text
+
+
+Operator = Callable[[Sheet, random.Random], str]
+
+#: Every damage shape by name; the first is the undamaged reference.
+OPERATORS: dict[str, Operator] = {
+    "pipes": pipes,
+    "spaces": spaces,
+    "glued": glued,
+    "cell_per_line": cell_per_line,
+    "by_column": by_column,
+    "wrapped": wrapped,
+    "empty_dropped": empty_dropped,
+    "ocr_confused": ocr_confused,
+    "traditional": traditional,
+    "page_markers": page_markers,
+}
+
+
+def damaged(truth: Mapping[str, Any], operator: str, seed: int = 0) -> str:
+    """The text ``operator`` makes of ``truth``'s form, reproducible from ``seed``."""
+    return OPERATORS[operator](render(truth), random.Random(seed))

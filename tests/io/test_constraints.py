@@ -1,0 +1,88 @@
+"""The form's own arithmetic chooses between readings of glued cells, and says when it cannot."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from jixiao.io.constraints import Settings, choose, consistency, formula, score_within_weight, unit_family
+from jixiao.io.constraints import settings as constraint_settings
+from jixiao.io.text import parse_text
+from jixiao.model import Form
+
+HEAD = "项目支出绩效自评表（2022年度）\n一级指标二级指标三级指标分值年度指标值全年实际值得分偏差原因分析及改进措施"
+TAIL = "培训场次1010场10场10质量指标合格率20100%100%20\n总分 100 95\n"
+
+
+def _glued(row: str) -> tuple[Form, list[str]]:
+    form, notes = parse_text(f"{HEAD}产出指标数量指标{row}{TAIL}", "glued.txt")
+    return form, [note.path or "" for note in notes if note.code == "I20"]
+
+
+def test_the_formula_decides_where_the_glue_is() -> None:
+    """``培训人数1520人18人13.5`` under 分值|年度指标值|全年实际值|得分 is 15 | 20人 | 18人 | 13.5: 18/20 × 15 = 13.5."""
+    form, doubted = _glued("培训人数1520人18人13.5")
+    first = form.indicators[0]
+    assert (first.weight, first.target, first.actual, first.score_declared) == (
+        Decimal(15), "20人", "18人", Decimal("13.5")
+    )
+    assert doubted == []
+    assert form.provenance["indicators[0].weight"].confidence == pytest.approx(1, abs=0.01)
+    assert all(location.confidence is not None for location in form.provenance.values())
+
+
+def test_a_narrow_win_is_doubted_with_the_runner_up() -> None:
+    """When the arithmetic cannot tell 1 | 520人 from 15 | 20人, the note names both fields and the other reading."""
+    form, notes = parse_text(f"{HEAD}产出指标数量指标人数1520人18人1{TAIL}", "glued.txt")
+    doubts = [note for note in notes if note.code == "I20"]
+    assert {note.path for note in doubts} == {"indicators[0].weight", "indicators[0].target"}
+    assert any("15" in note.message and note.location and note.location.line == 2 for note in doubts)
+    assert form.provenance["indicators[0].weight"].confidence < constraint_settings().decide.plain_confidence
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weight=st.integers(2, 30),
+    target=st.integers(10, 999),
+    share=st.integers(50, 99),
+)
+def test_undoubted_glued_values_are_right(weight: int, target: int, share: int) -> None:
+    """A weight glued to a target is either read right or doubted (I20): never silently wrong."""
+    actual = target * share // 100
+    if actual == 0:
+        return
+    score = (Decimal(actual) / target * weight).quantize(Decimal("0.01"), ROUND_HALF_UP).normalize()
+    if score == weight:
+        return
+    form, doubted = _glued(f"服务人数{weight}{target}人{actual}人{score}")
+    first = form.indicators[0]
+    for path, value, expected in (
+        ("indicators[0].weight", first.weight, Decimal(weight)),
+        ("indicators[0].target", first.target, f"{target}人"),
+    ):
+        assert value == expected or any(path.startswith(d) for d in doubted), (path, value, doubted)
+
+
+def test_constraints_are_small_pure_verdicts() -> None:
+    assert score_within_weight({"weight": "5", "score": "6"}) == -1
+    assert score_within_weight({"weight": "5", "score": "5"}) == 0
+    assert unit_family({"target": "≥20人", "actual": "18人"}) == 1
+    assert unit_family({"target": "≥20人", "actual": "18%"}) == -1
+    assert formula({"weight": "15", "target": "≥20人", "actual": "18人", "score": "13.5"}) == 1
+    assert formula({"weight": "15", "target": "≥20人", "actual": "18人", "score": "12"}) == 0
+    assert consistency({"weight": "1", "score": "13.5"}) < consistency({"weight": "15", "score": "13.5"})
+    assert choose([]) is None
+
+
+def test_constraint_weights_are_validated() -> None:
+    data = constraint_settings().model_dump()
+    data["weights"]["formula"] = 0
+    with pytest.raises(ValidationError):
+        Settings.model_validate(data)
+    data["weights"]["formula"] = 101
+    with pytest.raises(ValidationError):
+        Settings.model_validate(data)

@@ -1,0 +1,191 @@
+"""The damage generator: each extraction shape does what it says, and the importer never crashes on it.
+
+Per shape, the share of fields the importer gets right, and right-or-doubted, over the seed and the
+development truths is held to the floors in ``tests/data/damage-floors.toml`` (a ratchet raised by
+``bench/import_accuracy.py --ratchet``).  Generated forms (hypothesis) in random shapes may be read
+badly, but never with anything but a clear refusal.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tomllib
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jixiao.errors import InputError
+from jixiao.io.accuracy import accuracy, compare, development_truths, honest_share, measure_damage
+from jixiao.io.damage import FUNDS_HEAD, INDICATOR_HEAD, OPERATORS, Cell, Sheet, damaged, render, tables
+from jixiao.io.text import parse_text
+
+from ..conftest import DATA
+
+FLOORS: dict[str, dict[str, float]] = tomllib.loads((DATA / "damage-floors.toml").read_text(encoding="utf-8"))[
+    "operators"
+]
+TRUTHS = development_truths(DATA)
+SEED_TRUTH = TRUTHS[0][1]
+
+
+def test_every_operator_has_a_floor_and_only_development_forms_are_rendered() -> None:
+    assert sorted(FLOORS) == sorted(OPERATORS)
+    numbers = [name for name, _ in TRUTHS[1:]]
+    assert len(numbers) >= 29 and not [n for n in numbers if int(n) > 38 and int(n) % 2 == 1]
+
+
+@pytest.mark.parametrize("operator", list(OPERATORS))
+def test_each_shape_is_read_at_least_as_well_as_its_floor(operator: str) -> None:
+    results = measure_damage(TRUTHS, operator)  # anything but a clear refusal propagates and fails here
+    floor = FLOORS[operator]
+    silent = [f"{r.path}: {r.expected!r} ≠ {r.got!r}" for r in results if r.silently_wrong][:20]
+    assert accuracy(results) >= floor["exact"], silent
+    assert honest_share(results) >= floor["honest"], silent
+
+
+# --- each shape does what its name says (on the seed) ------------------------------------------------
+
+def _cells() -> list[str]:
+    return [c.text for row in render(SEED_TRUTH).rows for c in row]
+
+
+def test_render_holds_every_asserted_field_of_the_seed() -> None:
+    sheet = render(SEED_TRUTH)
+    assert [c.text for c in sheet.rows[sheet.table.start]] == list(INDICATOR_HEAD)
+    assert any([c.text for c in row] == list(FUNDS_HEAD) for row in sheet.rows)
+    cells = _cells()
+    assert {"中共黔南州委组织部", "3989.07", "3967.29", "99%", "97.5", "开展项目个数", "13个", "12个", "0.5"} <= set(cells)
+    assert len(sheet.table) == 1 + len(SEED_TRUTH["indicators"])
+
+
+def test_the_undamaged_reference_reads_the_seed_exactly() -> None:
+    form, _ = parse_text(damaged(SEED_TRUTH, "pipes"), "pipes.txt")
+    assert accuracy(compare(form, SEED_TRUTH)) == 1.0
+
+
+def test_pipes_and_spaces_separate_cells() -> None:
+    head = " | ".join(INDICATOR_HEAD)
+    assert head in damaged(SEED_TRUTH, "pipes").splitlines()
+    assert " ".join(INDICATOR_HEAD) in damaged(SEED_TRUTH, "spaces").splitlines()
+    assert "|" not in damaged(SEED_TRUTH, "spaces")
+
+
+def test_glued_cells_have_no_separator() -> None:
+    text = damaged(SEED_TRUTH, "glued")
+    assert "".join(INDICATOR_HEAD) in text.splitlines() and "开展项目个数13个12个10.5" in text
+
+
+def test_one_cell_per_line_keeps_every_cell_in_order() -> None:
+    assert damaged(SEED_TRUTH, "cell_per_line").splitlines() == _cells()
+
+
+def test_by_column_lists_a_column_before_the_next() -> None:
+    lines = damaged(SEED_TRUTH, "by_column").splitlines()
+    names = [i["name"] for i in SEED_TRUTH["indicators"]]
+    start = lines.index(names[0])
+    assert lines[start : start + len(names)] == names  # the whole 三级指标 column, then the targets
+    assert lines[start + len(names) : start + len(names) + 1] == ["年度指标值"]
+
+
+def test_wrapped_lines_are_cut_at_one_width() -> None:
+    for seed in range(5):
+        lines = damaged(SEED_TRUTH, "wrapped", seed).splitlines()
+        width = max(map(len, lines))
+        assert 16 <= width <= 48 and "".join(lines) == damaged(SEED_TRUTH, "pipes").replace("\n", "")
+
+
+def test_empty_cells_are_dropped_and_the_rest_shift_left() -> None:
+    text = damaged(SEED_TRUTH, "empty_dropped")
+    assert "|  |" not in text and "开展项目个数 | 13个 | 12个 | 1 | 0.5" in text.splitlines()
+
+
+def test_ocr_confusions_touch_values_only_and_come_from_the_table() -> None:
+    confusions = tables()["ocr"]
+    texts = [damaged(SEED_TRUTH, "ocr_confused", seed) for seed in range(8)]
+    assert all(" | ".join(INDICATOR_HEAD) in t for t in texts)
+    seen = "".join(texts)
+    assert {"IO", "W"} & set(re.findall(r"IO|W", seen)) or any(s in seen for s in ("$", "^"))
+    assert any(t != damaged(SEED_TRUTH, "pipes") for t in texts)
+    assert set(confusions) == {"≥", "≤", "10", "0"}
+
+
+def test_traditional_labels_carry_pinyin_and_values_stay() -> None:
+    text = damaged(SEED_TRUTH, "traditional", 3)
+    assert re.search(r"[項標數績]\([a-zāáǎàēéěèīíǐìōóǒòūúǔù]+\)", text)
+    assert "中共黔南州委组织部" in text and "项目资金" not in text
+
+
+def test_page_markers_fall_inside_numbers() -> None:
+    text = damaged(SEED_TRUTH, "page_markers", 7)
+    markers = re.findall(r"\d\n(\d)、\d", text)
+    assert markers == ["2", "3"]
+    assert re.sub(r"\n\d、", "", text) == damaged(SEED_TRUTH, "pipes")
+
+
+# --- generated forms, random shapes: never anything but a clear refusal -------------------------------
+
+WORDS = "培训人数档案信息建设维护道路工程覆盖率服务群众村镇设备采购完成及时分值得分总计|（）()≥≤%·、-0123456789"
+LEVELS = [("产出指标", ["数量指标", "质量指标", "时效指标", "成本指标"]),
+          ("效益指标", ["社会效益指标", "经济效益指标", "可持续影响指标"]),
+          ("满意度指标", ["服务对象满意度指标"])]
+
+
+@st.composite
+def indicators(draw: st.DrawFn) -> dict[str, Any]:
+    level1, seconds = draw(st.sampled_from(LEVELS))
+    value = st.one_of(
+        st.builds(lambda sign, n, unit: f"{sign}{n}{unit}", st.sampled_from(["≥", "≤", "", "＞"]),
+                  st.integers(0, 100000), st.sampled_from(["人", "个", "%", "万元", "次", "天", ""])),
+        st.sampled_from(["按时完成", "达标", "显著提升", "有效改善", "—"]),
+        st.text(WORDS, max_size=12),
+    )
+    weight = draw(st.integers(0, 40))
+    return {"level1": level1, "level2": draw(st.sampled_from(seconds)), "name": draw(st.text(WORDS, min_size=1, max_size=30)),
+            "target": draw(value), "actual": draw(value), "weight": weight,
+            "score_declared": draw(st.decimals(0, weight, places=1) | st.none())}
+
+
+@st.composite
+def truths(draw: st.DrawFn) -> dict[str, Any]:
+    money = st.decimals(0, 10**7, places=2) | st.none()
+    return {
+        "kind": draw(st.sampled_from(["project", "department"])),
+        "unit": draw(st.text(WORDS, min_size=1, max_size=20)),
+        "project": draw(st.text(WORDS, min_size=1, max_size=20)),
+        "year": draw(st.integers(2000, 2099) | st.none()),
+        "funds": {"weight": draw(st.sampled_from([10, 20, None])),
+                  "rate_declared": draw(st.sampled_from(["99%", "100.00%", "0", "", "98.7 %"])),
+                  "score_declared": draw(st.decimals(0, 20, places=2) | st.none()),
+                  "rows": [{"initial": draw(money), "budget": draw(money), "executed": draw(money)}]},
+        "indicators": draw(st.lists(indicators(), max_size=25)),
+        "total_declared": draw(st.decimals(0, 100, places=1) | st.none()),
+    }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(truth=truths(), operators=st.lists(st.sampled_from(list(OPERATORS)), min_size=1, max_size=3),
+       seed=st.integers(0, 2**32))
+def test_generated_forms_in_any_shape_never_crash_the_importer(
+    truth: dict[str, Any], operators: list[str], seed: int
+) -> None:
+    text = damaged(truth, operators[0], seed)
+    for operator in operators[1:]:  # later shapes damage the text again, as one more extraction pass would
+        text = _redamage(text, operator, seed)
+    try:
+        form, notes = parse_text(text, "generated.txt")
+    except InputError as refusal:
+        assert refusal.message and "Traceback" not in str(refusal)
+        return
+    results = compare(form, truth, notes)
+    assert all(r.parsed is None or r.parsed.startswith(("indicators[", "funds", *truth)) for r in results)
+    assert all(isinstance(i.weight, Decimal | None) for i in form.indicators)
+
+
+def _redamage(text: str, operator: str, seed: int) -> str:
+    """Another shape applied to text already damaged: its lines taken as one-cell rows."""
+    rows = tuple((Cell(line),) for line in text.splitlines())
+    return OPERATORS[operator](Sheet(rows, range(len(rows))), random.Random(seed))
