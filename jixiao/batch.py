@@ -51,6 +51,7 @@ from .analytics import execution_figures
 from .audit import Finding, counts, evaluate
 from .errors import InputError
 from .io import ImportNote, read
+from .io.notes import doubted_paths
 from .io.sniff import check_size
 from .model import Form
 from .report.spreadsheet import FORMULA_TRIGGER_PATTERN
@@ -95,6 +96,7 @@ INDICATOR_COLUMNS: list[tuple[str, ColumnKind]] = [
 FINDING_COLUMNS: list[tuple[str, ColumnKind]] = [
     ("file", "str"), ("sha256", "str"), ("unit", "str"), ("year", "int"),
     ("code", "str"), ("severity", "str"), ("location", "str"), ("path", "str"), ("message", "str"),
+    ("doubt", "bool"),
 ]
 COLUMNS: dict[str, list[tuple[str, ColumnKind]]] = {
     "forms": FORM_COLUMNS, "indicators": INDICATOR_COLUMNS, "findings": FINDING_COLUMNS,
@@ -283,7 +285,7 @@ def indicator_rows(path: str, sha256: str, form: Form, card: Scorecard) -> list[
 def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding], notes: list[ImportNote]) -> list[Row]:
     """The importer's notes (codes I…, what it could not read: severity warning), then the audit's findings."""
     head = (path, sha256, form.unit, form.year)
-    return [(*head, f.code, f.severity, f.location, f.path, f.message)
+    return [(*head, f.code, f.severity, f.location, f.path, f.message, f.doubt)
             for f in [*(note.as_finding() for note in notes), *findings]]
 
 
@@ -306,7 +308,7 @@ def process_file(path: str, sha256: str, profile_id: str) -> FileRows:
     """Read, score and audit one file into its rows; any failure becomes an error row with the reason."""
     try:
         form, notes = read(path)
-        card, findings = evaluate(form, load_profile(profile_id))
+        card, findings = evaluate(form, load_profile(profile_id), doubted_paths(notes))
         return ([form_row(path, sha256, form, card, findings, notes)], indicator_rows(path, sha256, form, card),
                 finding_rows(path, sha256, form, findings, notes))
     except InputError as exc:

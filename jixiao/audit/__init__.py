@@ -5,12 +5,16 @@ registered with :func:`check` under a stable code. Families live in their own mo
 :mod:`.arithmetic` (A: sums, weights, funds), :mod:`.rules` (B: scoring-rule compliance),
 :mod:`.completeness` (C: missing text), :mod:`.plausibility` (D: too good to be true; T: target
 quality; P: notation). ``docs/findings.md`` lists every code (generated from :data:`CHECKS`).
+
+A finding that rests on a field the importer doubted (导入存疑) keeps its code and severity but says
+so: the unit may not have written what was read.  The audit takes the doubted field paths as plain
+strings (the core never imports the importers); see :func:`rests_on`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ..model import Form, Indicator
@@ -31,6 +35,7 @@ class Finding:
     location: str  # human: "产出指标 / 数量 / 开展项目个数（指标第10行）"
     message: str
     path: str | None = None  # field path: "indicators[9].score_declared"
+    doubt: bool = False  # rests on a field the importer doubted (导入存疑): check the original before blaming the unit
 
 
 @dataclass(slots=True)
@@ -84,17 +89,56 @@ def check(code: str, severity: Severity, title: str) -> Callable[[CheckFn], Chec
     return register
 
 
-def audit(form: Form, card: Scorecard, profile: Profile) -> list[Finding]:
-    """Run every check; findings sorted by severity, then by code."""
+def covers(parent: str, path: str) -> bool:
+    """Whether field path ``parent`` is ``path`` or contains it (``indicators[3]`` ⊇ ``indicators[3].weight``)."""
+    return path == parent or path.startswith((parent + ".", parent + "["))
+
+
+def _record(path: str) -> str:
+    """The record a field belongs to, whose fields checks weigh together: an indicator row, or the funds block."""
+    if path.startswith("funds"):
+        return "funds"
+    return path[: path.index("]") + 1] if path.startswith("indicators[") else path
+
+
+def rests_on(path: str | None, doubted: str) -> bool:
+    """Whether a finding at ``path`` may be caused by a misread of the doubted field ``doubted``.
+
+    It does when one path contains the other (a weight sum over ``indicators`` and one doubted weight),
+    when both are fields of one record (score above weight, with the weight doubted; 执行率 with the
+    executed amount doubted), or when the declared total meets a doubted score it adds up.
+    """
+    if path is None:
+        return False
+    return (covers(path, doubted) or covers(doubted, path) or _record(path) == _record(doubted)
+            or (path == "total_declared" and doubted.endswith("score_declared")))
+
+
+#: How a finding on a doubted field reads: the check's message, framed as a question for the original form.
+DOUBT_PREFIX = "导入存疑："
+DOUBT_SUFFIX = "该处导入读法存疑，请核对原表后再认定。"
+
+
+def label_doubt(finding: Finding, doubted: Collection[str]) -> Finding:
+    """The finding marked 导入存疑 when it rests on a doubted field; unchanged otherwise."""
+    if finding.doubt or not any(rests_on(finding.path, d) for d in doubted):
+        return finding
+    return replace(finding, doubt=True, message=f"{DOUBT_PREFIX}{finding.message}{DOUBT_SUFFIX}")
+
+
+def audit(form: Form, card: Scorecard, profile: Profile, doubted: Collection[str] = ()) -> list[Finding]:
+    """Run every check; findings sorted by severity, then by code; those on ``doubted`` fields labelled."""
     ctx = Context(form, card, profile)
     findings = [f for c in CHECKS for f in c.run(ctx)]
+    if doubted:
+        findings = [label_doubt(f, doubted) for f in findings]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
 
 
-def evaluate(form: Form, profile: Profile) -> tuple[Scorecard, list[Finding]]:
-    """Score and audit a form in one call."""
+def evaluate(form: Form, profile: Profile, doubted: Collection[str] = ()) -> tuple[Scorecard, list[Finding]]:
+    """Score and audit a form in one call; ``doubted`` are the field paths the importer was unsure of."""
     card = score(form, profile)
-    return card, audit(form, card, profile)
+    return card, audit(form, card, profile, doubted)
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:

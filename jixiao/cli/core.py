@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate, findings_doc
 from ..io import read
-from ..io.notes import IMPORT_CODES
+from ..io.notes import IMPORT_CODES, doubted_paths
 from ..model import Form
 from ..rules import DEFAULT_PROFILE, Profile, list_profiles, load_profile
 from ..scoring import Scorecard, fmt, plain, scorecard_data
@@ -27,11 +27,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSO
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding], Profile]:
-    """The form, what its importer could not read (as findings), and the rules."""
-    def load() -> tuple[Form, list[Finding], Profile]:
+def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding], frozenset[str], Profile]:
+    """The form, what its importer could not read (as findings), the fields it doubted, and the rules."""
+    def load() -> tuple[Form, list[Finding], frozenset[str], Profile]:
         form, notes = read(path, format=fmt_)
-        return form, [note.as_finding() for note in notes], load_profile(profile_name)
+        return form, [note.as_finding() for note in notes], doubted_paths(notes), load_profile(profile_name)
 
     return guarded(load)
 
@@ -43,7 +43,7 @@ def _print_json(data: Any) -> None:
 def findings_data(findings: list[Finding]) -> dict[str, Any]:
     """The machine form of an audit (``jixiao audit --json``)."""
     return {"findings": [{"code": f.code, "severity": f.severity, "location": f.location, "path": f.path,
-                          "message": f.message} for f in findings],
+                          "message": f.message, "doubt": f.doubt} for f in findings],
             "counts": counts(findings)}
 
 
@@ -86,7 +86,7 @@ def _summary(card: Scorecard) -> Table:
 def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOpt = "auto",
           as_json: JsonOpt = False) -> None:
     """按规则计算每个指标、执行率、总分和等级，并与填报得分对照。"""
-    loaded, _, rules = _load(form, format, profile)
+    loaded, _, _, rules = _load(form, format, profile)
     card = score_form(loaded, rules)
     if as_json:
         _print_json(scorecard_data(card))
@@ -99,9 +99,12 @@ def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOp
 @app.command()
 def audit(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOpt = "auto",
           as_json: JsonOpt = False) -> None:
-    """复核表单：列出每处不一致（代码、级别、位置、说明），以及导入时未能读取的内容（I 类）。有错误时退出码为 1。"""
-    loaded, import_findings, rules = _load(form, format, profile)
-    findings = import_findings + evaluate(loaded, rules)[1]
+    """复核表单：列出每处不一致（代码、级别、位置、说明），以及导入时未能读取或存疑的内容（I 类）。
+
+    涉及导入存疑字段的问题标为“存疑”，说明以“导入存疑：”开头：请先核对原表。有错误时退出码为 1。
+    """
+    loaded, import_findings, doubted, rules = _load(form, format, profile)
+    findings = import_findings + evaluate(loaded, rules, doubted)[1]
     if as_json:
         _print_json(findings_data(findings))
     else:
@@ -109,11 +112,13 @@ def audit(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOp
         for name, kw in (("代码", {}), ("级别", {}), ("位置", {"ratio": 2}), ("说明", {"ratio": 5})):
             table.add_column(name, **kw)  # type: ignore[arg-type]
         for f in findings:
-            table.add_row(f.code, Text(SEVERITY_NAMES[f.severity], style=_SEVERITY_STYLE[f.severity]),
-                          f.location, f.message)
+            level = SEVERITY_NAMES[f.severity] + ("·存疑" if f.doubt else "")
+            table.add_row(f.code, Text(level, style=_SEVERITY_STYLE[f.severity]), f.location, f.message)
         out.print(table)
         n = counts(findings)
-        out.print(f"错误 {n['error']}，警告 {n['warning']}，提示 {n['info']}")
+        doubts = sum(f.doubt for f in findings)
+        out.print(f"错误 {n['error']}，警告 {n['warning']}，提示 {n['info']}"
+                  + (f"；其中 {doubts} 条涉及导入存疑的字段，请先核对原表" if doubts else ""))
     raise typer.Exit(EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK)
 
 

@@ -12,7 +12,8 @@ import typer
 
 from ..audit import evaluate
 from ..errors import InputError
-from ..io import read_form
+from ..io import read
+from ..io.notes import doubted_paths
 from ..report.layout import layout_for, list_layouts
 from ..rules import DEFAULT_PROFILE, load_profile
 from . import app, guarded, out
@@ -57,9 +58,9 @@ def run_export(
     source: Path, target: Target, output: Path | None, profile: str, layout: str | None, fmt: str = "auto"
 ) -> Path:
     """Read, score, audit and write one form; returns the written path."""
-    form = read_form(source, format=fmt)
+    form, notes = read(source, format=fmt)
     chosen = layout_for(form, layout)
-    card, findings = evaluate(form, load_profile(profile))
+    card, findings = evaluate(form, load_profile(profile), doubted_paths(notes))
     destination = output or default_output(source, target)
     try:
         return writer(target)(form, card, findings, destination, chosen)

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..audit import Finding, Severity
+from ..audit import Finding, Severity, covers
 from ..model import Location
 
 #: Every import-note code with its one-line title (listed in docs/findings.md after the audit's codes).
@@ -50,9 +50,7 @@ class ImportNote:
 
     def covers(self, path: str) -> bool:
         """Whether this note concerns ``path`` (itself or a parent of it)."""
-        return self.path is not None and (
-            path == self.path or path.startswith((self.path + ".", self.path + "["))
-        )
+        return self.path is not None and covers(self.path, path)
 
     def describe(self) -> str:
         """``seed.txt 第12行: I02 …`` for terminals and logs."""

@@ -119,8 +119,8 @@ def test_seed_tables_match_evaluate(tmp_path, batch_run):
              i["target_number"], i["target_unit"], i["actual_number"]) for i in tables["indicators"]] == [
         (i.index, i.name, i.weight, i.declared, i.score, i.method, i.target.op, i.target.number, i.target.unit,
          i.actual.number) for i in card.indicators]
-    assert [(f["code"], f["severity"], f["location"], f["path"], f["message"]) for f in tables["findings"]] == [
-        (f.code, f.severity, f.location, f.path, f.message) for f in findings]
+    assert [(f["code"], f["severity"], f["location"], f["path"], f["message"], f["doubt"])
+            for f in tables["findings"]] == [(f.code, f.severity, f.location, f.path, f.message, False) for f in findings]
 
 
 def test_rerun_skips_done_files_and_force_redoes_them(tmp_path, corpus_folder, batch_run):
