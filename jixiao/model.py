@@ -14,7 +14,7 @@ contract; ``docs/form.schema.json`` is generated from these classes.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -142,6 +142,12 @@ class Form(_Strict):
     indicators: list[Indicator]
     total_declared: Amount | None = None  # 总分 as declared
     conclusion: str | None = None  # 绩效结论
+
+    @field_validator("contact", "funds", "goals", mode="before")
+    @classmethod
+    def _null_is_absent(cls, value: Any) -> Any:
+        """The contract writes an absent block as null: read it as the empty block."""
+        return {} if value is None else value
 
     #: Provenance per field path (``"indicators[3].actual"`` → place in the file).
     #: Not part of the canonical JSON: the same form read from xlsx or text is equal.

@@ -21,7 +21,7 @@ from rich.text import Text
 
 from ..errors import InputError
 from ..rules import DEFAULT_PROFILE, load_profile
-from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, needs_extra, out
+from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, needs_extra, out, show
 
 
 class FilesPerSecond(ProgressColumn):
@@ -64,7 +64,7 @@ def batch(
         table.add_column(name, justify="right")
     table.add_row(*(str(v) for v in (summary.found, summary.processed, summary.cached, summary.errors,
                                      summary.duplicates)))
-    out.print(table)
+    show(table)
     out.print(f"输出：{out_dir}（{'、'.join(summary.outputs)}）", markup=False)
 
 

@@ -12,15 +12,15 @@ from rich.table import Table
 from rich.text import Text
 
 from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate, findings_doc
-from ..io import read
 from ..io.notes import IMPORT_CODES, doubted_paths
 from ..model import Form
 from ..rules import DEFAULT_PROFILE, Profile, list_profiles, load_profile
 from ..scoring import Scorecard, fmt, plain, scorecard_data
 from ..scoring import score as score_form  # `score` is also this module's command
-from . import EXIT_FINDINGS, EXIT_OK, app, guarded, out
+from . import EXIT_FINDINGS, EXIT_OK, app, guarded, out, read_input, show
 
-FormArg = Annotated[Path, typer.Argument(help="表单文件（JSON、Excel、PDF、Word 或文本）", show_default=False)]
+FormArg = Annotated[Path, typer.Argument(help="表单文件（JSON、Excel、PDF、Word 或文本）；- 表示标准输入",
+                                        show_default=False)]
 ProfileOpt = Annotated[str, typer.Option("--profile", "-p", help="评分规则（见 jixiao profiles）")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输入格式：auto|json|text|xlsx|xls|pdf|docx")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出机器可读的 JSON")]
@@ -30,7 +30,7 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding], frozenset[str], Profile]:
     """The form, what its importer could not read (as findings), the fields it doubted, and the rules."""
     def load() -> tuple[Form, list[Finding], frozenset[str], Profile]:
-        form, notes = read(path, format=fmt_)
+        form, notes = read_input(path, fmt_)
         return form, [note.as_finding() for note in notes], doubted_paths(notes), load_profile(profile_name)
 
     return guarded(load)
@@ -91,9 +91,9 @@ def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOp
     if as_json:
         _print_json(scorecard_data(card))
         return
-    out.print(_score_table(card))
+    show(_score_table(card))
     out.print(f"执行率：{card.execution.explanation}", markup=False)
-    out.print(_summary(card))
+    show(_summary(card))
 
 
 @app.command()
@@ -114,7 +114,7 @@ def audit(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOp
         for f in findings:
             level = SEVERITY_NAMES[f.severity] + ("·存疑" if f.doubt else "")
             table.add_row(f.code, Text(level, style=_SEVERITY_STYLE[f.severity]), f.location, f.message)
-        out.print(table)
+        show(table)
         n = counts(findings)
         doubts = sum(f.doubt for f in findings)
         out.print(f"错误 {n['error']}，警告 {n['warning']}，提示 {n['info']}"
@@ -136,7 +136,7 @@ def profiles(as_json: JsonOpt = False) -> None:
         low, high = p.qualitative.partial
         table.add_row(p.id, p.title, p.version, str(p.effective_from), p.execution.policy, p.reverse.formula,
                       f"{plain(low * 100)}–{plain(high * 100)}%", p.source)
-    out.print(table)
+    show(table)
 
 
 @app.command()
@@ -158,4 +158,4 @@ def checks(markdown: Annotated[bool, typer.Option("--markdown", help="输出 doc
         table.add_row(c.code, SEVERITY_NAMES[c.severity], c.title)
     for code, title in IMPORT_CODES:
         table.add_row(code, SEVERITY_NAMES["warning"], f"导入：{title}")
-    out.print(table)
+    show(table)

@@ -12,11 +12,10 @@ import typer
 
 from ..audit import evaluate
 from ..errors import InputError
-from ..io import read
 from ..io.notes import doubted_paths
 from ..report.layout import layout_for, list_layouts
 from ..rules import DEFAULT_PROFILE, load_profile
-from . import app, guarded, out
+from . import STDIN, app, guarded, out, read_input
 from .core import FormArg, FormatOpt, ProfileOpt
 
 Writer = Callable[..., Path]  # write(form, card, findings, path, layout) of every report module
@@ -58,7 +57,9 @@ def run_export(
     source: Path, target: Target, output: Path | None, profile: str, layout: str | None, fmt: str = "auto"
 ) -> Path:
     """Read, score, audit and write one form; returns the written path."""
-    form, notes = read(source, format=fmt)
+    if output is None and str(source) == STDIN:
+        raise InputError("从标准输入读取时，请用 --output 指定输出文件", "--output")
+    form, notes = read_input(source, fmt)
     chosen = layout_for(form, layout)
     card, findings = evaluate(form, load_profile(profile), doubted_paths(notes))
     destination = output or default_output(source, target)

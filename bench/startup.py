@@ -1,0 +1,87 @@
+"""Benchmark: start-up time of the ``jixiao`` command against ``python -c pass`` (issue 13 item 4).
+
+Each command runs as a fresh process, as a user runs it, several times; the table gives the median wall time
+and its ratio to a bare interpreter measured in the same run. Under the table: which heavy libraries each
+command imported (``python -X importtime``): ``--help`` and ``score`` of a JSON form need none of pyarrow,
+Django, reportlab, openpyxl or pdfplumber, and the ten largest imports of ``score`` — where the time goes.
+Run: ``python bench/startup.py [--runs N] [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+SEED = Path(__file__).resolve().parent.parent / "examples" / "qiannan-2022.json"
+#: Libraries a command should import only when it needs them.
+HEAVY = ("pyarrow", "django", "reportlab", "openpyxl", "pdfplumber", "pdfminer", "docx", "xlrd", "distributed")
+CLI = "from jixiao.cli import main; main()"
+COMMANDS: dict[str, list[str]] = {
+    "python -c pass": ["-c", "pass"],
+    "jixiao --help": ["-c", CLI, "--help"],
+    "jixiao --version": ["-c", CLI, "--version"],
+    "jixiao score FORM.json": ["-c", CLI, "score", str(SEED)],
+    "jixiao audit FORM.json": ["-c", CLI, "audit", str(SEED)],
+}
+
+
+def wall_time(args: list[str], runs: int) -> float:
+    """Median wall time of ``python ARGS`` over ``runs`` runs (after one warm-up, so .pyc files exist)."""
+    times = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, *args], capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:])
+
+
+def imports(args: list[str]) -> list[tuple[int, str]]:
+    """(cumulative µs, module) of every import made by ``python -X importtime ARGS``; nested ones indented."""
+    done = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, check=False)
+    rows = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = line.split("|")
+        if cumulative.strip().isdigit():
+            rows.append((int(cumulative), name[1:].rstrip()))  # importtime puts one space before the name
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per command (median)")
+    parser.add_argument("--quick", action="store_true", help="3 runs per command (CI)")
+    options = parser.parse_args()
+    runs = 3 if options.quick else options.runs
+
+    times = {label: wall_time(args, runs) for label, args in COMMANDS.items()}
+    base = times["python -c pass"]
+    table = Table(title=f"start-up, median of {runs} runs, one fresh process each")
+    for col in ("command", "ms", "ratio to python -c pass"):
+        table.add_column(col, justify="left" if col == "command" else "right")
+    for label, seconds in times.items():
+        table.add_row(label, f"{seconds * 1000:.0f}", f"{seconds / base:.1f}")
+    console = Console()
+    console.print(table)
+    for label, args in COMMANDS.items():
+        if label == "python -c pass":
+            continue
+        loaded = {name.strip() for _, name in imports(args)}
+        heavy = sorted(h for h in HEAVY if h in loaded)
+        console.print(f"{label}: heavy imports {', '.join(heavy) if heavy else 'none'}", markup=False)
+    top = sorted((row for row in imports(COMMANDS["jixiao score FORM.json"]) if not row[1].startswith(" ")),
+                 reverse=True)[:10]  # top level: what the interpreter imported for itself or jixiao asked for
+    console.print("largest top-level imports of jixiao score (cumulative ms): " +
+                  ", ".join(f"{name} {us / 1000:.0f}" for us, name in top), markup=False)
+
+
+if __name__ == "__main__":
+    main()
