@@ -128,10 +128,12 @@ class Scorecard:
     execution: ExecutionScore
     indicators: list[IndicatorScore]
     blocks: list[BlockScore]
-    total: Decimal
+    total: Decimal  # on the 100-point scale (see :func:`total_on_scale`)
     grade: str
     total_declared: Decimal | None
     declared_sum: Decimal | None  # Σ declared indicator scores + declared execution score
+    raw_total: Decimal  # Σ computed scores before they were put on the 100-point scale
+    total_explanation: str  # how the total was obtained when it differs from ``raw_total``, else ""
 
     @property
     def indicator_weight(self) -> Decimal:
@@ -359,16 +361,44 @@ def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
     ]
 
 
+def total_on_scale(raw: Decimal, weight_sum: Decimal, rule: str, places: int) -> tuple[Decimal, str]:
+    """总分折算: the total on the 100-point scale, and how it was obtained ("" when nothing changed).
+
+    A form whose 分值 add up to more than 100 would otherwise score above 100 (110 优). ``normalise``
+    rescales Σ得分 × 100 / Σ分值; ``cap`` drops what exceeds 100. A form whose 分值 add up to less than
+    100 keeps its total: points the form does not offer are not earned. Whatever the inputs, the
+    result lies in [0, 100].
+    """
+    raw = round_places(raw, places)
+    if weight_sum > HUNDRED and rule == "normalise":
+        total = round_places(raw * HUNDRED / weight_sum, places)
+        text = (f"分值合计 {fmt(weight_sum)} 超过100，按百分制折算：{fmt(raw)} × 100 / {fmt(weight_sum)} = "
+                f"{fmt(total)}（原始合计 {fmt(raw)}）")
+    elif weight_sum > HUNDRED:
+        total = min(raw, round_places(HUNDRED, places))
+        text = f"分值合计 {fmt(weight_sum)} 超过100，超出部分不计：原始合计 {fmt(raw)}，计 {fmt(total)}"
+    else:
+        total, text = raw, ""
+    bounded = min(max(total, ZERO), round_places(HUNDRED, places))
+    if bounded != total:
+        text = f"{text}；" if text else ""
+        text += f"原始合计 {fmt(raw)} 超出 0–100，计 {fmt(bounded)}"
+    return bounded, text
+
+
 def score(form: Form, profile: Profile) -> Scorecard:
     """Score a whole form with a rule profile."""
     year = form.year or 2000
     indicators = [score_indicator(i, ind, profile, year) for i, ind in enumerate(form.indicators)]
     execution = score_execution(form, profile)
     blocks = block_scores(indicators)
-    total = round_places(execution.score + sum((b.score for b in blocks), ZERO), profile.rounding.total)
+    raw = execution.score + sum((b.score for b in blocks), ZERO)
+    weight_sum = execution.weight + sum((b.weight for b in blocks), ZERO)
+    total, explanation = total_on_scale(raw, weight_sum, profile.grades.over_100, profile.rounding.total)
     declared_parts = [form.funds.score_declared, *(i.score_declared for i in form.indicators)]
-    return Scorecard(profile.id, execution, indicators, blocks, total,
-                     profile.grades.grade(total), form.total_declared, _sum(declared_parts))
+    return Scorecard(profile.id, execution, indicators, blocks, total, profile.grades.grade(total),
+                     form.total_declared, _sum(declared_parts), round_places(raw, profile.rounding.total),
+                     explanation)
 
 
 def scorecard_data(card: Scorecard) -> dict[str, object]:
@@ -377,6 +407,8 @@ def scorecard_data(card: Scorecard) -> dict[str, object]:
     return {
         "profile": card.profile,
         "total": card.total,
+        "raw_total": card.raw_total,
+        "total_explanation": card.total_explanation,
         "grade": card.grade,
         "total_declared": card.total_declared,
         "declared_sum": card.declared_sum,

@@ -29,7 +29,8 @@ def test_every_corpus_form_scores_and_audits(name: str, profile: str) -> None:
     form = CORPUS[name]
     card, findings = evaluate(form, next(p for p in list_profiles() if p.id == profile))
     assert len(card.indicators) == len(form.indicators)
-    assert card.total == card.execution.score + sum((i.score for i in card.indicators), ZERO)
+    assert card.raw_total == card.execution.score + sum((i.score for i in card.indicators), ZERO)
+    assert ZERO <= card.total <= 100
     for f in findings:
         assert f.code and f.location and f.message and f.severity in ("error", "warning", "info")
 
@@ -83,3 +84,13 @@ def test_regional_profiles_fit_their_templates(seed_form: object) -> None:
     assert execution_weight_errors("national") and not execution_weight_errors("hubei")
     card = evaluate(seed_form, next(p for p in list_profiles() if p.id == "chongqing"))[0]  # type: ignore[arg-type]
     assert str(card.execution.score) == "9.9"  # 99.45 % × 10, one decimal as on Chongqing's form
+
+
+@pytest.mark.parametrize("profile", [p.id for p in list_profiles()])
+def test_012_weights_of_110_are_scored_on_100_points_and_still_reported(profile: str) -> None:
+    """中江县水利局: 执行率 10 + 指标 100 = 110 分值; the total is put back on 100 points, A03 stays."""
+    card, findings = evaluate(CORPUS["012"], next(p for p in list_profiles() if p.id == profile))
+    assert card.execution.weight + card.indicator_weight == 110
+    assert card.total <= 100 < card.raw_total
+    assert f"原始合计 {card.raw_total}" in card.total_explanation and "/ 110" in card.total_explanation
+    assert any(f.code == "A03" and "110" in f.message for f in findings)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from jixiao.io import jsonio
 from jixiao.model import Form, Indicator
 from jixiao.rules import list_profiles
-from jixiao.scoring import ZERO, score, score_indicator
+from jixiao.scoring import HUNDRED, ZERO, round_places, score, score_indicator, total_on_scale
 
 PROFILES = list_profiles()
 amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
@@ -82,9 +82,61 @@ def test_totals_equal_sum_of_parts(rows: list[tuple[str, Decimal, Decimal, Decim
         "indicators": [_indicator(*row).model_dump() for row in rows],
     })
     card = score(form, profile)  # type: ignore[arg-type]
-    assert card.total == card.execution.score + sum((i.score for i in card.indicators), ZERO)
+    assert card.raw_total == card.execution.score + sum((i.score for i in card.indicators), ZERO)
+    if card.execution.weight + card.indicator_weight <= HUNDRED:
+        assert card.total == card.raw_total and card.total_explanation == ""
     assert sum((b.score for b in card.blocks), ZERO) == sum((i.score for i in card.indicators), ZERO)
     assert ZERO <= card.execution.score <= 10
+
+
+def _form(rows: list[tuple[str, Decimal, Decimal, Decimal]], budget: Decimal, executed: Decimal,
+          funds_weight: Decimal) -> Form:
+    return Form.model_validate({
+        "kind": "project",
+        "funds": {"weight": funds_weight, "rows": [{"label": "年度资金总额", "budget": budget, "executed": executed}]},
+        "indicators": [_indicator(*row).model_dump() for row in rows],
+    })
+
+
+@settings(max_examples=80)
+@given(st.lists(st.tuples(ops, positive, amounts, weights), min_size=1, max_size=14), positive, amounts,
+       weights, profiles, st.sampled_from(["normalise", "cap"]))
+def test_total_stays_on_the_100_point_scale(rows: list[tuple[str, Decimal, Decimal, Decimal]], budget: Decimal,
+                                            executed: Decimal, funds_weight: Decimal, profile: object,
+                                            rule: str) -> None:
+    base = profile  # type: ignore[assignment]
+    rules = base.model_copy(update={"grades": base.grades.model_copy(update={"over_100": rule})})  # type: ignore[attr-defined]
+    card = score(_form(rows, budget, executed, funds_weight), rules)
+    assert ZERO <= card.total <= HUNDRED
+    weight_sum = card.execution.weight + card.indicator_weight
+    if weight_sum > HUNDRED:
+        assert "超过100" in card.total_explanation and f"原始合计 {card.raw_total}" in card.total_explanation
+        if rule == "normalise":
+            assert card.total == round_places(card.raw_total * HUNDRED / weight_sum, 2)
+        else:
+            assert card.total == min(card.raw_total, HUNDRED)
+
+
+finite = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(finite, finite, st.sampled_from(["normalise", "cap"]), st.integers(min_value=0, max_value=4))
+def test_total_on_scale_is_bounded_for_any_figures(raw: Decimal, weight_sum: Decimal, rule: str,
+                                                   places: int) -> None:
+    total, explanation = total_on_scale(raw, weight_sum, rule, places)
+    assert ZERO <= total <= HUNDRED
+    if ZERO <= raw <= HUNDRED and weight_sum <= HUNDRED:
+        assert total == round_places(raw, places) and explanation == ""
+    else:
+        assert explanation  # whatever changed the figure is said
+
+
+@given(st.decimals(min_value=0, max_value=1, places=3, allow_nan=False, allow_infinity=False),
+       st.decimals(min_value=Decimal("100.1"), max_value=400, places=1, allow_nan=False, allow_infinity=False))
+def test_normalising_keeps_the_share_of_points_earned(share: Decimal, weight_sum: Decimal) -> None:
+    raw = share * weight_sum
+    total, _ = total_on_scale(raw, weight_sum, "normalise", 2)
+    assert abs(total - share * HUNDRED) <= Decimal("0.01")
 
 
 @given(st.lists(st.decimals(allow_nan=False, allow_infinity=False, places=4,

@@ -77,7 +77,8 @@ def _summary(card: Scorecard) -> Table:
                   fmt(e.declared), fmt(e.score))
     for block in card.blocks:
         table.add_row(block.level1, fmt(block.weight), fmt(block.declared), fmt(block.score))
-    table.add_row(Text("总分", style="bold"), "100", fmt(card.total_declared),
+    table.add_row(Text("总分", style="bold"), fmt(card.execution.weight + card.indicator_weight),
+                  fmt(card.total_declared),
                   Text(f"{fmt(card.total)}（{card.grade}）", style="bold"))
     return table
 
@@ -93,6 +94,8 @@ def score(form: FormArg, profile: ProfileOpt = DEFAULT_PROFILE, format: FormatOp
         return
     show(_score_table(card))
     out.print(f"执行率：{card.execution.explanation}", markup=False)
+    if card.total_explanation:
+        out.print(f"总分：{card.total_explanation}", markup=False)
     show(_summary(card))
 
 

@@ -104,7 +104,7 @@ def serve(
 
 @app.command()
 def demo() -> None:
-    """载入演示财政局（种子表与语料表作为预算单位，多种状态与年度），并打印演示账号。"""
+    """载入演示财政局（种子表、真实表和故意出错的表作为预算单位，多种状态与年度），并打印演示账号。"""
     _django()
     _migrate()
     from rich.table import Table
@@ -120,8 +120,6 @@ def demo() -> None:
         table.add_row(*row)
     show(table)
     out.print(f"已载入 {summary.bureau.name}：{summary.forms} 张表。{_where()}")
-    for reason in summary.skipped:
-        out.print(f"[yellow]跳过[/yellow] {reason}")
     out.print("启动：jixiao serve")
 
 

@@ -88,6 +88,7 @@ def _summary(form: Form, card: Scorecard | None, findings: Sequence[Finding]) ->
     if card is not None:
         out += [
             ("复核总分", as_text(card.total)),
+            *([("总分折算", card.total_explanation)] if card.total_explanation else []),
             ("等级", card.grade),
             ("评分规则", card.profile),
             ("预算执行率（复核）", rate_text(card)),

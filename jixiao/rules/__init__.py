@@ -93,9 +93,11 @@ class Rounding(_Section):
 
 
 class GradeBands(_Section):
-    """(minimum total, grade), highest first: 优/良/中/差."""
+    """(minimum total, grade), highest first: 优/良/中/差; and how a total is kept on the 100-point scale."""
 
     bands: list[tuple[Decimal, str]]
+    #: 分值合计超过100时的总分折算: ``normalise`` = Σ得分 × 100 / Σ分值, ``cap`` = 超出部分不计 (docs/rules.md)
+    over_100: Literal["normalise", "cap"] = "normalise"
 
     def grade(self, total: Decimal) -> str:
         for minimum, name in self.bands:

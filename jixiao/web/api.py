@@ -79,6 +79,7 @@ class FindingOut(Schema):
     location: str
     path: str | None
     message: str
+    doubt: bool = False  # rests on a field the importer doubted (导入存疑)
 
 
 class IndicatorOut(Schema):
@@ -149,6 +150,7 @@ def _evaluation(e: Evaluation) -> dict[str, Any]:
         "total_declared": e.total_declared,
         "execution_rate": e.execution_rate,
         "execution_score": e.execution_score,
+        "total_explanation": e.total_explanation,
         "indicators": [vars(i) for i in e.indicators],
         "findings": [vars(f) for f in e.findings],
     }

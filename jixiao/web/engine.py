@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -27,6 +28,7 @@ class FindingView:
     location: str
     path: str | None
     message: str
+    doubt: bool = False  # rests on a field the importer doubted (导入存疑)
 
     @property
     def indicator(self) -> int | None:
@@ -58,6 +60,8 @@ class Evaluation:
     execution_score: Decimal | None
     execution_explanation: str
     indicators: list[IndicatorResult]
+    #: How the total was put on the 100-point scale (分值合计超过100), "" when it was not needed.
+    total_explanation: str = ""
     findings: list[FindingView] = field(default_factory=list)
     #: What the dashboard's execution warning reads (``jixiao.analytics.execution_figures``).
     figures: dict[str, Decimal | None] = field(default_factory=dict)
@@ -121,9 +125,9 @@ def _shipped_profile_ids() -> tuple[str, ...]:
     return tuple(profile.id for profile in list_profiles())
 
 
-def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE) -> Evaluation:
-    """Score and audit ``form`` under the named rule profile."""
-    card, findings = evaluate(form, load_profile(profile_name))
+def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE, doubted: Collection[str] = ()) -> Evaluation:
+    """Score and audit ``form`` under the named rule profile; ``doubted`` are the paths of its open doubts."""
+    card, findings = evaluate(form, load_profile(profile_name), doubted)
     return Evaluation(
         total=card.total,
         grade=card.grade,
@@ -131,9 +135,10 @@ def evaluate_form(form: Form, profile_name: str = DEFAULT_PROFILE) -> Evaluation
         execution_rate=card.execution.rate,
         execution_score=card.execution.score,
         execution_explanation=card.execution.explanation,
+        total_explanation=card.total_explanation,
         indicators=[
             IndicatorResult(i.index, i.score, i.declared, i.weight, i.explanation) for i in card.indicators
         ],
-        findings=[FindingView(f.code, f.severity, f.location, f.path, f.message) for f in findings],
+        findings=[FindingView(f.code, f.severity, f.location, f.path, f.message, f.doubt) for f in findings],
         figures=execution_figures(form, card),
     )

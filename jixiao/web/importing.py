@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +19,7 @@ from ..errors import InputError
 from ..io import read_bytes
 from ..io.sniff import DEFAULT_LIMITS
 from ..model import Form
+from .doubts import from_notes
 
 #: Extensions people upload forms as; the bytes still decide the format.
 ACCEPTED_SUFFIXES = (".json", ".xlsx", ".xls", ".pdf", ".docx", ".txt", ".csv")
@@ -28,6 +30,7 @@ class Imported:
     filename: str
     form: Form
     notes: list[str] = field(default_factory=list)  # what could not be read
+    doubts: list[dict[str, Any]] = field(default_factory=list)  # fields the importer doubted (jixiao.web.doubts)
 
 
 def _safe_name(name: str) -> str:
@@ -50,4 +53,4 @@ def read_upload(upload: UploadedFile | None) -> Imported:
     limits = dataclasses.replace(DEFAULT_LIMITS, max_file_bytes=limit)
     form, notes = read_bytes(content, name, limits=limits)
     form.provenance = {}
-    return Imported(name, form, [note.describe() for note in notes])
+    return Imported(name, form, [note.describe() for note in notes], from_notes(form, notes))

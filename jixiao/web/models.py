@@ -148,6 +148,8 @@ class FormRecord(models.Model):
     indicators_declared = models.DecimalField("指标自评得分合计", max_digits=20, decimal_places=6, null=True)
     indicators_score = models.DecimalField("指标计算得分合计", max_digits=20, decimal_places=6, null=True)
     import_notes = models.TextField("导入提示（未能读取的内容）", blank=True)
+    #: Fields the importer doubted (jixiao.web.doubts), open until the filler confirms or corrects them.
+    doubts = models.JSONField("导入存疑的字段", default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

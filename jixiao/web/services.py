@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from ..io import jsonio
 from ..model import Form
+from . import doubts as doubting
 from .engine import Evaluation, evaluate_form
+from .entry import human_place
 from .models import FormRecord, Organisation, ReviewComment, RuleChoice, Transition
 from .permissions import can_decide, can_edit, can_submit
 
@@ -71,17 +73,20 @@ class Saved:
 
 
 def create_form(
-    user: Any, unit: Organisation, form: Form, reason: str = "新建", notes: Sequence[str] = ()
+    user: Any, unit: Organisation, form: Form, reason: str = "新建", notes: Sequence[str] = (),
+    doubts: Sequence[dict[str, Any]] = (),
 ) -> Saved:
     """A new draft for ``unit``, scored under the bureau's profile for the form's year.
 
-    ``notes`` are what an importer could not read; they stay on the form for the filler to check.
+    ``notes`` are what an importer could not read, ``doubts`` the fields it was not sure of
+    (:mod:`jixiao.web.doubts`); both stay on the form for the filler to check.
     """
     year = form.year or timezone.localdate().year
     profile = RuleChoice.profile_for(unit.bureau, year)
-    evaluation = evaluate_form(form, profile)
+    evaluation = evaluate_form(form, profile, doubted_paths(doubts, form))
     record = FormRecord(
-        unit=unit, year=year, profile=profile, created_by=user, title="", import_notes="\n".join(notes)
+        unit=unit, year=year, profile=profile, created_by=user, title="", import_notes="\n".join(notes),
+        doubts=list(doubts),
     )
     record.apply(form, evaluation)
     same = FormRecord.objects.filter(unit=unit, year=year, kind=record.kind)
@@ -105,15 +110,46 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
         if record.version != expected_version:
             raise Conflict(record)
         form = form.model_copy(update={"year": record.year})
-        evaluation = evaluate_form(form, record.profile)
+        open_doubts = doubting.remaining(record.doubts, form) if record.doubts else []  # editing a cell ends its doubt
+        evaluation = evaluate_form(form, record.profile, doubted_paths(open_doubts, form))
         if jsonio.dumps(form) == record.data:
             # Nothing changed (an autosave of an untouched page): no new version, no history row.
             return Saved(record, evaluation)
         record.apply(form, evaluation)
+        record.doubts = open_doubts
         record.version += 1
         _stamp(record, user, "编辑")
         record.save()
     return Saved(record, evaluation)
+
+
+def doubted_paths(doubts: Sequence[dict[str, Any]], form: Form) -> set[str]:
+    """Where the open doubts of a stored form are now (the auditor labels findings resting on them)."""
+    return {doubt.path for doubt in doubting.located(doubts, form)}
+
+
+def evaluate_record(record: FormRecord, form: Form | None = None) -> Evaluation:
+    """Score and audit a stored form (or a new content of it) with its open doubts."""
+    form = form or record.form()
+    return evaluate_form(form, record.profile, doubted_paths(record.doubts, form))
+
+
+def confirm_doubt(user: Any, record_id: int, key: str) -> FormRecord:
+    """The filler confirms a doubted cell as read: its doubt ends, the history says who confirmed it."""
+    with transaction.atomic():
+        record = _locked(record_id)
+        if not can_edit(user, record):
+            raise Forbidden("此表当前不可编辑，不能确认导入存疑的字段")
+        form = record.form()
+        doubt = next((d for d in doubting.located(record.doubts, form) if d.key == key), None)
+        if doubt is None:
+            return record  # already confirmed or corrected (a second click, another tab)
+        record.doubts = doubting.remaining(record.doubts, form, confirmed=key)
+        record.apply(form, evaluate_form(form, record.profile, doubted_paths(record.doubts, form)))
+        record.version += 1
+        _stamp(record, user, f"确认导入存疑：{human_place(doubt.path)}")
+        record.save()
+    return record
 
 
 def _move(record: FormRecord, user: Any, to: str, comment: str = "") -> Transition:

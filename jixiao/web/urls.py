@@ -20,6 +20,7 @@ urlpatterns = [
     path("units/<int:pk>/years/", forms.years, name="years"),
     path("forms/<int:pk>/", forms.form_page, name="form"),
     path("forms/<int:pk>/save/", forms.save, name="save"),
+    path("forms/<int:pk>/confirm-doubt/", forms.confirm_doubt, name="confirm_doubt"),
     path("forms/<int:pk>/row/", forms.new_row, name="new_row"),
     path("forms/<int:pk>/submit/", forms.submit, name="submit"),
     path("forms/<int:pk>/decide/", forms.decide, name="decide"),

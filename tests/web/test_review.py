@@ -124,11 +124,16 @@ def test_year_over_year_flags_unchanged_target_with_grown_budget(world: Any) -> 
     assert "目标低于上年实际完成值" not in page
 
 
-def test_demo_loads_seed_and_corpus(db: Any, data_dir: Any) -> None:
+def test_demo_loads_its_packaged_units(db: Any) -> None:
     summary = load_demo()
     units = summary.bureau.units()
-    assert units.count() >= 20
+    assert units.filter(forms__isnull=False).distinct().count() >= 15
     assert Organisation.objects.filter(name="中共黔南州委组织部").exists()
+    assert not units.filter(name__contains="演示").exists()
+    totals = list(FormRecord.objects.values_list("total_computed", flat=True))
+    assert totals and all(0 <= total <= 100 for total in totals)
+    drafts = FormRecord.objects.filter(status="draft", year=2023)
+    assert drafts.exists() and all(record.import_notes for record in drafts)
     statuses = set(FormRecord.objects.values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "returned", "approved"}
     assert set(FormRecord.objects.values_list("year", flat=True)) == {2022, 2023}

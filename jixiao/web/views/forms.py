@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from ...errors import InputError
 from ...io import jsonio
 from ...model import Form, FundRow, Funds, Indicator
-from .. import diffing, downloads, importing, services
-from ..engine import Evaluation, evaluate_form
+from .. import diffing, doubts, downloads, importing, services
+from ..engine import Evaluation
 from ..entry import data_from_post, form_from_post, human_place, indicator_keys
 from ..fragments import Fragments
 from ..models import FormRecord
@@ -83,7 +83,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         saved = services.create_form(
-            request.user, unit, form, reason=f"上传 {result.filename}", notes=result.notes
+            request.user, unit, form, reason=f"上传 {result.filename}", notes=result.notes, doubts=result.doubts
         )
     except services.Duplicate as duplicate:
         messages.error(request, f"上传失败：{duplicate.message}；请在已有的表中修改。")
@@ -158,8 +158,28 @@ def _entry_context(
 def form_page(request: HttpRequest, pk: int) -> HttpResponse:
     record = visible_form(request, pk)
     form = record.form()
-    context = _entry_context(record, jsonio.to_data(form), evaluate_form(form, record.profile), request.user)
+    context = _entry_context(record, jsonio.to_data(form), services.evaluate_record(record, form), request.user)
+    context.update(_doubt_context(record, form))
     return render(request, "jixiao/form.html", context)
+
+
+def _doubt_context(record: FormRecord, form: Form) -> dict[str, Any]:
+    """The open doubts by the path of their cell (highlighted) and as a list to confirm (导入存疑)."""
+    found = doubts.located(record.doubts, form)
+    return {"doubts": {d.path: d for d in found},
+            "doubt_list": [{"doubt": d, "where": human_place(d.path)} for d in found]}
+
+
+@require_POST
+def confirm_doubt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The filler confirms a highlighted cell as read from the file (确认无误)."""
+    record = visible_form(request, pk)
+    try:
+        services.confirm_doubt(request.user, record.pk, str(request.POST.get("doubt", ""))[:200])
+    except services.Forbidden as denied:
+        return HttpResponseForbidden(str(denied))
+    messages.success(request, "已确认该字段，导入存疑标记已取消。")
+    return redirect("form", pk=record.pk)
 
 
 @require_GET
@@ -188,13 +208,10 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
         status["text"] = f"已保存（第 {record.version} 版，{timezone.localtime().strftime('%H:%M:%S')}）"
     except InputError as error:
         status = {"level": "error", "text": f"未保存：{human_place(error.place)}：{error.message}"}
-        evaluation = evaluate_form(record.form(), record.profile)
+        evaluation = services.evaluate_record(record)
     except services.Conflict as conflict:
         status = {"level": "conflict", "text": conflict.message}
-        record, evaluation = (
-            conflict.current,
-            evaluate_form(conflict.current.form(), conflict.current.profile),
-        )
+        record, evaluation = conflict.current, services.evaluate_record(conflict.current)
     except services.Forbidden as denied:
         return HttpResponseForbidden(str(denied))
     if is_htmx(request):
@@ -213,6 +230,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     data["indicators"] = [dict(row) for row in data["indicators"]]
     context = _entry_context(record, data, evaluation, request.user)
     context["status"] = status
+    context.update(_doubt_context(record, record.form()))
     return render(request, "jixiao/form.html", context, status=409 if status["level"] == "conflict" else 200)
 
 

@@ -27,6 +27,11 @@
     var flag = document.getElementById("overwrite-flag");
     if (flag) { flag.remove(); }
   });
+  // Editing a doubted cell ends its doubt on the server when the page saves: drop its highlight here too.
+  document.addEventListener("change", function (event) {
+    var cell = event.target;
+    if (cell.hasAttribute && cell.hasAttribute("data-doubt")) { cell.removeAttribute("data-doubt"); cell.removeAttribute("title"); }
+  });
   // A 409 conflict still carries the panel to show: let htmx swap it.
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.xhr.status === 409) { event.detail.shouldSwap = true; event.detail.isError = false; }

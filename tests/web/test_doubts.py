@@ -1,0 +1,134 @@
+"""Upload keeps the importer's doubts: highlighted cells, 导入存疑 findings, confirmed or corrected by the filler.
+
+Corpus form 026 (development half) read as text leaves one row in doubt (I20 on ``indicators[2]``): its
+declared score breaks the form's own arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jixiao.io import jsonio
+from jixiao.io.notes import ImportNote
+from jixiao.io.text import read_text
+from jixiao.web import doubts, services
+from jixiao.web.models import FormRecord
+
+from .conftest import REPO, entry_post
+
+CORPUS = REPO / "tests" / "data" / "corpus"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _uploaded(world: Any) -> FormRecord:
+    client = world.client("filler_a1")
+    content = (CORPUS / "026.txt").read_bytes()
+    client.post(f"/units/{world.a1.pk}/upload/", {"file": SimpleUploadedFile("026.txt", content)})
+    return FormRecord.objects.get(unit=world.a1)
+
+
+def _doubted_row(page: str) -> list[str]:
+    return re.findall(r'<tr class="ind-row" data-key="(\d+)" data-doubt="1" title="导入存疑：', page)
+
+
+def test_upload_keeps_the_doubts_and_the_page_highlights_them(world: Any) -> None:
+    record = _uploaded(world)
+    form, notes = read_text(CORPUS / "026.txt")
+    noted = [n for n in notes if n.code == "I20" and n.path]
+    assert noted and [d["path"] for d in record.doubts] == [n.path for n in noted]
+    assert record.doubts[0]["name"] == form.indicators[2].name and record.doubts[0]["message"] == noted[0].message
+    page = world.client("filler_a1").get(f"/forms/{record.pk}/").content.decode()
+    assert _doubted_row(page) == ["2"]
+    assert "导入存疑</b>：以下 1 处" in page and "第3个指标" in page and "确认无误" in page
+    assert noted[0].message in page
+    row = page[page.index('data-key="2"') : page.index("</tr>", page.index('data-key="2"'))]
+    labelled = re.findall(r'class="finding sev-\w+ doubt" title="(\w+)">\1 导入存疑：', row)
+    unlabelled = re.findall(r'class="finding sev-\w+" title="\w+">', row)
+    assert labelled and not unlabelled  # every finding on the doubted row says 导入存疑, none blames the unit
+
+
+def test_confirming_a_doubt_ends_it_and_the_history_says_who(world: Any) -> None:
+    record = _uploaded(world)
+    filler = world.client("filler_a1")
+    response = filler.post(f"/forms/{record.pk}/confirm-doubt/", {"doubt": "indicators[2]"}, follow=True)
+    page = response.content.decode()
+    record.refresh_from_db()
+    assert record.doubts == [] and record.version == 2
+    latest = record.history.first()
+    assert latest.history_user == world.users["filler_a1"] and latest.history_change_reason == "确认导入存疑：第3个指标"
+    assert "已确认该字段" in page and not _doubted_row(page) and "导入存疑：" not in page
+    again = filler.post(f"/forms/{record.pk}/confirm-doubt/", {"doubt": "indicators[2]"})
+    assert again.status_code == 302 and FormRecord.objects.get(pk=record.pk).version == 2  # nothing left to confirm
+
+
+def test_editing_the_doubted_cell_ends_its_doubt(world: Any) -> None:
+    record = _uploaded(world)
+    form = record.form()
+    post = entry_post(form, record.version)
+    post["ind_score_declared"][2] = str(form.indicators[2].weight)
+    panel = world.client("filler_a1").post(f"/forms/{record.pk}/save/", post, **HTMX)
+    assert panel.status_code == 200
+    record.refresh_from_db()
+    assert record.doubts == [] and record.form().indicators[2].score_declared == form.indicators[2].weight
+
+
+def test_a_doubt_follows_its_row_when_rows_move_and_stays_until_resolved(world: Any) -> None:
+    record = _uploaded(world)
+    post = entry_post(record.form(), record.version)
+    for field in [k for k in post if k.startswith("ind_")]:
+        post[field] = list(reversed(post[field]))
+    world.client("filler_a1").post(f"/forms/{record.pk}/save/", post, **HTMX)
+    record.refresh_from_db()
+    moved = len(record.form().indicators) - 3
+    assert [d.path for d in doubts.located(record.doubts, record.form())] == [f"indicators[{moved}]"]
+    page = world.client("filler_a1").get(f"/forms/{record.pk}/").content.decode()
+    assert _doubted_row(page) == [str(moved)]
+
+
+def test_only_who_may_edit_confirms(world: Any) -> None:
+    record = _uploaded(world)
+    confirm = f"/forms/{record.pk}/confirm-doubt/"
+    assert world.client("filler_b1").post(confirm, {"doubt": "indicators[2]"}).status_code == 404
+    assert world.client("filler_a1").get(confirm).status_code == 405
+    services.submit(world.users["approver_a1"], record.pk)
+    for user in ("filler_a1", "reviewer_a"):  # a submitted form is frozen; the bureau sees but does not confirm
+        assert world.client(user).post(confirm, {"doubt": "indicators[2]"}).status_code == 403
+    record.refresh_from_db()
+    assert len(record.doubts) == 1 and record.status == "submitted"
+    page = world.client("reviewer_a").get(f"/forms/{record.pk}/").content.decode()
+    assert _doubted_row(page) == ["2"] and "导入存疑</b>：以下 1 处" in page and ">确认无误</button>" not in page
+
+
+def test_a_form_without_doubts_shows_no_highlight(world: Any) -> None:
+    record = world.form()
+    page = world.client("filler_a1").get(f"/forms/{record.pk}/").content.decode()
+    assert "data-doubt" not in page and "导入存疑" not in page
+
+
+# --- the stored doubts, on the seed --------------------------------------------------------------------
+
+def test_doubts_of_fields_in_every_block_are_found_again_and_end_when_edited(seed_form: Any) -> None:
+    notes = [ImportNote("I20", "分值存疑", path="indicators[9].weight"),
+             ImportNote("I20", "执行数存疑", path="funds.rows[0].executed"),
+             ImportNote("I20", "总分存疑", path="total_declared"),
+             ImportNote("I20", "不存在的行", path="indicators[99].weight"),
+             ImportNote("I01", "文本不完整")]
+    stored = doubts.from_notes(seed_form, notes)
+    assert [d["path"] for d in stored] == ["indicators[9].weight", "funds.rows[0].executed", "total_declared"]
+    assert [d.path for d in doubts.located(stored, seed_form)] == [d["path"] for d in stored]
+    edited = jsonio.loads(jsonio.dumps(seed_form))
+    edited.funds.rows[0].executed = Decimal("1")
+    edited.indicators.insert(0, edited.indicators.pop(9))  # the row moves to the top
+    assert [d.path for d in doubts.located(stored, edited)] == ["indicators[0].weight", "total_declared"]
+    assert [d["path"] for d in doubts.remaining(stored, edited, confirmed="total_declared")] == ["indicators[9].weight"]
+
+
+@pytest.mark.parametrize("path", ["indicators[0]", "funds", "contact.name", "goals.actual"])
+def test_a_parent_path_is_one_doubt_on_the_whole_part(seed_form: Any, path: str) -> None:
+    stored = doubts.from_notes(seed_form, [ImportNote("I20", "存疑", path=path)])
+    assert [d.path for d in doubts.located(stored, seed_form)] == [path]
