@@ -1,7 +1,8 @@
 """Benchmark: start-up time of the ``jixiao`` command against ``python -c pass`` (issue 13 item 4).
 
-Each command runs as a fresh process, as a user runs it, several times; the table gives the median wall time
-and its ratio to a bare interpreter measured in the same run. Under the table: which heavy libraries each
+Each command runs as a fresh process, as a user runs it, several times; the table gives the median wall time,
+the median CPU time of the process (user + system: what the command costs, whatever the machine's load) and
+their ratios to a bare interpreter measured in the same run. Under the table: which heavy libraries each
 command imported (``python -X importtime``): ``--help`` and ``score`` of a JSON form need none of pyarrow,
 Django, reportlab, openpyxl or pdfplumber, and the ten largest imports of ``score`` — where the time goes.
 Run: ``python bench/startup.py [--runs N] [--quick]``.
@@ -10,6 +11,8 @@ Run: ``python bench/startup.py [--runs N] [--quick]``.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,14 +35,20 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
-def wall_time(args: list[str], runs: int) -> float:
-    """Median wall time of ``python ARGS`` over ``runs`` runs (after one warm-up, so .pyc files exist)."""
-    times = []
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(args: list[str], runs: int) -> tuple[float, float]:
+    """Median (wall, CPU) seconds of ``python ARGS`` over ``runs`` runs (after a warm-up: .pyc files exist)."""
+    walls, cpus = [], []
     for _ in range(runs + 1):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         subprocess.run([sys.executable, *args], capture_output=True, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[1:])
+        walls.append(time.perf_counter() - start)
+        cpus.append(_children_cpu() - cpu)
+    return statistics.median(walls[1:]), statistics.median(cpus[1:])
 
 
 def imports(args: list[str]) -> list[tuple[int, str]]:
@@ -62,13 +71,14 @@ def main() -> None:
     options = parser.parse_args()
     runs = 3 if options.quick else options.runs
 
-    times = {label: wall_time(args, runs) for label, args in COMMANDS.items()}
-    base = times["python -c pass"]
-    table = Table(title=f"start-up, median of {runs} runs, one fresh process each")
-    for col in ("command", "ms", "ratio to python -c pass"):
+    times = {label: timed(args, runs) for label, args in COMMANDS.items()}
+    wall_base, cpu_base = times["python -c pass"]
+    table = Table(title=f"start-up, median of {runs} runs, one fresh process each; load {os.getloadavg()[0]:.1f}")
+    for col in ("command", "wall ms", "ratio", "CPU ms", "CPU ratio"):
         table.add_column(col, justify="left" if col == "command" else "right")
-    for label, seconds in times.items():
-        table.add_row(label, f"{seconds * 1000:.0f}", f"{seconds / base:.1f}")
+    for label, (wall, cpu) in times.items():
+        table.add_row(label, f"{wall * 1000:.0f}", f"{wall / wall_base:.1f}", f"{cpu * 1000:.0f}",
+                      f"{cpu / cpu_base:.1f}")
     console = Console()
     console.print(table)
     for label, args in COMMANDS.items():

@@ -25,5 +25,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 # constraints.txt pins every dependency to the versions the test suite passed with (scripts/lock.sh updates it).
-.venv/bin/python -m pip install -q -c constraints.txt -e ".[${extras}]"
+# setuptools' "Editable installation" notice is information only (a folder named like the package shadows it:
+# here that is the point of an editable install), so it is not printed.
+PYTHONWARNINGS="ignore:Editable installation" .venv/bin/python -m pip install -q -c constraints.txt -e ".[${extras}]"
 echo "== jixiao installed in .venv ($(.venv/bin/jixiao --help >/dev/null && echo ok))"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -150,3 +151,19 @@ def test_createadmin_is_scriptable(db: Any, monkeypatch: Any) -> None:
     assert again.exit_code == 2 and "已存在" in again.output
     weak = runner.invoke(app, ["createadmin", "--username", "root2", "--password-stdin"], input="123\n")
     assert weak.exit_code == 2 and "密码" in weak.output and "Traceback" not in weak.output
+
+
+def test_admin_names_every_model_in_chinese(db: Any, client: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    get_user_model().objects.create_superuser("root", password="a-long-Passphrase-7")
+    client.login(username="root", password="a-long-Passphrase-7")
+    page = client.get("/admin/").content.decode()
+    for name in ("组织", "人员角色", "年度评分规则", "自评表", "接口令牌", "绩效自评"):
+        assert f">{name}<" in page, name
+    assert not re.search(r">[A-Z][a-z]+ [a-z]+s<|组织s|自评表s", page)
+    for model in ("organisation", "membership", "formrecord", "apitoken"):
+        listing = client.get(f"/admin/jixiao_web/{model}/").content.decode()
+        assert not re.search(r'<th[^>]*>\s*<div class="text"><a[^>]*>[A-Za-z ]+</a>', listing), model
+    call_command("makemigrations", "jixiao_web", "--check", "--dry-run", verbosity=0)  # names are migrated
