@@ -7,10 +7,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from jixiao.io import jsonio
 from jixiao.model import Form
 from jixiao.rules import Profile, load_profile
+
+# Property tests judge behaviour, not speed: a loaded CI machine must not turn a slow example into a failure
+# (timings belong in bench/). The generated examples stay random, so every run explores new cases.
+settings.register_profile("jixiao", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("jixiao")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

@@ -22,7 +22,7 @@ from ..io import jsonio
 from .engine import Evaluation, available_profiles, evaluate_form
 from .models import ApiToken, FormRecord, Organisation
 from .permissions import unit_ids, visible_forms
-from .services import Conflict, Duplicate, Forbidden, create_form, save_form, submit
+from .services import Conflict, Duplicate, Forbidden, create_form, evaluate_record, save_form, submit
 
 
 class ExactJSON(BaseRenderer):
@@ -182,7 +182,7 @@ def get_form(request: HttpRequest, form_id: int) -> Any:
     record = visible_forms(request.auth).select_related("unit").filter(pk=form_id).first()
     if record is None:
         return Status(404, {"detail": "没有这张表或无权查看"})
-    return Status(200, _detail(record, evaluate_form(record.form(), record.profile)))
+    return Status(200, _detail(record, evaluate_record(record)))
 
 
 @api.put(

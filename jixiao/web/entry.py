@@ -93,9 +93,28 @@ def form_from_post(post: QueryDict, kind: str, year: int) -> Form:
 _PATH = re.compile(r"(indicators|rows)\[(\d+)\]\.?(\w*)")
 
 
+#: Whole field paths whose last step alone would mislead (``contact.name`` is not the 三级指标 ``name``).
+PATH_LABELS = {
+    "contact.name": "联系人",
+    "contact.phone": "联系电话",
+    "goals.expected": "预期目标",
+    "goals.actual": "实际完成情况",
+    "funds": "资金情况",
+    "funds.weight": "执行率分值",
+    "funds.score_declared": "执行率得分",
+    "indicators": "绩效指标",
+    "project": "项目名称",
+    "department": "主管部门",
+    "filled_on": "填报日期",
+    "conclusion": "绩效结论",
+}
+
+
 def human_place(place: str | None) -> str:
     """``表单: indicators[2].weight`` → ``第3个指标 分值`` (what a filler recognises on the page)."""
     text = (place or "").removeprefix("表单: ").removeprefix("表单")
+    if text in PATH_LABELS:
+        return PATH_LABELS[text]
     match = _PATH.search(text)
     if match:
         what = "指标" if match.group(1) == "indicators" else "资金行"

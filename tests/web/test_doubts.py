@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from jixiao.io import jsonio
 from jixiao.io.notes import ImportNote
 from jixiao.io.text import read_text
 from jixiao.web import doubts, services
-from jixiao.web.models import FormRecord
+from jixiao.web.models import ApiToken, FormRecord
 
 from .conftest import REPO, entry_post
 
@@ -102,6 +103,17 @@ def test_only_who_may_edit_confirms(world: Any) -> None:
     assert len(record.doubts) == 1 and record.status == "submitted"
     page = world.client("reviewer_a").get(f"/forms/{record.pk}/").content.decode()
     assert _doubted_row(page) == ["2"] and "导入存疑</b>：以下 1 处" in page and ">确认无误</button>" not in page
+
+
+def test_the_api_flags_findings_on_open_doubts(world: Any) -> None:
+    record = _uploaded(world)
+    _, key = ApiToken.issue(world.users["filler_a1"], "test")
+    detail = Client().get(f"/api/forms/{record.pk}", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    flagged = [f for f in detail["evaluation"]["findings"] if f["doubt"]]
+    assert {f["path"] for f in flagged} >= {"indicators[2].score_declared", "indicators"}  # its row, and the sums over it
+    assert all(f["path"] in ("indicators", "total_declared") or f["path"].startswith("indicators[2].") for f in flagged)
+    assert all(f["message"].startswith("导入存疑：") for f in flagged)
+    assert all(not f["message"].startswith("导入存疑：") for f in detail["evaluation"]["findings"] if not f["doubt"])
 
 
 def test_a_form_without_doubts_shows_no_highlight(world: Any) -> None:

@@ -64,6 +64,8 @@ def test_human_place() -> None:
     assert human_place("表单: indicators[2].weight") == "第3个指标 分值"
     assert human_place("表单: funds.rows[0].budget") == "第1个资金行 全年预算数"
     assert human_place("表单: total_declared") == "总分"
+    assert human_place("contact.name") == "联系人" and human_place("indicators[0].name") == "第1个指标 三级指标"
+    assert human_place("funds.weight") == "执行率分值" and human_place("goals.actual") == "实际完成情况"
 
 
 def lowered_target(prev_actual: str, target: str) -> bool:
