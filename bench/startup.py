@@ -4,7 +4,7 @@ Each command runs as a fresh process, as a user runs it, several times; the tabl
 the median CPU time of the process (user + system: what the command costs, whatever the machine's load) and
 their ratios to a bare interpreter measured in the same run. Under the table: which heavy libraries each
 command imported (``python -X importtime``): ``--help`` and ``score`` of a JSON form need none of pyarrow,
-Django, reportlab, openpyxl or pdfplumber, and the ten largest imports of ``score`` — where the time goes.
+Django, reportlab, openpyxl or pdfplumber; and the import time of ``score`` per package — where it goes.
 Run: ``python bench/startup.py [--runs N] [--quick]``.
 """
 
@@ -52,16 +52,25 @@ def timed(args: list[str], runs: int) -> tuple[float, float]:
 
 
 def imports(args: list[str]) -> list[tuple[int, str]]:
-    """(cumulative µs, module) of every import made by ``python -X importtime ARGS``; nested ones indented."""
+    """(self µs, module) of every import made by ``python -X importtime ARGS``."""
     done = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, check=False)
     rows = []
     for line in done.stderr.splitlines():
-        if not line.startswith("import time:") or "|" not in line:
+        if not line.startswith("import time:") or line.count("|") != 2:
             continue
-        _, cumulative, name = line.split("|")
-        if cumulative.strip().isdigit():
-            rows.append((int(cumulative), name[1:].rstrip()))  # importtime puts one space before the name
+        own, _, name = line.removeprefix("import time:").split("|")
+        if own.strip().isdigit():
+            rows.append((int(own), name.strip()))
     return rows
+
+
+def by_package(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Import time summed per top-level package (``pydantic._internal…`` → pydantic), largest first."""
+    totals: dict[str, int] = {}
+    for own, name in rows:
+        package = name.partition(".")[0]
+        totals[package] = totals.get(package, 0) + own
+    return sorted(((us, name) for name, us in totals.items()), reverse=True)
 
 
 def main() -> None:
@@ -84,12 +93,11 @@ def main() -> None:
     for label, args in COMMANDS.items():
         if label == "python -c pass":
             continue
-        loaded = {name.strip() for _, name in imports(args)}
+        loaded = {name.partition(".")[0] for _, name in imports(args)}
         heavy = sorted(h for h in HEAVY if h in loaded)
         console.print(f"{label}: heavy imports {', '.join(heavy) if heavy else 'none'}", markup=False)
-    top = sorted((row for row in imports(COMMANDS["jixiao score FORM.json"]) if not row[1].startswith(" ")),
-                 reverse=True)[:10]  # top level: what the interpreter imported for itself or jixiao asked for
-    console.print("largest top-level imports of jixiao score (cumulative ms): " +
+    top = by_package(imports(COMMANDS["jixiao score FORM.json"]))[:8]
+    console.print("import time of jixiao score by package (ms): " +
                   ", ".join(f"{name} {us / 1000:.0f}" for us, name in top), markup=False)
 
 
