@@ -6,7 +6,8 @@ name; ``null`` in the truth means "not asserted" and is skipped.  A truth indica
 parser did not find counts every asserted field of it as wrong.
 
 The confidence is measured too: a field is *doubted* when an import note names its path in the
-parsed form (or a parent of it, :meth:`ImportNote.covers`).  What matters to a user is that nothing
+parsed form (or a parent of it, :meth:`ImportNote.covers`); a truth indicator not found by name is
+doubted by a note on the row the parser read in its place (:func:`_stand_ins`), but never counts right.  What matters to a user is that nothing
 undoubted is wrong (:func:`undoubted_precision`) while few fields are doubted (:func:`doubted_share`).
 A refused text counts all its fields wrong but doubted: the importer said so loudly.
 """
@@ -17,8 +18,9 @@ import json
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -73,9 +75,10 @@ def normal(value: Any) -> Any:
 def compare(form: Form, truth: dict[str, Any], notes: Sequence[ImportNote] = ()) -> list[FieldResult]:
     """Every field the truth asserts, compared with the parsed form; ``notes`` say which are doubted."""
 
-    def result(path: str, expected: Any, got: Any, parsed: str | None) -> FieldResult:
-        # a field the parser did not find is doubted only by a note on the whole list it belongs to
-        doubt = doubted(notes, parsed if parsed is not None else path.split("[")[0])
+    def result(path: str, expected: Any, got: Any, parsed: str | None, stand_in: str | None = None) -> FieldResult:
+        # a field the parser did not find is doubted by a note on its whole list, or on the row read in its place
+        doubt = doubted(notes, parsed) if parsed is not None else (
+            doubted(notes, path.split("[")[0]) or (stand_in is not None and doubted(notes, stand_in)))
         return FieldResult(path, expected, got, normal(expected) == normal(got), parsed, doubt)
 
     results = [
@@ -95,28 +98,55 @@ def compare(form: Form, truth: dict[str, Any], notes: Sequence[ImportNote] = ())
         for name in TOTAL_ROW_FIELDS
         if total_truth.get(name) is not None
     ]
-    unmatched = dict(enumerate(form.indicators))
-    for index, expected in enumerate(truth.get("indicators") or []):
-        found = next((k for k, i in unmatched.items() if normal(i.name) == normal(expected["name"])), None)
-        item = unmatched.pop(found) if found is not None else None
+    expected_rows = truth.get("indicators") or []
+    matched = match_indicators(form, expected_rows)
+    stand_ins = _stand_ins(matched, len(expected_rows), len(form.indicators))
+    for index, expected in enumerate(expected_rows):
+        found = matched.get(index)
+        item = form.indicators[found] if found is not None else None
         where = f"indicators[{found}]" if found is not None else None
-        results.append(
-            FieldResult(
-                f"indicators[{index}].name",
-                expected["name"],
-                item.name if item else None,
-                item is not None,
-                f"{where}.name" if where else None,
-                doubted(notes, f"{where}.name" if where else "indicators"),
-            )
-        )
+        stand_in = f"indicators[{stand_ins[index]}]" if index in stand_ins else None
+        results.append(result(f"indicators[{index}].name", expected["name"], item.name if item else None,
+                              f"{where}.name" if where else None, f"{stand_in}.name" if stand_in else None))
+        results[-1] = replace(results[-1], ok=item is not None)
         results += [
             result(f"indicators[{index}].{name}", expected[name], getattr(item, name) if item else None,
-                   f"{where}.{name}" if where else None)
+                   f"{where}.{name}" if where else None, f"{stand_in}.{name}" if stand_in else None)
             for name in INDICATOR_FIELDS
             if expected.get(name) is not None
         ]
     return results
+
+
+def match_indicators(form: Form, expected: Sequence[dict[str, Any]]) -> dict[int, int]:
+    """Truth indicator index → parsed indicator index, matched by name (the corpus rule), first match first."""
+    unmatched = list(range(len(form.indicators)))
+    matched = {}
+    for index, row in enumerate(expected):
+        found = next((k for k in unmatched if normal(form.indicators[k].name) == normal(row["name"])), None)
+        if found is not None:
+            unmatched.remove(found)
+            matched[index] = found
+    return matched
+
+
+def _stand_ins(matched: dict[int, int], truth_count: int, parsed_count: int) -> dict[int, int]:
+    """For truth indicators not found by name, the parsed row read in their place, if one is unambiguous.
+
+    Between two indicators found by name, the unmatched truth rows and the unmatched parsed rows are paired
+    in order when they are as many (a row read with a garbled name).  Such a pair never makes a field
+    right — the corpus rule matches by name — but a note on the parsed row warned the user about it.
+    """
+    taken = set(matched.values())
+    pairs: dict[int, int] = {}
+    anchors = sorted(matched.items())
+    bounds = [(-1, -1), *anchors, (truth_count, parsed_count)]
+    for (t0, p0), (t1, p1) in pairwise(bounds):
+        missing = [t for t in range(t0 + 1, t1) if t not in matched]
+        spare = [p for p in range(p0 + 1, p1) if p not in taken]
+        if missing and len(missing) == len(spare):
+            pairs.update(zip(missing, spare, strict=True))
+    return pairs
 
 
 def accuracy(results: Sequence[FieldResult]) -> float:

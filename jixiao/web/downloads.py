@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,12 @@ FORMATS: dict[str, tuple[Callable[..., Path] | None, str]] = {
 }
 
 
-def render(form: Form, profile: str, fmt: str) -> tuple[bytes, str]:
-    """The file's bytes and content type; KeyError for an unknown format."""
+def render(form: Form, profile: str, fmt: str, doubted: Collection[str] = ()) -> tuple[bytes, str]:
+    """The file's bytes and content type; KeyError for an unknown format. ``doubted``: open doubts' paths."""
     writer, content_type = FORMATS[fmt]
     if writer is None:
         return jsonio.dumps(form).encode(), content_type
-    card, findings = evaluate(form, load_profile(profile))
+    card, findings = evaluate(form, load_profile(profile), doubted)
     with tempfile.TemporaryDirectory(prefix="jixiao-download-") as folder:
         written: Any = writer(form, card, findings, Path(folder) / f"form.{fmt}", layout_for(form))
         return Path(written).read_bytes(), content_type

@@ -58,3 +58,19 @@ def test_an_indicator_not_found_is_doubted_only_by_a_note_on_the_list(seed_path:
     assert len(missing) == 3 and all(r.silently_wrong for r in missing)
     listed = [r for r in compare(form, truth, [ImportNote("I20", "指标行数存疑", path="indicators")]) if r.parsed is None]
     assert all(r.doubted and not r.silently_wrong for r in listed)
+
+
+def test_a_note_on_a_row_read_with_a_garbled_name_warns_about_the_truth_row_in_its_place(seed_path: Path) -> None:
+    form, _ = read_text(seed_path)
+    truth = json.loads((EXAMPLES / "qiannan-2022.json").read_text(encoding="utf-8"))
+    form.indicators[3].name = "按时完成省委组织部2、州委交办"  # a page marker inside the name: not found by name
+    silent = [r for r in compare(form, truth) if r.path.startswith("indicators[3].")]
+    assert silent and all(r.parsed is None and r.silently_wrong for r in silent)
+    noted = [r for r in compare(form, truth, [ImportNote("I20", "该行存疑", path="indicators[3]")])
+             if r.path.startswith("indicators[3].")]
+    assert all(r.doubted and not r.ok and r.parsed is None for r in noted)
+    assert [r.ok for r in noted][1:] == [False] * (len(noted) - 1)  # a stand-in never makes a field right
+    del form.indicators[4]  # now two truth rows share one parsed stand-in: no pairing, no doubt borrowed
+    ambiguous = [r for r in compare(form, truth, [ImportNote("I20", "该行存疑", path="indicators[3]")])
+                 if r.path.startswith(("indicators[3].", "indicators[4]."))]
+    assert ambiguous and not any(r.doubted for r in ambiguous)

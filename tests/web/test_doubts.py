@@ -6,10 +6,12 @@ declared score breaks the form's own arithmetic.
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 from typing import Any
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -114,6 +116,14 @@ def test_the_api_flags_findings_on_open_doubts(world: Any) -> None:
     assert all(f["path"] in ("indicators", "total_declared") or f["path"].startswith("indicators[2].") for f in flagged)
     assert all(f["message"].startswith("导入存疑：") for f in flagged)
     assert all(not f["message"].startswith("导入存疑：") for f in detail["evaluation"]["findings"] if not f["doubt"])
+
+
+def test_the_downloaded_workbook_says_which_findings_rest_on_doubts(world: Any) -> None:
+    record = _uploaded(world)
+    content = world.client("filler_a1").get(f"/forms/{record.pk}/download.xlsx").content
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert any(c.startswith("导入存疑：得分") for c in cells)
 
 
 def test_a_form_without_doubts_shows_no_highlight(world: Any) -> None:

@@ -290,7 +290,8 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     record = visible_form(request, pk)
     if fmt not in downloads.FORMATS:
         raise Http404("只支持 json、xlsx 和 pdf")
-    content, content_type = downloads.render(record.form(), record.profile, fmt)
+    form = record.form()
+    content, content_type = downloads.render(form, record.profile, fmt, services.doubted_paths(record.doubts, form))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="form-{record.pk}-{record.year}.{fmt}"'
     return response
