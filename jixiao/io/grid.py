@@ -303,7 +303,7 @@ class _Reader:
         if not labels:
             return
         label_column, label = labels[-1]
-        label = re.sub(r"^其中[:：]?", "", label).rstrip(":： ")
+        label = label.rstrip(":： ")  # "其中：本年财政拨款" as written: the form's label, not ours
         index = len(self.fund_rows)
         self.provenance[f"funds.rows[{index}]"] = row[label_column].location
         fund: dict[str, Any] = {"label": label}
@@ -356,6 +356,8 @@ class _Reader:
             found = cell(level)
             value = level_label(found.text) if found and level == "level1" else text(level)
             if value is not None:
+                if level == "level1" and value != levels["level1"]:
+                    levels["level2"] = None  # a 二级 block never runs on into the next 一级 block
                 levels[level] = value
         name = text("name")
         if name is None:

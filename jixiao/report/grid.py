@@ -1,7 +1,7 @@
 """The official form as a grid of (merged) cells, shared by the xlsx and PDF writers.
 
-:func:`build_sheet` lays a :class:`~jixiao.model.Form` out in a :class:`~.layout.Layout`: title,
-unit and date line, header fields, funds block, goals, the three-level indicator table with
+:func:`build_sheet` lays a :class:`~jixiao.model.Form` out in a :class:`~.layout.Layout`: 附件 line,
+title, unit and date line, header fields, funds block, goals, the three-level indicator table with
 merged level-1/level-2 cells, total, conclusion, contact and footnotes. When a scorecard is
 given, a tenth column 复核得分 shows the computed scores and flags every row whose declared
 score differs. Both writers only translate this grid; neither knows the form.
@@ -162,6 +162,9 @@ class _Builder:
 def _title(b: _Builder, form: Form) -> None:
     layout = b.sheet.layout
     width = b.sheet.columns
+    if layout.attachment:
+        b.put(0, layout.attachment, "line", cols=2, boxed=False)
+        b.next_row()
     b.put(0, layout.title, "title", cols=width, boxed=False)
     b.next_row()
     b.put(0, fill(layout.year_line, year=form.year), "subtitle", cols=width, boxed=False)

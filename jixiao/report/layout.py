@@ -70,6 +70,8 @@ class Layout(_LayoutPart):
     kind: FormKind
     description: str
     title: str
+    #: "附件1" printed above the title, where the official document attaches the form; "" when none
+    attachment: str = ""
     year_line: str
     stamp_line: str  # "单位（盖章）：{unit}", or "" when the layout has none
     date_line: str

@@ -9,6 +9,7 @@ row on every page and long cells wrap (and split across pages when taller than o
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as _textsplit_module
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -28,6 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import paragraph as _paragraph_module
 
 from ..model import Form
 from .grid import Cell, Sheet, Style, as_text, build_sheet, text_width
@@ -44,6 +47,12 @@ BODY_SIZE = 7.5  # points: ten columns on A4 portrait
 LEADING = 1.3  # line height as a multiple of the font size
 MAX_CELL_HEIGHT = (A4[1] - 2 * MARGIN) * 0.45  # taller texts move to a note after the table
 OVERFLOW_NOTE = "（内容较长，见表后附注{n}）"
+MIN_FIT_SIZE = 5.0  # points: a figure shrinks to fit its cell down to this size, then wraps
+#: Full-width punctuation that must not start a line (reportlab's CJK wrap knows only the ASCII and
+#: Japanese ones; a line of a Chinese cell starting with "，" or "；" reads as a typo).
+CANNOT_START_LINE = "，；：。、！？）》」』”’％"
+KINSOKU_GLOBAL = "ALL_CANNOT_START"  # reportlab's list of characters that cannot start a line
+HANGING_ROOM = BODY_SIZE * 0.6  # points: a hanging "，" stays inside its cell (and is read back with it)
 FLAG_COLOR = colors.HexColor("#FFC7CE")
 REVIEW_COLOR = colors.HexColor("#EAF1FB")
 
@@ -60,6 +69,9 @@ def register_fonts() -> tuple[frozenset[int], frozenset[int]]:
     latin = TTFont(LATIN_FONT, str(font_path("DejaVuSansCondensed.ttf")))
     pdfmetrics.registerFont(cjk)
     pdfmetrics.registerFont(latin)
+    for module in (_textsplit_module, _paragraph_module):  # one-run and multi-run paragraphs wrap apart
+        known: str = getattr(module, KINSOKU_GLOBAL)  # a module global, read at wrap time
+        setattr(module, KINSOKU_GLOBAL, known + "".join(c for c in CANNOT_START_LINE if c not in known))
     return frozenset(cjk.face.charToGlyph), frozenset(latin.face.charToGlyph)
 
 
@@ -78,25 +90,67 @@ def markup(text: str) -> str:
     return "<br/>".join(lines)
 
 
-def _paragraph_style(layout: Layout, style: Style, is_number: bool) -> ParagraphStyle:
+def _paragraph_style(
+    layout: Layout, style: Style, is_number: bool, font_size: float | None = None, hang: float = 0.0
+) -> ParagraphStyle:
     size = {"title": float(layout.title_size), "subtitle": BODY_SIZE + 2, "footnote": BODY_SIZE - 0.5}
-    font_size = size.get(style, BODY_SIZE)
+    font_size = font_size or size.get(style, BODY_SIZE)
     left = style in ("text", "footnote", "line")
     align: Literal[0, 1, 2] = TA_RIGHT if is_number else TA_LEFT if left else TA_CENTER
     return ParagraphStyle(
-        f"jixiao-{style}-{align}",
+        f"jixiao-{style}-{align}-{font_size}-{hang}",
         fontName=CJK_FONT,
         fontSize=font_size,
         leading=font_size * LEADING,
         alignment=align,
         wordWrap="CJK",
+        rightIndent=hang,
     )
 
 
-def _flowable(layout: Layout, cell: Cell) -> Paragraph:
-    return Paragraph(
-        markup(as_text(cell.value)), _paragraph_style(layout, cell.style, isinstance(cell.value, Decimal))
-    )
+def line_width(text: str, size: float) -> float:
+    """Width in points of one line of ``text`` set at ``size``, each run in the font that has it."""
+    return sum(pdfmetrics.stringWidth("".join(run), font, size) for font, run in groupby(text, key=font_for))
+
+
+#: A label with a bracketed suffix, "效益指标(30分)": the suffix goes to its own line, not "效益指标(" / "30分)".
+BRACKETED = re.compile(r"^(?P<name>[^()（）]+)(?P<suffix>[(（][^()（）]*[)）])$")
+
+
+def fit(text: str, width: float) -> tuple[str, float | None]:
+    """The text of a short centred, header or numeric cell laid out so that nothing misreads when it wraps.
+
+    A figure (``41.33%``, ``3967.29``) is never broken over two lines: it shrinks to fit, down to
+    :data:`MIN_FIT_SIZE`. A label with a bracketed suffix breaks before the bracket, and a label line
+    a little too wide shrinks slightly rather than leave one character on a line of its own. Returns
+    the text (with a line break where one goes) and the font size, or None for the body size.
+    """
+    room = width - 4.5  # the cell's left and right padding, and a little air
+    if not text or line_width(text, BODY_SIZE) <= room or any(ch.isspace() for ch in text):
+        return text, None
+    figure = all(font_for(ch) == LATIN_FONT for ch in text)
+    bracketed = None if figure else BRACKETED.match(text)
+    if bracketed:
+        text = f"{bracketed['name']}\n{bracketed['suffix']}"
+    elif not figure:
+        return text, None
+    smallest = MIN_FIT_SIZE if figure else BODY_SIZE * 0.8
+    size = min(BODY_SIZE, *(BODY_SIZE * room / line_width(line, BODY_SIZE) for line in text.split("\n")))
+    return text, (None if size >= BODY_SIZE else size if size >= smallest else None)
+
+
+def _flowable(layout: Layout, cell: Cell, width: float) -> Paragraph:
+    text, size = as_text(cell.value), None
+    if cell.style in ("number", "center", "header"):
+        text, size = fit(text, width)
+    # A wrapped line may end in punctuation that cannot start the next one; reportlab hangs it past
+    # the line's end, so keep room for it inside the cell (or it is drawn over the border, read as lost).
+    wraps = size is None and any(line_width(line, BODY_SIZE) > width - 4.5 for line in text.split("\n"))
+    # A column a few characters wide (项目资金（万元）) cannot spare the room: it would hold one per line.
+    roomy = width - 4.5 - HANGING_ROOM >= 4 * BODY_SIZE
+    hang = HANGING_ROOM if wraps and roomy and any(ch in CANNOT_START_LINE for ch in text) else 0.0
+    style = _paragraph_style(layout, cell.style, isinstance(cell.value, Decimal), size, hang)
+    return Paragraph(markup(text), style)
 
 
 def _unstack(cell: Cell) -> list[Cell]:
@@ -122,6 +176,48 @@ def _open_box(corner: tuple[int, int], end: tuple[int, int]) -> list[tuple[Any, 
     return [("VALIGN", corner, end, "TOP")]
 
 
+class _CarryingTable(Table):
+    """A table whose tall merged cells print their label again at the top of every page they run onto.
+
+    The level-1/level-2 cells of the indicator table are open boxes (see :func:`_open_box`) with the
+    label in their first row; without this, the rows continued on page 2 have blank 一级/二级 cells,
+    which a reader (and a PDF importer) takes for the last label of page 1. Each page's part of a box
+    is closed at the page foot, so the page reads as whole cells on its own.
+    """
+
+    def __init__(self, *args: Any, carry: dict[int, dict[int, Paragraph]] | None = None,
+                 origin: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.carry = carry or {}  # original row → column → label to print when a page starts there
+        self.origin = origin if origin is not None else list(range(len(data_of(self))))
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        head, rest = parts
+        assert isinstance(head, _CarryingTable) and isinstance(rest, _CarryingTable)
+        repeat = int(self.repeatRows)
+        cut = len(data_of(head))
+        head.carry, rest.carry = self.carry, self.carry
+        # Close every box at the foot of the page: an open box reads as a cell that runs on (pdfplumber).
+        head.setStyle([("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.black)])
+        head.origin, rest.origin = self.origin[:cut], self.origin[:repeat] + self.origin[cut:]
+        labels = self.carry.get(rest.origin[repeat], {}) if len(rest.origin) > repeat else {}
+        for column, label in labels.items():
+            data_of(rest)[repeat][column] = Paragraph(label.text, label.style)
+        if labels:
+            heights: list[float | None] = vars(rest)["_argH"]
+            heights[repeat] = None  # the label may need more height than the row had
+        return parts
+
+
+def data_of(table: Table) -> list[list[Any]]:
+    """A reportlab table's cell contents, row by row (reportlab keeps them in ``_cellvalues``)."""
+    cells: list[list[Any]] = vars(table)["_cellvalues"]
+    return cells
+
+
 def too_tall(text: str, width: float) -> bool:
     """Whether ``text`` wrapped in a cell ``width`` points wide would exceed :data:`MAX_CELL_HEIGHT`."""
     per_line = max(width - 4, 1.0)
@@ -145,15 +241,20 @@ def _table(
     ]
     flagged_rows = {c.row for c in cells if c.flagged}
     review_col = len(sheet.layout.widths)
+    carry: dict[int, dict[int, Paragraph]] = {}
     for cell in cells:
         top, left = cell.row - first, cell.col
         corner, end = (left, top), (left + cell.cols - 1, top + cell.rows - 1)
-        if cell.boxed and too_tall(as_text(cell.value), sum(widths[left : left + cell.cols])):
+        width = sum(widths[left : left + cell.cols])
+        if cell.boxed and too_tall(as_text(cell.value), width):
             overflow.append(as_text(cell.value))
             cell = replace(cell, value=OVERFLOW_NOTE.format(n=len(overflow)))
-        data[top][left] = _flowable(sheet.layout, cell)
+        flowable = data[top][left] = _flowable(sheet.layout, cell, width)
         if cell.rows > 1 and repeat:
             commands += _open_box(corner, end)
+            if cell.value is not None:
+                for row in range(top + 1, top + cell.rows):
+                    carry.setdefault(row, {})[left] = flowable
         elif cell.rows > 1 or cell.cols > 1:
             commands.append(("SPAN", corner, end))
         if cell.boxed:
@@ -162,7 +263,7 @@ def _table(
             commands.append(("BACKGROUND", corner, end, FLAG_COLOR))
         elif cell.col >= review_col and cell.style != "header":
             commands.append(("BACKGROUND", corner, end, REVIEW_COLOR))
-    return Table(data, colWidths=widths, repeatRows=repeat, style=TableStyle(commands))
+    return _CarryingTable(data, colWidths=widths, repeatRows=repeat, style=TableStyle(commands), carry=carry)
 
 
 def story(sheet: Sheet) -> list[Flowable]:

@@ -49,6 +49,11 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FLAG_FILL = PatternFill("solid", fgColor="FFC7CE")  # light red: declared ≠ computed
 REVIEW_FILL = PatternFill("solid", fgColor="EAF1FB")  # the review column is not part of the official form
 POINTS_PER_LINE = Decimal("1.45")  # line height as a multiple of the font size
+#: 复核意见 columns and widths (Excel character units): 90 in all, the printable width of A4 portrait
+#: at 10.5 pt with Excel's default margins, so the sheet prints at full size.
+FINDINGS_COLUMNS: tuple[tuple[str, Decimal], ...] = tuple(
+    (name, Decimal(width)) for name, width in (("代码", 6), ("级别", 6), ("位置", 24), ("说明", 54))
+)
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
@@ -102,6 +107,11 @@ def _cell_width(sheet: Sheet, cell: Cell) -> Decimal:
     return sum(sheet.widths[cell.col : cell.col + cell.cols], Decimal(0))
 
 
+def text_height(lines: int, size: Decimal) -> float:
+    """Row height (points) that shows ``lines`` wrapped lines at font ``size``."""
+    return float(lines * size * POINTS_PER_LINE + 4)
+
+
 def row_heights(sheet: Sheet) -> dict[int, float]:
     """Estimated height (points) of every row that needs more than one line."""
     layout = sheet.layout
@@ -110,8 +120,7 @@ def row_heights(sheet: Sheet) -> dict[int, float]:
         if not isinstance(cell.value, str) or cell.rows != 1 or cell.style == "vertical":
             continue
         size = layout.title_size if cell.style == "title" else layout.font_size
-        lines = line_count(cell.value, _cell_width(sheet, cell))
-        height = float(lines * size * POINTS_PER_LINE + 4)
+        height = text_height(line_count(cell.value, _cell_width(sheet, cell)), size)
         heights[cell.row] = max(heights.get(cell.row, 0.0), height)
     return heights
 
@@ -139,12 +148,17 @@ def _write_cell(ws: Worksheet, sheet: Sheet, cell: Cell, flagged_rows: set[int])
                 xl.fill = REVIEW_FILL
 
 
-def _page_setup(ws: Worksheet, sheet: Sheet) -> None:
+def _fit_to_a4_width(ws: Worksheet) -> None:
+    """A4 portrait, scaled to the page width, as many pages long as it takes."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _page_setup(ws: Worksheet, sheet: Sheet) -> None:
+    _fit_to_a4_width(ws)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
@@ -167,13 +181,11 @@ def write_sheet(ws: Worksheet, sheet: Sheet) -> None:
 
 
 def write_findings(ws: Worksheet, findings: Sequence[Finding], layout: Layout) -> None:
-    """The 复核意见 sheet: one finding per row."""
-    headers = ("代码", "级别", "位置", "说明")
-    widths = (8, 8, 30, 70)
-    for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+    """The 复核意见 sheet: one finding per row, A4 portrait wide, rows as tall as their wrapped text."""
+    for col, (header, width) in enumerate(FINDINGS_COLUMNS, start=1):
         set_value(cell_at(ws, 1, col), header)
         ws.cell(row=1, column=col).font = Font(name=layout.font, bold=True, charset=134)
-        ws.column_dimensions[get_column_letter(col)].width = width
+        ws.column_dimensions[get_column_letter(col)].width = float(width)
     for row, finding in enumerate(findings, start=2):
         values = (
             finding.code,
@@ -186,8 +198,10 @@ def write_findings(ws: Worksheet, findings: Sequence[Finding], layout: Layout) -
             set_value(cell, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.font = Font(name=layout.font, charset=134)
+        lines = max(line_count(v, w) for v, (_, w) in zip(values, FINDINGS_COLUMNS, strict=True))
+        ws.row_dimensions[row].height = text_height(lines, layout.font_size)
     ws.print_title_rows = "1:1"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    _fit_to_a4_width(ws)
 
 
 def build_workbook(

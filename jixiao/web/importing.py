@@ -8,6 +8,8 @@ of that format, whose import notes say what could not be read.
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,18 @@ class Imported:
     form: Form
     notes: list[str] = field(default_factory=list)  # what could not be read
     doubts: list[dict[str, Any]] = field(default_factory=list)  # fields the importer doubted (jixiao.web.doubts)
+
+
+def unit_key(name: str) -> str:
+    """A 单位 name as compared: full-width folded, without white space and a trailing （盖章）."""
+    folded = "".join(unicodedata.normalize("NFKC", name).split())
+    return re.sub(r"\(盖章\)$", "", folded)
+
+
+def other_unit(form: Form, unit_name: str) -> str | None:
+    """The 单位 written in an uploaded form when it is not the unit it is uploaded into, else None."""
+    written = (form.unit or "").strip()
+    return written if written and unit_key(written) != unit_key(unit_name) else None
 
 
 def _safe_name(name: str) -> str:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("units/<int:pk>/", forms.unit_page, name="unit"),
     path("units/<int:pk>/new/", forms.create, name="create"),
     path("units/<int:pk>/upload/", forms.upload, name="upload"),
+    path("units/<int:pk>/upload/confirm/", forms.upload_confirm, name="upload_confirm"),
     path("units/<int:pk>/years/", forms.years, name="years"),
     path("forms/<int:pk>/", forms.form_page, name="form"),
     path("forms/<int:pk>/save/", forms.save, name="save"),

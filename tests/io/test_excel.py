@@ -154,7 +154,7 @@ def test_chongqing_columns_fund_parts_and_date_cells(tmp_path: Path) -> None:
     assert form.filled_on == "2024年3月15日"
     assert [(r.label, r.initial, r.budget, r.executed) for r in form.funds.rows] == [
         ("年度资金总额", 120, Decimal("118.5"), Decimal("110.25")),
-        ("本年财政拨款", 100, 100, 95),
+        ("其中：本年财政拨款", 100, 100, 95),
         ("上年结转资金", 20, Decimal("18.5"), Decimal("15.25")),
     ]
     funds = form.funds

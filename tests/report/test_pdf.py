@@ -8,9 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from jixiao.audit import Finding
+from jixiao.demo import units
 from jixiao.model import Form
 from jixiao.report import pdf
 from jixiao.scoring import Scorecard
@@ -118,3 +120,59 @@ def test_review_column_and_its_note_with_a_scorecard(
     text = pdf_text(pdf.write(form, card, findings, tmp_path / "review.pdf"))
     assert "复核得分" in text and f"{card.total:f}" in text
     assert f"复核得分由jixiao按评分规则{card.profile}计算" in text
+
+
+def pdf_lines(path: Path) -> list[str]:
+    """The PDF's text lines as poppler reads them (each cell line on its own)."""
+    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True)
+    return [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+
+def demo_and_complete_forms(data_dir: Path) -> list[Form]:
+    return [unit.form for unit in units()] + [truth_form(t) for t in complete_truths(data_dir)]
+
+
+def test_level_labels_are_printed_on_every_page_they_run_onto(seed_form: Form, tmp_path: Path) -> None:
+    """Every page's first indicator row carries its 一级/二级 labels (the seed's 效益 block runs onto page 2)."""
+    long = seed_form.model_copy(update={"indicators": seed_form.indicators * 3})
+    path = pdf.write(long, None, [], tmp_path / "long.pdf")
+    with pdfplumber.open(path) as document:
+        assert len(document.pages) >= 4
+        continued = 0
+        for page in document.pages[1:]:
+            rows = [row for table in page.find_tables() for row in table.extract()]
+            header = next((i for i, row in enumerate(rows) if "三级指标" in (row[3] or "")), None)
+            if header is None or header + 1 == len(rows) or "总分" in (rows[header + 1][0] or ""):
+                continue  # a page with the table's foot only
+            first = rows[header + 1]
+            assert first[1] and first[2], (page.page_number, first[:4])
+            continued += 1
+        assert continued >= 2
+
+
+@needs_poppler
+def test_no_line_starts_with_a_comma_or_semicolon(data_dir: Path, tmp_path: Path) -> None:
+    for number, form in enumerate(demo_and_complete_forms(data_dir)):
+        path = pdf.write(form, None, [], tmp_path / f"{number}.pdf")
+        bad = [line for line in pdf_lines(path) if line[0] in pdf.CANNOT_START_LINE]
+        assert not bad, (form.unit, bad)
+
+
+@needs_poppler
+def test_figures_never_wrap(data_dir: Path, tmp_path: Path) -> None:
+    """执行率 41.33%, 387664.62 元: each figure is one line of the PDF, whatever its column's width."""
+    for number, form in enumerate(demo_and_complete_forms(data_dir)):
+        path = pdf.write(form, None, [], tmp_path / f"{number}.pdf")
+        lines = pdf_lines(path)
+        figures = [form.funds.rate_declared, *(str(v) for r in form.funds.rows
+                                                for v in (r.budget, r.executed) if v is not None)]
+        for figure in filter(None, figures):
+            assert any(figure in line for line in lines), (form.unit, figure)
+
+
+@needs_poppler
+def test_attachment_line_where_the_layout_has_it(seed_form: Form, data_dir: Path, tmp_path: Path) -> None:
+    seed = pdf_lines(pdf.write(seed_form, None, [], tmp_path / "seed.pdf"))
+    assert seed[:2] == ["附件1", "部门整体支出绩效目标自评表"]
+    project = truth_form(complete_truths(data_dir)[0])
+    assert "附件1" not in pdf_lines(pdf.write(project, None, [], tmp_path / "project.pdf"))

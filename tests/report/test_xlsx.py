@@ -52,10 +52,11 @@ def number(value: object) -> Decimal | None:
 
 def test_seed_title_unit_and_funds(seed_form: Form, tmp_path: Path) -> None:
     ws = export(seed_form, tmp_path)
-    assert ws["A1"].value == "部门整体支出绩效目标自评表"
-    assert ws["A2"].value == "（2022年度）"
-    assert ws["A3"].value == "单位（盖章）：中共黔南州委组织部"
-    assert ws["F3"].value == "填报日期：2023年7月"
+    assert ws["A1"].value == "附件1"  # as on the seed form
+    assert ws["A2"].value == "部门整体支出绩效目标自评表"
+    assert ws["A3"].value == "（2022年度）"
+    assert ws["A4"].value == "单位（盖章）：中共黔南州委组织部"
+    assert ws["F4"].value == "填报日期：2023年7月"
     row, col = find(ws, "部门（单位）名称")
     assert ws.cell(row, col + 3).value == "中共黔南州委组织部"
     head_row, _ = find(ws, "资金来源")
@@ -238,3 +239,21 @@ def test_text_beyond_the_excel_cell_limit_is_refused_by_name(seed_form: Form, tm
         xlsx.write(seed_form, None, [], tmp_path / "big.xlsx")
     assert "32767" in error.value.message
     assert (error.value.place or "").startswith("自评表!B")  # the goals cell
+
+
+def test_findings_sheet_prints_on_a4_width_with_rows_tall_enough(
+    seed_scored: tuple[Form, Scorecard, list[Finding]], tmp_path: Path
+) -> None:
+    form, card, findings = seed_scored
+    sheet = load_workbook(xlsx.write(form, card, findings, tmp_path / "review.xlsx"))["复核意见"]
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCD"]
+    assert sum(widths) <= 90  # A4 portrait at 10.5 pt: printed at full size, not shrunk to a strip
+    setup = sheet.page_setup
+    assert (int(setup.paperSize), setup.orientation, int(setup.fitToWidth)) == (int(sheet.PAPERSIZE_A4), "portrait", 1)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    for row, finding in enumerate(findings, start=2):
+        lines = xlsx.line_count(finding.message, Decimal(widths[3]))
+        height = sheet.row_dimensions[row].height
+        assert height is not None and height >= lines * 10.5 * 1.3, finding.message
+    longest = max(findings, key=lambda f: len(f.message))
+    assert xlsx.line_count(longest.message, Decimal(widths[3])) > 1  # the seed has messages that wrap

@@ -31,7 +31,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def _uploaded(world: Any) -> FormRecord:
     client = world.client("filler_a1")
     content = (CORPUS / "026.txt").read_bytes()
-    client.post(f"/units/{world.a1.pk}/upload/", {"file": SimpleUploadedFile("026.txt", content)})
+    page = client.post(f"/units/{world.a1.pk}/upload/", {"file": SimpleUploadedFile("026.txt", content)})
+    # 026 is 原州区农技中心's form, uploaded into 甲一单位: answer the other-unit question
+    token = re.search(r'name="token" value="(\w+)"', page.content.decode())
+    assert token is not None
+    client.post(f"/units/{world.a1.pk}/upload/confirm/", {"token": token.group(1), "decision": "confirm"})
     return FormRecord.objects.get(unit=world.a1)
 
 

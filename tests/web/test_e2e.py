@@ -191,3 +191,36 @@ def test_copy_screenshots_for_the_guide() -> None:
     for shot in shots:
         shutil.copy(shot, REPO / "docs" / "img" / shot.name)
     assert (REPO / "docs" / "img" / "02-entry-live-score.png").stat().st_size > 10_000
+
+
+def test_names_and_goals_read_in_full_and_read_only_fields_read_as_text(
+    live_server: Any, world: Any, browser: Any
+) -> None:
+    """The seed's long 三级指标 names and its 年度总体目标 (hundreds of characters) are shown whole,
+    while the unit edits and once the form is handed over; handed over, its fields are not boxes."""
+    record = world.form()
+    filler = Session(browser, live_server.url, "filler_a1")
+    reviewer = Session(browser, live_server.url, "reviewer_a")
+    hidden = "el => el.scrollHeight - el.clientHeight"
+    filler.page.goto(f"{live_server.url}/forms/{record.pk}/")
+    for area in ("textarea[aria-label=三级指标]", "textarea[name=goals_expected]"):
+        for element in filler.page.locator(area).all():
+            assert element.evaluate(hidden) <= 2, element.input_value()[:20]
+    box = "el => getComputedStyle(el).borderTopColor"
+    assert filler.page.locator("input[name=unit]").evaluate(box) != "rgba(0, 0, 0, 0)"  # editable: a box
+    from jixiao.web import services
+
+    services.submit(world.users["approver_a1"], record.pk)
+    reviewer.page.goto(f"{live_server.url}/forms/{record.pk}/")
+    page = reviewer.page
+    assert page.locator("textarea[aria-label=三级指标]").first.is_disabled()
+    for area in ("textarea[aria-label=三级指标]", "textarea[name=goals_expected]", "textarea[aria-label=偏差原因]"):
+        for element in page.locator(area).all():
+            assert element.evaluate(hidden) <= 2, element.input_value()[:20]
+    for field in ("input[name=unit]", "textarea[name=goals_expected]", "input[aria-label=分值]"):
+        element = page.locator(field).first
+        assert element.evaluate(box) == "rgba(0, 0, 0, 0)", field
+        assert element.evaluate("el => getComputedStyle(el).resize") == "none", field
+    reviewer.shot("08-review-read-only")
+    for session in (filler, reviewer):
+        session.context.close()

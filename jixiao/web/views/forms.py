@@ -19,7 +19,7 @@ from .. import diffing, doubts, downloads, importing, services
 from ..engine import Evaluation
 from ..entry import data_from_post, form_from_post, human_place, indicator_keys
 from ..fragments import Fragments
-from ..models import FormRecord
+from ..models import FormRecord, Organisation
 from ..permissions import can_decide, can_edit, can_submit, is_unit_member
 from ..yoy import compare_years
 from .common import int_param, is_htmx, member_unit, visible_form
@@ -68,8 +68,13 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("form", pk=saved.record.pk)
 
 
+def _pending_key(unit: Organisation) -> str:
+    return f"jixiao-pending-upload-{unit.pk}"
+
+
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file becomes a draft; a file whose 单位 is another unit's waits for the user's confirmation."""
     unit = member_unit(request, pk)
     try:
         result = importing.read_upload(request.FILES.get("file"))
@@ -81,14 +86,49 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         if result.form.year
         else result.form.model_copy(update={"year": timezone.localdate().year - 1})
     )
+    file_unit = importing.other_unit(form, unit.name)
+    if file_unit is None:
+        return _create_uploaded(request, unit, form, result.filename, result.notes, result.doubts)
+    # The parsed form waits in the session (one per unit), not the file: nothing is written to disk.
+    token = uuid.uuid4().hex
+    request.session[_pending_key(unit)] = {
+        "token": token, "filename": result.filename, "form": jsonio.dumps(form, indent=None),
+        "notes": result.notes, "doubts": result.doubts, "file_unit": file_unit,
+    }
+    context = {"unit": unit, "filename": result.filename, "file_unit": file_unit, "token": token}
+    return render(request, "jixiao/upload_confirm.html", context)
+
+
+@require_POST
+def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answer to “this file is another unit's”: create the draft under this unit, or drop it."""
+    unit = member_unit(request, pk)
+    pending = request.session.get(_pending_key(unit))
+    if not pending or pending.get("token") != request.POST.get("token"):
+        messages.error(request, "上传确认已失效（可能已在其他页面处理），请重新上传文件。")
+        return redirect("unit", pk=unit.pk)
+    del request.session[_pending_key(unit)]
+    if request.POST.get("decision") != "confirm":
+        messages.info(request, f"已取消上传 {pending['filename']}。")
+        return redirect("unit", pk=unit.pk)
+    form = jsonio.loads(pending["form"], pending["filename"]).model_copy(update={"unit": unit.name})
+    note = f"单位：文件中的单位为“{pending['file_unit']}”，上传时确认改为“{unit.name}”"
+    notes = [*pending["notes"], note]
+    return _create_uploaded(request, unit, form, pending["filename"], notes, pending["doubts"])
+
+
+def _create_uploaded(
+    request: HttpRequest, unit: Organisation, form: Form, filename: str, notes: list[str],
+    doubts: list[dict[str, Any]],
+) -> HttpResponse:
     try:
         saved = services.create_form(
-            request.user, unit, form, reason=f"上传 {result.filename}", notes=result.notes, doubts=result.doubts
+            request.user, unit, form, reason=f"上传 {filename}", notes=notes, doubts=doubts
         )
     except services.Duplicate as duplicate:
         messages.error(request, f"上传失败：{duplicate.message}；请在已有的表中修改。")
         return redirect("form", pk=duplicate.existing.pk)
-    messages.success(request, f"已从 {result.filename} 建立草稿。")
+    messages.success(request, f"已从 {filename} 建立草稿。")
     return redirect("form", pk=saved.record.pk)
 
 

@@ -1,4 +1,5 @@
-// Entry page helpers: reorder/remove indicator rows and conflict overwrite, then re-save through htmx.
+// Entry page helpers: reorder/remove indicator rows and conflict overwrite, then re-save through htmx;
+// texts that grow with their content.
 (function () {
   "use strict";
   function save() {
@@ -27,6 +28,16 @@
     var flag = document.getElementById("overwrite-flag");
     if (flag) { flag.remove(); }
   });
+  // Texts grow with their content (names, goals): CSS field-sizing where the browser knows it, else here.
+  if (!(window.CSS && CSS.supports("field-sizing", "content"))) {
+    var fit = function (area) { area.style.height = "auto"; area.style.height = area.scrollHeight + 2 + "px"; };
+    var fitAll = function () { document.querySelectorAll("table.sheet textarea").forEach(fit); };
+    document.addEventListener("input", function (event) {
+      if (event.target.matches && event.target.matches("table.sheet textarea")) { fit(event.target); }
+    });
+    document.addEventListener("DOMContentLoaded", fitAll);
+    document.addEventListener("htmx:afterSwap", fitAll);
+  }
   // Editing a doubted cell ends its doubt on the server when the page saves: drop its highlight here too.
   document.addEventListener("change", function (event) {
     var cell = event.target;
