@@ -3,7 +3,9 @@
 Chinese is set in Droid Sans Fallback and Latin letters, digits and symbols (≥ ≤ — “ ”) in
 DejaVu Sans Condensed (Droid has no Latin glyphs); both are embedded as subsets, so the file
 renders the same on a machine without any Chinese font. The indicator table repeats its header
-row on every page and long cells wrap (and split across pages when taller than one).
+row on every page, and a page that starts inside a level-1/level-2 block prints its labels again;
+long cells wrap (and move to a note when taller than a page), figures shrink rather than wrap, and
+no line starts with full-width punctuation. The file reads back with ``jixiao parse`` as it was written.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ LEADING = 1.3  # line height as a multiple of the font size
 MAX_CELL_HEIGHT = (A4[1] - 2 * MARGIN) * 0.45  # taller texts move to a note after the table
 OVERFLOW_NOTE = "（内容较长，见表后附注{n}）"
 MIN_FIT_SIZE = 5.0  # points: a figure shrinks to fit its cell down to this size, then wraps
+PADDING_ROOM = 4.5  # points of a cell's width that text cannot use: left and right padding, a little air
 #: Full-width punctuation that must not start a line (reportlab's CJK wrap knows only the ASCII and
 #: Japanese ones; a line of a Chinese cell starting with "，" or "；" reads as a typo).
 CANNOT_START_LINE = "，；：。、！？）》」』”’％"
@@ -125,7 +128,7 @@ def fit(text: str, width: float) -> tuple[str, float | None]:
     a little too wide shrinks slightly rather than leave one character on a line of its own. Returns
     the text (with a line break where one goes) and the font size, or None for the body size.
     """
-    room = width - 4.5  # the cell's left and right padding, and a little air
+    room = width - PADDING_ROOM
     if not text or line_width(text, BODY_SIZE) <= room or any(ch.isspace() for ch in text):
         return text, None
     figure = all(font_for(ch) == LATIN_FONT for ch in text)
@@ -145,9 +148,9 @@ def _flowable(layout: Layout, cell: Cell, width: float) -> Paragraph:
         text, size = fit(text, width)
     # A wrapped line may end in punctuation that cannot start the next one; reportlab hangs it past
     # the line's end, so keep room for it inside the cell (or it is drawn over the border, read as lost).
-    wraps = size is None and any(line_width(line, BODY_SIZE) > width - 4.5 for line in text.split("\n"))
+    wraps = size is None and any(line_width(line, BODY_SIZE) > width - PADDING_ROOM for line in text.split("\n"))
     # A column a few characters wide (项目资金（万元）) cannot spare the room: it would hold one per line.
-    roomy = width - 4.5 - HANGING_ROOM >= 4 * BODY_SIZE
+    roomy = width - PADDING_ROOM - HANGING_ROOM >= 4 * BODY_SIZE
     hang = HANGING_ROOM if wraps and roomy and any(ch in CANNOT_START_LINE for ch in text) else 0.0
     style = _paragraph_style(layout, cell.style, isinstance(cell.value, Decimal), size, hang)
     return Paragraph(markup(text), style)

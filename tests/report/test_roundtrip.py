@@ -68,17 +68,11 @@ def exact_as_parsed(form: Form) -> Form:
     return form
 
 
-def complete_cases() -> list[object]:
-    return [
-        pytest.param(t, id=t.stem.split(".")[0]) for t in complete_truths(DATA)
-    ]
-
-
 def test_enough_complete_corpus_forms() -> None:
     assert len(complete_truths(DATA)) >= 8
 
 
 @pytest.mark.parametrize("suffix", sorted(WRITERS))
-@pytest.mark.parametrize("truth", complete_cases())
+@pytest.mark.parametrize("truth", complete_truths(DATA), ids=lambda t: t.stem.split(".")[0])
 def test_complete_corpus_form_round_trips(truth: Path, tmp_path: Path, suffix: str) -> None:
     assert_round_trip(exact_as_parsed(truth_form(truth)), tmp_path / f"{truth.stem}.{suffix}")
