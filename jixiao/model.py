@@ -13,16 +13,62 @@ contract; ``docs/form.schema.json`` is generated from these classes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 FormKind = Literal["department", "project"]
 
+
+@dataclass(frozen=True)
+class FormLimits:
+    """What one form may hold (表单上限): everything a real form needs, bounded so it can be stored and computed.
+
+    ``docs/limits.md`` lists these with the importer's and the web's limits. The numbers fit the stored
+    columns (``DecimalField``) and keep every computed ratio within the 28 digits of the decimal context.
+    """
+
+    # every number (全年预算数/执行数 in 元 or 万元, 分值, 得分, 总分): ten trillion, far beyond any real form,
+    # small enough that the stored columns keep it and every ratio stays within the decimal context
+    max_number: int = 10**13
+    max_decimals: int = 10  # decimal places: an importer keeps 10 significant digits of a spreadsheet float
+    max_name_chars: int = 200  # 单位/主管部门/项目名称 (an organisation's name is at most 200 characters)
+    max_cell_chars: int = 200  # one cell of the table: 指标名称, 指标值, 资金行名称 …
+    max_reason_chars: int = 500  # 偏差原因 of one indicator
+    max_text_chars: int = 10_000  # free text: 年度总体目标, 绩效结论
+    # (a form with every field full still posts within the request limit: 300 × 1,500 characters)
+    max_indicators: int = 300  # an official form has fewer than 100 rows
+    max_fund_rows: int = 50
+
+
+FORM_LIMITS = FormLimits()
+
+
+def _printable(value: str) -> str:
+    """Refuse what no database or file format can keep: NUL and lone UTF-16 surrogates (不可见字符)."""
+    if "\x00" in value:
+        raise ValueError("含有不可见的 NUL 字符（\\x00），请删除后再保存")
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("含有无效的 Unicode 字符（孤立的代理项），请删除后再保存")
+    return value
+
+
+#: Text of the head (names), of one table cell and of a free-text block.
+Name = Annotated[str, Field(max_length=FORM_LIMITS.max_name_chars), AfterValidator(_printable)]
+CellText = Annotated[str, Field(max_length=FORM_LIMITS.max_cell_chars), AfterValidator(_printable)]
+Reason = Annotated[str, Field(max_length=FORM_LIMITS.max_reason_chars), AfterValidator(_printable)]
+LongText = Annotated[str, Field(max_length=FORM_LIMITS.max_text_chars), AfterValidator(_printable)]
+
 #: Money (万元 or 元, as printed on the form), weights and scores.
-Amount = Decimal
-NonNegative = Annotated[Decimal, Field(ge=0)]
+Amount = Annotated[
+    Decimal,
+    Field(ge=-FORM_LIMITS.max_number, le=FORM_LIMITS.max_number, decimal_places=FORM_LIMITS.max_decimals),
+]
+NonNegative = Annotated[
+    Decimal, Field(ge=0, le=FORM_LIMITS.max_number, decimal_places=FORM_LIMITS.max_decimals)
+]
 
 
 class _Strict(BaseModel):
@@ -64,8 +110,8 @@ class Location(BaseModel):
 class Contact(_Strict):
     """联系人 and 联系电话."""
 
-    name: str | None = None
-    phone: str | None = None
+    name: CellText | None = None
+    phone: CellText | None = None
 
 
 class FundRow(_Strict):
@@ -75,7 +121,7 @@ class FundRow(_Strict):
     its 其中 rows (基本支出/项目支出/其他资金, 本年财政拨款/上年结转资金/其他资金 …).
     """
 
-    label: str
+    label: CellText
     initial: Amount | None = None  # 年初预算数
     budget: Amount | None = None  # 全年预算数 (A) / 调整后预算数
     executed: Amount | None = None  # 全年执行数 (B)
@@ -85,9 +131,9 @@ class Funds(_Strict):
     """资金 block: its rows and the declared 分值 / 执行率 / 得分 of the total row."""
 
     weight: NonNegative | None = None  # 分值, normally 10
-    rate_declared: str | None = None  # 执行率 as written, e.g. "99%"
+    rate_declared: CellText | None = None  # 执行率 as written, e.g. "99%"
     score_declared: Amount | None = None  # 得分 as written
-    rows: list[FundRow] = Field(default_factory=list)
+    rows: list[FundRow] = Field(default_factory=list, max_length=FORM_LIMITS.max_fund_rows)
 
     @property
     def total(self) -> FundRow | None:
@@ -103,21 +149,21 @@ class Funds(_Strict):
 class Goals(_Strict):
     """年度总体目标: 预期目标 and 实际完成情况 (free text)."""
 
-    expected: str | None = None
-    actual: str | None = None
+    expected: LongText | None = None
+    actual: LongText | None = None
 
 
 class Indicator(_Strict):
     """A level-3 indicator row (三级指标) with its level-1 and level-2 parents."""
 
-    level1: str | None = None  # 一级指标: 产出指标 / 效益指标 / 满意度指标 …
-    level2: str | None = None  # 二级指标: 数量 / 质量 / 时效 / 成本 / 社会效益 …
-    name: str  # 三级指标
-    target: str | None = None  # 年度指标值, as written
-    actual: str | None = None  # 实际完成值, as written
+    level1: CellText | None = None  # 一级指标: 产出指标 / 效益指标 / 满意度指标 …
+    level2: CellText | None = None  # 二级指标: 数量 / 质量 / 时效 / 成本 / 社会效益 …
+    name: CellText  # 三级指标
+    target: CellText | None = None  # 年度指标值, as written
+    actual: CellText | None = None  # 实际完成值, as written
     weight: NonNegative | None = None  # 分值
     score_declared: Amount | None = None  # 得分, as declared by the unit
-    reason: str | None = None  # 偏差原因分析 / 未完成原因分析
+    reason: Reason | None = None  # 偏差原因分析 / 未完成原因分析
 
     @field_validator("name")
     @classmethod
@@ -132,16 +178,16 @@ class Form(_Strict):
 
     kind: FormKind
     year: int | None = Field(default=None, ge=1990, le=2100)
-    unit: str | None = None  # 单位 / 实施单位
-    department: str | None = None  # 主管部门 (project forms)
-    project: str | None = None  # 项目名称 (project forms)
-    filled_on: str | None = None  # 填报日期, as written ("2023年7月")
+    unit: Name | None = None  # 单位 / 实施单位
+    department: Name | None = None  # 主管部门 (project forms)
+    project: Name | None = None  # 项目名称 (project forms)
+    filled_on: CellText | None = None  # 填报日期, as written ("2023年7月")
     contact: Contact = Field(default_factory=Contact)
     funds: Funds = Field(default_factory=Funds)
     goals: Goals = Field(default_factory=Goals)
-    indicators: list[Indicator]
+    indicators: list[Indicator] = Field(max_length=FORM_LIMITS.max_indicators)
     total_declared: Amount | None = None  # 总分 as declared
-    conclusion: str | None = None  # 绩效结论
+    conclusion: LongText | None = None  # 绩效结论
 
     @field_validator("contact", "funds", "goals", mode="before")
     @classmethod

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, getcontext
 
 from .model import Form, FundRow, Indicator
 from .rules import Profile
@@ -52,7 +52,10 @@ def percent(share: Decimal, places: int = 1) -> str:
 
 
 def round_places(value: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    # A context as wide as the result: the default 28 digits would make quantize fail (InvalidOperation)
+    # on a large ratio of in-range inputs (an actual of 10^12 against a target of 0.001).
+    digits = max(getcontext().prec, value.adjusted() + places + 2) if value.is_finite() else getcontext().prec
+    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=Context(prec=digits))
 
 
 @dataclass(slots=True)

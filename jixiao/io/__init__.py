@@ -19,8 +19,11 @@ import importlib
 import tempfile
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ..errors import InputError
 from ..model import Form
+from .jsonio import refusal
 from .notes import ImportNote
 from .sniff import DEFAULT_LIMITS, FORMATS, Format, Limits, confirm, sniff
 
@@ -53,7 +56,13 @@ def read(
 ) -> Result:
     """Read one form from ``path``; ``sheet`` picks a worksheet of a workbook (name or number)."""
     path = Path(path)
-    kind = detect(path, format, limits)
+    try:
+        return _read(path, detect(path, format, limits), sheet)
+    except ValidationError as exc:
+        raise refusal(exc, str(path)) from None
+
+
+def _read(path: Path, kind: Format, sheet: str | None) -> Result:
     if kind in ("xlsx", "xls"):
         from . import excel
 
@@ -82,6 +91,13 @@ def read_all(path: str | Path, format: str = "auto", limits: Limits = DEFAULT_LI
     """Every form in the file: all sheets of a workbook, all forms stacked in a PDF or Word file."""
     path = Path(path)
     kind = detect(path, format, limits)
+    try:
+        return _read_all(path, kind, limits)
+    except ValidationError as exc:
+        raise refusal(exc, str(path)) from None
+
+
+def _read_all(path: Path, kind: Format, limits: Limits) -> list[Result]:
     if kind in ("xlsx", "xls"):
         from . import excel
 

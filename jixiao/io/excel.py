@@ -1,15 +1,16 @@
 """Excel workbooks: ``.xlsx`` (openpyxl) and legacy ``.xls`` (xlrd), one form per sheet.
 
-openpyxl runs in full (not ``read_only``) mode: read-only worksheets do not expose merged
-ranges, and we need them to repeat a vertically merged value (一级指标, 二级指标) into the rows
-it covers and to tell a covered cell (``None``) from a blank one (``""``). Full mode keeps the
-whole sheet in memory, which is bounded because :mod:`.sniff` refused large files and zip
-bombs before openpyxl opened anything, and at most :data:`MAX_ROWS` rows are interpreted.
+openpyxl runs in ``read_only`` mode, which streams rows and stops at :data:`MAX_ROWS`; read-only
+worksheets do not expose merged ranges, so they are read from the sheet's XML: we need them to repeat
+a vertically merged value (一级指标, 二级指标) into the rows it covers and to tell a covered cell
+(``None``) from a blank one (``""``). :mod:`.sniff` refused large files, large parts and zip bombs
+before openpyxl opened anything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import warnings
 from collections.abc import Callable
@@ -79,30 +80,56 @@ def to_sheet(name: str, grid: Grid, place: str, truncated: bool) -> Sheet:
     return Sheet(name, rows, truncated)
 
 
+#: A merged range in a sheet's XML: ``<mergeCell ref="A3:A9"/>`` (with or without a namespace prefix).
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+def _xlsx_merges(book: Any, ws: Any) -> list[Merge]:
+    """The merged ranges of a read-only worksheet, from its XML part (bounded in size by :mod:`.sniff`)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    # read-only worksheets do not parse <mergeCells>; the part is read once more, as bytes
+    with book._archive.open(ws._worksheet_path) as part:
+        xml = part.read()
+    merges = []
+    for ref in _MERGE_CELL.findall(xml):
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+        if None not in (min_col, min_row, max_col, max_row):  # a whole-row/column ref (A:A) merges nothing
+            merges.append((min_row - 1, max_row - 1, min_col - 1, max_col - 1))  # type: ignore[operator]
+    return merges
+
+
 def xlsx_sheets(path: Path) -> list[Sheet]:
+    """Every sheet's first :data:`MAX_ROWS` rows, streamed (openpyxl ``read_only``).
+
+    Full mode would build every cell of every sheet before the first is read (812 MB for four 15 MB
+    sheets); read-only mode parses rows as they are asked for and stops at the row limit. The declared
+    dimensions are ignored (a file may lie about them): the grid is as wide as its longest row.
+    """
     import openpyxl
-    from openpyxl.cell.cell import MergedCell
 
     # a file object, not the path: openpyxl refuses paths whose extension is not .xlsx, and the
     # content (checked by sniff) is what counts
     with warnings.catch_warnings(), path.open("rb") as handle:
         warnings.simplefilter("ignore")  # openpyxl warns about styles/extensions it ignores
-        book = openpyxl.load_workbook(handle, data_only=True)
-    sheets = []
-    for ws in book.worksheets:
-        last_row, last_column = min(ws.max_row, MAX_ROWS), min(ws.max_column, MAX_COLUMNS)
-        grid: Grid = [
-            [None if isinstance(c, MergedCell) else value_text(c.value, c.number_format) for c in row]
-            for row in ws.iter_rows(min_row=1, max_row=last_row, max_col=last_column)
-        ]
-        merges = [
-            (m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1) for m in ws.merged_cells.ranges
-        ]
-        fill_merges(grid, merges)
-        sheets.append(
-            to_sheet(ws.title, grid, str(path), ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS)
-        )
-    book.close()
+        book = openpyxl.load_workbook(handle, data_only=True, read_only=True)
+        sheets = []
+        for ws in book.worksheets:
+            if not hasattr(ws, "reset_dimensions"):
+                continue  # a chart sheet: no cells
+            ws.reset_dimensions()
+            rows = [
+                [value_text(c.value, c.number_format) if hasattr(c, "number_format") else "" for c in row]
+                for row in itertools.islice(ws.iter_rows(), MAX_ROWS + 1)
+            ]
+            truncated = len(rows) > MAX_ROWS or any(len(row) > MAX_COLUMNS for row in rows)
+            width = min(max((len(row) for row in rows), default=0), MAX_COLUMNS)
+            grid: Grid = [
+                [*row[:width], *([""] * (width - len(row)))] for row in rows[:MAX_ROWS]
+            ]
+            fill_merges(grid, _xlsx_merges(book, ws))
+            sheets.append(to_sheet(ws.title, grid, str(path), truncated))
+        book.close()
     return sheets
 
 

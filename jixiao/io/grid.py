@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from ..errors import InputError, field_path
 from ..model import Form, FormKind, Location
 from .constraints import with_confidence
+from .jsonio import explain
 from .notes import ImportNote
 from .textlabels import key as label_key
 from .vocabulary import role_of
@@ -470,7 +471,7 @@ def _build(reader: _Reader) -> Form:
         first = exc.errors()[0]
         path = field_path(first["loc"])
         where = reader.provenance.get(path) or reader.place
-        raise InputError(f"{path} 的值无效：{first['msg']}", where.describe()) from None
+        raise InputError(f"{path} 的值无效：{explain(dict(first))}", where.describe()) from None
     form.provenance = with_confidence(reader.provenance)
     return form
 

@@ -14,7 +14,7 @@ import simplejson
 from pydantic import ValidationError
 
 from ..errors import InputError, field_path
-from ..model import Form
+from ..model import FORM_LIMITS, Form
 
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a form is a few KB; anything near this is hostile
 
@@ -28,10 +28,6 @@ _KIND_TEXT = {
     "string_type": "应为文字",
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
-    "string_too_long": "文字过长",
-    "too_long": "条目过多",
-    "less_than_equal": "数值过大",
-    "less_than": "数值过大",
 }
 #: The JSON decoder's messages (their start) in Chinese.
 _JSON_TEXT = (
@@ -51,7 +47,14 @@ def _json_reason(message: str) -> str:
     return next((zh for en, zh in _JSON_TEXT if message.startswith(en)), "格式错误")
 
 
-def _explain(error: dict[str, Any]) -> str:
+def _shown(value: Any) -> str:
+    """A refused input as the message quotes it: a 1,000,000-digit number is cut, not printed in full."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:20] + "…" + text[-10:]
+
+
+def explain(error: dict[str, Any]) -> str:
+    """A pydantic error in Chinese (the place is named by the caller)."""
     kind = error["type"]
     if kind == "missing":
         return "缺少必填字段"
@@ -60,12 +63,32 @@ def _explain(error: dict[str, Any]) -> str:
     if kind in ("decimal_parsing", "decimal_type", "float_parsing", "int_parsing", "int_type"):
         return f"应为数字，实际为 {error.get('input')!r}"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"不能为负数或过小：{error.get('input')}"
+        limit = (error.get("ctx") or {}).get("ge", 0)
+        return f"不能小于 {limit}：{_shown(error.get('input'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"超出可保存的范围（最大 {(error.get('ctx') or {}).get('le')}）：{_shown(error.get('input'))}"
+    if kind == "decimal_max_places":
+        return f"小数位数过多（最多 {FORM_LIMITS.max_decimals} 位）：{_shown(error.get('input'))}"
+    if kind == "finite_number":
+        return "应为有限的数字（不接受 NaN 或无穷大）"
+    if kind == "string_too_long":
+        return f"文字过长（{len(str(error.get('input')))} 字，上限 {(error.get('ctx') or {}).get('max_length')} 字）"
+    if kind == "too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        return f"行数过多（{len(error.get('input') or ())} 行，上限 {limit} 行）"
+    if kind == "string_unicode":
+        return "含有无效的 Unicode 字符（孤立的代理项），请删除后再保存"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error") or error.get("msg", kind))
     if kind == "literal_error":
         return f"取值无效 {error.get('input')!r}，应为 department 或 project"
-    if kind == "value_error":  # our own validators, already in Chinese
-        return str(error.get("msg", "")).removeprefix("Value error, ")
     return _KIND_TEXT.get(kind, f"取值无效 {error.get('input')!r}")
+
+
+def refusal(exc: ValidationError, place: str) -> InputError:
+    """A value a reader built that the form limits refuse (a 30-digit amount in a text), named in Chinese."""
+    first = exc.errors()[0]
+    return InputError(f"读出的内容不构成有效表格：{field_path(first['loc'])} {explain(dict(first))}", place)
 
 
 def form_from_data(data: Any, place: str = "<json>") -> Form:
@@ -77,7 +100,7 @@ def form_from_data(data: Any, place: str = "<json>") -> Form:
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f"（另有 {exc.error_count() - 1} 处错误）" if exc.error_count() > 1 else ""
-        raise InputError(_explain(dict(first)) + more, f"{place}: {field_path(first['loc'])}") from None
+        raise InputError(explain(dict(first)) + more, f"{place}: {field_path(first['loc'])}") from None
     weights = [i.weight for i in form.indicators if i.weight is not None]
     if weights and sum(weights) == 0:
         raise InputError("所有指标分值之和为 0，无法评分", f"{place}: indicators[*].weight")

@@ -23,8 +23,9 @@ from .grid import (
     match_roles,
 )
 from .notes import ImportNote
+from .sniff import DEFAULT_LIMITS
 
-MAX_PAGES = 30  # a form is 1-5 pages; more means this is a report, not a form
+MAX_PAGES = DEFAULT_LIMITS.max_pdf_pages
 
 SCANNED = "扫描件，没有文字层，请提供原始 Excel/Word 或 OCR 后的文本"
 

@@ -12,7 +12,9 @@ header cannot make a reader produce more than we accepted here.
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -34,12 +36,17 @@ class Limits:
     """Resource limits for one imported file (a real form is a few hundred KB at most)."""
 
     max_file_bytes: int = 50 * 1024 * 1024  # 50 MB on disk
-    max_unpacked_bytes: int = 64 * 1024 * 1024  # all zip members together, inflated
-    # one inflated part: openpyxl's full mode keeps every cell of a sheet in memory (~10x its XML)
-    max_member_bytes: int = 16 * 1024 * 1024
+    # all zip members together, inflated: a real workbook's parts add up to a few MB
+    max_unpacked_bytes: int = 24 * 1024 * 1024
+    # one inflated part (a sheet's XML, the shared strings): a form's sheet is well under 1 MB
+    max_member_bytes: int = 8 * 1024 * 1024
     max_member_ratio: int = 100  # inflated / compressed, for members above `ratio_floor`
     ratio_floor: int = 1024 * 1024  # small members may compress well without harm
     max_members: int = 2000
+    # one PDF data stream, inflated (a page's content, an embedded CJK font subset: a few MB at most)
+    max_pdf_stream_bytes: int = 32 * 1024 * 1024
+    max_pdf_unpacked_bytes: int = 128 * 1024 * 1024  # all streams of a PDF together, inflated
+    max_pdf_pages: int = 30  # a form is 1-5 pages; more means this is a report, not a form
 
 
 DEFAULT_LIMITS = Limits()
@@ -101,6 +108,74 @@ def zip_members(path: Path, limits: Limits = DEFAULT_LIMITS) -> set[str]:
     return {info.filename for info in infos}
 
 
+#: A stream object's dictionary, its data and the end keyword: ``<< … >> stream\r\n … endstream``.
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+_PDF_FLATE = re.compile(rb"/(?:FlateDecode|Fl)(?![A-Za-z])")
+_INFLATE_STEP = 1024 * 1024
+
+
+def _inflated_size(data: bytes, layers: int, limit: int) -> int:
+    """Bytes that ``layers`` chained FlateDecode filters make of ``data``, counted up to ``limit`` + 1.
+
+    The output is inflated a step at a time and thrown away (``max_length``), so a bomb costs at most
+    ``limit`` bytes of work and one step of memory; damaged data counts what inflated before the damage.
+    """
+    inflaters = [zlib.decompressobj() for _ in range(layers)]
+    size = 0
+    pending = [data]
+    try:
+        for level, inflater in enumerate(inflaters):
+            produced: list[bytes] = []
+            for chunk in pending:
+                piece = inflater.decompress(chunk, _INFLATE_STEP)
+                while piece:
+                    if level == layers - 1:
+                        size += len(piece)
+                        if size > limit:
+                            return size
+                    else:
+                        produced.append(piece)
+                        if sum(map(len, produced)) > limit:
+                            return limit + 1
+                    piece = inflater.decompress(inflater.unconsumed_tail, _INFLATE_STEP)
+            pending = produced
+    except zlib.error:
+        pass
+    return size
+
+
+def pdf_streams(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a PDF whose compressed data streams inflate beyond the limits (a PDF zip bomb).
+
+    pdfminer inflates every stream it touches in one call with no limit (1 MB of upload made 1 GB), so
+    the streams are measured here first, from the raw bytes, before pdfplumber opens the file.
+    """
+    place = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}", place) from None
+    total = 0
+    for match in _PDF_STREAM.finditer(raw):
+        head = raw[max(0, match.start() - 2048) : match.start()]
+        if not head.rstrip().endswith(b">>"):
+            continue  # the word "stream" inside other data
+        dictionary = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
+        layers = len(_PDF_FLATE.findall(dictionary))
+        if not layers:
+            continue
+        end = raw.find(b"endstream", match.end())
+        data = raw[match.end() : end if end >= 0 else len(raw)]
+        size = _inflated_size(data, layers, limits.max_pdf_stream_bytes)
+        total += size
+        if size > limits.max_pdf_stream_bytes or total > limits.max_pdf_unpacked_bytes:
+            raise InputError(
+                f"PDF 中的压缩数据解压后超过 {limits.max_pdf_stream_bytes // 1024 // 1024} MB"
+                f"（全部数据上限 {limits.max_pdf_unpacked_bytes // 1024 // 1024} MB），疑似压缩炸弹，已拒绝",
+                place,
+            )
+
+
 def ole_kind(path: Path) -> Format:
     """Classify an OLE2 compound file: legacy .xls, or refuse encrypted and unsupported ones."""
     place = str(path)
@@ -136,6 +211,7 @@ def sniff(path: Path, limits: Limits = DEFAULT_LIMITS) -> Format:
     check_size(path, limits)
     head = read_head(path)
     if b"%PDF-" in head[:1024]:
+        pdf_streams(path, limits)
         return "pdf"
     if head.startswith(ZIP_MAGIC):
         names = zip_members(path, limits)

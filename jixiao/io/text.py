@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
 from .constraints import with_confidence
+from .jsonio import refusal
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
@@ -450,6 +451,13 @@ def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bo
 
 def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]]:
     """Parse the text of one form; notes say what could not be read."""
+    try:
+        return _parse_text(text, place)
+    except ValidationError as exc:  # a value beyond the form limits (jixiao.model.FORM_LIMITS)
+        raise refusal(exc, place) from None
+
+
+def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     source = _Text(place, _lines(text, place))
     if not re.search(r"[\u4e00-\u9fff]", source.flat):
         raise InputError("文本中没有中文内容，不是绩效自评表", place)
@@ -495,24 +503,20 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
     ):
         if line is not None:
             prov[path] = source.at(line)
-    try:
-        form = Form(
-            kind=kind,
-            year=year[0] if year else None,
-            unit=fields.get("unit"),
-            department=fields.get("department"),
-            project=fields.get("project"),
-            filled_on=filled[0] if filled else None,
-            contact=contact,
-            funds=_funds(funds_read, source, prov),
-            goals=goals,
-            indicators=indicators,
-            total_declared=total[0] if total else None,
-            conclusion=conclusion,
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(f"读出的内容不构成有效表格：{first['msg']}", place) from None
+    form = Form(
+        kind=kind,
+        year=year[0] if year else None,
+        unit=fields.get("unit"),
+        department=fields.get("department"),
+        project=fields.get("project"),
+        filled_on=filled[0] if filled else None,
+        contact=contact,
+        funds=_funds(funds_read, source, prov),
+        goals=goals,
+        indicators=indicators,
+        total_declared=total[0] if total else None,
+        conclusion=conclusion,
+    )
     form.provenance = with_confidence(prov)
     return form, notes
 

@@ -10,8 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 import simplejson
-from django.http import HttpRequest
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.responses import Status
@@ -34,11 +37,36 @@ class ExactJSON(BaseRenderer):
         return str(simplejson.dumps(data, use_decimal=True, ensure_ascii=False, default=str))
 
 
+class BadBody(Exception):
+    """The request body is not JSON the API can read (400 with a Chinese message)."""
+
+
+def _check_text(value: Any) -> None:
+    """Refuse lone UTF-16 surrogates (``"\\ud800"``) anywhere: no database or response can encode them."""
+    if isinstance(value, str):
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            raise BadBody("请求中含有无效的 Unicode 字符（孤立的代理项 \\ud800–\\udfff），请删除后重试")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
+
+
 class ExactParser(Parser):
     """Request numbers become Decimals, never binary floats."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return simplejson.loads(request.body, use_decimal=True)
+        try:
+            data = simplejson.loads(request.body, use_decimal=True)
+        except RecursionError:
+            raise BadBody("请求的 JSON 嵌套过深") from None
+        except (ValueError, UnicodeDecodeError) as exc:  # also a 5,000-digit integer (int limit)
+            raise BadBody(f"请求不是有效的 JSON：{getattr(exc, 'msg', exc)}") from None
+        _check_text(data)
+        return data
 
 
 class TokenAuth(HttpBearer):
@@ -55,6 +83,20 @@ api = NinjaAPI(
     parser=ExactParser(),
     urls_namespace="api",
 )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024 // 1024
+    return api.create_response(request, {"detail": f"请求过大，超过 {limit} MB 上限"}, status=413)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's errors in Chinese; a body the parser refused says why (ninja wraps it as its cause)."""
+    cause = exc.__cause__
+    detail = str(cause) if isinstance(cause, BadBody) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 class FormSummary(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from django.http import QueryDict
@@ -56,10 +57,27 @@ def _rows(post: QueryDict, prefix: str, fields: tuple[str, ...]) -> list[dict[st
     return [row for _, row in _positioned(post, prefix, fields)]
 
 
+#: A row key as the server hands them out (a row's position on a loaded page, a new row's 10 hex digits):
+#: short and made of characters safe in an element id.
+ROW_KEY = re.compile(r"[0-9A-Za-z_-]{1,32}")
+
+
+def new_row_key() -> str:
+    """The key of a row added on the page (``/forms/N/row/``)."""
+    return uuid.uuid4().hex[:10]
+
+
 def indicator_keys(post: QueryDict) -> list[str]:
-    """The page keys of the indicator rows that made it into the form, in form order."""
+    """The page keys of the indicator rows that made it into the form, in form order.
+
+    Only keys the server issued are echoed back (they become element ids and cache keys); anything else a
+    client sends is replaced by the row's position.
+    """
     keys = post.getlist("ind_key")
-    return [keys[i] if i < len(keys) else str(i) for i, _ in _positioned(post, "ind", INDICATOR_FIELDS)]
+    return [
+        keys[i] if i < len(keys) and ROW_KEY.fullmatch(keys[i]) else str(i)
+        for i, _ in _positioned(post, "ind", INDICATOR_FIELDS)
+    ]
 
 
 def data_from_post(post: QueryDict, kind: str, year: int) -> dict[str, Any]:

@@ -16,19 +16,32 @@ from django.utils.translation import get_language
 
 
 class Fragments:
-    """One template's rendered fragments; bounded (emptied when full), safe to share between threads."""
+    """One template's rendered fragments, safe to share between threads.
 
-    def __init__(self, template_name: str, limit: int = 8192) -> None:
+    Bounded by bytes, not only by entries: a signature holds what the user typed (an explanation quotes the
+    indicator's values), so a count alone would let a few huge fragments hold hundreds of MB. When either bound
+    is reached the cache is emptied and refills with what is shown now.
+    """
+
+    def __init__(self, template_name: str, limit: int = 8192, max_bytes: int = 8 * 1024 * 1024) -> None:
         self.template_name = template_name
         self.limit = limit
+        self.max_bytes = max_bytes
         self._rendered: dict[tuple[Hashable, ...], str] = {}
+        self.bytes = 0  # characters held in keys and fragments: what the bound counts
 
     def render(self, signature: tuple[Hashable, ...], context: dict[str, Any]) -> str:
         """The fragment for ``context``, which must show nothing that ``signature`` does not hold."""
         key = (get_language(), *signature)
         html = self._rendered.get(key)
         if html is None:
-            if len(self._rendered) >= self.limit:
+            html = get_template(self.template_name).render(context)
+            size = len(html) + sum(len(str(part)) for part in key)
+            if size > self.max_bytes:
+                return html  # never kept: it alone would fill the cache
+            if len(self._rendered) >= self.limit or self.bytes + size > self.max_bytes:
                 self._rendered.clear()
-            html = self._rendered[key] = get_template(self.template_name).render(context)
+                self.bytes = 0
+            self._rendered[key] = html
+            self.bytes += size
         return html

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from ..io import jsonio
 from ..model import Form
 from .engine import DEFAULT_PROFILE, Evaluation
+from .repair import fitted
 
 #: Attribute of a user object holding its (organisation, role) pairs for the rest of the request.
 MEMBERSHIP_CACHE = "_jixiao_memberships"
@@ -138,20 +139,20 @@ class FormRecord(models.Model):
     profile = models.CharField("评分规则", max_length=100, default=DEFAULT_PROFILE)
     data = models.TextField("表单内容（规范 JSON）")
     # Denormalised from the scorer on every save (dashboard columns).
-    total_declared = models.DecimalField("申报总分", max_digits=9, decimal_places=4, null=True)
-    total_computed = models.DecimalField("计算总分", max_digits=9, decimal_places=4, default=Decimal(0))
+    total_declared = models.DecimalField("申报总分", max_digits=24, decimal_places=4, null=True)
+    total_computed = models.DecimalField("计算总分", max_digits=24, decimal_places=4, default=Decimal(0))
     grade = models.CharField("等级", max_length=4, blank=True)
-    execution_rate = models.DecimalField("执行率", max_digits=12, decimal_places=4, null=True)
+    execution_rate = models.DecimalField("执行率", max_digits=30, decimal_places=4, null=True)
     error_count = models.PositiveIntegerField("错误数", default=0)
     warning_count = models.PositiveIntegerField("警告数", default=0)
     finding_codes = models.CharField("问题代码", max_length=2000, blank=True)
     # The execution warning's inputs (rules-digest §2.7), as in the batch forms table.
     budget = models.DecimalField("全年预算数", max_digits=30, decimal_places=6, null=True)
-    execution_weight = models.DecimalField("执行率分值", max_digits=20, decimal_places=6, null=True)
-    execution_score = models.DecimalField("执行率得分", max_digits=20, decimal_places=6, null=True)
-    indicators_weight = models.DecimalField("指标分值合计", max_digits=20, decimal_places=6, null=True)
-    indicators_declared = models.DecimalField("指标自评得分合计", max_digits=20, decimal_places=6, null=True)
-    indicators_score = models.DecimalField("指标计算得分合计", max_digits=20, decimal_places=6, null=True)
+    execution_weight = models.DecimalField("执行率分值", max_digits=26, decimal_places=6, null=True)
+    execution_score = models.DecimalField("执行率得分", max_digits=26, decimal_places=6, null=True)
+    indicators_weight = models.DecimalField("指标分值合计", max_digits=26, decimal_places=6, null=True)
+    indicators_declared = models.DecimalField("指标自评得分合计", max_digits=26, decimal_places=6, null=True)
+    indicators_score = models.DecimalField("指标计算得分合计", max_digits=26, decimal_places=6, null=True)
     import_notes = models.TextField("导入提示（未能读取的内容）", blank=True)
     #: Fields the importer doubted (jixiao.web.doubts), open until the filler confirms or corrects them.
     doubts = models.JSONField("导入存疑的字段", default=list, blank=True)
@@ -181,15 +182,22 @@ class FormRecord(models.Model):
         self.data = jsonio.dumps(form)
         self.kind = form.kind
         self.title = form.project or form.unit or self.title or "未命名"
-        self.total_declared = evaluation.total_declared
-        self.total_computed = evaluation.total
         self.grade = evaluation.grade
-        self.execution_rate = evaluation.execution_rate
         self.error_count = evaluation.errors
         self.warning_count = evaluation.warnings
         self.finding_codes = ",".join(f.code for f in evaluation.findings)[:2000]
-        for name in WARNING_FIGURES:
-            setattr(self, name, evaluation.figures.get(name))
+        figures = {
+            "total_declared": evaluation.total_declared,
+            "total_computed": evaluation.total,
+            "execution_rate": evaluation.execution_rate,
+            **{name: evaluation.figures.get(name) for name in WARNING_FIGURES},
+        }
+        for name, value in figures.items():
+            # The form limits keep every figure within its column; a value that still would not fit is
+            # left out (the dashboard shows "—") rather than stored as a row no query could read back.
+            column = self._meta.get_field(name)
+            stored = fitted(value, column.max_digits, column.decimal_places)
+            setattr(self, name, column.get_default() if stored is None else stored)
 
 
 class Transition(models.Model):
@@ -246,3 +254,15 @@ class ApiToken(models.Model):
     def user_for(cls, key: str) -> Any:
         token = cls.objects.select_related("user").filter(digest=_digest(key)).first()
         return token.user if token and token.user.is_active else None
+
+
+class LoginAttempt(models.Model):
+    """Login attempts counted for one key (登录限制): an account from one address, or one address.
+
+    A row per key, changed only under a row lock (``select_for_update``), so the count is exact across
+    threads and worker processes; it restarts once ``expires`` has passed.
+    """
+
+    key = models.CharField(max_length=300, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from ..model import FORM_LIMITS
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -118,17 +120,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},  # 20232023
 ]
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jixiao"},
-    # Login failures must be counted across all worker processes of `jixiao serve --workers N`.
-    "throttle": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(DATA_DIR / "throttle"),
-    },
 }
 
 LANGUAGE_CODE = "zh-hans"
@@ -158,7 +157,9 @@ SESSION_COOKIE_SECURE = _flag("JIXIAO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # one query less per request
+# Sessions live in the database only: a per-process cache in front (cached_db) kept a session alive in
+# the other workers of `serve --workers N` after its logout.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -168,10 +169,16 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JIXIAO_CSRF_TRUSTED_ORIGINS",
 JIXIAO_MAX_UPLOAD_BYTES = int(os.environ.get("JIXIAO_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = JIXIAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = JIXIAO_MAX_UPLOAD_BYTES + 1024 * 1024
+# The entry page posts 9 fields per indicator and 4 per fund row: a form at the limits must save.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 9 * FORM_LIMITS.max_indicators + 4 * FORM_LIMITS.max_fund_rows + 100
 
-# Login throttling: this many failures per username+IP lock that pair for the lock time.
+# Login throttling (jixiao.web.throttle, counted in the database so every worker process shares it): this
+# many attempts per account from one address lock that pair, this many failures from one address lock it.
 JIXIAO_LOGIN_MAX_FAILURES = int(os.environ.get("JIXIAO_LOGIN_MAX_FAILURES", "5"))
+JIXIAO_LOGIN_MAX_ADDRESS_FAILURES = int(os.environ.get("JIXIAO_LOGIN_MAX_ADDRESS_FAILURES", "50"))
 JIXIAO_LOGIN_LOCK_SECONDS = int(os.environ.get("JIXIAO_LOGIN_LOCK_SECONDS", "900"))
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client.
+JIXIAO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("JIXIAO_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -32,5 +32,6 @@ urlpatterns = [
     path("bureaus/<int:pk>/export.<str:fmt>", review.export, name="export"),
     path("bureaus/<int:pk>/profile/", review.choose_profile, name="choose_profile"),
     path("api/", api.urls),
+    path("admin/login/", auth.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

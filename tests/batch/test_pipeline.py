@@ -200,7 +200,7 @@ def test_a_value_that_cannot_be_stored_exactly_is_an_error_not_rounded(tmp_path,
     summary, tables = batch_run(tmp_path / "in")
     [row] = tables["forms"]
     assert row["status"] == "error" and summary.errors == 1
-    assert "超出可精确保存的范围" in row["message"] and "indicators.declared" in row["message"]
+    assert "小数位数过多" in row["message"] and "indicators[0].score_declared" in row["message"]
     assert tables["indicators"] == [] and tables["findings"] == []
 
 

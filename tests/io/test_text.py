@@ -250,9 +250,12 @@ def test_glued_qualitative_pair_and_traditional_labels(data_dir: Path) -> None:
 
 
 def test_long_hostile_text_is_read_or_refused_cleanly() -> None:
-    glued = "产出指标数量指标" + "安装坡面水标尺10≥266米≥266米10" * 6000
+    glued = "产出指标数量指标" + "安装坡面水标尺10≥266米≥266米10" * 200
     form, _ = parse_text(glued, "hostile.txt")
     assert form.indicators[0].target == "≥266米"
+    with pytest.raises(InputError, match="上限 300 行") as caught:  # more rows than a form may hold
+        parse_text(glued + "安装坡面水标尺10≥266米≥266米10" * 6000, "hostile.txt")
+    assert caught.value.place == "hostile.txt"
     with pytest.raises(InputError) as caught:
         parse_text("\x00\x01 年度资金总额", "control.txt")
     assert caught.value.place == "control.txt"

@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
 os.environ.setdefault("JIXIAO_DATA_DIR", tempfile.mkdtemp(prefix="jixiao-test-"))
 if "PYTEST_XDIST_WORKER" in os.environ:
-    # The xdist controller loaded this file first and its workers inherit its directory; each worker clears
-    # the file-based login-throttle cache per test, so workers must not share it (flaky throttling test).
+    # The xdist controller loaded this file first and its workers inherit its directory: each worker gets
+    # its own (SQLite files, secret key).
     os.environ["JIXIAO_DATA_DIR"] = tempfile.mkdtemp(prefix="jixiao-test-")
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in the e2e tests
 
@@ -28,13 +28,12 @@ PASSWORD = "correct-horse-9"
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any, request: pytest.FixtureRequest) -> None:
-    """MD5 for test users (argon2 is asserted separately), and a clean login-throttle cache."""
+    """MD5 for test users (argon2 is asserted separately), and a clean cache."""
     from django.core.cache import caches
 
     if "argon2" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    for alias in ("default", "throttle"):
-        caches[alias].clear()
+    caches["default"].clear()
 
 
 class World:

@@ -2,53 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 
 from ..models import ApiToken, FormRecord, Organisation
 from ..permissions import bureau_ids, unit_ids, visible_forms
-from .common import client_ip
+from ..throttle import throttled
+from .common import int_param
 
 
-def _throttle_key(request: HttpRequest) -> str:
-    username = str(request.POST.get("username", "")).strip().lower()[:150]
-    return f"jixiao:login-failures:{username}:{client_ip(request)}"
+def _locked_page(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "jixiao/login.html", {"locked": message}, status=429)
 
 
-def _failures() -> Any:
-    return caches["throttle"]
-
-
+@method_decorator(throttled(_locked_page), name="post")
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's login, locked for a while after too many failures for the same username and address."""
+    """Django's login behind the login throttle (:mod:`jixiao.web.throttle`)."""
 
     template_name = "jixiao/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _failures().get(_throttle_key(request), 0) >= settings.JIXIAO_LOGIN_MAX_FAILURES:
-            minutes = max(1, settings.JIXIAO_LOGIN_LOCK_SECONDS // 60)
-            form = self.get_form()
-            form.errors.clear()
-            context = self.get_context_data(form=form, locked=f"登录失败次数过多，请 {minutes} 分钟后再试。")
-            return self.render_to_response(context, status=429)
-        return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        key = _throttle_key(self.request)
-        _failures().add(key, 0, settings.JIXIAO_LOGIN_LOCK_SECONDS)
-        _failures().incr(key)
-        return super().form_invalid(form)
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        _failures().delete(_throttle_key(self.request))
-        return super().form_valid(form)
+#: /admin/login/ behind the same throttle as the site's login.
+admin_login = throttled(_locked_page)(admin.site.login)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -68,7 +48,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
         if request.POST.get("delete"):
-            ApiToken.objects.filter(user=request.user, pk=request.POST["delete"]).delete()
+            ApiToken.objects.filter(user=request.user, pk=int_param(request.POST["delete"], 0)).delete()
         else:
             name = str(request.POST.get("name", "")).strip()[:100] or "未命名"
             _, new_key = ApiToken.issue(request.user, name)

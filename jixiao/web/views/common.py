@@ -32,11 +32,6 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def client_ip(request: HttpRequest) -> str:
-    # Behind a proxy set it to pass REMOTE_ADDR correctly; X-Forwarded-For is client-controlled.
-    return str(request.META.get("REMOTE_ADDR", "?"))
-
-
 def int_param(value: Any, default: int) -> int:
     try:
         return int(value)

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ...errors import InputError
 from ...io import jsonio
-from ...model import Form, FundRow, Funds, Indicator
+from ...model import FORM_LIMITS, Form, FundRow, Funds, Indicator
 from .. import diffing, doubts, downloads, importing, services
 from ..engine import Evaluation
-from ..entry import data_from_post, form_from_post, human_place, indicator_keys
+from ..entry import data_from_post, form_from_post, human_place, indicator_keys, new_row_key
 from ..fragments import Fragments
 from ..models import FormRecord, Organisation
 from ..permissions import can_decide, can_edit, can_submit, is_unit_member
@@ -227,7 +227,7 @@ def new_row(request: HttpRequest, pk: int) -> HttpResponse:
     record = visible_form(request, pk)
     if not can_edit(request.user, record):
         return HttpResponseForbidden("此表当前不可编辑")
-    row = {"key": uuid.uuid4().hex[:10], "values": {"level1": "", "level2": ""}, "res": None, "comment": None}
+    row = {"key": new_row_key(), "values": {"level1": "", "level2": ""}, "res": None, "comment": None}
     return render(request, "jixiao/_indicator_row.html", {"ind": row, "editable": True})
 
 
@@ -298,7 +298,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         for name, text in request.POST.items()
         if name.startswith("comment_")
     }
-    per_indicator.pop(-1, None)
+    # only indicator rows a form can have: comment_-5 or a 20-digit index is not a row (was a 500)
+    per_indicator = {i: text for i, text in per_indicator.items() if 0 <= i < FORM_LIMITS.max_indicators}
     return _transition(request, services.send_back, pk, str(request.POST.get("comment", "")), per_indicator)
 
 

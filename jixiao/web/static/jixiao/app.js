@@ -28,6 +28,23 @@
     var flag = document.getElementById("overwrite-flag");
     if (flag) { flag.remove(); }
   });
+  // A refused or failed save must never leave "已保存" on screen.
+  function unsaved(text) {
+    var panel = document.getElementById("panel");
+    if (!panel) { return; }
+    var old = panel.querySelector(".save-status");
+    if (old) { old.remove(); }
+    var status = document.createElement("div");
+    status.className = "save-status st-error"; status.setAttribute("role", "status");
+    status.textContent = text;
+    panel.insertBefore(status, panel.firstChild);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    unsaved("未保存：服务器拒绝了本次保存（HTTP " + event.detail.xhr.status + "）。您的输入仍在页面上，请检查后重试。");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    unsaved("未保存：无法连接服务器。您的输入仍在页面上，请稍后重试。");
+  });
   // Texts grow with their content (names, goals): CSS field-sizing where the browser knows it, else here.
   if (!(window.CSS && CSS.supports("field-sizing", "content"))) {
     var fit = function (area) { area.style.height = "auto"; area.style.height = area.scrollHeight + 2 + "px"; };
