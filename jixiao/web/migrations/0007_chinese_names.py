@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jixiao_web', '0004_import_doubts'),
+        ('jixiao_web', '0006_login_attempts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
