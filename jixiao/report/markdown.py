@@ -1,7 +1,8 @@
 """The readable report as Markdown: the same content as the HTML report, as tables.
 
-Text is escaped for tables (``|``, line breaks) and for the HTML a Markdown renderer lets
-through (``<``, ``>``, ``&``), so a ``<script>`` in a reason stays text.
+Text is escaped for tables (``|``, line breaks), for the HTML a Markdown renderer lets
+through (``<``, ``>``, ``&``) and for Markdown's own syntax (``![t](http://…)``, ``[x](javascript:…)``,
+emphasis, code), so a ``<script>`` or a remote image in a reason stays text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ if TYPE_CHECKING:
     from ..audit import Finding
     from ..scoring import Scorecard
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "\r": "", "\n": "<br>"})
+_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "|": "\\|",
+        "\r": "",
+        "\n": "<br>",
+        # Markdown's own syntax: user text must not become an image, a link, emphasis or code
+        **{c: "\\" + c for c in "\\`*_[]()!#~"},
+    }
+)
 
 
 def md_text(text: str) -> str:

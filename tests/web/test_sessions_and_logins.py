@@ -115,3 +115,18 @@ def test_malformed_token_and_comment_keys_are_not_a_500(world: Any) -> None:
     step = services.latest_return(record)
     assert record.status == "returned" and step is not None
     assert [(c.indicator, c.text) for c in step.comments.all()] == [(0, "第一行")]
+
+
+def test_secrets_and_downloads_are_not_cached(world: Any) -> None:
+    """Finding 20: no ``Cache-Control: no-store`` on /tokens/ and downloads."""
+    from jixiao.web import services
+
+    record = world.form()
+    client = world.client("filler_a1")
+    for url in ("/tokens/", f"/forms/{record.pk}/download.json", f"/forms/{record.pk}/download.xlsx"):
+        assert client.get(url)["Cache-Control"] == "no-store", url
+    assert client.post("/tokens/", {"name": "k"})["Cache-Control"] == "no-store"
+    services.submit(world.users["approver_a1"], record.pk)
+    reviewer = world.client("reviewer_a")
+    for fmt in ("csv", "xlsx"):
+        assert reviewer.get(f"/bureaus/{world.bureau_a.pk}/export.{fmt}")["Cache-Control"] == "no-store"

@@ -52,8 +52,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
         else:
             name = str(request.POST.get("name", "")).strip()[:100] or "未命名"
             _, new_key = ApiToken.issue(request.user, name)
-    return render(
+    response = render(
         request,
         "jixiao/tokens.html",
         {"tokens": ApiToken.objects.filter(user=request.user), "new_key": new_key},
     )
+    response["Cache-Control"] = "no-store"  # a new key is shown once: never from a cache
+    return response

@@ -335,6 +335,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     content, content_type = downloads.render(form, record.profile, fmt, services.doubted_paths(record.doubts, form))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="form-{record.pk}-{record.year}.{fmt}"'
+    response["Cache-Control"] = "no-store"  # a form's content stays out of shared and browser caches
     return response
 
 

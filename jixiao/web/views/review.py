@@ -242,6 +242,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
     return response
 
 
