@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -191,6 +191,12 @@ class Form(_Strict):
     #: 模板: the id of the form template the importer recognised (its io/templates library); a profile
     #: lists the templates it scores, so ``--profile auto`` can pick the rules of the form's template.
     template: Name | None = None
+
+    @field_validator("contact", "funds", "goals", mode="before")
+    @classmethod
+    def _null_is_absent(cls, value: Any) -> Any:
+        """The contract writes an absent block as null: read it as the empty block."""
+        return {} if value is None else value
 
     #: Provenance per field path (``"indicators[3].actual"`` → place in the file).
     #: Not part of the canonical JSON: the same form read from xlsx or text is equal.

@@ -38,6 +38,14 @@ def plain(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def decimal_text(value: Decimal) -> str:
+    """A decimal as plain text without padding zeros, never rounded (``normalize`` would round to 28 digits)."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def percent(share: Decimal, places: int = 1) -> str:
     """A share as a percentage for messages: 0.9962 → 99.6."""
     return plain(round_places(share * HUNDRED, places))

@@ -24,5 +24,8 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[${extras}]"
+# constraints.txt pins every dependency to the versions the test suite passed with (scripts/lock.sh updates it).
+# setuptools' "Editable installation" notice is information only (a folder named like the package shadows it:
+# here that is the point of an editable install), so it is not printed.
+PYTHONWARNINGS="ignore:Editable installation" .venv/bin/python -m pip install -q -c constraints.txt -e ".[${extras}]"
 echo "== jixiao installed in .venv ($(.venv/bin/jixiao --help >/dev/null && echo ok))"

@@ -12,6 +12,9 @@ echo "== mypy --strict (core)"
 echo "== pytest (SQLite)"
 .venv/bin/python -m pytest -p no:cacheprovider "$@"
 
+echo "== packaging: wheel and sdist, installed in fresh venvs outside the repository"
+.venv/bin/python -m pytest -p no:cacheprovider -m install tests/test_packaging.py -q
+
 # PostgreSQL is the production database: run the tests that touch a database again against it.
 PG_URL="${JIXIAO_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
 if [ -d tests/web ] && .venv/bin/python -c "import psycopg,sys; psycopg.connect('${PG_URL}', connect_timeout=3).close()" 2>/dev/null; then

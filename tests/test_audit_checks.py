@@ -9,7 +9,7 @@ import pytest
 
 from jixiao.audit import evaluate
 from jixiao.errors import InputError
-from jixiao.model import Form
+from jixiao.model import Form, Funds
 from jixiao.rules import PROFILE_DIR, Profile, load_profile
 
 
@@ -111,6 +111,18 @@ def test_missing_contact_and_copied_goal(seed_form: Form, seed_profile: Profile)
     seed_form.goals.actual = seed_form.goals.expected
     found = codes(seed_form, seed_profile)
     assert any("联系电话" in m for m in found["C05"]) and "C06" in found
+
+
+def test_missing_funds_or_unit_is_said_not_silently_scored(seed_form: Form, seed_profile: Profile) -> None:
+    assert "C07" not in codes(seed_form, seed_profile)
+    without = seed_form.model_copy(update={"funds": Funds(score_declared=Decimal(9)), "unit": None})
+    card, findings = evaluate(without, seed_profile)
+    said = [f for f in findings if f.code == "C07"]
+    assert {f.path for f in said} == {"funds", "unit"} and all(f.severity == "error" for f in said)
+    assert card.execution.rate is None
+    assert any("执行率无法计算" in f.message and "沿用填报得分 9" in f.message for f in said)
+    declared_nothing = without.model_copy(update={"funds": Funds()})
+    assert any("按 0 分计" in f.message for f in evaluate(declared_nothing, seed_profile)[1] if f.code == "C07")
 
 
 def test_tiered_execution_policy_from_a_profile_file(seed_form: Form, tmp_path: Path) -> None:

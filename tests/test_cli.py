@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -67,7 +68,10 @@ def test_audit_exit_zero_without_errors(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("content", "fragment"), [
-    ("{\"kind\": ", "不是有效的 JSON"),
+    ("{\"kind\": ", "不是有效的 JSON 第1行第10列：此处应为一个值"),
+    ("{\"kind\": \"department\" \"x\": 1}", "缺少逗号"),
+    ("{\"kind\": \"department\", \"indicators\": [], \"funds\": []}", "funds: 应为 JSON 对象"),
+    ("{\"kind\": \"department\", \"indicators\": {}}", "indicators: 应为 JSON 列表"),
     ("[1, 2]", "顶层应为 JSON 对象"),
     ("{\"indicators\": []}", "kind"),
     ("{\"kind\": \"department\", \"indicators\": [{\"name\": \"x\", \"weight\": -1}]}", "indicators[0].weight"),
@@ -84,6 +88,7 @@ def test_bad_input_names_the_field_and_exits_2(tmp_path: Path, content: str, fra
         assert result.exit_code == 2
         assert fragment in result.stderr and "bad.json" in result.stderr
         assert "Traceback" not in result.output + result.stderr
+        assert not re.search(r"Input should|Expecting|[Vv]alue error", result.stderr), result.stderr
 
 
 def test_unknown_profile_and_missing_file() -> None:
@@ -140,3 +145,33 @@ def test_parse_notes_into_a_missing_folder_exits_2_and_writes_nothing(tmp_path: 
                                  "-o", str(tmp_path / "form.json")])
     assert result.exit_code == 2 and "无法写入" in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("block", ["contact", "funds", "goals"])
+def test_null_blocks_mean_absent(tmp_path: Path, block: str) -> None:
+    data = json.loads((EXAMPLES / "qiannan-2022.json").read_text(encoding="utf-8"))
+    data[block] = None
+    path = tmp_path / "null.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(path), "--json"])
+    assert result.exit_code == 1, result.stderr  # errors found, form read
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert {"contact": "C05", "funds": "C07", "goals": "C04"}[block] in codes
+
+
+@pytest.mark.parametrize("command", [["score", "--json"], ["audit", "--json"], ["parse"]])
+def test_commands_read_standard_input(command: list[str]) -> None:
+    seed = (EXAMPLES / "qiannan-2022.json").read_bytes()
+    piped = runner.invoke(app, [command[0], "-", *command[1:]], input=seed)
+    from_file = runner.invoke(app, [command[0], SEED, *command[1:]])
+    assert piped.exit_code == from_file.exit_code and piped.exit_code in (0, 1), piped.stderr
+    assert piped.stdout.replace("<stdin>", "") == from_file.stdout.replace(SEED, "").replace("qiannan-2022.json", "")
+
+
+def test_export_from_standard_input_needs_an_output(tmp_path: Path) -> None:
+    seed = (EXAMPLES / "qiannan-2022.json").read_bytes()
+    refused = runner.invoke(app, ["export", "-", "--to", "md"], input=seed)
+    assert refused.exit_code == 2 and "--output" in refused.stderr
+    done = runner.invoke(app, ["export", "-", "--to", "md", "-o", str(tmp_path / "out.md")], input=seed)
+    assert done.exit_code == 0, done.stderr
+    assert "开展项目个数" in (tmp_path / "out.md").read_text(encoding="utf-8")

@@ -42,7 +42,7 @@ CHECKS: tuple[Check, ...] = (
     b.quantitative_actual_numeric, b.qualitative_actual_tiered, b.units_consistent, b.at_least_hundred_percent,
     b.exact_target_differs, b.profile_covers_year,
     c.reason_for_lost_points, c.low_execution, c.reason_for_overachievement, c.completion_and_conclusion,
-    c.contact_present, c.completion_copies_goal,
+    c.contact_present, c.completion_copies_goal, c.funds_and_unit_present,
     p.execution_vs_performance, p.all_full_marks, p.qualitative_share, p.actuals_copy_targets,
     p.perfect_satisfaction, h.D06, h.D07,
     p.vague_targets, p.unknown_notation, p.level1_blocks_present, p.no_indicators,

@@ -96,3 +96,17 @@ def completion_copies_goal(ctx: Context) -> None:
     if len(actual) >= 10 and (actual == expected or actual in expected):
         ctx.report(ctx.place("goals.actual", "年度总体目标 / 实际完成情况"),
                    "实际完成情况与预期目标文字相同，未反映实际完成情况，请据实填写。", "goals.actual")
+
+
+@check("C07", "error", "缺少资金情况（全年预算数、执行数）或单位名称",
+       rationale="没有全年预算数就算不出执行率，没有单位名称就无法确认表属于谁；不能悄悄按 0 分计。",
+       source=cite("mof-2020-10", "附件 项目支出绩效自评表：年度资金总额的全年预算数、全年执行数与单位名称为必填项"))
+def funds_and_unit_present(ctx: Context) -> None:
+    execution = ctx.card.execution
+    if execution.rate is None and not execution.budget:
+        kept = f"沿用填报得分 {fmt(execution.declared)}" if execution.declared is not None else "按 0 分计"
+        ctx.report(ctx.place("funds", "资金"),
+                   f"表中没有全年预算数，执行率无法计算，执行率得分{kept}；请补充资金情况"
+                   "（年度资金总额的全年预算数和全年执行数）。", "funds")
+    if is_blank(ctx.form.unit):
+        ctx.report(ctx.place("unit", "表头 / 单位"), "未填写单位名称，无法确认这张表属于哪个单位，请补充。", "unit")

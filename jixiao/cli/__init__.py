@@ -5,20 +5,40 @@ Each command family lives in its own module and registers on :data:`app`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from typer.models import CommandFunctionType
 
+from .. import __version__
 from ..errors import InputError
 
-app = typer.Typer(
+if TYPE_CHECKING:
+    from ..io import ImportNote
+    from ..model import Form
+from .zh import ChineseCommand, ChineseGroup, install
+
+
+class _App(typer.Typer):
+    """The ``jixiao`` app: every command speaks Chinese (:mod:`.zh`)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        kwargs.setdefault("cls", ChineseCommand)
+        return super().command(*args, **kwargs)
+
+
+install()
+app = _App(
     name="jixiao",
     help="预算绩效自评表：读取、评分、复核、导出与管理。",
+    cls=ChineseGroup,
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=True)
@@ -28,6 +48,27 @@ T = TypeVar("T")
 
 #: Exit codes shared by every command.
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+#: The path that means standard input (``jixiao score -`` reads the form from a pipe).
+STDIN = "-"
+
+
+def read_input(path: Path, format: str = "auto", sheet: str | None = None) -> tuple[Form, list[ImportNote]]:
+    """A form from a file, or from standard input when the path is ``-`` — the same for every command."""
+    from ..io import read, read_bytes
+
+    if str(path) == STDIN:
+        return read_bytes(sys.stdin.buffer.read(), "<stdin>", format, sheet)
+    return read(path, format=format, sheet=sheet)
+
+
+def show(table: Table) -> None:
+    """Print a table whose cells wrap instead of ending in "…" (a Chinese sentence has no space to break at,
+    so rich would take it for one long word and cut it), at any width, also when piped."""
+    for column in table.columns:
+        column.overflow = "fold"
+    out.print(table)
 
 
 def fail(error: InputError) -> NoReturn:
@@ -45,6 +86,22 @@ def input_errors() -> Iterator[None]:
         fail(error)
 
 
+@contextmanager
+def needs_extra(extra: str) -> Iterator[None]:
+    """Imports of an optional dependency: when one is missing, name the extra to install and exit 2.
+
+    Only a missing third-party module is caught; a missing ``jixiao`` module is a bug and stays loud.
+    """
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        if (exc.name or "jixiao").partition(".")[0] == "jixiao":
+            raise
+        err.print(f'错误 此命令需要可选组件（缺少 {exc.name}），请安装：pip install "jixiao[{extra}]"',
+                  markup=False, style="red")
+        raise typer.Exit(EXIT_UNUSABLE) from None
+
+
 def guarded(func: Callable[[], T]) -> T:
     """Call ``func``; unusable input exits 2 with its message."""
     with input_errors():
@@ -52,8 +109,17 @@ def guarded(func: Callable[[], T]) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"jixiao {__version__}", markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="显示版本号并退出", callback=_show_version,
+                                          is_eager=True)] = False,
+) -> None:
     """预算绩效自评表：读取、评分、复核、导出与管理。"""
 
 

@@ -14,15 +14,15 @@ from rich.text import Text
 from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate, findings_doc
 from ..audit.waivers import Waiver, apply_waivers, is_open, read_waivers, waiver_for, write_waivers
 from ..errors import InputError
-from ..io import read
 from ..io.notes import IMPORT_CODES, doubted_paths
 from ..model import Form
 from ..rules import AUTO, Profile, list_profiles, resolve_profile
 from ..scoring import Scorecard, fmt, plain, scorecard_data
 from ..scoring import score as score_form  # `score` is also this module's command
-from . import EXIT_FINDINGS, EXIT_OK, app, guarded, out
+from . import EXIT_FINDINGS, EXIT_OK, app, guarded, out, read_input, show
 
-FormArg = Annotated[Path, typer.Argument(help="表单文件（JSON、Excel、PDF、Word 或文本）", show_default=False)]
+FormArg = Annotated[Path, typer.Argument(help="表单文件（JSON、Excel、PDF、Word 或文本）；- 表示标准输入",
+                                        show_default=False)]
 ProfileOpt = Annotated[str, typer.Option(
     "--profile", "-p", help="评分规则：auto 按表的模板和年度自动选择；或规则代码、规则文件（见 jixiao profiles）")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="输入格式：auto|json|text|xlsx|xls|pdf|docx")]
@@ -33,7 +33,7 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding], frozenset[str], Profile]:
     """The form, what its importer could not read (as findings), the fields it doubted, and the rules."""
     def load() -> tuple[Form, list[Finding], frozenset[str], Profile]:
-        form, notes = read(path, format=fmt_)
+        form, notes = read_input(path, fmt_)
         return form, [note.as_finding() for note in notes], doubted_paths(notes), resolve_profile(profile_name, form)
 
     return guarded(load)
@@ -101,11 +101,11 @@ def score(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
     if as_json:
         _print_json(scorecard_data(card))
         return
-    out.print(_score_table(card))
+    show(_score_table(card))
     out.print(f"执行率：{card.execution.explanation}", markup=False)
     if card.total_explanation:
         out.print(f"总分：{card.total_explanation}", markup=False)
-    out.print(_summary(card))
+    show(_summary(card))
 
 
 WaiversOpt = Annotated[Path | None, typer.Option(
@@ -138,7 +138,7 @@ def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
             level = SEVERITY_NAMES[f.severity] + ("·存疑" if f.doubt else "") + ("" if is_open(f) else "·已豁免")
             style = _SEVERITY_STYLE[f.severity] if is_open(f) else "dim"
             table.add_row(f.code, Text(level, style=style), f.location, f.message)
-        out.print(table)
+        show(table)
         n = counts(findings)
         doubts = sum(f.doubt for f in findings)
         waived = sum(not is_open(f) for f in findings)
@@ -194,7 +194,7 @@ def profiles(as_json: JsonOpt = False) -> None:
         table.add_row(p.id, p.title, p.version, p.dates(), p.extends or "", "、".join(p.templates),
                       p.execution.policy, p.reverse.formula, f"{plain(low * 100)}–{plain(high * 100)}%",
                       p.reference.cite())
-    out.print(table)
+    show(table)
 
 
 @app.command()
@@ -216,4 +216,4 @@ def checks(markdown: Annotated[bool, typer.Option("--markdown", help="输出 doc
         table.add_row(c.code, SEVERITY_NAMES[c.severity], c.title)
     for code, title in IMPORT_CODES:
         table.add_row(code, SEVERITY_NAMES["warning"], f"导入：{title}")
-    out.print(table)
+    show(table)

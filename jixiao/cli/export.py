@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -12,12 +13,10 @@ import typer
 from ..audit import evaluate
 from ..audit.waivers import apply_waivers, read_waivers
 from ..errors import InputError
-from ..io import read
 from ..io.notes import doubted_paths
-from ..report import html, markdown, pdf, xlsx
 from ..report.layout import layout_for, list_layouts
 from ..rules import AUTO, resolve_profile
-from . import app, guarded, out
+from . import STDIN, app, guarded, out, read_input
 from .core import FormArg, FormatOpt, ProfileOpt
 
 Writer = Callable[..., Path]  # write(form, card, findings, path, layout) of every report module
@@ -32,12 +31,19 @@ class Target(StrEnum):
     md = "md"
 
 
-WRITERS: dict[Target, Writer] = {
-    Target.xlsx: xlsx.write,
-    Target.pdf: pdf.write,
-    Target.html: html.write,
-    Target.md: markdown.write,
+#: The report module of each format, imported only when used (reportlab and openpyxl cost start-up time).
+WRITER_MODULES: dict[Target, str] = {
+    Target.xlsx: "xlsx",
+    Target.pdf: "pdf",
+    Target.html: "html",
+    Target.md: "markdown",
 }
+
+
+def writer(target: Target) -> Writer:
+    """The ``write`` function of ``target``'s report module."""
+    write: Writer = importlib.import_module(f"jixiao.report.{WRITER_MODULES[target]}").write
+    return write
 
 
 def default_output(source: Path, target: Target) -> Path:
@@ -53,14 +59,16 @@ def run_export(
     waivers: Path | None = None,
 ) -> Path:
     """Read, score, audit and write one form (waived findings marked as waived); returns the written path."""
+    if output is None and str(source) == STDIN:
+        raise InputError("从标准输入读取时，请用 --output 指定输出文件", "--output")
     given = read_waivers(waivers) if waivers is not None else []
-    form, notes = read(source, format=fmt)
+    form, notes = read_input(source, fmt)
     chosen = layout_for(form, layout)
     card, findings = evaluate(form, resolve_profile(profile, form), doubted_paths(notes))
     findings = apply_waivers(findings, form, given)
     destination = output or default_output(source, target)
     try:
-        return WRITERS[target](form, card, findings, destination, chosen)
+        return writer(target)(form, card, findings, destination, chosen)
     except OSError as exc:
         raise InputError(f"无法写入文件：{exc.strerror}", str(destination)) from None
 

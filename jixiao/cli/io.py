@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +10,10 @@ import typer
 from rich.markup import escape
 
 from ..errors import InputError
-from ..io import FORMATS, ImportNote, read, read_bytes
+from ..io import FORMATS, ImportNote
 from ..io.jsonio import dumps
 from ..io.notes import note_data
-from . import app, err, fail, out
+from . import app, err, fail, out, read_input
 
 
 def print_notes(notes: list[ImportNote]) -> None:
@@ -42,10 +41,7 @@ def parse(
 ) -> None:
     """读取自评表，输出标准 JSON；无法读取或存疑的内容以提示列在标准错误输出（--notes 另存为 JSON）。"""
     try:
-        if str(file) == "-":
-            form, notes = read_bytes(sys.stdin.buffer.read(), "<stdin>", format, sheet)
-        else:
-            form, notes = read(file, format=format, sheet=sheet)
+        form, notes = read_input(file, format, sheet)
     except InputError as error:
         fail(error)
     print_notes(notes)

@@ -1,23 +1,29 @@
-"""``jixiao serve`` and ``jixiao demo``: the web application from the command line (Django, waitress)."""
+"""The web application from the command line (Django, waitress): ``serve``, ``demo``, ``createadmin``, ``import-org``."""
 
 from __future__ import annotations
 
+import errno
+import getpass
 import os
 import signal
 import socket
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from . import app, input_errors, out
+from ..errors import InputError
+from . import app, fail, guarded, input_errors, needs_extra, out, show
 
 
 def _django() -> None:
-    """Configure Django once (the rest of the CLI never imports it)."""
+    """Configure Django once (the rest of the CLI never imports it); without the web extra, say which to install."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
-    import django  # type: ignore[import-untyped]
+    with needs_extra("web"):
+        import django  # type: ignore[import-untyped]
 
-    django.setup()
+        django.setup()
 
 
 def _migrate() -> None:
@@ -36,11 +42,17 @@ def _where() -> str:
 
 
 def _listen(host: str, port: int) -> socket.socket:
-    """The listening socket, bound once so that forked workers share it."""
+    """The listening socket, bound once so that forked workers share it; a busy port or bad address exits 2."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = "端口已被占用（另一个程序正在使用它，请用 --port 换一个端口）" if exc.errno == errno.EADDRINUSE \
+            else f"无法监听：{exc.strerror or exc}"
+        fail(InputError(reason, f"{host}:{port}"))
     sock.listen(1024)
     return sock
 
@@ -68,15 +80,16 @@ def serve(
 ) -> None:
     """启动网页系统（先执行数据库迁移，再用 waitress 提供服务）。"""
     _django()
+    with needs_extra("web"):
+        from waitress import serve as waitress_serve  # type: ignore[import-untyped]
+    sock = _listen(host, port)  # before the migrations: a busy port is said at once
     _migrate()
-    from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
     from ..web.wsgi import application
 
     out.print(_where())
     if host not in ("127.0.0.1", "localhost") and not os.environ.get("JIXIAO_ALLOWED_HOSTS"):
         out.print("[yellow]提示[/yellow] 供其他计算机访问时，请把访问用的主机名或 IP 写入环境变量 JIXIAO_ALLOWED_HOSTS")
-    sock = _listen(host, port)
     children = _fork_workers(workers - 1) if workers > 1 and hasattr(os, "fork") else []
     if children:  # a plain `kill` of the parent stops the whole group
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -105,16 +118,63 @@ def demo() -> None:
         table.add_column(column)
     for row in summary.logins:
         table.add_row(*row)
-    out.print(table)
+    show(table)
     out.print(f"已载入 {summary.bureau.name}：{summary.forms} 张表。{_where()}")
     out.print("启动：jixiao serve")
 
 
 @app.command()
-def createadmin() -> None:
-    """创建系统管理员账号（交互式），之后在网页“系统管理”中建立财政局、单位和人员。"""
+def createadmin(
+    username: Annotated[str | None, typer.Option("--username", help="用户名（不填则询问）")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码（一行），便于脚本调用")] = False,
+) -> None:
+    """创建系统管理员账号，之后在网页“系统管理”中或用 jixiao import-org 建立财政局、单位和人员。"""
     _django()
     _migrate()
-    from django.core.management import call_command
+    from ..web.accounts import create_admin
 
-    call_command("createsuperuser")
+    name = username if username is not None else input("用户名：").strip()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("密码：")
+        if getpass.getpass("再次输入密码：") != password:
+            fail(InputError("两次输入的密码不一致", "密码"))
+    with input_errors():
+        create_admin(name, password)
+    out.print(f"已创建系统管理员 {name}。{_where()}", markup=False)
+
+
+@app.command("import-org")
+def import_org(
+    file: Annotated[Path, typer.Argument(help="CSV 或 xlsx：财政局、主管部门、预算单位、用户名、姓名、角色", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并列出将创建的内容，不写入")] = False,
+    passwords: Annotated[Path, typer.Option("--passwords", help="新用户的初始密码写入此文件（仅本人可读，不覆盖已有文件）")] = Path("jixiao-initial-passwords.csv"),
+) -> None:
+    """批量导入财政局、主管部门、预算单位和人员（含角色）；文件有误时列出每处问题，什么也不写入。"""
+    _django()
+    _migrate()
+    from ..web.orgimport import import_file, reserve, write_passwords
+
+    handle = None if dry_run else guarded(lambda: reserve(passwords))
+    try:
+        with input_errors():
+            summary = import_file(file, dry_run)
+    except BaseException:
+        if handle is not None:
+            handle.close()
+            passwords.unlink(missing_ok=True)
+        raise
+    made = summary.organisations
+    verb = "将创建" if dry_run else "已创建"
+    out.print(f"{verb}：财政局 {made['bureau']}，主管部门 {made['department']}，预算单位 {made['unit']}，"
+              f"用户 {summary.users}，角色 {summary.memberships}（已有的不重复创建）。{_where()}", markup=False)
+    if handle is None:
+        out.print("试运行：未写入任何内容。", markup=False)
+        return
+    write_passwords(summary, handle)
+    handle.close()
+    if summary.passwords:
+        out.print(f"新用户的初始密码已写入 {passwords}（仅本人可读）：分发后请删除该文件。", markup=False)
+    else:
+        passwords.unlink()

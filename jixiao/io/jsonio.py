@@ -19,6 +19,34 @@ from ..model import FORM_LIMITS, Form
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a form is a few KB; anything near this is hostile
 
 
+#: What pydantic's error types mean, in the words of the form (any other type: 取值无效).
+_KIND_TEXT = {
+    "dict_type": "应为 JSON 对象（{…}）",
+    "model_type": "应为 JSON 对象（{…}）",
+    "model_attributes_type": "应为 JSON 对象（{…}）",
+    "list_type": "应为 JSON 列表（[…]）",
+    "string_type": "应为文字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+}
+#: The JSON decoder's messages (their start) in Chinese.
+_JSON_TEXT = (
+    ("Expecting value", "此处应为一个值"),
+    ("Expecting ',' delimiter", "缺少逗号"),
+    ("Expecting ':' delimiter", "缺少冒号"),
+    ("Expecting property name", "应为用双引号括起的字段名"),
+    ("Unterminated string", "字符串缺少结尾的引号"),
+    ("Invalid control character", "字符串中有控制字符"),
+    ("Invalid \\escape", "无效的转义字符"),
+    ("Invalid \\uXXXX escape", "无效的 \\u 转义"),
+    ("Extra data", "JSON 结束后还有多余内容"),
+)
+
+
+def _json_reason(message: str) -> str:
+    return next((zh for en, zh in _JSON_TEXT if message.startswith(en)), "格式错误")
+
+
 def _shown(value: Any) -> str:
     """A refused input as the message quotes it: a 1,000,000-digit number is cut, not printed in full."""
     text = str(value)
@@ -54,7 +82,7 @@ def explain(error: dict[str, Any]) -> str:
         return str(error.get("ctx", {}).get("error") or error.get("msg", kind))
     if kind == "literal_error":
         return f"取值无效 {error.get('input')!r}，应为 department 或 project"
-    return str(error.get("msg", kind))
+    return _KIND_TEXT.get(kind, f"取值无效 {error.get('input')!r}")
 
 
 def refusal(exc: ValidationError, place: str) -> InputError:
@@ -85,10 +113,12 @@ def loads(text: str | bytes, place: str = "<json>") -> Form:
         raise InputError(f"文件过大（{len(text)} 字节），超过 {MAX_JSON_BYTES} 字节上限", place)
     try:
         data = simplejson.loads(text, use_decimal=True)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise InputError("不是有效的 JSON：文件不是 UTF-8 编码", place) from None
+    except ValueError as exc:
         line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         where = f"第{line}行第{column}列" if line else ""
-        raise InputError(f"不是有效的 JSON {where}：{getattr(exc, 'msg', exc)}", place) from None
+        raise InputError(f"不是有效的 JSON {where}：{_json_reason(str(getattr(exc, 'msg', exc)))}", place) from None
     except RecursionError:
         raise InputError("JSON 嵌套过深", place) from None
     return form_from_data(data, place)

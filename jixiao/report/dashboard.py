@@ -12,14 +12,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
 from .. import analytics as an
 from ..audit import SEVERITY_NAMES
-from ..batch import TABLES
+from ..scoring import decimal_text
 from . import charts
 from .charts import grouped_bars, histogram, top_bars
-from .xlsxstream import decimal_text
 
 WARNING_COLORS = {"red": "#D55E00", "yellow": "#E69F00", None: "#0072B2"}
 WARNING_NAMES = {"red": "红色预警", "yellow": "黄色预警", "none": "无预警"}
@@ -45,6 +42,11 @@ DASHBOARD_COLUMNS: dict[str, list[str] | None] = {
 
 def load_tables(out: str | Path, columns: dict[str, list[str] | None] | None = None) -> dict[str, list[dict[str, Any]]]:
     """The three tables written by ``jixiao batch`` (from their Parquet files); all columns by default."""
+    # Imported here: the web dashboard renders charts from this module without the batch extra (pyarrow).
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    from ..batch import TABLES
+
     chosen = columns or dict.fromkeys(TABLES)
     return {name: pq.read_table(Path(out) / f"{name}.parquet", columns=chosen[name]).to_pylist() for name in TABLES}
 

@@ -20,13 +20,13 @@ import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from ..scoring import decimal_text
 from .spreadsheet import EXCEL_MAX_TEXT
 
 #: Deflate level of the sheets: level 1 is a fifth of the CPU of the default 6 for a file ~30 % larger.
@@ -46,14 +46,6 @@ TRUNCATED = "…（超出 Excel 单元格字符上限，全文见 CSV 或 Parque
 _XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
 _XML_SPECIAL = r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
 _XML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))  # \r would read back as \n
-
-
-def decimal_text(value: Decimal) -> str:
-    """A decimal as plain text without padding zeros, never rounded (``normalize`` would round to 28 digits)."""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

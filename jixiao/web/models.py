@@ -36,12 +36,12 @@ class Organisation(models.Model):
     name = models.CharField("名称", max_length=200)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级"
     )
 
     class Meta:
         ordering = ("name",)
-        verbose_name = "组织"
+        verbose_name = verbose_name_plural = "组织"
 
     def __str__(self) -> str:
         return self.name
@@ -70,12 +70,15 @@ class Membership(models.Model):
         REVIEWER = "reviewer", "财政审核人"
         ADMIN = "admin", "管理员"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name="用户")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships",
+                                     verbose_name="组织")
     role = models.CharField("角色", max_length=20, choices=Role.choices)
 
     class Meta:
         unique_together = (("user", "organisation", "role"),)
+        verbose_name = verbose_name_plural = "人员角色"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
@@ -89,12 +92,14 @@ class Membership(models.Model):
 class RuleChoice(models.Model):
     """The rule profile a bureau applies to one year's forms."""
 
-    bureau = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="rule_choices")
+    bureau = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="rule_choices",
+                               verbose_name="财政局")
     year = models.PositiveIntegerField("年度")
     profile = models.CharField("评分规则", max_length=100, default=DEFAULT_PROFILE)
 
     class Meta:
         unique_together = (("bureau", "year"),)
+        verbose_name = verbose_name_plural = "年度评分规则"
 
     @staticmethod
     def profile_for(bureau: Organisation, year: int) -> str:
@@ -126,7 +131,7 @@ class FormRecord(models.Model):
         DEPARTMENT = "department", "部门整体支出"
         PROJECT = "project", "项目支出"
 
-    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="forms")
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="forms", verbose_name="单位")
     year = models.PositiveIntegerField("年度")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     title = models.CharField("名称", max_length=300)
@@ -155,7 +160,7 @@ class FormRecord(models.Model):
     #: Fields the importer doubted (jixiao.web.doubts), open until the filler confirms or corrects them.
     doubts = models.JSONField("导入存疑的字段", default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
     )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     history = HistoricalRecords(excluded_fields=("updated_at",))
@@ -163,6 +168,7 @@ class FormRecord(models.Model):
     class Meta:
         ordering = ("unit__name", "year", "kind", "title")
         indexes = (models.Index(fields=["year", "status"]),)
+        verbose_name = verbose_name_plural = "自评表"
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.year} {self.title}"
@@ -232,27 +238,30 @@ class FindingWaiver(models.Model):
 class Transition(models.Model):
     """A workflow step: who moved the form from which status to which, when, and why."""
 
-    form = models.ForeignKey(FormRecord, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=FormRecord.Status.choices)
-    to_status = models.CharField(max_length=20, choices=FormRecord.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    form = models.ForeignKey(FormRecord, on_delete=models.CASCADE, related_name="transitions", verbose_name="自评表")
+    from_status = models.CharField("原状态", max_length=20, choices=FormRecord.Status.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=FormRecord.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人")
+    at = models.DateTimeField("时间", auto_now_add=True)
     comment = models.TextField("意见", blank=True)
 
     class Meta:
         ordering = ("at", "pk")
+        verbose_name = verbose_name_plural = "流转记录"
 
 
 class ReviewComment(models.Model):
     """A reviewer's comment on one indicator (or the whole form when ``indicator`` is None) at a return."""
 
-    transition = models.ForeignKey(Transition, on_delete=models.CASCADE, related_name="comments")
-    indicator = models.PositiveIntegerField(null=True, blank=True)
-    indicator_name = models.CharField(max_length=300, blank=True)
+    transition = models.ForeignKey(Transition, on_delete=models.CASCADE, related_name="comments",
+                                   verbose_name="流转记录")
+    indicator = models.PositiveIntegerField("指标序号", null=True, blank=True)
+    indicator_name = models.CharField("指标名称", max_length=300, blank=True)
     text = models.TextField("意见")
 
     class Meta:
         ordering = ("transition", "indicator")
+        verbose_name = verbose_name_plural = "审核意见"
 
 
 def _digest(key: str) -> str:
@@ -262,10 +271,14 @@ def _digest(key: str) -> str:
 class ApiToken(models.Model):
     """A bearer token for the JSON API; only its SHA-256 is stored, the key is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    digest = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name="用户")
+    name = models.CharField("名称", max_length=100)
+    digest = models.CharField("SHA-256 摘要", max_length=64, unique=True)
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口令牌"
 
     @classmethod
     def issue(cls, user: Any, name: str) -> tuple[ApiToken, str]:

@@ -271,3 +271,10 @@ def test_csv_decimals_are_plain_exact_text():
     assert [Decimal(t) for t in text if t is not None] == [v for v in values if v is not None]
 
 
+
+
+def test_the_cli_default_formats_are_the_batch_defaults() -> None:
+    from jixiao.batch import DEFAULT_FORMATS
+    from jixiao.cli.batch import DEFAULT_EXTRA_FORMATS
+
+    assert {"parquet", *DEFAULT_EXTRA_FORMATS.split(",")} == set(DEFAULT_FORMATS)

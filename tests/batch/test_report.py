@@ -115,6 +115,10 @@ def test_cli_batch_then_report(tmp_path):
     assert "<svg" in (tmp_path / "r.html").read_text(encoding="utf-8")
     assert runner.invoke(app, ["batch", str(tmp_path / "in"), "-p", "nope"]).exit_code == 2
     assert runner.invoke(app, ["report", str(tmp_path / "missing")]).exit_code == 2
+    missing = runner.invoke(app, ["batch", str(tmp_path / "in"), str(tmp_path / "nosuchdir"), "--out",
+                                  str(tmp_path / "o3")])
+    assert missing.exit_code == 2 and "路径不存在" in missing.output and "nosuchdir" in missing.output
+    assert not (tmp_path / "o3").exists()
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         refused = runner.invoke(app, ["batch", str(tmp_path / "in"), "--out", str(tmp_path / "o2"),
                                       "--dask", "tcp://127.0.0.1:9"])  # nothing listens on the discard port

@@ -73,3 +73,18 @@ def test_demo_then_serve(tmp_path: Path, data_dir: Path) -> None:
         server.terminate()
         server.wait(timeout=20)
     assert server.returncode is not None
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "JIXIAO_DATA_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        command = [sys.executable, "-m", "jixiao", "serve", "--port", str(port)]
+        done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [f"错误 127.0.0.1:{port}: 端口已被占用（另一个程序正在使用它，请用 --port 换一个端口）"]
+    assert not (tmp_path / "jixiao.sqlite3").exists()  # said before any migration
