@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jixiao_web', '0006_login_attempts'),
+        ('jixiao_web', '0008_waivers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
