@@ -21,6 +21,12 @@ FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 @pytest.fixture(scope="session")
+def seed_path(data_dir: Path) -> Path:
+    """The seed form as extracted text (tests/data/seed)."""
+    return next((data_dir / "seed").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
 def seed_json() -> str:
     """Canonical JSON of the seed transcription: every seed fixture must read to exactly this."""
     return jsonio.dumps(jsonio.read(REPO / "examples" / "qiannan-2022.json"))

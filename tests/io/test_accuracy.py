@@ -5,18 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from jixiao.io.accuracy import compare, doubted_share, silently_wrong, undoubted_precision
 from jixiao.io.notes import ImportNote
 from jixiao.io.text import read_text
 
-from ..conftest import DATA, EXAMPLES
+from ..conftest import EXAMPLES
 
-
-@pytest.fixture(scope="module")
-def seed_path() -> Path:
-    return next((DATA / "seed").glob("*.txt"))
 
 def test_each_field_knows_its_path_in_the_parsed_form(seed_path: Path) -> None:
     form, notes = read_text(seed_path)

@@ -18,11 +18,6 @@ from tests.test_corpus_import import FLOORS
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
-def seed_path(data_dir: Path) -> Path:
-    return next((data_dir / "seed").glob("*.txt"))
-
-
 def corpus_cases() -> list[str]:
     corpus = DATA / "corpus"
     return sorted(p.stem for p in corpus.glob("*.txt") if p.with_suffix(".truth.json").exists())
