@@ -31,6 +31,7 @@ from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
 from .textlabels import INDICATOR_HEAD_WORDS, Column, column_of, key
+from .textrepair import repair
 from .textrows import Row, Table, read_table
 from .textscan import amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
 
@@ -557,11 +558,12 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
 
 
 def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
-    source = _Text(place, _lines(text, place))
+    repaired = repair(_lines(text, place), place)
+    source = _Text(place, repaired.lines)
     if not re.search(r"[\u4e00-\u9fff]", source.flat):
         raise InputError("文本中没有中文内容，不是绩效自评表", place)
     tokens = tokenize(source.lines)
-    notes: list[ImportNote] = []
+    notes: list[ImportNote] = list(repaired.notes)
     prov: dict[str, Location] = {}
     fields: dict[str, str | None] = {}
     for name, labels in (

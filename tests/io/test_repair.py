@@ -1,0 +1,106 @@
+"""The repair stage on real text: the seed and the development truths, damaged, come back to their lines.
+
+Each repair undoes one damage shape of :mod:`jixiao.io.damage` from the text alone; the property is
+that the repaired text reads as well as the undamaged reference, and that undamaged real forms (the
+seed, the corpus) go through untouched.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jixiao.io.accuracy import accuracy, compare, development_truths
+from jixiao.io.damage import damaged, pipes, render, wrapped
+from jixiao.io.text import parse_text
+from jixiao.io.textrepair import (
+    STAGES,
+    drop_page_markers,
+    rejoin_wrapped,
+    repair,
+    undo_ocr,
+    unflatten_columns,
+)
+
+from ..conftest import DATA
+
+TRUTHS = development_truths(DATA)
+SEED_TRUTH = TRUTHS[0][1]
+
+
+def _numbered(text: str) -> list[tuple[int, str]]:
+    return list(enumerate(text.split("\n"), start=1))
+
+
+def _texts(lines: list[tuple[int, str]]) -> list[str]:
+    return [text for _, text in lines]
+
+
+def test_the_seed_and_the_corpus_need_no_structural_repair(seed_path: Path) -> None:
+    seed = _numbered(seed_path.read_text(encoding="utf-8"))
+    assert repair(seed, "seed.txt").lines == seed
+    for text in sorted((DATA / "corpus").glob("*.txt")):
+        lines = _numbered(text.read_text(encoding="utf-8"))
+        for name, stage in STAGES:
+            if name != "ocr":  # scanned forms do carry OCR confusions
+                assert stage(lines, text.name).lines == lines, (name, text.name)
+
+
+@settings(max_examples=40, deadline=None)
+@given(index=st.integers(0, len(TRUTHS) - 1), seed=st.integers(0, 2**16))
+def test_wrapped_rows_are_joined_back_to_the_rows(index: int, seed: int) -> None:
+    sheet = render(TRUTHS[index][1])
+    text = wrapped(sheet, random.Random(seed))
+    width = max(map(len, text.splitlines()))
+    rows = pipes(sheet, random.Random(seed)).split("\n")
+    joined = _texts(rejoin_wrapped(_numbered(text), "w.txt").lines)
+    cut = sum(len(row) > width for row in rows)
+    if cut >= 3 and all(len(row) % width for row in rows):  # a row a multiple of the width ends like a cut one
+        assert joined == rows
+
+
+def test_page_markers_inside_numbers_are_dropped() -> None:
+    for seed in range(6):
+        text = damaged(SEED_TRUTH, "page_markers", seed)
+        done = drop_page_markers(_numbered(text), "p.txt")
+        assert "\n".join(_texts(done.lines)) == damaged(SEED_TRUTH, "pipes")
+        assert done.notes and all(n.code == "I06" and n.path is None for n in done.notes)
+
+
+def test_a_numbered_list_is_not_a_page_marker() -> None:
+    lines = _numbered("目标：\n1、完成培训120\n2、2022年底前验收")
+    assert drop_page_markers(lines, "l.txt").lines == lines
+
+
+def test_ocr_confusions_in_and_before_numbers_are_put_back() -> None:
+    lines = _numbered("培训人数 | $1O0人 | IO1人 | IO | 9.5\n合格率 | W5% | 1OO% | 5 | 5\n项目 ISO9001 COD 认证")
+    fixed = _texts(undo_ocr(lines, "o.txt").lines)
+    assert fixed == ["培训人数 | ≥100人 | 101人 | 10 | 9.5", "合格率 | ≤5% | 100% | 5 | 5", "项目 ISO9001 COD 认证"]
+
+
+def test_ocr_damaged_seed_reads_its_figures_again() -> None:
+    for seed in range(4):
+        form, notes = parse_text(damaged(SEED_TRUTH, "ocr_confused", seed), "ocr.txt")
+        results = compare(form, SEED_TRUTH, notes)
+        money = [r for r in results if r.path.startswith("funds")]
+        assert all(r.ok for r in money), [r for r in money if not r.ok]
+        assert accuracy(results) >= 0.9
+
+
+def test_a_table_flattened_by_column_is_put_back_into_rows() -> None:
+    text = damaged(SEED_TRUTH, "by_column")
+    done = unflatten_columns(_numbered(text), "c.txt")
+    assert " |  | 开展项目个数 | 13个 | 12个 | 1 | 0.5 | " in _texts(done.lines)
+    form, notes = parse_text(text, "c.txt")
+    assert accuracy(compare(form, SEED_TRUTH, notes)) == 1.0
+    assert any(n.code == "I06" for n in notes)
+
+
+@pytest.mark.parametrize("operator", ["wrapped", "page_markers", "by_column"])
+def test_repaired_shapes_read_the_seed_as_the_reference_does(operator: str) -> None:
+    form, notes = parse_text(damaged(SEED_TRUTH, operator, 5), f"{operator}.txt")
+    assert accuracy(compare(form, SEED_TRUTH, notes)) == 1.0
