@@ -72,10 +72,9 @@ def render(truth: Mapping[str, Any]) -> Sheet:
     department = truth.get("kind") == "department"
     funds = truth.get("funds") or {}
     total = (funds.get("rows") or [{}])[0]
-    rows: list[Row] = [
-        _labels("部门整体支出绩效自评表" if department else "项目支出绩效自评表"),
-        _labels(f"（{_text(truth.get('year'))}年度）") if truth.get("year") else (),
-    ]
+    rows: list[Row] = [_labels("部门整体支出绩效自评表" if department else "项目支出绩效自评表")]
+    if truth.get("year"):  # no empty row: the table's range below counts the rows as they are
+        rows.append(_labels(f"（{_text(truth.get('year'))}年度）"))
     if department:
         rows.append((Cell("部门（单位）名称", True), Cell(_text(truth.get("unit")))))
     else:
@@ -98,7 +97,7 @@ def render(truth: Mapping[str, Any]) -> Sheet:
         ))
     table = range(start, len(rows))
     rows.append((Cell("总分", True), Cell("100"), Cell(_text(truth.get("total_declared")))))
-    return Sheet(tuple(r for r in rows if r), table)
+    return Sheet(tuple(rows), table)
 
 
 # --- layouts: a sheet to text ------------------------------------------------------------------------

@@ -220,7 +220,7 @@ def unflatten_columns(lines: Lines, place: str) -> Repaired:
     names = next(cells for (text, cells) in columns if column_of(key(text)) is Column.NAME)
     count = len(names)
     value_columns = [cells for text, cells in columns if isinstance(_head(text), Column) and _head(text) is not Column.NAME]
-    if count < 2 or sum(len(cells) == count for cells in value_columns) < 2:
+    if count < 2 or not any(len(cells) == count for cells in value_columns):
         return Repaired(lines, [])
     # a level column that lost its empty cells keeps its place, empty: its labels cannot be placed
     kept = [(text, cells if len(cells) == count or isinstance(_head(text), Column) else []) for text, cells in columns]
