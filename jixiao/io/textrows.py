@@ -261,6 +261,8 @@ class _Reader:
         self.line_end: dict[int, int] = {t.line: n for n, t in enumerate(tokens)}  # last token of each line
         self.cells_on_line = Counter(t.line for t in tokens if t.cell and t.text)
         self.last_number = {t.line: n for n, t in enumerate(tokens) if is_number(t.text)}  # … last number
+        # cells but never an empty one: extraction dropped the blank cells, so positions no longer hold
+        self.dropped = any(t.cell for t in tokens) and not any(t.cell and not t.text for t in tokens)
 
     def read(self, start: int) -> Table:
         tokens, i = self.tokens, start
@@ -331,6 +333,8 @@ class _Reader:
             [*self.pending, tokens[i]] if self.pending and not self.pending[-1].cell else [tokens[i]]
         )
         self.pending = []
+        if self.dropped and (end := self._dropped_cells(row, i)):
+            return end
         j = i + 1
         for column in self.columns:
             if j >= len(tokens) or (tokens[j].key and (_label_span(tokens, j) or _table_end(tokens, j))):
@@ -343,6 +347,26 @@ class _Reader:
             j += 1
         _unshift(row)
         return j
+
+    def _dropped_cells(self, row: Row, i: int) -> int | None:
+        """A row of a table whose blank cells vanished: its values are the cells left on its line.
+
+        Fewer values than value columns: which columns hold them is chosen like a word row's with
+        blanks (:func:`choose_layout`): the form's arithmetic and the layout priors decide.
+        """
+        tokens = self.tokens
+        end = self.line_end[tokens[i].line]
+        values = tokens[i + 1 : end + 1]
+        if not values or len(values) >= len(self.pattern) or any(_label_span(tokens, n) for n in range(i + 1, end + 1)):
+            return None
+        layout = choose_layout([t.text for t in values], self.pattern, row.name)
+        if layout is None:
+            return None
+        columns, row.choice = layout
+        for column, token in zip(columns, values, strict=True):
+            row.values[column] = token.text
+            row.lines[column.name] = token.line
+        return end + 1
 
     def _word_row(self, i: int) -> int | None:
         """Anchored: name words, then the value pattern, all values on one line."""

@@ -104,3 +104,14 @@ def test_a_table_flattened_by_column_is_put_back_into_rows() -> None:
 def test_repaired_shapes_read_the_seed_as_the_reference_does(operator: str) -> None:
     form, notes = parse_text(damaged(SEED_TRUTH, operator, 5), f"{operator}.txt")
     assert accuracy(compare(form, SEED_TRUTH, notes)) == 1.0
+
+
+def test_a_table_whose_blank_cells_vanished_is_read_a_row_per_line() -> None:
+    truth = dict(TRUTHS)["058"]  # group rows with 分值/得分 only, sub-rows with targets only
+    text = damaged(truth, "empty_dropped")
+    assert "红薯种植面积 | 5.5亩 | 5.5亩" in text.splitlines()
+    form, notes = parse_text(text, "dropped.txt")
+    assert accuracy(compare(form, truth, notes)) == 1.0
+    group, item = form.indicators[0], form.indicators[1]
+    assert (group.target, group.weight, group.score_declared) == (None, 10, 10)
+    assert (item.target, item.actual, item.weight) == ("5.5亩", "5.5亩", None)
