@@ -388,7 +388,10 @@ _JUDGED_FIELDS = {
     "actual": ("actual", "实际完成值"),
     "score": ("score_declared", "得分"),
 }
-_BROKEN = {"weight_in_range": "分值不在 0–100 之间", "score_within_weight": "得分超过分值"}
+_BROKEN = {
+    "weight_in_range": "分值不在 0–100 之间", "score_within_weight": "得分超过分值",
+    "name_glued": "名称与文字指标值粘连，分界不确定",
+}
 
 
 def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes: list[ImportNote]) -> None:

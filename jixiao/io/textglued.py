@@ -11,11 +11,20 @@ undone: a weight stuck to a target (``20100%`` → 20 | 100%), a target equal to
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .constraints import Choice, choose
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
-from .textrows import NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS, Level, Row, Table
+from .textrows import (
+    NAME_CHARS_MIN,
+    NUMERIC_COLUMNS,
+    ROLE_OF_COLUMN,
+    TEXT_COLUMNS,
+    Level,
+    Row,
+    Table,
+    layout_readings,
+)
 from .textscan import ATOM, UNITS, Token, is_glued_row, label_re
 from .vocabulary import vocabulary
 
@@ -40,6 +49,9 @@ _LEVEL2_WORDS = [
 ]
 #: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
 _BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
+#: Any 二级 word of the vocabulary, as the level cell opening a row read a row per line.
+_LINE_LEVEL2 = re.compile("^(" + "|".join(sorted(map(re.escape, vocabulary()["levels"]["level2"]), key=len, reverse=True)) + ")(?:指标)?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
 _HEAD_WORDS = [
     "一级指标",
@@ -93,11 +105,16 @@ def is_glued(tokens: list[Token]) -> bool:
     long = sum(len(t.text) for t in tokens if len(t.text) >= 25 and not t.cell)
     if long > 0.5 * max(1, sum(len(t.text) for t in tokens)):
         return True
+    return rows_per_line(tokens)
+
+
+def rows_per_line(tokens: list[Token]) -> bool:
+    """Most lines with figures are one word holding a whole row (a table scraped a row per line)."""
     lines: dict[int, list[Token]] = {}
     for token in tokens:
         lines.setdefault(token.line, []).append(token)
     rows = [words for words in lines.values() if any(c.isdigit() for t in words for c in t.text)]
-    glued = [words for words in rows if len(words) == 1 and not words[0].cell and is_glued_row(words[0].text)]
+    glued = [words for words in rows if not words[-1].cell and is_glued_row(words[-1].text)]  # spaces may stay in a name
     return len(rows) >= 3 and len(glued) >= GLUED_ROW_LINES * len(rows)
 
 
@@ -144,6 +161,17 @@ def _lex(text: str, lines: list[int]) -> list[_Piece]:
         else:
             pieces += _atoms(part, lines, offset)
         offset += len(part)
+    return pieces
+
+
+def _lex_lines(text: str, lines: list[int]) -> list[_Piece]:
+    """:func:`_lex` line by line: no value runs on into the next line's name (``22`` / ``2022年…``)."""
+    pieces: list[_Piece] = []
+    start = 0
+    for end in range(1, len(text) + 1):
+        if end == len(text) or lines[end] != lines[start]:
+            pieces += _lex(text[start:end], lines[start:end])
+            start = end
     return pieces
 
 
@@ -263,6 +291,18 @@ def _answer_pair(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _answer_tail(text: str) -> tuple[str, list[str]] | None:
+    """``全局工作任务完成情况优秀已完成`` → the name, then the target and the actual answers glued to it."""
+    answers: list[str] = []
+    while len(answers) < 2:
+        word = next((w for w in ANSWERS if text.endswith(w) and len(_CJK.findall(text[: -len(w)])) >= NAME_CHARS_MIN), None)
+        if word is None:
+            break
+        answers.insert(0, word)
+        text = text[: -len(word)]
+    return (text, answers) if answers else None
+
+
 def _answers_split(pieces: list[_Piece]) -> list[_Piece]:
     """Text pieces that are two answers glued together become two value pieces."""
     out: list[_Piece] = []
@@ -297,6 +337,7 @@ class _GluedReader:
         self.flagged = flagged  # rows end with a 是/否 cell (是否核心指标)
         self.level = Level()
         self.rows: list[Row] = []
+        self.by_line = False  # a row per line (``glued`` rows): a line's end is a row's end
 
     def _row(
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
@@ -356,11 +397,12 @@ class _GluedReader:
             if self.flagged and not piece.atom and _FLAG.match(piece.text):
                 buffer = []  # a 是/否 cell ends a row: what did not fit before it was a row with blanks
                 piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
+            line_start = index == 0 or pieces[index - 1].line != piece.line or pieces[index - 1].label
             if (
                 not buffer
-                and not previous_label
+                and (not previous_label or (self.by_line and line_start))
                 and not piece.atom
-                and (bare := _BARE_LEVEL2.match(piece.text))
+                and (bare := self._level2_prefix(piece.text, line_start))
             ):
                 self.level.take(bare.group(1))
                 piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
@@ -368,14 +410,78 @@ class _GluedReader:
                     continue
             previous_label = ""
             buffer.append(piece)
+            nxt = pieces[index + 1] if index + 1 < len(pieces) else None
+            if self.by_line and (nxt is None or nxt.line != piece.line):
+                if self._try_row(buffer) or self._line_row(buffer):
+                    buffer.clear()
+                continue
             if piece.atom:
-                nxt = pieces[index + 1] if index + 1 < len(pieces) else None
                 if nxt is not None and nxt.atom:
                     continue
                 if self._try_row(buffer):
                     buffer.clear()
         self._close(buffer)
         return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True)
+
+    def _level2_prefix(self, text: str, line_start: bool) -> re.Match[str] | None:
+        """A 二级指标 printed at the start of a row, before the name (``数量大组工网络运维费用``).
+
+        In a table read a row per line, any 二级 word of the vocabulary opening a line is the level
+        cell, when a name of a few characters follows it.
+        """
+        bare = _BARE_LEVEL2.match(text)
+        if bare or not (self.by_line and line_start):
+            return bare
+        found = _LINE_LEVEL2.match(text)
+        return found if found and len(_CJK.findall(text[found.end() :])) >= NAME_CHARS_MIN else None
+
+    def _line_row(self, buffer: list[_Piece]) -> bool:
+        """A line that is one row with blank cells: the trailing values, the columns chosen by the arithmetic.
+
+        The values are the line's trailing atoms, after the usual glue is undone (:func:`_repairs`),
+        and qualitative answers glued to the name's end (``…情况优秀已完成``); every order-keeping
+        assignment of each to the pattern's columns is a reading (:func:`layout_readings`), and the
+        form's arithmetic with the layout priors chooses.  An answer cut off the name's end leaves
+        the boundary between name and target a guess: such a row is doubted.
+        """
+        k = len(self.pattern)
+        start = len(buffer)
+        while start > 1 and buffer[start - 1].atom:
+            start -= 1
+        head, tail = buffer[:start], [p.text for p in buffer[start:]]
+        cut = _answer_tail(head[-1].text) if head and not head[-1].atom else None
+        if cut is not None:
+            rest, answers = cut
+            head = [*head[:-1], _Piece(rest, head[-1].line, atom=False)]
+            tail = [*answers, *tail]
+        name = "".join(p.text for p in head)
+        if not tail or len(_CJK.findall(name)) < 2:
+            return False
+        options = [tail]
+        for _ in range(2):
+            options += [o for option in options if len(option) < k for o in _repairs(option) if o not in options]
+        layouts: list[list[Column]] = []
+        readings: list[dict[str, str]] = []
+        evidence: list[float] = []
+        texts: list[list[str]] = []
+        for option in options:
+            if len(option) > k:
+                continue
+            found = layout_readings(option, self.pattern, name)
+            layouts += found[0]
+            readings += found[1]
+            evidence += found[2]
+            texts += [option] * len(found[0])
+        choice = choose(readings, evidence)
+        if choice is None:
+            return False
+        at = readings.index(choice.reading)
+        by_column = dict(zip(layouts[at], texts[at], strict=True))
+        if cut is not None:  # where the name stops and the answer starts is not printed
+            choice = replace(choice, broken=(*choice.broken, "name_glued"))
+        line = buffer[-1].line
+        self._row(head, [by_column.get(c, "") for c in self.pattern], [line] * k, choice)
+        return True
 
     def _try_row(self, buffer: list[_Piece]) -> bool:
         """The trailing pieces of the buffer as the row's values, the rest as its name."""
@@ -458,7 +564,8 @@ def read_glued(tokens: list[Token]) -> Table | None:
         described=Column.MEASURE in columns or Column.NATURE in columns,
         flagged=Column.CORE in columns,
     )
-    table = reader.read(_lex(text[header_end:], lines[header_end:]))
+    reader.by_line = rows_per_line(tokens)
+    table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
     if table.end is None and tokens:
         table.last = tokens[-1]
     return table

@@ -609,9 +609,20 @@ def choose_layout(values: list[str], pattern: list[Column], name: str = "") -> t
     values fill the first columns, two bare numbers are a 分值 and its 得分, a bare number under a
     name that carries its unit is the target.
     """
+    layouts, readings, evidence = layout_readings(values, pattern, name)
+    choice = choose(readings, evidence)
+    return (layouts[readings.index(choice.reading)], choice) if choice else None
+
+
+def layout_readings(
+    values: list[str], pattern: list[Column], name: str = ""
+) -> tuple[list[list[Column]], list[dict[str, str]], list[float]]:
+    """Every order-keeping assignment of ``values`` to ``pattern``'s columns, its reading and its layout prior."""
     priors = settings().priors
     measured = _unit_in_name(name)
-    layouts, readings, evidence = [], [], []
+    layouts: list[list[Column]] = []
+    readings: list[dict[str, str]] = []
+    evidence: list[float] = []
     for chosen in combinations(range(len(pattern)), len(values)):
         columns = [pattern[n] for n in chosen]
         if any(c in NUMERIC_COLUMNS and not is_number(v) for c, v in zip(columns, values, strict=True)):
@@ -626,8 +637,7 @@ def choose_layout(values: list[str], pattern: list[Column], name: str = "") -> t
         layouts.append(columns)
         readings.append(reading)
         evidence.append(prior)
-    choice = choose(readings, evidence)
-    return (layouts[readings.index(choice.reading)], choice) if choice else None
+    return layouts, readings, evidence
 
 
 def read_table(tokens: list[Token], start: int = 0) -> Table:
