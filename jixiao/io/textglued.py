@@ -108,14 +108,24 @@ def is_glued(tokens: list[Token]) -> bool:
     return rows_per_line(tokens)
 
 
-def rows_per_line(tokens: list[Token]) -> bool:
-    """Most lines with figures are one word holding a whole row (a table scraped a row per line)."""
+#: A comparison word of the vocabulary (``大于等于``) ending a text, right before a number.
+_OPERATOR_END = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, vocabulary()["operators"]["words"]), key=len, reverse=True)) + ")$"
+)
+#: A name this long on a row without target and actual may hold them, glued (``…规定达成预期指标``).
+VALUES_IN_NAME = 8
+#: Glued lines a table read a row per line has at least (fewer long lines hold several rows each).
+ROW_LINES_MIN = 6
+
+
+def rows_per_line(tokens: list[Token], least: int = 3) -> bool:
+    """Most lines with figures (at least ``least``) end in one word holding a whole row (a table scraped a row per line)."""
     lines: dict[int, list[Token]] = {}
     for token in tokens:
         lines.setdefault(token.line, []).append(token)
     rows = [words for words in lines.values() if any(c.isdigit() for t in words for c in t.text)]
     glued = [words for words in rows if not words[-1].cell and is_glued_row(words[-1].text)]  # spaces may stay in a name
-    return len(rows) >= 3 and len(glued) >= GLUED_ROW_LINES * len(rows)
+    return len(glued) >= least and len(glued) >= GLUED_ROW_LINES * len(rows)
 
 
 def _joined(tokens: list[Token]) -> tuple[str, list[int]]:
@@ -343,11 +353,15 @@ class _GluedReader:
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
     ) -> None:
         name = "".join(p.text for p in buffer)
+        at = self.pattern.index(Column.TARGET) if Column.TARGET in self.pattern else None
         if self.described:
             name, stray = _clean_name(name)
-            if stray and values and Column.TARGET in self.pattern:
-                at = self.pattern.index(Column.TARGET)
+            if stray and values and at is not None:
                 values = [*values[:at], stray + values[at], *values[at + 1 :]]
+        sign = _OPERATOR_END.search(name)
+        if sign and at is not None and values[at][:1].isdigit():
+            # ``…次数(次)大于等于1次``: a comparison word printed before the target's number is the target's
+            name, values = name[: sign.start()], [*values[:at], sign.group() + values[at], *values[at + 1 :]]
         if not name:
             return
         row = Row(
@@ -449,8 +463,13 @@ class _GluedReader:
         while start > 1 and buffer[start - 1].atom:
             start -= 1
         head, tail = buffer[:start], [p.text for p in buffer[start:]]
+        doubled = _doubled("".join(p.text for p in head))
         cut = _answer_tail(head[-1].text) if head and not head[-1].atom else None
-        if cut is not None:
+        if doubled and (len(doubled.group(3)) > 1 or doubled.group(3) in ANSWERS):  # ``…100%覆盖100%覆盖``
+            head = [_Piece(doubled.group(1), head[0].line, atom=False)]
+            tail = [doubled.group(3)] * 2 + tail
+            cut = None
+        elif cut is not None:
             rest, answers = cut
             head = [*head[:-1], _Piece(rest, head[-1].line, atom=False)]
             tail = [*answers, *tail]
@@ -477,7 +496,9 @@ class _GluedReader:
             return False
         at = readings.index(choice.reading)
         by_column = dict(zip(layouts[at], texts[at], strict=True))
-        if cut is not None:  # where the name stops and the answer starts is not printed
+        blank = {Column.TARGET, Column.ACTUAL} <= set(self.pattern) - set(by_column)
+        if cut is not None or (blank and len(_CJK.findall(name)) >= VALUES_IN_NAME):
+            # where the name stops and a text value starts is not printed
             choice = replace(choice, broken=(*choice.broken, "name_glued"))
         line = buffer[-1].line
         self._row(head, [by_column.get(c, "") for c in self.pattern], [line] * k, choice)
@@ -564,7 +585,7 @@ def read_glued(tokens: list[Token]) -> Table | None:
         described=Column.MEASURE in columns or Column.NATURE in columns,
         flagged=Column.CORE in columns,
     )
-    reader.by_line = rows_per_line(tokens)
+    reader.by_line = rows_per_line(tokens, ROW_LINES_MIN)
     table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
     if table.end is None and tokens:
         table.last = tokens[-1]

@@ -118,7 +118,7 @@ SEPARATOR_SHARE = 0.7
 
 GLUED_LINE = 25  # a line this long without a space is many cells glued together, not one cell
 #: A row glued into one word: a name, then at least two numbers (``财政供养人员控制率100%92%22``).
-_GLUED_ROW = re.compile(r"[\u4e00-\u9fff][^\d\s]*\d[\d.%]*\D*\d[\d.%]*$")
+_GLUED_ROW = re.compile(r"[\u4e00-\u9fff][^\d\s]*\d[\d.%]*\D*\d[\d.%]*[^\d\s]{0,3}$")  # a unit may end it
 GLUED_ROWS_SHARE = 0.3  # this share of the lines with figures being glued rows: rows, not cells
 
 

@@ -115,3 +115,41 @@ def test_a_table_whose_blank_cells_vanished_is_read_a_row_per_line() -> None:
     group, item = form.indicators[0], form.indicators[1]
     assert (group.target, group.weight, group.score_declared) == (None, 10, 10)
     assert (item.target, item.actual, item.weight) == ("5.5亩", "5.5亩", None)
+
+
+# --- glued rows, a row per line ------------------------------------------------------------------------
+
+
+
+def test_a_glued_line_is_one_row_whose_blank_cells_the_constraints_place() -> None:
+    truth = dict(TRUTHS)["058"]
+    text = damaged(truth, "glued")
+    assert "\n红薯种植面积5.5亩5.5亩\n" in text and "数量指标★补助各类粮食作物种植面积1010\n" in text
+    form, notes = parse_text(text, "glued.txt")
+    assert accuracy(compare(form, truth, notes)) == 1.0
+
+
+def test_a_glued_line_opens_with_its_level_cell_and_may_end_in_answers() -> None:
+    form, notes = parse_text(damaged(SEED_TRUTH, "glued"), "glued.txt")
+    by_name = {i.name: i for i in form.indicators}
+    first = by_name["大组工网络运维费用"]  # ``产出指标数量大组工网络运维费用1个1个22``
+    assert (first.level1, first.level2, first.target, first.weight, first.score_declared) == ("产出指标", "数量", "1个", 2, 2)
+    judged = by_name["全局工作任务完成情况"]  # ``质量全局工作任务完成情况优秀已完成1010``
+    assert (judged.level2, judged.target, judged.actual, judged.weight) == ("质量", "优秀", "已完成", 10)
+    index = form.indicators.index(judged)
+    assert any(n.path == f"indicators[{index}]" for n in notes)  # where the name stops is a guess: doubted
+
+
+def test_a_value_written_twice_after_a_glued_name_is_target_and_actual() -> None:
+    truth = dict(TRUTHS)["020"]
+    form, notes = parse_text(damaged(truth, "glued", seed=sum(map(ord, "020"))), "glued.txt")
+    by_name = {i.name: i for i in form.indicators}
+    row = by_name["WIFI布点全覆盖"]  # ``WIFI布点全覆盖100%覆盖100%覆盖``
+    assert (row.target, row.actual) == ("100%覆盖", "100%覆盖")
+
+
+def test_a_comparison_word_before_a_glued_target_belongs_to_it() -> None:
+    truth = dict(TRUTHS)["054"]
+    form, notes = parse_text(damaged(truth, "glued"), "glued.txt")
+    assert [i.target for i in form.indicators] == [i["target"] for i in truth["indicators"]]
+    assert form.indicators[0].name == "指标1:租车次数(次)" and form.indicators[0].target == "大于等于1次"
