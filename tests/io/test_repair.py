@@ -142,7 +142,7 @@ def test_a_glued_line_opens_with_its_level_cell_and_may_end_in_answers() -> None
 
 def test_a_value_written_twice_after_a_glued_name_is_target_and_actual() -> None:
     truth = dict(TRUTHS)["020"]
-    form, notes = parse_text(damaged(truth, "glued", seed=sum(map(ord, "020"))), "glued.txt")
+    form, _ = parse_text(damaged(truth, "glued", seed=sum(map(ord, "020"))), "glued.txt")
     by_name = {i.name: i for i in form.indicators}
     row = by_name["WIFI布点全覆盖"]  # ``WIFI布点全覆盖100%覆盖100%覆盖``
     assert (row.target, row.actual) == ("100%覆盖", "100%覆盖")
@@ -150,6 +150,6 @@ def test_a_value_written_twice_after_a_glued_name_is_target_and_actual() -> None
 
 def test_a_comparison_word_before_a_glued_target_belongs_to_it() -> None:
     truth = dict(TRUTHS)["054"]
-    form, notes = parse_text(damaged(truth, "glued"), "glued.txt")
+    form, _ = parse_text(damaged(truth, "glued"), "glued.txt")
     assert [i.target for i in form.indicators] == [i["target"] for i in truth["indicators"]]
     assert form.indicators[0].name == "指标1:租车次数(次)" and form.indicators[0].target == "大于等于1次"
