@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from ..model import Location
 from .notes import ImportNote
-from .textlabels import TABLE_END, Column, column_of, key
+from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .vocabulary import vocabulary
 
 Lines = list[tuple[int, str]]
@@ -243,6 +243,69 @@ def unflatten_columns(lines: Lines, place: str) -> Repaired:
     return Repaired([*lines[: heads[0]], header, *rows, *lines[end:]], notes)
 
 
+# --- cells separated by single spaces -------------------------------------------------------------------
+
+SPACED_SHARE = 0.5  # this share of the table's lines split into the header's cells: spaces are borders
+_SPACE = " "
+
+
+def _spaced_header(text: str) -> int | None:
+    """The cell count of an indicator header whose cells are separated by single spaces."""
+    cells = text.strip().split(_SPACE)
+    if "|" in text or len(cells) < COLUMNS_MIN or "" in cells:
+        return None
+    heads = [_head(cell) for cell in cells]
+    if any(head is None for head in heads) or Column.NAME not in heads:
+        return None
+    return len(cells)
+
+
+def _spaced_row(text: str, width: int, name_at: int) -> list[str] | None:
+    """A row line as cells: split at single spaces; extra pieces (spaces inside a name) go to the name."""
+    cells = text.split(_SPACE)
+    extra = len(cells) - width
+
+    def joined(at: int) -> list[str]:
+        return [*cells[:at], _SPACE.join(cells[at : at + extra + 1]), *cells[at + extra + 1 :]]
+
+    if extra < 0 or not all(cells[name_at : name_at + extra + 1]):
+        return None
+    # a level cell printed with a space (``经济效益 指标``) takes the extra piece, else the name does
+    level = next((at for at in range(name_at) if extra and _is_level(key("".join(cells[at : at + extra + 1])))), None)
+    return joined(name_at if level is None else level)
+
+
+def _is_level(label: str) -> bool:
+    return bool(level1_name(label) or LEVEL2.match(label))
+
+
+def spaced_cells(lines: Lines, place: str) -> Repaired:
+    """A table whose cells are separated by one space each (pdftotext without -layout): the spaces are borders.
+
+    The header names every column in one word each, so a row line splits into as many cells, an
+    empty cell showing as two spaces in a row.  When most of the table's lines split so, they are
+    written with ``|`` borders, and the cell reader keeps the columns' positions; a name printed
+    with a space inside gives one piece too many, joined back into the name cell.
+    """
+    at = next(((n, width) for n, (_, text) in enumerate(lines) if (width := _spaced_header(text))), None)
+    if at is None:
+        return Repaired(lines, [])
+    start, width = at
+    name_at = [_head(c) for c in lines[start][1].strip().split(_SPACE)].index(Column.NAME)
+    end = next((n for n in range(start + 1, len(lines)) if TABLE_END.match(key(lines[n][1].split(_SPACE)[0]))), len(lines))
+    body = [n for n in range(start + 1, end) if lines[n][1].strip()]
+    rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at)) is not None}
+    exact = sum(len(lines[n][1].split(_SPACE)) == width for n in body)
+    if not body or exact < SPACED_SHARE * len(body):
+        return Repaired(lines, [])
+    out = list(lines)
+    out[start] = (lines[start][0], " | ".join(lines[start][1].strip().split(_SPACE)))
+    for n, cells in rows.items():
+        out[n] = (lines[n][0], " | ".join(cells))
+    note = _note(place, lines[start][0], f"绩效指标表的单元格以单个空格分隔，已按表头的 {width} 列读取（连续空格为空单元格）")
+    return Repaired(out, [note])
+
+
 Stage = Callable[[Lines, str], Repaired]
 
 #: The repair stages in the order they run: line structure first, then the characters inside it.
@@ -251,6 +314,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("page_markers", drop_page_markers),
     ("ocr", undo_ocr),
     ("by_column", unflatten_columns),
+    ("spaced_cells", spaced_cells),
 )
 
 

@@ -22,6 +22,7 @@ from jixiao.io.textrepair import (
     drop_page_markers,
     rejoin_wrapped,
     repair,
+    spaced_cells,
     undo_ocr,
     unflatten_columns,
 )
@@ -153,3 +154,20 @@ def test_a_comparison_word_before_a_glued_target_belongs_to_it() -> None:
     form, _ = parse_text(damaged(truth, "glued"), "glued.txt")
     assert [i.target for i in form.indicators] == [i["target"] for i in truth["indicators"]]
     assert form.indicators[0].name == "指标1:租车次数(次)" and form.indicators[0].target == "大于等于1次"
+
+
+def test_cells_separated_by_single_spaces_keep_their_columns() -> None:
+    truth = dict(TRUTHS)["005"]  # ``经济效益 指标``: a level cell printed with a space inside
+    text = damaged(truth, "spaces")
+    assert " 质量指标 营养改善计划覆盖率 ≧100% 100% 10 10 " in text.splitlines()
+    done = spaced_cells(_numbered(text), "s.txt")
+    assert " | 质量指标 | 营养改善计划覆盖率 | ≧100% | 100% | 10 | 10 | " in _texts(done.lines)
+    assert "效益指标 | 经济效益 指标 | 减轻贫困学生家庭经济负担 | 有效 | 有效 | 10 | 10 | " in _texts(done.lines)
+    form, notes = parse_text(text, "s.txt")
+    assert accuracy(compare(form, truth, notes)) == 1.0
+
+
+def test_blank_cells_between_single_spaces_are_kept() -> None:
+    truth = dict(TRUTHS)["020"]  # rows with no 分值, and 得分 only
+    form, notes = parse_text(damaged(truth, "spaces"), "s.txt")
+    assert accuracy(compare(form, truth, notes)) == 1.0
