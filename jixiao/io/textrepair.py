@@ -268,11 +268,16 @@ def _spaced_row(text: str, width: int, name_at: int) -> list[str] | None:
     def joined(at: int) -> list[str]:
         return [*cells[:at], _SPACE.join(cells[at : at + extra + 1]), *cells[at + extra + 1 :]]
 
-    if extra < 0 or not all(cells[name_at : name_at + extra + 1]):
+    if extra < 0:
         return None
     # a level cell printed with a space (``经济效益 指标``) takes the extra piece, else the name does
     level = next((at for at in range(name_at) if extra and _is_level(key("".join(cells[at : at + extra + 1])))), None)
-    return joined(name_at if level is None else level)
+    row = joined(name_at if level is None else level)
+    if level is None and extra and any(c.isdigit() or not c for c in cells[name_at : name_at + extra + 1]):
+        return None  # figures inside the name: a misaligned line, not a name with a space
+    if not all(not cell or _is_level(key(cell)) for cell in row[:name_at]):
+        return None  # what stands under the level columns is no level label
+    return row
 
 
 def _is_level(label: str) -> bool:
@@ -295,8 +300,7 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     end = next((n for n in range(start + 1, len(lines)) if TABLE_END.match(key(lines[n][1].split(_SPACE)[0]))), len(lines))
     body = [n for n in range(start + 1, end) if lines[n][1].strip()]
     rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at)) is not None}
-    exact = sum(len(lines[n][1].split(_SPACE)) == width for n in body)
-    if not body or exact < SPACED_SHARE * len(body):
+    if not body or len(rows) < SPACED_SHARE * len(body):
         return Repaired(lines, [])
     out = list(lines)
     out[start] = (lines[start][0], " | ".join(lines[start][1].strip().split(_SPACE)))
