@@ -25,7 +25,7 @@ from .textrows import (
     Table,
     layout_readings,
 )
-from .textscan import ATOM, UNITS, Token, is_glued_row, label_re
+from .textscan import ATOM, UNITS, Token, is_glued_row, label_re, splits
 from .vocabulary import vocabulary
 
 _PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d{1,2}(?=[:：]|[\u4e00-\u9fff])")
@@ -194,7 +194,12 @@ def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
             continue
         if m.start() > position:
             text = part[position : m.start()]
-            if (len(text) == 1 and not re.match(r"[\u4e00-\u9fff]", text)) or text in ("工",):
+            if text == "." and pieces and pieces[-1].atom and pieces[-1].text[-1:].isdigit():
+                # ``12.512.5``: a decimal run goes on; one glued run, cut by the readings later
+                pieces[-1] = _Piece(pieces[-1].text + text + m.group(), pieces[-1].line, atom=True)
+                position = m.end()
+                continue
+            if (len(text) == 1 and not re.match(r"[\u4e00-\u9fff。，、；：]", text)) or text in ("工",):
                 pieces.append(_Piece(text + m.group(), lines[offset + position], atom=True))
                 position = m.end()
                 continue
@@ -228,6 +233,21 @@ def _repairs(values: list[str]) -> list[list[str]]:
             ):
                 options.append([*values[:index], head, tail, *values[index + 1 :]])
     return options
+
+
+_DIGIT_RUN = re.compile(r"\d{3,}")  # fewer digits are one number, or a doubled one (``22``, :func:`_repairs`)
+
+
+def _value_options(values: list[str], k: int) -> list[list[str]]:
+    """The value lists ``values`` may stand for, at most ``k`` long: as written, glue undone, digit runs cut."""
+    options = [values]
+    for _ in range(2):
+        options += [o for option in options if len(option) < k for o in _repairs(option) if o not in options]
+    for index, value in enumerate(values):
+        if _DIGIT_RUN.fullmatch(value):
+            for parts in range(2, k - len(values) + 2):
+                options += [[*values[:index], *cut, *values[index + 1 :]] for cut in splits(value, parts)]
+    return [option for option in options if len(option) <= k]
 
 
 def _fill(values: list[str], pattern: list[Column]) -> tuple[list[str], Choice] | None:
@@ -452,56 +472,51 @@ class _GluedReader:
     def _line_row(self, buffer: list[_Piece]) -> bool:
         """A line that is one row with blank cells: the trailing values, the columns chosen by the arithmetic.
 
-        The values are the line's trailing atoms, after the usual glue is undone (:func:`_repairs`),
-        and qualitative answers glued to the name's end (``…情况优秀已完成``); every order-keeping
-        assignment of each to the pattern's columns is a reading (:func:`layout_readings`), and the
-        form's arithmetic with the layout priors chooses.  An answer cut off the name's end leaves
-        the boundary between name and target a guess: such a row is doubted.
+        The values are trailing atoms of the line (the name may end in figures of its own, so every
+        number of them is tried), after the usual glue is undone (:func:`_repairs`, and a bare digit
+        run cut every way, :func:`splits`), or a text value written twice or qualitative answers
+        glued to the name's end (``…情况优秀已完成``); every order-keeping assignment of each to the
+        pattern's columns is a reading (:func:`layout_readings`), and the form's arithmetic with the
+        layout priors chooses.  An answer cut off the name's end leaves the boundary between name and
+        target a guess: such a row is doubted.
         """
         k = len(self.pattern)
-        start = len(buffer)
-        while start > 1 and buffer[start - 1].atom:
-            start -= 1
-        head, tail = buffer[:start], [p.text for p in buffer[start:]]
+        candidates: list[tuple[list[_Piece], list[str], bool]] = []  # (name pieces, values, boundary guessed)
+        first = len(buffer)
+        while first > 1 and buffer[first - 1].atom:
+            first -= 1
+        head = buffer[:first]
         doubled = _doubled("".join(p.text for p in head))
         cut = _answer_tail(head[-1].text) if head and not head[-1].atom else None
+        tail = [p.text for p in buffer[first:]]
         if doubled and (len(doubled.group(3)) > 1 or doubled.group(3) in ANSWERS):  # ``…100%覆盖100%覆盖``
-            head = [_Piece(doubled.group(1), head[0].line, atom=False)]
-            tail = [doubled.group(3)] * 2 + tail
-            cut = None
+            candidates.append(([_Piece(doubled.group(1), head[0].line, atom=False)], [doubled.group(3)] * 2 + tail, False))
         elif cut is not None:
-            rest, answers = cut
-            head = [*head[:-1], _Piece(rest, head[-1].line, atom=False)]
-            tail = [*answers, *tail]
-        name = "".join(p.text for p in head)
-        if not tail or len(_CJK.findall(name)) < 2:
-            return False
-        options = [tail]
-        for _ in range(2):
-            options += [o for option in options if len(option) < k for o in _repairs(option) if o not in options]
-        layouts: list[list[Column]] = []
+            candidates.append(([*head[:-1], _Piece(cut[0], head[-1].line, atom=False)], [*cut[1], *tail], True))
+        candidates += [(buffer[:start], [p.text for p in buffer[start:]], False) for start in range(first, len(buffer))]
+        rows: list[tuple[list[_Piece], dict[Column, str], bool]] = []
         readings: list[dict[str, str]] = []
         evidence: list[float] = []
-        texts: list[list[str]] = []
-        for option in options:
-            if len(option) > k:
+        for name_pieces, values, guessed in candidates:
+            name = "".join(p.text for p in name_pieces)
+            if not values or not _CJK.search(name):
                 continue
-            found = layout_readings(option, self.pattern, name)
-            layouts += found[0]
-            readings += found[1]
-            evidence += found[2]
-            texts += [option] * len(found[0])
+            for option in _value_options(values, k):
+                layouts, found, priors = layout_readings(option, self.pattern, name)
+                rows += [(name_pieces, dict(zip(columns, option, strict=True)), guessed) for columns in layouts]
+                readings += found
+                evidence += priors
         choice = choose(readings, evidence)
         if choice is None:
             return False
-        at = readings.index(choice.reading)
-        by_column = dict(zip(layouts[at], texts[at], strict=True))
+        name_pieces, by_column, guessed = rows[readings.index(choice.reading)]
+        name = "".join(p.text for p in name_pieces)
         blank = {Column.TARGET, Column.ACTUAL} <= set(self.pattern) - set(by_column)
-        if cut is not None or (blank and len(_CJK.findall(name)) >= VALUES_IN_NAME):
+        if guessed or (blank and len(_CJK.findall(name)) >= VALUES_IN_NAME):
             # where the name stops and a text value starts is not printed
             choice = replace(choice, broken=(*choice.broken, "name_glued"))
         line = buffer[-1].line
-        self._row(head, [by_column.get(c, "") for c in self.pattern], [line] * k, choice)
+        self._row(name_pieces, [by_column.get(c, "") for c in self.pattern], [line] * k, choice)
         return True
 
     def _try_row(self, buffer: list[_Piece]) -> bool:
