@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .constraints import Choice, choose
+from .constraints import Choice, choose, settings
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .textrows import (
     NAME_CHARS_MIN,
@@ -49,8 +49,11 @@ _LEVEL2_WORDS = [
 ]
 #: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
 _BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
-#: Any 二级 word of the vocabulary, as the level cell opening a row read a row per line.
-_LINE_LEVEL2 = re.compile("^(" + "|".join(sorted(map(re.escape, vocabulary()["levels"]["level2"]), key=len, reverse=True)) + ")(?:指标)?")
+#: Any level word of the vocabulary (一级 names, 二级 words), as a level cell opening a row read a row per line.
+_LINE_LEVELS = sorted(
+    {*vocabulary()["levels"]["level2"], *vocabulary()["levels"]["level1"].values()}, key=len, reverse=True
+)
+_LINE_LEVEL2 = re.compile("^(" + "|".join(map(re.escape, _LINE_LEVELS)) + r")(?:指标)?(?:[(（]\d+分[)）])?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
 _HEAD_WORDS = [
@@ -229,7 +232,7 @@ def _repairs(values: list[str]) -> list[list[str]]:
             if (
                 re.fullmatch(r"0|[1-9]\d*(\.\d+)?", head)
                 and ATOM.fullmatch(tail)
-                and not tail.startswith("0")
+                and (not tail.startswith("0") or tail.startswith("0."))
             ):
                 options.append([*values[:index], head, tail, *values[index + 1 :]])
     return options
@@ -438,8 +441,11 @@ class _GluedReader:
                 and not piece.atom
                 and (bare := self._level2_prefix(piece.text, line_start))
             ):
-                self.level.take(bare.group(1))
+                self.level.take(key(bare.group(1)))
                 piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
+                if self.by_line and line_start and (second := self._level2_prefix(piece.text, line_start)):
+                    self.level.take(key(second.group(1)))  # ``项目决策项目目标目标内容``: both level cells
+                    piece = _Piece(piece.text[second.end() :], piece.line, atom=False)
                 if not piece.text:
                     continue
             previous_label = ""
@@ -505,7 +511,8 @@ class _GluedReader:
                 layouts, found, priors = layout_readings(option, self.pattern, name)
                 rows += [(name_pieces, dict(zip(columns, option, strict=True)), guessed) for columns in layouts]
                 readings += found
-                evidence += priors
+                cuts = settings().priors.glue_cut * (len(option) - len(values))
+                evidence += [prior - cuts for prior in priors]
         choice = choose(readings, evidence)
         if choice is None:
             return False
