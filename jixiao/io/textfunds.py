@@ -47,6 +47,8 @@ _SUBROW = re.compile(
 
 #: Figures glued together show it: a ``%`` inside (``202010100.00%10``) or two decimal points.
 _GLUED = re.compile(r"%.|\..*\.")
+#: A row's only figure, this long: several figures glued with no sign between (``8808808801010``).
+_LONG_RUN = re.compile(r"\d{5,}|\d{3,}\.\d+")
 MONEY = ("initial", "budget", "executed")
 COMMON_WEIGHTS = {Decimal(n) for n in (5, 10, 15, 20, 25, 30)}
 
@@ -92,6 +94,8 @@ def _plausibility(assigned: dict[str, str | None]) -> float:
     if points is not None and weight is not None:
         score += 1 if points <= weight else -3
     budget, executed = amount(assigned.get("budget")), amount(assigned.get("executed"))
+    if budget is not None and budget == amount(assigned.get("initial")):
+        score += 0.5  # most budgets are not adjusted during the year
     if budget and executed is not None:
         score += 0.5 if executed <= budget else 0
         if rate and rate.endswith("%") and (percent := amount(rate.rstrip("% "))) is not None:
@@ -105,10 +109,11 @@ def _candidates(values: list[str], slots: int) -> Iterator[list[str]]:
     if len(values) >= slots:
         return
     for index, value in enumerate(values):
-        if _GLUED.search(value):
-            for parts in range(2, slots - len(values) + 2):
-                for pieces in splits(value, parts):
-                    yield values[:index] + pieces + values[index + 1 :]
+        if _GLUED.search(value) or (len(values) == 1 and _LONG_RUN.fullmatch(value)):
+            for cents in (True, False):  # amounts printed with cents first: their cuts are few
+                for parts in range(2, slots - len(values) + 2):
+                    for pieces in splits(value, parts, cents):
+                        yield values[:index] + pieces + values[index + 1 :]
 
 
 def _prefixes(values: list[str], slots: int) -> Iterator[list[str]]:

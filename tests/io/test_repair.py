@@ -171,3 +171,11 @@ def test_blank_cells_between_single_spaces_are_kept() -> None:
     truth = dict(TRUTHS)["020"]  # rows with no 分值, and 得分 only
     form, notes = parse_text(damaged(truth, "spaces"), "s.txt")
     assert accuracy(compare(form, truth, notes)) == 1.0
+
+
+def test_a_glued_funds_row_is_cut_by_the_funds_arithmetic() -> None:
+    for name in ("seed", "002", "018"):  # cents, a 100.00% rate glued on, a run with no sign at all
+        truth = dict(TRUTHS)[name]
+        form, notes = parse_text(damaged(truth, "glued", seed=sum(map(ord, name))), "glued.txt")
+        funds = [r for r in compare(form, truth, notes) if r.path.startswith("funds")]
+        assert funds and all(r.ok for r in funds), (name, [r for r in funds if not r.ok])
