@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from jixiao.io.accuracy import accuracy, compare, development_truths
 from jixiao.io.damage import damaged, pipes, render, wrapped
 from jixiao.io.text import parse_text
+from jixiao.io.textfunds import align
 from jixiao.io.textrepair import (
     STAGES,
     drop_page_markers,
@@ -179,3 +180,14 @@ def test_a_glued_funds_row_is_cut_by_the_funds_arithmetic() -> None:
         form, notes = parse_text(damaged(truth, "glued", seed=sum(map(ord, name))), "glued.txt")
         funds = [r for r in compare(form, truth, notes) if r.path.startswith("funds")]
         assert funds and all(r.ok for r in funds), (name, [r for r in funds if not r.ok])
+
+
+@pytest.mark.parametrize(("run", "expected"), [
+    ("194.9194.9100%", (None, "194.9", "194.9", None, "100%", None)),  # 执行率 = B/A decides the cut
+    ("309309100 %", (None, "309", "309", None, "100%", None)),
+    ("570395.86", (None, "570", "395.86", None, None, None)),  # fewest cuts when nothing else tells
+    ("02.382.381010010", ("0", "2.38", "2.38", "10", "100", "10")),  # a rate without %, 得分 = 分值 × 执行率
+])
+def test_the_funds_arithmetic_cuts_a_glued_total_row(run: str, expected: tuple[str | None, ...]) -> None:
+    columns = ["initial", "budget", "executed", "weight", "rate", "score"]
+    assert tuple(align([run], columns).values()) == expected
