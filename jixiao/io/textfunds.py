@@ -91,7 +91,8 @@ def _plausibility(assigned: dict[str, str | None]) -> float:
         score += 3 if rate.endswith("%") else (0 if amount(rate) == 0 else -2)  # nothing spent: "0"
     # a rate printed without its sign under a (%) header counts as a percentage when the sums agree
     bare = amount(rate) if rate and not rate.endswith("%") else None
-    rate = rate + "%" if bare is not None and bare >= BARE_RATE_MIN else rate
+    if rate and bare is not None and bare >= BARE_RATE_MIN:
+        rate += "%"
     weight = amount(assigned.get("weight"))
     if weight is not None:
         score += 2 if weight in COMMON_WEIGHTS else (-5 if weight > 100 or weight == 0 else -0.5)
