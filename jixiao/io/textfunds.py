@@ -81,7 +81,13 @@ def _columns(header: str) -> tuple[list[str], Decimal | None]:
 
 
 def _values(run: str) -> list[str]:
-    return [v for v in re.split(r"[\s|:：]+", run) if v]
+    values: list[str] = []
+    for value in re.split(r"[\s|:：]+", run):
+        if value == "%" and values:  # ``100 %``: the sign printed apart still belongs to its number
+            values[-1] += value
+        elif value:
+            values.append(value)
+    return values
 
 
 def _plausibility(assigned: dict[str, str | None]) -> float:

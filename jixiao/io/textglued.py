@@ -53,7 +53,7 @@ _BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
 _LINE_LEVELS = sorted(
     {*vocabulary()["levels"]["level2"], *vocabulary()["levels"]["level1"].values()}, key=len, reverse=True
 )
-_LINE_LEVEL2 = re.compile("^(" + "|".join(map(re.escape, _LINE_LEVELS)) + r")(?:指标)?(?:[(（]\d+分[)）])?")
+_LINE_LEVEL2 = re.compile("^(" + "|".join(map(re.escape, _LINE_LEVELS)) + r")(?:指标)?(?:等)?(?:[(（]\d+分[)）])?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
 _HEAD_WORDS = [
@@ -72,7 +72,7 @@ _SPLIT = re.compile(
     "("
     + "|".join(
         [label_re(w) + r"(?:[(（]\d+分[)）])?" for w in _LEVEL_WORDS]
-        + [label_re(w) + _NOT_A_NUMBERED_NAME for w in sorted(_LEVEL2_WORDS, key=len, reverse=True)]
+        + [label_re(w) + "(?:等)?" + _NOT_A_NUMBERED_NAME for w in sorted(_LEVEL2_WORDS, key=len, reverse=True)]
         + [label_re(w) for w in _END_WORDS]
         + [label_re("年度绩效目标") + r"\d*(?:[(（]\d+分[)）])?"]
         + [label_re(w) for w in _HEAD_WORDS]
@@ -443,7 +443,7 @@ class _GluedReader:
             ):
                 self.level.take(key(bare.group(1)))
                 piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
-                if self.by_line and line_start and (second := self._level2_prefix(piece.text, line_start)):
+                if self.by_line and line_start and (second := self._level2_prefix(piece.text, line_start, 2)):
                     self.level.take(key(second.group(1)))  # ``项目决策项目目标目标内容``: both level cells
                     piece = _Piece(piece.text[second.end() :], piece.line, atom=False)
                 if not piece.text:
@@ -463,7 +463,7 @@ class _GluedReader:
         self._close(buffer)
         return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True)
 
-    def _level2_prefix(self, text: str, line_start: bool) -> re.Match[str] | None:
+    def _level2_prefix(self, text: str, line_start: bool, least: int = NAME_CHARS_MIN) -> re.Match[str] | None:
         """A 二级指标 printed at the start of a row, before the name (``数量大组工网络运维费用``).
 
         In a table read a row per line, any 二级 word of the vocabulary opening a line is the level
@@ -473,7 +473,7 @@ class _GluedReader:
         if bare or not (self.by_line and line_start):
             return bare
         found = _LINE_LEVEL2.match(text)
-        return found if found and len(_CJK.findall(text[found.end() :])) >= NAME_CHARS_MIN else None
+        return found if found and len(_CJK.findall(text[found.end() :])) >= least else None
 
     def _line_row(self, buffer: list[_Piece]) -> bool:
         """A line that is one row with blank cells: the trailing values, the columns chosen by the arithmetic.

@@ -85,7 +85,7 @@ UNITS = sorted(
 #: A value as written: comparison sign, number, unit (``≥266米``, ``100%``, ``1000万元``).
 _UNIT_RE = "(?:" + "|".join(map(re.escape, UNITS)) + ")(?!度)"
 # OCR reads a zero before a unit as the letter O (``第O份``): kept as written, but still a value
-ATOM = re.compile(rf"[≥≤=<>≧≦＝]?(?:\d+(?:\.\d+)?(?:{_UNIT_RE})?|O(?={_UNIT_RE}){_UNIT_RE})")
+ATOM = re.compile(rf"(?:[<>]=|[≥≤=<>≧≦＝])?(?:\d+(?:\.\d+)?(?:{_UNIT_RE})?|O(?={_UNIT_RE}){_UNIT_RE})")
 
 
 def is_value(text: str) -> bool:

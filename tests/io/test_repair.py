@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from jixiao.io.accuracy import accuracy, compare, development_truths
 from jixiao.io.damage import damaged, pipes, render, wrapped
 from jixiao.io.text import parse_text
-from jixiao.io.textfunds import align
+from jixiao.io.textfunds import align, read_funds
 from jixiao.io.textrepair import (
     STAGES,
     drop_page_markers,
@@ -191,3 +191,15 @@ def test_a_glued_funds_row_is_cut_by_the_funds_arithmetic() -> None:
 def test_the_funds_arithmetic_cuts_a_glued_total_row(run: str, expected: tuple[str | None, ...]) -> None:
     columns = ["initial", "budget", "executed", "weight", "rate", "score"]
     assert tuple(align([run], columns).values()) == expected
+
+
+def test_glued_rows_keep_two_character_signs_and_level_cells_with_deng() -> None:
+    for name, row_name, target in (("052", "场馆开放满意度", ">=90%"), ("005", "学生满意度", "≧95%")):
+        truth = dict(TRUTHS)[name]  # ``…场馆开放满意度>=90%100%1010``, ``…服务对象满意度指标等学生满意度≧95%…``
+        form, _ = parse_text(damaged(truth, "glued", seed=sum(map(ord, name))), "glued.txt")
+        assert {i.name: i.target for i in form.indicators}.get(row_name) == target
+
+
+def test_a_rate_printed_apart_from_its_percent_sign_stays_one_figure() -> None:
+    found = read_funds("项目资金（万元）年初预算数全年预算数（A）全年执行数（B）分值执行率得分\n年度资金总额309309100 %\n一级指标")
+    assert found is not None and found.total["budget"] == "309" and found.total["rate"] == "100%"
