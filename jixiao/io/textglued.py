@@ -411,6 +411,9 @@ class _GluedReader:
         buffer: list[_Piece] = []
         previous_label = ""
         for index, piece in enumerate(pieces):
+            inside = index > 0 and pieces[index - 1].line == piece.line and not pieces[index - 1].label
+            if piece.label and self.by_line and inside and not TABLE_END.match(key(piece.text)):
+                piece = _Piece(piece.text, piece.line, atom=False)  # level cells open a row: inside, it is a name's word
             if piece.label:
                 label = key(piece.text)
                 if TABLE_END.match(label):
@@ -435,9 +438,10 @@ class _GluedReader:
                 buffer = []  # a 是/否 cell ends a row: what did not fit before it was a row with blanks
                 piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
             line_start = index == 0 or pieces[index - 1].line != piece.line or pieces[index - 1].label
+            after_level2 = bool(previous_label) and not level1_name(previous_label)  # the row's 二级 cell was printed
             if (
                 not buffer
-                and (not previous_label or (self.by_line and line_start))
+                and (not previous_label or (self.by_line and line_start and not after_level2))
                 and not piece.atom
                 and (bare := self._level2_prefix(piece.text, line_start))
             ):
@@ -489,7 +493,7 @@ class _GluedReader:
         k = len(self.pattern)
         candidates: list[tuple[list[_Piece], list[str], bool]] = []  # (name pieces, values, boundary guessed)
         first = len(buffer)
-        while first > 1 and buffer[first - 1].atom:
+        while first > 1 and (buffer[first - 1].atom or (buffer[first - 1].text in ANSWERS and first < len(buffer))):
             first -= 1
         head = buffer[:first]
         doubled = _doubled("".join(p.text for p in head))
@@ -518,7 +522,7 @@ class _GluedReader:
             return False
         name_pieces, by_column, guessed = rows[readings.index(choice.reading)]
         name = "".join(p.text for p in name_pieces)
-        blank = {Column.TARGET, Column.ACTUAL} <= set(self.pattern) - set(by_column)
+        blank = bool({Column.TARGET, Column.ACTUAL} & set(self.pattern) - set(by_column))
         if guessed or (blank and len(_CJK.findall(name)) >= VALUES_IN_NAME):
             # where the name stops and a text value starts is not printed
             choice = replace(choice, broken=(*choice.broken, "name_glued"))
