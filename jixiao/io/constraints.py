@@ -55,6 +55,8 @@ class Priors(BaseModel):
     points_pair: float = Field(gt=0, le=100)
     unit_in_name: float = Field(gt=0, le=100)
     glue_cut: float = Field(gt=0, le=100)
+    bare_actual: float = Field(gt=0, le=100)
+    name_ends_in_value: float = Field(gt=0, le=100)
 
 
 class Decide(BaseModel):

@@ -117,18 +117,24 @@ _OPERATOR_END = re.compile(
 )
 #: A name this long on a row without target and actual may hold them, glued (``…规定达成预期指标``).
 VALUES_IN_NAME = 8
-#: Glued lines a table read a row per line has at least (fewer long lines hold several rows each).
-ROW_LINES_MIN = 6
+#: A glued line this long (the median) holds several rows, not one (a page dump, not a table's rows).
+ROW_LINE_CHARS = 150
 
 
-def rows_per_line(tokens: list[Token], least: int = 3) -> bool:
-    """Most lines with figures (at least ``least``) end in one word holding a whole row (a table scraped a row per line)."""
+def rows_per_line(tokens: list[Token], longest: int | None = None) -> bool:
+    """Most lines with figures end in one word holding a whole row (a table scraped a row per line).
+
+    ``longest``: the median glued line must be at most this long (one row per line, not several).
+    """
     lines: dict[int, list[Token]] = {}
     for token in tokens:
         lines.setdefault(token.line, []).append(token)
     rows = [words for words in lines.values() if any(c.isdigit() for t in words for c in t.text)]
     glued = [words for words in rows if not words[-1].cell and is_glued_row(words[-1].text)]  # spaces may stay in a name
-    return len(glued) >= least and len(glued) >= GLUED_ROW_LINES * len(rows)
+    lengths = sorted(sum(len(t.text) for t in words) for words in glued)
+    if longest is not None and lengths and lengths[len(lengths) // 2] > longest:
+        return False
+    return len(glued) >= 3 and len(glued) >= GLUED_ROW_LINES * len(rows)
 
 
 def _joined(tokens: list[Token]) -> tuple[str, list[int]]:
@@ -515,8 +521,10 @@ class _GluedReader:
                 layouts, found, priors = layout_readings(option, self.pattern, name)
                 rows += [(name_pieces, dict(zip(columns, option, strict=True)), guessed) for columns in layouts]
                 readings += found
-                cuts = settings().priors.glue_cut * (len(option) - len(values))
-                evidence += [prior - cuts for prior in priors]
+                cost = settings().priors.glue_cut * (len(option) - len(values))
+                if name_pieces and name_pieces[-1].atom:  # a name seldom ends in a figure: it is a value
+                    cost += settings().priors.name_ends_in_value
+                evidence += [prior - cost for prior in priors]
         choice = choose(readings, evidence)
         if choice is None:
             return False
@@ -611,7 +619,7 @@ def read_glued(tokens: list[Token]) -> Table | None:
         described=Column.MEASURE in columns or Column.NATURE in columns,
         flagged=Column.CORE in columns,
     )
-    reader.by_line = rows_per_line(tokens, ROW_LINES_MIN)
+    reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
     table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
     if table.end is None and tokens:
         table.last = tokens[-1]

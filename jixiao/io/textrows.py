@@ -634,6 +634,9 @@ def layout_readings(
             prior += priors.points_pair
         if measured and is_number(reading.get("target", "")):
             prior += priors.unit_in_name
+        target, actual = reading.get("target", ""), reading.get("actual", "")
+        if actual and is_number(actual) and target and not is_number(target) and re.search(r"\d", target):
+            prior -= priors.bare_actual  # ``=100%`` then ``22.5``: a bare number after a measured target is points
         layouts.append(columns)
         readings.append(reading)
         evidence.append(prior)
