@@ -31,7 +31,7 @@ from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
 from .textlabels import INDICATOR_HEAD_WORDS, Column, column_of, key
-from .textrepair import repair
+from .textrepair import ocr_signs, repair
 from .textrows import Row, Table, read_table
 from .textscan import amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
 
@@ -595,6 +595,9 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
+    if repaired.ocr:
+        indicators, signs = ocr_signs(indicators, place)
+        notes += signs
     notes += _shape_doubts(table, source) + _block_doubts(table, source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")

@@ -25,8 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from ..model import Location
+from ..model import Indicator, Location
 from .notes import ImportNote
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .vocabulary import vocabulary
@@ -40,6 +41,7 @@ class Repaired:
 
     lines: Lines
     notes: list[ImportNote]
+    ocr: bool = False  # OCR confusions were found: a leading ``2`` may be a ``≥`` too (:func:`ocr_signs`)
 
 
 def _note(place: str, line: int, message: str) -> ImportNote:
@@ -123,8 +125,16 @@ def _run_repaired(run: str) -> str | None:
     return fixed if _NUMBER.fullmatch(fixed) else None
 
 
+# a zero read as a letter, a whole cell (``| O |``); before a unit (``第O份``) it is kept as written, see ATOM
+_LONE_ZERO = re.compile(r"(?:(?<=\|)|^)(\s*)[Oo](?=\s*(?:\||$))")
+
+
 def _ocr_line(text: str) -> tuple[str, list[str]]:
     changes: list[str] = []
+
+    def zero(m: re.Match[str]) -> str:
+        changes.append(f"「{m.group().strip()}」→「0」")
+        return (m.group(1) or "") + "0"
 
     def run(m: re.Match[str]) -> str:
         fixed = _run_repaired(m.group())
@@ -137,7 +147,7 @@ def _ocr_line(text: str) -> tuple[str, list[str]]:
         changes.append(f"「{m.group()}」→「{_SIGNS[m.group()]}」")
         return _SIGNS[m.group()]
 
-    return _SIGN.sub(sign, _RUN.sub(run, text)), changes
+    return _LONE_ZERO.sub(zero, _SIGN.sub(sign, _RUN.sub(run, text))), changes
 
 
 def undo_ocr(lines: Lines, place: str) -> Repaired:
@@ -150,7 +160,44 @@ def undo_ocr(lines: Lines, place: str) -> Repaired:
         if changes:
             notes.append(_note(place, number, f"OCR 识别错误已更正：{'，'.join(changes[:5])}"
                                               + (f" 等 {len(changes)} 处" if len(changes) > 5 else "")))
-    return Repaired(out, notes)
+    return Repaired(out, notes, ocr=bool(notes))
+
+
+# ``≥`` read as ``2`` cannot be undone from the characters: ``2266米`` is a number too.  The row decides.
+_TWO_FOR_SIGN = re.compile(r"^2(?P<rest>(?:0|[1-9]\d*)(?:\.\d+)?(?P<unit>\D*))$")
+
+
+def _sign_reading(value: str, other: str | None) -> str | None:
+    """``295%`` → ``≥95%`` where the row says the ``2`` is a misread ``≥`` (a rate over 100 %, the other value agreeing)."""
+    m = _TWO_FOR_SIGN.match(value)
+    if not m:
+        return None
+    rest = m.group("rest")
+    if m.group("unit") == "%" and Decimal(value[:-1]) > 100 >= Decimal(rest[:-1] or "0"):
+        return "≥" + rest
+    if other == "≥" + rest:
+        return "≥" + rest  # the actual (or target) prints the same figure after its sign
+    return None
+
+
+def ocr_signs(indicators: list[Indicator], place: str) -> tuple[list[Indicator], list[ImportNote]]:
+    """In an OCR'd text, targets and actuals whose leading ``2`` is a misread ``≥``; each one doubted (I20)."""
+    out: list[Indicator] = []
+    notes = []
+    for index, item in enumerate(indicators):
+        update = {}
+        for field, other in (("target", item.actual), ("actual", item.target)):
+            value = getattr(item, field)
+            reading = _sign_reading(value, other) if value else None
+            if reading:
+                update[field] = reading
+                notes.append(ImportNote(
+                    "I20", f"第{index + 1}个指标「{item.name}」的{'年度指标值' if field == 'target' else '实际完成值'}"
+                    f"「{value}」按 OCR 误识读作「{reading}」（≥ 常被识别为 2），请核对原表",
+                    Location(file=place), path=f"indicators[{index}].{field}",
+                ))
+        out.append(item.model_copy(update=update) if update else item)
+    return out, notes
 
 
 # --- a table flattened column by column --------------------------------------------------------------
@@ -325,8 +372,10 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 def repair(lines: Lines, place: str) -> Repaired:
     """Every repair stage in turn; the notes of all of them."""
     notes: list[ImportNote] = []
+    ocr = False
     for _, stage in STAGES:
         done = stage(lines, place)
         lines = done.lines
         notes += done.notes
-    return Repaired(lines, notes)
+        ocr = ocr or done.ocr
+    return Repaired(lines, notes, ocr)

@@ -203,3 +203,26 @@ def test_glued_rows_keep_two_character_signs_and_level_cells_with_deng() -> None
 def test_a_rate_printed_apart_from_its_percent_sign_stays_one_figure() -> None:
     found = read_funds("项目资金（万元）年初预算数全年预算数（A）全年执行数（B）分值执行率得分\n年度资金总额309309100 %\n一级指标")
     assert found is not None and found.total["budget"] == "309" and found.total["rate"] == "100%"
+
+
+def test_a_leading_two_is_read_as_a_sign_only_where_the_row_says_so() -> None:
+    text = "\n".join([
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施",
+        "产出指标 | 数量指标 | 培训次数 | 280次 | $80次 | IO | IO | ",  # the actual's sign survived as $
+        " |  | 合格率 | 295% | 98% | 5 | 5 | ",  # a rate target over 100 %
+        " |  | 种植面积 | 2089人 | 2089人 | 5 | 5 | ",  # a number that starts with 2
+        " |  | 到位率 | 100% | O | 5 | 0 | ",  # a zero read as the letter O, alone in its cell
+        "总分 | 100 | 90",
+    ])
+    form, notes = parse_text(text, "ocr.txt")
+    assert [(i.target, i.actual) for i in form.indicators] == [
+        ("≥80次", "≥80次"), ("≥95%", "98%"), ("2089人", "2089人"), ("100%", "0")]
+    assert form.indicators[0].weight == 10
+    doubted = {n.path for n in notes if n.code == "I20"}
+    assert doubted == {"indicators[0].target", "indicators[1].target"}
+
+
+def test_without_ocr_damage_a_leading_two_is_a_digit() -> None:
+    text = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n产出指标 | 数量指标 | 合格率 | 295% | 98% | 5 | 5\n总分 | 100 | 5"
+    form, notes = parse_text(text, "clean.txt")
+    assert form.indicators[0].target == "295%" and not [n for n in notes if n.code in ("I06", "I20")]
