@@ -143,7 +143,8 @@ def _candidates(values: list[str], slots: int) -> Iterator[list[str]]:
             for cents in (True, False):  # amounts printed with cents first: their cuts are few
                 for parts in range(2, slots - len(values) + 2):
                     for pieces in splits(value.replace(" ", ""), parts, cents):
-                        yield values[:index] + pieces + values[index + 1 :]
+                        if cents or any(len(p.split(".")[-1]) > 2 for p in pieces if "." in p):  # once each
+                            yield values[:index] + pieces + values[index + 1 :]
 
 
 def _prefixes(values: list[str], slots: int) -> Iterator[list[str]]:
@@ -158,7 +159,8 @@ def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
     numeric = [c for c in columns if c != "text"]
     best: tuple[float, dict[str, str | None]] | None = None
     for read in _candidates(values, len(numeric)):
-        for candidate in _prefixes(read, len(numeric)):
+        # a run cut into pieces is cut to the row's figures: no piece is left over for the next row
+        for candidate in _prefixes(read, len(numeric)) if len(read) <= len(values) else [read]:
             for dropped in combinations(range(len(numeric)), len(numeric) - len(candidate)):
                 kept = iter(candidate)
                 assigned = {c: (None if i in dropped else next(kept)) for i, c in enumerate(numeric)}
