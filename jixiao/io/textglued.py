@@ -183,13 +183,25 @@ def _lex(text: str, lines: list[int]) -> list[_Piece]:
     return pieces
 
 
+def _signed(pieces: list[_Piece]) -> list[_Piece]:
+    """A comparison word standing between two values (``8大于等于1次``) is the next value's sign."""
+    out: list[_Piece] = []
+    for index, piece in enumerate(pieces):
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if out and out[-1].atom and not piece.atom and _OPERATOR_END.fullmatch(piece.text) and following and following.atom:
+            pieces[index + 1] = _Piece(piece.text + following.text, following.line, atom=True)
+            continue
+        out.append(piece)
+    return out
+
+
 def _lex_lines(text: str, lines: list[int]) -> list[_Piece]:
     """:func:`_lex` line by line: no value runs on into the next line's name (``22`` / ``2022年…``)."""
     pieces: list[_Piece] = []
     start = 0
     for end in range(1, len(text) + 1):
         if end == len(text) or lines[end] != lines[start]:
-            pieces += _lex(text[start:end], lines[start:end])
+            pieces += _signed(_lex(text[start:end], lines[start:end]))
             start = end
     return pieces
 
@@ -255,7 +267,8 @@ def _value_options(values: list[str], k: int) -> list[list[str]]:
     for index, value in enumerate(values):
         if _DIGIT_RUN.fullmatch(value):
             for parts in range(2, k - len(values) + 2):
-                options += [[*values[:index], *cut, *values[index + 1 :]] for cut in splits(value, parts)]
+                # a lone 0 cut out of a run is far likelier the run's own digit (``5000`` is no 5|0|0|0)
+                options += [[*values[:index], *cut, *values[index + 1 :]] for cut in splits(value, parts) if "0" not in cut]
     return [option for option in options if len(option) <= k]
 
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.io.accuracy import accuracy, compare, development_truths
-from jixiao.io.damage import damaged, pipes, render, wrapped
+from jixiao.io.accuracy import FieldResult, accuracy, compare, development_truths, honest_share
+from jixiao.io.damage import WEIGHT_FIRST_COLUMNS, damaged, pipes, render, wrapped
 from jixiao.io.text import parse_text
 from jixiao.io.textfunds import align, read_funds
 from jixiao.io.textrepair import (
@@ -226,3 +226,26 @@ def test_without_ocr_damage_a_leading_two_is_a_digit() -> None:
     text = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n产出指标 | 数量指标 | 合格率 | 295% | 98% | 5 | 5\n总分 | 100 | 5"
     form, notes = parse_text(text, "clean.txt")
     assert form.indicators[0].target == "295%" and not [n for n in notes if n.code in ("I06", "I20")]
+
+
+@pytest.mark.parametrize("operator", ["glued", "by_column", "spaces", "empty_dropped"])
+def test_shapes_are_read_by_the_header_plan_whatever_the_column_order(operator: str) -> None:
+    """The 分值 before the targets (``分值 | 年度指标值 | 全年实际值 | 得分``): the same readings, by the header."""
+    results = [
+        r for name, truth in TRUTHS
+        for r in _compared(damaged(truth, operator, sum(map(ord, name)), WEIGHT_FIRST_COLUMNS), truth)
+    ]
+    assert accuracy(results) >= 0.9 and honest_share(results) >= 0.97
+
+
+def _compared(text: str, truth: dict[str, object]) -> list[FieldResult]:
+    form, notes = parse_text(text, "plan.txt")
+    return compare(form, truth, notes)
+
+
+def test_a_weight_glued_before_a_signed_target_is_the_weight() -> None:
+    truth = dict(TRUTHS)["054"]  # ``指标1:租车次数(次)8大于等于1次1次8``
+    text = damaged(truth, "glued", columns=WEIGHT_FIRST_COLUMNS)
+    assert "指标1:租车次数(次)8大于等于1次1次8" in text
+    form, _ = parse_text(text, "glued.txt")
+    assert (form.indicators[0].weight, form.indicators[0].target) == (8, "大于等于1次")
