@@ -343,6 +343,22 @@ def _answer_pair(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _dated_target(head: list[_Piece]) -> tuple[list[_Piece], list[str]] | None:
+    """Name pieces, then a target of figures (``2022年12月底``) and the answer after it (``已完成``)."""
+    if len(head) < 3 or head[-1].atom:
+        return None
+    word = next((w for w in ANSWERS if head[-1].text.endswith(w)), None)
+    rest = head[-1].text[: -len(word)] if word else ""
+    if word is None or len(rest) > 1:
+        return None
+    start = len(head) - 1
+    while start > 1 and head[start - 1].atom:
+        start -= 1
+    if start == len(head) - 1:
+        return None
+    return head[:start], ["".join(p.text for p in head[start:-1]) + rest, word]
+
+
 def _answer_tail(text: str) -> tuple[str, list[str]] | None:
     """``全局工作任务完成情况优秀已完成`` → the name, then the target and the actual answers glued to it."""
     answers: list[str] = []
@@ -523,6 +539,8 @@ class _GluedReader:
         elif cut is not None:
             candidates.append(([*head[:-1], _Piece(cut[0], head[-1].line, atom=False)], [*cut[1], *tail], True))
         candidates += [(buffer[:start], [p.text for p in buffer[start:]], False) for start in range(first, len(buffer))]
+        if dated := _dated_target(head):  # ``完成时间2022年12月底已完成``: a date target, then an answer
+            candidates.append((dated[0], [*dated[1], *tail], True))
         rows: list[tuple[list[_Piece], dict[Column, str], bool]] = []
         readings: list[dict[str, str]] = []
         evidence: list[float] = []

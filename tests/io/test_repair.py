@@ -249,3 +249,10 @@ def test_a_weight_glued_before_a_signed_target_is_the_weight() -> None:
     assert "指标1:租车次数(次)8大于等于1次1次8" in text
     form, _ = parse_text(text, "glued.txt")
     assert (form.indicators[0].weight, form.indicators[0].target) == (8, "大于等于1次")
+
+
+def test_a_dated_target_before_an_answer_is_split_off_the_name_and_doubted() -> None:
+    form, notes = parse_text(damaged(SEED_TRUTH, "glued"), "glued.txt")  # ``时效完成时间2022年12月底已完成1010``
+    index, row = next((n, i) for n, i in enumerate(form.indicators) if i.name == "完成时间")
+    assert (row.target, row.actual, row.weight, row.score_declared) == ("2022年12月底", "已完成", 10, 10)
+    assert any(n.path == f"indicators[{index}]" for n in notes)
