@@ -48,7 +48,7 @@ _SUBROW = re.compile(
 #: Figures glued together show it: a ``%`` inside (``202010100.00%10``) or two decimal points.
 _GLUED = re.compile(r"%.|\..*\.")
 #: A row's only figure, this long: several figures glued with no sign between (``8808808801010``).
-_LONG_RUN = re.compile(r"(?:\d{5,}|\d{3,}\.\d+)(?:\s*%)?")
+_LONG_RUN = re.compile(r"(?:\d{5,16}|\d{3,12}\.\d{1,6})(?:\s*%)?")  # longer: no row of figures, and costly to cut
 MONEY = ("initial", "budget", "executed")
 CUT_COST = 0.3
 BARE_RATE_MIN = 10  # a rate printed without % is a percentage from here (``100`` under 执行率(%))

@@ -256,7 +256,7 @@ def _repairs(values: list[str]) -> list[list[str]]:
     return options
 
 
-_DIGIT_RUN = re.compile(r"\d{3,}")  # fewer digits are one number, or a doubled one (``22``, :func:`_repairs`)
+_DIGIT_RUN = re.compile(r"\d{3,12}")  # fewer digits: one number or a doubled one (``22``); more: no row of figures
 
 
 def _value_options(values: list[str], k: int) -> list[list[str]]:

@@ -118,13 +118,15 @@ SEPARATOR_SHARE = 0.7
 
 GLUED_LINE = 25  # a line this long without a space is many cells glued together, not one cell
 #: A row glued into one word: a name, then at least two numbers (``财政供养人员控制率100%92%22``).
-_GLUED_ROW = re.compile(r"[\u4e00-\u9fff][^\d\s]*\d[\d.%]*\D*\d[\d.%]*[^\d\s]{0,3}$")  # a unit may end it
+_GLUED_ROW = re.compile(r"[\u4e00-\u9fff][^\d\s]*\d[\d.%]*\D*\d[\d.%]*$")
+_UNIT_END = re.compile(r"(?<=\d)[^\d\s.%]{1,3}$")  # a unit may end the row (``…5.5亩5.5亩``)
 GLUED_ROWS_SHARE = 0.3  # this share of the lines with figures being glued rows: rows, not cells
 
 
 def is_glued_row(text: str) -> bool:
     """One word holding a whole indicator row: its name and its figures with no separator."""
-    return not any(c.isspace() for c in text.strip()) and bool(_GLUED_ROW.search(text.strip()))
+    text = text.strip()
+    return not any(c.isspace() for c in text) and bool(_GLUED_ROW.search(_UNIT_END.sub("", text)))
 
 
 def cell_per_line(lines: list[tuple[int, str]]) -> bool:
