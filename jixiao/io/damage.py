@@ -3,7 +3,7 @@
 A truth form (the corpus ground truth, the seed, or a generated one, as canonical-JSON data) is
 rendered to a :class:`Sheet` — the rows of cells of the national project form — and a named
 *operator* turns the sheet into the text one extraction shape produces: cells glued, separated by
-``|`` or spaces, one cell per line, flattened by column, wrapped at a width, empty cells dropped, OCR
+``|`` or spaces, one cell per line (blank cells kept or skipped), flattened by column, wrapped at a width, empty cells dropped, OCR
 confusions, Traditional labels with pinyin glosses, page markers inside numbers.  Parsing that text
 and comparing it with the truth (:func:`jixiao.io.accuracy.compare`) measures what the importer
 achieves per shape; the honest property is that every field comes back right or doubted.
@@ -133,6 +133,11 @@ def cell_per_line(sheet: Sheet, rng: random.Random) -> str:
     return "\n".join(c.text for row in sheet.rows for c in row)
 
 
+def cells_dropped(sheet: Sheet, rng: random.Random) -> str:
+    """Every filled cell on its own line, blank cells skipped (a PDF read cell by cell, empties lost)."""
+    return "\n".join(c.text for row in sheet.rows for c in row if c.text)
+
+
 def by_column(sheet: Sheet, rng: random.Random) -> str:
     """The indicator table flattened column by column, one non-empty cell per line (PDF column order)."""
     lines = []
@@ -216,6 +221,7 @@ OPERATORS: dict[str, Operator] = {
     "spaces": spaces,
     "glued": glued,
     "cell_per_line": cell_per_line,
+    "cells_dropped": cells_dropped,
     "by_column": by_column,
     "wrapped": wrapped,
     "empty_dropped": empty_dropped,

@@ -30,6 +30,7 @@ from decimal import Decimal
 from ..model import Indicator, Location
 from .notes import ImportNote
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
+from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
 Lines = list[tuple[int, str]]
@@ -357,6 +358,73 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     return Repaired(out, [note])
 
 
+# --- a table read cell by cell, its blank cells skipped --------------------------------------------------
+
+_ANSWERS = frozenset(vocabulary()["answers"]["words"])
+
+
+def _is_value_cell(text: str) -> bool:
+    return is_value(text) or is_number(text) or text in _ANSWERS
+
+
+def _cell_rows(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """Cells in reading order grouped into rows: level labels, a name, then its values (and a reason)."""
+    rows: list[tuple[int, list[str]]] = []
+    labels: list[str] = []
+    name: tuple[int, str] | None = None
+    values: list[str] = []
+
+    def close() -> None:
+        if name is not None:
+            rows.append((name[0], [*labels, name[1], *values]))
+            labels.clear()
+            values.clear()
+
+    for number, text in cells:
+        if _is_level(key(text)):
+            close()
+            name = None
+            labels.append(text)
+        elif name is None:
+            name = (number, text)  # what opens a row is its name, even one that looks like a value (``1年``)
+        elif _is_value_cell(text) or not values or text == values[-1]:
+            values.append(text)  # a text right after the name, or repeated, is a text target (``按时保质完成``)
+        else:  # a text after the values opens the next row (a reason cannot be told from a name here)
+            close()
+            name = (number, text)
+    close()
+    return rows
+
+
+def cells_to_rows(lines: Lines, place: str) -> Repaired:
+    """A table read one cell per line whose blank cells were skipped: cells grouped back into rows.
+
+    With no empty line left, positions no longer tell the columns; the kinds of the cells do: a
+    level label or a name opens a row, values follow it.  Rows are written with ``|`` borders and no
+    empty cell, the shape the row reader lays out by the constraints (blank cells dropped).
+    """
+    if any("|" in text for _, text in lines) or not cell_per_line(lines):
+        return Repaired(lines, [])
+    heads = [n for n, (_, text) in enumerate(lines) if _head(text) is not None]
+    name = next((n for n in heads if _head(lines[n][1]) is Column.NAME), None)
+    if name is None:
+        return Repaired(lines, [])
+    start = name
+    while start > 0 and _head(lines[start - 1][1]) is not None:
+        start -= 1
+    stop = name
+    while stop + 1 < len(lines) and _head(lines[stop + 1][1]) is not None:
+        stop += 1
+    end = next((n for n in range(stop + 1, len(lines)) if TABLE_END.match(key(lines[n][1]))), len(lines))
+    body = lines[stop + 1 : end]
+    if not body or any(not text.strip() for _, text in body):
+        return Repaired(lines, [])  # empty cells kept as empty lines: positions still hold
+    rows = _cell_rows([(n, text.strip()) for n, text in body])
+    header = (lines[start][0], " | ".join(text.strip() for _, text in lines[start : stop + 1]))
+    note = _note(place, lines[start][0], f"绩效指标表逐格一行且空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
+    return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note])
+
+
 Stage = Callable[[Lines, str], Repaired]
 
 #: The repair stages in the order they run: line structure first, then the characters inside it.
@@ -366,6 +434,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("ocr", undo_ocr),
     ("by_column", unflatten_columns),
     ("spaced_cells", spaced_cells),
+    ("cells_to_rows", cells_to_rows),
 )
 
 

@@ -20,6 +20,7 @@ from jixiao.io.text import parse_text
 from jixiao.io.textfunds import align, read_funds
 from jixiao.io.textrepair import (
     STAGES,
+    cells_to_rows,
     drop_page_markers,
     rejoin_wrapped,
     repair,
@@ -256,3 +257,20 @@ def test_a_dated_target_before_an_answer_is_split_off_the_name_and_doubted() -> 
     index, row = next((n, i) for n, i in enumerate(form.indicators) if i.name == "完成时间")
     assert (row.target, row.actual, row.weight, row.score_declared) == ("2022年12月底", "已完成", 10, 10)
     assert any(n.path == f"indicators[{index}]" for n in notes)
+
+
+def test_a_table_read_cell_by_cell_with_its_blank_cells_lost_is_regrouped_by_cell_kinds() -> None:
+    truth = dict(TRUTHS)["010"]  # rows with 得分 only, text targets written twice, a name that looks like a value
+    text = damaged(truth, "cells_dropped")
+    assert "" not in text.splitlines() and "成本控制\n不超过预算\n不超过预算\n10" in text
+    done = cells_to_rows(_numbered(text), "c.txt")
+    assert "产出指标 | 数量指标 | 成本控制 | 不超过预算 | 不超过预算 | 10" in _texts(done.lines)
+    assert "时效 | 1年 | 1年 | 1年 | 10" in _texts(done.lines)
+    form, notes = parse_text(text, "c.txt")
+    results = compare(form, truth, notes)
+    assert honest_share(results) == 1.0 and accuracy(results) >= 0.8
+
+
+def test_one_cell_per_line_with_blank_lines_keeps_its_positions() -> None:
+    lines = _numbered(damaged(SEED_TRUTH, "cell_per_line"))
+    assert cells_to_rows(lines, "c.txt").lines == lines
