@@ -280,8 +280,8 @@ def unflatten_columns(lines: Lines, place: str) -> Repaired:
     for text, cells in kept:
         column = column_of(key(text))
         field = _FIELD_OF_COLUMN.get(column) if column else None
-        if field is None or len(cells) == count:
-            continue
+        if field is None or len(cells) in (0, count):
+            continue  # a column with no cell at all is empty in every row: nothing to guess
         for i in range(count):
             notes.append(ImportNote(
                 "I20", f"「{text}」列只有 {len(cells)} 个单元格而指标有 {count} 行（空单元格已丢失），该列各值所属的行无法确定，请核对原表",
