@@ -95,10 +95,14 @@ def _plausibility(assigned: dict[str, str | None]) -> float:
     rate = assigned.get("rate")
     if rate is not None:
         score += 3 if rate.endswith("%") else (0 if amount(rate) == 0 else -2)  # nothing spent: "0"
-    # a rate printed without its sign under a (%) header counts as a percentage when the sums agree
+    # a rate printed without its sign counts as a percentage when the sums agree: ``95.8`` under a
+    # (%) header, or the fraction ``0.958``
     bare = amount(rate) if rate and not rate.endswith("%") else None
-    if rate and bare is not None and bare >= BARE_RATE_MIN:
-        rate += "%"
+    percent = amount(rate.rstrip("% ")) if rate and rate.endswith("%") else None
+    if bare is not None and bare >= BARE_RATE_MIN:
+        percent = bare
+    elif bare is not None and 0 < bare <= 1 and "." in (rate or ""):
+        percent = bare * 100
     weight = amount(assigned.get("weight"))
     if weight is not None:
         score += 2 if weight in COMMON_WEIGHTS else (-5 if weight > 100 or weight == 0 else -0.5)
@@ -108,7 +112,6 @@ def _plausibility(assigned: dict[str, str | None]) -> float:
     budget, executed = amount(assigned.get("budget")), amount(assigned.get("executed"))
     if budget is not None and budget == amount(assigned.get("initial")):
         score += 0.5  # most budgets are not adjusted during the year
-    percent = amount(rate.rstrip("% ")) if rate and rate.endswith("%") else None
     if budget and executed is not None:
         score += 0.5 if executed <= budget else 0
         if percent is not None and (percent == 0) == (executed == 0):  # 0% only when nothing was spent

@@ -274,3 +274,9 @@ def test_a_table_read_cell_by_cell_with_its_blank_cells_lost_is_regrouped_by_cel
 def test_one_cell_per_line_with_blank_lines_keeps_its_positions() -> None:
     lines = _numbered(damaged(SEED_TRUTH, "cell_per_line"))
     assert cells_to_rows(lines, "c.txt").lines == lines
+
+
+def test_a_rate_printed_as_a_fraction_is_the_rate_when_the_sums_agree() -> None:
+    columns = ["initial", "budget", "executed", "weight", "rate", "score"]
+    found = align(["3,359.62万", "3359.620000", "3,218.5", "10", "0.958", "9.58"], columns)
+    assert (found["rate"], found["score"]) == ("0.958", "9.58")  # 3218.5 / 3359.62 = 95.8 %, 10 × 95.8 % = 9.58
