@@ -53,7 +53,9 @@ _BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
 _LINE_LEVELS = sorted(
     {*vocabulary()["levels"]["level2"], *vocabulary()["levels"]["level1"].values()}, key=len, reverse=True
 )
-_LINE_LEVEL2 = re.compile("^(" + "|".join(map(re.escape, _LINE_LEVELS)) + r")(?:指标)?(?:等)?(?:[(（]\d+分[)）])?")
+_LINE_LEVEL2 = re.compile(  # printed as labels are: Traditional characters, pinyin glosses (label_re)
+    "^(" + "|".join(map(label_re, _LINE_LEVELS)) + ")(?:" + label_re("指标") + ")?(?:等)?(?:[(（]\\d+分[)）])?"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
 _HEAD_WORDS = [

@@ -280,3 +280,11 @@ def test_a_rate_printed_as_a_fraction_is_the_rate_when_the_sums_agree() -> None:
     columns = ["initial", "budget", "executed", "weight", "rate", "score"]
     found = align(["3,359.62万", "3359.620000", "3,218.5", "10", "0.958", "9.58"], columns)
     assert (found["rate"], found["score"]) == ("0.958", "9.58")  # 3218.5 / 3359.62 = 95.8 %, 10 × 95.8 % = 9.58
+
+
+def test_glued_rows_in_traditional_characters_keep_their_level_cells() -> None:
+    text = damaged(SEED_TRUTH, "traditional", 3).replace(" | ", "")  # labels in Traditional + pinyin, then glued
+    form, notes = parse_text(text, "glued-traditional.txt")
+    first = form.indicators[0]
+    assert (first.level1, first.name, first.weight) == ("产出指标", "大组工网络运维费用", 2)
+    assert accuracy(compare(form, SEED_TRUTH, notes)) >= 0.9
