@@ -113,8 +113,9 @@ def _confusions() -> tuple[dict[str, str], dict[str, str]]:
 _IN_NUMBERS, _SIGNS = _confusions()
 _LETTERS = "".join(sorted(_IN_NUMBERS))
 # a run of digits and the letters OCR prints for digits, touching no other Latin letter or digit
-_RUN = re.compile(rf"(?<![A-Za-z0-9.])[0-9{_LETTERS}][0-9{_LETTERS}.,]*%?(?![A-Za-z0-9])")
-_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:,\d{3})*(?:\.\d+)?%?")  # no leading zero: ``O76`` is no 76
+_RUN = re.compile(rf"(?<![A-Za-z0-9.])[0-9{_LETTERS}][0-9{_LETTERS}.,%]*(?![A-Za-z0-9])")
+# one number or a glued run of them (``387664.62IO1OO%``); no leading zero: ``O76`` is no 76
+_NUMBER = re.compile(r"(?!0\d)[\d.,%]*\d[\d.,%]*")
 _SIGN = re.compile(rf"(?<![A-Za-z0-9])[{re.escape(''.join(_SIGNS))}](?=\d)")
 
 

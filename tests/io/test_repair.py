@@ -288,3 +288,9 @@ def test_glued_rows_in_traditional_characters_keep_their_level_cells() -> None:
     first = form.indicators[0]
     assert (first.level1, first.name, first.weight) == ("产出指标", "大组工网络运维费用", 2)
     assert accuracy(compare(form, SEED_TRUTH, notes)) >= 0.9
+
+
+def test_ocr_confusions_inside_a_glued_run_are_put_back() -> None:
+    lines = _numbered("年度资金总额387664.62387664.62IO1OO%IO\n项目代码5IO0o021ROooo0Oo1995")
+    fixed = _texts(undo_ocr(lines, "o.txt").lines)
+    assert fixed == ["年度资金总额387664.62387664.6210100%10", "项目代码5IO0o021ROooo0Oo1995"]  # a code with letters stays
