@@ -15,7 +15,7 @@ text alone, before any token is cut:
   column plan (each header cell followed by its column's cells) puts the rows together again.
 
 Each stage is a pure function of the numbered lines; it returns the repaired lines and import
-notes saying what was repaired (``I06``, no field path: a repair is certain), or doubts (``I20``
+notes saying what was repaired (``I07``, no field path: a repair is certain), or doubts (``I20``
 with the field path) where a repair had to guess.  Repaired lines keep the number of the first
 line they came from, so provenance still points into the file.
 """
@@ -46,14 +46,14 @@ class Repaired:
 
 
 def _note(place: str, line: int, message: str) -> ImportNote:
-    return ImportNote("I06", message, Location(file=place, line=line))
+    return ImportNote("I07", message, Location(file=place, line=line))
 
 
 # --- wrapped lines ----------------------------------------------------------------------------------
 
 WRAP_WIDTH_MIN = 12  # narrower than this, equal line lengths are a column of short cells, not a wrap
 WRAP_LINES_MIN = 3
-WRAP_SHARE = 0.25  # this share of the long lines at exactly the widest length: the text was wrapped
+WRAP_SHARE = 0.1  # this share of the long lines at exactly the widest length: the text was wrapped
 WRAP_LONG = 0.75  # a line this share of the widest is long (the last piece of a cut row is shorter)
 
 
