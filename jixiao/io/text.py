@@ -388,10 +388,9 @@ _JUDGED_FIELDS = {
     "actual": ("actual", "实际完成值"),
     "score": ("score_declared", "得分"),
 }
-_BROKEN = {
-    "weight_in_range": "分值不在 0–100 之间", "score_within_weight": "得分超过分值",
-    "name_glued": "名称与文字指标值粘连，分界不确定",
-}
+_BROKEN = {"weight_in_range": "分值不在 0–100 之间", "score_within_weight": "得分超过分值"}
+#: Why a reading is a guess though the arithmetic holds (the reader's own doubts, by name).
+_GUESSED = {"name_glued": "名称与文字指标值粘连，分界不确定"}
 
 
 def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes: list[ImportNote]) -> None:
@@ -417,12 +416,16 @@ def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes:
                 path=f"{path}.{attribute}",
             )
         )
-    if choice.broken:
-        why = "、".join(_BROKEN[name] for name in choice.broken)
+    if broken := [_BROKEN[name] for name in choice.broken if name in _BROKEN]:
         notes.append(
             ImportNote(
-                "I20", f"第{index + 1}个指标「{row.name}」的读数与表内算术不符（{why}），请核对原表", where, path=path
+                "I20", f"第{index + 1}个指标「{row.name}」的读数与表内算术不符（{'、'.join(broken)}），请核对原表", where,
+                path=path,
             )
+        )
+    if guessed := [_GUESSED[name] for name in choice.broken if name in _GUESSED]:
+        notes.append(
+            ImportNote("I20", f"第{index + 1}个指标「{row.name}」的读数存疑（{'、'.join(guessed)}），请核对原表", where, path=path)
         )
 
 
