@@ -94,7 +94,7 @@ def drop_page_markers(lines: Lines, place: str) -> Repaired:
     notes = []
     for number, text in lines:
         marker = _PAGE_MARKER.match(text)
-        if marker and out and out[-1][1][-1:].isdigit() and int(marker.group(1)) >= 2:
+        if marker and out and (out[-1][1][-1:].isdigit() or out[-1][1].endswith(".")) and int(marker.group(1)) >= 2:
             out[-1] = (out[-1][0], out[-1][1] + text[marker.end() :])
             notes.append(_note(place, number, f"数字中间的分页标记「{marker.group()}」已删除，前后两段数字已接回"))
         else:

@@ -294,3 +294,8 @@ def test_ocr_confusions_inside_a_glued_run_are_put_back() -> None:
     lines = _numbered("年度资金总额387664.62387664.62IO1OO%IO\n项目代码5IO0o021ROooo0Oo1995")
     fixed = _texts(undo_ocr(lines, "o.txt").lines)
     assert fixed == ["年度资金总额387664.62387664.6210100%10", "项目代码5IO0o021ROooo0Oo1995"]  # a code with letters stays
+
+
+def test_a_page_marker_after_a_decimal_point_is_dropped_too() -> None:
+    lines = _numbered("培训人数 | 12.\n2、5 | 10 | 9.5")
+    assert _texts(drop_page_markers(lines, "p.txt").lines) == ["培训人数 | 12.5 | 10 | 9.5"]
