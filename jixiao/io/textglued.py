@@ -478,7 +478,7 @@ class _GluedReader:
             after_level2 = bool(previous_label) and not level1_name(previous_label)  # the row's 二级 cell was printed
             if (
                 not buffer
-                and (not previous_label or (self.by_line and line_start and not after_level2))
+                and (not previous_label or not after_level2)  # after a 一级 label its 二级 cell may follow
                 and not piece.atom
                 and (bare := self._level2_prefix(piece.text, line_start))
             ):

@@ -299,3 +299,9 @@ def test_ocr_confusions_inside_a_glued_run_are_put_back() -> None:
 def test_a_page_marker_after_a_decimal_point_is_dropped_too() -> None:
     lines = _numbered("培训人数 | 12.\n2、5 | 10 | 9.5")
     assert _texts(drop_page_markers(lines, "p.txt").lines) == ["培训人数 | 12.5 | 10 | 9.5"]
+
+
+def test_a_bare_level2_cell_after_a_level1_label_is_the_level_in_a_run_on_glued_text() -> None:
+    text = damaged(SEED_TRUTH, "glued").replace("\n", "")  # the whole form glued into one line
+    form, _ = parse_text(text, "one-line.txt")
+    assert (form.indicators[0].level2, form.indicators[0].name) == ("数量", "大组工网络运维费用")
