@@ -164,6 +164,11 @@ class Indicator(_Strict):
     weight: NonNegative | None = None  # 分值
     score_declared: Amount | None = None  # 得分, as declared by the unit
     reason: Reason | None = None  # 偏差原因分析 / 未完成原因分析
+    #: 权重占比 in percent (50 for ``50%``): the Hebei double-weight form folds the indicator's 单项指标得分
+    #: (``score_declared``, against its 分值) by this share into its 折算得分. Only that template has the
+    #: two columns, so the canonical JSON writes them only when present (every other form keeps its bytes).
+    weight_share: NonNegative | None = Field(default=None, exclude_if=lambda v: v is None)
+    score_converted: Amount | None = Field(default=None, exclude_if=lambda v: v is None)  # 折算得分 as declared
 
     @field_validator("name")
     @classmethod

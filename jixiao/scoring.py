@@ -86,6 +86,18 @@ class IndicatorScore:
     met: bool | None
     is_cost: bool
     weight_known: bool = True  # False: the form has no 分值; ``weight`` is then the declared score
+    #: 河北 双权重表 (profile ``[conversion] rule = "weight_share"``): the row's 权重占比 (%) and its 折算得分,
+    #: computed and declared; ``converted`` None means the score counts as it is (every other template).
+    share: Decimal | None = None
+    converted: Decimal | None = None
+    converted_declared: Decimal | None = None
+
+    @property
+    def counted(self) -> tuple[Decimal, Decimal, Decimal | None]:
+        """(分值, 得分, 填报得分) as they count toward the total: folded by 权重占比 where the profile says so."""
+        if self.converted is None or self.share is None:
+            return self.weight, self.score, self.declared
+        return self.weight * self.share / HUNDRED, self.converted, self.converted_declared
 
     @property
     def ratio(self) -> Decimal | None:
@@ -138,6 +150,9 @@ class Scorecard:
     declared_sum: Decimal | None  # Σ declared indicator scores + declared execution score
     raw_total: Decimal  # Σ computed scores before they were put on the 100-point scale
     total_explanation: str  # how the total was obtained when it differs from ``raw_total``, else ""
+    #: The national rule's total where the profile folds scores by 权重占比 (单项指标得分 added as they are);
+    #: None when nothing was folded.
+    national_total: Decimal | None = None
 
     @property
     def indicator_weight(self) -> Decimal:
@@ -430,15 +445,31 @@ def score_execution(form: Form, profile: Profile) -> ExecutionScore:
 
 
 def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
-    """Totals per level-1 block, in the order the blocks appear on the form."""
-    order: dict[str, list[IndicatorScore]] = {}
+    """Totals per level-1 block, in the order the blocks appear on the form (as the scores count: folded)."""
+    order: dict[str, list[tuple[Decimal, Decimal, Decimal | None]]] = {}
     for item in indicators:
-        order.setdefault(item.level1 or "（未分类）", []).append(item)
+        order.setdefault(item.level1 or "（未分类）", []).append(item.counted)
     return [
-        BlockScore(name, sum((i.weight for i in items), ZERO), sum((i.score for i in items), ZERO),
-                   _sum(i.declared for i in items))
+        BlockScore(name, sum((w for w, _, _ in items), ZERO), sum((s for _, s, _ in items), ZERO),
+                   _sum(d for _, _, d in items))
         for name, items in order.items()
     ]
+
+
+def fold_share(item: IndicatorScore, indicator: Indicator, places: int) -> IndicatorScore:
+    """河北 双权重表: 折算得分 = 单项指标得分 × 权重占比, computed next to the one the form declares."""
+    share = indicator.weight_share
+    if share is None:
+        item.explanation += "；未填权重占比，单项指标得分直接计入总分"
+        return item
+    item.share = share
+    item.converted = round_places(item.score * share / HUNDRED, places)
+    declared = indicator.score_converted
+    if declared is None and item.declared is not None:  # the form's own rule, when only 单项指标得分 is filled
+        declared = round_places(item.declared * share / HUNDRED, places)
+    item.converted_declared = declared
+    item.explanation += f"；折算得分 = 单项指标得分 {fmt(item.score)} × 权重占比 {plain(share)}% = {fmt(item.converted)}"
+    return item
 
 
 def last_actuals(previous: Form | None) -> dict[str, Target]:
@@ -479,15 +510,26 @@ def score(form: Form, profile: Profile, previous: Form | None = None) -> Scoreca
     last = last_actuals(previous)
     indicators = [score_indicator(i, ind, profile, year, last.get(normalise(ind.name)) if last else None)
                   for i, ind in enumerate(form.indicators)]
+    folding = profile.conversion.rule == "weight_share"
+    if folding:
+        indicators = [fold_share(item, ind, profile.rounding.indicator)
+                      for item, ind in zip(indicators, form.indicators, strict=True)]
     execution = score_execution(form, profile)
     blocks = block_scores(indicators)
     raw = execution.score + sum((b.score for b in blocks), ZERO)
     weight_sum = execution.weight + sum((b.weight for b in blocks), ZERO)
-    total, explanation = total_on_scale(raw, weight_sum, profile.grades.over_100, profile.rounding.total)
-    declared_parts = [form.funds.score_declared, *(i.score_declared for i in form.indicators)]
+    rule, places = profile.grades.over_100, profile.rounding.total
+    total, explanation = total_on_scale(raw, weight_sum, rule, places)
+    national = None
+    if folding and any(i.converted is not None for i in indicators):
+        national, how = total_on_scale(execution.score + sum((i.score for i in indicators), ZERO),
+                                       execution.weight + sum((i.weight for i in indicators), ZERO), rule, places)
+        explanation = "；".join(part for part in (
+            f"总分 = 执行率得分 {fmt(execution.score)} + 各指标折算得分之和（单项指标得分 × 权重占比）", explanation,
+            f"按全国通用规则（单项指标得分直接相加）为 {fmt(national)}" + (f"：{how}" if how else "")) if part)
+    declared_parts = [form.funds.score_declared, *(i.counted[2] for i in indicators)]
     return Scorecard(profile.stamp, execution, indicators, blocks, total, profile.grades.grade(total),
-                     form.total_declared, _sum(declared_parts), round_places(raw, profile.rounding.total),
-                     explanation)
+                     form.total_declared, _sum(declared_parts), round_places(raw, places), explanation, national)
 
 
 def scorecard_data(card: Scorecard) -> dict[str, object]:
@@ -507,5 +549,13 @@ def scorecard_data(card: Scorecard) -> dict[str, object]:
                    for b in card.blocks],
         "indicators": [{"index": i.index, "level1": i.level1, "level2": i.level2, "name": i.name,
                         "weight": i.weight, "score": i.score, "declared": i.declared, "method": i.method,
-                        "explanation": i.explanation} for i in card.indicators],
+                        "explanation": i.explanation, **_folded_data(i)} for i in card.indicators],
+        **({"national_total": card.national_total} if card.national_total is not None else {}),
     }
+
+
+def _folded_data(item: IndicatorScore) -> dict[str, object]:
+    """权重占比 and 折算得分 of a row of the Hebei double-weight form (absent on every other form)."""
+    if item.converted is None:
+        return {}
+    return {"weight_share": item.share, "converted": item.converted, "converted_declared": item.converted_declared}

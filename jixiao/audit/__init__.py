@@ -37,7 +37,7 @@ CHECKS: tuple[Check, ...] = (
     a.score_above_weight, a.zero_weight_or_negative_score, a.weights_add_up, a.total_adds_up,
     a.grade_matches_band, a.execution_consistent, a.funds_rows_add_up, a.execution_within_budget,
     a.budget_adjusted, a.cost_within_executed, a.missing_weight, a.execution_score_below_rule, a.zero_budget,
-    a.level1_weights,
+    a.level1_weights, a.converted_scores,
     b.declared_matches_formula, b.full_marks_target_unmet, b.qualitative_within_tier,
     b.quantitative_actual_numeric, b.qualitative_actual_tiered, b.units_consistent, b.at_least_hundred_percent,
     b.exact_target_differs, b.profile_covers_year,

@@ -98,6 +98,28 @@ def total_adds_up(ctx: Context) -> None:
                    f"（相差 {fmt(gap)}），请核对加总。", "total_declared")
 
 
+@check("A15", "error", "折算得分不等于单项指标得分 × 权重占比，或未填权重占比",
+       rationale="双权重表的总分由各指标折算得分相加，折算错一处或漏填权重占比，总分就不对。",
+       source=cite("hebei-2021", "表头“单项指标得分×权重占比＝折算得分”"))
+def converted_scores(ctx: Context) -> None:
+    if ctx.profile.conversion.rule != "weight_share":
+        return
+    for item, indicator in zip(ctx.card.indicators, ctx.form.indicators, strict=True):
+        if item.share is None:
+            where, path = ctx.at_indicator(item, "weight_share")
+            ctx.report(where, "未填权重占比：本表的总分按折算得分（单项指标得分 × 权重占比）相加，请填写该指标的权重占比。",
+                       path)
+            continue
+        written, single = indicator.score_converted, item.declared
+        if written is None or single is None:
+            continue
+        expected = single * item.share / 100
+        if abs(written - expected) > ctx.profile.audit.score_tolerance:
+            where, path = ctx.at_indicator(item, "score_converted")
+            ctx.report(where, f"折算得分 {fmt(written)}，但单项指标得分 {fmt(single)} × 权重占比 {fmt(item.share)}% = "
+                              f"{fmt(round_places(expected, ctx.profile.rounding.indicator))}，请核对。", path)
+
+
 @check("A05", "error", "绩效结论中的等级与总分所在等级不符",
        rationale="等级按总分所在分档确定，结论等级与总分不符会误导使用者。",
        source=cite("mof-2020-10", "“90（含）-100分为优、80（含）-90分为良、60（含）-80分为中、60分以下为差”"))
