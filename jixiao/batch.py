@@ -47,6 +47,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from . import __version__
 from .analytics import execution_figures
 from .audit import Finding, counts, evaluate
+from .audit.waivers import Waiver, apply_waivers, is_open
 from .errors import InputError
 from .io import ImportNote, read
 from .io.notes import doubted_paths
@@ -102,7 +103,7 @@ INDICATOR_COLUMNS: list[tuple[str, ColumnKind]] = [
 FINDING_COLUMNS: list[tuple[str, ColumnKind]] = [
     ("file", "str"), ("sha256", "str"), ("unit", "str"), ("year", "int"),
     ("code", "str"), ("severity", "str"), ("location", "str"), ("path", "str"), ("message", "str"),
-    ("doubt", "bool"),
+    ("doubt", "bool"), ("waived", "bool"), ("waiver", "str"),
 ]
 COLUMNS: dict[str, list[tuple[str, ColumnKind]]] = {
     "forms": FORM_COLUMNS, "indicators": INDICATOR_COLUMNS, "findings": FINDING_COLUMNS,
@@ -294,11 +295,11 @@ def indicator_rows(path: str, sha256: str, form: Form, card: Scorecard) -> list[
     return rows
 
 
-def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding], notes: list[ImportNote]) -> list[Row]:
-    """The importer's notes (codes I…, what it could not read: severity warning), then the audit's findings."""
+def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding]) -> list[Row]:
+    """The importer's notes and the audit's findings; a waived one is listed as waived (审核豁免), never dropped."""
     head = (path, sha256, form.unit, form.year)
-    return [(*head, f.code, f.severity, f.location, f.path, f.message, f.doubt)
-            for f in [*(note.as_finding() for note in notes), *findings]]
+    return [(*head, f.code, f.severity, f.location, f.path, f.message, f.doubt, not is_open(f),
+             f.waiver.describe() if f.waiver else None) for f in findings]
 
 
 def check_exact(name: str, rows: list[Row]) -> None:
@@ -316,13 +317,37 @@ def check_exact(name: str, rows: list[Row]) -> None:
                                  f"{DECIMAL_SCALE} 位小数）", f"{row[0]}: {name}.{col}")
 
 
-def process_file(path: str, sha256: str, profile_id: str) -> FileRows:
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What every file of a run is judged by: the profile (``auto``: each form's own) and the reviewers' waivers.
+
+    A waiver that names its form (``form``, the file name ``jixiao waive`` was given) applies to that file
+    only; one without applies to every form, and lapses wherever the field it waived differs.
+    """
+
+    profile_id: str
+    waivers: tuple[Waiver, ...] = ()
+
+    def waivers_of(self, path: str) -> list[Waiver]:
+        name = Path(path).name
+        return [w for w in self.waivers if w.form is None or Path(w.form).name == name]
+
+    def digest(self) -> str:
+        """What a cached result depends on besides the file: the profile and the waivers."""
+        text = json.dumps([self.profile_id, [w.model_dump(mode="json") for w in self.waivers]], ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def process_file(path: str, sha256: str, rules: Rules) -> FileRows:
     """Read, score and audit one file into its rows; any failure becomes an error row with the reason."""
     try:
         form, notes = read(path)
-        card, findings = evaluate(form, resolve_profile(profile_id, form), doubted_paths(notes))
+        card, audited = evaluate(form, resolve_profile(rules.profile_id, form), doubted_paths(notes))
+        findings = [*(note.as_finding() for note in notes), *audited]
+        if rules.waivers:
+            findings = apply_waivers(findings, form, rules.waivers_of(path))
         return ([form_row(path, sha256, form, card, findings, notes)], indicator_rows(path, sha256, form, card),
-                finding_rows(path, sha256, form, findings, notes))
+                finding_rows(path, sha256, form, findings))
     except InputError as exc:
         return [error_row(path, "error", str(exc), sha256)], [], []
     except Exception as exc:  # defensive: a bug or a hostile file must not stop the batch
@@ -400,9 +425,9 @@ def storable_or_error(result: FileRows, outputs: Outputs) -> FileRows:
         return [error_row(path, "error", reason, sha256)], [], []
 
 
-def process_chunk(items: list[tuple[str, str]], profile_id: str, outputs: Outputs) -> Chunk:
+def process_chunk(items: list[tuple[str, str]], rules: Rules, outputs: Outputs) -> Chunk:
     """The worker task: ``(path, sha256)`` pairs → their rows (on a pool process or a Dask worker)."""
-    results = [process_file(path, sha256, profile_id) for path, sha256 in items]
+    results = [process_file(path, sha256, rules) for path, sha256 in items]
     try:
         return make_chunk(combined(results), outputs)
     except Exception:  # rare (an inexact decimal, a lone surrogate…): only the culprit files become errors
@@ -418,7 +443,7 @@ class Pending(Protocol):
 
 
 class Runner(Protocol):
-    profile_id: str
+    rules: Rules
     outputs: Outputs
     slots: int  # tasks that can run at once: how many chunks to keep in flight
 
@@ -430,13 +455,13 @@ class Runner(Protocol):
 class InlineRunner:
     """One worker: process in this process (no pickling, no second core)."""
 
-    def __init__(self, profile_id: str, outputs: Outputs) -> None:
-        self.profile_id, self.outputs, self.slots = profile_id, outputs, 1
+    def __init__(self, rules: Rules, outputs: Outputs) -> None:
+        self.rules, self.outputs, self.slots = rules, outputs, 1
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         future: Future[Chunk] = Future()
         try:
-            future.set_result(process_chunk(items, self.profile_id, self.outputs))
+            future.set_result(process_chunk(items, self.rules, self.outputs))
         except Exception as exc:  # handled like a failed pool task
             future.set_exception(exc)
         return future
@@ -451,18 +476,18 @@ class InlineRunner:
 class PoolRunner:
     """A process pool; a worker that dies (a crashing native library) is replaced, the run goes on."""
 
-    task: Callable[[list[tuple[str, str]], str, Outputs], Chunk] = staticmethod(process_chunk)
+    task: Callable[[list[tuple[str, str]], Rules, Outputs], Chunk] = staticmethod(process_chunk)
 
-    def __init__(self, profile_id: str, workers: int, outputs: Outputs) -> None:
-        self.profile_id, self.outputs, self.slots = profile_id, outputs, workers
+    def __init__(self, rules: Rules, workers: int, outputs: Outputs) -> None:
+        self.rules, self.outputs, self.slots = rules, outputs, workers
         self.pool = ProcessPoolExecutor(workers)
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         try:
-            return self.pool.submit(self.task, items, self.profile_id, self.outputs)
+            return self.pool.submit(self.task, items, self.rules, self.outputs)
         except BrokenProcessPool:
             self.recover()
-            return self.pool.submit(self.task, items, self.profile_id, self.outputs)
+            return self.pool.submit(self.task, items, self.rules, self.outputs)
 
     def recover(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -475,10 +500,10 @@ class PoolRunner:
 class DaskRunner:
     """An existing Dask cluster: the same :func:`process_chunk` on every worker (shared file system)."""
 
-    def __init__(self, profile_id: str, address: Any, outputs: Outputs) -> None:
+    def __init__(self, rules: Rules, address: Any, outputs: Outputs) -> None:
         from distributed import Client
 
-        self.profile_id, self.outputs = profile_id, outputs
+        self.rules, self.outputs = rules, outputs
         try:
             self.client = Client(address)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
@@ -487,7 +512,7 @@ class DaskRunner:
         self.slots = max(1, sum(threads.values()))  # every worker thread of the cluster
 
     def submit(self, items: list[tuple[str, str]]) -> Pending:
-        future: Pending = self.client.submit(process_chunk, items, self.profile_id, self.outputs, pure=False)
+        future: Pending = self.client.submit(process_chunk, items, self.rules, self.outputs, pure=False)
         return future
 
     def recover(self) -> None:
@@ -590,13 +615,13 @@ class Sinks:
 
 # --- 6. cache ----------------------------------------------------------------------------------
 
-def read_manifest(out: Path, profile_id: str) -> set[str]:
-    """Content hashes done by an earlier run with the same profile and engine version."""
+def read_manifest(out: Path, rules: Rules) -> set[str]:
+    """Content hashes done by an earlier run with the same profile, waivers and engine version."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return set()
-    if data.get("profile") != profile_id or data.get("jixiao") != __version__:
+    if data.get("profile") != rules.profile_id or data.get("rules") != rules.digest() or data.get("jixiao") != __version__:
         return set()
     try:  # only what the tables really hold: a file is never "cached" without its rows
         forms = pq.read_table(out / "forms.parquet", columns=["sha256", "status"])
@@ -668,19 +693,20 @@ def guided_size(remaining: int, slots: int) -> int:
     return max(8, min(MAX_CHUNK, remaining // (slots * 4)))
 
 
-def make_runner(profile_id: str, workers: int, dask: str | None, outputs: Outputs) -> Runner:
+def make_runner(rules: Rules, workers: int, dask: str | None, outputs: Outputs) -> Runner:
     if dask is not None:
-        return DaskRunner(profile_id, dask, outputs)
+        return DaskRunner(rules, dask, outputs)
     if workers <= 1:
-        return InlineRunner(profile_id, outputs)
-    return PoolRunner(profile_id, workers, outputs)
+        return InlineRunner(rules, outputs)
+    return PoolRunner(rules, workers, outputs)
 
 
 def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "national", workers: int | None = None,
               force: bool = False, dask: Any = None, formats: Iterable[str] = DEFAULT_FORMATS,
               progress: Progress | None = None, total: Callable[[int], None] | None = None,
-              chunk_size: int | None = None) -> Summary:
-    """Read, score and audit every form under ``paths`` into tables in ``out``."""
+              chunk_size: int | None = None, waivers: Iterable[Waiver] = ()) -> Summary:
+    """Read, score and audit every form under ``paths`` into tables in ``out``; ``waivers`` (审核豁免) mark
+    the findings they waive as waived."""
     if profile_id != AUTO:
         load_profile(profile_id)  # an unknown profile fails before any work
     out = Path(out)
@@ -688,9 +714,10 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     entries = list(discover(paths, exclude=[out]))
     if total:
         total(len(entries))
-    triage = Triage(set() if force else read_manifest(out, profile_id))
+    rules = Rules(profile_id, tuple(waivers))
+    triage = Triage(set() if force else read_manifest(out, rules))
     formats = frozenset(formats)
-    runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
+    runner = make_runner(rules, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         return _run(entries, out, staging, runner, formats, triage, chunk_size, progress)
@@ -757,7 +784,8 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
     for path in written:
         os.replace(path, out / path.name)
     summary.outputs = [p.name for p in written]
-    manifest = {"jixiao": __version__, "profile": runner.profile_id, "done": sorted(sinks.done)}
+    manifest = {"jixiao": __version__, "profile": runner.rules.profile_id, "rules": runner.rules.digest(),
+                "done": sorted(sinks.done)}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     (out / SUMMARY).write_text(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     return summary

@@ -116,6 +116,11 @@ def _waivers(path: Path | None) -> list[Waiver]:
     return guarded(lambda: read_waivers(path)) if path is not None and path.exists() else []
 
 
+def given_waivers(path: Path | None) -> list[Waiver]:
+    """The waivers of ``--waivers FILE``; a file that does not exist is named (exit 2), not taken as none."""
+    return [] if path is None else guarded(lambda: read_waivers(path))
+
+
 @app.command()
 def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
           as_json: JsonOpt = False, waivers: WaiversOpt = None) -> None:
@@ -124,10 +129,9 @@ def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
     涉及导入存疑字段的问题标为“存疑”，说明以“导入存疑：”开头：请先核对原表。已豁免的问题标为“已豁免”；
     豁免后该处内容又被修改的，豁免失效。有未豁免的错误时退出码为 1。
     """
-    if waivers is not None and not waivers.exists():
-        guarded(lambda: read_waivers(waivers))  # names the missing file
+    given = given_waivers(waivers)
     loaded, import_findings, doubted, rules = _load(form, format, profile)
-    findings = apply_waivers(import_findings + evaluate(loaded, rules, doubted)[1], loaded, _waivers(waivers))
+    findings = apply_waivers(import_findings + evaluate(loaded, rules, doubted)[1], loaded, given)
     if as_json:
         _print_json(findings_data(findings))
     else:
@@ -170,7 +174,8 @@ def waive(
     if len({f.path for f in found}) > 1:
         places = "、".join(sorted(str(f.path) for f in found))
         guarded(lambda: _refuse(f"代码 {code} 的复核意见有多处（{places}），请用 --path 指明豁免哪一处", "--path"))
-    waiver = guarded(lambda: waiver_for(found[0], loaded, by=by, reason=reason))
+    named = None if str(form) == "-" else form.name  # a batch applies the waiver to this file only
+    waiver = guarded(lambda: waiver_for(found[0], loaded, by=by, reason=reason, file=named))
     guarded(lambda: write_waivers(waivers, [*existing, waiver]))
     out.print(f"已豁免 {code}（{found[0].location}）：{reason}；写入 {waivers}", markup=False)
 
