@@ -11,7 +11,10 @@ The pipeline, one stage per function:
    ready-made CSV text and deflated sheet XML, so the parent process only writes bytes. A chunk crosses
    the process boundary as LZ4-compressed Arrow IPC and CSV (:meth:`Chunk.__reduce__`): an eighth of
    the bytes to pipe.
-4. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook
+4. A form with a target relative to last year (比上年增长5%) that found no last year's form in its own
+   chunk is held back (:func:`awaiting_last_year`) and scored again at the end with the same unit's
+   form of the previous year, when the run has one (:class:`Years`); its rows come last.
+5. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook
    (:mod:`jixiao.report.xlsxstream`: no cell objects, nothing held per sheet).
 
 Memory stays flat: at most ``window`` chunks are in flight, each of at most 128 forms.
@@ -338,11 +341,13 @@ class Rules:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def process_file(path: str, sha256: str, rules: Rules) -> FileRows:
-    """Read, score and audit one file into its rows; any failure becomes an error row with the reason."""
+def process_file(path: str, sha256: str, rules: Rules, last_year: str | None = None) -> FileRows:
+    """Read, score and audit one file into its rows; any failure becomes an error row with the reason.
+    ``last_year`` is the file of the same unit's form of the previous year (relative targets)."""
     try:
         form, notes = read(path)
-        card, audited = evaluate(form, resolve_profile(rules.profile_id, form), doubted_paths(notes))
+        previous = read(last_year)[0] if last_year else None
+        card, audited = evaluate(form, resolve_profile(rules.profile_id, form), doubted_paths(notes), previous)
         findings = [*(note.as_finding() for note in notes), *audited]
         if rules.waivers:
             findings = apply_waivers(findings, form, rules.waivers_of(path))
@@ -649,7 +654,64 @@ def cached_chunks(out: Path, paths: dict[str, str], outputs: Outputs) -> Iterato
                 yield chunk_of(batches, outputs, 0, 0)
 
 
-# --- 7. the run --------------------------------------------------------------------------------
+# --- 7. relative targets: last year's form in the same run -------------------------------------
+
+def rows_of(batch: pa.RecordBatch) -> list[Row]:
+    return list(zip(*(column.to_pylist() for column in batch.columns), strict=True))
+
+
+def awaiting_last_year(chunk: Chunk) -> set[str]:
+    """Files of a chunk with a relative target (比上年增长5%) left unscored for want of last year's form."""
+    rows = chunk.batches["indicators"]
+    if not rows.num_rows:
+        return set()
+    unscored = pc.and_(pc.equal(rows["target_kind"], "relative"), pc.equal(rows["method"], "declared"))
+    return set(rows["file"].filter(unscored).to_pylist())
+
+
+def hold_back(chunk: Chunk, files: set[str], outputs: Outputs) -> tuple[Chunk, dict[str, FileRows]]:
+    """The chunk without the rows of ``files``, and those rows by file (to be scored again at the end)."""
+    kept: dict[str, list[Row]] = {n: [] for n in TABLES}
+    held: dict[str, FileRows] = {f: ([], [], []) for f in files}
+    for i, name in enumerate(TABLES):
+        for row in rows_of(chunk.batches[name]):
+            (held[row[0]][i] if row[0] in held else kept[name]).append(row)
+    return make_chunk(kept, outputs), held
+
+
+class Years:
+    """Every form read in the run by who it is of (kind, unit, project) and year: where last year's form is."""
+
+    def __init__(self) -> None:
+        self.paths: dict[tuple[Any, ...], dict[int, str]] = {}
+
+    @staticmethod
+    def key(kind: Any, unit: Any, project: Any) -> tuple[Any, ...]:
+        return kind, "".join((unit or "").split()), "".join((project or "").split())
+
+    def note(self, forms: pa.RecordBatch) -> None:
+        columns = [forms[c].to_pylist() for c in ("file", "status", "kind", "unit", "project", "year")]
+        for path, status, kind, unit, project, year in zip(*columns, strict=True):
+            if status == "ok" and year is not None and unit:
+                self.paths.setdefault(self.key(kind, unit, project), {}).setdefault(year, path)
+
+    def last_year(self, form: Row) -> str | None:
+        """The file of the same unit's (project's) form of the year before ``form``'s, if the run has one."""
+        kind, year, unit, project = form[4], form[5], form[6], form[8]
+        return None if year is None else self.paths.get(self.key(kind, unit, project), {}).get(year - 1)
+
+
+def with_last_year(held: dict[str, FileRows], years: Years, rules: Rules) -> list[FileRows]:
+    """The held-back files scored again with last year's form where the run has it; the others as they were."""
+    results = []
+    for path, rows in held.items():
+        form = rows[0][0]
+        previous = years.last_year(form)
+        results.append(process_file(path, form[3], rules, previous) if previous else rows)
+    return results
+
+
+# --- 8. the run --------------------------------------------------------------------------------
 
 @dataclass(slots=True)
 class Summary:
@@ -769,16 +831,25 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
     def size() -> int:
         return chunk_size or guided_size(len(entries) - triaged, runner.slots)
 
+    years, held = Years(), dict[str, FileRows]()
     chunks = chunked(to_process(), size)
     for chunk in ordered_results(runner, chunks, window=max(2, 3 * runner.slots)):
-        sinks.write(chunk)
+        years.note(chunk.batches["forms"])
         summary.processed += chunk.files - chunk.errors
         report(chunk.files, chunk.errors)
+        if waiting := awaiting_last_year(chunk):  # rare: written at the end, once every year has been read
+            chunk, rows = hold_back(chunk, waiting, runner.outputs)
+            held.update(rows)
+        sinks.write(chunk)
         if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
             flush_listed()
     flush_listed()
     for chunk in cached_chunks(out, cached_paths, runner.outputs):
+        years.note(chunk.batches["forms"])
         sinks.write(chunk)
+    if held:
+        redone = [storable_or_error(rows, runner.outputs) for rows in with_last_year(held, years, runner.rules)]
+        sinks.write(make_chunk(combined(redone), runner.outputs))
     written = sinks.close()
     (out / MANIFEST).unlink(missing_ok=True)  # a crash while publishing must not leave a stale cache
     for path in written:

@@ -316,3 +316,24 @@ def test_a_missing_waivers_file_is_named(tmp_path):
     result = CliRunner().invoke(app, ["batch", str(SEED_JSON), "--out", str(tmp_path / "out"),
                                       "--waivers", str(tmp_path / "none.json")])
     assert result.exit_code == 2 and "none.json" in result.output
+
+
+def test_a_relative_target_is_scored_with_last_years_form_of_the_same_run(tmp_path, batch_run):
+    """The seed (2022) and the same unit's 2023 form whose 服务人才人数 target is 比上年增长5%: in one run the
+    2023 target is 3000 × 1.05 = 3150 from the seed's actual; alone, it stays unscorable with the note."""
+    folder = tmp_path / "forms"
+    data = seed_data()
+    data["year"] = 2023
+    data["indicators"][6].update(target="比上年增长5%", actual="3200人")
+    write_json(folder / "a-2023.json", data)  # before last year's file in the run's order
+    _, alone = batch_run(folder, out=tmp_path / "alone")
+    row = next(i for i in alone["indicators"] if i["index"] == 6)
+    assert row["method"] == "declared" and row["target_kind"] == "relative"
+    shutil.copy(SEED_JSON, folder / "b-2022.json")
+    for workers in (1, 2):
+        summary, tables = batch_run(folder, out=tmp_path / f"both{workers}", workers=workers)
+        assert summary.processed == 2 and [Path(f["file"]).name for f in tables["forms"]] == ["b-2022.json",
+                                                                                             "a-2023.json"]
+        row = next(i for i in tables["indicators"] if i["file"].endswith("a-2023.json") and i["index"] == 6)
+        assert (row["method"], row["score"]) == ("positive", Decimal(2))
+        assert sum(i["file"].endswith("a-2023.json") for i in tables["indicators"]) == len(data["indicators"])
