@@ -34,11 +34,11 @@ def score_above_weight(ctx: Context) -> None:
        rationale="分值为 0 的指标不计分，负分不在 0 至分值之间，都无法复核。",
        source=cite("mof-pmkpi", "自评录入校验：分值须大于0（isCheckWeightGtZero）"))
 def zero_weight_or_negative_score(ctx: Context) -> None:
-    for item in ctx.card.indicators:
-        if item.declared is not None and item.declared < 0:
+    for item, indicator in zip(ctx.card.indicators, ctx.form.indicators, strict=True):
+        if item.declared is not None and item.declared < ZERO:
             where, path = ctx.at_indicator(item, "score_declared")
             ctx.report(where, f"得分 {fmt(item.declared)} 为负数，得分应在 0 至分值之间。", path)
-        if ctx.form.indicators[item.index].weight == 0:
+        if indicator.weight is not None and not indicator.weight:
             where, path = ctx.at_indicator(item, "weight")
             ctx.report(where, "分值为 0：该指标不计分，请设置分值或删除该指标。", path)
 

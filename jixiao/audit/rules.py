@@ -16,9 +16,10 @@ _RATE_UNITS = frozenset({"%"})
 def declared_matches_formula(ctx: Context) -> None:
     tolerance = ctx.profile.audit.score_tolerance
     for item in ctx.card.indicators:
-        if item.method not in _FORMULA_METHODS or item.declared is None:
+        declared = item.declared
+        if declared is None or declared == item.score or item.method not in _FORMULA_METHODS:
             continue
-        if abs(item.declared - item.score) > tolerance:
+        if abs(declared - item.score) > tolerance:
             where, path = ctx.at_indicator(item, "score_declared")
             ctx.report(where,
                        f"填报得分 {fmt(item.declared)}，按规则应为 {fmt(item.score)}：{item.explanation}。"

@@ -76,6 +76,8 @@ def explain(error: dict[str, Any]) -> str:
     if kind == "too_long":
         limit = (error.get("ctx") or {}).get("max_length")
         return f"行数过多（{len(error.get('input') or ())} 行，上限 {limit} 行）"
+    if kind == "string_pattern_mismatch":  # the only pattern of the form model: no NUL (model.KEEPABLE)
+        return "含有不可见的 NUL 字符（\\x00），请删除后再保存"
     if kind == "string_unicode":
         return "含有无效的 Unicode 字符（孤立的代理项），请删除后再保存"
     if kind == "value_error":
