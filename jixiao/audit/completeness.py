@@ -29,9 +29,9 @@ def reason_for_lost_points(ctx: Context) -> None:
         lost = item.score < weight or (declared is not None and declared < weight)
         if lost and weight and is_blank(indicator.reason):
             where, path = ctx.at_indicator(item, "reason")
-            declared = f"填报得分 {fmt(item.declared)}，" if item.declared is not None else ""
+            stated = f"填报得分 {fmt(declared)}，" if declared is not None else ""
             ctx.report(where,
-                       f"{declared}按规则得 {fmt(item.score)}，低于分值 {fmt(item.weight)}，但未填写偏差原因；"
+                       f"{stated}按规则得 {fmt(item.score)}，低于分值 {fmt(item.weight)}，但未填写偏差原因；"
                        "请说明偏离目标的原因及拟采取的措施（表注2）。", path)
 
 
