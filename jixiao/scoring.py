@@ -452,15 +452,19 @@ def score_execution(form: Form, profile: Profile) -> ExecutionScore:
 
 def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
     """Totals per level-1 block, in the order the blocks appear on the form (as the scores count: folded)."""
-    order: dict[str, list[tuple[Decimal, Decimal, Decimal | None]]] = {}
+    blocks: dict[str, BlockScore] = {}  # one pass, sums kept in the block records
     for item in indicators:
-        counted = (item.weight, item.score, item.declared) if item.converted is None else item.counted
-        order.setdefault(item.level1 or "（未分类）", []).append(counted)
-    return [
-        BlockScore(name, sum((w for w, _, _ in items), ZERO), sum((s for _, s, _ in items), ZERO),
-                   _sum(d for _, _, d in items))
-        for name, items in order.items()
-    ]
+        weight, score, declared = (item.weight, item.score, item.declared) if item.converted is None else item.counted
+        name = item.level1 or "（未分类）"
+        block = blocks.get(name)
+        if block is None:
+            blocks[name] = BlockScore(name, ZERO + weight, ZERO + score, None if declared is None else ZERO + declared)
+            continue
+        block.weight += weight
+        block.score += score
+        if declared is not None:
+            block.declared = (ZERO if block.declared is None else block.declared) + declared
+    return list(blocks.values())
 
 
 def fold_share(item: IndicatorScore, indicator: Indicator, places: int) -> IndicatorScore:

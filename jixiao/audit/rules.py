@@ -81,8 +81,7 @@ def units_consistent(ctx: Context) -> None:
         t, a = item.target, item.actual
         if not (t.is_quantity and a.is_quantity):
             continue
-        money = t.unit in MONEY_UNITS and a.unit in MONEY_UNITS
-        if t.unit and a.unit and t.unit != a.unit and not money:
+        if t.unit != a.unit and t.unit and a.unit and not (t.unit in MONEY_UNITS and a.unit in MONEY_UNITS):
             message = f"指标值单位“{t.unit}”与完成值单位“{a.unit}”不一致，请统一计量单位。"
         elif t.unit in _RATE_UNITS and a.number is not None and a.number > 100:
             message = f"完成值 {a.text} 超过 100%，比率类指标请核对。"
