@@ -7,6 +7,8 @@ so nothing ever passes through a binary float.
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +116,8 @@ def loads(text: str | bytes, place: str = "<json>") -> Form:
     if len(text) > MAX_JSON_BYTES:
         raise InputError(f"文件过大（{len(text)} 字节），超过 {MAX_JSON_BYTES} 字节上限", place)
     try:
-        data = simplejson.loads(text, use_decimal=True)
+        # the standard library's C scanner with exact decimals: the same values as simplejson's reader, faster
+        data = json.loads(text, parse_float=Decimal)
     except UnicodeDecodeError:
         raise InputError("不是有效的 JSON：文件不是 UTF-8 编码", place) from None
     except ValueError as exc:
