@@ -115,3 +115,27 @@ def test_the_score_command_reports_both_totals(workbook: Path) -> None:
     assert data["indicators"][1]["converted"] == 24
     text = CliRunner().invoke(app, ["score", str(workbook)]).stdout
     assert "按全国通用规则" in text
+
+
+TEXT_FORM = """河北省项目支出绩效自评表（2022年度）
+项目名称 | 农村饮水安全巩固提升工程 | 主管部门 | 某县水利局 |
+实施单位 | 某县农村供水服务中心 | 联系人 | 王五 | 联系电话 | 0311-8666666 |
+项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |
+年度资金总额 | 200 | 200 | 190 | 10 | 95% | 9.5 |
+一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 单项指标得分 | 权重占比 | 折算得分 | 偏差原因分析及改进措施 |
+产出指标 | 数量指标 | 新建集中供水工程 | ≥10处 | 10处 | 50 | 50 | 50% | 25 | |
+产出指标 | 质量指标 | 工程验收合格率 | 100% | 96% | 50 | 48 | 50% | 24 | 两处管网返工 |
+效益指标 | 社会效益指标 | 受益人口 | ≥2万人 | 2.1万人 | 100 | 100 | 30% | 30 | |
+满意度指标 | 服务对象满意度指标 | 受益群众满意度 | ≥90% | 95% | 100 | 100 | 10% | 10 | |
+总分 | | | | | 310 | | | 98.5 |
+"""
+
+
+def test_the_same_form_as_text_reads_and_scores_alike(tmp_path: Path) -> None:
+    path = tmp_path / "hebei.txt"
+    path.write_text(TEXT_FORM, encoding="utf-8")
+    form, notes = read(path)
+    assert notes == []
+    assert [(i.weight_share, i.score_converted) for i in form.indicators] == [(50, 25), (50, 24), (30, 30), (10, 10)]
+    card = score(form, auto_profile(form))
+    assert (card.profile, card.total, card.national_total) == ("hebei@2021.1", Decimal("98.50"), Decimal("99.19"))

@@ -40,7 +40,7 @@ NAME_WORDS_MAX = 12  # a row name is a few words; beyond this it is not a row
 NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name
 LABEL_JOIN_MAX = 6  # vertical labels: 产/出/指/标/(50分)
 TEXT_COLUMNS = {Column.REASON, Column.METHOD, Column.CORE, Column.REVIEW}
-NUMERIC_COLUMNS = {Column.WEIGHT, Column.SCORE, Column.RATIO}
+NUMERIC_COLUMNS = {Column.WEIGHT, Column.SCORE, Column.RATIO, Column.SHARE, Column.CONVERTED}
 DEFAULT_COLUMNS = [Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE]
 #: The roles the row constraints judge (jixiao.io.constraints), by column.
 ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
