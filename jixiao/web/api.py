@@ -128,6 +128,7 @@ class FindingOut(Schema):
 
 
 class WaiverIn(Schema):
+    version: int  # the version the reviewer saw (409 if the form changed since)
     code: str
     path: str | None = None
     reason: str
@@ -174,6 +175,10 @@ class ScoreIn(Schema):
 class SaveIn(Schema):
     version: int
     form: dict[str, Any]
+
+
+class SubmitIn(Schema):
+    version: int  # the version the approver saw (409 if the form changed since)
 
 
 class CreateIn(Schema):
@@ -264,7 +269,7 @@ def put_form(request: HttpRequest, form_id: int, body: SaveIn) -> Any:
     except Forbidden as denied:
         return Status(403, {"detail": str(denied)})
     except Conflict as conflict:
-        return Status(409, {"detail": conflict.message})
+        return Status(409, {"detail": conflict.message, "place": "version"})
     return Status(200, _detail(saved.record, saved.evaluation))
 
 
@@ -302,32 +307,38 @@ def list_waivers(request: HttpRequest, form_id: int) -> Any:
     return Status(200, [_waiver(w) for w in record.waivers.select_related("by")])
 
 
-@api.post("/forms/{form_id}/waivers", response={201: WaiverOut, 400: Problem, 403: Problem, 404: Problem},
-          summary="豁免一条复核意见（财政局复核人员，须写明理由）")
+@api.post("/forms/{form_id}/waivers",
+          response={201: WaiverOut, 400: Problem, 403: Problem, 404: Problem, 409: Problem},
+          summary="豁免一条复核意见（财政局复核人员，须写明理由；需提供读取时的 version）")
 def add_waiver(request: HttpRequest, form_id: int, body: WaiverIn) -> Any:
     if not visible_forms(request.auth).filter(pk=form_id).exists():
         return Status(404, {"detail": "没有这张表或无权查看"})
     try:
-        waiver = waive(request.auth, form_id, body.code, body.path or "", body.reason)
+        waiver = waive(request.auth, form_id, body.code, body.path or "", body.reason,
+                       expected_version=body.version)
     except InputError as error:
         return Status(400, {"detail": error.message, "place": error.place})
     except Forbidden as denied:
         return Status(403, {"detail": str(denied)})
+    except Conflict as conflict:
+        return Status(409, {"detail": conflict.message, "place": "version"})
     return Status(201, _waiver(waiver))
 
 
 @api.post(
     "/forms/{form_id}/submit",
-    response={200: FormSummary, 403: Problem, 404: Problem},
-    summary="提交财政局审核（本单位审核人）",
+    response={200: FormSummary, 403: Problem, 404: Problem, 409: Problem},
+    summary="提交财政局审核（本单位审核人；需提供读取时的 version）",
 )
-def submit_form(request: HttpRequest, form_id: int) -> Any:
+def submit_form(request: HttpRequest, form_id: int, body: SubmitIn) -> Any:
     if not visible_forms(request.auth).filter(pk=form_id).exists():
         return Status(404, {"detail": "没有这张表或无权查看"})
     try:
-        return Status(200, _summary(submit(request.auth, form_id)))
+        return Status(200, _summary(submit(request.auth, form_id, expected_version=body.version)))
     except Forbidden as denied:
         return Status(403, {"detail": str(denied)})
+    except Conflict as conflict:
+        return Status(409, {"detail": conflict.message, "place": "version"})
 
 
 @api.post("/score", response={200: EvaluationOut, 400: Problem}, summary="为一张表评分并复核（不保存）")

@@ -33,21 +33,28 @@ class Forbidden(Exception):
 
 
 class Conflict(Exception):
-    """Someone else saved the form since the user loaded it."""
+    """Someone else changed the form since the user loaded it: a save or a decision made on stale content."""
 
-    def __init__(self, current: FormRecord) -> None:
+    def __init__(self, current: FormRecord, action: str = "保存") -> None:
         super().__init__("version conflict")
         self.current = current
+        self.action = action
 
     @property
-    def message(self) -> str:
+    def changed(self) -> str:
+        """Who changed the form when, and its version now: the same words for a save and for a decision."""
         who = self.current.history.first()
         by = getattr(getattr(who, "history_user", None), "username", None) or "他人"
         when = timezone.localtime(self.current.updated_at).strftime("%H:%M:%S")
-        return (
-            f"保存冲突：此表已被 {by} 于 {when} 修改（当前为第 {self.current.version} 版）。"
-            "您的输入仍保留在页面上，没有丢失；可选择“用我的内容覆盖”，或复制后重新载入最新版本。"
-        )
+        return f"此表已被 {by} 于 {when} 修改（当前为第 {self.current.version} 版）"
+
+    @property
+    def message(self) -> str:
+        if self.action == "保存":
+            advice = "您的输入仍保留在页面上，没有丢失；可选择“用我的内容覆盖”，或复制后重新载入最新版本。"
+        else:  # a decision is never forced through: the user looks at what changed first
+            advice = f"本次{self.action}未执行。请查看最新内容后再{self.action}。"
+        return f"{self.action}冲突：{self.changed}。{advice}"
 
 
 class Duplicate(Exception):
@@ -107,11 +114,10 @@ def create_form(
 def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> Saved:
     """Store a new content of a form the user is editing from ``expected_version``."""
     with transaction.atomic():
-        record = FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+        record = _locked(record_id)
         if not can_edit(user, record):
             raise Forbidden("此表当前不可编辑")
-        if record.version != expected_version:
-            raise Conflict(record)
+        _check_seen(record, expected_version, "保存")
         form = form.model_copy(update={"year": record.year})
         open_doubts = doubting.remaining(record.doubts, form) if record.doubts else []  # editing a cell ends its doubt
         evaluation = evaluate_form(form, record.profile, doubted_paths(open_doubts, form), record.core_waivers(),
@@ -127,12 +133,15 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
     return Saved(record, evaluation)
 
 
-def waive(user: Any, record_id: int, code: str, path: str, reason: str) -> FindingWaiver:
+def waive(
+    user: Any, record_id: int, code: str, path: str, reason: str, *, expected_version: int | None = None
+) -> FindingWaiver:
     """A reviewer waives one open finding of a form (审核豁免); the stored counts follow, the history keeps it."""
     with transaction.atomic():
-        record = FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+        record = _locked(record_id)
         if not can_decide(user, record):
             raise Forbidden("只有财政局复核人员可以豁免复核意见")
+        _check_seen(record, expected_version, "豁免")
         form = record.form()
         evaluation = evaluate_record(record, form)
         finding = next((f for f in evaluation.findings if f.code == code and (f.path or "") == path), None)
@@ -148,12 +157,13 @@ def waive(user: Any, record_id: int, code: str, path: str, reason: str) -> Findi
     return waiver
 
 
-def rescore(user: Any, record_id: int) -> Saved:
+def rescore(user: Any, record_id: int, *, expected_version: int | None = None) -> Saved:
     """Recompute the stored totals under the rules shipped now — only when asked, with the change in the history."""
     with transaction.atomic():
-        record = FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+        record = _locked(record_id)
         if not (can_edit(user, record) or can_decide(user, record)):
             raise Forbidden("无权重新评分此表")
+        _check_seen(record, expected_version, "重新评分")
         evaluation = evaluate_record(record)
         if evaluation.profile == record.scored_with:
             return Saved(record, evaluation)
@@ -218,17 +228,31 @@ def _locked(record_id: int) -> FormRecord:
     return FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
 
 
-def submit(user: Any, record_id: int) -> FormRecord:
-    """The unit's approver hands the form to the bureau (draft or returned → submitted)."""
+def _check_seen(record: FormRecord, expected_version: int | None, action: str) -> None:
+    """A decision stands only on the version the user saw (checked under the row lock, after the permission).
+
+    Every decision from a page or the API (submit, return, approve, waive, rescore) passes the version it was
+    shown, so nobody approves content they never saw. ``None`` is for server-side callers (demo data,
+    benchmarks) that act on whatever is current.
+    """
+    if expected_version is not None and record.version != expected_version:
+        raise Conflict(record, action)
+
+
+def submit(user: Any, record_id: int, *, expected_version: int | None = None) -> FormRecord:
+    """The unit's approver hands the form to the bureau (draft or returned → submitted), as of the version seen."""
     with transaction.atomic():
         record = _locked(record_id)
         if not can_submit(user, record):
             raise Forbidden("只有本单位审核人可以提交草稿或退回的表")
+        _check_seen(record, expected_version, "提交")
         _move(record, user, Status.SUBMITTED)
     return record
 
 
-def send_back(user: Any, record_id: int, comment: str, per_indicator: dict[int, str]) -> FormRecord:
+def send_back(
+    user: Any, record_id: int, comment: str, per_indicator: dict[int, str], *, expected_version: int | None = None
+) -> FormRecord:
     """The bureau reviewer returns a submitted form with a general and per-indicator comments."""
     per_indicator = {i: text.strip() for i, text in per_indicator.items() if text.strip()}
     if not comment.strip() and not per_indicator:
@@ -237,6 +261,7 @@ def send_back(user: Any, record_id: int, comment: str, per_indicator: dict[int, 
         record = _locked(record_id)
         if not can_decide(user, record):
             raise Forbidden("只有本财政局审核人可以退回已提交的表")
+        _check_seen(record, expected_version, "退回")
         names = [i.name for i in record.form().indicators]
         step = _move(record, user, Status.RETURNED, comment.strip())
         ReviewComment.objects.bulk_create(
@@ -248,12 +273,15 @@ def send_back(user: Any, record_id: int, comment: str, per_indicator: dict[int, 
     return record
 
 
-def approve(user: Any, record_id: int, comment: str = "") -> FormRecord:
-    """The bureau reviewer approves; the form is frozen from now on."""
+def approve(
+    user: Any, record_id: int, comment: str = "", *, expected_version: int | None = None
+) -> FormRecord:
+    """The bureau reviewer approves the version they saw; the form is frozen from now on."""
     with transaction.atomic():
         record = _locked(record_id)
         if not can_decide(user, record):
             raise Forbidden("只有本财政局审核人可以通过已提交的表")
+        _check_seen(record, expected_version, "审核通过")
         _move(record, user, Status.APPROVED, comment.strip())
     return record
 

@@ -196,7 +196,10 @@ def _entry_context(
 
 
 def form_page(request: HttpRequest, pk: int) -> HttpResponse:
-    record = visible_form(request, pk)
+    return _form_page(request, visible_form(request, pk))
+
+
+def _form_page(request: HttpRequest, record: FormRecord, status: int = 200) -> HttpResponse:
     form = record.form()
     evaluation = services.evaluate_record(record, form)
     context = _entry_context(record, jsonio.to_data(form), evaluation, request.user)
@@ -205,7 +208,7 @@ def form_page(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_waive"] = can_decide(request.user, record)
     context["waivers"] = list(record.waivers.select_related("by"))
     context.update(_doubt_context(record, form))
-    return render(request, "jixiao/form.html", context)
+    return render(request, "jixiao/form.html", context, status=status)
 
 
 def _doubt_context(record: FormRecord, form: Form) -> dict[str, Any]:
@@ -267,6 +270,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "cells": [_result_cell(row) for row in _row_results(evaluation, keys)],
             "oob": True,
+            "can_submit": can_submit(request.user, record),  # its button sends the version saved now
         }
         return render(
             request, "jixiao/_panel.html", context, status=409 if status["level"] == "conflict" else 200
@@ -279,12 +283,21 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "jixiao/form.html", context, status=409 if status["level"] == "conflict" else 200)
 
 
-def _transition(request: HttpRequest, action: Any, *args: Any) -> HttpResponse:
+def _seen_version(request: HttpRequest) -> int:
+    """The version the page showed when the user decided (a POST without one matches no version: refused)."""
+    return int_param(request.POST.get("version"), -1)
+
+
+def _transition(request: HttpRequest, action: Any, pk: int, *args: Any) -> HttpResponse:
+    """A decision on the version the user saw; on stale content, the current page with the conflict (409)."""
     try:
-        action(request.user, *args)
+        action(request.user, pk, *args, expected_version=_seen_version(request))
     except services.Forbidden as denied:
         return HttpResponseForbidden(str(denied))
-    return redirect("form", pk=args[0])
+    except services.Conflict as conflict:
+        messages.error(request, conflict.message)
+        return _form_page(request, conflict.current, status=409)
+    return redirect("form", pk=pk)
 
 
 @require_POST
@@ -292,12 +305,10 @@ def waive(request: HttpRequest, pk: int) -> HttpResponse:
     """审核豁免 of one finding, with the reviewer's reason; the page shows it as waived from now on."""
     visible_form(request, pk)
     try:
-        services.waive(request.user, pk, str(request.POST.get("code", "")), str(request.POST.get("path", "")),
-                       str(request.POST.get("reason", "")))
+        return _transition(request, services.waive, pk, str(request.POST.get("code", "")),
+                           str(request.POST.get("path", "")), str(request.POST.get("reason", "")))
     except InputError as error:
         messages.error(request, str(error))
-    except services.Forbidden as denied:
-        return HttpResponseForbidden(str(denied))
     return redirect("form", pk=pk)
 
 
