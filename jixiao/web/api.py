@@ -268,6 +268,8 @@ def put_form(request: HttpRequest, form_id: int, body: SaveIn) -> Any:
         return Status(400, {"detail": error.message, "place": error.place})
     except Forbidden as denied:
         return Status(403, {"detail": str(denied)})
+    except Duplicate as duplicate:
+        return Status(409, {"detail": duplicate.message, "place": f"form.{duplicate.place}"})
     except Conflict as conflict:
         return Status(409, {"detail": conflict.message, "place": "version"})
     return Status(200, _detail(saved.record, saved.evaluation))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..audit import Finding
@@ -58,16 +58,51 @@ class Conflict(Exception):
 
 
 class Duplicate(Exception):
-    """The unit already has this form for that year (one 部门整体 form, one form per project)."""
+    """The unit already has this form for that year (one 部门整体 form, one form per project).
 
-    def __init__(self, existing: FormRecord) -> None:
+    ``place`` is the field whose change would make the duplicate (``kind`` or ``project``), None at create.
+    """
+
+    def __init__(self, existing: FormRecord, place: str | None = None) -> None:
         super().__init__("duplicate form")
         self.existing = existing
+        self.place = place
 
     @property
     def message(self) -> str:
         e = self.existing
-        return f"{e.year} 年度已有“{e.title}”（{e.get_status_display()}），不能重复建立"
+        if self.place is None:
+            return f"{e.year} 年度已有“{e.title}”（{e.get_status_display()}），不能重复建立"
+        held = f"{e.year} 年度已有“{e.title}”（#{e.pk}，{e.get_status_display()}）"
+        if e.kind == FormRecord.Kind.DEPARTMENT:
+            return f"{held}：每个单位每个年度只有一张部门整体支出表，这张表不能改为部门整体支出表"
+        return f"{held}：同一项目每个年度只有一张项目支出表，请换一个项目名称"
+
+
+def holder(record: FormRecord) -> FormRecord | None:
+    """Another form of the unit that holds the place ``record`` takes (the rule the database constraints enforce):
+    one 部门整体支出 form per unit and year, one 项目支出 form per unit, year and project (its title)."""
+    same = FormRecord.objects.filter(unit_id=record.unit_id, year=record.year, kind=record.kind)
+    if record.kind == FormRecord.Kind.PROJECT:
+        same = same.filter(title=record.title)
+    return same.exclude(pk=record.pk).first() if record.pk is not None else same.first()
+
+
+def _changed_place(before: tuple[str, str], record: FormRecord) -> str:
+    """Which change of a stored form took a place already held: its kind, else its project name."""
+    return "kind" if before[0] != record.kind else "project"
+
+
+def store_in_place(record: FormRecord, place: str | None) -> None:
+    """Save ``record`` in its own savepoint; two writers racing past :func:`holder` meet the unique constraint."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        existing = holder(record)
+        if existing is None:
+            raise
+        raise Duplicate(existing, place) from None
 
 
 def _stamp(record: FormRecord, user: Any, reason: str) -> None:
@@ -99,15 +134,11 @@ def create_form(
         doubts=list(doubts),
     )
     record.apply(form, evaluation)
-    same = FormRecord.objects.filter(unit=unit, year=year, kind=record.kind)
-    existing = (
-        same if record.kind == FormRecord.Kind.DEPARTMENT else same.filter(title=record.title)
-    ).first()
+    existing = holder(record)
     if existing is not None:
         raise Duplicate(existing)
     _stamp(record, user, reason)
-    with transaction.atomic():
-        record.save()
+    store_in_place(record, None)
     return Saved(record, evaluation)
 
 
@@ -125,11 +156,14 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
         if jsonio.dumps(form) == record.data:
             # Nothing changed (an autosave of an untouched page): no new version, no history row.
             return Saved(record, evaluation)
+        before = (record.kind, record.title)
         record.apply(form, evaluation)
+        if (record.kind, record.title) != before and (existing := holder(record)) is not None:
+            raise Duplicate(existing, _changed_place(before, record))  # a renamed project or a changed kind
         record.doubts = open_doubts
         record.version += 1
         _stamp(record, user, "编辑")
-        record.save()
+        store_in_place(record, _changed_place(before, record))
     return Saved(record, evaluation)
 
 

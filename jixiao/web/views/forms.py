@@ -248,7 +248,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     version = int_param(request.POST.get("version"), -1)
     if request.POST.get("overwrite") == "1":
         version = record.version
-    status = {"level": "ok", "text": ""}
+    status, code = {"level": "ok", "text": ""}, 200
     try:
         form = form_from_post(request.POST, record.kind, record.year)
         saved = services.save_form(request.user, record.pk, version, form)
@@ -257,9 +257,12 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     except InputError as error:
         status = {"level": "error", "text": f"未保存：{human_place(error.place)}：{error.message}"}
         evaluation = services.evaluate_record(record)
+    except services.Duplicate as duplicate:  # a project renamed to one the unit already has for the year
+        status = {"level": "error", "text": f"未保存：{human_place(duplicate.place)}：{duplicate.message}"}
+        evaluation, code = services.evaluate_record(record), 409
     except services.Conflict as conflict:
         status = {"level": "conflict", "text": conflict.message}
-        record, evaluation = conflict.current, services.evaluate_record(conflict.current)
+        record, evaluation, code = conflict.current, services.evaluate_record(conflict.current), 409
     except services.Forbidden as denied:
         return HttpResponseForbidden(str(denied))
     if is_htmx(request):
@@ -273,14 +276,14 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": can_submit(request.user, record),  # its button sends the version saved now
         }
         return render(
-            request, "jixiao/_panel.html", context, status=409 if status["level"] == "conflict" else 200
+            request, "jixiao/_panel.html", context, status=code
         )
     data = data_from_post(request.POST, record.kind, record.year)
     data["indicators"] = [dict(row) for row in data["indicators"]]
     context = _entry_context(record, data, evaluation, request.user)
     context["status"] = status
     context.update(_doubt_context(record, record.form()))
-    return render(request, "jixiao/form.html", context, status=409 if status["level"] == "conflict" else 200)
+    return render(request, "jixiao/form.html", context, status=code)
 
 
 def _seen_version(request: HttpRequest) -> int:
