@@ -86,7 +86,7 @@ def test_pages_carry_the_csp_and_need_nothing_it_refuses(world: Any, settings: A
         assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), "inline style or event handler"
     assert "'unsafe-inline'" not in settings.JIXIAO_CSP and "script-src 'self'" in settings.JIXIAO_CSP
     # htmx's own indicator <style> is switched off, or the policy would refuse it on every page.
-    assert '"includeIndicatorStyles": false' in pages[1].content.decode()
+    assert '"includeIndicatorStyles": false, "attributesToSettle": ["class", "width", "height"]' in pages[1].content.decode()
 
 
 def _free_port() -> int:
