@@ -23,15 +23,26 @@ from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.responses import Status
 from ninja.security import HttpBearer
-from pydantic import WithJsonSchema
+from pydantic import Field, WithJsonSchema
 
 from ..errors import InputError, field_path
 from ..io import jsonio
-from ..model import Form
+from ..model import FORM_LIMITS, Form, LongText, Reason
 from .engine import Evaluation, available_profiles, evaluate_form
 from .models import ApiToken, FindingWaiver, FormRecord, Organisation
 from .permissions import unit_ids, visible_forms
-from .services import Conflict, Duplicate, Forbidden, create_form, evaluate_record, save_form, submit, waive
+from .services import (
+    Conflict,
+    Duplicate,
+    Forbidden,
+    approve,
+    create_form,
+    evaluate_record,
+    save_form,
+    send_back,
+    submit,
+    waive,
+)
 
 
 class ExactJSON(BaseRenderer):
@@ -166,6 +177,10 @@ _REQUEST_ERRORS = {
 
 def _request_error(error: dict[str, Any]) -> str:
     limits = error.get("ctx") or {}
+    if error.get("type") == "value_error":  # our own validators' Chinese words (e.g. a NUL character)
+        return str(limits.get("error") or error.get("msg"))
+    if error.get("type") in ("string_too_long", "too_long"):
+        return f"过长（上限 {limits.get('max_length')}）"
     if "ge" in limits or "gt" in limits:
         return f"不能小于 {limits.get('ge', limits.get('gt'))}"
     if "le" in limits or "lt" in limits:
@@ -271,6 +286,22 @@ class SaveIn(Schema):
 
 class SubmitIn(Schema):
     version: int  # the version the approver saw (409 if the form changed since)
+
+
+class ApproveIn(Schema):
+    version: int  # the version the reviewer saw (409 if the form changed since)
+    comment: LongText = ""
+
+
+class IndicatorComment(Schema):
+    index: int = Field(ge=0, lt=FORM_LIMITS.max_indicators)  # the indicator's place in form.indicators (0 = first)
+    text: Reason
+
+
+class ReturnIn(Schema):
+    version: int  # the version the reviewer saw (409 if the form changed since)
+    comment: LongText = ""
+    indicators: list[IndicatorComment] = Field(default_factory=list, max_length=FORM_LIMITS.max_indicators)
 
 
 class CreateIn(Schema):
@@ -428,20 +459,47 @@ def add_waiver(request: HttpRequest, form_id: Id, body: WaiverIn) -> Any:
     return Status(201, _waiver(waiver))
 
 
-@api.post(
-    "/forms/{form_id}/submit",
-    response={200: FormSummary, 403: Problem, 404: Problem, 409: Problem, **WITH_BODY},
-    summary="提交财政局审核（本单位审核人；需提供读取时的 version）",
-)
-def submit_form(request: HttpRequest, form_id: Id, body: SubmitIn) -> Any:
+def _decide(request: HttpRequest, form_id: int, action: Any, *args: Any, version: int) -> Any:
+    """A workflow step on the version the caller read: 404 unseen, 403 not theirs to take, 409 stale."""
     if not visible_forms(request.auth).filter(pk=form_id).exists():
         return Status(404, {"detail": "没有这张表或无权查看"})
     try:
-        return Status(200, _summary(submit(request.auth, form_id, expected_version=body.version)))
+        return Status(200, _summary(action(request.auth, form_id, *args, expected_version=version)))
     except Forbidden as denied:
         return Status(403, {"detail": str(denied)})
     except Conflict as conflict:
         return Status(409, {"detail": conflict.message, "place": "version"})
+
+
+DECISION = {200: FormSummary, 403: Problem, 404: Problem, 409: Problem, **WITH_BODY}
+
+
+@api.post("/forms/{form_id}/submit", response=DECISION, summary="提交财政局审核（本单位审核人；需提供读取时的 version）")
+def submit_form(request: HttpRequest, form_id: Id, body: SubmitIn) -> Any:
+    return _decide(request, form_id, submit, version=body.version)
+
+
+@api.post("/forms/{form_id}/approve", response=DECISION,
+          summary="审核通过（本财政局复核人员；需提供读取时的 version，通过后表单不可再修改）")
+def approve_form(request: HttpRequest, form_id: Id, body: ApproveIn) -> Any:
+    return _decide(request, form_id, approve, body.comment, version=body.version)
+
+
+@api.post("/forms/{form_id}/return", response=DECISION,
+          summary="退回修改（本财政局复核人员；需提供读取时的 version 和总体或逐项意见）")
+def return_form(request: HttpRequest, form_id: Id, body: ReturnIn) -> Any:
+    record = visible_forms(request.auth).filter(pk=form_id).first()
+    if record is None:
+        return Status(404, {"detail": "没有这张表或无权查看"})
+    count = len(record.form().indicators)
+    for n, comment in enumerate(body.indicators):
+        if comment.index >= count:
+            return Status(400, {"detail": f"本表只有 {count} 个指标，没有序号为 {comment.index} 的指标（从 0 起）",
+                                "place": f"indicators[{n}].index"})
+    per_indicator = {c.index: c.text for c in body.indicators}
+    if not body.comment.strip() and not any(text.strip() for text in per_indicator.values()):
+        return Status(400, {"detail": "退回时请填写总体意见或逐项意见", "place": "comment"})
+    return _decide(request, form_id, send_back, body.comment, per_indicator, version=body.version)
 
 
 @api.post("/score", response={200: EvaluationOut, **WITH_BODY}, summary="为一张表评分并复核（不保存）")

@@ -13,12 +13,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pydantic import TypeAdapter, ValidationError
 
 from ..audit import Finding
 from ..audit.waivers import waiver_for
 from ..errors import InputError
 from ..io import jsonio
-from ..model import Form
+from ..model import Form, LongText
 from . import doubts as doubting
 from .engine import Evaluation, evaluate_form
 from .entry import human_place
@@ -167,10 +168,23 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
     return Saved(record, evaluation)
 
 
+_COMMENT = TypeAdapter(LongText)
+
+
+def _written(text: str, place: str) -> str:
+    """A reviewer's comment as it can be stored: free-text length at most, no NUL or lone surrogate (PostgreSQL
+    refuses a NUL: it was a 500)."""
+    try:
+        return str(_COMMENT.validate_python(text.strip()))
+    except ValidationError as exc:
+        raise InputError(jsonio.explain(dict(exc.errors()[0])), place) from None
+
+
 def waive(
     user: Any, record_id: int, code: str, path: str, reason: str, *, expected_version: int | None = None
 ) -> FindingWaiver:
     """A reviewer waives one open finding of a form (审核豁免); the stored counts follow, the history keeps it."""
+    reason = _written(reason, "豁免理由")
     with transaction.atomic():
         record = _locked(record_id)
         if not can_decide(user, record):
@@ -288,7 +302,8 @@ def send_back(
     user: Any, record_id: int, comment: str, per_indicator: dict[int, str], *, expected_version: int | None = None
 ) -> FormRecord:
     """The bureau reviewer returns a submitted form with a general and per-indicator comments."""
-    per_indicator = {i: text.strip() for i, text in per_indicator.items() if text.strip()}
+    comment = _written(comment, "总体意见")
+    per_indicator = {i: _written(text, f"第{i + 1}个指标的意见") for i, text in per_indicator.items() if text.strip()}
     if not comment.strip() and not per_indicator:
         raise Forbidden("退回时请填写意见")
     with transaction.atomic():
@@ -297,7 +312,7 @@ def send_back(
             raise Forbidden("只有本财政局审核人可以退回已提交的表")
         _check_seen(record, expected_version, "退回")
         names = [i.name for i in record.form().indicators]
-        step = _move(record, user, Status.RETURNED, comment.strip())
+        step = _move(record, user, Status.RETURNED, comment)
         ReviewComment.objects.bulk_create(
             ReviewComment(
                 transition=step, indicator=i, indicator_name=names[i] if i < len(names) else "", text=t
@@ -311,12 +326,13 @@ def approve(
     user: Any, record_id: int, comment: str = "", *, expected_version: int | None = None
 ) -> FormRecord:
     """The bureau reviewer approves the version they saw; the form is frozen from now on."""
+    comment = _written(comment, "总体意见")
     with transaction.atomic():
         record = _locked(record_id)
         if not can_decide(user, record):
             raise Forbidden("只有本财政局审核人可以通过已提交的表")
         _check_seen(record, expected_version, "审核通过")
-        _move(record, user, Status.APPROVED, comment.strip())
+        _move(record, user, Status.APPROVED, comment)
     return record
 
 

@@ -136,3 +136,50 @@ def test_the_api_submit_and_waiver_need_the_version_read(world: Any) -> None:
     assert _post(f"/api/forms/{record.pk}/waivers", {**waiver, "version": 2}, reviewer).status_code == 409
     assert not FormRecord.objects.get(pk=record.pk).waivers.exists()
     assert _post(f"/api/forms/{record.pk}/waivers", {**waiver, "version": 3}, reviewer).status_code == 201
+
+
+def test_the_api_returns_and_approves_only_the_version_read(world: Any) -> None:
+    record = world.form()
+    reviewer = _api(world, "reviewer_a")
+    services.submit(world.users["approver_a1"], record.pk)
+    seen = FormRecord.objects.get(pk=record.pk).version
+    returned = {"version": seen, "comment": "请核实", "indicators": [{"index": 1, "text": "第二项请附佐证"}]}
+    assert _post(f"/api/forms/{record.pk}/approve", {"version": seen - 1}, reviewer).status_code == 409
+    assert _post(f"/api/forms/{record.pk}/return", {**returned, "version": seen - 1}, reviewer).status_code == 409
+    assert FormRecord.objects.get(pk=record.pk).status == "submitted"
+    missing = _post(f"/api/forms/{record.pk}/return", {"version": seen}, reviewer)
+    assert missing.status_code == 400 and missing.json()["place"] == "comment"
+    beyond = _post(f"/api/forms/{record.pk}/return",
+                   {**returned, "indicators": [{"index": len(world.seed.indicators), "text": "无此行"}]}, reviewer)
+    assert beyond.status_code == 400 and beyond.json()["place"] == "indicators[0].index"
+    nul = _post(f"/api/forms/{record.pk}/approve", {"version": seen, "comment": "同意\x00"}, reviewer)
+    assert nul.status_code == 422 and "NUL" in nul.json()["detail"] and nul.json()["place"] == "comment"
+    assert _post(f"/api/forms/{record.pk}/approve", {"version": seen}, _api(world, "reviewer_b")).status_code == 404
+    done = _post(f"/api/forms/{record.pk}/return", returned, reviewer)
+    assert done.status_code == 200 and done.json()["status"] == "returned"
+    step = services.latest_return(FormRecord.objects.get(pk=record.pk))
+    assert step is not None and [(c.indicator, c.text) for c in step.comments.all()] == [(1, "第二项请附佐证")]
+    services.submit(world.users["approver_a1"], record.pk)
+    approved = _post(f"/api/forms/{record.pk}/approve",
+                     {"version": FormRecord.objects.get(pk=record.pk).version, "comment": "同意"}, reviewer)
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+
+
+def test_a_comment_no_database_can_store_is_refused_by_name(world: Any) -> None:
+    """A NUL in a review comment or a waiver's reason was a 500 on PostgreSQL: now a 400 naming the field."""
+    record = world.form()
+    services.submit(world.users["approver_a1"], record.pk)
+    record.refresh_from_db()
+    reviewer = world.client("reviewer_a")
+    before = _unchanged(record)
+    returned = reviewer.post(f"/forms/{record.pk}/decide/",
+                             {"decision": "return", "comment": "请核实", "comment_1": "佐证\x00", "version": record.version})
+    assert returned.status_code == 400 and "未办理：第2个指标的意见: 含有不可见的 NUL 字符" in returned.content.decode()
+    finding = next(f for f in services.evaluate_record(record).findings)
+    waived = reviewer.post(f"/forms/{record.pk}/waive/", {"code": finding.code, "path": finding.path or "",
+                                                          "reason": "已\x00核实", "version": record.version})
+    assert waived.status_code == 400 and "豁免理由: 含有不可见的 NUL 字符" in waived.content.decode()
+    too_long = reviewer.post(f"/forms/{record.pk}/decide/",
+                             {"decision": "approve", "comment": "长" * 10_001, "version": record.version})
+    assert too_long.status_code == 400 and "总体意见: 文字过长" in too_long.content.decode()
+    assert _unchanged(record) == before

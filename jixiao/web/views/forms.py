@@ -300,6 +300,9 @@ def _transition(request: HttpRequest, action: Any, pk: int, *args: Any) -> HttpR
     except services.Conflict as conflict:
         messages.error(request, conflict.message)
         return _form_page(request, conflict.current, status=409)
+    except InputError as error:  # a comment or reason that cannot be stored: nothing done, say which
+        messages.error(request, f"未办理：{error}")
+        return _form_page(request, visible_form(request, pk), status=400)
     return redirect("form", pk=pk)
 
 
@@ -307,12 +310,8 @@ def _transition(request: HttpRequest, action: Any, pk: int, *args: Any) -> HttpR
 def waive(request: HttpRequest, pk: int) -> HttpResponse:
     """审核豁免 of one finding, with the reviewer's reason; the page shows it as waived from now on."""
     visible_form(request, pk)
-    try:
-        return _transition(request, services.waive, pk, str(request.POST.get("code", "")),
-                           str(request.POST.get("path", "")), str(request.POST.get("reason", "")))
-    except InputError as error:
-        messages.error(request, str(error))
-    return redirect("form", pk=pk)
+    return _transition(request, services.waive, pk, str(request.POST.get("code", "")),
+                       str(request.POST.get("path", "")), str(request.POST.get("reason", "")))
 
 
 @require_POST
