@@ -176,6 +176,14 @@ def test_conflict_in_the_browser_keeps_input_and_can_overwrite(
     _expect(second.page.locator(".save-status")).to_contain_text("保存冲突")
     second.shot("07-conflict")
     assert second.page.input_value("input[name=conclusion]") == "乙的结论"  # nothing lost
+    # Typing on does not slip past the conflict: the page still sends the version it shows.
+    second.page.fill("input[name=contact_name]", "乙")
+    with second.page.expect_response(lambda r: r.url.endswith("/save/")) as answer:
+        second.page.locator("input[name=contact_name]").blur()
+    assert answer.value.status == 409
+    _expect(second.page.locator(".save-status")).to_contain_text("保存冲突：此表已被 filler_a1")
+    record.refresh_from_db()
+    assert record.version == 2 and record.form().conclusion == "甲的结论"
     second.page.click("#overwrite")
     _expect(second.page.locator(".save-status")).to_contain_text("已保存（第 3 版")
     record.refresh_from_db()

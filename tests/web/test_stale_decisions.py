@@ -183,3 +183,18 @@ def test_a_comment_no_database_can_store_is_refused_by_name(world: Any) -> None:
                              {"decision": "approve", "comment": "长" * 10_001, "version": record.version})
     assert too_long.status_code == 400 and "总体意见: 文字过长" in too_long.content.decode()
     assert _unchanged(record) == before
+
+
+def test_after_a_save_conflict_the_page_keeps_the_version_it_shows(world: Any) -> None:
+    """A conflicted autosave must not hand the page the newer version: its next save and its submit button would
+    otherwise go through on content the user never saw. Only “用我的内容覆盖” (overwrite) or a reload moves on."""
+    record = world.form()
+    approver = world.client("approver_a1")
+    world.client("filler_a1").post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="甲"), **HTMX)
+    clash = approver.post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="乙"), **HTMX)
+    assert clash.status_code == 409
+    fragment = clash.content.decode()
+    assert 'id="version"' not in fragment and 'id="submit-version"' not in fragment
+    again = approver.post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1, conclusion="乙改"), **HTMX)
+    assert again.status_code == 409 and FormRecord.objects.get(pk=record.pk).form().conclusion == "甲"
+    assert approver.post(f"/forms/{record.pk}/submit/", {"version": "1"}).status_code == 409
