@@ -108,7 +108,13 @@ Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class JixiaoAPI(NinjaAPI):
-    """The API whose description also carries the ``Form`` schema that :data:`FormData` refers to."""
+    """The API whose description also carries the ``Form`` schema that :data:`FormData` refers to, and whose
+    answers (a form's content, a unit's figures) stay out of shared and browser caches."""
+
+    def create_response(self, request: HttpRequest, data: Any, **kwargs: Any) -> HttpResponse:
+        response = super().create_response(request, data, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         described = super().get_openapi_schema(*args, **kwargs)

@@ -91,8 +91,9 @@ def test_decimals_are_documented_as_the_numbers_the_api_returns(world: Any) -> N
     assert described["FormSummary"]["properties"]["total_computed"]["type"] == "number"
     record = world.form()
     _, key = ApiToken.issue(world.users["filler_a1"], "t")
-    detail = simplejson.loads(Client().get(f"/api/forms/{record.pk}", HTTP_AUTHORIZATION=f"Bearer {key}").content,
-                              use_decimal=True)
+    answer = Client().get(f"/api/forms/{record.pk}", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert answer["Cache-Control"] == "no-store"  # a form's content stays out of caches, as its downloads do
+    detail = simplejson.loads(answer.content, use_decimal=True)
     assert isinstance(detail["summary"]["total_computed"], Decimal)  # a JSON number, not a string
     assert detail["summary"]["total_computed"] == record.total_computed
 
