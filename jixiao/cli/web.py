@@ -85,6 +85,18 @@ def _check_deploy() -> None:
     raise typer.Exit(EXIT_OK)
 
 
+def _hint_deploy(host: str) -> None:
+    """At the start of a server others reach (or one set up for HTTPS): one line if production settings lack."""
+    from django.conf import settings
+
+    from ..web.checks import deploy_problems
+
+    if host in ("127.0.0.1", "localhost") and not settings.SESSION_COOKIE_SECURE:
+        return  # a laptop: plain http on loopback is what it should be
+    if problems := deploy_problems():
+        out.print(f"[yellow]提示[/yellow] 生产环境设置有 {len(problems)} 处问题，运行 jixiao serve --check 查看")
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="监听地址"),
@@ -107,11 +119,7 @@ def serve(
     out.print(_where())
     if host not in ("127.0.0.1", "localhost") and not os.environ.get("JIXIAO_ALLOWED_HOSTS"):
         out.print("[yellow]提示[/yellow] 供其他计算机访问时，请把访问用的主机名或 IP 写入环境变量 JIXIAO_ALLOWED_HOSTS")
-    if host not in ("127.0.0.1", "localhost") or os.environ.get("JIXIAO_SECURE_COOKIES"):
-        from ..web.checks import deploy_problems  # served to others: say what production still lacks
-
-        if problems := deploy_problems():
-            out.print(f"[yellow]提示[/yellow] 生产环境设置有 {len(problems)} 处问题，运行 jixiao serve --check 查看")
+    _hint_deploy(host)
     children = _fork_workers(workers - 1) if workers > 1 and hasattr(os, "fork") else []
     if children:  # a plain `kill` of the parent stops the whole group
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -95,6 +95,26 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _banner(server: subprocess.Popen[str]) -> str:
+    """What ``serve`` prints up to its start line."""
+    banner, deadline = "", time.monotonic() + 120
+    while "网页系统已启动" not in banner and time.monotonic() < deadline and server.poll() is None:
+        banner += server.stdout.readline()  # type: ignore[union-attr]
+    return banner
+
+
+def test_a_server_set_up_for_https_says_at_start_what_production_lacks(tmp_path: Path) -> None:
+    env = _env(tmp_path, JIXIAO_SECURE_COOKIES="1")  # HTTPS meant, but no JIXIAO_TRUSTED_PROXIES
+    server = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--port", str(_free_port())], env=env,
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        banner = _banner(server)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert "网页系统已启动" in banner and "提示 生产环境设置有 1 处问题，运行 jixiao serve --check 查看" in banner
+
+
 def test_a_write_blocked_by_the_sqlite_lock_answers_503_in_chinese(tmp_path: Path) -> None:
     """A real server on a file database: while another process holds the write lock, a save says the database
     is busy (after the short busy timeout) instead of a 500; once the lock is gone the same write succeeds."""
@@ -106,10 +126,8 @@ def test_a_write_blocked_by_the_sqlite_lock_answers_503_in_chinese(tmp_path: Pat
     server = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--port", str(port)], env=env,
                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        banner, deadline = "", time.monotonic() + 120
-        while "网页系统已启动" not in banner and time.monotonic() < deadline and server.poll() is None:
-            banner += server.stdout.readline()  # type: ignore[union-attr]
-        assert "网页系统已启动" in banner, banner
+        banner = _banner(server)
+        assert "网页系统已启动" in banner and "生产环境设置" not in banner, banner  # a laptop: no hint
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
             client.get("/login/")
             login = client.post("/login/", data={"username": "chief", "password": PASSWORD,
