@@ -150,7 +150,7 @@ def test_a_write_blocked_by_the_sqlite_lock_answers_503_in_chinese(tmp_path: Pat
         server.wait(timeout=20)
 
 
-def test_every_setting_is_in_the_settings_table(db: Any) -> None:
+def test_every_setting_is_in_the_settings_table() -> None:
     """Datasette style: each environment variable the web settings read has its row (default, meaning) in
     docs/deploy.md, and the table names none that does not exist."""
     source = (REPO / "jixiao" / "web" / "settings.py").read_text(encoding="utf-8")
