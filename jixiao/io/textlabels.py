@@ -53,6 +53,7 @@ class Column(Enum):
     CORE = "是否核心指标"
     METHOD = "得分计算方法"
     REVIEW = "复核分"
+    OTHER = "未识别列"  # a header cell the vocabulary does not know: its cells keep their place, not their text
 
 
 #: Roles of the vocabulary's indicator columns as text-reader columns (一级/二级指标 are head words).
