@@ -55,6 +55,7 @@ class Column(Enum):
     REVIEW = "复核分"
     SHARE = "权重占比"  # 河北 双权重表
     CONVERTED = "折算得分"
+    OTHER = "未识别列"  # a header cell the vocabulary does not know: its cells keep their place, not their text
 
 
 #: Roles of the vocabulary's indicator columns as text-reader columns (一级/二级指标 are head words).
