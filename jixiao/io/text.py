@@ -369,6 +369,7 @@ def _indicator(
                 text.at(row.lines.get(Column.ADJUSTED.name, row.lines["name"])),
             )
         )
+    where = text.at(row.lines["name"])
     return Indicator(
         level1=row.level1,
         level2=row.level2,
@@ -378,6 +379,9 @@ def _indicator(
         weight=weight,
         score_declared=score,
         reason=reason or None,
+        weight_share=_number((values.get(Column.SHARE) or "").strip().removesuffix("%"),  # 50% → 50
+                             f"第{index + 1}个指标的权重占比", where, notes),
+        score_converted=_number(values.get(Column.CONVERTED), f"第{index + 1}个指标的折算得分", where, notes),
     )
 
 
