@@ -42,8 +42,12 @@ LABEL_JOIN_MAX = 6  # vertical labels: 产/出/指/标/(50分)
 TEXT_COLUMNS = {Column.REASON, Column.METHOD, Column.CORE, Column.REVIEW, Column.OTHER}
 NUMERIC_COLUMNS = {Column.WEIGHT, Column.SCORE, Column.RATIO, Column.SHARE, Column.CONVERTED}
 DEFAULT_COLUMNS = [Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE]
+#: Value columns most forms leave blank (the nature and unit are inside the target, the adjustment rare).
+OFTEN_BLANK = frozenset({Column.NATURE, Column.MEASURE, Column.ADJUSTED})
 #: The roles the row constraints judge (jixiao.io.constraints), by column.
 ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
+#: The same for laying out a row's values: a Sichuan 指标值 is judged as the target it is.
+_JUDGED_ROLE = {**ROLE_OF_COLUMN, Column.VALUE: "target"}
 _ANSWERS = frozenset(vocabulary()["answers"]["words"])
 
 
@@ -406,12 +410,16 @@ class _Reader:
         tokens = self.tokens
         end = self.line_end[tokens[i].line]
         values = tokens[i + 1 : end + 1]
-        if not values or len(values) >= len(self.pattern) or any(_label_span(tokens, n) for n in range(i + 1, end + 1)):
+        # the columns a form leaves blank most (性质, 单位, 调整值) are the ones extraction dropped first
+        pattern = [c for c in self.pattern if c not in OFTEN_BLANK] if len(values) < len(self.pattern) else self.pattern
+        if not values or len(values) > len(pattern) or any(_label_span(tokens, n) for n in range(i + 1, end + 1)):
             return None
-        layout = choose_layout([t.text for t in values], self.pattern, row.name)
-        if layout is None:
+        if len(values) == len(pattern):  # every value column filled: the blank cells were text columns
+            columns = pattern
+        elif layout := choose_layout([t.text for t in values], pattern, row.name):
+            columns, row.choice = layout
+        else:
             return None
-        columns, row.choice = layout
         for column, token in zip(columns, values, strict=True):
             row.values[column] = token.text
             row.lines[column.name] = token.line
@@ -676,7 +684,7 @@ def layout_readings(
         columns = [pattern[n] for n in chosen]
         if any(c in NUMERIC_COLUMNS and not is_number(v) for c, v in zip(columns, values, strict=True)):
             continue
-        reading = {ROLE_OF_COLUMN[c]: v for c, v in zip(columns, values, strict=True) if c in ROLE_OF_COLUMN}
+        reading = {_JUDGED_ROLE[c]: v for c, v in zip(columns, values, strict=True) if c in _JUDGED_ROLE}
         prior = priors.layout_prefix if chosen == tuple(range(len(values))) else 0.0
         weight, score = number_of(reading.get("weight")), number_of(reading.get("score"))
         if weight is not None and score is not None and weight >= score:

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from jixiao.io.accuracy import FieldResult, accuracy, compare, development_truths, honest_share
 from jixiao.io.damage import WEIGHT_FIRST_COLUMNS, damaged, pipes, render, wrapped
+from jixiao.io.templates import columns as template_columns
+from jixiao.io.templates import load_templates
 from jixiao.io.text import parse_text
 from jixiao.io.textfunds import align, read_funds
 from jixiao.io.textrepair import (
@@ -305,3 +307,13 @@ def test_a_bare_level2_cell_after_a_level1_label_is_the_level_in_a_run_on_glued_
     text = damaged(SEED_TRUTH, "glued").replace("\n", "")  # the whole form glued into one line
     form, _ = parse_text(text, "one-line.txt")
     assert (form.indicators[0].level2, form.indicators[0].name) == ("数量", "大组工网络运维费用")
+
+
+@pytest.mark.parametrize("template_id", ["sichuan-project", "with-method", "chongqing-department"])
+def test_blank_cells_dropped_in_any_template_leave_the_values_in_their_columns(template_id: str) -> None:
+    """Text columns (评分标准) and often blank ones (指标性质, 度量单位, 调整指标值) are the cells that vanished."""
+    template = next(t for t in load_templates() if t.id == template_id)
+    plan = tuple(template_columns(template))
+    for operator in ("empty_dropped", "cells_dropped"):
+        results = [r for name, truth in TRUTHS for r in _compared(damaged(truth, operator, sum(map(ord, name)), plan), truth)]
+        assert accuracy(results) >= 0.95 and honest_share(results) >= 0.96, operator
