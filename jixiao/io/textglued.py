@@ -313,6 +313,10 @@ _FLAG = re.compile(r"^[是否](?=.)")
 _MANGLED_UNIT = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]{2,4}[\u4e00-\u9fff]?$")
 
 
+#: A unit character followed by one of these is a noun of the name (人数, 次数, 天数), not a unit cell;
+_COUNT_NOUN_ENDS = "数率量。，；、）)”"  # and punctuation ends a name, never a sign misread
+
+
 def _clean_name(name: str) -> tuple[str, str]:
     """Strip the 计量单位 and 指标性质 cells glued after a name (``控制率%定量指标``, ``次数次``).
 
@@ -325,7 +329,7 @@ def _clean_name(name: str) -> tuple[str, str]:
     name = _MANGLED_UNIT.sub("", name)
     for stray in ("", name[-1:]):
         stem = name[: len(name) - len(stray)]
-        if stray and stray in _UNIT_CHARS + "%":
+        if stray and (stray in _UNIT_CHARS + "%" or stray in _COUNT_NOUN_ENDS):  # 人数, 次数: a name's word
             continue
         for unit in UNITS:
             if stem.endswith(unit) and len(stem) > len(unit) + 1:

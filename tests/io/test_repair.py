@@ -317,3 +317,11 @@ def test_blank_cells_dropped_in_any_template_leave_the_values_in_their_columns(t
     for operator in ("empty_dropped", "cells_dropped"):
         results = [r for name, truth in TRUTHS for r in _compared(damaged(truth, operator, sum(map(ord, name)), plan), truth)]
         assert accuracy(results) >= 0.95 and honest_share(results) >= 0.96, operator
+
+
+def test_a_glued_name_ending_in_a_count_noun_keeps_it_where_a_unit_column_is_printed() -> None:
+    template = next(t for t in load_templates() if t.id == "sichuan-project")  # 指标性质 | 指标值 | 度量单位
+    truth = dict(TRUTHS)["003"]  # ``党性教育培训次数26次12次55``
+    form, _ = parse_text(damaged(truth, "glued", sum(map(ord, "003")), tuple(template_columns(template))), "g.txt")
+    row = next(i for i in form.indicators if i.name.startswith("党性"))
+    assert (row.name, row.target, row.actual) == ("党性教育培训次数", "26次", "12次")
