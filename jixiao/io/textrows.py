@@ -694,10 +694,22 @@ def layout_readings(
         target, actual = reading.get("target", ""), reading.get("actual", "")
         if actual and is_number(actual) and target and not is_number(target) and re.search(r"\d", target):
             prior -= priors.bare_actual  # ``=100%`` then ``22.5``: a bare number after a measured target is points
+        if Column.RATIO in columns:
+            prior += _coefficient(values[columns.index(Column.RATIO)], weight, score)
         layouts.append(columns)
         readings.append(reading)
         evidence.append(prior)
     return layouts, readings, evidence
+
+
+def _coefficient(ratio: str, weight: Decimal | None, score: Decimal | None) -> float:
+    """Evidence from a 得分系数 (Chongqing): 得分 = 分值 × 系数 for the reading that puts it right, against otherwise."""
+    value = number_of(ratio.rstrip("%"))
+    evidence = settings().weights.formula
+    if value is None or weight is None or score is None:
+        return -evidence  # a coefficient with no 分值 and 得分 to multiply is a cut gone wrong
+    share = value / 100 if ratio.endswith("%") or value > 1 else value
+    return evidence if abs(weight * share - score) <= Decimal("0.05") else -evidence
 
 
 def read_table(tokens: list[Token], start: int = 0) -> Table:

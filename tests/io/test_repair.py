@@ -8,6 +8,7 @@ seed, the corpus) go through untouched.
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,10 @@ def test_a_glued_name_ending_in_a_count_noun_keeps_it_where_a_unit_column_is_pri
     form, _ = parse_text(damaged(truth, "glued", sum(map(ord, "003")), tuple(template_columns(template))), "g.txt")
     row = next(i for i in form.indicators if i.name.startswith("党性"))
     assert (row.name, row.target, row.actual) == ("党性教育培训次数", "26次", "12次")
+
+
+def test_a_coefficient_column_is_filled_only_where_score_is_weight_times_it() -> None:
+    header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分系数 | 得分"
+    text = f"{header}\n产出指标 | 数量指标 | 培训人数 | ≥20人 | 18人 | 10 | 90% | 9\n质量指标 | 合格率 | 95% | 98% | 12.5 | 12.5\n总分 | 100 | 21.5"
+    form, _ = parse_text(text, "cq.txt")  # blank cells dropped: the second row has no 系数
+    assert [(i.weight, i.score_declared) for i in form.indicators] == [(10, 9), (Decimal("12.5"), Decimal("12.5"))]
