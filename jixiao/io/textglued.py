@@ -337,7 +337,7 @@ class _GluedReader:
                 label = key(piece.text)
                 if TABLE_END.match(label):
                     self._close(buffer)
-                    return Table(self.rows, Token(piece.text, piece.line), None, True)
+                    return Table(self.rows, Token(piece.text, piece.line), None, True, blocks=self.level.blocks)
                 if (
                     LEVEL2.match(previous_label)
                     and not level1_name(previous_label)
@@ -375,7 +375,8 @@ class _GluedReader:
                 if self._try_row(buffer):
                     buffer.clear()
         self._close(buffer)
-        return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True)
+        return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True,
+                     blocks=self.level.blocks)
 
     def _try_row(self, buffer: list[_Piece]) -> bool:
         """The trailing pieces of the buffer as the row's values, the rest as its name."""
