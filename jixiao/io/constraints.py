@@ -66,6 +66,26 @@ class Decide(BaseModel):
     margin_scale: float = Field(gt=0, le=100)
 
 
+class Blocks(BaseModel):
+    """How often a broken block rule is a misreading rather than the form's own error (0 < weight ≤ 100).
+
+    A broken rule whose weight reaches ``doubt_threshold`` puts the fields that could explain it in
+    doubt (:mod:`.blocks`); tolerances are in the rule's own unit (points, percentage points).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    level_sum: float = Field(gt=0, le=100)
+    weights_total: float = Field(gt=0, le=100)
+    scores_total: float = Field(gt=0, le=100)
+    execution_rate: float = Field(gt=0, le=100)
+    funds_points: float = Field(gt=0, le=100)
+    subrows_sum: float = Field(gt=0, le=100)
+    doubt_threshold: float = Field(gt=0, le=100)
+    rate_tolerance: float = Field(ge=0, le=5)
+    score_rounding: float = Field(ge=0, le=1)
+
+
 class Settings(BaseModel):
     """The validated content of ``constraints.toml``."""
 
@@ -74,6 +94,7 @@ class Settings(BaseModel):
     weights: ConstraintWeights
     priors: Priors
     decide: Decide
+    blocks: Blocks
 
 
 @cache

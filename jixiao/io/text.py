@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
+from .blocks import LevelBlock, form_doubts
 from .constraints import with_confidence
 from .grid import join_target, operator_of
 from .jsonio import refusal
@@ -424,68 +425,78 @@ def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes:
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 NAMES_RUN_TOGETHER = 3  # this many long words in one name: several names of a flattened table
+MISALIGNED_SHARE = 0.5  # this share of the rows misaligned: the table's layout was not recognised
+
+
+def _is_head_word(word: str) -> bool:
+    return column_of(key(word)) is not None or key(word) in INDICATOR_HEAD_WORDS
 
 
 def _name_doubt(name: str) -> str | None:
     """Why a name read looks like something else than one indicator's name (a misaligned row)."""
     words = name.split()
-    if column_of(key(name)) is not None or key(name) in INDICATOR_HEAD_WORDS:
+    if _is_head_word(name):
         return "是表头文字"
-    if sum(1 for word in words if is_value(word)) >= 2:
+    if any(_is_head_word(word) for word in words):
+        return "中夹有表头文字"
+    if not _CJK.search(name) or sum(1 for word in words if is_value(word)) >= 2:
         return "中夹有数值"
     if sum(1 for word in words if len(_CJK.findall(word)) >= 4) >= NAMES_RUN_TOGETHER:
         return "像是几个指标名称连在一起"
     return None
 
 
-def _shape_doubts(table: Table, text: _Text) -> list[ImportNote]:
-    """I20 for a table whose rows could not be read, and for rows whose name shows they are misaligned."""
+def _value_doubt(indicator: Indicator) -> str | None:
+    """Why a target or actual read looks like a header cell rather than the row's value (a misaligned row)."""
+    for label, value in (("年度指标值", indicator.target), ("实际完成值", indicator.actual)):
+        if value and _is_head_word(value):
+            return f"{label}「{value}」是表头文字"
+    return None
+
+
+def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> list[ImportNote]:
+    """I20 for a table whose rows could not be read, for rows whose name or values show they are misaligned,
+    and for the whole table when so many are that its layout was not recognised."""
     if table.header_found and not table.rows:
         where = text.at(table.last.line) if table.last else None
         return [ImportNote("I20", "找到了绩效指标表头，但未能读出任何指标行（表格可能按列展开），请核对原表", where,
                            path="indicators")]
     doubts = []
-    for index, row in enumerate(table.rows):
-        if why := _name_doubt(row.name):
+    for index, (row, indicator) in enumerate(zip(table.rows, indicators, strict=True)):
+        why = (f"名称「{row.name}」{named}" if (named := _name_doubt(row.name)) else None) or _value_doubt(indicator)
+        if why:
             doubts.append(
                 ImportNote(
-                    "I20", f"第{index + 1}个指标的名称「{row.name}」{why}，该行的读数可能错位，请核对原表",
+                    "I20", f"第{index + 1}个指标的{why}，该行的读数可能错位，请核对原表",
                     text.at(row.lines["name"]), path=f"indicators[{index}]",
                 )
             )
+    if table.rows and len(doubts) >= MISALIGNED_SHARE * len(table.rows):
+        where = text.at(table.rows[0].lines["name"])
+        doubts.append(ImportNote("I20", f"{len(doubts)}/{len(table.rows)} 个指标行的读数可能错位，未能识别该表的版式，"
+                                 "整张指标表存疑，请核对原表", where, path="indicators"))
     return doubts
 
 
-def _block_doubts(table: Table, text: _Text) -> list[ImportNote]:
-    """I20 on the 分值 of a 一级 block whose rows do not add up to the block's printed 分值 (产出指标(50分)).
+def _level_blocks(table: Table) -> list[LevelBlock]:
+    """The 一级 blocks with a printed 分值 (``产出指标(50分)``) and their rows, for :func:`.blocks.level_doubts`.
 
-    A block the text cut off (the last one of a table with no end) cannot be summed.
+    A block is closed when another 一级 label or the table's end follows it; a block followed by one
+    without a printed 分值 is not judged (成本指标 may be a 二级 inside it).
     """
-    blocks: dict[int, list[int]] = {}
-    unsure = set()  # blocks followed by one without a printed 分值 (成本指标 may be a 二级 inside them)
+    members: dict[int, list[int]] = {}
+    unsure = set()
     for index, row in enumerate(table.rows):
         if row.block_weight is not None:
-            blocks.setdefault(row.block, []).append(index)
-        elif blocks and row.block not in blocks:
-            unsure.add(max(blocks))
-    last = max(blocks, default=0)
-    doubts = []
-    for block, members in blocks.items():
-        weights = [amount(table.rows[n].values.get(Column.WEIGHT)) for n in members]
-        if (block == last and table.end is None) or block in unsure or None in weights:
-            continue
-        printed, total = table.rows[members[0]].block_weight, sum(w for w in weights if w is not None)
-        if total == printed:
-            continue
-        level = table.rows[members[0]].level1 or "该一级指标"
-        for n in members:
-            doubts.append(
-                ImportNote(
-                    "I20", f"「{level}」各指标分值合计 {total}，与所印的 {printed} 分不符，分值可能读错，请核对原表",
-                    text.at(table.rows[n].lines["name"]), path=f"indicators[{n}].weight",
-                )
-            )
-    return doubts
+            members.setdefault(row.block, []).append(index)
+        elif members and row.block not in members:
+            unsure.add(max(members))
+    return [
+        LevelBlock(table.rows[rows[0]].level1 or "该一级指标", printed, tuple(rows),
+                   (table.end is not None or block < table.blocks) and block not in unsure)
+        for block, rows in members.items()
+        if (printed := table.rows[rows[0]].block_weight) is not None
+    ]
 
 
 def _fund_row(label: str, values: dict[str, str | None]) -> FundRow:
@@ -590,7 +601,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
-    notes += _shape_doubts(table, source) + _block_doubts(table, source)
+    notes += _shape_doubts(table, indicators, source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
         for n in members:
@@ -627,6 +638,9 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         total_declared=total[0] if total else None,
         conclusion=conclusion,
     )
+    complete = table.end is not None and not any(n.code == "I01" for n in notes)
+    notes += form_doubts(form, _level_blocks(table), complete, frozenset(k for k in (funds_read.total if funds_read else {})),
+                         source.at(table.rows[0].lines["name"]) if table.rows else None)
     form.provenance = with_confidence(prov)
     return form, notes
 
