@@ -136,7 +136,7 @@ def level_doubts(form: Form, blocks: Sequence[LevelBlock], where: Location | Non
     Too little points at a row the reader lost or a 分值 misread (the whole rows are doubted, names
     included); too much at a 分值 misread (the 分值 are doubted).
     """
-    notes = []
+    notes: list[ImportNote] = []
     if not _breaks("level_sum"):
         return notes
     for block in blocks:

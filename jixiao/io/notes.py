@@ -8,7 +8,9 @@ Codes start with ``I`` so they never collide with the auditor's ``A`` findings:
 * ``I04`` 多份表格 — a second form on the same page was ignored;
 * ``I05`` 未读入的列 — a value the form model has no field for (Chongqing's 调整指标值);
 * ``I20`` 导入存疑 — the importer is not sure of a field: its reading won narrowly over another, or the
-  form's own arithmetic still disagrees with it.  The note names the field ``path`` and the runner-up.
+  form's own arithmetic still disagrees with it.  The note names the field ``path`` and the runner-up;
+* ``I21`` 未读出 — a field every form has (单位, 年度, 项目名称, 资金情况, a printed 得分 column …) for
+  which no value was found: a missing value is said, never silently missing.
 
 A note with a ``path`` marks that field, and every field under it (``indicators[3]`` covers
 ``indicators[3].weight``), as doubted: the auditor then says 导入存疑 instead of blaming the unit.
@@ -35,6 +37,7 @@ IMPORT_CODES: tuple[tuple[str, str], ...] = (
     ("I12", "应为数字的单元格不是数字，该字段留空"),
     ("I13", "同一工作表或文档中还有一张表单，未读取"),
     ("I20", "导入存疑：该字段的读法不唯一或与表内算术不符，请核对"),
+    ("I21", "未读出：表中应有该字段，但未能读出其值，请补填或核对"),
 )
 
 

@@ -425,7 +425,7 @@ def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes:
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 NAMES_RUN_TOGETHER = 3  # this many long words in one name: several names of a flattened table
-MISALIGNED_SHARE = 0.5  # this share of the rows misaligned: the table's layout was not recognised
+MISALIGNED_SHARE = 0.5  # more than this share of the rows misaligned: the table's layout was not recognised
 
 
 def _is_head_word(word: str) -> bool:
@@ -471,7 +471,7 @@ def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> lis
                     text.at(row.lines["name"]), path=f"indicators[{index}]",
                 )
             )
-    if table.rows and len(doubts) >= MISALIGNED_SHARE * len(table.rows):
+    if table.rows and len(doubts) > MISALIGNED_SHARE * len(table.rows):
         where = text.at(table.rows[0].lines["name"])
         doubts.append(ImportNote("I20", f"{len(doubts)}/{len(table.rows)} 个指标行的读数可能错位，未能识别该表的版式，"
                                  "整张指标表存疑，请核对原表", where, path="indicators"))

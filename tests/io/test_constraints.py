@@ -19,8 +19,9 @@ TAIL = "培训场次1010场10场10质量指标合格率20100%100%20\n总分 100 
 
 
 def _glued(row: str) -> tuple[Form, list[str]]:
+    """The form read, and the rows' doubts (the table is partial: its 分值 do not add up to 100, a block doubt)."""
     form, notes = parse_text(f"{HEAD}产出指标数量指标{row}{TAIL}", "glued.txt")
-    return form, [note.path or "" for note in notes if note.code == "I20"]
+    return form, [note.path for note in notes if note.code == "I20" and note.path and note.path.startswith("indicators[")]
 
 
 def test_the_formula_decides_where_the_glue_is() -> None:
@@ -38,7 +39,7 @@ def test_the_formula_decides_where_the_glue_is() -> None:
 def test_a_narrow_win_is_doubted_with_the_runner_up() -> None:
     """When the arithmetic cannot tell 1 | 520人 from 15 | 20人, the note names both fields and the other reading."""
     form, notes = parse_text(f"{HEAD}产出指标数量指标人数1520人18人1{TAIL}", "glued.txt")
-    doubts = [note for note in notes if note.code == "I20"]
+    doubts = [note for note in notes if note.code == "I20" and note.path and note.path.startswith("indicators[")]
     assert {note.path for note in doubts} == {"indicators[0].weight", "indicators[0].target"}
     assert any("15" in note.message and note.location and note.location.line == 2 for note in doubts)
     assert form.provenance["indicators[0].weight"].confidence < constraint_settings().decide.plain_confidence
