@@ -34,6 +34,7 @@ from .textglued import is_glued, read_glued, read_headerless
 from .textlabels import INDICATOR_HEAD_WORDS, Column, column_of, key
 from .textrows import Row, Table, read_table
 from .textscan import amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
+from .vocabulary import vocabulary
 
 MAX_TEXT_BYTES = 1024 * 1024  # a form is a few KB of text, a whole page dump ~100 KB; parsing is linear
 _METADATA = re.compile(r"^# (source|kind|complete):")
@@ -151,6 +152,7 @@ def _lines(text: str, place: str) -> list[tuple[int, str]]:
 
 
 _STOPS = re.compile(labels_re(STOP_LABELS))
+FUNDS_ROW_WORDS = tuple(vocabulary()["funds_rows"]["words"])
 _SEPARATOR = re.compile(r"[\s|:：]*")
 _CELL_TEXT = re.compile(r"[^\s|]+")
 _SEAL = r"\s*(?:[(（]\s*盖\s*章\s*[)）])?"
@@ -189,9 +191,65 @@ def _value_after(head: str, position: int) -> tuple[str, int, bool] | None:
         or key(value) in ("本单位", "无")
         or _STOPS.match(value)
         or any(stop.startswith(key(value)) for stop in STOP_LABELS)  # a label cut short
+        or key(value).startswith(FUNDS_ROW_WORDS)  # a cell of the funds table beside the label
     ):
         return None
     return value, cell.start(), "|" in separator.group()
+
+
+_TITLE = re.compile(r"(?m)^(?P<name>[^\n]{2,80}?)(?:项目支出|专项资金|整体支出)?绩效(?:目标)?自评表")
+_TITLE_CUT = re.compile(r".*[:：,，。;；]|^\s*(?:附件\s*\d*)?\s*(?:(?:19|20)\d{2}\s*年\s*度?)?")
+GENERIC_TITLE_WORDS = tuple(vocabulary()["title"]["generic"])
+TITLE_SPECIFIC_CHARS = 4  # this many characters left once generic words are dropped: the title names a project
+TITLE_OVERLAP_MIN = 1 / 3  # a 项目名称 sharing fewer of its characters with the title's name was misread
+
+
+def _title_name(text: _Text) -> tuple[str, int] | None:
+    """The project the form's title names (``马铃薯…推广项目绩效目标自评表``), if it names one, and its line."""
+    title = _TITLE.search(text.flat)
+    if title is None:
+        return None
+    name = _TITLE_CUT.sub("", title.group("name"), count=1).strip()
+    specific = re.sub(r"[^\u4e00-\u9fff]", "", name)
+    for word in GENERIC_TITLE_WORDS:
+        specific = specific.replace(word, "")
+    if len(specific) < TITLE_SPECIFIC_CHARS:
+        return None
+    return name, text.line_at(title.start())
+
+
+def _project(text: _Text, read: str | None, notes: list[ImportNote]) -> str | None:
+    """The 项目名称 checked against the title: extended where the label's cell was cut at a space, taken from
+    the title (with a note) where no label gave it, doubted where the two hardly share a character."""
+    title = _title_name(text)
+    if title is None:
+        return read
+    name, line = title
+    plain = re.sub(r"\s+", "", name)
+    if read is None:
+        notes.append(ImportNote("I20", f"表中未读出项目名称，取自表题「{name}」，请核对原表", text.at(line),
+                                path="project"))
+        return name
+    if read in name and (longer := _continued(text, read, plain)) != read:
+        return longer
+    shared = sum(1 for char in set(read) if char in plain) / max(1, len(set(read)))
+    if shared < TITLE_OVERLAP_MIN:
+        notes.append(ImportNote("I20", f"项目名称读作「{read}」，与表题中的「{name}」几乎不同，可能识别有误，请核对原表",
+                                text.at(line), path="project"))
+    return read
+
+
+def _continued(text: _Text, read: str, title: str) -> str:
+    """``项目名称 昌州财行(2022)10号 国家统计局…经费``: the words after the cell that the title goes on with."""
+    for m in re.finditer(re.escape(read), text.flat):
+        value, rest = read, text.flat[m.end() : text.flat.find("\n", m.end()) % (len(text.flat) + 1)]
+        for word in rest.split():
+            if _STOPS.match(word) or re.sub(r"\s+", "", value + word) not in title:
+                break
+            value = f"{value} {word}"
+        if value != read:
+            return value
+    return read
 
 
 def _year(text: _Text) -> tuple[int, int] | None:
@@ -537,6 +595,49 @@ def _second_form(table: Table, text: _Text, notes: list[ImportNote]) -> None:
             return
 
 
+#: What each form prints once: its name label and the funds total row; a second of both is a second form.
+_FORM_ANCHOR = re.compile(labels_re(["项目名称", "部门(单位)名称", "部门名称"]))
+_TITLE_BEFORE = re.compile(r"\S*" + label_re("自评表") + r"[^\n]{0,30}$")
+TITLE_REACH = 60  # characters between a form's title and its first label
+
+
+def _forms_split(text: _Text) -> tuple[int, str] | None:
+    """Where a second form starts in the text (its title), and its name; None for a single form.
+
+    Two forms on one page repeat their name label (项目名称) and their funds total row (年度资金总额):
+    the second form starts at the 自评表 title just before its second name label.
+    """
+    anchors = list(_FORM_ANCHOR.finditer(text.flat))
+    totals = [m.start() for m in re.finditer(labels_re(TOTAL_LABELS[:3]), text.flat)]
+    if len(anchors) < 2 or len(totals) < 2:
+        return None
+    second = next((m for m in anchors[1:] if m.start() > totals[0]), None)
+    if second is None or not any(t > second.start() for t in totals):
+        return None
+    title = _TITLE_BEFORE.search(text.flat, max(0, second.start() - TITLE_REACH), second.start())
+    if title is None:
+        return None
+    name = _value_after(text.flat, second.end())
+    return title.start(), name[0] if name else ""
+
+
+def _first_form(text: _Text, notes: list[ImportNote]) -> _Text:
+    """The text of the first form when a page holds two; the second is noted (``I04``), not read."""
+    split = _forms_split(text)
+    if split is None:
+        return text
+    offset, name = split
+    line = text.line_at(offset)
+    kept: list[tuple[int, str]] = []
+    for (number, content), start in zip(text.lines, text.starts, strict=True):
+        if start >= offset:
+            break
+        kept.append((number, content[: offset - start]))
+    other = f"（「{name}」）" if name else ""
+    notes.append(ImportNote("I04", f"第{line}行起还有第二份表格{other}，只读取了第一份", text.at(line)))
+    return _Text(text.place, kept)
+
+
 def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool) -> None:
     if not has_head:
         first = next((line for _, line in text.lines if line.strip()), "")
@@ -571,8 +672,9 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     source = _Text(place, _lines(text, place))
     if not re.search(r"[\u4e00-\u9fff]", source.flat):
         raise InputError("文本中没有中文内容，不是绩效自评表", place)
-    tokens = tokenize(source.lines)
     notes: list[ImportNote] = []
+    source = _first_form(source, notes)
+    tokens = tokenize(source.lines)
     prov: dict[str, Location] = {}
     fields: dict[str, str | None] = {}
     for name, labels in (
@@ -585,6 +687,8 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     kind = _kind(source)
     if kind == "department":
         fields.pop("department", None)
+    else:
+        fields["project"] = _project(source, fields.get("project"), notes)
     filled = _field(source, ["填报日期"])
     year = _year(source)
     funds_read = read_funds(source.flat)
@@ -595,7 +699,8 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     contact, contact_line = _contact(source)
     total = _total(source)
     conclusion, conclusion_line = _conclusion(source)
-    _second_form(table, source, notes)
+    if not any(n.code == "I04" for n in notes):
+        _second_form(table, source, notes)
     for group in table.unread:
         values = " ".join(t.text for t in group)
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
