@@ -42,6 +42,17 @@ class LevelBlock:
     closed: bool
 
 
+@dataclass(frozen=True)
+class Extent:
+    """How much of the form the text holds: its head (单位, 资金情况 …) and its end (the 总分 row).
+
+    A text that starts mid-table has no head to read; one cut before the end leaves its sums unjudged.
+    """
+
+    head: bool
+    end: bool
+
+
 # --- the block constraints (表块约束) -------------------------------------------------------------
 
 
@@ -145,11 +156,11 @@ def level_doubts(form: Form, blocks: Sequence[LevelBlock], where: Location | Non
             continue
         total = _sum(weights)
         assert total is not None
-        lost = total < block.printed
-        why = "可能漏读了指标行或分值读错" if lost else "分值可能读错"
-        for n in block.members:
-            notes.append(_note(f"「{block.level}」各指标分值合计 {total}，与所印的 {block.printed} 分不符，{why}",
-                               f"indicators[{n}]" if lost else f"indicators[{n}].weight", where))
+        message = f"「{block.level}」各指标分值合计 {total}，与所印的 {block.printed} 分不符"
+        if total < block.printed:  # a row lost: the list is incomplete, or a 分值 misread
+            notes.append(_note(message + "，可能漏读了指标行或分值读错", "indicators", where))
+        else:
+            notes += [_note(message + "，分值可能读错", f"indicators[{n}].weight", where) for n in block.members]
     return notes
 
 
@@ -183,6 +194,8 @@ def funds_doubts(form: Form, where: Location | None = None) -> list[ImportNote]:
         notes.append(_note(f"执行率 {funds.rate_declared} 与全年执行数 {total.executed} / 全年预算数 {total.budget} "
                            "不符，预算数或执行数可能读错（列错位）", "funds.rows[0]", where))
         notes.append(_note(f"执行率 {funds.rate_declared} 与预算数、执行数不符", "funds.rate_declared", where))
+    if funds.rate_declared and not any(c.isdigit() for c in funds.rate_declared):
+        notes.append(_note(f"执行率「{funds.rate_declared}」中没有数字，资金各列可能错位", "funds", where))
     if _breaks("funds_points") and funds_points(funds.weight, funds.score_declared) < 0:
         got = f"资金执行分值 {funds.weight}" + (f"、得分 {funds.score_declared}" if funds.score_declared is not None else "")
         notes.append(_note(f"{got}不合常理（分值应小于 100，得分不超过分值），可能读错（列错位）", "funds.weight", where))
@@ -199,13 +212,16 @@ EXPECTED_PROJECT = (("project", "项目名称"),)
 
 
 def unread_doubts(
-    form: Form, complete: bool, funds_columns: frozenset[str] = frozenset(), where: Location | None = None
+    form: Form, extent: Extent, funds_columns: frozenset[str] = frozenset(), where: Location | None = None
 ) -> list[ImportNote]:
     """I21 for a field the form has but the reader found no value for (never a silent gap).
 
-    ``complete``: the text reaches the form's end (else the 总分 may lie beyond the cut);
+    ``extent``: whether the text holds the form's head (单位, 资金情况) and its end (the 总分);
     ``funds_columns``: the funds header's numeric columns (a column printed but not read is said).
     """
+    if not extent.head:  # the text starts mid-table: note I01 says the head is missing
+        return []
+    complete = extent.end
     expected = EXPECTED + (EXPECTED_PROJECT if form.kind == "project" else ())
     notes = [ImportNote("I21", f"未能读出{label}，请补填或核对原表", where, path=path)
              for path, label in expected if getattr(form, path) in (None, "")]
@@ -227,17 +243,41 @@ def unread_doubts(
     return notes
 
 
+#: Indicator fields a header column promises, with their Chinese names.
+ROW_FIELDS = (("target", "年度指标值"), ("actual", "实际完成值"), ("weight", "分值"), ("score_declared", "得分"))
+
+
+def unread_cells(form: Form, columns: frozenset[str], where: Location | None = None) -> list[ImportNote]:
+    """I21 for an indicator row with no value in a column its header prints and most rows fill.
+
+    ``columns``: the indicator fields the table's header has a column for.  A column most rows leave
+    blank is blank on the form (a template's spare column); a row alone without a value lost it.
+    """
+    notes = []
+    rows = form.indicators
+    for field, label in ROW_FIELDS:
+        filled = [getattr(row, field) not in (None, "") for row in rows]
+        if field not in columns or sum(filled) * 2 < len(rows):
+            continue
+        notes += [ImportNote("I21", f"第{n + 1}个指标「{rows[n].name}」的{label}未能读出，请核对原表", where,
+                             path=f"indicators[{n}].{field}")
+                  for n, has in enumerate(filled) if not has]
+    return notes
+
+
 def form_doubts(
     form: Form,
     blocks: Sequence[LevelBlock] = (),
-    complete: bool = False,
+    extent: Extent = Extent(head=True, end=False),
     funds_columns: frozenset[str] = frozenset(),
+    indicator_columns: frozenset[str] = frozenset(),
     where: Location | None = None,
 ) -> list[ImportNote]:
     """Every doubt the block constraints and the form's shape raise on a form just read."""
     return (
         level_doubts(form, blocks, where)
-        + total_doubts(form, complete, where)
+        + total_doubts(form, extent.head and extent.end, where)
         + funds_doubts(form, where)
-        + unread_doubts(form, complete, funds_columns, where)
+        + unread_doubts(form, extent, funds_columns, where)
+        + unread_cells(form, indicator_columns, where)
     )

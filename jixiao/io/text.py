@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
-from .blocks import LevelBlock, form_doubts
+from .blocks import Extent, LevelBlock, form_doubts
 from .constraints import with_confidence
 from .grid import join_target, operator_of
 from .jsonio import refusal
@@ -198,7 +198,8 @@ def _value_after(head: str, position: int) -> tuple[str, int, bool] | None:
 
 
 _TITLE = re.compile(r"(?m)^(?P<name>[^\n]{2,80}?)(?:项目支出|专项资金|整体支出)?绩效(?:目标)?自评表")
-_TITLE_CUT = re.compile(r".*[:：,，。;；]|^\s*(?:附件\s*\d*)?\s*(?:(?:19|20)\d{2}\s*年\s*度?)?")
+_TITLE_PROSE = re.compile(r".*[:：,，。;；]")  # the page's prose before the title
+_TITLE_PREFIX = re.compile(r"^\s*(?:附件\s*\d*)?\s*(?:(?:19|20)\d{2}\s*年\s*度?)?")
 GENERIC_TITLE_WORDS = tuple(vocabulary()["title"]["generic"])
 TITLE_SPECIFIC_CHARS = 4  # this many characters left once generic words are dropped: the title names a project
 TITLE_OVERLAP_MIN = 1 / 3  # a 项目名称 sharing fewer of its characters with the title's name was misread
@@ -209,13 +210,25 @@ def _title_name(text: _Text) -> tuple[str, int] | None:
     title = _TITLE.search(text.flat)
     if title is None:
         return None
-    name = _TITLE_CUT.sub("", title.group("name"), count=1).strip()
+    name = _after_unbalanced(_TITLE_PROSE.sub("", title.group("name"), count=1))
+    name = _TITLE_PREFIX.sub("", name, count=1).strip()
     specific = re.sub(r"[^\u4e00-\u9fff]", "", name)
     for word in GENERIC_TITLE_WORDS:
         specific = specific.replace(word, "")
     if len(specific) < TITLE_SPECIFIC_CHARS:
         return None
     return name, text.line_at(title.start())
+
+
+def _after_unbalanced(text: str) -> str:
+    """The text after the last closing bracket that no opening one matches (the end of a page's prose)."""
+    depth, start = 0, 0
+    for n, char in enumerate(text):
+        if char in "(（":
+            depth += 1
+        elif char in ")）":
+            depth, start = (depth - 1, start) if depth else (0, n + 1)
+    return text[start:]
 
 
 def _project(text: _Text, read: str | None, notes: list[ImportNote]) -> str | None:
@@ -557,6 +570,16 @@ def _level_blocks(table: Table) -> list[LevelBlock]:
     ]
 
 
+_FIELD_OF_COLUMN = {Column.TARGET: "target", Column.VALUE: "target", Column.ACTUAL: "actual",
+                    Column.WEIGHT: "weight", Column.SCORE: "score_declared"}
+
+
+def _indicator_fields(table: Table) -> frozenset[str]:
+    """The indicator fields the table's header (or the value pattern it was read with) has a column for."""
+    columns = table.columns or [column for row in table.rows for column in row.values]
+    return frozenset(_FIELD_OF_COLUMN[c] for c in columns if c in _FIELD_OF_COLUMN)
+
+
 def _fund_row(label: str, values: dict[str, str | None]) -> FundRow:
     return FundRow(
         label=label,
@@ -687,8 +710,8 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     kind = _kind(source)
     if kind == "department":
         fields.pop("department", None)
-    else:
-        fields["project"] = _project(source, fields.get("project"), notes)
+    elif project := _project(source, fields.get("project"), notes):
+        fields["project"] = project
     filled = _field(source, ["填报日期"])
     year = _year(source)
     funds_read = read_funds(source.flat)
@@ -718,7 +741,8 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
             )
     if not (indicators or funds_read or table.header_found or total or year):
         raise InputError("没有找到绩效自评表的内容（资金情况、绩效指标表或总分），请检查是否选错了文件", place)
-    _truncation(table, source, notes, has_head=bool(funds_read or year or fields))
+    has_head = bool(funds_read or year or fields)
+    _truncation(table, source, notes, has_head)
     for path, line in (
         ("filled_on", filled[1] if filled else None),
         ("year", year[1] if year else None),
@@ -744,8 +768,10 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         conclusion=conclusion,
     )
     complete = table.end is not None and not any(n.code == "I01" for n in notes)
-    notes += form_doubts(form, _level_blocks(table), complete, frozenset(k for k in (funds_read.total if funds_read else {})),
-                         source.at(table.rows[0].lines["name"]) if table.rows else None)
+    notes += form_doubts(
+        form, _level_blocks(table), Extent(has_head, complete), frozenset(funds_read.total if funds_read else {}),
+        _indicator_fields(table), source.at(table.rows[0].lines["name"]) if table.rows else None,
+    )
     form.provenance = with_confidence(prov)
     return form, notes
 
