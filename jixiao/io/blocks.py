@@ -108,8 +108,11 @@ def execution_rate(budget: Decimal | None, executed: Decimal | None, rate: str |
 
 
 def funds_points(weight: Decimal | None, score: Decimal | None) -> Verdict:
-    """The execution 分值 leaves room for indicators (below 100) and its 得分 does not exceed it."""
-    if weight is not None and weight >= HUNDRED:
+    """The execution 分值 is a round share below 100 (room for the indicators); its 得分 does not exceed it.
+
+    A 分值 with two decimals (``1.96``) is an amount of money read in the wrong column.
+    """
+    if weight is not None and (weight >= HUNDRED or weight != weight.quantize(Decimal("0.1"))):
         return -1
     if weight is not None and score is not None:
         return 1 if score <= weight else -1

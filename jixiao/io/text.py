@@ -360,12 +360,15 @@ def _total(text: _Text) -> tuple[Decimal, int] | None:
     return None
 
 
-def _number(value: str | None, what: str, where: Location, notes: list[ImportNote]) -> Decimal | None:
+def _number(
+    value: str | None, what: str, where: Location, notes: list[ImportNote], row: str | None = None
+) -> Decimal | None:
+    """A numeric cell's value; words there are noted (I02) and put the ``row`` in doubt (its cells shifted)."""
     if is_blank(value):
         return None
     assert value is not None
     if not is_number(value.strip()) and amount(value) is None:
-        notes.append(ImportNote("I02", f"{what}「{value}」不是数字，未读取", where))
+        notes.append(ImportNote("I02", f"{what}「{value}」不是数字，未读取；该行的读数可能错位", where, path=row))
         return None
     return amount(value)
 
@@ -425,10 +428,9 @@ def _indicator(
     ):
         if column.name in row.lines:
             form_prov[f"{path}.{attribute}"] = text.at(row.lines[column.name])
-    weight = _number(
-        values.get(Column.WEIGHT), f"第{index + 1}个指标的分值", text.at(row.lines["name"]), notes
-    )
-    score = _number(values.get(Column.SCORE), f"第{index + 1}个指标的得分", text.at(row.lines["name"]), notes)
+    where = text.at(row.lines["name"])
+    weight = _number(values.get(Column.WEIGHT), f"第{index + 1}个指标的分值", where, notes, path)
+    score = _number(values.get(Column.SCORE), f"第{index + 1}个指标的得分", where, notes, path)
     reason = values.get(Column.REASON) or ("".join(row.reason) if row.reason else None)
     if row.choice is not None:
         _judged(row, index, text, form_prov, notes)
@@ -517,11 +519,22 @@ def _name_doubt(name: str) -> str | None:
     return None
 
 
+_OCR = vocabulary()["ocr"]
+_OCR_LETTERS = re.escape("".join(_OCR["digit_letters"]))
+#: A digit's look-alike letter beside a digit or a %, or a comparison sign's look-alike before a number.
+OCR_SUSPECT = re.compile(
+    rf"[{_OCR_LETTERS}](?=[\d{_OCR_LETTERS}]*[\d%])|(?<=\d)[{_OCR_LETTERS}]"
+    rf"|^[{re.escape(''.join(_OCR['sign_marks']))}](?=\d)"
+)
+
+
 def _value_doubt(indicator: Indicator) -> str | None:
-    """Why a target or actual read looks like a header cell rather than the row's value (a misaligned row)."""
+    """Why a target or actual read looks like a header cell or OCR noise rather than the row's value."""
     for label, value in (("年度指标值", indicator.target), ("实际完成值", indicator.actual)):
         if value and _is_head_word(value):
             return f"{label}「{value}」是表头文字"
+        if value and OCR_SUSPECT.search(value):
+            return f"{label}「{value}」像是识别有误的数字（字母 O、I 或符号代替了数字、≥）"
     return None
 
 
