@@ -228,6 +228,8 @@ def unread_doubts(
     expected = EXPECTED + (EXPECTED_PROJECT if form.kind == "project" else ())
     notes = [ImportNote("I21", f"未能读出{label}，请补填或核对原表", where, path=path)
              for path, label in expected if getattr(form, path) in (None, "")]
+    if not form.indicators:
+        notes.append(ImportNote("I21", "未能读出任何绩效指标行，请核对原表", where, path="indicators"))
     if complete and form.total_declared is None and form.indicators:
         notes.append(ImportNote("I21", "未能读出总分，请补填或核对原表", where, path="total_declared"))
     total = form.funds.total
@@ -284,3 +286,14 @@ def form_doubts(
         + unread_doubts(form, extent, funds_columns, where)
         + unread_cells(form, indicator_columns, where)
     )
+
+
+def layout_doubt(form: Form, notes: Sequence[ImportNote]) -> list[ImportNote]:
+    """I20 on the whole list when most of its rows are in doubt as a whole: the table's layout was not
+    recognised, so rows may be lost between them too (a parent path covers them)."""
+    rows = len(form.indicators)
+    whole = {note.path for note in notes if note.path and note.path.startswith("indicators[") and "." not in note.path}
+    if not rows or "indicators" in {note.path for note in notes} or len(whole) <= settings().blocks.misaligned_share * rows:
+        return []
+    location = next((note.location for note in notes if note.path in whole), None)
+    return [_note(f"{len(whole)}/{rows} 个指标行的读数可能错位，未能识别该表的版式，整张指标表存疑", "indicators", location)]

@@ -82,6 +82,7 @@ class Blocks(BaseModel):
     funds_points: float = Field(gt=0, le=100)
     subrows_sum: float = Field(gt=0, le=100)
     doubt_threshold: float = Field(gt=0, le=100)
+    misaligned_share: float = Field(gt=0, le=1)
     rate_tolerance: float = Field(ge=0, le=5)
     score_rounding: float = Field(ge=0, le=1)
 

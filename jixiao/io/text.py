@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
-from .blocks import Extent, LevelBlock, form_doubts
+from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import with_confidence
 from .grid import join_target, operator_of
 from .jsonio import refusal
@@ -498,7 +498,6 @@ def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes:
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 NAMES_RUN_TOGETHER = 3  # this many long words in one name: several names of a flattened table
-MISALIGNED_SHARE = 0.5  # more than this share of the rows misaligned: the table's layout was not recognised
 
 
 def _is_head_word(word: str) -> bool:
@@ -539,8 +538,7 @@ def _value_doubt(indicator: Indicator) -> str | None:
 
 
 def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> list[ImportNote]:
-    """I20 for a table whose rows could not be read, for rows whose name or values show they are misaligned,
-    and for the whole table when so many are that its layout was not recognised."""
+    """I20 for a table whose rows could not be read, and for rows whose name or values show they are misaligned."""
     if table.header_found and not table.rows:
         where = text.at(table.last.line) if table.last else None
         return [ImportNote("I20", "找到了绩效指标表头，但未能读出任何指标行（表格可能按列展开），请核对原表", where,
@@ -555,10 +553,6 @@ def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> lis
                     text.at(row.lines["name"]), path=f"indicators[{index}]",
                 )
             )
-    if table.rows and len(doubts) > MISALIGNED_SHARE * len(table.rows):
-        where = text.at(table.rows[0].lines["name"])
-        doubts.append(ImportNote("I20", f"{len(doubts)}/{len(table.rows)} 个指标行的读数可能错位，未能识别该表的版式，"
-                                 "整张指标表存疑，请核对原表", where, path="indicators"))
     return doubts
 
 
@@ -785,6 +779,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         form, _level_blocks(table), Extent(has_head, complete), frozenset(funds_read.total if funds_read else {}),
         _indicator_fields(table), source.at(table.rows[0].lines["name"]) if table.rows else None,
     )
+    notes += layout_doubt(form, notes)
     form.provenance = with_confidence(prov)
     return form, notes
 
