@@ -504,15 +504,30 @@ def _is_head_word(word: str) -> bool:
     return column_of(key(word)) is not None or key(word) in INDICATOR_HEAD_WORDS
 
 
+_HEAD_KEYS = tuple(sorted({*(w for section in ("indicator_columns",) for words in vocabulary()[section].values()
+                              for w in words), *INDICATOR_HEAD_WORDS}))
+_ANSWER_WORDS = frozenset(vocabulary()["answers"]["words"])
+
+
+def _unbalanced(text: str) -> bool:
+    return text.count("(") + text.count("（") != text.count(")") + text.count("）")
+
+
 def _name_doubt(name: str) -> str | None:
-    """Why a name read looks like something else than one indicator's name (a misaligned row)."""
+    """Why a name read looks like something else than one indicator's name (a misaligned or cut row)."""
     words = name.split()
-    if _is_head_word(name):
+    if _is_head_word(name) or (len(key(name)) >= 1 and any(w.startswith(key(name)) and w != key(name) for w in _HEAD_KEYS)):
         return "是表头文字"
     if any(_is_head_word(word) for word in words):
         return "中夹有表头文字"
     if not _CJK.search(name) or sum(1 for word in words if is_value(word)) >= 2:
         return "中夹有数值"
+    if is_value(name) or key(name) in _ANSWER_WORDS or len(_CJK.findall(name)) < 2:
+        return "像是一个数值或答案，不是指标名称"
+    if len(words) >= 3 and words[-1] == words[-2]:  # noqa: PLR2004 - ``名称 达标 达标``: target and actual in the name
+        return "末尾带着年度指标值和实际完成值"
+    if _unbalanced(name):
+        return "括号不配对（名称可能被截断）"
     if sum(1 for word in words if len(_CJK.findall(word)) >= 4) >= NAMES_RUN_TOGETHER:
         return "像是几个指标名称连在一起"
     return None
