@@ -524,7 +524,7 @@ def _name_doubt(name: str) -> str | None:
         return "中夹有数值"
     if is_value(name) or key(name) in _ANSWER_WORDS or len(_CJK.findall(name)) < 2:
         return "像是一个数值或答案，不是指标名称"
-    if len(words) >= 3 and words[-1] == words[-2]:  # noqa: PLR2004 - ``名称 达标 达标``: target and actual in the name
+    if len(words) >= 3 and words[-1] == words[-2]:  # ``名称 达标 达标``: its target and actual ran into the name
         return "末尾带着年度指标值和实际完成值"
     if _unbalanced(name):
         return "括号不配对（名称可能被截断）"
@@ -629,6 +629,25 @@ def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location]) -> Fu
     )
 
 
+_MONEY_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
+MONEY_UNIT_REACH = 200  # characters around the total row where the funds block prints its unit
+
+
+def _money_unit(read: FundsRead | None, text: _Text) -> list[ImportNote]:
+    """I06 when the funds block prints its amounts in 元 (``项目资金(元)``): they stay in 元, never converted.
+
+    万元, the usual unit, goes without a note.
+    """
+    if read is None:
+        return []
+    head = text.flat[max(0, read.offset - MONEY_UNIT_REACH) : read.offset + MONEY_UNIT_REACH // 2]
+    found = list(_MONEY_UNIT.finditer(head))
+    if not found or found[-1].group(1) != "元":
+        return []
+    return [ImportNote("I06", "资金金额单位为元（按表中所印），未换算为万元", text.at(text.line_at(read.offset)),
+                       severity="info")]
+
+
 def _second_form(table: Table, text: _Text, notes: list[ImportNote]) -> None:
     """Two forms on one page: the first is read, the second only noted (``I04``)."""
     if table.end is None:
@@ -683,7 +702,12 @@ def _first_form(text: _Text, notes: list[ImportNote]) -> _Text:
     return _Text(text.place, kept)
 
 
-def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool) -> None:
+def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool, total: bool = False) -> None:
+    """I01 where the text starts mid-table, stops mid-table, or stops before its indicator table.
+
+    A text with the form's head (funds, year) but neither an indicator table nor a 总分 stopped before
+    the table (an end word in its last lines belongs to whatever came before the form).
+    """
     if not has_head:
         first = next((line for _, line in text.lines if line.strip()), "")
         notes.append(
@@ -693,7 +717,11 @@ def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bo
                 text.at(text.lines[0][0]) if text.lines else None,
             )
         )
-    if table.end is None and not re.search(END_MARKERS, text.flat[-400:]):
+    if has_head and not table.rows and not table.header_found and not total:
+        tail = text.flat.rstrip()[-20:].replace("\n", " ")
+        notes.append(ImportNote("I01", f"文本在绩效指标表之前中断，读到「{tail}」为止，其后内容缺失",
+                                text.at(text.lines[-1][0]) if text.lines else None))
+    elif table.end is None and not re.search(END_MARKERS, text.flat[-400:]):
         last = table.last
         tail = text.flat.rstrip()[-20:].replace("\n", " ")
         notes.append(
@@ -751,7 +779,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
-    notes += _shape_doubts(table, indicators, source)
+    notes += _shape_doubts(table, indicators, source) + _money_unit(funds_read, source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
         for n in members:
@@ -764,7 +792,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     if not (indicators or funds_read or table.header_found or total or year):
         raise InputError("没有找到绩效自评表的内容（资金情况、绩效指标表或总分），请检查是否选错了文件", place)
     has_head = bool(funds_read or year or fields)
-    _truncation(table, source, notes, has_head)
+    _truncation(table, source, notes, has_head, total is not None)
     for path, line in (
         ("filled_on", filled[1] if filled else None),
         ("year", year[1] if year else None),
