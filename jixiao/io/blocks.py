@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from ..model import Form, FundRow, Location
 from .constraints import number, settings
+from ..audit import covers
 from .notes import ImportNote
 
 Verdict = int
@@ -277,15 +278,16 @@ def form_doubts(
     funds_columns: frozenset[str] = frozenset(),
     indicator_columns: frozenset[str] = frozenset(),
     where: Location | None = None,
+    known: Sequence[ImportNote] = (),
 ) -> list[ImportNote]:
-    """Every doubt the block constraints and the form's shape raise on a form just read."""
-    return (
-        level_doubts(form, blocks, where)
-        + total_doubts(form, extent.head and extent.end, where)
-        + funds_doubts(form, where)
-        + unread_doubts(form, extent, funds_columns, where)
-        + unread_cells(form, indicator_columns, where)
-    )
+    """Every doubt the block constraints and the form's shape raise on a form just read.
+
+    ``known``: the reader's own notes; a field they already say was not read gets no second note.
+    """
+    unread = [n for n in unread_doubts(form, extent, funds_columns, where) + unread_cells(form, indicator_columns, where)
+              if not any(k.path and n.path and covers(k.path, n.path) for k in known)]
+    return level_doubts(form, blocks, where) + total_doubts(form, extent.head and extent.end, where) + funds_doubts(
+        form, where) + unread
 
 
 def layout_doubt(form: Form, notes: Sequence[ImportNote]) -> list[ImportNote]:

@@ -820,7 +820,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     complete = table.end is not None and not any(n.code == "I01" for n in notes)
     notes += form_doubts(
         form, _level_blocks(table), Extent(has_head, complete), frozenset(funds_read.total if funds_read else {}),
-        _indicator_fields(table), source.at(table.rows[0].lines["name"]) if table.rows else None,
+        _indicator_fields(table), source.at(table.rows[0].lines["name"]) if table.rows else None, notes,
     )
     notes += layout_doubt(form, notes)
     form.provenance = with_confidence(prov)
