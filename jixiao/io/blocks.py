@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..audit import covers
 from ..model import Form, FundRow, Location
 from .constraints import number, settings
-from ..audit import covers
 from .notes import ImportNote
 
 Verdict = int

@@ -114,7 +114,7 @@ def test_two_forms_in_one_text_the_first_is_read_the_second_noted() -> None:
 
 
 def test_the_project_name_is_checked_against_the_title() -> None:
-    garbled, notes = read_text(CORPUS / "026.txt")
+    _, notes = read_text(CORPUS / "026.txt")
     assert "project" in _paths(notes) and "马铃薯冲薯繁育示范推广项目" in next(n.message for n in notes
                                                                           if n.path == "project")
     cut, notes = read_text(CORPUS / "050.txt")  # the cell's text went on after a space, as the title shows
