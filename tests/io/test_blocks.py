@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
+import openpyxl
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jixiao.io import read
 from jixiao.io.blocks import (
     execution_rate,
     funds_points,
@@ -22,6 +25,7 @@ from jixiao.model import FundRow
 from ..conftest import DATA
 
 CORPUS = DATA / "corpus"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 weights = st.lists(st.integers(1, 40).map(Decimal), min_size=1, max_size=12)
 
 
@@ -134,3 +138,18 @@ def test_amounts_in_yuan_are_said_and_kept() -> None:
     total = form.funds.total
     assert total is not None and total.budget == Decimal("387664.62")  # in 元, as printed
     assert not any(n.code == "I06" for n in _notes("016"))  # 万元 goes without a note
+
+
+def test_text_and_xlsx_of_one_form_raise_the_same_doubts(tmp_path: Path, seed_path: Path) -> None:
+    """The seed with its 全年执行数 altered (the printed 99 % no longer holds), as text and as xlsx:
+    both readers judge the same constraints and doubt the same fields."""
+    text = tmp_path / "seed.txt"
+    text.write_text(seed_path.read_text(encoding="utf-8").replace("3967.29万元", "3067.29万元", 1), encoding="utf-8")
+    book = openpyxl.load_workbook(FIXTURES / "seed.xlsx")
+    book.active["E7"] = 3067.29
+    sheet = tmp_path / "seed.xlsx"
+    book.save(sheet)
+    doubts = [{n.path for n in read(path)[1] if n.path} for path in (text, sheet)]
+    assert doubts[0] == doubts[1] == {"funds.rows[0]", "funds.rate_declared"}
+    clean = [{n.path for n in read(path)[1] if n.path} for path in (seed_path, FIXTURES / "seed.xlsx")]
+    assert clean == [set(), set()]
