@@ -504,8 +504,12 @@ def _is_head_word(word: str) -> bool:
     return column_of(key(word)) is not None or key(word) in INDICATOR_HEAD_WORDS
 
 
-_HEAD_KEYS = tuple(sorted({*(w for section in ("indicator_columns",) for words in vocabulary()[section].values()
-                              for w in words), *INDICATOR_HEAD_WORDS}))
+#: Every proper prefix of a header word (``年度指`` of 年度指标值): a name that is one was cut from a header.
+_HEAD_PREFIXES = frozenset(
+    word[:n]
+    for word in {*(w for words in vocabulary()["indicator_columns"].values() for w in words), *INDICATOR_HEAD_WORDS}
+    for n in range(1, len(word))
+)
 _ANSWER_WORDS = frozenset(vocabulary()["answers"]["words"])
 
 
@@ -516,7 +520,7 @@ def _unbalanced(text: str) -> bool:
 def _name_doubt(name: str) -> str | None:
     """Why a name read looks like something else than one indicator's name (a misaligned or cut row)."""
     words = name.split()
-    if _is_head_word(name) or (len(key(name)) >= 1 and any(w.startswith(key(name)) and w != key(name) for w in _HEAD_KEYS)):
+    if _is_head_word(name) or key(name) in _HEAD_PREFIXES:
         return "是表头文字"
     if any(_is_head_word(word) for word in words):
         return "中夹有表头文字"
