@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
+from ..targets import parse_target
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import with_confidence
 from .grid import join_target, operator_of
@@ -553,7 +554,17 @@ def _value_doubt(indicator: Indicator) -> str | None:
             return f"{label}「{value}」是表头文字"
         if value and OCR_SUSPECT.search(value):
             return f"{label}「{value}」像是识别有误的数字（字母 O、I 或符号代替了数字、≥）"
+    if _wordy(indicator.actual) and indicator.target and parse_target(indicator.target).is_quantity:
+        return f"实际完成值「{indicator.actual}」是一段文字而年度指标值「{indicator.target}」是数量（可能读到了下一行的名称）"
     return None
+
+
+WORDY_CHARS = 4  # an actual of this many characters without a digit, under a numeric target, is a name
+
+
+def _wordy(value: str | None) -> bool:
+    return bool(value) and not re.search(r"\d", value or "") and len(_CJK.findall(value or "")) >= WORDY_CHARS and (
+        key(value or "") not in _ANSWER_WORDS)
 
 
 def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> list[ImportNote]:
