@@ -26,14 +26,14 @@ from ..errors import InputError
 from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
 from ..targets import parse_target
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
-from .constraints import with_confidence
+from .constraints import Choice, confidence_of, settings, with_confidence
 from .grid import join_target, operator_of
 from .jsonio import refusal
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
 from .textlabels import INDICATOR_HEAD_WORDS, Column, column_of, key
-from .textrows import Row, Table, read_table
+from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
 from .textscan import amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
 from .vocabulary import vocabulary
 
@@ -617,6 +617,56 @@ def _indicator_fields(table: Table) -> frozenset[str]:
     return frozenset(_FIELD_OF_COLUMN[c] for c in columns if c in _FIELD_OF_COLUMN)
 
 
+_COLUMN_OF_ROLE = {role: column for column, role in ROLE_OF_COLUMN.items()}
+
+
+def _block_choices(table: Table) -> None:
+    """A 一级 block's printed 分值 decides between a row's readings where the row's own arithmetic could not.
+
+    In a block whose 分值 do not add up, the one row whose runner-up reading makes them add up takes
+    it; in a block that adds up, a narrow winner whose runner-up would break the sum is confirmed.
+    Either way the block's sum verifies the row, and its doubt goes.
+    """
+    for block in _level_blocks(table):
+        if not block.closed:
+            continue
+        rows = [table.rows[n] for n in block.members]
+        weights = [amount(row.values.get(Column.WEIGHT)) for row in rows]
+        if None in weights:
+            continue
+        total = sum((w for w in weights if w is not None), Decimal(0))
+        # rows whose 分值 won narrowly, with the 分值 the runner-up reads: what the block sum would become
+        narrow = [(row, total - w + alt) for row, w in zip(rows, weights, strict=True)
+                  if w is not None and (alt := _runner_up_weight(row)) is not None]
+        fixes = [row for row, other in narrow if other == block.printed]
+        if total != block.printed and len(fixes) == 1:
+            _take_runner_up(fixes[0])
+        elif total == block.printed:
+            for row, _ in narrow:
+                _confirm(row)
+
+
+def _runner_up_weight(row: Row) -> Decimal | None:
+    other = row.choice.runner_up if row.choice else None
+    return amount(other["weight"]) if other and "weight" in other else None
+
+
+def _take_runner_up(row: Row) -> None:
+    choice = row.choice
+    assert choice is not None and choice.runner_up is not None
+    for role, text in choice.runner_up.items():
+        row.values[_COLUMN_OF_ROLE[role]] = text
+    _confirm(row, {**choice.reading, **choice.runner_up})
+
+
+def _confirm(row: Row, reading: dict[str, str] | None = None) -> None:
+    choice = row.choice
+    assert choice is not None
+    blocks = settings().blocks
+    verified = confidence_of(settings().decide.narrow_margin + blocks.level_sum)
+    row.choice = Choice(reading or choice.reading, verified, None, choice.broken)
+
+
 def _fund_row(label: str, values: dict[str, str | None]) -> FundRow:
     return FundRow(
         label=label,
@@ -792,6 +842,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     for group in table.unread:
         values = " ".join(t.text for t in group)
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
+    _block_choices(table)
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
     notes += _shape_doubts(table, indicators, source) + _money_unit(funds_read, source)

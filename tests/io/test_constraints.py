@@ -87,3 +87,17 @@ def test_constraint_weights_are_validated() -> None:
     data["weights"]["formula"] = 101
     with pytest.raises(ValidationError):
         Settings.model_validate(data)
+
+
+def test_the_printed_block_weight_decides_where_the_row_cannot() -> None:
+    """``人数1520人18人1``: 1 | 520人 or 15 | 20人 — the row's own arithmetic cannot tell; the block
+    ``产出指标(25分)`` with a second row of 10 can: 15 + 10 = 25.  Without it the row stays doubted."""
+    head = "项目支出绩效自评表（2022年度）\n一级指标二级指标三级指标分值年度指标值全年实际值得分偏差原因分析及改进措施"
+    rows = "数量指标人数1520人18人1培训场次1010场10场10效益指标(75分)社会效益指标合格率75100%100%75\n总分 100 86\n"
+    for printed, weight, target in (("25", Decimal(15), "20人"), ("11", Decimal(1), "520人")):
+        form, notes = parse_text(f"{head}\n产出指标({printed}分){rows}", "block.txt")
+        first = form.indicators[0]
+        assert (first.weight, first.target) == (weight, target)
+        assert not [n for n in notes if n.path and n.path.startswith("indicators[0]")], notes
+    form, notes = parse_text(f"{head}\n产出指标{rows}", "block.txt")  # no printed 分值: still narrow
+    assert {"indicators[0].weight", "indicators[0].target"} <= {n.path for n in notes}
