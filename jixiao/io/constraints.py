@@ -12,6 +12,7 @@ says how narrowly it won.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -63,6 +64,8 @@ class Decide(BaseModel):
 
     narrow_margin: float = Field(gt=0, le=100)
     plain_confidence: float = Field(gt=0, le=1)
+    verified_confidence: float = Field(gt=0, le=1)
+    unverified_confidence: float = Field(gt=0, le=1)
     margin_scale: float = Field(gt=0, le=100)
 
 
@@ -262,10 +265,43 @@ def choose(readings: Sequence[Reading], priors: Sequence[float] = ()) -> Choice 
     return Choice(best, confidence_of(margin), runner_up, tuple(broken(best)))
 
 
-def with_confidence(provenance: Mapping[str, Location]) -> dict[str, Location]:
-    """Every place read carries a confidence: the plain one where no choice between readings set it."""
+#: Constraints whose +1 verifies a row (its values agree with each other, not merely fit their columns).
+VERIFYING = ("unit_family", "formula", "target_met", "full_marks")
+
+
+def reading_of(indicator: Indicator) -> dict[str, str]:
+    """An indicator read, as the reading the row constraints judge."""
+    values = {"weight": indicator.weight, "score": indicator.score_declared,
+              "target": indicator.target, "actual": indicator.actual}
+    return {role: str(value) for role, value in values.items() if value is not None}
+
+
+def row_confidence(indicator: Indicator) -> float:
+    """How sure a row is by its own arithmetic: verified by the formula, by weaker evidence, or by nothing.
+
+    A row nothing verifies (its values only fit their columns) is less sure than the plain confidence.
+    """
+    decide = settings().decide
+    reading = reading_of(indicator)
+    if broken(reading):
+        return decide.unverified_confidence
+    verdicts = {name: check(reading) for name, check in CONSTRAINTS if name in VERIFYING}
+    if verdicts["formula"] > 0:
+        return decide.verified_confidence
+    return decide.plain_confidence if any(v > 0 for v in verdicts.values()) else decide.unverified_confidence
+
+
+def with_confidence(provenance: Mapping[str, Location], indicators: Sequence[Indicator] = ()) -> dict[str, Location]:
+    """Every place read carries a confidence: where no choice between readings set it, the row's own
+    (:func:`row_confidence`) for an indicator's fields, the plain one elsewhere."""
     plain = settings().decide.plain_confidence
+    rows = [row_confidence(indicator) for indicator in indicators]
+
+    def default(path: str) -> float:
+        found = re.match(r"indicators\[(\d+)\]\.", path)
+        return rows[int(found.group(1))] if found and int(found.group(1)) < len(rows) else plain
+
     return {
-        path: location if location.confidence is not None else location.model_copy(update={"confidence": plain})
+        path: location if location.confidence is not None else location.model_copy(update={"confidence": default(path)})
         for path, location in provenance.items()
     }

@@ -511,7 +511,7 @@ def _build(reader: _Reader) -> Form:
         path = field_path(first["loc"])
         where = reader.provenance.get(path) or reader.place
         raise InputError(f"{path} 的值无效：{explain(dict(first))}", where.describe()) from None
-    form.provenance = with_confidence(reader.provenance)
+    form.provenance = with_confidence(reader.provenance, form.indicators)
     return form
 
 

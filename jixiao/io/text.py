@@ -889,7 +889,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         _indicator_fields(table), source.at(table.rows[0].lines["name"]) if table.rows else None, notes,
     )
     notes += layout_doubt(form, notes)
-    form.provenance = with_confidence(prov)
+    form.provenance = with_confidence(prov, form.indicators)
     return form, notes
 
 

@@ -101,3 +101,17 @@ def test_the_printed_block_weight_decides_where_the_row_cannot() -> None:
         assert not [n for n in notes if n.path and n.path.startswith("indicators[0]")], notes
     form, notes = parse_text(f"{head}\n产出指标{rows}", "block.txt")  # no printed 分值: still narrow
     assert {"indicators[0].weight", "indicators[0].target"} <= {n.path for n in notes}
+
+
+def test_a_row_nothing_verifies_is_less_sure_than_one_the_formula_verifies() -> None:
+    decide = constraint_settings().decide
+    text = "\n".join([
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |",
+        "产出指标 | 数量指标 | 培训人数 | ≥20人 | 18人 | 15 | 13.5 |",  # 18/20 × 15 = 13.5: the formula verifies it
+        "| | 培训场次 | 10场 | 10场 | 10 | 10 |",  # met, full marks: weak evidence
+        "| 质量指标 | 宣传效果 | 良好 | 一般 | 10 | 8 |",  # words only: nothing verifies it
+    ])
+    form, _ = parse_text(text, "confidence.txt")
+    confidence = [form.provenance[f"indicators[{n}].weight"].confidence for n in range(3)]
+    assert confidence == [decide.verified_confidence, decide.plain_confidence, decide.unverified_confidence]
+    assert decide.unverified_confidence < decide.plain_confidence < decide.verified_confidence
