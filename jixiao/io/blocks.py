@@ -254,16 +254,17 @@ ROW_FIELDS = (("target", "年度指标值"), ("actual", "实际完成值"), ("we
 
 
 def unread_cells(form: Form, columns: frozenset[str], where: Location | None = None) -> list[ImportNote]:
-    """I21 for an indicator row with no value in a column its header prints and most rows fill.
+    """I21 for an indicator row with no value in a column its header prints and nearly every row fills.
 
-    ``columns``: the indicator fields the table's header has a column for.  A column most rows leave
-    blank is blank on the form (a template's spare column); a row alone without a value lost it.
+    ``columns``: the indicator fields the table's header has a column for.  A column many rows leave
+    blank is blank on the form (one 得分 per group, unscored sub-rows); a row nearly alone without a
+    value lost it.
     """
     notes = []
     rows = form.indicators
     for field, label in ROW_FIELDS:
         filled = [getattr(row, field) not in (None, "") for row in rows]
-        if field not in columns or sum(filled) * 2 < len(rows):
+        if field not in columns or sum(filled) < settings().blocks.unread_share * len(rows):
             continue
         notes += [ImportNote("I21", f"第{n + 1}个指标「{rows[n].name}」的{label}未能读出，请核对原表", where,
                              path=f"indicators[{n}].{field}")

@@ -86,6 +86,7 @@ class Blocks(BaseModel):
     subrows_sum: float = Field(gt=0, le=100)
     doubt_threshold: float = Field(gt=0, le=100)
     misaligned_share: float = Field(gt=0, le=1)
+    unread_share: float = Field(gt=0, le=1)
     rate_tolerance: float = Field(ge=0, le=5)
     score_rounding: float = Field(ge=0, le=1)
 
