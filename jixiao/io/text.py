@@ -18,12 +18,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeVar
 
 from charset_normalizer import from_bytes
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
-from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
+from ..model import FORM_LIMITS, Contact, Form, FundRow, Funds, Goals, Indicator, Location
 from ..targets import parse_target
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import Choice, confidence_of, settings, with_confidence
@@ -443,16 +444,33 @@ def _indicator(
                 text.at(row.lines.get(Column.ADJUSTED.name, row.lines["name"])),
             )
         )
-    return Indicator(
-        level1=row.level1,
-        level2=row.level2,
-        name=row.name,
-        target=target,
-        actual=actual,
-        weight=weight,
-        score_declared=score,
-        reason=reason or None,
-    )
+    read: dict[str, Any] = {"level1": row.level1, "level2": row.level2, "name": row.name, "target": target,
+                            "actual": actual, "weight": weight, "score_declared": score, "reason": reason or None}
+    return _within_limits(Indicator, read, path, where, notes)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _within_limits(model: type[M], values: dict[str, Any], path: str, where: Location | None,
+                   notes: list[ImportNote]) -> M:
+    """The model built from what was read; a value beyond the form's limits (a 300-character cell, a
+    30-digit amount: a misread) is left out — a required text cut to the limit — and said (I02 with its
+    path), so one bad cell never refuses the whole form."""
+    for _ in range(len(values) + 1):
+        try:
+            return model(**values)
+        except ValidationError as exc:
+            bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"] and str(e["loc"][0]) in values}
+            if not bad or any(not isinstance(values[name], str | Decimal | int) for name in bad):
+                raise  # a list beyond its limit (more rows than a form holds) refuses the text
+            for name in sorted(bad):
+                value, field = values[name], model.model_fields[name]
+                values[name] = str(value)[: FORM_LIMITS.max_cell_chars] if field.is_required() else None
+                where_path = f"{path}.{name}" if path else name
+                notes.append(ImportNote("I02", f"读出的「{str(value)[:20]}…」超出表格的上限，{where_path} 未读取",
+                                        where, path=where_path))
+    return model(**values)
 
 
 #: Field of an indicator and its Chinese name, by the role the row constraints judge.
@@ -667,31 +685,27 @@ def _confirm(row: Row, reading: dict[str, str] | None = None) -> None:
     row.choice = Choice(reading or choice.reading, verified, None, choice.broken)
 
 
-def _fund_row(label: str, values: dict[str, str | None]) -> FundRow:
-    return FundRow(
-        label=label,
-        initial=amount(values.get("initial")),
-        budget=amount(values.get("budget")),
-        executed=amount(values.get("executed")),
-    )
+def _fund_row(label: str, values: dict[str, str | None], path: str, where: Location,
+              notes: list[ImportNote]) -> FundRow:
+    read = {"label": label, "initial": amount(values.get("initial")), "budget": amount(values.get("budget")),
+            "executed": amount(values.get("executed"))}
+    return _within_limits(FundRow, read, path, where, notes)
 
 
-def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location]) -> Funds:
+def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location], notes: list[ImportNote]) -> Funds:
     if read is None:
         return Funds()
     line = text.at(text.line_at(read.offset))
     total = read.total
-    rows = [_fund_row("年度资金总额", total)] + [_fund_row(label, values) for label, values, _ in read.rows]
+    rows = [_fund_row("年度资金总额", total, "funds.rows[0]", line, notes)] + [
+        _fund_row(label, values, f"funds.rows[{n}]", line, notes) for n, (label, values, _) in enumerate(read.rows, 1)]
     for attribute in ("weight", "rate_declared", "score_declared", "rows[0]"):
         prov[f"funds.{attribute}"] = line
     for index, (_, _, offset) in enumerate(read.rows, start=1):
         prov[f"funds.rows[{index}]"] = text.at(text.line_at(offset))
-    return Funds(
-        weight=amount(total.get("weight")) or read.weight,
-        rate_declared=total.get("rate"),
-        score_declared=amount(total.get("score")),
-        rows=rows,
-    )
+    figures: dict[str, Any] = {"weight": amount(total.get("weight")) or read.weight, "rate_declared": total.get("rate"),
+                               "score_declared": amount(total.get("score")), "rows": rows}
+    return _within_limits(Funds, figures, "funds", line, notes)
 
 
 _MONEY_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
@@ -840,8 +854,8 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     if not any(n.code == "I04" for n in notes):
         _second_form(table, source, notes)
     for group in table.unread:
-        values = " ".join(t.text for t in group)
-        notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
+        unclaimed = " ".join(t.text for t in group)
+        notes.append(ImportNote("I02", f"数值「{unclaimed}」找不到所属的指标，未读取", source.at(group[0].line)))
     _block_choices(table)
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
@@ -869,20 +883,14 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     ):
         if line is not None:
             prov[path] = source.at(line)
-    form = Form(
-        kind=kind,
-        year=year[0] if year else None,
-        unit=fields.get("unit"),
-        department=fields.get("department"),
-        project=fields.get("project"),
-        filled_on=filled[0] if filled else None,
-        contact=contact,
-        funds=_funds(funds_read, source, prov),
-        goals=goals,
-        indicators=indicators,
-        total_declared=total[0] if total else None,
-        conclusion=conclusion,
-    )
+    values: dict[str, Any] = {
+        "kind": kind, "year": year[0] if year else None, "unit": fields.get("unit"),
+        "department": fields.get("department"), "project": fields.get("project"),
+        "filled_on": filled[0] if filled else None, "contact": contact, "funds": _funds(funds_read, source, prov, notes),
+        "goals": goals, "indicators": indicators, "total_declared": total[0] if total else None,
+        "conclusion": conclusion,
+    }
+    form = _within_limits(Form, values, "", None, notes)
     complete = table.end is not None and not any(n.code == "I01" for n in notes)
     notes += form_doubts(
         form, _level_blocks(table), Extent(has_head, complete), frozenset(funds_read.total if funds_read else {}),

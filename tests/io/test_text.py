@@ -311,3 +311,20 @@ def test_header_of_text_columns_only_cannot_stall_the_reader() -> None:
     )
     (row,) = form.indicators  # a value before the name used to make the reader stand still
     assert (row.name.split()[-1], row.target, row.actual, row.weight) == ("名称", "≥1个", "1个", Decimal(2))
+
+
+def test_a_cell_beyond_the_limits_is_left_out_and_said_not_the_whole_form_refused() -> None:
+    """A misread that runs a name over 200 characters or an amount to 30 digits loses that cell (noted
+    with its path); the rest of the form is read."""
+    name = "培训内容及对象" * 40
+    text = "\n".join([
+        "项目支出绩效自评表（2022年度）",
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |",
+        f"产出指标 | 数量指标 | {name} | 10人 | 10人 | 50 | 50 |",
+        "| | 培训场次 | 10场 | 10场 | 50 | 123456789012345678901234567890 |",
+        "总分 | 100 | 100 |",
+    ])
+    form, notes = parse_text(text, "limits.txt")
+    first, second = form.indicators
+    assert first.name == name[:200] and (first.weight, second.target, second.score_declared) == (50, "10场", None)
+    assert {(n.code, n.path) for n in notes} >= {("I02", "indicators[0].name"), ("I02", "indicators[1].score_declared")}
