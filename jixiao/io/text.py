@@ -532,6 +532,14 @@ _HEAD_PREFIXES = frozenset(
 _ANSWER_WORDS = frozenset(vocabulary()["answers"]["words"])
 
 
+#: A level label inside a name (``质量指标合格率``): the name ran into the level cell beside it.
+_LEVEL_INSIDE = re.compile(
+    "(?:" + "|".join(sorted({*vocabulary()["levels"]["level2"], *(n[:-2] for n in vocabulary()["levels"]["level1"].values()
+                                                                   if n.endswith("指标"))}, key=len, reverse=True))
+    + ")指标"
+)
+
+
 def _unbalanced(text: str) -> bool:
     return text.count("(") + text.count("（") != text.count(")") + text.count("）")
 
@@ -543,6 +551,8 @@ def _name_doubt(name: str) -> str | None:
         return "是表头文字"
     if any(_is_head_word(word) for word in words):
         return "中夹有表头文字"
+    if _LEVEL_INSIDE.search(key(name)):
+        return "中夹有指标层级名称（如“质量指标”）"
     if not _CJK.search(name) or sum(1 for word in words if is_value(word)) >= 2:
         return "中夹有数值"
     if is_value(name) or key(name) in _ANSWER_WORDS or len(_CJK.findall(name)) < 2:
@@ -560,7 +570,7 @@ _OCR = vocabulary()["ocr"]
 _OCR_LETTERS = re.escape("".join(_OCR["digit_letters"]))
 #: A digit's look-alike letter beside a digit or a %, or a comparison sign's look-alike before a number.
 OCR_SUSPECT = re.compile(
-    rf"[{_OCR_LETTERS}](?=[\d{_OCR_LETTERS}]*[\d%])|(?<=\d)[{_OCR_LETTERS}]"
+    rf"(?<![A-Za-z])[{_OCR_LETTERS}](?=[\d{_OCR_LETTERS}]*[\d%])|(?<=\d)[{_OCR_LETTERS}]+(?![A-Za-z])"
     rf"|^[{re.escape(''.join(_OCR['sign_marks']))}](?=\d)"
 )
 

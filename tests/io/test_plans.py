@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from jixiao.io.text import parse_text
 from jixiao.io.textscan import cell_per_line
 from jixiao.model import Indicator
@@ -163,3 +165,22 @@ def test_rows_glued_into_one_word_per_line_are_read_as_glued_rows() -> None:
         ("第1项业务完成率", "100%", "91%", Decimal(2)),
         ("第2项业务完成率", "100%", "92%", Decimal(2)),
     ]
+
+
+@pytest.mark.parametrize("name", ["质量指标合格率", "年度指", "结余率(计算方法为:结余数", "以最新资源面市 达标 达标", "32座", "达标"])
+def test_a_name_that_shows_its_row_misread_is_doubted(name: str) -> None:
+    """A level label, a cut header word, an unclosed bracket, the row's own target and actual, or a value
+    read as the name: the row's cells are shifted or cut, so the row is doubted as a whole."""
+    header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"
+    rows = ["产出指标 | 数量指标 | 培训人数 | ≥20人 | 20人 | 50 | 50 |", f"| | {name} | 10场 | 10场 | 50 | 50 |"]
+    assert {p for p in _doubts("\n".join([header, *rows, "总分 | 100 | 100 |"])) if p.startswith("indicators[")} == {
+        "indicators[1]"}
+
+
+@pytest.mark.parametrize(("value", "suspect"), [("IO0%", True), ("3oO份", True), ("^266米", True), ("$290%", True),
+                                                ("ISO9001认证", False), ("100%", False), ("5G基站", False)])
+def test_ocr_look_alikes_in_a_value_doubt_its_row(value: str, suspect: bool) -> None:
+    header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"
+    rows = ["产出指标 | 数量指标 | 培训人数 | ≥20人 | 20人 | 50 | 50 |", f"| | 认证情况 | {value} | {value} | 50 | 50 |"]
+    doubted = "indicators[1]" in _doubts("\n".join([header, *rows, "总分 | 100 | 100 |"]))
+    assert doubted == suspect
