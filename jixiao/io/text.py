@@ -172,6 +172,32 @@ def _field(text: _Text, labels: list[str]) -> tuple[str, int] | None:
     return None
 
 
+_PURE_CJK = re.compile(r"^[\u4e00-\u9fff、]+$")
+BEFORE_WORDS_MAX = 4  # a name wrapped over this many words at most, when it is printed before its label
+BEFORE_CHARS_MIN = 4
+
+
+def _field_before(text: _Text, labels: list[str], notes: list[ImportNote], path: str, what: str) -> str | None:
+    """A flattened page may print a cell before its label (``上海市…管理中心 实施单位``): with no value after
+    the label, the words just before it, when nothing but a title or a figure precedes them, are taken
+    — with a note (I20), since their place does not prove them."""
+    head = text.flat[: footnotes.start()] if (footnotes := _FOOTNOTES.search(text.flat)) else text.flat
+    for label in labels:
+        for m in re.finditer(label_re(label), head):
+            start = head.rfind("\n", 0, m.start()) + 1
+            words = head[start : m.start()].split()
+            run: list[str] = []
+            while words and _PURE_CJK.match(words[-1]) and not _STOPS.search(words[-1]) and len(run) < BEFORE_WORDS_MAX:
+                run.insert(0, words.pop())
+            value = "".join(run)
+            if len(value) < BEFORE_CHARS_MIN or (words and _STOPS.search(words[-1])):
+                continue  # too short to be a name, or it is the value of the label before it
+            notes.append(ImportNote("I20", f"{what}「{value}」印在标签「{label}」之前（表格文字顺序错乱），请核对原表",
+                                    text.at(text.line_at(m.start())), path=path))
+            return value
+    return None
+
+
 def _value_after(head: str, position: int) -> tuple[str, int, bool] | None:
     """The text after a label up to the next cell border, space or label; None if it is no value."""
     other = _STOPS.match(head, position + 1) if head.startswith("/", position) else None
@@ -846,6 +872,9 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     ):
         if found := _field(source, labels):
             fields[name], prov[name] = found[0], source.at(found[1])
+    for name, labels, what in (("unit", UNIT_LABELS, "单位名称"), ("project", PROJECT_LABELS, "项目名称")):
+        if name not in fields and (before := _field_before(source, labels, notes, name, what)):
+            fields[name] = before
     kind = _kind(source)
     if kind == "department":
         fields.pop("department", None)

@@ -153,3 +153,10 @@ def test_text_and_xlsx_of_one_form_raise_the_same_doubts(tmp_path: Path, seed_pa
     assert doubts[0] == doubts[1] == {"funds.rows[0]", "funds.rate_declared"}
     clean = [{n.path for n in read(path)[1] if n.path} for path in (seed_path, FIXTURES / "seed.xlsx")]
     assert clean == [set(), set()]
+
+
+def test_a_cell_printed_before_its_label_is_taken_with_a_doubt() -> None:
+    """052's flattened page prints ``上海市普陀区体育 事业管理中心 实施单位``: nothing follows the label."""
+    form, notes = read_text(CORPUS / "052.txt")
+    assert (form.unit, form.project) == ("上海市普陀区体育事业管理中心", "普陀体育中心与委托运营方结算费用")
+    assert {"unit", "project"} <= _paths(notes)
