@@ -160,9 +160,19 @@ _CELL_TEXT = re.compile(r"[^\s|]+")
 _SEAL = r"\s*(?:[(（]\s*盖\s*章\s*[)）])?"
 
 
+def _head(text: _Text) -> str:
+    """The form's text before its footnotes (注：…): label values are never read from them.
+
+    Footnotes count from the form's title on: a 说明 under an earlier table of the page is no end.
+    """
+    title = _TITLE.search(text.flat)
+    footnotes = _FOOTNOTES.search(text.flat, title.start() if title else 0)
+    return text.flat[: footnotes.start()] if footnotes else text.flat
+
+
 def _field(text: _Text, labels: list[str]) -> tuple[str, int] | None:
     """The value written after one of ``labels`` (first label in priority order that has one)."""
-    head = text.flat[: footnotes.start()] if (footnotes := _FOOTNOTES.search(text.flat)) else text.flat
+    head = _head(text)
     for label in labels:
         found = [v for m in re.finditer(label_re(label) + _SEAL, head) if (v := _value_after(head, m.end()))]
         # a value in a table cell beats the same label in the page heading
@@ -181,7 +191,7 @@ def _field_before(text: _Text, labels: list[str], notes: list[ImportNote], path:
     """A flattened page may print a cell before its label (``上海市…管理中心 实施单位``): with no value after
     the label, the words just before it, when nothing but a title or a figure precedes them, are taken
     — with a note (I20), since their place does not prove them."""
-    head = text.flat[: footnotes.start()] if (footnotes := _FOOTNOTES.search(text.flat)) else text.flat
+    head = _head(text)
     for label in labels:
         for m in re.finditer(label_re(label), head):
             start = head.rfind("\n", 0, m.start()) + 1

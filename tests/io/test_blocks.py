@@ -160,3 +160,9 @@ def test_a_cell_printed_before_its_label_is_taken_with_a_doubt() -> None:
     form, notes = read_text(CORPUS / "052.txt")
     assert (form.unit, form.project) == ("上海市普陀区体育事业管理中心", "普陀体育中心与委托运营方结算费用")
     assert {"unit", "project"} <= _paths(notes)
+
+
+def test_a_footnote_under_an_earlier_table_does_not_hide_the_form() -> None:
+    """042 publishes a 基础数据表 with its 说明: before the 自评表: the form's labels after it are read."""
+    form, _ = read_text(CORPUS / "042.txt")
+    assert form.unit == "衡山县贯塘乡人民政府"
