@@ -90,22 +90,25 @@ def scores_total(scores: Sequence[Decimal | None], funds_score: Decimal | None, 
     return 1 if min(abs(total + (funds_score or 0) - declared), abs(total - declared)) <= tolerance else -1
 
 
-def percent(rate: str | None) -> Decimal | None:
-    """``86.19%`` → 86.19; a rate written without its sign is not judged."""
-    if not rate or not rate.strip().endswith("%"):
-        return None
-    return number(rate.strip().rstrip("%").strip())
+def percents(rate: str | None) -> tuple[Decimal, ...]:
+    """What a printed 执行率 may mean, in percent: ``86.19%`` → 86.19; a bare ``0.958`` under a (%)
+    header or as a fraction → 95.8 or 0.958; no number → nothing to judge."""
+    text = (rate or "").strip()
+    value = number(text.rstrip("%").strip())
+    if value is None:
+        return ()
+    return (value,) if text.endswith("%") else (value, value * HUNDRED)
 
 
 def execution_rate(budget: Decimal | None, executed: Decimal | None, rate: str | None) -> Verdict:
     """执行率 = 全年执行数 / 全年预算数, within the rounding of the printed rate."""
-    printed = percent(rate)
-    if printed is None or budget is None or executed is None:
+    printed = percents(rate)
+    if not printed or budget is None or executed is None:
         return 0
     if budget == 0:
         return 1 if executed == 0 else -1
     tolerance = Decimal(str(settings().blocks.rate_tolerance))
-    return 1 if abs(executed / budget * HUNDRED - printed) <= tolerance else -1
+    return 1 if any(abs(executed / budget * HUNDRED - p) <= tolerance for p in printed) else -1
 
 
 def funds_points(weight: Decimal | None, score: Decimal | None) -> Verdict:

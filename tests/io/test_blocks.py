@@ -64,6 +64,7 @@ def test_the_rate_is_executed_over_budget(budget: int, share: int) -> None:
     assert execution_rate(Decimal(budget), executed, printed) == 1
     assert execution_rate(Decimal(budget), executed, f"{min(share + 5, 200)}%") == -1
     assert execution_rate(Decimal(budget), executed, "未填") == 0
+    assert execution_rate(Decimal(budget), executed, str((executed / budget).quantize(Decimal("0.0001")))) == 1
 
 
 def test_execution_points_and_sub_rows() -> None:
