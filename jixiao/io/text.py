@@ -35,7 +35,7 @@ from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
 from .textlabels import INDICATOR_HEAD_WORDS, Column, column_of, key
 from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
-from .textscan import amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
+from .textscan import UNITS, amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
 from .vocabulary import vocabulary
 
 MAX_TEXT_BYTES = 1024 * 1024  # a form is a few KB of text, a whole page dump ~100 KB; parsing is linear
@@ -576,6 +576,11 @@ _LEVEL_INSIDE = re.compile(
 )
 
 
+_COUNTER_CHARS = re.escape("".join(sorted({u[0] for u in UNITS if _CJK.match(u[0])} | set(vocabulary()["counters"]["words"]))))
+#: A bare number glued between words of a name (``合格率8采购的…``): a value cell ran into the name.
+_NUMBER_INSIDE = re.compile(rf"(?<=[\u4e00-\u9fff])(?<!指标)(?<!指標)\d+(?:\.\d+)?(?=[\u4e00-\u9fff])(?![{_COUNTER_CHARS}])")
+
+
 def _unbalanced(text: str) -> bool:
     return text.count("(") + text.count("（") != text.count(")") + text.count("）")
 
@@ -589,6 +594,8 @@ def _name_doubt(name: str) -> str | None:
         return "中夹有表头文字"
     if _LEVEL_INSIDE.search(key(name)):
         return "中夹有指标层级名称（如“质量指标”）"
+    if _NUMBER_INSIDE.search(name):
+        return "中夹有一个数值（单元格粘连）"
     if not _CJK.search(name) or sum(1 for word in words if is_value(word)) >= 2:
         return "中夹有数值"
     if is_value(name) or key(name) in _ANSWER_WORDS or len(_CJK.findall(name)) < 2:

@@ -167,7 +167,8 @@ def test_rows_glued_into_one_word_per_line_are_read_as_glued_rows() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["质量指标合格率", "年度指", "结余率(计算方法为:结余数", "以最新资源面市 达标 达标", "32座", "达标"])
+@pytest.mark.parametrize("name", ["质量指标合格率", "年度指", "结余率(计算方法为:结余数", "以最新资源面市 达标 达标", "32座", "达标",
+                                  "原种合格率8采购的原种合格率"])
 def test_a_name_that_shows_its_row_misread_is_doubted(name: str) -> None:
     """A level label, a cut header word, an unclosed bracket, the row's own target and actual, or a value
     read as the name: the row's cells are shifted or cut, so the row is doubted as a whole."""
@@ -184,3 +185,10 @@ def test_ocr_look_alikes_in_a_value_doubt_its_row(value: str, suspect: bool) -> 
     rows = ["产出指标 | 数量指标 | 培训人数 | ≥20人 | 20人 | 50 | 50 |", f"| | 认证情况 | {value} | {value} | 50 | 50 |"]
     doubted = "indicators[1]" in _doubts("\n".join([header, *rows, "总分 | 100 | 100 |"]))
     assert doubted == suspect
+
+
+@pytest.mark.parametrize("name", ["孕产妇7天访视数", "0-6岁儿童健康管理数", "每年财政补助1000万元", "指标12:孕产妇访视"])
+def test_numbers_that_belong_in_a_name_leave_it_undoubted(name: str) -> None:
+    header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"
+    rows = ["产出指标 | 数量指标 | 培训人数 | ≥20人 | 20人 | 50 | 50 |", f"| | {name} | 10场 | 10场 | 50 | 50 |"]
+    assert not {p for p in _doubts("\n".join([header, *rows, "总分 | 100 | 100 |"])) if p.startswith("indicators[")}
