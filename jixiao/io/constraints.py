@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +33,8 @@ Reading = Mapping[str, str]
 Verdict = int
 
 SETTINGS_FILE = Path(__file__).with_name("constraints.toml")
+Weight = Annotated[float, Field(gt=0, le=100)]  # how much a rule or prior counts
+Share = Annotated[float, Field(gt=0, le=1)]  # a confidence, or a share of rows
 
 
 class ConstraintWeights(BaseModel):
@@ -39,12 +42,12 @@ class ConstraintWeights(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    weight_in_range: float = Field(gt=0, le=100)
-    score_within_weight: float = Field(gt=0, le=100)
-    unit_family: float = Field(gt=0, le=100)
-    formula: float = Field(gt=0, le=100)
-    target_met: float = Field(gt=0, le=100)
-    full_marks: float = Field(gt=0, le=100)
+    weight_in_range: Weight
+    score_within_weight: Weight
+    unit_family: Weight
+    formula: Weight
+    target_met: Weight
+    full_marks: Weight
 
 
 class Priors(BaseModel):
@@ -52,9 +55,9 @@ class Priors(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    layout_prefix: float = Field(gt=0, le=100)
-    points_pair: float = Field(gt=0, le=100)
-    unit_in_name: float = Field(gt=0, le=100)
+    layout_prefix: Weight
+    points_pair: Weight
+    unit_in_name: Weight
 
 
 class Decide(BaseModel):
@@ -62,11 +65,11 @@ class Decide(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    narrow_margin: float = Field(gt=0, le=100)
-    plain_confidence: float = Field(gt=0, le=1)
-    verified_confidence: float = Field(gt=0, le=1)
-    unverified_confidence: float = Field(gt=0, le=1)
-    margin_scale: float = Field(gt=0, le=100)
+    narrow_margin: Weight
+    plain_confidence: Share
+    verified_confidence: Share
+    unverified_confidence: Share
+    margin_scale: Weight
 
 
 class Blocks(BaseModel):
@@ -78,15 +81,15 @@ class Blocks(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    level_sum: float = Field(gt=0, le=100)
-    weights_total: float = Field(gt=0, le=100)
-    scores_total: float = Field(gt=0, le=100)
-    execution_rate: float = Field(gt=0, le=100)
-    funds_points: float = Field(gt=0, le=100)
-    subrows_sum: float = Field(gt=0, le=100)
-    doubt_threshold: float = Field(gt=0, le=100)
-    misaligned_share: float = Field(gt=0, le=1)
-    unread_share: float = Field(gt=0, le=1)
+    level_sum: Weight
+    weights_total: Weight
+    scores_total: Weight
+    execution_rate: Weight
+    funds_points: Weight
+    subrows_sum: Weight
+    doubt_threshold: Weight
+    misaligned_share: Share
+    unread_share: Share
     rate_tolerance: float = Field(ge=0, le=5)
     score_rounding: float = Field(ge=0, le=1)
 
