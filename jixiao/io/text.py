@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import combinations
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -689,14 +690,15 @@ def _indicator_fields(table: Table) -> frozenset[str]:
 
 
 _COLUMN_OF_ROLE = {role: column for column, role in ROLE_OF_COLUMN.items()}
+NARROW_ROWS_MAX = 10  # narrow rows of one block searched together (2^10 combinations at the most)
 
 
 def _block_choices(table: Table) -> None:
-    """A 一级 block's printed 分值 decides between a row's readings where the row's own arithmetic could not.
+    """A 一级 block's printed 分值 decides between rows' readings where the rows' own arithmetic could not.
 
-    In a block whose 分值 do not add up, the one row whose runner-up reading makes them add up takes
-    it; in a block that adds up, a narrow winner whose runner-up would break the sum is confirmed.
-    Either way the block's sum verifies the row, and its doubt goes.
+    In a block whose 分值 do not add up, the rows that won narrowly are searched for the one set whose
+    runner-up readings make the sum hold (several sets: nothing is decided); in a block that adds up,
+    the narrow winners are confirmed.  Either way the block's sum verifies the rows, and their doubt goes.
     """
     for block in _level_blocks(table):
         if not block.closed:
@@ -706,15 +708,18 @@ def _block_choices(table: Table) -> None:
         if None in weights:
             continue
         total = sum((w for w in weights if w is not None), Decimal(0))
-        # rows whose 分值 won narrowly, with the 分值 the runner-up reads: what the block sum would become
-        narrow = [(row, total - w + alt) for row, w in zip(rows, weights, strict=True)
-                  if w is not None and (alt := _runner_up_weight(row)) is not None]
-        fixes = [row for row, other in narrow if other == block.printed]
-        if total != block.printed and len(fixes) == 1:
-            _take_runner_up(fixes[0])
-        elif total == block.printed:
+        # rows whose 分值 won narrowly, with how much the runner-up reading would change the block's sum
+        narrow = [(row, alt - w) for row, w in zip(rows, weights, strict=True)
+                  if w is not None and (alt := _runner_up_weight(row)) is not None][:NARROW_ROWS_MAX]
+        if total == block.printed:
             for row, _ in narrow:
                 _confirm(row)
+            continue
+        fixes = [chosen for size in range(1, len(narrow) + 1) for chosen in combinations(narrow, size)
+                 if total + sum(change for _, change in chosen) == block.printed]
+        if len(fixes) == 1:  # one way only to make the block add up: the arithmetic decides
+            for row, _ in fixes[0]:
+                _take_runner_up(row)
 
 
 def _runner_up_weight(row: Row) -> Decimal | None:

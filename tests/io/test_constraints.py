@@ -115,3 +115,12 @@ def test_a_row_nothing_verifies_is_less_sure_than_one_the_formula_verifies() -> 
     confidence = [form.provenance[f"indicators[{n}].weight"].confidence for n in range(3)]
     assert confidence == [decide.verified_confidence, decide.plain_confidence, decide.unverified_confidence]
     assert decide.unverified_confidence < decide.plain_confidence < decide.verified_confidence
+
+
+def test_two_narrow_rows_are_decided_together_by_their_block() -> None:
+    """Two rows each reading 1 | 520人 or 15 | 20人: only 15 + 15 makes ``产出指标(30分)`` add up."""
+    head = "项目支出绩效自评表（2022年度）\n一级指标二级指标三级指标分值年度指标值全年实际值得分偏差原因分析及改进措施"
+    rows = "数量指标人数1520人18人1学员1520人18人1效益指标(70分)社会效益指标合格率70100%100%70\n总分 100 72\n"
+    form, notes = parse_text(f"{head}\n产出指标(30分){rows}", "block.txt")
+    assert [(i.weight, i.target) for i in form.indicators[:2]] == [(Decimal(15), "20人")] * 2
+    assert not [n for n in notes if n.path and n.path.startswith(("indicators[0]", "indicators[1]"))], notes
