@@ -743,6 +743,24 @@ def _confirm(row: Row, reading: dict[str, str] | None = None) -> None:
     row.choice = Choice(reading or choice.reading, verified, None, choice.broken)
 
 
+_FUNDS_LABELS: dict[str, list[str]] = vocabulary()["funds_labels"]
+_LABELLED_AMOUNT = r"[\s|:：]*(?:[(（]\s*万?元\s*[)）])?[\s|:：]*(?P<v>\d[\d,]*(?:\.\d+)?)(?![\d.])"
+
+
+def _labelled_funds(text: _Text) -> FundsRead | None:
+    """The older rubric form's money as label–value pairs (``计划投资额(万元) 570``), when no funds table was found."""
+    head = _head(text)
+    total: dict[str, str | None] = {}
+    offset = None
+    for role, labels in _FUNDS_LABELS.items():
+        if found := re.search(labels_re(labels) + _LABELLED_AMOUNT, head):
+            total[role] = found.group("v")
+            offset = found.start() if offset is None else min(offset, found.start())
+    if "budget" not in total or offset is None:
+        return None
+    return FundsRead(total, [], None, offset)
+
+
 def _fund_row(label: str, values: dict[str, str | None], path: str, where: Location,
               notes: list[ImportNote]) -> FundRow:
     read = {"label": label, "initial": amount(values.get("initial")), "budget": amount(values.get("budget")),
@@ -904,7 +922,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         fields["project"] = project
     filled = _field(source, ["填报日期"])
     year = _year(source)
-    funds_read = read_funds(source.flat)
+    funds_read = read_funds(source.flat) or _labelled_funds(source)
     table = (is_glued(tokens) and read_glued(tokens)) or read_table(tokens)
     if not table.rows and not table.header_found:
         table = read_headerless(tokens) or table

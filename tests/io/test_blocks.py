@@ -167,3 +167,9 @@ def test_a_footnote_under_an_earlier_table_does_not_hide_the_form() -> None:
     """042 publishes a 基础数据表 with its 说明: before the 自评表: the form's labels after it are read."""
     form, _ = read_text(CORPUS / "042.txt")
     assert form.unit == "衡山县贯塘乡人民政府"
+
+
+def test_money_printed_as_label_value_pairs_is_read() -> None:
+    """046, the older rubric form: ``计划投资额 (万元) 570 … 实际使用情况(万元) 395.86`` instead of a funds table."""
+    total = read_text(CORPUS / "046.txt")[0].funds.total
+    assert total is not None and (total.budget, total.executed) == (Decimal(570), Decimal("395.86"))
