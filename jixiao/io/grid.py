@@ -23,6 +23,7 @@ from ..model import Form, FormKind, Location
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import with_confidence
 from .jsonio import explain
+from .misread import misread_rows
 from .notes import ImportNote
 from .textlabels import key as label_key
 from .vocabulary import role_of, vocabulary
@@ -415,14 +416,16 @@ class _Reader:
 
         Cells of a grid are never glued: a whole-table sum that fails (all 分值 against 100, all 得分
         against the 总分) is the form's own error, for the auditor to report, not a misreading; the
-        sums of a 一级 block, the funds block and the form's shape are judged as for text.
+        sums of a 一级 block, the funds block, the rows' names and values and the form's shape are judged
+        as for text.
         """
         ended = self.state == "tail"
         blocks = [LevelBlock(level, printed, tuple(rows), ended or n + 1 < len(self.blocks))
                   for n, (level, printed, rows) in enumerate(self.blocks) if rows]
         funds = frozenset(self.roles["funds"])
         fields = frozenset(_FIELD_OF_ROLE[r] for r in self.roles["indicators"] if r in _FIELD_OF_ROLE)
-        notes = form_doubts(form, blocks, Extent(head=True, end=False), funds, fields, self.place, self.notes)
+        rows = misread_rows(form.indicators, [self.provenance.get(f"indicators[{n}]") for n in range(len(form.indicators))])
+        notes = rows + form_doubts(form, blocks, Extent(head=True, end=False), funds, fields, self.place, self.notes)
         return notes + layout_doubt(form, [*self.notes, *notes])
 
     # --- tail: 总分, 绩效结论 -------------------------------------------------------------------

@@ -26,17 +26,17 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
 from ..model import FORM_LIMITS, Contact, Form, FundRow, Funds, Goals, Indicator, Location
-from ..targets import parse_target
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import Choice, confidence_of, settings, with_confidence
 from .grid import join_target, operator_of
 from .jsonio import refusal
+from .misread import misread_rows
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
-from .textlabels import INDICATOR_HEAD_WORDS, Column, column_of, key
+from .textlabels import Column, key
 from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
-from .textscan import UNITS, amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
+from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
 from .vocabulary import vocabulary
 
 MAX_TEXT_BYTES = 1024 * 1024  # a form is a few KB of text, a whole page dump ~100 KB; parsing is linear
@@ -552,110 +552,13 @@ def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes:
         )
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-NAMES_RUN_TOGETHER = 3  # this many long words in one name: several names of a flattened table
-
-
-def _is_head_word(word: str) -> bool:
-    return column_of(key(word)) is not None or key(word) in INDICATOR_HEAD_WORDS
-
-
-#: Every proper prefix of a header word (``年度指`` of 年度指标值): a name that is one was cut from a header.
-_HEAD_PREFIXES = frozenset(
-    word[:n]
-    for word in {*(w for words in vocabulary()["indicator_columns"].values() for w in words), *INDICATOR_HEAD_WORDS}
-    for n in range(1, len(word))
-)
-_ANSWER_WORDS = frozenset(vocabulary()["answers"]["words"])
-
-
-#: A level label inside a name (``质量指标合格率``): the name ran into the level cell beside it.
-_LEVEL_INSIDE = re.compile(
-    "(?:" + "|".join(sorted({*vocabulary()["levels"]["level2"], *(n[:-2] for n in vocabulary()["levels"]["level1"].values()
-                                                                   if n.endswith("指标"))}, key=len, reverse=True))
-    + ")指标"
-)
-
-
-_COUNTER_CHARS = re.escape("".join(sorted({u[0] for u in UNITS if _CJK.match(u[0])} | set(vocabulary()["counters"]["words"]))))
-#: A bare number glued between words of a name (``合格率8采购的…``): a value cell ran into the name.
-_NUMBER_INSIDE = re.compile(rf"(?<=[\u4e00-\u9fff])(?<!指标)(?<!指標)\d+(?:\.\d+)?(?=[\u4e00-\u9fff])(?![{_COUNTER_CHARS}])")
-
-
-def _unbalanced(text: str) -> bool:
-    return text.count("(") + text.count("（") != text.count(")") + text.count("）")
-
-
-def _name_doubt(name: str) -> str | None:
-    """Why a name read looks like something else than one indicator's name (a misaligned or cut row)."""
-    words = name.split()
-    if _is_head_word(name) or key(name) in _HEAD_PREFIXES:
-        return "是表头文字"
-    if any(_is_head_word(word) for word in words):
-        return "中夹有表头文字"
-    if _LEVEL_INSIDE.search(key(name)):
-        return "中夹有指标层级名称（如“质量指标”）"
-    if _NUMBER_INSIDE.search(name):
-        return "中夹有一个数值（单元格粘连）"
-    if not _CJK.search(name) or sum(1 for word in words if is_value(word)) >= 2:
-        return "中夹有数值"
-    if is_value(name) or key(name) in _ANSWER_WORDS or len(_CJK.findall(name)) < 2:
-        return "像是一个数值或答案，不是指标名称"
-    if len(words) >= 3 and words[-1] == words[-2]:  # ``名称 达标 达标``: its target and actual ran into the name
-        return "末尾带着年度指标值和实际完成值"
-    if _unbalanced(name):
-        return "括号不配对（名称可能被截断）"
-    if sum(1 for word in words if len(_CJK.findall(word)) >= 4) >= NAMES_RUN_TOGETHER:
-        return "像是几个指标名称连在一起"
-    return None
-
-
-_OCR = vocabulary()["ocr"]
-_OCR_LETTERS = re.escape("".join(_OCR["digit_letters"]))
-#: A digit's look-alike letter beside a digit or a %, or a comparison sign's look-alike before a number.
-OCR_SUSPECT = re.compile(
-    rf"(?<![A-Za-z])[{_OCR_LETTERS}](?=[\d{_OCR_LETTERS}]*[\d%])|(?<=\d)[{_OCR_LETTERS}]+(?![A-Za-z])"
-    rf"|^[{re.escape(''.join(_OCR['sign_marks']))}](?=\d)"
-)
-
-
-def _value_doubt(indicator: Indicator) -> str | None:
-    """Why a target or actual read looks like a header cell or OCR noise rather than the row's value."""
-    for label, value in (("年度指标值", indicator.target), ("实际完成值", indicator.actual)):
-        if value and _is_head_word(value):
-            return f"{label}「{value}」是表头文字"
-        if value and OCR_SUSPECT.search(value):
-            return f"{label}「{value}」像是识别有误的数字（字母 O、I 或符号代替了数字、≥）"
-    if _wordy(indicator.actual) and indicator.target and parse_target(indicator.target).is_quantity:
-        return f"实际完成值「{indicator.actual}」是一段文字而年度指标值「{indicator.target}」是数量（可能读到了下一行的名称）"
-    return None
-
-
-WORDY_CHARS = 4  # an actual of this many characters without a digit, under a numeric target, is a name
-
-
-def _wordy(value: str | None) -> bool:
-    return bool(value) and not re.search(r"\d", value or "") and len(_CJK.findall(value or "")) >= WORDY_CHARS and (
-        key(value or "") not in _ANSWER_WORDS)
-
-
 def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> list[ImportNote]:
     """I20 for a table whose rows could not be read, and for rows whose name or values show they are misaligned."""
     if table.header_found and not table.rows:
         where = text.at(table.last.line) if table.last else None
         return [ImportNote("I20", "找到了绩效指标表头，但未能读出任何指标行（表格可能按列展开），请核对原表", where,
                            path="indicators")]
-    doubts = []
-    for index, (row, indicator) in enumerate(zip(table.rows, indicators, strict=True)):
-        why = (f"名称「{row.name}」{named}" if (named := _name_doubt(row.name)) else None) or _value_doubt(indicator)
-        if why:
-            doubts.append(
-                ImportNote(
-                    "I20", f"第{index + 1}个指标的{why}，该行的读数可能错位，请核对原表",
-                    text.at(row.lines["name"]), path=f"indicators[{index}]",
-                )
-            )
-    return doubts
+    return misread_rows(indicators, [text.at(row.lines["name"]) for row in table.rows])
 
 
 def _level_blocks(table: Table) -> list[LevelBlock]:

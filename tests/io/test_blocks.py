@@ -173,3 +173,15 @@ def test_money_printed_as_label_value_pairs_is_read() -> None:
     """046, the older rubric form: ``计划投资额 (万元) 570 … 实际使用情况(万元) 395.86`` instead of a funds table."""
     total = read_text(CORPUS / "046.txt")[0].funds.total
     assert total is not None and (total.budget, total.executed) == (Decimal(570), Decimal("395.86"))
+
+
+def test_the_grid_reader_doubts_a_misread_row_as_text_does(tmp_path: Path) -> None:
+    """OCR noise in a cell of a scanned sheet (``IO0%`` for 100%) doubts its row, as in a text."""
+    book = openpyxl.load_workbook(FIXTURES / "seed.xlsx")
+    book.active["E33"] = "IO0%"
+    sheet = tmp_path / "ocr.xlsx"
+    book.save(sheet)
+    form, notes = read(sheet)
+    row = next(n for n, i in enumerate(form.indicators) if i.target == "IO0%")
+    assert [n.path for n in notes if n.path] == [f"indicators[{row}]"]
+    assert "识别有误" in notes[0].message
