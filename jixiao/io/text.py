@@ -7,9 +7,13 @@ Public functions::
     form = parse(text, place); form = read(path)   # the same without the notes
 
 Whatever cannot be read is said in the notes (:mod:`jixiao.io.notes`): a text that stops
-mid-table (``I01``, with the place it stopped), a value kept verbatim that is not a number
-(``I02``), a guessed encoding (``I03``), a second form on the same page (``I04``).
-Every field read carries its line in ``form.provenance``.
+mid-table or before its indicator table (``I01``, with the place it stopped), a value kept verbatim
+that is not a number (``I02``), a guessed encoding (``I03``), a second form on the same page (``I04``,
+only the first is read), amounts printed in 元 (``I06``).  What was read but may be wrong is doubted
+(``I20`` with the field's path): rows whose own arithmetic or whose name and values show a misreading
+(:mod:`.constraints`, :mod:`.misread`), blocks whose sums fail (:mod:`.blocks`), a 项目名称 the title
+contradicts; a field every form has but that was not found is said (``I21``).
+Every field read carries its line and a confidence in ``form.provenance``.
 """
 
 from __future__ import annotations
