@@ -74,6 +74,7 @@ class Table:
     columns: list[Column] = field(default_factory=list)  # the data columns in header order
     #: rows whose block breaks a block constraint (its 分值 is not the sum of its rows'), and why
     doubts: list[tuple[list[int], str]] = field(default_factory=list)
+    blocks: int = 0  # how many 一级 labels were read (a block followed by another one is closed)
 
 
 def _is_head(token: Token) -> bool:
@@ -322,7 +323,8 @@ class _Reader:
                 continue
             if _table_end(tokens, i):
                 self._flush()
-                return Table(self.rows, token, tokens[i - 1] if i else None, True, self.orphans)
+                return Table(self.rows, token, tokens[i - 1] if i else None, True, self.orphans,
+                             blocks=self.level.blocks)
             span = _label_span(tokens, i)
             if span:  # _label_span only returns level labels and section words
                 self._flush()
@@ -339,7 +341,7 @@ class _Reader:
                 self.pending.append(token)
                 i += 1
         self._flush()
-        return Table(self.rows, None, tokens[-1] if tokens else None, True, self.orphans)
+        return Table(self.rows, None, tokens[-1] if tokens else None, True, self.orphans, blocks=self.level.blocks)
 
     def _flush(self) -> None:
         """Text before a label: the wrapped reason of the row above (template stubs ``指标2:`` dropped).
