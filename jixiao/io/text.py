@@ -811,6 +811,21 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
         raise refusal(exc, place) from None
 
 
+def _ocr_doubts(indicators: list[Indicator], prov: dict[str, Location],
+                fixes: tuple[tuple[int, str], ...]) -> list[ImportNote]:
+    """An indicator whose value holds what an OCR correction on its line made is doubted (I20): the corrected
+    value is a reading, not what was printed, and the filler should see it."""
+    notes = []
+    for n, item in enumerate(indicators):
+        line = prov[f"indicators[{n}]"].line
+        values = [str(v) for v in (item.target, item.actual, item.weight, item.score_declared) if v is not None]
+        if any(at == line and (fixed in value if len(fixed) > 1 else fixed == value)
+               for at, fixed in fixes for value in values):
+            notes.append(ImportNote("I20", f"第{n + 1}个指标的数值经过 OCR 更正（字母或符号代替了数字、≥），请核对原表",
+                                    prov[f"indicators[{n}]"], path=f"indicators[{n}]"))
+    return notes
+
+
 def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     repaired = repair(_lines(text, place), place)
     source = _Text(place, repaired.lines)
@@ -856,7 +871,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
     if repaired.ocr:
         indicators, signs = ocr_signs(indicators, place)
-        notes += signs
+        notes += signs + _ocr_doubts(indicators, prov, repaired.ocr_values)
     notes += _shape_doubts(table, indicators, source) + _money_unit(funds_read, source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
