@@ -175,8 +175,10 @@ def total_doubts(form: Form, complete: bool, where: Location | None = None) -> l
     """I20 where the whole table's sums fail: the 分值 against 100, the 得分 against the declared 总分."""
     notes = []
     weights = [i.weight for i in form.indicators]
-    scores = [i.score_declared for i in form.indicators]
-    if complete and _breaks("weights_total") and weights_total(weights, form.funds.weight) < 0:
+    # a double-weight form (河北: 单项指标得分 × 权重占比 = 折算得分) adds up its 折算得分, not its 分值
+    double = any(i.weight_share is not None for i in form.indicators)
+    scores = [i.score_converted if double else i.score_declared for i in form.indicators]
+    if complete and not double and _breaks("weights_total") and weights_total(weights, form.funds.weight) < 0:
         total = _sum(weights)
         assert total is not None
         message = f"各指标分值合计 {total}（加资金执行分值 {form.funds.weight or 0}）不等于 100"
