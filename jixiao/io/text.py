@@ -176,16 +176,53 @@ def _head(text: _Text) -> str:
     return text.flat[: footnotes.start()] if footnotes else text.flat
 
 
-def _field(text: _Text, labels: list[str]) -> tuple[str, int] | None:
-    """The value written after one of ``labels`` (first label in priority order that has one)."""
+def _field(text: _Text, labels: list[str]) -> tuple[str, int, bool] | None:
+    """The value written after one of ``labels`` (first label in priority order that has one), its line, and
+    whether it was continued over a space (:func:`_rejoined`)."""
     head = _head(text)
     for label in labels:
         found = [v for m in re.finditer(label_re(label) + _SEAL, head) if (v := _value_after(head, m.end()))]
         # a value in a table cell beats the same label in the page heading
         if found:
-            value, offset, _ = min(found, key=lambda v: not v[2])
-            return value, text.line_at(offset)
+            value, offset, piped = min(found, key=lambda v: not v[2])
+            if piped:
+                return value, text.line_at(offset), False
+            joined = _rejoined(head, offset, value)
+            return joined, text.line_at(offset), joined != value
     return None
+
+
+def _in_title(text: _Text, value: str) -> bool:
+    """The form's title names ``value`` (then a value joined over a space is proven, not guessed)."""
+    title = _title_name(text)
+    return title is not None and re.sub(r"\s", "", value) in re.sub(r"\s", "", title[0])
+
+
+CONTINUED_WORDS_MAX = 3  # a name cell wraps over a few lines at most
+CONTINUED_CHARS_MAX = 40  # longer than any unit or project name
+_NEXT_WORD = re.compile(r"[ \t]+([\u4e00-\u9fff（）()]+)(?=\s|$)")
+
+
+def _rejoined(head: str, offset: int, value: str) -> str:
+    """A name broken at a space by extraction (a narrow cell wrapped: ``襄阳 市中心医院``), joined again.
+
+    Only in a text whose cells are separated by spaces: the pure-Chinese words on the same line after the
+    value, up to the next label, at most :data:`CONTINUED_WORDS_MAX` of them.  The join is a guess — the
+    words may be an unlabelled cell — so the caller doubts the field.
+    """
+    joined, position = value, offset + len(value)
+    if _STOPS.search(value) or not re.search(r"[\u4e00-\u9fff]$", value):
+        return value
+    for _ in range(CONTINUED_WORDS_MAX):
+        word = _NEXT_WORD.match(head, position)
+        if not word or _STOPS.search(word.group(1)) or len(joined) + len(word.group(1)) > CONTINUED_CHARS_MAX:
+            break
+        if word.group(1) in joined:  # the same name again: the next cell repeats it (主管部门 and 实施单位 alike)
+            break
+        if key(word.group(1)).startswith(FUNDS_ROW_WORDS) or any(stop.startswith(key(word.group(1))) for stop in STOP_LABELS):
+            break
+        joined, position = f"{joined} {word.group(1)}", word.end()  # the space as printed
+    return joined
 
 
 _PURE_CJK = re.compile(r"^[\u4e00-\u9fff、]+$")
@@ -843,6 +880,9 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     ):
         if found := _field(source, labels):
             fields[name], prov[name] = found[0], source.at(found[1])
+            if found[2] and name != "department" and not _in_title(source, found[0]):
+                notes.append(ImportNote("I20", f"「{found[0]}」由空格隔开的几段文字接成（原表单元格折行），请核对原表",
+                                        prov[name], path=name))
     for name, labels, what in (("unit", UNIT_LABELS, "单位名称"), ("project", PROJECT_LABELS, "项目名称")):
         if name not in fields and (before := _field_before(source, labels, notes, name, what)):
             fields[name] = before

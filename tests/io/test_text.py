@@ -328,3 +328,13 @@ def test_a_cell_beyond_the_limits_is_left_out_and_said_not_the_whole_form_refuse
     first, second = form.indicators
     assert first.name == name[:200] and (first.weight, second.target, second.score_declared) == (50, "10场", None)
     assert {(n.code, n.path) for n in notes} >= {("I02", "indicators[0].name"), ("I02", "indicators[1].score_declared")}
+
+
+def test_a_head_value_broken_at_a_space_is_joined_and_doubted() -> None:
+    """A narrow cell wrapped by extraction (``襄阳 市中心医院``): the words up to the next label are the
+    value, doubted because the join is a guess; the same name printed again is the next cell, not more."""
+    text = ("项目支出绩效自评表 项目名称 水旱灾害 防御经费 主管部门 襄阳市 水利局 实施单位 襄阳市水利局 襄阳市水利局\n"
+            "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n产出指标 数量指标 巡查次数 ≥10次 12次 90 90")
+    form, notes = parse_text(text, "split.txt")
+    assert (form.project, form.unit) == ("水旱灾害 防御经费", "襄阳市水利局")
+    assert {n.path for n in notes if n.code == "I20" and "空格" in n.message} == {"project"}
