@@ -104,12 +104,27 @@ def find_header(tokens: list[Token], start: int = 0) -> tuple[list[Column], int,
     while first > start and _is_head(tokens[first - 1]):
         first -= 1
     last = name_at + 1
-    while last < len(tokens) and (_is_head(tokens[last]) or _joined_column(tokens, last)
-                                  or _unknown_head_cell(tokens, last, tokens[name_at].line)):
-        last += 1
-    seen = [c for n in range(first, last)
-            if (c := column_of(tokens[n].key) or (Column.NAME if n == name_at else _other(tokens, n)))]
-    return _ordered(seen), first, last
+    while last < len(tokens):
+        if not _is_head(tokens[last]) and _joined_column(tokens, last):
+            last += 2  # a header word split in two (``年度指 标值``): both halves
+        elif _is_head(tokens[last]) or _unknown_head_cell(tokens, last, tokens[name_at].line):
+            last += 1
+        else:
+            break
+    return _ordered(_header_columns(tokens, first, min(last, len(tokens)), name_at)), first, last
+
+
+def _header_columns(tokens: list[Token], first: int, last: int, name_at: int) -> list[Column]:
+    """The columns the header cells ``first``..``last`` name in order, a split word's halves as one."""
+    seen: list[Column] = []
+    n = first
+    while n < last:
+        joined = _joined_column(tokens, n) if n + 1 < last and column_of(tokens[n].key) is None else None
+        column = joined or column_of(tokens[n].key) or (Column.NAME if n == name_at else _other(tokens, n))
+        if column:
+            seen.append(column)
+        n += 2 if joined else 1
+    return seen
 
 
 def _other(tokens: list[Token], i: int) -> Column | None:
