@@ -74,7 +74,7 @@ def test_page_markers_inside_numbers_are_dropped() -> None:
         text = damaged(SEED_TRUTH, "page_markers", seed)
         done = drop_page_markers(_numbered(text), "p.txt")
         assert "\n".join(_texts(done.lines)) == damaged(SEED_TRUTH, "pipes")
-        assert done.notes and all(n.code == "I07" and n.path is None for n in done.notes)
+        assert done.notes and all(n.code == "I06" and n.path is None for n in done.notes)
 
 
 def test_a_numbered_list_is_not_a_page_marker() -> None:
@@ -103,7 +103,7 @@ def test_a_table_flattened_by_column_is_put_back_into_rows() -> None:
     assert " |  | 开展项目个数 | 13个 | 12个 | 1 | 0.5 | " in _texts(done.lines)
     form, notes = parse_text(text, "c.txt")
     assert accuracy(compare(form, SEED_TRUTH, notes)) == 1.0
-    assert any(n.code == "I07" for n in notes)
+    assert any(n.code == "I06" for n in notes)
 
 
 @pytest.mark.parametrize("operator", ["wrapped", "page_markers", "by_column"])
@@ -223,13 +223,14 @@ def test_a_leading_two_is_read_as_a_sign_only_where_the_row_says_so() -> None:
         ("≥80次", "≥80次"), ("≥95%", "98%"), ("2089人", "2089人"), ("100%", "0")]
     assert form.indicators[0].weight == 10
     doubted = {n.path for n in notes if n.code == "I20"}
-    assert doubted == {"indicators[0].target", "indicators[1].target"}
+    # the sign read from a leading 2 names its field; rows whose line the OCR repair changed are doubted whole
+    assert doubted == {"indicators[0]", "indicators[0].target", "indicators[1].target", "indicators[3]"}
 
 
 def test_without_ocr_damage_a_leading_two_is_a_digit() -> None:
     text = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n产出指标 | 数量指标 | 合格率 | 295% | 98% | 5 | 5\n总分 | 100 | 5"
     form, notes = parse_text(text, "clean.txt")
-    assert form.indicators[0].target == "295%" and not [n for n in notes if n.code in ("I07", "I20")]
+    assert form.indicators[0].target == "295%" and not [n for n in notes if n.code in ("I06", "I20")]
 
 
 @pytest.mark.parametrize("operator", ["glued", "by_column", "spaces", "empty_dropped"])
