@@ -14,24 +14,13 @@ from pathlib import Path
 import dj_database_url
 
 from ..model import FORM_LIMITS
+from .datadir import DATABASE_FILE, data_dir, private_database, private_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
-
-
-def data_dir() -> Path:
-    """Where SQLite and the generated secret live: $JIXIAO_DATA_DIR, else ~/.local/share/jixiao, else ./data."""
-    configured = os.environ.get("JIXIAO_DATA_DIR")
-    if configured:
-        path = Path(configured)
-    else:
-        home = Path.home()
-        path = home / ".local" / "share" / "jixiao" if home.is_dir() else Path("data")
-    path.mkdir(parents=True, exist_ok=True)
-    return path.resolve()
 
 
 def _secret_key(directory: Path) -> str:
@@ -44,6 +33,7 @@ def _secret_key(directory: Path) -> str:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
+    private_file(key_file)  # one written by an older version may be world-readable
     return key_file.read_text().strip()
 
 
@@ -100,10 +90,12 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'jixiao.sqlite3'}", conn_max_age=60, conn_health_checks=True
+        default=f"sqlite:///{DATA_DIR / DATABASE_FILE}", conn_max_age=60, conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_database(Path(DATABASES["default"]["NAME"]))  # password hashes and session keys: 0600
     # Writers take the lock at BEGIN and wait up to 20 s for it (busy timeout) instead of failing. WAL lets
     # the dashboard read while units save; with WAL, synchronous=NORMAL skips the fsync per commit and still
     # keeps the file consistent after a crash (a power cut may lose the last commits, never corrupt it).
