@@ -16,7 +16,9 @@ The pipeline, one stage per function:
 
 Memory stays flat: at most ``window`` chunks are in flight, each of at most 128 forms.
 Outputs are written under a temporary folder inside ``--out`` and moved into place at the end, so a
-crashed run never leaves half-written tables next to a manifest that claims them.
+crashed run never leaves half-written tables next to a manifest that claims them. An interrupted run
+(Ctrl-C) keeps the Parquet rows of the chunks it finished as a *finished part* (``.resume/``): the next
+run takes those forms from it instead of processing them again (:func:`finished_parts`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import stat
 import tempfile
 from collections import deque
@@ -74,6 +77,8 @@ FORMATS = ("parquet", "csv", "xlsx")
 DEFAULT_FORMATS = FORMATS  # what ``jixiao batch`` writes unless --formats says otherwise
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
+#: Where an interrupted run keeps the chunks it finished, one folder per interrupted run (``part-…``).
+RESUME_DIR = ".resume"
 XLSX_NAME = "jixiao-batch.xlsx"
 #: Rows per Parquet row group: a group per chunk costs the parent more CPU and the file more bytes (every
 #: group repeats its dictionaries and statistics); larger groups would raise the parent's peak memory.
@@ -425,6 +430,7 @@ class Runner(Protocol):
     def submit(self, items: list[tuple[str, str]]) -> Pending: ...
     def recover(self) -> None: ...
     def close(self) -> None: ...
+    def abort(self) -> None: ...
 
 
 class InlineRunner:
@@ -447,6 +453,15 @@ class InlineRunner:
     def close(self) -> None:
         pass
 
+    def abort(self) -> None:
+        pass
+
+
+def _ignore_interrupts() -> None:
+    """Pool workers leave Ctrl-C to the parent: it stops the run once and keeps what is finished (each
+    worker would otherwise print its own traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
 
 class PoolRunner:
     """A process pool; a worker that dies (a crashing native library) is replaced, the run goes on."""
@@ -455,7 +470,10 @@ class PoolRunner:
 
     def __init__(self, profile_id: str, workers: int, outputs: Outputs) -> None:
         self.profile_id, self.outputs, self.slots = profile_id, outputs, workers
-        self.pool = ProcessPoolExecutor(workers)
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.slots, initializer=_ignore_interrupts)
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         try:
@@ -466,10 +484,19 @@ class PoolRunner:
 
     def recover(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = ProcessPoolExecutor(self.slots)
+        self.pool = self._new_pool()
 
     def close(self) -> None:
         self.pool.shutdown()
+
+    def abort(self) -> None:
+        """Stop at once (Ctrl-C): the chunks in flight are dropped, their files are processed next time."""
+        processes = dict(getattr(self.pool, "_processes", None) or {})  # the executor has no public handle
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            process.join()
 
 
 class DaskRunner:
@@ -495,6 +522,9 @@ class DaskRunner:
 
     def close(self) -> None:
         self.client.close()  # type: ignore[no-untyped-call]
+
+    def abort(self) -> None:
+        self.close()
 
 
 def resolve(runner: Runner, future: Pending, items: list[tuple[str, str]], retry: bool = True) -> Chunk:
@@ -556,7 +586,6 @@ class Sinks:
     def write(self, chunk: Chunk) -> None:
         forms = chunk.batches["forms"]
         ok = pc.equal(forms["status"], "ok")
-        self.done.update(h for h in forms["sha256"].filter(ok).to_pylist() if h)
         for n in TABLES:
             batch = chunk.batches[n]
             if not batch.num_rows:
@@ -568,16 +597,22 @@ class Sinks:
                 self.csv[n].write(chunk.csv[n])
             if n in self.sheets:
                 self.sheets[n].append(batch, chunk.xlsx.get(n))
+        # last: a chunk interrupted half-way is not done (its rows in a finished part are never taken)
+        self.done.update(h for h in forms["sha256"].filter(ok).to_pylist() if h)
 
     def flush_parquet(self, name: str) -> None:
         if self.pending[name]:
             self.parquet[name].write_table(pa.Table.from_batches(self.pending[name], SCHEMAS[name]))
             self.pending[name] = []
 
-    def close(self) -> list[Path]:
+    def close_parquet(self) -> list[Path]:
         for name, writer in self.parquet.items():
             self.flush_parquet(name)
             writer.close()
+        return [self.staging / f"{n}.parquet" for n in TABLES]
+
+    def close(self) -> list[Path]:
+        self.close_parquet()
         for handle in self.csv.values():
             handle.close()
         if self.workbook is not None:
@@ -591,7 +626,8 @@ class Sinks:
 # --- 6. cache ----------------------------------------------------------------------------------
 
 def read_manifest(out: Path, profile_id: str) -> set[str]:
-    """Content hashes done by an earlier run with the same profile and engine version."""
+    """Content hashes done by an earlier run (or kept in a finished part) with the same profile and engine
+    version."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -604,6 +640,47 @@ def read_manifest(out: Path, profile_id: str) -> set[str]:
         return set()
     stored = set(forms.filter(pc.equal(forms["status"], "ok"))["sha256"].to_pylist())
     return stored & set(data.get("done", []))
+
+
+def finished_parts(out: Path) -> list[Path]:
+    """The folders of finished chunks that interrupted runs kept in ``out`` (a part counts once its manifest
+    is written, which is the last thing :func:`keep_finished` does)."""
+    try:
+        return sorted(p for p in (out / RESUME_DIR).iterdir() if (p / MANIFEST).is_file())
+    except OSError:
+        return []
+
+
+def cache_sources(out: Path, profile_id: str) -> dict[str, Path]:
+    """sha256 → the folder whose tables hold that form's rows: a finished part, else the published tables."""
+    sources: dict[str, Path] = {}
+    for folder in [*finished_parts(out), out]:
+        for digest in read_manifest(folder, profile_id):
+            sources.setdefault(digest, folder)
+    return sources
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run (已中断): ``kept`` forms were finished and kept for the next run to take."""
+
+    def __init__(self, kept: int) -> None:
+        super().__init__(kept)
+        self.kept = kept
+
+
+def keep_finished(out: Path, sinks: Sinks, profile_id: str) -> int:
+    """After an interruption, the Parquet rows of the finished chunks as a finished part in ``out/.resume``;
+    returns how many forms it holds."""
+    written = sinks.close_parquet()
+    if not sinks.done:
+        return 0
+    (out / RESUME_DIR).mkdir(exist_ok=True)
+    part = Path(tempfile.mkdtemp(prefix="part-", dir=out / RESUME_DIR))
+    for path in written:
+        os.replace(path, part / path.name)
+    manifest = {"jixiao": __version__, "profile": profile_id, "done": sorted(sinks.done)}
+    (part / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return len(sinks.done)
 
 
 def cached_chunks(out: Path, paths: dict[str, str], outputs: Outputs) -> Iterator[Chunk]:
@@ -635,11 +712,13 @@ class Summary:
     cached: int = 0
     errors: int = 0
     duplicates: int = 0
+    resumed: int = 0  # of the cached: taken from the finished part of an interrupted run
     outputs: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"found": self.found, "processed": self.processed, "cached": self.cached,
-                "errors": self.errors, "duplicates": self.duplicates, "outputs": self.outputs}
+                "resumed": self.resumed, "errors": self.errors, "duplicates": self.duplicates,
+                "outputs": self.outputs}
 
 
 Progress = Callable[[int, int], None]  # (files finished now, errors so far)
@@ -688,20 +767,24 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     entries = list(discover(paths, exclude=[out]))
     if total:
         total(len(entries))
-    triage = Triage(set() if force else read_manifest(out, profile_id))
+    sources = {} if force else cache_sources(out, profile_id)
+    triage = Triage(set(sources))
     formats = frozenset(formats)
     runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        return _run(entries, out, staging, runner, formats, triage, chunk_size, progress)
+        return _run(entries, out, staging, runner, formats, triage, sources, chunk_size, progress)
     finally:
         runner.close()
         shutil.rmtree(staging, ignore_errors=True)  # empty after success; a failed run leaves nothing
 
 
 def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats: Iterable[str], triage: Triage,
-         chunk_size: int | None, progress: Progress | None) -> Summary:
-    """The body of :func:`run_batch`: stream every entry into the sinks, then publish the tables."""
+         sources: dict[str, Path], chunk_size: int | None, progress: Progress | None) -> Summary:
+    """The body of :func:`run_batch`: stream every entry into the sinks, then publish the tables.
+
+    Ctrl-C stops the workers at once and keeps the finished chunks (:class:`Interrupted`).
+    """
     summary = Summary(found=len(entries))
     triaged = 0
     sinks = Sinks(staging, formats)
@@ -742,16 +825,23 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
     def size() -> int:
         return chunk_size or guided_size(len(entries) - triaged, runner.slots)
 
-    chunks = chunked(to_process(), size)
-    for chunk in ordered_results(runner, chunks, window=max(2, 3 * runner.slots)):
-        sinks.write(chunk)
-        summary.processed += chunk.files - chunk.errors
-        report(chunk.files, chunk.errors)
-        if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
-            flush_listed()
-    flush_listed()
-    for chunk in cached_chunks(out, cached_paths, runner.outputs):
-        sinks.write(chunk)
+    try:
+        chunks = chunked(to_process(), size)
+        for chunk in ordered_results(runner, chunks, window=max(2, 3 * runner.slots)):
+            sinks.write(chunk)
+            summary.processed += chunk.files - chunk.errors
+            report(chunk.files, chunk.errors)
+            if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
+                flush_listed()
+        flush_listed()
+        for folder in [*finished_parts(out), out]:  # the parts first: where a form's rows were found
+            here = {digest: path for digest, path in cached_paths.items() if sources[digest] == folder}
+            summary.resumed += len(here) if folder != out else 0
+            for chunk in cached_chunks(folder, here, runner.outputs):
+                sinks.write(chunk)
+    except KeyboardInterrupt:
+        runner.abort()
+        raise Interrupted(keep_finished(out, sinks, runner.profile_id)) from None
     written = sinks.close()
     (out / MANIFEST).unlink(missing_ok=True)  # a crash while publishing must not leave a stale cache
     for path in written:
@@ -760,4 +850,5 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
     manifest = {"jixiao": __version__, "profile": runner.profile_id, "done": sorted(sinks.done)}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     (out / SUMMARY).write_text(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    shutil.rmtree(out / RESUME_DIR, ignore_errors=True)  # every finished part is in the published tables now
     return summary

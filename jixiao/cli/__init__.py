@@ -22,6 +22,7 @@ from ..errors import InputError
 if TYPE_CHECKING:
     from ..io import ImportNote
     from ..model import Form
+from .zh import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 from .zh import ChineseCommand, ChineseGroup, install
 
 
@@ -46,7 +47,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 T = TypeVar("T")
 
-#: Exit codes shared by every command.
+#: Exit codes shared by every command (and EXIT_INTERRUPTED, 130: Ctrl-C).
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 

@@ -21,7 +21,7 @@ from rich.text import Text
 
 from ..errors import InputError
 from ..rules import AUTO, load_profile
-from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, needs_extra, out, show
+from . import EXIT_INTERRUPTED, EXIT_UNUSABLE, app, err, fail, guarded, input_errors, needs_extra, out, show
 
 #: What ``--formats`` adds to Parquet by default (jixiao.batch.DEFAULT_FORMATS, named here so that the
 #: CLI loads without the batch extra; a test keeps the two equal).
@@ -46,7 +46,7 @@ def batch(
 ) -> None:
     """批量读取、评分、复核文件夹中的全部表单，输出 forms / indicators / findings 三张表。"""
     with needs_extra("batch"):
-        from ..batch import FORMATS, run_batch
+        from ..batch import FORMATS, Interrupted, run_batch
 
         if dask is not None:
             import distributed  # noqa: F401  # --dask: a missing extra is said before any work starts
@@ -59,17 +59,23 @@ def batch(
         guarded(lambda: load_profile(profile))
     columns = (TextColumn("[bold]复核"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
                TimeRemainingColumn(), TextColumn("错误 [red]{task.fields[errors]}"))
-    with input_errors(), Progress(*columns, console=err, transient=False) as bar:
-        task = bar.add_task("batch", total=None, errors=0)
-        summary = run_batch(paths, out_dir, profile, workers or None, force, dask, chosen,
-                            progress=lambda n, errors: bar.update(task, advance=n, errors=errors),
-                            total=lambda n: bar.update(task, total=n))
+    try:
+        with input_errors(), Progress(*columns, console=err, transient=False) as bar:
+            task = bar.add_task("batch", total=None, errors=0)
+            summary = run_batch(paths, out_dir, profile, workers or None, force, dask, chosen,
+                                progress=lambda n, errors: bar.update(task, advance=n, errors=errors),
+                                total=lambda n: bar.update(task, total=n))
+    except Interrupted as stop:
+        err.print(f"已中断（Ctrl+C）：已完成的 {stop.kept} 张表已保存，再次运行同一命令即从中断处继续。", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     table = Table(title=f"批量复核（规则：{profile}）")
     for name in ("找到", "已复核", "缓存（未变）", "错误（原因见 forms 表）", "重复"):
         table.add_column(name, justify="right")
     table.add_row(*(str(v) for v in (summary.found, summary.processed, summary.cached, summary.errors,
                                      summary.duplicates)))
     show(table)
+    if summary.resumed:
+        out.print(f"其中 {summary.resumed} 张取自上次中断的运行（已完成的部分，未重新处理）。", markup=False)
     out.print(f"输出：{out_dir}（{'、'.join(summary.outputs)}）", markup=False)
 
 

@@ -18,9 +18,12 @@ from . import app, fail, guarded, input_errors, needs_extra, out, show
 
 
 def _django() -> None:
-    """Configure Django once (the rest of the CLI never imports it); without the web extra, say which to install."""
+    """Configure Django once (the rest of the CLI never imports it); without the web extra, say which to install.
+
+    An unusable data dir (not creatable, not writable) is one line naming it, exit 2.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
-    with needs_extra("web"):
+    with needs_extra("web"), input_errors():
         import django  # type: ignore[import-untyped]
 
         django.setup()
@@ -28,13 +31,17 @@ def _django() -> None:
 
 def _migrate() -> None:
     from django.core.management import call_command  # type: ignore[import-untyped]
+    from django.db import DatabaseError, connection  # type: ignore[import-untyped]
 
-    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except DatabaseError as exc:  # a read-only or full disk, a database that cannot be opened
+        fail(InputError(f"无法写入数据库（{exc}）", str(connection.settings_dict["NAME"])))
 
 
 def _where() -> str:
     from django.conf import settings  # type: ignore[import-untyped]
-    from django.db import connection  # type: ignore[import-untyped]
+    from django.db import connection
 
     if connection.vendor == "sqlite":
         return f"SQLite 数据目录：{settings.DATA_DIR}（数据库 {connection.settings_dict['NAME']}）"

@@ -24,6 +24,9 @@ from typer._click import Context, HelpFormatter
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoSuchOption, UsageError
 from typer.core import TyperCommand, TyperGroup
 
+#: The exit code of a command interrupted by Ctrl-C (as a shell reports SIGINT: 128 + 2).
+EXIT_INTERRUPTED = 130
+
 
 @cache
 def texts() -> dict[str, Any]:
@@ -142,6 +145,15 @@ class ChineseGroup(_Chinese, TyperGroup):
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
+
+    def invoke(self, ctx: Context) -> Any:
+        """Ctrl-C in any command: one line on stderr and exit 130, never a traceback (typer would exit 130
+        silently, and only once the command's own cleanup has run)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            print(texts()["usage"]["interrupted"], file=sys.stderr)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _hint(error: BadParameter) -> str:
