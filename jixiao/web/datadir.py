@@ -7,6 +7,7 @@ the files (0600). Django is not imported here: the command line picks the direct
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, os_reason
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -73,9 +74,9 @@ def prepare(path: Path) -> Path:
             path.mkdir(parents=True, exist_ok=True)
         _tighten(path, PRIVATE_DIR)
         if not os.access(path, os.W_OK | os.X_OK):
-            raise PermissionError(13, "权限不足")
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as exc:
-        raise InputError(f"数据目录无法创建或写入（{exc.strerror or exc}），请用 JIXIAO_DATA_DIR 指定可写的目录",
+        raise InputError(f"数据目录无法创建或写入（{os_reason(exc)}），请用 JIXIAO_DATA_DIR 指定可写的目录",
                          str(path)) from None
     return path.resolve()
 
@@ -87,7 +88,7 @@ def private_file(path: Path) -> None:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
         _tighten(path, PRIVATE_FILE)
     except OSError as exc:
-        raise InputError(f"无法创建或访问数据文件（{exc.strerror or exc}）", str(path)) from None
+        raise InputError(f"无法创建或访问数据文件（{os_reason(exc)}）", str(path)) from None
 
 
 def private_database(database: Path) -> None:
