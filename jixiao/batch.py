@@ -36,6 +36,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -50,7 +51,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from . import __version__
 from .analytics import execution_figures
 from .audit import Finding, counts, evaluate
-from .errors import InputError
+from .errors import InputError, os_reason
 from .io import ImportNote, read
 from .io.notes import doubted_paths
 from .io.sniff import check_size
@@ -762,21 +763,42 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     """Read, score and audit every form under ``paths`` into tables in ``out``."""
     if profile_id != AUTO:
         load_profile(profile_id)  # an unknown profile fails before any work
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_output(Path(out))
     entries = list(discover(paths, exclude=[out]))
     if total:
         total(len(entries))
     sources = {} if force else cache_sources(out, profile_id)
     triage = Triage(set(sources))
     formats = frozenset(formats)
-    runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    with output_errors(out):
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        return _run(entries, out, staging, runner, formats, triage, sources, chunk_size, progress)
+        runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
+        try:
+            with output_errors(out):
+                return _run(entries, out, staging, runner, formats, triage, sources, chunk_size, progress)
+        finally:
+            runner.close()
     finally:
-        runner.close()
         shutil.rmtree(staging, ignore_errors=True)  # empty after success; a failed run leaves nothing
+
+
+def prepare_output(out: Path) -> Path:
+    """The output folder, created if missing; one that cannot be is an :class:`InputError` naming it."""
+    with output_errors(out):
+        out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@contextmanager
+def output_errors(out: Path) -> Iterator[None]:
+    """What fails on the output side (a read-only or full disk, a path through a file) is an
+    :class:`InputError` naming the output folder: the files read are never the cause here, each of their
+    errors is a row of the forms table."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"无法写入输出文件夹（{os_reason(exc)}）", str(out)) from None
 
 
 def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats: Iterable[str], triage: Triage,

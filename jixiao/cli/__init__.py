@@ -17,7 +17,7 @@ from rich.table import Table
 from typer.models import CommandFunctionType
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, os_reason
 
 if TYPE_CHECKING:
     from ..io import ImportNote
@@ -101,6 +101,25 @@ def needs_extra(extra: str) -> Iterator[None]:
         err.print(f'错误 此命令需要可选组件（缺少 {exc.name}），请安装：pip install "jixiao[{extra}]"',
                   markup=False, style="red")
         raise typer.Exit(EXIT_UNUSABLE) from None
+
+
+def written(path: Path, produce: Callable[[Path], object]) -> Path:
+    """An output file whole or not at all: ``produce`` writes a hidden file beside ``path``, renamed over it
+    once complete. A device or pipe (``/dev/stdout``) is written directly — never replaced by a file.
+
+    A refusal (read-only folder, full disk, a path through a file) is an :class:`InputError` naming ``path``.
+    """
+    direct = path.exists() and not path.is_file()
+    target = path if direct else path.with_name(f".{path.name}.partial")
+    try:
+        produce(target)
+        if not direct:
+            target.replace(path)
+    except OSError as exc:
+        if not direct and target.is_file():
+            target.unlink()
+        raise InputError(f"无法写入文件（{os_reason(exc)}）", str(path)) from None
+    return path
 
 
 def guarded(func: Callable[[], T]) -> T:

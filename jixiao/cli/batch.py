@@ -21,7 +21,19 @@ from rich.text import Text
 
 from ..errors import InputError
 from ..rules import AUTO, load_profile
-from . import EXIT_INTERRUPTED, EXIT_UNUSABLE, app, err, fail, guarded, input_errors, needs_extra, out, show
+from . import (
+    EXIT_INTERRUPTED,
+    EXIT_UNUSABLE,
+    app,
+    err,
+    fail,
+    guarded,
+    input_errors,
+    needs_extra,
+    out,
+    show,
+    written,
+)
 
 #: What ``--formats`` adds to Parquet by default (jixiao.batch.DEFAULT_FORMATS, named here so that the
 #: CLI loads without the batch extra; a test keeps the two equal).
@@ -46,7 +58,7 @@ def batch(
 ) -> None:
     """批量读取、评分、复核文件夹中的全部表单，输出 forms / indicators / findings 三张表。"""
     with needs_extra("batch"):
-        from ..batch import FORMATS, Interrupted, run_batch
+        from ..batch import FORMATS, Interrupted, prepare_output, run_batch
 
         if dask is not None:
             import distributed  # noqa: F401  # --dask: a missing extra is said before any work starts
@@ -57,6 +69,7 @@ def batch(
         fail(InputError(f"未知的输出格式：{'、'.join(sorted(unknown))}（可选 csv、xlsx）", "--formats"))
     if profile != AUTO:
         guarded(lambda: load_profile(profile))
+    guarded(lambda: prepare_output(out_dir))  # before the progress bar: a refusal is then the only line
     columns = (TextColumn("[bold]复核"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
                TimeRemainingColumn(), TextColumn("错误 [red]{task.fields[errors]}"))
     try:
@@ -95,5 +108,6 @@ def report(
     except OSError as exc:
         err.print(f"[red]错误[/red] {out_dir}: 找不到批量结果（{exc.strerror or exc}），请先运行 jixiao batch")
         raise typer.Exit(EXIT_UNUSABLE) from None
-    target.write_text(render_dashboard(tables["forms"], tables["indicators"], tables["findings"]), encoding="utf-8")
+    page = render_dashboard(tables["forms"], tables["indicators"], tables["findings"])
+    guarded(lambda: written(target, lambda path: path.write_text(page, encoding="utf-8")))
     out.print(f"报告：{target}", markup=False)

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..io.notes import doubted_paths
 from ..report.layout import layout_for, list_layouts
 from ..rules import AUTO, resolve_profile
-from . import STDIN, app, guarded, out, read_input
+from . import STDIN, app, guarded, out, read_input, written
 from .core import FormArg, FormatOpt, ProfileOpt
 
 Writer = Callable[..., Path]  # write(form, card, findings, path, layout) of every report module
@@ -66,11 +66,8 @@ def run_export(
     chosen = layout_for(form, layout)
     card, findings = evaluate(form, resolve_profile(profile, form), doubted_paths(notes))
     findings = apply_waivers(findings, form, given)
-    destination = output or default_output(source, target)
-    try:
-        return writer(target)(form, card, findings, destination, chosen)
-    except OSError as exc:
-        raise InputError(f"无法写入文件：{exc.strerror}", str(destination)) from None
+    write = writer(target)
+    return written(output or default_output(source, target), lambda path: write(form, card, findings, path, chosen))
 
 
 @app.command()

@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..io import FORMATS, ImportNote
 from ..io.jsonio import dumps
 from ..io.notes import note_data
-from . import app, err, fail, out, read_input
+from . import app, err, fail, input_errors, out, read_input, written
 
 
 def print_notes(notes: list[ImportNote]) -> None:
@@ -55,11 +55,6 @@ def parse(
 
 
 def _write(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, renamed over it once complete."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_text(text + "\n", encoding="utf-8")
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        fail(InputError(f"无法写入：{exc.strerror}", str(path)))
+    """Write a whole file or nothing (:func:`written`); a refusal exits 2 naming the path."""
+    with input_errors():
+        written(path, lambda partial: partial.write_text(text + "\n", encoding="utf-8"))
