@@ -37,6 +37,19 @@ def test_grade_in_conclusion_must_match_the_band(seed_form: Form, seed_profile: 
     assert "A05" not in codes(seed_form, seed_profile)
 
 
+@pytest.mark.parametrize(("conclusion", "flagged"), [
+    ("项目实施效果良好，群众满意，自评等级为优。", False),   # 良好 describes the work, 优 is the grade
+    ("项目实施效果良好，自评等级为良好。", True),
+    ("良好", True),
+    ("自评结果为不合格", True),                          # never read as 合格
+    ("项目总体完成情况较好，效果良好。", False),          # no grade stated at all
+])
+def test_only_a_stated_grade_is_compared_with_the_band(
+        seed_form: Form, seed_profile: Profile, conclusion: str, flagged: bool) -> None:
+    seed_form.conclusion = conclusion
+    assert ("A05" in codes(seed_form, seed_profile)) is flagged
+
+
 def test_declared_rate_and_execution_score(seed_form: Form, seed_profile: Profile) -> None:
     seed_form.funds.rate_declared = "98%"
     seed_form.funds.score_declared = Decimal(10)

@@ -8,7 +8,9 @@ from ..targets import normalise
 from .base import Context, check
 
 GRADE_WORDS = (("优秀", "优"), ("良好", "良"), ("中等", "中"), ("合格", "中"), ("较差", "差"), ("不合格", "差"))
-GRADE_PREFIXES = ("等级为", "等次为", "评为", "等级:", "等级：", "评价为")
+#: Words that introduce the stated grade; a grade word elsewhere (项目实施效果良好) is not a grade.
+GRADE_PREFIXES = ("等级为", "等次为", "评为", "等级:", "等级：", "等次:", "等次：", "评价为", "结果为", "评定为",
+                  "定为", "等级是")
 _COLUMNS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数"))
 
 
@@ -98,16 +100,27 @@ def total_adds_up(ctx: Context) -> None:
                    f"（相差 {fmt(gap)}），请核对加总。", "total_declared")
 
 
+def stated_grade(conclusion: str, band_names: list[str]) -> str | None:
+    """The grade a conclusion states (结论等级): after a prefix (等级为良好), or the whole conclusion (优秀)."""
+    words = sorted([*GRADE_WORDS, *((name, name) for name in band_names)], key=lambda pair: -len(pair[0]))
+    for prefix in GRADE_PREFIXES:
+        start = conclusion.find(prefix)
+        while start >= 0:
+            rest = conclusion[start + len(prefix):].lstrip(" “\"")
+            grade = next((grade for word, grade in words if rest.startswith(word)), None)
+            if grade is not None:
+                return grade
+            start = conclusion.find(prefix, start + 1)
+    bare = conclusion.strip(" 。.；;").removesuffix("等级").removesuffix("级")
+    return next((grade for word, grade in words if bare == word), None)
+
+
 @check("A05", "error", "绩效结论中的等级与总分所在等级不符",
        rationale="等级按总分所在分档确定，结论等级与总分不符会误导使用者。",
        source=cite("mof-2020-10", "“90（含）-100分为优、80（含）-90分为良、60（含）-80分为中、60分以下为差”"))
 def grade_matches_band(ctx: Context) -> None:
-    conclusion = normalise(ctx.form.conclusion or "")
+    stated = stated_grade(normalise(ctx.form.conclusion or ""), [name for _, name in ctx.profile.grades.bands])
     total = ctx.card.total_declared
-    stated = next((grade for word, grade in GRADE_WORDS if word in conclusion), None)
-    if stated is None:
-        stated = next((name for _, name in ctx.profile.grades.bands
-                       if conclusion == name or any(f"{p}{name}" in conclusion for p in GRADE_PREFIXES)), None)
     if stated is None or total is None:
         return
     band = ctx.profile.grades.grade(total)
