@@ -295,6 +295,9 @@ def _table(
     flagged_rows = {c.row for c in cells if c.flagged}
     review_col = len(sheet.layout.widths)
     carry: dict[int, dict[int, _Cell]] = {}
+    # single cells' boxes and backgrounds, drawn as few rectangles: a command per cell made each page break
+    # of a long table re-sort thousands of commands (reportlab splits every command at every page break)
+    single: dict[tuple[Any, ...], set[tuple[int, int]]] = {}
     for cell in cells:
         top, left = cell.row - first, cell.col
         corner, end = (left, top), (left + cell.cols - 1, top + cell.rows - 1)
@@ -310,13 +313,47 @@ def _table(
                     carry.setdefault(row, {})[left] = flowable
         elif cell.rows > 1 or cell.cols > 1:
             commands.append(("SPAN", corner, end))
+        looks: list[tuple[Any, ...]] = []
         if cell.boxed:
-            commands.append(("BOX", corner, end, 0.5, colors.black))
+            looks.append(("GRID", 0.5, colors.black))
         if cell.row in flagged_rows and cell.rows == 1 and cell.col >= 3:
-            commands.append(("BACKGROUND", corner, end, FLAG_COLOR))
+            looks.append(("BACKGROUND", FLAG_COLOR))
         elif cell.col >= review_col and cell.style != "header":
-            commands.append(("BACKGROUND", corner, end, REVIEW_COLOR))
+            looks.append(("BACKGROUND", REVIEW_COLOR))
+        for look in looks:
+            if corner == end:
+                single.setdefault(look, set()).add(corner)
+            else:  # a merged cell: a grid would cross it, a box is its outline
+                name = "BOX" if look[0] == "GRID" else look[0]
+                commands.append((name, corner, end, *look[1:]))
+    for (name, *values), places in single.items():
+        commands += [(name, corner, end, *values) for corner, end in rectangles(places)]
     return _CarryingTable(data, colWidths=widths, repeatRows=repeat, style=TableStyle(commands), carry=carry)
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted integers as runs of consecutive ones, ``(first, last)``."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def rectangles(places: set[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """``(column, row)`` places covered by few rectangles ``(corner, end)``: the runs along each row, each
+    joined with the rows below that have the same run."""
+    columns: dict[int, list[int]] = {}
+    for column, row in sorted(places):
+        columns.setdefault(row, []).append(column)
+    rows_of: dict[tuple[int, int], list[int]] = {}  # a run of columns → the rows that have it
+    for row in sorted(columns):
+        for run in _runs(columns[row]):
+            rows_of.setdefault(run, []).append(row)
+    boxes = [((c0, r0), (c1, r1)) for (c0, c1), rows in rows_of.items() for r0, r1 in _runs(rows)]
+    return sorted(boxes, key=lambda box: (box[0][1], box[0][0]))
 
 
 def story(sheet: Sheet) -> list[Flowable]:
