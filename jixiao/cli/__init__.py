@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..io import ImportNote
     from ..model import Form
 from .zh import EXIT_INTERRUPTED as EXIT_INTERRUPTED
-from .zh import ChineseCommand, ChineseGroup, install
+from .zh import ChineseCommand, ChineseGroup
 
 
 class _App(typer.Typer):
@@ -34,7 +34,6 @@ class _App(typer.Typer):
         return super().command(*args, **kwargs)
 
 
-install()
 app = _App(
     name="jixiao",
     help="预算绩效自评表：读取、评分、复核、导出与管理。",

@@ -18,7 +18,6 @@ from importlib import resources
 from typing import Any
 
 import typer
-import typer.rich_utils
 from rich.text import Text
 from typer._click import Context, HelpFormatter
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoSuchOption, UsageError
@@ -41,6 +40,8 @@ def install() -> None:
     instead of ending in "…": a Chinese sentence has no spaces, so rich would take it for one long word
     and cut it.
     """
+    import typer.rich_utils
+
     for name, text in texts()["panels"].items():
         setattr(typer.rich_utils, name, text)
     if not getattr(typer.rich_utils, "jixiao_folds", False):
@@ -95,6 +96,10 @@ class _Chinese:
         params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
         localise_params(params)  # also the options typer adds after construction (shell completion)
         return params
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        install()  # here, not at start-up: typer's rich_utils (and rich.markdown) load only to print help
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
