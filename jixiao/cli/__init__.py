@@ -50,6 +50,10 @@ T = TypeVar("T")
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
+#: ``--profile auto`` (jixiao.rules.AUTO, named here so that the command line starts without loading the
+#: rules, the model or pydantic: ``jixiao --help`` needs none of them; a test keeps the two equal).
+AUTO = "auto"
+
 #: The path that means standard input (``jixiao score -`` reads the form from a pipe).
 STDIN = "-"
 

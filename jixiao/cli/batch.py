@@ -20,8 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import InputError
-from ..rules import AUTO, load_profile
 from . import (
+    AUTO,
     EXIT_INTERRUPTED,
     EXIT_UNUSABLE,
     app,
@@ -68,6 +68,8 @@ def batch(
     if unknown := chosen - set(FORMATS):
         fail(InputError(f"未知的输出格式：{'、'.join(sorted(unknown))}（可选 csv、xlsx）", "--formats"))
     if profile != AUTO:
+        from ..rules import load_profile
+
         guarded(lambda: load_profile(profile))
     guarded(lambda: prepare_output(out_dir))  # before the progress bar: a refusal is then the only line
     columns = (TextColumn("[bold]复核"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),

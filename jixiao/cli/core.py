@@ -1,25 +1,28 @@
-"""Core commands: score, audit, profiles, schema."""
+"""Core commands: score, audit, waive, profiles, schema, checks.
+
+The core (model, rules, scoring, audit) is imported inside each command: ``jixiao --help`` and
+``jixiao --version`` start without pydantic.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import simplejson
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate, findings_doc
-from ..audit.waivers import Waiver, apply_waivers, is_open, read_waivers, waiver_for, write_waivers
 from ..errors import InputError
-from ..io.notes import IMPORT_CODES, doubted_paths
-from ..model import Form
-from ..rules import AUTO, Profile, list_profiles, resolve_profile
-from ..scoring import Scorecard, fmt, plain, scorecard_data
-from ..scoring import score as score_form  # `score` is also this module's command
-from . import EXIT_FINDINGS, EXIT_OK, app, guarded, out, read_input, show
+from . import AUTO, EXIT_FINDINGS, EXIT_OK, app, guarded, out, read_input, show
+
+if TYPE_CHECKING:
+    from ..audit import Finding
+    from ..audit.waivers import Waiver
+    from ..model import Form
+    from ..rules import Profile
+    from ..scoring import Scorecard
 
 FormArg = Annotated[Path, typer.Argument(help="表单文件（JSON、Excel、PDF、Word 或文本）；- 表示标准输入",
                                         show_default=False)]
@@ -32,6 +35,9 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding], frozenset[str], Profile]:
     """The form, what its importer could not read (as findings), the fields it doubted, and the rules."""
+    from ..io.notes import doubted_paths
+    from ..rules import resolve_profile
+
     def load() -> tuple[Form, list[Finding], frozenset[str], Profile]:
         form, notes = read_input(path, fmt_)
         return form, [note.as_finding() for note in notes], doubted_paths(notes), resolve_profile(profile_name, form)
@@ -40,6 +46,8 @@ def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding]
 
 
 def _print_json(data: Any) -> None:
+    import simplejson
+
     out.print(simplejson.dumps(data, use_decimal=True, ensure_ascii=False, indent=2), markup=False)
 
 
@@ -51,6 +59,8 @@ def _waiver_data(f: Finding) -> dict[str, Any] | None:
 
 def findings_data(findings: list[Finding]) -> dict[str, Any]:
     """The machine form of an audit (``jixiao audit --json``); a waived finding carries its waiver."""
+    from ..audit import counts
+
     return {"findings": [{"code": f.code, "severity": f.severity, "location": f.location, "path": f.path,
                           "message": f.message, "doubt": f.doubt, "waiver": _waiver_data(f)} for f in findings],
             "counts": counts(findings)}
@@ -58,6 +68,8 @@ def findings_data(findings: list[Finding]) -> dict[str, Any]:
 
 def _score_table(card: Scorecard) -> Table:
     """The form's tree: a heading row per level-1/level-2 group, each indicator with its explanation."""
+    from ..scoring import fmt
+
     table = Table(title=f"评分（规则：{card.profile}）", expand=True)
     table.add_column("指标 / 计分说明", ratio=6)
     for name in ("指标值", "完成值"):
@@ -78,6 +90,8 @@ def _score_table(card: Scorecard) -> Table:
 
 
 def _summary(card: Scorecard) -> Table:
+    from ..scoring import fmt
+
     table = Table(show_header=True, title="合计")
     for name in ("项目", "分值", "填报", "复核"):
         table.add_column(name, justify="right" if name != "项目" else "left")
@@ -96,6 +110,9 @@ def _summary(card: Scorecard) -> Table:
 def score(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
           as_json: JsonOpt = False) -> None:
     """按规则计算每个指标、执行率、总分和等级，并与填报得分对照。"""
+    from ..scoring import score as score_form  # `score` is also this command's name
+    from ..scoring import scorecard_data
+
     loaded, _, _, rules = _load(form, format, profile)
     card = score_form(loaded, rules)
     if as_json:
@@ -113,6 +130,8 @@ WaiversOpt = Annotated[Path | None, typer.Option(
 
 
 def _waivers(path: Path | None) -> list[Waiver]:
+    from ..audit.waivers import read_waivers
+
     return guarded(lambda: read_waivers(path)) if path is not None and path.exists() else []
 
 
@@ -124,6 +143,9 @@ def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
     涉及导入存疑字段的问题标为“存疑”，说明以“导入存疑：”开头：请先核对原表。已豁免的问题标为“已豁免”；
     豁免后该处内容又被修改的，豁免失效。有未豁免的错误时退出码为 1。
     """
+    from ..audit import SEVERITY_NAMES, counts, evaluate
+    from ..audit.waivers import apply_waivers, is_open, read_waivers
+
     if waivers is not None and not waivers.exists():
         guarded(lambda: read_waivers(waivers))  # names the missing file
     loaded, import_findings, doubted, rules = _load(form, format, profile)
@@ -161,6 +183,9 @@ def waive(
     format: FormatOpt = "auto",
 ) -> None:
     """审核豁免：对一张表的一条复核意见写明理由后豁免；该处内容以后被修改的，豁免自动失效。"""
+    from ..audit import evaluate
+    from ..audit.waivers import waiver_for, write_waivers
+
     existing = _waivers(waivers)
     loaded, import_findings, doubted, rules = _load(form, format, profile)
     found = [f for f in import_findings + evaluate(loaded, rules, doubted)[1]
@@ -182,6 +207,9 @@ def _refuse(message: str, place: str) -> None:
 @app.command()
 def profiles(as_json: JsonOpt = False) -> None:
     """列出内置的评分规则及其来源。"""
+    from ..rules import list_profiles
+    from ..scoring import plain
+
     shipped = list_profiles()
     if as_json:
         _print_json([p.model_dump(mode="json") for p in shipped])
@@ -200,12 +228,17 @@ def profiles(as_json: JsonOpt = False) -> None:
 @app.command()
 def schema() -> None:
     """打印表单的 JSON Schema（docs/form.schema.json 由此生成）。"""
+    from ..model import Form
+
     out.print(json.dumps(Form.model_json_schema(), ensure_ascii=False, indent=2), markup=False)
 
 
 @app.command()
 def checks(markdown: Annotated[bool, typer.Option("--markdown", help="输出 docs/findings.md")] = False) -> None:
     """列出复核规则代码与导入提示代码（docs/findings.md）。"""
+    from ..audit import CHECKS, SEVERITY_NAMES, findings_doc
+    from ..io.notes import IMPORT_CODES
+
     if markdown:
         out.print(findings_doc(IMPORT_CODES), end="", markup=False)
         return
