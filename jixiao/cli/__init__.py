@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..model import Form
 from .zh import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 from .zh import ChineseCommand, ChineseGroup
+from .zh import say_interrupted as say_interrupted
 
 
 class _App(typer.Typer):
@@ -147,8 +148,12 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (Ctrl-C while typer builds the commands ends like Ctrl-C in one)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        say_interrupted()
+        sys.exit(EXIT_INTERRUPTED)
 
 
 # Command modules register themselves on `app` when imported.

@@ -31,6 +31,7 @@ from . import (
     input_errors,
     needs_extra,
     out,
+    say_interrupted,
     show,
     written,
 )
@@ -81,7 +82,7 @@ def batch(
                                 progress=lambda n, errors: bar.update(task, advance=n, errors=errors),
                                 total=lambda n: bar.update(task, total=n))
     except Interrupted as stop:
-        err.print(f"已中断（Ctrl+C）：已完成的 {stop.kept} 张表已保存，再次运行同一命令即从中断处继续。", markup=False)
+        say_interrupted(f"已中断（Ctrl+C）：已完成的 {stop.kept} 张表已保存，再次运行同一命令即从中断处继续。")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     table = Table(title=f"批量复核（规则：{profile}）")
     for name in ("找到", "已复核", "缓存（未变）", "错误（原因见 forms 表）", "重复"):

@@ -27,6 +27,20 @@ from typer.core import TyperCommand, TyperGroup
 EXIT_INTERRUPTED = 130
 
 
+class _Interruption:
+    """Whether this process has said that it was interrupted: typer turns a Ctrl-C anywhere in its main
+    (parsing the arguments, building the commands) into a silent exit 130, which then still needs the line."""
+
+    said = False
+
+
+def say_interrupted(message: str | None = None) -> None:
+    """Say, once, that Ctrl-C stopped the command: ``message`` or the usual line."""
+    if not _Interruption.said:
+        _Interruption.said = True
+        print(message or texts()["usage"]["interrupted"], file=sys.stderr)
+
+
 @cache
 def texts() -> dict[str, Any]:
     """The catalogue (``zh.toml``)."""
@@ -137,6 +151,8 @@ class ChineseGroup(_Chinese, TyperGroup):
              **extra: Any) -> Any:
         try:
             result = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+            if result == EXIT_INTERRUPTED:
+                say_interrupted()
         except ClickException as error:
             if not standalone_mode:
                 raise
@@ -157,7 +173,7 @@ class ChineseGroup(_Chinese, TyperGroup):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            print(texts()["usage"]["interrupted"], file=sys.stderr)
+            say_interrupted()
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
 

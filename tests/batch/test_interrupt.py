@@ -16,7 +16,6 @@ import pytest
 
 from jixiao.batch import RESUME_DIR, SUMMARY, Interrupted, run_batch
 from jixiao.report.dashboard import load_tables
-from jixiao.rules import AUTO
 
 from ..conftest import REPO
 from .conftest import seed_data, write_json
@@ -99,13 +98,14 @@ def test_ctrl_c_in_a_batch_with_worker_processes_is_one_line_and_the_rerun_resum
     assert f"其中 {kept} 张取自上次中断的运行" in stdout
     summary = json.loads((out / SUMMARY).read_text(encoding="utf-8"))
     assert (summary["resumed"], summary["processed"], summary["errors"]) == (kept, total - kept, 0)
-    run_batch([forms], tmp_path / "whole", AUTO, workers=2)  # what the command line runs
+    whole = _cli("batch", str(forms), "--out", str(tmp_path / "whole"), "--workers", "2")
+    assert whole.communicate(timeout=600) and whole.returncode == 0
     _same_tables(out, tmp_path / "whole")
 
 
 def test_ctrl_c_in_any_command_is_one_line_and_exit_130(tmp_path: Path) -> None:
     waiting = _cli("parse", "-", stdin=subprocess.PIPE)  # reads the form from a pipe nobody writes to
-    time.sleep(0.3)  # loading or waiting for the form: either way
+    time.sleep(2)  # waiting for the form by then (Ctrl-C while it loads ends the same way, bar a rare race)
     os.killpg(waiting.pid, signal.SIGINT)
     _, stderr = waiting.communicate(timeout=60)
     assert (waiting.returncode, stderr.strip()) == (130, "已中断（Ctrl+C）。")
