@@ -61,6 +61,7 @@ def install() -> None:
     if not getattr(typer.rich_utils, "jixiao_folds", False):
         for name in ("_make_rich_text", "_get_parameter_help"):
             setattr(typer.rich_utils, name, _folding(getattr(typer.rich_utils, name)))
+        typer.rich_utils._print_options_panel = _stacked_when_narrow(typer.rich_utils._print_options_panel)
         typer.rich_utils.jixiao_folds = True  # type: ignore[attr-defined]
 
 
@@ -75,6 +76,40 @@ def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
         return made
 
     return folded
+
+
+#: Below this many columns an option's help goes on the lines under its name, the whole width: beside the
+#: name, type and short form it had a dozen columns, two or three Chinese characters a line.
+NARROW_HELP = 60
+
+
+def _stacked_when_narrow(panel: Callable[..., None]) -> Callable[..., None]:
+    """typer's options panel, or on a narrow terminal each parameter as its names and type on one line and
+    its help (with default and 必填) indented below."""
+    import typer.rich_utils
+    from rich.padding import Padding
+    from rich.panel import Panel
+    from rich.table import Table
+
+    def stacked(*, name: str, params: list[Any], ctx: Context, markup_mode: Any, console: Any) -> None:
+        if console.width >= NARROW_HELP or not params:
+            panel(name=name, params=params, ctx=ctx, markup_mode=markup_mode, console=console)
+            return
+        table = Table(show_header=False, box=None, expand=True, padding=0)
+        for param in params:
+            names = [*param.opts, *param.secondary_opts] if param.param_type_name == "option" else [param.metavar]
+            kind = param.display_type_rich(ctx=ctx) if param.param_type_name == "argument" else param.metavar
+            head = Text(" ".join(n for n in names if n), style="bold cyan")
+            if kind:
+                head.append(f"  {kind}", style="yellow")
+            if param.required:
+                head.append(" *", style="red")
+            table.add_row(head)
+            table.add_row(Padding(typer.rich_utils._get_parameter_help(param=param, ctx=ctx, markup_mode=markup_mode),
+                                  (0, 0, 0, 2)))
+        console.print(Panel(table, border_style="dim", title=name, title_align="left"))
+
+    return stacked
 
 
 def _type_name(param: Any) -> str:
