@@ -58,6 +58,8 @@ def test_an_output_path_through_a_file_is_one_line_and_nothing_is_left(tmp_path:
                  ["parse", SEED, "-o", str(blocked / "x.json")]):
         line = one_line(jixiao(*args))
         assert line.startswith(f"错误 {blocked}/x.") and line.endswith("无法写入文件（路径中有一段不是文件夹）"), line
+    waive = ["waive", SEED, "--code", "A07", "--reason", "批准", "--by", "审核人", "--waivers", str(blocked / "w.json")]
+    assert one_line(jixiao(*waive)) == f"错误 {blocked}/w.json: 无法写入文件（路径中有一段不是文件夹）"
     line = one_line(jixiao("batch", SEED, "--out", str(blocked), "--workers", "1"))
     assert line == f"错误 {blocked}: 无法写入输出文件夹（路径中有一段不是文件夹）"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import InputError
-from . import AUTO, EXIT_FINDINGS, EXIT_OK, app, guarded, out, read_input, show
+from . import AUTO, EXIT_FINDINGS, EXIT_OK, app, guarded, out, read_input, show, written
 
 if TYPE_CHECKING:
     from ..audit import Finding
@@ -196,7 +196,8 @@ def waive(
         places = "、".join(sorted(str(f.path) for f in found))
         guarded(lambda: _refuse(f"代码 {code} 的复核意见有多处（{places}），请用 --path 指明豁免哪一处", "--path"))
     waiver = guarded(lambda: waiver_for(found[0], loaded, by=by, reason=reason))
-    guarded(lambda: write_waivers(waivers, [*existing, waiver]))
+    # whole or not at all: the file is the waivers' history
+    guarded(lambda: written(waivers, lambda path: write_waivers(path, [*existing, waiver])))
     out.print(f"已豁免 {code}（{found[0].location}）：{reason}；写入 {waivers}", markup=False)
 
 
