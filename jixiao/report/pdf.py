@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import groupby
 from pathlib import Path
@@ -112,8 +112,15 @@ WHITESPACE = re.compile(r"\s+")
 
 
 def _prototypes(style: ParagraphStyle) -> tuple[ParaFrag, ParaFrag]:
-    """A text fragment and a line-break fragment of ``style`` as reportlab's parser makes them (a tiny
-    markup parsed: every attribute the parser sets is there)."""
+    """A text fragment and a line-break fragment of ``style`` as reportlab's parser makes them (to clone)."""
+    return _parsed_prototypes(style.fontName, style.fontSize, style.textColor)
+
+
+@lru_cache(maxsize=64)  # a handful of sizes: parsing even this much markup per cell cost a tenth of an export
+def _parsed_prototypes(font: str, size: float, color: Any) -> tuple[ParaFrag, ParaFrag]:
+    """The fragments of a tiny markup parsed in a style of that font, size and colour (all a fragment takes
+    from the style): every attribute the parser sets is there."""
+    style = ParagraphStyle("jixiao-prototype", fontName=font, fontSize=size, textColor=color)
     text, line_break = Paragraph(f'<font name="{CJK_FONT}">x</font><br/>', style).frags
     return text, line_break
 
