@@ -77,11 +77,12 @@ def test_ctrl_c_in_a_batch_with_worker_processes_is_one_line_and_the_rerun_resum
     run = _cli("batch", str(forms), "--out", str(out), "--workers", "2")
     deadline = time.monotonic() + 300
     # once the second chunk's rows reach the staging folder the first is written whole: press Ctrl-C, to
-    # the whole process group as a terminal sends it, workers included
+    # the whole process group as a terminal sends it, workers included (the header alone is a few hundred
+    # bytes; a chunk's rows are hundreds of kilobytes)
     sizes: set[int] = set()
-    while len(sizes - {0}) < 2:
+    while len(sizes) < 2:
         assert run.poll() is None and time.monotonic() < deadline, run.communicate()
-        sizes |= {p.stat().st_size for p in out.glob(".staging-*/indicators.csv")}
+        sizes |= {size for p in out.glob(".staging-*/indicators.csv") if (size := p.stat().st_size) > 8192}
         time.sleep(0.01)
     os.killpg(run.pid, signal.SIGINT)
     stdout, stderr = run.communicate(timeout=120)
