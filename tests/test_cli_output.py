@@ -64,11 +64,3 @@ def test_an_output_path_through_a_file_is_one_line_and_nothing_is_left(tmp_path:
     assert line == f"错误 {blocked}: 无法写入输出文件夹（路径中有一段不是文件夹）"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
-
-def test_a_failed_export_leaves_no_partial_file_and_keeps_the_old_one(tmp_path: Path) -> None:
-    target = tmp_path / "seed.pdf"
-    target.write_bytes(b"the previous export")
-    done = jixiao("export", SEED, "--to", "pdf", "-o", str(target), "--layout", "no-such-layout")
-    assert done.returncode == 2
-    assert target.read_bytes() == b"the previous export"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.pdf"]
