@@ -15,7 +15,9 @@ def main() -> None:
     try:
         from .cli import main as command_line
     except KeyboardInterrupt:
-        catalogue = tomllib.loads(resources.files("jixiao.cli").joinpath("zh.toml").read_text(encoding="utf-8"))
+        # the catalogue read beside this file: importing jixiao.cli again to find it would load it all again
+        catalogue = tomllib.loads(resources.files(__package__ or "jixiao").joinpath("cli", "zh.toml")
+                                  .read_text(encoding="utf-8"))
         print(catalogue["usage"]["interrupted"], file=sys.stderr)
         sys.exit(130)
     command_line()
