@@ -14,8 +14,21 @@ import pytest
 from .conftest import EXAMPLES, REPO
 
 SEED = str(EXAMPLES / "qiannan-2022.json")
-FULL = Path("/dev/full")  # every write fails with ENOSPC: a full disk, for real
-needs_dev_full = pytest.mark.skipif(not FULL.exists(), reason="no /dev/full on this system")
+DEV_FULL = Path("/dev/full")
+
+
+@pytest.fixture()
+def full(tmp_path: Path) -> Path:
+    """A full disk for real: a device every write to fails with ENOSPC — this test's own copy of /dev/full
+    (as root), so that a bug replacing it by a file could never break the machine's; else /dev/full."""
+    own = tmp_path / "full"
+    try:
+        os.mknod(own, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+        return own
+    except OSError:
+        if DEV_FULL.exists() and stat.S_ISCHR(DEV_FULL.stat().st_mode):
+            return DEV_FULL
+    pytest.skip("no full device on this system")
 
 
 def jixiao(*args: str) -> subprocess.CompletedProcess[str]:
@@ -31,23 +44,21 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-@needs_dev_full
 @pytest.mark.parametrize("target", ["xlsx", "pdf", "html", "md"])
-def test_export_to_a_full_disk_is_one_line_and_the_device_stays(target: str) -> None:
-    line = one_line(jixiao("export", SEED, "--to", target, "-o", str(FULL)))
-    assert line == "错误 /dev/full: 无法写入文件（磁盘空间已满）"
-    assert stat.S_ISCHR(FULL.stat().st_mode)  # written to, never replaced by a file (root could)
+def test_export_to_a_full_disk_is_one_line_and_the_device_stays(target: str, full: Path) -> None:
+    line = one_line(jixiao("export", SEED, "--to", target, "-o", str(full)))
+    assert line == f"错误 {full}: 无法写入文件（磁盘空间已满）"
+    assert stat.S_ISCHR(full.stat().st_mode)  # written to, never replaced by a file (root could)
 
 
-@needs_dev_full
-def test_parse_and_report_to_a_full_disk(tmp_path: Path) -> None:
-    assert one_line(jixiao("parse", SEED, "-o", str(FULL))) == "错误 /dev/full: 无法写入文件（磁盘空间已满）"
-    assert one_line(jixiao("parse", SEED, "--notes", str(FULL))) == "错误 /dev/full: 无法写入文件（磁盘空间已满）"
+def test_parse_and_report_to_a_full_disk(tmp_path: Path, full: Path) -> None:
+    assert one_line(jixiao("parse", SEED, "-o", str(full))) == f"错误 {full}: 无法写入文件（磁盘空间已满）"
+    assert one_line(jixiao("parse", SEED, "--notes", str(full))) == f"错误 {full}: 无法写入文件（磁盘空间已满）"
     batch = jixiao("batch", SEED, "--out", str(tmp_path / "out"), "--workers", "1", "--formats", "")
     assert batch.returncode == 0, batch.stderr
-    report = jixiao("report", str(tmp_path / "out"), "-o", str(FULL))
-    assert one_line(report) == "错误 /dev/full: 无法写入文件（磁盘空间已满）"
-    assert stat.S_ISCHR(FULL.stat().st_mode)
+    report = jixiao("report", str(tmp_path / "out"), "-o", str(full))
+    assert one_line(report) == f"错误 {full}: 无法写入文件（磁盘空间已满）"
+    assert stat.S_ISCHR(full.stat().st_mode)
 
 
 def test_an_output_path_through_a_file_is_one_line_and_nothing_is_left(tmp_path: Path) -> None:
