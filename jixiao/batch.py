@@ -32,6 +32,7 @@ import shutil
 import signal
 import stat
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -783,6 +784,26 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
         shutil.rmtree(staging, ignore_errors=True)  # empty after success; a failed run leaves nothing
 
 
+@contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Ctrl-C inside the block takes effect when the block ends: a chunk goes to every table, or (Ctrl-C
+    before it) to none. A Ctrl-C between a row group written and its buffer emptied wrote it twice.
+
+    Only the main thread receives signals; elsewhere the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def prepare_output(out: Path) -> Path:
     """The output folder, created if missing; one that cannot be is an :class:`InputError` naming it."""
     with output_errors(out):
@@ -841,7 +862,8 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
 
     def flush_listed() -> None:
         if listed["forms"]:
-            sinks.write(make_chunk(listed, runner.outputs))
+            with deferred_interrupts():
+                sinks.write(make_chunk(listed, runner.outputs))
             listed["forms"] = []
 
     def size() -> int:
@@ -850,7 +872,8 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
     try:
         chunks = chunked(to_process(), size)
         for chunk in ordered_results(runner, chunks, window=max(2, 3 * runner.slots)):
-            sinks.write(chunk)
+            with deferred_interrupts():
+                sinks.write(chunk)
             summary.processed += chunk.files - chunk.errors
             report(chunk.files, chunk.errors)
             if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
@@ -860,7 +883,8 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
             here = {digest: path for digest, path in cached_paths.items() if sources[digest] == folder}
             summary.resumed += len(here) if folder != out else 0
             for chunk in cached_chunks(folder, here, runner.outputs):
-                sinks.write(chunk)
+                with deferred_interrupts():
+                    sinks.write(chunk)
     except KeyboardInterrupt:
         runner.abort()
         raise Interrupted(keep_finished(out, sinks, runner.profile_id)) from None
