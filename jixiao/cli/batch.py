@@ -35,6 +35,7 @@ from . import (
     show,
     written,
 )
+from .core import WaiversOpt, given_waivers
 
 #: What ``--formats`` adds to Parquet by default (jixiao.batch.DEFAULT_FORMATS, named here so that the
 #: CLI loads without the batch extra; a test keeps the two equal).
@@ -56,8 +57,12 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="忽略缓存，全部重新处理")] = False,
     dask: Annotated[str | None, typer.Option("--dask", help="在已有的 Dask 集群上运行（调度器地址）")] = None,
     formats: Annotated[str, typer.Option("--formats", help="除 Parquet 外还写出：csv,xlsx（逗号分隔，可为空）")] = DEFAULT_EXTRA_FORMATS,
+    waivers: WaiversOpt = None,
 ) -> None:
-    """批量读取、评分、复核文件夹中的全部表单，输出 forms / indicators / findings 三张表。"""
+    """批量读取、评分、复核文件夹中的全部表单，输出 forms / indicators / findings 三张表。
+
+    给出 --waivers 时，已豁免的问题在 findings 表中仍然列出（waived 列为真，waiver 列写明理由），不计入错误数。
+    """
     with needs_extra("batch"):
         from ..batch import FORMATS, Interrupted, prepare_output, run_batch
 
@@ -73,6 +78,7 @@ def batch(
 
         guarded(lambda: load_profile(profile))
     guarded(lambda: prepare_output(out_dir))  # before the progress bar: a refusal is then the only line
+    given = given_waivers(waivers)
     columns = (TextColumn("[bold]复核"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
                TimeRemainingColumn(), TextColumn("错误 [red]{task.fields[errors]}"))
     try:
@@ -80,7 +86,7 @@ def batch(
             task = bar.add_task("batch", total=None, errors=0)
             summary = run_batch(paths, out_dir, profile, workers or None, force, dask, chosen,
                                 progress=lambda n, errors: bar.update(task, advance=n, errors=errors),
-                                total=lambda n: bar.update(task, total=n))
+                                total=lambda n: bar.update(task, total=n), waivers=given)
     except Interrupted as stop:
         say_interrupted(f"已中断（Ctrl+C）：已完成的 {stop.kept} 张表已保存，再次运行同一命令即从中断处继续。")
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from . import app, fail, guarded, input_errors, needs_extra, out, show
+from . import EXIT_OK, EXIT_UNUSABLE, app, err, fail, guarded, input_errors, needs_extra, out, show
 
 
 def _django() -> None:
@@ -107,6 +107,32 @@ def _fork_workers(count: int) -> list[int]:
     return children
 
 
+def _check_deploy() -> None:
+    """``serve --check``: each production problem on one Chinese line, exit 2 if there is any (else 0)."""
+    from ..web.checks import deploy_problems
+
+    problems = deploy_problems()
+    for problem in problems:
+        err.print(f"[red]问题[/red] {problem}")
+    if problems:
+        err.print(f"生产环境设置有 {len(problems)} 处问题（设置项见部署指南 docs/deploy.md）", markup=False)
+        raise typer.Exit(EXIT_UNUSABLE)
+    out.print("生产环境设置检查通过：调试关闭、HTTPS Cookie、HSTS、反向代理、内容安全策略、主机名与密钥。", markup=False)
+    raise typer.Exit(EXIT_OK)
+
+
+def _hint_deploy(host: str) -> None:
+    """At the start of a server others reach (or one set up for HTTPS): one line if production settings lack."""
+    from django.conf import settings
+
+    from ..web.checks import deploy_problems
+
+    if host in ("127.0.0.1", "localhost") and not settings.SESSION_COOKIE_SECURE:
+        return  # a laptop: plain http on loopback is what it should be
+    if problems := deploy_problems():
+        out.print(f"[yellow]提示[/yellow] 生产环境设置有 {len(problems)} 处问题，运行 jixiao serve --check 查看")
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="监听地址"),
@@ -114,11 +140,14 @@ def serve(
     threads: int = typer.Option(8, help="每个进程的工作线程数"),
     workers: int = typer.Option(1, help="工作进程数（Linux/macOS；多核服务器可设为 CPU 核数）"),
     demo: bool = typer.Option(False, "--demo", help="使用演示数据目录（jixiao demo 载入的演示财政局）"),
+    check: bool = typer.Option(False, "--check", help="只检查生产环境设置（HTTPS、HSTS、Cookie、代理、CSP），有问题时退出码 2"),
 ) -> None:
     """启动网页系统（先执行数据库迁移，再用 waitress 提供服务）。"""
     if demo:
         _use_demo_dir()
     _django()
+    if check:
+        _check_deploy()
     with needs_extra("web"):
         from waitress import serve as waitress_serve  # type: ignore[import-untyped]
     sock = _listen(host, port)  # before the migrations: a busy port is said at once
@@ -131,6 +160,7 @@ def serve(
     out.print(("演示系统（演示账号的密码是公开的，请勿填入真实数据）。" if demo else "") + _where())
     if host not in ("127.0.0.1", "localhost") and not os.environ.get("JIXIAO_ALLOWED_HOSTS"):
         out.print("[yellow]提示[/yellow] 供其他计算机访问时，请把访问用的主机名或 IP 写入环境变量 JIXIAO_ALLOWED_HOSTS")
+    _hint_deploy(host)
     children = _fork_workers(workers - 1) if workers > 1 and hasattr(os, "fork") else []
     if children:  # a plain `kill` of the parent stops the whole group
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -168,6 +168,14 @@ class FormRecord(models.Model):
     class Meta:
         ordering = ("unit__name", "year", "kind", "title")
         indexes = (models.Index(fields=["year", "status"]),)
+        # One 部门整体支出 form per unit and year, one 项目支出 form per unit, year and project: the services check
+        # first (a Chinese message naming the field), these constraints hold against races and any other writer.
+        constraints = (
+            models.UniqueConstraint(fields=["unit", "year"], condition=models.Q(kind="department"),
+                                    name="jixiao_one_department_form_per_year"),
+            models.UniqueConstraint(fields=["unit", "year", "title"], condition=models.Q(kind="project"),
+                                    name="jixiao_one_form_per_project_and_year"),
+        )
         verbose_name = verbose_name_plural = "自评表"
 
     def __str__(self) -> str:

@@ -143,3 +143,32 @@ def repair_table(model: Any, connection: Any) -> int:
             )
         changed += 1
     return changed
+
+
+def separate_duplicates(model: Any) -> int:
+    """Give each form stored twice for one place a place of its own, so migration 0010's constraints apply.
+
+    Before 0010 a changed 类型 or a renamed 项目 could make a second 部门整体支出 form for a unit and year, or two
+    forms of one project. The oldest keeps its place; each later one is renamed “…（重复 #id）” (a department
+    form becomes a project form, its content untouched) and its import notes (导入提示) say why, so the filler
+    sees it on the entry page and the history keeps what it was. Returns the forms moved.
+    """
+    held: set[tuple[Any, ...]] = set()
+    moved = 0
+    for pk, unit, year, kind, title, notes in model.objects.order_by("pk").values_list(
+        "pk", "unit_id", "year", "kind", "title", "import_notes"
+    ):
+        place = (unit, year, kind, title if kind == "project" else "")
+        if place not in held:
+            held.add(place)
+            continue
+        what = "部门整体支出表" if kind == "department" else f"项目“{title}”的表"
+        note = (f"升级时发现本单位 {year} 年度已有{what}（每个单位每个年度只能有一张），本表名称已加“重复”字样："
+                "请核对后修改项目名称，或请管理员处理")
+        suffix = f"（重复 #{pk}）"
+        model.objects.filter(pk=pk).update(
+            kind="project", title=title[: 300 - len(suffix)] + suffix,
+            import_notes="\n".join(filter(None, [notes, note])),
+        )
+        moved += 1
+    return moved

@@ -11,14 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pydantic import TypeAdapter, ValidationError
 
 from ..audit import Finding
 from ..audit.waivers import waiver_for
 from ..errors import InputError
 from ..io import jsonio
-from ..model import Form
+from ..model import Form, LongText
 from . import doubts as doubting
 from .engine import Evaluation, evaluate_form
 from .entry import human_place
@@ -33,34 +34,76 @@ class Forbidden(Exception):
 
 
 class Conflict(Exception):
-    """Someone else saved the form since the user loaded it."""
+    """Someone else changed the form since the user loaded it: a save or a decision made on stale content."""
 
-    def __init__(self, current: FormRecord) -> None:
+    def __init__(self, current: FormRecord, action: str = "保存") -> None:
         super().__init__("version conflict")
         self.current = current
+        self.action = action
 
     @property
-    def message(self) -> str:
+    def changed(self) -> str:
+        """Who changed the form when, and its version now: the same words for a save and for a decision."""
         who = self.current.history.first()
         by = getattr(getattr(who, "history_user", None), "username", None) or "他人"
         when = timezone.localtime(self.current.updated_at).strftime("%H:%M:%S")
-        return (
-            f"保存冲突：此表已被 {by} 于 {when} 修改（当前为第 {self.current.version} 版）。"
-            "您的输入仍保留在页面上，没有丢失；可选择“用我的内容覆盖”，或复制后重新载入最新版本。"
-        )
+        return f"此表已被 {by} 于 {when} 修改（当前为第 {self.current.version} 版）"
+
+    @property
+    def message(self) -> str:
+        if self.action == "保存":
+            advice = "您的输入仍保留在页面上，没有丢失；可选择“用我的内容覆盖”，或复制后重新载入最新版本。"
+        else:  # a decision is never forced through: the user looks at what changed first
+            advice = f"本次{self.action}未执行。请查看最新内容后再{self.action}。"
+        return f"{self.action}冲突：{self.changed}。{advice}"
 
 
 class Duplicate(Exception):
-    """The unit already has this form for that year (one 部门整体 form, one form per project)."""
+    """The unit already has this form for that year (one 部门整体 form, one form per project).
 
-    def __init__(self, existing: FormRecord) -> None:
+    ``place`` is the field whose change would make the duplicate (``kind`` or ``project``), None at create.
+    """
+
+    def __init__(self, existing: FormRecord, place: str | None = None) -> None:
         super().__init__("duplicate form")
         self.existing = existing
+        self.place = place
 
     @property
     def message(self) -> str:
         e = self.existing
-        return f"{e.year} 年度已有“{e.title}”（{e.get_status_display()}），不能重复建立"
+        if self.place is None:
+            return f"{e.year} 年度已有“{e.title}”（{e.get_status_display()}），不能重复建立"
+        held = f"{e.year} 年度已有“{e.title}”（#{e.pk}，{e.get_status_display()}）"
+        if e.kind == FormRecord.Kind.DEPARTMENT:
+            return f"{held}：每个单位每个年度只有一张部门整体支出表，这张表不能改为部门整体支出表"
+        return f"{held}：同一项目每个年度只有一张项目支出表，请换一个项目名称"
+
+
+def holder(record: FormRecord) -> FormRecord | None:
+    """Another form of the unit that holds the place ``record`` takes (the rule the database constraints enforce):
+    one 部门整体支出 form per unit and year, one 项目支出 form per unit, year and project (its title)."""
+    same = FormRecord.objects.filter(unit_id=record.unit_id, year=record.year, kind=record.kind)
+    if record.kind == FormRecord.Kind.PROJECT:
+        same = same.filter(title=record.title)
+    return same.exclude(pk=record.pk).first() if record.pk is not None else same.first()
+
+
+def _changed_place(before: tuple[str, str], record: FormRecord) -> str:
+    """Which change of a stored form took a place already held: its kind, else its project name."""
+    return "kind" if before[0] != record.kind else "project"
+
+
+def store_in_place(record: FormRecord, place: str | None) -> None:
+    """Save ``record`` in its own savepoint; two writers racing past :func:`holder` meet the unique constraint."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        existing = holder(record)
+        if existing is None:
+            raise
+        raise Duplicate(existing, place) from None
 
 
 def _stamp(record: FormRecord, user: Any, reason: str) -> None:
@@ -92,26 +135,21 @@ def create_form(
         doubts=list(doubts),
     )
     record.apply(form, evaluation)
-    same = FormRecord.objects.filter(unit=unit, year=year, kind=record.kind)
-    existing = (
-        same if record.kind == FormRecord.Kind.DEPARTMENT else same.filter(title=record.title)
-    ).first()
+    existing = holder(record)
     if existing is not None:
         raise Duplicate(existing)
     _stamp(record, user, reason)
-    with transaction.atomic():
-        record.save()
+    store_in_place(record, None)
     return Saved(record, evaluation)
 
 
 def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> Saved:
     """Store a new content of a form the user is editing from ``expected_version``."""
     with transaction.atomic():
-        record = FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+        record = _locked(record_id)
         if not can_edit(user, record):
             raise Forbidden("此表当前不可编辑")
-        if record.version != expected_version:
-            raise Conflict(record)
+        _check_seen(record, expected_version, "保存")
         form = form.model_copy(update={"year": record.year})
         open_doubts = doubting.remaining(record.doubts, form) if record.doubts else []  # editing a cell ends its doubt
         evaluation = evaluate_form(form, record.profile, doubted_paths(open_doubts, form), record.core_waivers(),
@@ -119,20 +157,39 @@ def save_form(user: Any, record_id: int, expected_version: int, form: Form) -> S
         if jsonio.dumps(form) == record.data:
             # Nothing changed (an autosave of an untouched page): no new version, no history row.
             return Saved(record, evaluation)
+        before = (record.kind, record.title)
         record.apply(form, evaluation)
+        if (record.kind, record.title) != before and (existing := holder(record)) is not None:
+            raise Duplicate(existing, _changed_place(before, record))  # a renamed project or a changed kind
         record.doubts = open_doubts
         record.version += 1
         _stamp(record, user, "编辑")
-        record.save()
+        store_in_place(record, _changed_place(before, record))
     return Saved(record, evaluation)
 
 
-def waive(user: Any, record_id: int, code: str, path: str, reason: str) -> FindingWaiver:
+_COMMENT = TypeAdapter(LongText)
+
+
+def _written(text: str, place: str) -> str:
+    """A reviewer's comment as it can be stored: free-text length at most, no NUL or lone surrogate (PostgreSQL
+    refuses a NUL: it was a 500)."""
+    try:
+        return str(_COMMENT.validate_python(text.strip()))
+    except ValidationError as exc:
+        raise InputError(jsonio.explain(dict(exc.errors()[0])), place) from None
+
+
+def waive(
+    user: Any, record_id: int, code: str, path: str, reason: str, *, expected_version: int | None = None
+) -> FindingWaiver:
     """A reviewer waives one open finding of a form (审核豁免); the stored counts follow, the history keeps it."""
+    reason = _written(reason, "豁免理由")
     with transaction.atomic():
-        record = FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+        record = _locked(record_id)
         if not can_decide(user, record):
             raise Forbidden("只有财政局复核人员可以豁免复核意见")
+        _check_seen(record, expected_version, "豁免")
         form = record.form()
         evaluation = evaluate_record(record, form)
         finding = next((f for f in evaluation.findings if f.code == code and (f.path or "") == path), None)
@@ -148,12 +205,13 @@ def waive(user: Any, record_id: int, code: str, path: str, reason: str) -> Findi
     return waiver
 
 
-def rescore(user: Any, record_id: int) -> Saved:
+def rescore(user: Any, record_id: int, *, expected_version: int | None = None) -> Saved:
     """Recompute the stored totals under the rules shipped now — only when asked, with the change in the history."""
     with transaction.atomic():
-        record = FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
+        record = _locked(record_id)
         if not (can_edit(user, record) or can_decide(user, record)):
             raise Forbidden("无权重新评分此表")
+        _check_seen(record, expected_version, "重新评分")
         evaluation = evaluate_record(record)
         if evaluation.profile == record.scored_with:
             return Saved(record, evaluation)
@@ -218,27 +276,43 @@ def _locked(record_id: int) -> FormRecord:
     return FormRecord.objects.select_for_update().select_related("unit").get(pk=record_id)
 
 
-def submit(user: Any, record_id: int) -> FormRecord:
-    """The unit's approver hands the form to the bureau (draft or returned → submitted)."""
+def _check_seen(record: FormRecord, expected_version: int | None, action: str) -> None:
+    """A decision stands only on the version the user saw (checked under the row lock, after the permission).
+
+    Every decision from a page or the API (submit, return, approve, waive, rescore) passes the version it was
+    shown, so nobody approves content they never saw. ``None`` is for server-side callers (demo data,
+    benchmarks) that act on whatever is current.
+    """
+    if expected_version is not None and record.version != expected_version:
+        raise Conflict(record, action)
+
+
+def submit(user: Any, record_id: int, *, expected_version: int | None = None) -> FormRecord:
+    """The unit's approver hands the form to the bureau (draft or returned → submitted), as of the version seen."""
     with transaction.atomic():
         record = _locked(record_id)
         if not can_submit(user, record):
             raise Forbidden("只有本单位审核人可以提交草稿或退回的表")
+        _check_seen(record, expected_version, "提交")
         _move(record, user, Status.SUBMITTED)
     return record
 
 
-def send_back(user: Any, record_id: int, comment: str, per_indicator: dict[int, str]) -> FormRecord:
+def send_back(
+    user: Any, record_id: int, comment: str, per_indicator: dict[int, str], *, expected_version: int | None = None
+) -> FormRecord:
     """The bureau reviewer returns a submitted form with a general and per-indicator comments."""
-    per_indicator = {i: text.strip() for i, text in per_indicator.items() if text.strip()}
+    comment = _written(comment, "总体意见")
+    per_indicator = {i: _written(text, f"第{i + 1}个指标的意见") for i, text in per_indicator.items() if text.strip()}
     if not comment.strip() and not per_indicator:
         raise Forbidden("退回时请填写意见")
     with transaction.atomic():
         record = _locked(record_id)
         if not can_decide(user, record):
             raise Forbidden("只有本财政局审核人可以退回已提交的表")
+        _check_seen(record, expected_version, "退回")
         names = [i.name for i in record.form().indicators]
-        step = _move(record, user, Status.RETURNED, comment.strip())
+        step = _move(record, user, Status.RETURNED, comment)
         ReviewComment.objects.bulk_create(
             ReviewComment(
                 transition=step, indicator=i, indicator_name=names[i] if i < len(names) else "", text=t
@@ -248,13 +322,17 @@ def send_back(user: Any, record_id: int, comment: str, per_indicator: dict[int, 
     return record
 
 
-def approve(user: Any, record_id: int, comment: str = "") -> FormRecord:
-    """The bureau reviewer approves; the form is frozen from now on."""
+def approve(
+    user: Any, record_id: int, comment: str = "", *, expected_version: int | None = None
+) -> FormRecord:
+    """The bureau reviewer approves the version they saw; the form is frozen from now on."""
+    comment = _written(comment, "总体意见")
     with transaction.atomic():
         record = _locked(record_id)
         if not can_decide(user, record):
             raise Forbidden("只有本财政局审核人可以通过已提交的表")
-        _move(record, user, Status.APPROVED, comment.strip())
+        _check_seen(record, expected_version, "审核通过")
+        _move(record, user, Status.APPROVED, comment)
     return record
 
 

@@ -2,7 +2,9 @@
 
 Everything that differs between a laptop and a production server comes from the environment:
 ``DATABASE_URL`` (else SQLite in ``JIXIAO_DATA_DIR``), ``JIXIAO_SECRET_KEY`` (else generated once and kept in
-the data directory), ``JIXIAO_DEBUG``, ``JIXIAO_ALLOWED_HOSTS``, ``JIXIAO_SECURE_COOKIES``.
+the data directory), ``JIXIAO_DEBUG``, ``JIXIAO_ALLOWED_HOSTS``, ``JIXIAO_SECURE_COOKIES`` and the others of the
+settings table in docs/deploy.md (a test keeps that table and this file in step). ``jixiao serve --check``
+(:mod:`jixiao.web.checks`) says which production settings are missing.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jixiao.web.middleware.TrustedProxyMiddleware",  # before anything reads X-Forwarded-Proto
+    "jixiao.web.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "jixiao.web.middleware.LoginRequiredMiddleware",
+    "jixiao.web.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "jixiao.web.urls"
@@ -93,15 +98,18 @@ DATABASES = {
         default=f"sqlite:///{DATA_DIR / DATABASE_FILE}", conn_max_age=60, conn_health_checks=True
     )
 }
+# A write waits this long for SQLite's lock, then answers 503 “数据库正忙，请稍后重试” (jixiao.web.middleware):
+# a save takes milliseconds, so a lock held for seconds is a stuck writer, and 20 s of waiting helped nobody.
+JIXIAO_SQLITE_BUSY_SECONDS = float(os.environ.get("JIXIAO_SQLITE_BUSY_SECONDS", "5"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         private_database(Path(DATABASES["default"]["NAME"]))  # password hashes and session keys: 0600
-    # Writers take the lock at BEGIN and wait up to 20 s for it (busy timeout) instead of failing. WAL lets
+    # Writers take the lock at BEGIN and wait for it (busy timeout) instead of failing at once. WAL lets
     # the dashboard read while units save; with WAL, synchronous=NORMAL skips the fsync per commit and still
     # keeps the file consistent after a crash (a power cut may lose the last commits, never corrupt it).
     # Connections persist (CONN_MAX_AGE as for PostgreSQL), so the pragmas run once per thread, not per request.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        "timeout": JIXIAO_SQLITE_BUSY_SECONDS,
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
@@ -157,20 +165,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JIXIAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client and whose
+# X-Forwarded-Proto says the request came over HTTPS (jixiao.web.proxies; from anyone else both are ignored).
+JIXIAO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("JIXIAO_TRUSTED_PROXIES", "").split(",") if p.strip()]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if JIXIAO_TRUSTED_PROXIES else None
+# HSTS: browsers keep to HTTPS for this long. Django sends it only on HTTPS requests, so the default (a year
+# once cookies are secure, i.e. the site is served over HTTPS) never reaches a plain-http laptop.
+SECURE_HSTS_SECONDS = int(os.environ.get("JIXIAO_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0"))
+# Content-Security-Policy: every script, style, font and image ships with the package and the templates hold
+# no inline script or style, so nothing but this origin is needed (data: for the blank favicon).
+JIXIAO_CSP = os.environ.get(
+    "JIXIAO_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+)
+
 # Uploads: a form file is at most a few MB; larger requests are refused before they reach a view.
 JIXIAO_MAX_UPLOAD_BYTES = int(os.environ.get("JIXIAO_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = JIXIAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = JIXIAO_MAX_UPLOAD_BYTES + 1024 * 1024
-# The entry page posts 9 fields per indicator and 4 per fund row: a form at the limits must save.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 9 * FORM_LIMITS.max_indicators + 4 * FORM_LIMITS.max_fund_rows + 100
+# The entry page posts 11 fields per indicator (jixiao.web.entry.INDICATOR_FIELDS and the row key) and 4 per
+# fund row: a form at the limits must save.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 11 * FORM_LIMITS.max_indicators + 4 * FORM_LIMITS.max_fund_rows + 100
 
 # Login throttling (jixiao.web.throttle, counted in the database so every worker process shares it): this
 # many attempts per account from one address lock that pair, this many failures from one address lock it.
 JIXIAO_LOGIN_MAX_FAILURES = int(os.environ.get("JIXIAO_LOGIN_MAX_FAILURES", "5"))
 JIXIAO_LOGIN_MAX_ADDRESS_FAILURES = int(os.environ.get("JIXIAO_LOGIN_MAX_ADDRESS_FAILURES", "50"))
 JIXIAO_LOGIN_LOCK_SECONDS = int(os.environ.get("JIXIAO_LOGIN_LOCK_SECONDS", "900"))
-# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client.
-JIXIAO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("JIXIAO_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -16,7 +16,6 @@ peer is one of ``JIXIAO_TRUSTED_PROXIES`` — the last address the proxies added
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -27,30 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .models import LoginAttempt
-
-
-def _trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in ipaddress.ip_network(net, strict=False) for net in settings.JIXIAO_TRUSTED_PROXIES)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address: the peer, or the nearest untrusted hop of ``X-Forwarded-For`` behind trusted proxies.
-
-    A client can write anything into ``X-Forwarded-For``; only the entries appended by our own proxies count,
-    so the chain is read from the right, skipping trusted proxies.
-    """
-    peer = str(request.META.get("REMOTE_ADDR", "")) or "?"
-    if not _trusted(peer):
-        return peer
-    hops = [h.strip() for h in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if h.strip()]
-    for hop in reversed(hops):
-        if not _trusted(hop):
-            return hop
-    return peer
+from .proxies import client_address
 
 
 def _window() -> dt.datetime:

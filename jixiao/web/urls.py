@@ -37,3 +37,6 @@ urlpatterns = [
     path("admin/login/", auth.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+#: A database lock met outside a view answers 503 “数据库正忙” rather than the 500 page.
+handler500 = "jixiao.web.middleware.server_error"

@@ -89,7 +89,9 @@ def test_create_and_submit_through_the_api(world: Any) -> None:
     assert created.status_code == 201
     form_id = created.json()["summary"]["id"]
     assert Client().post(url, body, content_type="application/json", **filler).status_code == 409
-    assert Client().post(f"/api/forms/{form_id}/submit", **filler).status_code == 403
-    assert Client().post(f"/api/forms/{form_id}/submit", **_auth(world, "filler_b1")).status_code == 404
-    done = Client().post(f"/api/forms/{form_id}/submit", **_auth(world, "approver_a1"))
+    seen = simplejson.dumps({"version": created.json()["summary"]["version"]})
+    submit = f"/api/forms/{form_id}/submit"
+    assert Client().post(submit, seen, content_type="application/json", **filler).status_code == 403
+    assert Client().post(submit, seen, content_type="application/json", **_auth(world, "filler_b1")).status_code == 404
+    done = Client().post(submit, seen, content_type="application/json", **_auth(world, "approver_a1"))
     assert done.status_code == 200 and done.json()["status"] == "submitted"

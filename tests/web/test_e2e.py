@@ -46,6 +46,9 @@ class Session:
         self.context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         self.context.set_default_timeout(15000)
         self.page = self.context.new_page()
+        #: What the browser refused under the Content-Security-Policy (every page must need nothing it refuses).
+        self.refused: list[str] = []
+        self.page.on("console", lambda m: self.refused.append(f"{self.page.url}: {m.text[:60]}") if "Content Security Policy" in m.text else None)
         self.base = base
         self.page.goto(f"{base}/login/")
         self.page.fill("input[name=username]", username)
@@ -150,7 +153,10 @@ def test_fill_submit_return_resubmit_approve(live_server: Any, world: Any, brows
     assert record.form().indicators[0].reason == "部分档案待移交，已附台账"
     page.goto(f"{base}/forms/{record.pk}/")
     assert page.locator("textarea[aria-label=三级指标]").first.is_disabled()
+    reviewer.page.goto(f"{base}/api/docs")  # the API's own documentation page too
+    reviewer.page.wait_for_selector("text=jixiao 预算绩效自评 API")
     for session in (filler, approver, reviewer):
+        assert session.refused == [], session.refused
         session.context.close()
 
 
@@ -170,6 +176,14 @@ def test_conflict_in_the_browser_keeps_input_and_can_overwrite(
     _expect(second.page.locator(".save-status")).to_contain_text("保存冲突")
     second.shot("07-conflict")
     assert second.page.input_value("input[name=conclusion]") == "乙的结论"  # nothing lost
+    # Typing on does not slip past the conflict: the page still sends the version it shows.
+    second.page.fill("input[name=contact_name]", "乙")
+    with second.page.expect_response(lambda r: r.url.endswith("/save/")) as answer:
+        second.page.locator("input[name=contact_name]").blur()
+    assert answer.value.status == 409
+    _expect(second.page.locator(".save-status")).to_contain_text("保存冲突：此表已被 filler_a1")
+    record.refresh_from_db()
+    assert record.version == 2 and record.form().conclusion == "甲的结论"
     second.page.click("#overwrite")
     _expect(second.page.locator(".save-status")).to_contain_text("已保存（第 3 版")
     record.refresh_from_db()

@@ -105,10 +105,12 @@ def test_malformed_token_and_comment_keys_are_not_a_500(world: Any) -> None:
     assert client.post("/tokens/", {"delete": "abc"}).status_code == 200
     record = world.form()
     services.submit(world.users["approver_a1"], record.pk)
+    record.refresh_from_db()
     reviewer = world.client("reviewer_a")
     response = reviewer.post(
         f"/forms/{record.pk}/decide/",
-        {"decision": "return", "comment": "请修改", "comment_-5": "负数", "comment_" + "9" * 20: "太大", "comment_0": "第一行"},
+        {"decision": "return", "comment": "请修改", "comment_-5": "负数", "comment_" + "9" * 20: "太大", "comment_0": "第一行",
+         "version": record.version},
     )
     assert response.status_code == 302
     record.refresh_from_db()

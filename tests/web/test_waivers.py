@@ -30,7 +30,8 @@ def test_a_waived_finding_stays_visible_as_waived(world: Any) -> None:
     finding, errors = _first_error(record), record.error_count
     reviewer = world.client("reviewer_a")
     posted = reviewer.post(f"/forms/{record.pk}/waive/",
-                           {"code": finding.code, "path": finding.path or "", "reason": "财政局已核实，属批准的调整"})
+                           {"code": finding.code, "path": finding.path or "", "reason": "财政局已核实，属批准的调整",
+                            "version": record.version})
     assert posted.status_code == 302
     record.refresh_from_db()
     assert record.error_count == errors - 1 and record.history.first().history_change_reason.startswith("审核豁免")
@@ -56,11 +57,12 @@ def test_only_a_reviewer_may_waive_and_a_reason_is_required(world: Any) -> None:
                                                           "reason": "我认为没问题"})
     assert refused.status_code == 403 and not record.waivers.exists()
     _, key = ApiToken.issue(world.users["reviewer_a"], "test")
-    body = simplejson.dumps({"code": finding.code, "path": finding.path, "reason": " "})
+    body = simplejson.dumps({"code": finding.code, "path": finding.path, "reason": " ", "version": record.version})
     empty = Client().post(f"/api/forms/{record.pk}/waivers", body, content_type="application/json",
                           HTTP_AUTHORIZATION=f"Bearer {key}")
     assert empty.status_code == 400 and "豁免理由" in empty.json()["detail"]
-    body = simplejson.dumps({"code": finding.code, "path": finding.path, "reason": "已核实"})
+    body = simplejson.dumps({"code": finding.code, "path": finding.path, "reason": "已核实",
+                             "version": record.version})
     made = Client().post(f"/api/forms/{record.pk}/waivers", body, content_type="application/json",
                          HTTP_AUTHORIZATION=f"Bearer {key}")
     assert made.status_code == 201 and record.waivers.count() == 1
@@ -76,7 +78,7 @@ def test_rescoring_under_a_newer_rules_version_is_explicit(world: Any) -> None:
     assert "评分规则已更新" in page and "national@2019.0" in page and current in page
     record.refresh_from_db()
     assert record.total_computed == 0  # viewing the page does not re-score
-    assert filler.post(f"/forms/{record.pk}/rescore/").status_code == 302
+    assert filler.post(f"/forms/{record.pk}/rescore/", {"version": record.version}).status_code == 302
     record.refresh_from_db()
     assert record.scored_with == current and record.total_computed > 0
     assert "按现行规则重新评分：national@2019.0 → " in record.history.first().history_change_reason

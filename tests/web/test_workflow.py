@@ -139,13 +139,13 @@ def test_full_workflow_with_comments_and_history(world: Any) -> None:
         world.client("approver_a1"),
         world.client("reviewer_a"),
     )
-    assert approver.post(f"/forms/{record.pk}/submit/").status_code == 302
+    assert approver.post(f"/forms/{record.pk}/submit/", {"version": 1}).status_code == 302
     assert (
-        reviewer.post(f"/forms/{record.pk}/decide/", {"decision": "return"}).status_code == 403
+        reviewer.post(f"/forms/{record.pk}/decide/", {"decision": "return", "version": 2}).status_code == 403
     )  # needs a comment
     response = reviewer.post(
         f"/forms/{record.pk}/decide/",
-        {"decision": "return", "comment": "请核实", "comment_1": "第二项实际值请附佐证"},
+        {"decision": "return", "comment": "请核实", "comment_1": "第二项实际值请附佐证", "version": 2},
     )
     assert response.status_code == 302
     record.refresh_from_db()
@@ -158,8 +158,8 @@ def test_full_workflow_with_comments_and_history(world: Any) -> None:
     filler.post(
         f"/forms/{record.pk}/save/", entry_post(world.seed, record.version, conclusion="已补充"), **HTMX
     )
-    assert approver.post(f"/forms/{record.pk}/submit/").status_code == 302
-    assert reviewer.post(f"/forms/{record.pk}/decide/", {"decision": "approve"}).status_code == 302
+    assert approver.post(f"/forms/{record.pk}/submit/", {"version": 4}).status_code == 302
+    assert reviewer.post(f"/forms/{record.pk}/decide/", {"decision": "approve", "version": 5}).status_code == 302
     record.refresh_from_db()
     assert record.status == "approved"
     steps = [(t.from_status, t.to_status, t.by.username) for t in record.transitions.all()]

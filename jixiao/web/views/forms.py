@@ -196,7 +196,10 @@ def _entry_context(
 
 
 def form_page(request: HttpRequest, pk: int) -> HttpResponse:
-    record = visible_form(request, pk)
+    return _form_page(request, visible_form(request, pk))
+
+
+def _form_page(request: HttpRequest, record: FormRecord, status: int = 200) -> HttpResponse:
     form = record.form()
     evaluation = services.evaluate_record(record, form)
     context = _entry_context(record, jsonio.to_data(form), evaluation, request.user)
@@ -205,7 +208,7 @@ def form_page(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_waive"] = can_decide(request.user, record)
     context["waivers"] = list(record.waivers.select_related("by"))
     context.update(_doubt_context(record, form))
-    return render(request, "jixiao/form.html", context)
+    return render(request, "jixiao/form.html", context, status=status)
 
 
 def _doubt_context(record: FormRecord, form: Form) -> dict[str, Any]:
@@ -245,7 +248,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     version = int_param(request.POST.get("version"), -1)
     if request.POST.get("overwrite") == "1":
         version = record.version
-    status = {"level": "ok", "text": ""}
+    status, code = {"level": "ok", "text": ""}, 200
     try:
         form = form_from_post(request.POST, record.kind, record.year)
         saved = services.save_form(request.user, record.pk, version, form)
@@ -254,9 +257,12 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     except InputError as error:
         status = {"level": "error", "text": f"未保存：{human_place(error.place)}：{error.message}"}
         evaluation = services.evaluate_record(record)
+    except services.Duplicate as duplicate:  # a project renamed to one the unit already has for the year
+        status = {"level": "error", "text": f"未保存：{human_place(duplicate.place)}：{duplicate.message}"}
+        evaluation, code = services.evaluate_record(record), 409
     except services.Conflict as conflict:
         status = {"level": "conflict", "text": conflict.message}
-        record, evaluation = conflict.current, services.evaluate_record(conflict.current)
+        record, evaluation, code = conflict.current, services.evaluate_record(conflict.current), 409
     except services.Forbidden as denied:
         return HttpResponseForbidden(str(denied))
     if is_htmx(request):
@@ -267,38 +273,45 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "cells": [_result_cell(row) for row in _row_results(evaluation, keys)],
             "oob": True,
+            "can_submit": can_submit(request.user, record),  # its button sends the version saved now
         }
         return render(
-            request, "jixiao/_panel.html", context, status=409 if status["level"] == "conflict" else 200
+            request, "jixiao/_panel.html", context, status=code
         )
     data = data_from_post(request.POST, record.kind, record.year)
     data["indicators"] = [dict(row) for row in data["indicators"]]
     context = _entry_context(record, data, evaluation, request.user)
     context["status"] = status
     context.update(_doubt_context(record, record.form()))
-    return render(request, "jixiao/form.html", context, status=409 if status["level"] == "conflict" else 200)
+    return render(request, "jixiao/form.html", context, status=code)
 
 
-def _transition(request: HttpRequest, action: Any, *args: Any) -> HttpResponse:
+def _seen_version(request: HttpRequest) -> int:
+    """The version the page showed when the user decided (a POST without one matches no version: refused)."""
+    return int_param(request.POST.get("version"), -1)
+
+
+def _transition(request: HttpRequest, action: Any, pk: int, *args: Any) -> HttpResponse:
+    """A decision on the version the user saw; on stale content, the current page with the conflict (409)."""
     try:
-        action(request.user, *args)
+        action(request.user, pk, *args, expected_version=_seen_version(request))
     except services.Forbidden as denied:
         return HttpResponseForbidden(str(denied))
-    return redirect("form", pk=args[0])
+    except services.Conflict as conflict:
+        messages.error(request, conflict.message)
+        return _form_page(request, conflict.current, status=409)
+    except InputError as error:  # a comment or reason that cannot be stored: nothing done, say which
+        messages.error(request, f"未办理：{error}")
+        return _form_page(request, visible_form(request, pk), status=400)
+    return redirect("form", pk=pk)
 
 
 @require_POST
 def waive(request: HttpRequest, pk: int) -> HttpResponse:
     """审核豁免 of one finding, with the reviewer's reason; the page shows it as waived from now on."""
     visible_form(request, pk)
-    try:
-        services.waive(request.user, pk, str(request.POST.get("code", "")), str(request.POST.get("path", "")),
-                       str(request.POST.get("reason", "")))
-    except InputError as error:
-        messages.error(request, str(error))
-    except services.Forbidden as denied:
-        return HttpResponseForbidden(str(denied))
-    return redirect("form", pk=pk)
+    return _transition(request, services.waive, pk, str(request.POST.get("code", "")),
+                       str(request.POST.get("path", "")), str(request.POST.get("reason", "")))
 
 
 @require_POST

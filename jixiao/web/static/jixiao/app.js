@@ -40,7 +40,9 @@
     panel.insertBefore(status, panel.firstChild);
   }
   document.addEventListener("htmx:responseError", function (event) {
-    unsaved("未保存：服务器拒绝了本次保存（HTTP " + event.detail.xhr.status + "）。您的输入仍在页面上，请检查后重试。");
+    var xhr = event.detail.xhr;
+    if (xhr.status === 503) { unsaved("未保存：" + xhr.responseText); return; }  // 数据库正忙: retry later
+    unsaved("未保存：服务器拒绝了本次保存（HTTP " + xhr.status + "）。您的输入仍在页面上，请检查后重试。");
   });
   document.addEventListener("htmx:sendError", function () {
     unsaved("未保存：无法连接服务器。您的输入仍在页面上，请稍后重试。");
