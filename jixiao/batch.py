@@ -11,7 +11,10 @@ The pipeline, one stage per function:
    ready-made CSV text and deflated sheet XML, so the parent process only writes bytes. A chunk crosses
    the process boundary as LZ4-compressed Arrow IPC and CSV (:meth:`Chunk.__reduce__`): an eighth of
    the bytes to pipe.
-4. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook
+4. A form with a target relative to last year (比上年增长5%) that found no last year's form in its own
+   chunk is held back (:func:`awaiting_last_year`) and scored again at the end with the same unit's
+   form of the previous year, when the run has one (:class:`Years`); its rows come last.
+5. :class:`Sinks` stream the rows into Parquet, CSV (UTF-8 with BOM) and one xlsx workbook
    (:mod:`jixiao.report.xlsxstream`: no cell objects, nothing held per sheet).
 
 Memory stays flat: at most ``window`` chunks are in flight, each of at most 128 forms.
@@ -47,6 +50,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from . import __version__
 from .analytics import execution_figures
 from .audit import Finding, counts, evaluate
+from .audit.waivers import Waiver, apply_waivers, is_open
 from .errors import InputError
 from .io import ImportNote, read
 from .io.notes import doubted_paths
@@ -102,7 +106,7 @@ INDICATOR_COLUMNS: list[tuple[str, ColumnKind]] = [
 FINDING_COLUMNS: list[tuple[str, ColumnKind]] = [
     ("file", "str"), ("sha256", "str"), ("unit", "str"), ("year", "int"),
     ("code", "str"), ("severity", "str"), ("location", "str"), ("path", "str"), ("message", "str"),
-    ("doubt", "bool"),
+    ("doubt", "bool"), ("waived", "bool"), ("waiver", "str"),
 ]
 COLUMNS: dict[str, list[tuple[str, ColumnKind]]] = {
     "forms": FORM_COLUMNS, "indicators": INDICATOR_COLUMNS, "findings": FINDING_COLUMNS,
@@ -294,11 +298,11 @@ def indicator_rows(path: str, sha256: str, form: Form, card: Scorecard) -> list[
     return rows
 
 
-def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding], notes: list[ImportNote]) -> list[Row]:
-    """The importer's notes (codes I…, what it could not read: severity warning), then the audit's findings."""
+def finding_rows(path: str, sha256: str, form: Form, findings: list[Finding]) -> list[Row]:
+    """The importer's notes and the audit's findings; a waived one is listed as waived (审核豁免), never dropped."""
     head = (path, sha256, form.unit, form.year)
-    return [(*head, f.code, f.severity, f.location, f.path, f.message, f.doubt)
-            for f in [*(note.as_finding() for note in notes), *findings]]
+    return [(*head, f.code, f.severity, f.location, f.path, f.message, f.doubt, not is_open(f),
+             f.waiver.describe() if f.waiver else None) for f in findings]
 
 
 def check_exact(name: str, rows: list[Row]) -> None:
@@ -316,13 +320,39 @@ def check_exact(name: str, rows: list[Row]) -> None:
                                  f"{DECIMAL_SCALE} 位小数）", f"{row[0]}: {name}.{col}")
 
 
-def process_file(path: str, sha256: str, profile_id: str) -> FileRows:
-    """Read, score and audit one file into its rows; any failure becomes an error row with the reason."""
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What every file of a run is judged by: the profile (``auto``: each form's own) and the reviewers' waivers.
+
+    A waiver that names its form (``form``, the file name ``jixiao waive`` was given) applies to that file
+    only; one without applies to every form, and lapses wherever the field it waived differs.
+    """
+
+    profile_id: str
+    waivers: tuple[Waiver, ...] = ()
+
+    def waivers_of(self, path: str) -> list[Waiver]:
+        name = Path(path).name
+        return [w for w in self.waivers if w.form is None or Path(w.form).name == name]
+
+    def digest(self) -> str:
+        """What a cached result depends on besides the file: the profile and the waivers."""
+        text = json.dumps([self.profile_id, [w.model_dump(mode="json") for w in self.waivers]], ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def process_file(path: str, sha256: str, rules: Rules, last_year: str | None = None) -> FileRows:
+    """Read, score and audit one file into its rows; any failure becomes an error row with the reason.
+    ``last_year`` is the file of the same unit's form of the previous year (relative targets)."""
     try:
         form, notes = read(path)
-        card, findings = evaluate(form, resolve_profile(profile_id, form), doubted_paths(notes))
+        previous = read(last_year)[0] if last_year else None
+        card, audited = evaluate(form, resolve_profile(rules.profile_id, form), doubted_paths(notes), previous)
+        findings = [*(note.as_finding() for note in notes), *audited]
+        if rules.waivers:
+            findings = apply_waivers(findings, form, rules.waivers_of(path))
         return ([form_row(path, sha256, form, card, findings, notes)], indicator_rows(path, sha256, form, card),
-                finding_rows(path, sha256, form, findings, notes))
+                finding_rows(path, sha256, form, findings))
     except InputError as exc:
         return [error_row(path, "error", str(exc), sha256)], [], []
     except Exception as exc:  # defensive: a bug or a hostile file must not stop the batch
@@ -400,9 +430,9 @@ def storable_or_error(result: FileRows, outputs: Outputs) -> FileRows:
         return [error_row(path, "error", reason, sha256)], [], []
 
 
-def process_chunk(items: list[tuple[str, str]], profile_id: str, outputs: Outputs) -> Chunk:
+def process_chunk(items: list[tuple[str, str]], rules: Rules, outputs: Outputs) -> Chunk:
     """The worker task: ``(path, sha256)`` pairs → their rows (on a pool process or a Dask worker)."""
-    results = [process_file(path, sha256, profile_id) for path, sha256 in items]
+    results = [process_file(path, sha256, rules) for path, sha256 in items]
     try:
         return make_chunk(combined(results), outputs)
     except Exception:  # rare (an inexact decimal, a lone surrogate…): only the culprit files become errors
@@ -418,7 +448,7 @@ class Pending(Protocol):
 
 
 class Runner(Protocol):
-    profile_id: str
+    rules: Rules
     outputs: Outputs
     slots: int  # tasks that can run at once: how many chunks to keep in flight
 
@@ -430,13 +460,13 @@ class Runner(Protocol):
 class InlineRunner:
     """One worker: process in this process (no pickling, no second core)."""
 
-    def __init__(self, profile_id: str, outputs: Outputs) -> None:
-        self.profile_id, self.outputs, self.slots = profile_id, outputs, 1
+    def __init__(self, rules: Rules, outputs: Outputs) -> None:
+        self.rules, self.outputs, self.slots = rules, outputs, 1
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         future: Future[Chunk] = Future()
         try:
-            future.set_result(process_chunk(items, self.profile_id, self.outputs))
+            future.set_result(process_chunk(items, self.rules, self.outputs))
         except Exception as exc:  # handled like a failed pool task
             future.set_exception(exc)
         return future
@@ -451,18 +481,18 @@ class InlineRunner:
 class PoolRunner:
     """A process pool; a worker that dies (a crashing native library) is replaced, the run goes on."""
 
-    task: Callable[[list[tuple[str, str]], str, Outputs], Chunk] = staticmethod(process_chunk)
+    task: Callable[[list[tuple[str, str]], Rules, Outputs], Chunk] = staticmethod(process_chunk)
 
-    def __init__(self, profile_id: str, workers: int, outputs: Outputs) -> None:
-        self.profile_id, self.outputs, self.slots = profile_id, outputs, workers
+    def __init__(self, rules: Rules, workers: int, outputs: Outputs) -> None:
+        self.rules, self.outputs, self.slots = rules, outputs, workers
         self.pool = ProcessPoolExecutor(workers)
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         try:
-            return self.pool.submit(self.task, items, self.profile_id, self.outputs)
+            return self.pool.submit(self.task, items, self.rules, self.outputs)
         except BrokenProcessPool:
             self.recover()
-            return self.pool.submit(self.task, items, self.profile_id, self.outputs)
+            return self.pool.submit(self.task, items, self.rules, self.outputs)
 
     def recover(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -475,10 +505,10 @@ class PoolRunner:
 class DaskRunner:
     """An existing Dask cluster: the same :func:`process_chunk` on every worker (shared file system)."""
 
-    def __init__(self, profile_id: str, address: Any, outputs: Outputs) -> None:
+    def __init__(self, rules: Rules, address: Any, outputs: Outputs) -> None:
         from distributed import Client
 
-        self.profile_id, self.outputs = profile_id, outputs
+        self.rules, self.outputs = rules, outputs
         try:
             self.client = Client(address)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
@@ -487,7 +517,7 @@ class DaskRunner:
         self.slots = max(1, sum(threads.values()))  # every worker thread of the cluster
 
     def submit(self, items: list[tuple[str, str]]) -> Pending:
-        future: Pending = self.client.submit(process_chunk, items, self.profile_id, self.outputs, pure=False)
+        future: Pending = self.client.submit(process_chunk, items, self.rules, self.outputs, pure=False)
         return future
 
     def recover(self) -> None:
@@ -590,13 +620,13 @@ class Sinks:
 
 # --- 6. cache ----------------------------------------------------------------------------------
 
-def read_manifest(out: Path, profile_id: str) -> set[str]:
-    """Content hashes done by an earlier run with the same profile and engine version."""
+def read_manifest(out: Path, rules: Rules) -> set[str]:
+    """Content hashes done by an earlier run with the same profile, waivers and engine version."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return set()
-    if data.get("profile") != profile_id or data.get("jixiao") != __version__:
+    if data.get("profile") != rules.profile_id or data.get("rules") != rules.digest() or data.get("jixiao") != __version__:
         return set()
     try:  # only what the tables really hold: a file is never "cached" without its rows
         forms = pq.read_table(out / "forms.parquet", columns=["sha256", "status"])
@@ -624,7 +654,64 @@ def cached_chunks(out: Path, paths: dict[str, str], outputs: Outputs) -> Iterato
                 yield chunk_of(batches, outputs, 0, 0)
 
 
-# --- 7. the run --------------------------------------------------------------------------------
+# --- 7. relative targets: last year's form in the same run -------------------------------------
+
+def rows_of(batch: pa.RecordBatch) -> list[Row]:
+    return list(zip(*(column.to_pylist() for column in batch.columns), strict=True))
+
+
+def awaiting_last_year(chunk: Chunk) -> set[str]:
+    """Files of a chunk with a relative target (比上年增长5%) left unscored for want of last year's form."""
+    rows = chunk.batches["indicators"]
+    if not rows.num_rows:
+        return set()
+    unscored = pc.and_(pc.equal(rows["target_kind"], "relative"), pc.equal(rows["method"], "declared"))
+    return set(rows["file"].filter(unscored).to_pylist())
+
+
+def hold_back(chunk: Chunk, files: set[str], outputs: Outputs) -> tuple[Chunk, dict[str, FileRows]]:
+    """The chunk without the rows of ``files``, and those rows by file (to be scored again at the end)."""
+    kept: dict[str, list[Row]] = {n: [] for n in TABLES}
+    held: dict[str, FileRows] = {f: ([], [], []) for f in files}
+    for i, name in enumerate(TABLES):
+        for row in rows_of(chunk.batches[name]):
+            (held[row[0]][i] if row[0] in held else kept[name]).append(row)
+    return make_chunk(kept, outputs), held
+
+
+class Years:
+    """Every form read in the run by who it is of (kind, unit, project) and year: where last year's form is."""
+
+    def __init__(self) -> None:
+        self.paths: dict[tuple[Any, ...], dict[int, str]] = {}
+
+    @staticmethod
+    def key(kind: Any, unit: Any, project: Any) -> tuple[Any, ...]:
+        return kind, "".join((unit or "").split()), "".join((project or "").split())
+
+    def note(self, forms: pa.RecordBatch) -> None:
+        columns = [forms[c].to_pylist() for c in ("file", "status", "kind", "unit", "project", "year")]
+        for path, status, kind, unit, project, year in zip(*columns, strict=True):
+            if status == "ok" and year is not None and unit:
+                self.paths.setdefault(self.key(kind, unit, project), {}).setdefault(year, path)
+
+    def last_year(self, form: Row) -> str | None:
+        """The file of the same unit's (project's) form of the year before ``form``'s, if the run has one."""
+        kind, year, unit, project = form[4], form[5], form[6], form[8]
+        return None if year is None else self.paths.get(self.key(kind, unit, project), {}).get(year - 1)
+
+
+def with_last_year(held: dict[str, FileRows], years: Years, rules: Rules) -> list[FileRows]:
+    """The held-back files scored again with last year's form where the run has it; the others as they were."""
+    results = []
+    for path, rows in held.items():
+        form = rows[0][0]
+        previous = years.last_year(form)
+        results.append(process_file(path, form[3], rules, previous) if previous else rows)
+    return results
+
+
+# --- 8. the run --------------------------------------------------------------------------------
 
 @dataclass(slots=True)
 class Summary:
@@ -668,19 +755,20 @@ def guided_size(remaining: int, slots: int) -> int:
     return max(8, min(MAX_CHUNK, remaining // (slots * 4)))
 
 
-def make_runner(profile_id: str, workers: int, dask: str | None, outputs: Outputs) -> Runner:
+def make_runner(rules: Rules, workers: int, dask: str | None, outputs: Outputs) -> Runner:
     if dask is not None:
-        return DaskRunner(profile_id, dask, outputs)
+        return DaskRunner(rules, dask, outputs)
     if workers <= 1:
-        return InlineRunner(profile_id, outputs)
-    return PoolRunner(profile_id, workers, outputs)
+        return InlineRunner(rules, outputs)
+    return PoolRunner(rules, workers, outputs)
 
 
 def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "national", workers: int | None = None,
               force: bool = False, dask: Any = None, formats: Iterable[str] = DEFAULT_FORMATS,
               progress: Progress | None = None, total: Callable[[int], None] | None = None,
-              chunk_size: int | None = None) -> Summary:
-    """Read, score and audit every form under ``paths`` into tables in ``out``."""
+              chunk_size: int | None = None, waivers: Iterable[Waiver] = ()) -> Summary:
+    """Read, score and audit every form under ``paths`` into tables in ``out``; ``waivers`` (审核豁免) mark
+    the findings they waive as waived."""
     if profile_id != AUTO:
         load_profile(profile_id)  # an unknown profile fails before any work
     out = Path(out)
@@ -688,9 +776,10 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     entries = list(discover(paths, exclude=[out]))
     if total:
         total(len(entries))
-    triage = Triage(set() if force else read_manifest(out, profile_id))
+    rules = Rules(profile_id, tuple(waivers))
+    triage = Triage(set() if force else read_manifest(out, rules))
     formats = frozenset(formats)
-    runner = make_runner(profile_id, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
+    runner = make_runner(rules, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         return _run(entries, out, staging, runner, formats, triage, chunk_size, progress)
@@ -742,22 +831,32 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
     def size() -> int:
         return chunk_size or guided_size(len(entries) - triaged, runner.slots)
 
+    years, held = Years(), dict[str, FileRows]()
     chunks = chunked(to_process(), size)
     for chunk in ordered_results(runner, chunks, window=max(2, 3 * runner.slots)):
-        sinks.write(chunk)
+        years.note(chunk.batches["forms"])
         summary.processed += chunk.files - chunk.errors
         report(chunk.files, chunk.errors)
+        if waiting := awaiting_last_year(chunk):  # rare: written at the end, once every year has been read
+            chunk, rows = hold_back(chunk, waiting, runner.outputs)
+            held.update(rows)
+        sinks.write(chunk)
         if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
             flush_listed()
     flush_listed()
     for chunk in cached_chunks(out, cached_paths, runner.outputs):
+        years.note(chunk.batches["forms"])
         sinks.write(chunk)
+    if held:
+        redone = [storable_or_error(rows, runner.outputs) for rows in with_last_year(held, years, runner.rules)]
+        sinks.write(make_chunk(combined(redone), runner.outputs))
     written = sinks.close()
     (out / MANIFEST).unlink(missing_ok=True)  # a crash while publishing must not leave a stale cache
     for path in written:
         os.replace(path, out / path.name)
     summary.outputs = [p.name for p in written]
-    manifest = {"jixiao": __version__, "profile": runner.profile_id, "done": sorted(sinks.done)}
+    manifest = {"jixiao": __version__, "profile": runner.rules.profile_id, "rules": runner.rules.digest(),
+                "done": sorted(sinks.done)}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     (out / SUMMARY).write_text(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     return summary

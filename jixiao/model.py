@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FormKind = Literal["department", "project"]
 
@@ -46,20 +46,16 @@ class FormLimits:
 FORM_LIMITS = FormLimits()
 
 
-def _printable(value: str) -> str:
-    """Refuse what no database or file format can keep: NUL and lone UTF-16 surrogates (不可见字符)."""
-    if "\x00" in value:
-        raise ValueError("含有不可见的 NUL 字符（\\x00），请删除后再保存")
-    if any("\ud800" <= c <= "\udfff" for c in value):
-        raise ValueError("含有无效的 Unicode 字符（孤立的代理项），请删除后再保存")
-    return value
-
+#: Text no database or file format can keep is refused (不可见字符): a NUL, by this pattern, checked inside
+#: pydantic's core (no Python call per text); a lone UTF-16 surrogate is refused by pydantic's own str check
+#: (``string_unicode``). :func:`jixiao.io.jsonio.explain` words both in Chinese.
+KEEPABLE = r"^[^\x00]*$"
 
 #: Text of the head (names), of one table cell and of a free-text block.
-Name = Annotated[str, Field(max_length=FORM_LIMITS.max_name_chars), AfterValidator(_printable)]
-CellText = Annotated[str, Field(max_length=FORM_LIMITS.max_cell_chars), AfterValidator(_printable)]
-Reason = Annotated[str, Field(max_length=FORM_LIMITS.max_reason_chars), AfterValidator(_printable)]
-LongText = Annotated[str, Field(max_length=FORM_LIMITS.max_text_chars), AfterValidator(_printable)]
+Name = Annotated[str, Field(max_length=FORM_LIMITS.max_name_chars, pattern=KEEPABLE)]
+CellText = Annotated[str, Field(max_length=FORM_LIMITS.max_cell_chars, pattern=KEEPABLE)]
+Reason = Annotated[str, Field(max_length=FORM_LIMITS.max_reason_chars, pattern=KEEPABLE)]
+LongText = Annotated[str, Field(max_length=FORM_LIMITS.max_text_chars, pattern=KEEPABLE)]
 
 #: Money (万元 or 元, as printed on the form), weights and scores.
 Amount = Annotated[
@@ -164,6 +160,11 @@ class Indicator(_Strict):
     weight: NonNegative | None = None  # 分值
     score_declared: Amount | None = None  # 得分, as declared by the unit
     reason: Reason | None = None  # 偏差原因分析 / 未完成原因分析
+    #: 权重占比 in percent (50 for ``50%``): the Hebei double-weight form folds the indicator's 单项指标得分
+    #: (``score_declared``, against its 分值) by this share into its 折算得分. Only that template has the
+    #: two columns, so the canonical JSON writes them only when present (every other form keeps its bytes).
+    weight_share: NonNegative | None = Field(default=None, exclude_if=lambda v: v is None)
+    score_converted: Amount | None = Field(default=None, exclude_if=lambda v: v is None)  # 折算得分 as declared
 
     @field_validator("name")
     @classmethod

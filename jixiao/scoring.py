@@ -51,11 +51,17 @@ def percent(share: Decimal, places: int = 1) -> str:
     return plain(round_places(share * HUNDRED, places))
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(11))  # 1, 0.1, 0.01 … (quantize's exponent)
+
+
 def round_places(value: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
-    # A context as wide as the result: the default 28 digits would make quantize fail (InvalidOperation)
-    # on a large ratio of in-range inputs (an actual of 10^12 against a target of 0.001).
-    digits = max(getcontext().prec, value.adjusted() + places + 2) if value.is_finite() else getcontext().prec
-    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=Context(prec=digits))
+    quantum = _QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places)
+    context = getcontext()
+    if value.is_finite() and value.adjusted() + places + 2 > context.prec:
+        # A context as wide as the result: the default 28 digits would make quantize fail (InvalidOperation)
+        # on a large ratio of in-range inputs (an actual of 10^12 against a target of 0.001).
+        context = Context(prec=value.adjusted() + places + 2)
+    return value.quantize(quantum, rounding=rounding, context=context)
 
 
 @dataclass(slots=True)
@@ -86,14 +92,18 @@ class IndicatorScore:
     met: bool | None
     is_cost: bool
     weight_known: bool = True  # False: the form has no 分值; ``weight`` is then the declared score
+    #: 河北 双权重表 (profile ``[conversion] rule = "weight_share"``): the row's 权重占比 (%) and its 折算得分,
+    #: computed and declared; ``converted`` None means the score counts as it is (every other template).
+    share: Decimal | None = None
+    converted: Decimal | None = None
+    converted_declared: Decimal | None = None
 
     @property
-    def ratio(self) -> Decimal | None:
-        """actual / target for quantities with a positive target (over-achievement check)."""
-        a, t = self.actual.number, self.target.number
-        if self.target.is_quantity and a is not None and t:
-            return a / t
-        return None
+    def counted(self) -> tuple[Decimal, Decimal, Decimal | None]:
+        """(分值, 得分, 填报得分) as they count toward the total: folded by 权重占比 where the profile says so."""
+        if self.converted is None or self.share is None:
+            return self.weight, self.score, self.declared
+        return self.weight * self.share / HUNDRED, self.converted, self.converted_declared
 
 
 @dataclass(slots=True)
@@ -138,6 +148,9 @@ class Scorecard:
     declared_sum: Decimal | None  # Σ declared indicator scores + declared execution score
     raw_total: Decimal  # Σ computed scores before they were put on the 100-point scale
     total_explanation: str  # how the total was obtained when it differs from ``raw_total``, else ""
+    #: The national rule's total where the profile folds scores by 权重占比 (单项指标得分 added as they are);
+    #: None when nothing was folded.
+    national_total: Decimal | None = None
 
     @property
     def indicator_weight(self) -> Decimal:
@@ -160,7 +173,8 @@ def score_positive(target: Decimal, actual: Decimal, weight: Decimal, places: in
     """正向指标 (≥ > =): met → full weight; else actual/target × weight (表注3, pmkpi selfpositiveindex)."""
     if actual >= target:
         return _full(actual, target, weight, "≥", unit)
-    actual = max(actual, ZERO)  # pmkpi clamps a negative actual to 0
+    if actual < ZERO:
+        actual = ZERO  # pmkpi clamps a negative actual to 0
     score = round_places(actual / target * weight, places)
     return Outcome(score, "positive", f"{fmt(actual)}/{fmt(target)} × {fmt(weight)} = {fmt(score)}", False)
 
@@ -201,23 +215,27 @@ def _convert(actual: Target, target: Target) -> tuple[Decimal, str]:
 
 def score_quantity(target: Target, actual: Target, weight: Decimal, profile: Profile, hint: str = "") -> Outcome:
     """定量指标; ``hint`` names the word of the indicator's name that made an unwritten operator ≤ (事故 …)."""
-    assert target.number is not None and target.op is not None
-    value, conversion = _convert(actual, target)
-    places, unit = profile.rounding.indicator, target.unit or ""
-    if target.number == 0:
-        outcome = score_zero_target(target.op, value, weight)
-    elif target.op in REVERSE_OPS:
-        outcome = score_reverse(target.number, value, weight, places, profile.reverse.formula, unit)
+    number, op = target.number, target.op
+    assert number is not None and op is not None
+    # the same unit (nearly always) needs no conversion
+    value, conversion = (actual.number, "") if actual.unit == target.unit else _convert(actual, target)
+    assert value is not None
+    places, unit, reverse = profile.rounding.indicator, target.unit or "", op in REVERSE_OPS
+    if not number:
+        outcome = score_zero_target(op, value, weight)
+    elif reverse:
+        outcome = score_reverse(number, value, weight, places, profile.reverse.formula, unit)
     else:
-        outcome = score_positive(target.number, value, weight, places, unit)
+        outcome = score_positive(number, value, weight, places, unit)
     if not outcome.method:  # "met" outcomes are shared by both directions
-        outcome.method = "reverse" if target.op in REVERSE_OPS else "positive"
-    if target.op_inferred and hint:
-        conversion += f"（指标值未写比较符号；指标名称含“{hint}”，属越低越好的指标，按反向（≤）计分）"
-    elif target.op_inferred:
-        kind = "反向（≤）" if target.op in REVERSE_OPS else "正向（≥）"
-        conversion += f"（指标值未写比较符号，按{kind}指标计分）"
-    outcome.explanation += conversion
+        outcome.method = "reverse" if reverse else "positive"
+    if target.op_inferred:
+        if hint:
+            conversion += f"（指标值未写比较符号；指标名称含“{hint}”，属越低越好的指标，按反向（≤）计分）"
+        else:
+            conversion += f"（指标值未写比较符号，按{'反向（≤）' if reverse else '正向（≥）'}指标计分）"
+    if conversion:
+        outcome.explanation += conversion
     return outcome
 
 
@@ -326,34 +344,37 @@ def is_cost_level(level1: str | None, level2: str | None) -> bool:
 def score_indicator(index: int, indicator: Indicator, profile: Profile, year: int,
                     last_actual: Target | None = None) -> IndicatorScore:
     """One 三级指标; ``last_actual`` is the same indicator's actual in last year's form, when known."""
-    cost = is_cost(indicator)
-    hint = "" if cost else (lower_is_better(indicator.name) or "")
+    name, level1, level2, weight = indicator.name, indicator.level1, indicator.level2, indicator.weight
+    cost = is_cost_level(level1, level2)
+    hint = "" if cost else (lower_is_better(name) or "")
     target = parse_target(indicator.target, "≤" if cost or hint else "≥")
     actual = parse_target(indicator.actual)
-    weight = indicator.weight or ZERO
     declared = indicator.score_declared
-    if indicator.weight is None:  # no 分值 column: nothing to cap or to scale by
+    if weight is None:  # no 分值 column: nothing to cap or to scale by
         kept = max(declared or ZERO, ZERO)
-        return IndicatorScore(index, indicator.name, indicator.level1, indicator.level2, kept, kept, declared,
+        return IndicatorScore(index, name, level1, level2, kept, kept, declared,
                               "declared", f"未填分值，无法按公式计分，沿用填报得分 {fmt(kept)}", target, actual,
                               None, cost, weight_known=False)
-    if target.kind == "quantity" and actual.kind == "quantity":
+    kind = target.kind
+    if kind == "quantity" and actual.is_quantity:
         outcome = score_quantity(target, actual, weight, profile, hint)
-    elif target.kind == "relative":
+    elif kind == "relative":
         outcome = score_relative(target, actual, last_actual, declared, weight, profile)
-    elif target.kind in ("quantity", "qualitative") and (tier := _tier_of_actual(target, actual)):
+    elif kind in ("quantity", "qualitative") and (tier := _tier_of_actual(target, actual)):
         outcome = score_qualitative(tier, declared, weight, profile)
-        if target.kind == "quantity":
+        if kind == "quantity":
             outcome = Outcome(outcome.score, "qualitative",
                               f"定量指标的完成值“{actual.text}”不是数值，按定性计分：{outcome.explanation}", outcome.met)
-    elif target.kind == "deadline":
+    elif kind == "deadline":
         outcome = score_deadline(target, actual, declared, weight, profile, year)
-    elif target.kind in ("unknown", "empty"):
+    elif kind in ("unknown", "empty"):
         outcome = score_unscorable(f"指标值“{target.text}”无法识别" if target.text else "未填指标值", declared, weight)
     else:
         outcome = score_unscorable(f"完成值“{actual.text}”无法识别" if actual.text else "未填完成值", declared, weight)
-    score = min(max(outcome.score, ZERO), weight)
-    return IndicatorScore(index, indicator.name, indicator.level1, indicator.level2, weight, score, declared,
+    score = outcome.score
+    if score > weight or score < ZERO:
+        score = min(max(score, ZERO), weight)
+    return IndicatorScore(index, name, level1, level2, weight, score, declared,
                           outcome.method, outcome.explanation, target, actual, outcome.met, cost)
 
 
@@ -430,15 +451,36 @@ def score_execution(form: Form, profile: Profile) -> ExecutionScore:
 
 
 def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
-    """Totals per level-1 block, in the order the blocks appear on the form."""
-    order: dict[str, list[IndicatorScore]] = {}
+    """Totals per level-1 block, in the order the blocks appear on the form (as the scores count: folded)."""
+    blocks: dict[str, BlockScore] = {}  # one pass, sums kept in the block records
     for item in indicators:
-        order.setdefault(item.level1 or "（未分类）", []).append(item)
-    return [
-        BlockScore(name, sum((i.weight for i in items), ZERO), sum((i.score for i in items), ZERO),
-                   _sum(i.declared for i in items))
-        for name, items in order.items()
-    ]
+        weight, score, declared = (item.weight, item.score, item.declared) if item.converted is None else item.counted
+        name = item.level1 or "（未分类）"
+        block = blocks.get(name)
+        if block is None:
+            blocks[name] = BlockScore(name, ZERO + weight, ZERO + score, None if declared is None else ZERO + declared)
+            continue
+        block.weight += weight
+        block.score += score
+        if declared is not None:
+            block.declared = (ZERO if block.declared is None else block.declared) + declared
+    return list(blocks.values())
+
+
+def fold_share(item: IndicatorScore, indicator: Indicator, places: int) -> IndicatorScore:
+    """河北 双权重表: 折算得分 = 单项指标得分 × 权重占比, computed next to the one the form declares."""
+    share = indicator.weight_share
+    if share is None:
+        item.explanation += "；未填权重占比，单项指标得分直接计入总分"
+        return item
+    item.share = share
+    item.converted = round_places(item.score * share / HUNDRED, places)
+    declared = indicator.score_converted
+    if declared is None and item.declared is not None:  # the form's own rule, when only 单项指标得分 is filled
+        declared = round_places(item.declared * share / HUNDRED, places)
+    item.converted_declared = declared
+    item.explanation += f"；折算得分 = 单项指标得分 {fmt(item.score)} × 权重占比 {plain(share)}% = {fmt(item.converted)}"
+    return item
 
 
 def last_actuals(previous: Form | None) -> dict[str, Target]:
@@ -479,15 +521,27 @@ def score(form: Form, profile: Profile, previous: Form | None = None) -> Scoreca
     last = last_actuals(previous)
     indicators = [score_indicator(i, ind, profile, year, last.get(normalise(ind.name)) if last else None)
                   for i, ind in enumerate(form.indicators)]
+    folding = profile.conversion.rule == "weight_share"
+    if folding:
+        indicators = [fold_share(item, ind, profile.rounding.indicator)
+                      for item, ind in zip(indicators, form.indicators, strict=True)]
     execution = score_execution(form, profile)
     blocks = block_scores(indicators)
     raw = execution.score + sum((b.score for b in blocks), ZERO)
     weight_sum = execution.weight + sum((b.weight for b in blocks), ZERO)
-    total, explanation = total_on_scale(raw, weight_sum, profile.grades.over_100, profile.rounding.total)
-    declared_parts = [form.funds.score_declared, *(i.score_declared for i in form.indicators)]
+    rule, places = profile.grades.over_100, profile.rounding.total
+    total, explanation = total_on_scale(raw, weight_sum, rule, places)
+    national = None
+    if folding and any(i.converted is not None for i in indicators):
+        national, how = total_on_scale(execution.score + sum((i.score for i in indicators), ZERO),
+                                       execution.weight + sum((i.weight for i in indicators), ZERO), rule, places)
+        explanation = "；".join(part for part in (
+            f"总分 = 执行率得分 {fmt(execution.score)} + 各指标折算得分之和（单项指标得分 × 权重占比）", explanation,
+            f"按全国通用规则（单项指标得分直接相加）为 {fmt(national)}" + (f"：{how}" if how else "")) if part)
+    declared_parts = [form.funds.score_declared,
+                      *(i.declared if i.converted is None else i.counted[2] for i in indicators)]
     return Scorecard(profile.stamp, execution, indicators, blocks, total, profile.grades.grade(total),
-                     form.total_declared, _sum(declared_parts), round_places(raw, profile.rounding.total),
-                     explanation)
+                     form.total_declared, _sum(declared_parts), round_places(raw, places), explanation, national)
 
 
 def scorecard_data(card: Scorecard) -> dict[str, object]:
@@ -507,5 +561,13 @@ def scorecard_data(card: Scorecard) -> dict[str, object]:
                    for b in card.blocks],
         "indicators": [{"index": i.index, "level1": i.level1, "level2": i.level2, "name": i.name,
                         "weight": i.weight, "score": i.score, "declared": i.declared, "method": i.method,
-                        "explanation": i.explanation} for i in card.indicators],
+                        "explanation": i.explanation, **_folded_data(i)} for i in card.indicators],
+        **({"national_total": card.national_total} if card.national_total is not None else {}),
     }
+
+
+def _folded_data(item: IndicatorScore) -> dict[str, object]:
+    """权重占比 and 折算得分 of a row of the Hebei double-weight form (absent on every other form)."""
+    if item.converted is None:
+        return {}
+    return {"weight_share": item.share, "converted": item.converted, "converted_declared": item.converted_declared}

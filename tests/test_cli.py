@@ -175,3 +175,32 @@ def test_export_from_standard_input_needs_an_output(tmp_path: Path) -> None:
     done = runner.invoke(app, ["export", "-", "--to", "md", "-o", str(tmp_path / "out.md")], input=seed)
     assert done.exit_code == 0, done.stderr
     assert "开展项目个数" in (tmp_path / "out.md").read_text(encoding="utf-8")
+
+
+def _this_year(tmp_path: Path) -> Path:
+    """The seed form as its unit's next year: one target written relative to last year (比上年增长5%)."""
+    data = json.loads(Path(SEED).read_text(encoding="utf-8"))
+    data["year"] = 2023
+    data["indicators"][6].update(target="比上年增长5%", actual="3200人")  # 服务人才人数: ≥3000人 in 2022
+    path = tmp_path / "2023.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_score_with_last_year_scores_a_relative_target(tmp_path: Path) -> None:
+    this_year = _this_year(tmp_path)
+    alone = json.loads(runner.invoke(app, ["score", str(this_year), "--json"]).stdout)["indicators"][6]
+    assert alone["method"] == "declared" and "缺少上年同一指标的实际完成值" in alone["explanation"]
+    result = runner.invoke(app, ["score", str(this_year), "--last-year", str(SEED), "--json"])
+    assert result.exit_code == 0, result.output
+    item = json.loads(result.stdout)["indicators"][6]
+    assert item["method"] == "positive" and item["score"] == 2
+    assert "按上年实际完成值 ≥3000人 计算：3000 × (1 + 5%) = 3150" in item["explanation"]
+    audited = runner.invoke(app, ["audit", str(this_year), "--last-year", str(SEED), "--json"])
+    assert audited.exit_code == 1  # the seed's own errors remain
+    assert all(f["path"] != "indicators[6].score_declared" for f in json.loads(audited.stdout)["findings"])
+
+
+def test_last_year_must_be_an_earlier_year(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["score", str(SEED), "--last-year", str(_this_year(tmp_path))])
+    assert result.exit_code == 2 and "不早于本表" in result.output

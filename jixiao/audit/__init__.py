@@ -37,7 +37,7 @@ CHECKS: tuple[Check, ...] = (
     a.score_above_weight, a.zero_weight_or_negative_score, a.weights_add_up, a.total_adds_up,
     a.grade_matches_band, a.execution_consistent, a.funds_rows_add_up, a.execution_within_budget,
     a.budget_adjusted, a.cost_within_executed, a.missing_weight, a.execution_score_below_rule, a.zero_budget,
-    a.level1_weights,
+    a.level1_weights, a.converted_scores,
     b.declared_matches_formula, b.full_marks_target_unmet, b.qualitative_within_tier,
     b.quantitative_actual_numeric, b.qualitative_actual_tiered, b.units_consistent, b.at_least_hundred_percent,
     b.exact_target_differs, b.profile_covers_year,
@@ -55,7 +55,8 @@ _PLANS: dict[int, tuple[Profile, Plan]] = {}
 
 
 def plan(profile: Profile) -> Plan:
-    """The checks a profile runs, with their severity under it (``[checks]``: severity overrides, disabled)."""
+    """The checks a profile runs, with their severity under it (``[checks]``: severity overrides, disabled),
+    in the order their findings are listed."""
     cached = _PLANS.get(id(profile))
     if cached is not None and cached[0] is profile:
         return cached[1]
@@ -63,8 +64,10 @@ def plan(profile: Profile) -> Plan:
     unknown = sorted((set(rules.severity) | set(rules.disabled)) - set(CODES))
     if unknown:
         raise InputError(f"规则“{profile.id}”的 [checks] 写了不存在的复核代码：{'、'.join(unknown)}", "[checks]")
-    result = tuple((check, rules.severity.get(check.code, check.severity)) for check in CHECKS
-                   if check.run is not None and check.code not in rules.disabled)
+    enabled = [(check, rules.severity.get(check.code, check.severity)) for check in CHECKS
+               if check.run is not None and check.code not in rules.disabled]
+    # Run in the order findings are listed (severity, then code; codes are unique): no sort per audit.
+    result = tuple(sorted(enabled, key=lambda pair: (SEVERITY_ORDER[pair[1]], pair[0].code)))
     _PLANS[id(profile)] = (profile, result)
     return result
 
@@ -113,10 +116,10 @@ def audit(form: Form, card: Scorecard, profile: Profile, doubted: Collection[str
     for check, severity in plan(profile):
         ctx.code, ctx.severity = check.code, severity
         check.run(ctx)  # type: ignore[misc]  # plan() keeps only checks with a run
-    findings = ctx.findings
+    findings = ctx.findings  # in order: the plan runs the checks by severity, then code
     if doubted:
         findings = [label_doubt(f, doubted) for f in findings]
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
+    return findings
 
 
 def evaluate(form: Form, profile: Profile, doubted: Collection[str] = (),

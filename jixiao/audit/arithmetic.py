@@ -34,11 +34,11 @@ def score_above_weight(ctx: Context) -> None:
        rationale="分值为 0 的指标不计分，负分不在 0 至分值之间，都无法复核。",
        source=cite("mof-pmkpi", "自评录入校验：分值须大于0（isCheckWeightGtZero）"))
 def zero_weight_or_negative_score(ctx: Context) -> None:
-    for item in ctx.card.indicators:
-        if item.declared is not None and item.declared < 0:
+    for item, indicator in zip(ctx.card.indicators, ctx.form.indicators, strict=True):
+        if item.declared is not None and item.declared < ZERO:
             where, path = ctx.at_indicator(item, "score_declared")
             ctx.report(where, f"得分 {fmt(item.declared)} 为负数，得分应在 0 至分值之间。", path)
-        if ctx.form.indicators[item.index].weight == 0:
+        if indicator.weight is not None and not indicator.weight:
             where, path = ctx.at_indicator(item, "weight")
             ctx.report(where, "分值为 0：该指标不计分，请设置分值或删除该指标。", path)
 
@@ -98,6 +98,28 @@ def total_adds_up(ctx: Context) -> None:
         ctx.report(ctx.place("total_declared", "全表 / 总分"),
                    f"填报总分 {fmt(card.total_declared)}，但执行率得分与各指标得分之和为 {fmt(card.declared_sum)}"
                    f"（相差 {fmt(gap)}），请核对加总。", "total_declared")
+
+
+@check("A15", "error", "折算得分不等于单项指标得分 × 权重占比，或未填权重占比",
+       rationale="双权重表的总分由各指标折算得分相加，折算错一处或漏填权重占比，总分就不对。",
+       source=cite("hebei-2021", "表头“单项指标得分×权重占比＝折算得分”"))
+def converted_scores(ctx: Context) -> None:
+    if ctx.profile.conversion.rule != "weight_share":
+        return
+    for item, indicator in zip(ctx.card.indicators, ctx.form.indicators, strict=True):
+        if item.share is None:
+            where, path = ctx.at_indicator(item, "weight_share")
+            ctx.report(where, "未填权重占比：本表的总分按折算得分（单项指标得分 × 权重占比）相加，请填写该指标的权重占比。",
+                       path)
+            continue
+        written, single = indicator.score_converted, item.declared
+        if written is None or single is None:
+            continue
+        expected = single * item.share / 100
+        if abs(written - expected) > ctx.profile.audit.score_tolerance:
+            where, path = ctx.at_indicator(item, "score_converted")
+            ctx.report(where, f"折算得分 {fmt(written)}，但单项指标得分 {fmt(single)} × 权重占比 {fmt(item.share)}% = "
+                              f"{fmt(round_places(expected, ctx.profile.rounding.indicator))}，请核对。", path)
 
 
 def stated_grade(conclusion: str, band_names: list[str]) -> str | None:

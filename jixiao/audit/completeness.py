@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..rules import cite
-from ..scoring import fmt, percent
+from ..scoring import ZERO, fmt, percent
 from ..targets import normalise
 from .base import Context, check
 
@@ -25,12 +25,13 @@ def is_boilerplate(text: str | None) -> bool:
        source=cite("mof-2020-10", "附件 项目支出绩效自评表“偏差原因分析及改进措施”列"))
 def reason_for_lost_points(ctx: Context) -> None:
     for indicator, item in ctx.pairs():
-        lowest = min(item.score, item.declared if item.declared is not None else item.score)
-        if item.weight and lowest < item.weight and is_blank(indicator.reason):
+        weight, declared = item.weight, item.declared
+        lost = item.score < weight or (declared is not None and declared < weight)
+        if lost and weight and is_blank(indicator.reason):
             where, path = ctx.at_indicator(item, "reason")
-            declared = f"填报得分 {fmt(item.declared)}，" if item.declared is not None else ""
+            stated = f"填报得分 {fmt(declared)}，" if declared is not None else ""
             ctx.report(where,
-                       f"{declared}按规则得 {fmt(item.score)}，低于分值 {fmt(item.weight)}，但未填写偏差原因；"
+                       f"{stated}按规则得 {fmt(item.score)}，低于分值 {fmt(item.weight)}，但未填写偏差原因；"
                        "请说明偏离目标的原因及拟采取的措施（表注2）。", path)
 
 
@@ -51,10 +52,13 @@ def low_execution(ctx: Context) -> None:
 def reason_for_overachievement(ctx: Context) -> None:
     limit = ctx.profile.audit.overachievement
     for indicator, item in ctx.pairs():
-        if item.target.op not in ("≥", ">") or item.actual.number is None:
+        target, actual = item.target.number, item.actual.number
+        if item.target.op not in ("≥", ">") or actual is None or not target or not item.target.is_quantity:
             continue
-        ratio = item.ratio
-        if ratio is not None and ratio >= limit and is_blank(indicator.reason):
+        # actual/target ≥ limit without a division for every row (the ratio only for the message)
+        reached = actual >= limit * target if target > ZERO else actual <= limit * target
+        if reached and is_blank(indicator.reason):
+            ratio = actual / target
             where, path = ctx.at_indicator(item, "reason")
             ctx.report(where,
                        f"实际 {item.actual.text} 达到指标值 {item.target.text} 的 {percent(ratio, 0)}%，"

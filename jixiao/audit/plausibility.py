@@ -99,18 +99,26 @@ def vague_targets(ctx: Context) -> None:
                            "请改为带数值的目标（如“≥95%”）或明确的完成标准。", path)
 
 
+_UNREAD = frozenset({"unknown", "empty"})
+
+
 @check("T02", "warning", "指标值或完成值的写法无法识别",
        rationale="写法无法识别的指标值或完成值无法计分。",
        source=cite("mof-2021-101", "指标值由比较符号、数值和计量单位构成"))
 def unknown_notation(ctx: Context) -> None:
     for item in ctx.card.indicators:
-        for field, parsed, label in (("target", item.target, "指标值"), ("actual", item.actual, "完成值")):
-            if parsed.kind == "unknown":
-                where, path = ctx.at_indicator(item, field)
-                ctx.report(where, f"{label}：{parsed.note}。", path)
-            elif parsed.kind == "empty" and field == "target":
-                where, path = ctx.at_indicator(item, field)
-                ctx.report(where, "未填写年度指标值，无法评分。", path)
+        target, actual = item.target.kind, item.actual.kind
+        if target not in _UNREAD and actual != "unknown":
+            continue  # nearly every row: both read
+        if target == "unknown":
+            where, path = ctx.at_indicator(item, "target")
+            ctx.report(where, f"指标值：{item.target.note}。", path)
+        elif target == "empty":
+            where, path = ctx.at_indicator(item, "target")
+            ctx.report(where, "未填写年度指标值，无法评分。", path)
+        if actual == "unknown":
+            where, path = ctx.at_indicator(item, "actual")
+            ctx.report(where, f"完成值：{item.actual.note}。", path)
 
 
 @check("T03", "warning", "缺少产出、效益或满意度指标",

@@ -16,9 +16,10 @@ _RATE_UNITS = frozenset({"%"})
 def declared_matches_formula(ctx: Context) -> None:
     tolerance = ctx.profile.audit.score_tolerance
     for item in ctx.card.indicators:
-        if item.method not in _FORMULA_METHODS or item.declared is None:
+        declared = item.declared
+        if declared is None or declared == item.score or item.method not in _FORMULA_METHODS:
             continue
-        if abs(item.declared - item.score) > tolerance:
+        if abs(declared - item.score) > tolerance:
             where, path = ctx.at_indicator(item, "score_declared")
             ctx.report(where,
                        f"填报得分 {fmt(item.declared)}，按规则应为 {fmt(item.score)}：{item.explanation}。"
@@ -80,8 +81,7 @@ def units_consistent(ctx: Context) -> None:
         t, a = item.target, item.actual
         if not (t.is_quantity and a.is_quantity):
             continue
-        money = t.unit in MONEY_UNITS and a.unit in MONEY_UNITS
-        if t.unit and a.unit and t.unit != a.unit and not money:
+        if t.unit != a.unit and t.unit and a.unit and not (t.unit in MONEY_UNITS and a.unit in MONEY_UNITS):
             message = f"指标值单位“{t.unit}”与完成值单位“{a.unit}”不一致，请统一计量单位。"
         elif t.unit in _RATE_UNITS and a.number is not None and a.number > 100:
             message = f"完成值 {a.text} 超过 100%，比率类指标请核对。"

@@ -37,6 +37,9 @@ class Waiver(BaseModel):
     by: str = Field(min_length=1, max_length=100)
     at: datetime
     fingerprint: str  # of the field as it was when waived; another fingerprint means the waiver lapsed
+    #: The form's file name as given to ``jixiao waive``: in a batch the waiver applies to that file only
+    #: (None: to every form whose field matches the fingerprint).
+    form: str | None = Field(default=None, max_length=500)
 
     def describe(self) -> str:
         return f"已豁免：{self.reason}（{self.by}，{self.at:%Y-%m-%d %H:%M}）"
@@ -68,11 +71,13 @@ def fingerprint(form: Form, path: str | None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def waiver_for(finding: Finding, form: Form, by: str, reason: str, at: datetime | None = None) -> Waiver:
-    """A waiver of ``finding`` as the form stands now; a reason too short to explain anything is refused."""
+def waiver_for(finding: Finding, form: Form, by: str, reason: str, at: datetime | None = None,
+               file: str | None = None) -> Waiver:
+    """A waiver of ``finding`` as the form stands now (``file``: the form's file name); a reason too short to
+    explain anything is refused."""
     try:
         return Waiver(code=finding.code, path=finding.path, reason=reason.strip(), by=by.strip(),
-                      at=at or datetime.now().astimezone(), fingerprint=fingerprint(form, finding.path))
+                      at=at or datetime.now().astimezone(), fingerprint=fingerprint(form, finding.path), form=file)
     except ValidationError as exc:
         first = exc.errors()[0]
         what = {"reason": "豁免理由至少 2 个字、至多 2000 字", "by": "请写明豁免人"}.get(str(first["loc"][0]), first["msg"])

@@ -22,6 +22,7 @@ from rich.text import Text
 from ..errors import InputError
 from ..rules import AUTO, load_profile
 from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, needs_extra, out, show
+from .core import WaiversOpt, given_waivers
 
 #: What ``--formats`` adds to Parquet by default (jixiao.batch.DEFAULT_FORMATS, named here so that the
 #: CLI loads without the batch extra; a test keeps the two equal).
@@ -43,8 +44,12 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="忽略缓存，全部重新处理")] = False,
     dask: Annotated[str | None, typer.Option("--dask", help="在已有的 Dask 集群上运行（调度器地址）")] = None,
     formats: Annotated[str, typer.Option("--formats", help="除 Parquet 外还写出：csv,xlsx（逗号分隔，可为空）")] = DEFAULT_EXTRA_FORMATS,
+    waivers: WaiversOpt = None,
 ) -> None:
-    """批量读取、评分、复核文件夹中的全部表单，输出 forms / indicators / findings 三张表。"""
+    """批量读取、评分、复核文件夹中的全部表单，输出 forms / indicators / findings 三张表。
+
+    给出 --waivers 时，已豁免的问题在 findings 表中仍然列出（waived 列为真，waiver 列写明理由），不计入错误数。
+    """
     with needs_extra("batch"):
         from ..batch import FORMATS, run_batch
 
@@ -57,13 +62,14 @@ def batch(
         fail(InputError(f"未知的输出格式：{'、'.join(sorted(unknown))}（可选 csv、xlsx）", "--formats"))
     if profile != AUTO:
         guarded(lambda: load_profile(profile))
+    given = given_waivers(waivers)
     columns = (TextColumn("[bold]复核"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
                TimeRemainingColumn(), TextColumn("错误 [red]{task.fields[errors]}"))
     with input_errors(), Progress(*columns, console=err, transient=False) as bar:
         task = bar.add_task("batch", total=None, errors=0)
         summary = run_batch(paths, out_dir, profile, workers or None, force, dask, chosen,
                             progress=lambda n, errors: bar.update(task, advance=n, errors=errors),
-                            total=lambda n: bar.update(task, total=n))
+                            total=lambda n: bar.update(task, total=n), waivers=given)
     table = Table(title=f"批量复核（规则：{profile}）")
     for name in ("找到", "已复核", "缓存（未变）", "错误（原因见 forms 表）", "重复"):
         table.add_column(name, justify="right")

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate, findings_doc
+from ..audit.history import year_over_year
 from ..audit.waivers import Waiver, apply_waivers, is_open, read_waivers, waiver_for, write_waivers
 from ..errors import InputError
 from ..io.notes import IMPORT_CODES, doubted_paths
@@ -37,6 +38,21 @@ def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding]
         return form, [note.as_finding() for note in notes], doubted_paths(notes), resolve_profile(profile_name, form)
 
     return guarded(load)
+
+
+LastYearOpt = Annotated[Path | None, typer.Option(
+    "--last-year", help="同一单位（项目）上一年度的自评表：相对上年的指标值（“比上年增长5%”）按其实际完成值计分")]
+
+
+def _last_year(path: Path | None, form: Form) -> Form | None:
+    """Last year's form of ``--last-year`` (its format recognised on its own); one that is not of an earlier
+    year than the form is refused."""
+    if path is None:
+        return None
+    previous = guarded(lambda: read_input(path)[0])
+    if previous.year is not None and form.year is not None and previous.year >= form.year:
+        guarded(lambda: _refuse(f"上年的表是 {previous.year} 年度的，不早于本表的 {form.year} 年度", "--last-year"))
+    return previous
 
 
 def _print_json(data: Any) -> None:
@@ -94,10 +110,13 @@ def _summary(card: Scorecard) -> Table:
 
 @app.command()
 def score(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
-          as_json: JsonOpt = False) -> None:
-    """按规则计算每个指标、执行率、总分和等级，并与填报得分对照。"""
+          as_json: JsonOpt = False, last_year: LastYearOpt = None) -> None:
+    """按规则计算每个指标、执行率、总分和等级，并与填报得分对照。
+
+    相对上年的指标值（“比上年增长5%”“超上年2%”）须给出 --last-year 上年的表，否则无法计分、沿用填报得分并注明。
+    """
     loaded, _, _, rules = _load(form, format, profile)
-    card = score_form(loaded, rules)
+    card = score_form(loaded, rules, _last_year(last_year, loaded))
     if as_json:
         _print_json(scorecard_data(card))
         return
@@ -116,18 +135,27 @@ def _waivers(path: Path | None) -> list[Waiver]:
     return guarded(lambda: read_waivers(path)) if path is not None and path.exists() else []
 
 
+def given_waivers(path: Path | None) -> list[Waiver]:
+    """The waivers of ``--waivers FILE``; a file that does not exist is named (exit 2), not taken as none."""
+    return [] if path is None else guarded(lambda: read_waivers(path))
+
+
 @app.command()
 def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
-          as_json: JsonOpt = False, waivers: WaiversOpt = None) -> None:
+          as_json: JsonOpt = False, waivers: WaiversOpt = None, last_year: LastYearOpt = None) -> None:
     """复核表单：列出每处不一致（代码、级别、位置、说明），以及导入时未能读取或存疑的内容（I 类）。
 
     涉及导入存疑字段的问题标为“存疑”，说明以“导入存疑：”开头：请先核对原表。已豁免的问题标为“已豁免”；
-    豁免后该处内容又被修改的，豁免失效。有未豁免的错误时退出码为 1。
+    豁免后该处内容又被修改的，豁免失效。给出 --last-year 上年的表时，相对上年的指标值按其计分，并做跨年度比较
+    （D06、D07）。有未豁免的错误时退出码为 1。
     """
-    if waivers is not None and not waivers.exists():
-        guarded(lambda: read_waivers(waivers))  # names the missing file
+    given = given_waivers(waivers)
     loaded, import_findings, doubted, rules = _load(form, format, profile)
-    findings = apply_waivers(import_findings + evaluate(loaded, rules, doubted)[1], loaded, _waivers(waivers))
+    previous = _last_year(last_year, loaded)
+    audited = evaluate(loaded, rules, doubted, previous)[1]
+    if previous is not None:
+        audited += year_over_year(previous, loaded)
+    findings = apply_waivers(import_findings + audited, loaded, given)
     if as_json:
         _print_json(findings_data(findings))
     else:
@@ -170,7 +198,8 @@ def waive(
     if len({f.path for f in found}) > 1:
         places = "、".join(sorted(str(f.path) for f in found))
         guarded(lambda: _refuse(f"代码 {code} 的复核意见有多处（{places}），请用 --path 指明豁免哪一处", "--path"))
-    waiver = guarded(lambda: waiver_for(found[0], loaded, by=by, reason=reason))
+    named = None if str(form) == "-" else form.name  # a batch applies the waiver to this file only
+    waiver = guarded(lambda: waiver_for(found[0], loaded, by=by, reason=reason, file=named))
     guarded(lambda: write_waivers(waivers, [*existing, waiver]))
     out.print(f"已豁免 {code}（{found[0].location}）：{reason}；写入 {waivers}", markup=False)
 

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from ..errors import InputError
 from ..model import Form
-from .damage import damaged
+from .damage import NATIONAL_COLUMNS, damaged
 from .notes import ImportNote, doubted
 from .text import parse_text, read_text
 
@@ -255,10 +255,14 @@ def development_truths(data: Path) -> list[tuple[str, dict[str, Any]]]:
     return truths
 
 
-def measure_damage(truths: Sequence[tuple[str, dict[str, Any]]], operator: str) -> list[FieldResult]:
-    """Every truth rendered, damaged by ``operator`` (seeded by the form's name), parsed and compared."""
+def measure_damage(
+    truths: Sequence[tuple[str, dict[str, Any]]], operator: str, columns: tuple[tuple[str, str], ...] = NATIONAL_COLUMNS
+) -> list[FieldResult]:
+    """Every truth rendered (indicator ``columns`` as printed), damaged by ``operator`` (seeded by the
+    form's name), parsed and compared."""
     return [
         result
         for name, truth in truths
-        for result in _read_or_refuse(damaged(truth, operator, seed=sum(map(ord, name))), f"{operator}-{name}.txt", truth)
+        for result in _read_or_refuse(damaged(truth, operator, sum(map(ord, name)), columns),
+                                      f"{operator}-{name}.txt", truth)
     ]

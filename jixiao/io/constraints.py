@@ -54,6 +54,9 @@ class Priors(BaseModel):
     layout_prefix: float = Field(gt=0, le=100)
     points_pair: float = Field(gt=0, le=100)
     unit_in_name: float = Field(gt=0, le=100)
+    glue_cut: float = Field(gt=0, le=100)
+    bare_actual: float = Field(gt=0, le=100)
+    name_ends_in_value: float = Field(gt=0, le=100)
 
 
 class Decide(BaseModel):

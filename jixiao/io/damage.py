@@ -26,6 +26,10 @@ from typing import Any
 
 TABLES = Path(__file__).with_name("damage.toml")
 INDICATOR_HEAD = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+#: The indicator table's data columns as (header, truth field), in the national form's order.
+NATIONAL_COLUMNS = tuple(zip(INDICATOR_HEAD[2:7], ("name", "target", "actual", "weight", "score_declared"), strict=True))
+#: The same columns with the 分值 before the targets (``分值 | 年度指标值 | 全年实际值 | 得分`` templates).
+WEIGHT_FIRST_COLUMNS = (NATIONAL_COLUMNS[0], NATIONAL_COLUMNS[3], *NATIONAL_COLUMNS[1:3], NATIONAL_COLUMNS[4])
 FUNDS_HEAD = ("项目资金（万元）", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率", "得分")
 
 
@@ -67,15 +71,17 @@ def _labels(*texts: str) -> Row:
     return tuple(Cell(t, label=True) for t in texts)
 
 
-def render(truth: Mapping[str, Any]) -> Sheet:
-    """The national project form (项目支出绩效自评表) holding ``truth``'s asserted fields."""
+def render(truth: Mapping[str, Any], columns: tuple[tuple[str, str], ...] = NATIONAL_COLUMNS) -> Sheet:
+    """The national project form (项目支出绩效自评表) holding ``truth``'s asserted fields.
+
+    ``columns``: the indicator table's data columns (header, truth field) in the order printed.
+    """
     department = truth.get("kind") == "department"
     funds = truth.get("funds") or {}
     total = (funds.get("rows") or [{}])[0]
-    rows: list[Row] = [
-        _labels("部门整体支出绩效自评表" if department else "项目支出绩效自评表"),
-        _labels(f"（{_text(truth.get('year'))}年度）") if truth.get("year") else (),
-    ]
+    rows: list[Row] = [_labels("部门整体支出绩效自评表" if department else "项目支出绩效自评表")]
+    if truth.get("year"):  # no empty row: the table's range below counts the rows as they are
+        rows.append(_labels(f"（{_text(truth.get('year'))}年度）"))
     if department:
         rows.append((Cell("部门（单位）名称", True), Cell(_text(truth.get("unit")))))
     else:
@@ -86,19 +92,19 @@ def render(truth: Mapping[str, Any]) -> Sheet:
     rows.append((Cell("年度资金总额", True), *(Cell(_text(total.get(k))) for k in ("initial", "budget", "executed")),
                  *(Cell(_text(funds.get(k))) for k in ("weight", "rate_declared", "score_declared"))))
     start = len(rows)
-    rows.append(_labels(*INDICATOR_HEAD))
+    rows.append(_labels(*INDICATOR_HEAD[:2], *(head for head, _ in columns), INDICATOR_HEAD[-1]))
     level1 = level2 = None
     for item in truth.get("indicators") or []:
         first1, first2 = item.get("level1") != level1, item.get("level2") != level2 or item.get("level1") != level1
         level1, level2 = item.get("level1"), item.get("level2")
         rows.append((
             Cell(_text(level1) if first1 else "", True), Cell(_text(level2) if first2 else "", True),
-            *(Cell(_text(item.get(k))) for k in ("name", "target", "actual", "weight", "score_declared")),
+            *(Cell(_text(item.get(k))) for _, k in columns),
             Cell(""),
         ))
     table = range(start, len(rows))
     rows.append((Cell("总分", True), Cell("100"), Cell(_text(truth.get("total_declared")))))
-    return Sheet(tuple(r for r in rows if r), table)
+    return Sheet(tuple(rows), table)
 
 
 # --- layouts: a sheet to text ------------------------------------------------------------------------
@@ -219,6 +225,8 @@ OPERATORS: dict[str, Operator] = {
 }
 
 
-def damaged(truth: Mapping[str, Any], operator: str, seed: int = 0) -> str:
+def damaged(
+    truth: Mapping[str, Any], operator: str, seed: int = 0, columns: tuple[tuple[str, str], ...] = NATIONAL_COLUMNS
+) -> str:
     """The text ``operator`` makes of ``truth``'s form, reproducible from ``seed``."""
-    return OPERATORS[operator](render(truth), random.Random(seed))
+    return OPERATORS[operator](render(truth, columns), random.Random(seed))

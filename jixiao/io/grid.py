@@ -224,7 +224,8 @@ class _Reader:
         return False
 
     def _read_in_block(self, row: Row, cells: list[tuple[int, str]]) -> None:
-        score_column = self.roles["indicators"].get("score")
+        columns = self.roles["indicators"]
+        score_column = columns.get("converted", columns.get("score"))  # 总分 sums 折算得分 where the form has it
         if self.state == "goals":
             self.state = "after_goals" if self.read_goals(row, self.roles["goals"]) else "goals"
             return
@@ -388,6 +389,9 @@ class _Reader:
             "score_declared": self.number(cell("score"), f"{path}.score_declared"),
             "reason": text("reason"),
         }
+        if "share" in roles:  # 河北 双权重表; a block's share merged down its rows is repeated by the reader
+            indicator["weight_share"] = self.number(cell("share"), f"{path}.weight_share")
+            indicator["score_converted"] = self.number(cell("converted"), f"{path}.score_converted")
         for role, key in (("target", "target"), ("actual", "actual"), ("reason", "reason")):
             found = cell(role)
             if found is not None and indicator[key] is not None:

@@ -7,6 +7,8 @@ so nothing ever passes through a binary float.
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +78,8 @@ def explain(error: dict[str, Any]) -> str:
     if kind == "too_long":
         limit = (error.get("ctx") or {}).get("max_length")
         return f"行数过多（{len(error.get('input') or ())} 行，上限 {limit} 行）"
+    if kind == "string_pattern_mismatch":  # the only pattern of the form model: no NUL (model.KEEPABLE)
+        return "含有不可见的 NUL 字符（\\x00），请删除后再保存"
     if kind == "string_unicode":
         return "含有无效的 Unicode 字符（孤立的代理项），请删除后再保存"
     if kind == "value_error":
@@ -112,7 +116,8 @@ def loads(text: str | bytes, place: str = "<json>") -> Form:
     if len(text) > MAX_JSON_BYTES:
         raise InputError(f"文件过大（{len(text)} 字节），超过 {MAX_JSON_BYTES} 字节上限", place)
     try:
-        data = simplejson.loads(text, use_decimal=True)
+        # the standard library's C scanner with exact decimals: the same values as simplejson's reader, faster
+        data = json.loads(text, parse_float=Decimal)
     except UnicodeDecodeError:
         raise InputError("不是有效的 JSON：文件不是 UTF-8 编码", place) from None
     except ValueError as exc:

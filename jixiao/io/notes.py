@@ -7,6 +7,8 @@ Codes start with ``I`` so they never collide with the auditor's ``A`` findings:
 * ``I03`` 编码猜测 — the file was not UTF-8, the encoding was guessed;
 * ``I04`` 多份表格 — a second form on the same page was ignored;
 * ``I05`` 未读入的列 — a value the form model has no field for (Chongqing's 调整指标值);
+* ``I06`` 文本已修复 — extraction damage undone before reading (wrapped lines joined, page markers
+  dropped, OCR confusions corrected, a column-flattened table put back into rows), said where;
 * ``I20`` 导入存疑 — the importer is not sure of a field: its reading won narrowly over another, or the
   form's own arithmetic still disagrees with it.  The note names the field ``path`` and the runner-up.
 
@@ -30,6 +32,7 @@ IMPORT_CODES: tuple[tuple[str, str], ...] = (
     ("I03", "文件不是 UTF-8，编码为推测"),
     ("I04", "同一页面上还有第二张表，未读取"),
     ("I05", "表单模型没有对应字段的值（如重庆的调整指标值）"),
+    ("I06", "文本已修复：折行接回、分页标记删除、OCR 误识更正或按列展开的表格重新拼行"),
     ("I10", "超出行数或页数上限，只读取了一部分"),
     ("I11", "工作簿其他工作表中还有表单"),
     ("I12", "应为数字的单元格不是数字，该字段留空"),

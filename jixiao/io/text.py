@@ -31,6 +31,7 @@ from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
 from .textlabels import INDICATOR_HEAD_WORDS, Column, column_of, key
+from .textrepair import ocr_signs, repair
 from .textrows import Row, Table, read_table
 from .textscan import amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
 
@@ -368,6 +369,7 @@ def _indicator(
                 text.at(row.lines.get(Column.ADJUSTED.name, row.lines["name"])),
             )
         )
+    where = text.at(row.lines["name"])
     return Indicator(
         level1=row.level1,
         level2=row.level2,
@@ -377,6 +379,9 @@ def _indicator(
         weight=weight,
         score_declared=score,
         reason=reason or None,
+        weight_share=_number((values.get(Column.SHARE) or "").strip().removesuffix("%"),  # 50% → 50
+                             f"第{index + 1}个指标的权重占比", where, notes),
+        score_converted=_number(values.get(Column.CONVERTED), f"第{index + 1}个指标的折算得分", where, notes),
     )
 
 
@@ -387,7 +392,10 @@ _JUDGED_FIELDS = {
     "actual": ("actual", "实际完成值"),
     "score": ("score_declared", "得分"),
 }
-_BROKEN = {"weight_in_range": "分值不在 0–100 之间", "score_within_weight": "得分超过分值"}
+_BROKEN = {
+    "weight_in_range": "分值不在 0–100 之间", "score_within_weight": "得分超过分值",
+    "name_glued": "名称与文字指标值粘连，分界不确定",
+}
 
 
 def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes: list[ImportNote]) -> None:
@@ -557,11 +565,12 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
 
 
 def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
-    source = _Text(place, _lines(text, place))
+    repaired = repair(_lines(text, place), place)
+    source = _Text(place, repaired.lines)
     if not re.search(r"[\u4e00-\u9fff]", source.flat):
         raise InputError("文本中没有中文内容，不是绩效自评表", place)
     tokens = tokenize(source.lines)
-    notes: list[ImportNote] = []
+    notes: list[ImportNote] = list(repaired.notes)
     prov: dict[str, Location] = {}
     fields: dict[str, str | None] = {}
     for name, labels in (
@@ -590,6 +599,9 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
+    if repaired.ocr:
+        indicators, signs = ocr_signs(indicators, place)
+        notes += signs
     notes += _shape_doubts(table, source) + _block_doubts(table, source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")

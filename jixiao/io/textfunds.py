@@ -47,7 +47,11 @@ _SUBROW = re.compile(
 
 #: Figures glued together show it: a ``%`` inside (``202010100.00%10``) or two decimal points.
 _GLUED = re.compile(r"%.|\..*\.")
+#: A row's only figure, this long: several figures glued with no sign between (``8808808801010``).
+_LONG_RUN = re.compile(r"(?:\d{5,}|\d{3,}\.\d+)(?:\s*%)?")
 MONEY = ("initial", "budget", "executed")
+CUT_COST = 0.3
+BARE_RATE_MIN = 10  # a rate printed without % is a percentage from here (``100`` under 执行率(%))
 COMMON_WEIGHTS = {Decimal(n) for n in (5, 10, 15, 20, 25, 30)}
 
 
@@ -77,7 +81,13 @@ def _columns(header: str) -> tuple[list[str], Decimal | None]:
 
 
 def _values(run: str) -> list[str]:
-    return [v for v in re.split(r"[\s|:：]+", run) if v]
+    values: list[str] = []
+    for value in re.split(r"[\s|:：]+", run):
+        if value == "%" and values:  # ``100 %``: the sign printed apart still belongs to its number
+            values[-1] += value
+        elif value:
+            values.append(value)
+    return values
 
 
 def _plausibility(assigned: dict[str, str | None]) -> float:
@@ -85,18 +95,42 @@ def _plausibility(assigned: dict[str, str | None]) -> float:
     rate = assigned.get("rate")
     if rate is not None:
         score += 3 if rate.endswith("%") else (0 if amount(rate) == 0 else -2)  # nothing spent: "0"
+    # a rate printed without its sign under a (%) header counts as a percentage when the sums agree
+    bare = amount(rate) if rate and not rate.endswith("%") else None
+    if rate and bare is not None and bare >= BARE_RATE_MIN:
+        rate += "%"
     weight = amount(assigned.get("weight"))
     if weight is not None:
-        score += 2 if weight in COMMON_WEIGHTS else (-5 if weight > 100 else 0)
+        score += 2 if weight in COMMON_WEIGHTS else (-5 if weight > 100 or weight == 0 else -0.5)
     points = amount(assigned.get("score"))
     if points is not None and weight is not None:
         score += 1 if points <= weight else -3
     budget, executed = amount(assigned.get("budget")), amount(assigned.get("executed"))
+    if budget is not None and budget == amount(assigned.get("initial")):
+        score += 0.5  # most budgets are not adjusted during the year
+    percent = amount(rate.rstrip("% ")) if rate and rate.endswith("%") else None
     if budget and executed is not None:
         score += 0.5 if executed <= budget else 0
-        if rate and rate.endswith("%") and (percent := amount(rate.rstrip("% "))) is not None:
-            score += 4 if abs(executed / budget * 100 - percent) <= 1 else -1
+        if percent is not None and (percent == 0) == (executed == 0):  # 0% only when nothing was spent
+            agrees = abs(executed / budget * 100 - percent) <= _rounding(percent)
+            score += (2 if bare is not None else 4) if agrees else -1  # a bare rate is weaker evidence
+        elif percent is not None:
+            score -= 2
+    if percent is not None and weight and points is not None:  # 得分 = 分值 × 执行率 (capped at full marks)
+        score += 2 if abs(weight * min(percent, Decimal(100)) / 100 - points) <= _rounding(points) else 0
     return score
+
+
+def _odd_cents(assigned: dict[str, str | None]) -> int:
+    """Amounts cut out of a glued run with more than two decimals: each one a reason to doubt the cut."""
+    return 2 * sum(1 for column in MONEY if "." in (v := assigned.get(column) or "") and len(v.split(".")[1]) > 2)
+
+
+def _rounding(printed: Decimal) -> Decimal:
+    """How far a printed figure may be from the exact one: half its last place, and a cent for the sums."""
+    exponent = printed.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return Decimal(5) / Decimal(10) ** (places + 1) + Decimal("0.01")
 
 
 def _candidates(values: list[str], slots: int) -> Iterator[list[str]]:
@@ -105,10 +139,12 @@ def _candidates(values: list[str], slots: int) -> Iterator[list[str]]:
     if len(values) >= slots:
         return
     for index, value in enumerate(values):
-        if _GLUED.search(value):
-            for parts in range(2, slots - len(values) + 2):
-                for pieces in splits(value, parts):
-                    yield values[:index] + pieces + values[index + 1 :]
+        if _GLUED.search(value) or (len(values) == 1 and _LONG_RUN.fullmatch(value)):
+            for cents in (True, False):  # amounts printed with cents first: their cuts are few
+                for parts in range(2, slots - len(values) + 2):
+                    for pieces in splits(value.replace(" ", ""), parts, cents):
+                        if cents or any(len(p.split(".")[-1]) > 2 for p in pieces if "." in p):  # once each
+                            yield values[:index] + pieces + values[index + 1 :]
 
 
 def _prefixes(values: list[str], slots: int) -> Iterator[list[str]]:
@@ -123,7 +159,8 @@ def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
     numeric = [c for c in columns if c != "text"]
     best: tuple[float, dict[str, str | None]] | None = None
     for read in _candidates(values, len(numeric)):
-        for candidate in _prefixes(read, len(numeric)):
+        # a run cut into pieces is cut to the row's figures: no piece is left over for the next row
+        for candidate in _prefixes(read, len(numeric)) if len(read) <= len(values) else [read]:
             for dropped in combinations(range(len(numeric)), len(numeric) - len(candidate)):
                 kept = iter(candidate)
                 assigned = {c: (None if i in dropped else next(kept)) for i, c in enumerate(numeric)}
@@ -132,7 +169,10 @@ def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
                 rank = (
                     _plausibility(assigned)
                     + 0.001 * sum(dropped)
-                    - (0.01 if len(read) > len(numeric) else 1) * (len(read) - len(candidate))
+                    - CUT_COST * max(0, len(read) - len(values))  # fewer cuts of a glued run are likelier
+                    - _odd_cents(assigned) * (len(read) > len(values))
+                    - (2 if len(read) > len(values) else 0.01 if len(read) > len(numeric) else 1)
+                    * (len(read) - len(candidate))
                 )
                 if best is None or rank > best[0]:
                     best = (rank, assigned)

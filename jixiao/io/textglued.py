@@ -11,12 +11,21 @@ undone: a weight stuck to a target (``20100%`` → 20 | 100%), a target equal to
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .constraints import Choice, choose
+from .constraints import Choice, choose, settings
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
-from .textrows import NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS, Level, Row, Table
-from .textscan import ATOM, UNITS, Token, is_glued_row, label_re
+from .textrows import (
+    NAME_CHARS_MIN,
+    NUMERIC_COLUMNS,
+    ROLE_OF_COLUMN,
+    TEXT_COLUMNS,
+    Level,
+    Row,
+    Table,
+    layout_readings,
+)
+from .textscan import ATOM, UNITS, Token, is_glued_row, label_re, splits
 from .vocabulary import vocabulary
 
 _PROTECTED = re.compile(r"指[标標](?:\(biāo\))?\d{1,2}(?=[:：]|[\u4e00-\u9fff])")
@@ -40,6 +49,12 @@ _LEVEL2_WORDS = [
 ]
 #: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
 _BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
+#: Any level word of the vocabulary (一级 names, 二级 words), as a level cell opening a row read a row per line.
+_LINE_LEVELS = sorted(
+    {*vocabulary()["levels"]["level2"], *vocabulary()["levels"]["level1"].values()}, key=len, reverse=True
+)
+_LINE_LEVEL2 = re.compile("^(" + "|".join(map(re.escape, _LINE_LEVELS)) + r")(?:指标)?(?:等)?(?:[(（]\d+分[)）])?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
 _HEAD_WORDS = [
     "一级指标",
@@ -57,7 +72,7 @@ _SPLIT = re.compile(
     "("
     + "|".join(
         [label_re(w) + r"(?:[(（]\d+分[)）])?" for w in _LEVEL_WORDS]
-        + [label_re(w) + _NOT_A_NUMBERED_NAME for w in sorted(_LEVEL2_WORDS, key=len, reverse=True)]
+        + [label_re(w) + "(?:等)?" + _NOT_A_NUMBERED_NAME for w in sorted(_LEVEL2_WORDS, key=len, reverse=True)]
         + [label_re(w) for w in _END_WORDS]
         + [label_re("年度绩效目标") + r"\d*(?:[(（]\d+分[)）])?"]
         + [label_re(w) for w in _HEAD_WORDS]
@@ -93,12 +108,33 @@ def is_glued(tokens: list[Token]) -> bool:
     long = sum(len(t.text) for t in tokens if len(t.text) >= 25 and not t.cell)
     if long > 0.5 * max(1, sum(len(t.text) for t in tokens)):
         return True
+    return rows_per_line(tokens)
+
+
+#: A comparison word of the vocabulary (``大于等于``) ending a text, right before a number.
+_OPERATOR_END = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, vocabulary()["operators"]["words"]), key=len, reverse=True)) + ")$"
+)
+#: A name this long on a row without target and actual may hold them, glued (``…规定达成预期指标``).
+VALUES_IN_NAME = 8
+#: A glued line this long (the median) holds several rows, not one (a page dump, not a table's rows).
+ROW_LINE_CHARS = 150
+
+
+def rows_per_line(tokens: list[Token], longest: int | None = None) -> bool:
+    """Most lines with figures end in one word holding a whole row (a table scraped a row per line).
+
+    ``longest``: the median glued line must be at most this long (one row per line, not several).
+    """
     lines: dict[int, list[Token]] = {}
     for token in tokens:
         lines.setdefault(token.line, []).append(token)
     rows = [words for words in lines.values() if any(c.isdigit() for t in words for c in t.text)]
-    glued = [words for words in rows if len(words) == 1 and not words[0].cell and is_glued_row(words[0].text)]
-    return len(rows) >= 3 and len(glued) >= GLUED_ROW_LINES * len(rows)
+    glued = [words for words in rows if not words[-1].cell and is_glued_row(words[-1].text)]  # spaces may stay in a name
+    lengths = sorted(sum(len(t.text) for t in words) for words in glued)
+    if longest is not None and lengths and lengths[len(lengths) // 2] > longest:
+        return False
+    return len(glued) >= 3 and len(glued) >= GLUED_ROW_LINES * len(rows)
 
 
 def _joined(tokens: list[Token]) -> tuple[str, list[int]]:
@@ -147,6 +183,29 @@ def _lex(text: str, lines: list[int]) -> list[_Piece]:
     return pieces
 
 
+def _signed(pieces: list[_Piece]) -> list[_Piece]:
+    """A comparison word standing between two values (``8大于等于1次``) is the next value's sign."""
+    out: list[_Piece] = []
+    for index, piece in enumerate(pieces):
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if out and out[-1].atom and not piece.atom and _OPERATOR_END.fullmatch(piece.text) and following and following.atom:
+            pieces[index + 1] = _Piece(piece.text + following.text, following.line, atom=True)
+            continue
+        out.append(piece)
+    return out
+
+
+def _lex_lines(text: str, lines: list[int]) -> list[_Piece]:
+    """:func:`_lex` line by line: no value runs on into the next line's name (``22`` / ``2022年…``)."""
+    pieces: list[_Piece] = []
+    start = 0
+    for end in range(1, len(text) + 1):
+        if end == len(text) or lines[end] != lines[start]:
+            pieces += _signed(_lex(text[start:end], lines[start:end]))
+            start = end
+    return pieces
+
+
 def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
     pieces: list[_Piece] = []
     position = 0
@@ -156,7 +215,12 @@ def _atoms(part: str, lines: list[int], offset: int) -> list[_Piece]:
             continue
         if m.start() > position:
             text = part[position : m.start()]
-            if (len(text) == 1 and not re.match(r"[\u4e00-\u9fff]", text)) or text in ("工",):
+            if text == "." and pieces and pieces[-1].atom and pieces[-1].text[-1:].isdigit():
+                # ``12.512.5``: a decimal run goes on; one glued run, cut by the readings later
+                pieces[-1] = _Piece(pieces[-1].text + text + m.group(), pieces[-1].line, atom=True)
+                position = m.end()
+                continue
+            if (len(text) == 1 and not re.match(r"[\u4e00-\u9fff。，、；：]", text)) or text in ("工",):
                 pieces.append(_Piece(text + m.group(), lines[offset + position], atom=True))
                 position = m.end()
                 continue
@@ -186,10 +250,26 @@ def _repairs(values: list[str]) -> list[list[str]]:
             if (
                 re.fullmatch(r"0|[1-9]\d*(\.\d+)?", head)
                 and ATOM.fullmatch(tail)
-                and not tail.startswith("0")
+                and (not tail.startswith("0") or tail.startswith("0."))
             ):
                 options.append([*values[:index], head, tail, *values[index + 1 :]])
     return options
+
+
+_DIGIT_RUN = re.compile(r"\d{3,}")  # fewer digits are one number, or a doubled one (``22``, :func:`_repairs`)
+
+
+def _value_options(values: list[str], k: int) -> list[list[str]]:
+    """The value lists ``values`` may stand for, at most ``k`` long: as written, glue undone, digit runs cut."""
+    options = [values]
+    for _ in range(2):
+        options += [o for option in options if len(option) < k for o in _repairs(option) if o not in options]
+    for index, value in enumerate(values):
+        if _DIGIT_RUN.fullmatch(value):
+            for parts in range(2, k - len(values) + 2):
+                # a lone 0 cut out of a run is far likelier the run's own digit (``5000`` is no 5|0|0|0)
+                options += [[*values[:index], *cut, *values[index + 1 :]] for cut in splits(value, parts) if "0" not in cut]
+    return [option for option in options if len(option) <= k]
 
 
 def _fill(values: list[str], pattern: list[Column]) -> tuple[list[str], Choice] | None:
@@ -263,6 +343,34 @@ def _answer_pair(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _dated_target(head: list[_Piece]) -> tuple[list[_Piece], list[str]] | None:
+    """Name pieces, then a target of figures (``2022年12月底``) and the answer after it (``已完成``)."""
+    if len(head) < 3 or head[-1].atom:
+        return None
+    word = next((w for w in ANSWERS if head[-1].text.endswith(w)), None)
+    rest = head[-1].text[: -len(word)] if word else ""
+    if word is None or len(rest) > 1:
+        return None
+    start = len(head) - 1
+    while start > 1 and head[start - 1].atom:
+        start -= 1
+    if start == len(head) - 1:
+        return None
+    return head[:start], ["".join(p.text for p in head[start:-1]) + rest, word]
+
+
+def _answer_tail(text: str) -> tuple[str, list[str]] | None:
+    """``全局工作任务完成情况优秀已完成`` → the name, then the target and the actual answers glued to it."""
+    answers: list[str] = []
+    while len(answers) < 2:
+        word = next((w for w in ANSWERS if text.endswith(w) and len(_CJK.findall(text[: -len(w)])) >= NAME_CHARS_MIN), None)
+        if word is None:
+            break
+        answers.insert(0, word)
+        text = text[: -len(word)]
+    return (text, answers) if answers else None
+
+
 def _answers_split(pieces: list[_Piece]) -> list[_Piece]:
     """Text pieces that are two answers glued together become two value pieces."""
     out: list[_Piece] = []
@@ -297,16 +405,21 @@ class _GluedReader:
         self.flagged = flagged  # rows end with a 是/否 cell (是否核心指标)
         self.level = Level()
         self.rows: list[Row] = []
+        self.by_line = False  # a row per line (``glued`` rows): a line's end is a row's end
 
     def _row(
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
     ) -> None:
         name = "".join(p.text for p in buffer)
+        at = self.pattern.index(Column.TARGET) if Column.TARGET in self.pattern else None
         if self.described:
             name, stray = _clean_name(name)
-            if stray and values and Column.TARGET in self.pattern:
-                at = self.pattern.index(Column.TARGET)
+            if stray and values and at is not None:
                 values = [*values[:at], stray + values[at], *values[at + 1 :]]
+        sign = _OPERATOR_END.search(name)
+        if sign and at is not None and values[at][:1].isdigit():
+            # ``…次数(次)大于等于1次``: a comparison word printed before the target's number is the target's
+            name, values = name[: sign.start()], [*values[:at], sign.group() + values[at], *values[at + 1 :]]
         if not name:
             return
         row = Row(
@@ -333,6 +446,9 @@ class _GluedReader:
         buffer: list[_Piece] = []
         previous_label = ""
         for index, piece in enumerate(pieces):
+            inside = index > 0 and pieces[index - 1].line == piece.line and not pieces[index - 1].label
+            if piece.label and self.by_line and inside and not TABLE_END.match(key(piece.text)):
+                piece = _Piece(piece.text, piece.line, atom=False)  # level cells open a row: inside, it is a name's word
             if piece.label:
                 label = key(piece.text)
                 if TABLE_END.match(label):
@@ -356,26 +472,102 @@ class _GluedReader:
             if self.flagged and not piece.atom and _FLAG.match(piece.text):
                 buffer = []  # a 是/否 cell ends a row: what did not fit before it was a row with blanks
                 piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
+            line_start = index == 0 or pieces[index - 1].line != piece.line or pieces[index - 1].label
+            after_level2 = bool(previous_label) and not level1_name(previous_label)  # the row's 二级 cell was printed
             if (
                 not buffer
-                and not previous_label
+                and (not previous_label or (self.by_line and line_start and not after_level2))
                 and not piece.atom
-                and (bare := _BARE_LEVEL2.match(piece.text))
+                and (bare := self._level2_prefix(piece.text, line_start))
             ):
-                self.level.take(bare.group(1))
+                self.level.take(key(bare.group(1)))
                 piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
+                if self.by_line and line_start and (second := self._level2_prefix(piece.text, line_start, 2)):
+                    self.level.take(key(second.group(1)))  # ``项目决策项目目标目标内容``: both level cells
+                    piece = _Piece(piece.text[second.end() :], piece.line, atom=False)
                 if not piece.text:
                     continue
             previous_label = ""
             buffer.append(piece)
+            nxt = pieces[index + 1] if index + 1 < len(pieces) else None
+            if self.by_line and (nxt is None or nxt.line != piece.line):
+                if self._try_row(buffer) or self._line_row(buffer):
+                    buffer.clear()
+                continue
             if piece.atom:
-                nxt = pieces[index + 1] if index + 1 < len(pieces) else None
                 if nxt is not None and nxt.atom:
                     continue
                 if self._try_row(buffer):
                     buffer.clear()
         self._close(buffer)
         return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True)
+
+    def _level2_prefix(self, text: str, line_start: bool, least: int = NAME_CHARS_MIN) -> re.Match[str] | None:
+        """A 二级指标 printed at the start of a row, before the name (``数量大组工网络运维费用``).
+
+        In a table read a row per line, any 二级 word of the vocabulary opening a line is the level
+        cell, when a name of a few characters follows it.
+        """
+        bare = _BARE_LEVEL2.match(text)
+        if bare or not (self.by_line and line_start):
+            return bare
+        found = _LINE_LEVEL2.match(text)
+        return found if found and len(_CJK.findall(text[found.end() :])) >= least else None
+
+    def _line_row(self, buffer: list[_Piece]) -> bool:
+        """A line that is one row with blank cells: the trailing values, the columns chosen by the arithmetic.
+
+        The values are trailing atoms of the line (the name may end in figures of its own, so every
+        number of them is tried), after the usual glue is undone (:func:`_repairs`, and a bare digit
+        run cut every way, :func:`splits`), or a text value written twice or qualitative answers
+        glued to the name's end (``…情况优秀已完成``); every order-keeping assignment of each to the
+        pattern's columns is a reading (:func:`layout_readings`), and the form's arithmetic with the
+        layout priors chooses.  An answer cut off the name's end leaves the boundary between name and
+        target a guess: such a row is doubted.
+        """
+        k = len(self.pattern)
+        candidates: list[tuple[list[_Piece], list[str], bool]] = []  # (name pieces, values, boundary guessed)
+        first = len(buffer)
+        while first > 1 and (buffer[first - 1].atom or (buffer[first - 1].text in ANSWERS and first < len(buffer))):
+            first -= 1
+        head = buffer[:first]
+        doubled = _doubled("".join(p.text for p in head))
+        cut = _answer_tail(head[-1].text) if head and not head[-1].atom else None
+        tail = [p.text for p in buffer[first:]]
+        if doubled and (len(doubled.group(3)) > 1 or doubled.group(3) in ANSWERS):  # ``…100%覆盖100%覆盖``
+            candidates.append(([_Piece(doubled.group(1), head[0].line, atom=False)], [doubled.group(3)] * 2 + tail, False))
+        elif cut is not None:
+            candidates.append(([*head[:-1], _Piece(cut[0], head[-1].line, atom=False)], [*cut[1], *tail], True))
+        candidates += [(buffer[:start], [p.text for p in buffer[start:]], False) for start in range(first, len(buffer))]
+        if dated := _dated_target(head):  # ``完成时间2022年12月底已完成``: a date target, then an answer
+            candidates.append((dated[0], [*dated[1], *tail], True))
+        rows: list[tuple[list[_Piece], dict[Column, str], bool]] = []
+        readings: list[dict[str, str]] = []
+        evidence: list[float] = []
+        for name_pieces, values, guessed in candidates:
+            name = "".join(p.text for p in name_pieces)
+            if not values or not _CJK.search(name):
+                continue
+            for option in _value_options(values, k):
+                layouts, found, priors = layout_readings(option, self.pattern, name)
+                rows += [(name_pieces, dict(zip(columns, option, strict=True)), guessed) for columns in layouts]
+                readings += found
+                cost = settings().priors.glue_cut * (len(option) - len(values))
+                if name_pieces and name_pieces[-1].atom:  # a name seldom ends in a figure: it is a value
+                    cost += settings().priors.name_ends_in_value
+                evidence += [prior - cost for prior in priors]
+        choice = choose(readings, evidence)
+        if choice is None:
+            return False
+        name_pieces, by_column, guessed = rows[readings.index(choice.reading)]
+        name = "".join(p.text for p in name_pieces)
+        blank = bool({Column.TARGET, Column.ACTUAL} & set(self.pattern) - set(by_column))
+        if guessed or (blank and len(_CJK.findall(name)) >= VALUES_IN_NAME):
+            # where the name stops and a text value starts is not printed
+            choice = replace(choice, broken=(*choice.broken, "name_glued"))
+        line = buffer[-1].line
+        self._row(name_pieces, [by_column.get(c, "") for c in self.pattern], [line] * k, choice)
+        return True
 
     def _try_row(self, buffer: list[_Piece]) -> bool:
         """The trailing pieces of the buffer as the row's values, the rest as its name."""
@@ -458,7 +650,8 @@ def read_glued(tokens: list[Token]) -> Table | None:
         described=Column.MEASURE in columns or Column.NATURE in columns,
         flagged=Column.CORE in columns,
     )
-    table = reader.read(_lex(text[header_end:], lines[header_end:]))
+    reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
+    table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
     if table.end is None and tokens:
         table.last = tokens[-1]
     return table

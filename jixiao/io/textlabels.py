@@ -53,6 +53,9 @@ class Column(Enum):
     CORE = "是否核心指标"
     METHOD = "得分计算方法"
     REVIEW = "复核分"
+    SHARE = "权重占比"  # 河北 双权重表
+    CONVERTED = "折算得分"
+    OTHER = "未识别列"  # a header cell the vocabulary does not know: its cells keep their place, not their text
 
 
 #: Roles of the vocabulary's indicator columns as text-reader columns (一级/二级指标 are head words).
@@ -60,7 +63,7 @@ _COLUMN_OF_ROLE = {
     "name": Column.NAME, "nature": Column.NATURE, "direction": Column.DIRECTION, "measure": Column.MEASURE, "value": Column.VALUE,
     "target": Column.TARGET, "adjusted": Column.ADJUSTED, "actual": Column.ACTUAL, "weight": Column.WEIGHT,
     "score": Column.SCORE, "coefficient": Column.RATIO, "reason": Column.REASON, "core": Column.CORE,
-    "method": Column.METHOD, "review": Column.REVIEW,
+    "method": Column.METHOD, "review": Column.REVIEW, "share": Column.SHARE, "converted": Column.CONVERTED,
 }
 
 #: Header words that belong to the indicator table head but are not data columns.

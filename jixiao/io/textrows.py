@@ -39,8 +39,8 @@ from .vocabulary import role_of, vocabulary
 NAME_WORDS_MAX = 12  # a row name is a few words; beyond this it is not a row
 NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name
 LABEL_JOIN_MAX = 6  # vertical labels: 产/出/指/标/(50分)
-TEXT_COLUMNS = {Column.REASON, Column.METHOD, Column.CORE, Column.REVIEW}
-NUMERIC_COLUMNS = {Column.WEIGHT, Column.SCORE, Column.RATIO}
+TEXT_COLUMNS = {Column.REASON, Column.METHOD, Column.CORE, Column.REVIEW, Column.OTHER}
+NUMERIC_COLUMNS = {Column.WEIGHT, Column.SCORE, Column.RATIO, Column.SHARE, Column.CONVERTED}
 DEFAULT_COLUMNS = [Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE]
 #: The roles the row constraints judge (jixiao.io.constraints), by column.
 ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
@@ -96,15 +96,64 @@ def find_header(tokens: list[Token], start: int = 0) -> tuple[list[Column], int,
         None,
     )
     if name_at is None:
+        name_at = _unnamed_name_column(tokens, start)
+    if name_at is None:
         return None
     first = name_at
     while first > start and _is_head(tokens[first - 1]):
         first -= 1
     last = name_at + 1
-    while last < len(tokens) and (_is_head(tokens[last]) or _joined_column(tokens, last)):
+    while last < len(tokens) and (_is_head(tokens[last]) or _joined_column(tokens, last)
+                                  or _unknown_head_cell(tokens, last, tokens[name_at].line)):
         last += 1
-    seen = [c for t in tokens[first:last] if (c := column_of(t.key))]
+    seen = [c for n in range(first, last)
+            if (c := column_of(tokens[n].key) or (Column.NAME if n == name_at else _other(tokens, n)))]
     return _ordered(seen), first, last
+
+
+def _other(tokens: list[Token], i: int) -> Column | None:
+    """:data:`Column.OTHER` for a header cell no role claims (not a head word like 一级指标 or 绩效指标)."""
+    token = tokens[i]
+    known = role_of(_COLUMN_MARK.sub("", token.key), "indicator_columns") or token.key in INDICATOR_HEAD_WORDS
+    return Column.OTHER if token.key and not known and not _is_head(token) else None
+
+
+#: A header cell the vocabulary does not know is at most this long (longer cells are a row's text).
+UNKNOWN_HEAD_CHARS_MAX = 12
+
+
+def _unknown_head_cell(tokens: list[Token], i: int, header_line: int) -> bool:
+    """A header cell that names no known column (``备注``, ``指标解释``): a column all the same.
+
+    In a piped header every cell on the header's line is a column; in a text read a cell per line,
+    a short label cell is one when a known column follows it.  Either way the unknown column keeps
+    its place, and the columns after it keep theirs.  (Words are never taken: a name's words would be.)
+    """
+    token = tokens[i]
+    if not 0 < len(token.key) <= UNKNOWN_HEAD_CHARS_MAX or is_number(token.text) or level1_name(token.key):
+        return False
+    between = any(column_of(t.key) for t in tokens[i + 1 : i + 3])  # a known column follows: still the header
+    return token.cell and (between or token.line == header_line)
+
+
+#: Known data columns (年度指标值, 分值, …) that must follow an unknown header cell for it to be the name column.
+NAMELESS_HEADER_COLUMNS_MIN = 3
+
+
+def _unnamed_name_column(tokens: list[Token], start: int) -> int | None:
+    """A header whose name column has a heading the vocabulary lacks (``指标内容``): the label before its values.
+
+    The first label (not a known column, not a head word) followed by at least
+    :data:`NAMELESS_HEADER_COLUMNS_MIN` known data columns is where the names stand.
+    """
+    for i in range(start, len(tokens) - NAMELESS_HEADER_COLUMNS_MIN):
+        token = tokens[i]
+        if _is_head(token) or is_number(token.text) or not 0 < len(token.key) <= UNKNOWN_HEAD_CHARS_MAX:
+            continue
+        after = [column_of(t.key) for t in tokens[i + 1 : i + 1 + NAMELESS_HEADER_COLUMNS_MIN]]
+        if all(c is not None and c not in TEXT_COLUMNS for c in after):
+            return i
+    return None
 
 
 def _joined_column(tokens: list[Token], i: int) -> Column | None:
@@ -122,7 +171,7 @@ def _ordered(seen: list[Column]) -> list[Column]:
     triple = Column.NATURE in seen and Column.VALUE in seen
     out: list[Column] = []
     for column in seen:
-        if column is Column.NAME or column in out:
+        if column is Column.NAME or (column in out and column is not Column.OTHER):
             continue
         if triple and column in (Column.TARGET, Column.NATURE):
             if Column.NATURE not in out:
@@ -261,6 +310,8 @@ class _Reader:
         self.line_end: dict[int, int] = {t.line: n for n, t in enumerate(tokens)}  # last token of each line
         self.cells_on_line = Counter(t.line for t in tokens if t.cell and t.text)
         self.last_number = {t.line: n for n, t in enumerate(tokens) if is_number(t.text)}  # … last number
+        # cells but never an empty one: extraction dropped the blank cells, so positions no longer hold
+        self.dropped = any(t.cell for t in tokens) and not any(t.cell and not t.text for t in tokens)
 
     def read(self, start: int) -> Table:
         tokens, i = self.tokens, start
@@ -331,18 +382,40 @@ class _Reader:
             [*self.pending, tokens[i]] if self.pending and not self.pending[-1].cell else [tokens[i]]
         )
         self.pending = []
+        if self.dropped and (end := self._dropped_cells(row, i)):
+            return end
         j = i + 1
         for column in self.columns:
             if j >= len(tokens) or (tokens[j].key and (_label_span(tokens, j) or _table_end(tokens, j))):
                 break
             if column in TEXT_COLUMNS and tokens[j].line != tokens[j - 1].line and self._row_line(tokens[j].line):
                 break  # a reason never starts on a line that holds a row of its own (empty cells dropped)
-            if tokens[j].text:
+            if tokens[j].text and column is not Column.OTHER:
                 row.values[column] = tokens[j].text
                 row.lines[column.name] = tokens[j].line
             j += 1
         _unshift(row)
         return j
+
+    def _dropped_cells(self, row: Row, i: int) -> int | None:
+        """A row of a table whose blank cells vanished: its values are the cells left on its line.
+
+        Fewer values than value columns: which columns hold them is chosen like a word row's with
+        blanks (:func:`choose_layout`): the form's arithmetic and the layout priors decide.
+        """
+        tokens = self.tokens
+        end = self.line_end[tokens[i].line]
+        values = tokens[i + 1 : end + 1]
+        if not values or len(values) >= len(self.pattern) or any(_label_span(tokens, n) for n in range(i + 1, end + 1)):
+            return None
+        layout = choose_layout([t.text for t in values], self.pattern, row.name)
+        if layout is None:
+            return None
+        columns, row.choice = layout
+        for column, token in zip(columns, values, strict=True):
+            row.values[column] = token.text
+            row.lines[column.name] = token.line
+        return end + 1
 
     def _word_row(self, i: int) -> int | None:
         """Anchored: name words, then the value pattern, all values on one line."""
@@ -585,9 +658,20 @@ def choose_layout(values: list[str], pattern: list[Column], name: str = "") -> t
     values fill the first columns, two bare numbers are a 分值 and its 得分, a bare number under a
     name that carries its unit is the target.
     """
+    layouts, readings, evidence = layout_readings(values, pattern, name)
+    choice = choose(readings, evidence)
+    return (layouts[readings.index(choice.reading)], choice) if choice else None
+
+
+def layout_readings(
+    values: list[str], pattern: list[Column], name: str = ""
+) -> tuple[list[list[Column]], list[dict[str, str]], list[float]]:
+    """Every order-keeping assignment of ``values`` to ``pattern``'s columns, its reading and its layout prior."""
     priors = settings().priors
     measured = _unit_in_name(name)
-    layouts, readings, evidence = [], [], []
+    layouts: list[list[Column]] = []
+    readings: list[dict[str, str]] = []
+    evidence: list[float] = []
     for chosen in combinations(range(len(pattern)), len(values)):
         columns = [pattern[n] for n in chosen]
         if any(c in NUMERIC_COLUMNS and not is_number(v) for c, v in zip(columns, values, strict=True)):
@@ -599,11 +683,13 @@ def choose_layout(values: list[str], pattern: list[Column], name: str = "") -> t
             prior += priors.points_pair
         if measured and is_number(reading.get("target", "")):
             prior += priors.unit_in_name
+        target, actual = reading.get("target", ""), reading.get("actual", "")
+        if actual and is_number(actual) and target and not is_number(target) and re.search(r"\d", target):
+            prior -= priors.bare_actual  # ``=100%`` then ``22.5``: a bare number after a measured target is points
         layouts.append(columns)
         readings.append(reading)
         evidence.append(prior)
-    choice = choose(readings, evidence)
-    return (layouts[readings.index(choice.reading)], choice) if choice else None
+    return layouts, readings, evidence
 
 
 def read_table(tokens: list[Token], start: int = 0) -> Table:

@@ -85,7 +85,7 @@ UNITS = sorted(
 #: A value as written: comparison sign, number, unit (``≥266米``, ``100%``, ``1000万元``).
 _UNIT_RE = "(?:" + "|".join(map(re.escape, UNITS)) + ")(?!度)"
 # OCR reads a zero before a unit as the letter O (``第O份``): kept as written, but still a value
-ATOM = re.compile(rf"[≥≤=<>≧≦＝]?(?:\d+(?:\.\d+)?(?:{_UNIT_RE})?|O(?={_UNIT_RE}){_UNIT_RE})")
+ATOM = re.compile(rf"(?:[<>]=|[≥≤=<>≧≦＝])?(?:\d+(?:\.\d+)?(?:{_UNIT_RE})?|O(?={_UNIT_RE}){_UNIT_RE})")
 
 
 def is_value(text: str) -> bool:
@@ -118,7 +118,7 @@ SEPARATOR_SHARE = 0.7
 
 GLUED_LINE = 25  # a line this long without a space is many cells glued together, not one cell
 #: A row glued into one word: a name, then at least two numbers (``财政供养人员控制率100%92%22``).
-_GLUED_ROW = re.compile(r"[\u4e00-\u9fff][^\d\s]*\d[\d.%]*\D*\d[\d.%]*$")
+_GLUED_ROW = re.compile(r"[\u4e00-\u9fff][^\d\s]*\d[\d.%]*\D*\d[\d.%]*[^\d\s]{0,3}$")  # a unit may end it
 GLUED_ROWS_SHARE = 0.3  # this share of the lines with figures being glued rows: rows, not cells
 
 
@@ -226,22 +226,30 @@ _GLUED_PART = re.compile(r"^(0|[1-9]\d*)(\.\d+)?%?$")
 MAX_SPLITS = 20000  # bound the enumeration: a glued run is a handful of numbers
 
 
+_CENTS_PART = re.compile(r"^(0|[1-9]\d*)(\.\d{1,2})?%?$")
+
+
 @lru_cache(maxsize=1024)
-def _cuts(run: str, parts: int) -> tuple[tuple[str, ...], ...]:
+def _cuts(run: str, parts: int, cents: bool = False) -> tuple[tuple[str, ...], ...]:
+    part = _CENTS_PART if cents else _GLUED_PART
     if parts == 1:
-        return ((run,),) if _GLUED_PART.match(run) else ()
+        return ((run,),) if part.match(run) else ()
     found: list[tuple[str, ...]] = []
     for cut in range(1, len(run) - parts + 2):
         head = run[:cut]
         if "%" in head[:-1] or (head.startswith("0") and len(head) > 1 and head[1] != "."):
             break  # no longer head can be a number either
-        if _GLUED_PART.match(head):
-            found += [(head, *rest) for rest in _cuts(run[cut:], parts - 1)]
+        if part.match(head):
+            found += [(head, *rest) for rest in _cuts(run[cut:], parts - 1, cents)]
             if len(found) >= MAX_SPLITS:
                 break
     return tuple(found)
 
 
-def splits(run: str, parts: int) -> list[list[str]]:
-    """Every way to cut a glued number run (``202010100.00%10``) into ``parts`` numbers."""
-    return [list(pieces) for pieces in _cuts(run, parts)]
+def splits(run: str, parts: int, cents: bool = False) -> list[list[str]]:
+    """Every way to cut a glued number run (``202010100.00%10``) into ``parts`` numbers.
+
+    ``cents``: only numbers with at most two decimals, as amounts and rates are printed; far fewer
+    cuts, so a long run of several amounts is enumerated whole within the bound.
+    """
+    return [list(pieces) for pieces in _cuts(run, parts, cents)]

@@ -182,6 +182,17 @@ class AuditThresholds(_Section):
     red_warning: Decimal  # national red warning: completion outruns execution by this share
 
 
+class Conversion(_Section):
+    """[conversion] 折算: how an indicator's score counts toward the total.
+
+    ``none``: as scored against its 分值 (national). ``weight_share``: the Hebei double-weight form — the
+    单项指标得分 (scored against the 分值 as nationally) times the row's 权重占比 is its 折算得分, and the
+    折算得分 are what add up to the total; the national sum of the single scores is reported beside it.
+    """
+
+    rule: Literal["none", "weight_share"] = "none"
+
+
 class CheckRules(_Section):
     """[checks]: which audit checks a profile runs and at which severity (codes as in docs/findings.md)."""
 
@@ -200,12 +211,14 @@ class Match(BaseModel):
     indicator_weights: Decimal | None = None  # Σ 分值 of the indicators (100: no points for execution)
     level1_words: list[str] = []  # a level-1 block whose name has one of these words (项目决策 …)
     regions: list[str] = []  # words of the unit or department (黔南, 重庆 …)
+    weight_share: bool = False  # the indicators carry a 权重占比 column (河北 双权重表)
     project_pattern: str | None = None  # a regular expression the 项目名称 starts with (四川项目代码 51xxxx)
 
     def criteria(self) -> int:
         """How specific the match is: the best match wins; words of the form count twice as much as numbers."""
         loose = (self.kind, self.execution_weight is not None, self.funds, self.indicator_weights is not None)
-        return sum(map(bool, loose)) + 2 * sum(map(bool, (self.level1_words, self.regions, self.project_pattern)))
+        worded = (self.level1_words, self.regions, self.project_pattern, self.weight_share)
+        return sum(map(bool, loose)) + 2 * sum(map(bool, worded))
 
 
 class Profile(BaseModel):
@@ -231,6 +244,7 @@ class Profile(BaseModel):
     rounding: Rounding
     grades: GradeBands
     audit: AuditThresholds
+    conversion: Conversion = Conversion()
     checks: CheckRules = CheckRules()
 
     @property
@@ -329,6 +343,8 @@ def _matches(profile: Profile, form: Form) -> bool:
     if match.indicator_weights is not None and sum(i.weight or 0 for i in form.indicators) != match.indicator_weights:
         return False
     if match.project_pattern and not re.match(match.project_pattern, form.project or ""):
+        return False
+    if match.weight_share and not any(i.weight_share is not None for i in form.indicators):
         return False
     names = "".join(i.level1 or "" for i in form.indicators)
     if match.level1_words and not any(word in names for word in match.level1_words):

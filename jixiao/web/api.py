@@ -183,8 +183,8 @@ _REQUEST_ERRORS = {
 
 def _request_error(error: dict[str, Any]) -> str:
     limits = error.get("ctx") or {}
-    if error.get("type") == "value_error":  # our own validators' Chinese words (e.g. a NUL character)
-        return str(limits.get("error") or error.get("msg"))
+    if error.get("type") in ("value_error", "string_pattern_mismatch", "string_unicode"):
+        return jsonio.explain(error)  # the form model's own refusals (a NUL character) in its Chinese words
     if error.get("type") in ("string_too_long", "too_long"):
         return f"过长（上限 {limits.get('max_length')}）"
     if "ge" in limits or "gt" in limits:

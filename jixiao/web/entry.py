@@ -12,7 +12,10 @@ from ..io import jsonio
 from ..model import Form
 
 FUND_FIELDS = ("label", "initial", "budget", "executed")
-INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score_declared", "reason")
+#: The last two are the Hebei double-weight columns (权重占比, 折算得分): kept in hidden fields, so that editing
+#: such a form on the page does not lose them.
+INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score_declared", "reason",
+                    "weight_share", "score_converted")
 FIELD_LABELS = {
     "label": "项目",
     "initial": "年初预算数",
@@ -26,6 +29,8 @@ FIELD_LABELS = {
     "weight": "分值",
     "score_declared": "得分",
     "reason": "偏差原因",
+    "weight_share": "权重占比",
+    "score_converted": "折算得分",
     "total_declared": "总分",
     "year": "年度",
     "kind": "类型",

@@ -192,8 +192,9 @@ JIXIAO_CSP = os.environ.get(
 JIXIAO_MAX_UPLOAD_BYTES = int(os.environ.get("JIXIAO_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = JIXIAO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = JIXIAO_MAX_UPLOAD_BYTES + 1024 * 1024
-# The entry page posts 9 fields per indicator and 4 per fund row: a form at the limits must save.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 9 * FORM_LIMITS.max_indicators + 4 * FORM_LIMITS.max_fund_rows + 100
+# The entry page posts 11 fields per indicator (jixiao.web.entry.INDICATOR_FIELDS and the row key) and 4 per
+# fund row: a form at the limits must save.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 11 * FORM_LIMITS.max_indicators + 4 * FORM_LIMITS.max_fund_rows + 100
 
 # Login throttling (jixiao.web.throttle, counted in the database so every worker process shares it): this
 # many attempts per account from one address lock that pair, this many failures from one address lock it.

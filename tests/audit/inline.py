@@ -4,6 +4,7 @@
     资金: 年度资金总额 | 100 | 100 | 100          (label | 年初预算数 | 全年预算数 | 全年执行数; one line per row)
     资金分值: 10 / 执行率: 100% / 执行率得分: 10
     指标: 产出指标 | 数量指标 | 培训人次 | ≥100人次 | 90人次 | 50 | 45 | 原因
+    折算: 培训人次 | 100 | 45                    (河北 双权重表: 名称 | 权重占比 | 折算得分)
     总分: 95
 
 :func:`variant` takes a base form text and lines that replace the base's line with the same key (an 指标
@@ -26,7 +27,9 @@ def _amount(text: str) -> Decimal | None:
 def _key(line: str) -> tuple[str, str]:
     key, _, value = line.partition(":")
     key = key.strip()
-    return (key, value.split("|")[2].strip()) if key == "指标" else (key, "")
+    if key in ("指标", "折算"):  # one line per indicator, named in its 3rd / 1st cell
+        return key, value.split("|")[2 if key == "指标" else 0].strip()
+    return key, ""
 
 
 def variant(base: str, *changes: str) -> str:
@@ -86,6 +89,10 @@ def form(text: str) -> Form:
             data["indicators"].append({
                 "level1": level1, "level2": level2, "name": name, "target": target or None, "actual": actual or None,
                 "weight": _amount(weight), "score_declared": _amount(score), "reason": "|".join(reason) or None})
+        elif key == "折算":  # 河北 双权重表: name | 权重占比 | 折算得分 of an 指标 line above
+            name, share, converted = (p.strip() for p in value.split("|"))
+            row = next(i for i in data["indicators"] if i["name"] == name)
+            row["weight_share"], row["score_converted"] = _amount(share), _amount(converted)
         elif key == "总分":
             data["total_declared"] = _amount(value)
         elif key == "结论":

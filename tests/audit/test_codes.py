@@ -96,11 +96,28 @@ YEAR_CASES: dict[str, tuple[str, ...]] = {
     "D07": ("资金: 年度资金总额 | 50 | 50 | 50",),
 }
 
+#: Codes of one template's rules: code → (profile, that template's base form, the changing lines).
+HEBEI = variant(BASE, "折算: 培训人次 | 100 | 45", "折算: 政策知晓率 | 100 | 30", "折算: 群众满意度 | 100 | 10")
+PROFILE_CASES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "A15": ("hebei", HEBEI, ("折算: 政策知晓率 | 100 | 3",)),
+}
+
 NATIONAL = load_profile("national")
 
 
 def test_every_code_has_its_own_case() -> None:
-    assert set(CASES) | set(YEAR_CASES) == {check.code for check in CHECKS}
+    assert set(CASES) | set(YEAR_CASES) | set(PROFILE_CASES) == {check.code for check in CHECKS}
+
+
+@pytest.mark.parametrize("code", sorted(PROFILE_CASES))
+def test_template_code(code: str) -> None:
+    profile, base, changes = PROFILE_CASES[code]
+    rules = load_profile(profile)
+    assert evaluate(form(base), rules)[1] == []
+    findings = evaluate(form(variant(base, *changes)), rules)[1]
+    mine = [f for f in findings if f.code == code]
+    assert mine, (code, [(f.code, f.message) for f in findings])
+    assert all(f.severity == CODES[code].severity for f in mine)
 
 
 def test_the_base_form_is_clean() -> None:

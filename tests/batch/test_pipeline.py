@@ -15,8 +15,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import simplejson
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
 from jixiao.audit import counts, evaluate
+from jixiao.audit.waivers import read_waivers
 from jixiao.batch import (
     COLUMNS,
     DECIMAL_TYPE,
@@ -25,11 +27,13 @@ from jixiao.batch import (
     XLSX_NAME,
     Chunk,
     PoolRunner,
+    Rules,
     discover,
     ordered_results,
     plain_decimal_text,
     process_chunk,
 )
+from jixiao.cli import app
 from jixiao.io import jsonio, read
 from jixiao.io.sniff import DEFAULT_LIMITS
 from jixiao.rules import load_profile
@@ -239,11 +243,11 @@ def test_every_format_the_importers_read(tmp_path, batch_run):
     assert listed[: len(notes)] == [(n.code, n.message) for n in notes]
 
 
-def die_on_crash_files(items: list[tuple[str, str]], profile_id: str, outputs: frozenset[str]) -> Chunk:
+def die_on_crash_files(items: list[tuple[str, str]], rules: Rules, outputs: frozenset[str]) -> Chunk:
     """A worker task that kills its process on a file named crash* (a native library crashing)."""
     if any(Path(path).name.startswith("crash") for path, _ in items):
         os._exit(1)
-    return process_chunk(items, profile_id, outputs)
+    return process_chunk(items, rules, outputs)
 
 
 class CrashingPool(PoolRunner):
@@ -252,7 +256,7 @@ class CrashingPool(PoolRunner):
 
 def test_a_dying_worker_fails_only_its_own_file():
     seed = str(SEED_JSON)
-    runner = CrashingPool("national", 2, frozenset({"csv", "xlsx"}))
+    runner = CrashingPool(Rules("national"), 2, frozenset({"csv", "xlsx"}))
     try:
         chunks = list(ordered_results(runner, [[(seed, "a"), ("crash.json", "b")], [(seed, "c")]], window=4))
     finally:
@@ -278,3 +282,58 @@ def test_the_cli_default_formats_are_the_batch_defaults() -> None:
     from jixiao.cli.batch import DEFAULT_EXTRA_FORMATS
 
     assert {"parquet", *DEFAULT_EXTRA_FORMATS.split(",")} == set(DEFAULT_FORMATS)
+
+
+def test_waived_findings_are_listed_as_waived_in_every_batch_table(tmp_path, batch_run):
+    """``jixiao waive`` on one file, then ``jixiao batch --waivers``: the waived finding stays, marked waived,
+    only on the file it was given for, and no longer counts as an error; csv and xlsx say the same."""
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    shutil.copy(SEED_JSON, folder / "seed.json")
+    shutil.copy(SEED_JSON, folder / "other.json")  # the same content under another name: not waived
+    (folder / "other.json").write_text((folder / "other.json").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    waivers = tmp_path / "waivers.json"
+    result = CliRunner().invoke(app, ["waive", str(folder / "seed.json"), "--code", "A07", "--reason",
+                                      "资金来源另有明细表，已核对", "--by", "李审核", "--waivers", str(waivers)])
+    assert result.exit_code == 0, result.output
+    _, plain = batch_run(folder, out=tmp_path / "plain")
+    _, tables = batch_run(folder, out=tmp_path / "waived", waivers=read_waivers(waivers))
+    rows = {(Path(f["file"]).name, f["code"], f["path"]): f for f in tables["findings"]}
+    assert len(tables["findings"]) == len(plain["findings"])  # nothing dropped
+    waived = rows[("seed.json", "A07", "funds.rows[0].executed")]
+    assert waived["waived"] and "资金来源另有明细表" in waived["waiver"] and "已豁免" in waived["message"]
+    assert not rows[("other.json", "A07", "funds.rows[0].executed")]["waived"]
+    assert [r for r in tables["findings"] if r["waived"]] == [waived]
+    errors = {Path(f["file"]).name: f["errors"] for f in tables["forms"]}
+    assert errors["seed.json"] == errors["other.json"] - 1
+    with open(tmp_path / "waived" / "findings.csv", encoding="utf-8-sig") as handle:
+        assert sum("资金来源另有明细表" in line for line in handle) == 1
+    sheet = load_workbook(tmp_path / "waived" / XLSX_NAME, read_only=True)["findings"]
+    assert sum(1 for row in sheet.iter_rows(values_only=True) if row[-1] and "资金来源另有明细表" in str(row[-1])) == 1
+
+
+def test_a_missing_waivers_file_is_named(tmp_path):
+    result = CliRunner().invoke(app, ["batch", str(SEED_JSON), "--out", str(tmp_path / "out"),
+                                      "--waivers", str(tmp_path / "none.json")])
+    assert result.exit_code == 2 and "none.json" in result.output
+
+
+def test_a_relative_target_is_scored_with_last_years_form_of_the_same_run(tmp_path, batch_run):
+    """The seed (2022) and the same unit's 2023 form whose 服务人才人数 target is 比上年增长5%: in one run the
+    2023 target is 3000 × 1.05 = 3150 from the seed's actual; alone, it stays unscorable with the note."""
+    folder = tmp_path / "forms"
+    data = seed_data()
+    data["year"] = 2023
+    data["indicators"][6].update(target="比上年增长5%", actual="3200人")
+    write_json(folder / "a-2023.json", data)  # before last year's file in the run's order
+    _, alone = batch_run(folder, out=tmp_path / "alone")
+    row = next(i for i in alone["indicators"] if i["index"] == 6)
+    assert row["method"] == "declared" and row["target_kind"] == "relative"
+    shutil.copy(SEED_JSON, folder / "b-2022.json")
+    for workers in (1, 2):
+        summary, tables = batch_run(folder, out=tmp_path / f"both{workers}", workers=workers)
+        assert summary.processed == 2 and [Path(f["file"]).name for f in tables["forms"]] == ["b-2022.json",
+                                                                                             "a-2023.json"]
+        row = next(i for i in tables["indicators"] if i["file"].endswith("a-2023.json") and i["index"] == 6)
+        assert (row["method"], row["score"]) == ("positive", Decimal(2))
+        assert sum(i["file"].endswith("a-2023.json") for i in tables["indicators"]) == len(data["indicators"])

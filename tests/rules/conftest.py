@@ -2,7 +2,7 @@
 
 A file names a profile (or ``every``); each case has a ``name`` that reads like a footnote of the form, where it
 comes from, one indicator (or one funds block) as written on the form, and what must come out:
-the score, the method and a phrase of the explanation. ``last_year`` gives last year's actual of
+the score, the method and a phrase of the explanation (and the 折算得分 where a row has a 权重占比). ``last_year`` gives last year's actual of
 the same indicator (relative targets).
 """
 
@@ -54,6 +54,7 @@ def _form(spec: dict[str, Any], year: int = 2022) -> Form:
         ind.setdefault("level1", "产出指标")
         ind.setdefault("level2", "数量指标")
         ind["score_declared"] = ind.pop("declared", None)
+        ind["score_converted"] = ind.pop("declared_converted", None)
         data["indicators"] = [ind]
     if "funds" in spec:
         funds = spec["funds"]
@@ -86,6 +87,9 @@ class Case(pytest.Item):
         assert result == Decimal(str(spec["score"])), f"得分 {result}，应为 {spec['score']}：{explanation}"
         assert method == spec["method"], f"方法 {method}，应为 {spec['method']}：{explanation}"
         assert spec["explains"] in explanation, f"说明中没有“{spec['explains']}”：{explanation}"
+        if "converted" in spec:  # 折算得分 (河北 双权重表); null: the score is not folded
+            expected = None if spec["converted"] is None else Decimal(str(spec["converted"]))
+            assert card.indicators[0].converted == expected, f"折算得分 {card.indicators[0].converted}：{explanation}"
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         return f"{self.path.name} / {self.name}（规则 {self.profile}）：{excinfo.value}"

@@ -1,0 +1,381 @@
+"""Repair stage of the text importer (修复): undo extraction damage on the lines before they are lexed.
+
+Real extraction damages a form's text in a few recurring shapes (see :mod:`jixiao.io.damage`);
+some of them destroy the line structure every later stage relies on, and can be undone from the
+text alone, before any token is cut:
+
+* ``wrapped`` — rows cut at a fixed width (a viewer's line length): lines exactly as long as the
+  longest one continue on the next line, and are joined back;
+* ``page_markers`` — a page break inside a number (``1`` / ``2、2.5``): the next page's ``2、``
+  is dropped and the number joined again;
+* ``ocr`` — characters OCR reads for others inside numbers (``IO`` for 10, ``1O0`` for 100) and
+  before them (``$``/``^`` for ≥, ``W`` for ≤): the confusion table is data (``vocabulary.toml``,
+  ``[ocr]``);
+* ``by_column`` — the indicator table flattened column by column, one cell per line: the header's
+  column plan (each header cell followed by its column's cells) puts the rows together again.
+
+Each stage is a pure function of the numbered lines; it returns the repaired lines and import
+notes saying what was repaired (``I06``, no field path: a repair is certain), or doubts (``I20``
+with the field path) where a repair had to guess.  Repaired lines keep the number of the first
+line they came from, so provenance still points into the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model import Indicator, Location
+from .notes import ImportNote
+from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
+from .vocabulary import vocabulary
+
+Lines = list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """A stage's result: the lines after it, and what it says about them."""
+
+    lines: Lines
+    notes: list[ImportNote]
+    ocr: bool = False  # OCR confusions were found: a leading ``2`` may be a ``≥`` too (:func:`ocr_signs`)
+
+
+def _note(place: str, line: int, message: str) -> ImportNote:
+    return ImportNote("I06", message, Location(file=place, line=line))
+
+
+# --- wrapped lines ----------------------------------------------------------------------------------
+
+WRAP_WIDTH_MIN = 12  # narrower than this, equal line lengths are a column of short cells, not a wrap
+WRAP_LINES_MIN = 3
+WRAP_SHARE = 0.25  # this share of the long lines at exactly the widest length: the text was wrapped
+WRAP_LONG = 0.75  # a line this share of the widest is long (the last piece of a cut row is shorter)
+
+
+def rejoin_wrapped(lines: Lines, place: str) -> Repaired:
+    """Lines exactly as long as the longest continue on the next one (a row cut at a fixed width)."""
+    filled = [text for _, text in lines if text.strip()]
+    width = max((len(text) for text in filled), default=0)
+    at_width = sum(len(text) == width for text in filled)
+    long = sum(len(text) >= WRAP_LONG * width for text in filled)
+    if width < WRAP_WIDTH_MIN or at_width < max(WRAP_LINES_MIN, WRAP_SHARE * long):
+        return Repaired(lines, [])
+    out: Lines = []
+    continues = False
+    for number, text in lines:
+        if continues:
+            out[-1] = (out[-1][0], out[-1][1] + text)
+        else:
+            out.append((number, text))
+        continues = len(text) == width
+    note = _note(place, lines[0][0], f"文本按每行 {width} 个字符折行，已将 {len(lines) - len(out)} 处折断的行接回")
+    return Repaired(out, [note])
+
+
+# --- page markers inside numbers -----------------------------------------------------------------------
+
+_PAGE_MARKER = re.compile(r"^(\d{1,2})、(?=[\d.])")
+_LIST_START = re.compile(r"^\s*1、")
+
+
+def drop_page_markers(lines: Lines, place: str) -> Repaired:
+    """``…| 1`` then ``2、2.5 |…``: a page break cut a number; the next page's ``2、`` is no content.
+
+    A page marker numbers pages from 2 on; a text with a ``1、`` item is a numbered list, left as is.
+    """
+    if any(_LIST_START.match(text) for _, text in lines):
+        return Repaired(lines, [])
+    out: Lines = []
+    notes = []
+    for number, text in lines:
+        marker = _PAGE_MARKER.match(text)
+        if marker and out and out[-1][1][-1:].isdigit() and int(marker.group(1)) >= 2:
+            out[-1] = (out[-1][0], out[-1][1] + text[marker.end() :])
+            notes.append(_note(place, number, f"数字中间的分页标记「{marker.group()}」已删除，前后两段数字已接回"))
+        else:
+            out.append((number, text))
+    return Repaired(out, notes)
+
+
+# --- OCR confusions ----------------------------------------------------------------------------------
+
+
+def _confusions() -> tuple[dict[str, str], dict[str, str]]:
+    table = vocabulary()["ocr"]
+    return dict(table["in_numbers"]), dict(table["signs"])
+
+
+_IN_NUMBERS, _SIGNS = _confusions()
+_LETTERS = "".join(sorted(_IN_NUMBERS))
+# a run of digits and the letters OCR prints for digits, touching no other Latin letter or digit
+_RUN = re.compile(rf"(?<![A-Za-z0-9.])[0-9{_LETTERS}][0-9{_LETTERS}.,]*%?(?![A-Za-z0-9])")
+_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:,\d{3})*(?:\.\d+)?%?")  # no leading zero: ``O76`` is no 76
+_SIGN = re.compile(rf"(?<![A-Za-z0-9])[{re.escape(''.join(_SIGNS))}](?=\d)")
+
+
+def _run_repaired(run: str) -> str | None:
+    """The number an OCR'd run stands for, or None when it is not a confused number."""
+    if not any(c in _IN_NUMBERS for c in run) or (len(run) < 2 and not run[:1].isdigit()):
+        return None
+    fixed = "".join(_IN_NUMBERS.get(c, c) for c in run)
+    return fixed if _NUMBER.fullmatch(fixed) else None
+
+
+# a zero read as a letter, a whole cell (``| O |``); before a unit (``第O份``) it is kept as written, see ATOM
+_LONE_ZERO = re.compile(r"(?:(?<=\|)|^)(\s*)[Oo](?=\s*(?:\||$))")
+
+
+def _ocr_line(text: str) -> tuple[str, list[str]]:
+    changes: list[str] = []
+
+    def zero(m: re.Match[str]) -> str:
+        changes.append(f"「{m.group().strip()}」→「0」")
+        return (m.group(1) or "") + "0"
+
+    def run(m: re.Match[str]) -> str:
+        fixed = _run_repaired(m.group())
+        if fixed is None:
+            return m.group()
+        changes.append(f"「{m.group()}」→「{fixed}」")
+        return fixed
+
+    def sign(m: re.Match[str]) -> str:
+        changes.append(f"「{m.group()}」→「{_SIGNS[m.group()]}」")
+        return _SIGNS[m.group()]
+
+    return _LONE_ZERO.sub(zero, _SIGN.sub(sign, _RUN.sub(run, text))), changes
+
+
+def undo_ocr(lines: Lines, place: str) -> Repaired:
+    """Characters OCR reads for digits and signs, put back where they stand in or before a number."""
+    out: Lines = []
+    notes = []
+    for number, text in lines:
+        fixed, changes = _ocr_line(text)
+        out.append((number, fixed))
+        if changes:
+            notes.append(_note(place, number, f"OCR 识别错误已更正：{'，'.join(changes[:5])}"
+                                              + (f" 等 {len(changes)} 处" if len(changes) > 5 else "")))
+    return Repaired(out, notes, ocr=bool(notes))
+
+
+# ``≥`` read as ``2`` cannot be undone from the characters: ``2266米`` is a number too.  The row decides.
+_TWO_FOR_SIGN = re.compile(r"^2(?P<rest>(?:0|[1-9]\d*)(?:\.\d+)?(?P<unit>\D*))$")
+
+
+def _sign_reading(value: str, other: str | None) -> str | None:
+    """``295%`` → ``≥95%`` where the row says the ``2`` is a misread ``≥`` (a rate over 100 %, the other value agreeing)."""
+    m = _TWO_FOR_SIGN.match(value)
+    if not m:
+        return None
+    rest = m.group("rest")
+    if m.group("unit") == "%" and Decimal(value[:-1]) > 100 >= Decimal(rest[:-1] or "0"):
+        return "≥" + rest
+    if other == "≥" + rest:
+        return "≥" + rest  # the actual (or target) prints the same figure after its sign
+    return None
+
+
+def ocr_signs(indicators: list[Indicator], place: str) -> tuple[list[Indicator], list[ImportNote]]:
+    """In an OCR'd text, targets and actuals whose leading ``2`` is a misread ``≥``; each one doubted (I20)."""
+    out: list[Indicator] = []
+    notes = []
+    for index, item in enumerate(indicators):
+        update = {}
+        for field, other in (("target", item.actual), ("actual", item.target)):
+            value = getattr(item, field)
+            reading = _sign_reading(value, other) if value else None
+            if reading:
+                update[field] = reading
+                notes.append(ImportNote(
+                    "I20", f"第{index + 1}个指标「{item.name}」的{'年度指标值' if field == 'target' else '实际完成值'}"
+                    f"「{value}」按 OCR 误识读作「{reading}」（≥ 常被识别为 2），请核对原表",
+                    Location(file=place), path=f"indicators[{index}].{field}",
+                ))
+        out.append(item.model_copy(update=update) if update else item)
+    return out, notes
+
+
+# --- a table flattened column by column --------------------------------------------------------------
+
+_LEVEL_HEADS = frozenset({"一级指标", "二级指标"})
+#: Indicator fields a reassembled column fills, by column (for the doubt on a column that lost cells).
+_FIELD_OF_COLUMN = {
+    Column.TARGET: "target", Column.VALUE: "target", Column.ACTUAL: "actual", Column.WEIGHT: "weight",
+    Column.SCORE: "score_declared",
+}
+COLUMNS_MIN = 3  # the name column and at least two value columns make a table worth reassembling
+
+
+def _head(text: str) -> Column | str | None:
+    """The column a line names when it is a header cell standing alone (一级/二级指标 as their words)."""
+    if "|" in text or not text.strip():
+        return None
+    label = key(text)
+    return label if label in _LEVEL_HEADS else column_of(label)
+
+
+def _ends_table(text: str) -> bool:
+    first = text.split("|")[0]
+    return bool(TABLE_END.match(key(first))) or "|" in text
+
+
+def _flattened(lines: Lines) -> tuple[list[int], int] | None:
+    """Header lines of a column-flattened table (each followed by its column's cells) and where it ends.
+
+    The plan runs from the 一级/二级指标 heads just before the 三级指标 head to the last head before
+    the table's end (总分, or a line of cells again).
+    """
+    heads = [n for n, (_, text) in enumerate(lines) if _head(text) is not None]
+    name = next((n for n in heads if _head(lines[n][1]) is Column.NAME), None)
+    if name is None:
+        return None
+    chosen = [name]
+    for n in reversed([h for h in heads if h < name]):
+        if _head(lines[n][1]) not in _LEVEL_HEADS or any("|" in lines[m][1] for m in range(n, chosen[0])):
+            break
+        chosen.insert(0, n)
+    end = name + 1
+    for n in (h for h in heads if h > name):
+        if any(_ends_table(lines[m][1]) for m in range(end, n)):
+            break
+        chosen.append(n)
+        end = n + 1
+    while end < len(lines) and not _ends_table(lines[end][1]):
+        end += 1
+    return (chosen, end) if len(chosen) >= COLUMNS_MIN else None
+
+
+def unflatten_columns(lines: Lines, place: str) -> Repaired:
+    """A table printed column by column (PDF column order) put back into rows, from its header's plan.
+
+    Each header cell stands alone on its line followed by its column's filled cells; the 三级指标
+    column counts the rows.  A value column with as many cells as there are names is aligned with
+    them; one with fewer lost its empty cells, so which rows they belong to is a guess: its cells are
+    put in order and every row's field is doubted (I20).  Level columns that lost cells are left empty.
+    """
+    found = _flattened(lines)
+    if found is None:
+        return Repaired(lines, [])
+    heads, end = found
+    bounds = [*heads[1:], end]
+    columns = [(lines[h][1].strip(), [c for c in lines[h + 1 : b] if c[1].strip()]) for h, b in zip(heads, bounds, strict=True)]
+    names = next(cells for (text, cells) in columns if column_of(key(text)) is Column.NAME)
+    count = len(names)
+    value_columns = [cells for text, cells in columns if isinstance(_head(text), Column) and _head(text) is not Column.NAME]
+    if count < 2 or not any(len(cells) == count for cells in value_columns):
+        return Repaired(lines, [])
+    # a level column that lost its empty cells keeps its place, empty: its labels cannot be placed
+    kept = [(text, cells if len(cells) == count or isinstance(_head(text), Column) else []) for text, cells in columns]
+    rows = [
+        (names[i][0], " | ".join(cells[i][1].strip() if i < len(cells) else "" for _, cells in kept))
+        for i in range(count)
+    ]
+    notes = [_note(place, lines[heads[0]][0], f"绩效指标表按列展开（{len(columns)} 列，{count} 行），已按表头的列重新拼成行")]
+    for text, cells in kept:
+        column = column_of(key(text))
+        field = _FIELD_OF_COLUMN.get(column) if column else None
+        if field is None or len(cells) == count:
+            continue
+        for i in range(count):
+            notes.append(ImportNote(
+                "I20", f"「{text}」列只有 {len(cells)} 个单元格而指标有 {count} 行（空单元格已丢失），该列各值所属的行无法确定，请核对原表",
+                Location(file=place, line=names[i][0]), path=f"indicators[{i}].{field}",
+            ))
+    header = (lines[heads[0]][0], " | ".join(text for text, _ in kept))
+    return Repaired([*lines[: heads[0]], header, *rows, *lines[end:]], notes)
+
+
+# --- cells separated by single spaces -------------------------------------------------------------------
+
+SPACED_SHARE = 0.5  # this share of the table's lines split into the header's cells: spaces are borders
+_SPACE = " "
+
+
+def _spaced_header(text: str) -> int | None:
+    """The cell count of an indicator header whose cells are separated by single spaces."""
+    cells = text.strip().split(_SPACE)
+    if "|" in text or len(cells) < COLUMNS_MIN or "" in cells:
+        return None
+    heads = [_head(cell) for cell in cells]
+    if any(head is None for head in heads) or Column.NAME not in heads:
+        return None
+    return len(cells)
+
+
+def _spaced_row(text: str, width: int, name_at: int) -> list[str] | None:
+    """A row line as cells: split at single spaces; extra pieces (spaces inside a name) go to the name."""
+    cells = text.split(_SPACE)
+    extra = len(cells) - width
+
+    def joined(at: int) -> list[str]:
+        return [*cells[:at], _SPACE.join(cells[at : at + extra + 1]), *cells[at + extra + 1 :]]
+
+    if extra < 0:
+        return None
+    # a level cell printed with a space (``经济效益 指标``) takes the extra piece, else the name does
+    level = next((at for at in range(name_at) if extra and _is_level(key("".join(cells[at : at + extra + 1])))), None)
+    row = joined(name_at if level is None else level)
+    if level is None and extra and any(c.isdigit() or not c for c in cells[name_at : name_at + extra + 1]):
+        return None  # figures inside the name: a misaligned line, not a name with a space
+    if not all(not cell or _is_level(key(cell)) for cell in row[:name_at]):
+        return None  # what stands under the level columns is no level label
+    return row
+
+
+def _is_level(label: str) -> bool:
+    return bool(level1_name(label) or LEVEL2.match(label))
+
+
+def spaced_cells(lines: Lines, place: str) -> Repaired:
+    """A table whose cells are separated by one space each (pdftotext without -layout): the spaces are borders.
+
+    The header names every column in one word each, so a row line splits into as many cells, an
+    empty cell showing as two spaces in a row.  When most of the table's lines split so, they are
+    written with ``|`` borders, and the cell reader keeps the columns' positions; a name printed
+    with a space inside gives one piece too many, joined back into the name cell.
+    """
+    at = next(((n, width) for n, (_, text) in enumerate(lines) if (width := _spaced_header(text))), None)
+    if at is None:
+        return Repaired(lines, [])
+    start, width = at
+    name_at = [_head(c) for c in lines[start][1].strip().split(_SPACE)].index(Column.NAME)
+    end = next((n for n in range(start + 1, len(lines)) if TABLE_END.match(key(lines[n][1].split(_SPACE)[0]))), len(lines))
+    body = [n for n in range(start + 1, end) if lines[n][1].strip()]
+    rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at)) is not None}
+    if not body or len(rows) < SPACED_SHARE * len(body):
+        return Repaired(lines, [])
+    out = list(lines)
+    out[start] = (lines[start][0], " | ".join(lines[start][1].strip().split(_SPACE)))
+    for n, cells in rows.items():
+        out[n] = (lines[n][0], " | ".join(cells))
+    note = _note(place, lines[start][0], f"绩效指标表的单元格以单个空格分隔，已按表头的 {width} 列读取（连续空格为空单元格）")
+    return Repaired(out, [note])
+
+
+Stage = Callable[[Lines, str], Repaired]
+
+#: The repair stages in the order they run: line structure first, then the characters inside it.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("wrapped", rejoin_wrapped),
+    ("page_markers", drop_page_markers),
+    ("ocr", undo_ocr),
+    ("by_column", unflatten_columns),
+    ("spaced_cells", spaced_cells),
+)
+
+
+def repair(lines: Lines, place: str) -> Repaired:
+    """Every repair stage in turn; the notes of all of them."""
+    notes: list[ImportNote] = []
+    ocr = False
+    for _, stage in STAGES:
+        done = stage(lines, place)
+        lines = done.lines
+        notes += done.notes
+        ocr = ocr or done.ocr
+    return Repaired(lines, notes, ocr)
