@@ -161,6 +161,8 @@ def main(argv: list[str]) -> int:
             f"存疑字段占比 [bold]{doubted_share(results):.1%}[/]（目标 ≤ 15%）；"
             f"静默错误 {sum(r.silently_wrong for r in results)} 个"
         )
+        groups = silent_groups(results)
+        console.print("    静默错误按字段类别：" + "，".join(f"{label} {groups[key]}" for key, label in GROUP_LABELS))
     unreported = [m.number for m in measures if m.partial and not m.truncation_reported]
     console.print(f"截断报告：{'全部报告' if not unreported else '漏报 ' + ', '.join(unreported)}")
     if ratios:
@@ -172,6 +174,19 @@ def main(argv: list[str]) -> int:
         write_damage_floors(figures)
         console.print(f"已更新 {FLOORS.relative_to(DATA.parent.parent)}、{DAMAGE_FLOORS.relative_to(DATA.parent.parent)}")
     return 0
+
+
+GROUP_LABELS = (("head", "表头字段"), ("funds", "资金"), ("row", "已读出指标的字段"), ("lost", "未读出的指标"))
+
+
+def silent_groups(results: list[FieldResult]) -> dict[str, int]:
+    """Silent errors by kind of field: header fields, funds, fields of indicators found, indicators not found."""
+    groups = dict.fromkeys((key for key, _ in GROUP_LABELS), 0)
+    for r in results:
+        if r.silently_wrong:
+            kind = "lost" if r.path.startswith("indicators") and r.parsed is None else r.path.split("[")[0].split(".")[0]
+            groups[{"indicators": "row", "funds": "funds", "lost": "lost"}.get(kind, "head")] += 1
+    return groups
 
 
 def _quiet_read(path: Path) -> object:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
@@ -100,7 +100,8 @@ def compare(form: Form, truth: dict[str, Any], notes: Sequence[ImportNote] = ())
     ]
     expected_rows = truth.get("indicators") or []
     matched = match_indicators(form, expected_rows)
-    stand_ins = _stand_ins(matched, len(expected_rows), len(form.indicators))
+    stand_ins = _stand_ins(matched, len(expected_rows), len(form.indicators),
+                           lambda p: doubted(notes, f"indicators[{p}]"))
     for index, expected in enumerate(expected_rows):
         found = matched.get(index)
         item = form.indicators[found] if found is not None else None
@@ -130,12 +131,17 @@ def match_indicators(form: Form, expected: Sequence[dict[str, Any]]) -> dict[int
     return matched
 
 
-def _stand_ins(matched: dict[int, int], truth_count: int, parsed_count: int) -> dict[int, int]:
+def _stand_ins(
+    matched: dict[int, int], truth_count: int, parsed_count: int, row_doubted: Callable[[int], bool] = lambda _: False
+) -> dict[int, int]:
     """For truth indicators not found by name, the parsed row read in their place, if one is unambiguous.
 
     Between two indicators found by name, the unmatched truth rows and the unmatched parsed rows are paired
-    in order when they are as many (a row read with a garbled name).  Such a pair never makes a field
-    right — the corpus rule matches by name — but a note on the parsed row warned the user about it.
+    in order when they are as many (a row read with a garbled name).  When the parser read more rows there
+    than the truth has (fragments of a misaligned row) and every one of them is doubted as a whole, each
+    truth row has a doubted row in its place: the first spare row stands in for all of them.  Such a pair
+    never makes a field right — the corpus rule matches by name — but a note on the parsed row warned the
+    user about it.  Fewer parsed rows than truth rows borrow no doubt: a row vanished without a word.
     """
     taken = set(matched.values())
     pairs: dict[int, int] = {}
@@ -146,6 +152,8 @@ def _stand_ins(matched: dict[int, int], truth_count: int, parsed_count: int) -> 
         spare = [p for p in range(p0 + 1, p1) if p not in taken]
         if missing and len(missing) == len(spare):
             pairs.update(zip(missing, spare, strict=True))
+        elif missing and len(missing) < len(spare) and all(row_doubted(p) for p in spare):
+            pairs.update(dict.fromkeys(missing, spare[0]))
     return pairs
 
 

@@ -12,11 +12,13 @@ says how narrowly it won.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +33,8 @@ Reading = Mapping[str, str]
 Verdict = int
 
 SETTINGS_FILE = Path(__file__).with_name("constraints.toml")
+Weight = Annotated[float, Field(gt=0, le=100)]  # how much a rule or prior counts
+Share = Annotated[float, Field(gt=0, le=1)]  # a confidence, or a share of rows
 
 
 class ConstraintWeights(BaseModel):
@@ -38,12 +42,12 @@ class ConstraintWeights(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    weight_in_range: float = Field(gt=0, le=100)
-    score_within_weight: float = Field(gt=0, le=100)
-    unit_family: float = Field(gt=0, le=100)
-    formula: float = Field(gt=0, le=100)
-    target_met: float = Field(gt=0, le=100)
-    full_marks: float = Field(gt=0, le=100)
+    weight_in_range: Weight
+    score_within_weight: Weight
+    unit_family: Weight
+    formula: Weight
+    target_met: Weight
+    full_marks: Weight
 
 
 class Priors(BaseModel):
@@ -51,12 +55,12 @@ class Priors(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    layout_prefix: float = Field(gt=0, le=100)
-    points_pair: float = Field(gt=0, le=100)
-    unit_in_name: float = Field(gt=0, le=100)
-    glue_cut: float = Field(gt=0, le=100)
-    bare_actual: float = Field(gt=0, le=100)
-    name_ends_in_value: float = Field(gt=0, le=100)
+    layout_prefix: Weight
+    points_pair: Weight
+    unit_in_name: Weight
+    glue_cut: Weight
+    bare_actual: Weight
+    name_ends_in_value: Weight
 
 
 class Decide(BaseModel):
@@ -64,9 +68,33 @@ class Decide(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    narrow_margin: float = Field(gt=0, le=100)
-    plain_confidence: float = Field(gt=0, le=1)
-    margin_scale: float = Field(gt=0, le=100)
+    narrow_margin: Weight
+    plain_confidence: Share
+    verified_confidence: Share
+    unverified_confidence: Share
+    margin_scale: Weight
+
+
+class Blocks(BaseModel):
+    """How often a broken block rule is a misreading rather than the form's own error (0 < weight ≤ 100).
+
+    A broken rule whose weight reaches ``doubt_threshold`` puts the fields that could explain it in
+    doubt (:mod:`.blocks`); tolerances are in the rule's own unit (points, percentage points).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    level_sum: Weight
+    weights_total: Weight
+    scores_total: Weight
+    execution_rate: Weight
+    funds_points: Weight
+    subrows_sum: Weight
+    doubt_threshold: Weight
+    misaligned_share: Share
+    unread_share: Share
+    rate_tolerance: float = Field(ge=0, le=5)
+    score_rounding: float = Field(ge=0, le=1)
 
 
 class Settings(BaseModel):
@@ -77,6 +105,7 @@ class Settings(BaseModel):
     weights: ConstraintWeights
     priors: Priors
     decide: Decide
+    blocks: Blocks
 
 
 @cache
@@ -243,10 +272,43 @@ def choose(readings: Sequence[Reading], priors: Sequence[float] = ()) -> Choice 
     return Choice(best, confidence_of(margin), runner_up, tuple(broken(best)))
 
 
-def with_confidence(provenance: Mapping[str, Location]) -> dict[str, Location]:
-    """Every place read carries a confidence: the plain one where no choice between readings set it."""
+#: Constraints whose +1 verifies a row (its values agree with each other, not merely fit their columns).
+VERIFYING = ("unit_family", "formula", "target_met", "full_marks")
+
+
+def reading_of(indicator: Indicator) -> dict[str, str]:
+    """An indicator read, as the reading the row constraints judge."""
+    values = {"weight": indicator.weight, "score": indicator.score_declared,
+              "target": indicator.target, "actual": indicator.actual}
+    return {role: str(value) for role, value in values.items() if value is not None}
+
+
+def row_confidence(indicator: Indicator) -> float:
+    """How sure a row is by its own arithmetic: verified by the formula, by weaker evidence, or by nothing.
+
+    A row nothing verifies (its values only fit their columns) is less sure than the plain confidence.
+    """
+    decide = settings().decide
+    reading = reading_of(indicator)
+    if broken(reading):
+        return decide.unverified_confidence
+    verdicts = {name: check(reading) for name, check in CONSTRAINTS if name in VERIFYING}
+    if verdicts["formula"] > 0:
+        return decide.verified_confidence
+    return decide.plain_confidence if any(v > 0 for v in verdicts.values()) else decide.unverified_confidence
+
+
+def with_confidence(provenance: Mapping[str, Location], indicators: Sequence[Indicator] = ()) -> dict[str, Location]:
+    """Every place read carries a confidence: where no choice between readings set it, the row's own
+    (:func:`row_confidence`) for an indicator's fields, the plain one elsewhere."""
     plain = settings().decide.plain_confidence
+    rows = [row_confidence(indicator) for indicator in indicators]
+
+    def default(path: str) -> float:
+        found = re.match(r"indicators\[(\d+)\]\.", path)
+        return rows[int(found.group(1))] if found and int(found.group(1)) < len(rows) else plain
+
     return {
-        path: location if location.confidence is not None else location.model_copy(update={"confidence": plain})
+        path: location if location.confidence is not None else location.model_copy(update={"confidence": default(path)})
         for path, location in provenance.items()
     }

@@ -208,6 +208,31 @@ def page_markers(sheet: Sheet, rng: random.Random) -> str:
     return text
 
 
+def one_line(sheet: Sheet, rng: random.Random) -> str:
+    """The whole page on one line, non-empty cells separated by single spaces (a PDF's text layer scraped
+    into a web page: most published forms look like this)."""
+    return " ".join(c.text for row in sheet.rows for c in row if c.text)
+
+
+#: Share of the longer text cells that ``split_cells`` breaks, and the shortest cell it breaks.
+SPLIT_SHARE = 0.3
+SPLIT_CHARS_MIN = 5
+
+
+def split_cells(sheet: Sheet, rng: random.Random) -> str:
+    """Text cells broken by a space where the cell wrapped (``襄阳 市中心医院``, ``年度 指标值``), cells
+    separated by spaces, a row per line; figures stay whole (they are short, so they do not wrap)."""
+
+    def broken(cell: Cell) -> str:
+        text = cell.text
+        if len(text) < SPLIT_CHARS_MIN or any(c.isdigit() for c in text) or rng.random() >= SPLIT_SHARE:
+            return text
+        cut = rng.randint(2, len(text) - 2)
+        return f"{text[:cut]} {text[cut:]}"
+
+    return _joined(_cells(sheet, broken), " ")
+
+
 Operator = Callable[[Sheet, random.Random], str]
 
 #: Every damage shape by name; the first is the undamaged reference.
@@ -222,6 +247,8 @@ OPERATORS: dict[str, Operator] = {
     "ocr_confused": ocr_confused,
     "traditional": traditional,
     "page_markers": page_markers,
+    "one_line": one_line,
+    "split_cells": split_cells,
 }
 
 

@@ -20,8 +20,10 @@ from pydantic import ValidationError
 
 from ..errors import InputError, field_path
 from ..model import Form, FormKind, Location
+from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import with_confidence
 from .jsonio import explain
+from .misread import misread_rows
 from .notes import ImportNote
 from .textlabels import key as label_key
 from .vocabulary import role_of, vocabulary
@@ -45,6 +47,9 @@ _GRID_ROLE: dict[str, str | None] = {
     "group": None, "text": None, "core": None, "method": None, "review": None, "direction": "nature",
     "value": "target", "initial_a": "initial",
 }
+
+#: The indicator field each grid role fills (the roles the block constraints check for unread cells).
+_FIELD_OF_ROLE = {"target": "target", "actual": "actual", "weight": "weight", "score": "score_declared"}
 
 #: A label cell whose value is the next non-empty cell to its right.
 VALUE_LABELS: dict[str, str] = {
@@ -199,6 +204,8 @@ class _Reader:
         default_factory=lambda: {"funds": {}, "goals": {}, "indicators": {}}
     )
     levels: dict[str, str | None] = field(default_factory=lambda: {"level1": None, "level2": None})
+    #: the 一级 blocks with a printed 分值 (``产出指标(50分)``): name, 分值, rows under it
+    blocks: list[tuple[str, Decimal, list[int]]] = field(default_factory=list)
 
     def step(self, row: Row, cells: list[tuple[int, str]]) -> bool:
         """Read one non-blank row; False when the row starts another form (reading stops)."""
@@ -264,7 +271,7 @@ class _Reader:
             value = parse_number(cell.text)
         except ValueError:
             self.notes.append(
-                ImportNote("I12", f"“{cell_value(cell.text)}”不是数字，{path} 留空", cell.location)
+                ImportNote("I12", f"“{cell_value(cell.text)}”不是数字，{path} 留空", cell.location, path=path)
             )
             return None
         if value is not None:
@@ -367,11 +374,14 @@ class _Reader:
             if value is not None:
                 if level == "level1" and value != levels["level1"]:
                     levels["level2"] = None  # a 二级 block never runs on into the next 一级 block
+                    self._block(value, text(level))
                 levels[level] = value
         name = text("name")
         if name is None:
             return
         index = len(self.indicators)
+        if self.blocks and self.blocks[-1][0] == levels["level1"]:
+            self.blocks[-1][2].append(index)
         path = f"indicators[{index}]"
         name_cell = cell("name")
         assert name_cell is not None  # name is non-empty, so its cell exists
@@ -397,6 +407,30 @@ class _Reader:
             if found is not None and indicator[key] is not None:
                 self.provenance[f"{path}.{key}"] = found.location
         self.indicators.append(indicator)
+
+    def _block(self, level: str, printed: str | None) -> None:
+        """A new 一级 block: its printed 分值 (``产出指标(50分)``) makes its rows' sum a constraint."""
+        found = LEVEL_WEIGHT.search(squash(printed))
+        points = NUMBER.search(found.group()) if found else None
+        if points:
+            self.blocks.append((level, Decimal(points.group()), []))
+
+    def doubts(self, form: Form) -> list[ImportNote]:
+        """The block constraints and the form's shape on the form read (:mod:`.blocks`), as for text.
+
+        Cells of a grid are never glued: a whole-table sum that fails (all 分值 against 100, all 得分
+        against the 总分) is the form's own error, for the auditor to report, not a misreading; the
+        sums of a 一级 block, the funds block, the rows' names and values and the form's shape are judged
+        as for text.
+        """
+        ended = self.state == "tail"
+        blocks = [LevelBlock(level, printed, tuple(rows), ended or n + 1 < len(self.blocks))
+                  for n, (level, printed, rows) in enumerate(self.blocks) if rows]
+        funds = frozenset(self.roles["funds"])
+        fields = frozenset(_FIELD_OF_ROLE[r] for r in self.roles["indicators"] if r in _FIELD_OF_ROLE)
+        rows = misread_rows(form.indicators, [self.provenance.get(f"indicators[{n}]") for n in range(len(form.indicators))])
+        notes = rows + form_doubts(form, blocks, Extent(head=True, end=False), funds, fields, self.place, self.notes)
+        return notes + layout_doubt(form, [*self.notes, *notes])
 
     # --- tail: 总分, 绩效结论 -------------------------------------------------------------------
 
@@ -444,7 +478,8 @@ def _read_one(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNo
         raise InputError(
             "没有找到自评表：既没有“三级指标”表头，也没有“全年预算数/全年执行数”资金表头", place.describe()
         )
-    return _build(reader), reader.notes, stop
+    form = _build(reader)
+    return form, reader.notes + reader.doubts(form), stop
 
 
 def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNote]]:
@@ -483,7 +518,7 @@ def _build(reader: _Reader) -> Form:
         path = field_path(first["loc"])
         where = reader.provenance.get(path) or reader.place
         raise InputError(f"{path} 的值无效：{explain(dict(first))}", where.describe()) from None
-    form.provenance = with_confidence(reader.provenance)
+    form.provenance = with_confidence(reader.provenance, form.indicators)
     return form
 
 

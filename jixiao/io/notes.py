@@ -9,8 +9,11 @@ Codes start with ``I`` so they never collide with the auditor's ``A`` findings:
 * ``I05`` 未读入的列 — a value the form model has no field for (Chongqing's 调整指标值);
 * ``I06`` 文本已修复 — extraction damage undone before reading (wrapped lines joined, page markers
   dropped, OCR confusions corrected, a column-flattened table put back into rows), said where;
+* ``I07`` 金额单位 — the funds block prints its amounts in 元 (not the usual 万元): they are kept so;
 * ``I20`` 导入存疑 — the importer is not sure of a field: its reading won narrowly over another, or the
-  form's own arithmetic still disagrees with it.  The note names the field ``path`` and the runner-up.
+  form's own arithmetic still disagrees with it.  The note names the field ``path`` and the runner-up;
+* ``I21`` 未读出 — a field every form has (单位, 年度, 项目名称, 资金情况, a printed 得分 column …) for
+  which no value was found: a missing value is said, never silently missing.
 
 A note with a ``path`` marks that field, and every field under it (``indicators[3]`` covers
 ``indicators[3].weight``), as doubted: the auditor then says 导入存疑 instead of blaming the unit.
@@ -33,11 +36,13 @@ IMPORT_CODES: tuple[tuple[str, str], ...] = (
     ("I04", "同一页面上还有第二张表，未读取"),
     ("I05", "表单模型没有对应字段的值（如重庆的调整指标值）"),
     ("I06", "文本已修复：折行接回、分页标记删除、OCR 误识更正或按列展开的表格重新拼行"),
+    ("I07", "金额单位为元：资金按表中所印的单位读入，未换算为万元"),
     ("I10", "超出行数或页数上限，只读取了一部分"),
     ("I11", "工作簿其他工作表中还有表单"),
     ("I12", "应为数字的单元格不是数字，该字段留空"),
     ("I13", "同一工作表或文档中还有一张表单，未读取"),
     ("I20", "导入存疑：该字段的读法不唯一或与表内算术不符，请核对"),
+    ("I21", "未读出：表中应有该字段，但未能读出其值，请补填或核对"),
 )
 
 

@@ -7,9 +7,13 @@ Public functions::
     form = parse(text, place); form = read(path)   # the same without the notes
 
 Whatever cannot be read is said in the notes (:mod:`jixiao.io.notes`): a text that stops
-mid-table (``I01``, with the place it stopped), a value kept verbatim that is not a number
-(``I02``), a guessed encoding (``I03``), a second form on the same page (``I04``).
-Every field read carries its line in ``form.provenance``.
+mid-table or before its indicator table (``I01``, with the place it stopped), a value kept verbatim
+that is not a number (``I02``), a guessed encoding (``I03``), a second form on the same page (``I04``,
+only the first is read), amounts printed in 元 (``I07``).  What was read but may be wrong is doubted
+(``I20`` with the field's path): rows whose own arithmetic or whose name and values show a misreading
+(:mod:`.constraints`, :mod:`.misread`), blocks whose sums fail (:mod:`.blocks`), a 项目名称 the title
+contradicts; a field every form has but that was not found is said (``I21``).
+Every field read carries its line and a confidence in ``form.provenance``.
 """
 
 from __future__ import annotations
@@ -17,23 +21,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import combinations
 from pathlib import Path
+from typing import Any, TypeVar
 
 from charset_normalizer import from_bytes
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
-from ..model import Contact, Form, FundRow, Funds, Goals, Indicator, Location
-from .constraints import with_confidence
+from ..model import FORM_LIMITS, Contact, Form, FundRow, Funds, Goals, Indicator, Location
+from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
+from .constraints import Choice, confidence_of, settings, with_confidence
 from .grid import join_target, operator_of
 from .jsonio import refusal
+from .misread import misread_rows
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
-from .textlabels import INDICATOR_HEAD_WORDS, Column, column_of, key
+from .textlabels import Column, key
 from .textrepair import ocr_signs, repair
-from .textrows import Row, Table, read_table
-from .textscan import amount, is_blank, is_number, is_value, label_re, labels_re, tokenize
+from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
+from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
+from .vocabulary import vocabulary
 
 MAX_TEXT_BYTES = 1024 * 1024  # a form is a few KB of text, a whole page dump ~100 KB; parsing is linear
 _METADATA = re.compile(r"^# (source|kind|complete):")
@@ -151,20 +160,94 @@ def _lines(text: str, place: str) -> list[tuple[int, str]]:
 
 
 _STOPS = re.compile(labels_re(STOP_LABELS))
+FUNDS_ROW_WORDS = tuple(vocabulary()["funds_rows"]["words"])
 _SEPARATOR = re.compile(r"[\s|:：]*")
 _CELL_TEXT = re.compile(r"[^\s|]+")
 _SEAL = r"\s*(?:[(（]\s*盖\s*章\s*[)）])?"
 
 
-def _field(text: _Text, labels: list[str]) -> tuple[str, int] | None:
-    """The value written after one of ``labels`` (first label in priority order that has one)."""
-    head = text.flat[: footnotes.start()] if (footnotes := _FOOTNOTES.search(text.flat)) else text.flat
+def _head(text: _Text) -> str:
+    """The form's text before its footnotes (注：…): label values are never read from them.
+
+    Footnotes count from the form's title on: a 说明 under an earlier table of the page is no end.
+    """
+    title = _TITLE.search(text.flat)
+    footnotes = _FOOTNOTES.search(text.flat, title.start() if title else 0)
+    return text.flat[: footnotes.start()] if footnotes else text.flat
+
+
+def _field(text: _Text, labels: list[str]) -> tuple[str, int, bool] | None:
+    """The value written after one of ``labels`` (first label in priority order that has one), its line, and
+    whether it was continued over a space (:func:`_rejoined`)."""
+    head = _head(text)
     for label in labels:
         found = [v for m in re.finditer(label_re(label) + _SEAL, head) if (v := _value_after(head, m.end()))]
         # a value in a table cell beats the same label in the page heading
         if found:
-            value, offset, _ = min(found, key=lambda v: not v[2])
-            return value, text.line_at(offset)
+            value, offset, piped = min(found, key=lambda v: not v[2])
+            if piped:
+                return value, text.line_at(offset), False
+            joined = _rejoined(head, offset, value)
+            return joined, text.line_at(offset), joined != value
+    return None
+
+
+def _in_title(text: _Text, value: str) -> bool:
+    """The form's title names ``value`` (then a value joined over a space is proven, not guessed)."""
+    title = _title_name(text)
+    return title is not None and re.sub(r"\s", "", value) in re.sub(r"\s", "", title[0])
+
+
+CONTINUED_WORDS_MAX = 3  # a name cell wraps over a few lines at most
+CONTINUED_CHARS_MAX = 40  # longer than any unit or project name
+_NEXT_WORD = re.compile(r"[ \t]+([\u4e00-\u9fff（）()]+)(?=\s|$)")
+
+
+def _rejoined(head: str, offset: int, value: str) -> str:
+    """A name broken at a space by extraction (a narrow cell wrapped: ``襄阳 市中心医院``), joined again.
+
+    Only in a text whose cells are separated by spaces: the pure-Chinese words on the same line after the
+    value, up to the next label, at most :data:`CONTINUED_WORDS_MAX` of them.  The join is a guess — the
+    words may be an unlabelled cell — so the caller doubts the field.
+    """
+    joined, position = value, offset + len(value)
+    if _STOPS.search(value) or not re.search(r"[\u4e00-\u9fff]$", value):
+        return value
+    for _ in range(CONTINUED_WORDS_MAX):
+        word = _NEXT_WORD.match(head, position)
+        if not word or _STOPS.search(word.group(1)) or len(joined) + len(word.group(1)) > CONTINUED_CHARS_MAX:
+            break
+        if word.group(1) in joined:  # the same name again: the next cell repeats it (主管部门 and 实施单位 alike)
+            break
+        if key(word.group(1)).startswith(FUNDS_ROW_WORDS) or any(stop.startswith(key(word.group(1))) for stop in STOP_LABELS):
+            break
+        joined, position = f"{joined} {word.group(1)}", word.end()  # the space as printed
+    return joined
+
+
+_PURE_CJK = re.compile(r"^[\u4e00-\u9fff、]+$")
+BEFORE_WORDS_MAX = 4  # a name wrapped over this many words at most, when it is printed before its label
+BEFORE_CHARS_MIN = 4
+
+
+def _field_before(text: _Text, labels: list[str], notes: list[ImportNote], path: str, what: str) -> str | None:
+    """A flattened page may print a cell before its label (``上海市…管理中心 实施单位``): with no value after
+    the label, the words just before it, when nothing but a title or a figure precedes them, are taken
+    — with a note (I20), since their place does not prove them."""
+    head = _head(text)
+    for label in labels:
+        for m in re.finditer(label_re(label), head):
+            start = head.rfind("\n", 0, m.start()) + 1
+            words = head[start : m.start()].split()
+            run: list[str] = []
+            while words and _PURE_CJK.match(words[-1]) and not _STOPS.search(words[-1]) and len(run) < BEFORE_WORDS_MAX:
+                run.insert(0, words.pop())
+            value = "".join(run)
+            if len(value) < BEFORE_CHARS_MIN or (words and _STOPS.search(words[-1])):
+                continue  # too short to be a name, or it is the value of the label before it
+            notes.append(ImportNote("I20", f"{what}「{value}」印在标签「{label}」之前（表格文字顺序错乱），请核对原表",
+                                    text.at(text.line_at(m.start())), path=path))
+            return value
     return None
 
 
@@ -189,9 +272,78 @@ def _value_after(head: str, position: int) -> tuple[str, int, bool] | None:
         or key(value) in ("本单位", "无")
         or _STOPS.match(value)
         or any(stop.startswith(key(value)) for stop in STOP_LABELS)  # a label cut short
+        or key(value).startswith(FUNDS_ROW_WORDS)  # a cell of the funds table beside the label
     ):
         return None
     return value, cell.start(), "|" in separator.group()
+
+
+_TITLE = re.compile(r"(?m)^(?P<name>[^\n]{2,80}?)(?:项目支出|专项资金|整体支出)?绩效(?:目标)?自评表")
+_TITLE_PROSE = re.compile(r".*[:：,，。;；]")  # the page's prose before the title
+_TITLE_PREFIX = re.compile(r"^\s*(?:附件\s*\d*)?\s*(?:(?:19|20)\d{2}\s*年\s*度?)?")
+GENERIC_TITLE_WORDS = tuple(vocabulary()["title"]["generic"])
+TITLE_SPECIFIC_CHARS = 4  # this many characters left once generic words are dropped: the title names a project
+TITLE_OVERLAP_MIN = 1 / 3  # a 项目名称 sharing fewer of its characters with the title's name was misread
+
+
+def _title_name(text: _Text) -> tuple[str, int] | None:
+    """The project the form's title names (``马铃薯…推广项目绩效目标自评表``), if it names one, and its line."""
+    title = _TITLE.search(text.flat)
+    if title is None:
+        return None
+    name = _after_unbalanced(_TITLE_PROSE.sub("", title.group("name"), count=1))
+    name = _TITLE_PREFIX.sub("", name, count=1).strip()
+    specific = re.sub(r"[^\u4e00-\u9fff]", "", name)
+    for word in GENERIC_TITLE_WORDS:
+        specific = specific.replace(word, "")
+    if len(specific) < TITLE_SPECIFIC_CHARS:
+        return None
+    return name, text.line_at(title.start())
+
+
+def _after_unbalanced(text: str) -> str:
+    """The text after the last closing bracket that no opening one matches (the end of a page's prose)."""
+    depth, start = 0, 0
+    for n, char in enumerate(text):
+        if char in "(（":
+            depth += 1
+        elif char in ")）":
+            depth, start = (depth - 1, start) if depth else (0, n + 1)
+    return text[start:]
+
+
+def _project(text: _Text, read: str | None, notes: list[ImportNote]) -> str | None:
+    """The 项目名称 checked against the title: extended where the label's cell was cut at a space, taken from
+    the title (with a note) where no label gave it, doubted where the two hardly share a character."""
+    title = _title_name(text)
+    if title is None:
+        return read
+    name, line = title
+    plain = re.sub(r"\s+", "", name)
+    if read is None:
+        notes.append(ImportNote("I20", f"表中未读出项目名称，取自表题「{name}」，请核对原表", text.at(line),
+                                path="project"))
+        return name
+    if read in name and (longer := _continued(text, read, plain)) != read:
+        return longer
+    shared = sum(1 for char in set(read) if char in plain) / max(1, len(set(read)))
+    if shared < TITLE_OVERLAP_MIN:
+        notes.append(ImportNote("I20", f"项目名称读作「{read}」，与表题中的「{name}」几乎不同，可能识别有误，请核对原表",
+                                text.at(line), path="project"))
+    return read
+
+
+def _continued(text: _Text, read: str, title: str) -> str:
+    """``项目名称 昌州财行(2022)10号 国家统计局…经费``: the words after the cell that the title goes on with."""
+    for m in re.finditer(re.escape(read), text.flat):
+        value, rest = read, text.flat[m.end() : text.flat.find("\n", m.end()) % (len(text.flat) + 1)]
+        for word in rest.split():
+            if _STOPS.match(word) or re.sub(r"\s+", "", value + word) not in title:
+                break
+            value = f"{value} {word}"
+        if value != read:
+            return value
+    return read
 
 
 def _year(text: _Text) -> tuple[int, int] | None:
@@ -289,12 +441,15 @@ def _total(text: _Text) -> tuple[Decimal, int] | None:
     return None
 
 
-def _number(value: str | None, what: str, where: Location, notes: list[ImportNote]) -> Decimal | None:
+def _number(
+    value: str | None, what: str, where: Location, notes: list[ImportNote], row: str | None = None
+) -> Decimal | None:
+    """A numeric cell's value; words there are noted (I02) and put the ``row`` in doubt (its cells shifted)."""
     if is_blank(value):
         return None
     assert value is not None
     if not is_number(value.strip()) and amount(value) is None:
-        notes.append(ImportNote("I02", f"{what}「{value}」不是数字，未读取", where))
+        notes.append(ImportNote("I02", f"{what}「{value}」不是数字，未读取；该行的读数可能错位", where, path=row))
         return None
     return amount(value)
 
@@ -354,10 +509,9 @@ def _indicator(
     ):
         if column.name in row.lines:
             form_prov[f"{path}.{attribute}"] = text.at(row.lines[column.name])
-    weight = _number(
-        values.get(Column.WEIGHT), f"第{index + 1}个指标的分值", text.at(row.lines["name"]), notes
-    )
-    score = _number(values.get(Column.SCORE), f"第{index + 1}个指标的得分", text.at(row.lines["name"]), notes)
+    where = text.at(row.lines["name"])
+    weight = _number(values.get(Column.WEIGHT), f"第{index + 1}个指标的分值", where, notes, path)
+    score = _number(values.get(Column.SCORE), f"第{index + 1}个指标的得分", where, notes, path)
     reason = values.get(Column.REASON) or ("".join(row.reason) if row.reason else None)
     if row.choice is not None:
         _judged(row, index, text, form_prov, notes)
@@ -369,20 +523,37 @@ def _indicator(
                 text.at(row.lines.get(Column.ADJUSTED.name, row.lines["name"])),
             )
         )
-    where = text.at(row.lines["name"])
-    return Indicator(
-        level1=row.level1,
-        level2=row.level2,
-        name=row.name,
-        target=target,
-        actual=actual,
-        weight=weight,
-        score_declared=score,
-        reason=reason or None,
-        weight_share=_number((values.get(Column.SHARE) or "").strip().removesuffix("%"),  # 50% → 50
-                             f"第{index + 1}个指标的权重占比", where, notes),
-        score_converted=_number(values.get(Column.CONVERTED), f"第{index + 1}个指标的折算得分", where, notes),
-    )
+    read: dict[str, Any] = {"level1": row.level1, "level2": row.level2, "name": row.name, "target": target,
+                            "actual": actual, "weight": weight, "score_declared": score, "reason": reason or None,
+                            "weight_share": _number((values.get(Column.SHARE) or "").strip().removesuffix("%"),  # 50% → 50
+                                                    f"第{index + 1}个指标的权重占比", where, notes),
+                            "score_converted": _number(values.get(Column.CONVERTED), f"第{index + 1}个指标的折算得分",
+                                                       where, notes)}
+    return _within_limits(Indicator, read, path, where, notes)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _within_limits(model: type[M], values: dict[str, Any], path: str, where: Location | None,
+                   notes: list[ImportNote]) -> M:
+    """The model built from what was read; a value beyond the form's limits (a 300-character cell, a
+    30-digit amount: a misread) is left out — a required text cut to the limit — and said (I02 with its
+    path), so one bad cell never refuses the whole form."""
+    for _ in range(len(values) + 1):
+        try:
+            return model(**values)
+        except ValidationError as exc:
+            bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"] and str(e["loc"][0]) in values}
+            if not bad or any(not isinstance(values[name], str | Decimal | int) for name in bad):
+                raise  # a list beyond its limit (more rows than a form holds) refuses the text
+            for name in sorted(bad):
+                value, field = values[name], model.model_fields[name]
+                values[name] = str(value)[: FORM_LIMITS.max_cell_chars] if field.is_required() else None
+                where_path = f"{path}.{name}" if path else name
+                notes.append(ImportNote("I02", f"读出的「{str(value)[:20]}…」超出表格的上限，{where_path} 未读取",
+                                        where, path=where_path))
+    return model(**values)
 
 
 #: Field of an indicator and its Chinese name, by the role the row constraints judge.
@@ -430,97 +601,158 @@ def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes:
         )
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-NAMES_RUN_TOGETHER = 3  # this many long words in one name: several names of a flattened table
-
-
-def _name_doubt(name: str) -> str | None:
-    """Why a name read looks like something else than one indicator's name (a misaligned row)."""
-    words = name.split()
-    if column_of(key(name)) is not None or key(name) in INDICATOR_HEAD_WORDS:
-        return "是表头文字"
-    if sum(1 for word in words if is_value(word)) >= 2:
-        return "中夹有数值"
-    if sum(1 for word in words if len(_CJK.findall(word)) >= 4) >= NAMES_RUN_TOGETHER:
-        return "像是几个指标名称连在一起"
-    return None
-
-
-def _shape_doubts(table: Table, text: _Text) -> list[ImportNote]:
-    """I20 for a table whose rows could not be read, and for rows whose name shows they are misaligned."""
+def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> list[ImportNote]:
+    """I20 for a table whose rows could not be read, and for rows whose name or values show they are misaligned."""
     if table.header_found and not table.rows:
         where = text.at(table.last.line) if table.last else None
         return [ImportNote("I20", "找到了绩效指标表头，但未能读出任何指标行（表格可能按列展开），请核对原表", where,
                            path="indicators")]
-    doubts = []
-    for index, row in enumerate(table.rows):
-        if why := _name_doubt(row.name):
-            doubts.append(
-                ImportNote(
-                    "I20", f"第{index + 1}个指标的名称「{row.name}」{why}，该行的读数可能错位，请核对原表",
-                    text.at(row.lines["name"]), path=f"indicators[{index}]",
-                )
-            )
-    return doubts
+    return misread_rows(indicators, [text.at(row.lines["name"]) for row in table.rows])
 
 
-def _block_doubts(table: Table, text: _Text) -> list[ImportNote]:
-    """I20 on the 分值 of a 一级 block whose rows do not add up to the block's printed 分值 (产出指标(50分)).
+def _level_blocks(table: Table) -> list[LevelBlock]:
+    """The 一级 blocks with a printed 分值 (``产出指标(50分)``) and their rows, for :func:`.blocks.level_doubts`.
 
-    A block the text cut off (the last one of a table with no end) cannot be summed.
+    A block is closed when another 一级 label or the table's end follows it; a block followed by one
+    without a printed 分值 is not judged (成本指标 may be a 二级 inside it).
     """
-    blocks: dict[int, list[int]] = {}
-    unsure = set()  # blocks followed by one without a printed 分值 (成本指标 may be a 二级 inside them)
+    members: dict[int, list[int]] = {}
+    unsure = set()
     for index, row in enumerate(table.rows):
         if row.block_weight is not None:
-            blocks.setdefault(row.block, []).append(index)
-        elif blocks and row.block not in blocks:
-            unsure.add(max(blocks))
-    last = max(blocks, default=0)
-    doubts = []
-    for block, members in blocks.items():
-        weights = [amount(table.rows[n].values.get(Column.WEIGHT)) for n in members]
-        if (block == last and table.end is None) or block in unsure or None in weights:
+            members.setdefault(row.block, []).append(index)
+        elif members and row.block not in members:
+            unsure.add(max(members))
+    return [
+        LevelBlock(table.rows[rows[0]].level1 or "该一级指标", printed, tuple(rows),
+                   (table.end is not None or block < table.blocks) and block not in unsure)
+        for block, rows in members.items()
+        if (printed := table.rows[rows[0]].block_weight) is not None
+    ]
+
+
+_FIELD_OF_COLUMN = {Column.TARGET: "target", Column.VALUE: "target", Column.ACTUAL: "actual",
+                    Column.WEIGHT: "weight", Column.SCORE: "score_declared"}
+
+
+def _indicator_fields(table: Table) -> frozenset[str]:
+    """The indicator fields the table's header (or the value pattern it was read with) has a column for."""
+    columns = table.columns or [column for row in table.rows for column in row.values]
+    return frozenset(_FIELD_OF_COLUMN[c] for c in columns if c in _FIELD_OF_COLUMN)
+
+
+_COLUMN_OF_ROLE = {role: column for column, role in ROLE_OF_COLUMN.items()}
+NARROW_ROWS_MAX = 10  # narrow rows of one block searched together (2^10 combinations at the most)
+
+
+def _block_choices(table: Table) -> None:
+    """A 一级 block's printed 分值 decides between rows' readings where the rows' own arithmetic could not.
+
+    In a block whose 分值 do not add up, the rows that won narrowly are searched for the one set whose
+    runner-up readings make the sum hold (several sets: nothing is decided); in a block that adds up,
+    the narrow winners are confirmed.  Either way the block's sum verifies the rows, and their doubt goes.
+    """
+    for block in _level_blocks(table):
+        if not block.closed:
             continue
-        printed, total = table.rows[members[0]].block_weight, sum(w for w in weights if w is not None)
-        if total == printed:
+        rows = [table.rows[n] for n in block.members]
+        weights = [amount(row.values.get(Column.WEIGHT)) for row in rows]
+        if None in weights:
             continue
-        level = table.rows[members[0]].level1 or "该一级指标"
-        for n in members:
-            doubts.append(
-                ImportNote(
-                    "I20", f"「{level}」各指标分值合计 {total}，与所印的 {printed} 分不符，分值可能读错，请核对原表",
-                    text.at(table.rows[n].lines["name"]), path=f"indicators[{n}].weight",
-                )
-            )
-    return doubts
+        total = sum((w for w in weights if w is not None), Decimal(0))
+        # rows whose 分值 won narrowly, with how much the runner-up reading would change the block's sum
+        narrow = [(row, alt - w) for row, w in zip(rows, weights, strict=True)
+                  if w is not None and (alt := _runner_up_weight(row)) is not None][:NARROW_ROWS_MAX]
+        if total == block.printed:
+            for row, _ in narrow:
+                _confirm(row)
+            continue
+        fixes = [chosen for size in range(1, len(narrow) + 1) for chosen in combinations(narrow, size)
+                 if total + sum(change for _, change in chosen) == block.printed]
+        if len(fixes) == 1:  # one way only to make the block add up: the arithmetic decides
+            for row, _ in fixes[0]:
+                _take_runner_up(row)
 
 
-def _fund_row(label: str, values: dict[str, str | None]) -> FundRow:
-    return FundRow(
-        label=label,
-        initial=amount(values.get("initial")),
-        budget=amount(values.get("budget")),
-        executed=amount(values.get("executed")),
-    )
+def _runner_up_weight(row: Row) -> Decimal | None:
+    other = row.choice.runner_up if row.choice else None
+    return amount(other["weight"]) if other and "weight" in other else None
 
 
-def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location]) -> Funds:
+def _take_runner_up(row: Row) -> None:
+    choice = row.choice
+    assert choice is not None and choice.runner_up is not None
+    for role, text in choice.runner_up.items():
+        row.values[_COLUMN_OF_ROLE[role]] = text
+    _confirm(row, {**choice.reading, **choice.runner_up})
+
+
+def _confirm(row: Row, reading: dict[str, str] | None = None) -> None:
+    choice = row.choice
+    assert choice is not None
+    blocks = settings().blocks
+    verified = confidence_of(settings().decide.narrow_margin + blocks.level_sum)
+    row.choice = Choice(reading or choice.reading, verified, None, choice.broken)
+
+
+_FUNDS_LABELS: dict[str, list[str]] = vocabulary()["funds_labels"]
+_LABELLED_AMOUNT = r"[\s|:：]*(?:[(（]\s*万?元\s*[)）])?[\s|:：]*(?P<v>\d[\d,]*(?:\.\d+)?)(?![\d.])"
+
+
+def _labelled_funds(text: _Text) -> FundsRead | None:
+    """The older rubric form's money as label–value pairs (``计划投资额(万元) 570``), when no funds table was found."""
+    head = _head(text)
+    total: dict[str, str | None] = {}
+    offset = None
+    for role, labels in _FUNDS_LABELS.items():
+        if found := re.search(labels_re(labels) + _LABELLED_AMOUNT, head):
+            total[role] = found.group("v")
+            offset = found.start() if offset is None else min(offset, found.start())
+    if "budget" not in total or offset is None:
+        return None
+    return FundsRead(total, [], None, offset)
+
+
+def _fund_row(label: str, values: dict[str, str | None], path: str, where: Location,
+              notes: list[ImportNote]) -> FundRow:
+    read = {"label": label, "initial": amount(values.get("initial")), "budget": amount(values.get("budget")),
+            "executed": amount(values.get("executed"))}
+    return _within_limits(FundRow, read, path, where, notes)
+
+
+def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location], notes: list[ImportNote]) -> Funds:
     if read is None:
         return Funds()
     line = text.at(text.line_at(read.offset))
     total = read.total
-    rows = [_fund_row("年度资金总额", total)] + [_fund_row(label, values) for label, values, _ in read.rows]
+    rows = [_fund_row("年度资金总额", total, "funds.rows[0]", line, notes)] + [
+        _fund_row(label, values, f"funds.rows[{n}]", line, notes) for n, (label, values, _) in enumerate(read.rows, 1)]
     for attribute in ("weight", "rate_declared", "score_declared", "rows[0]"):
         prov[f"funds.{attribute}"] = line
     for index, (_, _, offset) in enumerate(read.rows, start=1):
         prov[f"funds.rows[{index}]"] = text.at(text.line_at(offset))
-    return Funds(
-        weight=amount(total.get("weight")) or read.weight,
-        rate_declared=total.get("rate"),
-        score_declared=amount(total.get("score")),
-        rows=rows,
-    )
+    figures: dict[str, Any] = {"weight": amount(total.get("weight")) or read.weight, "rate_declared": total.get("rate"),
+                               "score_declared": amount(total.get("score")), "rows": rows}
+    return _within_limits(Funds, figures, "funds", line, notes)
+
+
+_MONEY_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
+MONEY_UNIT_REACH = 200  # characters around the total row where the funds block prints its unit
+
+
+def _money_unit(read: FundsRead | None, text: _Text) -> list[ImportNote]:
+    """I07 when the funds block prints its amounts in 元 (``项目资金(元)``): they stay in 元, never converted.
+
+    万元, the usual unit, goes without a note.
+    """
+    if read is None:
+        return []
+    head = text.flat[max(0, read.offset - MONEY_UNIT_REACH) : read.offset + MONEY_UNIT_REACH // 2]
+    found = list(_MONEY_UNIT.finditer(head))
+    if not found or found[-1].group(1) != "元":
+        return []
+    return [ImportNote("I07", "资金金额单位为元（按表中所印），未换算为万元", text.at(text.line_at(read.offset)),
+                       severity="info")]
 
 
 def _second_form(table: Table, text: _Text, notes: list[ImportNote]) -> None:
@@ -534,7 +766,55 @@ def _second_form(table: Table, text: _Text, notes: list[ImportNote]) -> None:
             return
 
 
-def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool) -> None:
+#: What each form prints once: its name label and the funds total row; a second of both is a second form.
+_FORM_ANCHOR = re.compile(labels_re(["项目名称", "部门(单位)名称", "部门名称"]))
+_TITLE_BEFORE = re.compile(r"\S*" + label_re("自评表") + r"[^\n]{0,30}$")
+TITLE_REACH = 60  # characters between a form's title and its first label
+
+
+def _forms_split(text: _Text) -> tuple[int, str] | None:
+    """Where a second form starts in the text (its title), and its name; None for a single form.
+
+    Two forms on one page repeat their name label (项目名称) and their funds total row (年度资金总额):
+    the second form starts at the 自评表 title just before its second name label.
+    """
+    anchors = list(_FORM_ANCHOR.finditer(text.flat))
+    totals = [m.start() for m in re.finditer(labels_re(TOTAL_LABELS[:3]), text.flat)]
+    if len(anchors) < 2 or len(totals) < 2:
+        return None
+    second = next((m for m in anchors[1:] if m.start() > totals[0]), None)
+    if second is None or not any(t > second.start() for t in totals):
+        return None
+    title = _TITLE_BEFORE.search(text.flat, max(0, second.start() - TITLE_REACH), second.start())
+    if title is None:
+        return None
+    name = _value_after(text.flat, second.end())
+    return title.start(), name[0] if name else ""
+
+
+def _first_form(text: _Text, notes: list[ImportNote]) -> _Text:
+    """The text of the first form when a page holds two; the second is noted (``I04``), not read."""
+    split = _forms_split(text)
+    if split is None:
+        return text
+    offset, name = split
+    line = text.line_at(offset)
+    kept: list[tuple[int, str]] = []
+    for (number, content), start in zip(text.lines, text.starts, strict=True):
+        if start >= offset:
+            break
+        kept.append((number, content[: offset - start]))
+    other = f"（「{name}」）" if name else ""
+    notes.append(ImportNote("I04", f"第{line}行起还有第二份表格{other}，只读取了第一份", text.at(line)))
+    return _Text(text.place, kept)
+
+
+def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool, total: bool = False) -> None:
+    """I01 where the text starts mid-table, stops mid-table, or stops before its indicator table.
+
+    A text with the form's head (funds, year) but neither an indicator table nor a 总分 stopped before
+    the table (an end word in its last lines belongs to whatever came before the form).
+    """
     if not has_head:
         first = next((line for _, line in text.lines if line.strip()), "")
         notes.append(
@@ -544,7 +824,11 @@ def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bo
                 text.at(text.lines[0][0]) if text.lines else None,
             )
         )
-    if table.end is None and not re.search(END_MARKERS, text.flat[-400:]):
+    if has_head and not table.rows and not table.header_found and not total:
+        tail = text.flat.rstrip()[-20:].replace("\n", " ")
+        notes.append(ImportNote("I01", f"文本在绩效指标表之前中断，读到「{tail}」为止，其后内容缺失",
+                                text.at(text.lines[-1][0]) if text.lines else None))
+    elif table.end is None and not re.search(END_MARKERS, text.flat[-400:]):
         last = table.last
         tail = text.flat.rstrip()[-20:].replace("\n", " ")
         notes.append(
@@ -564,13 +848,29 @@ def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]
         raise refusal(exc, place) from None
 
 
+def _ocr_doubts(indicators: list[Indicator], prov: dict[str, Location],
+                fixes: tuple[tuple[int, str], ...]) -> list[ImportNote]:
+    """An indicator whose value holds what an OCR correction on its line made is doubted (I20): the corrected
+    value is a reading, not what was printed, and the filler should see it."""
+    notes = []
+    for n, item in enumerate(indicators):
+        line = prov[f"indicators[{n}]"].line
+        values = [str(v) for v in (item.target, item.actual, item.weight, item.score_declared) if v is not None]
+        if any(at == line and (fixed in value if len(fixed) > 1 else fixed == value)
+               for at, fixed in fixes for value in values):
+            notes.append(ImportNote("I20", f"第{n + 1}个指标的数值经过 OCR 更正（字母或符号代替了数字、≥），请核对原表",
+                                    prov[f"indicators[{n}]"], path=f"indicators[{n}]"))
+    return notes
+
+
 def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     repaired = repair(_lines(text, place), place)
     source = _Text(place, repaired.lines)
     if not re.search(r"[\u4e00-\u9fff]", source.flat):
         raise InputError("文本中没有中文内容，不是绩效自评表", place)
-    tokens = tokenize(source.lines)
     notes: list[ImportNote] = list(repaired.notes)
+    source = _first_form(source, notes)
+    tokens = tokenize(source.lines)
     prov: dict[str, Location] = {}
     fields: dict[str, str | None] = {}
     for name, labels in (
@@ -580,12 +880,20 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     ):
         if found := _field(source, labels):
             fields[name], prov[name] = found[0], source.at(found[1])
+            if found[2] and name != "department" and not _in_title(source, found[0]):
+                notes.append(ImportNote("I20", f"「{found[0]}」由空格隔开的几段文字接成（原表单元格折行），请核对原表",
+                                        prov[name], path=name))
+    for name, labels, what in (("unit", UNIT_LABELS, "单位名称"), ("project", PROJECT_LABELS, "项目名称")):
+        if name not in fields and (before := _field_before(source, labels, notes, name, what)):
+            fields[name] = before
     kind = _kind(source)
     if kind == "department":
         fields.pop("department", None)
+    elif project := _project(source, fields.get("project"), notes):
+        fields["project"] = project
     filled = _field(source, ["填报日期"])
     year = _year(source)
-    funds_read = read_funds(source.flat)
+    funds_read = read_funds(source.flat) or _labelled_funds(source)
     table = (is_glued(tokens) and read_glued(tokens)) or read_table(tokens)
     if not table.rows and not table.header_found:
         table = read_headerless(tokens) or table
@@ -593,16 +901,18 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     contact, contact_line = _contact(source)
     total = _total(source)
     conclusion, conclusion_line = _conclusion(source)
-    _second_form(table, source, notes)
+    if not any(n.code == "I04" for n in notes):
+        _second_form(table, source, notes)
     for group in table.unread:
-        values = " ".join(t.text for t in group)
-        notes.append(ImportNote("I02", f"数值「{values}」找不到所属的指标，未读取", source.at(group[0].line)))
+        unclaimed = " ".join(t.text for t in group)
+        notes.append(ImportNote("I02", f"数值「{unclaimed}」找不到所属的指标，未读取", source.at(group[0].line)))
+    _block_choices(table)
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
     if repaired.ocr:
         indicators, signs = ocr_signs(indicators, place)
-        notes += signs
-    notes += _shape_doubts(table, source) + _block_doubts(table, source)
+        notes += signs + _ocr_doubts(indicators, prov, repaired.ocr_values)
+    notes += _shape_doubts(table, indicators, source) + _money_unit(funds_read, source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
         for n in members:
@@ -614,7 +924,8 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
             )
     if not (indicators or funds_read or table.header_found or total or year):
         raise InputError("没有找到绩效自评表的内容（资金情况、绩效指标表或总分），请检查是否选错了文件", place)
-    _truncation(table, source, notes, has_head=bool(funds_read or year or fields))
+    has_head = bool(funds_read or year or fields)
+    _truncation(table, source, notes, has_head, total is not None)
     for path, line in (
         ("filled_on", filled[1] if filled else None),
         ("year", year[1] if year else None),
@@ -625,21 +936,21 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     ):
         if line is not None:
             prov[path] = source.at(line)
-    form = Form(
-        kind=kind,
-        year=year[0] if year else None,
-        unit=fields.get("unit"),
-        department=fields.get("department"),
-        project=fields.get("project"),
-        filled_on=filled[0] if filled else None,
-        contact=contact,
-        funds=_funds(funds_read, source, prov),
-        goals=goals,
-        indicators=indicators,
-        total_declared=total[0] if total else None,
-        conclusion=conclusion,
+    values: dict[str, Any] = {
+        "kind": kind, "year": year[0] if year else None, "unit": fields.get("unit"),
+        "department": fields.get("department"), "project": fields.get("project"),
+        "filled_on": filled[0] if filled else None, "contact": contact, "funds": _funds(funds_read, source, prov, notes),
+        "goals": goals, "indicators": indicators, "total_declared": total[0] if total else None,
+        "conclusion": conclusion,
+    }
+    form = _within_limits(Form, values, "", None, notes)
+    complete = table.end is not None and not any(n.code == "I01" for n in notes)
+    notes += form_doubts(
+        form, _level_blocks(table), Extent(has_head, complete), frozenset(funds_read.total if funds_read else {}),
+        _indicator_fields(table), source.at(table.rows[0].lines["name"]) if table.rows else None, notes,
     )
-    form.provenance = with_confidence(prov)
+    notes += layout_doubt(form, notes)
+    form.provenance = with_confidence(prov, form.indicators)
     return form, notes
 
 

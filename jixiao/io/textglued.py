@@ -453,7 +453,7 @@ class _GluedReader:
                 label = key(piece.text)
                 if TABLE_END.match(label):
                     self._close(buffer)
-                    return Table(self.rows, Token(piece.text, piece.line), None, True)
+                    return Table(self.rows, Token(piece.text, piece.line), None, True, blocks=self.level.blocks)
                 if (
                     LEVEL2.match(previous_label)
                     and not level1_name(previous_label)
@@ -500,7 +500,8 @@ class _GluedReader:
                 if self._try_row(buffer):
                     buffer.clear()
         self._close(buffer)
-        return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True)
+        return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True,
+                     blocks=self.level.blocks)
 
     def _level2_prefix(self, text: str, line_start: bool, least: int = NAME_CHARS_MIN) -> re.Match[str] | None:
         """A 二级指标 printed at the start of a row, before the name (``数量大组工网络运维费用``).

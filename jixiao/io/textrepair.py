@@ -42,6 +42,7 @@ class Repaired:
     lines: Lines
     notes: list[ImportNote]
     ocr: bool = False  # OCR confusions were found: a leading ``2`` may be a ``≥`` too (:func:`ocr_signs`)
+    ocr_values: tuple[tuple[int, str], ...] = ()  # (line, value as corrected): what OCR corrections made
 
 
 def _note(place: str, line: int, message: str) -> ImportNote:
@@ -114,7 +115,7 @@ _LETTERS = "".join(sorted(_IN_NUMBERS))
 # a run of digits and the letters OCR prints for digits, touching no other Latin letter or digit
 _RUN = re.compile(rf"(?<![A-Za-z0-9.])[0-9{_LETTERS}][0-9{_LETTERS}.,]*%?(?![A-Za-z0-9])")
 _NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:,\d{3})*(?:\.\d+)?%?")  # no leading zero: ``O76`` is no 76
-_SIGN = re.compile(rf"(?<![A-Za-z0-9])[{re.escape(''.join(_SIGNS))}](?=\d)")
+_SIGN = re.compile(rf"(?<![A-Za-z0-9])[{re.escape(''.join(_SIGNS))}](?=(\d[\d.]*%?))")
 
 
 def _run_repaired(run: str) -> str | None:
@@ -129,11 +130,14 @@ def _run_repaired(run: str) -> str | None:
 _LONE_ZERO = re.compile(r"(?:(?<=\|)|^)(\s*)[Oo](?=\s*(?:\||$))")
 
 
-def _ocr_line(text: str) -> tuple[str, list[str]]:
+def _ocr_line(text: str) -> tuple[str, list[str], list[str]]:
+    """The line corrected, the corrections in words, and the corrected values as they now read."""
     changes: list[str] = []
+    fixed_values: list[str] = []
 
     def zero(m: re.Match[str]) -> str:
         changes.append(f"「{m.group().strip()}」→「0」")
+        fixed_values.append("0")
         return (m.group(1) or "") + "0"
 
     def run(m: re.Match[str]) -> str:
@@ -141,26 +145,30 @@ def _ocr_line(text: str) -> tuple[str, list[str]]:
         if fixed is None:
             return m.group()
         changes.append(f"「{m.group()}」→「{fixed}」")
+        fixed_values.append(fixed)
         return fixed
 
     def sign(m: re.Match[str]) -> str:
         changes.append(f"「{m.group()}」→「{_SIGNS[m.group()]}」")
+        fixed_values.append(_SIGNS[m.group()] + m.group(1))
         return _SIGNS[m.group()]
 
-    return _LONE_ZERO.sub(zero, _SIGN.sub(sign, _RUN.sub(run, text))), changes
+    return _LONE_ZERO.sub(zero, _SIGN.sub(sign, _RUN.sub(run, text))), changes, fixed_values
 
 
 def undo_ocr(lines: Lines, place: str) -> Repaired:
     """Characters OCR reads for digits and signs, put back where they stand in or before a number."""
     out: Lines = []
     notes = []
+    values: list[tuple[int, str]] = []
     for number, text in lines:
-        fixed, changes = _ocr_line(text)
+        fixed, changes, fixed_values = _ocr_line(text)
         out.append((number, fixed))
+        values += [(number, value) for value in fixed_values]
         if changes:
             notes.append(_note(place, number, f"OCR 识别错误已更正：{'，'.join(changes[:5])}"
                                               + (f" 等 {len(changes)} 处" if len(changes) > 5 else "")))
-    return Repaired(out, notes, ocr=bool(notes))
+    return Repaired(out, notes, ocr=bool(notes), ocr_values=tuple(values))
 
 
 # ``≥`` read as ``2`` cannot be undone from the characters: ``2266米`` is a number too.  The row decides.
@@ -373,9 +381,11 @@ def repair(lines: Lines, place: str) -> Repaired:
     """Every repair stage in turn; the notes of all of them."""
     notes: list[ImportNote] = []
     ocr = False
+    ocr_values: tuple[tuple[int, str], ...] = ()
     for _, stage in STAGES:
         done = stage(lines, place)
         lines = done.lines
         notes += done.notes
         ocr = ocr or done.ocr
-    return Repaired(lines, notes, ocr)
+        ocr_values += done.ocr_values
+    return Repaired(lines, notes, ocr, ocr_values)

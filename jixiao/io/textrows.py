@@ -74,6 +74,7 @@ class Table:
     columns: list[Column] = field(default_factory=list)  # the data columns in header order
     #: rows whose block breaks a block constraint (its 分值 is not the sum of its rows'), and why
     doubts: list[tuple[list[int], str]] = field(default_factory=list)
+    blocks: int = 0  # how many 一级 labels were read (a block followed by another one is closed)
 
 
 def _is_head(token: Token) -> bool:
@@ -103,12 +104,27 @@ def find_header(tokens: list[Token], start: int = 0) -> tuple[list[Column], int,
     while first > start and _is_head(tokens[first - 1]):
         first -= 1
     last = name_at + 1
-    while last < len(tokens) and (_is_head(tokens[last]) or _joined_column(tokens, last)
-                                  or _unknown_head_cell(tokens, last, tokens[name_at].line)):
-        last += 1
-    seen = [c for n in range(first, last)
-            if (c := column_of(tokens[n].key) or (Column.NAME if n == name_at else _other(tokens, n)))]
-    return _ordered(seen), first, last
+    while last < len(tokens):
+        if not _is_head(tokens[last]) and _joined_column(tokens, last):
+            last += 2  # a header word split in two (``年度指 标值``): both halves
+        elif _is_head(tokens[last]) or _unknown_head_cell(tokens, last, tokens[name_at].line):
+            last += 1
+        else:
+            break
+    return _ordered(_header_columns(tokens, first, min(last, len(tokens)), name_at)), first, last
+
+
+def _header_columns(tokens: list[Token], first: int, last: int, name_at: int) -> list[Column]:
+    """The columns the header cells ``first``..``last`` name in order, a split word's halves as one."""
+    seen: list[Column] = []
+    n = first
+    while n < last:
+        joined = _joined_column(tokens, n) if n + 1 < last and column_of(tokens[n].key) is None else None
+        column = joined or column_of(tokens[n].key) or (Column.NAME if n == name_at else _other(tokens, n))
+        if column:
+            seen.append(column)
+        n += 2 if joined else 1
+    return seen
 
 
 def _other(tokens: list[Token], i: int) -> Column | None:
@@ -322,7 +338,8 @@ class _Reader:
                 continue
             if _table_end(tokens, i):
                 self._flush()
-                return Table(self.rows, token, tokens[i - 1] if i else None, True, self.orphans)
+                return Table(self.rows, token, tokens[i - 1] if i else None, True, self.orphans,
+                             blocks=self.level.blocks)
             span = _label_span(tokens, i)
             if span:  # _label_span only returns level labels and section words
                 self._flush()
@@ -339,7 +356,7 @@ class _Reader:
                 self.pending.append(token)
                 i += 1
         self._flush()
-        return Table(self.rows, None, tokens[-1] if tokens else None, True, self.orphans)
+        return Table(self.rows, None, tokens[-1] if tokens else None, True, self.orphans, blocks=self.level.blocks)
 
     def _flush(self) -> None:
         """Text before a label: the wrapped reason of the row above (template stubs ``指标2:`` dropped).

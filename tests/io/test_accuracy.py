@@ -68,3 +68,18 @@ def test_a_note_on_a_row_read_with_a_garbled_name_warns_about_the_truth_row_in_i
     ambiguous = [r for r in compare(form, truth, [ImportNote("I20", "该行存疑", path="indicators[3]")])
                  if r.path.startswith(("indicators[3].", "indicators[4]."))]
     assert ambiguous and not any(r.doubted for r in ambiguous)
+
+
+def test_fragments_all_doubted_warn_about_the_truth_rows_read_into_them(seed_path: Path) -> None:
+    """A row read as two fragments (more parsed rows than truth rows between two anchors): when every
+    fragment is doubted as a whole the truth row has a doubted row in its place; otherwise it is silent."""
+    form, _ = read_text(seed_path)
+    truth = json.loads((EXAMPLES / "qiannan-2022.json").read_text(encoding="utf-8"))
+    fragment = form.indicators[3].model_copy(update={"name": "按时完成省委组织部"})
+    form.indicators[3] = form.indicators[3].model_copy(update={"name": "州委交办 2、"})
+    form.indicators.insert(4, fragment)
+    both = [ImportNote("I20", "该行存疑", path="indicators[3]"), ImportNote("I20", "该行存疑", path="indicators[4]")]
+    row = [r for r in compare(form, truth, both) if r.path.startswith("indicators[3].")]
+    assert row and all(r.doubted and not r.ok for r in row)
+    one = [r for r in compare(form, truth, both[:1]) if r.path.startswith("indicators[3].")]
+    assert one and not any(r.doubted for r in one)

@@ -126,6 +126,19 @@ def test_page_markers_fall_inside_numbers() -> None:
     assert re.sub(r"\n\d、", "", text) == damaged(SEED_TRUTH, "pipes")
 
 
+def test_one_line_puts_the_whole_page_on_one_line_without_empty_cells() -> None:
+    text = damaged(SEED_TRUTH, "one_line")
+    assert "\n" not in text and "|" not in text and "  " not in text
+    assert "开展项目个数 13个 12个 1 0.5" in text
+
+
+def test_split_cells_break_text_cells_at_a_space_and_keep_figures_whole() -> None:
+    texts = [damaged(SEED_TRUTH, "split_cells", seed) for seed in range(4)]
+    whole = damaged(SEED_TRUTH, "spaces")
+    assert all(t != whole and t.replace(" ", "") == whole.replace(" ", "") for t in texts)
+    assert all("5219.46 3989.07 3967.29" in t for t in texts)
+
+
 # --- generated forms, random shapes: never anything but a clear refusal -------------------------------
 
 WORDS = "培训人数档案信息建设维护道路工程覆盖率服务群众村镇设备采购完成及时分值得分总计|（）()≥≤%·、-0123456789"

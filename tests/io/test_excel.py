@@ -149,7 +149,7 @@ def test_chongqing_columns_fund_parts_and_date_cells(tmp_path: Path) -> None:
     path = tmp_path / "chongqing.xlsx"
     book.save(path)
     form, notes = read(path)
-    assert notes == []
+    assert [(n.code, n.path) for n in notes] == [("I21", "unit")]  # the form names no unit: said, not silent
     assert (form.kind, form.year, form.project) == ("project", 2023, "农村公路养护")
     assert form.filled_on == "2024年3月15日"
     assert [(r.label, r.initial, r.budget, r.executed) for r in form.funds.rows] == [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from jixiao.io.text import parse_text
 from jixiao.io.textscan import cell_per_line
 from jixiao.model import Indicator
@@ -125,6 +127,7 @@ def _doubts(text: str) -> set[str]:
 
 def test_a_block_whose_rows_do_not_add_up_to_its_printed_weight_is_doubted() -> None:
     rows = [
+        "项目支出绩效自评表（2022年度）",  # the whole form: its sums over all rows can be judged
         "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |",
         "产出指标(50分) | 数量指标 | 培训人数 | ≥20人 | 20人 | 30 | 30 |",
         "| | 培训场次 | ≥10场 | 10场 | {second} | {second} |",
@@ -132,7 +135,11 @@ def test_a_block_whose_rows_do_not_add_up_to_its_printed_weight_is_doubted() -> 
         "总分 | 100 | 100 |",
     ]
     assert _doubts("\n".join(rows).format(second=20)) == set()
-    assert _doubts("\n".join(rows).format(second=2)) == {"indicators[0].weight", "indicators[1].weight"}
+    # 32 of 50: a row lost or a 分值 misread — the whole list (a row lost leaves no row to note), the 总分
+    assert _doubts("\n".join(rows).format(second=2)) == {"indicators", "total_declared"}
+    # 60 of 50: a 分值 misread — the 分值 of the block, of the whole table (110 of 100), the 总分
+    assert _doubts("\n".join(rows).format(second=30)) == {
+        "indicators[0].weight", "indicators[1].weight", "indicators[2].weight", "total_declared"}
 
 
 def test_a_table_whose_rows_cannot_be_read_and_a_misaligned_name_are_doubted() -> None:
@@ -140,7 +147,8 @@ def test_a_table_whose_rows_cannot_be_read_and_a_misaligned_name_are_doubted() -
     assert _doubts(f"项目支出绩效自评表\n{header}\n产出指标\n数量指标\n总分 100 100") == {"indicators"}
     first = "产出指标 数量指标 培训人数 ≥20人 20人 30 30"
     for misaligned in ("及时 及时 20 20 完成率 =100% 100% 10 10", "结算条款完成率 费用结算及时性 运营合同完成 =100% 100% 10 10"):
-        assert _doubts(f"{header}\n{first}\n{misaligned}\n总分 100 100") == {"indicators[1]"}
+        rows = {p for p in _doubts(f"{header}\n{first}\n{misaligned}\n总分 100 100") if p.startswith("indicators[")}
+        assert rows == {"indicators[1]"}
 
 
 def test_rows_glued_into_one_word_per_line_are_read_as_glued_rows() -> None:
@@ -157,3 +165,30 @@ def test_rows_glued_into_one_word_per_line_are_read_as_glued_rows() -> None:
         ("第1项业务完成率", "100%", "91%", Decimal(2)),
         ("第2项业务完成率", "100%", "92%", Decimal(2)),
     ]
+
+
+@pytest.mark.parametrize("name", ["质量指标合格率", "年度指", "结余率(计算方法为:结余数", "以最新资源面市 达标 达标", "32座", "达标",
+                                  "原种合格率8采购的原种合格率"])
+def test_a_name_that_shows_its_row_misread_is_doubted(name: str) -> None:
+    """A level label, a cut header word, an unclosed bracket, the row's own target and actual, or a value
+    read as the name: the row's cells are shifted or cut, so the row is doubted as a whole."""
+    header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"
+    rows = ["产出指标 | 数量指标 | 培训人数 | ≥20人 | 20人 | 50 | 50 |", f"| | {name} | 10场 | 10场 | 50 | 50 |"]
+    assert {p for p in _doubts("\n".join([header, *rows, "总分 | 100 | 100 |"])) if p.startswith("indicators[")} == {
+        "indicators[1]"}
+
+
+@pytest.mark.parametrize(("value", "suspect"), [("IO0%", True), ("3oO份", True), ("^266米", True), ("$290%", True),
+                                                ("ISO9001认证", False), ("100%", False), ("5G基站", False)])
+def test_ocr_look_alikes_in_a_value_doubt_its_row(value: str, suspect: bool) -> None:
+    header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"
+    rows = ["产出指标 | 数量指标 | 培训人数 | ≥20人 | 20人 | 50 | 50 |", f"| | 认证情况 | {value} | {value} | 50 | 50 |"]
+    doubted = "indicators[1]" in _doubts("\n".join([header, *rows, "总分 | 100 | 100 |"]))
+    assert doubted == suspect
+
+
+@pytest.mark.parametrize("name", ["孕产妇7天访视数", "0-6岁儿童健康管理数", "每年财政补助1000万元", "指标12:孕产妇访视"])
+def test_numbers_that_belong_in_a_name_leave_it_undoubted(name: str) -> None:
+    header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"
+    rows = ["产出指标 | 数量指标 | 培训人数 | ≥20人 | 20人 | 50 | 50 |", f"| | {name} | 10场 | 10场 | 50 | 50 |"]
+    assert not {p for p in _doubts("\n".join([header, *rows, "总分 | 100 | 100 |"])) if p.startswith("indicators[")}

@@ -59,3 +59,12 @@ def test_a_column_the_vocabulary_does_not_know_keeps_its_place(
     form, _ = parse_text(damaged(SEED_TRUTH, operator, 0, plan), f"{operator}.txt")
     wrong = [f"{r.path}: {r.expected!r} ≠ {r.got!r}" for r in compare(form, SEED_TRUTH) if not r.ok]
     assert not wrong, wrong
+
+
+def test_header_words_split_in_two_name_their_columns() -> None:
+    """``年度指 标值``, ``偏差原因分析及 改进措施``: a wrapped header cell printed as two words is one column."""
+    spaced = damaged(SEED_TRUTH, "spaces")
+    split = spaced.replace("年度指标值", "年度指 标值").replace("偏差原因分析及改进措施", "偏差原因分析及 改进措施")
+    form, _ = parse_text(split, "split.txt")
+    wrong = [f"{r.path}: {r.expected!r} ≠ {r.got!r}" for r in compare(form, SEED_TRUTH) if not r.ok]
+    assert split != spaced and not wrong, wrong

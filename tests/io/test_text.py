@@ -280,7 +280,9 @@ def test_cells_by_position_with_adjusted_target_and_reason() -> None:
         "调整后目标未完成",
     )
     assert (second.actual, second.reason) == ("95%", None)  # the empty 调整指标值 cell keeps the positions
-    assert [n.code for n in notes] == ["I05"] and "≥120人次" in notes[0].message
+    assert [n.code for n in notes if n.code != "I20"] == ["I05"] and "≥120人次" in notes[0].message
+    # a two-row extract: its 分值 and 得分 do not add up to the 总分 100 | 90 it prints
+    assert {n.path for n in notes if n.code == "I20"} == {"indicators", "total_declared"}
     assert notes[0].location is not None and notes[0].location.line == 8
     total = form.funds.total
     assert total is not None and (total.initial, total.budget, total.executed) == (100, 120, 108)
@@ -309,3 +311,30 @@ def test_header_of_text_columns_only_cannot_stall_the_reader() -> None:
     )
     (row,) = form.indicators  # a value before the name used to make the reader stand still
     assert (row.name.split()[-1], row.target, row.actual, row.weight) == ("名称", "≥1个", "1个", Decimal(2))
+
+
+def test_a_cell_beyond_the_limits_is_left_out_and_said_not_the_whole_form_refused() -> None:
+    """A misread that runs a name over 200 characters or an amount to 30 digits loses that cell (noted
+    with its path); the rest of the form is read."""
+    name = "培训内容及对象" * 40
+    text = "\n".join([
+        "项目支出绩效自评表（2022年度）",
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |",
+        f"产出指标 | 数量指标 | {name} | 10人 | 10人 | 50 | 50 |",
+        "| | 培训场次 | 10场 | 10场 | 50 | 123456789012345678901234567890 |",
+        "总分 | 100 | 100 |",
+    ])
+    form, notes = parse_text(text, "limits.txt")
+    first, second = form.indicators
+    assert first.name == name[:200] and (first.weight, second.target, second.score_declared) == (50, "10场", None)
+    assert {(n.code, n.path) for n in notes} >= {("I02", "indicators[0].name"), ("I02", "indicators[1].score_declared")}
+
+
+def test_a_head_value_broken_at_a_space_is_joined_and_doubted() -> None:
+    """A narrow cell wrapped by extraction (``襄阳 市中心医院``): the words up to the next label are the
+    value, doubted because the join is a guess; the same name printed again is the next cell, not more."""
+    text = ("项目支出绩效自评表 项目名称 水旱灾害 防御经费 主管部门 襄阳市 水利局 实施单位 襄阳市水利局 襄阳市水利局\n"
+            "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n产出指标 数量指标 巡查次数 ≥10次 12次 90 90")
+    form, notes = parse_text(text, "split.txt")
+    assert (form.project, form.unit) == ("水旱灾害 防御经费", "襄阳市水利局")
+    assert {n.path for n in notes if n.code == "I20" and "空格" in n.message} == {"project"}
