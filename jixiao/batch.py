@@ -19,7 +19,9 @@ The pipeline, one stage per function:
 
 Memory stays flat: at most ``window`` chunks are in flight, each of at most 128 forms.
 Outputs are written under a temporary folder inside ``--out`` and moved into place at the end, so a
-crashed run never leaves half-written tables next to a manifest that claims them.
+crashed run never leaves half-written tables next to a manifest that claims them. An interrupted run
+(Ctrl-C) keeps the Parquet rows of the chunks it finished as a *finished part* (``.resume/``): the next
+run takes those forms from it instead of processing them again (:func:`finished_parts`).
 """
 
 from __future__ import annotations
@@ -30,12 +32,15 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import stat
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -51,7 +56,7 @@ from . import __version__
 from .analytics import execution_figures
 from .audit import Finding, counts, evaluate
 from .audit.waivers import Waiver, apply_waivers, is_open
-from .errors import InputError
+from .errors import InputError, os_reason
 from .io import ImportNote, read
 from .io.notes import doubted_paths
 from .io.sniff import check_size
@@ -78,6 +83,8 @@ FORMATS = ("parquet", "csv", "xlsx")
 DEFAULT_FORMATS = FORMATS  # what ``jixiao batch`` writes unless --formats says otherwise
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
+#: Where an interrupted run keeps the chunks it finished, one folder per interrupted run (``part-…``).
+RESUME_DIR = ".resume"
 XLSX_NAME = "jixiao-batch.xlsx"
 #: Rows per Parquet row group: a group per chunk costs the parent more CPU and the file more bytes (every
 #: group repeats its dictionaries and statistics); larger groups would raise the parent's peak memory.
@@ -455,6 +462,7 @@ class Runner(Protocol):
     def submit(self, items: list[tuple[str, str]]) -> Pending: ...
     def recover(self) -> None: ...
     def close(self) -> None: ...
+    def abort(self) -> None: ...
 
 
 class InlineRunner:
@@ -477,6 +485,15 @@ class InlineRunner:
     def close(self) -> None:
         pass
 
+    def abort(self) -> None:
+        pass
+
+
+def _ignore_interrupts() -> None:
+    """Pool workers leave Ctrl-C to the parent: it stops the run once and keeps what is finished (each
+    worker would otherwise print its own traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
 
 class PoolRunner:
     """A process pool; a worker that dies (a crashing native library) is replaced, the run goes on."""
@@ -485,7 +502,10 @@ class PoolRunner:
 
     def __init__(self, rules: Rules, workers: int, outputs: Outputs) -> None:
         self.rules, self.outputs, self.slots = rules, outputs, workers
-        self.pool = ProcessPoolExecutor(workers)
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.slots, initializer=_ignore_interrupts)
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         try:
@@ -496,10 +516,19 @@ class PoolRunner:
 
     def recover(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = ProcessPoolExecutor(self.slots)
+        self.pool = self._new_pool()
 
     def close(self) -> None:
         self.pool.shutdown()
+
+    def abort(self) -> None:
+        """Stop at once (Ctrl-C): the chunks in flight are dropped, their files are processed next time."""
+        processes = dict(getattr(self.pool, "_processes", None) or {})  # the executor has no public handle
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            process.join()
 
 
 class DaskRunner:
@@ -525,6 +554,9 @@ class DaskRunner:
 
     def close(self) -> None:
         self.client.close()  # type: ignore[no-untyped-call]
+
+    def abort(self) -> None:
+        self.close()
 
 
 def resolve(runner: Runner, future: Pending, items: list[tuple[str, str]], retry: bool = True) -> Chunk:
@@ -586,7 +618,6 @@ class Sinks:
     def write(self, chunk: Chunk) -> None:
         forms = chunk.batches["forms"]
         ok = pc.equal(forms["status"], "ok")
-        self.done.update(h for h in forms["sha256"].filter(ok).to_pylist() if h)
         for n in TABLES:
             batch = chunk.batches[n]
             if not batch.num_rows:
@@ -598,16 +629,22 @@ class Sinks:
                 self.csv[n].write(chunk.csv[n])
             if n in self.sheets:
                 self.sheets[n].append(batch, chunk.xlsx.get(n))
+        # last: a chunk interrupted half-way is not done (its rows in a finished part are never taken)
+        self.done.update(h for h in forms["sha256"].filter(ok).to_pylist() if h)
 
     def flush_parquet(self, name: str) -> None:
         if self.pending[name]:
             self.parquet[name].write_table(pa.Table.from_batches(self.pending[name], SCHEMAS[name]))
             self.pending[name] = []
 
-    def close(self) -> list[Path]:
+    def close_parquet(self) -> list[Path]:
         for name, writer in self.parquet.items():
             self.flush_parquet(name)
             writer.close()
+        return [self.staging / f"{n}.parquet" for n in TABLES]
+
+    def close(self) -> list[Path]:
+        self.close_parquet()
         for handle in self.csv.values():
             handle.close()
         if self.workbook is not None:
@@ -621,7 +658,8 @@ class Sinks:
 # --- 6. cache ----------------------------------------------------------------------------------
 
 def read_manifest(out: Path, rules: Rules) -> set[str]:
-    """Content hashes done by an earlier run with the same profile, waivers and engine version."""
+    """Content hashes done by an earlier run (or kept in a finished part) with the same profile, waivers and
+    engine version."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -634,6 +672,47 @@ def read_manifest(out: Path, rules: Rules) -> set[str]:
         return set()
     stored = set(forms.filter(pc.equal(forms["status"], "ok"))["sha256"].to_pylist())
     return stored & set(data.get("done", []))
+
+
+def finished_parts(out: Path) -> list[Path]:
+    """The folders of finished chunks that interrupted runs kept in ``out`` (a part counts once its manifest
+    is written, which is the last thing :func:`keep_finished` does)."""
+    try:
+        return sorted(p for p in (out / RESUME_DIR).iterdir() if (p / MANIFEST).is_file())
+    except OSError:
+        return []
+
+
+def cache_sources(out: Path, rules: Rules) -> dict[str, Path]:
+    """sha256 → the folder whose tables hold that form's rows: a finished part, else the published tables."""
+    sources: dict[str, Path] = {}
+    for folder in [*finished_parts(out), out]:
+        for digest in read_manifest(folder, rules):
+            sources.setdefault(digest, folder)
+    return sources
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run (已中断): ``kept`` forms were finished and kept for the next run to take."""
+
+    def __init__(self, kept: int) -> None:
+        super().__init__(kept)
+        self.kept = kept
+
+
+def keep_finished(out: Path, sinks: Sinks, rules: Rules) -> int:
+    """After an interruption, the Parquet rows of the finished chunks as a finished part in ``out/.resume``;
+    returns how many forms it holds."""
+    written = sinks.close_parquet()
+    if not sinks.done:
+        return 0
+    (out / RESUME_DIR).mkdir(exist_ok=True)
+    part = Path(tempfile.mkdtemp(prefix="part-", dir=out / RESUME_DIR))
+    for path in written:
+        os.replace(path, part / path.name)
+    manifest = {"jixiao": __version__, "profile": rules.profile_id, "rules": rules.digest(), "done": sorted(sinks.done)}
+    (part / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return len(sinks.done)
 
 
 def cached_chunks(out: Path, paths: dict[str, str], outputs: Outputs) -> Iterator[Chunk]:
@@ -722,11 +801,13 @@ class Summary:
     cached: int = 0
     errors: int = 0
     duplicates: int = 0
+    resumed: int = 0  # of the cached: taken from the finished part of an interrupted run
     outputs: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"found": self.found, "processed": self.processed, "cached": self.cached,
-                "errors": self.errors, "duplicates": self.duplicates, "outputs": self.outputs}
+                "resumed": self.resumed, "errors": self.errors, "duplicates": self.duplicates,
+                "outputs": self.outputs}
 
 
 Progress = Callable[[int, int], None]  # (files finished now, errors so far)
@@ -771,26 +852,71 @@ def run_batch(paths: Iterable[str | Path], out: str | Path, profile_id: str = "n
     the findings they waive as waived."""
     if profile_id != AUTO:
         load_profile(profile_id)  # an unknown profile fails before any work
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_output(Path(out))
     entries = list(discover(paths, exclude=[out]))
     if total:
         total(len(entries))
     rules = Rules(profile_id, tuple(waivers))
-    triage = Triage(set() if force else read_manifest(out, rules))
+    sources = {} if force else cache_sources(out, rules)
+    triage = Triage(set(sources))
     formats = frozenset(formats)
-    runner = make_runner(rules, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    with output_errors(out):
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        return _run(entries, out, staging, runner, formats, triage, chunk_size, progress)
+        runner = make_runner(rules, workers or os.cpu_count() or 1, dask, formats - {"parquet"})
+        try:
+            with output_errors(out):
+                return _run(entries, out, staging, runner, formats, triage, sources, chunk_size, progress)
+        finally:
+            runner.close()
     finally:
-        runner.close()
         shutil.rmtree(staging, ignore_errors=True)  # empty after success; a failed run leaves nothing
 
 
+@contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Ctrl-C inside the block takes effect when the block ends: a chunk goes to every table, or (Ctrl-C
+    before it) to none. A Ctrl-C between a row group written and its buffer emptied wrote it twice.
+
+    Only the main thread receives signals; elsewhere the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def prepare_output(out: Path) -> Path:
+    """The output folder, created if missing; one that cannot be is an :class:`InputError` naming it."""
+    with output_errors(out):
+        out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@contextmanager
+def output_errors(out: Path) -> Iterator[None]:
+    """What fails on the output side (a read-only or full disk, a path through a file) is an
+    :class:`InputError` naming the output folder: the files read are never the cause here, each of their
+    errors is a row of the forms table."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"无法写入输出文件夹（{os_reason(exc)}）", str(out)) from None
+
+
 def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats: Iterable[str], triage: Triage,
-         chunk_size: int | None, progress: Progress | None) -> Summary:
-    """The body of :func:`run_batch`: stream every entry into the sinks, then publish the tables."""
+         sources: dict[str, Path], chunk_size: int | None, progress: Progress | None) -> Summary:
+    """The body of :func:`run_batch`: stream every entry into the sinks, then publish the tables.
+
+    Ctrl-C stops the workers at once and keeps the finished chunks (:class:`Interrupted`).
+    """
     summary = Summary(found=len(entries))
     triaged = 0
     sinks = Sinks(staging, formats)
@@ -825,31 +951,42 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
 
     def flush_listed() -> None:
         if listed["forms"]:
-            sinks.write(make_chunk(listed, runner.outputs))
+            with deferred_interrupts():
+                sinks.write(make_chunk(listed, runner.outputs))
             listed["forms"] = []
 
     def size() -> int:
         return chunk_size or guided_size(len(entries) - triaged, runner.slots)
 
     years, held = Years(), dict[str, FileRows]()
-    chunks = chunked(to_process(), size)
-    for chunk in ordered_results(runner, chunks, window=max(2, 3 * runner.slots)):
-        years.note(chunk.batches["forms"])
-        summary.processed += chunk.files - chunk.errors
-        report(chunk.files, chunk.errors)
-        if waiting := awaiting_last_year(chunk):  # rare: written at the end, once every year has been read
-            chunk, rows = hold_back(chunk, waiting, runner.outputs)
-            held.update(rows)
-        sinks.write(chunk)
-        if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
-            flush_listed()
-    flush_listed()
-    for chunk in cached_chunks(out, cached_paths, runner.outputs):
-        years.note(chunk.batches["forms"])
-        sinks.write(chunk)
-    if held:
-        redone = [storable_or_error(rows, runner.outputs) for rows in with_last_year(held, years, runner.rules)]
-        sinks.write(make_chunk(combined(redone), runner.outputs))
+    try:
+        chunks = chunked(to_process(), size)
+        for chunk in ordered_results(runner, chunks, window=max(2, 3 * runner.slots)):
+            years.note(chunk.batches["forms"])
+            summary.processed += chunk.files - chunk.errors
+            report(chunk.files, chunk.errors)
+            if waiting := awaiting_last_year(chunk):  # rare: written at the end, once every year has been read
+                chunk, rows = hold_back(chunk, waiting, runner.outputs)
+                held.update(rows)
+            with deferred_interrupts():
+                sinks.write(chunk)
+            if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
+                flush_listed()
+        flush_listed()
+        for folder in [*finished_parts(out), out]:  # the parts first: where a form's rows were found
+            here = {digest: path for digest, path in cached_paths.items() if sources[digest] == folder}
+            summary.resumed += len(here) if folder != out else 0
+            for chunk in cached_chunks(folder, here, runner.outputs):
+                years.note(chunk.batches["forms"])
+                with deferred_interrupts():
+                    sinks.write(chunk)
+        if held:
+            redone = [storable_or_error(rows, runner.outputs) for rows in with_last_year(held, years, runner.rules)]
+            with deferred_interrupts():
+                sinks.write(make_chunk(combined(redone), runner.outputs))
+    except KeyboardInterrupt:
+        runner.abort()
+        raise Interrupted(keep_finished(out, sinks, runner.rules)) from None
     written = sinks.close()
     (out / MANIFEST).unlink(missing_ok=True)  # a crash while publishing must not leave a stale cache
     for path in written:
@@ -859,4 +996,5 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
                 "done": sorted(sinks.done)}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     (out / SUMMARY).write_text(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    shutil.rmtree(out / RESUME_DIR, ignore_errors=True)  # every finished part is in the published tables now
     return summary

@@ -213,3 +213,31 @@ class Form(_Strict):
             cut = max(path.rfind("."), path.rfind("["))
             path = path[:cut] if cut > 0 else ""
         return None
+
+
+def fullest(form: Form, limits: FormLimits = FORM_LIMITS) -> Form:
+    """``form`` filled to the limits (满额表单): every text at its longest, as many indicators and fund rows as
+    allowed — what an export must still finish in seconds (``bench/export_limits.py``, the export tests).
+
+    The texts mix Chinese, digits and Latin letters, so every cell needs font runs and wraps over many lines.
+    """
+
+    def text(length: int) -> str:
+        pattern = "完成率95%，第1批项目Project验收合格；"
+        return (pattern * (length // len(pattern) + 1))[:length]
+
+    cell, long = text(limits.max_cell_chars), text(limits.max_text_chars)
+    indicators = [
+        Indicator(level1=f"{['产出', '效益', '满意度'][n * 3 // limits.max_indicators]}指标", level2=f"二级指标{n // 10}",
+                  name=cell, target=cell, actual=cell, weight=Decimal(1), score_declared=Decimal(1),
+                  reason=text(limits.max_reason_chars))
+        for n in range(limits.max_indicators)
+    ]
+    rows = [FundRow(label=cell, initial=Decimal(limits.max_number), budget=Decimal(limits.max_number),
+                    executed=Decimal(limits.max_number)) for _ in range(limits.max_fund_rows)]
+    return form.model_copy(update={
+        "unit": text(limits.max_name_chars), "department": text(limits.max_name_chars),
+        "project": text(limits.max_name_chars), "filled_on": cell, "contact": Contact(name=cell, phone=cell),
+        "funds": form.funds.model_copy(update={"rows": rows, "rate_declared": cell}),
+        "goals": Goals(expected=long, actual=long), "indicators": indicators, "conclusion": long,
+    })

@@ -177,6 +177,23 @@ def test_export_from_standard_input_needs_an_output(tmp_path: Path) -> None:
     assert "开展项目个数" in (tmp_path / "out.md").read_text(encoding="utf-8")
 
 
+def test_the_command_line_starts_without_the_core() -> None:
+    """``jixiao --help`` and ``--version`` load neither pydantic nor the rules (start-up time, bench/startup.py);
+    the constants the command line names itself are the core's."""
+    import subprocess
+    import sys
+
+    from jixiao import io, rules
+    from jixiao.cli import AUTO
+    from jixiao.cli.io import FORMATS
+
+    assert AUTO == rules.AUTO and FORMATS == io.FORMATS
+    probe = "import sys, jixiao.cli; print(sorted({m.partition('.')[0] for m in sys.modules}))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    for heavy in ("pydantic", "simplejson", "pyarrow", "django", "reportlab", "openpyxl"):
+        assert f"'{heavy}'" not in loaded, heavy
+
+
 def _this_year(tmp_path: Path) -> Path:
     """The seed form as its unit's next year: one target written relative to last year (比上年增长5%)."""
     data = json.loads(Path(SEED).read_text(encoding="utf-8"))

@@ -42,6 +42,20 @@ def test_help_is_chinese_and_never_cut(command: list[str], width: int) -> None:
     assert "…" not in text
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_at_narrow_widths_keeps_each_line_of_help_whole(command: list[str]) -> None:
+    """Below 60 columns an option's help had a dozen columns beside its name and type, two or three
+    characters a line; now it has the width under them, and nothing is lost or wider than the screen."""
+    code, text = _run(command, "--help", width=40)
+    assert code == 0, text
+    assert max(len(line) for line in text.splitlines()) <= 40
+    assert "│   显示此帮助并退出" in text  # the help option's text on one line, under its name
+    assert not ENGLISH.search(text) and "…" not in text
+    wide = _flat(_run(command, "--help", width=120)[1])
+    for word in ("显示此帮助并退出", "[默认：", "[必填]"):
+        assert _flat(text).count(word) == wide.count(word), word
+
+
 def test_every_command_is_listed_with_its_whole_first_sentence() -> None:
     _, text = _run("--help", width=200)
     for command in COMMANDS:

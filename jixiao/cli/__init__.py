@@ -17,12 +17,14 @@ from rich.table import Table
 from typer.models import CommandFunctionType
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, os_reason
 
 if TYPE_CHECKING:
     from ..io import ImportNote
     from ..model import Form
-from .zh import ChineseCommand, ChineseGroup, install
+from .zh import EXIT_INTERRUPTED as EXIT_INTERRUPTED
+from .zh import ChineseCommand, ChineseGroup
+from .zh import say_interrupted as say_interrupted
 
 
 class _App(typer.Typer):
@@ -33,7 +35,6 @@ class _App(typer.Typer):
         return super().command(*args, **kwargs)
 
 
-install()
 app = _App(
     name="jixiao",
     help="预算绩效自评表：读取、评分、复核、导出与管理。",
@@ -46,9 +47,13 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 T = TypeVar("T")
 
-#: Exit codes shared by every command.
+#: Exit codes shared by every command (and EXIT_INTERRUPTED, 130: Ctrl-C).
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
+
+#: ``--profile auto`` (jixiao.rules.AUTO, named here so that the command line starts without loading the
+#: rules, the model or pydantic: ``jixiao --help`` needs none of them; a test keeps the two equal).
+AUTO = "auto"
 
 #: The path that means standard input (``jixiao score -`` reads the form from a pipe).
 STDIN = "-"
@@ -102,6 +107,25 @@ def needs_extra(extra: str) -> Iterator[None]:
         raise typer.Exit(EXIT_UNUSABLE) from None
 
 
+def written(path: Path, produce: Callable[[Path], object]) -> Path:
+    """An output file whole or not at all: ``produce`` writes a hidden file beside ``path``, renamed over it
+    once complete. A device or pipe (``/dev/stdout``) is written directly — never replaced by a file.
+
+    A refusal (read-only folder, full disk, a path through a file) is an :class:`InputError` naming ``path``.
+    """
+    direct = path.exists() and not path.is_file()
+    target = path if direct else path.with_name(f".{path.name}.partial")
+    try:
+        produce(target)
+        if not direct:
+            target.replace(path)
+    except OSError as exc:
+        if not direct and target.is_file():
+            target.unlink()
+        raise InputError(f"无法写入文件（{os_reason(exc)}）", str(path)) from None
+    return path
+
+
 def guarded(func: Callable[[], T]) -> T:
     """Call ``func``; unusable input exits 2 with its message."""
     with input_errors():
@@ -124,8 +148,12 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (Ctrl-C while typer builds the commands ends like Ctrl-C in one)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        say_interrupted()
+        sys.exit(EXIT_INTERRUPTED)
 
 
 # Command modules register themselves on `app` when imported.

@@ -20,8 +20,21 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import InputError
-from ..rules import AUTO, load_profile
-from . import EXIT_UNUSABLE, app, err, fail, guarded, input_errors, needs_extra, out, show
+from . import (
+    AUTO,
+    EXIT_INTERRUPTED,
+    EXIT_UNUSABLE,
+    app,
+    err,
+    fail,
+    guarded,
+    input_errors,
+    needs_extra,
+    out,
+    say_interrupted,
+    show,
+    written,
+)
 from .core import WaiversOpt, given_waivers
 
 #: What ``--formats`` adds to Parquet by default (jixiao.batch.DEFAULT_FORMATS, named here so that the
@@ -51,7 +64,7 @@ def batch(
     给出 --waivers 时，已豁免的问题在 findings 表中仍然列出（waived 列为真，waiver 列写明理由），不计入错误数。
     """
     with needs_extra("batch"):
-        from ..batch import FORMATS, run_batch
+        from ..batch import FORMATS, Interrupted, prepare_output, run_batch
 
         if dask is not None:
             import distributed  # noqa: F401  # --dask: a missing extra is said before any work starts
@@ -61,21 +74,30 @@ def batch(
     if unknown := chosen - set(FORMATS):
         fail(InputError(f"未知的输出格式：{'、'.join(sorted(unknown))}（可选 csv、xlsx）", "--formats"))
     if profile != AUTO:
+        from ..rules import load_profile
+
         guarded(lambda: load_profile(profile))
+    guarded(lambda: prepare_output(out_dir))  # before the progress bar: a refusal is then the only line
     given = given_waivers(waivers)
     columns = (TextColumn("[bold]复核"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
                TimeRemainingColumn(), TextColumn("错误 [red]{task.fields[errors]}"))
-    with input_errors(), Progress(*columns, console=err, transient=False) as bar:
-        task = bar.add_task("batch", total=None, errors=0)
-        summary = run_batch(paths, out_dir, profile, workers or None, force, dask, chosen,
-                            progress=lambda n, errors: bar.update(task, advance=n, errors=errors),
-                            total=lambda n: bar.update(task, total=n), waivers=given)
+    try:
+        with input_errors(), Progress(*columns, console=err, transient=False) as bar:
+            task = bar.add_task("batch", total=None, errors=0)
+            summary = run_batch(paths, out_dir, profile, workers or None, force, dask, chosen,
+                                progress=lambda n, errors: bar.update(task, advance=n, errors=errors),
+                                total=lambda n: bar.update(task, total=n), waivers=given)
+    except Interrupted as stop:
+        say_interrupted(f"已中断（Ctrl+C）：已完成的 {stop.kept} 张表已保存，再次运行同一命令即从中断处继续。")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     table = Table(title=f"批量复核（规则：{profile}）")
     for name in ("找到", "已复核", "缓存（未变）", "错误（原因见 forms 表）", "重复"):
         table.add_column(name, justify="right")
     table.add_row(*(str(v) for v in (summary.found, summary.processed, summary.cached, summary.errors,
                                      summary.duplicates)))
     show(table)
+    if summary.resumed:
+        out.print(f"其中 {summary.resumed} 张取自上次中断的运行（已完成的部分，未重新处理）。", markup=False)
     out.print(f"输出：{out_dir}（{'、'.join(summary.outputs)}）", markup=False)
 
 
@@ -95,5 +117,6 @@ def report(
     except OSError as exc:
         err.print(f"[red]错误[/red] {out_dir}: 找不到批量结果（{exc.strerror or exc}），请先运行 jixiao batch")
         raise typer.Exit(EXIT_UNUSABLE) from None
-    target.write_text(render_dashboard(tables["forms"], tables["indicators"], tables["findings"]), encoding="utf-8")
+    page = render_dashboard(tables["forms"], tables["indicators"], tables["findings"])
+    guarded(lambda: written(target, lambda path: path.write_text(page, encoding="utf-8")))
     out.print(f"报告：{target}", markup=False)

@@ -1,26 +1,28 @@
-"""Core commands: score, audit, profiles, schema."""
+"""Core commands: score, audit, waive, profiles, schema, checks.
+
+The core (model, rules, scoring, audit) is imported inside each command: ``jixiao --help`` and
+``jixiao --version`` start without pydantic.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import simplejson
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..audit import CHECKS, SEVERITY_NAMES, Finding, counts, evaluate, findings_doc
-from ..audit.history import year_over_year
-from ..audit.waivers import Waiver, apply_waivers, is_open, read_waivers, waiver_for, write_waivers
 from ..errors import InputError
-from ..io.notes import IMPORT_CODES, doubted_paths
-from ..model import Form
-from ..rules import AUTO, Profile, list_profiles, resolve_profile
-from ..scoring import Scorecard, fmt, plain, scorecard_data
-from ..scoring import score as score_form  # `score` is also this module's command
-from . import EXIT_FINDINGS, EXIT_OK, app, guarded, out, read_input, show
+from . import AUTO, EXIT_FINDINGS, EXIT_OK, app, guarded, out, read_input, show, written
+
+if TYPE_CHECKING:
+    from ..audit import Finding
+    from ..audit.waivers import Waiver
+    from ..model import Form
+    from ..rules import Profile
+    from ..scoring import Scorecard
 
 FormArg = Annotated[Path, typer.Argument(help="表单文件（JSON、Excel、PDF、Word 或文本）；- 表示标准输入",
                                         show_default=False)]
@@ -33,6 +35,9 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def _load(path: Path, fmt_: str, profile_name: str) -> tuple[Form, list[Finding], frozenset[str], Profile]:
     """The form, what its importer could not read (as findings), the fields it doubted, and the rules."""
+    from ..io.notes import doubted_paths
+    from ..rules import resolve_profile
+
     def load() -> tuple[Form, list[Finding], frozenset[str], Profile]:
         form, notes = read_input(path, fmt_)
         return form, [note.as_finding() for note in notes], doubted_paths(notes), resolve_profile(profile_name, form)
@@ -56,6 +61,8 @@ def _last_year(path: Path | None, form: Form) -> Form | None:
 
 
 def _print_json(data: Any) -> None:
+    import simplejson
+
     out.print(simplejson.dumps(data, use_decimal=True, ensure_ascii=False, indent=2), markup=False)
 
 
@@ -67,6 +74,8 @@ def _waiver_data(f: Finding) -> dict[str, Any] | None:
 
 def findings_data(findings: list[Finding]) -> dict[str, Any]:
     """The machine form of an audit (``jixiao audit --json``); a waived finding carries its waiver."""
+    from ..audit import counts
+
     return {"findings": [{"code": f.code, "severity": f.severity, "location": f.location, "path": f.path,
                           "message": f.message, "doubt": f.doubt, "waiver": _waiver_data(f)} for f in findings],
             "counts": counts(findings)}
@@ -74,6 +83,8 @@ def findings_data(findings: list[Finding]) -> dict[str, Any]:
 
 def _score_table(card: Scorecard) -> Table:
     """The form's tree: a heading row per level-1/level-2 group, each indicator with its explanation."""
+    from ..scoring import fmt
+
     table = Table(title=f"评分（规则：{card.profile}）", expand=True)
     table.add_column("指标 / 计分说明", ratio=6)
     for name in ("指标值", "完成值"):
@@ -94,6 +105,8 @@ def _score_table(card: Scorecard) -> Table:
 
 
 def _summary(card: Scorecard) -> Table:
+    from ..scoring import fmt
+
     table = Table(show_header=True, title="合计")
     for name in ("项目", "分值", "填报", "复核"):
         table.add_column(name, justify="right" if name != "项目" else "left")
@@ -115,6 +128,9 @@ def score(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
 
     相对上年的指标值（“比上年增长5%”“超上年2%”）须给出 --last-year 上年的表，否则无法计分、沿用填报得分并注明。
     """
+    from ..scoring import score as score_form  # `score` is also this command's name
+    from ..scoring import scorecard_data
+
     loaded, _, _, rules = _load(form, format, profile)
     card = score_form(loaded, rules, _last_year(last_year, loaded))
     if as_json:
@@ -132,11 +148,15 @@ WaiversOpt = Annotated[Path | None, typer.Option(
 
 
 def _waivers(path: Path | None) -> list[Waiver]:
+    from ..audit.waivers import read_waivers
+
     return guarded(lambda: read_waivers(path)) if path is not None and path.exists() else []
 
 
 def given_waivers(path: Path | None) -> list[Waiver]:
     """The waivers of ``--waivers FILE``; a file that does not exist is named (exit 2), not taken as none."""
+    from ..audit.waivers import read_waivers
+
     return [] if path is None else guarded(lambda: read_waivers(path))
 
 
@@ -149,6 +169,10 @@ def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
     豁免后该处内容又被修改的，豁免失效。给出 --last-year 上年的表时，相对上年的指标值按其计分，并做跨年度比较
     （D06、D07）。有未豁免的错误时退出码为 1。
     """
+    from ..audit import SEVERITY_NAMES, counts, evaluate
+    from ..audit.history import year_over_year
+    from ..audit.waivers import apply_waivers, is_open
+
     given = given_waivers(waivers)
     loaded, import_findings, doubted, rules = _load(form, format, profile)
     previous = _last_year(last_year, loaded)
@@ -189,6 +213,9 @@ def waive(
     format: FormatOpt = "auto",
 ) -> None:
     """审核豁免：对一张表的一条复核意见写明理由后豁免；该处内容以后被修改的，豁免自动失效。"""
+    from ..audit import evaluate
+    from ..audit.waivers import waiver_for, write_waivers
+
     existing = _waivers(waivers)
     loaded, import_findings, doubted, rules = _load(form, format, profile)
     found = [f for f in import_findings + evaluate(loaded, rules, doubted)[1]
@@ -200,7 +227,8 @@ def waive(
         guarded(lambda: _refuse(f"代码 {code} 的复核意见有多处（{places}），请用 --path 指明豁免哪一处", "--path"))
     named = None if str(form) == "-" else form.name  # a batch applies the waiver to this file only
     waiver = guarded(lambda: waiver_for(found[0], loaded, by=by, reason=reason, file=named))
-    guarded(lambda: write_waivers(waivers, [*existing, waiver]))
+    # whole or not at all: the file is the waivers' history
+    guarded(lambda: written(waivers, lambda path: write_waivers(path, [*existing, waiver])))
     out.print(f"已豁免 {code}（{found[0].location}）：{reason}；写入 {waivers}", markup=False)
 
 
@@ -211,6 +239,9 @@ def _refuse(message: str, place: str) -> None:
 @app.command()
 def profiles(as_json: JsonOpt = False) -> None:
     """列出内置的评分规则及其来源。"""
+    from ..rules import list_profiles
+    from ..scoring import plain
+
     shipped = list_profiles()
     if as_json:
         _print_json([p.model_dump(mode="json") for p in shipped])
@@ -229,12 +260,17 @@ def profiles(as_json: JsonOpt = False) -> None:
 @app.command()
 def schema() -> None:
     """打印表单的 JSON Schema（docs/form.schema.json 由此生成）。"""
+    from ..model import Form
+
     out.print(json.dumps(Form.model_json_schema(), ensure_ascii=False, indent=2), markup=False)
 
 
 @app.command()
 def checks(markdown: Annotated[bool, typer.Option("--markdown", help="输出 docs/findings.md")] = False) -> None:
     """列出复核规则代码与导入提示代码（docs/findings.md）。"""
+    from ..audit import CHECKS, SEVERITY_NAMES, findings_doc
+    from ..io.notes import IMPORT_CODES
+
     if markdown:
         out.print(findings_doc(IMPORT_CODES), end="", markup=False)
         return

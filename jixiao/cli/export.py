@@ -10,13 +10,9 @@ from typing import Annotated
 
 import typer
 
-from ..audit import evaluate
-from ..audit.waivers import apply_waivers, read_waivers
 from ..errors import InputError
-from ..io.notes import doubted_paths
-from ..report.layout import layout_for, list_layouts
-from ..rules import AUTO, resolve_profile
-from . import STDIN, app, guarded, out, read_input
+from ..report import list_layouts
+from . import AUTO, STDIN, app, guarded, out, read_input, written
 from .core import FormArg, FormatOpt, ProfileOpt
 
 Writer = Callable[..., Path]  # write(form, card, findings, path, layout) of every report module
@@ -59,6 +55,12 @@ def run_export(
     waivers: Path | None = None,
 ) -> Path:
     """Read, score, audit and write one form (waived findings marked as waived); returns the written path."""
+    from ..audit import evaluate
+    from ..audit.waivers import apply_waivers, read_waivers
+    from ..io.notes import doubted_paths
+    from ..report.layout import layout_for
+    from ..rules import resolve_profile
+
     if output is None and str(source) == STDIN:
         raise InputError("从标准输入读取时，请用 --output 指定输出文件", "--output")
     given = read_waivers(waivers) if waivers is not None else []
@@ -66,11 +68,8 @@ def run_export(
     chosen = layout_for(form, layout)
     card, findings = evaluate(form, resolve_profile(profile, form), doubted_paths(notes))
     findings = apply_waivers(findings, form, given)
-    destination = output or default_output(source, target)
-    try:
-        return writer(target)(form, card, findings, destination, chosen)
-    except OSError as exc:
-        raise InputError(f"无法写入文件：{exc.strerror}", str(destination)) from None
+    write = writer(target)
+    return written(output or default_output(source, target), lambda path: write(form, card, findings, path, chosen))
 
 
 @app.command()

@@ -18,9 +18,12 @@ from . import EXIT_OK, EXIT_UNUSABLE, app, err, fail, guarded, input_errors, nee
 
 
 def _django() -> None:
-    """Configure Django once (the rest of the CLI never imports it); without the web extra, say which to install."""
+    """Configure Django once (the rest of the CLI never imports it); without the web extra, say which to install.
+
+    An unusable data dir (not creatable, not writable) is one line naming it, exit 2.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
-    with needs_extra("web"):
+    with needs_extra("web"), input_errors():
         import django  # type: ignore[import-untyped]
 
         django.setup()
@@ -28,13 +31,46 @@ def _django() -> None:
 
 def _migrate() -> None:
     from django.core.management import call_command  # type: ignore[import-untyped]
+    from django.db import DatabaseError  # type: ignore[import-untyped]
 
-    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except DatabaseError as exc:  # a read-only or full disk, a database that cannot be opened
+        fail(InputError(f"无法写入数据库（{exc}）", _database()))
+
+
+def _use_demo_dir() -> None:
+    """Point Django at the demo's own data dir (SQLite there, whatever DATABASE_URL says): the demo accounts
+    share a published password and must never reach the production database."""
+    from ..web.datadir import DEMO_ENV, demo_dir
+
+    os.environ.setdefault(DEMO_ENV, str(demo_dir()))
+    os.environ.pop("DATABASE_URL", None)
+
+
+def _refuse_demo_accounts() -> None:
+    """A production database never serves the demo accounts (an older ``jixiao demo`` loaded them into the
+    production data dir): their password is published."""
+    from django.contrib.auth import get_user_model  # type: ignore[import-untyped]
+
+    from ..web.demo import BUREAU_NAME, DEMO_PASSWORD, DEMO_STAFF
+    from ..web.models import Organisation
+
+    staff = get_user_model().objects.filter(username__in=DEMO_STAFF)
+    if Organisation.objects.filter(name=BUREAU_NAME).exists() or any(u.check_password(DEMO_PASSWORD) for u in staff):
+        fail(InputError("此数据库含有演示数据（演示账号的密码是公开的），不能作为正式系统启动；演示请用 "
+                        "jixiao serve --demo，正式使用请换一个数据目录（JIXIAO_DATA_DIR）或数据库", _database()))
+
+
+def _database() -> str:
+    from django.db import connection
+
+    return str(connection.settings_dict["NAME"])
 
 
 def _where() -> str:
     from django.conf import settings  # type: ignore[import-untyped]
-    from django.db import connection  # type: ignore[import-untyped]
+    from django.db import connection
 
     if connection.vendor == "sqlite":
         return f"SQLite 数据目录：{settings.DATA_DIR}（数据库 {connection.settings_dict['NAME']}）"
@@ -103,9 +139,12 @@ def serve(
     port: int = typer.Option(8000, help="端口"),
     threads: int = typer.Option(8, help="每个进程的工作线程数"),
     workers: int = typer.Option(1, help="工作进程数（Linux/macOS；多核服务器可设为 CPU 核数）"),
+    demo: bool = typer.Option(False, "--demo", help="使用演示数据目录（jixiao demo 载入的演示财政局）"),
     check: bool = typer.Option(False, "--check", help="只检查生产环境设置（HTTPS、HSTS、Cookie、代理、CSP），有问题时退出码 2"),
 ) -> None:
     """启动网页系统（先执行数据库迁移，再用 waitress 提供服务）。"""
+    if demo:
+        _use_demo_dir()
     _django()
     if check:
         _check_deploy()
@@ -113,10 +152,12 @@ def serve(
         from waitress import serve as waitress_serve  # type: ignore[import-untyped]
     sock = _listen(host, port)  # before the migrations: a busy port is said at once
     _migrate()
+    if not demo:
+        _refuse_demo_accounts()
 
     from ..web.wsgi import application
 
-    out.print(_where())
+    out.print(("演示系统（演示账号的密码是公开的，请勿填入真实数据）。" if demo else "") + _where())
     if host not in ("127.0.0.1", "localhost") and not os.environ.get("JIXIAO_ALLOWED_HOSTS"):
         out.print("[yellow]提示[/yellow] 供其他计算机访问时，请把访问用的主机名或 IP 写入环境变量 JIXIAO_ALLOWED_HOSTS")
     _hint_deploy(host)
@@ -134,7 +175,8 @@ def serve(
 
 @app.command()
 def demo() -> None:
-    """载入演示财政局（种子表、真实表和故意出错的表作为预算单位，多种状态与年度），并打印演示账号。"""
+    """在单独的演示数据目录中载入演示财政局（种子表、真实表和故意出错的表，多种状态与年度），并打印演示账号。"""
+    _use_demo_dir()
     _django()
     _migrate()
     from rich.table import Table
@@ -149,8 +191,8 @@ def demo() -> None:
     for row in summary.logins:
         table.add_row(*row)
     show(table)
-    out.print(f"已载入 {summary.bureau.name}：{summary.forms} 张表。{_where()}")
-    out.print("启动：jixiao serve")
+    out.print(f"已载入 {summary.bureau.name}：{summary.forms} 张表。演示数据单独存放，与正式数据分开——{_where()}")
+    out.print("启动演示系统：jixiao serve --demo")
 
 
 @app.command()

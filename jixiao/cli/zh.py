@@ -18,11 +18,27 @@ from importlib import resources
 from typing import Any
 
 import typer
-import typer.rich_utils
 from rich.text import Text
 from typer._click import Context, HelpFormatter
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoSuchOption, UsageError
 from typer.core import TyperCommand, TyperGroup
+
+#: The exit code of a command interrupted by Ctrl-C (as a shell reports SIGINT: 128 + 2).
+EXIT_INTERRUPTED = 130
+
+
+class _Interruption:
+    """Whether this process has said that it was interrupted: typer turns a Ctrl-C anywhere in its main
+    (parsing the arguments, building the commands) into a silent exit 130, which then still needs the line."""
+
+    said = False
+
+
+def say_interrupted(message: str | None = None) -> None:
+    """Say, once, that Ctrl-C stopped the command: ``message`` or the usual line."""
+    if not _Interruption.said:
+        _Interruption.said = True
+        print(message or texts()["usage"]["interrupted"], file=sys.stderr)
 
 
 @cache
@@ -38,11 +54,14 @@ def install() -> None:
     instead of ending in "…": a Chinese sentence has no spaces, so rich would take it for one long word
     and cut it.
     """
+    import typer.rich_utils
+
     for name, text in texts()["panels"].items():
         setattr(typer.rich_utils, name, text)
     if not getattr(typer.rich_utils, "jixiao_folds", False):
         for name in ("_make_rich_text", "_get_parameter_help"):
             setattr(typer.rich_utils, name, _folding(getattr(typer.rich_utils, name)))
+        typer.rich_utils._print_options_panel = _stacked_when_narrow(typer.rich_utils._print_options_panel)
         typer.rich_utils.jixiao_folds = True  # type: ignore[attr-defined]
 
 
@@ -57,6 +76,40 @@ def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
         return made
 
     return folded
+
+
+#: Below this many columns an option's help goes on the lines under its name, the whole width: beside the
+#: name, type and short form it had a dozen columns, two or three Chinese characters a line.
+NARROW_HELP = 60
+
+
+def _stacked_when_narrow(panel: Callable[..., None]) -> Callable[..., None]:
+    """typer's options panel, or on a narrow terminal each parameter as its names and type on one line and
+    its help (with default and 必填) indented below."""
+    import typer.rich_utils
+    from rich.padding import Padding
+    from rich.panel import Panel
+    from rich.table import Table
+
+    def stacked(*, name: str, params: list[Any], ctx: Context, markup_mode: Any, console: Any) -> None:
+        if console.width >= NARROW_HELP or not params:
+            panel(name=name, params=params, ctx=ctx, markup_mode=markup_mode, console=console)
+            return
+        table = Table(show_header=False, box=None, expand=True, padding=0)
+        for param in params:
+            names = [*param.opts, *param.secondary_opts] if param.param_type_name == "option" else [param.metavar]
+            kind = param.display_type_rich(ctx=ctx) if param.param_type_name == "argument" else param.metavar
+            head = Text(" ".join(n for n in names if n), style="bold cyan")
+            if kind:
+                head.append(f"  {kind}", style="yellow")
+            if param.required:
+                head.append(" *", style="red")
+            table.add_row(head)
+            table.add_row(Padding(typer.rich_utils._get_parameter_help(param=param, ctx=ctx, markup_mode=markup_mode),
+                                  (0, 0, 0, 2)))
+        console.print(Panel(table, border_style="dim", title=name, title_align="left"))
+
+    return stacked
 
 
 def _type_name(param: Any) -> str:
@@ -92,6 +145,10 @@ class _Chinese:
         params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
         localise_params(params)  # also the options typer adds after construction (shell completion)
         return params
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        install()  # here, not at start-up: typer's rich_utils (and rich.markdown) load only to print help
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
@@ -129,6 +186,8 @@ class ChineseGroup(_Chinese, TyperGroup):
              **extra: Any) -> Any:
         try:
             result = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+            if result == EXIT_INTERRUPTED:
+                say_interrupted()
         except ClickException as error:
             if not standalone_mode:
                 raise
@@ -142,6 +201,15 @@ class ChineseGroup(_Chinese, TyperGroup):
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
+
+    def invoke(self, ctx: Context) -> Any:
+        """Ctrl-C in any command: one line on stderr and exit 130, never a traceback (typer would exit 130
+        silently, and only once the command's own cleanup has run)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            say_interrupted()
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _hint(error: BadParameter) -> str:

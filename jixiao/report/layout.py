@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..datafile import load_toml
 from ..errors import InputError
 from ..model import Form, FormKind
+from . import layout_dir
+from . import list_layouts as list_layouts  # where callers have always found it
 
 #: A shipped layout's name (file stem in ``layouts/``).
 LAYOUT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -88,15 +89,6 @@ class Layout(_LayoutPart):
     footer: FooterLayout
 
 
-def _layout_dir() -> Path:
-    return Path(str(resources.files("jixiao.report") / "layouts"))
-
-
-def list_layouts() -> list[str]:
-    """Names of the shipped layouts."""
-    return sorted(p.stem for p in _layout_dir().glob("*.toml"))
-
-
 def load_layout(name: str) -> Layout:
     """Load a layout by name (``department``, ``project`` …) or from a path to a ``.toml`` file.
 
@@ -106,7 +98,7 @@ def load_layout(name: str) -> Layout:
     if name.endswith(".toml"):
         path = Path(name)
     elif LAYOUT_NAME.fullmatch(name):
-        path = _layout_dir() / f"{name}.toml"
+        path = layout_dir() / f"{name}.toml"
     else:
         raise InputError(f"版式名称无效：{name!r}（只能包含小写字母、数字、- 和 _）", "--layout")
     if not path.is_file():

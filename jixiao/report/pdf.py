@@ -15,12 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib import textsplit as _textsplit_module
@@ -33,6 +32,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus import paragraph as _paragraph_module
+from reportlab.platypus.paraparser import ParaFrag
 
 from ..model import Form
 from .grid import Cell, Sheet, Style, as_text, build_sheet, text_width
@@ -47,6 +47,7 @@ LATIN_FONT = "JixiaoLatin"  # DejaVu Sans Condensed (Bitstream Vera licence)
 MARGIN = 12 * mm
 BODY_SIZE = 7.5  # points: ten columns on A4 portrait
 LEADING = 1.3  # line height as a multiple of the font size
+FRAME_HEIGHT = A4[1] - 2 * MARGIN - 12  # points: the page less its margins and the frame's padding
 MAX_CELL_HEIGHT = (A4[1] - 2 * MARGIN) * 0.45  # taller texts move to a note after the table
 OVERFLOW_NOTE = "（内容较长，见表后附注{n}）"
 MIN_FIT_SIZE = 5.0  # points: a figure shrinks to fit its cell down to this size, then wraps
@@ -84,13 +85,64 @@ def font_for(char: str) -> str:
     return LATIN_FONT if ord(char) in latin else CJK_FONT
 
 
-def markup(text: str) -> str:
-    """Paragraph markup for plain ``text``: escaped, line breaks kept, each run in a font that has it."""
-    lines = []
-    for line in text.split("\n"):
-        runs = [(font, "".join(chars)) for font, chars in groupby(line, key=font_for)]
-        lines.append("".join(f'<font name="{font}">{escape(run)}</font>' for font, run in runs))
-    return "<br/>".join(lines)
+class _Cell(Paragraph):
+    """A paragraph that breaks its lines once per width.
+
+    reportlab's Table measures every remaining row again after each page break (the rest of a split table
+    is a new table), so the cells of a 300-row table over 50 pages were wrapped 25 times each on average:
+    most of the time of a PDF export at the form limits. A cell's lines depend only on its width.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        known = vars(self).get("_wrapped")
+        if known is not None and known[0] == availWidth:
+            _, self.width, self.height, self.blPara, self._wrapWidths = known
+        else:
+            super().wrap(availWidth, availHeight)
+            self._wrapped = (availWidth, self.width, self.height, self.blPara, self._wrapWidths)
+        return self.width, self.height
+
+    def again(self) -> _Cell:
+        """A fresh copy, to be laid out anew (a label carried onto the next page)."""
+        return _Cell(self.text, self.style, frags=[f.clone() for f in self.frags])
+
+
+#: What reportlab's paragraph parser makes of a run of whitespace: one space.
+WHITESPACE = re.compile(r"\s+")
+
+
+def _prototypes(style: ParagraphStyle) -> tuple[ParaFrag, ParaFrag]:
+    """A text fragment and a line-break fragment of ``style`` as reportlab's parser makes them (to clone)."""
+    return _parsed_prototypes(style.fontName, style.fontSize, style.textColor)
+
+
+@lru_cache(maxsize=64)  # a handful of sizes: parsing even this much markup per cell cost a tenth of an export
+def _parsed_prototypes(font: str, size: float, color: Any) -> tuple[ParaFrag, ParaFrag]:
+    """The fragments of a tiny markup parsed in a style of that font, size and colour (all a fragment takes
+    from the style): every attribute the parser sets is there."""
+    style = ParagraphStyle("jixiao-prototype", fontName=font, fontSize=size, textColor=color)
+    text, line_break = Paragraph(f'<font name="{CJK_FONT}">x</font><br/>', style).frags
+    return text, line_break
+
+
+def fragments(text: str, style: ParagraphStyle) -> list[ParaFrag]:
+    """The fragments reportlab's parser would make of ``text`` escaped as markup with a ``<font>`` tag per
+    run of one script and ``<br/>`` per line break — built directly: parsing that markup was a third of the
+    time of a PDF export at the form limits. Whitespace runs become one space, as the parser makes them.
+    """
+    run, line_break = _prototypes(style)
+    made: list[ParaFrag] = []
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            made.append(line_break.clone())
+        for font, chars in groupby(line, key=font_for):
+            made.append(run.clone(fontName=font, text=WHITESPACE.sub(" ", "".join(chars))))
+    return made
+
+
+def paragraph(text: str, style: ParagraphStyle) -> _Cell:
+    """A paragraph of plain ``text``: line breaks kept, each run in a font that has it."""
+    return _Cell(text, style, frags=fragments(text, style))
 
 
 def _paragraph_style(
@@ -142,7 +194,7 @@ def fit(text: str, width: float) -> tuple[str, float | None]:
     return text, (None if size >= BODY_SIZE else size if size >= smallest else None)
 
 
-def _flowable(layout: Layout, cell: Cell, width: float) -> Paragraph:
+def _flowable(layout: Layout, cell: Cell, width: float) -> _Cell:
     text, size = as_text(cell.value), None
     if cell.style in ("number", "center", "header"):
         text, size = fit(text, width)
@@ -153,7 +205,7 @@ def _flowable(layout: Layout, cell: Cell, width: float) -> Paragraph:
     roomy = width - PADDING_ROOM - HANGING_ROOM >= 4 * BODY_SIZE
     hang = HANGING_ROOM if wraps and roomy and any(ch in CANNOT_START_LINE for ch in text) else 0.0
     style = _paragraph_style(layout, cell.style, isinstance(cell.value, Decimal), size, hang)
-    return Paragraph(markup(text), style)
+    return paragraph(text, style)
 
 
 def _unstack(cell: Cell) -> list[Cell]:
@@ -188,7 +240,7 @@ class _CarryingTable(Table):
     is closed at the page foot, so the page reads as whole cells on its own.
     """
 
-    def __init__(self, *args: Any, carry: dict[int, dict[int, Paragraph]] | None = None,
+    def __init__(self, *args: Any, carry: dict[int, dict[int, _Cell]] | None = None,
                  origin: list[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.carry = carry or {}  # original row → column → label to print when a page starts there
@@ -208,7 +260,7 @@ class _CarryingTable(Table):
         head.origin, rest.origin = self.origin[:cut], self.origin[:repeat] + self.origin[cut:]
         labels = self.carry.get(rest.origin[repeat], {}) if len(rest.origin) > repeat else {}
         for column, label in labels.items():
-            data_of(rest)[repeat][column] = Paragraph(label.text, label.style)
+            data_of(rest)[repeat][column] = label.again()
         if labels:
             heights: list[float | None] = vars(rest)["_argH"]
             heights[repeat] = None  # the label may need more height than the row had
@@ -229,9 +281,14 @@ def too_tall(text: str, width: float) -> bool:
 
 
 def _table(
-    sheet: Sheet, first: int, last: int, widths: list[float], repeat: int, overflow: list[str]
+    sheet: Sheet, first: int, last: int, widths: list[float], repeat: int, overflow: list[str],
+    open_boxes: bool = False,
 ) -> Table:
-    """Rows ``first..last-1`` as one reportlab Table; texts too tall for a cell go to ``overflow``."""
+    """Rows ``first..last-1`` as one reportlab Table; texts too tall for a cell go to ``overflow``.
+
+    Tall merged cells are open boxes (:func:`_open_box`) in a table with a repeated header, or when
+    ``open_boxes`` says so; otherwise spans.
+    """
     cells = [part for c in sheet.cells if first <= c.row < last for part in _unstack(c)]
     data: list[list[Paragraph | str]] = [["" for _ in widths] for _ in range(first, last)]
     commands: list[tuple[Any, ...]] = [
@@ -244,7 +301,10 @@ def _table(
     ]
     flagged_rows = {c.row for c in cells if c.flagged}
     review_col = len(sheet.layout.widths)
-    carry: dict[int, dict[int, Paragraph]] = {}
+    carry: dict[int, dict[int, _Cell]] = {}
+    # single cells' boxes and backgrounds, drawn as few rectangles: a command per cell made each page break
+    # of a long table re-sort thousands of commands (reportlab splits every command at every page break)
+    single: dict[tuple[Any, ...], set[tuple[int, int]]] = {}
     for cell in cells:
         top, left = cell.row - first, cell.col
         corner, end = (left, top), (left + cell.cols - 1, top + cell.rows - 1)
@@ -253,20 +313,54 @@ def _table(
             overflow.append(as_text(cell.value))
             cell = replace(cell, value=OVERFLOW_NOTE.format(n=len(overflow)))
         flowable = data[top][left] = _flowable(sheet.layout, cell, width)
-        if cell.rows > 1 and repeat:
+        if cell.rows > 1 and (repeat or open_boxes):
             commands += _open_box(corner, end)
             if cell.value is not None:
                 for row in range(top + 1, top + cell.rows):
                     carry.setdefault(row, {})[left] = flowable
         elif cell.rows > 1 or cell.cols > 1:
             commands.append(("SPAN", corner, end))
+        looks: list[tuple[Any, ...]] = []
         if cell.boxed:
-            commands.append(("BOX", corner, end, 0.5, colors.black))
+            looks.append(("GRID", 0.5, colors.black))
         if cell.row in flagged_rows and cell.rows == 1 and cell.col >= 3:
-            commands.append(("BACKGROUND", corner, end, FLAG_COLOR))
+            looks.append(("BACKGROUND", FLAG_COLOR))
         elif cell.col >= review_col and cell.style != "header":
-            commands.append(("BACKGROUND", corner, end, REVIEW_COLOR))
+            looks.append(("BACKGROUND", REVIEW_COLOR))
+        for look in looks:
+            if corner == end:
+                single.setdefault(look, set()).add(corner)
+            else:  # a merged cell: a grid would cross it, a box is its outline
+                name = "BOX" if look[0] == "GRID" else look[0]
+                commands.append((name, corner, end, *look[1:]))
+    for (name, *values), places in single.items():
+        commands += [(name, corner, end, *values) for corner, end in rectangles(places)]
     return _CarryingTable(data, colWidths=widths, repeatRows=repeat, style=TableStyle(commands), carry=carry)
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted integers as runs of consecutive ones, ``(first, last)``."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def rectangles(places: set[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """``(column, row)`` places covered by few rectangles ``(corner, end)``: the runs along each row, each
+    joined with the rows below that have the same run."""
+    columns: dict[int, list[int]] = {}
+    for column, row in sorted(places):
+        columns.setdefault(row, []).append(column)
+    rows_of: dict[tuple[int, int], list[int]] = {}  # a run of columns → the rows that have it
+    for row in sorted(columns):
+        for run in _runs(columns[row]):
+            rows_of.setdefault(run, []).append(row)
+    boxes = [((c0, r0), (c1, r1)) for (c0, c1), rows in rows_of.items() for r0, r1 in _runs(rows)]
+    return sorted(boxes, key=lambda box: (box[0][1], box[0][0]))
 
 
 def story(sheet: Sheet) -> list[Flowable]:
@@ -278,23 +372,24 @@ def story(sheet: Sheet) -> list[Flowable]:
     widths = [float(w) / total * usable for w in sheet.widths]
     split = sheet.indicator_header
     overflow: list[str] = []
-    flowables: list[Flowable] = [
-        _table(sheet, 0, split, widths, 0, overflow),
-        _table(sheet, split, sheet.rows, widths, 1, overflow),
-    ]
+    top = _table(sheet, 0, split, widths, 0, overflow)
+    if top.wrap(usable, FRAME_HEIGHT)[1] > FRAME_HEIGHT:  # fifty long fund rows: a span cannot break over pages
+        del overflow[:]
+        top = _table(sheet, 0, split, widths, 0, overflow, open_boxes=True)
+    flowables: list[Flowable] = [top, _table(sheet, split, sheet.rows, widths, 1, overflow)]
     style = _paragraph_style(sheet.layout, "text", is_number=False)
     review_note = next((c.note for c in sheet.cells if c.style == "header" and c.note), None)
     notes = [
         *([review_note] if review_note else []),
         *(f"附注{n}：{t}" for n, t in enumerate(overflow, start=1)),
     ]
-    flowables += [Paragraph(markup(note), style) for note in notes]
+    flowables += [paragraph(note, style) for note in notes]
     return flowables
 
 
 def _page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
     style = ParagraphStyle("jixiao-page", fontName=CJK_FONT, fontSize=8, alignment=TA_CENTER)
-    label = Paragraph(markup(f"第 {doc.page} 页"), style)
+    label = paragraph(f"第 {doc.page} 页", style)
     _width, height = label.wrap(A4[0], MARGIN)
     label.drawOn(canvas, 0, MARGIN / 2 - height / 2)
 

@@ -12,6 +12,7 @@ Spreadsheet safety: every text value is written as a string cell with the quote 
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Sequence
@@ -230,5 +231,7 @@ def write(
 ) -> Path:
     """Write ``form`` as an official-layout ``.xlsx`` at ``path``; returns the path."""
     path = Path(path)
-    build_workbook(form, card, findings, layout).save(path)
+    packed = io.BytesIO()  # zipped in memory, written in one go: a full disk then fails once, cleanly
+    build_workbook(form, card, findings, layout).save(packed)  # (a ZipFile on a failing file fails again
+    path.write_bytes(packed.getvalue())  # when collected, printing a traceback past any handler)
     return path

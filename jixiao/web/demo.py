@@ -21,6 +21,8 @@ from .models import Membership, Organisation
 
 DEMO_YEAR = 2023
 DEMO_PASSWORD = "jixiao-demo-2024"
+#: The demo's bureau-level accounts (the units' are filler1…, approver1…).
+DEMO_STAFF = ("admin", "reviewer")
 BUREAU_NAME = "黔南州财政局（演示）"
 
 

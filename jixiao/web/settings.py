@@ -16,24 +16,13 @@ from pathlib import Path
 import dj_database_url
 
 from ..model import FORM_LIMITS
+from .datadir import DATABASE_FILE, data_dir, private_database, private_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
-
-
-def data_dir() -> Path:
-    """Where SQLite and the generated secret live: $JIXIAO_DATA_DIR, else ~/.local/share/jixiao, else ./data."""
-    configured = os.environ.get("JIXIAO_DATA_DIR")
-    if configured:
-        path = Path(configured)
-    else:
-        home = Path.home()
-        path = home / ".local" / "share" / "jixiao" if home.is_dir() else Path("data")
-    path.mkdir(parents=True, exist_ok=True)
-    return path.resolve()
 
 
 def _secret_key(directory: Path) -> str:
@@ -46,6 +35,7 @@ def _secret_key(directory: Path) -> str:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
+    private_file(key_file)  # one written by an older version may be world-readable
     return key_file.read_text().strip()
 
 
@@ -105,13 +95,15 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'jixiao.sqlite3'}", conn_max_age=60, conn_health_checks=True
+        default=f"sqlite:///{DATA_DIR / DATABASE_FILE}", conn_max_age=60, conn_health_checks=True
     )
 }
 # A write waits this long for SQLite's lock, then answers 503 “数据库正忙，请稍后重试” (jixiao.web.middleware):
 # a save takes milliseconds, so a lock held for seconds is a stuck writer, and 20 s of waiting helped nobody.
 JIXIAO_SQLITE_BUSY_SECONDS = float(os.environ.get("JIXIAO_SQLITE_BUSY_SECONDS", "5"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_database(Path(DATABASES["default"]["NAME"]))  # password hashes and session keys: 0600
     # Writers take the lock at BEGIN and wait for it (busy timeout) instead of failing at once. WAL lets
     # the dashboard read while units save; with WAL, synchronous=NORMAL skips the fsync per commit and still
     # keeps the file consistent after a crash (a power cut may lose the last commits, never corrupt it).

@@ -6,15 +6,18 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
-from jixiao.audit import Finding
+from jixiao.audit import Finding, evaluate
+from jixiao.cli.export import Target, writer
 from jixiao.demo import units
-from jixiao.model import Form
+from jixiao.model import FORM_LIMITS, Form, fullest
 from jixiao.report import pdf
+from jixiao.rules import AUTO, resolve_profile
 from jixiao.scoring import Scorecard
 
 from .conftest import complete_truths, truth_form
@@ -176,3 +179,48 @@ def test_attachment_line_where_the_layout_has_it(seed_form: Form, data_dir: Path
     assert seed[:2] == ["附件1", "部门整体支出绩效目标自评表"]
     project = truth_form(complete_truths(data_dir)[0])
     assert "附件1" not in pdf_lines(pdf.write(project, None, [], tmp_path / "project.pdf"))
+
+
+def _at_the_limits(seed_form: Form, indicators: int) -> Form:
+    """The seed filled to the form limits (fifty fund rows, every text at its longest), fewer indicators."""
+    return fullest(seed_form, replace(FORM_LIMITS, max_indicators=indicators))
+
+
+@needs_poppler
+def test_a_form_at_the_limits_exports_in_every_format(seed_form: Form, tmp_path: Path) -> None:
+    """Fifty fund rows of 200 characters made the top table taller than a page with spans, which reportlab
+    cannot break: the PDF export failed (LayoutError) for a form within the limits."""
+    form = _at_the_limits(seed_form, 12)
+    card, findings = evaluate(form, resolve_profile(AUTO, form))
+    for target in Target:
+        written = writer(target)(form, card, findings, tmp_path / f"full.{target.value}", None)
+        assert written.stat().st_size > 0
+    text = pdf_text(tmp_path / "full.pdf")
+    assert text.count(form.funds.rows[0].label[:12]) >= FORM_LIMITS.max_fund_rows  # every fund row printed
+    assert page_count(tmp_path / "full.pdf") > 12
+
+
+def test_each_cell_is_wrapped_once_however_many_pages_the_table_runs_over(
+    seed_form: Form, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """reportlab measures every remaining row again at each page break: a 300-row table over 100 pages had
+    every cell broken into lines ~50 times (the export at the limits took minutes). Counted on work, not time."""
+    from reportlab.platypus import Paragraph
+
+    form = _at_the_limits(seed_form, 40).model_copy(update={"funds": seed_form.funds})
+    made, broken = [0], [0]
+    original_init, original_break = Paragraph.__init__, Paragraph.breakLinesCJK
+
+    def counting_init(self: Paragraph, *args: object, **kwargs: object) -> None:
+        made[0] += 1
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def counting_break(self: Paragraph, *args: object) -> object:
+        broken[0] += 1
+        return original_break(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Paragraph, "__init__", counting_init)
+    monkeypatch.setattr(Paragraph, "breakLinesCJK", counting_break)
+    pdf.write(form, None, [], tmp_path / "long.pdf")
+    assert page_count(tmp_path / "long.pdf") >= 20
+    assert broken[0] <= 2 * made[0], (broken, made)
