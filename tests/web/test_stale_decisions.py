@@ -80,6 +80,9 @@ def test_a_return_and_a_submit_on_stale_versions_change_nothing(world: Any) -> N
     stale = reviewer.post(f"/forms/{record.pk}/decide/",
                           {"decision": "return", "comment": "请核实", "comment_0": "佐证", "version": record.version - 1})
     assert stale.status_code == 409 and "退回冲突" in stale.content.decode()
+    # What the reviewer typed comes back in the review form of the current page, not lost to the conflict.
+    assert '<textarea name="comment" rows="3">请核实</textarea>' in stale.content.decode()
+    assert '<textarea name="comment_0" rows="1">佐证</textarea>' in stale.content.decode()
     assert _unchanged(record) == before and before[0] == "submitted"
 
 

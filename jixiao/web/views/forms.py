@@ -199,10 +199,15 @@ def form_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, visible_form(request, pk))
 
 
-def _form_page(request: HttpRequest, record: FormRecord, status: int = 200) -> HttpResponse:
+def _form_page(request: HttpRequest, record: FormRecord, status: int = 200, draft: Any = None) -> HttpResponse:
+    """The entry page; ``draft`` is a refused decision's POST, whose comments the review form shows again."""
     form = record.form()
     evaluation = services.evaluate_record(record, form)
     context = _entry_context(record, jsonio.to_data(form), evaluation, request.user)
+    if draft is not None:  # what the reviewer typed is not lost to a conflict
+        context["draft"] = {"comment": str(draft.get("comment", ""))}
+        for i, ind in enumerate(context["indicators"]):
+            ind["draft"] = str(draft.get(f"comment_{i}", ""))
     # Stored totals keep the rules version they were computed with until someone asks to re-score.
     context["current_rules"] = evaluation.profile if record.scored_with != evaluation.profile else None
     context["can_waive"] = can_decide(request.user, record)
@@ -299,10 +304,10 @@ def _transition(request: HttpRequest, action: Any, pk: int, *args: Any) -> HttpR
         return HttpResponseForbidden(str(denied))
     except services.Conflict as conflict:
         messages.error(request, conflict.message)
-        return _form_page(request, conflict.current, status=409)
+        return _form_page(request, conflict.current, status=409, draft=request.POST)
     except InputError as error:  # a comment or reason that cannot be stored: nothing done, say which
         messages.error(request, f"未办理：{error}")
-        return _form_page(request, visible_form(request, pk), status=400)
+        return _form_page(request, visible_form(request, pk), status=400, draft=request.POST)
     return redirect("form", pk=pk)
 
 
