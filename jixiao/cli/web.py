@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import getpass
 import os
@@ -229,12 +230,14 @@ def import_org(
     from ..web.orgimport import import_file, reserve, write_passwords
 
     handle = None if dry_run else guarded(lambda: reserve(passwords))
+    hand_out = None if handle is None else (lambda made: write_passwords(made, handle, str(passwords)))
     try:
         with input_errors():
-            summary = import_file(file, dry_run)
+            summary = import_file(file, dry_run, hand_out)
     except BaseException:
         if handle is not None:
-            handle.close()
+            with contextlib.suppress(OSError):  # a full disk fails the close too; the file goes anyway
+                handle.close()
             passwords.unlink(missing_ok=True)
         raise
     made = summary.organisations
@@ -244,7 +247,6 @@ def import_org(
     if handle is None:
         out.print("试运行：未写入任何内容。", markup=False)
         return
-    write_passwords(summary, handle)
     handle.close()
     if summary.passwords:
         out.print(f"新用户的初始密码已写入 {passwords}（仅本人可读）：分发后请删除该文件。", markup=False)

@@ -20,6 +20,7 @@ import csv
 import io
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -201,8 +202,12 @@ def _organisation(name: str, kind: str, parent: Organisation | None, summary: Im
     return Organisation.objects.create(name=name, kind=kind, parent=parent)
 
 
-def apply(rows: list[OrgRow], dry_run: bool = False) -> ImportSummary:
-    """Create what the rows describe, in one transaction (rolled back in a dry run)."""
+def apply(rows: list[OrgRow], dry_run: bool = False,
+          hand_out: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
+    """Create what the rows describe, in one transaction (rolled back in a dry run).
+
+    ``hand_out`` (writing the new passwords) runs inside the transaction: when it fails, nothing is
+    created, so no account exists whose password nobody has."""
     summary = ImportSummary(dry_run=dry_run)
     users = get_user_model()
     try:
@@ -226,14 +231,17 @@ def apply(rows: list[OrgRow], dry_run: bool = False) -> ImportSummary:
                 summary.memberships += created
             if dry_run:
                 raise _DryRun
+            if hand_out is not None:
+                hand_out(summary)
     except _DryRun:
         summary.passwords = []  # nothing was created: no password to hand out
     return summary
 
 
-def import_file(path: Path, dry_run: bool = False) -> ImportSummary:
+def import_file(path: Path, dry_run: bool = False,
+                hand_out: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     """Read, validate and apply an organisation file (:func:`read_table` → :func:`parse_rows` → :func:`apply`)."""
-    return apply(parse_rows(read_table(path), str(path)), dry_run)
+    return apply(parse_rows(read_table(path), str(path)), dry_run, hand_out)
 
 
 def reserve(path: Path) -> IO[str]:
@@ -247,8 +255,14 @@ def reserve(path: Path) -> IO[str]:
     return os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="")
 
 
-def write_passwords(summary: ImportSummary, handle: IO[str]) -> None:
-    """The new users' initial passwords as CSV (用户名, 初始密码)."""
-    writer = csv.writer(handle)
-    writer.writerow(["用户名", "初始密码"])
-    writer.writerows(summary.passwords)
+def write_passwords(summary: ImportSummary, handle: IO[str], place: str) -> None:
+    """The new users' initial passwords as CSV (用户名, 初始密码), on disk before the import commits: a full
+    disk refuses the whole import (InputError) instead of leaving accounts without a known password."""
+    try:
+        writer = csv.writer(handle)
+        writer.writerow(["用户名", "初始密码"])
+        writer.writerows(summary.passwords)
+        handle.flush()
+        os.fsync(handle.fileno())
+    except OSError as exc:
+        raise InputError(f"初始密码无法写入（{exc.strerror or exc}），导入已撤销，什么也没有创建", place) from None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import stat
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +169,30 @@ def test_admin_names_every_model_in_chinese(db: Any, client: Any) -> None:
         listing = client.get(f"/admin/jixiao_web/{model}/").content.decode()
         assert not re.search(r'<th[^>]*>\s*<div class="text"><a[^>]*>[A-Za-z ]+</a>', listing), model
     call_command("makemigrations", "jixiao_web", "--check", "--dry-run", verbosity=0)  # names are migrated
+
+
+@pytest.fixture()
+def full_disk(tmp_path: Path) -> Any:
+    """A real full file system: a tiny tmpfs filled to the last byte (needs root; skipped elsewhere)."""
+    mount = tmp_path / "full"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        with contextlib.suppress(OSError), open(mount / "filler", "wb") as filler:  # the close fails too
+            while True:
+                filler.write(b"\0" * 4096)
+                filler.flush()
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_for_the_passwords_refuses_the_whole_import(db: Any, tmp_path: Path, full_disk: Path,
+                                                                 monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "org.csv").write_text(GOOD, encoding="utf-8")
+    done = CliRunner().invoke(app, ["import-org", "org.csv", "--passwords", str(full_disk / "pw.csv")])
+    assert done.exit_code == 2 and "导入已撤销" in done.output and "Traceback" not in done.output, done.output
+    assert _counts() == (0, 0, 0) and not (full_disk / "pw.csv").exists()
