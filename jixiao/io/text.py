@@ -215,14 +215,18 @@ def _rejoined(head: str, offset: int, value: str) -> str:
         return value
     for _ in range(CONTINUED_WORDS_MAX):
         word = _NEXT_WORD.match(head, position)
-        if not word or _STOPS.search(word.group(1)) or len(joined) + len(word.group(1)) > CONTINUED_CHARS_MAX:
+        if not word or len(joined) + len(word.group(1)) > CONTINUED_CHARS_MAX or _label_like(word.group(1)):
             break
         if word.group(1) in joined:  # the same name again: the next cell repeats it (主管部门 and 实施单位 alike)
             break
-        if key(word.group(1)).startswith(FUNDS_ROW_WORDS) or any(stop.startswith(key(word.group(1))) for stop in STOP_LABELS):
-            break
         joined, position = f"{joined} {word.group(1)}", word.end()  # the space as printed
     return joined
+
+
+def _label_like(text: str) -> bool:
+    """A label, a label cut short, or a row label of the funds table: never a head field's value."""
+    return bool(_STOPS.search(text)) or any(stop.startswith(key(text)) for stop in STOP_LABELS) \
+        or key(text).startswith(FUNDS_ROW_WORDS)
 
 
 _PURE_CJK = re.compile(r"^[\u4e00-\u9fff、]+$")
@@ -270,9 +274,7 @@ def _value_after(head: str, position: int) -> tuple[str, int, bool] | None:
     if (
         not re.search(r"[\u4e00-\u9fff\w]", value)
         or key(value) in ("本单位", "无")
-        or _STOPS.match(value)
-        or any(stop.startswith(key(value)) for stop in STOP_LABELS)  # a label cut short
-        or key(value).startswith(FUNDS_ROW_WORDS)  # a cell of the funds table beside the label
+        or _label_like(value)  # (cut at the next label above: only a label at its start is left to find)
     ):
         return None
     return value, cell.start(), "|" in separator.group()

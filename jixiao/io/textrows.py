@@ -134,7 +134,7 @@ def _header_columns(tokens: list[Token], first: int, last: int, name_at: int) ->
 def _other(tokens: list[Token], i: int) -> Column | None:
     """:data:`Column.OTHER` for a header cell no role claims (not a head word like 一级指标 or 绩效指标)."""
     token = tokens[i]
-    known = role_of(_COLUMN_MARK.sub("", token.key), "indicator_columns") or token.key in INDICATOR_HEAD_WORDS
+    known = role_of(_COLUMN_MARK.sub("", token.key), "indicator_columns")  # 一级指标, 二级指标 have roles too
     return Column.OTHER if token.key and not known and not _is_head(token) else None
 
 
