@@ -188,9 +188,19 @@ def total_doubts(form: Form, complete: bool, where: Location | None = None) -> l
             notes += [_note(message + "，分值可能读错", f"indicators[{n}].weight", where)
                       for n in range(len(form.indicators))]
     if complete and _breaks("scores_total") and scores_total(scores, form.funds.score_declared, form.total_declared) < 0:
-        notes.append(_note(f"各项得分合计 {_sum(scores)}（加资金执行得分 {form.funds.score_declared or 0}）"
-                           f"与总分 {form.total_declared} 不符，总分或某项得分可能读错", "total_declared", where))
+        got = f"各项得分合计 {_sum(scores)}（加资金执行得分 {form.funds.score_declared or 0}）"
+        notes.append(_note(f"{got}与总分 {form.total_declared} 不符，总分或某项得分可能读错", "total_declared", where))
+        listed = any(note.path == "indicators" for note in notes)
+        if not listed and _short(scores, form.funds.score_declared, form.total_declared):  # too little: a row lost
+            notes.append(ImportNote("I25", f"{got}少于总分 {form.total_declared}，可能漏读了指标行，请核对原表", where,
+                                    path="indicators"))
     return notes
+
+
+def _short(scores: Sequence[Decimal | None], funds_score: Decimal | None, declared: Decimal | None) -> bool:
+    """The 得分 read, with the execution 得分, fall short of the declared 总分 (the sum is judged already)."""
+    total = _sum(scores)
+    return total is not None and declared is not None and total + (funds_score or 0) < declared
 
 
 def funds_doubts(form: Form, where: Location | None = None) -> list[ImportNote]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from ..model import Indicator, Location
 from ..targets import parse_target
 from .notes import ImportNote
-from .textlabels import INDICATOR_HEAD_WORDS, column_of, key
+from .textlabels import INDICATOR_HEAD_WORDS, TABLE_END, column_of, key
 from .textscan import UNITS, is_value
 from .vocabulary import vocabulary
 
@@ -60,6 +60,8 @@ def name_doubt(name: str) -> str | None:
         return "是表头文字"
     if any(_is_head_word(word) for word in words):
         return "中夹有表头文字"
+    if len(words) > 1 and any(TABLE_END.match(key(word)) for word in words):  # ``名称 ≥1次 总分``: the table's end
+        return "中夹有表尾文字（如“总分”），该行后面的内容可能未读"
     if _LEVEL_INSIDE.search(key(name)):
         return "中夹有指标层级名称（如“质量指标”）"
     if _NUMBER_INSIDE.search(name):

@@ -16,11 +16,13 @@ from jixiao.io.blocks import (
     level_sum,
     scores_total,
     subrows_sum,
+    total_doubts,
     weights_total,
 )
+from jixiao.io.misread import name_doubt
 from jixiao.io.notes import ImportNote
-from jixiao.io.text import read_text
-from jixiao.model import FundRow
+from jixiao.io.text import parse_text, read_text
+from jixiao.model import Form, FundRow, Funds, Indicator
 
 from ..conftest import DATA
 
@@ -92,6 +94,42 @@ def test_a_short_level_block_doubts_the_list() -> None:
     notes = _notes("026")
     assert "indicators" in _paths(notes)
     assert any("效益指标" in n.message and "40" in n.message for n in notes if n.path == "indicators")
+
+
+def _scored(scores: list[str], total: str, funds_score: str | None = None) -> Form:
+    return Form(kind="project", total_declared=Decimal(total),
+                funds=Funds(score_declared=Decimal(funds_score) if funds_score else None),
+                indicators=[Indicator(level1="产出指标", level2="数量指标", name=f"指标{n}", score_declared=Decimal(s))
+                            for n, s in enumerate(scores)])
+
+
+def test_scores_short_of_the_declared_total_doubt_the_list_even_without_weights() -> None:
+    """No 分值 printed, 得分 30 + 20 and the execution 10 against a 总分 of 90: a scored row was lost."""
+    notes = total_doubts(_scored(["30", "20"], "90", "10"), complete=True)
+    assert ("I25", "indicators") in {(n.code, n.path) for n in notes}
+    assert "total_declared" in _paths(notes)  # or the 总分 was misread: both are said
+
+
+def test_scores_above_the_declared_total_do_not_say_rows_were_lost() -> None:
+    notes = total_doubts(_scored(["60", "40"], "90", "10"), complete=True)
+    assert "total_declared" in _paths(notes) and "indicators" not in {n.path for n in notes}
+
+
+def test_a_text_whose_table_end_was_not_found_still_has_its_sums_judged() -> None:
+    """018 without its 总分 row and footnote, signed below the table: not cut off (no I01) though the table's
+    end word is gone, so the row a reader lost is still said by the 分值 falling short of 100."""
+    lines = (CORPUS / "018.txt").read_text(encoding="utf-8").splitlines()
+    table = lines[: next(n for n, line in enumerate(lines) if line.strip().startswith("总分"))]
+    lost = [line for line in table if not line.strip().startswith("指标1:全市安全度汛")]
+    notes = parse_text("\n".join([*lost, "项目负责人:张三"]), "018.txt")[1]
+    assert not [n for n in notes if n.code == "I01"]
+    assert "indicators" in {n.path for n in notes}
+
+
+def test_a_name_holding_the_tables_end_word_doubts_its_row() -> None:
+    """A row that swallowed the 总分 label (one-line text): the rest of the table may be unread."""
+    assert name_doubt("会议培训举办次数(次) ≥1次 总分") is not None
+    assert name_doubt("会议培训举办次数(次)") is None
 
 
 def test_an_execution_weight_of_100_is_doubted() -> None:
