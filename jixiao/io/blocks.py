@@ -24,6 +24,7 @@ from decimal import Decimal
 from ..audit import covers
 from ..model import Form, FundRow, Location
 from .constraints import number, settings
+from .misread import head_doubts
 from .notes import ImportNote
 
 Verdict = int
@@ -303,7 +304,7 @@ def form_doubts(
     unread = [n for n in unread_doubts(form, extent, funds_columns, where) + unread_cells(form, indicator_columns, where)
               if not any(k.path and n.path and covers(k.path, n.path) for k in known)]
     return level_doubts(form, blocks, where) + total_doubts(form, extent.head and extent.end, where) + funds_doubts(
-        form, where) + unread
+        form, where) + head_doubts(form) + unread
 
 
 def layout_doubt(form: Form, notes: Sequence[ImportNote]) -> list[ImportNote]:

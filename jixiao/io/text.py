@@ -950,6 +950,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         "conclusion": conclusion,
     }
     form = _within_limits(Form, values, "", None, notes)
+    form.provenance = with_confidence(prov, form.indicators)  # before the doubts, which place their notes by it
     # the sums are judged on every text not cut off (I01), its table's end word found or not: a reader
     # that lost the table's last rows may have lost the end word with them
     complete = not any(n.code == "I01" for n in notes)
@@ -959,7 +960,6 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     )
     notes += coverage_doubts(tokens, table, source.at, notes)
     notes += layout_doubt(form, notes)
-    form.provenance = with_confidence(prov, form.indicators)
     return form, notes
 
 

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jixiao.io import read
+from jixiao.io.accuracy import development_truths
 from jixiao.io.blocks import (
     execution_rate,
     funds_points,
@@ -19,7 +20,8 @@ from jixiao.io.blocks import (
     total_doubts,
     weights_total,
 )
-from jixiao.io.misread import name_doubt
+from jixiao.io.damage import NATIONAL_COLUMNS, damaged
+from jixiao.io.misread import head_doubt, name_doubt
 from jixiao.io.notes import ImportNote
 from jixiao.io.text import parse_text, read_text
 from jixiao.model import Form, FundRow, Funds, Indicator
@@ -223,3 +225,25 @@ def test_the_grid_reader_doubts_a_misread_row_as_text_does(tmp_path: Path) -> No
     row = next(n for n, i in enumerate(form.indicators) if i.target == "IO0%")
     assert [n.path for n in notes if n.path] == [f"indicators[{row}]"]
     assert "识别有误" in notes[0].message
+
+
+def test_a_project_name_cut_after_its_document_number_is_doubted() -> None:
+    """050's 项目名称 starts with a 文号: printed as one cell, its words after the space can be lost."""
+    truth = dict(development_truths(DATA))["050"]
+    form, notes = parse_text(damaged(truth, "pipes", sum(map(ord, "050")), NATIONAL_COLUMNS), "050.txt")
+    assert form.project == "昌州财行(2022)10号"
+    assert "project" in _paths(notes)
+    assert head_doubt("昌州财行(2022)10号 国家统计局调查队专项经费") is None
+
+
+def test_a_head_name_with_digit_look_alikes_is_doubted() -> None:
+    truth = dict(development_truths(DATA))["002"]
+    form, notes = parse_text(damaged(truth, "ocr_confused", sum(map(ord, "002")), NATIONAL_COLUMNS), "002.txt")
+    assert form.project and "O" in form.project and "project" in _paths(notes)
+    assert head_doubt("51000021R000000019951-工资性支出") is None  # a real project code keeps its letter
+
+
+def test_no_head_name_of_a_development_form_is_doubted_for_its_shape() -> None:
+    for number, _ in development_truths(DATA)[1:]:  # the development forms only, never a held-out text
+        form = read_text(CORPUS / f"{number}.txt")[0]
+        assert not [v for v in (form.unit, form.project) if v and head_doubt(v)], number
