@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..audit import covers
-from ..model import Form, FundRow, Location
+from ..model import Form, FundRow, Indicator, Location
 from .constraints import number, settings
 from .misread import head_doubts
 from .notes import ImportNote
@@ -274,7 +274,8 @@ def unread_cells(form: Form, columns: frozenset[str], where: Location | None = N
 
     ``columns``: the indicator fields the table's header has a column for.  A column many rows leave
     blank is blank on the form (one 得分 per group, unscored sub-rows); a row nearly alone without a
-    value lost it.
+    value lost it.  A column filled once per group (:func:`grouped_blanks`) is a layout: it is said
+    once (I26), and only its blank cells that no group explains get an I21.
     """
     notes = []
     rows = form.indicators
@@ -282,10 +283,54 @@ def unread_cells(form: Form, columns: frozenset[str], where: Location | None = N
         filled = [getattr(row, field) not in (None, "") for row in rows]
         if field not in columns or sum(filled) < settings().blocks.unread_share * len(rows):
             continue
+        grouped = grouped_blanks(rows, field)
+        if len(grouped) >= GROUPED_MIN:
+            notes.append(ImportNote("I26", f"{label}一列按组填写（一组只有一行填写），其余 {len(grouped)} 行该列空白，"
+                                           "属表格版式，未逐行提示", where, severity="info"))
+        else:
+            grouped = set()
         notes += [ImportNote("I21", f"第{n + 1}个指标「{rows[n].name}」的{label}未能读出，请核对原表", where,
                              path=f"indicators[{n}].{field}")
-                  for n, has in enumerate(filled) if not has]
+                  for n, has in enumerate(filled) if not has and n not in grouped]
     return notes
+
+
+GROUPED_MIN = 2  # this many blank cells a group explains: the column is filled once per group
+
+
+def _filled(row: Indicator, field: str) -> bool:
+    return getattr(row, field) not in (None, "")
+
+
+def grouped_blanks(rows: Sequence[Indicator], field: str) -> set[int]:
+    """The rows blank in ``field`` because their group prints it once (按组填写的空白单元格).
+
+    Within one 二级 group, two layouts: a sub-row with its values but no points, below a row that has
+    the column filled (``其中`` rows of a scored row, one 得分 per group); and a head row with the group's
+    points but no values, above rows that have the values and no points.  A row blank in one cell of a
+    pair only (得分 without 分值, a target without its actual) lost that cell: it is never counted.
+    """
+    points = field in ("weight", "score_declared")
+    own, other = (("target", "actual"), ("weight", "score_declared")) if points else (
+        ("weight", "score_declared"), ("target", "actual"))
+
+    def group(n: int) -> tuple[str | None, str | None]:
+        return rows[n].level1, rows[n].level2
+
+    def carries(n: int, fields: tuple[str, str]) -> bool:
+        return all(_filled(rows[n], name) for name in fields)
+
+    blanks = set()
+    for n in range(len(rows)):
+        if any(_filled(rows[n], name) for name in other) or not carries(n, own):
+            continue  # blank beside its filled pair, or a row without its own pair: a cell lost, not laid out
+        same = [k for k in range(len(rows)) if k != n and group(k) == group(n) and _filled(rows[k], field)]
+        if points and any(k < n for k in same):
+            blanks.add(n)  # under the scored row of its group
+        elif not points and (below := next((k for k in same if k > n), None)) is not None and not any(
+                _filled(rows[below], name) for name in own):
+            blanks.add(n)  # the head of its group: the values are on the rows below, without points
+    return blanks
 
 
 def form_doubts(

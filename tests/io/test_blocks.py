@@ -14,10 +14,12 @@ from jixiao.io.accuracy import development_truths
 from jixiao.io.blocks import (
     execution_rate,
     funds_points,
+    grouped_blanks,
     level_sum,
     scores_total,
     subrows_sum,
     total_doubts,
+    unread_cells,
     weights_total,
 )
 from jixiao.io.damage import NATIONAL_COLUMNS, damaged
@@ -247,3 +249,31 @@ def test_no_head_name_of_a_development_form_is_doubted_for_its_shape() -> None:
     for number, _ in development_truths(DATA)[1:]:  # the development forms only, never a held-out text
         form = read_text(CORPUS / f"{number}.txt")[0]
         assert not [v for v in (form.unit, form.project) if v and head_doubt(v)], number
+
+
+def test_a_column_filled_once_per_group_is_said_once_not_cell_by_cell() -> None:
+    """008 scores each ★ row and leaves its 其中 sub-rows unscored; 058 prints a group's points on its head
+    row and the values on the rows below: blank by layout, said once per column (I26), never an I21 each."""
+    notes = _notes("008")
+    assert not [n for n in notes if n.code == "I21" and n.path and n.path.startswith("indicators[")]
+    assert sorted(n.message[:2] for n in notes if n.code == "I26") == ["分值", "得分"]
+    notes = _notes("058")
+    assert {n.message[:5] for n in notes if n.code == "I26"} == {"年度指标值", "实际完成值"}
+    assert not any(n.code == "I26" and n.path for n in notes)  # a layout: no field is doubted
+
+
+def _row(name: str, target: str | None, actual: str | None, weight: int | None, score: int | None) -> Indicator:
+    return Indicator(level1="产出指标", level2="数量指标", name=name, target=target, actual=actual,
+                     weight=None if weight is None else Decimal(weight),
+                     score_declared=None if score is None else Decimal(score))
+
+
+def test_a_cell_lost_beside_its_filled_pair_is_still_said() -> None:
+    rows = [_row("甲", "10人", "10人", 10, 10), _row("乙", "5人", "5人", None, None),
+            _row("丙", "3人", "3人", 10, None), _row("丁", "3人", "3人", None, None),
+            _row("戊", "2人", "2人", 10, 10), _row("己", "2人", "2人", 10, 10)]
+    assert grouped_blanks(rows, "score_declared") == {1, 3}  # 丙 has its 分值: its 得分 was lost
+    form = Form(kind="project", indicators=rows)
+    unread = unread_cells(form, frozenset({"weight", "score_declared"}))
+    assert ("I21", "indicators[2].score_declared") in {(n.code, n.path) for n in unread}
+    assert "I26" in {n.code for n in unread}
