@@ -137,6 +137,7 @@ def _blank(match: re.Match[str]) -> str:
 
 
 GLUED_PARTS_MAX = 4  # a digit run glued from this many cells at the most (``1010`` = 10 | 10)
+GLUED_DIGITS_MAX = 6  # longer runs are codes or amounts, not points glued (and their cuts are many)
 
 
 def _take(taken: Counter[str], atom: str) -> bool:
@@ -144,7 +145,7 @@ def _take(taken: Counter[str], atom: str) -> bool:
     if taken[atom] > 0:
         taken[atom] -= 1
         return True
-    if not atom.isdigit():
+    if not atom.isdigit() or len(atom) > GLUED_DIGITS_MAX:
         return False
     for parts in range(2, min(GLUED_PARTS_MAX, len(atom)) + 1):
         for pieces in splits(atom, parts):
