@@ -2,10 +2,13 @@
 
 A reader that loses a row says nothing of it: the rows it read may all be right.  What betrays the
 lost row is the text it leaves behind — numbers, percentages, unit-bearing values, comparison signs,
-answer words between the table's header and its end that no row, level label or reason took.  The
-text of the region is compared, as a multiset of value atoms, with what the rows read (their names,
-values and reasons, the level labels' printed 分值): what is left over was not placed anywhere.
-The comparison ignores which reader built the rows (cells, words, glued runs), so it holds for all.
+answer words between the table's header and its end that no row or level label took.  The text of
+the region is compared, as a multiset of value atoms, with what the rows read (their names and
+values, the level labels and their printed 分值; a glued digit run may be the cells it was cut into):
+what is left over was not placed anywhere.  Figures that are no cells are skipped on both sides:
+sentences (reasons, scoring notes), template stubs (``指标2:``), dates, page markers.  The
+comparison ignores which reader built the rows (cells, words, glued runs), so it holds for all;
+:func:`coverage_doubts` turns a row's worth of leftovers into note ``I25`` on the whole list.
 """
 
 from __future__ import annotations
