@@ -277,3 +277,18 @@ def test_a_cell_lost_beside_its_filled_pair_is_still_said() -> None:
     unread = unread_cells(form, frozenset({"weight", "score_declared"}))
     assert ("I21", "indicators[2].score_declared") in {(n.code, n.path) for n in unread}
     assert "I26" in {n.code for n in unread}
+
+
+cells = st.sampled_from(["10人", "95%", "达标", "≥3次"])
+
+
+@given(st.lists(st.tuples(cells, cells, st.integers(1, 20), st.integers(0, 20)), min_size=2, max_size=12),
+       st.data())
+def test_one_cell_lost_from_a_full_table_is_never_taken_for_a_grouped_layout(
+    values: list[tuple[str, str, int, int]], data: st.DataObject
+) -> None:
+    rows = [_row(f"指标{n}", t, a, w, s) for n, (t, a, w, s) in enumerate(values)]
+    lost = data.draw(st.integers(0, len(rows) - 1))
+    field = data.draw(st.sampled_from(["target", "actual", "weight", "score_declared"]))
+    rows[lost] = rows[lost].model_copy(update={field: None})
+    assert grouped_blanks(rows, field) == set()
