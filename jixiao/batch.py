@@ -96,7 +96,8 @@ Status = Literal["ok", "error", "duplicate"]
 FORM_COLUMNS: list[tuple[str, ColumnKind]] = [
     ("file", "str"), ("status", "str"), ("message", "str"), ("sha256", "str"),
     ("kind", "str"), ("year", "int"), ("unit", "str"), ("department", "str"), ("project", "str"),
-    ("profile", "str"), ("total_declared", "dec"), ("total", "dec"), ("gap", "dec"), ("grade", "str"),
+    ("profile", "str"), ("total_declared", "dec"), ("total", "dec"), ("national_total", "dec"), ("gap", "dec"),
+    ("grade", "str"),
     ("declared_sum", "dec"), ("budget", "dec"), ("executed", "dec"), ("execution_rate", "dec"),
     ("execution_weight", "dec"), ("execution_score", "dec"), ("execution_declared", "dec"),
     ("indicators_weight", "dec"), ("indicators_declared", "dec"), ("indicators_score", "dec"),
@@ -285,7 +286,7 @@ def form_row(path: str, sha256: str, form: Form, card: Scorecard, findings: list
     gap = None if card.total_declared is None else card.total_declared - card.total
     n = counts(findings)
     return (path, "ok", None, sha256, form.kind, form.year, form.unit, form.department, form.project,
-            card.profile, card.total_declared, card.total, gap, card.grade, card.declared_sum,
+            card.profile, card.total_declared, card.total, card.national_total, gap, card.grade, card.declared_sum,
             *execution_figures(form, card).values(),
             len(card.indicators), n["error"], n["warning"], n["info"], len(notes))
 
