@@ -358,3 +358,35 @@ def test_every_table_format_carries_the_national_total(tmp_path, batch_run):
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     column = header.index("national_total")
     assert {Path(r[0]).name: r[column] for r in rows} == {"hebei.txt": 99.19, "seed.json": None}
+
+
+def test_a_cached_form_is_scored_again_when_its_last_years_form_arrives_or_changes(tmp_path, batch_run):
+    """The 2023 form (比上年增长5%) is cached unscorable; last year's form arriving in a later run scores it,
+    a change of last year's actual re-scores it, and an unchanged pair is taken from the cache."""
+    folder, out = tmp_path / "forms", tmp_path / "out"
+    data = seed_data()
+    data["year"] = 2023
+    data["indicators"][6].update(target="比上年增长5%", actual="3200人")
+    write_json(folder / "a-2023.json", data)
+
+    def relative_row(tables):
+        return next(i for i in tables["indicators"] if i["file"].endswith("a-2023.json") and i["index"] == 6)
+
+    _, alone = batch_run(folder, out=out)
+    assert relative_row(alone)["method"] == "declared"
+    shutil.copy(SEED_JSON, folder / "b-2022.json")
+    summary, both = batch_run(folder, out=out)
+    assert (summary.processed, summary.cached) == (2, 0)
+    assert (relative_row(both)["method"], relative_row(both)["score"]) == ("positive", Decimal(2))
+    summary, again = batch_run(folder, out=out)
+    assert (summary.processed, summary.cached) == (0, 2) and again == both
+    last_year = seed_data()
+    last_year["indicators"][6]["actual"] = "3100人"  # target 3255: 3200 falls short
+    write_json(folder / "b-2022.json", last_year)
+    summary, changed = batch_run(folder, out=out)
+    assert (summary.processed, summary.cached) == (2, 0)
+    assert relative_row(changed)["score"] < Decimal(2)
+    (folder / "b-2022.json").unlink()
+    summary, gone = batch_run(folder, out=out)
+    assert (summary.processed, summary.cached) == (1, 0)
+    assert relative_row(gone)["method"] == "declared"
