@@ -66,7 +66,9 @@ from .report.xlsxstream import (
     Fragment,
     SheetSeries,
     StreamingWorkbook,
+    arrow,
     join_fragments,
+    per_value,
     plain_decimal_text,
     rows_fragment,
 )
@@ -129,6 +131,9 @@ SCHEMAS: dict[str, pa.Schema] = {
 #: Text columns whose values come from jixiao's own vocabulary (codes, kinds, hashes), never from a file.
 OWN_VOCABULARY = frozenset({"status", "sha256", "kind", "profile", "grade", "target_kind", "target_op",
                             "actual_kind", "method", "code", "severity"})
+
+#: The values the parent compares per chunk, as Arrow scalars made once (:func:`~jixiao.report.xlsxstream.arrow`).
+OK, RELATIVE, DECLARED = arrow("ok"), arrow("relative"), arrow("declared")
 
 #: The formats a worker prepares besides the Arrow batches (Parquet is written from those).
 Outputs = frozenset[str]
@@ -391,7 +396,7 @@ def csv_bytes(batch: pa.RecordBatch) -> bytes:
                  if name not in OWN_VOCABULARY and pa.types.is_string(c.type)]
     for indices, convert in ((decimals, plain_decimal_text), (free_text, defused)):
         if indices:  # one call over all such columns end to end: each call has a fixed cost (regex compiling)
-            converted = convert(pa.concat_arrays([columns[i] for i in indices]))
+            converted = per_value(convert, pa.concat_arrays([columns[i] for i in indices]))
             for k, i in enumerate(indices):
                 columns[i] = converted.slice(k * batch.num_rows, batch.num_rows)
     sink = pa.BufferOutputStream()
@@ -618,7 +623,7 @@ class Sinks:
 
     def write(self, chunk: Chunk) -> None:
         forms = chunk.batches["forms"]
-        ok = pc.equal(forms["status"], "ok")
+        ok = pc.equal(forms["status"], OK)
         for n in TABLES:
             batch = chunk.batches[n]
             if not batch.num_rows:
@@ -761,7 +766,7 @@ def awaiting_last_year(chunk: Chunk) -> set[str]:
     rows = chunk.batches["indicators"]
     if not rows.num_rows:
         return set()
-    unscored = pc.and_(pc.equal(rows["target_kind"], "relative"), pc.equal(rows["method"], "declared"))
+    unscored = pc.and_(pc.equal(rows["target_kind"], RELATIVE), pc.equal(rows["method"], DECLARED))
     return set(rows["file"].filter(unscored).to_pylist())
 
 
