@@ -59,7 +59,7 @@ from .audit.waivers import Waiver, apply_waivers, is_open
 from .errors import InputError, os_reason
 from .io import ImportNote, read
 from .io.notes import doubted_paths
-from .io.sniff import check_size
+from .io.sniff import check_known_size
 from .model import Form
 from .report.spreadsheet import FORMULA_TRIGGER_PATTERN
 from .report.xlsxstream import (
@@ -149,25 +149,26 @@ class Entry:
 
     path: str
     problem: str | None = None
+    size: int = 0  # of a file, from the walk's own stat (triage need not stat it again)
 
 
-def _classify(path: str) -> tuple[str, str | None, tuple[int, int] | None]:
-    """``("dir"|"file"|"problem", reason, (device, inode))`` of one entry, following symlinks."""
+def _classify(path: str) -> tuple[str, str | None, tuple[int, int] | None, int]:
+    """``("dir"|"file"|"problem", reason, (device, inode), size)`` of one entry, following symlinks."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        return "problem", "符号链接无效（目标不存在）" if os.path.islink(path) else "文件不存在", None
+        return "problem", "符号链接无效（目标不存在）" if os.path.islink(path) else "文件不存在", None, 0
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # a symlink pointing (indirectly) at itself
-            return "problem", "符号链接循环（链接指向自身）", None
-        return "problem", f"无法访问：{exc.strerror}", None
+            return "problem", "符号链接循环（链接指向自身）", None, 0
+        return "problem", f"无法访问：{exc.strerror}", None, 0
     key = info.st_dev, info.st_ino
     if stat.S_ISDIR(info.st_mode):
-        return "dir", None, key
+        return "dir", None, key, 0
     if stat.S_ISREG(info.st_mode):
-        return "file", None, key
+        return "file", None, key, info.st_size
     what = "管道（FIFO）" if stat.S_ISFIFO(info.st_mode) else "套接字或设备文件"
-    return "problem", f"不是普通文件（{what}），未读取", key
+    return "problem", f"不是普通文件（{what}），未读取", key, 0
 
 
 def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Entry]:
@@ -181,9 +182,9 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) ->
     stack: list[str] = [str(p) for p in reversed(list(paths))]
     while stack:
         path = stack.pop()
-        kind, reason, key = _classify(path)
+        kind, reason, key, size = _classify(path)
         if kind == "file":
-            yield Entry(path)
+            yield Entry(path, size=size)
         elif kind == "problem":
             yield Entry(path, reason)
         elif key not in excluded:
@@ -214,7 +215,7 @@ class Triage:
         if entry.problem is not None:
             return "error", None, entry.problem
         try:
-            check_size(Path(entry.path))  # the importers' own limits: empty and oversized files are not read
+            check_known_size(entry.size, entry.path)  # the importers' own limits: empty and oversized files are not read
             digest = file_sha256(entry.path)
         except InputError as exc:
             return "error", None, str(exc)
@@ -229,9 +230,17 @@ class Triage:
         return ("cached" if digest in self.cached else "process"), digest, None
 
 
+#: Bytes hashed per read: a form is read in one, a large file in steps (``hashlib.file_digest`` would
+#: allocate and clear a 256 KB buffer for every file, more than hashing a form costs).
+HASH_BLOCK = 1 << 20
+
+
 def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        while block := handle.read(HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # --- 3. per-file work (runs on the workers) ------------------------------------------------------
