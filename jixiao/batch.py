@@ -1051,9 +1051,10 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
         for folder in [*finished_parts(out), out]:  # the parts first: where a form's rows were found
             here = {digest: path for digest, path in cached_paths.items() if sources[digest][0] == folder}
             summary.resumed += len(here) if folder != out else 0
+            relative = here.keys() & dependents.keys()  # scored with a last year's form that may differ now
             for chunk in cached_chunks(folder, here, runner.outputs):
                 years.note(chunk.batches["forms"])
-                if waiting := files_with(chunk, here.keys() & dependents.keys()):  # last year's form may differ now
+                if relative and (waiting := files_with(chunk, relative)):
                     chunk = hold_back(chunk, waiting, runner.outputs, held, dependents, cached=True)
                 with deferred_interrupts():
                     sinks.write(chunk)
