@@ -61,6 +61,11 @@ def check_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(f"无法读取文件：{exc.strerror}", place) from None
+    return check_known_size(size, place, limits)
+
+
+def check_known_size(size: int, place: str, limits: Limits = DEFAULT_LIMITS) -> int:
+    """``size``, after refusing an empty or oversized file at ``place`` (its size known from a ``stat``)."""
     if size == 0:
         raise InputError("文件为空（0 字节）", place)
     if size > limits.max_file_bytes:
