@@ -79,7 +79,7 @@ def weights_add_up(ctx: Context) -> None:
 def level1_weights(ctx: Context) -> None:
     for key, expected in ctx.profile.weights.level1.items():
         words = key.split("+")  # 效益+满意: two blocks that share one weight
-        blocks = [b for b in ctx.card.blocks if any(word in b.level1 for word in words)]
+        blocks = [b for b in ctx.card.blocks if any(map(b.level1.__contains__, words))]
         weight = sum((b.weight for b in blocks), ZERO)
         if blocks and weight != expected:
             names = "、".join(b.level1 for b in blocks)
