@@ -59,7 +59,8 @@ class Context:
     def place(self, path: str, label: str) -> str:
         """The human location, with the place in the original file when the importer recorded it."""
         where = self.form.where(path)
-        return f"{label}（{where.describe()}）" if where and where.describe() else label
+        described = where.describe() if where else ""
+        return f"{label}（{described}）" if described else label
 
     def at_indicator(self, item: IndicatorScore, attr: str | None = None) -> tuple[str, str]:
         """(human location, field path) of an indicator row."""
