@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import olefile
-
 from ..errors import InputError
 
 Format = Literal["text", "xlsx", "xls", "pdf", "docx", "json"]
@@ -183,6 +181,8 @@ def pdf_streams(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
 
 def ole_kind(path: Path) -> Format:
     """Classify an OLE2 compound file: legacy .xls, or refuse encrypted and unsupported ones."""
+    import olefile  # only an OLE2 file needs it: a JSON or text form starts without it
+
     place = str(path)
     try:
         with olefile.OleFileIO(str(path)) as ole:
