@@ -4,7 +4,8 @@ A truth form (the corpus ground truth, the seed, or a generated one, as canonica
 rendered to a :class:`Sheet` — the rows of cells of the national project form — and a named
 *operator* turns the sheet into the text one extraction shape produces: cells glued, separated by
 ``|`` or spaces, one cell per line (blank cells kept or skipped), flattened by column, wrapped at a width, empty cells dropped, OCR
-confusions, Traditional labels with pinyin glosses, page markers inside numbers.  Parsing that text
+confusions, Traditional labels with pinyin glosses, page markers inside numbers, the whole page on one line
+(its indicator names after their values, in a PDF's content-stream order).  Parsing that text
 and comparing it with the truth (:func:`jixiao.io.accuracy.compare`) measures what the importer
 achieves per shape; the honest property is that every field comes back right or doubted.
 
@@ -238,6 +239,30 @@ def split_cells(sheet: Sheet, rng: random.Random) -> str:
     return _joined(_cells(sheet, broken), " ")
 
 
+#: The name column's width in characters: a longer name wraps into pieces of this many characters.
+NAME_WIDTH_RANGE = (6, 12)
+
+
+def _wrapped_name(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)] or [text]
+
+
+def names_after_values(sheet: Sheet, rng: random.Random) -> str:
+    """The whole page on one line, the indicator block in a PDF's content-stream order: the header, each
+    row's value cells in order, then the name column's cells (a long name wrapped at the column's width into
+    pieces separated by spaces), then the level names (merged cells, drawn last), as in development form 052."""
+    width = rng.randint(*NAME_WIDTH_RANGE)
+    table = [sheet.rows[i] for i in sheet.table]
+    body = table[1:]
+    block = [c.text for c in table[0]]
+    block += [c.text for row in body for c in row[3:] if c.text]
+    block += [piece for row in body if row[2].text for piece in _wrapped_name(row[2].text, width)]
+    block += [c.text for row in body for c in row[:2] if c.text]
+    before = [c.text for row in sheet.rows[: sheet.table.start] for c in row if c.text]
+    after = [c.text for row in sheet.rows[sheet.table.stop :] for c in row if c.text]
+    return " ".join([*before, *block, *after])
+
+
 Operator = Callable[[Sheet, random.Random], str]
 
 #: Every damage shape by name; the first is the undamaged reference.
@@ -255,6 +280,7 @@ OPERATORS: dict[str, Operator] = {
     "page_markers": page_markers,
     "one_line": one_line,
     "split_cells": split_cells,
+    "names_after_values": names_after_values,
 }
 
 

@@ -29,7 +29,8 @@ from decimal import Decimal
 
 from ..model import Indicator, Location
 from .notes import ImportNote
-from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
+from .textlabels import LEVEL_HEADS, TABLE_END, Column, column_of, head_cell, is_level, key
+from .textorder import values_first
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -44,6 +45,7 @@ class Repaired:
     notes: list[ImportNote]
     ocr: bool = False  # OCR confusions were found: a leading ``2`` may be a ``≥`` too (:func:`ocr_signs`)
     ocr_values: tuple[tuple[int, str], ...] = ()  # (line, value as corrected): what OCR corrections made
+    origin: tuple[tuple[int, int], ...] = ()  # (row id, file line): rows cut out of one line get ids of their own
 
 
 def _note(place: str, line: int, message: str) -> ImportNote:
@@ -212,21 +214,12 @@ def ocr_signs(indicators: list[Indicator], place: str) -> tuple[list[Indicator],
 
 # --- a table flattened column by column --------------------------------------------------------------
 
-_LEVEL_HEADS = frozenset({"一级指标", "二级指标"})
 #: Indicator fields a reassembled column fills, by column (for the doubt on a column that lost cells).
 _FIELD_OF_COLUMN = {
     Column.TARGET: "target", Column.VALUE: "target", Column.ACTUAL: "actual", Column.WEIGHT: "weight",
     Column.SCORE: "score_declared",
 }
 COLUMNS_MIN = 3  # the name column and at least two value columns make a table worth reassembling
-
-
-def _head(text: str) -> Column | str | None:
-    """The column a line names when it is a header cell standing alone (一级/二级指标 as their words)."""
-    if "|" in text or not text.strip():
-        return None
-    label = key(text)
-    return label if label in _LEVEL_HEADS else column_of(label)
 
 
 def _ends_table(text: str) -> bool:
@@ -240,13 +233,13 @@ def _flattened(lines: Lines) -> tuple[list[int], int] | None:
     The plan runs from the 一级/二级指标 heads just before the 三级指标 head to the last head before
     the table's end (总分, or a line of cells again).
     """
-    heads = [n for n, (_, text) in enumerate(lines) if _head(text) is not None]
-    name = next((n for n in heads if _head(lines[n][1]) is Column.NAME), None)
+    heads = [n for n, (_, text) in enumerate(lines) if head_cell(text) is not None]
+    name = next((n for n in heads if head_cell(lines[n][1]) is Column.NAME), None)
     if name is None:
         return None
     chosen = [name]
     for n in reversed([h for h in heads if h < name]):
-        if _head(lines[n][1]) not in _LEVEL_HEADS or any("|" in lines[m][1] for m in range(n, chosen[0])):
+        if head_cell(lines[n][1]) not in LEVEL_HEADS or any("|" in lines[m][1] for m in range(n, chosen[0])):
             break
         chosen.insert(0, n)
     end = name + 1
@@ -276,11 +269,11 @@ def unflatten_columns(lines: Lines, place: str) -> Repaired:
     columns = [(lines[h][1].strip(), [c for c in lines[h + 1 : b] if c[1].strip()]) for h, b in zip(heads, bounds, strict=True)]
     names = next(cells for (text, cells) in columns if column_of(key(text)) is Column.NAME)
     count = len(names)
-    value_columns = [cells for text, cells in columns if isinstance(_head(text), Column) and _head(text) is not Column.NAME]
+    value_columns = [cells for text, cells in columns if isinstance(head_cell(text), Column) and head_cell(text) is not Column.NAME]
     if count < 2 or not any(len(cells) == count for cells in value_columns):
         return Repaired(lines, [])
     # a level column that lost its empty cells keeps its place, empty: its labels cannot be placed
-    kept = [(text, cells if len(cells) == count or isinstance(_head(text), Column) else []) for text, cells in columns]
+    kept = [(text, cells if len(cells) == count or isinstance(head_cell(text), Column) else []) for text, cells in columns]
     rows = [
         (names[i][0], " | ".join(cells[i][1].strip() if i < len(cells) else "" for _, cells in kept))
         for i in range(count)
@@ -311,7 +304,7 @@ def _spaced_header(text: str) -> int | None:
     cells = text.strip().split(_SPACE)
     if "|" in text or len(cells) < COLUMNS_MIN or "" in cells:
         return None
-    heads = [_head(cell) for cell in cells]
+    heads = [head_cell(cell) for cell in cells]
     if any(head is None for head in heads) or Column.NAME not in heads:
         return None
     return len(cells)
@@ -328,17 +321,13 @@ def _spaced_row(text: str, width: int, name_at: int) -> list[str] | None:
     if extra < 0:
         return None
     # a level cell printed with a space (``经济效益 指标``) takes the extra piece, else the name does
-    level = next((at for at in range(name_at) if extra and _is_level(key("".join(cells[at : at + extra + 1])))), None)
+    level = next((at for at in range(name_at) if extra and is_level(key("".join(cells[at : at + extra + 1])))), None)
     row = joined(name_at if level is None else level)
     if level is None and extra and any(c.isdigit() or not c for c in cells[name_at : name_at + extra + 1]):
         return None  # figures inside the name: a misaligned line, not a name with a space
-    if not all(not cell or _is_level(key(cell)) for cell in row[:name_at]):
+    if not all(not cell or is_level(key(cell)) for cell in row[:name_at]):
         return None  # what stands under the level columns is no level label
     return row
-
-
-def _is_level(label: str) -> bool:
-    return bool(level1_name(label) or LEVEL2.match(label))
 
 
 def spaced_cells(lines: Lines, place: str) -> Repaired:
@@ -353,7 +342,7 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     if at is None:
         return Repaired(lines, [])
     start, width = at
-    name_at = [_head(c) for c in lines[start][1].strip().split(_SPACE)].index(Column.NAME)
+    name_at = [head_cell(c) for c in lines[start][1].strip().split(_SPACE)].index(Column.NAME)
     end = next((n for n in range(start + 1, len(lines)) if TABLE_END.match(key(lines[n][1].split(_SPACE)[0]))), len(lines))
     body = [n for n in range(start + 1, end) if lines[n][1].strip()]
     rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at)) is not None}
@@ -390,7 +379,7 @@ def _cell_rows(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
             values.clear()
 
     for number, text in cells:
-        if _is_level(key(text)):
+        if is_level(key(text)):
             close()
             name = None
             labels.append(text)
@@ -414,15 +403,15 @@ def cells_to_rows(lines: Lines, place: str) -> Repaired:
     """
     if any("|" in text for _, text in lines) or not cell_per_line(lines):
         return Repaired(lines, [])
-    heads = [n for n, (_, text) in enumerate(lines) if _head(text) is not None]
-    name = next((n for n in heads if _head(lines[n][1]) is Column.NAME), None)
+    heads = [n for n, (_, text) in enumerate(lines) if head_cell(text) is not None]
+    name = next((n for n in heads if head_cell(lines[n][1]) is Column.NAME), None)
     if name is None:
         return Repaired(lines, [])
     start = name
-    while start > 0 and _head(lines[start - 1][1]) is not None:
+    while start > 0 and head_cell(lines[start - 1][1]) is not None:
         start -= 1
     stop = name
-    while stop + 1 < len(lines) and _head(lines[stop + 1][1]) is not None:
+    while stop + 1 < len(lines) and head_cell(lines[stop + 1][1]) is not None:
         stop += 1
     end = next((n for n in range(stop + 1, len(lines)) if TABLE_END.match(key(lines[n][1]))), len(lines))
     body = lines[stop + 1 : end]
@@ -434,6 +423,12 @@ def cells_to_rows(lines: Lines, place: str) -> Repaired:
     return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note])
 
 
+def names_after_values(lines: Lines, place: str) -> Repaired:
+    """An indicator block drawn values first and names after (:mod:`jixiao.io.textorder`), back into rows."""
+    lines, notes, origin = values_first(lines, place)
+    return Repaired(lines, notes, origin=origin)
+
+
 Stage = Callable[[Lines, str], Repaired]
 
 #: The repair stages in the order they run: line structure first, then the characters inside it.
@@ -443,6 +438,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("ocr", undo_ocr),
     ("by_column", unflatten_columns),
     ("spaced_cells", spaced_cells),
+    ("names_after_values", names_after_values),
     ("cells_to_rows", cells_to_rows),
 )
 
@@ -452,10 +448,12 @@ def repair(lines: Lines, place: str) -> Repaired:
     notes: list[ImportNote] = []
     ocr = False
     ocr_values: tuple[tuple[int, str], ...] = ()
+    origin: tuple[tuple[int, int], ...] = ()
     for _, stage in STAGES:
         done = stage(lines, place)
         lines = done.lines
         notes += done.notes
         ocr = ocr or done.ocr
         ocr_values += done.ocr_values
-    return Repaired(lines, notes, ocr, ocr_values)
+        origin += done.origin
+    return Repaired(lines, notes, ocr, ocr_values, origin)
