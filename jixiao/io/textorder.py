@@ -16,7 +16,7 @@ alignment is a guess and the whole indicator list is doubted (I20); it is never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Location
 from .constraints import broken
@@ -110,6 +110,14 @@ def _tuples(words: list[str], at: int, plan: tuple[Column, ...]) -> list[list[st
         found.append(cells)
         at += width
     return found
+
+
+def _widest_run(words: list[str], header: _Header) -> tuple[tuple[Column, ...], list[list[str]]]:
+    """The plan and its run of value tuples: the header's plan, or the plan without a column that is blank
+    in every row (a form that prints no 得分 per row), whichever reads the longer run (the full plan on a tie)."""
+    plans = [header.plan, *(header.plan[:n] + header.plan[n + 1 :] for n in range(len(header.plan)))]
+    runs = [(plan, _tuples(words, header.end, plan)) for plan in plans if any(c in NUMERIC_COLUMNS for c in plan)]
+    return max(runs, key=lambda run: len(run[1]))
 
 
 def _label_span(words: list[str], i: int) -> int:
@@ -241,10 +249,11 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
         header = _header(words)
         if header is None:
             continue
-        tuples = _tuples(words, header.end, header.plan)
+        plan, tuples = _widest_run(words, header)
         if len(tuples) < TUPLES_MIN:
             return lines, [], ()
-        after = header.end + len(header.plan) * len(tuples)
+        header = replace(header, plan=plan)
+        after = header.end + len(plan) * len(tuples)
         figures = 0
         while figures < TOTAL_FIGURES_MAX and after + figures < len(words) and is_number(words[after + figures]):
             figures += 1
