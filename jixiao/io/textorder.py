@@ -35,7 +35,7 @@ _BLOCK_WORDS = frozenset({"绩效指标", "指标"})  # the block's vertical tit
 
 
 @dataclass(frozen=True)
-class _Header:
+class WordHeader:
     """The indicator header found among a line's words."""
 
     start: int  # index of its first word
@@ -57,7 +57,7 @@ def _value_like(word: str) -> bool:
     return is_value(word) or is_number(word)
 
 
-def _header(words: list[str]) -> _Header | None:
+def header_of(words: list[str]) -> WordHeader | None:
     """The indicator header in ``words``: from the 一级/二级 heads before the 三级指标 head to its last head."""
     name = next((i for i, w in enumerate(words) if head_cell(w) is Column.NAME), None)
     if name is None:
@@ -87,7 +87,7 @@ def _header(words: list[str]) -> _Header | None:
     plan = tuple(h for h in heads if isinstance(h, Column) and h is not Column.NAME and h not in TEXT_COLUMNS)
     if len(plan) < 2 or not any(c in NUMERIC_COLUMNS for c in plan):
         return None
-    return _Header(start, end, tuple(texts), plan, tuple(inside))
+    return WordHeader(start, end, tuple(texts), plan, tuple(inside))
 
 
 def _fits(cells: list[str], plan: tuple[Column, ...]) -> bool:
@@ -112,7 +112,7 @@ def _tuples(words: list[str], at: int, plan: tuple[Column, ...]) -> list[list[st
     return found
 
 
-def _widest_run(words: list[str], header: _Header) -> tuple[tuple[Column, ...], list[list[str]]]:
+def _widest_run(words: list[str], header: WordHeader) -> tuple[tuple[Column, ...], list[list[str]]]:
     """The plan and its run of value tuples: the header's plan, or the plan without a column that is blank
     in every row (a form that prints no 得分 per row), whichever reads the longer run (the full plan on a tie)."""
     plans = [header.plan, *(header.plan[:n] + header.plan[n + 1 :] for n in range(len(header.plan)))]
@@ -120,7 +120,7 @@ def _widest_run(words: list[str], header: _Header) -> tuple[tuple[Column, ...], 
     return max(runs, key=lambda run: len(run[1]))
 
 
-def _label_span(words: list[str], i: int) -> int:
+def label_span(words: list[str], i: int) -> int:
     """How many words from ``i`` make a level label or the block's title (``绩 效 指 标``); 0 if none."""
     joined = ""
     best = 0
@@ -146,7 +146,7 @@ def _names(words: list[str], at: int, first: tuple[str, ...]) -> _Names:
     levels = [w for w in first if is_level(key(w))]
     i = at
     while i < len(words) and not TABLE_END.match(key(words[i])):
-        if span := _label_span(words, i):
+        if span := label_span(words, i):
             label = "".join(words[i : i + span])
             if key(label) not in _BLOCK_WORDS:
                 levels.append(label)
@@ -217,7 +217,7 @@ def _levels(labels: list[str], count: int) -> list[tuple[str, str]] | None:
     return out
 
 
-def _rows(header: _Header, tuples: list[list[str]], names: list[str], levels: list[tuple[str, str]] | None) -> list[str]:
+def _rows(header: WordHeader, tuples: list[list[str]], names: list[str], levels: list[tuple[str, str]] | None) -> list[str]:
     """The header and the rows with ``|`` borders; the level columns only when the levels were placed."""
     heads = [next(t for t in header.texts if head_cell(t) is Column.NAME), *(t for t in header.texts if head_cell(t) in header.plan)]
     if levels is None:
@@ -229,7 +229,7 @@ def _rows(header: _Header, tuples: list[list[str]], names: list[str], levels: li
 Origin = tuple[tuple[int, int], ...]
 
 
-def _numbered(number: int, rebuilt: list[str], lines: Lines) -> tuple[Lines, Origin]:
+def numbered(number: int, rebuilt: list[str], lines: Lines) -> tuple[Lines, Origin]:
     """The rebuilt lines of file line ``number``: the first keeps the number, the others get ids of their
     own (below every file line: the row reader tells rows apart by their line) that map back to it."""
     low = min(0, *(n for n, _ in lines))
@@ -246,7 +246,7 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
         return lines, [], ()
     for at, (number, text) in enumerate(lines):
         words = text.split()
-        header = _header(words)
+        header = header_of(words)
         if header is None:
             continue
         plan, tuples = _widest_run(words, header)
@@ -273,6 +273,6 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
         end = found.end
         total = words[end : end + 1] + words[after : after + figures] + words[end + 1 :]
         rebuilt = [" ".join(words[: header.start]), *_rows(header, tuples, names, levels), " ".join(total)]
-        rows, origin = _numbered(number, [line for line in rebuilt if line], lines)
+        rows, origin = numbered(number, [line for line in rebuilt if line], lines)
         return [*lines[:at], *rows, *lines[at + 1 :]], notes, origin
     return lines, [], ()

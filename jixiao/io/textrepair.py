@@ -23,14 +23,15 @@ line they came from, so provenance still points into the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Indicator, Location
 from .notes import ImportNote
 from .textlabels import LEVEL_HEADS, TABLE_END, Column, column_of, head_cell, is_level, key
-from .textorder import values_first
+from .textorder import header_of, label_span, numbered, values_first
+from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -356,6 +357,8 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     return Repaired(out, [note])
 
 
+ONE_LINE_ROWS_MIN = 2  # fewer rows than this on the header's line: the table is not on that line
+
 # --- a table read cell by cell, its blank cells skipped --------------------------------------------------
 
 _ANSWERS = frozenset(vocabulary()["answers"]["words"])
@@ -365,8 +368,37 @@ def _is_value_cell(text: str) -> bool:
     return is_value(text) or is_number(text) or text in _ANSWERS
 
 
-def _cell_rows(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
-    """Cells in reading order grouped into rows: level labels, a name, then its values (and a reason)."""
+def _text_columns(header: Iterable[str]) -> int:
+    """How many of the header's value columns take a text (年度指标值, 实际完成值: not 分值, 得分, 原因)."""
+    heads = [head_cell(text) for text in header]
+    return sum(isinstance(h, Column) and h is not Column.NAME and h not in NUMERIC_COLUMNS | TEXT_COLUMNS for h in heads)
+
+
+def _text_fits(values: list[str], texts: int) -> bool:
+    """One more text cell still belongs to the row: no figure yet (a row's 分值 and 得分 come last) and fewer
+    texts than the plan has text-taking columns (a text target, then a text actual ``达成预期指标``)."""
+    return len(values) < texts and not any(is_number(v) for v in values)
+
+
+_BRACKETED = re.compile(r"^[(（][^()（）]{1,8}[)）]$")
+
+
+def _name_continued(name: str, values: list[str], width: int | None) -> str:
+    """The name with the pieces of it that were read as values: a bracketed unit right after it (``(万元)``),
+    and texts beyond the ``width`` value cells a row has (a name broken at a space).  ``values`` loses them."""
+    while values and not _is_value_cell(values[0]) and (
+        _BRACKETED.match(values[0]) or (width is not None and len(values) > width)
+    ):
+        name += values.pop(0)
+    return name
+
+
+def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None = None) -> list[tuple[int, list[str]]]:
+    """Cells in reading order grouped into rows: level labels, a name, then its values (and a reason).
+
+    ``texts``: how many of the plan's value columns take a text (年度指标值, 实际完成值); ``width``: how many
+    value cells a row has at most, when the cells are words (a name broken at a space gives one too many).
+    """
     rows: list[tuple[int, list[str]]] = []
     labels: list[str] = []
     name: tuple[int, str] | None = None
@@ -374,7 +406,7 @@ def _cell_rows(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
 
     def close() -> None:
         if name is not None:
-            rows.append((name[0], [*labels, name[1], *values]))
+            rows.append((name[0], [*labels, _name_continued(name[1], values, width), *values]))
             labels.clear()
             values.clear()
 
@@ -385,7 +417,7 @@ def _cell_rows(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
             labels.append(text)
         elif name is None:
             name = (number, text)  # what opens a row is its name, even one that looks like a value (``1年``)
-        elif _is_value_cell(text) or not values or text == values[-1]:
+        elif _is_value_cell(text) or not values or text == values[-1] or _text_fits(values, texts):
             values.append(text)  # a text right after the name, or repeated, is a text target (``按时保质完成``)
         else:  # a text after the values opens the next row (a reason cannot be told from a name here)
             close()
@@ -417,10 +449,47 @@ def cells_to_rows(lines: Lines, place: str) -> Repaired:
     body = lines[stop + 1 : end]
     if not body or any(not text.strip() for _, text in body):
         return Repaired(lines, [])  # empty cells kept as empty lines: positions still hold
-    rows = _cell_rows([(n, text.strip()) for n, text in body])
+    rows = _cell_rows([(n, text.strip()) for n, text in body], _text_columns(t for _, t in lines[start : stop + 1]))
     header = (lines[start][0], " | ".join(text.strip() for _, text in lines[start : stop + 1]))
     note = _note(place, lines[start][0], f"绩效指标表逐格一行且空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
     return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note])
+
+
+def _word_cells(words: list[str]) -> list[str]:
+    """A table's words as cells: a level label printed in pieces (``绩 效 指 标``, ``经济效益 指标``) one cell."""
+    cells = []
+    i = 0
+    while i < len(words):
+        span = label_span(words, i) or 1
+        cells.append("".join(words[i : i + span]))
+        i += span
+    return cells
+
+
+def one_line_rows(lines: Lines, place: str) -> Repaired:
+    """A table on one line whose cells are separated by single spaces and whose blank cells are gone (a PDF's
+    text layer scraped into a page): after the header, the words are grouped into rows by their kinds, as
+    for a table read cell by cell (:func:`cells_to_rows`), and written a row per line."""
+    if any("|" in text for _, text in lines):
+        return Repaired(lines, [])
+    for at, (number, text) in enumerate(lines):
+        words = text.split()
+        header = header_of(words)
+        if header is None:
+            continue
+        if not _text_columns(header.texts) or header.end >= len(words) or _is_value_cell(words[header.end]):
+            return Repaired(lines, [])  # a scoring rubric (no targets), or values drawn before the names
+        end = next((i for i in range(header.end, len(words)) if TABLE_END.match(key(words[i]))), len(words))
+        rows = _cell_rows(list(enumerate(_word_cells([*header.inside, *words[header.end : end]]))),
+                          _text_columns(header.texts), len(header.plan))
+        if len(rows) < ONE_LINE_ROWS_MIN:
+            return Repaired(lines, [])
+        rebuilt = [" ".join(words[: header.start]), " | ".join(header.texts), *(" | ".join(cells) for _, cells in rows),
+                   " ".join(words[end:])]
+        out, origin = numbered(number, [line for line in rebuilt if line], lines)
+        note = _note(place, number, f"绩效指标表整张印在一行、空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
+        return Repaired([*lines[:at], *out, *lines[at + 1 :]], [note], origin=origin)
+    return Repaired(lines, [])
 
 
 def names_after_values(lines: Lines, place: str) -> Repaired:
@@ -439,6 +508,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("by_column", unflatten_columns),
     ("spaced_cells", spaced_cells),
     ("names_after_values", names_after_values),
+    ("one_line_rows", one_line_rows),
     ("cells_to_rows", cells_to_rows),
 )
 
