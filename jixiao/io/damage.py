@@ -220,6 +220,31 @@ def one_line(sheet: Sheet, rng: random.Random) -> str:
     return " ".join(c.text for row in sheet.rows for c in row if c.text)
 
 
+#: ``page_lines``: cells per page line, and the share of header cells broken at a space.
+PAGE_CELLS_RANGE = (25, 60)
+HEAD_SPLIT_SHARE = 0.5
+
+
+def page_lines(sheet: Sheet, rng: random.Random) -> str:
+    """The form on a few lines, a line per page of a PDF's text layer: non-empty cells separated by single
+    spaces, a new line every few dozen cells (mid-table too), header cells broken where they wrapped
+    (``年度 指标值``, ``三级 指标``)."""
+
+    def cell(c: Cell, header: bool) -> str:
+        if header and len(c.text) >= 4 and rng.random() < HEAD_SPLIT_SHARE:
+            cut = rng.randint(2, len(c.text) - 2)
+            return f"{c.text[:cut]} {c.text[cut:]}"
+        return c.text
+
+    cells = [cell(c, n == sheet.table.start) for n, row in enumerate(sheet.rows) for c in row if c.text]
+    lines = []
+    while cells:
+        size = rng.randint(*PAGE_CELLS_RANGE)
+        lines.append(" ".join(cells[:size]))
+        cells = cells[size:]
+    return "\n".join(lines)
+
+
 #: Share of the longer text cells that ``split_cells`` breaks, and the shortest cell it breaks.
 SPLIT_SHARE = 0.3
 SPLIT_CHARS_MIN = 5
@@ -253,10 +278,12 @@ def names_after_values(sheet: Sheet, rng: random.Random) -> str:
     pieces separated by spaces), then the level names (merged cells, drawn last), as in development form 052."""
     width = rng.randint(*NAME_WIDTH_RANGE)
     table = [sheet.rows[i] for i in sheet.table]
+    if not table:
+        return one_line(sheet, rng)
     body = table[1:]
     block = [c.text for c in table[0]]
     block += [c.text for row in body for c in row[3:] if c.text]
-    block += [piece for row in body if row[2].text for piece in _wrapped_name(row[2].text, width)]
+    block += [piece for row in body if len(row) > 2 and row[2].text for piece in _wrapped_name(row[2].text, width)]
     block += [c.text for row in body for c in row[:2] if c.text]
     before = [c.text for row in sheet.rows[: sheet.table.start] for c in row if c.text]
     after = [c.text for row in sheet.rows[sheet.table.stop :] for c in row if c.text]
@@ -281,6 +308,7 @@ OPERATORS: dict[str, Operator] = {
     "one_line": one_line,
     "split_cells": split_cells,
     "names_after_values": names_after_values,
+    "page_lines": page_lines,
 }
 
 

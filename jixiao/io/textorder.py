@@ -59,12 +59,12 @@ def _value_like(word: str) -> bool:
 
 def header_of(words: list[str]) -> WordHeader | None:
     """The indicator header in ``words``: from the 一级/二级 heads before the 三级指标 head to its last head."""
-    name = next((i for i, w in enumerate(words) if head_cell(w) is Column.NAME), None)
+    name = next((i for i in range(len(words)) if (found := _head_at(words, i)) and found[1] is Column.NAME), None)
     if name is None:
         return None
     start = name
     for i in range(name - 1, max(-1, name - 2 - INTERLEAVED_MAX), -1):
-        if head_cell(words[i]) in LEVEL_HEADS:
+        if (found := _head_at(words, i)) and found[1] in LEVEL_HEADS:
             start = i
     texts: list[str] = []
     heads: list[Column | str] = []
@@ -229,12 +229,13 @@ def _rows(header: WordHeader, tuples: list[list[str]], names: list[str], levels:
 Origin = tuple[tuple[int, int], ...]
 
 
-def numbered(number: int, rebuilt: list[str], lines: Lines) -> tuple[Lines, Origin]:
-    """The rebuilt lines of file line ``number``: the first keeps the number, the others get ids of their
-    own (below every file line: the row reader tells rows apart by their line) that map back to it."""
+def numbered(rebuilt: Lines, lines: Lines) -> tuple[Lines, Origin]:
+    """Rebuilt lines, each with the file line it came from: the first keeps its number, the others get ids
+    of their own (below every file line: the row reader tells rows apart by their line) that map back."""
     low = min(0, *(n for n, _ in lines))
-    ids = [number, *range(low - 1, low - len(rebuilt), -1)]
-    return list(zip(ids, rebuilt, strict=True)), tuple((n, number) for n in ids[1:])
+    ids = [rebuilt[0][0], *range(low - 1, low - len(rebuilt), -1)]
+    return [(n, text) for n, (_, text) in zip(ids, rebuilt, strict=True)], tuple(
+        (n, line) for n, (line, _) in zip(ids[1:], rebuilt[1:], strict=True))
 
 
 def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Origin]:
@@ -273,6 +274,6 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
         end = found.end
         total = words[end : end + 1] + words[after : after + figures] + words[end + 1 :]
         rebuilt = [" ".join(words[: header.start]), *_rows(header, tuples, names, levels), " ".join(total)]
-        rows, origin = numbered(number, [line for line in rebuilt if line], lines)
+        rows, origin = numbered([(number, line) for line in rebuilt if line], lines)
         return [*lines[:at], *rows, *lines[at + 1 :]], notes, origin
     return lines, [], ()

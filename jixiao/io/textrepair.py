@@ -455,21 +455,37 @@ def cells_to_rows(lines: Lines, place: str) -> Repaired:
     return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note])
 
 
-def _word_cells(words: list[str]) -> list[str]:
+def _word_cells(words: Lines) -> Lines:
     """A table's words as cells: a level label printed in pieces (``绩 效 指 标``, ``经济效益 指标``) one cell."""
+    texts = [w for _, w in words]
     cells = []
     i = 0
     while i < len(words):
-        span = label_span(words, i) or 1
-        cells.append("".join(words[i : i + span]))
+        span = label_span(texts, i) or 1
+        cells.append((words[i][0], "".join(texts[i : i + span])))
         i += span
     return cells
 
 
+def _table_words(lines: Lines, at: int, first: list[str]) -> tuple[Lines, int, list[str]]:
+    """The table's words from ``first`` (the rest of line ``at``) on, each with its line, up to its end word
+    (总分): a table on a page's line goes on on the next page's line.  Also the index of the line holding the
+    end word and that line's words from the end word on."""
+    words: Lines = []
+    number = lines[at][0]
+    for n in range(at, len(lines)):
+        texts = first if n == at else lines[n][1].split()
+        end = next((i for i, w in enumerate(texts) if TABLE_END.match(key(w))), None)
+        words += [(lines[n][0], w) for w in texts[:end]]
+        if end is not None:
+            return words, n, texts[end:]
+    return [(number, w) for w in first], at, []
+
+
 def one_line_rows(lines: Lines, place: str) -> Repaired:
-    """A table on one line whose cells are separated by single spaces and whose blank cells are gone (a PDF's
-    text layer scraped into a page): after the header, the words are grouped into rows by their kinds, as
-    for a table read cell by cell (:func:`cells_to_rows`), and written a row per line."""
+    """A table on a line of its own page whose cells are separated by single spaces and whose blank cells are
+    gone (a PDF's text layer scraped into a page): after the header, the words are grouped into rows by their
+    kinds, as for a table read cell by cell (:func:`cells_to_rows`), and written a row per line."""
     if any("|" in text for _, text in lines):
         return Repaired(lines, [])
     for at, (number, text) in enumerate(lines):
@@ -479,16 +495,15 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
             continue
         if not _text_columns(header.texts) or header.end >= len(words) or _is_value_cell(words[header.end]):
             return Repaired(lines, [])  # a scoring rubric (no targets), or values drawn before the names
-        end = next((i for i in range(header.end, len(words)) if TABLE_END.match(key(words[i]))), len(words))
-        rows = _cell_rows(list(enumerate(_word_cells([*header.inside, *words[header.end : end]]))),
-                          _text_columns(header.texts), len(header.plan))
+        body, last, rest = _table_words(lines, at, [*header.inside, *words[header.end :]])
+        rows = _cell_rows(_word_cells(body), _text_columns(header.texts), len(header.plan))
         if len(rows) < ONE_LINE_ROWS_MIN:
             return Repaired(lines, [])
-        rebuilt = [" ".join(words[: header.start]), " | ".join(header.texts), *(" | ".join(cells) for _, cells in rows),
-                   " ".join(words[end:])]
-        out, origin = numbered(number, [line for line in rebuilt if line], lines)
+        rebuilt = [(number, " ".join(words[: header.start])), (number, " | ".join(header.texts)),
+                   *((n, " | ".join(cells)) for n, cells in rows), (lines[last][0], " ".join(rest))]
+        out, origin = numbered([(n, line) for n, line in rebuilt if line], lines)
         note = _note(place, number, f"绩效指标表整张印在一行、空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
-        return Repaired([*lines[:at], *out, *lines[at + 1 :]], [note], origin=origin)
+        return Repaired([*lines[:at], *out, *lines[last + 1 :]], [note], origin=origin)
     return Repaired(lines, [])
 
 

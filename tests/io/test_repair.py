@@ -53,10 +53,10 @@ def test_the_seed_and_the_corpus_need_no_structural_repair(seed_path: Path) -> N
         lines = _numbered(text.read_text(encoding="utf-8"))
         for name, stage in STAGES:
             # scanned forms do carry OCR confusions; published PDF text is drawn in content-stream order (052)
-            if name not in ("ocr", "names_after_values"):
+            # or has the whole form on a line (001)
+            if name not in ("ocr", "names_after_values", "one_line_rows"):
                 assert stage(lines, text.name).lines == lines, (name, text.name)
-    seed_line = _numbered(" ".join(seed_path.read_text(encoding="utf-8").split()))
-    assert repair(seed_line, "seed.txt").lines == seed_line  # a page on one line, row by row: not drawn values first
+
 
 
 @settings(max_examples=40, deadline=None)
