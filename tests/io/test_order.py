@@ -86,3 +86,45 @@ def test_names_wrapped_at_the_column_width_are_rejoined_or_doubted(names: list[s
 
 def test_fewer_pieces_than_value_tuples_are_never_certain() -> None:
     assert aligned_names(["学生受资助人数", "政策知晓率"], 3) == (["学生受资助人数", "政策知晓率"], False)
+
+
+# --- a table on one line (or a page per line), row after row, its blank cells gone ---------------------
+
+
+def _exact(name: str, operator: str, seed: int = 0) -> float:
+    form, notes = parse_text(damaged(TRUTHS[name], operator, seed), f"{name}.txt")
+    results = compare(form, TRUTHS[name], notes)
+    assert not [r.path for r in results if r.silently_wrong]
+    return accuracy(results)
+
+
+def test_page_lines_puts_the_form_on_a_few_lines_and_breaks_header_cells() -> None:
+    text = damaged(SEED_TRUTH, "page_lines", 1)
+    lines = text.splitlines()
+    assert 2 <= len(lines) <= 10 and "|" not in text
+    assert text.replace("\n", " ").replace(" ", "") == damaged(SEED_TRUTH, "one_line").replace(" ", "")
+    assert any(head not in text for head in INDICATOR_HEAD if len(head) >= 4)  # some header cell broken
+
+
+def test_rows_on_one_line_are_found_one_by_one_and_keep_their_file_line() -> None:
+    form, notes = parse_text(damaged(TRUTHS["048"], "one_line"), "048.txt")
+    assert len(form.indicators) == len(TRUTHS["048"]["indicators"]) == 11
+    assert form.indicators[8].name == "年新增畜牧产值(万元)"  # a bracketed unit wrapped off its name
+    assert {form.provenance[f"indicators[{n}]"].line for n in range(11)} == {1}
+    assert any(n.code == "I06" and "整张印在一行" in n.message for n in notes)
+
+
+def test_a_text_actual_after_a_text_target_stays_in_its_row() -> None:
+    """001: ``经费支出合规性 严格执行相关制度规定 达成预期指标 8 8`` is one row, not two."""
+    assert _exact("001", "one_line") == 1.0
+    assert _exact("001", "cells_dropped") == 1.0
+
+
+def test_a_name_broken_at_a_space_takes_back_the_piece_beyond_the_row_cells() -> None:
+    assert _exact("016", "page_lines") == 1.0  # 指标1:资金是否全部纳入医 保统筹
+
+
+def test_a_table_over_page_lines_is_read_as_on_one_line() -> None:
+    for seed in range(3):
+        assert _exact("seed", "page_lines", seed) == 1.0
+    assert _exact("058", "page_lines") == 1.0
