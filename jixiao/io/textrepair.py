@@ -31,7 +31,6 @@ from ..model import Indicator, Location
 from .notes import ImportNote
 from .textlabels import LEVEL_HEADS, TABLE_END, Column, column_of, head_cell, is_level, key
 from .textorder import header_of, label_span, numbered, values_first
-from .textrows import NUMERIC_COLUMNS, TEXT_COLUMNS
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -368,10 +367,16 @@ def _is_value_cell(text: str) -> bool:
     return is_value(text) or is_number(text) or text in _ANSWERS
 
 
+_TEXT_VALUES = frozenset({Column.TARGET, Column.VALUE, Column.ACTUAL})
+#: Columns often left blank whose cells are words too (定量, 人, an adjusted target): with them in the plan, a
+#: second text after a name is as likely the next row's name, so a row takes one text only.
+_WORD_COLUMNS = frozenset({Column.NATURE, Column.DIRECTION, Column.MEASURE, Column.ADJUSTED})
+
+
 def _text_columns(header: Iterable[str]) -> int:
-    """How many of the header's value columns take a text (年度指标值, 实际完成值: not 分值, 得分, 原因)."""
-    heads = [head_cell(text) for text in header]
-    return sum(isinstance(h, Column) and h is not Column.NAME and h not in NUMERIC_COLUMNS | TEXT_COLUMNS for h in heads)
+    """How many texts a row takes after its name: its text target and text actual (年度指标值, 实际完成值)."""
+    heads = {head_cell(text) for text in header}
+    return 1 if heads & _WORD_COLUMNS else max(1, len(heads & _TEXT_VALUES))
 
 
 def _text_fits(values: list[str], texts: int) -> bool:
