@@ -57,9 +57,14 @@ def _value_like(word: str) -> bool:
     return is_value(word) or is_number(word)
 
 
+def name_head(words: list[str]) -> int | None:
+    """Where the 三级指标 head (or a synonym, printed in pieces or not) is among ``words``."""
+    return next((i for i in range(len(words)) if (found := _head_at(words, i)) and found[1] is Column.NAME), None)
+
+
 def header_of(words: list[str]) -> WordHeader | None:
     """The indicator header in ``words``: from the 一级/二级 heads before the 三级指标 head to its last head."""
-    name = next((i for i in range(len(words)) if (found := _head_at(words, i)) and found[1] is Column.NAME), None)
+    name = name_head(words)
     if name is None:
         return None
     start = name

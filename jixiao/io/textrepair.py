@@ -30,7 +30,7 @@ from decimal import Decimal
 from ..model import Indicator, Location
 from .notes import ImportNote
 from .textlabels import LEVEL_HEADS, TABLE_END, Column, column_of, head_cell, is_level, key
-from .textorder import header_of, label_span, numbered, values_first
+from .textorder import header_of, label_span, name_head, numbered, values_first
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -472,36 +472,43 @@ def _word_cells(words: Lines) -> Lines:
     return cells
 
 
-def _table_words(lines: Lines, at: int, first: list[str]) -> tuple[Lines, int, list[str]]:
-    """The table's words from ``first`` (the rest of line ``at``) on, each with its line, up to its end word
-    (总分): a table on a page's line goes on on the next page's line.  Also the index of the line holding the
-    end word and that line's words from the end word on."""
+def _table_words(lines: Lines, at: int) -> tuple[Lines, int, list[str]]:
+    """The words from line ``at`` on, each with its line, up to the table's end word (总分): a table on a page's
+    line goes on on the next page's line.  Also the index of the line holding the end word and that line's
+    words from the end word on (none when the text has no end word: the table is taken on line ``at`` only)."""
     words: Lines = []
-    number = lines[at][0]
     for n in range(at, len(lines)):
-        texts = first if n == at else lines[n][1].split()
+        texts = lines[n][1].split()
         end = next((i for i, w in enumerate(texts) if TABLE_END.match(key(w))), None)
         words += [(lines[n][0], w) for w in texts[:end]]
         if end is not None:
             return words, n, texts[end:]
-    return [(number, w) for w in first], at, []
+    return [(lines[at][0], w) for w in lines[at][1].split()], at, []
 
 
 def one_line_rows(lines: Lines, place: str) -> Repaired:
     """A table on a line of its own page whose cells are separated by single spaces and whose blank cells are
     gone (a PDF's text layer scraped into a page): after the header, the words are grouped into rows by their
-    kinds, as for a table read cell by cell (:func:`cells_to_rows`), and written a row per line."""
+    kinds, as for a table read cell by cell (:func:`cells_to_rows`), and written a row per line.
+
+    The header shares its line with the page's other text (a header alone on its line heads a table printed
+    a row per line); a scoring rubric (no target column) and values drawn before the names are left alone.
+    """
     if any("|" in text for _, text in lines):
         return Repaired(lines, [])
     for at, (number, text) in enumerate(lines):
-        words = text.split()
-        header = header_of(words)
-        if header is None:
+        if name_head(text.split()) is None:
             continue
-        if not _text_columns(header.texts) or header.end >= len(words) or _is_value_cell(words[header.end]):
-            return Repaired(lines, [])  # a scoring rubric (no targets), or values drawn before the names
-        body, last, rest = _table_words(lines, at, [*header.inside, *words[header.end :]])
-        rows = _cell_rows(_word_cells(body), _text_columns(header.texts), len(header.plan))
+        body, last, rest = _table_words(lines, at)
+        words = [w for _, w in body]
+        header = header_of(words)
+        on_line = len(text.split())
+        if (header is None or not {head_cell(t) for t in header.texts} & _TEXT_VALUES
+                or (header.start == 0 and header.end == on_line) or header.end >= len(words)
+                or _is_value_cell(words[header.end])):
+            return Repaired(lines, [])
+        cells = [*((number, w) for w in header.inside), *body[header.end :]]
+        rows = _cell_rows(_word_cells(cells), _text_columns(header.texts), len(header.plan))
         if len(rows) < ONE_LINE_ROWS_MIN:
             return Repaired(lines, [])
         rebuilt = [(number, " ".join(words[: header.start])), (number, " | ".join(header.texts)),
