@@ -502,10 +502,9 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
         body, last, rest = _table_words(lines, at)
         words = [w for _, w in body]
         header = header_of(words)
-        on_line = len(text.split())
-        if (header is None or not {head_cell(t) for t in header.texts} & _TEXT_VALUES
-                or (header.start == 0 and header.end == on_line) or header.end >= len(words)
-                or _is_value_cell(words[header.end])):
+        alone = header is not None and header.start == 0 and all(n != number for n, _ in body[header.end :])
+        if (header is None or alone or not {head_cell(t) for t in header.texts} & _TEXT_VALUES
+                or header.end >= len(words) or _is_value_cell(words[header.end])):
             return Repaired(lines, [])
         cells = [*((number, w) for w in header.inside), *body[header.end :]]
         rows = _cell_rows(_word_cells(cells), _text_columns(header.texts), len(header.plan))
