@@ -16,6 +16,7 @@ alignment is a guess and the whole indicator list is doubted (I20); it is never 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from ..model import Location
@@ -23,11 +24,12 @@ from .constraints import broken
 from .notes import ImportNote
 from .textlabels import LEVEL2, LEVEL_HEADS, TABLE_END, Column, head_cell, is_level, key, level1_name
 from .textrows import LABEL_JOIN_MAX, NAME_CHARS_MIN, NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS
-from .textscan import is_number, is_value
+from .textscan import is_number, is_value, labels_re
+from .vocabulary import vocabulary
 
 Lines = list[tuple[int, str]]
 
-HEAD_PIECES_MAX = 3  # a header cell printed in up to three pieces (``年度 指标值``)
+HEAD_PIECES_MAX = 6  # a header cell printed in pieces: wrapped (``年度 指标值``) or a character a line (``三 级 指 标``)
 INTERLEAVED_MAX = 3  # words of the first row (its level names, its name) drawn among the header's words
 TUPLES_MIN = 2  # fewer value tuples than this are no block drawn values first
 TOTAL_FIGURES_MAX = 2  # the 总分 row's 分值 and 得分, drawn before its label
@@ -57,9 +59,18 @@ def _value_like(word: str) -> bool:
     return is_value(word) or is_number(word)
 
 
+#: The 三级指标 head's synonyms as printed, in pieces or not: found by one regex search before word by word.
+_NAME_HEAD = re.compile(labels_re(vocabulary()["indicator_columns"]["name"]))
+
+
 def name_head(words: list[str]) -> int | None:
     """Where the 三级指标 head (or a synonym, printed in pieces or not) is among ``words``."""
-    return next((i for i in range(len(words)) if (found := _head_at(words, i)) and found[1] is Column.NAME), None)
+    text = " ".join(words)
+    for m in _NAME_HEAD.finditer(text):
+        at = text.count(" ", 0, m.start())
+        if (found := _head_at(words, at)) and found[1] is Column.NAME:
+            return at
+    return None
 
 
 def header_of(words: list[str]) -> WordHeader | None:
@@ -164,10 +175,10 @@ def _names(words: list[str], at: int, first: tuple[str, ...]) -> _Names:
     return _Names(pieces, levels, i)
 
 
-def _continues(pieces: list[str], n: int) -> tuple[bool, bool]:
+def _continues(pieces: list[str], n: int, widest: int) -> tuple[bool, bool]:
     """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own, the
     piece was cut at the column's width, i.e. is as wide as the widest)."""
-    return len(pieces[n + 1]) < NAME_CHARS_MIN, len(pieces[n]) == max(map(len, pieces))
+    return len(pieces[n + 1]) < NAME_CHARS_MIN, len(pieces[n]) == widest
 
 
 def _joined(pieces: list[str], joins: set[int]) -> list[str]:
@@ -193,7 +204,8 @@ def aligned_names(pieces: list[str], count: int) -> tuple[list[str], bool]:
     """
     if len(pieces) <= count:
         return pieces, len(pieces) == count
-    evidence = {n: _continues(pieces, n) for n in range(len(pieces) - 1)}
+    widest = max(map(len, pieces))
+    evidence = {n: _continues(pieces, n, widest) for n in range(len(pieces) - 1)}
     ranked = sorted(evidence, key=lambda n: (not evidence[n][0], not evidence[n][1], len(pieces[n + 1])))
     extra = len(pieces) - count
     chained = any(evidence[n][1] and evidence.get(n + 1, (False, False))[1] for n in evidence)
@@ -206,19 +218,18 @@ def _levels(labels: list[str], count: int) -> list[tuple[str, str]] | None:
 
     A label of either level (``服务对象满意度指标``) is a 二级 label right after a 一级 label, else a 一级 one.
     """
-    seconds: list[int] = []
+    second = [False] * len(labels)
     for n, label in enumerate(labels):
-        first = level1_name(key(label))
-        if not first or (LEVEL2.match(key(label)) and n and n - 1 not in seconds):
-            seconds.append(n)
-    if len(seconds) != count:
+        second[n] = not level1_name(key(label)) or bool(LEVEL2.match(key(label)) and n and not second[n - 1])
+    if sum(second) != count:
         return None
-    firsts = [n for n in range(len(labels)) if n not in seconds]
     out = []
-    for n in seconds:
-        before = [m for m in firsts if m < n]
-        parent = labels[before[-1]] if before else (labels[firsts[0]] if firsts else "")
-        out.append((parent, labels[n]))
+    parent = next((label for label, two in zip(labels, second, strict=True) if not two), "")
+    for label, two in zip(labels, second, strict=True):
+        if two:
+            out.append((parent, label))
+        else:
+            parent = label
     return out
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.io.accuracy import accuracy, compare, development_truths
-from jixiao.io.damage import INDICATOR_HEAD, damaged
+from jixiao.io.damage import INDICATOR_HEAD, damaged, render
 from jixiao.io.text import parse_text, read_text
 from jixiao.io.textorder import aligned_names, values_first
 
@@ -128,3 +128,13 @@ def test_a_table_over_page_lines_is_read_as_on_one_line() -> None:
     for seed in range(3):
         assert _exact("seed", "page_lines", seed) == 1.0
     assert _exact("058", "page_lines") == 1.0
+
+
+def test_a_header_printed_a_character_at_a_time_still_gives_the_plan() -> None:
+    """Narrow header cells come out a character a word (``三 级 指 标``): one cell each, up to six pieces."""
+    sheet = render(TRUTHS["048"])
+    cells = [" ".join(c.text) if n == sheet.table.start and len(c.text) <= 5 else c.text
+             for n, row in enumerate(sheet.rows) for c in row if c.text]
+    form, notes = parse_text(" ".join(cells), "048.txt")
+    assert "三 级 指 标" in " ".join(cells) and len(form.indicators) == 11
+    assert not [r.path for r in compare(form, TRUTHS["048"], notes) if r.silently_wrong]
