@@ -12,12 +12,17 @@ text alone, before any token is cut:
   before them (``$``/``^`` for ≥, ``W`` for ≤): the confusion table is data (``vocabulary.toml``,
   ``[ocr]``);
 * ``by_column`` — the indicator table flattened column by column, one cell per line: the header's
-  column plan (each header cell followed by its column's cells) puts the rows together again.
+  column plan (each header cell followed by its column's cells) puts the rows together again;
+* ``names_after_values`` — an indicator block drawn values first and names after, as a PDF's
+  content stream does (:mod:`jixiao.io.textorder`): value tuples and names paired in order;
+* ``one_line_rows`` — the table on one line (or a line per page), single spaces between cells,
+  blank cells gone: the words grouped into rows by their kinds, a row per line.
 
 Each stage is a pure function of the numbered lines; it returns the repaired lines and import
 notes saying what was repaired (``I06``, no field path: a repair is certain), or doubts (``I20``
 with the field path) where a repair had to guess.  Repaired lines keep the number of the first
-line they came from, so provenance still points into the file.
+line they came from, so provenance still points into the file; rows cut out of one line get ids of
+their own that map back to it (``Repaired.origin``).
 """
 
 from __future__ import annotations
