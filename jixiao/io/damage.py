@@ -152,6 +152,17 @@ def by_column(sheet: Sheet, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+def by_column_line(sheet: Sheet, rng: random.Random) -> str:
+    """The whole page on one line, non-empty cells separated by single spaces, the indicator table drawn a
+    column at a time (a PDF's content stream column by column): each header cell, then its column's cells."""
+    table = [sheet.rows[i] for i in sheet.table]
+    width = max((len(r) for r in table), default=0)
+    block = [r[c].text for c in range(width) for r in table if c < len(r) and r[c].text]
+    before = [c.text for row in sheet.rows[: sheet.table.start] for c in row if c.text]
+    after = [c.text for row in sheet.rows[sheet.table.stop :] for c in row if c.text]
+    return " ".join([*before, *block, *after])
+
+
 def wrapped(sheet: Sheet, rng: random.Random) -> str:
     """Rows with ``|`` cut at a fixed width (between 16 and 48 characters), mid-cell if need be."""
     width = rng.randint(16, 48)
@@ -300,6 +311,7 @@ OPERATORS: dict[str, Operator] = {
     "cell_per_line": cell_per_line,
     "cells_dropped": cells_dropped,
     "by_column": by_column,
+    "by_column_line": by_column_line,
     "wrapped": wrapped,
     "empty_dropped": empty_dropped,
     "ocr_confused": ocr_confused,

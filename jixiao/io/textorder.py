@@ -73,6 +73,19 @@ def name_head(words: list[str]) -> int | None:
     return None
 
 
+def column_heads(words: list[str], start: int) -> list[tuple[int, int]]:
+    """Every header cell from word ``start`` on, as (index, pieces), up to the table's end word."""
+    heads = []
+    i = start
+    while i < len(words) and not TABLE_END.match(key(words[i])):
+        if found := _head_at(words, i):
+            heads.append((i, found[0]))
+            i += found[0]
+        else:
+            i += 1
+    return heads
+
+
 def header_of(words: list[str]) -> WordHeader | None:
     """The indicator header in ``words``: from the 一级/二级 heads before the 三级指标 head to its last head."""
     name = name_head(words)

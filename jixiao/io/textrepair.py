@@ -28,6 +28,7 @@ their own that map back to it (``Repaired.origin``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,7 +36,7 @@ from decimal import Decimal
 from ..model import Indicator, Location
 from .notes import ImportNote
 from .textlabels import LEVEL_HEADS, TABLE_END, Column, column_of, head_cell, is_level, key
-from .textorder import header_of, label_span, name_head, numbered, values_first
+from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -523,6 +524,49 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
     return Repaired(lines, [])
 
 
+def _column_words(words: list[str], heads: list[tuple[int, int]], end: int) -> list[tuple[str, list[str]]]:
+    """Each header cell (pieces joined) with the words drawn after it, up to the next header cell or ``end``."""
+    bounds = [*(i for i, _ in heads[1:]), end]
+    return [("".join(words[i : i + n]), words[i + n : b]) for (i, n), b in zip(heads, bounds, strict=True)]
+
+
+def columns_on_line(lines: Lines, place: str) -> Repaired:
+    """A table flattened column by column on one line (a PDF's content stream drawn a column at a time): each
+    header cell followed by its column's cells, single spaces between.  The value columns with most cells
+    count the rows; the name column's pieces are joined to as many names (:func:`aligned_names`, a guess
+    doubted as I20); the columns are then put back into rows as :func:`unflatten_columns` does."""
+    if any("|" in text for _, text in lines):
+        return Repaired(lines, [])
+    for at, (number, text) in enumerate(lines):
+        words = text.split()
+        name = name_head(words)
+        if name is None:
+            continue
+        heads = [h for h in column_heads(words, 0) if h[0] >= name or head_cell("".join(words[h[0] : h[0] + h[1]])) in LEVEL_HEADS]
+        end = next((i for i in range(name, len(words)) if TABLE_END.match(key(words[i]))), len(words))
+        columns = _column_words(words, heads, end)
+        values = [cells for head, cells in columns if head_cell(head) in _FIELD_OF_COLUMN and cells]
+        names = next((cells for head, cells in columns if head_cell(head) is Column.NAME), [])
+        if len(values) < 2 or not names or any(_is_value_cell(w) for w in names):
+            return Repaired(lines, [])  # header cells next to each other: the table is printed row by row
+        count = Counter(len(cells) for cells in values).most_common(1)[0][0]
+        joined, certain = aligned_names([w for w in names if not is_level(key(w))], count)
+        if len(joined) != count or count < ONE_LINE_ROWS_MIN:
+            return Repaired(lines, [])
+        table = [cell for head, cells in columns
+                 for cell in (head, *(joined if head_cell(head) is Column.NAME else cells))]
+        first = heads[0][0]
+        rebuilt = [(number, " ".join(words[:first])), *((number, cell) for cell in table), (number, " ".join(words[end:]))]
+        out, origin = numbered([line for line in rebuilt if line[1]], lines)
+        done = unflatten_columns(out, place)
+        notes = list(done.notes)
+        if not certain:
+            notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {count} 个，名称与各列数值的对应是推测，请核对原表",
+                                    Location(file=place, line=number), path="indicators"))
+        return Repaired([*lines[:at], *done.lines, *lines[at + 1 :]], notes, origin=origin)
+    return Repaired(lines, [])
+
+
 def names_after_values(lines: Lines, place: str) -> Repaired:
     """An indicator block drawn values first and names after (:mod:`jixiao.io.textorder`), back into rows."""
     lines, notes, origin = values_first(lines, place)
@@ -539,6 +583,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("by_column", unflatten_columns),
     ("spaced_cells", spaced_cells),
     ("names_after_values", names_after_values),
+    ("columns_on_line", columns_on_line),
     ("one_line_rows", one_line_rows),
     ("cells_to_rows", cells_to_rows),
 )
