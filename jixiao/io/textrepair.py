@@ -15,6 +15,8 @@ text alone, before any token is cut:
   column plan (each header cell followed by its column's cells) puts the rows together again;
 * ``names_after_values`` — an indicator block drawn values first and names after, as a PDF's
   content stream does (:mod:`jixiao.io.textorder`): value tuples and names paired in order;
+* ``columns_on_line`` — the table drawn a column at a time on one line: each header cell followed by
+  its column's cells, put back into rows as ``by_column`` is;
 * ``one_line_rows`` — the table on one line (or a line per page), single spaces between cells,
   blank cells gone: the words grouped into rows by their kinds, a row per line.
 
@@ -524,6 +526,20 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
     return Repaired(lines, [])
 
 
+LEVEL_REACH = 40  # words between the 一级指标 head and the 三级指标 head: the level columns' cells
+
+
+def _levels_start(words: list[str], name: int) -> int:
+    """Where a table flattened by column starts: its 一级/二级 heads shortly before the 三级指标 head."""
+    start = name
+    for i in range(name - 1, max(-1, name - LEVEL_REACH), -1):
+        if TABLE_END.match(key(words[i])):
+            break
+        if head_cell(words[i]) in LEVEL_HEADS:
+            start = i
+    return start
+
+
 def _column_words(words: list[str], heads: list[tuple[int, int]], end: int) -> list[tuple[str, list[str]]]:
     """Each header cell (pieces joined) with the words drawn after it, up to the next header cell or ``end``."""
     bounds = [*(i for i, _ in heads[1:]), end]
@@ -542,8 +558,8 @@ def columns_on_line(lines: Lines, place: str) -> Repaired:
         name = name_head(words)
         if name is None:
             continue
-        heads = [h for h in column_heads(words, 0) if h[0] >= name or head_cell("".join(words[h[0] : h[0] + h[1]])) in LEVEL_HEADS]
         end = next((i for i in range(name, len(words)) if TABLE_END.match(key(words[i]))), len(words))
+        heads = column_heads(words[:end], _levels_start(words, name))
         columns = _column_words(words, heads, end)
         values = [cells for head, cells in columns if head_cell(head) in _FIELD_OF_COLUMN and cells]
         names = next((cells for head, cells in columns if head_cell(head) is Column.NAME), [])

@@ -138,3 +138,11 @@ def test_a_header_printed_a_character_at_a_time_still_gives_the_plan() -> None:
     form, notes = parse_text(" ".join(cells), "048.txt")
     assert "三 级 指 标" in " ".join(cells) and len(form.indicators) == 11
     assert not [r.path for r in compare(form, TRUTHS["048"], notes) if r.silently_wrong]
+
+
+def test_a_table_drawn_a_column_at_a_time_on_one_line_is_put_back_into_rows() -> None:
+    text = damaged(TRUTHS["005"], "by_column_line")
+    assert "\n" not in text and "三级指标 学生受资助人数 营养改善计划覆盖率" in text
+    form, notes = parse_text(text, "005.txt")
+    assert accuracy(compare(form, TRUTHS["005"], notes)) == 1.0
+    assert _exact("seed", "by_column_line") == 1.0
