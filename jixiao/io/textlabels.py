@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import Enum
+from functools import lru_cache
 
 from .vocabulary import role_of, traditional_table, vocabulary
 
@@ -28,6 +29,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=65536)  # the same words are keyed over and over as every reader scans the same text
 def key(text: str) -> str:
     """The comparison key of a label."""
     text = _PINYIN.sub("", text)

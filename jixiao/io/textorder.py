@@ -47,9 +47,16 @@ class WordHeader:
     inside: tuple[str, ...]  # other words drawn among the header's (the first row's level and name)
 
 
+#: The longest header cell in characters: a longer run of words is no header cell printed in pieces.
+HEAD_CHARS_MAX = max(len(w) for words in vocabulary()["indicator_columns"].values() for w in words)
+
+
 def _head_at(words: list[str], i: int) -> tuple[int, Column | str] | None:
     """The header cell starting at word ``i`` and how many words it takes, longest first."""
-    for n in range(min(HEAD_PIECES_MAX, len(words) - i), 0, -1):
+    pieces = 1
+    while pieces < min(HEAD_PIECES_MAX, len(words) - i) and sum(len(key(w)) for w in words[i : i + pieces + 1]) <= HEAD_CHARS_MAX:
+        pieces += 1
+    for n in range(pieces, 0, -1):
         if (head := head_cell("".join(words[i : i + n]))) is not None:
             return n, head
     return None
