@@ -44,7 +44,7 @@ from jixiao.io.accuracy import (
     measure_form,
     undoubted_precision,
 )
-from jixiao.io.damage import OPERATORS
+from jixiao.io.damage import SHAPES
 from jixiao.io.text import decode, read_text
 
 REPEAT = 5
@@ -95,7 +95,7 @@ def damage_figures(console: Console) -> dict[str, tuple[float, float, float]]:
     for column in ("形态", "字段", "正确", "正确或存疑", "存疑"):
         table.add_column(column, justify="right")
     figures = {}
-    for name in OPERATORS:
+    for name in SHAPES:
         results = measure_damage(truths, name)
         figures[name] = (accuracy(results), honest_share(results), doubted_share(results))
         exact, honest, doubt = figures[name]
@@ -116,7 +116,8 @@ def write_damage_floors(figures: dict[str, tuple[float, float, float]]) -> None:
     ]
     for name, (exact, honest, _) in figures.items():
         floor = old.get(name, {})
-        lines.append(f"{name} = {{ exact = {max(float(floor.get('exact', 0)), _floor(exact)):.3f}, "
+        key = f'"{name}"' if "+" in name else name  # a composition's name is no bare TOML key
+        lines.append(f"{key} = {{ exact = {max(float(floor.get('exact', 0)), _floor(exact)):.3f}, "
                      f"honest = {max(float(floor.get('honest', 0)), _floor(honest)):.3f} }}")
     DAMAGE_FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

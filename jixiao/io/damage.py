@@ -171,9 +171,14 @@ def wrapped(sheet: Sheet, rng: random.Random) -> str:
     )
 
 
+def emptied_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet without its empty cells, the cells after them shifted left."""
+    return replace(sheet, rows=tuple(tuple(c for c in row if c.text) for row in sheet.rows))
+
+
 def empty_dropped(sheet: Sheet, rng: random.Random) -> str:
     """Empty cells vanish, so the cells after them shift left (extraction skips blank cells)."""
-    return pipes(replace(sheet, rows=tuple(tuple(c for c in row if c.text) for row in sheet.rows)), rng)
+    return pipes(emptied_cells(sheet, rng), rng)
 
 
 # --- damage to the cells, then laid out with pipes -------------------------------------------------------
@@ -185,8 +190,8 @@ def _cells(sheet: Sheet, change: Callable[[Cell], str]) -> Sheet:
 _NUMERIC = re.compile(r"[≥≤<>=]*\s*\d")
 
 
-def ocr_confused(sheet: Sheet, rng: random.Random) -> str:
-    """OCR confusions in the values: ``≥`` read as ``2``/``$``/``^``, ``≤`` as ``W``, ``0`` as ``O``/``o``, ``10`` as ``IO``."""
+def confused_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with OCR confusions in its values (the ``[ocr]`` table)."""
     confusions: dict[str, list[str]] = tables()["ocr"]
     pattern = re.compile("|".join(sorted(map(re.escape, confusions), key=len, reverse=True)))
 
@@ -195,11 +200,16 @@ def ocr_confused(sheet: Sheet, rng: random.Random) -> str:
             return cell.text
         return pattern.sub(lambda m: rng.choice(confusions[m[0]]) if rng.random() < 0.5 else m[0], cell.text)
 
-    return pipes(_cells(sheet, confuse), rng)
+    return _cells(sheet, confuse)
 
 
-def traditional(sheet: Sheet, rng: random.Random) -> str:
-    """Labels in Traditional characters, some with their pinyin injected (``項(xiàng)目``); values as printed."""
+def ocr_confused(sheet: Sheet, rng: random.Random) -> str:
+    """OCR confusions in the values: ``≥`` read as ``2``/``$``/``^``, ``≤`` as ``W``, ``0`` as ``O``/``o``, ``10`` as ``IO``."""
+    return pipes(confused_cells(sheet, rng), rng)
+
+
+def traditional_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with its labels in Traditional characters, some with their pinyin (the ``[traditional]`` table)."""
     glosses: dict[str, list[str]] = tables()["traditional"]
 
     def convert(cell: Cell) -> str:
@@ -211,7 +221,12 @@ def traditional(sheet: Sheet, rng: random.Random) -> str:
             out.append(f"{form}({pinyin})" if pinyin and rng.random() < 0.5 else form)
         return "".join(out)
 
-    return pipes(_cells(sheet, convert), rng)
+    return _cells(sheet, convert)
+
+
+def traditional(sheet: Sheet, rng: random.Random) -> str:
+    """Labels in Traditional characters, some with their pinyin injected (``項(xiàng)目``); values as printed."""
+    return pipes(traditional_cells(sheet, rng), rng)
 
 
 def page_markers(sheet: Sheet, rng: random.Random) -> str:
@@ -261,9 +276,8 @@ SPLIT_SHARE = 0.3
 SPLIT_CHARS_MIN = 5
 
 
-def split_cells(sheet: Sheet, rng: random.Random) -> str:
-    """Text cells broken by a space where the cell wrapped (``襄阳 市中心医院``, ``年度 指标值``), cells
-    separated by spaces, a row per line; figures stay whole (they are short, so they do not wrap)."""
+def broken_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with some longer text cells broken by a space where they wrapped; figures stay whole."""
 
     def broken(cell: Cell) -> str:
         text = cell.text
@@ -272,7 +286,13 @@ def split_cells(sheet: Sheet, rng: random.Random) -> str:
         cut = rng.randint(2, len(text) - 2)
         return f"{text[:cut]} {text[cut:]}"
 
-    return _joined(_cells(sheet, broken), " ")
+    return _cells(sheet, broken)
+
+
+def split_cells(sheet: Sheet, rng: random.Random) -> str:
+    """Text cells broken by a space where the cell wrapped (``襄阳 市中心医院``, ``年度 指标值``), cells
+    separated by spaces, a row per line; figures stay whole (they are short, so they do not wrap)."""
+    return spaces(broken_cells(sheet, rng), rng)
 
 
 #: The name column's width in characters: a longer name wraps into pieces of this many characters.
@@ -283,22 +303,35 @@ def _wrapped_name(text: str, width: int) -> list[str]:
     return [text[i : i + width] for i in range(0, len(text), width)] or [text]
 
 
-def names_after_values(sheet: Sheet, rng: random.Random) -> str:
-    """The whole page on one line, the indicator block in a PDF's content-stream order: the header, each
-    row's value cells in order, then the name column's cells (a long name wrapped at the column's width into
-    pieces separated by spaces), then the level names (merged cells, drawn last), as in development form 052."""
+def _drawn_block(sheet: Sheet, rng: random.Random, values_first: bool) -> str:
+    """The whole page on one line, the indicator block in a content-stream order: the header, then the value
+    cells, the name column's pieces and the level names as parts drawn one after the other."""
     width = rng.randint(*NAME_WIDTH_RANGE)
     table = [sheet.rows[i] for i in sheet.table]
     if not table:
         return one_line(sheet, rng)
     body = table[1:]
-    block = [c.text for c in table[0]]
-    block += [c.text for row in body for c in row[3:] if c.text]
-    block += [piece for row in body if len(row) > 2 and row[2].text for piece in _wrapped_name(row[2].text, width)]
-    block += [c.text for row in body for c in row[:2] if c.text]
+    values = [c.text for row in body for c in row[3:] if c.text]
+    names = [piece for row in body if len(row) > 2 and row[2].text for piece in _wrapped_name(row[2].text, width)]
+    levels = [c.text for row in body for c in row[:2] if c.text]
+    parts = [values, names, levels] if values_first else [levels, names, values]
+    block = [c.text for c in table[0]] + [text for part in parts for text in part]
     before = [c.text for row in sheet.rows[: sheet.table.start] for c in row if c.text]
     after = [c.text for row in sheet.rows[sheet.table.stop :] for c in row if c.text]
     return " ".join([*before, *block, *after])
+
+
+def names_after_values(sheet: Sheet, rng: random.Random) -> str:
+    """The whole page on one line, the indicator block in a PDF's content-stream order: the header, each
+    row's value cells in order, then the name column's cells (a long name wrapped at the column's width into
+    pieces separated by spaces), then the level names (merged cells, drawn last), as in development form 052."""
+    return _drawn_block(sheet, rng, values_first=True)
+
+
+def names_before_values(sheet: Sheet, rng: random.Random) -> str:
+    """The mirror of ``names_after_values``: the header, the level names (merged cells, drawn first), the
+    name column's cells (long names wrapped into pieces), then each row's value cells in order."""
+    return _drawn_block(sheet, rng, values_first=False)
 
 
 Operator = Callable[[Sheet, random.Random], str]
@@ -320,12 +353,58 @@ OPERATORS: dict[str, Operator] = {
     "one_line": one_line,
     "split_cells": split_cells,
     "names_after_values": names_after_values,
+    "names_before_values": names_before_values,
     "page_lines": page_lines,
 }
+
+
+CellDamage = Callable[[Sheet, random.Random], Sheet]
+
+#: The shapes that damage cells (not the layout), by name: in a composition they damage the sheet that
+#: the first shape then lays out.
+CELL_DAMAGES: dict[str, CellDamage] = {
+    "split_cells": broken_cells,
+    "ocr_confused": confused_cells,
+    "traditional": traditional_cells,
+    "empty_dropped": emptied_cells,
+}
+
+#: Compositions (组合损坏) measured with floors of their own: a layout, then cell damages done with it, as
+#: real extraction damages in several ways at once (a one-line page whose long cells wrapped, OCR on it).
+#: ``page_lines+empty_dropped`` is not among them: ``page_lines`` already drops every empty cell.
+COMPOSITIONS = (
+    "one_line+split_cells",
+    "one_line+ocr_confused",
+    "names_after_values+split_cells",
+    "names_after_values+ocr_confused",
+    "page_lines+split_cells",
+    "by_column_line+split_cells",
+    "names_before_values+split_cells",
+)
+
+
+def operator_of(name: str) -> Operator:
+    """The operator a shape's name stands for: ``layout+damage+...`` lays out the sheet after its cells were
+    damaged by each named cell damage in turn."""
+    layout, *damages = name.split("+")
+    if not damages:
+        return OPERATORS[layout]
+    steps = [CELL_DAMAGES[d] for d in damages]
+
+    def composed(sheet: Sheet, rng: random.Random) -> str:
+        for step in steps:
+            sheet = step(sheet, rng)
+        return OPERATORS[layout](sheet, rng)
+
+    return composed
 
 
 def damaged(
     truth: Mapping[str, Any], operator: str, seed: int = 0, columns: tuple[tuple[str, str], ...] = NATIONAL_COLUMNS
 ) -> str:
-    """The text ``operator`` makes of ``truth``'s form, reproducible from ``seed``."""
-    return OPERATORS[operator](render(truth, columns), random.Random(seed))
+    """The text ``operator`` (a shape's name, or a composition ``layout+damage``) makes of ``truth``'s form,
+    reproducible from ``seed``."""
+    return operator_of(operator)(render(truth, columns), random.Random(seed))
+
+#: Every shape measured: the single operators, then the compositions.
+SHAPES = (*OPERATORS, *COMPOSITIONS)

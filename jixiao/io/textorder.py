@@ -274,8 +274,54 @@ def numbered(rebuilt: Lines, lines: Lines) -> tuple[Lines, Origin]:
         (n, line) for n, (line, _) in zip(ids[1:], rebuilt[1:], strict=True))
 
 
+@dataclass(frozen=True)
+class _Block:
+    """An indicator block drawn a column part at a time: its plan, value tuples, names and level labels, where
+    its value tuples end and where the table's end word is."""
+
+    plan: tuple[Column, ...]
+    tuples: list[list[str]]
+    found: _Names
+    after: int  # the index after the last value tuple
+    end: int  # the index of the table's end word (总分), or the words' length
+    order: str  # where the values are drawn: before (之前) or after (之后) the names
+
+
+def _figures_after(words: list[str], at: int) -> int:
+    """How many figures from ``at`` on are the 总分 row's, drawn before its label (at most two)."""
+    figures = 0
+    while figures < TOTAL_FIGURES_MAX and at + figures < len(words) and is_number(words[at + figures]):
+        figures += 1
+    return figures
+
+
+def _values_then_names(words: list[str], header: WordHeader) -> _Block | None:
+    """The 052 order: the value tuples right after the header, then the names and the level labels."""
+    plan, tuples = _widest_run(words, header)
+    if len(tuples) < TUPLES_MIN:
+        return None
+    after = header.end + len(plan) * len(tuples)
+    found = _names(words, after + _figures_after(words, after), header.inside)
+    return _Block(plan, tuples, found, after, found.end, "之前")
+
+
+def _names_then_values(words: list[str], header: WordHeader) -> _Block | None:
+    """The mirror order: the level labels and the names right after the header, then the value tuples up to the
+    table's end (the run must reach it: names are words, and a run that stops short is a row's values)."""
+    end = next((i for i in range(header.end, len(words)) if TABLE_END.match(key(words[i]))), len(words))
+    for start in range(header.end + 1, end):
+        if _value_like(words[start - 1]) or not _value_like(words[start]):
+            continue  # the values start right after a word that is no value: the last name's piece
+        plan, tuples = _widest_run(words, replace(header, end=start))
+        after = start + len(plan) * len(tuples)
+        if len(tuples) >= TUPLES_MIN and after + _figures_after(words, after) == end:
+            return _Block(plan, tuples, _names(words[:start], header.end, header.inside), after, end, "之后")
+    return None
+
+
 def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Origin]:
-    """The first indicator block whose values are drawn before its names, written back as rows.
+    """The first indicator block drawn a column part at a time — values before its names (052), or names
+    before its values — written back as rows.
 
     Returns the lines unchanged when no line holds such a block; the rows' ids map to their file line.
     """
@@ -286,29 +332,25 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
         header = header_of(words)
         if header is None:
             continue
-        plan, tuples = _widest_run(words, header)
-        if len(tuples) < TUPLES_MIN:
+        block = _values_then_names(words, header) or _names_then_values(words, header)
+        if block is None:
             return lines, [], ()
-        header = replace(header, plan=plan)
-        after = header.end + len(plan) * len(tuples)
-        figures = 0
-        while figures < TOTAL_FIGURES_MAX and after + figures < len(words) and is_number(words[after + figures]):
-            figures += 1
-        found = _names(words, after + figures, header.inside)
+        header, tuples, found = replace(header, plan=block.plan), block.tuples, block.found
+        order = block.order
         names, certain = aligned_names(found.pieces, len(tuples))
         where = Location(file=place, line=number)
         if len(names) < len(tuples):
-            return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称之前，但只找到 {len(names)} 个名称，"
+            return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但只找到 {len(names)} 个名称，"
                                              "无法对应，指标未能逐行读取，请核对原表", where, path="indicators")], ()
         levels = _levels(found.levels, len(tuples))
-        notes = [ImportNote("I06", f"绩效指标表的数值排在指标名称之前（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
+        notes = [ImportNote("I06", f"绩效指标表的数值排在指标名称{order}（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
                                    f"将 {len(tuples)} 组数值与 {len(names)} 个名称依次配成行"
                                    + ("" if levels else "；一级/二级指标无法对应到行，未读取"), where)]
         if not certain:
             notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测，请核对原表",
                                     where, path="indicators"))
-        end = found.end
-        total = words[end : end + 1] + words[after : after + figures] + words[end + 1 :]
+        end, figures = block.end, _figures_after(words, block.after)
+        total = words[end : end + 1] + words[block.after : block.after + figures] + words[end + 1 :]
         rebuilt = [" ".join(words[: header.start]), *_rows(header, tuples, names, levels), " ".join(total)]
         rows, origin = numbered([(number, line) for line in rebuilt if line], lines)
         return [*lines[:at], *rows, *lines[at + 1 :]], notes, origin

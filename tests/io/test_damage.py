@@ -20,7 +20,17 @@ from hypothesis import strategies as st
 
 from jixiao.errors import InputError
 from jixiao.io.accuracy import accuracy, compare, development_truths, honest_share, measure_damage
-from jixiao.io.damage import FUNDS_HEAD, INDICATOR_HEAD, OPERATORS, Cell, Sheet, damaged, render, tables
+from jixiao.io.damage import (
+    FUNDS_HEAD,
+    INDICATOR_HEAD,
+    OPERATORS,
+    SHAPES,
+    Cell,
+    Sheet,
+    damaged,
+    render,
+    tables,
+)
 from jixiao.io.text import parse_text
 
 from ..conftest import DATA
@@ -33,12 +43,12 @@ SEED_TRUTH = TRUTHS[0][1]
 
 
 def test_every_operator_has_a_floor_and_only_development_forms_are_rendered() -> None:
-    assert sorted(FLOORS) == sorted(OPERATORS)
+    assert sorted(FLOORS) == sorted(SHAPES)
     numbers = [name for name, _ in TRUTHS[1:]]
     assert len(numbers) >= 29 and not [n for n in numbers if int(n) > 38 and int(n) % 2 == 1]
 
 
-@pytest.mark.parametrize("operator", list(OPERATORS))
+@pytest.mark.parametrize("operator", SHAPES)
 def test_each_shape_is_read_at_least_as_well_as_its_floor(operator: str) -> None:
     results = measure_damage(TRUTHS, operator)  # anything but a clear refusal propagates and fails here
     floor = FLOORS[operator]
@@ -137,6 +147,17 @@ def test_split_cells_break_text_cells_at_a_space_and_keep_figures_whole() -> Non
     whole = damaged(SEED_TRUTH, "spaces")
     assert all(t != whole and t.replace(" ", "") == whole.replace(" ", "") for t in texts)
     assert all("5219.46 3989.07 3967.29" in t for t in texts)
+
+
+def test_a_composition_damages_the_cells_then_lays_them_out() -> None:
+    whole = damaged(SEED_TRUTH, "one_line")
+    texts = [damaged(SEED_TRUTH, "one_line+split_cells", seed) for seed in range(4)]
+    assert all("\n" not in t and t.replace(" ", "") == whole.replace(" ", "") for t in texts)
+    assert all(len(t.split()) > len(whole.split()) for t in texts)  # cells broken at a space, on one line
+    confused = damaged(SEED_TRUTH, "names_after_values+ocr_confused", 2)
+    assert "\n" not in confused and confused != damaged(SEED_TRUTH, "names_after_values", 2)
+    with pytest.raises(KeyError):
+        damaged(SEED_TRUTH, "split_cells+one_line")  # a layout is no cell damage
 
 
 # --- generated forms, random shapes: never anything but a clear refusal -------------------------------

@@ -146,3 +146,20 @@ def test_a_table_drawn_a_column_at_a_time_on_one_line_is_put_back_into_rows() ->
     form, notes = parse_text(text, "005.txt")
     assert accuracy(compare(form, TRUTHS["005"], notes)) == 1.0
     assert _exact("seed", "by_column_line") == 1.0
+
+
+def test_names_before_values_draws_every_name_before_the_first_value() -> None:
+    text = damaged(SEED_TRUTH, "names_before_values", 3)
+    after = text.split(" ".join(INDICATOR_HEAD))[1]
+    assert "\n" not in text and "|" not in text
+    assert after.index("产出指标") < after.index("服务人才人数") < after.index("1个 1个 2 2 ≥300份 ≥300份 2 2")
+    assert after.rindex("服务人才人数") < after.index("1个")  # every name before the first value
+
+
+def test_a_block_drawn_names_first_pairs_names_and_value_tuples_in_order() -> None:
+    truth = TRUTHS["016"]
+    form, notes = parse_text(damaged(truth, "names_before_values", sum(map(ord, "016"))), "016.txt")
+    expected = [(i["name"].replace(" ", ""), i["weight"], i["score_declared"]) for i in truth["indicators"]]
+    assert [(i.name, i.weight, i.score_declared) for i in form.indicators] == expected
+    assert any(n.code == "I06" and "数值排在指标名称之后" in n.message for n in notes)
+    assert accuracy(compare(form, truth, notes)) == 1.0
