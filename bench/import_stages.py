@@ -1,0 +1,126 @@
+"""How far the text importer gets, counted over each half of the corpus as a whole (导入阶段统计).
+
+``bench/import_accuracy.py`` says how many fields come back right; this says where the texts go: how
+many have an indicator header found on a line, how many each repair stage rewrites, how many are read
+with no indicator row, how many truth rows are found by name, which import notes they get.  Every
+figure is a count over a half (development, held-out), never a form's: the held-out half guides the
+next general mechanism without anyone looking at a held-out form.
+
+Run: ``.venv/bin/python bench/import_stages.py [corpus-dir]``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from jixiao.errors import InputError
+from jixiao.io.accuracy import corpus_part, corpus_texts, match_indicators
+from jixiao.io.text import decode, read_text
+from jixiao.io.textlabels import head_cell, is_level, key
+from jixiao.io.textorder import header_of, name_head
+from jixiao.io.textrepair import STAGES
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+ONE_LINE_SHARE = 0.5  # a text whose longest line holds this share of its characters is "on one line"
+
+
+def _extra_kind(longer: str, name: str, names: list[str]) -> str:
+    """What a parsed name holds beyond the truth name inside it, and on which side."""
+    before, _, after = longer.partition(name)
+    side = "before" if before and not after else "after" if after and not before else "both"
+    extra = before + after
+    if any(m and m != name and m in extra for m in names):
+        return f"{side}:another_name"
+    if is_level(key(extra)) or any(is_level(key(extra[:n])) for n in range(2, len(extra) + 1)):
+        return f"{side}:a_level_label"
+    if re.search(r"\d", extra):
+        return f"{side}:figures"
+    return f"{side}:other_text({len(extra)}字)"
+
+
+def text_counts(path: Path) -> Counter[str]:
+    """What one text shows on its way through the importer, as counters to add up over a half."""
+    counts: Counter[str] = Counter(texts=1)
+    text, _ = decode(path.read_bytes(), str(path))
+    lines = list(enumerate(text.splitlines(), start=1))  # the corpus's metadata lines too: no stage takes them
+    longest = max((len(t) for _, t in lines), default=0)
+    counts["one_line"] += longest >= ONE_LINE_SHARE * max(1, sum(len(t) for _, t in lines))
+    counts["pipes"] += any("|" in t for _, t in lines)
+    counts["name_head"] += any(name_head(t.split()) is not None for _, t in lines)
+    counts["header_plan"] += any(header_of(t.split()) is not None for _, t in lines)
+    for name, stage in STAGES:
+        done = stage(lines, str(path))
+        counts[f"stage:{name}"] += done.lines != lines
+        lines = done.lines
+    counts["head_cell"] += any(head_cell(w) is not None for _, t in lines for w in t.replace("|", " ").split())
+    truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    expected = truth.get("indicators") or []
+    counts["truth_rows"] += len(expected)
+    flat = [re.sub(r"\s|\|", "", t) for _, t in lines]
+    names = [re.sub(r"\s", "", str(row.get("name") or "")) for row in expected]
+    counts["truth_names_in_a_line"] += sum(any(n in line for line in flat) for n in names if n)
+    counts["truth_names_in_text"] += sum(n in "".join(flat) for n in names if n)
+    raw = [t for _, t in lines]
+    counts["truth_names_unbroken"] += sum(any(n in line for line in raw) for n in names if n)
+    holders = [[line for line in flat if n in line] for n in names if n]
+    counts["truth_rows_a_line_each"] += sum(
+        len(held) == 1 and sum(m in held[0] for m in names if m) == 1 for held in holders)
+    try:
+        form, notes = read_text(path)
+    except InputError:
+        counts["refused"] += 1
+        return counts
+    counts["rows_read"] += len(form.indicators)
+    counts["zero_rows"] += not form.indicators
+    if not form.indicators:
+        counts["zero_rows_no_head_cell"] += not counts["head_cell"]
+        counts["zero_rows_pipes"] += counts["pipes"]
+        counts["zero_rows_one_line"] += counts["one_line"]
+        counts["zero_rows_name_head"] += counts["name_head"]
+        counts["zero_rows_header_plan"] += counts["header_plan"]
+        counts["zero_rows_markdown_rule"] += any(re.fullmatch(r"[\s|:\-]*-{3,}[\s|:\-]*", t) for t in raw)
+        counts["zero_rows_truth_names_in_pipe_lines"] += sum(
+            any(n in line and "|" in line for line in raw) for n in names if n)
+        counts["zero_rows_truth_rows"] += len(names)
+    matched = match_indicators(form, expected)
+    counts["truth_rows_found"] += len(matched)
+    read = [re.sub(r"\s", "", i.name) for n, i in enumerate(form.indicators) if n not in matched.values()]
+    for index, name in enumerate(names):
+        if index in matched or not name:
+            continue
+        held = [line for line in raw if name in line]
+        counts["missing:in_a_pipe_line"] += any("|" in line for line in held)
+        counts["missing:on_a_line_with_other_names"] += any(sum(m in line for m in names if m) > 1 for line in held)
+        counts["missing:read_as_part_of_it"] += any(r and r != name and r in name for r in read)
+        for longer in (r for r in read if name in r and r != name):
+            counts["missing:read_within_a_longer_name"] += 1
+            counts[f"longer:{_extra_kind(longer, name, names)}"] += 1
+    for code in {n.code for n in notes}:
+        counts[f"note:{code}"] += 1
+    return counts
+
+
+def main(argv: list[str]) -> int:
+    corpus = Path(argv[0]) if argv else DATA / "corpus"
+    halves: dict[str, Counter[str]] = {"development": Counter(), "held-out": Counter()}
+    for path in corpus_texts(corpus):
+        halves[corpus_part(path.stem, DATA / "split.toml")] += text_counts(path)
+    table = Table(title=f"导入阶段统计（按半数汇总，不列单表）— {corpus.name}")
+    table.add_column("计数")
+    for part in halves:
+        table.add_column("开发部分" if part == "development" else "留出部分", justify="right")
+    for key in sorted(set().union(*halves.values()), key=lambda k: (":" in k, k)):
+        table.add_row(key, *(str(halves[part][key]) for part in halves))
+    Console().print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
