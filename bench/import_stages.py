@@ -22,6 +22,7 @@ from rich.table import Table
 
 from jixiao.errors import InputError
 from jixiao.io.accuracy import corpus_part, corpus_texts, match_indicators
+from jixiao.io.damage import tables
 from jixiao.io.text import decode, read_text
 from jixiao.io.textlabels import head_cell, is_level, key
 from jixiao.io.textorder import header_of, name_head
@@ -60,6 +61,14 @@ def text_counts(path: Path) -> Counter[str]:
         counts[f"stage:{name}"] += done.lines != lines
         lines = done.lines
     counts["head_cell"] += any(head_cell(w) is not None for _, t in lines for w in t.replace("|", " ").split())
+    if not counts["head_cell"]:
+        words = [w for _, t in lines for w in t.replace("|", " ").split()]
+        counts["no_head_cell:level_label"] += any(is_level(key(w)) for w in words)
+        counts["no_head_cell:traditional"] += any(c in text for c, _ in tables()["traditional"].values())
+        counts["no_head_cell:word_指标"] += "指标" in text
+        counts["no_head_cell:word_分值_or_权重"] += "分值" in text or "权重" in text
+        counts["no_head_cell:word_得分"] += "得分" in text
+        counts["no_head_cell:lines>20"] += len(lines) > 20
     truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
     expected = truth.get("indicators") or []
     counts["truth_rows"] += len(expected)
@@ -97,6 +106,9 @@ def text_counts(path: Path) -> Counter[str]:
             continue
         held = [line for line in raw if name in line]
         counts["missing:in_a_pipe_line"] += any("|" in line for line in held)
+        counts["missing:in_a_text_with_pipes"] += counts["pipes"]
+        counts["missing:on_the_header_line"] += any(name_head(line.split()) is not None for line in held)
+        counts["missing:in_a_text_without_name_head"] += not counts["name_head"]
         counts["missing:on_a_line_with_other_names"] += any(sum(m in line for m in names if m) > 1 for line in held)
         counts["missing:read_as_part_of_it"] += any(r and r != name and r in name for r in read)
         for longer in (r for r in read if name in r and r != name):
@@ -116,8 +128,8 @@ def main(argv: list[str]) -> int:
     table.add_column("计数")
     for part in halves:
         table.add_column("开发部分" if part == "development" else "留出部分", justify="right")
-    for key in sorted(set().union(*halves.values()), key=lambda k: (":" in k, k)):
-        table.add_row(key, *(str(halves[part][key]) for part in halves))
+    for count in sorted(set().union(*halves.values()), key=lambda k: (":" in k, k)):
+        table.add_row(count, *(str(halves[part][count]) for part in halves))
     Console().print(table)
     return 0
 

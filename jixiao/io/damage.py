@@ -5,7 +5,8 @@ rendered to a :class:`Sheet` — the rows of cells of the national project form 
 *operator* turns the sheet into the text one extraction shape produces: cells glued, separated by
 ``|`` or spaces, one cell per line (blank cells kept or skipped), flattened by column, wrapped at a width, empty cells dropped, OCR
 confusions, Traditional labels with pinyin glosses, page markers inside numbers, the whole page on one line
-(its indicator names after their values, in a PDF's content-stream order).  Parsing that text
+(its indicator names after or before their values, in a PDF's content-stream order), a few table rows a line,
+and compositions of a layout with cell damages (``one_line+split_cells``).  Parsing that text
 and comparing it with the truth (:func:`jixiao.io.accuracy.compare`) measures what the importer
 achieves per shape; the honest property is that every field comes back right or doubted.
 
@@ -334,6 +335,24 @@ def names_before_values(sheet: Sheet, rng: random.Random) -> str:
     return _drawn_block(sheet, rng, values_first=False)
 
 
+#: ``rows_on_lines``: how many of the indicator table's rows a line holds.
+ROWS_PER_LINE_RANGE = (2, 4)
+
+
+def rows_on_lines(sheet: Sheet, rng: random.Random) -> str:
+    """Cells separated by single spaces, blank cells gone, a row per line but in the indicator table, whose
+    lines hold a few rows each (a PDF's text layer whose table rows were not told apart); its header stays
+    on a line of its own."""
+    body = [" ".join(c.text for c in sheet.rows[i] if c.text) for i in sheet.table[1:]]
+    lines = [" ".join(c.text for c in row if c.text) for row in sheet.rows[: sheet.table.start + 1]]
+    while body:
+        size = rng.randint(*ROWS_PER_LINE_RANGE)
+        lines.append(" ".join(body[:size]))
+        body = body[size:]
+    lines += [" ".join(c.text for c in row if c.text) for row in sheet.rows[sheet.table.stop :]]
+    return "\n".join(lines)
+
+
 Operator = Callable[[Sheet, random.Random], str]
 
 #: Every damage shape by name; the first is the undamaged reference.
@@ -354,8 +373,17 @@ OPERATORS: dict[str, Operator] = {
     "split_cells": split_cells,
     "names_after_values": names_after_values,
     "names_before_values": names_before_values,
+    "rows_on_lines": rows_on_lines,
     "page_lines": page_lines,
 }
+
+
+def header_lost(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with its indicator header's cells blank (the header drawn as an image, or left on the page
+    before): the rows come with nothing naming their columns."""
+    head = sheet.table.start
+    rows = (*sheet.rows[:head], tuple(replace(c, text="") for c in sheet.rows[head]), *sheet.rows[head + 1 :])
+    return replace(sheet, rows=rows)
 
 
 CellDamage = Callable[[Sheet, random.Random], Sheet]
@@ -367,11 +395,13 @@ CELL_DAMAGES: dict[str, CellDamage] = {
     "ocr_confused": confused_cells,
     "traditional": traditional_cells,
     "empty_dropped": emptied_cells,
+    "header_lost": header_lost,
 }
 
 #: Compositions (组合损坏) measured with floors of their own: a layout, then cell damages done with it, as
 #: real extraction damages in several ways at once (a one-line page whose long cells wrapped, OCR on it).
-#: ``page_lines+empty_dropped`` is not among them: ``page_lines`` already drops every empty cell.
+#: ``page_lines+empty_dropped`` is not among them: ``page_lines`` already drops every empty cell.  ``header_lost``
+#: is a cell damage only: alone it would be the undamaged layout of a form with no indicator header.
 COMPOSITIONS = (
     "one_line+split_cells",
     "one_line+ocr_confused",
@@ -380,6 +410,9 @@ COMPOSITIONS = (
     "page_lines+split_cells",
     "by_column_line+split_cells",
     "names_before_values+split_cells",
+    "rows_on_lines+split_cells",
+    "pipes+header_lost",
+    "rows_on_lines+header_lost",
 )
 
 

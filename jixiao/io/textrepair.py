@@ -494,6 +494,12 @@ def _table_words(lines: Lines, at: int) -> tuple[Lines, int, list[str]]:
     return [(lines[at][0], w) for w in lines[at][1].split()], at, []
 
 
+def _rows_share_lines(rows: list[tuple[int, list[str]]]) -> bool:
+    """Rows grouped from a table's words whose lines hold several rows each: more rows than lines, and every
+    row with a value (a row without one is a reason or a broken name read as a row, not a row of its own)."""
+    return len(rows) > len({n for n, _ in rows}) and all(any(_is_value_cell(c) for c in cells) for _, cells in rows)
+
+
 def one_line_rows(lines: Lines, place: str) -> Repaired:
     """A table on a line of its own page whose cells are separated by single spaces and whose blank cells are
     gone (a PDF's text layer scraped into a page): after the header, the words are grouped into rows by their
@@ -511,17 +517,18 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
         words = [w for _, w in body]
         header = header_of(words)
         alone = header is not None and header.start == 0 and all(n != number for n, _ in body[header.end :])
-        if (header is None or alone or not {head_cell(t) for t in header.texts} & _TEXT_VALUES
+        if (header is None or not {head_cell(t) for t in header.texts} & _TEXT_VALUES
                 or header.end >= len(words) or _is_value_cell(words[header.end])):
             return Repaired(lines, [])
         cells = [*((number, w) for w in header.inside), *body[header.end :]]
         rows = _cell_rows(_word_cells(cells), _text_columns(header.texts), len(header.plan))
-        if len(rows) < ONE_LINE_ROWS_MIN:
+        if len(rows) < ONE_LINE_ROWS_MIN or (alone and not _rows_share_lines(rows)):
             return Repaired(lines, [])
         rebuilt = [(number, " ".join(words[: header.start])), (number, " | ".join(header.texts)),
                    *((n, " | ".join(cells)) for n, cells in rows), (lines[last][0], " ".join(rest))]
         out, origin = numbered([(n, line) for n, line in rebuilt if line], lines)
-        note = _note(place, number, f"绩效指标表整张印在一行、空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
+        shape = "一行印有几个指标行" if alone else "整张印在一行"
+        note = _note(place, number, f"绩效指标表{shape}、空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
         return Repaired([*lines[:at], *out, *lines[last + 1 :]], [note], origin=origin)
     return Repaired(lines, [])
 

@@ -163,3 +163,19 @@ def test_a_block_drawn_names_first_pairs_names_and_value_tuples_in_order() -> No
     assert [(i.name, i.weight, i.score_declared) for i in form.indicators] == expected
     assert any(n.code == "I06" and "数值排在指标名称之后" in n.message for n in notes)
     assert accuracy(compare(form, truth, notes)) == 1.0
+
+
+def test_rows_on_lines_keep_the_header_alone_and_put_a_few_rows_on_a_line() -> None:
+    lines = damaged(SEED_TRUTH, "rows_on_lines", 4).splitlines()
+    head = lines.index(" ".join(INDICATOR_HEAD))
+    names = [i["name"] for i in SEED_TRUTH["indicators"]]
+    per_line = [sum(n in line for n in names) for line in lines[head + 1 :]]
+    assert max(per_line) >= 2 and sum(per_line) >= len(names)
+
+
+def test_a_row_per_line_table_whose_lines_hold_several_rows_is_split_by_the_kinds_of_its_cells() -> None:
+    """058: ``红薯种植面积 5.5亩 5.5亩 ★补助各类瓜果蔬菜种植面积 10 10`` is two rows, not one name with figures."""
+    form, notes = parse_text(damaged(TRUTHS["058"], "rows_on_lines"), "058.txt")
+    assert len(form.indicators) == len(TRUTHS["058"]["indicators"])
+    assert any(n.code == "I06" and "一行印有几个指标行" in n.message for n in notes)
+    assert _exact("058", "rows_on_lines") == 1.0
