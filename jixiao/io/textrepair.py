@@ -494,6 +494,19 @@ def _table_words(lines: Lines, at: int) -> tuple[Lines, int, list[str]]:
     return [(lines[at][0], w) for w in lines[at][1].split()], at, []
 
 
+VALUELESS_SHARE = 0.5  # this share of the rows grouped from words without a single value: not a row order
+
+
+def _valueless_rows(rows: list[tuple[int, list[str]]], place: str, line: int) -> list[ImportNote]:
+    """A doubt on the whole list when many rows grouped from a line's words hold no value at all: the words
+    are not in row order (names drawn apart from their values), so which value is whose is not known."""
+    empty = sum(not any(_is_value_cell(c) for c in cells) for _, cells in rows)
+    if empty < VALUELESS_SHARE * len(rows):
+        return []
+    return [ImportNote("I20", f"按单元格类别拼成的 {len(rows)} 个指标行中有 {empty} 行没有任何数值，名称与数值可能分开排列，"
+                              "指标行的对应存疑，请核对原表", Location(file=place, line=line), path="indicators")]
+
+
 def _rows_share_lines(rows: list[tuple[int, list[str]]]) -> bool:
     """Rows grouped from a table's words whose lines hold several rows each: more rows than lines, and every
     row with a value (a row without one is a reason or a broken name read as a row, not a row of its own)."""
@@ -528,8 +541,9 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
                    *((n, " | ".join(cells)) for n, cells in rows), (lines[last][0], " ".join(rest))]
         out, origin = numbered([(n, line) for n, line in rebuilt if line], lines)
         shape = "一行印有几个指标行" if alone else "整张印在一行"
-        note = _note(place, number, f"绩效指标表{shape}、空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
-        return Repaired([*lines[:at], *out, *lines[last + 1 :]], [note], origin=origin)
+        notes = [_note(place, number, f"绩效指标表{shape}、空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行"),
+                 *_valueless_rows(rows, place, number)]
+        return Repaired([*lines[:at], *out, *lines[last + 1 :]], notes, origin=origin)
     return Repaired(lines, [])
 
 

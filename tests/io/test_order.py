@@ -179,3 +179,10 @@ def test_a_row_per_line_table_whose_lines_hold_several_rows_is_split_by_the_kind
     assert len(form.indicators) == len(TRUTHS["058"]["indicators"])
     assert any(n.code == "I06" and "一行印有几个指标行" in n.message for n in notes)
     assert _exact("058", "rows_on_lines") == 1.0
+
+
+def test_rows_grouped_from_names_drawn_apart_from_their_values_doubt_the_whole_list() -> None:
+    """035 prints no 分值, so its names-first block cannot be paired: rows grouped from it hold no values."""
+    form, notes = parse_text(damaged(TRUTHS["035"], "names_before_values", sum(map(ord, "035"))), "035.txt")
+    assert any(n.code == "I20" and n.path == "indicators" and "没有任何数值" in n.message for n in notes)
+    assert not [r.path for r in compare(form, TRUTHS["035"], notes) if r.silently_wrong]
