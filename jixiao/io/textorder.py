@@ -195,10 +195,15 @@ def _names(words: list[str], at: int, first: tuple[str, ...]) -> _Names:
     return _Names(pieces, levels, i)
 
 
+#: Characters no name starts with: a piece beginning with one is the rest of the name before it.
+_CLOSING = frozenset("”’）)】」』、，。；：,;:%")
+
+
 def _continues(pieces: list[str], n: int, widest: int) -> tuple[bool, bool]:
-    """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own, the
-    piece was cut at the column's width, i.e. is as wide as the widest)."""
-    return len(pieces[n + 1]) < NAME_CHARS_MIN, len(pieces[n]) == widest
+    """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own or starts
+    with a closing mark, the piece was cut at the column's width, i.e. is as wide as the widest)."""
+    following = pieces[n + 1]
+    return len(following) < NAME_CHARS_MIN or following[0] in _CLOSING, len(pieces[n]) == widest
 
 
 def _joined(pieces: list[str], joins: set[int]) -> list[str]:

@@ -186,3 +186,9 @@ def test_rows_grouped_from_names_drawn_apart_from_their_values_doubt_the_whole_l
     form, notes = parse_text(damaged(TRUTHS["035"], "names_before_values", sum(map(ord, "035"))), "035.txt")
     assert any(n.code == "I20" and n.path == "indicators" and "没有任何数值" in n.message for n in notes)
     assert not [r.path for r in compare(form, TRUTHS["035"], notes) if r.silently_wrong]
+
+
+def test_a_name_piece_starting_with_a_closing_mark_continues_the_piece_before_it() -> None:
+    pieces = ["基建工程委托业务项目数量", "委托业务报告合格率", "对推动基建项目“四项制度", "”健全和落实的持续性影响"]
+    names, _ = aligned_names(pieces, 3)
+    assert names == ["基建工程委托业务项目数量", "委托业务报告合格率", "对推动基建项目“四项制度”健全和落实的持续性影响"]
