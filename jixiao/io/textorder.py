@@ -199,11 +199,18 @@ def _names(words: list[str], at: int, first: tuple[str, ...]) -> _Names:
 _CLOSING = frozenset("”’）)】」』、，。；：,;:%")
 
 
+def _unclosed(piece: str) -> bool:
+    """A bracket opened in the piece and not closed in it (``監(jiān)測數(s``): the name goes on."""
+    return piece.count("(") + piece.count("（") > piece.count(")") + piece.count("）")
+
+
 def _continues(pieces: list[str], n: int, widest: int) -> tuple[bool, bool]:
     """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own or starts
-    with a closing mark, the piece was cut at the column's width, i.e. is as wide as the widest)."""
-    following = pieces[n + 1]
-    return len(following) < NAME_CHARS_MIN or following[0] in _CLOSING, len(pieces[n]) == widest
+    with a closing mark, or the piece leaves a bracket open; the piece was cut at the column's width, i.e. is
+    as wide as the widest)."""
+    piece, following = pieces[n], pieces[n + 1]
+    return (len(following) < NAME_CHARS_MIN or following[0] in _CLOSING or _unclosed(piece),
+            len(piece) == widest)
 
 
 def _joined(pieces: list[str], joins: set[int]) -> list[str]:

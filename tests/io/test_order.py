@@ -192,3 +192,8 @@ def test_a_name_piece_starting_with_a_closing_mark_continues_the_piece_before_it
     pieces = ["基建工程委托业务项目数量", "委托业务报告合格率", "对推动基建项目“四项制度", "”健全和落实的持续性影响"]
     names, _ = aligned_names(pieces, 3)
     assert names == ["基建工程委托业务项目数量", "委托业务报告合格率", "对推动基建项目“四项制度”健全和落实的持续性影响"]
+
+
+def test_a_name_piece_leaving_a_bracket_open_goes_on_in_the_next_piece() -> None:
+    names, _ = aligned_names(["监测数据(s", "hù)必须合格", "完成年度资料上报工作", "资料整编"], 3)
+    assert names == ["监测数据(shù)必须合格", "完成年度资料上报工作", "资料整编"]
