@@ -246,13 +246,18 @@ def aligned_names(pieces: list[str], count: int) -> tuple[list[str], bool]:
 
 def _levels(labels: list[str], count: int) -> list[tuple[str, str]] | None:
     """Each row's 一级/二级 labels when the 二级 labels are one per row; each takes the 一级 label drawn
-    nearest before it (the first one for those before any).  Otherwise the levels cannot be placed.
+    nearest before it (the first one for those before any).  A single 二级 label under at most one 一级
+    label is every row's (one group).  Otherwise — a label per group of rows, whose sizes a merged cell
+    drawn once does not tell — the levels cannot be placed.
 
     A label of either level (``服务对象满意度指标``) is a 二级 label right after a 一级 label, else a 一级 one.
     """
     second = [False] * len(labels)
     for n, label in enumerate(labels):
         second[n] = not level1_name(key(label)) or bool(LEVEL2.match(key(label)) and n and not second[n - 1])
+    if sum(second) == 1 and len(labels) <= 2:  # one group of rows: its labels are every row's
+        parent = next((label for label, two in zip(labels, second, strict=True) if not two), "")
+        return [(parent, next(label for label, two in zip(labels, second, strict=True) if two))] * count
     if sum(second) != count:
         return None
     out = []

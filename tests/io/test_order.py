@@ -197,3 +197,13 @@ def test_a_name_piece_starting_with_a_closing_mark_continues_the_piece_before_it
 def test_a_name_piece_leaving_a_bracket_open_goes_on_in_the_next_piece() -> None:
     names, _ = aligned_names(["监测数据(s", "hù)必须合格", "完成年度资料上报工作", "资料整编"], 3)
     assert names == ["监测数据(shù)必须合格", "完成年度资料上报工作", "资料整编"]
+
+
+def test_a_single_group_drawn_once_gives_its_levels_to_every_row() -> None:
+    """The level cells are merged and drawn once: with one 一级 and one 二级 label, every row is theirs."""
+    truth = {**TRUTHS["016"], "indicators": [
+        {**row, "level1": "产出指标", "level2": "数量指标"} for row in TRUTHS["016"]["indicators"]]}
+    for operator in ("names_before_values", "names_after_values"):
+        form, notes = parse_text(damaged(truth, operator, sum(map(ord, "016"))), "016.txt")
+        assert [(i.level1, i.level2) for i in form.indicators] == [("产出指标", "数量指标")] * len(truth["indicators"])
+        assert not any("无法对应到行" in n.message for n in notes)
