@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from ..models import FormRecord, Organisation
-from ..permissions import bureau_ids, unit_ids, visible_forms
+from ..permissions import bureau_ids, can_see, unit_ids, visible_forms
 from ..services import locked_for_saving
 
 
@@ -21,9 +21,12 @@ def locked_visible_form(request: HttpRequest, pk: int) -> FormRecord:
     """:func:`visible_form` locked for a save (:func:`jixiao.web.services.locked_for_saving`), inside the caller's
     transaction."""
     try:
-        return locked_for_saving(visible_forms(request.user), pk)
+        record = locked_for_saving(pk)
     except FormRecord.DoesNotExist:
-        raise Http404("没有这张表或无权查看") from None
+        record = None
+    if record is None or not can_see(request.user, record):
+        raise Http404("没有这张表或无权查看")
+    return record
 
 
 def member_unit(request: HttpRequest, pk: int) -> Organisation:
