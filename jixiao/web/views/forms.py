@@ -270,8 +270,9 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
         record = visible_form(request, pk)  # as stored: the refused save changed only the rolled-back copy
         evaluation, code = services.evaluate_record(record), 409
     except services.Conflict as conflict:
+        # The page keeps the user's input: the panel scores and audits that, not the other person's version.
         status = {"level": "conflict", "text": conflict.message}
-        record, evaluation, code = conflict.current, services.evaluate_record(conflict.current), 409
+        record, evaluation, code = conflict.current, services.evaluate_record(conflict.current, form), 409
     except services.Forbidden as denied:
         return HttpResponseForbidden(str(denied))
     if is_htmx(request):
