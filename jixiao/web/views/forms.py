@@ -18,7 +18,7 @@ from ...io import jsonio
 from ...model import FORM_LIMITS, Form, FundRow, Funds, Indicator
 from .. import diffing, doubts, downloads, importing, services
 from ..engine import Evaluation
-from ..entry import data_from_post, form_from_post, human_place, indicator_keys, new_row_key
+from ..entry import data_from_post, double_weight, form_from_post, human_place, indicator_keys, new_row_key
 from ..fragments import Fragments
 from ..models import FormRecord, Organisation
 from ..permissions import can_decide, can_edit, can_submit, is_unit_member
@@ -186,6 +186,7 @@ def _entry_context(
     return {
         "record": record,
         "data": data,
+        "double_weight": double_weight(data["indicators"]),
         "indicators": indicators,
         "evaluation": evaluation,
         "last_return": last_return,
@@ -242,7 +243,8 @@ def new_row(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, record):
         return HttpResponseForbidden("此表当前不可编辑")
     row = {"key": new_row_key(), "values": {"level1": "", "level2": ""}, "res": None, "comment": None}
-    return render(request, "jixiao/_indicator_row.html", {"ind": row, "editable": True})
+    columns = double_weight(jsonio.to_data(record.form())["indicators"])  # the row has the table's columns
+    return render(request, "jixiao/_indicator_row.html", {"ind": row, "editable": True, "double_weight": columns})
 
 
 @require_POST
