@@ -30,10 +30,9 @@ def parsed_form(body: bytes) -> QueryDict:
         if "=" in key or "%" in key:
             return QueryDict(body)
         lists.setdefault(key, []).append(value)
-    fields = QueryDict(mutable=True)
+    fields = QueryDict()
     for key, values in lists.items():
-        fields.setlist(key, values)
-    fields._mutable = False
+        MultiValueDict.setlist(fields, key, values)  # already text: QueryDict.setlist would convert them again
     return fields
 
 
