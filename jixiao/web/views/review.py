@@ -134,10 +134,13 @@ def _line(row: analytics.Row) -> str:
 
 def _year(request: HttpRequest, bureau: Organisation) -> int:
     """The requested year, else the latest year with forms, else last calendar year."""
+    asked = int_param(request.GET.get("year"), 0)
+    if asked:  # the latest year is looked up only when none was asked for
+        return asked
     latest = (
         FormRecord.objects.filter(unit__in=bureau.units()).order_by("-year").values_list("year", flat=True)
     )
-    return int_param(request.GET.get("year"), latest.first() or timezone.localdate().year - 1)
+    return latest.first() or timezone.localdate().year - 1
 
 
 def _selected(request: HttpRequest, everything: list[analytics.Row]) -> list[analytics.Row]:
