@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..audit import covers
-from ..model import Form, FundRow, Location
+from ..model import Form, FundRow, Indicator, Location
 from .constraints import number, settings
+from .misread import head_doubts
 from .notes import ImportNote
 
 Verdict = int
@@ -188,9 +189,19 @@ def total_doubts(form: Form, complete: bool, where: Location | None = None) -> l
             notes += [_note(message + "，分值可能读错", f"indicators[{n}].weight", where)
                       for n in range(len(form.indicators))]
     if complete and _breaks("scores_total") and scores_total(scores, form.funds.score_declared, form.total_declared) < 0:
-        notes.append(_note(f"各项得分合计 {_sum(scores)}（加资金执行得分 {form.funds.score_declared or 0}）"
-                           f"与总分 {form.total_declared} 不符，总分或某项得分可能读错", "total_declared", where))
+        got = f"各项得分合计 {_sum(scores)}（加资金执行得分 {form.funds.score_declared or 0}）"
+        notes.append(_note(f"{got}与总分 {form.total_declared} 不符，总分或某项得分可能读错", "total_declared", where))
+        listed = any(note.path == "indicators" for note in notes)
+        if not listed and _short(scores, form.funds.score_declared, form.total_declared):  # too little: a row lost
+            notes.append(ImportNote("I25", f"{got}少于总分 {form.total_declared}，可能漏读了指标行，请核对原表", where,
+                                    path="indicators"))
     return notes
+
+
+def _short(scores: Sequence[Decimal | None], funds_score: Decimal | None, declared: Decimal | None) -> bool:
+    """The 得分 read, with the execution 得分, fall short of the declared 总分 (the sum is judged already)."""
+    total = _sum(scores)
+    return total is not None and declared is not None and total + (funds_score or 0) < declared
 
 
 def funds_doubts(form: Form, where: Location | None = None) -> list[ImportNote]:
@@ -263,7 +274,8 @@ def unread_cells(form: Form, columns: frozenset[str], where: Location | None = N
 
     ``columns``: the indicator fields the table's header has a column for.  A column many rows leave
     blank is blank on the form (one 得分 per group, unscored sub-rows); a row nearly alone without a
-    value lost it.
+    value lost it.  A column filled once per group (:func:`grouped_blanks`) is a layout: it is said
+    once (I26), and only its blank cells that no group explains get an I21.
     """
     notes = []
     rows = form.indicators
@@ -271,10 +283,54 @@ def unread_cells(form: Form, columns: frozenset[str], where: Location | None = N
         filled = [getattr(row, field) not in (None, "") for row in rows]
         if field not in columns or sum(filled) < settings().blocks.unread_share * len(rows):
             continue
+        grouped = grouped_blanks(rows, field)
+        if len(grouped) >= GROUPED_MIN:
+            notes.append(ImportNote("I26", f"{label}一列按组填写（一组只有一行填写），其余 {len(grouped)} 行该列空白，"
+                                           "属表格版式，未逐行提示", where, severity="info"))
+        else:
+            grouped = set()
         notes += [ImportNote("I21", f"第{n + 1}个指标「{rows[n].name}」的{label}未能读出，请核对原表", where,
                              path=f"indicators[{n}].{field}")
-                  for n, has in enumerate(filled) if not has]
+                  for n, has in enumerate(filled) if not has and n not in grouped]
     return notes
+
+
+GROUPED_MIN = 2  # this many blank cells a group explains: the column is filled once per group
+
+
+def _filled(row: Indicator, field: str) -> bool:
+    return getattr(row, field) not in (None, "")
+
+
+def grouped_blanks(rows: Sequence[Indicator], field: str) -> set[int]:
+    """The rows blank in ``field`` because their group prints it once (按组填写的空白单元格).
+
+    Within one 二级 group, two layouts: a sub-row with its values but no points, below a row that has
+    the column filled (``其中`` rows of a scored row, one 得分 per group); and a head row with the group's
+    points but no values, above rows that have the values and no points.  A row blank in one cell of a
+    pair only (得分 without 分值, a target without its actual) lost that cell: it is never counted.
+    """
+    points = field in ("weight", "score_declared")
+    own, other = (("target", "actual"), ("weight", "score_declared")) if points else (
+        ("weight", "score_declared"), ("target", "actual"))
+
+    def group(n: int) -> tuple[str | None, str | None]:
+        return rows[n].level1, rows[n].level2
+
+    def carries(n: int, fields: tuple[str, str]) -> bool:
+        return all(_filled(rows[n], name) for name in fields)
+
+    blanks = set()
+    for n in range(len(rows)):
+        if any(_filled(rows[n], name) for name in other) or not carries(n, own):
+            continue  # blank beside its filled pair, or a row without its own pair: a cell lost, not laid out
+        same = [k for k in range(len(rows)) if k != n and group(k) == group(n) and _filled(rows[k], field)]
+        if points and any(k < n for k in same):
+            blanks.add(n)  # under the scored row of its group
+        elif not points and (below := next((k for k in same if k > n), None)) is not None and not any(
+                _filled(rows[below], name) for name in own):
+            blanks.add(n)  # the head of its group: the values are on the rows below, without points
+    return blanks
 
 
 def form_doubts(
@@ -293,7 +349,7 @@ def form_doubts(
     unread = [n for n in unread_doubts(form, extent, funds_columns, where) + unread_cells(form, indicator_columns, where)
               if not any(k.path and n.path and covers(k.path, n.path) for k in known)]
     return level_doubts(form, blocks, where) + total_doubts(form, extent.head and extent.end, where) + funds_doubts(
-        form, where) + unread
+        form, where) + head_doubts(form) + unread
 
 
 def layout_doubt(form: Form, notes: Sequence[ImportNote]) -> list[ImportNote]:

@@ -93,6 +93,8 @@ class Blocks(BaseModel):
     doubt_threshold: Weight
     misaligned_share: Share
     unread_share: Share
+    unplaced_values: int = Field(ge=1, le=50)
+    unplaced_run: int = Field(ge=1, le=50)
     rate_tolerance: float = Field(ge=0, le=5)
     score_rounding: float = Field(ge=0, le=1)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..model import Indicator, Location
+from ..model import Form, Indicator, Location
 from ..targets import parse_target
 from .notes import ImportNote
-from .textlabels import INDICATOR_HEAD_WORDS, column_of, key
+from .textlabels import INDICATOR_HEAD_WORDS, TABLE_END, column_of, key
 from .textscan import UNITS, is_value
 from .vocabulary import vocabulary
 
@@ -60,6 +60,8 @@ def name_doubt(name: str) -> str | None:
         return "是表头文字"
     if any(_is_head_word(word) for word in words):
         return "中夹有表头文字"
+    if len(words) > 1 and any(TABLE_END.match(key(word)) for word in words):  # ``名称 ≥1次 总分``: the table's end
+        return "中夹有表尾文字（如“总分”），该行后面的内容可能未读"
     if _LEVEL_INSIDE.search(key(name)):
         return "中夹有指标层级名称（如“质量指标”）"
     if _NUMBER_INSIDE.search(name):
@@ -116,3 +118,25 @@ def misread_rows(indicators: Sequence[Indicator], places: Sequence[Location | No
             notes.append(ImportNote("I20", f"第{index + 1}个指标的{why}，该行的读数可能错位，请核对原表", where,
                                     path=f"indicators[{index}]"))
     return notes
+
+
+#: A document number (文号, ``昌州财行(2022)10号``) ending a name: the words printed after it were not read.
+_DOCUMENT_NUMBER = re.compile(r"[(（〔\[]\s*(?:19|20)\d{2}\s*[)）〕\]]\s*\d+\s*号$")
+#: Head fields whose value is a name, with their Chinese names.
+NAMED_FIELDS = (("unit", "单位名称"), ("project", "项目名称"))
+
+
+def head_doubt(value: str) -> str | None:
+    """Why a head name read (单位, 项目名称) looks cut short or misrecognised."""
+    if _DOCUMENT_NUMBER.search(value):
+        return "以文号结尾，其后的名称可能未读入"
+    if OCR_SUSPECT.search(value):
+        return "中有像数字的字母（O、I 等），可能识别有误"
+    return None
+
+
+def head_doubts(form: Form) -> list[ImportNote]:
+    """I20 on a head name whose shape shows it was cut short or misrecognised (placed where it was read)."""
+    return [ImportNote("I20", f"{label}「{value}」{why}，请核对原表", form.provenance.get(path), path=path)
+            for path, label in NAMED_FIELDS
+            if (value := getattr(form, path)) and (why := head_doubt(value))]

@@ -32,6 +32,7 @@ from ..errors import InputError
 from ..model import FORM_LIMITS, Contact, Form, FundRow, Funds, Goals, Indicator, Location
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import Choice, confidence_of, settings, with_confidence
+from .coverage import coverage_doubts
 from .grid import join_target, operator_of
 from .jsonio import refusal
 from .misread import misread_rows
@@ -949,13 +950,16 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         "conclusion": conclusion,
     }
     form = _within_limits(Form, values, "", None, notes)
-    complete = table.end is not None and not any(n.code == "I01" for n in notes)
+    form.provenance = with_confidence(prov, form.indicators)  # before the doubts, which place their notes by it
+    # the sums are judged on every text not cut off (I01), its table's end word found or not: a reader
+    # that lost the table's last rows may have lost the end word with them
+    complete = not any(n.code == "I01" for n in notes)
     notes += form_doubts(
         form, _level_blocks(table), Extent(has_head, complete), frozenset(funds_read.total if funds_read else {}),
         _indicator_fields(table), source.at(table.rows[0].lines["name"]) if table.rows else None, notes,
     )
+    notes += coverage_doubts(tokens, table, source.at, notes)
     notes += layout_doubt(form, notes)
-    form.provenance = with_confidence(prov, form.indicators)
     return form, notes
 
 

@@ -10,17 +10,23 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jixiao.io import read
+from jixiao.io.accuracy import development_truths
 from jixiao.io.blocks import (
     execution_rate,
     funds_points,
+    grouped_blanks,
     level_sum,
     scores_total,
     subrows_sum,
+    total_doubts,
+    unread_cells,
     weights_total,
 )
+from jixiao.io.damage import NATIONAL_COLUMNS, damaged
+from jixiao.io.misread import head_doubt, name_doubt
 from jixiao.io.notes import ImportNote
-from jixiao.io.text import read_text
-from jixiao.model import FundRow
+from jixiao.io.text import parse_text, read_text
+from jixiao.model import Form, FundRow, Funds, Indicator
 
 from ..conftest import DATA
 
@@ -92,6 +98,42 @@ def test_a_short_level_block_doubts_the_list() -> None:
     notes = _notes("026")
     assert "indicators" in _paths(notes)
     assert any("效益指标" in n.message and "40" in n.message for n in notes if n.path == "indicators")
+
+
+def _scored(scores: list[str], total: str, funds_score: str | None = None) -> Form:
+    return Form(kind="project", total_declared=Decimal(total),
+                funds=Funds(score_declared=Decimal(funds_score) if funds_score else None),
+                indicators=[Indicator(level1="产出指标", level2="数量指标", name=f"指标{n}", score_declared=Decimal(s))
+                            for n, s in enumerate(scores)])
+
+
+def test_scores_short_of_the_declared_total_doubt_the_list_even_without_weights() -> None:
+    """No 分值 printed, 得分 30 + 20 and the execution 10 against a 总分 of 90: a scored row was lost."""
+    notes = total_doubts(_scored(["30", "20"], "90", "10"), complete=True)
+    assert ("I25", "indicators") in {(n.code, n.path) for n in notes}
+    assert "total_declared" in _paths(notes)  # or the 总分 was misread: both are said
+
+
+def test_scores_above_the_declared_total_do_not_say_rows_were_lost() -> None:
+    notes = total_doubts(_scored(["60", "40"], "90", "10"), complete=True)
+    assert "total_declared" in _paths(notes) and "indicators" not in {n.path for n in notes}
+
+
+def test_a_text_whose_table_end_was_not_found_still_has_its_sums_judged() -> None:
+    """018 without its 总分 row and footnote, signed below the table: not cut off (no I01) though the table's
+    end word is gone, so the row a reader lost is still said by the 分值 falling short of 100."""
+    lines = (CORPUS / "018.txt").read_text(encoding="utf-8").splitlines()
+    table = lines[: next(n for n, line in enumerate(lines) if line.strip().startswith("总分"))]
+    lost = [line for line in table if not line.strip().startswith("指标1:全市安全度汛")]
+    notes = parse_text("\n".join([*lost, "项目负责人:张三"]), "018.txt")[1]
+    assert not [n for n in notes if n.code == "I01"]
+    assert "indicators" in {n.path for n in notes}
+
+
+def test_a_name_holding_the_tables_end_word_doubts_its_row() -> None:
+    """A row that swallowed the 总分 label (one-line text): the rest of the table may be unread."""
+    assert name_doubt("会议培训举办次数(次) ≥1次 总分") is not None
+    assert name_doubt("会议培训举办次数(次)") is None
 
 
 def test_an_execution_weight_of_100_is_doubted() -> None:
@@ -185,3 +227,68 @@ def test_the_grid_reader_doubts_a_misread_row_as_text_does(tmp_path: Path) -> No
     row = next(n for n, i in enumerate(form.indicators) if i.target == "IO0%")
     assert [n.path for n in notes if n.path] == [f"indicators[{row}]"]
     assert "识别有误" in notes[0].message
+
+
+def test_a_project_name_cut_after_its_document_number_is_doubted() -> None:
+    """050's 项目名称 starts with a 文号: printed as one cell, its words after the space can be lost."""
+    truth = dict(development_truths(DATA))["050"]
+    form, notes = parse_text(damaged(truth, "pipes", sum(map(ord, "050")), NATIONAL_COLUMNS), "050.txt")
+    assert form.project == "昌州财行(2022)10号"
+    assert "project" in _paths(notes)
+    assert head_doubt("昌州财行(2022)10号 国家统计局调查队专项经费") is None
+
+
+def test_a_head_name_with_digit_look_alikes_is_doubted() -> None:
+    truth = dict(development_truths(DATA))["002"]
+    form, notes = parse_text(damaged(truth, "ocr_confused", sum(map(ord, "002")), NATIONAL_COLUMNS), "002.txt")
+    assert form.project and "O" in form.project and "project" in _paths(notes)
+    assert head_doubt("51000021R000000019951-工资性支出") is None  # a real project code keeps its letter
+
+
+def test_no_head_name_of_a_development_form_is_doubted_for_its_shape() -> None:
+    for number, _ in development_truths(DATA)[1:]:  # the development forms only, never a held-out text
+        form = read_text(CORPUS / f"{number}.txt")[0]
+        assert not [v for v in (form.unit, form.project) if v and head_doubt(v)], number
+
+
+def test_a_column_filled_once_per_group_is_said_once_not_cell_by_cell() -> None:
+    """008 scores each ★ row and leaves its 其中 sub-rows unscored; 058 prints a group's points on its head
+    row and the values on the rows below: blank by layout, said once per column (I26), never an I21 each."""
+    notes = _notes("008")
+    assert not [n for n in notes if n.code == "I21" and n.path and n.path.startswith("indicators[")]
+    assert sorted(n.message[:2] for n in notes if n.code == "I26") == ["分值", "得分"]
+    notes = _notes("058")
+    assert {n.message[:5] for n in notes if n.code == "I26"} == {"年度指标值", "实际完成值"}
+    assert not any(n.code == "I26" and n.path for n in notes)  # a layout: no field is doubted
+
+
+def _row(name: str, target: str | None, actual: str | None, weight: int | None, score: int | None) -> Indicator:
+    return Indicator(level1="产出指标", level2="数量指标", name=name, target=target, actual=actual,
+                     weight=None if weight is None else Decimal(weight),
+                     score_declared=None if score is None else Decimal(score))
+
+
+def test_a_cell_lost_beside_its_filled_pair_is_still_said() -> None:
+    rows = [_row("甲", "10人", "10人", 10, 10), _row("乙", "5人", "5人", None, None),
+            _row("丙", "3人", "3人", 10, None), _row("丁", "3人", "3人", None, None),
+            _row("戊", "2人", "2人", 10, 10), _row("己", "2人", "2人", 10, 10)]
+    assert grouped_blanks(rows, "score_declared") == {1, 3}  # 丙 has its 分值: its 得分 was lost
+    form = Form(kind="project", indicators=rows)
+    unread = unread_cells(form, frozenset({"weight", "score_declared"}))
+    assert ("I21", "indicators[2].score_declared") in {(n.code, n.path) for n in unread}
+    assert "I26" in {n.code for n in unread}
+
+
+cells = st.sampled_from(["10人", "95%", "达标", "≥3次"])
+
+
+@given(st.lists(st.tuples(cells, cells, st.integers(1, 20), st.integers(0, 20)), min_size=2, max_size=12),
+       st.data())
+def test_one_cell_lost_from_a_full_table_is_never_taken_for_a_grouped_layout(
+    values: list[tuple[str, str, int, int]], data: st.DataObject
+) -> None:
+    rows = [_row(f"指标{n}", t, a, w, s) for n, (t, a, w, s) in enumerate(values)]
+    lost = data.draw(st.integers(0, len(rows) - 1))
+    field = data.draw(st.sampled_from(["target", "actual", "weight", "score_declared"]))
+    rows[lost] = rows[lost].model_copy(update={field: None})
+    assert grouped_blanks(rows, field) == set()

@@ -1,0 +1,203 @@
+"""Coverage of the indicator table: value-like text that no row read (未归入任何指标行的数值).
+
+A reader that loses a row says nothing of it: the rows it read may all be right.  What betrays the
+lost row is the text it leaves behind — numbers, percentages, unit-bearing values, comparison signs,
+answer words between the table's header and its end that no row or level label took.  The text of
+the region is compared, as a multiset of value atoms, with what the rows read (their names and
+values, the level labels and their printed 分值; a glued digit run may be the cells it was cut into):
+what is left over was not placed anywhere.  Figures that are no cells are skipped on both sides:
+sentences (reasons, scoring notes), template stubs (``指标2:``), dates, page markers.  The
+comparison ignores which reader built the rows (cells, words, glued runs), so it holds for all;
+:func:`coverage_doubts` turns a row's worth of leftovers into note ``I25`` on the whole list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..model import Location
+from .constraints import settings
+from .notes import ImportNote
+from .textglued import _HEADER_NAME
+from .textrows import Table, find_header
+from .textscan import Token, splits
+from .vocabulary import vocabulary
+
+#: A number as printed inside any cell (``≥95%`` → 95, ``1,200万元`` → 1200), not a digit of a longer run.
+_NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?(?![\d])")
+_ANSWERS = frozenset(vocabulary()["answers"]["words"])
+
+
+@dataclass(frozen=True)
+class Residue:
+    """What is left of the indicator region once every row took its text: the atoms and where they are."""
+
+    atoms: tuple[tuple[str, int, int], ...]  # (atom, line, its place among the region's atoms) in reading order
+    region: int  # how many value atoms the region holds in all
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return tuple(sorted({line for _, line, _ in self.atoms}))
+
+    def longest_run(self) -> int:
+        """The most atoms left side by side on one line (no atom a row read between them): a row's cells."""
+        best = run = 0
+        previous: tuple[int, int] | None = None
+        for _, line, place in self.atoms:
+            run = run + 1 if previous == (line, place - 1) else 1
+            best, previous = max(best, run), (line, place)
+        return best
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros (``20.0`` → ``20``), so equal numbers compare equal."""
+    return format(value.normalize(), "f")
+
+
+def atoms(text: str) -> list[str]:
+    """The value atoms of a piece of text: each number (as a normalised decimal) and a whole answer word."""
+    stripped = text.strip()
+    if stripped in _ANSWERS:
+        return [stripped]
+    found = []
+    for match in _NUMBER.finditer(text):
+        try:
+            found.append(_plain(Decimal(match.group().replace(",", ""))))
+        except InvalidOperation:  # a comma run such as ``1,,2`` is no number
+            continue
+    return found
+
+
+#: Numbers that belong to no cell: template stubs and list numbers (``指标2:``, ``1、``), printed level
+#: weights (``(10分)``), page markers (``第3页``), dates (``2022年3月18日``).
+_NOT_CELLS = re.compile(
+    r"(?:指标|目标)\s*\d{1,2}(?![\d.%])|(?<![\d.])\d{1,2}\s*[、]|[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]|第\s*\d+\s*页"
+    r"|\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
+)
+
+
+def _consumed(table: Table) -> Counter[str]:
+    """The atoms the rows read: names, values, level names and each block's printed 分值.
+
+    A row's reason is not among them: a row the reader lost lands in the reason of the row above, and
+    a true reason is a sentence, whose figures the region skips anyway.
+    """
+    taken: Counter[str] = Counter()
+    blocks: dict[int, Decimal] = {}
+    for row in table.rows:
+        for text in (row.name, *row.values.values(), row.level1 or "", row.level2 or ""):
+            taken.update(atoms(_NOT_CELLS.sub(" ", text)))  # the same figures the region skips
+        if row.block_weight is not None:
+            blocks[row.block] = row.block_weight
+    taken.update(_plain(weight) for weight in blocks.values())
+    return taken
+
+
+def _spaced(tokens: Sequence[Token]) -> tuple[str, list[int], list[int]]:
+    """The tokens' text joined by spaces, the line of every character and where each token starts."""
+    text, lines, starts = [], [], []
+    position = 0
+    for token in tokens:
+        starts.append(position)
+        text.append(token.text + " ")
+        lines += [token.line] * (len(token.text) + 1)
+        position += len(token.text) + 1
+    return "".join(text), lines, starts
+
+
+def _region(tokens: Sequence[Token], table: Table) -> tuple[int, int, str, list[int]]:
+    """The text between the indicator header and the table's end (the 总分 or 结论 row), with its lines."""
+    text, lines, starts = _spaced(tokens)
+    header = find_header(list(tokens))
+    named = _HEADER_NAME.search(text)
+    if header is not None and header[2] < len(tokens):
+        start = starts[header[2]]
+    elif named is not None:
+        start = named.end()
+    elif table.rows:
+        first = min(row.lines.get("name", 0) for row in table.rows)
+        start = next((starts[n] for n, t in enumerate(tokens) if t.line >= first), len(text))
+    else:
+        return 0, 0, text, lines
+    end = len(text)
+    if table.end is not None:
+        line_start = next((starts[n] for n, t in enumerate(tokens) if t.line >= table.end.line), len(text))
+        found = text.find(table.end.text, max(start, line_start))
+        end = found if found >= 0 else end
+    return start, end, text, lines
+
+
+#: A sentence (a clause mark between words): a reason or a scoring note, whose figures are no cells.
+_PROSE = re.compile(r"[\u4e00-\u9fff][，。；;,][\u4e00-\u9fff\d]|[\u4e00-\u9fff]{2}。")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+GLUED_PARTS_MAX = 4  # a digit run glued from this many cells at the most (``1010`` = 10 | 10)
+GLUED_DIGITS_MAX = 6  # longer runs are codes or amounts, not points glued (and their cuts are many)
+
+
+def _take(taken: Counter[str], atom: str) -> bool:
+    """Take ``atom`` from what the rows read, or the cells it was glued from (``22`` = 分值 2 | 得分 2)."""
+    if taken[atom] > 0:
+        taken[atom] -= 1
+        return True
+    if not atom.isdigit() or len(atom) > GLUED_DIGITS_MAX:
+        return False
+    for parts in range(2, min(GLUED_PARTS_MAX, len(atom)) + 1):
+        for pieces in splits(atom, parts):
+            need = Counter(pieces)
+            if all(taken[p] >= n for p, n in need.items()):
+                taken.subtract(need)
+                return True
+    return False
+
+
+def residue(tokens: Sequence[Token], table: Table) -> Residue:
+    """The value atoms of the indicator region that no row read, in reading order with their lines."""
+    taken = _consumed(table)
+    left: list[tuple[str, int, int]] = []
+    count = 0
+    start, end, text, lines = _region(tokens, table)
+    region = _NOT_CELLS.sub(_blank, text[start:end])
+    levels = {name for row in table.rows for name in (row.level1, row.level2) if name}
+    if levels:  # a level cell printed with its own 分值 (``决策过程 8``, a scoring rubric)
+        level_weight = "|".join(re.escape(name) for name in sorted(levels, key=len, reverse=True))
+        region = re.sub(rf"(?:{level_weight})\s*[(（]?\s*\d+(?:\.\d+)?\s*分?", _blank, region)
+    for match in re.finditer(r"\S+", region):
+        if _PROSE.search(match.group()):
+            continue
+        for atom in atoms(match.group()):
+            if not _take(taken, atom):
+                left.append((atom, lines[start + match.start()], count))
+            count += 1
+    return Residue(tuple(left), count)
+
+
+def describe_lines(lines: Sequence[int], most: int = 3) -> str:
+    """``第12、15、18行等`` for a message."""
+    named = "、".join(str(n) for n in lines[:most])
+    return f"第{named}行" + ("等" if len(lines) > most else "")
+
+
+def coverage_doubts(
+    tokens: Sequence[Token], table: Table, at: Callable[[int], Location], known: Sequence[ImportNote] = ()
+) -> list[ImportNote]:
+    """I25 on the whole list when the indicator region holds about a row's worth of values no row read.
+
+    ``at`` turns a line into a place; ``known``: a note already doubting the whole list makes this one idle.
+    """
+    if any(note.path == "indicators" for note in known) or not table.rows:
+        return []
+    left = residue(tokens, table)
+    blocks = settings().blocks
+    if len(left.atoms) < blocks.unplaced_values and left.longest_run() < blocks.unplaced_run:
+        return []
+    return [ImportNote("I25", f"约有{len(left.atoms)}处数值未归入任何指标行（{describe_lines(left.lines)}），"
+                              "可能漏读指标，请核对原表", at(left.lines[0]), path="indicators")]
