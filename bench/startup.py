@@ -33,6 +33,10 @@ COMMANDS: dict[str, list[str]] = {
     "jixiao score FORM.json": ["-c", CLI, "score", str(SEED)],
     "jixiao audit FORM.json": ["-c", CLI, "audit", str(SEED)],
 }
+#: The commands run as an installed jixiao runs: pip compiles the package to bytecode when it installs it, so the
+#: warm-up run may write the .pyc files a checkout lacks (PYTHONDONTWRITEBYTECODE would have every run compile
+#: every jixiao module from source again, about a tenth of ``jixiao score``'s start-up).
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def _children_cpu() -> float:
@@ -41,11 +45,11 @@ def _children_cpu() -> float:
 
 
 def timed(args: list[str], runs: int) -> tuple[float, float]:
-    """Median (wall, CPU) seconds of ``python ARGS`` over ``runs`` runs (after a warm-up: .pyc files exist)."""
+    """Median (wall, CPU) seconds of ``python ARGS`` over ``runs`` runs (after a warm-up that writes the .pyc files)."""
     walls, cpus = [], []
     for _ in range(runs + 1):
         start, cpu = time.perf_counter(), _children_cpu()
-        subprocess.run([sys.executable, *args], capture_output=True, check=False)
+        subprocess.run([sys.executable, *args], capture_output=True, check=False, env=ENV)
         walls.append(time.perf_counter() - start)
         cpus.append(_children_cpu() - cpu)
     return statistics.median(walls[1:]), statistics.median(cpus[1:])
@@ -53,7 +57,8 @@ def timed(args: list[str], runs: int) -> tuple[float, float]:
 
 def imports(args: list[str]) -> list[tuple[int, str]]:
     """(self µs, module) of every import made by ``python -X importtime ARGS``."""
-    done = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, check=False,
+                          env=ENV)
     rows = []
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or line.count("|") != 2:

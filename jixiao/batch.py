@@ -37,7 +37,7 @@ import stat
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -59,14 +59,16 @@ from .audit.waivers import Waiver, apply_waivers, is_open
 from .errors import InputError, os_reason
 from .io import ImportNote, read
 from .io.notes import doubted_paths
-from .io.sniff import check_size
+from .io.sniff import check_known_size
 from .model import Form
 from .report.spreadsheet import FORMULA_TRIGGER_PATTERN
 from .report.xlsxstream import (
     Fragment,
     SheetSeries,
     StreamingWorkbook,
+    arrow,
     join_fragments,
+    per_value,
     plain_decimal_text,
     rows_fragment,
 )
@@ -96,7 +98,8 @@ Status = Literal["ok", "error", "duplicate"]
 FORM_COLUMNS: list[tuple[str, ColumnKind]] = [
     ("file", "str"), ("status", "str"), ("message", "str"), ("sha256", "str"),
     ("kind", "str"), ("year", "int"), ("unit", "str"), ("department", "str"), ("project", "str"),
-    ("profile", "str"), ("total_declared", "dec"), ("total", "dec"), ("gap", "dec"), ("grade", "str"),
+    ("profile", "str"), ("total_declared", "dec"), ("total", "dec"), ("national_total", "dec"), ("gap", "dec"),
+    ("grade", "str"),
     ("declared_sum", "dec"), ("budget", "dec"), ("executed", "dec"), ("execution_rate", "dec"),
     ("execution_weight", "dec"), ("execution_score", "dec"), ("execution_declared", "dec"),
     ("indicators_weight", "dec"), ("indicators_declared", "dec"), ("indicators_score", "dec"),
@@ -129,6 +132,9 @@ SCHEMAS: dict[str, pa.Schema] = {
 OWN_VOCABULARY = frozenset({"status", "sha256", "kind", "profile", "grade", "target_kind", "target_op",
                             "actual_kind", "method", "code", "severity"})
 
+#: The values the parent compares per chunk, as Arrow scalars made once (:func:`~jixiao.report.xlsxstream.arrow`).
+OK, RELATIVE, DECLARED = arrow("ok"), arrow("relative"), arrow("declared")
+
 #: The formats a worker prepares besides the Arrow batches (Parquet is written from those).
 Outputs = frozenset[str]
 Row = tuple[Any, ...]
@@ -143,25 +149,26 @@ class Entry:
 
     path: str
     problem: str | None = None
+    size: int = 0  # of a file, from the walk's own stat (triage need not stat it again)
 
 
-def _classify(path: str) -> tuple[str, str | None, tuple[int, int] | None]:
-    """``("dir"|"file"|"problem", reason, (device, inode))`` of one entry, following symlinks."""
+def _classify(path: str) -> tuple[str, str | None, tuple[int, int] | None, int]:
+    """``("dir"|"file"|"problem", reason, (device, inode), size)`` of one entry, following symlinks."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        return "problem", "符号链接无效（目标不存在）" if os.path.islink(path) else "文件不存在", None
+        return "problem", "符号链接无效（目标不存在）" if os.path.islink(path) else "文件不存在", None, 0
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # a symlink pointing (indirectly) at itself
-            return "problem", "符号链接循环（链接指向自身）", None
-        return "problem", f"无法访问：{exc.strerror}", None
+            return "problem", "符号链接循环（链接指向自身）", None, 0
+        return "problem", f"无法访问：{exc.strerror}", None, 0
     key = info.st_dev, info.st_ino
     if stat.S_ISDIR(info.st_mode):
-        return "dir", None, key
+        return "dir", None, key, 0
     if stat.S_ISREG(info.st_mode):
-        return "file", None, key
+        return "file", None, key, info.st_size
     what = "管道（FIFO）" if stat.S_ISFIFO(info.st_mode) else "套接字或设备文件"
-    return "problem", f"不是普通文件（{what}），未读取", key
+    return "problem", f"不是普通文件（{what}），未读取", key, 0
 
 
 def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Entry]:
@@ -175,9 +182,9 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) ->
     stack: list[str] = [str(p) for p in reversed(list(paths))]
     while stack:
         path = stack.pop()
-        kind, reason, key = _classify(path)
+        kind, reason, key, size = _classify(path)
         if kind == "file":
-            yield Entry(path)
+            yield Entry(path, size=size)
         elif kind == "problem":
             yield Entry(path, reason)
         elif key not in excluded:
@@ -208,7 +215,7 @@ class Triage:
         if entry.problem is not None:
             return "error", None, entry.problem
         try:
-            check_size(Path(entry.path))  # the importers' own limits: empty and oversized files are not read
+            check_known_size(entry.size, entry.path)  # the importers' own limits: empty and oversized files are not read
             digest = file_sha256(entry.path)
         except InputError as exc:
             return "error", None, str(exc)
@@ -223,9 +230,17 @@ class Triage:
         return ("cached" if digest in self.cached else "process"), digest, None
 
 
+#: Bytes hashed per read: a form is read in one, a large file in steps (``hashlib.file_digest`` would
+#: allocate and clear a 256 KB buffer for every file, more than hashing a form costs).
+HASH_BLOCK = 1 << 20
+
+
 def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        while block := handle.read(HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # --- 3. per-file work (runs on the workers) ------------------------------------------------------
@@ -285,7 +300,7 @@ def form_row(path: str, sha256: str, form: Form, card: Scorecard, findings: list
     gap = None if card.total_declared is None else card.total_declared - card.total
     n = counts(findings)
     return (path, "ok", None, sha256, form.kind, form.year, form.unit, form.department, form.project,
-            card.profile, card.total_declared, card.total, gap, card.grade, card.declared_sum,
+            card.profile, card.total_declared, card.total, card.national_total, gap, card.grade, card.declared_sum,
             *execution_figures(form, card).values(),
             len(card.indicators), n["error"], n["warning"], n["info"], len(notes))
 
@@ -390,7 +405,7 @@ def csv_bytes(batch: pa.RecordBatch) -> bytes:
                  if name not in OWN_VOCABULARY and pa.types.is_string(c.type)]
     for indices, convert in ((decimals, plain_decimal_text), (free_text, defused)):
         if indices:  # one call over all such columns end to end: each call has a fixed cost (regex compiling)
-            converted = convert(pa.concat_arrays([columns[i] for i in indices]))
+            converted = per_value(convert, pa.concat_arrays([columns[i] for i in indices]))
             for k, i in enumerate(indices):
                 columns[i] = converted.slice(k * batch.num_rows, batch.num_rows)
     sink = pa.BufferOutputStream()
@@ -617,7 +632,7 @@ class Sinks:
 
     def write(self, chunk: Chunk) -> None:
         forms = chunk.batches["forms"]
-        ok = pc.equal(forms["status"], "ok")
+        ok = pc.equal(forms["status"], OK)
         for n in TABLES:
             batch = chunk.batches[n]
             if not batch.num_rows:
@@ -657,21 +672,36 @@ class Sinks:
 
 # --- 6. cache ----------------------------------------------------------------------------------
 
-def read_manifest(out: Path, rules: Rules) -> set[str]:
+#: What a cached form was scored with besides its own file and the rules: for a form with a target relative
+#: to last year (比上年增长5%), the sha256 of last year's form it used, ``""`` for none; None for every other form.
+LastYearUsed = str | None
+
+
+def manifest_text(rules: Rules, done: set[str], last_years: dict[str, str]) -> str:
+    """The manifest of tables holding the forms ``done``; ``last_years`` names the last year's form each form
+    with a relative target was scored with, so a later run scores it again when that changes."""
+    return json.dumps({"jixiao": __version__, "profile": rules.profile_id, "rules": rules.digest(),
+                       "done": sorted(done), "last_year": {h: last_years[h] for h in sorted(done & last_years.keys())}},
+                      ensure_ascii=False)
+
+
+def read_manifest(out: Path, rules: Rules) -> dict[str, LastYearUsed]:
     """Content hashes done by an earlier run (or kept in a finished part) with the same profile, waivers and
-    engine version."""
+    engine version, with the last year's form each was scored with."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return set()
-    if data.get("profile") != rules.profile_id or data.get("rules") != rules.digest() or data.get("jixiao") != __version__:
-        return set()
+        return {}
+    if (data.get("profile") != rules.profile_id or data.get("rules") != rules.digest()
+            or data.get("jixiao") != __version__ or not isinstance(data.get("last_year"), dict)):
+        return {}  # a manifest without ``last_year`` cannot say which forms depend on another file
     try:  # only what the tables really hold: a file is never "cached" without its rows
         forms = pq.read_table(out / "forms.parquet", columns=["sha256", "status"])
     except (OSError, pa.ArrowException):
-        return set()
+        return {}
     stored = set(forms.filter(pc.equal(forms["status"], "ok"))["sha256"].to_pylist())
-    return stored & set(data.get("done", []))
+    used = data["last_year"]
+    return {digest: used.get(digest) for digest in stored & set(data.get("done", []))}
 
 
 def finished_parts(out: Path) -> list[Path]:
@@ -683,12 +713,13 @@ def finished_parts(out: Path) -> list[Path]:
         return []
 
 
-def cache_sources(out: Path, rules: Rules) -> dict[str, Path]:
-    """sha256 → the folder whose tables hold that form's rows: a finished part, else the published tables."""
-    sources: dict[str, Path] = {}
+def cache_sources(out: Path, rules: Rules) -> dict[str, tuple[Path, LastYearUsed]]:
+    """sha256 → the folder whose tables hold that form's rows (a finished part, else the published tables) and
+    the last year's form those rows were scored with."""
+    sources: dict[str, tuple[Path, LastYearUsed]] = {}
     for folder in [*finished_parts(out), out]:
-        for digest in read_manifest(folder, rules):
-            sources.setdefault(digest, folder)
+        for digest, used in read_manifest(folder, rules).items():
+            sources.setdefault(digest, (folder, used))
     return sources
 
 
@@ -710,8 +741,8 @@ def keep_finished(out: Path, sinks: Sinks, rules: Rules) -> int:
     part = Path(tempfile.mkdtemp(prefix="part-", dir=out / RESUME_DIR))
     for path in written:
         os.replace(path, part / path.name)
-    manifest = {"jixiao": __version__, "profile": rules.profile_id, "rules": rules.digest(), "done": sorted(sinks.done)}
-    (part / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    # the forms waiting for last year's form are written at the end only: a part never holds one
+    (part / MANIFEST).write_text(manifest_text(rules, sinks.done, {}), encoding="utf-8")
     return len(sinks.done)
 
 
@@ -744,50 +775,93 @@ def awaiting_last_year(chunk: Chunk) -> set[str]:
     rows = chunk.batches["indicators"]
     if not rows.num_rows:
         return set()
-    unscored = pc.and_(pc.equal(rows["target_kind"], "relative"), pc.equal(rows["method"], "declared"))
+    unscored = pc.and_(pc.equal(rows["target_kind"], RELATIVE), pc.equal(rows["method"], DECLARED))
     return set(rows["file"].filter(unscored).to_pylist())
 
 
-def hold_back(chunk: Chunk, files: set[str], outputs: Outputs) -> tuple[Chunk, dict[str, FileRows]]:
-    """The chunk without the rows of ``files``, and those rows by file (to be scored again at the end)."""
+def files_with(chunk: Chunk, digests: set[str]) -> set[str]:
+    """The files of a chunk (in any of its tables) whose content hash is one of ``digests``."""
+    wanted = pa.array(sorted(digests), pa.string())
+    return {path for batch in chunk.batches.values() if batch.num_rows
+            for path in batch["file"].filter(pc.is_in(batch["sha256"], value_set=wanted)).to_pylist()}
+
+
+@dataclass(slots=True)
+class Waiting:
+    """A form with a relative target (比上年增长5%), held back until every form of the run is known."""
+
+    rows: FileRows
+    used: LastYearUsed  # the last year's form its rows were scored with (sha256, "" for none)
+    cached: bool  # its rows come from an earlier run's tables
+
+
+def hold_back(chunk: Chunk, files: set[str], outputs: Outputs, held: dict[str, Waiting], used: Mapping[str, LastYearUsed],
+              cached: bool) -> Chunk:
+    """The chunk without the rows of ``files``; those rows go to ``held`` by file (to be scored again at the end),
+    ``used`` saying by sha256 what they were scored with."""
     kept: dict[str, list[Row]] = {n: [] for n in TABLES}
-    held: dict[str, FileRows] = {f: ([], [], []) for f in files}
     for i, name in enumerate(TABLES):
         for row in rows_of(chunk.batches[name]):
-            (held[row[0]][i] if row[0] in held else kept[name]).append(row)
-    return make_chunk(kept, outputs), held
+            if row[0] not in files:
+                kept[name].append(row)
+                continue
+            waiting = held.setdefault(row[0], Waiting(([], [], []), used.get(row[1 if i else 3]), cached))
+            waiting.rows[i].append(row)
+    return make_chunk(kept, outputs)
 
 
 class Years:
     """Every form read in the run by who it is of (kind, unit, project) and year: where last year's form is."""
 
     def __init__(self) -> None:
-        self.paths: dict[tuple[Any, ...], dict[int, str]] = {}
+        self.forms: dict[tuple[Any, ...], dict[int, tuple[str, str]]] = {}  # → year → (file, sha256)
 
     @staticmethod
     def key(kind: Any, unit: Any, project: Any) -> tuple[Any, ...]:
         return kind, "".join((unit or "").split()), "".join((project or "").split())
 
     def note(self, forms: pa.RecordBatch) -> None:
-        columns = [forms[c].to_pylist() for c in ("file", "status", "kind", "unit", "project", "year")]
-        for path, status, kind, unit, project, year in zip(*columns, strict=True):
+        columns = [forms[c].to_pylist() for c in ("file", "sha256", "status", "kind", "unit", "project", "year")]
+        for path, sha256, status, kind, unit, project, year in zip(*columns, strict=True):
             if status == "ok" and year is not None and unit:
-                self.paths.setdefault(self.key(kind, unit, project), {}).setdefault(year, path)
+                self.forms.setdefault(self.key(kind, unit, project), {}).setdefault(year, (path, sha256))
 
-    def last_year(self, form: Row) -> str | None:
-        """The file of the same unit's (project's) form of the year before ``form``'s, if the run has one."""
+    def last_year(self, form: Row) -> tuple[str, str] | None:
+        """The file and sha256 of the same unit's (project's) form of the year before ``form``'s, if the run
+        has one."""
         kind, year, unit, project = form[4], form[5], form[6], form[8]
-        return None if year is None else self.paths.get(self.key(kind, unit, project), {}).get(year - 1)
+        return None if year is None else self.forms.get(self.key(kind, unit, project), {}).get(year - 1)
 
 
-def with_last_year(held: dict[str, FileRows], years: Years, rules: Rules) -> list[FileRows]:
-    """The held-back files scored again with last year's form where the run has it; the others as they were."""
-    results = []
-    for path, rows in held.items():
-        form = rows[0][0]
+def with_last_year(held: dict[str, Waiting], years: Years, rules: Rules) -> Iterator[tuple[Waiting, FileRows, str]]:
+    """Each held-back file with its rows scored with the run's last year's form (if it has one), and that form's
+    sha256 (``""``: none); a file whose rows were scored with that same form keeps them."""
+    for path, waiting in held.items():
+        form = waiting.rows[0][0]
         previous = years.last_year(form)
-        results.append(process_file(path, form[3], rules, previous) if previous else rows)
-    return results
+        used = previous[1] if previous else ""
+        if used == (waiting.used or ""):
+            yield waiting, waiting.rows, used
+        else:
+            yield waiting, process_file(path, form[3], rules, previous[0] if previous else None), used
+
+
+def score_held(held: dict[str, Waiting], years: Years, runner: Runner, summary: Summary,
+               last_years: dict[str, str]) -> Chunk:
+    """The held-back forms scored with the run's last year's forms, as one chunk; ``last_years`` records by
+    sha256 which form each was scored with, ``summary`` counts a cached form scored again as processed."""
+    results = []
+    for waiting, scored, used in with_last_year(held, years, runner.rules):
+        rows = storable_or_error(scored, runner.outputs)
+        form = rows[0][0]
+        redone, failed = rows is not waiting.rows, form[1] == "error"
+        summary.cached -= waiting.cached and redone
+        summary.processed += (waiting.cached and redone) - failed
+        summary.errors += failed
+        if not failed:
+            last_years[form[3]] = used
+        results.append(rows)
+    return make_chunk(combined(results), runner.outputs)
 
 
 # --- 8. the run --------------------------------------------------------------------------------
@@ -912,7 +986,8 @@ def output_errors(out: Path) -> Iterator[None]:
 
 
 def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats: Iterable[str], triage: Triage,
-         sources: dict[str, Path], chunk_size: int | None, progress: Progress | None) -> Summary:
+         sources: dict[str, tuple[Path, LastYearUsed]], chunk_size: int | None,
+         progress: Progress | None) -> Summary:
     """The body of :func:`run_batch`: stream every entry into the sinks, then publish the tables.
 
     Ctrl-C stops the workers at once and keeps the finished chunks (:class:`Interrupted`).
@@ -958,7 +1033,8 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
     def size() -> int:
         return chunk_size or guided_size(len(entries) - triaged, runner.slots)
 
-    years, held = Years(), dict[str, FileRows]()
+    years, held, last_years = Years(), dict[str, Waiting](), dict[str, str]()
+    dependents = {digest: used for digest, (_, used) in sources.items() if used is not None}
     try:
         chunks = chunked(to_process(), size)
         for chunk in ordered_results(runner, chunks, window=max(2, 3 * runner.slots)):
@@ -966,24 +1042,26 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
             summary.processed += chunk.files - chunk.errors
             report(chunk.files, chunk.errors)
             if waiting := awaiting_last_year(chunk):  # rare: written at the end, once every year has been read
-                chunk, rows = hold_back(chunk, waiting, runner.outputs)
-                held.update(rows)
+                chunk = hold_back(chunk, waiting, runner.outputs, held, {}, cached=False)
             with deferred_interrupts():
                 sinks.write(chunk)
             if len(listed["forms"]) >= (chunk_size or MAX_CHUNK):
                 flush_listed()
         flush_listed()
         for folder in [*finished_parts(out), out]:  # the parts first: where a form's rows were found
-            here = {digest: path for digest, path in cached_paths.items() if sources[digest] == folder}
+            here = {digest: path for digest, path in cached_paths.items() if sources[digest][0] == folder}
             summary.resumed += len(here) if folder != out else 0
+            relative = here.keys() & dependents.keys()  # scored with a last year's form that may differ now
             for chunk in cached_chunks(folder, here, runner.outputs):
                 years.note(chunk.batches["forms"])
+                if relative and (waiting := files_with(chunk, relative)):
+                    chunk = hold_back(chunk, waiting, runner.outputs, held, dependents, cached=True)
                 with deferred_interrupts():
                     sinks.write(chunk)
         if held:
-            redone = [storable_or_error(rows, runner.outputs) for rows in with_last_year(held, years, runner.rules)]
+            chunk = score_held(held, years, runner, summary, last_years)
             with deferred_interrupts():
-                sinks.write(make_chunk(combined(redone), runner.outputs))
+                sinks.write(chunk)
     except KeyboardInterrupt:
         runner.abort()
         raise Interrupted(keep_finished(out, sinks, runner.rules)) from None
@@ -992,9 +1070,7 @@ def _run(entries: list[Entry], out: Path, staging: Path, runner: Runner, formats
     for path in written:
         os.replace(path, out / path.name)
     summary.outputs = [p.name for p in written]
-    manifest = {"jixiao": __version__, "profile": runner.rules.profile_id, "rules": runner.rules.digest(),
-                "done": sorted(sinks.done)}
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    (out / MANIFEST).write_text(manifest_text(runner.rules, sinks.done, last_years), encoding="utf-8")
     (out / SUMMARY).write_text(json.dumps(summary.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.rmtree(out / RESUME_DIR, ignore_errors=True)  # every finished part is in the published tables now
     return summary

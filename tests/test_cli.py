@@ -194,6 +194,21 @@ def test_the_command_line_starts_without_the_core() -> None:
         assert f"'{heavy}'" not in loaded, heavy
 
 
+def test_scoring_a_json_form_loads_no_reader_of_other_formats() -> None:
+    """``jixiao score FORM.json`` imports neither the heavy libraries nor the readers of Office files (olefile):
+    start-up time of the command a user runs most (bench/startup.py)."""
+    import subprocess
+    import sys
+
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print(sorted({m.partition('.')[0] for m in sys.modules}), file=sys.stderr))\n"
+             "from jixiao.cli import main\nmain()")
+    done = subprocess.run([sys.executable, "-c", probe, "score", SEED], capture_output=True, text=True, check=False)
+    assert "总分" in done.stdout, done.stderr
+    for heavy in ("olefile", "pyarrow", "django", "reportlab", "openpyxl", "pdfplumber", "docx", "xlrd"):
+        assert f"'{heavy}'" not in done.stderr, heavy
+
+
 def _this_year(tmp_path: Path) -> Path:
     """The seed form as its unit's next year: one target written relative to last year (比上年增长5%)."""
     data = json.loads(Path(SEED).read_text(encoding="utf-8"))

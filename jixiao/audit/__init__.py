@@ -27,7 +27,7 @@ from . import completeness as c
 from . import history as h
 from . import plausibility as p
 from . import rules as b
-from .base import SEVERITY_NAMES, SEVERITY_ORDER, Check, Context, Finding, Severity
+from .base import SEVERITY_NAMES, SEVERITY_ORDER, Check, CheckFn, Context, Finding, Severity
 
 __all__ = ["CHECKS", "DOUBT_PREFIX", "SEVERITY_NAMES", "SEVERITY_ORDER", "Check", "Context", "Finding", "Severity",
            "audit", "counts", "covers", "evaluate", "findings_doc", "label_doubt", "rests_on"]
@@ -50,7 +50,8 @@ CHECKS: tuple[Check, ...] = (
 )
 CODES: dict[str, Check] = {check.code: check for check in CHECKS}
 
-Plan = tuple[tuple[Check, Severity], ...]
+#: (code, severity under the profile, the check's function) of each check a profile runs.
+Plan = tuple[tuple[str, Severity, CheckFn], ...]
 _PLANS: dict[int, tuple[Profile, Plan]] = {}
 
 
@@ -64,10 +65,10 @@ def plan(profile: Profile) -> Plan:
     unknown = sorted((set(rules.severity) | set(rules.disabled)) - set(CODES))
     if unknown:
         raise InputError(f"规则“{profile.id}”的 [checks] 写了不存在的复核代码：{'、'.join(unknown)}", "[checks]")
-    enabled = [(check, rules.severity.get(check.code, check.severity)) for check in CHECKS
+    enabled = [(check.code, rules.severity.get(check.code, check.severity), check.run) for check in CHECKS
                if check.run is not None and check.code not in rules.disabled]
     # Run in the order findings are listed (severity, then code; codes are unique): no sort per audit.
-    result = tuple(sorted(enabled, key=lambda pair: (SEVERITY_ORDER[pair[1]], pair[0].code)))
+    result = tuple(sorted(enabled, key=lambda step: (SEVERITY_ORDER[step[1]], step[0])))
     _PLANS[id(profile)] = (profile, result)
     return result
 
@@ -113,9 +114,9 @@ def audit(form: Form, card: Scorecard, profile: Profile, doubted: Collection[str
     """Run every check the profile enables; findings sorted by severity, then by code; those on ``doubted``
     fields labelled."""
     ctx = Context(form, card, profile)
-    for check, severity in plan(profile):
-        ctx.code, ctx.severity = check.code, severity
-        check.run(ctx)  # type: ignore[misc]  # plan() keeps only checks with a run
+    for code, severity, run in plan(profile):
+        ctx.code, ctx.severity = code, severity
+        run(ctx)
     findings = ctx.findings  # in order: the plan runs the checks by severity, then code
     if doubted:
         findings = [label_doubt(f, doubted) for f in findings]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..rules import cite
 from ..scoring import ZERO, execution_basis, fmt, printed_rate, round_places
 from ..targets import normalise
@@ -77,7 +79,7 @@ def weights_add_up(ctx: Context) -> None:
 def level1_weights(ctx: Context) -> None:
     for key, expected in ctx.profile.weights.level1.items():
         words = key.split("+")  # 效益+满意: two blocks that share one weight
-        blocks = [b for b in ctx.card.blocks if any(word in b.level1 for word in words)]
+        blocks = [b for b in ctx.card.blocks if any(map(b.level1.__contains__, words))]
         weight = sum((b.weight for b in blocks), ZERO)
         if blocks and weight != expected:
             names = "、".join(b.level1 for b in blocks)
@@ -122,8 +124,11 @@ def converted_scores(ctx: Context) -> None:
                               f"{fmt(round_places(expected, ctx.profile.rounding.indicator))}，请核对。", path)
 
 
-def stated_grade(conclusion: str, band_names: list[str]) -> str | None:
-    """The grade a conclusion states (结论等级): after a prefix (等级为良好), or the whole conclusion (优秀)."""
+@lru_cache(maxsize=4096)
+def stated_grade(conclusion: str, band_names: tuple[str, ...]) -> str | None:
+    """The grade a conclusion states (结论等级): after a prefix (等级为良好), or the whole conclusion (优秀).
+
+    Cached: a batch repeats the same conclusions (and always the same bands)."""
     words = sorted([*GRADE_WORDS, *((name, name) for name in band_names)], key=lambda pair: -len(pair[0]))
     for prefix in GRADE_PREFIXES:
         start = conclusion.find(prefix)
@@ -141,7 +146,7 @@ def stated_grade(conclusion: str, band_names: list[str]) -> str | None:
        rationale="等级按总分所在分档确定，结论等级与总分不符会误导使用者。",
        source=cite("mof-2020-10", "“90（含）-100分为优、80（含）-90分为良、60（含）-80分为中、60分以下为差”"))
 def grade_matches_band(ctx: Context) -> None:
-    stated = stated_grade(normalise(ctx.form.conclusion or ""), [name for _, name in ctx.profile.grades.bands])
+    stated = stated_grade(normalise(ctx.form.conclusion or ""), tuple(name for _, name in ctx.profile.grades.bands))
     total = ctx.card.total_declared
     if stated is None or total is None:
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from ..model import Form, Indicator
@@ -44,7 +45,6 @@ class Context:
     form: Form
     card: Scorecard
     profile: Profile
-    labels: dict[int, str] = field(default_factory=dict)  # indicator row → its location label
     findings: list[Finding] = field(default_factory=list)
     code: str = ""  # the running check's code and severity: set by the auditor, not by a check
     severity: Severity = "error"
@@ -59,16 +59,21 @@ class Context:
     def place(self, path: str, label: str) -> str:
         """The human location, with the place in the original file when the importer recorded it."""
         where = self.form.where(path)
-        return f"{label}（{where.describe()}）" if where and where.describe() else label
+        described = where.describe() if where else ""
+        return f"{label}（{described}）" if described else label
 
     def at_indicator(self, item: IndicatorScore, attr: str | None = None) -> tuple[str, str]:
-        """(human location, field path) of an indicator row; the row's label is built once per audit."""
-        path = f"indicators[{item.index}].{attr}" if attr else f"indicators[{item.index}]"
-        label = self.labels.get(item.index)
-        if label is None:
-            parts = [p for p in (item.level1, item.level2, item.name) if p]
-            label = self.labels[item.index] = " / ".join(parts) + f"（指标第{item.index + 1}行）"
+        """(human location, field path) of an indicator row."""
+        label, path = row_place(item.index, item.level1, item.level2, item.name, attr)
         return (self.place(path, label) if self.form.provenance else label), path
+
+
+@lru_cache(maxsize=16384)
+def row_place(index: int, level1: str | None, level2: str | None, name: str, attr: str | None) -> tuple[str, str]:
+    """(label, field path) of an indicator row's field: ``产出指标 / 数量 / 开展项目个数（指标第10行）`` and
+    ``indicators[9].actual``. The same rows recur in every form of a batch: built once per distinct row."""
+    label = " / ".join(p for p in (level1, level2, name) if p) + f"（指标第{index + 1}行）"
+    return label, (f"indicators[{index}].{attr}" if attr else f"indicators[{index}]")
 
 
 CheckFn = Callable[[Context], None]

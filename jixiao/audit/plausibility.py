@@ -79,7 +79,7 @@ def actuals_copy_targets(ctx: Context) -> None:
        source=cite("mof-2021-101", "满意度指标应通过问卷调查等方式取得"))
 def perfect_satisfaction(ctx: Context) -> None:
     for item in ctx.card.indicators:
-        if "满意" in (item.level1 or "") + (item.level2 or "") and item.actual.unit == "%" and item.actual.number == 100:
+        if item.actual.unit == "%" and "满意" in (item.level1 or "") + (item.level2 or "") and item.actual.number == 100:
             where, path = ctx.at_indicator(item, "actual")
             ctx.report(where, "满意度为 100%：请注明调查方式和样本量。", path)
 
@@ -146,8 +146,9 @@ def no_indicators(ctx: Context) -> None:
        source=cite("mof-pmkpi", "自评录入校验：定量指标实际完成值填数字"))
 def operator_in_actual(ctx: Context) -> None:
     for item in ctx.card.indicators:
-        if item.actual.is_quantity and item.actual.op_written:
+        actual = item.actual
+        if actual.op_written and actual.is_quantity:
             where, path = ctx.at_indicator(item, "actual")
-            ctx.report(where,
-                       f"完成值写作“{item.actual.text}”：完成值应填写实际数（如 {fmt(item.actual.number)}"
-                       f"{item.actual.unit or ''}），不应带“{item.actual.op}”；已按 {fmt(item.actual.number)} 计分。", path)
+            number = fmt(actual.number)
+            ctx.report(where, f"完成值写作“{actual.text}”：完成值应填写实际数（如 {number}{actual.unit or ''}），"
+                              f"不应带“{actual.op}”；已按 {number} 计分。", path)

@@ -60,7 +60,12 @@ class WaiverState:
 
 def fingerprint(form: Form, path: str | None) -> str:
     """A short hash of the content at a field path of the form's canonical data (the whole form for no path)."""
-    value: Any = form.model_dump(mode="json")
+    return _fingerprint(form.model_dump(mode="json"), path)
+
+
+def _fingerprint(data: Any, path: str | None) -> str:
+    """:func:`fingerprint` of the form's canonical data ``data`` (dumped once for all the waivers of a form)."""
+    value = data
     for name, index in _STEP.findall(path or ""):
         try:
             value = value[int(index)] if index else value[name]
@@ -88,12 +93,15 @@ def apply_waivers(findings: Iterable[Finding], form: Form, waivers: Iterable[Wai
     """The findings with each one's waiver state: waived (still listed) or its waiver lapsed."""
     by_key = {(w.code, w.path): w for w in waivers}  # the latest waiver of a finding wins
     result = []
+    data: Any = None  # the form's canonical data, dumped once when a finding has a waiver
     for finding in findings:
         waiver = by_key.get((finding.code, finding.path))
         if waiver is None:
             result.append(finding)
             continue
-        state = WaiverState(waiver, lapsed=waiver.fingerprint != fingerprint(form, finding.path))
+        if data is None:
+            data = form.model_dump(mode="json")
+        state = WaiverState(waiver, lapsed=waiver.fingerprint != _fingerprint(data, finding.path))
         result.append(replace(finding, waiver=state, message=f"{finding.message}【{state.describe()}】"))
     return result
 

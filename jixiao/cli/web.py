@@ -9,7 +9,9 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -168,10 +170,30 @@ def serve(
     if children or workers <= 1:
         out.print(f"网页系统已启动：[bold]http://{host}:{port}/[/bold]（{max(workers, 1)} 个进程，Ctrl+C 停止）")
     try:
-        waitress_serve(application, sockets=[sock], threads=threads, ident="jixiao")
+        _until_interrupted(lambda: waitress_serve(application, sockets=[sock], threads=threads, ident="jixiao"),
+                           speaks=workers <= 1 or bool(children))
     finally:
         for pid in children:
             os.kill(pid, signal.SIGTERM)
+
+
+def _until_interrupted(run: Callable[[], None], speaks: bool) -> None:
+    """Run the server; Ctrl-C ends it as it ends every command (已中断, exit 130). Waitress takes the
+    KeyboardInterrupt as a plain shutdown and returns, so the signal is noted here and raised again after it.
+    A forked worker (``speaks`` false) stops silently: the parent says it once for the group."""
+    caught: list[int] = []
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        caught.append(signum)
+        signal.default_int_handler(signum, frame)
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and speaks:
+        raise KeyboardInterrupt
 
 
 @app.command()

@@ -7,7 +7,7 @@ parser did not find counts every asserted field of it as wrong.
 
 The confidence is measured too: a field is *doubted* when an import note names its path in the
 parsed form (or a parent of it, :meth:`ImportNote.covers`); a truth indicator not found by name is
-doubted by a note on the row the parser read in its place (:func:`_stand_ins`), but never counts right.  What matters to a user is that nothing
+doubted by a note on the rows not read (:data:`MISSING_ROWS`, or the whole list) or on the row the parser read in its place (:func:`_stand_ins`), but never counts right.  What matters to a user is that nothing
 undoubted is wrong (:func:`undoubted_precision`) while few fields are doubted (:func:`doubted_share`).
 A refused text counts all its fields wrong but doubted: the importer said so loudly.
 """
@@ -27,7 +27,7 @@ from typing import Any, Literal
 from ..errors import InputError
 from ..model import Form
 from .damage import NATIONAL_COLUMNS, damaged
-from .notes import ImportNote, doubted
+from .notes import MISSING_ROWS, ImportNote, doubted
 from .text import parse_text, read_text
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -76,9 +76,11 @@ def compare(form: Form, truth: dict[str, Any], notes: Sequence[ImportNote] = ())
     """Every field the truth asserts, compared with the parsed form; ``notes`` say which are doubted."""
 
     def result(path: str, expected: Any, got: Any, parsed: str | None, stand_in: str | None = None) -> FieldResult:
-        # a field the parser did not find is doubted by a note on its whole list, or on the row read in its place
+        # a field the parser did not find is doubted by a note on the rows not read (or the whole list), or on
+        # the row read in its place
+        missed = MISSING_ROWS if path.startswith("indicators[") else path.split("[")[0]
         doubt = doubted(notes, parsed) if parsed is not None else (
-            doubted(notes, path.split("[")[0]) or (stand_in is not None and doubted(notes, stand_in)))
+            doubted(notes, missed) or (stand_in is not None and doubted(notes, stand_in)))
         return FieldResult(path, expected, got, normal(expected) == normal(got), parsed, doubt)
 
     results = [

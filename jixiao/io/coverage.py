@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..model import Location
 from .constraints import settings
-from .notes import ImportNote
+from .notes import MISSING_ROWS, ImportNote, doubted
 from .textglued import _HEADER_NAME
 from .textrows import Table, find_header
 from .textscan import Token, splits
@@ -189,15 +189,15 @@ def describe_lines(lines: Sequence[int], most: int = 3) -> str:
 def coverage_doubts(
     tokens: Sequence[Token], table: Table, at: Callable[[int], Location], known: Sequence[ImportNote] = ()
 ) -> list[ImportNote]:
-    """I25 on the whole list when the indicator region holds about a row's worth of values no row read.
+    """I25 on the rows not read (:data:`MISSING_ROWS`) when the indicator region holds about a row's worth of values no row read.
 
-    ``at`` turns a line into a place; ``known``: a note already doubting the whole list makes this one idle.
+    ``at`` turns a line into a place; ``known``: a note already doubting the rows not read (or the whole list) makes this one idle.
     """
-    if any(note.path == "indicators" for note in known) or not table.rows:
+    if doubted(known, MISSING_ROWS) or not table.rows:
         return []
     left = residue(tokens, table)
     blocks = settings().blocks
     if len(left.atoms) < blocks.unplaced_values and left.longest_run() < blocks.unplaced_run:
         return []
     return [ImportNote("I25", f"约有{len(left.atoms)}处数值未归入任何指标行（{describe_lines(left.lines)}），"
-                              "可能漏读指标，请核对原表", at(left.lines[0]), path="indicators")]
+                              "可能漏读指标，请核对原表", at(left.lines[0]), path=MISSING_ROWS)]

@@ -4,7 +4,8 @@ A truth form (the corpus ground truth, the seed, or a generated one, as canonica
 rendered to a :class:`Sheet` — the rows of cells of the national project form — and a named
 *operator* turns the sheet into the text one extraction shape produces: cells glued, separated by
 ``|`` or spaces, one cell per line (blank cells kept or skipped), flattened by column, wrapped at a width, empty cells dropped, OCR
-confusions, Traditional labels with pinyin glosses, page markers inside numbers.  Parsing that text
+confusions, Traditional labels with pinyin glosses, page markers inside numbers, the whole page on one line
+(its indicator names after their values, in a PDF's content-stream order).  Parsing that text
 and comparing it with the truth (:func:`jixiao.io.accuracy.compare`) measures what the importer
 achieves per shape; the honest property is that every field comes back right or doubted.
 
@@ -151,6 +152,17 @@ def by_column(sheet: Sheet, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+def by_column_line(sheet: Sheet, rng: random.Random) -> str:
+    """The whole page on one line, non-empty cells separated by single spaces, the indicator table drawn a
+    column at a time (a PDF's content stream column by column): each header cell, then its column's cells."""
+    table = [sheet.rows[i] for i in sheet.table]
+    width = max((len(r) for r in table), default=0)
+    block = [r[c].text for c in range(width) for r in table if c < len(r) and r[c].text]
+    before = [c.text for row in sheet.rows[: sheet.table.start] for c in row if c.text]
+    after = [c.text for row in sheet.rows[sheet.table.stop :] for c in row if c.text]
+    return " ".join([*before, *block, *after])
+
+
 def wrapped(sheet: Sheet, rng: random.Random) -> str:
     """Rows with ``|`` cut at a fixed width (between 16 and 48 characters), mid-cell if need be."""
     width = rng.randint(16, 48)
@@ -219,6 +231,31 @@ def one_line(sheet: Sheet, rng: random.Random) -> str:
     return " ".join(c.text for row in sheet.rows for c in row if c.text)
 
 
+#: ``page_lines``: cells per page line, and the share of header cells broken at a space.
+PAGE_CELLS_RANGE = (25, 60)
+HEAD_SPLIT_SHARE = 0.5
+
+
+def page_lines(sheet: Sheet, rng: random.Random) -> str:
+    """The form on a few lines, a line per page of a PDF's text layer: non-empty cells separated by single
+    spaces, a new line every few dozen cells (mid-table too), header cells broken where they wrapped
+    (``年度 指标值``, ``三级 指标``)."""
+
+    def cell(c: Cell, header: bool) -> str:
+        if header and len(c.text) >= 4 and rng.random() < HEAD_SPLIT_SHARE:
+            cut = rng.randint(2, len(c.text) - 2)
+            return f"{c.text[:cut]} {c.text[cut:]}"
+        return c.text
+
+    cells = [cell(c, n == sheet.table.start) for n, row in enumerate(sheet.rows) for c in row if c.text]
+    lines = []
+    while cells:
+        size = rng.randint(*PAGE_CELLS_RANGE)
+        lines.append(" ".join(cells[:size]))
+        cells = cells[size:]
+    return "\n".join(lines)
+
+
 #: Share of the longer text cells that ``split_cells`` breaks, and the shortest cell it breaks.
 SPLIT_SHARE = 0.3
 SPLIT_CHARS_MIN = 5
@@ -238,6 +275,32 @@ def split_cells(sheet: Sheet, rng: random.Random) -> str:
     return _joined(_cells(sheet, broken), " ")
 
 
+#: The name column's width in characters: a longer name wraps into pieces of this many characters.
+NAME_WIDTH_RANGE = (6, 12)
+
+
+def _wrapped_name(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)] or [text]
+
+
+def names_after_values(sheet: Sheet, rng: random.Random) -> str:
+    """The whole page on one line, the indicator block in a PDF's content-stream order: the header, each
+    row's value cells in order, then the name column's cells (a long name wrapped at the column's width into
+    pieces separated by spaces), then the level names (merged cells, drawn last), as in development form 052."""
+    width = rng.randint(*NAME_WIDTH_RANGE)
+    table = [sheet.rows[i] for i in sheet.table]
+    if not table:
+        return one_line(sheet, rng)
+    body = table[1:]
+    block = [c.text for c in table[0]]
+    block += [c.text for row in body for c in row[3:] if c.text]
+    block += [piece for row in body if len(row) > 2 and row[2].text for piece in _wrapped_name(row[2].text, width)]
+    block += [c.text for row in body for c in row[:2] if c.text]
+    before = [c.text for row in sheet.rows[: sheet.table.start] for c in row if c.text]
+    after = [c.text for row in sheet.rows[sheet.table.stop :] for c in row if c.text]
+    return " ".join([*before, *block, *after])
+
+
 Operator = Callable[[Sheet, random.Random], str]
 
 #: Every damage shape by name; the first is the undamaged reference.
@@ -248,6 +311,7 @@ OPERATORS: dict[str, Operator] = {
     "cell_per_line": cell_per_line,
     "cells_dropped": cells_dropped,
     "by_column": by_column,
+    "by_column_line": by_column_line,
     "wrapped": wrapped,
     "empty_dropped": empty_dropped,
     "ocr_confused": ocr_confused,
@@ -255,6 +319,8 @@ OPERATORS: dict[str, Operator] = {
     "page_markers": page_markers,
     "one_line": one_line,
     "split_cells": split_cells,
+    "names_after_values": names_after_values,
+    "page_lines": page_lines,
 }
 
 

@@ -28,6 +28,10 @@ from typing import Any
 from ..audit import Finding, Severity, covers
 from ..model import Location
 
+#: The path of a note that says rows may be missing from the list (``I25``): it covers the indicators the
+#: reader did not find, not the fields of the rows it read (``indicators`` covers both).
+MISSING_ROWS = "indicators[+]"
+
 #: Every import-note code with its one-line title (listed in docs/findings.md after the audit's codes).
 IMPORT_CODES: tuple[tuple[str, str], ...] = (
     ("I01", "文本不完整：表格中途中断或从中间开始（写明位置）"),

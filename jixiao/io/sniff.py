@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import olefile
-
 from ..errors import InputError
 
 Format = Literal["text", "xlsx", "xls", "pdf", "docx", "json"]
@@ -61,6 +59,11 @@ def check_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(f"无法读取文件：{exc.strerror}", place) from None
+    return check_known_size(size, place, limits)
+
+
+def check_known_size(size: int, place: str, limits: Limits = DEFAULT_LIMITS) -> int:
+    """``size``, after refusing an empty or oversized file at ``place`` (its size known from a ``stat``)."""
     if size == 0:
         raise InputError("文件为空（0 字节）", place)
     if size > limits.max_file_bytes:
@@ -178,6 +181,8 @@ def pdf_streams(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
 
 def ole_kind(path: Path) -> Format:
     """Classify an OLE2 compound file: legacy .xls, or refuse encrypted and unsupported ones."""
+    import olefile  # only an OLE2 file needs it: a JSON or text form starts without it
+
     place = str(path)
     try:
         with olefile.OleFileIO(str(path)) as ole:

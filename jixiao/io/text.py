@@ -19,6 +19,7 @@ Every field read carries its line and a confidence in ``form.provenance``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
@@ -100,6 +101,7 @@ class _Text:
 
     place: str
     lines: list[tuple[int, str]]
+    origin: Mapping[int, int] = field(default_factory=dict)  # a row's id → the file line it came from
     flat: str = ""
     starts: list[int] = field(default_factory=list)
 
@@ -118,10 +120,11 @@ class _Text:
                 low = middle
             else:
                 high = middle - 1
-        return self.lines[low][0] if self.lines else 1
+        number = self.lines[low][0] if self.lines else 1
+        return self.origin.get(number, number)
 
     def at(self, line: int) -> Location:
-        return Location(file=self.place, line=line)
+        return Location(file=self.place, line=self.origin.get(line, line))
 
 
 def decode(data: bytes, place: str) -> tuple[str, list[ImportNote]]:
@@ -765,9 +768,12 @@ def _second_form(table: Table, text: _Text, notes: list[ImportNote]) -> None:
     """Two forms on one page: the first is read, the second only noted (``I04``)."""
     if table.end is None:
         return
+    # by offset, not by line number: rows cut out of one line have ids of their own, in no order
+    end = next(n for n, (number, _) in enumerate(text.lines) if number == table.end.line)
+    after = text.starts[end] + len(text.lines[end][1])
     for m in re.finditer(labels_re(TOTAL_LABELS[:3]) + r"[\s|:：]*\d", text.flat):
         line = text.line_at(m.start())
-        if line > table.end.line:
+        if m.start() > after:
             notes.append(ImportNote("I04", f"第{line}行起还有第二份表格，只读取了第一份", text.at(line)))
             return
 
@@ -812,7 +818,7 @@ def _first_form(text: _Text, notes: list[ImportNote]) -> _Text:
         kept.append((number, content[: offset - start]))
     other = f"（「{name}」）" if name else ""
     notes.append(ImportNote("I04", f"第{line}行起还有第二份表格{other}，只读取了第一份", text.at(line)))
-    return _Text(text.place, kept)
+    return _Text(text.place, kept, text.origin)
 
 
 def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool, total: bool = False) -> None:
@@ -871,7 +877,7 @@ def _ocr_doubts(indicators: list[Indicator], prov: dict[str, Location],
 
 def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     repaired = repair(_lines(text, place), place)
-    source = _Text(place, repaired.lines)
+    source = _Text(place, repaired.lines, dict(repaired.origin))
     if not re.search(r"[\u4e00-\u9fff]", source.flat):
         raise InputError("文本中没有中文内容，不是绩效自评表", place)
     notes: list[ImportNote] = list(repaired.notes)

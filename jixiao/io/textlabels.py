@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import Enum
+from functools import lru_cache
 
 from .vocabulary import role_of, traditional_table, vocabulary
 
@@ -28,6 +29,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=65536)  # the same words are keyed over and over as every reader scans the same text
 def key(text: str) -> str:
     """The comparison key of a label."""
     text = _PINYIN.sub("", text)
@@ -102,3 +104,20 @@ def column_of(label_key: str) -> Column | None:
     """The indicator column a header cell names, or None."""
     role = role_of(_COLUMN_MARK.sub("", label_key), "indicator_columns")
     return _COLUMN_OF_ROLE.get(role) if role else None
+
+
+#: The heads of the two level columns: head words, not data columns.
+LEVEL_HEADS = frozenset({"一级指标", "二级指标"})
+
+
+def head_cell(text: str) -> Column | str | None:
+    """The column a cell names when it is a header cell standing alone (一级/二级指标 as their words)."""
+    if "|" in text or not text.strip():
+        return None
+    label = key(text)
+    return label if label in LEVEL_HEADS else column_of(label)
+
+
+def is_level(label_key: str) -> bool:
+    """A 一级 or 二级 label (``产出指标``, ``数量指标``)."""
+    return bool(level1_name(label_key) or LEVEL2.match(label_key))

@@ -12,24 +12,33 @@ text alone, before any token is cut:
   before them (``$``/``^`` for ≥, ``W`` for ≤): the confusion table is data (``vocabulary.toml``,
   ``[ocr]``);
 * ``by_column`` — the indicator table flattened column by column, one cell per line: the header's
-  column plan (each header cell followed by its column's cells) puts the rows together again.
+  column plan (each header cell followed by its column's cells) puts the rows together again;
+* ``names_after_values`` — an indicator block drawn values first and names after, as a PDF's
+  content stream does (:mod:`jixiao.io.textorder`): value tuples and names paired in order;
+* ``columns_on_line`` — the table drawn a column at a time on one line: each header cell followed by
+  its column's cells, put back into rows as ``by_column`` is;
+* ``one_line_rows`` — the table on one line (or a line per page), single spaces between cells,
+  blank cells gone: the words grouped into rows by their kinds, a row per line.
 
 Each stage is a pure function of the numbered lines; it returns the repaired lines and import
 notes saying what was repaired (``I06``, no field path: a repair is certain), or doubts (``I20``
 with the field path) where a repair had to guess.  Repaired lines keep the number of the first
-line they came from, so provenance still points into the file.
+line they came from, so provenance still points into the file; rows cut out of one line get ids of
+their own that map back to it (``Repaired.origin``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Indicator, Location
 from .notes import ImportNote
-from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
+from .textlabels import LEVEL_HEADS, TABLE_END, Column, column_of, head_cell, is_level, key
+from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -44,6 +53,7 @@ class Repaired:
     notes: list[ImportNote]
     ocr: bool = False  # OCR confusions were found: a leading ``2`` may be a ``≥`` too (:func:`ocr_signs`)
     ocr_values: tuple[tuple[int, str], ...] = ()  # (line, value as corrected): what OCR corrections made
+    origin: tuple[tuple[int, int], ...] = ()  # (row id, file line): rows cut out of one line get ids of their own
 
 
 def _note(place: str, line: int, message: str) -> ImportNote:
@@ -212,21 +222,12 @@ def ocr_signs(indicators: list[Indicator], place: str) -> tuple[list[Indicator],
 
 # --- a table flattened column by column --------------------------------------------------------------
 
-_LEVEL_HEADS = frozenset({"一级指标", "二级指标"})
 #: Indicator fields a reassembled column fills, by column (for the doubt on a column that lost cells).
 _FIELD_OF_COLUMN = {
     Column.TARGET: "target", Column.VALUE: "target", Column.ACTUAL: "actual", Column.WEIGHT: "weight",
     Column.SCORE: "score_declared",
 }
 COLUMNS_MIN = 3  # the name column and at least two value columns make a table worth reassembling
-
-
-def _head(text: str) -> Column | str | None:
-    """The column a line names when it is a header cell standing alone (一级/二级指标 as their words)."""
-    if "|" in text or not text.strip():
-        return None
-    label = key(text)
-    return label if label in _LEVEL_HEADS else column_of(label)
 
 
 def _ends_table(text: str) -> bool:
@@ -240,13 +241,13 @@ def _flattened(lines: Lines) -> tuple[list[int], int] | None:
     The plan runs from the 一级/二级指标 heads just before the 三级指标 head to the last head before
     the table's end (总分, or a line of cells again).
     """
-    heads = [n for n, (_, text) in enumerate(lines) if _head(text) is not None]
-    name = next((n for n in heads if _head(lines[n][1]) is Column.NAME), None)
+    heads = [n for n, (_, text) in enumerate(lines) if head_cell(text) is not None]
+    name = next((n for n in heads if head_cell(lines[n][1]) is Column.NAME), None)
     if name is None:
         return None
     chosen = [name]
     for n in reversed([h for h in heads if h < name]):
-        if _head(lines[n][1]) not in _LEVEL_HEADS or any("|" in lines[m][1] for m in range(n, chosen[0])):
+        if head_cell(lines[n][1]) not in LEVEL_HEADS or any("|" in lines[m][1] for m in range(n, chosen[0])):
             break
         chosen.insert(0, n)
     end = name + 1
@@ -276,11 +277,11 @@ def unflatten_columns(lines: Lines, place: str) -> Repaired:
     columns = [(lines[h][1].strip(), [c for c in lines[h + 1 : b] if c[1].strip()]) for h, b in zip(heads, bounds, strict=True)]
     names = next(cells for (text, cells) in columns if column_of(key(text)) is Column.NAME)
     count = len(names)
-    value_columns = [cells for text, cells in columns if isinstance(_head(text), Column) and _head(text) is not Column.NAME]
+    value_columns = [cells for text, cells in columns if isinstance(head_cell(text), Column) and head_cell(text) is not Column.NAME]
     if count < 2 or not any(len(cells) == count for cells in value_columns):
         return Repaired(lines, [])
     # a level column that lost its empty cells keeps its place, empty: its labels cannot be placed
-    kept = [(text, cells if len(cells) == count or isinstance(_head(text), Column) else []) for text, cells in columns]
+    kept = [(text, cells if len(cells) == count or isinstance(head_cell(text), Column) else []) for text, cells in columns]
     rows = [
         (names[i][0], " | ".join(cells[i][1].strip() if i < len(cells) else "" for _, cells in kept))
         for i in range(count)
@@ -311,7 +312,7 @@ def _spaced_header(text: str) -> int | None:
     cells = text.strip().split(_SPACE)
     if "|" in text or len(cells) < COLUMNS_MIN or "" in cells:
         return None
-    heads = [_head(cell) for cell in cells]
+    heads = [head_cell(cell) for cell in cells]
     if any(head is None for head in heads) or Column.NAME not in heads:
         return None
     return len(cells)
@@ -328,17 +329,13 @@ def _spaced_row(text: str, width: int, name_at: int) -> list[str] | None:
     if extra < 0:
         return None
     # a level cell printed with a space (``经济效益 指标``) takes the extra piece, else the name does
-    level = next((at for at in range(name_at) if extra and _is_level(key("".join(cells[at : at + extra + 1])))), None)
+    level = next((at for at in range(name_at) if extra and is_level(key("".join(cells[at : at + extra + 1])))), None)
     row = joined(name_at if level is None else level)
     if level is None and extra and any(c.isdigit() or not c for c in cells[name_at : name_at + extra + 1]):
         return None  # figures inside the name: a misaligned line, not a name with a space
-    if not all(not cell or _is_level(key(cell)) for cell in row[:name_at]):
+    if not all(not cell or is_level(key(cell)) for cell in row[:name_at]):
         return None  # what stands under the level columns is no level label
     return row
-
-
-def _is_level(label: str) -> bool:
-    return bool(level1_name(label) or LEVEL2.match(label))
 
 
 def spaced_cells(lines: Lines, place: str) -> Repaired:
@@ -353,7 +350,7 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     if at is None:
         return Repaired(lines, [])
     start, width = at
-    name_at = [_head(c) for c in lines[start][1].strip().split(_SPACE)].index(Column.NAME)
+    name_at = [head_cell(c) for c in lines[start][1].strip().split(_SPACE)].index(Column.NAME)
     end = next((n for n in range(start + 1, len(lines)) if TABLE_END.match(key(lines[n][1].split(_SPACE)[0]))), len(lines))
     body = [n for n in range(start + 1, end) if lines[n][1].strip()]
     rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at)) is not None}
@@ -367,6 +364,8 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     return Repaired(out, [note])
 
 
+ONE_LINE_ROWS_MIN = 2  # fewer rows than this on the header's line: the table is not on that line
+
 # --- a table read cell by cell, its blank cells skipped --------------------------------------------------
 
 _ANSWERS = frozenset(vocabulary()["answers"]["words"])
@@ -376,8 +375,43 @@ def _is_value_cell(text: str) -> bool:
     return is_value(text) or is_number(text) or text in _ANSWERS
 
 
-def _cell_rows(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
-    """Cells in reading order grouped into rows: level labels, a name, then its values (and a reason)."""
+_TEXT_VALUES = frozenset({Column.TARGET, Column.VALUE, Column.ACTUAL})
+#: Columns often left blank whose cells are words too (定量, 人, an adjusted target): with them in the plan, a
+#: second text after a name is as likely the next row's name, so a row takes one text only.
+_WORD_COLUMNS = frozenset({Column.NATURE, Column.DIRECTION, Column.MEASURE, Column.ADJUSTED})
+
+
+def _text_columns(header: Iterable[str]) -> int:
+    """How many texts a row takes after its name: its text target and text actual (年度指标值, 实际完成值)."""
+    heads = {head_cell(text) for text in header}
+    return 1 if heads & _WORD_COLUMNS else max(1, len(heads & _TEXT_VALUES))
+
+
+def _text_fits(values: list[str], texts: int) -> bool:
+    """One more text cell still belongs to the row: no figure yet (a row's 分值 and 得分 come last) and fewer
+    texts than the plan has text-taking columns (a text target, then a text actual ``达成预期指标``)."""
+    return len(values) < texts and not any(is_number(v) for v in values)
+
+
+_BRACKETED = re.compile(r"^[(（][^()（）]{1,8}[)）]$")
+
+
+def _name_continued(name: str, values: list[str], width: int | None) -> str:
+    """The name with the pieces of it that were read as values: a bracketed unit right after it (``(万元)``),
+    and texts beyond the ``width`` value cells a row has (a name broken at a space).  ``values`` loses them."""
+    while values and not _is_value_cell(values[0]) and (
+        _BRACKETED.match(values[0]) or (width is not None and len(values) > width)
+    ):
+        name += values.pop(0)
+    return name
+
+
+def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None = None) -> list[tuple[int, list[str]]]:
+    """Cells in reading order grouped into rows: level labels, a name, then its values (and a reason).
+
+    ``texts``: how many of the plan's value columns take a text (年度指标值, 实际完成值); ``width``: how many
+    value cells a row has at most, when the cells are words (a name broken at a space gives one too many).
+    """
     rows: list[tuple[int, list[str]]] = []
     labels: list[str] = []
     name: tuple[int, str] | None = None
@@ -385,18 +419,18 @@ def _cell_rows(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
 
     def close() -> None:
         if name is not None:
-            rows.append((name[0], [*labels, name[1], *values]))
+            rows.append((name[0], [*labels, _name_continued(name[1], values, width), *values]))
             labels.clear()
             values.clear()
 
     for number, text in cells:
-        if _is_level(key(text)):
+        if is_level(key(text)):
             close()
             name = None
             labels.append(text)
         elif name is None:
             name = (number, text)  # what opens a row is its name, even one that looks like a value (``1年``)
-        elif _is_value_cell(text) or not values or text == values[-1]:
+        elif _is_value_cell(text) or not values or text == values[-1] or _text_fits(values, texts):
             values.append(text)  # a text right after the name, or repeated, is a text target (``按时保质完成``)
         else:  # a text after the values opens the next row (a reason cannot be told from a name here)
             close()
@@ -414,24 +448,145 @@ def cells_to_rows(lines: Lines, place: str) -> Repaired:
     """
     if any("|" in text for _, text in lines) or not cell_per_line(lines):
         return Repaired(lines, [])
-    heads = [n for n, (_, text) in enumerate(lines) if _head(text) is not None]
-    name = next((n for n in heads if _head(lines[n][1]) is Column.NAME), None)
+    heads = [n for n, (_, text) in enumerate(lines) if head_cell(text) is not None]
+    name = next((n for n in heads if head_cell(lines[n][1]) is Column.NAME), None)
     if name is None:
         return Repaired(lines, [])
     start = name
-    while start > 0 and _head(lines[start - 1][1]) is not None:
+    while start > 0 and head_cell(lines[start - 1][1]) is not None:
         start -= 1
     stop = name
-    while stop + 1 < len(lines) and _head(lines[stop + 1][1]) is not None:
+    while stop + 1 < len(lines) and head_cell(lines[stop + 1][1]) is not None:
         stop += 1
     end = next((n for n in range(stop + 1, len(lines)) if TABLE_END.match(key(lines[n][1]))), len(lines))
     body = lines[stop + 1 : end]
     if not body or any(not text.strip() for _, text in body):
         return Repaired(lines, [])  # empty cells kept as empty lines: positions still hold
-    rows = _cell_rows([(n, text.strip()) for n, text in body])
+    rows = _cell_rows([(n, text.strip()) for n, text in body], _text_columns(t for _, t in lines[start : stop + 1]))
     header = (lines[start][0], " | ".join(text.strip() for _, text in lines[start : stop + 1]))
     note = _note(place, lines[start][0], f"绩效指标表逐格一行且空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
     return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note])
+
+
+def _word_cells(words: Lines) -> Lines:
+    """A table's words as cells: a level label printed in pieces (``绩 效 指 标``, ``经济效益 指标``) one cell."""
+    texts = [w for _, w in words]
+    cells = []
+    i = 0
+    while i < len(words):
+        span = label_span(texts, i) or 1
+        cells.append((words[i][0], "".join(texts[i : i + span])))
+        i += span
+    return cells
+
+
+def _table_words(lines: Lines, at: int) -> tuple[Lines, int, list[str]]:
+    """The words from line ``at`` on, each with its line, up to the table's end word (总分): a table on a page's
+    line goes on on the next page's line.  Also the index of the line holding the end word and that line's
+    words from the end word on (none when the text has no end word: the table is taken on line ``at`` only)."""
+    words: Lines = []
+    for n in range(at, len(lines)):
+        texts = lines[n][1].split()
+        end = next((i for i, w in enumerate(texts) if TABLE_END.match(key(w))), None)
+        words += [(lines[n][0], w) for w in texts[:end]]
+        if end is not None:
+            return words, n, texts[end:]
+    return [(lines[at][0], w) for w in lines[at][1].split()], at, []
+
+
+def one_line_rows(lines: Lines, place: str) -> Repaired:
+    """A table on a line of its own page whose cells are separated by single spaces and whose blank cells are
+    gone (a PDF's text layer scraped into a page): after the header, the words are grouped into rows by their
+    kinds, as for a table read cell by cell (:func:`cells_to_rows`), and written a row per line.
+
+    The header shares its line with the page's other text (a header alone on its line heads a table printed
+    a row per line); a scoring rubric (no target column) and values drawn before the names are left alone.
+    """
+    if any("|" in text for _, text in lines):
+        return Repaired(lines, [])
+    for at, (number, text) in enumerate(lines):
+        if name_head(text.split()) is None:
+            continue
+        body, last, rest = _table_words(lines, at)
+        words = [w for _, w in body]
+        header = header_of(words)
+        alone = header is not None and header.start == 0 and all(n != number for n, _ in body[header.end :])
+        if (header is None or alone or not {head_cell(t) for t in header.texts} & _TEXT_VALUES
+                or header.end >= len(words) or _is_value_cell(words[header.end])):
+            return Repaired(lines, [])
+        cells = [*((number, w) for w in header.inside), *body[header.end :]]
+        rows = _cell_rows(_word_cells(cells), _text_columns(header.texts), len(header.plan))
+        if len(rows) < ONE_LINE_ROWS_MIN:
+            return Repaired(lines, [])
+        rebuilt = [(number, " ".join(words[: header.start])), (number, " | ".join(header.texts)),
+                   *((n, " | ".join(cells)) for n, cells in rows), (lines[last][0], " ".join(rest))]
+        out, origin = numbered([(n, line) for n, line in rebuilt if line], lines)
+        note = _note(place, number, f"绩效指标表整张印在一行、空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
+        return Repaired([*lines[:at], *out, *lines[last + 1 :]], [note], origin=origin)
+    return Repaired(lines, [])
+
+
+LEVEL_REACH = 40  # words between the 一级指标 head and the 三级指标 head: the level columns' cells
+
+
+def _levels_start(words: list[str], name: int) -> int:
+    """Where a table flattened by column starts: its 一级/二级 heads shortly before the 三级指标 head."""
+    start = name
+    for i in range(name - 1, max(-1, name - LEVEL_REACH), -1):
+        if TABLE_END.match(key(words[i])):
+            break
+        if head_cell(words[i]) in LEVEL_HEADS:
+            start = i
+    return start
+
+
+def _column_words(words: list[str], heads: list[tuple[int, int]], end: int) -> list[tuple[str, list[str]]]:
+    """Each header cell (pieces joined) with the words drawn after it, up to the next header cell or ``end``."""
+    bounds = [*(i for i, _ in heads[1:]), end]
+    return [("".join(words[i : i + n]), words[i + n : b]) for (i, n), b in zip(heads, bounds, strict=True)]
+
+
+def columns_on_line(lines: Lines, place: str) -> Repaired:
+    """A table flattened column by column on one line (a PDF's content stream drawn a column at a time): each
+    header cell followed by its column's cells, single spaces between.  The value columns with most cells
+    count the rows; the name column's pieces are joined to as many names (:func:`aligned_names`, a guess
+    doubted as I20); the columns are then put back into rows as :func:`unflatten_columns` does."""
+    if any("|" in text for _, text in lines):
+        return Repaired(lines, [])
+    for at, (number, text) in enumerate(lines):
+        words = text.split()
+        name = name_head(words)
+        if name is None:
+            continue
+        end = next((i for i in range(name, len(words)) if TABLE_END.match(key(words[i]))), len(words))
+        heads = column_heads(words[:end], _levels_start(words, name))
+        columns = _column_words(words, heads, end)
+        values = [cells for head, cells in columns if head_cell(head) in _FIELD_OF_COLUMN and cells]
+        names = next((cells for head, cells in columns if head_cell(head) is Column.NAME), [])
+        if len(values) < 2 or not names or any(_is_value_cell(w) for w in names):
+            return Repaired(lines, [])  # header cells next to each other: the table is printed row by row
+        count = Counter(len(cells) for cells in values).most_common(1)[0][0]
+        joined, certain = aligned_names([w for w in names if not is_level(key(w))], count)
+        if len(joined) != count or count < ONE_LINE_ROWS_MIN:
+            return Repaired(lines, [])
+        table = [cell for head, cells in columns
+                 for cell in (head, *(joined if head_cell(head) is Column.NAME else cells))]
+        first = heads[0][0]
+        rebuilt = [(number, " ".join(words[:first])), *((number, cell) for cell in table), (number, " ".join(words[end:]))]
+        out, origin = numbered([line for line in rebuilt if line[1]], lines)
+        done = unflatten_columns(out, place)
+        notes = list(done.notes)
+        if not certain:
+            notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {count} 个，名称与各列数值的对应是推测，请核对原表",
+                                    Location(file=place, line=number), path="indicators"))
+        return Repaired([*lines[:at], *done.lines, *lines[at + 1 :]], notes, origin=origin)
+    return Repaired(lines, [])
+
+
+def names_after_values(lines: Lines, place: str) -> Repaired:
+    """An indicator block drawn values first and names after (:mod:`jixiao.io.textorder`), back into rows."""
+    lines, notes, origin = values_first(lines, place)
+    return Repaired(lines, notes, origin=origin)
 
 
 Stage = Callable[[Lines, str], Repaired]
@@ -443,6 +598,9 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("ocr", undo_ocr),
     ("by_column", unflatten_columns),
     ("spaced_cells", spaced_cells),
+    ("names_after_values", names_after_values),
+    ("columns_on_line", columns_on_line),
+    ("one_line_rows", one_line_rows),
     ("cells_to_rows", cells_to_rows),
 )
 
@@ -452,10 +610,12 @@ def repair(lines: Lines, place: str) -> Repaired:
     notes: list[ImportNote] = []
     ocr = False
     ocr_values: tuple[tuple[int, str], ...] = ()
+    origin: tuple[tuple[int, int], ...] = ()
     for _, stage in STAGES:
         done = stage(lines, place)
         lines = done.lines
         notes += done.notes
         ocr = ocr or done.ocr
         ocr_values += done.ocr_values
-    return Repaired(lines, notes, ocr, ocr_values)
+        origin += done.origin
+    return Repaired(lines, notes, ocr, ocr_values, origin)

@@ -4,7 +4,7 @@ An xlsx is a zip of XML parts. The rows of each chunk become sheet XML column-wi
 (:func:`sheet_rows_xml`) and are deflated where they are made — on the batch workers — into a
 :class:`Fragment`: raw deflate ending on a byte boundary (``Z_SYNC_FLUSH``), its CRC-32 and length.
 Fragments concatenate into one deflate stream (as pigz does) and their CRC-32s combine without the data
-(zlib's ``crc32_combine``), so the parent process of a batch only appends bytes to a file per sheet and
+(``crc32_combine``), so the parent process of a batch only appends bytes to a file per sheet and
 writes the zip around them at the end (:class:`StreamingWorkbook`).
 
 Cells: text is an inline string (``t="inlineStr"``), so it is never a formula, whatever it starts with
@@ -17,14 +17,15 @@ otherwise exact text.
 from __future__ import annotations
 
 import struct
-import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
+from zlib_ng import zlib_ng as zlib  # zlib's API: deflate at a fourth of the CPU, CRC-32 at a seventh
 
 from ..scoring import decimal_text
 from .spreadsheet import EXCEL_MAX_TEXT
@@ -48,11 +49,33 @@ _XML_SPECIAL = r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
 _XML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))  # \r would read back as \n
 
 
+def arrow(value: object) -> pa.Scalar:
+    """A constant of the compute calls as an Arrow scalar, made once: a Python value given to a compute
+    function is converted again on every call (type inference and, each time, a failed ``import dateutil``),
+    which costs several times what the function itself does on a chunk's column."""
+    return pa.scalar(value)
+
+
+_TRUE, _FALSE, _EMPTY = arrow(True), arrow(False), arrow("")
+_A_INLINE_OPEN, _A_INLINE_PRESERVED, _A_INLINE_CLOSE = arrow(_INLINE_OPEN), arrow(_INLINE_PRESERVED), arrow(_INLINE_CLOSE)
+_A_NUMBER_OPEN, _A_NUMBER_CLOSE, _A_EMPTY_CELL = arrow("<c><v>"), arrow("</v></c>"), arrow(_EMPTY_CELL)
+_A_TRUE_CELL, _A_FALSE_CELL = arrow('<c t="b"><v>1</v></c>'), arrow('<c t="b"><v>0</v></c>')
+_A_ROW_OPEN, _A_ROW_CLOSE = arrow("<row>"), arrow("</row>")
+_A_ZERO = arrow("0")
+_A_EXCEL_MAX_TEXT, _A_DOUBLE_DIGITS = arrow(EXCEL_MAX_TEXT), arrow(DOUBLE_DIGITS)
+
+
+@cache
+def _zero_text(scale: int) -> pa.Scalar:
+    """How Arrow writes a decimal zero of ``scale`` places: 0E-10."""
+    return arrow(f"0E-{scale}")
+
+
 def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Decimals as text without padding zeros or exponent: 98.6000000000 → 98.6, 0E-10 → 0."""
     text = pc.cast(column, pa.string())
     if pa.types.is_decimal(column.type) and column.type.scale > 0:  # zero is written 0E-10
-        text = pc.if_else(pc.equal(text, f"0E-{column.type.scale}"), "0", text)
+        text = pc.if_else(pc.equal(text, _zero_text(column.type.scale)), _A_ZERO, text)
     if pc.any(pc.match_substring(text, "E")).as_py():  # Arrow writes |x| < 1e-7 in scientific notation
         return pa.array([None if v is None else decimal_text(v) for v in column.to_pylist()], pa.string())
     if pa.types.is_decimal(column.type) and column.type.scale > 0:  # every value has a point: 98.60 → 98.6, 100.0 → 100
@@ -63,7 +86,7 @@ def plain_decimal_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chun
 def xml_text(column: pa.Array) -> pa.Array:
     """Text as XML character data: markup escaped, characters XML cannot hold replaced by U+FFFD.
     Only the values that need it are rewritten (most need nothing)."""
-    special = pc.fill_null(pc.match_substring_regex(column, _XML_SPECIAL), False)
+    special = pc.fill_null(pc.match_substring_regex(column, _XML_SPECIAL), _FALSE)
     if not pc.any(special).as_py():
         return column
     rewritten = column.filter(special)
@@ -75,7 +98,7 @@ def xml_text(column: pa.Array) -> pa.Array:
 
 def excel_text(column: pa.Array) -> pa.Array:
     """Text that fits an Excel cell: a longer one is cut and ends with :data:`TRUNCATED`."""
-    long = pc.fill_null(pc.greater(pc.binary_length(column), EXCEL_MAX_TEXT), False)  # UTF-16 units ≤ UTF-8 bytes
+    long = pc.fill_null(pc.greater(pc.binary_length(column), _A_EXCEL_MAX_TEXT), _FALSE)  # UTF-16 units ≤ UTF-8 bytes
     if not pc.any(long).as_py():
         return column
     return pc.replace_with_mask(column, long, pa.array([fit_cell(v) for v in column.filter(long).to_pylist()],
@@ -91,24 +114,24 @@ def fit_cell(text: str) -> str:
 
 
 def _inline(text: pa.Array) -> pa.Array:
-    cells = pc.binary_join_element_wise(_INLINE_OPEN, text, _INLINE_CLOSE, "")
-    padded = pc.fill_null(pc.not_equal(pc.utf8_length(pc.utf8_trim_whitespace(text)), pc.utf8_length(text)), False)
+    cells = pc.binary_join_element_wise(_A_INLINE_OPEN, text, _A_INLINE_CLOSE, _EMPTY)
+    padded = pc.fill_null(pc.not_equal(pc.utf8_length(pc.utf8_trim_whitespace(text)), pc.utf8_length(text)), _FALSE)
     if not pc.any(padded).as_py():
         return cells
-    return pc.if_else(padded, pc.binary_join_element_wise(_INLINE_PRESERVED, text, _INLINE_CLOSE, ""), cells)
+    return pc.if_else(padded, pc.binary_join_element_wise(_A_INLINE_PRESERVED, text, _A_INLINE_CLOSE, _EMPTY), cells)
 
 
 def _number(text: pa.Array) -> pa.Array:
-    return pc.binary_join_element_wise("<c><v>", text, "</v></c>", "")
+    return pc.binary_join_element_wise(_A_NUMBER_OPEN, text, _A_NUMBER_CLOSE, _EMPTY)
 
 
 def _decimal_cells(column: pa.Array) -> pa.Array:
     text = plain_decimal_text(column)
-    fits = pc.fill_null(pc.less_equal(pc.utf8_length(text), DOUBLE_DIGITS), True)  # ≤ 15 characters: ≤ 15 digits
+    fits = pc.fill_null(pc.less_equal(pc.utf8_length(text), _A_DOUBLE_DIGITS), _TRUE)  # ≤ 15 characters: ≤ 15 digits
     if pc.all(fits).as_py():
         return _number(text)
     digits = pc.utf8_ltrim(pc.replace_substring_regex(text, r"[-.]", ""), "0")
-    fits = pc.fill_null(pc.less_equal(pc.utf8_length(digits), DOUBLE_DIGITS), True)
+    fits = pc.fill_null(pc.less_equal(pc.utf8_length(digits), _A_DOUBLE_DIGITS), _TRUE)
     return pc.if_else(fits, _number(text), _inline(text))
 
 
@@ -118,12 +141,26 @@ def _cells(column: pa.Array) -> pa.Array:
     if pa.types.is_decimal(kind):
         cells = _decimal_cells(column)
     elif pa.types.is_boolean(kind):
-        cells = pc.if_else(column, '<c t="b"><v>1</v></c>', '<c t="b"><v>0</v></c>')
+        cells = pc.if_else(column, _A_TRUE_CELL, _A_FALSE_CELL)
     elif pa.types.is_integer(kind):
         cells = _number(pc.cast(column, pa.string()))
     else:
         cells = _inline(xml_text(excel_text(column)))
-    return pc.fill_null(cells, _EMPTY_CELL)
+    return pc.fill_null(cells, _A_EMPTY_CELL)
+
+
+def per_value(convert: Callable[[pa.Array], pa.Array], column: pa.Array) -> pa.Array:
+    """``convert(column)`` computed once per distinct value (a null stays null): a table's texts and amounts
+    repeat from row to row (the file, its unit, a check's message), and hashing them costs a fraction of the
+    escaping and formatting passes it spares."""
+    encoded = pc.dictionary_encode(column)
+    return pc.take(convert(encoded.dictionary), encoded.indices)
+
+
+def _cells_by_value(column: pa.Array) -> pa.Array:
+    if pa.types.is_boolean(column.type):  # two values: nothing to spare
+        return _cells(column)
+    return pc.fill_null(per_value(_cells, column), _A_EMPTY_CELL)
 
 
 def sheet_rows_xml(batch: pa.RecordBatch) -> bytes:
@@ -135,10 +172,10 @@ def sheet_rows_xml(batch: pa.RecordBatch) -> bytes:
     for i, column in enumerate(cells):
         by_type.setdefault(column.type, []).append(i)
     for indices in by_type.values():  # one pass per type over its columns end to end: each call has a fixed cost
-        joined = _cells(pa.concat_arrays([cells[i] for i in indices]))
+        joined = _cells_by_value(pa.concat_arrays([cells[i] for i in indices]))
         for k, i in enumerate(indices):
             cells[i] = joined.slice(k * batch.num_rows, batch.num_rows)
-    rows = pc.binary_join_element_wise("<row>", *cells, "</row>", "")
+    rows = pc.binary_join_element_wise(_A_ROW_OPEN, *cells, _A_ROW_CLOSE, _EMPTY)
     _, offsets, data = rows.buffers()  # the rows end to end are the array's data buffer: no Python join
     start, end = struct.unpack_from("<i", offsets, 4 * rows.offset)[0], struct.unpack_from(
         "<i", offsets, 4 * (rows.offset + len(rows)))[0]
@@ -166,6 +203,9 @@ def deflate(xml: bytes, rows: int = 0) -> Fragment:
     return Fragment(packer.compress(xml) + packer.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(xml), len(xml), rows)
 
 
+crc32_combine = zlib.crc32_combine  # CRC-32 of A + B from CRC-32(A), CRC-32(B) and len(B)
+
+
 def join_fragments(fragments: list[Fragment]) -> Fragment:
     """Consecutive fragments as one."""
     crc = 0
@@ -178,45 +218,6 @@ def join_fragments(fragments: list[Fragment]) -> Fragment:
 def rows_fragment(batch: pa.RecordBatch) -> Fragment:
     """A record batch as a sheet fragment (what a batch worker sends for each table of a chunk)."""
     return deflate(sheet_rows_xml(batch), batch.num_rows)
-
-
-# --- CRC-32 of concatenated data (zlib's crc32_combine, which Python's zlib does not expose) --------
-
-_CRC_POLY = 0xEDB88320  # reflected CRC-32 polynomial; bit 31 is x⁰
-
-
-def _multmodp(a: int, b: int) -> int:
-    """a(x) · b(x) modulo the CRC polynomial (a ≠ 0)."""
-    m, p = 1 << 31, 0
-    while True:
-        if a & m:
-            p ^= b
-            if not a & (m - 1):
-                return p
-        m >>= 1
-        b = (b >> 1) ^ _CRC_POLY if b & 1 else b >> 1
-
-
-def _x2n_table() -> list[int]:
-    table, p = [], 1 << 30  # x¹
-    for _ in range(32):
-        table.append(p)
-        p = _multmodp(p, p)
-    return table
-
-
-_X2N = _x2n_table()  # x^(2^k) modulo the polynomial
-
-
-def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
-    """CRC-32 of A + B from CRC-32(A), CRC-32(B) and len(B)."""
-    p, k = 1 << 31, 3  # x⁰; a byte is 2³ bits
-    while len2:
-        if len2 & 1:
-            p = _multmodp(_X2N[k & 31], p)
-        len2 >>= 1
-        k += 1
-    return _multmodp(p, crc1) ^ crc2
 
 
 # --- the workbook ------------------------------------------------------------------------------------

@@ -272,6 +272,18 @@ _OWN = frozenset({"id", "title", "version", "effective_from", "effective_to", "e
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """A profile file's TOML data; a shipped file is parsed once per process (every profile that extends
+    ``national`` reads it, and ``--profile auto`` loads them all), like :func:`load_profile`'s profiles."""
+    return _read_shipped(path.name) if path.parent == PROFILE_DIR else _parse(path)
+
+
+@cache
+def _read_shipped(name: str) -> dict[str, Any]:
+    """The data of a shipped profile file (not to be changed: it is shared by every profile that extends it)."""
+    return _parse(PROFILE_DIR / name)
+
+
+def _parse(path: Path) -> dict[str, Any]:
     try:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import QueryDict
 
 from ..io import jsonio
+from ..io.notes import MISSING_ROWS
 from ..model import Form
 
 FUND_FIELDS = ("label", "initial", "budget", "executed")
@@ -132,6 +133,7 @@ PATH_LABELS = {
     "funds.weight": "执行率分值",
     "funds.score_declared": "执行率得分",
     "indicators": "绩效指标",
+    MISSING_ROWS: "绩效指标（可能漏读的行）",
     "project": "项目名称",
     "department": "主管部门",
     "filled_on": "填报日期",

@@ -39,6 +39,7 @@ from jixiao.io.sniff import DEFAULT_LIMITS
 from jixiao.rules import load_profile
 
 from ..conftest import corpus_truth
+from ..test_hebei import TEXT_FORM as HEBEI_TEXT_FORM
 from .conftest import READ, REFUSED, SEED_JSON, seed_data, write_json
 
 
@@ -337,3 +338,55 @@ def test_a_relative_target_is_scored_with_last_years_form_of_the_same_run(tmp_pa
         row = next(i for i in tables["indicators"] if i["file"].endswith("a-2023.json") and i["index"] == 6)
         assert (row["method"], row["score"]) == ("positive", Decimal(2))
         assert sum(i["file"].endswith("a-2023.json") for i in tables["indicators"]) == len(data["indicators"])
+
+
+def test_every_table_format_carries_the_national_total(tmp_path, batch_run):
+    """The Hebei double-weight form: its total adds the 折算得分 (98.50), the national rule adds the single
+    scores (99.19, as the web's explanation says); the forms table holds both in Parquet, CSV and xlsx."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "hebei.txt").write_text(HEBEI_TEXT_FORM, encoding="utf-8")
+    shutil.copy(SEED_JSON, tmp_path / "in" / "seed.json")
+    _, tables = batch_run(tmp_path / "in", profile_id="auto")
+    totals = {Path(r["file"]).name: (r["profile"], r["total"], r["national_total"]) for r in tables["forms"]}
+    assert totals == {"hebei.txt": ("hebei@2021.1", Decimal("98.50"), Decimal("99.19")),
+                      "seed.json": ("seed-qiannan-2022@2022.1", Decimal("98.60"), None)}
+    out = tmp_path / "out"
+    with open(out / "forms.csv", encoding="utf-8-sig", newline="") as handle:
+        csv_totals = {Path(r["file"]).name: (r["total"], r["national_total"]) for r in csv.DictReader(handle)}
+    assert csv_totals == {"hebei.txt": ("98.5", "99.19"), "seed.json": ("98.6", "")}
+    sheet = load_workbook(out / XLSX_NAME, read_only=True)["forms"]
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    column = header.index("national_total")
+    assert {Path(r[0]).name: r[column] for r in rows} == {"hebei.txt": 99.19, "seed.json": None}
+
+
+def test_a_cached_form_is_scored_again_when_its_last_years_form_arrives_or_changes(tmp_path, batch_run):
+    """The 2023 form (比上年增长5%) is cached unscorable; last year's form arriving in a later run scores it,
+    a change of last year's actual re-scores it, and an unchanged pair is taken from the cache."""
+    folder, out = tmp_path / "forms", tmp_path / "out"
+    data = seed_data()
+    data["year"] = 2023
+    data["indicators"][6].update(target="比上年增长5%", actual="3200人")
+    write_json(folder / "a-2023.json", data)
+
+    def relative_row(tables):
+        return next(i for i in tables["indicators"] if i["file"].endswith("a-2023.json") and i["index"] == 6)
+
+    _, alone = batch_run(folder, out=out)
+    assert relative_row(alone)["method"] == "declared"
+    shutil.copy(SEED_JSON, folder / "b-2022.json")
+    summary, both = batch_run(folder, out=out)
+    assert (summary.processed, summary.cached) == (2, 0)
+    assert (relative_row(both)["method"], relative_row(both)["score"]) == ("positive", Decimal(2))
+    summary, again = batch_run(folder, out=out)
+    assert (summary.processed, summary.cached) == (0, 2) and again == both
+    last_year = seed_data()
+    last_year["indicators"][6]["actual"] = "3100人"  # target 3255: 3200 falls short
+    write_json(folder / "b-2022.json", last_year)
+    summary, changed = batch_run(folder, out=out)
+    assert (summary.processed, summary.cached) == (2, 0)
+    assert relative_row(changed)["score"] < Decimal(2)
+    (folder / "b-2022.json").unlink()
+    summary, gone = batch_run(folder, out=out)
+    assert (summary.processed, summary.cached) == (1, 0)
+    assert relative_row(gone)["method"] == "declared"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from jixiao.io.accuracy import compare, doubted_share, silently_wrong, undoubted_precision
-from jixiao.io.notes import ImportNote
+from jixiao.io.notes import MISSING_ROWS, ImportNote
 from jixiao.io.text import read_text
 
 from ..conftest import EXAMPLES
@@ -52,6 +52,15 @@ def test_an_indicator_not_found_is_doubted_only_by_a_note_on_the_list(seed_path:
     assert len(missing) == 3 and all(r.silently_wrong for r in missing)
     listed = [r for r in compare(form, truth, [ImportNote("I20", "指标行数存疑", path="indicators")]) if r.parsed is None]
     assert all(r.doubted and not r.silently_wrong for r in listed)
+
+
+def test_a_note_on_the_rows_not_read_doubts_the_missing_row_and_no_row_read(seed_path: Path) -> None:
+    form, _ = read_text(seed_path)
+    truth = json.loads((EXAMPLES / "qiannan-2022.json").read_text(encoding="utf-8"))
+    truth["indicators"].append({"name": "不存在的指标", "target": "1个", "weight": 1})
+    results = compare(form, truth, [ImportNote("I25", "可能漏读指标", path=MISSING_ROWS)])
+    assert all(r.doubted for r in results if r.parsed is None)
+    assert not any(r.doubted for r in results if r.parsed is not None)
 
 
 def test_a_note_on_a_row_read_with_a_garbled_name_warns_about_the_truth_row_in_its_place(seed_path: Path) -> None:

@@ -52,8 +52,11 @@ def test_the_seed_and_the_corpus_need_no_structural_repair(seed_path: Path) -> N
     for text in sorted((DATA / "corpus").glob("*.txt")):
         lines = _numbered(text.read_text(encoding="utf-8"))
         for name, stage in STAGES:
-            if name != "ocr":  # scanned forms do carry OCR confusions
+            # scanned forms do carry OCR confusions; published PDF text is drawn in content-stream order (052)
+            # or has the whole form on a line (001)
+            if name not in ("ocr", "names_after_values", "one_line_rows"):
                 assert stage(lines, text.name).lines == lines, (name, text.name)
+
 
 
 @settings(max_examples=40, deadline=None)

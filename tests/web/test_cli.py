@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -108,3 +109,23 @@ def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == [f"错误 127.0.0.1:{port}: 端口已被占用（另一个程序正在使用它，请用 --port 换一个端口）"]
     assert (tmp_path / "jixiao.sqlite3").stat().st_size == 0  # said before any migration (created empty, 0600)
+
+
+def test_ctrl_c_stops_serve_with_the_usual_line_and_exit_130(tmp_path: Path) -> None:
+    """Ctrl-C at the terminal reaches the whole process group (the server and its forked workers): one line."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "jixiao", "serve", "--port", str(port), "--workers", "2"],
+                              env=_env(tmp_path), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        banner, deadline = "", time.monotonic() + 120
+        while "网页系统已启动" not in banner and time.monotonic() < deadline:
+            banner += server.stdout.readline()  # type: ignore[union-attr]
+        assert httpx.get(f"http://127.0.0.1:{port}/login/").status_code == 200
+        os.killpg(server.pid, signal.SIGINT)
+        _, errors = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+    assert server.returncode == 130, errors
+    assert errors.strip().splitlines() == ["已中断（Ctrl+C）。"]

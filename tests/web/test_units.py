@@ -66,6 +66,7 @@ def test_human_place() -> None:
     assert human_place("表单: total_declared") == "总分"
     assert human_place("contact.name") == "联系人" and human_place("indicators[0].name") == "第1个指标 三级指标"
     assert human_place("funds.weight") == "执行率分值" and human_place("goals.actual") == "实际完成情况"
+    assert human_place("表单: indicators[+]") == "绩效指标（可能漏读的行）"
 
 
 def lowered_target(prev_actual: str, target: str) -> bool:

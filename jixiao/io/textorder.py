@@ -1,0 +1,315 @@
+"""Reading order (阅读顺序): an indicator block printed in a PDF's content-stream order, put back into rows.
+
+A PDF's text layer scraped into a web page keeps the order in which the cells were drawn, not the
+rows: the whole page on one line, the header, then every row's value cells in turn, then the cells of
+the name column (a long name wrapped at the column's width, its pieces separated by spaces) with the
+level names (merged cells) among them — development form 052, and the damage generator's
+``names_after_values``.
+
+The header's column plan says how many cells a row has.  A run of k value tuples right after the
+header, each keeping the row's hard arithmetic (:func:`jixiao.io.constraints.broken`: 0 < 分值 ≤ 100,
+得分 ≤ 分值), is aligned in order with the k names that follow, once the level names (the vocabulary's)
+are taken out and the pieces of a wrapped name are joined again.  The rows are written with ``|``
+borders, the shape the row reader reads.  When names and tuples do not pair up one to one, the
+alignment is a guess and the whole indicator list is doubted (I20); it is never silent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..model import Location
+from .constraints import broken
+from .notes import ImportNote
+from .textlabels import LEVEL2, LEVEL_HEADS, TABLE_END, Column, head_cell, is_level, key, level1_name
+from .textrows import LABEL_JOIN_MAX, NAME_CHARS_MIN, NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS
+from .textscan import is_number, is_value, labels_re
+from .vocabulary import vocabulary
+
+Lines = list[tuple[int, str]]
+
+HEAD_PIECES_MAX = 6  # a header cell printed in pieces: wrapped (``年度 指标值``) or a character a line (``三 级 指 标``)
+INTERLEAVED_MAX = 3  # words of the first row (its level names, its name) drawn among the header's words
+TUPLES_MIN = 2  # fewer value tuples than this are no block drawn values first
+TOTAL_FIGURES_MAX = 2  # the 总分 row's 分值 and 得分, drawn before its label
+_BLOCK_WORDS = frozenset({"绩效指标", "指标"})  # the block's vertical title (``绩 效 指 标``)
+
+
+@dataclass(frozen=True)
+class WordHeader:
+    """The indicator header found among a line's words."""
+
+    start: int  # index of its first word
+    end: int  # index after its last word
+    texts: tuple[str, ...]  # its cells, pieces joined
+    plan: tuple[Column, ...]  # the value columns a row's tuple holds, in order
+    inside: tuple[str, ...]  # other words drawn among the header's (the first row's level and name)
+
+
+#: The longest header cell in characters: a longer run of words is no header cell printed in pieces.
+HEAD_CHARS_MAX = max(len(w) for words in vocabulary()["indicator_columns"].values() for w in words)
+
+
+def _head_at(words: list[str], i: int) -> tuple[int, Column | str] | None:
+    """The header cell starting at word ``i`` and how many words it takes, longest first."""
+    pieces = 1
+    while pieces < min(HEAD_PIECES_MAX, len(words) - i) and sum(len(key(w)) for w in words[i : i + pieces + 1]) <= HEAD_CHARS_MAX:
+        pieces += 1
+    for n in range(pieces, 0, -1):
+        if (head := head_cell("".join(words[i : i + n]))) is not None:
+            return n, head
+    return None
+
+
+def _value_like(word: str) -> bool:
+    return is_value(word) or is_number(word)
+
+
+#: The 三级指标 head's synonyms as printed, in pieces or not: found by one regex search before word by word.
+_NAME_HEAD = re.compile(labels_re(vocabulary()["indicator_columns"]["name"]))
+
+
+def name_head(words: list[str]) -> int | None:
+    """Where the 三级指标 head (or a synonym, printed in pieces or not) is among ``words``."""
+    text = " ".join(words)
+    for m in _NAME_HEAD.finditer(text):
+        at = text.count(" ", 0, m.start())
+        if (found := _head_at(words, at)) and found[1] is Column.NAME:
+            return at
+    return None
+
+
+def column_heads(words: list[str], start: int) -> list[tuple[int, int]]:
+    """Every header cell from word ``start`` on, as (index, pieces), up to the table's end word."""
+    heads = []
+    i = start
+    while i < len(words) and not TABLE_END.match(key(words[i])):
+        if found := _head_at(words, i):
+            heads.append((i, found[0]))
+            i += found[0]
+        else:
+            i += 1
+    return heads
+
+
+def header_of(words: list[str]) -> WordHeader | None:
+    """The indicator header in ``words``: from the 一级/二级 heads before the 三级指标 head to its last head."""
+    name = name_head(words)
+    if name is None:
+        return None
+    start = name
+    for i in range(name - 1, max(-1, name - 2 - INTERLEAVED_MAX), -1):
+        if (found := _head_at(words, i)) and found[1] in LEVEL_HEADS:
+            start = i
+    texts: list[str] = []
+    heads: list[Column | str] = []
+    inside: list[str] = []
+    pending: list[str] = []
+    end = i = start
+    while i < len(words):
+        if found := _head_at(words, i):
+            n, head = found
+            texts.append("".join(words[i : i + n]))
+            heads.append(head)
+            inside += pending
+            pending = []
+            i = end = i + n
+        elif len(pending) < INTERLEAVED_MAX and not _value_like(words[i]):
+            pending.append(words[i])
+            i += 1
+        else:
+            break
+    plan = tuple(h for h in heads if isinstance(h, Column) and h is not Column.NAME and h not in TEXT_COLUMNS)
+    if len(plan) < 2 or not any(c in NUMERIC_COLUMNS for c in plan):
+        return None
+    return WordHeader(start, end, tuple(texts), plan, tuple(inside))
+
+
+def _fits(cells: list[str], plan: tuple[Column, ...]) -> bool:
+    """A row's value cells in plan order: figures where the plan has figures, no label, the row's arithmetic kept."""
+    for cell, column in zip(cells, plan, strict=True):
+        label = key(cell)
+        if column in NUMERIC_COLUMNS and not is_number(cell):
+            return False
+        if is_level(label) or head_cell(cell) is not None or TABLE_END.match(label):
+            return False
+    reading = {ROLE_OF_COLUMN[c]: cell for cell, c in zip(cells, plan, strict=True) if c in ROLE_OF_COLUMN}
+    return not broken(reading)
+
+
+def _tuples(words: list[str], at: int, plan: tuple[Column, ...]) -> list[list[str]]:
+    """The run of value tuples from word ``at``, as long as each one fits the plan."""
+    width = len(plan)
+    found = []
+    while at + width <= len(words) and _fits(cells := words[at : at + width], plan):
+        found.append(cells)
+        at += width
+    return found
+
+
+def _widest_run(words: list[str], header: WordHeader) -> tuple[tuple[Column, ...], list[list[str]]]:
+    """The plan and its run of value tuples: the header's plan, or the plan without a column that is blank
+    in every row (a form that prints no 得分 per row), whichever reads the longer run (the full plan on a tie)."""
+    plans = [header.plan, *(header.plan[:n] + header.plan[n + 1 :] for n in range(len(header.plan)))]
+    runs = [(plan, _tuples(words, header.end, plan)) for plan in plans if any(c in NUMERIC_COLUMNS for c in plan)]
+    return max(runs, key=lambda run: len(run[1]))
+
+
+def label_span(words: list[str], i: int) -> int:
+    """How many words from ``i`` make a level label or the block's title (``绩 效 指 标``); 0 if none."""
+    joined = ""
+    best = 0
+    for n in range(1, min(LABEL_JOIN_MAX, len(words) - i) + 1):
+        joined += key(words[i + n - 1])
+        if is_level(joined) or joined in _BLOCK_WORDS:
+            best = n
+    return best
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The name column's pieces and the level labels drawn after the values, and where that run ends."""
+
+    pieces: list[str]
+    levels: list[str]
+    end: int
+
+
+def _names(words: list[str], at: int, first: tuple[str, ...]) -> _Names:
+    """Words from ``at`` to the table's end: level labels apart, the rest pieces of names."""
+    pieces = [w for w in first if not is_level(key(w))]
+    levels = [w for w in first if is_level(key(w))]
+    i = at
+    while i < len(words) and not TABLE_END.match(key(words[i])):
+        if span := label_span(words, i):
+            label = "".join(words[i : i + span])
+            if key(label) not in _BLOCK_WORDS:
+                levels.append(label)
+            i += span
+        elif head_cell(words[i]) is None:
+            pieces.append(words[i])
+            i += 1
+        else:
+            i += 1  # a header word drawn late (``偏差原因分析及改进措施``)
+    return _Names(pieces, levels, i)
+
+
+def _continues(pieces: list[str], n: int, widest: int) -> tuple[bool, bool]:
+    """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own, the
+    piece was cut at the column's width, i.e. is as wide as the widest)."""
+    return len(pieces[n + 1]) < NAME_CHARS_MIN, len(pieces[n]) == widest
+
+
+def _joined(pieces: list[str], joins: set[int]) -> list[str]:
+    names: list[str] = []
+    glue = False
+    for n, piece in enumerate(pieces):
+        if glue:
+            names[-1] += piece
+        else:
+            names.append(piece)
+        glue = n in joins
+    return names
+
+
+def aligned_names(pieces: list[str], count: int) -> tuple[list[str], bool]:
+    """``count`` names from the name column's pieces, and whether the pairing is certain.
+
+    A wrapped name is rejoined where the evidence says so (:func:`_continues`).  The pairing is certain
+    when exactly as many pieces continue as there are pieces too many, and no cut at the width is followed
+    by a piece as wide (a name over three lines cannot be told from a name exactly as wide as the column).
+    Otherwise the likeliest joins are taken (short continuations first, then cuts at the width, then the
+    shortest next pieces): a guess.
+    """
+    if len(pieces) <= count:
+        return pieces, len(pieces) == count
+    widest = max(map(len, pieces))
+    evidence = {n: _continues(pieces, n, widest) for n in range(len(pieces) - 1)}
+    ranked = sorted(evidence, key=lambda n: (not evidence[n][0], not evidence[n][1], len(pieces[n + 1])))
+    extra = len(pieces) - count
+    chained = any(evidence[n][1] and evidence.get(n + 1, (False, False))[1] for n in evidence)
+    return _joined(pieces, set(ranked[:extra])), sum(any(e) for e in evidence.values()) == extra and not chained
+
+
+def _levels(labels: list[str], count: int) -> list[tuple[str, str]] | None:
+    """Each row's 一级/二级 labels when the 二级 labels are one per row; each takes the 一级 label drawn
+    nearest before it (the first one for those before any).  Otherwise the levels cannot be placed.
+
+    A label of either level (``服务对象满意度指标``) is a 二级 label right after a 一级 label, else a 一级 one.
+    """
+    second = [False] * len(labels)
+    for n, label in enumerate(labels):
+        second[n] = not level1_name(key(label)) or bool(LEVEL2.match(key(label)) and n and not second[n - 1])
+    if sum(second) != count:
+        return None
+    out = []
+    parent = next((label for label, two in zip(labels, second, strict=True) if not two), "")
+    for label, two in zip(labels, second, strict=True):
+        if two:
+            out.append((parent, label))
+        else:
+            parent = label
+    return out
+
+
+def _rows(header: WordHeader, tuples: list[list[str]], names: list[str], levels: list[tuple[str, str]] | None) -> list[str]:
+    """The header and the rows with ``|`` borders; the level columns only when the levels were placed."""
+    heads = [next(t for t in header.texts if head_cell(t) is Column.NAME), *(t for t in header.texts if head_cell(t) in header.plan)]
+    if levels is None:
+        return [" | ".join(heads), *(" | ".join([name, *cells]) for name, cells in zip(names, tuples, strict=True))]
+    return [" | ".join(["一级指标", "二级指标", *heads]),
+            *(" | ".join([*level, name, *cells]) for level, name, cells in zip(levels, names, tuples, strict=True))]
+
+
+Origin = tuple[tuple[int, int], ...]
+
+
+def numbered(rebuilt: Lines, lines: Lines) -> tuple[Lines, Origin]:
+    """Rebuilt lines, each with the file line it came from: the first keeps its number, the others get ids
+    of their own (below every file line: the row reader tells rows apart by their line) that map back."""
+    low = min(0, *(n for n, _ in lines))
+    ids = [rebuilt[0][0], *range(low - 1, low - len(rebuilt), -1)]
+    return [(n, text) for n, (_, text) in zip(ids, rebuilt, strict=True)], tuple(
+        (n, line) for n, (line, _) in zip(ids[1:], rebuilt[1:], strict=True))
+
+
+def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Origin]:
+    """The first indicator block whose values are drawn before its names, written back as rows.
+
+    Returns the lines unchanged when no line holds such a block; the rows' ids map to their file line.
+    """
+    if any("|" in text for _, text in lines):
+        return lines, [], ()
+    for at, (number, text) in enumerate(lines):
+        words = text.split()
+        header = header_of(words)
+        if header is None:
+            continue
+        plan, tuples = _widest_run(words, header)
+        if len(tuples) < TUPLES_MIN:
+            return lines, [], ()
+        header = replace(header, plan=plan)
+        after = header.end + len(plan) * len(tuples)
+        figures = 0
+        while figures < TOTAL_FIGURES_MAX and after + figures < len(words) and is_number(words[after + figures]):
+            figures += 1
+        found = _names(words, after + figures, header.inside)
+        names, certain = aligned_names(found.pieces, len(tuples))
+        where = Location(file=place, line=number)
+        if len(names) < len(tuples):
+            return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称之前，但只找到 {len(names)} 个名称，"
+                                             "无法对应，指标未能逐行读取，请核对原表", where, path="indicators")], ()
+        levels = _levels(found.levels, len(tuples))
+        notes = [ImportNote("I06", f"绩效指标表的数值排在指标名称之前（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
+                                   f"将 {len(tuples)} 组数值与 {len(names)} 个名称依次配成行"
+                                   + ("" if levels else "；一级/二级指标无法对应到行，未读取"), where)]
+        if not certain:
+            notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测，请核对原表",
+                                    where, path="indicators"))
+        end = found.end
+        total = words[end : end + 1] + words[after : after + figures] + words[end + 1 :]
+        rebuilt = [" ".join(words[: header.start]), *_rows(header, tuples, names, levels), " ".join(total)]
+        rows, origin = numbered([(number, line) for line in rebuilt if line], lines)
+        return [*lines[:at], *rows, *lines[at + 1 :]], notes, origin
+    return lines, [], ()

@@ -1,0 +1,148 @@
+"""Reading order: an indicator block drawn values first and names after (PDF content-stream order).
+
+The damage shape ``names_after_values`` renders every development truth so; the reading-order stage
+(:mod:`jixiao.io.textorder`) aligns the run of value tuples with the names drawn after them.  Real
+input: development form 052, published as PDF text in exactly this order.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jixiao.io.accuracy import accuracy, compare, development_truths
+from jixiao.io.damage import INDICATOR_HEAD, damaged, render
+from jixiao.io.text import parse_text, read_text
+from jixiao.io.textorder import aligned_names, values_first
+
+from ..conftest import DATA
+
+TRUTHS = dict(development_truths(DATA))
+SEED_TRUTH = TRUTHS["seed"]
+FORM_052 = DATA / "corpus" / "052.txt"
+
+
+def test_names_after_values_draws_every_value_before_the_first_name() -> None:
+    text = damaged(SEED_TRUTH, "names_after_values", 3)
+    assert "\n" not in text and "|" not in text
+    head = " ".join(INDICATOR_HEAD)
+    assert f"{head} 1个 1个 2 2 ≥300份 ≥300份 2 2" in text  # the header, then the first rows' value cells
+    after = text.split(head)[1]
+    assert after.index("服务人才人数") > after.rindex("100% 100% 5 5")  # names only after the last values
+    assert after.index("产出指标") > after.index("服务人才人数")  # level names after the names
+    assert "开展州管干部档案的数字化管理，建成档案信息库" not in text  # a long name wrapped at the column's width
+
+
+def test_form_052_drawn_values_first_reads_every_indicator_row() -> None:
+    form, notes = read_text(FORM_052)
+    rows = [(i.level1, i.name, str(i.target), str(i.actual), i.weight, i.score_declared) for i in form.indicators]
+    assert rows[0] == ("产出指标", "与委托运营方结算完成率", "=100%", "100%", 10, 10)  # a name wrapped over the header
+    assert rows[2][1:4] == ("费用结算及时性", "及时", "及时")
+    assert [r[1] for r in rows[3:]] == ["与委托运营方合同完成率", "场馆开放满意度"]
+    assert [r[0] for r in rows] == ["产出指标"] * 3 + ["效益指标", "满意度指标"]
+    assert form.total_declared == Decimal("98.62")  # the 总分 row's figures were drawn before its label
+    assert any(n.code == "I06" and "数值排在指标名称之前" in n.message for n in notes)
+    assert all(form.provenance[f"indicators[{n}]"].line == 6 for n in range(5))  # the file's line, not a row id
+
+
+def test_the_damaged_shape_is_read_right_or_doubted_on_every_development_truth() -> None:
+    for name, truth in TRUTHS.items():
+        form, notes = parse_text(damaged(truth, "names_after_values"), f"{name}.txt")
+        results = compare(form, truth, notes)
+        assert not [r.path for r in results if r.silently_wrong], name
+    form, notes = parse_text(damaged(TRUTHS["005"], "names_after_values"), "005.txt")
+    assert accuracy(compare(form, TRUTHS["005"], notes)) == 1.0
+
+
+def test_a_name_missing_from_the_names_doubts_the_whole_list() -> None:
+    text = damaged(TRUTHS["005"], "names_after_values").replace(" 政策知晓率 ", " ")
+    lines, notes, _ = values_first([(1, text)], "x.txt")
+    assert lines == [(1, text)]
+    assert [(n.code, n.path) for n in notes] == [("I20", "indicators")] and "只找到 8 个名称" in notes[0].message
+    form, notes = parse_text(text, "x.txt")
+    assert not [r.path for r in compare(form, TRUTHS["005"], notes) if r.silently_wrong]
+
+
+def test_a_block_read_row_by_row_on_one_line_is_left_to_the_row_reader() -> None:
+    text = damaged(SEED_TRUTH, "one_line")
+    assert values_first([(1, text)], "x.txt") == ([(1, text)], [], ())
+
+
+NAME = st.text("培训人数档案信息建设维护道路工程覆盖率服务群众村镇设备采购完成及时", min_size=4, max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(NAME, min_size=2, max_size=12), width=st.integers(6, 12))
+def test_names_wrapped_at_the_column_width_are_rejoined_or_doubted(names: list[str], width: int) -> None:
+    pieces = [name[i : i + width] for name in names for i in range(0, len(name), width)]
+    joined, certain = aligned_names(pieces, len(names))
+    assert len(joined) == len(names)
+    assert not certain or joined == names  # never a certain pairing that is wrong
+    if all(len(n) != width and len(n) % width >= 4 and len(n) < 2 * width for n in names) and max(map(len, names)) > width:
+        assert certain and joined == names  # names over two lines at most, none exactly as wide: no doubt
+
+
+def test_fewer_pieces_than_value_tuples_are_never_certain() -> None:
+    assert aligned_names(["学生受资助人数", "政策知晓率"], 3) == (["学生受资助人数", "政策知晓率"], False)
+
+
+# --- a table on one line (or a page per line), row after row, its blank cells gone ---------------------
+
+
+def _exact(name: str, operator: str, seed: int = 0) -> float:
+    form, notes = parse_text(damaged(TRUTHS[name], operator, seed), f"{name}.txt")
+    results = compare(form, TRUTHS[name], notes)
+    assert not [r.path for r in results if r.silently_wrong]
+    return accuracy(results)
+
+
+def test_page_lines_puts_the_form_on_a_few_lines_and_breaks_header_cells() -> None:
+    text = damaged(SEED_TRUTH, "page_lines", 1)
+    lines = text.splitlines()
+    assert 2 <= len(lines) <= 10 and "|" not in text
+    assert text.replace("\n", " ").replace(" ", "") == damaged(SEED_TRUTH, "one_line").replace(" ", "")
+    assert any(head not in text for head in INDICATOR_HEAD if len(head) >= 4)  # some header cell broken
+
+
+def test_rows_on_one_line_are_found_one_by_one_and_keep_their_file_line() -> None:
+    form, notes = parse_text(damaged(TRUTHS["048"], "one_line"), "048.txt")
+    assert len(form.indicators) == len(TRUTHS["048"]["indicators"]) == 11
+    assert form.indicators[8].name == "年新增畜牧产值(万元)"  # a bracketed unit wrapped off its name
+    assert {form.provenance[f"indicators[{n}]"].line for n in range(11)} == {1}
+    assert any(n.code == "I06" and "整张印在一行" in n.message for n in notes)
+
+
+def test_a_text_actual_after_a_text_target_stays_in_its_row() -> None:
+    """001: ``经费支出合规性 严格执行相关制度规定 达成预期指标 8 8`` is one row, not two."""
+    assert _exact("001", "one_line") == 1.0
+    assert _exact("001", "cells_dropped") == 1.0
+
+
+def test_a_name_broken_at_a_space_takes_back_the_piece_beyond_the_row_cells() -> None:
+    assert _exact("016", "page_lines") == 1.0  # 指标1:资金是否全部纳入医 保统筹
+
+
+def test_a_table_over_page_lines_is_read_as_on_one_line() -> None:
+    for seed in range(3):
+        assert _exact("seed", "page_lines", seed) == 1.0
+    assert _exact("058", "page_lines") == 1.0
+
+
+def test_a_header_printed_a_character_at_a_time_still_gives_the_plan() -> None:
+    """Narrow header cells come out a character a word (``三 级 指 标``): one cell each, up to six pieces."""
+    sheet = render(TRUTHS["048"])
+    cells = [" ".join(c.text) if n == sheet.table.start and len(c.text) <= 5 else c.text
+             for n, row in enumerate(sheet.rows) for c in row if c.text]
+    form, notes = parse_text(" ".join(cells), "048.txt")
+    assert "三 级 指 标" in " ".join(cells) and len(form.indicators) == 11
+    assert not [r.path for r in compare(form, TRUTHS["048"], notes) if r.silently_wrong]
+
+
+def test_a_table_drawn_a_column_at_a_time_on_one_line_is_put_back_into_rows() -> None:
+    text = damaged(TRUTHS["005"], "by_column_line")
+    assert "\n" not in text and "三级指标 学生受资助人数 营养改善计划覆盖率" in text
+    form, notes = parse_text(text, "005.txt")
+    assert accuracy(compare(form, TRUTHS["005"], notes)) == 1.0
+    assert _exact("seed", "by_column_line") == 1.0
