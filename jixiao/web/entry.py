@@ -13,8 +13,8 @@ from ..io.notes import MISSING_ROWS
 from ..model import Form
 
 FUND_FIELDS = ("label", "initial", "budget", "executed")
-#: The last two are the Hebei double-weight columns (权重占比, 折算得分): kept in hidden fields, so that editing
-#: such a form on the page does not lose them.
+#: The last two are the Hebei double-weight columns (权重占比, 折算得分): columns of their own on a form that has
+#: them (:func:`double_weight`), else hidden fields, so that editing any form on the page loses nothing.
 INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score_declared", "reason",
                     "weight_share", "score_converted")
 FIELD_LABELS = {
@@ -38,6 +38,12 @@ FIELD_LABELS = {
     "rate_declared": "执行率",
     "unit": "单位",
 }
+
+
+def double_weight(indicators: list[dict[str, Any]]) -> bool:
+    """河北 双权重表: some indicator row (as data) carries a 权重占比 or a 折算得分, which the page then shows."""
+    return any(row.get("weight_share") not in (None, "") or row.get("score_converted") not in (None, "")
+               for row in indicators)
 
 
 def _value(text: str | None) -> str | None:

@@ -190,13 +190,14 @@ class FormRecord(models.Model):
 
     def core_waivers(self) -> list[Waiver]:
         """The reviewers' waivers (审核豁免) of this form's findings, oldest first (the latest of one finding applies)."""
-        if self.pk is None:
+        if self.pk is None or not self.__dict__.get("has_waivers", True):  # none, as read with the row
             return []
         return [w.as_core() for w in self.waivers.select_related("by")]
 
-    def apply(self, form: Form, evaluation: Evaluation) -> None:
-        """Store ``form`` and the columns derived from its evaluation (the caller saves)."""
-        self.data = jsonio.dumps(form)
+    def apply(self, form: Form, evaluation: Evaluation, data: str | None = None) -> None:
+        """Store ``form`` (``data``: its canonical JSON, if the caller has it) and the columns derived from its
+        evaluation (the caller saves)."""
+        self.data = data if data is not None else jsonio.dumps(form)
         self.kind = form.kind
         self.title = form.project or form.unit or self.title or "未命名"
         self.scored_with = evaluation.profile

@@ -38,8 +38,10 @@ def bureau_ids(user: Any) -> list[int]:
     return _org_ids(user, Role.REVIEWER, Role.ADMIN)
 
 
-def has_role(user: Any, organisation: Organisation, role: str) -> bool:
-    return (organisation.pk, role) in _memberships(user)
+def has_role(user: Any, organisation: Organisation | int, role: str) -> bool:
+    """The user holds ``role`` in the organisation (or the organisation of that id)."""
+    pk = organisation if isinstance(organisation, int) else organisation.pk
+    return (pk, role) in _memberships(user)
 
 
 def visible_forms(user: Any) -> QuerySet[FormRecord]:
@@ -47,6 +49,18 @@ def visible_forms(user: Any) -> QuerySet[FormRecord]:
     bureaus = bureau_ids(user)
     in_bureau = Q(unit__parent_id__in=bureaus) | Q(unit__parent__parent_id__in=bureaus)
     return FormRecord.objects.filter(Q(unit_id__in=unit_ids(user)) | (in_bureau & Q(status__in=REVIEWABLE)))
+
+
+def can_see(user: Any, record: FormRecord) -> bool:
+    """The rule of :func:`visible_forms` for one form already read (the live save reads and locks it first):
+    the user's unit's form, or a handed-over form of a bureau the user reviews."""
+    if is_unit_member(user, record):
+        return True
+    if record.status not in REVIEWABLE:
+        return False
+    bureaus = bureau_ids(user)
+    parent = record.unit.parent
+    return parent is not None and (parent.pk in bureaus or parent.parent_id in bureaus)
 
 
 def is_unit_member(user: Any, record: FormRecord) -> bool:
@@ -62,7 +76,7 @@ def can_edit(user: Any, record: FormRecord) -> bool:
 
 
 def can_submit(user: Any, record: FormRecord) -> bool:
-    return record.editable and has_role(user, record.unit, Role.APPROVER)
+    return record.editable and has_role(user, record.unit_id, Role.APPROVER)
 
 
 def can_decide(user: Any, record: FormRecord) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from importlib import import_module
 from typing import Any
 
@@ -165,3 +166,36 @@ def test_form_downloads_in_official_layout(world: Any) -> None:
     assert client.get(f"/forms/{record.pk}/download.pdf").content.startswith(b"%PDF-")
     assert jsonio.loads(client.get(f"/forms/{record.pk}/download.json").content) == world.seed
     assert client.get(f"/forms/{record.pk}/download.exe").status_code == 404
+
+
+def test_dashboard_rebuilds_only_the_rows_of_forms_that_changed_and_never_shows_a_stale_one(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = _handed_over(world)
+    project = world.seed.model_copy(update={"kind": "project", "project": "示范项目"})
+    second = services.submit(world.users["approver_a1"],
+                             services.create_form(world.users["filler_a1"], world.a1, project).record.pk)
+    reviewer, url = world.client("reviewer_a"), f"/bureaus/{world.bureau_a.pk}/"
+
+    def reread() -> tuple[str, set[int]]:
+        """The page, and the forms whose rows were read in full."""
+        with CaptureQueriesContext(connection) as queries:
+            page = reviewer.get(url, {"year": 2022}).content.decode()
+        full = [q["sql"] for q in queries.captured_queries if '"finding_codes"' in q["sql"]]
+        return page, {pk for pk in (first.pk, second.pk) for sql in full if re.search(rf"\b{pk}\b", sql.split(" IN ")[-1])}
+
+    reread()
+    assert reread()[1] == set()  # nothing changed: nothing read again
+    # A waiver changes the counts without a new version.
+    finding = next(f for f in services.evaluate_record(first).findings if f.severity == "error")
+    services.waive(world.users["reviewer_a"], first.pk, finding.code, finding.path or "", "已核实")
+    page, reread_forms = reread()
+    first.refresh_from_db()
+    assert reread_forms == {first.pk}
+    line = page[page.index(f'href="/forms/{first.pk}/"'):]
+    assert f">{first.error_count}<" in line[: line.index("</tr>")]
+    # A renamed unit renames its rows.
+    Organisation.objects.filter(pk=world.a1.pk).update(name="甲一单位（更名）")
+    page, reread_forms = reread()
+    assert reread_forms == {first.pk, second.pk} and page.count("甲一单位（更名）") >= 2

@@ -189,3 +189,43 @@ def test_admin_site_is_staff_only_and_forms_are_read_only(world: Any) -> None:
     assert (
         client.post(f"/admin/jixiao_web/formrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
     )
+
+
+def _forms_in_every_status(world: Any) -> None:
+    """A draft of each unit (a1 sits in a department, a2 and b1 straight under their bureau), and forms of a1 of
+    other years submitted, returned and approved."""
+    approver, reviewer = world.users["approver_a1"], world.users["reviewer_a"]
+    world.form(world.a1), world.form(world.a2, "filler_a2"), world.form(world.b1, "filler_b1")
+
+    def handed_over(year: int) -> int:
+        form = world.seed.model_copy(update={"year": year})
+        record = services.create_form(world.users["filler_a1"], world.a1, form).record
+        return services.submit(approver, record.pk).pk
+
+    handed_over(2019)
+    services.send_back(reviewer, handed_over(2020), "请修改", {})
+    services.approve(reviewer, handed_over(2021))
+
+
+def test_one_form_visibility_is_the_rule_of_the_form_list(world: Any) -> None:
+    """``can_see`` (the save reads and locks the row first, then asks) answers as ``visible_forms`` does."""
+    from jixiao.web.models import FormRecord
+    from jixiao.web.permissions import can_see, visible_forms
+
+    _forms_in_every_status(world)
+    for user in world.users.values():
+        seen = set(visible_forms(user).values_list("pk", flat=True))
+        for record in FormRecord.objects.all():
+            assert can_see(user, record) == (record.pk in seen), (user.username, record.status, record.unit.name)
+
+
+def test_save_of_a_form_one_may_not_see_is_404_and_of_one_one_may_not_edit_403(world: Any) -> None:
+    from jixiao.web.models import FormRecord
+
+    _forms_in_every_status(world)
+    for name in world.users:
+        client = world.client(name)
+        for record in FormRecord.objects.all():
+            page = client.get(f"/forms/{record.pk}/").status_code
+            saved = client.post(f"/forms/{record.pk}/save/", entry_post(world.seed, record.version)).status_code
+            assert (page, saved) in ((404, 404), (200, 403), (200, 200)), (name, record.status, page, saved)

@@ -108,6 +108,27 @@ def test_second_saver_gets_conflict_and_keeps_input(world: Any) -> None:
     assert record.form().conclusion == "乙的结论" and record.version == 3
 
 
+def test_conflict_panel_scores_the_savers_own_input(world: Any) -> None:
+    """After a 409 the page still holds the second person's input: its panel shows their total and findings."""
+    record = world.form()
+    weights = [str(i.weight) for i in world.seed.indicators]
+    weights[0] = str(world.seed.indicators[0].weight + 5)  # 分值 no longer add up: another total, other findings
+    changed = world.client("filler_a1").post(
+        f"/forms/{record.pk}/save/", entry_post(world.seed, 1, ind_weight=weights), **HTMX
+    )
+    assert changed.status_code == 200
+    clash = world.client("approver_a1").post(f"/forms/{record.pk}/save/", entry_post(world.seed, 1), **HTMX)
+    text = clash.content.decode()
+    own, theirs = evaluate_form(world.seed), services.evaluate_record(FormRecord.objects.get(pk=record.pk))
+    assert clash.status_code == 409 and own.total != theirs.total
+    assert f'<strong id="total">{own.total}</strong>' in text
+    own_codes, their_codes = {f.code for f in own.findings}, {f.code for f in theirs.findings}
+    assert own_codes != their_codes
+    assert all(f"<b>{code}</b>" in text for code in own_codes)
+    assert not any(f"<b>{code}</b>" in text for code in their_codes - own_codes)
+    assert f"{own.errors} 错误" in text and f"{own.warnings} 警告" in text
+
+
 def test_crash_mid_save_leaves_previous_version(world: Any, transactional_db: Any) -> None:
     record = world.form()
     before = FormRecord.objects.get(pk=record.pk)

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +18,12 @@ from ...io import jsonio
 from ...model import FORM_LIMITS, Form, FundRow, Funds, Indicator
 from .. import diffing, doubts, downloads, importing, services
 from ..engine import Evaluation
-from ..entry import data_from_post, form_from_post, human_place, indicator_keys, new_row_key
+from ..entry import data_from_post, double_weight, form_from_post, human_place, indicator_keys, new_row_key
 from ..fragments import Fragments
 from ..models import FormRecord, Organisation
 from ..permissions import can_decide, can_edit, can_submit, is_unit_member
 from ..yoy import compare_years
-from .common import int_param, is_htmx, member_unit, visible_form
+from .common import int_param, is_htmx, locked_visible_form, member_unit, visible_form
 
 DEPARTMENT_FUND_ROWS = ("年度资金总额", "基本支出", "项目支出", "其他资金")
 PROJECT_FUND_ROWS = ("年度资金总额", "本年财政拨款", "上年结转资金", "其他资金")
@@ -185,6 +186,7 @@ def _entry_context(
     return {
         "record": record,
         "data": data,
+        "double_weight": double_weight(data["indicators"]),
         "indicators": indicators,
         "evaluation": evaluation,
         "last_return": last_return,
@@ -241,22 +243,25 @@ def new_row(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, record):
         return HttpResponseForbidden("此表当前不可编辑")
     row = {"key": new_row_key(), "values": {"level1": "", "level2": ""}, "res": None, "comment": None}
-    return render(request, "jixiao/_indicator_row.html", {"ind": row, "editable": True})
+    columns = double_weight(jsonio.to_data(record.form())["indicators"])  # the row has the table's columns
+    return render(request, "jixiao/_indicator_row.html", {"ind": row, "editable": True, "double_weight": columns})
 
 
 @require_POST
 def save(request: HttpRequest, pk: int) -> HttpResponse:
     """Store the whole entry page; htmx gets the score panel plus out-of-band per-row results."""
-    record = visible_form(request, pk)
-    if not can_edit(request.user, record):
-        return HttpResponseForbidden("此表当前不可编辑（只有草稿或退回的表可以修改）")
     version = int_param(request.POST.get("version"), -1)
-    if request.POST.get("overwrite") == "1":
-        version = record.version
     status, code = {"level": "ok", "text": ""}, 200
     try:
-        form = form_from_post(request.POST, record.kind, record.year)
-        saved = services.save_form(request.user, record.pk, version, form)
+        # One query finds the form among those the user may see (else 404) and locks it for the save.
+        with transaction.atomic():
+            record = locked_visible_form(request, pk)
+            if not can_edit(request.user, record):
+                return HttpResponseForbidden("此表当前不可编辑（只有草稿或退回的表可以修改）")
+            if request.POST.get("overwrite") == "1":
+                version = record.version
+            form = form_from_post(request.POST, record.kind, record.year)
+            saved = services.save_locked(request.user, record, version, form)
         record, evaluation = saved.record, saved.evaluation
         status["text"] = f"已保存（第 {record.version} 版，{timezone.localtime().strftime('%H:%M:%S')}）"
     except InputError as error:
@@ -264,10 +269,12 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
         evaluation = services.evaluate_record(record)
     except services.Duplicate as duplicate:  # a project renamed to one the unit already has for the year
         status = {"level": "error", "text": f"未保存：{human_place(duplicate.place)}：{duplicate.message}"}
+        record = visible_form(request, pk)  # as stored: the refused save changed only the rolled-back copy
         evaluation, code = services.evaluate_record(record), 409
     except services.Conflict as conflict:
+        # The page keeps the user's input: the panel scores and audits that, not the other person's version.
         status = {"level": "conflict", "text": conflict.message}
-        record, evaluation, code = conflict.current, services.evaluate_record(conflict.current), 409
+        record, evaluation, code = conflict.current, services.evaluate_record(conflict.current, form), 409
     except services.Forbidden as denied:
         return HttpResponseForbidden(str(denied))
     if is_htmx(request):

@@ -41,6 +41,17 @@ COLUMNS = (
 )
 
 
+#: The columns a dashboard row is built from (after the form's id).
+_ROW_COLUMNS = ("title", "kind", "status", "year", "total_declared", "total_computed", "grade", "execution_rate",
+                "error_count", "warning_count", "finding_codes", *WARNING_FIGURES)
+#: Each form's dashboard row as last built, by form id, with the stamp it was built from. A 500-unit dashboard
+#: reads every form's stamp (cheap integers and a time) and builds again only the rows of forms that changed:
+#: converting all their decimals was most of the request. Every write of a form moves its ``updated_at``; the
+#: unit's and department's names are in the stamp too.
+_ROWS: dict[int, tuple[tuple[Any, ...], analytics.Row]] = {}
+_ROWS_LIMIT = 50_000  # forms held per process at most: emptied when reached, it refills with what is shown
+
+
 def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
     """One row per form of the year, plus one 'not started' row per unit without a form.
 
@@ -51,63 +62,49 @@ def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
     def department(parent_id: int | None, parent_name: str | None) -> str:
         return (parent_name or "") if parent_id not in (None, bureau.pk) else ""
 
-    # Plain values, not model instances: a 500-unit bureau's table is built on every dashboard request.
-    forms = FormRecord.objects.filter(unit__in=[pk for pk, *_ in units], year=year).values_list(
-        "pk",
-        "unit_id",
-        "unit__name",
-        "unit__parent_id",
-        "unit__parent__name",
-        "title",
-        "kind",
-        "status",
-        "year",
-        "total_declared",
-        "total_computed",
-        "grade",
-        "execution_rate",
-        "error_count",
-        "warning_count",
-        "finding_codes",
-        *WARNING_FIGURES,
-    )
-    kinds = dict(FormRecord.Kind.choices)
-    rows, started = [], set()
-    for pk, unit_id, unit, parent_id, parent, title, kind, status, form_year, *scores in forms:
-        declared, computed, grade, rate, errors, warnings, codes, *figures = scores
+    names = {pk: (name, department(parent_id, parent)) for pk, name, parent_id, parent in units}
+    forms = FormRecord.objects.filter(unit__in=list(names), year=year)
+    stamps, started = {}, set()
+    for pk, unit_id, version, updated_at in forms.values_list("pk", "unit_id", "version", "updated_at"):
+        stamps[pk] = (version, updated_at, *names[unit_id])
         started.add(unit_id)
-        shown = status in REVIEWABLE
-        rows.append(
-            analytics.Row(
-                unit=unit,
-                department=department(parent_id, parent),
-                title=title,
-                kind=kinds.get(kind, kind),
-                status=status,
-                form_id=pk if shown else None,
-                year=form_year,
-                total_declared=declared if shown else None,
-                total_computed=computed if shown else None,
-                grade=grade if shown else "",
-                execution_rate=rate if shown else None,
-                errors=errors if shown else 0,
-                warnings=warnings if shown else 0,
-                codes=tuple(c for c in codes.split(",") if c) if shown else (),
-                figures=dict(zip(WARNING_FIGURES, figures, strict=True)) if shown else {},
-            )
-        )
-    for pk, name, parent_id, parent in units:
-        if pk not in started:
-            rows.append(
-                analytics.Row(
-                    unit=name,
-                    department=department(parent_id, parent),
-                    title="",
-                    kind="",
-                    status="not_started",
-                )
-            )
+    stale = [pk for pk, stamp in stamps.items() if _ROWS.get(pk, ((),))[0] != stamp]
+    if len(_ROWS) + len(stale) > _ROWS_LIMIT:
+        _ROWS.clear()
+        stale = list(stamps)
+    for pk, unit_id, *values in FormRecord.objects.filter(pk__in=stale).values_list("pk", "unit_id", *_ROW_COLUMNS):
+        _ROWS[pk] = (stamps[pk], _form_row(pk, *names[unit_id], *values))
+    rows = [_ROWS[pk][1] for pk in stamps]
+    rows += [analytics.Row(unit=name, department=dept, title="", kind="", status="not_started")
+             for pk, (name, dept) in names.items() if pk not in started]
     return rows
+
+
+_KINDS = dict(FormRecord.Kind.choices)
+
+
+def _form_row(pk: int, unit: str, department: str, title: str, kind: str, status: str, year: int,
+              declared: Any, computed: Any, grade: str, rate: Any, errors: int, warnings: int, codes: str,
+              *figures: Any) -> analytics.Row:
+    """The dashboard row of one form (its scores only once the unit has handed it over)."""
+    shown = status in REVIEWABLE
+    return analytics.Row(
+        unit=unit,
+        department=department,
+        title=title,
+        kind=_KINDS.get(kind, kind),
+        status=status,
+        form_id=pk if shown else None,
+        year=year,
+        total_declared=declared if shown else None,
+        total_computed=computed if shown else None,
+        grade=grade if shown else "",
+        execution_rate=rate if shown else None,
+        errors=errors if shown else 0,
+        warnings=warnings if shown else 0,
+        codes=tuple(c for c in codes.split(",") if c) if shown else (),
+        figures=dict(zip(WARNING_FIGURES, figures, strict=True)) if shown else {},
+    )
 
 
 _LINES = Fragments("jixiao/_dashboard_row.html")
@@ -134,10 +131,13 @@ def _line(row: analytics.Row) -> str:
 
 def _year(request: HttpRequest, bureau: Organisation) -> int:
     """The requested year, else the latest year with forms, else last calendar year."""
+    asked = int_param(request.GET.get("year"), 0)
+    if asked:  # the latest year is looked up only when none was asked for
+        return asked
     latest = (
         FormRecord.objects.filter(unit__in=bureau.units()).order_by("-year").values_list("year", flat=True)
     )
-    return int_param(request.GET.get("year"), latest.first() or timezone.localdate().year - 1)
+    return latest.first() or timezone.localdate().year - 1
 
 
 def _selected(request: HttpRequest, everything: list[analytics.Row]) -> list[analytics.Row]:
