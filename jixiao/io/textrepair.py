@@ -37,8 +37,10 @@ from decimal import Decimal
 
 from ..model import Indicator, Location
 from .notes import ImportNote
+from .templates import Template, load_templates
 from .textlabels import LEVEL_HEADS, TABLE_END, Column, column_of, head_cell, is_level, key
 from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
+from .textrows import choose_layout
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -547,6 +549,80 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
     return Repaired(lines, [])
 
 
+# --- rows on shared lines with no header: the template library's column plans ------------------------------
+
+_FUNDS_ROW_WORDS = tuple(vocabulary()["funds_rows"]["words"])
+
+
+def _plan_pattern(template: Template) -> list[Column]:
+    """A template's value columns (after the name column) as the row reader's columns."""
+    return [c for c in (column_of(key(h)) for h in template.indicator_columns[1:]) if c is not None]
+
+
+def _plan_fit(rows: list[tuple[int, list[str]]], pattern: list[Column]) -> int:
+    """How many rows a plan lays out: the row's values fit the plan's columns under the form's arithmetic
+    (分值 a number, 得分 ≤ 分值, text only in text columns)."""
+    fits = 0
+    for _, cells in rows:
+        name = next((n for n, c in enumerate(cells) if not is_level(key(c))), len(cells))
+        if name < len(cells) and choose_layout(cells[name + 1 :], pattern, cells[name]) is not None:
+            fits += 1
+    return fits
+
+
+def _table_lines(lines: Lines) -> tuple[int, int, list[str]] | None:
+    """The lines of a header-less table: from after the page's last line that is no run of rows (the funds
+    block, prose) up to the line holding the table's end word (总分); also that line's words from it on."""
+    end = next((n for n, (_, text) in enumerate(lines) if any(TABLE_END.match(key(w)) for w in text.split())), None)
+    if end is None:
+        return None
+    words = lines[end][1].split()
+    cut = next(i for i, w in enumerate(words) if TABLE_END.match(key(w)))
+    start = end if words[:cut] else end + 1
+    while start > 0:
+        text = lines[start - 1][1].split()
+        if not text or text[0].startswith(_FUNDS_ROW_WORDS):
+            break
+        grouped = _cell_rows(_word_cells([(0, w) for w in text]))
+        if not grouped or not all(any(_is_value_cell(c) for c in cells[1:]) for _, cells in grouped):
+            break
+        start -= 1
+    return (start, end, words[cut:]) if start < end or words[:cut] else None
+
+
+def headerless_rows(lines: Lines, place: str) -> Repaired:
+    """A table whose lines hold several rows each (blank cells gone) and whose header is lost (drawn as an
+    image, left on the page before): the words grouped into rows by the plans of the template library
+    (:mod:`jixiao.io.templates`), the plan whose columns lay out the most rows under the form's arithmetic
+    chosen, and written a row per line under that plan's header.  The header is a guess: a doubt on the list.
+    """
+    if any("|" in text for _, text in lines) or any(name_head(text.split()) is not None for _, text in lines):
+        return Repaired(lines, [])
+    found = _table_lines(lines)
+    if found is None:
+        return Repaired(lines, [])
+    start, end, rest = found
+    body = [(n, w) for n, text in lines[start:end] for w in text.split()]
+    body += [(lines[end][0], w) for w in lines[end][1].split()[: len(lines[end][1].split()) - len(rest)]]
+    cells = _word_cells(body)
+    best: tuple[int, Template, list[tuple[int, list[str]]]] | None = None
+    for template in load_templates():
+        rows = _cell_rows(cells, _text_columns(template.indicator_columns), len(template.indicator_columns) - 1)
+        fit = _plan_fit(rows, _plan_pattern(template))
+        if best is None or fit > best[0]:
+            best = (fit, template, rows)
+    if best is None or len(best[2]) < ONE_LINE_ROWS_MIN or not _rows_share_lines(best[2]):
+        return Repaired(lines, [])
+    _, template, rows = best
+    header = " | ".join([*sorted(LEVEL_HEADS), *template.indicator_columns])
+    rebuilt = [(body[0][0], header), *((n, " | ".join(cells)) for n, cells in rows), (lines[end][0], " ".join(rest))]
+    out, origin = numbered([(n, line) for n, line in rebuilt if line], lines)
+    notes = [ImportNote("I20", f"绩效指标表没有可识别的表头、一行印有几个指标行，已按表样「{template.id}」的列"
+                               f"（{'、'.join(template.indicator_columns)}）按单元格的类别拼成 {len(rows)} 行；"
+                               "各列的对应是推测，请核对原表", Location(file=place, line=body[0][0]), path="indicators")]
+    return Repaired([*lines[:start], *out, *lines[end + 1 :]], notes, origin=origin)
+
+
 LEVEL_REACH = 40  # words between the 一级指标 head and the 三级指标 head: the level columns' cells
 
 
@@ -622,6 +698,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("names_after_values", names_after_values),
     ("columns_on_line", columns_on_line),
     ("one_line_rows", one_line_rows),
+    ("headerless_rows", headerless_rows),
     ("cells_to_rows", cells_to_rows),
 )
 

@@ -25,6 +25,7 @@ from jixiao.io.textrepair import (
     STAGES,
     cells_to_rows,
     drop_page_markers,
+    headerless_rows,
     rejoin_wrapped,
     repair,
     spaced_cells,
@@ -337,3 +338,19 @@ def test_a_coefficient_column_is_filled_only_where_score_is_weight_times_it() ->
     text = f"{header}\n产出指标 | 数量指标 | 培训人数 | ≥20人 | 18人 | 10 | 90% | 9\n质量指标 | 合格率 | 95% | 98% | 12.5 | 12.5\n总分 | 100 | 21.5"
     form, _ = parse_text(text, "cq.txt")  # blank cells dropped: the second row has no 系数
     assert [(i.weight, i.score_declared) for i in form.indicators] == [(10, 9), (Decimal("12.5"), Decimal("12.5"))]
+
+
+def test_rows_sharing_lines_under_a_lost_header_are_read_by_a_template_plan() -> None:
+    truth = dict(TRUTHS)["003"]  # no level labels, several rows on each line, the header drawn as an image
+    form, notes = parse_text(damaged(truth, "rows_on_lines+header_lost", 7), "003.txt")
+    results = compare(form, truth, notes)
+    assert [r.path for r in results if not r.ok] == []
+    guessed = [n for n in notes if n.code == "I20" and "national-project" in n.message]
+    assert guessed and guessed[0].path == "indicators"  # the plan is a guess: the whole list is doubted
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, len(TRUTHS) - 1), st.integers(0, 10_000))
+def test_a_table_with_a_header_is_never_read_by_a_guessed_plan(index: int, seed: int) -> None:
+    lines = _numbered(damaged(TRUTHS[index][1], "rows_on_lines", seed))
+    assert headerless_rows(lines, "x.txt").lines == lines
