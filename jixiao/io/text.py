@@ -619,6 +619,14 @@ def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> lis
     return misread_rows(indicators, [text.at(row.lines["name"]) for row in table.rows])
 
 
+def _split_doubts(table: Table, guessed: frozenset[int], text: _Text) -> list[ImportNote]:
+    """I20 on each row whose border with a neighbour row the repair stage guessed (a text cell broken at a space
+    reads as the next row's name as well as the rest of the cell): the row may hold another row's cells."""
+    return [ImportNote("I20", f"第{n + 1}个指标「{row.name}」与相邻一行的分界是按单元格类别推测的（文字单元格可能在空格处断开），"
+                              "名称与各列数值的对应存疑，请核对原表", text.at(row.lines["name"]), path=f"indicators[{n}]")
+            for n, row in enumerate(table.rows) if row.lines.get("name") in guessed]
+
+
 def _level_blocks(table: Table) -> list[LevelBlock]:
     """The 一级 blocks with a printed 分值 (``产出指标(50分)``) and their rows, for :func:`.blocks.level_doubts`.
 
@@ -925,6 +933,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         indicators, signs = ocr_signs(indicators, place)
         notes += signs + _ocr_doubts(indicators, prov, repaired.ocr_values)
     notes += _shape_doubts(table, indicators, source) + _money_unit(funds_read, source)
+    notes += _split_doubts(table, frozenset(repaired.guessed), source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
         for n in members:

@@ -37,8 +37,10 @@ from decimal import Decimal
 
 from ..model import Indicator, Location
 from .notes import ImportNote
+from .templates import Template, load_templates
 from .textlabels import LEVEL_HEADS, TABLE_END, Column, column_of, head_cell, is_level, key
 from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
+from .textrows import choose_layout
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -54,6 +56,7 @@ class Repaired:
     ocr: bool = False  # OCR confusions were found: a leading ``2`` may be a ``≥`` too (:func:`ocr_signs`)
     ocr_values: tuple[tuple[int, str], ...] = ()  # (line, value as corrected): what OCR corrections made
     origin: tuple[tuple[int, int], ...] = ()  # (row id, file line): rows cut out of one line get ids of their own
+    guessed: tuple[int, ...] = ()  # the lines of rows whose border with a neighbour row is a guess (:func:`guessed_splits`)
 
 
 def _note(place: str, line: int, message: str) -> ImportNote:
@@ -439,6 +442,39 @@ def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None =
     return rows
 
 
+def guessed_splits(rows: list[tuple[int, list[str]]], texts: int = 1) -> list[int]:
+    """The positions of rows grouped by kinds whose border is a guess (分行存疑): a row closed by a text while it
+    holds no figure yet, and the row that text opened (the text may be the rest of a cell broken at a space,
+    ``严格执行 相关制度规定``, as well as the next row's name; a row opened by a level label is no guess); and a
+    row with more texts before its figures than the plan has ``texts`` columns (a name broken at a space,
+    ``资金到位 及时率``, left a piece among the values).
+    """
+    guessed: set[int] = set()
+    for k, (_, cells) in enumerate(rows):
+        name = next((i for i, c in enumerate(cells) if not is_level(key(c))), len(cells))
+        values = cells[name + 1 :]
+        before = next((i for i, v in enumerate(values) if is_number(v)), len(values))
+        if before > texts:
+            guessed.add(k)
+        if k + 1 < len(rows) and before == len(values) and not is_level(key(rows[k + 1][1][0])):
+            guessed |= {k, k + 1}
+    return sorted(guessed)
+
+
+def _rows_rebuilt(
+    before: Lines, header: tuple[int, str], rows: list[tuple[int, list[str]]], after: tuple[int, str], lines: Lines,
+    texts: int,
+) -> tuple[Lines, tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """Rows grouped from a line's words written a row per line under their header, between the text before
+    and after them (empty lines dropped): the lines with ids of their own (:func:`numbered`), where each came
+    from, and the ids of the rows whose border is a guess."""
+    kept = [(n, line) for n, line in before if line]
+    out, origin = numbered([*kept, header, *((n, " | ".join(cells)) for n, cells in rows), *([after] if after[1] else [])],
+                           lines)
+    first = len(kept) + 1
+    return out, origin, tuple(out[first + k][0] for k in guessed_splits(rows, texts))
+
+
 def cells_to_rows(lines: Lines, place: str) -> Repaired:
     """A table read one cell per line whose blank cells were skipped: cells grouped back into rows.
 
@@ -462,10 +498,12 @@ def cells_to_rows(lines: Lines, place: str) -> Repaired:
     body = lines[stop + 1 : end]
     if not body or any(not text.strip() for _, text in body):
         return Repaired(lines, [])  # empty cells kept as empty lines: positions still hold
-    rows = _cell_rows([(n, text.strip()) for n, text in body], _text_columns(t for _, t in lines[start : stop + 1]))
+    texts = _text_columns(t for _, t in lines[start : stop + 1])
+    rows = _cell_rows([(n, text.strip()) for n, text in body], texts)
     header = (lines[start][0], " | ".join(text.strip() for _, text in lines[start : stop + 1]))
     note = _note(place, lines[start][0], f"绩效指标表逐格一行且空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
-    return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note])
+    return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note],
+                    guessed=tuple(rows[k][0] for k in guessed_splits(rows, texts)))
 
 
 def _word_cells(words: Lines) -> Lines:
@@ -534,17 +572,91 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
                 or header.end >= len(words) or _is_value_cell(words[header.end])):
             return Repaired(lines, [])
         cells = [*((number, w) for w in header.inside), *body[header.end :]]
-        rows = _cell_rows(_word_cells(cells), _text_columns(header.texts), len(header.plan))
+        texts = _text_columns(header.texts)
+        rows = _cell_rows(_word_cells(cells), texts, len(header.plan))
         if len(rows) < ONE_LINE_ROWS_MIN or (alone and not _rows_share_lines(rows)):
             return Repaired(lines, [])
-        rebuilt = [(number, " ".join(words[: header.start])), (number, " | ".join(header.texts)),
-                   *((n, " | ".join(cells)) for n, cells in rows), (lines[last][0], " ".join(rest))]
-        out, origin = numbered([(n, line) for n, line in rebuilt if line], lines)
+        out, origin, guessed = _rows_rebuilt([(number, " ".join(words[: header.start]))], (number, " | ".join(header.texts)),
+                                             rows, (lines[last][0], " ".join(rest)), lines, texts)
         shape = "一行印有几个指标行" if alone else "整张印在一行"
         notes = [_note(place, number, f"绩效指标表{shape}、空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行"),
                  *_valueless_rows(rows, place, number)]
-        return Repaired([*lines[:at], *out, *lines[last + 1 :]], notes, origin=origin)
+        return Repaired([*lines[:at], *out, *lines[last + 1 :]], notes, origin=origin, guessed=guessed)
     return Repaired(lines, [])
+
+
+# --- rows on shared lines with no header: the template library's column plans ------------------------------
+
+_FUNDS_ROW_WORDS = tuple(vocabulary()["funds_rows"]["words"])
+
+
+def _plan_pattern(template: Template) -> list[Column]:
+    """A template's value columns (after the name column) as the row reader's columns."""
+    return [c for c in (column_of(key(h)) for h in template.indicator_columns[1:]) if c is not None]
+
+
+def _plan_fit(rows: list[tuple[int, list[str]]], pattern: list[Column]) -> int:
+    """How many rows a plan lays out: the row's values fit the plan's columns under the form's arithmetic
+    (分值 a number, 得分 ≤ 分值, text only in text columns)."""
+    fits = 0
+    for _, cells in rows:
+        name = next((n for n, c in enumerate(cells) if not is_level(key(c))), len(cells))
+        if name < len(cells) and choose_layout(cells[name + 1 :], pattern, cells[name]) is not None:
+            fits += 1
+    return fits
+
+
+def _table_lines(lines: Lines) -> tuple[int, int, list[str]] | None:
+    """The lines of a header-less table: from after the page's last line that is no run of rows (the funds
+    block, prose) up to the line holding the table's end word (总分); also that line's words from it on."""
+    end = next((n for n, (_, text) in enumerate(lines) if any(TABLE_END.match(key(w)) for w in text.split())), None)
+    if end is None:
+        return None
+    words = lines[end][1].split()
+    cut = next(i for i, w in enumerate(words) if TABLE_END.match(key(w)))
+    start = end if words[:cut] else end + 1
+    while start > 0:
+        text = lines[start - 1][1].split()
+        if not text or text[0].startswith(_FUNDS_ROW_WORDS):
+            break
+        grouped = _cell_rows(_word_cells([(0, w) for w in text]))
+        if not grouped or not all(any(_is_value_cell(c) for c in cells[1:]) for _, cells in grouped):
+            break
+        start -= 1
+    return (start, end, words[cut:]) if start < end or words[:cut] else None
+
+
+def headerless_rows(lines: Lines, place: str) -> Repaired:
+    """A table whose lines hold several rows each (blank cells gone) and whose header is lost (drawn as an
+    image, left on the page before): the words grouped into rows by the plans of the template library
+    (:mod:`jixiao.io.templates`), the plan whose columns lay out the most rows under the form's arithmetic
+    chosen, and written a row per line under that plan's header.  The header is a guess: a doubt on the list.
+    """
+    if any("|" in text for _, text in lines) or any(name_head(text.split()) is not None for _, text in lines):
+        return Repaired(lines, [])
+    found = _table_lines(lines)
+    if found is None:
+        return Repaired(lines, [])
+    start, end, rest = found
+    body = [(n, w) for n, text in lines[start:end] for w in text.split()]
+    body += [(lines[end][0], w) for w in lines[end][1].split()[: len(lines[end][1].split()) - len(rest)]]
+    cells = _word_cells(body)
+    best: tuple[int, Template, list[tuple[int, list[str]]]] | None = None
+    for template in load_templates():
+        rows = _cell_rows(cells, _text_columns(template.indicator_columns), len(template.indicator_columns) - 1)
+        fit = _plan_fit(rows, _plan_pattern(template))
+        if best is None or fit > best[0]:
+            best = (fit, template, rows)
+    if best is None or len(best[2]) < ONE_LINE_ROWS_MIN or not _rows_share_lines(best[2]):
+        return Repaired(lines, [])
+    _, template, rows = best
+    header = " | ".join([*sorted(LEVEL_HEADS), *template.indicator_columns])
+    out, origin, guessed = _rows_rebuilt([], (body[0][0], header), rows, (lines[end][0], " ".join(rest)), lines,
+                                         _text_columns(template.indicator_columns))
+    notes = [ImportNote("I20", f"绩效指标表没有可识别的表头、一行印有几个指标行，已按表样「{template.id}」的列"
+                               f"（{'、'.join(template.indicator_columns)}）按单元格的类别拼成 {len(rows)} 行；"
+                               "各列的对应是推测，请核对原表", Location(file=place, line=body[0][0]), path="indicators")]
+    return Repaired([*lines[:start], *out, *lines[end + 1 :]], notes, origin=origin, guessed=guessed)
 
 
 LEVEL_REACH = 40  # words between the 一级指标 head and the 三级指标 head: the level columns' cells
@@ -622,6 +734,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("names_after_values", names_after_values),
     ("columns_on_line", columns_on_line),
     ("one_line_rows", one_line_rows),
+    ("headerless_rows", headerless_rows),
     ("cells_to_rows", cells_to_rows),
 )
 
@@ -632,6 +745,7 @@ def repair(lines: Lines, place: str) -> Repaired:
     ocr = False
     ocr_values: tuple[tuple[int, str], ...] = ()
     origin: tuple[tuple[int, int], ...] = ()
+    guessed: tuple[int, ...] = ()
     for _, stage in STAGES:
         done = stage(lines, place)
         lines = done.lines
@@ -639,4 +753,5 @@ def repair(lines: Lines, place: str) -> Repaired:
         ocr = ocr or done.ocr
         ocr_values += done.ocr_values
         origin += done.origin
-    return Repaired(lines, notes, ocr, ocr_values, origin)
+        guessed += done.guessed
+    return Repaired(lines, notes, ocr, ocr_values, origin, guessed)

@@ -25,6 +25,8 @@ from jixiao.io.textrepair import (
     STAGES,
     cells_to_rows,
     drop_page_markers,
+    guessed_splits,
+    headerless_rows,
     rejoin_wrapped,
     repair,
     spaced_cells,
@@ -337,3 +339,45 @@ def test_a_coefficient_column_is_filled_only_where_score_is_weight_times_it() ->
     text = f"{header}\n产出指标 | 数量指标 | 培训人数 | ≥20人 | 18人 | 10 | 90% | 9\n质量指标 | 合格率 | 95% | 98% | 12.5 | 12.5\n总分 | 100 | 21.5"
     form, _ = parse_text(text, "cq.txt")  # blank cells dropped: the second row has no 系数
     assert [(i.weight, i.score_declared) for i in form.indicators] == [(10, 9), (Decimal("12.5"), Decimal("12.5"))]
+
+
+def test_rows_sharing_lines_under_a_lost_header_are_read_by_a_template_plan() -> None:
+    truth = dict(TRUTHS)["003"]  # no level labels, several rows on each line, the header drawn as an image
+    form, notes = parse_text(damaged(truth, "rows_on_lines+header_lost", 7), "003.txt")
+    results = compare(form, truth, notes)
+    assert [r.path for r in results if not r.ok] == []
+    guessed = [n for n in notes if n.code == "I20" and "national-project" in n.message]
+    assert guessed and guessed[0].path == "indicators"  # the plan is a guess: the whole list is doubted
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, len(TRUTHS) - 1), st.integers(0, 10_000))
+def test_a_table_with_a_header_is_never_read_by_a_guessed_plan(index: int, seed: int) -> None:
+    lines = _numbered(damaged(TRUTHS[index][1], "rows_on_lines", seed))
+    assert headerless_rows(lines, "x.txt").lines == lines
+
+
+@pytest.mark.parametrize("number", ["001", "020"])
+def test_rows_split_at_a_broken_text_cell_are_doubted_not_silently_misread(number: str) -> None:
+    truth = dict(TRUTHS)[number]  # text cells broken at spaces on a one-line page (严格执行 相关制度规定)
+    form, notes = parse_text(damaged(truth, "one_line+split_cells", sum(map(ord, number))), f"{number}.txt")
+    results = compare(form, truth, notes)
+    assert any(not r.ok for r in results)  # the borders are lost, the reading is not all right …
+    assert [r.path for r in results if r.silently_wrong] == []  # … but nothing wrong goes unsaid
+
+
+def test_a_row_border_is_a_guess_where_a_text_closed_a_row_without_figures() -> None:
+    rows = [(1, ["产出指标", "数量指标", "办结案件", "168起", "168起", "10", "10"]),
+            (1, ["经费支出合规性", "严格执行", "相关制度规定"]),
+            (1, ["达成预期指标", "8", "8"]),
+            (1, ["时效指标", "学生受资", "助人数", "≧735人次", "≧735人次", "10", "10"]),
+            (1, ["成本指标", "生均补助标准达标率", "有效", "有效"]),
+            (1, ["效益指标", "改善人居环境", "有效改善", "有效改善", "10"])]
+    # a level label opens the row after 生均补助标准达标率: that border is printed, not guessed
+    assert guessed_splits(rows, texts=2) == [1, 2, 3]
+
+
+@given(st.lists(st.tuples(st.text("指标名称甲乙", min_size=2, max_size=6), st.integers(0, 100)), min_size=2, max_size=8))
+def test_rows_whose_figures_follow_their_names_have_no_guessed_border(cells: list[tuple[str, int]]) -> None:
+    rows = [(1, [name, str(points), str(points)]) for name, points in cells]
+    assert guessed_splits(rows) == []
