@@ -23,6 +23,7 @@ every form at least this good; likewise the per-operator floors in ``tests/data/
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import tomllib
@@ -117,7 +118,7 @@ def write_damage_floors(figures: dict[str, tuple[float, float, float]]) -> None:
     ]
     for name, (exact, honest, _) in figures.items():
         floor = old.get(name, {})
-        key = f'"{name}"' if "+" in name else name  # a composition's name is no bare TOML key
+        key = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else f'"{name}"'  # TOML's bare-key rule
         lines.append(f"{key} = {{ exact = {max(float(floor.get('exact', 0)), _floor(exact)):.3f}, "
                      f"honest = {max(float(floor.get('honest', 0)), _floor(honest)):.3f} }}")
     DAMAGE_FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -98,7 +98,7 @@ def populate(users: int, units: int) -> dict[str, Any]:
     return {"bureau": bureau.pk, "forms": forms}
 
 
-def drop_world(env: dict[str, str]) -> None:
+def drop_world() -> None:
     """Empty the database for the next run, which creates the same users and units again."""
     from django.core.management import call_command
     from django.db import connection
@@ -534,7 +534,7 @@ def main() -> None:
         def run(label: str, env: dict[str, str]) -> None:
             for workers in args.workers:
                 one(label, env, args, workers)
-                drop_world(env)
+                drop_world()
 
         if args.database == "sqlite":
             os.environ.pop("DATABASE_URL", None)

@@ -121,6 +121,9 @@ FINDING_COLUMNS: list[tuple[str, ColumnKind]] = [
 COLUMNS: dict[str, list[tuple[str, ColumnKind]]] = {
     "forms": FORM_COLUMNS, "indicators": INDICATOR_COLUMNS, "findings": FINDING_COLUMNS,
 }
+#: Where each column stands in a row of its table (rows are tuples in the columns' order).
+AT: dict[str, dict[str, int]] = {table: {name: i for i, (name, _) in enumerate(cols)} for table, cols in COLUMNS.items()}
+FORM_AT = AT["forms"]
 _ARROW_TYPES: dict[ColumnKind, pa.DataType] = {
     "str": pa.string(), "int": pa.int64(), "dec": DECIMAL_TYPE, "bool": pa.bool_(),
 }
@@ -423,7 +426,7 @@ def chunk_of(batches: dict[str, pa.RecordBatch], outputs: Outputs, errors: int, 
 
 def make_chunk(tables: dict[str, list[Row]], outputs: Outputs) -> Chunk:
     forms = tables["forms"]
-    errors = sum(1 for row in forms if row[1] == "error")
+    errors = sum(1 for row in forms if row[FORM_AT["status"]] == "error")
     return chunk_of({n: to_batch(n, rows) for n, rows in tables.items()}, outputs, errors, len(forms))
 
 
@@ -644,7 +647,7 @@ class Sinks:
                 self.csv[n].write(chunk.csv[n])
             if n in self.sheets:
                 self.sheets[n].append(batch, chunk.xlsx.get(n))
-        # last: a chunk interrupted half-way is not done (its rows in a finished part are never taken)
+        # last, a second safeguard beside deferred_interrupts: a chunk is done only once all its rows are written
         self.done.update(h for h in forms["sha256"].filter(ok).to_pylist() if h)
 
     def flush_parquet(self, name: str) -> None:
@@ -801,11 +804,12 @@ def hold_back(chunk: Chunk, files: set[str], outputs: Outputs, held: dict[str, W
     ``used`` saying by sha256 what they were scored with."""
     kept: dict[str, list[Row]] = {n: [] for n in TABLES}
     for i, name in enumerate(TABLES):
+        file, sha256 = AT[name]["file"], AT[name]["sha256"]
         for row in rows_of(chunk.batches[name]):
-            if row[0] not in files:
+            if row[file] not in files:
                 kept[name].append(row)
                 continue
-            waiting = held.setdefault(row[0], Waiting(([], [], []), used.get(row[1 if i else 3]), cached))
+            waiting = held.setdefault(row[file], Waiting(([], [], []), used.get(row[sha256]), cached))
             waiting.rows[i].append(row)
     return make_chunk(kept, outputs)
 
@@ -829,7 +833,7 @@ class Years:
     def last_year(self, form: Row) -> tuple[str, str] | None:
         """The file and sha256 of the same unit's (project's) form of the year before ``form``'s, if the run
         has one."""
-        kind, year, unit, project = form[4], form[5], form[6], form[8]
+        kind, year, unit, project = (form[FORM_AT[c]] for c in ("kind", "year", "unit", "project"))
         return None if year is None else self.forms.get(self.key(kind, unit, project), {}).get(year - 1)
 
 
@@ -843,7 +847,7 @@ def with_last_year(held: dict[str, Waiting], years: Years, rules: Rules) -> Iter
         if used == (waiting.used or ""):
             yield waiting, waiting.rows, used
         else:
-            yield waiting, process_file(path, form[3], rules, previous[0] if previous else None), used
+            yield waiting, process_file(path, form[FORM_AT["sha256"]], rules, previous[0] if previous else None), used
 
 
 def score_held(held: dict[str, Waiting], years: Years, runner: Runner, summary: Summary,
@@ -854,12 +858,12 @@ def score_held(held: dict[str, Waiting], years: Years, runner: Runner, summary: 
     for waiting, scored, used in with_last_year(held, years, runner.rules):
         rows = storable_or_error(scored, runner.outputs)
         form = rows[0][0]
-        redone, failed = rows is not waiting.rows, form[1] == "error"
+        redone, failed = rows is not waiting.rows, form[FORM_AT["status"]] == "error"
         summary.cached -= waiting.cached and redone
         summary.processed += (waiting.cached and redone) - failed
         summary.errors += failed
         if not failed:
-            last_years[form[3]] = used
+            last_years[form[FORM_AT["sha256"]]] = used
         results.append(rows)
     return make_chunk(combined(results), runner.outputs)
 

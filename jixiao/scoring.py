@@ -207,6 +207,8 @@ def _convert(actual: Target, target: Target) -> tuple[Decimal, str]:
     """Actual expressed in the target's unit where the units are money units of different size."""
     assert actual.number is not None
     tu, au = target.unit, actual.unit
+    if tu == au:  # the same unit (nearly always) needs no conversion
+        return actual.number, ""
     if tu in MONEY_UNITS and au in MONEY_UNITS and tu != au:
         value = actual.number * MONEY_UNITS[au] / MONEY_UNITS[tu]
         return value, f"（实际 {fmt(actual.number)}{au} 折合 {fmt(value)}{tu}）"
@@ -217,9 +219,7 @@ def score_quantity(target: Target, actual: Target, weight: Decimal, profile: Pro
     """定量指标; ``hint`` names the word of the indicator's name that made an unwritten operator ≤ (事故 …)."""
     number, op = target.number, target.op
     assert number is not None and op is not None
-    # the same unit (nearly always) needs no conversion
-    value, conversion = (actual.number, "") if actual.unit == target.unit else _convert(actual, target)
-    assert value is not None
+    value, conversion = _convert(actual, target)
     places, unit, reverse = profile.rounding.indicator, target.unit or "", op in REVERSE_OPS
     if not number:
         outcome = score_zero_target(op, value, weight)
@@ -454,7 +454,7 @@ def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
     """Totals per level-1 block, in the order the blocks appear on the form (as the scores count: folded)."""
     blocks: dict[str, BlockScore] = {}  # one pass, sums kept in the block records
     for item in indicators:
-        weight, score, declared = (item.weight, item.score, item.declared) if item.converted is None else item.counted
+        weight, score, declared = item.counted
         name = item.level1 or "（未分类）"
         block = blocks.get(name)
         if block is None:
@@ -539,7 +539,7 @@ def score(form: Form, profile: Profile, previous: Form | None = None) -> Scoreca
             f"总分 = 执行率得分 {fmt(execution.score)} + 各指标折算得分之和（单项指标得分 × 权重占比）", explanation,
             f"按全国通用规则（单项指标得分直接相加）为 {fmt(national)}" + (f"：{how}" if how else "")) if part)
     declared_parts = [form.funds.score_declared,
-                      *(i.declared if i.converted is None else i.counted[2] for i in indicators)]
+                      *(i.counted[2] for i in indicators)]
     return Scorecard(profile.stamp, execution, indicators, blocks, total, profile.grades.grade(total),
                      form.total_declared, _sum(declared_parts), round_places(raw, places), explanation, national)
 

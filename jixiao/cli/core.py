@@ -148,9 +148,7 @@ WaiversOpt = Annotated[Path | None, typer.Option(
 
 
 def _waivers(path: Path | None) -> list[Waiver]:
-    from ..audit.waivers import read_waivers
-
-    return guarded(lambda: read_waivers(path)) if path is not None and path.exists() else []
+    return given_waivers(path) if path is not None and path.exists() else []
 
 
 def given_waivers(path: Path | None) -> list[Waiver]:

@@ -134,7 +134,7 @@ def match_indicators(form: Form, expected: Sequence[dict[str, Any]]) -> dict[int
 
 
 def _stand_ins(
-    matched: dict[int, int], truth_count: int, parsed_count: int, row_doubted: Callable[[int], bool] = lambda _: False
+    matched: dict[int, int], truth_count: int, parsed_count: int, row_doubted: Callable[[int], bool]
 ) -> dict[int, int]:
     """For truth indicators not found by name, the parsed row read in their place, if one is unambiguous.
 

@@ -23,11 +23,10 @@ from decimal import Decimal
 
 from ..audit import covers
 from ..model import Form, FundRow, Indicator, Location
-from .constraints import number, settings
+from .constraints import Verdict, number, settings
 from .misread import head_doubts
 from .notes import ImportNote
 
-Verdict = int
 HUNDRED = Decimal(100)
 
 
@@ -280,7 +279,7 @@ def unread_cells(form: Form, columns: frozenset[str], where: Location | None = N
     notes = []
     rows = form.indicators
     for field, label in ROW_FIELDS:
-        filled = [getattr(row, field) not in (None, "") for row in rows]
+        filled = [_filled(row, field) for row in rows]
         if field not in columns or sum(filled) < settings().blocks.unread_share * len(rows):
             continue
         grouped = grouped_blanks(rows, field)

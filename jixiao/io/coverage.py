@@ -20,16 +20,16 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..model import Location
+from ..scoring import plain
 from .constraints import settings
 from .notes import MISSING_ROWS, ImportNote, doubted
 from .textglued import _HEADER_NAME
+from .textlabels import ANSWERS
 from .textrows import Table, find_header
 from .textscan import Token, splits
-from .vocabulary import vocabulary
 
 #: A number as printed inside any cell (``≥95%`` → 95, ``1,200万元`` → 1200), not a digit of a longer run.
 _NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?(?![\d])")
-_ANSWERS = frozenset(vocabulary()["answers"]["words"])
 
 
 @dataclass(frozen=True)
@@ -53,20 +53,15 @@ class Residue:
         return best
 
 
-def _plain(value: Decimal) -> str:
-    """A decimal without exponent or trailing zeros (``20.0`` → ``20``), so equal numbers compare equal."""
-    return format(value.normalize(), "f")
-
-
 def atoms(text: str) -> list[str]:
     """The value atoms of a piece of text: each number (as a normalised decimal) and a whole answer word."""
     stripped = text.strip()
-    if stripped in _ANSWERS:
+    if stripped in ANSWERS:
         return [stripped]
     found = []
     for match in _NUMBER.finditer(text):
         try:
-            found.append(_plain(Decimal(match.group().replace(",", ""))))
+            found.append(plain(Decimal(match.group().replace(",", ""))))
         except InvalidOperation:  # a comma run such as ``1,,2`` is no number
             continue
     return found
@@ -93,7 +88,7 @@ def _consumed(table: Table) -> Counter[str]:
             taken.update(atoms(_NOT_CELLS.sub(" ", text)))  # the same figures the region skips
         if row.block_weight is not None:
             blocks[row.block] = row.block_weight
-    taken.update(_plain(weight) for weight in blocks.values())
+    taken.update(plain(weight) for weight in blocks.values())
     return taken
 
 

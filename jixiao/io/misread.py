@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from ..model import Form, Indicator, Location
 from ..targets import parse_target
 from .notes import ImportNote
-from .textlabels import INDICATOR_HEAD_WORDS, TABLE_END, column_of, key
+from .textlabels import ANSWERS, INDICATOR_HEAD_WORDS, TABLE_END, column_of, key
 from .textscan import UNITS, is_value
 from .vocabulary import vocabulary
 
@@ -33,7 +33,6 @@ _HEAD_PREFIXES = frozenset(
     for word in {*(w for words in vocabulary()["indicator_columns"].values() for w in words), *INDICATOR_HEAD_WORDS}
     for n in range(1, len(word))
 )
-_ANSWER_WORDS = frozenset(vocabulary()["answers"]["words"])
 
 
 #: A level label inside a name (``质量指标合格率``): the name ran into the level cell beside it.
@@ -68,7 +67,7 @@ def name_doubt(name: str) -> str | None:
         return "中夹有一个数值（单元格粘连）"
     if not _CJK.search(name) or sum(1 for word in words if is_value(word)) >= 2:
         return "中夹有数值"
-    if is_value(name) or key(name) in _ANSWER_WORDS or len(_CJK.findall(name)) < 2:
+    if is_value(name) or key(name) in ANSWERS or len(_CJK.findall(name)) < 2:
         return "像是一个数值或答案，不是指标名称"
     if len(words) >= 3 and words[-1] == words[-2]:  # ``名称 达标 达标``: its target and actual ran into the name
         return "末尾带着年度指标值和实际完成值"
@@ -105,7 +104,7 @@ WORDY_CHARS = 4  # an actual of this many characters without a digit, under a nu
 
 def _wordy(value: str | None) -> bool:
     return bool(value) and not re.search(r"\d", value or "") and len(_CJK.findall(value or "")) >= WORDY_CHARS and (
-        key(value or "") not in _ANSWER_WORDS)
+        key(value or "") not in ANSWERS)
 
 
 def misread_rows(indicators: Sequence[Indicator], places: Sequence[Location | None]) -> list[ImportNote]:

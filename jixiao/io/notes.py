@@ -13,7 +13,10 @@ Codes start with ``I`` so they never collide with the auditor's ``A`` findings:
 * ``I20`` 导入存疑 — the importer is not sure of a field: its reading won narrowly over another, or the
   form's own arithmetic still disagrees with it.  The note names the field ``path`` and the runner-up;
 * ``I21`` 未读出 — a field every form has (单位, 年度, 项目名称, 资金情况, a printed 得分 column …) for
-  which no value was found: a missing value is said, never silently missing.
+  which no value was found: a missing value is said, never silently missing;
+* ``I25`` 可能漏读指标 — the indicator table holds values no row read, or its 得分 fall short of the 总分:
+  rows were probably lost (on :data:`MISSING_ROWS`, the rows not read, or on the whole list);
+* ``I26`` 按组填写 — a column filled once per group of rows: a layout, said once (no ``I21`` per blank cell).
 
 A note with a ``path`` marks that field, and every field under it (``indicators[3]`` covers
 ``indicators[3].weight``), as doubted: the auditor then says 导入存疑 instead of blaming the unit.

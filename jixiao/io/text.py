@@ -40,7 +40,7 @@ from .misread import misread_rows
 from .notes import ImportNote
 from .textfunds import TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
-from .textlabels import Column, key
+from .textlabels import FIELD_OF_COLUMN, FUNDS_ROW_WORDS, Column, key
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
@@ -164,7 +164,6 @@ def _lines(text: str, place: str) -> list[tuple[int, str]]:
 
 
 _STOPS = re.compile(labels_re(STOP_LABELS))
-FUNDS_ROW_WORDS = tuple(vocabulary()["funds_rows"]["words"])
 _SEPARATOR = re.compile(r"[\s|:：]*")
 _CELL_TEXT = re.compile(r"[^\s|]+")
 _SEAL = r"\s*(?:[(（]\s*盖\s*章\s*[)）])?"
@@ -648,14 +647,10 @@ def _level_blocks(table: Table) -> list[LevelBlock]:
     ]
 
 
-_FIELD_OF_COLUMN = {Column.TARGET: "target", Column.VALUE: "target", Column.ACTUAL: "actual",
-                    Column.WEIGHT: "weight", Column.SCORE: "score_declared"}
-
-
 def _indicator_fields(table: Table) -> frozenset[str]:
     """The indicator fields the table's header (or the value pattern it was read with) has a column for."""
     columns = table.columns or [column for row in table.rows for column in row.values]
-    return frozenset(_FIELD_OF_COLUMN[c] for c in columns if c in _FIELD_OF_COLUMN)
+    return frozenset(FIELD_OF_COLUMN[c] for c in columns if c in FIELD_OF_COLUMN)
 
 
 _COLUMN_OF_ROLE = {role: column for column, role in ROLE_OF_COLUMN.items()}

@@ -60,6 +60,11 @@ class Column(Enum):
     OTHER = "未识别列"  # a header cell the vocabulary does not know: its cells keep their place, not their text
 
 
+#: The indicator field each value column fills (指标值 is the target of a form that prints no 年度指标值).
+FIELD_OF_COLUMN = {Column.TARGET: "target", Column.VALUE: "target", Column.ACTUAL: "actual",
+                   Column.WEIGHT: "weight", Column.SCORE: "score_declared"}
+
+
 #: Roles of the vocabulary's indicator columns as text-reader columns (一级/二级指标 are head words).
 _COLUMN_OF_ROLE = {
     "name": Column.NAME, "nature": Column.NATURE, "direction": Column.DIRECTION, "measure": Column.MEASURE, "value": Column.VALUE,
@@ -106,8 +111,14 @@ def column_of(label_key: str) -> Column | None:
     return _COLUMN_OF_ROLE.get(role) if role else None
 
 
-#: The heads of the two level columns: head words, not data columns.
-LEVEL_HEADS = frozenset({"一级指标", "二级指标"})
+#: The heads of the two level columns, in their printed order: head words, not data columns.
+LEVEL_HEADS = (*vocabulary()["indicator_columns"]["level1"], *vocabulary()["indicator_columns"]["level2"])
+
+#: Answer words (是/否, 达成 …) that stand in a value cell.
+ANSWERS = frozenset(vocabulary()["answers"]["words"])
+
+#: Words that begin a funds row (其中：财政拨款, 其他资金 …).
+FUNDS_ROW_WORDS = tuple(vocabulary()["funds_rows"]["words"])
 
 
 def head_cell(text: str) -> Column | str | None:

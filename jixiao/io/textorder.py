@@ -275,7 +275,7 @@ def _rows(header: WordHeader, tuples: list[list[str]], names: list[str], levels:
     heads = [next(t for t in header.texts if head_cell(t) is Column.NAME), *(t for t in header.texts if head_cell(t) in header.plan)]
     if levels is None:
         return [" | ".join(heads), *(" | ".join([name, *cells]) for name, cells in zip(names, tuples, strict=True))]
-    return [" | ".join(["一级指标", "二级指标", *heads]),
+    return [" | ".join([*LEVEL_HEADS, *heads]),
             *(" | ".join([*level, name, *cells]) for level, name, cells in zip(levels, names, tuples, strict=True))]
 
 
@@ -313,7 +313,7 @@ def _figures_after(words: list[str], at: int) -> int:
 
 
 def _values_then_names(words: list[str], header: WordHeader) -> _Block | None:
-    """The 052 order: the value tuples right after the header, then the names and the level labels."""
+    """Values drawn first: the value tuples right after the header, then the names and the level labels."""
     plan, tuples = _widest_run(words, header)
     if len(tuples) < TUPLES_MIN:
         return None
@@ -337,7 +337,7 @@ def _names_then_values(words: list[str], header: WordHeader) -> _Block | None:
 
 
 def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Origin]:
-    """The first indicator block drawn a column part at a time — values before its names (052), or names
+    """The first indicator block drawn a column part at a time — values before its names, or names
     before its values — written back as rows.
 
     Returns the lines unchanged when no line holds such a block; the rows' ids map to their file line.

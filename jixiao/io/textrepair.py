@@ -38,7 +38,18 @@ from decimal import Decimal
 from ..model import Indicator, Location
 from .notes import ImportNote
 from .templates import Template, load_templates
-from .textlabels import LEVEL_HEADS, TABLE_END, Column, column_of, head_cell, is_level, key
+from .textlabels import (
+    ANSWERS,
+    FIELD_OF_COLUMN,
+    FUNDS_ROW_WORDS,
+    LEVEL_HEADS,
+    TABLE_END,
+    Column,
+    column_of,
+    head_cell,
+    is_level,
+    key,
+)
 from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
 from .textrows import choose_layout
 from .textscan import cell_per_line, is_number, is_value
@@ -225,11 +236,6 @@ def ocr_signs(indicators: list[Indicator], place: str) -> tuple[list[Indicator],
 
 # --- a table flattened column by column --------------------------------------------------------------
 
-#: Indicator fields a reassembled column fills, by column (for the doubt on a column that lost cells).
-_FIELD_OF_COLUMN = {
-    Column.TARGET: "target", Column.VALUE: "target", Column.ACTUAL: "actual", Column.WEIGHT: "weight",
-    Column.SCORE: "score_declared",
-}
 COLUMNS_MIN = 3  # the name column and at least two value columns make a table worth reassembling
 
 
@@ -292,7 +298,7 @@ def unflatten_columns(lines: Lines, place: str) -> Repaired:
     notes = [_note(place, lines[heads[0]][0], f"绩效指标表按列展开（{len(columns)} 列，{count} 行），已按表头的列重新拼成行")]
     for text, cells in kept:
         column = column_of(key(text))
-        field = _FIELD_OF_COLUMN.get(column) if column else None
+        field = FIELD_OF_COLUMN.get(column) if column else None
         if field is None or len(cells) in (0, count):
             continue  # a column with no cell at all is empty in every row: nothing to guess
         for i in range(count):
@@ -371,11 +377,10 @@ ONE_LINE_ROWS_MIN = 2  # fewer rows than this on the header's line: the table is
 
 # --- a table read cell by cell, its blank cells skipped --------------------------------------------------
 
-_ANSWERS = frozenset(vocabulary()["answers"]["words"])
 
 
 def _is_value_cell(text: str) -> bool:
-    return is_value(text) or is_number(text) or text in _ANSWERS
+    return is_value(text) or is_number(text) or text in ANSWERS
 
 
 _TEXT_VALUES = frozenset({Column.TARGET, Column.VALUE, Column.ACTUAL})
@@ -587,7 +592,6 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
 
 # --- rows on shared lines with no header: the template library's column plans ------------------------------
 
-_FUNDS_ROW_WORDS = tuple(vocabulary()["funds_rows"]["words"])
 
 
 def _plan_pattern(template: Template) -> list[Column]:
@@ -617,7 +621,7 @@ def _table_lines(lines: Lines) -> tuple[int, int, list[str]] | None:
     start = end if words[:cut] else end + 1
     while start > 0:
         text = lines[start - 1][1].split()
-        if not text or text[0].startswith(_FUNDS_ROW_WORDS):
+        if not text or text[0].startswith(FUNDS_ROW_WORDS):
             break
         grouped = _cell_rows(_word_cells([(0, w) for w in text]))
         if not grouped or not all(any(_is_value_cell(c) for c in cells[1:]) for _, cells in grouped):
@@ -650,7 +654,7 @@ def headerless_rows(lines: Lines, place: str) -> Repaired:
     if best is None or len(best[2]) < ONE_LINE_ROWS_MIN or not _rows_share_lines(best[2]):
         return Repaired(lines, [])
     _, template, rows = best
-    header = " | ".join([*sorted(LEVEL_HEADS), *template.indicator_columns])
+    header = " | ".join([*LEVEL_HEADS, *template.indicator_columns])
     out, origin, guessed = _rows_rebuilt([], (body[0][0], header), rows, (lines[end][0], " ".join(rest)), lines,
                                          _text_columns(template.indicator_columns))
     notes = [ImportNote("I20", f"绩效指标表没有可识别的表头、一行印有几个指标行，已按表样「{template.id}」的列"
@@ -694,7 +698,7 @@ def columns_on_line(lines: Lines, place: str) -> Repaired:
         end = next((i for i in range(name, len(words)) if TABLE_END.match(key(words[i]))), len(words))
         heads = column_heads(words[:end], _levels_start(words, name))
         columns = _column_words(words, heads, end)
-        values = [cells for head, cells in columns if head_cell(head) in _FIELD_OF_COLUMN and cells]
+        values = [cells for head, cells in columns if head_cell(head) in FIELD_OF_COLUMN and cells]
         names = next((cells for head, cells in columns if head_cell(head) is Column.NAME), [])
         if len(values) < 2 or not names or any(_is_value_cell(w) for w in names):
             return Repaired(lines, [])  # header cells next to each other: the table is printed row by row

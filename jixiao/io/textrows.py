@@ -22,6 +22,7 @@ from .constraints import Choice, choose, settings
 from .constraints import number as number_of
 from .textlabels import (
     _COLUMN_MARK,
+    ANSWERS,
     FILLER,
     INDICATOR_HEAD_WORDS,
     LEVEL1_ORDER,
@@ -34,7 +35,7 @@ from .textlabels import (
     level1_name,
 )
 from .textscan import UNITS, Token, is_number, is_value
-from .vocabulary import role_of, vocabulary
+from .vocabulary import role_of
 
 NAME_WORDS_MAX = 12  # a row name is a few words; beyond this it is not a row
 NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name
@@ -48,7 +49,6 @@ OFTEN_BLANK = frozenset({Column.NATURE, Column.MEASURE, Column.ADJUSTED})
 ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
 #: The same for laying out a row's values: a Sichuan 指标值 is judged as the target it is.
 _JUDGED_ROLE = {**ROLE_OF_COLUMN, Column.VALUE: "target"}
-_ANSWERS = frozenset(vocabulary()["answers"]["words"])
 
 
 @dataclass
@@ -490,7 +490,7 @@ class _Reader:
             return None
         end = self.line_end[tokens[i].line]
         first_value = end + 1
-        while first_value > i + 1 and (is_value(tokens[first_value - 1].text) or tokens[first_value - 1].text in _ANSWERS):
+        while first_value > i + 1 and (is_value(tokens[first_value - 1].text) or tokens[first_value - 1].text in ANSWERS):
             first_value -= 1
         values = tokens[first_value : end + 1]
         name = tokens[i:first_value]

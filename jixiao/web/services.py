@@ -300,7 +300,7 @@ def locked_for_saving(record_id: int) -> FormRecord:
     content needs: whether any finding is waived, and last year's form. DoesNotExist if there is no such form.
 
     The live save is the hot path, and building and compiling this query in the ORM cost five times what the
-    database takes to answer it: it is compiled once per database connection and run as raw SQL.
+    database takes to answer it: it is compiled once per process and database vendor and run as raw SQL.
     """
     sql, params = _saving_query()
     rows = list(FormRecord.objects.raw(sql, [record_id if p == _RECORD_ID else p for p in params]))

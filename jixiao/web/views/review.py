@@ -68,13 +68,19 @@ def bureau_rows(bureau: Organisation, year: int) -> list[analytics.Row]:
     for pk, unit_id, version, updated_at in forms.values_list("pk", "unit_id", "version", "updated_at"):
         stamps[pk] = (version, updated_at, *names[unit_id])
         started.add(unit_id)
-    stale = [pk for pk, stamp in stamps.items() if _ROWS.get(pk, ((),))[0] != stamp]
+    # a snapshot of the cache: the server's other threads may clear or fill it meanwhile
+    known: dict[int, analytics.Row] = {}
+    for pk, stamp in stamps.items():
+        cached = _ROWS.get(pk)
+        if cached is not None and cached[0] == stamp:
+            known[pk] = cached[1]
+    stale = [pk for pk in stamps if pk not in known]
     if len(_ROWS) + len(stale) > _ROWS_LIMIT:
         _ROWS.clear()
-        stale = list(stamps)
     for pk, unit_id, *values in FormRecord.objects.filter(pk__in=stale).values_list("pk", "unit_id", *_ROW_COLUMNS):
-        _ROWS[pk] = (stamps[pk], _form_row(pk, *names[unit_id], *values))
-    rows = [_ROWS[pk][1] for pk in stamps]
+        known[pk] = _form_row(pk, *names[unit_id], *values)
+        _ROWS[pk] = (stamps[pk], known[pk])
+    rows = [known[pk] for pk in stamps]
     rows += [analytics.Row(unit=name, department=dept, title="", kind="", status="not_started")
              for pk, (name, dept) in names.items() if pk not in started]
     return rows
