@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -156,22 +156,34 @@ def _take(taken: Counter[str], atom: str) -> bool:
 
 def residue(tokens: Sequence[Token], table: Table) -> Residue:
     """The value atoms of the indicator region that no row read, in reading order with their lines."""
-    taken = _consumed(table)
+    start, end, text, lines = _region(tokens, table)
+    levels = {name for row in table.rows for name in (row.level1, row.level2) if name}
+    return leftovers([(text[start:end], lines[start:end])], _consumed(table), levels)
+
+
+def leftovers(pieces: Sequence[tuple[str, Sequence[int]]], taken: Counter[str], levels: Set[str]) -> Residue:
+    """The atoms of the region's ``pieces`` that ``taken`` (what the rows read) does not hold.
+
+    The one comparison every reader's coverage goes through: the text reader gives the text between
+    the indicator header and the table's end, the grid reader each cell there; a piece comes with the
+    line of each of its characters.  Figures that are no cells (:data:`_NOT_CELLS`, sentences, a level
+    label's own 分值) are skipped on both sides.
+    """
+    taken = Counter(taken)
     left: list[tuple[str, int, int]] = []
     count = 0
-    start, end, text, lines = _region(tokens, table)
-    region = _NOT_CELLS.sub(_blank, text[start:end])
-    levels = {name for row in table.rows for name in (row.level1, row.level2) if name}
-    if levels:  # a level cell printed with its own 分值 (``决策过程 8``, a scoring rubric)
-        level_weight = "|".join(re.escape(name) for name in sorted(levels, key=len, reverse=True))
-        region = re.sub(rf"(?:{level_weight})\s*[(（]?\s*\d+(?:\.\d+)?\s*分?", _blank, region)
-    for match in re.finditer(r"\S+", region):
-        if _PROSE.search(match.group()):
-            continue
-        for atom in atoms(match.group()):
-            if not _take(taken, atom):
-                left.append((atom, lines[start + match.start()], count))
-            count += 1
+    level_weight = "|".join(re.escape(name) for name in sorted(levels, key=len, reverse=True))
+    for text, lines in pieces:
+        region = _NOT_CELLS.sub(_blank, text)
+        if levels:  # a level cell printed with its own 分值 (``决策过程 8``, a scoring rubric)
+            region = re.sub(rf"(?:{level_weight})\s*[(（]?\s*\d+(?:\.\d+)?\s*分?", _blank, region)
+        for match in re.finditer(r"\S+", region):
+            if _PROSE.search(match.group()):
+                continue
+            for atom in atoms(match.group()):
+                if not _take(taken, atom):
+                    left.append((atom, lines[match.start()], count))
+                count += 1
     return Residue(tuple(left), count)
 
 
@@ -188,11 +200,28 @@ def coverage_doubts(
 
     ``at`` turns a line into a place; ``known``: a note already doubting the rows not read (or the whole list) makes this one idle.
     """
-    if doubted(known, MISSING_ROWS) or not table.rows:
+    if not table.rows:
         return []
-    left = residue(tokens, table)
+    return unplaced_doubts(lambda: residue(tokens, table), at, known)
+
+
+def unplaced_doubts(
+    left: Callable[[], Residue],
+    at: Callable[[int], Location],
+    known: Sequence[ImportNote] = (),
+    named: Callable[[Sequence[int]], str] = describe_lines,
+) -> list[ImportNote]:
+    """I25 on :data:`MISSING_ROWS` when the residue holds about a row's worth of values (the same for every reader).
+
+    ``left`` computes the residue (not at all when ``known`` already doubts the rows not read); ``at`` turns
+    a line of the residue into a place, ``named`` its lines into words for the message.
+    """
+    if doubted(known, MISSING_ROWS):
+        return []
+    residue_left = left()
     blocks = settings().blocks
-    if len(left.atoms) < blocks.unplaced_values and left.longest_run() < blocks.unplaced_run:
+    if not residue_left.atoms or (
+            len(residue_left.atoms) < blocks.unplaced_values and residue_left.longest_run() < blocks.unplaced_run):
         return []
-    return [ImportNote("I25", f"约有{len(left.atoms)}处数值未归入任何指标行（{describe_lines(left.lines)}），"
-                              "可能漏读指标，请核对原表", at(left.lines[0]), path=MISSING_ROWS)]
+    return [ImportNote("I25", f"约有{len(residue_left.atoms)}处数值未归入任何指标行（{named(residue_left.lines)}），"
+                              "可能漏读指标，请核对原表", at(residue_left.lines[0]), path=MISSING_ROWS)]

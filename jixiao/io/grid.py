@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from ..errors import InputError, field_path
 from ..model import Form, FormKind, Location
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import with_confidence
+from .coverage import leftovers, unplaced_doubts
 from .jsonio import explain
 from .misread import misread_rows
 from .notes import ImportNote
@@ -206,10 +208,15 @@ class _Reader:
     levels: dict[str, str | None] = field(default_factory=lambda: {"level1": None, "level2": None})
     #: the 一级 blocks with a printed 分值 (``产出指标(50分)``): name, 分值, rows under it
     blocks: list[tuple[str, Decimal, list[int]]] = field(default_factory=list)
+    #: the rows between the indicator header and the table's end that gave no indicator (coverage)
+    unplaced: list[Row] = field(default_factory=list)
+    #: the table ended in the cells: a 总分/结论 row, a footnote or the next form came after it
+    whole: bool = False
 
     def step(self, row: Row, cells: list[tuple[int, str]]) -> bool:
         """Read one non-blank row; False when the row starts another form (reading stops)."""
         if self.state in ("indicators", "tail") and self.indicators and starts_another_form(row):
+            self.whole = True
             return False
         if not self._enter_block(row):
             self._read_in_block(row, cells)
@@ -238,13 +245,14 @@ class _Reader:
             return
         if self.state == "indicators":
             if self.read_tail(row, score_column):
-                self.state = "tail"
+                self.state, self.whole = "tail", True
                 return
             if not FOOTNOTE_START.match(squash(cells[0][1])):
-                if len(row) > 1:  # a one-cell row is a text line between table rows (PDF page edge)
-                    self.read_indicator(row, self.roles["indicators"], self.levels)
+                # a one-cell row is a text line between table rows (PDF page edge): no row, but in the region
+                if len(row) <= 1 or not self.read_indicator(row, self.roles["indicators"], self.levels):
+                    self.unplaced.append(row)
                 return
-            self.state = "tail"
+            self.state, self.whole = "tail", True
         if self.state == "funds":
             if len(row) > 1:
                 self.read_fund_row(row, self.roles["funds"])
@@ -359,7 +367,8 @@ class _Reader:
 
     # --- indicators ----------------------------------------------------------------------------
 
-    def read_indicator(self, row: Row, roles: dict[str, int], levels: dict[str, str | None]) -> None:
+    def read_indicator(self, row: Row, roles: dict[str, int], levels: dict[str, str | None]) -> bool:
+        """Read one indicator row; False when the row has no name (a level's own row, or a row lost)."""
         def cell(role: str) -> Cell | None:
             column = roles.get(role)
             return row[column] if column is not None and column < len(row) else None
@@ -378,7 +387,7 @@ class _Reader:
                 levels[level] = value
         name = text("name")
         if name is None:
-            return
+            return False
         index = len(self.indicators)
         if self.blocks and self.blocks[-1][0] == levels["level1"]:
             self.blocks[-1][2].append(index)
@@ -407,6 +416,7 @@ class _Reader:
             if found is not None and indicator[key] is not None:
                 self.provenance[f"{path}.{key}"] = found.location
         self.indicators.append(indicator)
+        return True
 
     def _block(self, level: str, printed: str | None) -> None:
         """A new 一级 block: its printed 分值 (``产出指标(50分)``) makes its rows' sum a constraint."""
@@ -416,21 +426,40 @@ class _Reader:
             self.blocks.append((level, Decimal(points.group()), []))
 
     def doubts(self, form: Form) -> list[ImportNote]:
-        """The block constraints and the form's shape on the form read (:mod:`.blocks`), as for text.
+        """The stages the text reader ends with, on the form read: the rows' names and values, the block
+        constraints and the form's shape (:mod:`.blocks`), the coverage of the table (:mod:`.coverage`).
 
-        Cells of a grid are never glued: a whole-table sum that fails (all 分值 against 100, all 得分
-        against the 总分) is the form's own error, for the auditor to report, not a misreading; the
-        sums of a 一级 block, the funds block, the rows' names and values and the form's shape are judged
-        as for text.
+        The grid is whole when its table ended in the cells (:attr:`whole`): then its sums are judged as
+        a whole text's are (all 分值 against 100, all 得分 against the 总分, a missing 总分 is said).
         """
-        ended = self.state == "tail"
-        blocks = [LevelBlock(level, printed, tuple(rows), ended or n + 1 < len(self.blocks))
+        blocks = [LevelBlock(level, printed, tuple(rows), self.whole or n + 1 < len(self.blocks))
                   for n, (level, printed, rows) in enumerate(self.blocks) if rows]
         funds = frozenset(self.roles["funds"])
         fields = frozenset(_FIELD_OF_ROLE[r] for r in self.roles["indicators"] if r in _FIELD_OF_ROLE)
         rows = misread_rows(form.indicators, [self.provenance.get(f"indicators[{n}]") for n in range(len(form.indicators))])
-        notes = rows + form_doubts(form, blocks, Extent(head=True, end=False), funds, fields, self.place, self.notes)
+        notes = rows + form_doubts(form, blocks, Extent(head=True, end=self.whole), funds, fields, self.place, self.notes)
+        notes += self.coverage([*self.notes, *notes]) if form.indicators else []
         return notes + layout_doubt(form, [*self.notes, *notes])
+
+    def coverage(self, known: Sequence[ImportNote]) -> list[ImportNote]:
+        """I25 when the rows of the table that gave no indicator hold about a row's worth of values.
+
+        A grid knows which cells each row read, so the region is only the cells of the rows that gave none
+        (a row whose name cell is blank or lost), and nothing of it was taken by a row.
+        """
+        levels = {name for row in self.indicators for name in (row["level1"], row["level2"]) if name}
+        pieces = [(value, [line] * len(value)) for line, row in enumerate(self.unplaced) for _, value in texts(row)]
+        return unplaced_doubts(lambda: leftovers(pieces, Counter(), levels), lambda line: self._where(line), known,
+                               self._rows_named)
+
+    def _where(self, line: int) -> Location:
+        return next(cell.location for cell in self.unplaced[line] if cell_value(cell.text))
+
+    def _rows_named(self, lines: Sequence[int], most: int = 3) -> str:
+        """``工作表 Sheet1 第23行、第25行`` (or ``第2页 第5行``): the places of the rows, without the file."""
+        places = [self._where(line) for line in lines]
+        named = "、".join(Location(sheet=p.sheet, page=p.page, row=p.row, line=p.line).describe() for p in places[:most])
+        return named + ("等" if len(places) > most else "")
 
     # --- tail: 总分, 绩效结论 -------------------------------------------------------------------
 
