@@ -438,7 +438,9 @@ class _Reader:
         fields = frozenset(_FIELD_OF_ROLE[r] for r in self.roles["indicators"] if r in _FIELD_OF_ROLE)
         rows = misread_rows(form.indicators, [self.provenance.get(f"indicators[{n}]") for n in range(len(form.indicators))])
         notes = rows + form_doubts(form, blocks, Extent(head=True, end=self.whole), funds, fields, self.place, self.notes)
-        notes += self.coverage([*self.notes, *notes]) if form.indicators else []
+        # the sums doubt the whole list without saying where; a grid knows the rows that gave no indicator,
+        # so the coverage says them even when a sum already doubts the list
+        notes += self.coverage(self.notes) if form.indicators else []
         return notes + layout_doubt(form, [*self.notes, *notes])
 
     def coverage(self, known: Sequence[ImportNote]) -> list[ImportNote]:

@@ -406,7 +406,11 @@ def write(
     ``findings`` are not part of the official form; they are in the HTML/Markdown report.
     """
     chosen = layout if isinstance(layout, Layout) else layout_for(form, layout)
-    sheet = build_sheet(form, chosen, card)
+    return write_sheet(build_sheet(form, chosen, card), path, f"{chosen.title} {form.unit or ''}".strip())
+
+
+def write_sheet(sheet: Sheet, path: str | Path, title: str) -> Path:
+    """Write a laid-out sheet as PDF at ``path`` (A4, page numbers); returns the path."""
     path = Path(path)
     doc = SimpleDocTemplate(
         str(path),
@@ -415,7 +419,7 @@ def write(
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"{chosen.title} {form.unit or ''}".strip(),
+        title=title,
         author="jixiao",
         initialFontName=CJK_FONT,  # otherwise every page references a non-embedded Helvetica
     )

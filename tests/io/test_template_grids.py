@@ -1,0 +1,98 @@
+"""Every template of the library reads as a grid too: the vocabulary is one for text and cells.
+
+Each development truth is written to a workbook in each template's indicator columns (whatever
+``templates.toml`` lists), with the form's head, funds block and 总分 row, and read back by the
+workbook reader: every indicator field comes back right or doubted, and no more are doubted than in the
+national layout (a reader that doubts everything is no reader; many truths are cut off or break their own
+sums, which a whole grid says whatever its columns).  A header the vocabulary does not know fails to load already
+(:func:`jixiao.io.templates.load_templates`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from jixiao.io import read
+from jixiao.io.accuracy import development_truths
+from jixiao.io.notes import doubted
+from jixiao.io.templates import Template, columns, load_templates
+from jixiao.model import Form
+from jixiao.report.xlsx import set_value
+
+from ..conftest import DATA
+
+TRUTHS = development_truths(DATA)
+FIELDS = ("name", "target", "actual", "weight", "score_declared")
+
+
+def _cell(value: Any) -> Any:
+    return None if value is None else (value if isinstance(value, Decimal) else str(value))
+
+
+def _workbook(truth: dict[str, Any], template: Template, path: Path) -> None:
+    """The truth laid out in the template's columns; texts written as the exporter writes them (``=100%``
+    is text, not a formula)."""
+    plan = columns(template)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    rows: list[list[Any]] = []
+    rows.append([f"{template.title}（{truth.get('year') or 2022}年度）"])
+    rows.append(["单位名称", truth.get("unit") or "某单位"])
+    total = (truth.get("funds") or {}).get("rows", [{}])[0] if (truth.get("funds") or {}).get("rows") else {}
+    rows.append(["资金情况（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    funds = truth.get("funds") or {}
+    rows.append(["", "年度资金总额", *(_cell(total.get(k)) for k in ("initial", "budget", "executed")),
+                  _cell(funds.get("weight")), funds.get("rate_declared"), _cell(funds.get("score_declared"))])
+    rows.append(["一级指标", "二级指标", *(header for header, _ in plan)])
+    for row in truth.get("indicators") or []:
+        rows.append([row.get("level1"), row.get("level2"), *(_cell(row.get(f)) if f else None for _, f in plan)])
+    rows.append(["总分", *([None] * (len(plan) + 1)), _cell(truth.get("total_declared"))])
+    for number, row in enumerate(rows, 1):
+        for column, value in enumerate(row, 1):
+            set_value(sheet.cell(number, column), value)
+    book.save(path)
+
+
+
+def _wrong(form: Form, truth: dict[str, Any], notes: list[Any], doubts: list[bool]) -> list[str]:
+    rows = truth.get("indicators") or []
+    if len(form.indicators) != len(rows):
+        return [] if doubted(notes, "indicators[+]") else [f"{len(form.indicators)} 行 ≠ {len(rows)} 行"]
+    doubts += [doubted(notes, f"indicators[{n}].{field}") for n in range(len(rows)) for field in FIELDS]
+    wrong = []
+    for n, (got, expected) in enumerate(zip(form.indicators, rows, strict=True)):
+        for field in FIELDS:
+            want, have = expected.get(field), getattr(got, field)
+            same = (Decimal(str(want)) == have) if isinstance(have, Decimal) and want is not None else want == have
+            if not same and not doubted(notes, f"indicators[{n}].{field}"):
+                wrong.append(f"indicators[{n}].{field}: {want!r} ≠ {have!r}")
+    return wrong
+
+
+def _read_back(template: Template, tmp_path: Path) -> tuple[list[str], list[bool]]:
+    """The fields read wrong without a doubt, and for every field whether it is doubted."""
+    wrong: list[str] = []
+    doubts: list[bool] = []
+    for name, truth in TRUTHS:
+        if not truth.get("indicators"):
+            continue
+        path = tmp_path / f"{name}.xlsx"
+        _workbook(truth, template, path)
+        form, notes = read(path)
+        wrong += [f"{name} {w}" for w in _wrong(form, truth, notes, doubts)]
+    return wrong, doubts
+
+
+@pytest.mark.parametrize("template", load_templates(), ids=lambda t: t.id)
+def test_every_template_reads_back_from_a_workbook(template: Template, tmp_path: Path) -> None:
+    wrong, doubts = _read_back(template, tmp_path)
+    assert wrong == [], wrong[:10]
+    national = next(t for t in load_templates() if t.id == "national-project")
+    _, baseline = _read_back(national, tmp_path)
+    assert sum(doubts) <= sum(baseline), f"{sum(doubts)}/{len(doubts)} 个字段存疑，全国表样 {sum(baseline)}"
