@@ -53,7 +53,7 @@ import pyarrow.ipc as pa_ipc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from . import __version__
-from .analytics import execution_figures
+from .analytics import execution_figures, unit_key
 from .audit import Finding, counts, evaluate
 from .audit.waivers import Waiver, apply_waivers, is_open
 from .errors import InputError, os_reason
@@ -821,8 +821,9 @@ class Years:
         self.forms: dict[tuple[Any, ...], dict[int, tuple[str, str]]] = {}  # → year → (file, sha256)
 
     @staticmethod
-    def key(kind: Any, unit: Any, project: Any) -> tuple[Any, ...]:
-        return kind, "".join((unit or "").split()), "".join((project or "").split())
+    def key(kind: Any, unit: Any, project: Any) -> tuple[Any, str]:
+        """The form's kind and :func:`jixiao.analytics.unit_key`: the dashboard's trends group units alike."""
+        return kind, unit_key({"unit": unit, "project": project})
 
     def note(self, forms: pa.RecordBatch) -> None:
         columns = [forms[c].to_pylist() for c in ("file", "sha256", "status", "kind", "unit", "project", "year")]

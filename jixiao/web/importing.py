@@ -8,8 +8,6 @@ of that format, whose import notes say what could not be read.
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from ..analytics import name_key
 from ..errors import InputError
 from ..io import read_bytes
 from ..io.sniff import DEFAULT_LIMITS
@@ -35,16 +34,10 @@ class Imported:
     doubts: list[dict[str, Any]] = field(default_factory=list)  # fields the importer doubted (jixiao.web.doubts)
 
 
-def unit_key(name: str) -> str:
-    """A 单位 name as compared: full-width folded, without white space and a trailing （盖章）."""
-    folded = "".join(unicodedata.normalize("NFKC", name).split())
-    return re.sub(r"\(盖章\)$", "", folded)
-
-
 def other_unit(form: Form, unit_name: str) -> str | None:
     """The 单位 written in an uploaded form when it is not the unit it is uploaded into, else None."""
     written = (form.unit or "").strip()
-    return written if written and unit_key(written) != unit_key(unit_name) else None
+    return written if written and name_key(written) != name_key(unit_name) else None
 
 
 def _safe_name(name: str) -> str:

@@ -17,6 +17,7 @@ import simplejson
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from jixiao import analytics
 from jixiao.audit import counts, evaluate
 from jixiao.audit.waivers import read_waivers
 from jixiao.batch import (
@@ -338,6 +339,21 @@ def test_a_relative_target_is_scored_with_last_years_form_of_the_same_run(tmp_pa
         row = next(i for i in tables["indicators"] if i["file"].endswith("a-2023.json") and i["index"] == 6)
         assert (row["method"], row["score"]) == ("positive", Decimal(2))
         assert sum(i["file"].endswith("a-2023.json") for i in tables["indicators"]) == len(data["indicators"])
+
+
+def test_last_years_form_and_the_dashboard_key_a_unit_alike(tmp_path, batch_run):
+    """The 2023 form names its unit with a space and （盖章）: the run still finds the seed as its last year's
+    form, and the dashboard puts both years under one unit (one key, :func:`jixiao.analytics.unit_key`)."""
+    folder = tmp_path / "forms"
+    data = seed_data()
+    data["year"], data["unit"] = 2023, "中共黔南州 委组织部（盖章）"
+    data["indicators"][6].update(target="比上年增长5%", actual="3200人")
+    write_json(folder / "a-2023.json", data)
+    shutil.copy(SEED_JSON, folder / "b-2022.json")
+    _, tables = batch_run(folder, out=tmp_path / "out")
+    row = next(i for i in tables["indicators"] if i["file"].endswith("a-2023.json") and i["index"] == 6)
+    assert (row["method"], row["score"]) == ("positive", Decimal(2))
+    assert {analytics.unit_key(f) for f in tables["forms"]} == {"中共黔南州委组织部"}
 
 
 def test_every_table_format_carries_the_national_total(tmp_path, batch_run):
