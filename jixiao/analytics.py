@@ -8,8 +8,6 @@ Column names are those of :mod:`jixiao.batch` (``FORM_COLUMNS`` …).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from typing import Any, Literal, Protocol
 
 from .audit.history import target_below
 from .model import Form
+from .model import unit_key as model_unit_key
 from .scoring import Scorecard, execution_basis, is_cost_level
 from .targets import normalise, parse_target
 
@@ -65,18 +64,9 @@ def ok_forms(forms: Table) -> list[Mapping[str, Any]]:
     return [f for f in rows_of(forms) if f.get("status") == "ok"]
 
 
-def name_key(name: str | None) -> str:
-    """A 单位 or 项目 name as compared: full-width folded, without white space and a trailing （盖章）."""
-    folded = "".join(unicodedata.normalize("NFKC", name or "").split())
-    return re.sub(r"\(盖章\)$", "", folded)
-
-
 def unit_key(row: Mapping[str, Any]) -> str:
-    """The reporting entity, the one key of a unit across files and years (the batch's last-year form,
-    the dashboard's groups and trends): the unit, and the project for project forms, as compared (:func:`name_key`)."""
-    unit = name_key(row.get("unit")) or "（未填单位）"
-    project = name_key(row.get("project"))
-    return f"{unit} / {project}" if project else unit
+    """The reporting entity of a row (:func:`jixiao.model.unit_key`, the batch's last-year lookup uses it too)."""
+    return model_unit_key(row.get("unit"), row.get("project"))
 
 
 # --- overview ----------------------------------------------------------------------------------

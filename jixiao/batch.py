@@ -53,14 +53,14 @@ import pyarrow.ipc as pa_ipc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from . import __version__
-from .analytics import execution_figures, unit_key
+from .analytics import execution_figures
 from .audit import Finding, counts, evaluate
 from .audit.waivers import Waiver, apply_waivers, is_open
 from .errors import InputError, os_reason
 from .io import ImportNote, read
 from .io.notes import doubted_paths
 from .io.sniff import check_known_size
-from .model import Form
+from .model import Form, unit_key
 from .report.spreadsheet import FORMULA_TRIGGER_PATTERN
 from .report.xlsxstream import (
     Fragment,
@@ -357,8 +357,10 @@ class Rules:
     waivers: tuple[Waiver, ...] = ()
 
     def waivers_of(self, path: str) -> list[Waiver]:
+        """The waivers that may apply to the file at ``path``: those of its form's identity (judged by
+        :func:`~jixiao.audit.waivers.apply_waivers`), and older waivers without one that name its base name."""
         name = Path(path).name
-        return [w for w in self.waivers if w.form is None or Path(w.form).name == name]
+        return [w for w in self.waivers if w.form is None or w.identity is not None or Path(w.form).name == name]
 
     def digest(self) -> str:
         """What a cached result depends on besides the file: the profile and the waivers."""
@@ -822,8 +824,8 @@ class Years:
 
     @staticmethod
     def key(kind: Any, unit: Any, project: Any) -> tuple[Any, str]:
-        """The form's kind and :func:`jixiao.analytics.unit_key`: the dashboard's trends group units alike."""
-        return kind, unit_key({"unit": unit, "project": project})
+        """The form's kind and :func:`jixiao.model.unit_key`: the dashboard's trends group units alike."""
+        return kind, unit_key(unit, project)
 
     def note(self, forms: pa.RecordBatch) -> None:
         columns = [forms[c].to_pylist() for c in ("file", "sha256", "status", "kind", "unit", "project", "year")]

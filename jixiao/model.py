@@ -13,6 +13,8 @@ contract; ``docs/form.schema.json`` is generated from these classes.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -213,6 +215,30 @@ class Form(_Strict):
             cut = max(path.rfind("."), path.rfind("["))
             path = path[:cut] if cut > 0 else ""
         return None
+
+
+def name_key(name: str | None) -> str:
+    """A 单位 or 项目 name as compared: full-width folded, without white space and a trailing （盖章）."""
+    folded = "".join(unicodedata.normalize("NFKC", name or "").split())
+    return re.sub(r"\(盖章\)$", "", folded)
+
+
+NO_UNIT = "（未填单位）"
+
+
+def unit_key(unit: str | None, project: str | None) -> str:
+    """Who a form reports on, the one key of a unit across files and years (同一填报主体): the unit, and the
+    project for project forms, as compared (:func:`name_key`); ``（未填单位）`` for a form that names none."""
+    named, item = name_key(unit) or NO_UNIT, name_key(project)
+    return f"{named} / {item}" if item else named
+
+
+def form_identity(form: Form) -> str | None:
+    """The form's identity across files (表单身份): its kind, :func:`unit_key` and year; None when the form
+    names no unit or no year (two such forms cannot be told apart by what they say)."""
+    if not name_key(form.unit) or form.year is None:
+        return None
+    return f"{form.kind}|{unit_key(form.unit, form.project)}|{form.year}"
 
 
 def fullest(form: Form, limits: FormLimits = FORM_LIMITS) -> Form:

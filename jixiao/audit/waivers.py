@@ -1,7 +1,8 @@
 """Waivers (审核豁免): a reviewer's decision that one finding on one form stands explained.
 
-A waiver names the finding (its code and field path), the reason, who and when, and a fingerprint
-of the field's content when it was waived. A waived finding is never dropped: it stays in every list, marked
+A waiver names the finding (its code and field path), the reason, who and when, a fingerprint
+of the field's content when it was waived, and the form's identity (:func:`identity_of`: kind, unit,
+project and year — not its file name, which two forms in two folders may share). A waived finding is never dropped: it stays in every list, marked
 waived, and no longer counts as an open error. When the field changes, the waiver lapses (失效):
 the finding is open again and says that its waiver no longer applies.
 """
@@ -20,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError, field_path
-from ..model import Form
+from ..model import Form, form_identity
 from .base import Finding
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -37,9 +38,16 @@ class Waiver(BaseModel):
     by: str = Field(min_length=1, max_length=100)
     at: datetime
     fingerprint: str  # of the field as it was when waived; another fingerprint means the waiver lapsed
-    #: The form's file name as given to ``jixiao waive``: in a batch the waiver applies to that file only
-    #: (None: to every form whose field matches the fingerprint).
+    #: The form's file name as given to ``jixiao waive``, for the reader; waivers written before ``identity``
+    #: existed are matched by it in a batch (its base name).
     form: str | None = Field(default=None, max_length=500)
+    #: The form's identity when waived (:func:`identity_of`): the waiver applies to that form only, in whatever
+    #: file it is (None: to every form whose field matches the fingerprint).
+    identity: str | None = Field(default=None, max_length=1200)
+
+    def applies_to(self, identity: str) -> bool:
+        """Whether the waiver is of the form whose :func:`identity_of` is ``identity``."""
+        return self.identity is None or self.identity == identity
 
     def describe(self) -> str:
         return f"已豁免：{self.reason}（{self.by}，{self.at:%Y-%m-%d %H:%M}）"
@@ -56,6 +64,12 @@ class WaiverState:
         if self.lapsed:
             return f"豁免已失效：该处内容在豁免后已修改（原豁免：{self.waiver.reason}，{self.waiver.by}）"
         return self.waiver.describe()
+
+
+def identity_of(form: Form) -> str:
+    """The form's identity for its waivers: kind, unit (and project) and year (:func:`jixiao.model.form_identity`);
+    a form naming no unit or no year is known by its content (its waivers then hold until it is changed)."""
+    return form_identity(form) or f"sha256:{fingerprint(form, None)}"
 
 
 def fingerprint(form: Form, path: str | None) -> str:
@@ -78,11 +92,12 @@ def _fingerprint(data: Any, path: str | None) -> str:
 
 def waiver_for(finding: Finding, form: Form, by: str, reason: str, at: datetime | None = None,
                file: str | None = None) -> Waiver:
-    """A waiver of ``finding`` as the form stands now (``file``: the form's file name); a reason too short to
-    explain anything is refused."""
+    """A waiver of ``finding`` as the form stands now, for this form only (its :func:`identity_of`; ``file``: the
+    form's file name, for the reader); a reason too short to explain anything is refused."""
     try:
         return Waiver(code=finding.code, path=finding.path, reason=reason.strip(), by=by.strip(),
-                      at=at or datetime.now().astimezone(), fingerprint=fingerprint(form, finding.path), form=file)
+                      at=at or datetime.now().astimezone(), fingerprint=fingerprint(form, finding.path), form=file,
+                      identity=identity_of(form))
     except ValidationError as exc:
         first = exc.errors()[0]
         what = {"reason": "豁免理由至少 2 个字、至多 2000 字", "by": "请写明豁免人"}.get(str(first["loc"][0]), first["msg"])
@@ -90,8 +105,11 @@ def waiver_for(finding: Finding, form: Form, by: str, reason: str, at: datetime 
 
 
 def apply_waivers(findings: Iterable[Finding], form: Form, waivers: Iterable[Waiver]) -> list[Finding]:
-    """The findings with each one's waiver state: waived (still listed) or its waiver lapsed."""
-    by_key = {(w.code, w.path): w for w in waivers}  # the latest waiver of a finding wins
+    """The findings with each one's waiver state: waived (still listed) or its waiver lapsed; waivers of another
+    form (another identity) do not apply."""
+    given = list(waivers)
+    identity = identity_of(form) if any(w.identity is not None for w in given) else ""
+    by_key = {(w.code, w.path): w for w in given if w.applies_to(identity)}  # the latest waiver of a finding wins
     result = []
     data: Any = None  # the form's canonical data, dumped once when a finding has a waiver
     for finding in findings:

@@ -15,11 +15,10 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from ..analytics import name_key
 from ..errors import InputError
 from ..io import read_bytes
 from ..io.sniff import DEFAULT_LIMITS
-from ..model import Form
+from ..model import Form, name_key
 from .doubts import from_notes
 
 #: Extensions people upload forms as; the bytes still decide the format.

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from jixiao.audit import counts, evaluate
-from jixiao.audit.waivers import apply_waivers, is_open, read_waivers, waiver_for, write_waivers
+from jixiao.audit.waivers import apply_waivers, identity_of, is_open, read_waivers, waiver_for, write_waivers
 from jixiao.cli import app
 from jixiao.errors import InputError
 from jixiao.io import jsonio
@@ -56,6 +56,26 @@ def test_the_latest_waiver_applies_and_the_file_keeps_them_all(tmp_path: Path) -
     write_waivers(path, [first, second])
     assert read_waivers(path) == [first, second]
     assert "复核确认" in apply_waivers([finding], WRONG_TOTAL, read_waivers(path))[0].message
+
+
+def test_a_waiver_is_of_one_form_by_its_identity_not_its_file() -> None:
+    """Unit, project and year make the form's identity: another unit's (or year's) form with the same finding
+    keeps it open; the same form read again, from any file, keeps its waiver."""
+    waiver = waiver_for(_a04()[0], WRONG_TOTAL, by="李审核", reason="总分含核定加分", at=WHEN, file="seed.json")
+    assert waiver.identity == identity_of(WRONG_TOTAL) and WRONG_TOTAL.unit and WRONG_TOTAL.year
+    for other in (WRONG_TOTAL.model_copy(update={"unit": "另一单位"}),
+                  WRONG_TOTAL.model_copy(update={"year": WRONG_TOTAL.year + 1})):
+        assert is_open(apply_waivers(_a04(other), other, [waiver])[0])
+    spaced = WRONG_TOTAL.model_copy(update={"unit": f" {WRONG_TOTAL.unit}（盖章）"})  # the same unit, written so
+    assert not is_open(apply_waivers(_a04(spaced), spaced, [waiver])[0])
+
+
+def test_a_form_naming_no_unit_is_known_by_its_content() -> None:
+    nameless = WRONG_TOTAL.model_copy(update={"unit": None})
+    waiver = waiver_for(_a04(nameless)[0], nameless, by="李审核", reason="总分含核定加分", at=WHEN)
+    assert waiver.identity is not None and waiver.identity.startswith("sha256:")
+    assert not is_open(apply_waivers(_a04(nameless), nameless, [waiver])[0])
+    assert is_open(apply_waivers(_a04(WRONG_TOTAL), WRONG_TOTAL, [waiver])[0])
 
 
 @pytest.mark.parametrize(("text", "fragment"), [

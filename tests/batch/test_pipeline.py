@@ -288,12 +288,13 @@ def test_the_cli_default_formats_are_the_batch_defaults() -> None:
 
 def test_waived_findings_are_listed_as_waived_in_every_batch_table(tmp_path, batch_run):
     """``jixiao waive`` on one file, then ``jixiao batch --waivers``: the waived finding stays, marked waived,
-    only on the file it was given for, and no longer counts as an error; csv and xlsx say the same."""
+    only on the form it was given for, and no longer counts as an error; csv and xlsx say the same."""
     folder = tmp_path / "forms"
     folder.mkdir()
     shutil.copy(SEED_JSON, folder / "seed.json")
-    shutil.copy(SEED_JSON, folder / "other.json")  # the same content under another name: not waived
-    (folder / "other.json").write_text((folder / "other.json").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    other = seed_data()
+    other["unit"] = "黔南州另一单位"  # the same findings on another unit's form: not waived
+    write_json(folder / "other.json", other)
     waivers = tmp_path / "waivers.json"
     result = CliRunner().invoke(app, ["waive", str(folder / "seed.json"), "--code", "A07", "--reason",
                                       "资金来源另有明细表，已核对", "--by", "李审核", "--waivers", str(waivers)])
@@ -312,6 +313,25 @@ def test_waived_findings_are_listed_as_waived_in_every_batch_table(tmp_path, bat
         assert sum("资金来源另有明细表" in line for line in handle) == 1
     sheet = load_workbook(tmp_path / "waived" / XLSX_NAME, read_only=True)["findings"]
     assert sum(1 for row in sheet.iter_rows(values_only=True) if row[-1] and "资金来源另有明细表" in str(row[-1])) == 1
+
+
+def test_a_waiver_follows_the_form_not_its_file_name(tmp_path, batch_run):
+    """Two folders each with a ``seed.json``, of two units: a waiver given on one applies to that unit's form
+    only; the same form copied under another name (a resubmission) keeps it."""
+    folder = tmp_path / "forms"
+    write_json(folder / "a" / "seed.json", seed_data())
+    other = seed_data()
+    other["unit"] = "黔南州另一单位"
+    write_json(folder / "b" / "seed.json", other)
+    # the same form in other bytes (not a duplicate file): the same unit's form of the same year
+    (folder / "resubmitted.json").write_text(SEED_JSON.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    waivers = tmp_path / "waivers.json"
+    result = CliRunner().invoke(app, ["waive", str(folder / "a" / "seed.json"), "--code", "A07", "--reason",
+                                      "资金来源另有明细表，已核对", "--by", "李审核", "--waivers", str(waivers)])
+    assert result.exit_code == 0, result.output
+    _, tables = batch_run(folder, out=tmp_path / "out", waivers=read_waivers(waivers))
+    waived = {str(Path(f["file"]).relative_to(folder)) for f in tables["findings"] if f["waived"]}
+    assert waived == {"a/seed.json", "resubmitted.json"}
 
 
 def test_a_missing_waivers_file_is_named(tmp_path):
