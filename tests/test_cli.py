@@ -233,6 +233,25 @@ def test_score_with_last_year_scores_a_relative_target(tmp_path: Path) -> None:
     assert all(f["path"] != "indicators[6].score_declared" for f in json.loads(audited.stdout)["findings"])
 
 
+def test_audit_with_last_year_lists_the_cross_year_findings_in_order_and_says_what_they_compare_with(
+        tmp_path: Path) -> None:
+    from jixiao.audit import SEVERITY_ORDER
+
+    data = json.loads(_this_year(tmp_path).read_text(encoding="utf-8"))
+    data["indicators"][1]["target"] = "≥200份"  # 2022 delivered ≥300份: D06
+    this_year = tmp_path / "lowered.json"
+    this_year.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    audited = runner.invoke(app, ["audit", str(this_year), "--last-year", str(SEED), "--json"])
+    findings = json.loads(audited.stdout)["findings"]
+    [d06] = [f for f in findings if f["code"] == "D06"]
+    assert d06["path"] == "indicators[1].target" and d06["source"] == f"上年的表 {SEED}"
+    assert all(f["source"] is None for f in findings if f["code"] != "D06")
+    checks = [(SEVERITY_ORDER[f["severity"]], f["code"]) for f in findings if not f["code"].startswith("I")]
+    assert checks == sorted(checks)
+    text = runner.invoke(app, ["audit", str(this_year), "--last-year", str(SEED)], terminal_width=400).stdout
+    assert "依据：上年的表" in text
+
+
 def test_last_year_must_be_an_earlier_year(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", str(SEED), "--last-year", str(_this_year(tmp_path))])
     assert result.exit_code == 2 and "不早于本表" in result.output

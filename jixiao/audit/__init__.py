@@ -30,7 +30,7 @@ from . import rules as b
 from .base import SEVERITY_NAMES, SEVERITY_ORDER, Check, CheckFn, Context, Finding, Severity
 
 __all__ = ["CHECKS", "DOUBT_PREFIX", "SEVERITY_NAMES", "SEVERITY_ORDER", "Check", "Context", "Finding", "Severity",
-           "audit", "counts", "covers", "evaluate", "findings_doc", "label_doubt", "rests_on"]
+           "audit", "counts", "covers", "evaluate", "findings_doc", "label_doubt", "rests_on", "with_last_year"]
 
 #: Every check, in the order they run; D06–D07 need two forms and run in :func:`.history.year_over_year`.
 CHECKS: tuple[Check, ...] = (
@@ -129,6 +129,21 @@ def evaluate(form: Form, profile: Profile, doubted: Collection[str] = (),
     ``previous`` (the same unit's form of last year) lets relative targets be scored."""
     card = score(form, profile, previous)
     return card, audit(form, card, profile, doubted)
+
+
+def with_last_year(findings: list[Finding], form: Form, previous: Form, profile: Profile,
+                   doubted: Collection[str] = (), source: str | None = None) -> list[Finding]:
+    """The audit's ``findings`` with the cross-year checks (D06, D07) of ``form`` against ``previous``, in the
+    audit's order (severity, then code), under the profile's ``[checks]`` like the others; each cross-year
+    finding says what it compared with (``source``: last year's form, e.g. its file)."""
+    rules = profile.checks
+    compared = [replace(f, severity=rules.severity.get(f.code, f.severity),
+                        source=source or (f"{previous.year}年度的表" if previous.year else "上年的表"))
+                for f in h.year_over_year(previous, form) if f.code not in rules.disabled]
+    if doubted:
+        compared = [label_doubt(f, doubted) for f in compared]
+    # a stable sort keeps each check's findings in the order it reported them
+    return sorted([*findings, *compared], key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:

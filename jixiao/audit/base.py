@@ -36,6 +36,7 @@ class Finding:
     path: str | None = None  # field path: "indicators[9].score_declared"
     doubt: bool = False  # rests on a field the importer doubted (导入存疑): check the original before blaming the unit
     waiver: WaiverState | None = None  # 审核豁免: waived by a reviewer (still listed), or its waiver lapsed
+    source: str | None = None  # what a cross-year finding (D06, D07) compared the form with: last year's form
 
 
 @dataclass(slots=True)

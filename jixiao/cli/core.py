@@ -77,7 +77,8 @@ def findings_data(findings: list[Finding]) -> dict[str, Any]:
     from ..audit import counts
 
     return {"findings": [{"code": f.code, "severity": f.severity, "location": f.location, "path": f.path,
-                          "message": f.message, "doubt": f.doubt, "waiver": _waiver_data(f)} for f in findings],
+                          "message": f.message, "doubt": f.doubt, "waiver": _waiver_data(f), "source": f.source}
+                         for f in findings],
             "counts": counts(findings)}
 
 
@@ -167,8 +168,7 @@ def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
     豁免后该处内容又被修改的，豁免失效。给出 --last-year 上年的表时，相对上年的指标值按其计分，并做跨年度比较
     （D06、D07）。有未豁免的错误时退出码为 1。
     """
-    from ..audit import SEVERITY_NAMES, counts, evaluate
-    from ..audit.history import year_over_year
+    from ..audit import SEVERITY_NAMES, counts, evaluate, with_last_year
     from ..audit.waivers import apply_waivers, is_open
 
     given = given_waivers(waivers)
@@ -176,7 +176,7 @@ def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
     previous = _last_year(last_year, loaded)
     audited = evaluate(loaded, rules, doubted, previous)[1]
     if previous is not None:
-        audited += year_over_year(previous, loaded)
+        audited = with_last_year(audited, loaded, previous, rules, doubted, source=f"上年的表 {last_year}")
     findings = apply_waivers(import_findings + audited, loaded, given)
     if as_json:
         _print_json(findings_data(findings))
@@ -187,7 +187,8 @@ def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
         for f in findings:
             level = SEVERITY_NAMES[f.severity] + ("·存疑" if f.doubt else "") + ("" if is_open(f) else "·已豁免")
             style = _SEVERITY_STYLE[f.severity] if is_open(f) else "dim"
-            table.add_row(f.code, Text(level, style=style), f.location, f.message)
+            where = f"{f.location}\n（依据：{f.source}）" if f.source else f.location
+            table.add_row(f.code, Text(level, style=style), where, f.message)
         show(table)
         n = counts(findings)
         doubts = sum(f.doubt for f in findings)
