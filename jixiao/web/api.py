@@ -254,6 +254,10 @@ class WaiverOut(Schema):
     at: datetime
 
 
+class WaivedOut(WaiverOut):
+    version: int  # the form's version after the waiver (a waiver is a change: send it with the next decision)
+
+
 class IndicatorOut(Schema):
     index: int
     score: Number | None
@@ -448,7 +452,7 @@ def list_waivers(request: HttpRequest, form_id: Id) -> Any:
 
 
 @api.post("/forms/{form_id}/waivers",
-          response={201: WaiverOut, 403: Problem, 404: Problem, 409: Problem, **WITH_BODY},
+          response={201: WaivedOut, 403: Problem, 404: Problem, 409: Problem, **WITH_BODY},
           summary="豁免一条复核意见（财政局复核人员，须写明理由；需提供读取时的 version）")
 def add_waiver(request: HttpRequest, form_id: Id, body: WaiverIn) -> Any:
     if not visible_forms(request.auth).filter(pk=form_id).exists():
@@ -462,7 +466,7 @@ def add_waiver(request: HttpRequest, form_id: Id, body: WaiverIn) -> Any:
         return Status(403, {"detail": str(denied)})
     except Conflict as conflict:
         return Status(409, {"detail": conflict.message, "place": "version"})
-    return Status(201, _waiver(waiver))
+    return Status(201, {**_waiver(waiver), "version": waiver.form.version})
 
 
 def _decide(request: HttpRequest, form_id: int, action: Any, *args: Any, version: int) -> Any:

@@ -193,7 +193,9 @@ def _written(text: str, place: str) -> str:
 def waive(
     user: Any, record_id: int, code: str, path: str, reason: str, *, expected_version: int | None = None
 ) -> FindingWaiver:
-    """A reviewer waives one open finding of a form (审核豁免); the stored counts follow, the history keeps it."""
+    """A reviewer waives one open finding of a form (审核豁免): a change like any other — the stored counts follow,
+    the form's version goes up (a page or client holding the version before must read it again) and the history
+    keeps who and why."""
     reason = _written(reason, "豁免理由")
     with transaction.atomic():
         record = _locked(record_id)
@@ -210,6 +212,7 @@ def waive(
         waiver = FindingWaiver.objects.create(form=record, code=code, path=path, reason=core.reason, by=user,
                                               fingerprint=core.fingerprint)
         record.apply(form, evaluate_record(record, form))
+        record.version += 1
         _stamp(record, user, f"审核豁免 {code}：{core.reason}")
         record.save()
     return waiver

@@ -138,7 +138,11 @@ def test_the_api_submit_and_waiver_need_the_version_read(world: Any) -> None:
     waiver = {"code": finding.code, "path": finding.path, "reason": "财政局已核实"}
     assert _post(f"/api/forms/{record.pk}/waivers", {**waiver, "version": 2}, reviewer).status_code == 409
     assert not FormRecord.objects.get(pk=record.pk).waivers.exists()
-    assert _post(f"/api/forms/{record.pk}/waivers", {**waiver, "version": 3}, reviewer).status_code == 201
+    made = _post(f"/api/forms/{record.pk}/waivers", {**waiver, "version": 3}, reviewer)
+    # a waiver is a change: the version goes up, the reply says it, a decision on the version before is stale
+    assert made.status_code == 201 and made.json()["version"] == 4 == FormRecord.objects.get(pk=record.pk).version
+    assert _post(f"/api/forms/{record.pk}/approve", {"version": 3}, reviewer).status_code == 409
+    assert _post(f"/api/forms/{record.pk}/approve", {"version": 4}, reviewer).status_code == 200
 
 
 def test_the_api_returns_and_approves_only_the_version_read(world: Any) -> None:
