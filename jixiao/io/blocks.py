@@ -41,6 +41,7 @@ class LevelBlock:
     printed: Decimal
     members: tuple[int, ...]
     closed: bool
+    where: Location | None = None  # where the block starts (its notes say it; else the reader's place)
 
 
 @dataclass(frozen=True)
@@ -164,10 +165,11 @@ def level_doubts(form: Form, blocks: Sequence[LevelBlock], where: Location | Non
         total = _sum(weights)
         assert total is not None
         message = f"「{block.level}」各指标分值合计 {total}，与所印的 {block.printed} 分不符"
+        at = block.where or where
         if total < block.printed:  # a row lost: the list is incomplete, or a 分值 misread
-            notes.append(_note(message + "，可能漏读了指标行或分值读错", "indicators", where))
+            notes.append(_note(message + "，可能漏读了指标行或分值读错", "indicators", at))
         else:
-            notes += [_note(message + "，分值可能读错", f"indicators[{n}].weight", where) for n in block.members]
+            notes += [_note(message + "，分值可能读错", f"indicators[{n}].weight", at) for n in block.members]
     return notes
 
 

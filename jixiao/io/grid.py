@@ -86,6 +86,8 @@ TOTAL_LABELS = {"总分", "合计", "总计", "自评总分"}
 #: 绩效结论 alone in its cell, or with its text after a colon in the same cell
 CONCLUSION_LABEL = re.compile(r"(绩效结论|评价结论|自评结论|总体评价)([:：]|$)")
 FOOTNOTE_START = re.compile(r"^(注|说明|备注)[:：\d]")
+#: A footer line under the table (联系人、联系电话、填报人): the table ended there.
+FOOTER_START = re.compile(r"^(联系人|联系电话|填报人|填表人)([:：]|$)")
 
 
 @lru_cache(maxsize=4096)  # the same labels recur in every row and every header test
@@ -210,7 +212,7 @@ class _Reader:
     blocks: list[tuple[str, Decimal, list[int]]] = field(default_factory=list)
     #: the rows between the indicator header and the table's end that gave no indicator (coverage)
     unplaced: list[Row] = field(default_factory=list)
-    #: the table ended in the cells: a 总分/结论 row, a footnote or the next form came after it
+    #: the table ended in the cells: a 总分/结论 row, a footer (联系人 …), a footnote or the next form came after it
     whole: bool = False
 
     def step(self, row: Row, cells: list[tuple[int, str]]) -> bool:
@@ -246,6 +248,10 @@ class _Reader:
         if self.state == "indicators":
             if self.read_tail(row, score_column):
                 self.state, self.whole = "tail", True
+                return
+            if FOOTER_START.match(squash(cells[0][1])):
+                self.state, self.whole = "tail", True
+                self.read_labels(row)
                 return
             if not FOOTNOTE_START.match(squash(cells[0][1])):
                 # a one-cell row is a text line between table rows (PDF page edge): no row, but in the region
@@ -432,7 +438,8 @@ class _Reader:
         The grid is whole when its table ended in the cells (:attr:`whole`): then its sums are judged as
         a whole text's are (all 分值 against 100, all 得分 against the 总分, a missing 总分 is said).
         """
-        blocks = [LevelBlock(level, printed, tuple(rows), self.whole or n + 1 < len(self.blocks))
+        blocks = [LevelBlock(level, printed, tuple(rows), self.whole or n + 1 < len(self.blocks),
+                             self.provenance.get(f"indicators[{rows[0]}]"))
                   for n, (level, printed, rows) in enumerate(self.blocks) if rows]
         funds = frozenset(self.roles["funds"])
         fields = frozenset(_FIELD_OF_ROLE[r] for r in self.roles["indicators"] if r in _FIELD_OF_ROLE)

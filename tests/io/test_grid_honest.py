@@ -122,10 +122,16 @@ def _sums_hold(form: Form) -> bool:
 
 
 def _counted(form: Form) -> list[int]:
-    """The rows whose loss a holding sum shows: a 得分 above 0 where the 得分 add up, else a 分值 above 0."""
-    scores = [i.score_declared for i in form.indicators]
-    by_score = scores_total(scores, form.funds.score_declared, form.total_declared) > 0
-    return [n for n, i in enumerate(form.indicators) if ((i.score_declared if by_score else i.weight) or 0) > 0]
+    """The rows whose loss the form's arithmetic shows: without them a holding sum breaks (all 分值 against 100,
+    all 得分 against the 总分), or their 一级 block keeps rows whose 分值 fall short of what the block prints."""
+    def shown(index: int) -> bool:
+        rest = [i for n, i in enumerate(form.indicators) if n != index]
+        lost = form.indicators[index]
+        block = [i.weight for i in rest if i.level1 == lost.level1]
+        return (weights_total([i.weight for i in rest], form.funds.weight) < 0
+                or scores_total([i.score_declared for i in rest], form.funds.score_declared, form.total_declared) < 0
+                or bool(lost.level1 and block and None not in block and (lost.weight or 0) > 0))
+    return [n for n in range(len(form.indicators)) if shown(n)]
 
 
 def _place(location: Location) -> str:
@@ -158,6 +164,12 @@ def test_a_row_deleted_from_a_whole_workbook_is_said_on_the_list(data: st.DataOb
     back, notes = _read(_without_row(sheet, _row_of(sheet, form, index)), "xlsx", tmp_path_factory.mktemp("x"))
     assert len(back.indicators) == len(form.indicators) - 1, name
     assert doubted(notes, MISSING_ROWS), (name, index, [n.describe() for n in notes])
+    lost = form.indicators[index]
+    block = [i for i in form.indicators if i.level1 == lost.level1]
+    if lost.level1 and len(block) > 1 and (lost.weight or 0) > 0 and all(i.weight is not None for i in block):
+        # the exporter prints the block's 分值 by its name: the note names the block where the row was lost
+        named = [n for n in notes if f"「{lost.level1}」" in n.message and n.path == "indicators"]
+        assert named and named[0].location is not None and named[0].location.row is not None, name
 
 
 @settings(max_examples=25)
@@ -204,3 +216,16 @@ def test_a_grid_without_its_total_row_is_cut_off_and_its_sums_are_not_judged(suf
     assert form.total_declared is None and len(form.indicators) == len(SEED.indicators) - 1
     assert not any(n.path in ("total_declared", "indicators") for n in notes), [n.describe() for n in notes]
     assert Decimal(sum(i.weight or 0 for i in form.indicators)) < 90
+
+
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_a_footer_under_the_table_makes_the_grid_whole(suffix: str, tmp_path: Path) -> None:
+    """The 总分 and 结论 rows lost, the 联系人 line right under the table: the grid is whole, its 总分 is missing."""
+    sheet = _sheet(SEED)
+    last = max(_row_of(sheet, SEED, n) for n in range(len(SEED.indicators)))
+    contact = next(c.row for c in sheet.cells if str(c.value or "").startswith("联系人"))
+    for row in reversed(range(last + 1, contact)):
+        sheet = _without_row(sheet, row)
+    form, notes = _read(sheet, suffix, tmp_path)
+    assert form.total_declared is None and form.contact == SEED.contact
+    assert ("I21", "total_declared") in [(n.code, n.path) for n in notes], [n.describe() for n in notes]
