@@ -110,3 +110,12 @@ def test_too_many_places_named_in_chinese_at_the_field() -> None:
         jsonio.loads(text.replace('"score_declared": 1', '"score_declared": 0.12345678901'), "f.json")
     assert caught.value.place == "f.json: indicators[0].score_declared"
     assert caught.value.message == "小数位数过多（最多 10 位）：0.12345678901"
+
+
+def test_json_numbers_keep_every_written_digit() -> None:
+    """Numbers are read as written: no binary float on the way (which pydantic's own JSON reader would use)."""
+    text = ('{"kind": "project", "indicators": [{"name": "x", "weight": 0.1000000000}], '
+            '"total_declared": 1234567890.1234567891}')
+    form = jsonio.loads(text)
+    assert str(form.total_declared) == "1234567890.1234567891"
+    assert str(form.indicators[0].weight) == "0.1000000000"
