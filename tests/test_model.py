@@ -119,3 +119,13 @@ def test_json_numbers_keep_every_written_digit() -> None:
     form = jsonio.loads(text)
     assert str(form.total_declared) == "1234567890.1234567891"
     assert str(form.indicators[0].weight) == "0.1000000000"
+
+
+def test_an_assigned_number_is_checked_like_a_read_one(seed_form: Form) -> None:
+    row = seed_form.funds.rows[0].model_copy()
+    with pytest.raises(ValidationError) as caught:
+        row.budget = Decimal("3989.07000000001")
+    assert caught.value.errors()[0]["type"] == "decimal_max_places"
+    assert row.budget == Decimal("3989.07")  # the refused value was not kept
+    row.budget = Decimal("3989.070000000000")
+    assert row.budget == Decimal("3989.07")
