@@ -2,6 +2,8 @@
 
 Reports forms/second for (a) the baseline — read the files and ``json.loads`` them — and (b) jixiao —
 read, validate into the Form model, score and audit — and the ratio b/a. Aim: ≥ 5,000 forms/s on one core.
+The steps take turns over slices of the files (``ROUNDS`` rounds), so a load that comes and goes on a shared
+machine weighs on every step alike instead of on whichever step ran while it lasted.
 Run: ``python bench/core_speed.py [N] [--quick]`` (``--quick``: 500 copies, for CI).
 """
 
@@ -30,12 +32,23 @@ GOAL_RATE = 5000
 GOAL_SHARE = 1 / 3
 
 
-def _timed(label: str, items: list[Any], work: Callable[[Any], object]) -> tuple[str, float, float]:
-    """(label, forms per wall second, forms per CPU second of this process)."""
-    start, cpu = time.perf_counter(), time.process_time()
-    for item in items:
-        work(item)
-    return label, len(items) / (time.perf_counter() - start), len(items) / (time.process_time() - cpu)
+#: How many turns the steps take over the files (each turn runs every step over one slice).
+ROUNDS = 10
+
+
+def _interleaved(steps: list[tuple[str, list[Any], Callable[[Any], object]]]) -> list[tuple[str, float, float]]:
+    """(label, forms per wall second, forms per CPU second of this process) of each step, the steps taking turns
+    over slices of their items."""
+    wall, cpu = [0.0] * len(steps), [0.0] * len(steps)
+    for turn in range(ROUNDS):
+        for n, (_, items, work) in enumerate(steps):
+            part = items[turn * len(items) // ROUNDS:(turn + 1) * len(items) // ROUNDS]
+            start, started = time.perf_counter(), time.process_time()
+            for item in part:
+                work(item)
+            wall[n] += time.perf_counter() - start
+            cpu[n] += time.process_time() - started
+    return [(label, len(items) / wall[n], len(items) / cpu[n]) for n, (label, items, _) in enumerate(steps)]
 
 
 def main(n: int = 5000) -> None:
@@ -47,13 +60,13 @@ def main(n: int = 5000) -> None:
             path = Path(tmp) / f"form-{i}.json"
             path.write_text(text, encoding="utf-8")
             paths.append(path)
-        rows = [
-            _timed("baseline: read + json.loads", paths, lambda p: json.loads(p.read_bytes())),
-            _timed("read + validate (Form)", paths, jsonio.read),
-            _timed("read + validate + score + audit", paths, lambda p: evaluate(jsonio.read(p), profile)),
-        ]
         forms = [jsonio.read(p) for p in paths[: min(n, 2000)]]
-        rows.append(_timed("score + audit only (in memory)", forms, lambda form: evaluate(form, profile)))
+        rows = _interleaved([
+            ("baseline: read + json.loads", paths, lambda p: json.loads(p.read_bytes())),
+            ("read + validate (Form)", paths, jsonio.read),
+            ("read + validate + score + audit", paths, lambda p: evaluate(jsonio.read(p), profile)),
+            ("score + audit only (in memory)", forms, lambda form: evaluate(form, profile)),
+        ])
     base, base_cpu = rows[0][1], rows[0][2]
     table = Table(title=f"core speed, {n} copies of the seed ({len(text)} bytes each), one process")
     for col in ("step", "forms/s", "ratio to baseline", "forms per CPU-s", "ratio (CPU)"):

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import Field, TypeAdapter, ValidationError
 
 from jixiao.audit import CHECKS, findings_doc
+from jixiao.errors import InputError
 from jixiao.io import jsonio
 from jixiao.io.notes import IMPORT_CODES
-from jixiao.model import Form, Location
+from jixiao.model import FORM_LIMITS, Amount, Form, Location, NonNegative
 
 from .conftest import EXAMPLES
 
@@ -66,3 +74,58 @@ def test_every_import_note_code_is_documented() -> None:
         if path.name != "notes.py":
             used |= set(re.findall(r'"(I\d\d)"', path.read_text(encoding="utf-8")))
     assert used and used <= {code for code, _ in IMPORT_CODES}
+
+
+_PYDANTIC_PLACES = {name: TypeAdapter(Annotated[Decimal, Field(ge=low, le=FORM_LIMITS.max_number,
+                                                               decimal_places=FORM_LIMITS.max_decimals)])
+                    for name, low in (("Amount", -FORM_LIMITS.max_number), ("NonNegative", 0))}
+
+
+def _verdict(adapter: TypeAdapter[Decimal], value: Decimal) -> str:
+    try:
+        adapter.validate_python(value)
+    except ValidationError as exc:
+        return exc.errors()[0]["type"]
+    return "ok"
+
+
+@settings(max_examples=600, deadline=None)
+@given(sign=st.sampled_from(["", "-"]), digits=st.text("0123456789", min_size=1, max_size=34),
+       exponent=st.integers(-36, 16), kind=st.sampled_from(["Amount", "NonNegative"]))
+def test_decimal_places_are_counted_as_pydantic_counts_them(sign: str, digits: str, exponent: int, kind: str) -> None:
+    """The model's own places check accepts exactly what pydantic's ``decimal_places`` accepts, trailing zeros,
+    exponents and numbers wider than the decimal context included, and refuses with the same error type."""
+    value = Decimal(f"{sign}{digits}E{exponent}")
+    ours = _verdict(TypeAdapter(Amount if kind == "Amount" else NonNegative), value)
+    theirs = _verdict(_PYDANTIC_PLACES[kind], value)
+    assert (ours == "ok") == (theirs == "ok")
+    if theirs == "decimal_max_places" and ours != "ok":
+        assert ours in ("decimal_max_places", "less_than_equal", "greater_than_equal")
+
+
+def test_too_many_places_named_in_chinese_at_the_field() -> None:
+    text = '{"kind": "project", "indicators": [{"name": "x", "weight": 1.50000000000000, "score_declared": 1}]}'
+    assert jsonio.loads(text).indicators[0].weight == Decimal("1.5")  # trailing zeros do not count
+    with pytest.raises(InputError) as caught:
+        jsonio.loads(text.replace('"score_declared": 1', '"score_declared": 0.12345678901'), "f.json")
+    assert caught.value.place == "f.json: indicators[0].score_declared"
+    assert caught.value.message == "小数位数过多（最多 10 位）：0.12345678901"
+
+
+def test_json_numbers_keep_every_written_digit() -> None:
+    """Numbers are read as written: no binary float on the way (which pydantic's own JSON reader would use)."""
+    text = ('{"kind": "project", "indicators": [{"name": "x", "weight": 0.1000000000}], '
+            '"total_declared": 1234567890.1234567891}')
+    form = jsonio.loads(text)
+    assert str(form.total_declared) == "1234567890.1234567891"
+    assert str(form.indicators[0].weight) == "0.1000000000"
+
+
+def test_an_assigned_number_is_checked_like_a_read_one(seed_form: Form) -> None:
+    row = seed_form.funds.rows[0].model_copy()
+    with pytest.raises(ValidationError) as caught:
+        row.budget = Decimal("3989.07000000001")
+    assert caught.value.errors()[0]["type"] == "decimal_max_places"
+    assert row.budget == Decimal("3989.07")  # the refused value was not kept
+    row.budget = Decimal("3989.070000000000")
+    assert row.budget == Decimal("3989.07")

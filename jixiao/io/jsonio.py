@@ -2,7 +2,9 @@
 
 Numbers are JSON numbers written exactly as their decimals (``3989.07``): they are
 read with ``parse_float=Decimal`` and written by simplejson's exact Decimal output,
-so nothing ever passes through a binary float.
+so nothing ever passes through a binary float. (pydantic's ``model_validate_json`` would save the Python dicts,
+but it reads a JSON number for a ``Decimal`` field through a float: ``1234567890.1234567891`` would become
+``1234567890.1234567`` and ``0.1000000000`` would lose its written zeros.)
 """
 
 from __future__ import annotations
