@@ -8,9 +8,9 @@ it lacks must not shift its values into the wrong columns.
 
 from __future__ import annotations
 
-import pytest
-
 import tomllib
+
+import pytest
 
 from jixiao.errors import InputError
 from jixiao.io.accuracy import (
