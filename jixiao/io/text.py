@@ -87,7 +87,7 @@ STOP_LABELS = [
     "项目主管单位",
 ]
 TOTAL_DECLARED = (
-    labels_re(["自评总分", "项目总得分", "总分"]) + r"(?:\s*[(（]\s*分\s*[)）])?[\s|:：]*"
+    labels_re(["自评总分", "项目总得分", "总分"]) + r"(?:\s*[(（]\s*(?:100\s*)?分\s*[)）])?[\s|:：]*"
     r"(?P<a>\d+(?:\.\d+)?)(?:\s*分)?(?:[\s|]+(?P<b>\d+(?:\.\d+)?)(?:\s*分)?(?=[\s|]|$))?"
 )
 END_MARKERS = (
@@ -351,19 +351,39 @@ def _continued(text: _Text, read: str, title: str) -> str:
     return read
 
 
+_YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
+_YEAR_SPOKEN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+
+
 def _year(text: _Text) -> tuple[int, int] | None:
-    # the form says ``（2022年度）``; failing that, the first year its text speaks of (``中心2021年较好地完成…``)
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度", text.flat) or re.search(
-        r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)", text.flat
-    )
+    """The form says ``（2022年度）``; failing that, the first year its text speaks of (``中心2021年较好地完成…``).
+
+    Both are looked for from the form's title on first: the page's heading before it may name the year it
+    was published in (``2024年度部门决算公开``).
+    """
+    title = _TITLE.search(text.flat)
+    starts = (title.start(), 0) if title else (0,)
+    m = next((found for pattern in (_YEAR_OF_FORM, _YEAR_SPOKEN) for start in starts
+              if (found := pattern.search(text.flat, start))), None)
     return (int(m.group(1)), text.line_at(m.start())) if m else None
 
 
+_DEPARTMENT_TITLE = re.compile(labels_re(["部门整体", "整体支出"]))
+_DEPARTMENT_LABELS = re.compile(labels_re(["部门整体", "部门(单位)名称", "部门(单位)总体资金", "整体支出"]))
+
+
 def _kind(text: _Text) -> str:
-    department = re.search(
-        labels_re(["部门整体", "部门(单位)名称", "部门(单位)总体资金", "整体支出"]), text.flat
-    )
-    return "department" if department else "project"
+    """部门整体 or 项目: the form's title says it; failing that, its labels from the title on.
+
+    The page's prose before the title may name the other kind (a 决算 page publishing both).
+    """
+    title = _TITLE.search(text.flat)
+    if title is not None:
+        if _DEPARTMENT_TITLE.search(title.group()):
+            return "department"
+        if re.search(label_re("项目"), title.group()):
+            return "project"
+    return "department" if _DEPARTMENT_LABELS.search(text.flat, title.start() if title else 0) else "project"
 
 
 def _contact(text: _Text) -> tuple[Contact, int | None]:
