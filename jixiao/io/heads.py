@@ -103,6 +103,21 @@ def prose_year(truth: Mapping[str, Any]) -> list[str]:
     return [f"{published}部门决算公开", *one_row_of_cells(truth)]
 
 
+WRAP_CHARS_MIN = 8  # a value this long wraps in a narrow head cell
+
+
+def wrapped_values(truth: Mapping[str, Any]) -> list[str]:
+    """Long values wrapped in their cell: the rest of the value on a line of its own under its label's line."""
+    lines = [_title(truth), _year(truth)]
+    for label, value in _pairs(truth):
+        if len(value) >= WRAP_CHARS_MIN:
+            cut = len(value) // 2
+            lines += [f"{label} | {value[:cut]}", value[cut:]]
+        else:
+            lines.append(f"{label} | {value}")
+    return lines
+
+
 HeadLayout = Callable[[Mapping[str, Any]], list[str]]
 
 #: Every head layout by name.
@@ -117,6 +132,7 @@ HEAD_LAYOUTS: dict[str, HeadLayout] = {
     "page_prose": page_prose,
     "unit_beside_money": unit_beside_money,
     "prose_year": prose_year,
+    "wrapped_values": wrapped_values,
 }
 
 #: The ways the 总分 row prints the declared total (``{}`` is the total).

@@ -54,6 +54,8 @@ _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
 UNIT_LABELS = [
     "项目实施单位",
     "实施单位",
+    "填报单位",
+    "预算单位",
     "资金使用单位",
     "项目单位",
     "部门(单位)名称",
@@ -181,18 +183,46 @@ def _head(text: _Text) -> str:
 
 def _field(text: _Text, labels: list[str]) -> tuple[str, int, bool] | None:
     """The value written after one of ``labels`` (first label in priority order that has one), its line, and
-    whether it was continued over a space (:func:`_rejoined`)."""
+    whether it was continued over a space or a line break (:func:`_rejoined`, :func:`_wrapped_on`)."""
     head = _head(text)
     for label in labels:
-        found = [v for m in re.finditer(label_re(label) + _SEAL, head) if (v := _value_after(head, m.end()))]
+        found = [(*v, m.start()) for m in re.finditer(label_re(label) + _SEAL, head)
+                 if (v := _value_after(head, m.end()))]
         # a value in a table cell beats the same label in the page heading
         if found:
-            value, offset, piped = min(found, key=lambda v: not v[2])
-            if piped:
-                return value, text.line_at(offset), False
-            joined = _rejoined(head, offset, value)
+            value, offset, piped, label_start = min(found, key=lambda v: not v[2])
+            joined = value if piped else _rejoined(head, offset, value)
+            # a value on its label's line may wrap onto the next; one on a line of its own is a cell per line
+            beside = "\n" not in head[label_start:offset]
+            wrapped = _wrapped_on(head, offset + len(value)) if joined == value and beside else None
+            if wrapped:
+                joined = f"{value}{wrapped}"
             return joined, text.line_at(offset), joined != value
     return None
+
+
+WRAPPED_CHARS_MAX = 30  # the rest of a wrapped name cell is shorter than this
+_WRAPPED = re.compile(r"[\s|]*\n[\s|]*(?P<rest>[^\s|]{1,%d})[\s|]*(?=\n|$)" % WRAPPED_CHARS_MAX)
+_NOT_WRAPPED = re.compile(r"(?:19|20)\d{2}\s*年|自评表|绩效|^[\d.,%]+$|^[(（].*[)）]$")
+
+
+def _wrapped_on(head: str, end: int) -> str | None:
+    """A value ending its line whose next line holds one short cell of words and nothing else: the rest of
+    the value, wrapped in a narrow cell (``项目名称 | 保山猪保种`` / ``场建设项目``).
+
+    A guess — the line may be a cell of its own — so the caller doubts the field it joins.
+    """
+    rest_of_line = head.find("\n", end)
+    if rest_of_line < 0 or head[end:rest_of_line].strip(" |\t"):
+        return None
+    found = _WRAPPED.match(head, end)
+    if found is None:
+        return None
+    rest = found.group("rest")
+    if not re.search(r"[\u4e00-\u9fff]", rest) or _NOT_WRAPPED.search(rest) or _label_like(rest) \
+            or _STOPS.search(rest) or key(rest).startswith(FUNDS_ROW_WORDS):
+        return None
+    return rest
 
 
 def _in_title(text: _Text, value: str) -> bool:
@@ -916,7 +946,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         if found := _field(source, labels):
             fields[name], prov[name] = found[0], source.at(found[1])
             if found[2] and name != "department" and not _in_title(source, found[0]):
-                notes.append(ImportNote("I20", f"「{found[0]}」由空格隔开的几段文字接成（原表单元格折行），请核对原表",
+                notes.append(ImportNote("I20", f"「{found[0]}」由空格或换行隔开的几段文字接成（原表单元格折行），请核对原表",
                                         prov[name], path=name))
     for name, labels, what in (("unit", UNIT_LABELS, "单位名称"), ("project", PROJECT_LABELS, "项目名称")):
         if name not in fields and (before := _field_before(source, labels, notes, name, what)):
@@ -958,7 +988,8 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
                     path=f"indicators[{n}].weight",
                 )
             )
-    if not (indicators or funds_read or table.header_found or total or year):
+    titled = fields and _TITLE.search(source.flat)  # a 自评表 title and its head: a form, whatever is missing
+    if not (indicators or funds_read or table.header_found or total or year or titled):
         raise InputError("没有找到绩效自评表的内容（资金情况、绩效指标表或总分），请检查是否选错了文件", place)
     has_head = bool(funds_read or year or fields)
     _truncation(table, source, notes, has_head, total is not None)
