@@ -38,9 +38,9 @@ from .grid import join_target, operator_of
 from .jsonio import refusal
 from .misread import misread_rows
 from .notes import ImportNote
-from .textfunds import TOTAL_LABELS, FundsRead, read_funds
+from .textfunds import START_LABELS, TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
-from .textlabels import FIELD_OF_COLUMN, FUNDS_ROW_WORDS, Column, key
+from .textlabels import FIELD_OF_COLUMN, FUNDS_ROW_WORDS, Column, head_cell, is_level, key
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
@@ -202,7 +202,9 @@ def _field(text: _Text, labels: list[str]) -> tuple[str, int, bool] | None:
 
 
 WRAPPED_CHARS_MAX = 30  # the rest of a wrapped name cell is shorter than this
-_WRAPPED = re.compile(r"[\s|]*\n[\s|]*(?P<rest>[^\s|]{1,%d})[\s|]*(?=\n|$)" % WRAPPED_CHARS_MAX)
+_WRAPPED = re.compile(rf"[\s|]*\n[\s|]*(?P<rest>[^\s|]{{1,{WRAPPED_CHARS_MAX}}})[\s|]*(?=\n|$)")
+#: Words that open a block of the form (项目资金, 部门（单位）总体资金, 年度资金总额): the next cell, never a wrap.
+_SECTION_WORDS = re.compile(labels_re([*START_LABELS, *TOTAL_LABELS, "总体资金"]))
 _NOT_WRAPPED = re.compile(r"(?:19|20)\d{2}\s*年|自评表|绩效|^[\d.,%]+$|^[(（].*[)）]$")
 
 
@@ -220,7 +222,7 @@ def _wrapped_on(head: str, end: int) -> str | None:
         return None
     rest = found.group("rest")
     if not re.search(r"[\u4e00-\u9fff]", rest) or _NOT_WRAPPED.search(rest) or _label_like(rest) \
-            or _STOPS.search(rest) or key(rest).startswith(FUNDS_ROW_WORDS):
+            or _SECTION_WORDS.search(rest) or head_cell(rest) is not None or is_level(key(rest)):
         return None
     return rest
 
