@@ -203,7 +203,9 @@ def render(truth: Mapping[str, Any], template: Template) -> Sheet:
     truth = printed_truth(truth, template)
     department = truth.get("kind") == "department"
     funds = truth.get("funds") or {}
-    rows: list[Row] = [_labels(template.title)]
+    # a template of project forms prints a department truth under the department form's title
+    title = "部门整体支出绩效自评表" if department and template.kind is None else template.title
+    rows: list[Row] = [_labels(title)]
     if truth.get("year"):
         rows.append(_labels(f"（{_text(truth.get('year'))}年度）"))
     if department:

@@ -404,18 +404,20 @@ _DEPARTMENT_TITLE = re.compile(labels_re(["部门整体", "整体支出"]))
 _DEPARTMENT_LABELS = re.compile(labels_re(["部门整体", "部门(单位)名称", "部门(单位)总体资金", "整体支出"]))
 
 
-def _kind(text: _Text) -> str:
-    """部门整体 or 项目: the form's title says it; failing that, its labels from the title on.
+def _kind(text: _Text) -> tuple[str, bool]:
+    """部门整体 or 项目, and whether the form contradicts itself: the title says it; failing that, its labels.
 
-    The page's prose before the title may name the other kind (a 决算 page publishing both).
+    The page's prose before the title may name the other kind (a 决算 page publishing both); a 项目支出
+    title over a 部门（单位）名称 label is a contradiction the caller doubts.
     """
     title = _TITLE.search(text.flat)
+    labelled = bool(_DEPARTMENT_LABELS.search(text.flat, title.end() if title else 0))
     if title is not None:
         if _DEPARTMENT_TITLE.search(title.group()):
-            return "department"
+            return "department", False
         if re.search(label_re("项目"), title.group()):
-            return "project"
-    return "department" if _DEPARTMENT_LABELS.search(text.flat, title.start() if title else 0) else "project"
+            return "project", labelled
+    return ("department" if labelled else "project"), False
 
 
 def _contact(text: _Text) -> tuple[Contact, int | None]:
@@ -668,6 +670,14 @@ def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> lis
         return [ImportNote("I20", "找到了绩效指标表头，但未能读出任何指标行（表格可能按列展开），请核对原表", where,
                            path="indicators")]
     return misread_rows(indicators, [text.at(row.lines["name"]) for row in table.rows])
+
+
+def _score_absent(table: Table, text: _Text) -> list[ImportNote]:
+    """A table whose header prints no 得分 column: its rows are read without a score, and that is said once."""
+    if not table.rows or not table.columns or {Column.SCORE, Column.CONVERTED} & set(table.columns):
+        return []
+    return [ImportNote("I21", "绩效指标表没有得分列，各指标的得分未读出（表中未印），请补填", text.at(table.rows[0].lines["name"]),
+                       severity="info")]
 
 
 def _split_doubts(table: Table, guessed: frozenset[int], text: _Text) -> list[ImportNote]:
@@ -953,7 +963,10 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     for name, labels, what in (("unit", UNIT_LABELS, "单位名称"), ("project", PROJECT_LABELS, "项目名称")):
         if name not in fields and (before := _field_before(source, labels, notes, name, what)):
             fields[name] = before
-    kind = _kind(source)
+    kind, contradicted = _kind(source)
+    if contradicted:
+        notes.append(ImportNote("I20", "表题为项目支出自评表，表中却有部门整体支出的栏目，表的类别可能读错，请核对原表",
+                                source.at(source.line_at(0)), path="kind"))
     if kind == "department":
         fields.pop("department", None)
     elif project := _project(source, fields.get("project"), notes):
@@ -980,7 +993,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         indicators, signs = ocr_signs(indicators, place)
         notes += signs + _ocr_doubts(indicators, prov, repaired.ocr_values)
     notes += _shape_doubts(table, indicators, source) + _money_unit(funds_read, source)
-    notes += _split_doubts(table, frozenset(repaired.guessed), source)
+    notes += _split_doubts(table, frozenset(repaired.guessed), source) + _score_absent(table, source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
         for n in members:

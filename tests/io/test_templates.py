@@ -134,3 +134,20 @@ def test_header_words_split_in_two_name_their_columns() -> None:
     form, _ = parse_text(split, "split.txt")
     wrong = [f"{r.path}: {r.expected!r} ≠ {r.got!r}" for r in compare(form, SEED_TRUTH) if not r.ok]
     assert split != spaced and not wrong, wrong
+
+
+def test_a_table_without_a_score_column_reads_the_rest_and_says_the_score_is_absent() -> None:
+    no_score = next(t for t in TEMPLATES if t.id == "no-score")
+    form, notes = parse_text(template_text(SEED_TRUTH, no_score, "pipes"), "no-score.txt")
+    assert form.indicators and all(i.score_declared is None for i in form.indicators)
+    assert all(i.weight is not None and i.target for i in form.indicators)
+    assert any(n.code == "I21" and "没有得分列" in n.message and n.path is None for n in notes)
+
+
+def test_a_header_the_vocabulary_knows_as_no_field_keeps_its_column_and_its_neighbours() -> None:
+    """``上年完成值`` holds last year's figure, not the 完成值: a column of its own, its cells not read."""
+    basis = next(t for t in TEMPLATES if t.id == "basis-and-evidence")
+    form, notes = parse_text(template_text(SEED_TRUTH, basis, "pipes"), "basis.txt")
+    wrong = [f"{r.path}: {r.expected!r} ≠ {r.got!r}" for r in compare(form, printed_truth(SEED_TRUTH, basis), notes)
+             if not r.ok]
+    assert not wrong, wrong
