@@ -70,12 +70,17 @@ def year_in_title(truth: Mapping[str, Any]) -> list[str]:
     return [f"{year}{_title(truth)}", *(f"{label} | {value}" for label, value in _pairs(truth))]
 
 
+def _unit_line_first(truth: Mapping[str, Any], unit_line: str, project_row: str) -> list[str]:
+    """The title, a line naming the unit, then (a project form) the project's row."""
+    lines = [_title(truth), _year(truth), unit_line]
+    if truth.get("kind") != "department":
+        lines.append(project_row)
+    return lines
+
+
 def sealed_unit(truth: Mapping[str, Any]) -> list[str]:
     """The unit in a ``填报单位（盖章）：U`` line under the title, the project in its own row."""
-    lines = [_title(truth), _year(truth), f"填报单位（盖章）：{_value(truth, 'unit')}"]
-    if truth.get("kind") != "department":
-        lines.append(f"项目名称 | {_value(truth, 'project')}")
-    return lines
+    return _unit_line_first(truth, f"填报单位（盖章）：{_value(truth, 'unit')}", f"项目名称 | {_value(truth, 'project')}")
 
 
 def money_unit_line(truth: Mapping[str, Any]) -> list[str]:
@@ -91,10 +96,8 @@ def page_prose(truth: Mapping[str, Any]) -> list[str]:
 
 def unit_beside_money(truth: Mapping[str, Any]) -> list[str]:
     """``单位名称：U    单位：万元`` on one line, then the project."""
-    lines = [_title(truth), _year(truth), f"单位名称：{_value(truth, 'unit')}    单位：万元"]
-    if truth.get("kind") != "department":
-        lines.append(f"项目名称 | {_value(truth, 'project')} | 主管部门 | {DEPARTMENT}")
-    return lines
+    return _unit_line_first(truth, f"单位名称：{_value(truth, 'unit')}    单位：万元",
+                            f"项目名称 | {_value(truth, 'project')} | 主管部门 | {DEPARTMENT}")
 
 
 def prose_year(truth: Mapping[str, Any]) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .damage import Cell, Row, Sheet
+from .damage import Cell, Row, Sheet, head_rows
 from .textlabels import _COLUMN_MARK, key
 from .vocabulary import role_of
 
@@ -204,16 +204,7 @@ def render(truth: Mapping[str, Any], template: Template) -> Sheet:
     department = truth.get("kind") == "department"
     funds = truth.get("funds") or {}
     # a template of project forms prints a department truth under the department form's title
-    title = "部门整体支出绩效自评表" if department and template.kind is None else template.title
-    rows: list[Row] = [_labels(title)]
-    if truth.get("year"):
-        rows.append(_labels(f"（{_text(truth.get('year'))}年度）"))
-    if department:
-        rows.append((Cell("部门（单位）名称", True), Cell(_text(truth.get("unit")))))
-    else:
-        rows.append((Cell("项目名称", True), Cell(_text(truth.get("project")))))
-        rows.append((Cell("主管部门", True), Cell(_text(truth.get("unit"))), Cell("实施单位", True),
-                     Cell(_text(truth.get("unit")))))
+    rows = head_rows(truth, "部门整体支出绩效自评表" if department and template.kind is None else template.title)
     plan = funds_plan(template)
     rows.append(_labels(template.funds_label, *(header for header, _ in plan)))
     rows.append((Cell("年度资金总额", True), *(Cell(_text(_funds_value(funds, field))) for _, field in plan)))
