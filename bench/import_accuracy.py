@@ -44,15 +44,20 @@ from jixiao.io.accuracy import (
     honest_share,
     measure_damage,
     measure_form,
+    measure_template,
     undoubted_precision,
 )
 from jixiao.io.damage import SHAPES
+from jixiao.io.templates import load_templates
 from jixiao.io.text import decode, read_text
 
 REPEAT = 5
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 FLOORS = DATA / "import-floors.toml"
 DAMAGE_FLOORS = DATA / "damage-floors.toml"
+TEMPLATE_FLOORS = DATA / "template-floors.toml"
+#: The shapes each template of the library is rendered in (the same as tests/io/test_templates.py).
+TEMPLATE_SHAPES = ("pipes", "spaces", "glued", "cell_per_line", "one_line", "pipes+header_lost")
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -124,6 +129,43 @@ def write_damage_floors(figures: dict[str, tuple[float, float, float]]) -> None:
     DAMAGE_FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def template_figures(console: Console) -> dict[str, dict[str, tuple[float, float]]]:
+    """Per template and shape: (exact, honest) over the seed and the development truths laid out in it."""
+    truths = development_truths(DATA)
+    table = Table(title=f"表样库 — 每个表样 × 每种形态（{len(truths)} 张表，正确/正确或存疑）")
+    table.add_column("表样")
+    for shape in TEMPLATE_SHAPES:
+        table.add_column(shape, justify="right")
+    figures: dict[str, dict[str, tuple[float, float]]] = {}
+    for template in load_templates():
+        figures[template.id] = {}
+        for shape in TEMPLATE_SHAPES:
+            results = measure_template(truths, template, shape)
+            figures[template.id][shape] = (accuracy(results), honest_share(results))
+        table.add_row(template.id, *(f"{e:.1%}/{h:.1%}" for e, h in figures[template.id].values()))
+    console.print(table)
+    return figures
+
+
+def write_template_floors(figures: dict[str, dict[str, tuple[float, float]]]) -> None:
+    """Raise each template's per-shape floors to today's shares (never lower one)."""
+    old = tomllib.loads(TEMPLATE_FLOORS.read_text(encoding="utf-8")).get("templates", {}) \
+        if TEMPLATE_FLOORS.exists() else {}
+    lines = [
+        "# Per-template, per-shape floors of the template library (a ratchet, checked by tests/io/test_templates.py).",
+        "# `bench/import_accuracy.py --ratchet` raises them; lower one only with the reason in the commit message.",
+        "# exact: share of fields read right; honest: share right or doubted by an import note (goal 1.0).",
+    ]
+    for template, shapes in figures.items():
+        lines += ["", f'[templates."{template}"]']
+        for shape, (exact, honest) in shapes.items():
+            floor = old.get(template, {}).get(shape, {})
+            key = shape if re.fullmatch(r"[A-Za-z0-9_-]+", shape) else f'"{shape}"'
+            lines.append(f"{key} = {{ exact = {max(float(floor.get('exact', 0)), _floor(exact)):.3f}, "
+                         f"honest = {max(float(floor.get('honest', 0)), _floor(honest)):.3f} }}")
+    TEMPLATE_FLOORS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     corpus = Path(next((a for a in argv if not a.startswith("--")), DATA / "corpus"))
     console = Console()
@@ -176,10 +218,13 @@ def main(argv: list[str]) -> int:
         ratios.sort()
         console.print(f"速度：解析时间 / 读取+解码时间 中位数 {ratios[len(ratios) // 2]:.0f}×，最大 {ratios[-1]:.0f}×")
     figures = damage_figures(console)
+    by_template = template_figures(console)
     if "--ratchet" in argv:
         write_floors(measures)
         write_damage_floors(figures)
-        console.print(f"已更新 {FLOORS.relative_to(DATA.parent.parent)}、{DAMAGE_FLOORS.relative_to(DATA.parent.parent)}")
+        write_template_floors(by_template)
+        console.print(f"已更新 {FLOORS.relative_to(DATA.parent.parent)}、{DAMAGE_FLOORS.relative_to(DATA.parent.parent)}、"
+                      f"{TEMPLATE_FLOORS.relative_to(DATA.parent.parent)}")
     return 0
 
 

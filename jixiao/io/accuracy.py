@@ -15,6 +15,7 @@ A refused text counts all its fields wrong but doubted: the importer said so lou
 from __future__ import annotations
 
 import json
+import random
 import re
 import tomllib
 from collections.abc import Callable, Sequence
@@ -26,8 +27,9 @@ from typing import Any, Literal
 
 from ..errors import InputError
 from ..model import Form
-from .damage import NATIONAL_COLUMNS, damaged
+from .damage import NATIONAL_COLUMNS, damaged, operator_of
 from .notes import MISSING_ROWS, ImportNote, doubted
+from .templates import Template, printed_truth, render
 from .text import parse_text, read_text
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -275,4 +277,19 @@ def measure_damage(
         for name, truth in truths
         for result in _read_or_refuse(damaged(truth, operator, sum(map(ord, name)), columns),
                                       f"{operator}-{name}.txt", truth)
+    ]
+
+
+def template_text(truth: dict[str, Any], template: Template, shape: str, seed: int = 0) -> str:
+    """``truth`` laid out in ``template`` and damaged by ``shape`` (a damage operator or a composition)."""
+    return operator_of(shape)(render(truth, template), random.Random(seed))
+
+
+def measure_template(truths: Sequence[tuple[str, dict[str, Any]]], template: Template, shape: str) -> list[FieldResult]:
+    """Every truth laid out in ``template``, damaged by ``shape``, parsed and compared with what it prints."""
+    return [
+        result
+        for name, truth in truths
+        for result in _read_or_refuse(template_text(truth, template, shape, sum(map(ord, name))),
+                                      f"{template.id}-{shape}-{name}.txt", printed_truth(truth, template))
     ]

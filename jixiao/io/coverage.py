@@ -24,7 +24,7 @@ from ..scoring import plain
 from .constraints import settings
 from .notes import MISSING_ROWS, ImportNote, doubted
 from .textglued import _HEADER_NAME
-from .textlabels import ANSWERS
+from .textlabels import ANSWERS, is_level
 from .textrows import Table, find_header
 from .textscan import Token, splits
 
@@ -116,6 +116,8 @@ def _region(tokens: Sequence[Token], table: Table) -> tuple[int, int, str, list[
     elif table.rows:
         first = min(row.lines.get("name", 0) for row in table.rows)
         start = next((starts[n] for n, t in enumerate(tokens) if t.line >= first), len(text))
+    elif (level := next((n for n, t in enumerate(tokens) if is_level(t.key)), None)) is not None:
+        start = starts[level]  # no header, no row: the table starts at its first level label (产出指标, 数量指标)
     else:
         return 0, 0, text, lines
     end = len(text)
@@ -201,7 +203,7 @@ def coverage_doubts(
     ``at`` turns a line into a place; ``known``: a note already doubting the rows not read (or the whole list) makes this one idle.
     """
     if not table.rows:
-        return []
+        return _no_rows(tokens, table, at)
     return unplaced_doubts(lambda: residue(tokens, table), at, known)
 
 
@@ -225,3 +227,16 @@ def unplaced_doubts(
         return []
     return [ImportNote("I25", f"约有{len(residue_left.atoms)}处数值未归入任何指标行（{named(residue_left.lines)}），"
                               "可能漏读指标，请核对原表", at(residue_left.lines[0]), path=MISSING_ROWS)]
+
+
+def _no_rows(tokens: Sequence[Token], table: Table, at: Callable[[int], Location]) -> list[ImportNote]:
+    """I25 on the whole list when no row was read although the indicator region holds a row's worth of values.
+
+    Other notes may say that no row was read (I20, I21); this one names the lines the values stand on,
+    so that the filler sees where the table is that the reader could not read.
+    """
+    left = residue(tokens, table)
+    if len(left.atoms) < settings().blocks.unplaced_values:
+        return []
+    return [ImportNote("I25", f"指标表区域约有{len(left.atoms)}处数值（{describe_lines(left.lines)}），"
+                              "但未能读出任何指标行，请核对原表", at(left.lines[0]), path="indicators")]

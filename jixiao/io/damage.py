@@ -73,6 +73,20 @@ def _labels(*texts: str) -> Row:
     return tuple(Cell(t, label=True) for t in texts)
 
 
+def head_rows(truth: Mapping[str, Any], title: str) -> list[Row]:
+    """The form's title, its year and its head: 项目名称, 主管部门 and 实施单位, or a 部门（单位）名称."""
+    rows: list[Row] = [_labels(title)]
+    if truth.get("year"):  # no empty row: the table's range counts the rows as they are
+        rows.append(_labels(f"（{_text(truth.get('year'))}年度）"))
+    if truth.get("kind") == "department":
+        rows.append((Cell("部门（单位）名称", True), Cell(_text(truth.get("unit")))))
+    else:
+        rows.append((Cell("项目名称", True), Cell(_text(truth.get("project")))))
+        rows.append((Cell("主管部门", True), Cell(_text(truth.get("unit"))), Cell("实施单位", True),
+                     Cell(_text(truth.get("unit")))))
+    return rows
+
+
 def render(truth: Mapping[str, Any], columns: tuple[tuple[str, str], ...] = NATIONAL_COLUMNS) -> Sheet:
     """The national project form (项目支出绩效自评表) holding ``truth``'s asserted fields.
 
@@ -81,15 +95,7 @@ def render(truth: Mapping[str, Any], columns: tuple[tuple[str, str], ...] = NATI
     department = truth.get("kind") == "department"
     funds = truth.get("funds") or {}
     total = (funds.get("rows") or [{}])[0]
-    rows: list[Row] = [_labels("部门整体支出绩效自评表" if department else "项目支出绩效自评表")]
-    if truth.get("year"):  # no empty row: the table's range below counts the rows as they are
-        rows.append(_labels(f"（{_text(truth.get('year'))}年度）"))
-    if department:
-        rows.append((Cell("部门（单位）名称", True), Cell(_text(truth.get("unit")))))
-    else:
-        rows.append((Cell("项目名称", True), Cell(_text(truth.get("project")))))
-        rows.append((Cell("主管部门", True), Cell(_text(truth.get("unit"))), Cell("实施单位", True),
-                     Cell(_text(truth.get("unit")))))
+    rows = head_rows(truth, "部门整体支出绩效自评表" if department else "项目支出绩效自评表")
     rows.append(_labels(*FUNDS_HEAD))
     rows.append((Cell("年度资金总额", True), *(Cell(_text(total.get(k))) for k in ("initial", "budget", "executed")),
                  *(Cell(_text(funds.get(k))) for k in ("weight", "rate_declared", "score_declared"))))

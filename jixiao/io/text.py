@@ -38,9 +38,9 @@ from .grid import join_target, operator_of
 from .jsonio import refusal
 from .misread import misread_rows
 from .notes import ImportNote
-from .textfunds import TOTAL_LABELS, FundsRead, read_funds
+from .textfunds import START_LABELS, TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
-from .textlabels import FIELD_OF_COLUMN, FUNDS_ROW_WORDS, Column, key
+from .textlabels import FIELD_OF_COLUMN, FUNDS_ROW_WORDS, Column, head_cell, is_level, key
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
@@ -54,6 +54,8 @@ _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
 UNIT_LABELS = [
     "项目实施单位",
     "实施单位",
+    "填报单位",
+    "预算单位",
     "资金使用单位",
     "项目单位",
     "部门(单位)名称",
@@ -87,7 +89,7 @@ STOP_LABELS = [
     "项目主管单位",
 ]
 TOTAL_DECLARED = (
-    labels_re(["自评总分", "项目总得分", "总分"]) + r"(?:\s*[(（]\s*分\s*[)）])?[\s|:：]*"
+    labels_re(["自评总分", "项目总得分", "总分"]) + r"(?:\s*[(（]\s*(?:100\s*)?分\s*[)）])?[\s|:：]*"
     r"(?P<a>\d+(?:\.\d+)?)(?:\s*分)?(?:[\s|]+(?P<b>\d+(?:\.\d+)?)(?:\s*分)?(?=[\s|]|$))?"
 )
 END_MARKERS = (
@@ -181,18 +183,48 @@ def _head(text: _Text) -> str:
 
 def _field(text: _Text, labels: list[str]) -> tuple[str, int, bool] | None:
     """The value written after one of ``labels`` (first label in priority order that has one), its line, and
-    whether it was continued over a space (:func:`_rejoined`)."""
+    whether it was continued over a space or a line break (:func:`_rejoined`, :func:`_wrapped_on`)."""
     head = _head(text)
     for label in labels:
-        found = [v for m in re.finditer(label_re(label) + _SEAL, head) if (v := _value_after(head, m.end()))]
+        found = [(*v, m.start()) for m in re.finditer(label_re(label) + _SEAL, head)
+                 if (v := _value_after(head, m.end()))]
         # a value in a table cell beats the same label in the page heading
         if found:
-            value, offset, piped = min(found, key=lambda v: not v[2])
-            if piped:
-                return value, text.line_at(offset), False
-            joined = _rejoined(head, offset, value)
+            value, offset, piped, label_start = min(found, key=lambda v: not v[2])
+            joined = value if piped else _rejoined(head, offset, value)
+            # a value on its label's line may wrap onto the next; one on a line of its own is a cell per line
+            beside = "\n" not in head[label_start:offset]
+            wrapped = _wrapped_on(head, offset + len(value)) if joined == value and beside else None
+            if wrapped:
+                joined = f"{value}{wrapped}"
             return joined, text.line_at(offset), joined != value
     return None
+
+
+WRAPPED_CHARS_MAX = 30  # the rest of a wrapped name cell is shorter than this
+_WRAPPED = re.compile(rf"[\s|]*\n[\s|]*(?P<rest>[^\s|]{{1,{WRAPPED_CHARS_MAX}}})[\s|]*(?=\n|$)")
+#: Words that open a block of the form (项目资金, 部门（单位）总体资金, 年度资金总额): the next cell, never a wrap.
+_SECTION_WORDS = re.compile(labels_re([*START_LABELS, *TOTAL_LABELS, "总体资金"]))
+_NOT_WRAPPED = re.compile(r"(?:19|20)\d{2}\s*年|自评表|绩效|^[\d.,%]+$|^[(（].*[)）]$")
+
+
+def _wrapped_on(head: str, end: int) -> str | None:
+    """A value ending its line whose next line holds one short cell of words and nothing else: the rest of
+    the value, wrapped in a narrow cell (``项目名称 | 保山猪保种`` / ``场建设项目``).
+
+    A guess — the line may be a cell of its own — so the caller doubts the field it joins.
+    """
+    rest_of_line = head.find("\n", end)
+    if rest_of_line < 0 or head[end:rest_of_line].strip(" |\t"):
+        return None
+    found = _WRAPPED.match(head, end)
+    if found is None:
+        return None
+    rest = found.group("rest")
+    if not re.search(r"[\u4e00-\u9fff]", rest) or _NOT_WRAPPED.search(rest) or _label_like(rest) \
+            or _SECTION_WORDS.search(rest) or head_cell(rest) is not None or is_level(key(rest)):
+        return None
+    return rest
 
 
 def _in_title(text: _Text, value: str) -> bool:
@@ -351,19 +383,41 @@ def _continued(text: _Text, read: str, title: str) -> str:
     return read
 
 
+_YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
+_YEAR_SPOKEN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+
+
 def _year(text: _Text) -> tuple[int, int] | None:
-    # the form says ``（2022年度）``; failing that, the first year its text speaks of (``中心2021年较好地完成…``)
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度", text.flat) or re.search(
-        r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)", text.flat
-    )
+    """The form says ``（2022年度）``; failing that, the first year its text speaks of (``中心2021年较好地完成…``).
+
+    Both are looked for from the form's title on first: the page's heading before it may name the year it
+    was published in (``2024年度部门决算公开``).
+    """
+    title = _TITLE.search(text.flat)
+    starts = (title.start(), 0) if title else (0,)
+    m = next((found for pattern in (_YEAR_OF_FORM, _YEAR_SPOKEN) for start in starts
+              if (found := pattern.search(text.flat, start))), None)
     return (int(m.group(1)), text.line_at(m.start())) if m else None
 
 
-def _kind(text: _Text) -> str:
-    department = re.search(
-        labels_re(["部门整体", "部门(单位)名称", "部门(单位)总体资金", "整体支出"]), text.flat
-    )
-    return "department" if department else "project"
+_DEPARTMENT_TITLE = re.compile(labels_re(["部门整体", "整体支出"]))
+_DEPARTMENT_LABELS = re.compile(labels_re(["部门整体", "部门(单位)名称", "部门(单位)总体资金", "整体支出"]))
+
+
+def _kind(text: _Text) -> tuple[str, bool]:
+    """部门整体 or 项目, and whether the form contradicts itself: the title says it; failing that, its labels.
+
+    The page's prose before the title may name the other kind (a 决算 page publishing both); a 项目支出
+    title over a 部门（单位）名称 label is a contradiction the caller doubts.
+    """
+    title = _TITLE.search(text.flat)
+    labelled = bool(_DEPARTMENT_LABELS.search(text.flat, title.end() if title else 0))
+    if title is not None:
+        if _DEPARTMENT_TITLE.search(title.group()):
+            return "department", False
+        if re.search(label_re("项目"), title.group()):
+            return "project", labelled
+    return ("department" if labelled else "project"), False
 
 
 def _contact(text: _Text) -> tuple[Contact, int | None]:
@@ -616,6 +670,14 @@ def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> lis
         return [ImportNote("I20", "找到了绩效指标表头，但未能读出任何指标行（表格可能按列展开），请核对原表", where,
                            path="indicators")]
     return misread_rows(indicators, [text.at(row.lines["name"]) for row in table.rows])
+
+
+def _score_absent(table: Table, text: _Text) -> list[ImportNote]:
+    """A table whose header prints no 得分 column: its rows are read without a score, and that is said once."""
+    if not table.rows or not table.columns or {Column.SCORE, Column.CONVERTED} & set(table.columns):
+        return []
+    return [ImportNote("I21", "绩效指标表没有得分列，各指标的得分未读出（表中未印），请补填", text.at(table.rows[0].lines["name"]),
+                       severity="info")]
 
 
 def _split_doubts(table: Table, guessed: frozenset[int], text: _Text) -> list[ImportNote]:
@@ -896,12 +958,15 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         if found := _field(source, labels):
             fields[name], prov[name] = found[0], source.at(found[1])
             if found[2] and name != "department" and not _in_title(source, found[0]):
-                notes.append(ImportNote("I20", f"「{found[0]}」由空格隔开的几段文字接成（原表单元格折行），请核对原表",
+                notes.append(ImportNote("I20", f"「{found[0]}」由空格或换行隔开的几段文字接成（原表单元格折行），请核对原表",
                                         prov[name], path=name))
     for name, labels, what in (("unit", UNIT_LABELS, "单位名称"), ("project", PROJECT_LABELS, "项目名称")):
         if name not in fields and (before := _field_before(source, labels, notes, name, what)):
             fields[name] = before
-    kind = _kind(source)
+    kind, contradicted = _kind(source)
+    if contradicted:
+        notes.append(ImportNote("I20", "表题为项目支出自评表，表中却有部门整体支出的栏目，表的类别可能读错，请核对原表",
+                                source.at(source.line_at(0)), path="kind"))
     if kind == "department":
         fields.pop("department", None)
     elif project := _project(source, fields.get("project"), notes):
@@ -928,7 +993,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         indicators, signs = ocr_signs(indicators, place)
         notes += signs + _ocr_doubts(indicators, prov, repaired.ocr_values)
     notes += _shape_doubts(table, indicators, source) + _money_unit(funds_read, source)
-    notes += _split_doubts(table, frozenset(repaired.guessed), source)
+    notes += _split_doubts(table, frozenset(repaired.guessed), source) + _score_absent(table, source)
     for members, why in table.doubts:
         names = "、".join(f"「{table.rows[n].name}」" for n in members[:3]) + ("等" if len(members) > 3 else "")
         for n in members:
@@ -938,7 +1003,8 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
                     path=f"indicators[{n}].weight",
                 )
             )
-    if not (indicators or funds_read or table.header_found or total or year):
+    titled = fields and _TITLE.search(source.flat)  # a 自评表 title and its head: a form, whatever is missing
+    if not (indicators or funds_read or table.header_found or total or year or titled):
         raise InputError("没有找到绩效自评表的内容（资金情况、绩效指标表或总分），请检查是否选错了文件", place)
     has_head = bool(funds_read or year or fields)
     _truncation(table, source, notes, has_head, total is not None)

@@ -38,6 +38,7 @@ _COLUMN_WORDS: list[tuple[str, str | None]] = [
 _COLUMN_RE = re.compile("|".join(f"(?P<c{i}>{label_re(w)})" for i, (w, _) in enumerate(_COLUMN_WORDS)))
 # ``得分(20分*执行率)`` names the weight inside the score heading.
 _SCORE_FORMULA = re.compile(r"^\s*[(（]\s*(\d+)\s*分\s*[*×]\s*执行率\s*[)）]")
+_PERCENT_RATE = re.compile(label_re("执行率") + r"\s*[(（]\s*%\s*[)）]")  # ``执行率(%)``: bare rates are percentages
 _BLOCK_WEIGHT = re.compile(r"[(（]\s*(\d+)\s*分\s*[)）]")
 _VALUE = r"(?:\d[\d.,%]*(?:\s*(?:%|万元|元|万|分))?|[-—–]+)"  # glued runs (``194.9194.9100%``) stay one
 _RUN = re.compile(rf"(?:[\s|:：]*{_VALUE})+")
@@ -90,11 +91,14 @@ def _values(run: str) -> list[str]:
     return values
 
 
-def _plausibility(assigned: dict[str, str | None]) -> float:
+def _plausibility(assigned: dict[str, str | None], percent_header: bool = False) -> float:
+    """How plausible one assignment of figures to columns is; ``percent_header``: the rate column is
+    headed ``执行率(%)``, so a bare number there is the percentage it says (``86.48``)."""
     score = 0.0
     rate = assigned.get("rate")
     if rate is not None:
-        score += 3 if rate.endswith("%") else (0 if amount(rate) == 0 else -2)  # nothing spent: "0"
+        marked = rate.endswith("%") or (percent_header and amount(rate) is not None)
+        score += 3 if marked else (0 if amount(rate) == 0 else -2)  # nothing spent: "0"
     # a rate printed without its sign counts as a percentage when the sums agree: ``95.8`` under a
     # (%) header, or the fraction ``0.958``
     bare = amount(rate) if rate and not rate.endswith("%") else None
@@ -116,7 +120,7 @@ def _plausibility(assigned: dict[str, str | None]) -> float:
         score += 0.5 if executed <= budget else 0
         if percent is not None and (percent == 0) == (executed == 0):  # 0% only when nothing was spent
             agrees = abs(executed / budget * 100 - percent) <= _rounding(percent)
-            score += (2 if bare is not None else 4) if agrees else -1  # a bare rate is weaker evidence
+            score += (2 if bare is not None and not percent_header else 4) if agrees else -1  # a bare rate: weaker
         elif percent is not None:
             score -= 2
     if percent is not None and weight and points is not None:  # 得分 = 分值 × 执行率 (capped at full marks)
@@ -157,7 +161,7 @@ def _prefixes(values: list[str], slots: int) -> Iterator[list[str]]:
         yield values[:length]
 
 
-def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
+def align(values: list[str], columns: list[str], percent_header: bool = False) -> dict[str, str | None]:
     """Assign read figures to the numeric columns, leaving the least plausible ones empty."""
     numeric = [c for c in columns if c != "text"]
     best: tuple[float, dict[str, str | None]] | None = None
@@ -170,7 +174,7 @@ def align(values: list[str], columns: list[str]) -> dict[str, str | None]:
                 if "initial_a" in assigned:  # 年初预算数(A) is the budget the rate divides by
                     assigned["budget"] = assigned["initial"] = assigned.pop("initial_a")
                 rank = (
-                    _plausibility(assigned)
+                    _plausibility(assigned, percent_header)
                     + 0.001 * sum(dropped)
                     - CUT_COST * max(0, len(read) - len(values))  # fewer cuts of a glued run are likelier
                     - _odd_cents(assigned) * (len(read) > len(values))
@@ -217,6 +221,7 @@ def read_funds(text: str) -> FundsRead | None:
     )
     if not columns:
         return None
+    percent_header = bool(_PERCENT_RATE.search(text[head_from : run.start()]))
     block = _BLOCK_WEIGHT.search(text[head_from : total.start()])
     weight = formula_weight or (Decimal(block.group(1)) if block else None)
     rows = []
@@ -224,6 +229,7 @@ def read_funds(text: str) -> FundsRead | None:
     while sub := _SUBROW.match(text, position):
         sub_run = _RUN.match(text, sub.end())
         values = _values(sub_run.group()) if sub_run else []
-        rows.append((re.sub(r"\s+", "", sub.group("label")), align(values, columns), sub.start("label")))
+        rows.append((re.sub(r"\s+", "", sub.group("label")), align(values, columns, percent_header),
+                     sub.start("label")))
         position = sub_run.end() if sub_run else sub.end()
-    return FundsRead(align(_values(run.group()), columns), rows, weight, total.start())
+    return FundsRead(align(_values(run.group()), columns, percent_header), rows, weight, total.start())

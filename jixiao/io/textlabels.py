@@ -71,6 +71,7 @@ _COLUMN_OF_ROLE = {
     "target": Column.TARGET, "adjusted": Column.ADJUSTED, "actual": Column.ACTUAL, "weight": Column.WEIGHT,
     "score": Column.SCORE, "coefficient": Column.RATIO, "reason": Column.REASON, "core": Column.CORE,
     "method": Column.METHOD, "review": Column.REVIEW, "share": Column.SHARE, "converted": Column.CONVERTED,
+    "other": Column.OTHER,
 }
 
 #: Header words that belong to the indicator table head but are not data columns.

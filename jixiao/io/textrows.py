@@ -589,6 +589,17 @@ def _plan(tokens: list[Token], first: int, last: int) -> tuple[str, ...]:
     return tuple(role for role in found if role)
 
 
+#: Roles of the text columns a rubric may print after its 得分 (a reason, a note): no figures of the rubric.
+_TRAILING_TEXT_ROLES = frozenset({"reason", "method", "core", "review"})
+
+
+def _rubric_plan(plan: tuple[str, ...]) -> bool:
+    """The header is a rubric's, text columns after its 得分 (``偏差原因分析及改进措施``) aside."""
+    while plan and plan[-1] in _TRAILING_TEXT_ROLES:
+        plan = plan[:-1]
+    return plan == RUBRIC_PLAN
+
+
 def _cells(tokens: list[Token], start: int) -> tuple[list[tuple[str, bool, Token]], Token | None]:
     """The table's cells from ``start`` as (text, is a number, first token), words of one text joined."""
     cells: list[tuple[str, bool, Token]] = []
@@ -743,7 +754,7 @@ def read_table(tokens: list[Token], start: int = 0) -> Table:
         table.header_found = False
         return table
     columns, first, end = header
-    if _plan(tokens, first, end) == RUBRIC_PLAN:
+    if _rubric_plan(_plan(tokens, first, end)):
         return read_rubric(tokens, end)
     table = _Reader(tokens, columns).read(end)
     table.columns = columns
