@@ -204,13 +204,29 @@ def _unclosed(piece: str) -> bool:
     return piece.count("(") + piece.count("（") > piece.count(")") + piece.count("）")
 
 
+#: Opening brackets: a piece that is a bracketed gloss (``(参保率)``) is the end of the name before it.
+_OPENING = frozenset("(（")
+
+
+def _glossed(piece: str) -> bool:
+    """A piece that is one bracketed gloss and nothing else: no name is only that."""
+    return piece[0] in _OPENING and piece[-1] in "）)"
+
+
 def _continues(pieces: list[str], n: int, widest: int) -> tuple[bool, bool]:
-    """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own or starts
-    with a closing mark, or the piece leaves a bracket open; the piece was cut at the column's width, i.e. is
-    as wide as the widest)."""
+    """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own, starts
+    with a closing mark or is a bracketed gloss, or the piece leaves a bracket open; the piece was cut at the
+    column's width, i.e. is as wide as the widest)."""
     piece, following = pieces[n], pieces[n + 1]
-    return (len(following) < NAME_CHARS_MIN or following[0] in _CLOSING or _unclosed(piece),
+    return (len(following) < NAME_CHARS_MIN or following[0] in _CLOSING or _glossed(following) or _unclosed(piece),
             len(piece) == widest)
+
+
+def _chained_short(pieces: list[str], joins: set[int], widest: int) -> bool:
+    """A name rejoined from three pieces or more whose inner pieces are not as wide as the column: neither a
+    name wrapped at the column's width (every piece but the last as wide) nor a cell broken once where it
+    wrapped, so one of those joins is wrong."""
+    return any(n - 1 in joins and len(pieces[n]) != widest for n in joins)
 
 
 def _joined(pieces: list[str], joins: set[int]) -> list[str]:
@@ -241,7 +257,9 @@ def aligned_names(pieces: list[str], count: int) -> tuple[list[str], bool]:
     ranked = sorted(evidence, key=lambda n: (not evidence[n][0], not evidence[n][1], len(pieces[n + 1])))
     extra = len(pieces) - count
     chained = any(evidence[n][1] and evidence.get(n + 1, (False, False))[1] for n in evidence)
-    return _joined(pieces, set(ranked[:extra])), sum(any(e) for e in evidence.values()) == extra and not chained
+    joins = set(ranked[:extra])
+    certain = sum(any(e) for e in evidence.values()) == extra and not chained and not _chained_short(pieces, joins, widest)
+    return _joined(pieces, joins), certain
 
 
 def _levels(labels: list[str], count: int) -> list[tuple[str, str]] | None:

@@ -240,8 +240,11 @@ COLUMNS_MIN = 3  # the name column and at least two value columns make a table w
 
 
 def _ends_table(text: str) -> bool:
+    """A line after the table: its end word as the first cell or the first word of a line of words (the rest of
+    a page on one line after its table, ``总分 100 97.5``), or a line of cells again."""
     first = text.split("|")[0]
-    return bool(TABLE_END.match(key(first))) or "|" in text
+    words = first.split()
+    return bool(TABLE_END.match(key(first)) or (words and TABLE_END.match(key(words[0])))) or "|" in text
 
 
 def _flattened(lines: Lines) -> tuple[list[int], int] | None:
@@ -677,10 +680,22 @@ def _levels_start(words: list[str], name: int) -> int:
     return start
 
 
+def _labels_joined(words: list[str]) -> list[str]:
+    """A level column's words with the pieces of a label broken where it wrapped (``经济效 益指标``) joined."""
+    out, i = [], 0
+    while i < len(words):
+        span = label_span(words, i) or 1
+        out.append("".join(words[i : i + span]))
+        i += span
+    return out
+
+
 def _column_words(words: list[str], heads: list[tuple[int, int]], end: int) -> list[tuple[str, list[str]]]:
-    """Each header cell (pieces joined) with the words drawn after it, up to the next header cell or ``end``."""
+    """Each header cell (pieces joined) with the words drawn after it, up to the next header cell or ``end``;
+    a level column's labels whole again."""
     bounds = [*(i for i, _ in heads[1:]), end]
-    return [("".join(words[i : i + n]), words[i + n : b]) for (i, n), b in zip(heads, bounds, strict=True)]
+    columns = [("".join(words[i : i + n]), words[i + n : b]) for (i, n), b in zip(heads, bounds, strict=True)]
+    return [(head, _labels_joined(cells) if head_cell(head) in LEVEL_HEADS else cells) for head, cells in columns]
 
 
 def columns_on_line(lines: Lines, place: str) -> Repaired:

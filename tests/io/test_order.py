@@ -148,6 +148,30 @@ def test_a_table_drawn_a_column_at_a_time_on_one_line_is_put_back_into_rows() ->
     assert _exact("seed", "by_column_line") == 1.0
 
 
+def test_a_column_drawn_table_whose_cells_wrapped_is_read_right_or_doubted() -> None:
+    """Level labels broken where they wrapped (``经济效 益指标``) are whole again, and the 总分 row after the
+    last column is no cell of it: every development truth drawn so comes back right or doubted."""
+    for name in ("seed", "002", "005", "014"):
+        truth = TRUTHS[name]
+        form, notes = parse_text(damaged(truth, "by_column_line+split_cells", sum(map(ord, name))), f"{name}.txt")
+        assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong], name
+    form, _ = parse_text(damaged(SEED_TRUTH, "by_column_line+split_cells", sum(map(ord, "seed"))), "seed.txt")
+    assert form.total_declared == Decimal("97.5")
+
+
+def test_a_bracketed_gloss_ends_the_name_before_it() -> None:
+    names, _ = aligned_names(["发放(缴纳)覆盖率", "足额保障率", "(参保率)"], 2)
+    assert names == ["发放(缴纳)覆盖率", "足额保障率(参保率)"]
+
+
+def test_a_name_rejoined_from_three_pieces_not_cut_at_the_width_is_a_guess() -> None:
+    """Cells broken once where they wrapped (``健康发展`` then ``学生满 意度``): short pieces alone do not make
+    the joins certain when they would chain pieces narrower than the column."""
+    pieces = ["学生受资", "助人数", "营养改善计划覆盖率", "资金到位", "及时率", "促进学校教育事业", "健康发展", "学生满", "意度"]
+    _, certain = aligned_names(pieces, 5)
+    assert not certain
+
+
 def test_names_before_values_draws_every_name_before_the_first_value() -> None:
     text = damaged(SEED_TRUTH, "names_before_values", 3)
     after = text.split(" ".join(INDICATOR_HEAD))[1]
