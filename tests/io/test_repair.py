@@ -381,3 +381,29 @@ def test_a_row_border_is_a_guess_where_a_text_closed_a_row_without_figures() -> 
 def test_rows_whose_figures_follow_their_names_have_no_guessed_border(cells: list[tuple[str, int]]) -> None:
     rows = [(1, [name, str(points), str(points)]) for name, points in cells]
     assert guessed_splits(rows) == []
+
+
+HEADED = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
+
+
+def test_level_labels_glued_before_a_name_are_the_row_s_levels() -> None:
+    """Merged level cells whose text was written into the group's first name (``产出指标数量指标培训人数``)."""
+    text = HEADED + (" | | 产出指标数量指标培训人数 | 20人 | 18人 | 15 | 13.5\n"
+                     " | | 场次 | 4场 | 4场 | 15 | 15\n"
+                     " | | 质量指标合格率 | 100% | 100% | 20 | 20\n总分 | 100 | 98.5")
+    form, notes = parse_text(text, "x.txt")
+    assert [(i.level1, i.level2, i.name) for i in form.indicators] == [
+        ("产出指标", "数量指标", "培训人数"), ("产出指标", "数量指标", "场次"), ("产出指标", "质量指标", "合格率")]
+    assert not [n for n in notes if n.path and n.path.startswith("indicators[")]
+
+
+def test_a_short_label_before_a_name_is_taken_off_only_as_a_doubted_guess() -> None:
+    """``质量合格率`` may be a name: its 质量 is read as the 二级 label only where the table glued labels so."""
+    row = " | | 质量合格率 | 100% | 100% | 20 | 20\n"
+    glued = HEADED + " | | 产出指标数量培训人数 | 20人 | 18人 | 15 | 13.5\n" + row + "总分 | 100 | 98.5"
+    form, notes = parse_text(glued, "x.txt")
+    assert [(i.level2, i.name) for i in form.indicators] == [("数量", "培训人数"), ("质量", "合格率")]
+    assert [n.path for n in notes if n.code == "I20" and "质量" in n.message] == ["indicators[1].name"]
+    plain = HEADED + " | | 培训人数 | 20人 | 18人 | 15 | 13.5\n" + row + "总分 | 100 | 98.5"
+    form, _ = parse_text(plain, "x.txt")
+    assert [i.name for i in form.indicators] == ["培训人数", "质量合格率"]
