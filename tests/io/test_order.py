@@ -205,11 +205,23 @@ def test_a_row_per_line_table_whose_lines_hold_several_rows_is_split_by_the_kind
     assert _exact("058", "rows_on_lines") == 1.0
 
 
-def test_rows_grouped_from_names_drawn_apart_from_their_values_doubt_the_whole_list() -> None:
-    """035 prints no 分值, so its names-first block cannot be paired: rows grouped from it hold no values."""
+def test_rows_that_leave_different_cells_blank_are_cut_by_their_kinds_and_doubted() -> None:
+    """035 prints no 分值 and some rows an answer (``100% 无``, ``高 高``): no one plan reads its names-first
+    block, the cut into rows of varying width does; where a row's blank cells could stand in several columns the
+    row is doubted."""
     form, notes = parse_text(damaged(TRUTHS["035"], "names_before_values", sum(map(ord, "035"))), "035.txt")
-    assert any(n.code == "I20" and n.path == "indicators" and "没有任何数值" in n.message for n in notes)
-    assert not [r.path for r in compare(form, TRUTHS["035"], notes) if r.silently_wrong]
+    results = compare(form, TRUTHS["035"], notes)
+    assert len(form.indicators) == len(TRUTHS["035"]["indicators"]) and accuracy(results) > 0.9
+    assert any(n.code == "I20" and n.path == "indicators[0]" and "空单元格" in n.message for n in notes)
+    assert not [r.path for r in results if r.silently_wrong]
+
+
+def test_a_block_drawn_values_first_whose_rows_leave_different_cells_blank_is_cut_into_rows() -> None:
+    """020's rows print a 分值 or not and text targets: each row is cut with the columns its cells fit."""
+    form, notes = parse_text(damaged(TRUTHS["020"], "names_after_values"), "020.txt")
+    assert [(i.target, i.actual, i.weight) for i in form.indicators[:3]] == [
+        ("25TB", "25TB", 10), ("100%覆盖", "100%覆盖", None), ("资源采购期以当年为主", "资源采购期以当年为主", 10)]
+    assert not [r.path for r in compare(form, TRUTHS["020"], notes) if r.silently_wrong]
 
 
 def test_a_name_piece_starting_with_a_closing_mark_continues_the_piece_before_it() -> None:
