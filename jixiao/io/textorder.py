@@ -17,8 +17,8 @@ alignment is a guess and the whole indicator list is doubted (I20); it is never 
 from __future__ import annotations
 
 import re
-from itertools import combinations
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 from ..model import Location
 from .constraints import broken
