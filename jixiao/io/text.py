@@ -747,6 +747,9 @@ def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location], notes
         prov[f"funds.{attribute}"] = line
     for index, (_, _, offset) in enumerate(read.rows, start=1):
         prov[f"funds.rows[{index}]"] = text.at(text.line_at(offset))
+    if read.runs_on:
+        notes.append(ImportNote("I20", "年度资金总额一行的数字后紧接着更多数字（中间没有表头或标签），该行在何处结束是推测，"
+                                       "资金各列可能读错，请核对原表", line, path="funds"))
     figures: dict[str, Any] = {"weight": amount(total.get("weight")) or read.weight, "rate_declared": total.get("rate"),
                                "score_declared": amount(total.get("score")), "rows": rows}
     return _within_limits(Funds, figures, "funds", line, notes)

@@ -63,6 +63,9 @@ class FundsRead:
     rows: list[tuple[str, dict[str, str | None], int]]
     weight: Decimal | None
     offset: int
+    #: the total row's figures run on into more figures than it has columns, with no label between (a page on
+    #: one line whose indicator header was lost): where the row ends is a guess
+    runs_on: bool = False
 
 
 def _columns(header: str) -> tuple[list[str], Decimal | None]:
@@ -226,4 +229,6 @@ def read_funds(text: str) -> FundsRead | None:
         values = _values(sub_run.group()) if sub_run else []
         rows.append((re.sub(r"\s+", "", sub.group("label")), align(values, columns), sub.start("label")))
         position = sub_run.end() if sub_run else sub.end()
-    return FundsRead(align(_values(run.group()), columns), rows, weight, total.start())
+    figures = _values(run.group())
+    runs_on = not rows and len(figures) > len([c for c in columns if c != "text"]) and not any(map(_GLUED.search, figures))
+    return FundsRead(align(figures, columns), rows, weight, total.start(), runs_on)

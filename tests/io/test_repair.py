@@ -407,3 +407,14 @@ def test_a_short_label_before_a_name_is_taken_off_only_as_a_doubted_guess() -> N
     plain = HEADED + " | | 培训人数 | 20人 | 18人 | 15 | 13.5\n" + row + "总分 | 100 | 98.5"
     form, _ = parse_text(plain, "x.txt")
     assert [i.name for i in form.indicators] == ["培训人数", "质量合格率"]
+
+
+def test_a_funds_row_running_on_into_more_figures_is_doubted() -> None:
+    """A page on one line whose indicator header was lost: the total row's figures run on into the indicator
+    rows' figures, so where the row ends is a guess."""
+    truth = dict(TRUTHS)["046"]
+    form, notes = parse_text(damaged(truth, "names_after_values+header_lost", sum(map(ord, "046"))), "046.txt")
+    assert any(n.code == "I20" and n.path == "funds" for n in notes)
+    assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
+    form, notes = parse_text(damaged(truth, "one_line"), "046.txt")
+    assert not any(n.path == "funds" for n in notes)  # the header's words end the row
