@@ -49,6 +49,7 @@ from .textlabels import (
     head_cell,
     is_level,
     key,
+    level1_name,
 )
 from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
 from .textrows import choose_layout
@@ -633,6 +634,17 @@ def _table_lines(lines: Lines) -> tuple[int, int, list[str]] | None:
     return (start, end, words[cut:]) if start < end or words[:cut] else None
 
 
+def _first_level1(words: Lines) -> int | None:
+    """Where a table on the page's one line starts: its first 一级 label after the funds block's words (the head
+    fields and the funds row before it), when words come before it."""
+    texts = [w for _, w in words]
+    funds = max((i for i, w in enumerate(texts) if w.startswith(FUNDS_ROW_WORDS)), default=-1)
+    for i in range(funds + 1, len(texts)):
+        if (span := label_span(texts, i)) and level1_name(key("".join(texts[i : i + span]))):
+            return i or None
+    return None
+
+
 def headerless_rows(lines: Lines, place: str) -> Repaired:
     """A table whose lines hold several rows each (blank cells gone) and whose header is lost (drawn as an
     image, left on the page before): the words grouped into rows by the plans of the template library
@@ -647,6 +659,9 @@ def headerless_rows(lines: Lines, place: str) -> Repaired:
     start, end, rest = found
     body = [(n, w) for n, text in lines[start:end] for w in text.split()]
     body += [(lines[end][0], w) for w in lines[end][1].split()[: len(lines[end][1].split()) - len(rest)]]
+    lead: Lines = []
+    if start == end and (first := _first_level1(body)):  # the page on one line: its head and funds before the table
+        lead, body = [(body[0][0], " ".join(w for _, w in body[:first]))], body[first:]
     cells = _word_cells(body)
     best: tuple[int, Template, list[tuple[int, list[str]]]] | None = None
     for template in load_templates():
@@ -658,7 +673,7 @@ def headerless_rows(lines: Lines, place: str) -> Repaired:
         return Repaired(lines, [])
     _, template, rows = best
     header = " | ".join([*LEVEL_HEADS, *template.indicator_columns])
-    out, origin, guessed = _rows_rebuilt([], (body[0][0], header), rows, (lines[end][0], " ".join(rest)), lines,
+    out, origin, guessed = _rows_rebuilt(lead, (body[0][0], header), rows, (lines[end][0], " ".join(rest)), lines,
                                          _text_columns(template.indicator_columns))
     notes = [ImportNote("I20", f"绩效指标表没有可识别的表头、一行印有几个指标行，已按表样「{template.id}」的列"
                                f"（{'、'.join(template.indicator_columns)}）按单元格的类别拼成 {len(rows)} 行；"

@@ -418,3 +418,16 @@ def test_a_funds_row_running_on_into_more_figures_is_doubted() -> None:
     assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
     form, notes = parse_text(damaged(truth, "one_line"), "046.txt")
     assert not any(n.path == "funds" for n in notes)  # the header's words end the row
+
+
+def test_a_page_on_one_line_without_its_indicator_header_is_read_by_the_template_plans() -> None:
+    """The table starts at its first 一级 label after the funds row: the head and funds before it stay as they
+    are, the rows are grouped by a template's plan and the list doubted (its header is a guess)."""
+    truth = dict(TRUTHS)["032"]
+    text = damaged(truth, "one_line+header_lost")
+    assert "三级指标" not in text
+    form, notes = parse_text(text, "032.txt")
+    results = compare(form, truth, notes)
+    assert len(form.indicators) == len(truth["indicators"]) and form.funds.total is not None
+    assert any(n.code == "I20" and n.path == "indicators" and "没有可识别的表头" in n.message for n in notes)
+    assert not [r.path for r in results if r.silently_wrong]
