@@ -158,6 +158,7 @@ def _widest_run(words: list[str], header: WordHeader) -> tuple[tuple[Column, ...
     return max(runs, key=lambda run: len(run[1]))
 
 
+TEXT_VALUE_CHARS_MAX = 8  # a text target or actual longer than this is only taken when both are written alike
 VARIABLE_WORDS_MAX = 600  # value words a block drawn values first may hold for the search over blank cells
 
 
@@ -177,8 +178,11 @@ def _tuple_fits(cells: list[str], plan: tuple[Column, ...]) -> bool:
     (those are the names drawn after)."""
     if not _fits(cells, plan):
         return False
+    alike = len(cells) >= 2 and cells[0] == cells[1]  # a target and an actual written alike
+    if not alike and any(len(c) > TEXT_VALUE_CHARS_MAX and not _value_like(c) for c in cells):
+        return False  # a long text written once is a name (a row read row by row), not a target
     return (any(c in NUMERIC_COLUMNS for c in plan) or all(_value_like(c) or key(c) in ANSWERS for c in cells)
-            or (len(cells) == 2 and cells[0] == cells[1]))
+            or (alike and len(cells) == 2))
 
 
 def _bare_values(cells: list[str], plan: tuple[Column, ...]) -> int:
