@@ -271,7 +271,7 @@ def peeled_levels(name: str, short_seen: bool) -> tuple[list[str], str, bool]:
     guessed = False
     while len(labels) < 2 and (found := _level_prefix(rest)):
         label, after = found
-        if len(re.findall(r"[\u4e00-\u9fff]", after)) < 2 or (labels and level1_name(key(label))):
+        if not re.search(r"[\u4e00-\u9fff\d]", after) or (labels and level1_name(key(label))):
             break
         if not (_certain_label(label, not labels) or (labels and level1_name(key(labels[0])))):
             if labels or not short_seen:
