@@ -370,6 +370,8 @@ class _Reader:
         self.level = Level()
         self.short_levels = False  # level labels glued before a name were seen (``产出指标数量…``)
         self.rows_in_group = 0  # rows read since the last level label
+        self.level2_end = -1  # the token after the last 二级 label read (-1: the last label read is no 二级 one)
+        self.name_word = -1  # a label word read as a name's first word (:meth:`_second_label`)
         self.rows: list[Row] = []
         self.pending: list[Token] = []
         self.orphans: list[list[Token]] = []
@@ -392,10 +394,14 @@ class _Reader:
                 return Table(self.rows, token, tokens[i - 1] if i else None, True, self.orphans,
                              blocks=self.level.blocks)
             span = _label_span(tokens, i)
+            if span and self._second_label(i, span):
+                span = None  # a 二级 label right after another, a word after it: a name's first word (``资金到位 及时率``)
+                self.name_word = i
             if span:  # _label_span only returns level labels and section words
                 self._flush()
                 self.level.take(span[1])
                 self.rows_in_group = 0
+                self.level2_end = i + span[0] if not level1_name(span[1]) and LEVEL2.match(span[1]) else -1
                 i += span[0]
                 continue
             if column_of(token.key) or token.key in INDICATOR_HEAD_WORDS:
@@ -409,6 +415,15 @@ class _Reader:
                 i += 1
         self._flush()
         return Table(self.rows, None, tokens[-1] if tokens else None, True, self.orphans, blocks=self.level.blocks)
+
+    def _second_label(self, i: int, span: tuple[int, str]) -> bool:
+        """A 二级 label right after another 二级 label and followed on its line by a word that is no label nor value:
+        the first piece of a name broken where it wrapped (``时效指标 资金到位 及时率``), not a group of its own."""
+        tokens, after = self.tokens, i + span[0]
+        return (i == self.level2_end and not level1_name(span[1]) and bool(LEVEL2.match(span[1]))
+                and span[1] != self.level.level2 and after < len(tokens) and tokens[after].line == tokens[i].line
+                and bool(tokens[after].key) and not is_value(tokens[after].text) and not is_number(tokens[after].text)
+                and _label_span(tokens, after) is None)
 
     def _flush(self) -> None:
         """Text before a label: the wrapped reason of the row above (template stubs ``指标2:`` dropped).
@@ -510,7 +525,7 @@ class _Reader:
         for j in range(i if self.pending else i + 1, min(i + NAME_WORDS_MAX, len(tokens) - k + 1)):
             if j > i and tokens[j - 1].line != tokens[j].line:
                 break
-            if j > i and (span := _label_span(tokens, j - 1)):
+            if j > i and j - 1 != self.name_word and (span := _label_span(tokens, j - 1)):
                 # a level cell centred in its block prints between a row's name and its values
                 return self._label_inside(i, j - 1, span)
             values = tokens[j : j + k]

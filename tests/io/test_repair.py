@@ -431,3 +431,14 @@ def test_a_page_on_one_line_without_its_indicator_header_is_read_by_the_template
     assert len(form.indicators) == len(truth["indicators"]) and form.funds.total is not None
     assert any(n.code == "I20" and n.path == "indicators" and "没有可识别的表头" in n.message for n in notes)
     assert not [r.path for r in results if r.silently_wrong]
+
+
+def test_a_name_starting_with_a_level_word_after_its_group_s_label_is_a_name() -> None:
+    """``时效指标 资金到位 及时率`` (005's cells broken where they wrapped): 资金到位 is a 二级 word of the rubric,
+    but right after another 二级 label and followed by the rest of a name it is the name's first piece."""
+    truth = dict(TRUTHS)["005"]
+    text = damaged(truth, "split_cells", sum(map(ord, "005")))
+    assert " 时效指标 资金到位 及时率 " in text
+    form, notes = parse_text(text, "005.txt")
+    assert ("时效指标", "资金到位 及时率") in [(i.level2, i.name) for i in form.indicators]
+    assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
