@@ -52,7 +52,7 @@ from .textlabels import (
     level1_name,
 )
 from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
-from .textrows import choose_layout
+from .textrows import NAME_CHARS_MIN, choose_layout
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -412,10 +412,24 @@ def _name_continued(name: str, values: list[str], width: int | None) -> str:
     """The name with the pieces of it that were read as values: a bracketed unit right after it (``(万元)``),
     and texts beyond the ``width`` value cells a row has (a name broken at a space).  ``values`` loses them."""
     while values and not _is_value_cell(values[0]) and (
-        _BRACKETED.match(values[0]) or (width is not None and len(values) > width)
+        _BRACKETED.match(values[0]) or (width is not None and len(values) > width) or _name_piece(values)
     ):
         name += values.pop(0)
     return name
+
+
+_OPEN_OR_CLOSE = frozenset("(（)）”’】」』、，。；：,;:")
+
+
+def _name_piece(values: list[str]) -> bool:
+    """The first text after a name is the rest of it, broken where it wrapped, not a text target: a lone bracket or a
+    piece starting with a closing mark (``( | 万元)``), or a fragment shorter than a name (``项目竣 | 工时间``) that is
+    no answer word and is followed by a value of its own, not by its own repetition (``及时 | 及时``)."""
+    first = values[0]
+    if first[0] in _OPEN_OR_CLOSE and len(values) > 1:
+        return True
+    return (len(values) > 1 and len(first) < NAME_CHARS_MIN and key(first) not in ANSWERS and values[1] != first
+            and _is_value_cell(values[1]) and bool(re.fullmatch(r"[\u4e00-\u9fff]+", first)))
 
 
 def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None = None) -> list[tuple[int, list[str]]]:

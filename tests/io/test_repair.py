@@ -442,3 +442,15 @@ def test_a_name_starting_with_a_level_word_after_its_group_s_label_is_a_name() -
     form, notes = parse_text(text, "005.txt")
     assert ("时效指标", "资金到位 及时率") in [(i.level2, i.name) for i in form.indicators]
     assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
+
+
+@pytest.mark.parametrize("shape", ["one_line+split_cells", "page_lines+split_cells", "rows_on_lines+split_cells"])
+def test_name_pieces_broken_where_they_wrapped_stay_in_the_name(shape: str) -> None:
+    """048 on one line with its cells broken (``项目竣 工时间 2023.12``, ``年新增畜牧产值 ( 万元) 500``): the
+    fragment and the lone bracket are the rest of the name, not a text target."""
+    truth = dict(TRUTHS)["048"]
+    form, notes = parse_text(damaged(truth, shape, sum(map(ord, "048"))), "048.txt")
+    results = compare(form, truth, notes)
+    assert not [r.path for r in results if r.silently_wrong]
+    if shape == "one_line+split_cells":
+        assert ("项目竣工时间", "2023.12") in [(i.name, i.target) for i in form.indicators]
