@@ -331,7 +331,7 @@ def _spaced_header(text: str) -> int | None:
     return len(cells)
 
 
-def _spaced_row(text: str, width: int, name_at: int) -> list[str] | None:
+def _spaced_row(text: str, width: int, name_at: int, numeric: frozenset[int] = frozenset()) -> list[str] | None:
     """A row line as cells: split at single spaces; extra pieces (spaces inside a name) go to the name."""
     cells = text.split(_SPACE)
     extra = len(cells) - width
@@ -348,6 +348,8 @@ def _spaced_row(text: str, width: int, name_at: int) -> list[str] | None:
         return None  # figures inside the name: a misaligned line, not a name with a space
     if not all(not cell or is_level(key(cell)) for cell in row[:name_at]):
         return None  # what stands under the level columns is no level label
+    if any(row[n] and not is_number(row[n]) for n in numeric if n < len(row)):
+        return None  # a word under 分值 or 得分: the line holds several rows, not one row's cells
     return row
 
 
@@ -363,10 +365,12 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     if at is None:
         return Repaired(lines, [])
     start, width = at
-    name_at = [head_cell(c) for c in lines[start][1].strip().split(_SPACE)].index(Column.NAME)
+    heads = [head_cell(c) for c in lines[start][1].strip().split(_SPACE)]
+    name_at = heads.index(Column.NAME)
+    numeric = frozenset(n for n, head in enumerate(heads) if head in (Column.WEIGHT, Column.SCORE))
     end = next((n for n in range(start + 1, len(lines)) if TABLE_END.match(key(lines[n][1].split(_SPACE)[0]))), len(lines))
     body = [n for n in range(start + 1, end) if lines[n][1].strip()]
-    rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at)) is not None}
+    rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at, numeric)) is not None}
     if not body or len(rows) < SPACED_SHARE * len(body):
         return Repaired(lines, [])
     out = list(lines)

@@ -454,3 +454,14 @@ def test_name_pieces_broken_where_they_wrapped_stay_in_the_name(shape: str) -> N
     assert not [r.path for r in results if r.silently_wrong]
     if shape == "one_line+split_cells":
         assert ("项目竣工时间", "2023.12") in [(i.name, i.target) for i in form.indicators]
+
+
+def test_a_line_of_several_rows_is_no_row_of_spaced_cells() -> None:
+    """014's rows two a line: eight words under an eight-cell header, but a name under 分值 shows the line holds
+    several rows, so the spaces are not cell borders."""
+    truth = dict(TRUTHS)["014"]
+    text = damaged(truth, "rows_on_lines", sum(map(ord, "014")))
+    assert spaced_cells(_numbered(text), "014.txt").lines == _numbered(text)
+    form, notes = parse_text(text, "014.txt")
+    assert [i.name for i in form.indicators] == [i["name"] for i in truth["indicators"]]
+    assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
