@@ -428,12 +428,12 @@ _OPEN_OR_CLOSE = frozenset("(（)）”’】」』、，。；：,;:")
 def _name_piece(values: list[str]) -> bool:
     """The first text after a name is the rest of it, broken where it wrapped, not a text target: a lone bracket or a
     piece starting with a closing mark (``( | 万元)``), or a fragment shorter than a name (``项目竣 | 工时间``) that is
-    no answer word and is followed by a value of its own, not by its own repetition (``及时 | 及时``)."""
+    no answer word and is followed by a figure (not by a text actual: ``按时 | 已完成``, ``及时 | 及时``)."""
     first = values[0]
     if first[0] in _OPEN_OR_CLOSE and len(values) > 1:
         return True
-    return (len(values) > 1 and len(first) < NAME_CHARS_MIN and key(first) not in ANSWERS and values[1] != first
-            and _is_value_cell(values[1]) and bool(re.fullmatch(r"[\u4e00-\u9fff]+", first)))
+    return (len(values) > 1 and len(first) < NAME_CHARS_MIN and key(first) not in ANSWERS
+            and (is_value(values[1]) or is_number(values[1])) and bool(re.fullmatch(r"[\u4e00-\u9fff]+", first)))
 
 
 def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None = None) -> list[tuple[int, list[str]]]:

@@ -465,3 +465,13 @@ def test_a_line_of_several_rows_is_no_row_of_spaced_cells() -> None:
     form, notes = parse_text(text, "014.txt")
     assert [i.name for i in form.indicators] == [i["name"] for i in truth["indicators"]]
     assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
+
+
+def test_rows_printed_one_after_another_on_a_line_are_no_names_first_block() -> None:
+    """An answer among what would be the names (``按时 已完成``) shows rows printed one after another: the row
+    reader reads them, and a fragment before a figure (``项目竣 工时间 2023.12``) is the rest of its name."""
+    text = ("项目支出绩效自评表 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 产出指标 时效指标 完成时间 "
+            "按时 已完成 10 10 项目竣 工时间 2023.12 2023.12 10 9 总分 100 19")
+    form, _ = parse_text(text, "x.txt")
+    assert [(i.name, i.target, i.actual) for i in form.indicators] == [
+        ("完成时间", "按时", "已完成"), ("项目竣工时间", "2023.12", "2023.12")]
