@@ -615,9 +615,9 @@ def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> lis
         where = text.at(table.last.line) if table.last else None
         return [ImportNote("I20", "找到了绩效指标表头，但未能读出任何指标行（表格可能按列展开），请核对原表", where,
                            path="indicators")]
-    peeled = [ImportNote("I20", f"第{n + 1}个指标名称前的「{row.peeled}」按本表的写法当作二级指标读取（合并单元格的文字"
-                                f"写进了名称），名称「{row.name}」是推测，请核对原表", text.at(row.lines["name"]),
-                         path=f"indicators[{n}].name")
+    peeled = [ImportNote("I20", f"第{n + 1}个指标名称前的「{row.peeled}」当作指标层级读取（合并单元格的文字写进了名称）"
+                                + ("，该行各格可能错位" if row.peeled_cell else "") + f"，名称「{row.name}」是推测，请核对原表",
+                         text.at(row.lines["name"]), path=f"indicators[{n}]" if row.peeled_cell else f"indicators[{n}].name")
               for n, row in enumerate(table.rows) if row.peeled]
     return peeled + misread_rows(indicators, [text.at(row.lines["name"]) for row in table.rows])
 

@@ -63,7 +63,8 @@ class Row:
     lines: dict[str, int] = field(default_factory=dict)
     reason: list[str] = field(default_factory=list)
     choice: Choice | None = None  # how its values were chosen among readings (glued cells)
-    peeled: str | None = None  # a short 二级 label taken off the name's start on the table's evidence (a guess)
+    peeled: str | None = None  # a level label taken off the name's start as a guess (short, or out of a name cell)
+    peeled_cell: bool = False  # that label stood in the name's cell: the row's other cells may be shifted too
     block: int = 0  # which 一级 block the row is in (counted down the table)
     block_weight: Decimal | None = None  # that block's printed 分值
 
@@ -454,9 +455,11 @@ class _Reader:
         for label in labels:
             self.level.take(key(label))
         self.short_levels = self.short_levels or bool(labels)
+        # in a table of cells a label has a cell of its own: one inside the name cell may come with shifted cells
+        in_cell = bool(labels) and any(t.cell for t in name_tokens)
         row = Row(
-            self.level.level1, self.level.level2, name,
-            block=self.level.blocks, block_weight=self.level.weight, peeled=labels[-1] if guessed else None,
+            self.level.level1, self.level.level2, name, block=self.level.blocks, block_weight=self.level.weight,
+            peeled=labels[-1] if guessed or in_cell else None, peeled_cell=in_cell,
         )
         self.rows_in_group = 0 if labels else self.rows_in_group + 1
         row.lines["name"] = name_tokens[0].line

@@ -394,7 +394,10 @@ def test_level_labels_glued_before_a_name_are_the_row_s_levels() -> None:
     form, notes = parse_text(text, "x.txt")
     assert [(i.level1, i.level2, i.name) for i in form.indicators] == [
         ("产出指标", "数量指标", "培训人数"), ("产出指标", "数量指标", "场次"), ("产出指标", "质量指标", "合格率")]
-    assert not [n for n in notes if n.path and n.path.startswith("indicators[")]
+    # in a table of cells a label has a cell of its own: one inside the name cell doubts the row (cells may shift)
+    assert sorted(n.path for n in notes if n.path and n.path.startswith("indicators[")) == ["indicators[0]", "indicators[2]"]
+    words = parse_text(damaged(SEED_TRUTH, "spaces+levels_glued"), "seed.txt")
+    assert words[0].indicators[0].name == "大组工网络运维费用"
 
 
 def test_a_short_label_before_a_name_is_taken_off_only_as_a_doubted_guess() -> None:
@@ -403,7 +406,7 @@ def test_a_short_label_before_a_name_is_taken_off_only_as_a_doubted_guess() -> N
     glued = HEADED + " | | 产出指标数量培训人数 | 20人 | 18人 | 15 | 13.5\n" + row + "总分 | 100 | 98.5"
     form, notes = parse_text(glued, "x.txt")
     assert [(i.level2, i.name) for i in form.indicators] == [("数量", "培训人数"), ("质量", "合格率")]
-    assert [n.path for n in notes if n.code == "I20" and "质量" in n.message] == ["indicators[1].name"]
+    assert [n.path for n in notes if n.code == "I20" and "「质量」" in n.message] == ["indicators[1]"]
     plain = HEADED + " | | 培训人数 | 20人 | 18人 | 15 | 13.5\n" + row + "总分 | 100 | 98.5"
     form, _ = parse_text(plain, "x.txt")
     assert [i.name for i in form.indicators] == ["培训人数", "质量合格率"]
