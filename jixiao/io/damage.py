@@ -392,6 +392,20 @@ def header_lost(sheet: Sheet, rng: random.Random) -> Sheet:
     return replace(sheet, rows=rows)
 
 
+def levels_glued(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with each row's level labels glued before its name in one cell (``产出指标数量指标培训人数``),
+    the level cells left blank: merged cells whose text extraction wrote into the first row's name, a group's
+    labels only at its first row."""
+    def glued(row: Row) -> Row:
+        if len(row) < 3:
+            return row
+        name = "".join(c.text for c in row[:3])
+        return (replace(row[0], text=""), replace(row[1], text=""), replace(row[2], text=name), *row[3:])
+
+    rows = tuple(glued(row) if n in sheet.table[1:] else row for n, row in enumerate(sheet.rows))
+    return replace(sheet, rows=rows)
+
+
 CellDamage = Callable[[Sheet, random.Random], Sheet]
 
 #: The shapes that damage cells (not the layout), by name: in a composition they damage the sheet that
@@ -402,6 +416,7 @@ CELL_DAMAGES: dict[str, CellDamage] = {
     "traditional": traditional_cells,
     "empty_dropped": emptied_cells,
     "header_lost": header_lost,
+    "levels_glued": levels_glued,
 }
 
 #: Compositions (组合损坏) measured with floors of their own: a layout, then cell damages done with it, as
@@ -419,6 +434,11 @@ COMPOSITIONS = (
     "rows_on_lines+split_cells",
     "pipes+header_lost",
     "rows_on_lines+header_lost",
+    "one_line+header_lost",
+    "names_after_values+header_lost",
+    "spaces+levels_glued",
+    "one_line+levels_glued",
+    "rows_on_lines+levels_glued",
 )
 
 

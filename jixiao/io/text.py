@@ -669,7 +669,11 @@ def _shape_doubts(table: Table, indicators: list[Indicator], text: _Text) -> lis
         where = text.at(table.last.line) if table.last else None
         return [ImportNote("I20", "找到了绩效指标表头，但未能读出任何指标行（表格可能按列展开），请核对原表", where,
                            path="indicators")]
-    return misread_rows(indicators, [text.at(row.lines["name"]) for row in table.rows])
+    peeled = [ImportNote("I20", f"第{n + 1}个指标名称前的「{row.peeled}」当作指标层级读取（合并单元格的文字写进了名称）"
+                                + ("，该行各格可能错位" if row.peeled_cell else "") + f"，名称「{row.name}」是推测，请核对原表",
+                         text.at(row.lines["name"]), path=f"indicators[{n}]" if row.peeled_cell else f"indicators[{n}].name")
+              for n, row in enumerate(table.rows) if row.peeled]
+    return peeled + misread_rows(indicators, [text.at(row.lines["name"]) for row in table.rows])
 
 
 def _score_absent(table: Table, text: _Text) -> list[ImportNote]:
@@ -805,6 +809,9 @@ def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location], notes
         prov[f"funds.{attribute}"] = line
     for index, (_, _, offset) in enumerate(read.rows, start=1):
         prov[f"funds.rows[{index}]"] = text.at(text.line_at(offset))
+    if read.runs_on:
+        notes.append(ImportNote("I20", "年度资金总额一行的数字后紧接着更多数字（中间没有表头或标签），该行在何处结束是推测，"
+                                       "资金各列可能读错，请核对原表", line, path="funds"))
     figures: dict[str, Any] = {"weight": amount(total.get("weight")) or read.weight, "rate_declared": total.get("rate"),
                                "score_declared": amount(total.get("score")), "rows": rows}
     return _within_limits(Funds, figures, "funds", line, notes)

@@ -64,6 +64,9 @@ class FundsRead:
     rows: list[tuple[str, dict[str, str | None], int]]
     weight: Decimal | None
     offset: int
+    #: the total row's figures run on into more figures than it has columns, with no label between (a page on
+    #: one line whose indicator header was lost): where the row ends is a guess
+    runs_on: bool = False
 
 
 def _columns(header: str) -> tuple[list[str], Decimal | None]:
@@ -232,4 +235,6 @@ def read_funds(text: str) -> FundsRead | None:
         rows.append((re.sub(r"\s+", "", sub.group("label")), align(values, columns, percent_header),
                      sub.start("label")))
         position = sub_run.end() if sub_run else sub.end()
-    return FundsRead(align(_values(run.group()), columns, percent_header), rows, weight, total.start())
+    figures = _values(run.group())
+    runs_on = not rows and len(figures) > len([c for c in columns if c != "text"]) and not any(map(_GLUED.search, figures))
+    return FundsRead(align(figures, columns, percent_header), rows, weight, total.start(), runs_on)

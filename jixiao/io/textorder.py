@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 from ..model import Location
 from .constraints import broken
 from .notes import ImportNote
-from .textlabels import LEVEL2, LEVEL_HEADS, TABLE_END, Column, head_cell, is_level, key, level1_name
+from .textlabels import ANSWERS, LEVEL2, LEVEL_HEADS, TABLE_END, Column, head_cell, is_level, key, level1_name
 from .textrows import LABEL_JOIN_MAX, NAME_CHARS_MIN, NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS
 from .textscan import is_number, is_value, labels_re
 from .vocabulary import vocabulary
@@ -150,10 +151,88 @@ def _tuples(words: list[str], at: int, plan: tuple[Column, ...]) -> list[list[st
 
 def _widest_run(words: list[str], header: WordHeader) -> tuple[tuple[Column, ...], list[list[str]]]:
     """The plan and its run of value tuples: the header's plan, or the plan without a column that is blank
-    in every row (a form that prints no 得分 per row), whichever reads the longer run (the full plan on a tie)."""
+    in every row (a form that prints no 得分 per row), whichever reads the longer run (the full plan on a tie).
+    Rows with other cells blank are cut by :func:`_variable_cut`."""
     plans = [header.plan, *(header.plan[:n] + header.plan[n + 1 :] for n in range(len(header.plan)))]
     runs = [(plan, _tuples(words, header.end, plan)) for plan in plans if any(c in NUMERIC_COLUMNS for c in plan)]
     return max(runs, key=lambda run: len(run[1]))
+
+
+TEXT_VALUE_CHARS_MAX = 8  # a text target or actual longer than this is only taken when both are written alike
+VARIABLE_WORDS_MAX = 600  # value words a block drawn values first may hold for the search over blank cells
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """Value tuples of varying width (some rows' cells blank), each padded to the plan; which rows' blank cells
+    could stand in more than one column, and whether the rows' borders are one cut or several equally good."""
+
+    tuples: list[list[str]]
+    placed: list[int]  # rows whose blank cells the plan could place in more than one way
+    borders_certain: bool
+
+
+def _tuple_fits(cells: list[str], plan: tuple[Column, ...]) -> bool:
+    """A row's filled cells in these columns: the plan's checks, and a figure in it (a weight or score, or values
+    only), or a target and an actual written alike (``良好 良好``), so that a row never consists of words alone
+    (those are the names drawn after)."""
+    if not _fits(cells, plan):
+        return False
+    alike = len(cells) >= 2 and cells[0] == cells[1]  # a target and an actual written alike
+    if not alike and any(len(c) > TEXT_VALUE_CHARS_MAX and not _value_like(c) for c in cells):
+        return False  # a long text written once is a name (a row read row by row), not a target
+    return (any(c in NUMERIC_COLUMNS for c in plan) or all(_value_like(c) or key(c) in ANSWERS for c in cells)
+            or (alike and len(cells) == 2))
+
+
+def _bare_values(cells: list[str], plan: tuple[Column, ...]) -> int:
+    """Bare figures read as a target or actual (no unit, no sign): likelier a weight or score of the row."""
+    return sum(1 for cell, c in zip(cells, plan, strict=True) if c not in NUMERIC_COLUMNS and is_number(cell))
+
+
+Cost = tuple[int, int]  # rows, bare figures read as targets or actuals
+
+
+def _variable_cut(words: list[str], at: int, plan: tuple[Column, ...]) -> _Cut:
+    """The value tuples from ``at`` when rows leave different cells blank: over the longest run of value words,
+    the cut into the fewest rows, with the fewest bare figures read as targets (a small dynamic programme over
+    positions; each row any of the plan's columns in order).  A last row of one or two bare figures is left to
+    the 总分 row drawn before its label."""
+    subsets = [kept for k in range(len(plan), 0, -1) for kept in combinations(range(len(plan)), k)]
+    stop = min(len(words), at + VARIABLE_WORDS_MAX)
+    best: dict[int, tuple[Cost, int, int, tuple[int, ...]]] = {at: ((0, 0), 1, at, ())}  # cost, cuts, from, kept
+    fitting: dict[int, int] = {}  # a row's start → how many column choices its cells fit
+    for i in range(at, stop):
+        if i not in best:
+            continue
+        (rows, bare), cuts, _, _ = best[i]
+        seen: set[int] = set()
+        for kept in subsets:
+            j = i + len(kept)
+            columns = tuple(plan[n] for n in kept)
+            if j > stop or not _tuple_fits(words[i:j], columns):
+                continue
+            fitting[i] = fitting.get(i, 0) + 1
+            cost = (rows + 1, bare + _bare_values(words[i:j], columns))
+            if j not in best or best[j][0] > cost:
+                best[j] = (cost, cuts, i, kept)
+                seen.add(j)
+            elif best[j][0] == cost and j not in seen:
+                best[j] = (cost, best[j][1] + cuts, *best[j][2:])
+                seen.add(j)
+    end = max(best)
+    path: list[tuple[int, tuple[int, ...]]] = []
+    while end != at:
+        _, _, start, kept = best[end]
+        path.insert(0, (start, kept))
+        end = start
+    if path and len(path[-1][1]) <= TOTAL_FIGURES_MAX and all(
+            is_number(w) for w in words[path[-1][0] : path[-1][0] + len(path[-1][1])]):
+        path.pop()
+    tuples = [[words[start + kept.index(n)] if n in kept else "" for n in range(len(plan))] for start, kept in path]
+    placed = [r for r, (start, kept) in enumerate(path) if len(kept) < len(plan) and fitting.get(start, 0) > 1]
+    last = path[-1][0] + len(path[-1][1]) if path else at
+    return _Cut(tuples, placed, best[last][1] == 1)
 
 
 def label_span(words: list[str], i: int) -> int:
@@ -204,13 +283,29 @@ def _unclosed(piece: str) -> bool:
     return piece.count("(") + piece.count("（") > piece.count(")") + piece.count("）")
 
 
+#: Opening brackets: a piece that is a bracketed gloss (``(参保率)``) is the end of the name before it.
+_OPENING = frozenset("(（")
+
+
+def _glossed(piece: str) -> bool:
+    """A piece that is one bracketed gloss and nothing else: no name is only that."""
+    return piece[0] in _OPENING and piece[-1] in "）)"
+
+
 def _continues(pieces: list[str], n: int, widest: int) -> tuple[bool, bool]:
-    """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own or starts
-    with a closing mark, or the piece leaves a bracket open; the piece was cut at the column's width, i.e. is
-    as wide as the widest)."""
+    """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own, starts
+    with a closing mark or is a bracketed gloss, or the piece leaves a bracket open; the piece was cut at the
+    column's width, i.e. is as wide as the widest)."""
     piece, following = pieces[n], pieces[n + 1]
-    return (len(following) < NAME_CHARS_MIN or following[0] in _CLOSING or _unclosed(piece),
+    return (len(following) < NAME_CHARS_MIN or following[0] in _CLOSING or _glossed(following) or _unclosed(piece),
             len(piece) == widest)
+
+
+def _chained_short(pieces: list[str], joins: set[int], widest: int) -> bool:
+    """A name rejoined from three pieces or more whose inner pieces are not as wide as the column: neither a
+    name wrapped at the column's width (every piece but the last as wide) nor a cell broken once where it
+    wrapped, so one of those joins is wrong."""
+    return any(n - 1 in joins and len(pieces[n]) != widest for n in joins)
 
 
 def _joined(pieces: list[str], joins: set[int]) -> list[str]:
@@ -241,7 +336,9 @@ def aligned_names(pieces: list[str], count: int) -> tuple[list[str], bool]:
     ranked = sorted(evidence, key=lambda n: (not evidence[n][0], not evidence[n][1], len(pieces[n + 1])))
     extra = len(pieces) - count
     chained = any(evidence[n][1] and evidence.get(n + 1, (False, False))[1] for n in evidence)
-    return _joined(pieces, set(ranked[:extra])), sum(any(e) for e in evidence.values()) == extra and not chained
+    joins = set(ranked[:extra])
+    certain = sum(any(e) for e in evidence.values()) == extra and not chained and not _chained_short(pieces, joins, widest)
+    return _joined(pieces, joins), certain
 
 
 def _levels(labels: list[str], count: int) -> list[tuple[str, str]] | None:
@@ -274,9 +371,15 @@ def _rows(header: WordHeader, tuples: list[list[str]], names: list[str], levels:
     """The header and the rows with ``|`` borders; the level columns only when the levels were placed."""
     heads = [next(t for t in header.texts if head_cell(t) is Column.NAME), *(t for t in header.texts if head_cell(t) in header.plan)]
     if levels is None:
-        return [" | ".join(heads), *(" | ".join([name, *cells]) for name, cells in zip(names, tuples, strict=True))]
+        return [" | ".join(heads), *(_bordered([name, *cells]) for name, cells in zip(names, tuples, strict=True))]
     return [" | ".join([*LEVEL_HEADS, *heads]),
-            *(" | ".join([*level, name, *cells]) for level, name, cells in zip(levels, names, tuples, strict=True))]
+            *(_bordered([*level, name, *cells]) for level, name, cells in zip(levels, names, tuples, strict=True))]
+
+
+def _bordered(cells: list[str]) -> str:
+    """A row's cells with ``|`` borders, a blank last cell kept by the border after it (a line's last ``|`` is
+    read as the border after its last cell)."""
+    return " | ".join(cells) + (" |" if not cells[-1] else "")
 
 
 Origin = tuple[tuple[int, int], ...]
@@ -302,6 +405,8 @@ class _Block:
     after: int  # the index after the last value tuple
     end: int  # the index of the table's end word (总分), or the words' length
     order: str  # where the values are drawn: before (之前) or after (之后) the names
+    placed: tuple[int, ...] = ()  # rows whose blank cells were placed by the plan, one of several ways
+    borders_certain: bool = True  # the rows' borders among the value words are the only best cut
 
 
 def _figures_after(words: list[str], at: int) -> int:
@@ -315,9 +420,15 @@ def _figures_after(words: list[str], at: int) -> int:
 def _values_then_names(words: list[str], header: WordHeader) -> _Block | None:
     """Values drawn first: the value tuples right after the header, then the names and the level labels."""
     plan, tuples = _widest_run(words, header)
+    after = header.end + len(plan) * len(tuples)
+    cut = _variable_cut(words, header.end, header.plan)
+    covered = sum(1 for t in cut.tuples for cell in t if cell)
+    if covered > after - header.end and len(cut.tuples) >= TUPLES_MIN:  # rows leave different cells blank
+        after = header.end + covered
+        found = _names(words, after + _figures_after(words, after), header.inside)
+        return _Block(header.plan, cut.tuples, found, after, found.end, "之前", tuple(cut.placed), cut.borders_certain)
     if len(tuples) < TUPLES_MIN:
         return None
-    after = header.end + len(plan) * len(tuples)
     found = _names(words, after + _figures_after(words, after), header.inside)
     return _Block(plan, tuples, found, after, found.end, "之前")
 
@@ -333,6 +444,13 @@ def _names_then_values(words: list[str], header: WordHeader) -> _Block | None:
         after = start + len(plan) * len(tuples)
         if len(tuples) >= TUPLES_MIN and after + _figures_after(words, after) == end:
             return _Block(plan, tuples, _names(words[:start], header.end, header.inside), after, end, "之后")
+        if any(_value_like(w) or key(w) in ANSWERS for w in words[header.end : start]):
+            continue  # a value or answer among the names: rows printed one after another, or values no cut reads
+        cut = _variable_cut(words[:end], start, header.plan)  # rows leave different cells blank
+        after = start + sum(1 for t in cut.tuples for cell in t if cell)
+        if len(cut.tuples) >= TUPLES_MIN and after + _figures_after(words, after) == end:
+            return _Block(header.plan, cut.tuples, _names(words[:start], header.end, header.inside), after, end, "之后",
+                          tuple(cut.placed), cut.borders_certain)
     return None
 
 
@@ -366,6 +484,11 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
         if not certain:
             notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测，请核对原表",
                                     where, path="indicators"))
+        if not block.borders_certain:
+            notes.append(ImportNote("I20", f"各行空单元格不同，{len(tuples)} 组数值的分界有几种同样合理的切法，"
+                                           "各行数值的对应是推测，请核对原表", where, path="indicators"))
+        notes += [ImportNote("I20", f"第{n + 1}行的空单元格可在几列之间，已按表头的列序放置，该行各列的对应是推测，请核对原表",
+                             where, path=f"indicators[{n}]") for n in block.placed]
         end, figures = block.end, _figures_after(words, block.after)
         total = words[end : end + 1] + words[block.after : block.after + figures] + words[end + 1 :]
         rebuilt = [" ".join(words[: header.start]), *_rows(header, tuples, names, levels), " ".join(total)]

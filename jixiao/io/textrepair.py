@@ -49,9 +49,10 @@ from .textlabels import (
     head_cell,
     is_level,
     key,
+    level1_name,
 )
 from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
-from .textrows import choose_layout
+from .textrows import NAME_CHARS_MIN, choose_layout
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
@@ -240,8 +241,11 @@ COLUMNS_MIN = 3  # the name column and at least two value columns make a table w
 
 
 def _ends_table(text: str) -> bool:
+    """A line after the table: its end word as the first cell or the first word of a line of words (the rest of
+    a page on one line after its table, ``总分 100 97.5``), or a line of cells again."""
     first = text.split("|")[0]
-    return bool(TABLE_END.match(key(first))) or "|" in text
+    words = first.split()
+    return bool(TABLE_END.match(key(first)) or (words and TABLE_END.match(key(words[0])))) or "|" in text
 
 
 def _flattened(lines: Lines) -> tuple[list[int], int] | None:
@@ -327,7 +331,7 @@ def _spaced_header(text: str) -> int | None:
     return len(cells)
 
 
-def _spaced_row(text: str, width: int, name_at: int) -> list[str] | None:
+def _spaced_row(text: str, width: int, name_at: int, numeric: frozenset[int] = frozenset()) -> list[str] | None:
     """A row line as cells: split at single spaces; extra pieces (spaces inside a name) go to the name."""
     cells = text.split(_SPACE)
     extra = len(cells) - width
@@ -344,6 +348,8 @@ def _spaced_row(text: str, width: int, name_at: int) -> list[str] | None:
         return None  # figures inside the name: a misaligned line, not a name with a space
     if not all(not cell or is_level(key(cell)) for cell in row[:name_at]):
         return None  # what stands under the level columns is no level label
+    if any(row[n] and not is_number(row[n]) for n in numeric if n < len(row)):
+        return None  # a word under 分值 or 得分: the line holds several rows, not one row's cells
     return row
 
 
@@ -359,10 +365,12 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     if at is None:
         return Repaired(lines, [])
     start, width = at
-    name_at = [head_cell(c) for c in lines[start][1].strip().split(_SPACE)].index(Column.NAME)
+    heads = [head_cell(c) for c in lines[start][1].strip().split(_SPACE)]
+    name_at = heads.index(Column.NAME)
+    numeric = frozenset(n for n, head in enumerate(heads) if head in (Column.WEIGHT, Column.SCORE))
     end = next((n for n in range(start + 1, len(lines)) if TABLE_END.match(key(lines[n][1].split(_SPACE)[0]))), len(lines))
     body = [n for n in range(start + 1, end) if lines[n][1].strip()]
-    rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at)) is not None}
+    rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at, numeric)) is not None}
     if not body or len(rows) < SPACED_SHARE * len(body):
         return Repaired(lines, [])
     out = list(lines)
@@ -408,10 +416,24 @@ def _name_continued(name: str, values: list[str], width: int | None) -> str:
     """The name with the pieces of it that were read as values: a bracketed unit right after it (``(万元)``),
     and texts beyond the ``width`` value cells a row has (a name broken at a space).  ``values`` loses them."""
     while values and not _is_value_cell(values[0]) and (
-        _BRACKETED.match(values[0]) or (width is not None and len(values) > width)
+        _BRACKETED.match(values[0]) or (width is not None and len(values) > width) or _name_piece(values)
     ):
         name += values.pop(0)
     return name
+
+
+_OPEN_OR_CLOSE = frozenset("(（)）”’】」』、，。；：,;:")
+
+
+def _name_piece(values: list[str]) -> bool:
+    """The first text after a name is the rest of it, broken where it wrapped, not a text target: a lone bracket or a
+    piece starting with a closing mark (``( | 万元)``), or a fragment shorter than a name (``项目竣 | 工时间``) that is
+    no answer word and is followed by a figure (not by a text actual: ``按时 | 已完成``, ``及时 | 及时``)."""
+    first = values[0]
+    if first[0] in _OPEN_OR_CLOSE and len(values) > 1:
+        return True
+    return (len(values) > 1 and len(first) < NAME_CHARS_MIN and key(first) not in ANSWERS
+            and (is_value(values[1]) or is_number(values[1])) and bool(re.fullmatch(r"[\u4e00-\u9fff]+", first)))
 
 
 def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None = None) -> list[tuple[int, list[str]]]:
@@ -630,6 +652,17 @@ def _table_lines(lines: Lines) -> tuple[int, int, list[str]] | None:
     return (start, end, words[cut:]) if start < end or words[:cut] else None
 
 
+def _first_level1(words: Lines) -> int | None:
+    """Where a table on the page's one line starts: its first 一级 label after the funds block's words (the head
+    fields and the funds row before it), when words come before it."""
+    texts = [w for _, w in words]
+    funds = max((i for i, w in enumerate(texts) if w.startswith(FUNDS_ROW_WORDS)), default=-1)
+    for i in range(funds + 1, len(texts)):
+        if (span := label_span(texts, i)) and level1_name(key("".join(texts[i : i + span]))):
+            return i or None
+    return None
+
+
 def headerless_rows(lines: Lines, place: str) -> Repaired:
     """A table whose lines hold several rows each (blank cells gone) and whose header is lost (drawn as an
     image, left on the page before): the words grouped into rows by the plans of the template library
@@ -644,6 +677,9 @@ def headerless_rows(lines: Lines, place: str) -> Repaired:
     start, end, rest = found
     body = [(n, w) for n, text in lines[start:end] for w in text.split()]
     body += [(lines[end][0], w) for w in lines[end][1].split()[: len(lines[end][1].split()) - len(rest)]]
+    lead: Lines = []
+    if start == end and (first := _first_level1(body)):  # the page on one line: its head and funds before the table
+        lead, body = [(body[0][0], " ".join(w for _, w in body[:first]))], body[first:]
     cells = _word_cells(body)
     best: tuple[int, Template, list[tuple[int, list[str]]]] | None = None
     for template in load_templates():
@@ -655,7 +691,7 @@ def headerless_rows(lines: Lines, place: str) -> Repaired:
         return Repaired(lines, [])
     _, template, rows = best
     header = " | ".join([*LEVEL_HEADS, *template.indicator_columns])
-    out, origin, guessed = _rows_rebuilt([], (body[0][0], header), rows, (lines[end][0], " ".join(rest)), lines,
+    out, origin, guessed = _rows_rebuilt(lead, (body[0][0], header), rows, (lines[end][0], " ".join(rest)), lines,
                                          _text_columns(template.indicator_columns))
     notes = [ImportNote("I20", f"绩效指标表没有可识别的表头、一行印有几个指标行，已按表样「{template.id}」的列"
                                f"（{'、'.join(template.indicator_columns)}）按单元格的类别拼成 {len(rows)} 行；"
@@ -677,10 +713,22 @@ def _levels_start(words: list[str], name: int) -> int:
     return start
 
 
+def _labels_joined(words: list[str]) -> list[str]:
+    """A level column's words with the pieces of a label broken where it wrapped (``经济效 益指标``) joined."""
+    out, i = [], 0
+    while i < len(words):
+        span = label_span(words, i) or 1
+        out.append("".join(words[i : i + span]))
+        i += span
+    return out
+
+
 def _column_words(words: list[str], heads: list[tuple[int, int]], end: int) -> list[tuple[str, list[str]]]:
-    """Each header cell (pieces joined) with the words drawn after it, up to the next header cell or ``end``."""
+    """Each header cell (pieces joined) with the words drawn after it, up to the next header cell or ``end``;
+    a level column's labels whole again."""
     bounds = [*(i for i, _ in heads[1:]), end]
-    return [("".join(words[i : i + n]), words[i + n : b]) for (i, n), b in zip(heads, bounds, strict=True)]
+    columns = [("".join(words[i : i + n]), words[i + n : b]) for (i, n), b in zip(heads, bounds, strict=True)]
+    return [(head, _labels_joined(cells) if head_cell(head) in LEVEL_HEADS else cells) for head, cells in columns]
 
 
 def columns_on_line(lines: Lines, place: str) -> Repaired:

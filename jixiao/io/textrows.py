@@ -31,6 +31,7 @@ from .textlabels import (
     TABLE_END,
     Column,
     column_of,
+    is_level,
     key,
     level1_name,
 )
@@ -62,6 +63,8 @@ class Row:
     lines: dict[str, int] = field(default_factory=dict)
     reason: list[str] = field(default_factory=list)
     choice: Choice | None = None  # how its values were chosen among readings (glued cells)
+    peeled: str | None = None  # a level label taken off the name's start as a guess (short, or out of a name cell)
+    peeled_cell: bool = False  # that label stood in the name's cell: the row's other cells may be shifted too
     block: int = 0  # which 一级 block the row is in (counted down the table)
     block_weight: Decimal | None = None  # that block's printed 分值
 
@@ -237,6 +240,49 @@ class Level:
         return False
 
 
+#: A name starting with 指标 and then words (not a numbered stub ``指标1:``): the end of the label before it.
+_LABEL_END = re.compile(r"^指[标標]\s*[\u4e00-\u9fff]")
+LEVEL_LABEL_CHARS_MAX = 16  # the longest level label with its printed weight (``社会公众或服务对象满意度指标``)
+
+
+def _level_prefix(text: str) -> tuple[str, str] | None:
+    """The longest level label the text starts with, and the rest; None when none or nothing is left."""
+    for n in range(min(len(text) - 1, LEVEL_LABEL_CHARS_MAX), 1, -1):
+        if is_level(key(text[:n])):
+            return text[:n], text[n:]
+    return None
+
+
+def _certain_label(label: str, first: bool) -> bool:
+    """A label no name starts with: a 一级 label (``产出指标``, ``产出指标(50分)``) or a label ending in 指标."""
+    label_key = key(label)
+    return label_key.endswith("指标") or (first and level1_name(label_key) is not None and label_key[-1] in "分)")
+
+
+def peeled_levels(name: str, short_seen: bool) -> tuple[list[str], str, bool]:
+    """The level labels glued before a row's name (``产出指标数量指标培训人数``: merged level cells whose text
+    extraction wrote into the group's first name), the name left, and whether that cut is a guess.
+
+    A 一级 label, a label ending in 指标, or a short 二级 label after a 一级 one is taken for certain; a short
+    二级 label alone (``质量全局工作任务完成情况``) only when the table already showed labels glued so
+    (``short_seen``), and as a guess: a name may begin with the same word (``质量合格率``).
+    """
+    labels: list[str] = []
+    rest = name.strip()
+    guessed = False
+    while len(labels) < 2 and (found := _level_prefix(rest)):
+        label, after = found
+        if not re.search(r"[\u4e00-\u9fff\d]", after) or (labels and level1_name(key(label))):
+            break
+        if not (_certain_label(label, not labels) or (labels and level1_name(key(labels[0])))):
+            if labels or not short_seen:
+                break
+            guessed = True
+        labels.append(label)
+        rest = after.strip()
+    return labels, rest, guessed
+
+
 def _label_span(tokens: list[Token], i: int) -> tuple[int, str] | None:
     """Longest run of tokens from ``i`` that reads as a level label or a section word."""
     joined = ""
@@ -323,6 +369,10 @@ class _Reader:
         self.columns = columns
         self.pattern = [c for c in columns if c not in TEXT_COLUMNS] or list(DEFAULT_COLUMNS)
         self.level = Level()
+        self.short_levels = False  # level labels glued before a name were seen (``产出指标数量…``)
+        self.rows_in_group = 0  # rows read since the last level label
+        self.level2_end = -1  # the token after the last 二级 label read (-1: the last label read is no 二级 one)
+        self.name_word = -1  # a label word read as a name's first word (:meth:`_second_label`)
         self.rows: list[Row] = []
         self.pending: list[Token] = []
         self.orphans: list[list[Token]] = []
@@ -345,9 +395,14 @@ class _Reader:
                 return Table(self.rows, token, tokens[i - 1] if i else None, True, self.orphans,
                              blocks=self.level.blocks)
             span = _label_span(tokens, i)
+            if span and self._second_label(i, span):
+                span = None  # a 二级 label right after another, a word after it: a name's first word (``资金到位 及时率``)
+                self.name_word = i
             if span:  # _label_span only returns level labels and section words
                 self._flush()
                 self.level.take(span[1])
+                self.rows_in_group = 0
+                self.level2_end = i + span[0] if not level1_name(span[1]) and LEVEL2.match(span[1]) else -1
                 i += span[0]
                 continue
             if column_of(token.key) or token.key in INDICATOR_HEAD_WORDS:
@@ -361,6 +416,15 @@ class _Reader:
                 i += 1
         self._flush()
         return Table(self.rows, None, tokens[-1] if tokens else None, True, self.orphans, blocks=self.level.blocks)
+
+    def _second_label(self, i: int, span: tuple[int, str]) -> bool:
+        """A 二级 label right after another 二级 label and followed on its line by a word that is no label nor value:
+        the first piece of a name broken where it wrapped (``时效指标 资金到位 及时率``), not a group of its own."""
+        tokens, after = self.tokens, i + span[0]
+        return (i == self.level2_end and not level1_name(span[1]) and bool(LEVEL2.match(span[1]))
+                and span[1] != self.level.level2 and after < len(tokens) and tokens[after].line == tokens[i].line
+                and bool(tokens[after].key) and not is_value(tokens[after].text) and not is_number(tokens[after].text)
+                and _label_span(tokens, after) is None)
 
     def _flush(self) -> None:
         """Text before a label: the wrapped reason of the row above (template stubs ``指标2:`` dropped).
@@ -384,10 +448,20 @@ class _Reader:
 
     def _new_row(self, name_tokens: list[Token]) -> Row:
         joiner = "" if len({t.line for t in name_tokens}) > 1 else " "
+        text = joiner.join(t.text for t in name_tokens).strip()
+        if _LABEL_END.match(text) and self.level.level2 and not self.level.level2.endswith("指标") and not self.rows_in_group:
+            text = text[2:]  # ``社会效益 指标政策知晓率``: the label's 指标 wrapped onto the name's line
+        labels, name, guessed = peeled_levels(text, self.short_levels)
+        for label in labels:
+            self.level.take(key(label))
+        self.short_levels = self.short_levels or bool(labels)
+        # in a table of cells a label has a cell of its own: one inside the name cell may come with shifted cells
+        in_cell = bool(labels) and any(t.cell for t in name_tokens)
         row = Row(
-            self.level.level1, self.level.level2, joiner.join(t.text for t in name_tokens).strip(),
-            block=self.level.blocks, block_weight=self.level.weight,
+            self.level.level1, self.level.level2, name, block=self.level.blocks, block_weight=self.level.weight,
+            peeled=labels[-1] if guessed or in_cell else None, peeled_cell=in_cell,
         )
+        self.rows_in_group = 0 if labels else self.rows_in_group + 1
         row.lines["name"] = name_tokens[0].line
         self.rows.append(row)
         return row
@@ -454,7 +528,7 @@ class _Reader:
         for j in range(i if self.pending else i + 1, min(i + NAME_WORDS_MAX, len(tokens) - k + 1)):
             if j > i and tokens[j - 1].line != tokens[j].line:
                 break
-            if j > i and (span := _label_span(tokens, j - 1)):
+            if j > i and j - 1 != self.name_word and (span := _label_span(tokens, j - 1)):
                 # a level cell centred in its block prints between a row's name and its values
                 return self._label_inside(i, j - 1, span)
             values = tokens[j : j + k]

@@ -160,6 +160,21 @@ def test_a_composition_damages_the_cells_then_lays_them_out() -> None:
         damaged(SEED_TRUTH, "split_cells+one_line")  # a layout is no cell damage
 
 
+def test_levels_glued_writes_a_group_s_labels_into_its_first_name_only() -> None:
+    lines = damaged(SEED_TRUTH, "spaces+levels_glued").splitlines()
+    assert any(line.strip().startswith("产出指标数量大组工网络运维费用 1个 1个 2 2") for line in lines)
+    assert any(line.strip().startswith("开展州管干部档案的数字化管理") for line in lines)  # the group's next row
+    assert any(line.strip().startswith("质量全局工作任务完成情况") for line in lines)  # a new 二级 group only
+    assert " ".join(INDICATOR_HEAD) in lines  # the header keeps its level heads
+
+
+def test_a_lost_header_composes_with_the_one_line_layouts() -> None:
+    for shape in ("one_line+header_lost", "names_after_values+header_lost"):
+        text = damaged(SEED_TRUTH, shape)
+        assert "\n" not in text and "三级指标" not in text and "年度指标值" not in text
+        assert "服务人才人数" in text and "总分" in text
+
+
 # --- generated forms, random shapes: never anything but a clear refusal -------------------------------
 
 WORDS = "培训人数档案信息建设维护道路工程覆盖率服务群众村镇设备采购完成及时分值得分总计|（）()≥≤%·、-0123456789"

@@ -148,6 +148,30 @@ def test_a_table_drawn_a_column_at_a_time_on_one_line_is_put_back_into_rows() ->
     assert _exact("seed", "by_column_line") == 1.0
 
 
+def test_a_column_drawn_table_whose_cells_wrapped_is_read_right_or_doubted() -> None:
+    """Level labels broken where they wrapped (``经济效 益指标``) are whole again, and the 总分 row after the
+    last column is no cell of it: every development truth drawn so comes back right or doubted."""
+    for name in ("seed", "002", "005", "014"):
+        truth = TRUTHS[name]
+        form, notes = parse_text(damaged(truth, "by_column_line+split_cells", sum(map(ord, name))), f"{name}.txt")
+        assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong], name
+    form, _ = parse_text(damaged(SEED_TRUTH, "by_column_line+split_cells", sum(map(ord, "seed"))), "seed.txt")
+    assert form.total_declared == Decimal("97.5")
+
+
+def test_a_bracketed_gloss_ends_the_name_before_it() -> None:
+    names, _ = aligned_names(["发放(缴纳)覆盖率", "足额保障率", "(参保率)"], 2)
+    assert names == ["发放(缴纳)覆盖率", "足额保障率(参保率)"]
+
+
+def test_a_name_rejoined_from_three_pieces_not_cut_at_the_width_is_a_guess() -> None:
+    """Cells broken once where they wrapped (``健康发展`` then ``学生满 意度``): short pieces alone do not make
+    the joins certain when they would chain pieces narrower than the column."""
+    pieces = ["学生受资", "助人数", "营养改善计划覆盖率", "资金到位", "及时率", "促进学校教育事业", "健康发展", "学生满", "意度"]
+    _, certain = aligned_names(pieces, 5)
+    assert not certain
+
+
 def test_names_before_values_draws_every_name_before_the_first_value() -> None:
     text = damaged(SEED_TRUTH, "names_before_values", 3)
     after = text.split(" ".join(INDICATOR_HEAD))[1]
@@ -181,11 +205,23 @@ def test_a_row_per_line_table_whose_lines_hold_several_rows_is_split_by_the_kind
     assert _exact("058", "rows_on_lines") == 1.0
 
 
-def test_rows_grouped_from_names_drawn_apart_from_their_values_doubt_the_whole_list() -> None:
-    """035 prints no 分值, so its names-first block cannot be paired: rows grouped from it hold no values."""
+def test_rows_that_leave_different_cells_blank_are_cut_by_their_kinds_and_doubted() -> None:
+    """035 prints no 分值 and some rows an answer (``100% 无``, ``高 高``): no one plan reads its names-first
+    block, the cut into rows of varying width does; where a row's blank cells could stand in several columns the
+    row is doubted."""
     form, notes = parse_text(damaged(TRUTHS["035"], "names_before_values", sum(map(ord, "035"))), "035.txt")
-    assert any(n.code == "I20" and n.path == "indicators" and "没有任何数值" in n.message for n in notes)
-    assert not [r.path for r in compare(form, TRUTHS["035"], notes) if r.silently_wrong]
+    results = compare(form, TRUTHS["035"], notes)
+    assert len(form.indicators) == len(TRUTHS["035"]["indicators"]) and accuracy(results) > 0.9
+    assert any(n.code == "I20" and n.path == "indicators[0]" and "空单元格" in n.message for n in notes)
+    assert not [r.path for r in results if r.silently_wrong]
+
+
+def test_a_block_drawn_values_first_whose_rows_leave_different_cells_blank_is_cut_into_rows() -> None:
+    """020's rows print a 分值 or not and text targets: each row is cut with the columns its cells fit."""
+    form, notes = parse_text(damaged(TRUTHS["020"], "names_after_values"), "020.txt")
+    assert [(i.target, i.actual, i.weight) for i in form.indicators[:3]] == [
+        ("25TB", "25TB", 10), ("100%覆盖", "100%覆盖", None), ("资源采购期以当年为主", "资源采购期以当年为主", 10)]
+    assert not [r.path for r in compare(form, TRUTHS["020"], notes) if r.silently_wrong]
 
 
 def test_a_name_piece_starting_with_a_closing_mark_continues_the_piece_before_it() -> None:

@@ -381,3 +381,100 @@ def test_a_row_border_is_a_guess_where_a_text_closed_a_row_without_figures() -> 
 def test_rows_whose_figures_follow_their_names_have_no_guessed_border(cells: list[tuple[str, int]]) -> None:
     rows = [(1, [name, str(points), str(points)]) for name, points in cells]
     assert guessed_splits(rows) == []
+
+
+HEADED = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
+
+
+def test_level_labels_glued_before_a_name_are_the_row_s_levels() -> None:
+    """Merged level cells whose text was written into the group's first name (``产出指标数量指标培训人数``)."""
+    text = HEADED + (" | | 产出指标数量指标培训人数 | 20人 | 18人 | 15 | 13.5\n"
+                     " | | 场次 | 4场 | 4场 | 15 | 15\n"
+                     " | | 质量指标合格率 | 100% | 100% | 20 | 20\n总分 | 100 | 98.5")
+    form, notes = parse_text(text, "x.txt")
+    assert [(i.level1, i.level2, i.name) for i in form.indicators] == [
+        ("产出指标", "数量指标", "培训人数"), ("产出指标", "数量指标", "场次"), ("产出指标", "质量指标", "合格率")]
+    # in a table of cells a label has a cell of its own: one inside the name cell doubts the row (cells may shift)
+    assert sorted(n.path for n in notes if n.path and n.path.startswith("indicators[")) == ["indicators[0]", "indicators[2]"]
+    words = parse_text(damaged(SEED_TRUTH, "spaces+levels_glued"), "seed.txt")
+    assert words[0].indicators[0].name == "大组工网络运维费用"
+
+
+def test_a_short_label_before_a_name_is_taken_off_only_as_a_doubted_guess() -> None:
+    """``质量合格率`` may be a name: its 质量 is read as the 二级 label only where the table glued labels so."""
+    row = " | | 质量合格率 | 100% | 100% | 20 | 20\n"
+    glued = HEADED + " | | 产出指标数量培训人数 | 20人 | 18人 | 15 | 13.5\n" + row + "总分 | 100 | 98.5"
+    form, notes = parse_text(glued, "x.txt")
+    assert [(i.level2, i.name) for i in form.indicators] == [("数量", "培训人数"), ("质量", "合格率")]
+    assert [n.path for n in notes if n.code == "I20" and "「质量」" in n.message] == ["indicators[1]"]
+    plain = HEADED + " | | 培训人数 | 20人 | 18人 | 15 | 13.5\n" + row + "总分 | 100 | 98.5"
+    form, _ = parse_text(plain, "x.txt")
+    assert [i.name for i in form.indicators] == ["培训人数", "质量合格率"]
+
+
+def test_a_funds_row_running_on_into_more_figures_is_doubted() -> None:
+    """A page on one line whose indicator header was lost: the total row's figures run on into the indicator
+    rows' figures, so where the row ends is a guess."""
+    truth = dict(TRUTHS)["046"]
+    form, notes = parse_text(damaged(truth, "names_after_values+header_lost", sum(map(ord, "046"))), "046.txt")
+    assert any(n.code == "I20" and n.path == "funds" for n in notes)
+    assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
+    form, notes = parse_text(damaged(truth, "one_line"), "046.txt")
+    assert not any(n.path == "funds" for n in notes)  # the header's words end the row
+
+
+def test_a_page_on_one_line_without_its_indicator_header_is_read_by_the_template_plans() -> None:
+    """The table starts at its first 一级 label after the funds row: the head and funds before it stay as they
+    are, the rows are grouped by a template's plan and the list doubted (its header is a guess)."""
+    truth = dict(TRUTHS)["032"]
+    text = damaged(truth, "one_line+header_lost")
+    assert "三级指标" not in text
+    form, notes = parse_text(text, "032.txt")
+    results = compare(form, truth, notes)
+    assert len(form.indicators) == len(truth["indicators"]) and form.funds.total is not None
+    assert any(n.code == "I20" and n.path == "indicators" and "没有可识别的表头" in n.message for n in notes)
+    assert not [r.path for r in results if r.silently_wrong]
+
+
+def test_a_name_starting_with_a_level_word_after_its_group_s_label_is_a_name() -> None:
+    """``时效指标 资金到位 及时率`` (005's cells broken where they wrapped): 资金到位 is a 二级 word of the rubric,
+    but right after another 二级 label and followed by the rest of a name it is the name's first piece."""
+    truth = dict(TRUTHS)["005"]
+    text = damaged(truth, "split_cells", sum(map(ord, "005")))
+    assert " 时效指标 资金到位 及时率 " in text
+    form, notes = parse_text(text, "005.txt")
+    assert ("时效指标", "资金到位 及时率") in [(i.level2, i.name) for i in form.indicators]
+    assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
+
+
+@pytest.mark.parametrize("shape", ["one_line+split_cells", "page_lines+split_cells", "rows_on_lines+split_cells"])
+def test_name_pieces_broken_where_they_wrapped_stay_in_the_name(shape: str) -> None:
+    """048 on one line with its cells broken (``项目竣 工时间 2023.12``, ``年新增畜牧产值 ( 万元) 500``): the
+    fragment and the lone bracket are the rest of the name, not a text target."""
+    truth = dict(TRUTHS)["048"]
+    form, notes = parse_text(damaged(truth, shape, sum(map(ord, "048"))), "048.txt")
+    results = compare(form, truth, notes)
+    assert not [r.path for r in results if r.silently_wrong]
+    if shape == "one_line+split_cells":
+        assert ("项目竣工时间", "2023.12") in [(i.name, i.target) for i in form.indicators]
+
+
+def test_a_line_of_several_rows_is_no_row_of_spaced_cells() -> None:
+    """014's rows two a line: eight words under an eight-cell header, but a name under 分值 shows the line holds
+    several rows, so the spaces are not cell borders."""
+    truth = dict(TRUTHS)["014"]
+    text = damaged(truth, "rows_on_lines", sum(map(ord, "014")))
+    assert spaced_cells(_numbered(text), "014.txt").lines == _numbered(text)
+    form, notes = parse_text(text, "014.txt")
+    assert [i.name for i in form.indicators] == [i["name"] for i in truth["indicators"]]
+    assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
+
+
+def test_rows_printed_one_after_another_on_a_line_are_no_names_first_block() -> None:
+    """An answer among what would be the names (``按时 已完成``) shows rows printed one after another: the row
+    reader reads them, and a fragment before a figure (``项目竣 工时间 2023.12``) is the rest of its name."""
+    text = ("项目支出绩效自评表 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 产出指标 时效指标 完成时间 "
+            "按时 已完成 10 10 项目竣 工时间 2023.12 2023.12 10 9 总分 100 19")
+    form, _ = parse_text(text, "x.txt")
+    assert [(i.name, i.target, i.actual) for i in form.indicators] == [
+        ("完成时间", "按时", "已完成"), ("项目竣工时间", "2023.12", "2023.12")]
