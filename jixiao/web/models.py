@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from ..audit.waivers import Waiver
@@ -23,6 +24,30 @@ from .repair import fitted
 
 #: Attribute of a user object holding its (organisation, role) pairs for the rest of the request.
 MEMBERSHIP_CACHE = "_jixiao_memberships"
+
+
+class _HistoryAccess(HistoryDescriptor):  # type: ignore[misc]
+    """``record.history`` with its manager class made once: simple-history's own descriptor builds a new class
+    (``Manager.from_queryset``, which inspects every method of the queryset) on each access, and a save reads it
+    to write its history row."""
+
+    def __init__(self, model: Any, manager: Any, queryset: Any) -> None:
+        super().__init__(model, manager=manager, queryset=queryset)
+        self.manager = manager.from_queryset(queryset)
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        return self.manager(self.model, instance)
+
+
+class History(HistoricalRecords):  # type: ignore[misc]
+    """django-simple-history's field-level history (:class:`HistoricalRecords`) with :class:`_HistoryAccess`."""
+
+    def finalize(self, sender: Any, **kwargs: Any) -> None:
+        super().finalize(sender, **kwargs)
+        descriptor = sender.__dict__.get(self.manager_name)
+        if type(descriptor) is HistoryDescriptor:  # this model's own history (not one it merely inherits)
+            setattr(sender, self.manager_name,
+                    _HistoryAccess(descriptor.model, descriptor.manager_class, descriptor.queryset_class))
 
 
 class Organisation(models.Model):
@@ -163,7 +188,7 @@ class FormRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
     )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=("updated_at",))
+    history = History(excluded_fields=("updated_at",))
 
     class Meta:
         ordering = ("unit__name", "year", "kind", "title")
@@ -232,7 +257,7 @@ class FindingWaiver(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("豁免时间", auto_now_add=True)
     fingerprint = models.CharField("豁免时的内容指纹", max_length=32)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ("at", "pk")

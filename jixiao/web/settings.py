@@ -116,6 +116,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's login by username and password; the user of a session is read with a query compiled once.
+AUTHENTICATION_BACKENDS = ["jixiao.web.accounts.AccountBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -160,7 +162,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
 # Sessions live in the database only: a per-process cache in front (cached_db) kept a session alive in
 # the other workers of `serve --workers N` after its logout.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database store, its read compiled once (jixiao.web.sessions).
+SESSION_ENGINE = "jixiao.web.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
