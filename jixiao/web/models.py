@@ -6,6 +6,7 @@ score columns recomputed on every save, so the dashboard never re-scores 500 for
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from decimal import Decimal
@@ -205,6 +206,24 @@ class FormRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.year} {self.title}"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> FormRecord:
+        record = super().from_db(db, field_names, values)
+        # as read, for changed_columns (a JSON value copied: changing it in place must still count as a change)
+        record._as_read = {name: copy.deepcopy(value) if isinstance(value, list | dict) else value
+                           for name, value in zip(field_names, values, strict=True)}
+        return record
+
+    def changed_columns(self) -> list[str] | None:
+        """The columns whose value differs from the row as read, with ``updated_at`` (every save sets it): what a
+        save need write. None for a form not read from the database (a save then writes every column)."""
+        as_read: dict[str, Any] | None = self.__dict__.get("_as_read")
+        if as_read is None:
+            return None
+        changed = [f.attname for f in self._meta.concrete_fields
+                   if not f.primary_key and (f.attname not in as_read or getattr(self, f.attname) != as_read[f.attname])]
+        return sorted({*changed, "updated_at"})
 
     @property
     def editable(self) -> bool:

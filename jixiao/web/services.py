@@ -175,7 +175,7 @@ def save_locked(user: Any, record: FormRecord, expected_version: int, form: Form
     if moved:
         store_in_place(record, _changed_place(before, record))
     else:  # the place it holds is its own: no unique constraint can refuse it, no savepoint is needed
-        record.save()
+        record.save(update_fields=record.changed_columns())  # the history row still holds every field
     return Saved(record, evaluation)
 
 

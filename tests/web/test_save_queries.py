@@ -48,8 +48,20 @@ def test_a_live_save_reads_four_rows_and_writes_two(world: Any) -> None:
         ("SELECT", "jixiao_web_membership"), ("UPDATE", "jixiao_web_formrecord"),
         ("INSERT", "jixiao_web_historicalformrecord"),
     ]
+    update = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE"))
+    assert '"data"' in update and '"version"' in update and '"import_notes"' not in update  # what changed only
     record.refresh_from_db()
     assert record.form().conclusion == "新结论" and record.history.count() == 2
+    assert record.history.first().import_notes == record.import_notes  # the history row holds every field
+
+
+def test_changed_columns_sees_a_value_changed_in_place(world: Any) -> None:
+    record = FormRecord.objects.get(pk=world.form().pk)
+    assert record.changed_columns() == ["updated_at"]
+    record.doubts.append({"path": "unit", "key": "x"})
+    record.version += 1
+    assert record.changed_columns() == ["doubts", "updated_at", "version"]
+    assert FormRecord(data="{}").changed_columns() is None  # never read: every column is written
 
 
 def test_an_expired_session_is_no_session(world: Any) -> None:
