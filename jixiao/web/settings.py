@@ -94,6 +94,8 @@ TEMPLATES = [
     },
 ]
 
+# Health checks stay on: the SELECT 1 before a request's first query costs the server 0.02–0.03 ms of CPU (a
+# save takes ~5 ms), and spares the first request after a database restart an error on a dead connection.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / DATABASE_FILE}", conn_max_age=60, conn_health_checks=True
