@@ -885,9 +885,15 @@ class Years:
 Rescore = tuple[str, str, str | None]
 
 
-def rescore_files(items: list[Rescore], rules: Rules) -> list[FileRows]:
-    """The task for held-back files (on a worker, like :func:`process_chunk`): each scored with last year's form."""
-    return [process_file(path, sha256, rules, last_year) for path, sha256, last_year in items]
+def rescore_files(items: list[Rescore], rules: Rules, outputs: Outputs) -> list[FileRows]:
+    """The task for held-back files (on a worker, like :func:`process_chunk`): each scored with last year's form,
+    its rows checked to be storable there, once for the piece (a check per file builds a chunk per file)."""
+    results = [process_file(path, sha256, rules, last_year) for path, sha256, last_year in items]
+    try:
+        make_chunk(combined(results), outputs)
+        return results
+    except Exception:  # rare (an inexact decimal, a lone surrogate…): only the culprit files become errors
+        return [storable_or_error(result, outputs) for result in results]
 
 
 def with_last_year(held: dict[str, Waiting], years: Years, runner: Runner) -> Iterator[tuple[Waiting, FileRows, str]]:
@@ -912,7 +918,7 @@ def rescored(runner: Runner, items: list[Rescore]) -> list[FileRows]:
     size = max(1, min(MAX_CHUNK, -(-len(items) // (2 * runner.slots))))
     pieces = [items[i:i + size] for i in range(0, len(items), size)]
     results: list[FileRows] = []
-    for piece, called in [(piece, runner.call(rescore_files, piece, runner.rules)) for piece in pieces]:
+    for piece, called in [(piece, runner.call(rescore_files, piece, runner.rules, runner.outputs)) for piece in pieces]:
         try:
             results.extend(called.result())
             continue
@@ -921,7 +927,7 @@ def rescored(runner: Runner, items: list[Rescore]) -> list[FileRows]:
                 runner.recover()
         for item in piece:
             try:
-                results.extend(runner.call(rescore_files, [item], runner.rules).result())
+                results.extend(runner.call(rescore_files, [item], runner.rules, runner.outputs).result())
             except Exception as exc:
                 if isinstance(exc, BrokenProcessPool):
                     runner.recover()
@@ -935,8 +941,7 @@ def score_held(held: dict[str, Waiting], years: Years, runner: Runner, summary: 
     """The held-back forms scored with the run's last year's forms, as one chunk; ``last_years`` records by
     sha256 which form each was scored with, ``summary`` counts a cached form scored again as processed."""
     results = []
-    for waiting, scored, used in with_last_year(held, years, runner):
-        rows = storable_or_error(scored, runner.outputs)
+    for waiting, rows, used in with_last_year(held, years, runner):  # rows kept or scored again: storable both
         form = rows[0][0]
         redone, failed = rows is not waiting.rows, form[FORM_AT["status"]] == "error"
         summary.cached -= waiting.cached and redone
