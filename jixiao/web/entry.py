@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from itertools import zip_longest
 from typing import Any
 
 from django.http import QueryDict
@@ -54,12 +55,11 @@ def _value(text: str | None) -> str | None:
 def _positioned(post: QueryDict, prefix: str, fields: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
     """Parallel lists ``{prefix}_{field}`` → (page position, row dict), skipping rows left completely empty."""
     columns = [post.getlist(f"{prefix}_{name}") for name in fields]
-    count = max((len(c) for c in columns), default=0)
     rows = []
-    for i in range(count):
-        row = {
-            name: _value(col[i] if i < len(col) else None) for name, col in zip(fields, columns, strict=True)
-        }
+    # a row at a time across the columns (a shorter column reads as empty cells): a live save reads every cell
+    # of the page, some six hundred, so this loop stays plain
+    for i, cells in enumerate(zip_longest(*columns)):
+        row = {name: (cell.strip() or None) if cell else None for name, cell in zip(fields, cells, strict=True)}
         if any(v is not None for v in row.values()):
             rows.append((i, row))
     return rows

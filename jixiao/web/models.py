@@ -6,6 +6,7 @@ score columns recomputed on every save, so the dashboard never re-scores 500 for
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from ..audit.waivers import Waiver
@@ -23,6 +25,30 @@ from .repair import fitted
 
 #: Attribute of a user object holding its (organisation, role) pairs for the rest of the request.
 MEMBERSHIP_CACHE = "_jixiao_memberships"
+
+
+class _HistoryAccess(HistoryDescriptor):  # type: ignore[misc]
+    """``record.history`` with its manager class made once: simple-history's own descriptor builds a new class
+    (``Manager.from_queryset``, which inspects every method of the queryset) on each access, and a save reads it
+    to write its history row."""
+
+    def __init__(self, model: Any, manager: Any, queryset: Any) -> None:
+        super().__init__(model, manager=manager, queryset=queryset)
+        self.manager = manager.from_queryset(queryset)
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        return self.manager(self.model, instance)
+
+
+class History(HistoricalRecords):  # type: ignore[misc]
+    """django-simple-history's field-level history (:class:`HistoricalRecords`) with :class:`_HistoryAccess`."""
+
+    def finalize(self, sender: Any, **kwargs: Any) -> None:
+        super().finalize(sender, **kwargs)
+        descriptor = sender.__dict__.get(self.manager_name)
+        if type(descriptor) is HistoryDescriptor:  # this model's own history (not one it merely inherits)
+            setattr(sender, self.manager_name,
+                    _HistoryAccess(descriptor.model, descriptor.manager_class, descriptor.queryset_class))
 
 
 class Organisation(models.Model):
@@ -163,7 +189,7 @@ class FormRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="创建人"
     )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=("updated_at",))
+    history = History(excluded_fields=("updated_at",))
 
     class Meta:
         ordering = ("unit__name", "year", "kind", "title")
@@ -180,6 +206,24 @@ class FormRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.year} {self.title}"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> FormRecord:
+        record = super().from_db(db, field_names, values)
+        # as read, for changed_columns (a JSON value copied: changing it in place must still count as a change)
+        record._as_read = {name: copy.deepcopy(value) if isinstance(value, list | dict) else value
+                           for name, value in zip(field_names, values, strict=True)}
+        return record
+
+    def changed_columns(self) -> list[str] | None:
+        """The columns whose value differs from the row as read, with ``updated_at`` (every save sets it): what a
+        save need write. None for a form not read from the database (a save then writes every column)."""
+        as_read: dict[str, Any] | None = self.__dict__.get("_as_read")
+        if as_read is None:
+            return None
+        changed = [f.attname for f in self._meta.concrete_fields
+                   if not f.primary_key and (f.attname not in as_read or getattr(self, f.attname) != as_read[f.attname])]
+        return sorted({*changed, "updated_at"})
 
     @property
     def editable(self) -> bool:
@@ -232,7 +276,7 @@ class FindingWaiver(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("豁免时间", auto_now_add=True)
     fingerprint = models.CharField("豁免时的内容指纹", max_length=32)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ("at", "pk")

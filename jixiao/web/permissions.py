@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from .compiled import CompiledQuery
 from .models import MEMBERSHIP_CACHE, FormRecord, Membership, Organisation
 
 Role = Membership.Role
@@ -15,11 +16,17 @@ Status = FormRecord.Status
 REVIEWABLE = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
 
+#: A user's (organisation, role) pairs: read on every request that checks a permission (-1: no user has that id).
+_ROLES = CompiledQuery(
+    lambda user_id: Membership.objects.filter(user_id=user_id).order_by().values_list("organisation_id", "role"), -1
+)
+
+
 def _memberships(user: Any) -> list[tuple[int, str]]:
     """(organisation id, role) pairs, read once per user object (i.e. once per request)."""
     cached: list[tuple[int, str]] | None = getattr(user, MEMBERSHIP_CACHE, None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        cached = [(org, role) for org, role in _ROLES.rows(user.pk)] if user.pk is not None else []
         setattr(user, MEMBERSHIP_CACHE, cached)
     return cached
 

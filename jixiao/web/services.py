@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from pydantic import TypeAdapter, ValidationError
 
@@ -22,6 +22,7 @@ from ..errors import InputError
 from ..io import jsonio
 from ..model import Form, LongText
 from . import doubts as doubting
+from .compiled import CompiledQuery
 from .engine import Evaluation, evaluate_form
 from .entry import human_place
 from .models import FindingWaiver, FormRecord, Organisation, ReviewComment, RuleChoice, Transition
@@ -174,7 +175,7 @@ def save_locked(user: Any, record: FormRecord, expected_version: int, form: Form
     if moved:
         store_in_place(record, _changed_place(before, record))
     else:  # the place it holds is its own: no unique constraint can refuse it, no savepoint is needed
-        record.save()
+        record.save(update_fields=record.changed_columns())  # the history row still holds every field
     return Saved(record, evaluation)
 
 
@@ -303,39 +304,32 @@ def locked_for_saving(record_id: int) -> FormRecord:
     content needs: whether any finding is waived, and last year's form. DoesNotExist if there is no such form.
 
     The live save is the hot path, and building and compiling this query in the ORM cost five times what the
-    database takes to answer it: it is compiled once per process and database vendor and run as raw SQL.
+    database takes to answer it: it is compiled once per process and database vendor (:mod:`.compiled`).
     """
-    sql, params = _saving_query()
-    rows = list(FormRecord.objects.raw(sql, [record_id if p == _RECORD_ID else p for p in params]))
+    rows = list(FormRecord.objects.raw(*_SAVING_QUERY.sql(record_id)))
     if not rows:
         raise FormRecord.DoesNotExist(f"no form {record_id}")
     return rows[0]
 
 
-#: Stands for the form's id in :func:`_saving_query`'s parameters (an id no form has: ids are positive).
-_RECORD_ID = -7_340_033
-_SAVING_QUERIES: dict[str, tuple[str, tuple[Any, ...]]] = {}
-
-
-def _saving_query() -> tuple[str, tuple[Any, ...]]:
-    """The SQL of :func:`locked_for_saving` for the current database, with :data:`_RECORD_ID` among its parameters."""
-    from django.db import connection
-
-    if connection.vendor not in _SAVING_QUERIES:
-        earlier = FormRecord.objects.filter(
-            _year_before(OuterRef("unit_id"), OuterRef("year"), OuterRef("kind"), OuterRef("title"))
-        ).order_by()
-        query = (
-            FormRecord.objects.select_for_update(of=("self",))
-            .annotate(
-                has_waivers=Exists(FindingWaiver.objects.filter(form=OuterRef("pk"))),
-                last_year_data=Subquery(earlier.values("data")[:1]),
-            )
-            .filter(pk=_RECORD_ID)
-            .order_by()
+def _saving_query(record_id: int) -> QuerySet[FormRecord]:
+    """The query of :func:`locked_for_saving`."""
+    earlier = FormRecord.objects.filter(
+        _year_before(OuterRef("unit_id"), OuterRef("year"), OuterRef("kind"), OuterRef("title"))
+    ).order_by()
+    return (
+        FormRecord.objects.select_for_update(of=("self",))
+        .annotate(
+            has_waivers=Exists(FindingWaiver.objects.filter(form=OuterRef("pk"))),
+            last_year_data=Subquery(earlier.values("data")[:1]),
         )
-        _SAVING_QUERIES[connection.vendor] = query.query.get_compiler(connection=connection).as_sql()
-    return _SAVING_QUERIES[connection.vendor]
+        .filter(pk=record_id)
+        .order_by()
+    )
+
+
+#: Stands for the form's id when the query is compiled (an id no form has: ids are positive).
+_SAVING_QUERY = CompiledQuery(_saving_query, -7_340_033)
 
 
 def _check_seen(record: FormRecord, expected_version: int | None, action: str) -> None:

@@ -94,6 +94,8 @@ TEMPLATES = [
     },
 ]
 
+# Health checks stay on: the SELECT 1 before a request's first query costs the server 0.02–0.03 ms of CPU (a
+# save takes ~5 ms), and spares the first request after a database restart an error on a dead connection.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / DATABASE_FILE}", conn_max_age=60, conn_health_checks=True
@@ -116,6 +118,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's login by username and password; the user of a session is read with a query compiled once.
+AUTHENTICATION_BACKENDS = ["jixiao.web.accounts.AccountBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -160,7 +164,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
 # Sessions live in the database only: a per-process cache in front (cached_db) kept a session alive in
 # the other workers of `serve --workers N` after its logout.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database store, its read compiled once (jixiao.web.sessions).
+SESSION_ENGINE = "jixiao.web.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

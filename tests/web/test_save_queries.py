@@ -1,0 +1,98 @@
+"""The live save's round trips to the database, counted (a count, never a time), and the compiled reads behind it."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jixiao.web.compiled import CompiledQuery
+from jixiao.web.models import FormRecord, Membership
+
+from .conftest import entry_post
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
+
+
+def _statements(queries: CaptureQueriesContext) -> list[tuple[str, str]]:
+    """(verb, table) of each statement that is not transaction control; a SELECT's table is its last FROM (the
+    subqueries of its columns come before)."""
+    found = []
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if TRANSACTION_CONTROL.match(sql):
+            continue
+        tables = re.findall(r'(?:FROM|UPDATE|INTO)\s+"(\w+)"', sql)
+        found.append((sql.split()[0].upper(), tables[-1] if tables else ""))
+    return found
+
+
+def test_a_live_save_reads_four_rows_and_writes_two(world: Any) -> None:
+    """Session, user, the user's roles and the locked form (with its waivers flag and last year's data) are read;
+    the form row is updated and its history row inserted. Nothing else: no second read of anything."""
+    record = world.form()
+    client = world.client("filler_a1")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/forms/{record.pk}/save/", entry_post(world.seed, record.version, conclusion="新结论"),
+                               **HTMX)
+    assert response.status_code == 200 and "已保存" in response.content.decode()
+    assert _statements(queries) == [
+        ("SELECT", "django_session"), ("SELECT", "auth_user"), ("SELECT", "jixiao_web_formrecord"),
+        ("SELECT", "jixiao_web_membership"), ("UPDATE", "jixiao_web_formrecord"),
+        ("INSERT", "jixiao_web_historicalformrecord"),
+    ]
+    update = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE"))
+    assert '"data"' in update and '"version"' in update and '"import_notes"' not in update  # what changed only
+    record.refresh_from_db()
+    assert record.form().conclusion == "新结论" and record.history.count() == 2
+    assert record.history.first().import_notes == record.import_notes  # the history row holds every field
+
+
+def test_changed_columns_sees_a_value_changed_in_place(world: Any) -> None:
+    record = FormRecord.objects.get(pk=world.form().pk)
+    assert record.changed_columns() == ["updated_at"]
+    record.doubts.append({"path": "unit", "key": "x"})
+    record.version += 1
+    assert record.changed_columns() == ["doubts", "updated_at", "version"]
+    assert FormRecord(data="{}").changed_columns() is None  # never read: every column is written
+
+
+def test_an_expired_session_is_no_session(world: Any) -> None:
+    client = world.client("filler_a1")
+    assert client.get("/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/").status_code == 302  # to the login page
+
+
+def test_an_inactive_user_loses_the_session(world: Any) -> None:
+    client = world.client("filler_a1")
+    assert client.get("/").status_code == 200
+    user = world.users["filler_a1"]
+    user.is_active = False
+    user.save()
+    assert client.get("/").status_code == 302
+
+
+def test_a_compiled_query_gives_what_the_orm_gives_for_other_values(world: Any) -> None:
+    """Compiled with a stand-in, run with real values: the same rows, converted alike (dates on SQLite are text)."""
+    first, second = world.form(), world.form(world.a2, "filler_a2")
+    query = CompiledQuery(lambda pk: FormRecord.objects.filter(pk=pk).order_by().values_list("id", "updated_at"), -5)
+    for record in (first, second):
+        assert query.rows(record.pk) == list(FormRecord.objects.filter(pk=record.pk).values_list("id", "updated_at"))
+    assert query.rows(-5) == []
+    roles = CompiledQuery(lambda user_id: Membership.objects.filter(user_id=user_id).order_by(), -1)
+    user = world.users["filler_a2"]
+    assert roles.instances(Membership, user.pk) == list(Membership.objects.filter(user_id=user.pk))
+
+
+def test_a_stand_in_missing_from_the_query_is_refused(world: Any) -> None:
+    query = CompiledQuery(lambda pk: FormRecord.objects.filter(pk=1).order_by(), -5)
+    with pytest.raises(RuntimeError, match="stand-in"):
+        query.rows(3)
