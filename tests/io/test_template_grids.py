@@ -20,7 +20,7 @@ import pytest
 from jixiao.io import read
 from jixiao.io.accuracy import development_truths
 from jixiao.io.notes import doubted
-from jixiao.io.templates import Template, columns, load_templates
+from jixiao.io.templates import Template, columns, load_templates, printed_truth
 from jixiao.model import Form
 from jixiao.report.xlsx import set_value
 
@@ -85,7 +85,7 @@ def _read_back(template: Template, tmp_path: Path) -> tuple[list[str], list[bool
         path = tmp_path / f"{name}.xlsx"
         _workbook(truth, template, path)
         form, notes = read(path)
-        wrong += [f"{name} {w}" for w in _wrong(form, truth, notes, doubts)]
+        wrong += [f"{name} {w}" for w in _wrong(form, printed_truth(truth, template), notes, doubts)]
     return wrong, doubts
 
 
