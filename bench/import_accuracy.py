@@ -27,6 +27,7 @@ import re
 import sys
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -210,6 +211,8 @@ def main(argv: list[str]) -> int:
         )
         groups = silent_groups(results)
         console.print("    静默错误按字段类别：" + "，".join(f"{label} {groups[key]}" for key, label in GROUP_LABELS))
+        if fields := silent_fields(results):
+            console.print("    静默错误按字段：" + "，".join(f"{path} {n}" for path, n in fields.most_common()))
     unreported = [m.number for m in measures if m.partial and not m.truncation_reported and m.part == "development"]
     hidden = sum(m.partial and not m.truncation_reported and m.part != "development" for m in measures)
     missed = [*unreported, *([f"留出部分 {hidden} 表"] if hidden else [])]
@@ -239,6 +242,21 @@ def silent_groups(results: list[FieldResult]) -> dict[str, int]:
             kind = "lost" if r.path.startswith("indicators") and r.parsed is None else r.path.split("[")[0].split(".")[0]
             groups[{"indicators": "row", "funds": "funds", "lost": "lost"}.get(kind, "head")] += 1
     return groups
+
+
+_ROW_NUMBER = re.compile(r"\[\d+\]")
+
+
+def silent_fields(results: list[FieldResult]) -> Counter[str]:
+    """Silent errors by field path with the row numbers taken out (``indicators[].weight``), with how the
+    field is wrong (``缺失`` nothing read, ``多出`` read where the truth has nothing, ``不同`` another value):
+    a count per half, so a held-out failure points at a kind of field without naming a form."""
+    fields: Counter[str] = Counter()
+    for r in results:
+        if r.silently_wrong:
+            how = "缺失" if r.got is None else "多出" if r.expected is None else "不同"
+            fields[f"{_ROW_NUMBER.sub('[]', r.path)}（{how}）"] += 1
+    return fields
 
 
 def _quiet_read(path: Path) -> object:

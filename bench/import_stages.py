@@ -46,6 +46,32 @@ def _extra_kind(longer: str, name: str, names: list[str]) -> str:
     return f"{side}:other_text({len(extra)}字)"
 
 
+def _figures(value: object) -> set[str]:
+    """The digit runs a printed value shows (``≥15人`` → {"15"}), to look for on a line."""
+    return set(re.findall(r"\d+(?:\.\d+)?", str(value))) if value is not None else set()
+
+
+def _line_shapes(name: str, row: dict[str, object], raw: list[str], names: list[str]) -> list[str]:
+    """The shape of the lines around a truth row that was not found: how many names share its line, how the
+    line's cells are separated, and where the row's own figures stand (its line, the next lines, nowhere)."""
+    at = next((n for n, line in enumerate(raw) if name in line), None)
+    if at is None:
+        return ["name_broken_over_lines"]
+    line = raw[at]
+    sharing = sum(m in line for m in names if m)
+    shapes = [f"names_on_its_line:{sharing if sharing < 4 else '4+'}"]
+    shapes.append("cells:pipes" if "|" in line else "cells:wide_spaces" if re.search(r"\S {2,}\S|\t", line)
+                  else "cells:single_spaces" if " " in line.strip() else "cells:none")
+    own = _figures(row.get("weight")) | _figures(row.get("score_declared"))
+    after = " ".join(raw[at + 1 : at + 4])
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", line))
+    shapes.append("figures:on_its_line" if own and own <= numbers else
+                  "figures:on_the_next_lines" if own and own <= set(re.findall(r"\d+(?:\.\d+)?", after)) else
+                  "figures:partly_or_elsewhere" if own else "figures:none_in_truth")
+    shapes.append(f"name_starts_line:{line.lstrip(' |').startswith(name)}")
+    return shapes
+
+
 def text_counts(path: Path) -> Counter[str]:
     """What one text shows on its way through the importer, as counters to add up over a half."""
     counts: Counter[str] = Counter(texts=1)
@@ -111,9 +137,12 @@ def text_counts(path: Path) -> Counter[str]:
         counts["missing:in_a_text_without_name_head"] += not counts["name_head"]
         counts["missing:on_a_line_with_other_names"] += any(sum(m in line for m in names if m) > 1 for line in held)
         counts["missing:read_as_part_of_it"] += any(r and r != name and r in name for r in read)
+        counts.update(f"missing:{shape}" for shape in _line_shapes(name, expected[index], raw, names))
         for longer in (r for r in read if name in r and r != name):
             counts["missing:read_within_a_longer_name"] += 1
             counts[f"longer:{_extra_kind(longer, name, names)}"] += 1
+            inside = sum(m in longer for m in names if m)
+            counts[f"longer:holds_{inside if inside < 3 else '3+'}_truth_names"] += 1
     for code in {n.code for n in notes}:
         counts[f"note:{code}"] += 1
     return counts
