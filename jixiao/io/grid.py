@@ -287,9 +287,10 @@ class _Reader:
 
     def page_mark(self, cells: Sequence[tuple[int, str]]) -> bool:
         """A row holding a page mark and nothing else but labels repeated down merged cells."""
+        if not any(is_page_mark(value) for _, value in cells):
+            return False
         levels = self.level_names()
-        marks = [value for _, value in cells if is_page_mark(value)]
-        return bool(marks) and all(is_page_mark(value) or is_label(value, levels) for _, value in cells)
+        return all(is_page_mark(value) or is_label(value, levels) for _, value in cells)
 
     def level_names(self) -> set[str]:
         """The level names read so far (of the rows, and the level cells over the current row)."""
