@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Protocol
 
 from .audit.history import target_below
-from .model import Form
+from .model import NO_UNIT, Form
 from .model import unit_key as model_unit_key
 from .scoring import Scorecard, execution_basis, is_cost_level
 from .targets import normalise, parse_target
@@ -65,8 +65,23 @@ def ok_forms(forms: Table) -> list[Mapping[str, Any]]:
 
 
 def unit_key(row: Mapping[str, Any]) -> str:
-    """The reporting entity of a row (:func:`jixiao.model.unit_key`, the batch's last-year lookup uses it too)."""
+    """The reporting entity of a row as compared (:func:`jixiao.model.unit_key`, the batch's last-year lookup uses
+    it too): rows are grouped by it, never shown by it."""
     return model_unit_key(row.get("unit"), row.get("project"))
+
+
+def unit_name(row: Mapping[str, Any]) -> str:
+    """The reporting entity as the form writes it (the unit, and the project for project forms), for display."""
+    unit, project = str(row.get("unit") or "").strip() or NO_UNIT, str(row.get("project") or "").strip()
+    return f"{unit} / {project}" if project else unit
+
+
+def unit_names(rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Each :func:`unit_key` of the rows → the first name written for it (:func:`unit_name`)."""
+    names: dict[str, str] = {}
+    for row in rows:
+        names.setdefault(unit_key(row), unit_name(row))
+    return names
 
 
 # --- overview ----------------------------------------------------------------------------------
@@ -154,7 +169,7 @@ def execution_points(forms: Table) -> list[ExecutionPoint]:
     points = []
     for form in ok_forms(forms):
         warning, reason = execution_warning(form)
-        points.append(ExecutionPoint(str(form["file"]), unit_key(form), form.get("year"),
+        points.append(ExecutionPoint(str(form["file"]), unit_name(form), form.get("year"),
                                      dec(form.get("execution_rate")), claimed_share(form), warning, reason))
     return points
 
@@ -201,7 +216,7 @@ class Gap:
 
 def largest_gaps(forms: Table, limit: int = 15) -> list[Gap]:
     """Forms whose declared total exceeds the computed one the most."""
-    gaps = [Gap(unit_key(f), f.get("year"), str(f["file"]), d, c, d - c) for f in ok_forms(forms)
+    gaps = [Gap(unit_name(f), f.get("year"), str(f["file"]), d, c, d - c) for f in ok_forms(forms)
             if (d := dec(f.get("total_declared"))) is not None and (c := dec(f.get("total"))) is not None]
     return sorted((g for g in gaps if g.gap > 0), key=lambda g: (-g.gap, g.unit, g.file))[:limit]
 
@@ -222,7 +237,8 @@ def rankings(forms: Table) -> list[Ranking]:
         if dec(f.get("total")) is not None:
             groups[unit_key(f)].append(f)
     result = []
-    for unit, rows in groups.items():
+    for rows in groups.values():
+        unit = unit_name(rows[0])
         totals = [dec(r["total"]) or Decimal(0) for r in rows]
         gaps = [g for r in rows if (g := dec(r.get("gap"))) is not None]
         result.append(Ranking(unit, len(rows), two_places(sum(totals, Decimal(0)) / len(totals)),
@@ -259,15 +275,15 @@ class LoweredTarget:
 def score_jumps(forms: Table, threshold: Decimal = SCORE_JUMP) -> list[ScoreJump]:
     """Consecutive years of one unit whose computed totals differ by at least ``threshold``."""
     by_unit: dict[str, dict[int, Decimal]] = defaultdict(dict)
-    for f in ok_forms(forms):
-        year, total = f.get("year"), dec(f.get("total"))
-        if year is not None and total is not None:
-            by_unit[unit_key(f)][int(year)] = total
+    scored = [f for f in ok_forms(forms) if f.get("year") is not None and dec(f.get("total")) is not None]
+    for f in scored:
+        by_unit[unit_key(f)][int(f["year"])] = dec(f["total"]) or Decimal(0)
+    names = unit_names(scored)
     jumps = []
-    for unit, years in by_unit.items():
+    for key, years in by_unit.items():
         for year in sorted(years):
             if year - 1 in years and abs(years[year] - years[year - 1]) >= threshold:
-                jumps.append(ScoreJump(unit, year, years[year - 1], years[year]))
+                jumps.append(ScoreJump(names[key], year, years[year - 1], years[year]))
     return sorted(jumps, key=lambda j: (-abs(j.change), j.unit, j.year))
 
 
@@ -281,10 +297,11 @@ def lowered_targets(indicators: Table) -> list[LoweredTarget]:
                 if i.get("year") is not None and not is_cost_level(i.get("level1"), i.get("level2"))]
     actual = {(unit_key(i), int(i["year"]), normalise(str(i["name"]))): str(i.get("actual_text") or "")
               for i in compared}
+    names = unit_names(compared)
     found = []
     for i in compared:
         last = actual.get((unit_key(i), int(i["year"]) - 1, normalise(str(i["name"]))))
         target = str(i.get("target_text") or "")
         if last is not None and target_below(parse_target(target), parse_target(last)):
-            found.append(LoweredTarget(unit_key(i), int(i["year"]), str(i["name"]), target, last))
+            found.append(LoweredTarget(names[unit_key(i)], int(i["year"]), str(i["name"]), target, last))
     return sorted(found, key=lambda t: (t.unit, t.year, t.name))

@@ -61,7 +61,7 @@ from .errors import InputError, os_reason
 from .io import ImportNote, read
 from .io.notes import doubted_paths
 from .io.sniff import check_known_size
-from .model import Form, unit_key
+from .model import Form, name_key, unit_key
 from .report.spreadsheet import FORMULA_TRIGGER_PATTERN
 from .report.xlsxstream import (
     Fragment,
@@ -383,7 +383,7 @@ def process_file(path: str, sha256: str, rules: Rules, last_year: str | None = N
         card, audited = evaluate(form, resolve_profile(rules.profile_id, form), doubted_paths(notes), previous)
         findings = [*(note.as_finding() for note in notes), *audited]
         if rules.waivers:
-            findings = apply_waivers(findings, form, rules.waivers_of(path))
+            findings = apply_waivers(findings, form, rules.waivers_of(path), path)
         return ([form_row(path, sha256, form, card, findings, notes)], indicator_rows(path, sha256, form, card),
                 finding_rows(path, sha256, form, findings))
     except InputError as exc:
@@ -874,7 +874,7 @@ class Years:
     def note(self, forms: pa.RecordBatch) -> None:
         columns = [forms[c].to_pylist() for c in ("file", "sha256", "status", "kind", "unit", "project", "year")]
         for path, sha256, status, kind, unit, project, year in zip(*columns, strict=True):
-            if status == "ok" and year is not None and unit:
+            if status == "ok" and year is not None and name_key(unit):  # a unit of only （盖章） or spaces names none
                 self.forms.setdefault(self.key(kind, unit, project), {}).setdefault(year, (path, sha256))
 
     def last_year(self, form: Row) -> tuple[str, str] | None:
@@ -899,7 +899,7 @@ def rescore_files(items: list[Rescore], rules: Rules, outputs: Outputs) -> list[
         return [storable_or_error(result, outputs) for result in results]
 
 
-def with_last_year(held: dict[str, Waiting], years: Years, runner: Runner) -> Iterator[tuple[Waiting, FileRows, str]]:
+def rescored_with_last_year(held: dict[str, Waiting], years: Years, runner: Runner) -> Iterator[tuple[Waiting, FileRows, str]]:
     """Each held-back file with its rows scored with the run's last year's form (if it has one), and that form's
     sha256 (``""``: none); a file whose rows were scored with that same form keeps them. Those scored again are
     scored on the runner's workers, in pieces, as the other files were."""
@@ -944,7 +944,7 @@ def score_held(held: dict[str, Waiting], years: Years, runner: Runner, summary: 
     """The held-back forms scored with the run's last year's forms, as one chunk; ``last_years`` records by
     sha256 which form each was scored with, ``summary`` counts a cached form scored again as processed."""
     results = []
-    for waiting, rows, used in with_last_year(held, years, runner):  # rows kept or scored again: storable both
+    for waiting, rows, used in rescored_with_last_year(held, years, runner):  # rows kept or scored again: storable both
         form = rows[0][0]
         redone, failed = rows is not waiting.rows, form[FORM_AT["status"]] == "error"
         summary.cached -= waiting.cached and redone

@@ -30,9 +30,10 @@ from . import rules as b
 from .base import SEVERITY_NAMES, SEVERITY_ORDER, Check, CheckFn, Context, Finding, Severity
 
 __all__ = ["CHECKS", "DOUBT_PREFIX", "SEVERITY_NAMES", "SEVERITY_ORDER", "Check", "Context", "Finding", "Severity",
-           "audit", "counts", "covers", "evaluate", "findings_doc", "label_doubt", "rests_on", "with_last_year"]
+           "audit", "counts", "covers", "cross_year", "evaluate", "findings_doc", "label_doubt", "plan", "rests_on",
+           "severities", "with_last_year"]
 
-#: Every check, in the order they run; D06–D07 need two forms and run in :func:`.history.year_over_year`.
+#: Every check; D06–D07 need two forms and run in :func:`cross_year` (:func:`plan` orders the others).
 CHECKS: tuple[Check, ...] = (
     a.score_above_weight, a.zero_weight_or_negative_score, a.weights_add_up, a.total_adds_up,
     a.grade_matches_band, a.execution_consistent, a.funds_rows_add_up, a.execution_within_budget,
@@ -55,22 +56,37 @@ Plan = tuple[tuple[str, Severity, CheckFn], ...]
 _PLANS: dict[int, tuple[Profile, Plan]] = {}
 
 
-def plan(profile: Profile) -> Plan:
-    """The checks a profile runs, with their severity under it (``[checks]``: severity overrides, disabled),
-    in the order their findings are listed."""
-    cached = _PLANS.get(id(profile))
-    if cached is not None and cached[0] is profile:
-        return cached[1]
+def severities(profile: Profile) -> dict[str, Severity]:
+    """The severity of every check the profile runs (``[checks]``: severity overrides, disabled codes left out),
+    the cross-year checks included."""
     rules = profile.checks
     unknown = sorted((set(rules.severity) | set(rules.disabled)) - set(CODES))
     if unknown:
         raise InputError(f"规则“{profile.id}”的 [checks] 写了不存在的复核代码：{'、'.join(unknown)}", "[checks]")
-    enabled = [(check.code, rules.severity.get(check.code, check.severity), check.run) for check in CHECKS
-               if check.run is not None and check.code not in rules.disabled]
+    return {check.code: rules.severity.get(check.code, check.severity) for check in CHECKS
+            if check.code not in rules.disabled}
+
+
+def plan(profile: Profile) -> Plan:
+    """The checks a profile runs on one form, with their severity under it (:func:`severities`), in the order
+    their findings are listed."""
+    cached = _PLANS.get(id(profile))
+    if cached is not None and cached[0] is profile:
+        return cached[1]
+    under = severities(profile)
+    enabled = [(check.code, under[check.code], check.run) for check in CHECKS
+               if check.run is not None and check.code in under]
     # Run in the order findings are listed (severity, then code; codes are unique): no sort per audit.
     result = tuple(sorted(enabled, key=lambda step: (SEVERITY_ORDER[step[1]], step[0])))
     _PLANS[id(profile)] = (profile, result)
     return result
+
+
+def cross_year(previous: Form, form: Form, profile: Profile) -> list[Finding]:
+    """The cross-year findings (D06, D07) of ``form`` against ``previous`` (the unit's form of the year
+    before) under the profile's ``[checks]``, as :func:`plan` runs the others."""
+    under = severities(profile)
+    return [replace(f, severity=under[f.code]) for f in h.year_over_year(previous, form) if f.code in under]
 
 
 def covers(parent: str, path: str) -> bool:
@@ -132,14 +148,11 @@ def evaluate(form: Form, profile: Profile, doubted: Collection[str] = (),
 
 
 def with_last_year(findings: list[Finding], form: Form, previous: Form, profile: Profile,
-                   doubted: Collection[str] = (), source: str | None = None) -> list[Finding]:
-    """The audit's ``findings`` with the cross-year checks (D06, D07) of ``form`` against ``previous``, in the
-    audit's order (severity, then code), under the profile's ``[checks]`` like the others; each cross-year
-    finding says what it compared with (``source``: last year's form, e.g. its file)."""
-    rules = profile.checks
-    compared = [replace(f, severity=rules.severity.get(f.code, f.severity),
-                        source=source or (f"{previous.year}年度的表" if previous.year else "上年的表"))
-                for f in h.year_over_year(previous, form) if f.code not in rules.disabled]
+                   doubted: Collection[str], source: str) -> list[Finding]:
+    """The audit's ``findings`` with the cross-year findings of ``form`` against ``previous`` (:func:`cross_year`)
+    in the audit's order (severity, then code); each cross-year finding says what it compared with (``source``:
+    last year's form, e.g. its file)."""
+    compared = [replace(f, source=source) for f in cross_year(previous, form, profile)]
     if doubted:
         compared = [label_doubt(f, doubted) for f in compared]
     # a stable sort keeps each check's findings in the order it reported them

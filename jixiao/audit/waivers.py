@@ -1,10 +1,13 @@
 """Waivers (审核豁免): a reviewer's decision that one finding on one form stands explained.
 
 A waiver names the finding (its code and field path), the reason, who and when, a fingerprint
-of the field's content when it was waived, and the form's identity (:func:`identity_of`: kind, unit,
-project and year — not its file name, which two forms in two folders may share). A waived finding is never dropped: it stays in every list, marked
-waived, and no longer counts as an open error. When the field changes, the waiver lapses (失效):
-the finding is open again and says that its waiver no longer applies.
+of the field's content when it was waived, the form's file name and the form's identity (:func:`identity_of`:
+kind, unit, project and year — not its file name, which two forms in two folders may share).  A form that
+names no unit or no year has no identity: its waivers are known by the file name alone.  A waived finding is
+never dropped: it stays in every list, marked waived, and no longer counts as an open error.  When the field
+changes, the waiver lapses (失效): the finding is open again and says that its waiver no longer applies.  So
+does a waiver of the same file whose form now has another identity (its unit, project or year was edited):
+it is shown as lapsed, never dropped in silence.
 """
 
 from __future__ import annotations
@@ -41,13 +44,14 @@ class Waiver(BaseModel):
     #: The form's file name as given to ``jixiao waive``, for the reader; waivers written before ``identity``
     #: existed are matched by it in a batch (its base name).
     form: str | None = Field(default=None, max_length=500)
-    #: The form's identity when waived (:func:`identity_of`): the waiver applies to that form only, in whatever
-    #: file it is (None: to every form whose field matches the fingerprint).
-    identity: str | None = Field(default=None, max_length=1200)
+    #: The form's identity when waived (:func:`identity_of`, a hash): the waiver applies to that form only, in
+    #: whatever file it is (None: to every form whose field matches the fingerprint; a batch takes it for the
+    #: file named ``form`` only).
+    identity: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$")
 
-    def applies_to(self, identity: str) -> bool:
-        """Whether the waiver is of the form whose :func:`identity_of` is ``identity``."""
-        return self.identity is None or self.identity == identity
+    def of_file(self, file: str | None) -> bool:
+        """Whether the waiver was written for the file named ``file`` (its base name)."""
+        return file is not None and self.form is not None and Path(self.form).name == Path(file).name
 
     def describe(self) -> str:
         return f"已豁免：{self.reason}（{self.by}，{self.at:%Y-%m-%d %H:%M}）"
@@ -59,17 +63,23 @@ class WaiverState:
 
     waiver: Waiver
     lapsed: bool
+    #: the waiver is of this file, but the form's identity (unit, project, year) changed since
+    moved: bool = False
 
     def describe(self) -> str:
+        if self.moved:
+            return f"豁免已失效：该表的表类、单位、项目或年度在豁免后已修改（原豁免：{self.waiver.reason}，{self.waiver.by}）"
         if self.lapsed:
             return f"豁免已失效：该处内容在豁免后已修改（原豁免：{self.waiver.reason}，{self.waiver.by}）"
         return self.waiver.describe()
 
 
-def identity_of(form: Form) -> str:
-    """The form's identity for its waivers: kind, unit (and project) and year (:func:`jixiao.model.form_identity`);
-    a form naming no unit or no year is known by its content (its waivers then hold until it is changed)."""
-    return form_identity(form) or f"sha256:{fingerprint(form, None)}"
+def identity_of(form: Form) -> str | None:
+    """The form's identity for its waivers: a hash (``sha256:…``, of a fixed length however long the names) of
+    its kind, unit (and project) and year (:func:`jixiao.model.form_identity`); None when the form names no unit
+    or no year (its waivers are then known by the file name)."""
+    identity = form_identity(form)
+    return None if identity is None else "sha256:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
 def fingerprint(form: Form, path: str | None) -> str:
@@ -91,35 +101,46 @@ def _fingerprint(data: Any, path: str | None) -> str:
 
 
 def waiver_for(finding: Finding, form: Form, by: str, reason: str, at: datetime | None = None,
-               file: str | None = None) -> Waiver:
-    """A waiver of ``finding`` as the form stands now, for this form only (its :func:`identity_of`; ``file``: the
-    form's file name, for the reader); a reason too short to explain anything is refused."""
+               file: str | None = None, identified: bool = True) -> Waiver:
+    """A waiver of ``finding`` as the form stands now, for this form only (its :func:`identity_of`, unless not
+    ``identified``: a waiver kept with its form, as the web keeps it, needs none; ``file``: the form's file
+    name); a reason too short to explain anything is refused."""
     try:
         return Waiver(code=finding.code, path=finding.path, reason=reason.strip(), by=by.strip(),
                       at=at or datetime.now().astimezone(), fingerprint=fingerprint(form, finding.path), form=file,
-                      identity=identity_of(form))
+                      identity=identity_of(form) if identified else None)
     except ValidationError as exc:
         first = exc.errors()[0]
         what = {"reason": "豁免理由至少 2 个字、至多 2000 字", "by": "请写明豁免人"}.get(str(first["loc"][0]), first["msg"])
         raise InputError(what, f"--{first['loc'][0]}") from None
 
 
-def apply_waivers(findings: Iterable[Finding], form: Form, waivers: Iterable[Waiver]) -> list[Finding]:
-    """The findings with each one's waiver state: waived (still listed) or its waiver lapsed; waivers of another
-    form (another identity) do not apply."""
+def apply_waivers(findings: Iterable[Finding], form: Form, waivers: Iterable[Waiver],
+                  file: str | None = None) -> list[Finding]:
+    """The findings with each one's waiver state: waived (still listed) or its waiver lapsed.
+
+    A waiver of another form (another identity) does not apply, unless it was written for this ``file`` (the
+    name of the file the form was read from): then the form's unit, project or year was edited since, and the
+    waiver is shown as lapsed."""
     given = list(waivers)
-    identity = identity_of(form) if any(w.identity is not None for w in given) else ""
-    by_key = {(w.code, w.path): w for w in given if w.applies_to(identity)}  # the latest waiver of a finding wins
+    identity = identity_of(form) if any(w.identity is not None for w in given) else None
+    by_key: dict[tuple[str, str | None], tuple[Waiver, bool]] = {}  # the latest waiver of a finding wins
+    for waiver in given:
+        if waiver.identity is None or waiver.identity == identity:
+            by_key[(waiver.code, waiver.path)] = (waiver, False)
+        elif waiver.of_file(file):
+            by_key[(waiver.code, waiver.path)] = (waiver, True)
     result = []
     data: Any = None  # the form's canonical data, dumped once when a finding has a waiver
     for finding in findings:
-        waiver = by_key.get((finding.code, finding.path))
-        if waiver is None:
+        found = by_key.get((finding.code, finding.path))
+        if found is None:
             result.append(finding)
             continue
+        waiver, moved = found
         if data is None:
             data = form.model_dump(mode="json")
-        state = WaiverState(waiver, lapsed=waiver.fingerprint != _fingerprint(data, finding.path))
+        state = WaiverState(waiver, lapsed=moved or waiver.fingerprint != _fingerprint(data, finding.path), moved=moved)
         result.append(replace(finding, waiver=state, message=f"{finding.message}【{state.describe()}】"))
     return result
 

@@ -177,7 +177,7 @@ def audit(form: FormArg, profile: ProfileOpt = AUTO, format: FormatOpt = "auto",
     audited = evaluate(loaded, rules, doubted, previous)[1]
     if previous is not None:
         audited = with_last_year(audited, loaded, previous, rules, doubted, source=f"上年的表 {last_year}")
-    findings = apply_waivers(import_findings + audited, loaded, given)
+    findings = apply_waivers(import_findings + audited, loaded, given, None if str(form) == "-" else form.name)
     if as_json:
         _print_json(findings_data(findings))
     else:

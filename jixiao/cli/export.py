@@ -67,7 +67,7 @@ def run_export(
     form, notes = read_input(source, fmt)
     chosen = layout_for(form, layout)
     card, findings = evaluate(form, resolve_profile(profile, form), doubted_paths(notes))
-    findings = apply_waivers(findings, form, given)
+    findings = apply_waivers(findings, form, given, None if str(source) == STDIN else Path(source).name)
     write = writer(target)
     return written(output or default_output(source, target), lambda path: write(form, card, findings, path, chosen))
 

@@ -49,10 +49,14 @@ class Extent:
     """How much of the form the text holds: its head (单位, 资金情况 …) and its end (the 总分 row).
 
     A text that starts mid-table has no head to read; one cut before the end leaves its sums unjudged.
+    ``sums``: whether a failing sum may be the reader's doing.  Cells read exactly (xlsx, xls, docx) with
+    nothing left unplaced hold what the unit wrote, so a sum that fails there is the unit's own error, for
+    the auditor to report, and no import doubt.
     """
 
     head: bool
     end: bool
+    sums: bool = True
 
 
 # --- the block constraints (表块约束) -------------------------------------------------------------
@@ -349,7 +353,8 @@ def form_doubts(
     """
     unread = [n for n in unread_doubts(form, extent, funds_columns, where) + unread_cells(form, indicator_columns, where)
               if not any(k.path and n.path and covers(k.path, n.path) for k in known)]
-    return level_doubts(form, blocks, where) + total_doubts(form, extent.head and extent.end, where) + funds_doubts(
+    complete = extent.head and extent.end and extent.sums
+    return level_doubts(form, blocks, where) + total_doubts(form, complete, where) + funds_doubts(
         form, where) + head_doubts(form) + unread
 
 

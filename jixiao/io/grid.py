@@ -21,12 +21,14 @@ from pydantic import ValidationError
 
 from ..errors import InputError, field_path
 from ..model import Form, FormKind, Location
+from ..scoring import plain
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import with_confidence
-from .coverage import leftovers, unplaced_doubts
+from .coverage import Residue, leftovers, unplaced_doubts
 from .jsonio import explain
 from .misread import misread_rows
 from .notes import ImportNote
+from .textlabels import FOOTER_LABELS, INDICATOR_HEAD_WORDS, PAGE_MARKS, SUBTOTAL_LABELS
 from .textlabels import key as label_key
 from .vocabulary import role_of, vocabulary
 
@@ -87,7 +89,7 @@ TOTAL_LABELS = {"总分", "合计", "总计", "自评总分"}
 CONCLUSION_LABEL = re.compile(r"(绩效结论|评价结论|自评结论|总体评价)([:：]|$)")
 FOOTNOTE_START = re.compile(r"^(注|说明|备注)[:：\d]")
 #: A footer line under the table (联系人、联系电话、填报人): the table ended there.
-FOOTER_START = re.compile(r"^(联系人|联系电话|填报人|填表人)([:：]|$)")
+FOOTER_START = re.compile(rf"^({'|'.join(FOOTER_LABELS)})([:：]|$)")
 
 
 @lru_cache(maxsize=4096)  # the same labels recur in every row and every header test
@@ -181,6 +183,18 @@ def is_title(label: str) -> bool:
     return ("自评表" in label or "评价表" in label) and len(label) < 40
 
 
+def is_page_mark(value: str) -> bool:
+    """A page number (``2 / 3``, ``- 2 -``) or a continued table's title (``表1-2（续）``)."""
+    line = squash(value)
+    return any(pattern.match(line) for pattern in PAGE_MARKS)
+
+
+def is_label(value: str, levels: set[str]) -> bool:
+    """A cell that labels rows, no value: a level's name (``产出指标(50分)``) or a head word (绩效指标) repeated
+    down a merged cell."""
+    return level_label(value) in levels or label_key(value) in INDICATOR_HEAD_WORDS
+
+
 def texts(row: Row) -> list[tuple[int, str]]:
     """The non-empty cells of a row as (column, value)."""
     out = []
@@ -196,6 +210,8 @@ class _Reader:
     """State while walking the rows of one form."""
 
     place: Location
+    #: the cells are the file's own (xlsx, xls, docx); False for a PDF, whose extraction can lose cells
+    exact: bool = True
     notes: list[ImportNote] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Location] = field(default_factory=dict)
@@ -253,6 +269,8 @@ class _Reader:
                 self.state, self.whole = "tail", True
                 self.read_labels(row)
                 return
+            if self.page_mark(cells):
+                return
             if not FOOTNOTE_START.match(squash(cells[0][1])):
                 # a one-cell row is a text line between table rows (PDF page edge): no row, but in the region
                 if len(row) <= 1 or not self.read_indicator(row, self.roles["indicators"], self.levels):
@@ -266,6 +284,18 @@ class _Reader:
         if self.state == "tail" and self.read_tail(row, score_column):
             return
         self.read_labels(row)
+
+    def page_mark(self, cells: Sequence[tuple[int, str]]) -> bool:
+        """A row holding a page mark and nothing else but labels repeated down merged cells."""
+        if not any(is_page_mark(value) for _, value in cells):
+            return False
+        levels = self.level_names()
+        return all(is_page_mark(value) or is_label(value, levels) for _, value in cells)
+
+    def level_names(self) -> set[str]:
+        """The level names read so far (of the rows, and the level cells over the current row)."""
+        names = {name for row in self.indicators for name in (row["level1"], row["level2"]) if name}
+        return names | {name for name in self.levels.values() if name}
 
     def put(self, path: str, value: Any, cell: Cell) -> None:
         """Set a top-level or ``contact.*`` field once (the first place that states it wins)."""
@@ -435,31 +465,60 @@ class _Reader:
         """The stages the text reader ends with, on the form read: the rows' names and values, the block
         constraints and the form's shape (:mod:`.blocks`), the coverage of the table (:mod:`.coverage`).
 
-        The grid is whole when its table ended in the cells (:attr:`whole`): then its sums are judged as
-        a whole text's are (all 分值 against 100, all 得分 against the 总分, a missing 总分 is said).
+        Cells of xlsx, xls and docx are read exactly and never glued: a sum that fails there (a 一级 block's
+        分值, all 分值 against 100, all 得分 against the 总分) is the unit's own error, for the auditor to
+        report, unless the coverage found cells no row took.  A PDF's extraction can lose cells, so its sums
+        are judged as a text's are.  The grid is whole when its table ended in the cells (:attr:`whole`):
+        then a missing 总分 is said.
         """
-        blocks = [LevelBlock(level, printed, tuple(rows), self.whole or n + 1 < len(self.blocks),
+        left = self.residue() if form.indicators else None
+        doubtful = not self.exact or bool(left and left.atoms)
+        blocks = [LevelBlock(level, printed, tuple(rows), doubtful and (self.whole or n + 1 < len(self.blocks)),
                              self.provenance.get(f"indicators[{rows[0]}]"))
                   for n, (level, printed, rows) in enumerate(self.blocks) if rows]
         funds = frozenset(self.roles["funds"])
         fields = frozenset(_FIELD_OF_ROLE[r] for r in self.roles["indicators"] if r in _FIELD_OF_ROLE)
         rows = misread_rows(form.indicators, [self.provenance.get(f"indicators[{n}]") for n in range(len(form.indicators))])
-        notes = rows + form_doubts(form, blocks, Extent(head=True, end=self.whole), funds, fields, self.place, self.notes)
+        extent = Extent(head=True, end=self.whole, sums=doubtful)
+        notes = rows + form_doubts(form, blocks, extent, funds, fields, self.place, self.notes)
         # the sums doubt the whole list without saying where; a grid knows the rows that gave no indicator,
         # so the coverage says them even when a sum already doubts the list
-        notes += self.coverage(self.notes) if form.indicators else []
+        if left is not None:
+            notes += unplaced_doubts(lambda: left, self._where, self.notes, self._rows_named)
         return notes + layout_doubt(form, [*self.notes, *notes])
 
-    def coverage(self, known: Sequence[ImportNote]) -> list[ImportNote]:
-        """I25 when the rows of the table that gave no indicator hold about a row's worth of values.
+    def residue(self) -> Residue:
+        """The values in the rows of the table that gave no indicator, that no row took.
 
-        A grid knows which cells each row read, so the region is only the cells of the rows that gave none
-        (a row whose name cell is blank or lost), and nothing of it was taken by a row.
+        A grid knows which cells each row read, so the region is only the rows that gave none (a row whose
+        name cell is blank or lost), each row's cells one piece (a level label and its 分值 side by side).
+        A subtotal row (a 一级 label or 小计 with the block's figures) is no lost row.  Nothing else is taken
+        from the region: unlike a text's, it holds no cell a row read, so a printed 分值 taken from it would
+        hide a lost row's equal 分值.
         """
-        levels = {name for row in self.indicators for name in (row["level1"], row["level2"]) if name}
-        pieces = [(value, [line] * len(value)) for line, row in enumerate(self.unplaced) for _, value in texts(row)]
-        return unplaced_doubts(lambda: leftovers(pieces, Counter(), levels), lambda line: self._where(line), known,
-                               self._rows_named)
+        levels = self.level_names()
+        subtotals = self._subtotals()
+        pieces = []
+        for line, row in enumerate(self.unplaced):
+            values = [value for _, value in texts(row)]
+            if not _is_subtotal(values, levels, subtotals):
+                joined = " ".join(values)
+                pieces.append((joined, [line] * len(joined)))
+        return leftovers(pieces, Counter(), levels)
+
+    def _subtotals(self) -> set[str]:
+        """The figures a 一级 block's subtotal row may print: its printed 分值, the sums of its rows' 分值 and 得分."""
+        found = {plain(points) for _, points, _ in self.blocks}
+        by_block: dict[str, list[dict[str, Any]]] = {}
+        for row in self.indicators:
+            if row["level1"]:
+                by_block.setdefault(row["level1"], []).append(row)
+        for members in by_block.values():
+            for key in ("weight", "score_declared"):
+                values = [row[key] for row in members]
+                if all(isinstance(v, Decimal) for v in values):
+                    found.add(plain(sum(values, Decimal(0))))
+        return found
 
     def _where(self, line: int) -> Location:
         return next(cell.location for cell in self.unplaced[line] if cell_value(cell.text))
@@ -495,6 +554,24 @@ class _Reader:
         return False
 
 
+def _is_subtotal(values: Sequence[str], levels: set[str], subtotals: set[str]) -> bool:
+    """A subtotal row: labels that are a level's name or 小计 (:data:`SUBTOTAL_LABELS`), and figures that are
+    a block's subtotals (``产出指标 | 70 | 68``, ``小计 | 30 | 28``)."""
+    labels = figures = 0
+    for value in values:
+        if is_label(value, levels) or squash(value) in SUBTOTAL_LABELS:
+            labels += 1
+            continue
+        try:
+            number = parse_number(value)
+        except ValueError:
+            return False
+        if number is not None and plain(number) not in subtotals:
+            return False
+        figures += number is not None
+    return labels > 0 and figures > 0
+
+
 def _kind(reader: _Reader) -> FormKind:
     if "项目" in reader.title and "部门整体" not in reader.title:
         return "project"
@@ -503,9 +580,9 @@ def _kind(reader: _Reader) -> FormKind:
     return "project" if "project" in reader.data else "department"
 
 
-def _read_one(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNote], int | None]:
+def _read_one(rows: Sequence[Row], place: Location, exact: bool) -> tuple[Form, list[ImportNote], int | None]:
     """The first form in ``rows``, its notes, and the index where the next form starts (or None)."""
-    reader = _Reader(place)
+    reader = _Reader(place, exact)
     stop = None
     for index, row in enumerate(rows):
         cells = texts(row)
@@ -520,24 +597,26 @@ def _read_one(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNo
     return form, reader.notes + reader.doubts(form), stop
 
 
-def form_from_rows(rows: Sequence[Row], place: Location) -> tuple[Form, list[ImportNote]]:
+def form_from_rows(rows: Sequence[Row], place: Location, exact: bool = True) -> tuple[Form, list[ImportNote]]:
     """Interpret the rows of one sheet/page sequence/document as one Form, with import notes.
+
+    ``exact``: the cells are the file's own (xlsx, xls, docx), not extracted from a page (PDF).
 
     A second form stacked below the first is not read (note I13; :func:`forms_from_rows` reads all).
     Raises InputError (naming ``place``) when no form is found in the rows.
     """
-    form, notes, stop = _read_one(rows, place)
+    form, notes, stop = _read_one(rows, place, exact)
     if stop is not None:
         where = next(cell.location for cell in rows[stop] if cell_value(cell.text))
         notes.append(ImportNote("I13", "此处起还有一张表单，未读取（每次只读一张，批量导入读全部）", where))
     return form, notes
 
 
-def forms_from_rows(rows: Sequence[Row], place: Location) -> list[tuple[Form, list[ImportNote]]]:
+def forms_from_rows(rows: Sequence[Row], place: Location, exact: bool = True) -> list[tuple[Form, list[ImportNote]]]:
     """Every form stacked in the rows, in order (several forms on one sheet or in one PDF)."""
     found = []
     while True:
-        form, notes, stop = _read_one(rows, place)
+        form, notes, stop = _read_one(rows, place, exact)
         found.append((form, notes))
         if stop is None:
             return found

@@ -175,11 +175,11 @@ def load_rows(path: Path) -> tuple[list[list[Cell]], list[ImportNote]]:
 def read(path: Path) -> tuple[Form, list[ImportNote]]:
     """The (first) form in a text-layer PDF."""
     rows, notes = load_rows(path)
-    form, found = form_from_rows(rows, Location(file=str(path)))
+    form, found = form_from_rows(rows, Location(file=str(path)), exact=False)
     return form, notes + found
 
 
 def read_all(path: Path) -> list[tuple[Form, list[ImportNote]]]:
     """Every form in the PDF, in page order (for batch imports)."""
     rows, notes = load_rows(path)
-    return [(form, notes + found) for form, found in forms_from_rows(rows, Location(file=str(path)))]
+    return [(form, notes + found) for form, found in forms_from_rows(rows, Location(file=str(path)), exact=False)]

@@ -40,7 +40,7 @@ from .misread import misread_rows
 from .notes import ImportNote
 from .textfunds import START_LABELS, TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
-from .textlabels import FIELD_OF_COLUMN, FUNDS_ROW_WORDS, Column, head_cell, is_level, key
+from .textlabels import FIELD_OF_COLUMN, FOOTER_LABELS, FUNDS_ROW_WORDS, Column, head_cell, is_level, key
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
@@ -93,7 +93,7 @@ TOTAL_DECLARED = (
     r"(?P<a>\d+(?:\.\d+)?)(?:\s*分)?(?:[\s|]+(?P<b>\d+(?:\.\d+)?)(?:\s*分)?(?=[\s|]|$))?"
 )
 END_MARKERS = (
-    labels_re(["总分", "合计", "项目负责人", "说明", "绩效结论", "评价结论", "联系人", "备注"]) + "|注[:：]"
+    labels_re(["总分", "合计", "项目负责人", "说明", "绩效结论", "评价结论", *FOOTER_LABELS, "备注"]) + "|注[:：]"
 )
 
 

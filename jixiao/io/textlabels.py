@@ -90,11 +90,17 @@ LEVEL2 = re.compile(rf"^({'|'.join(sorted(_LEVELS['level2'], key=len, reverse=Tr
 #: When only ``(50分)`` survives, the standard order of the level-1 blocks names it.
 LEVEL1_ORDER: list[str] = _LEVELS["level1_order"]
 
+#: Footer labels under the indicator table (联系人, 填报人 …): the table ended there, in every reader.
+FOOTER_LABELS: tuple[str, ...] = tuple(vocabulary()["table_end"]["footer"])
 #: Where the indicator table ends (总分 row, conclusion, signatures, footnotes).
 TABLE_END = re.compile(
     r"^(总分|合计|总计|绩效结论|评价结论|其他需要说明事项|说明|项目负责人:?|财务负责人:?|"
-    r"偏差大或目标未完成原因分析|联系人.*|注[:：].*|备注[:：]?.*|存在问题|改进措施)$"
+    rf"偏差大或目标未完成原因分析|(?:{'|'.join(FOOTER_LABELS)}).*|注[:：].*|备注[:：]?.*|存在问题|改进措施)$"
 )
+#: The label of a 一级 block's subtotal row (小计): its figures are the block's, no lost row's.
+SUBTOTAL_LABELS = frozenset(vocabulary()["table_end"]["subtotal"])
+#: A line that is no row of the table: a page number or a continued table's title (on its squashed text).
+PAGE_MARKS = tuple(re.compile(pattern) for pattern in vocabulary()["page_marks"]["patterns"])
 
 #: Filler cells: the template's ``……`` rows and dashes for "not applicable".
 FILLER = re.compile(r"^(…+|\.{3,}|[-—–]+|/)$")

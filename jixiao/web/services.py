@@ -209,7 +209,7 @@ def waive(
         if finding is None:
             raise InputError(f"这张表没有代码为 {code} 的复核意见（字段 {path or '—'}）", "code")
         core = waiver_for(Finding(finding.code, finding.severity, finding.location, finding.message, finding.path),
-                          form, by=user.get_username(), reason=reason)
+                          form, by=user.get_username(), reason=reason, identified=False)
         waiver = FindingWaiver.objects.create(form=record, code=code, path=path, reason=core.reason, by=user,
                                               fingerprint=core.fingerprint)
         record.apply(form, evaluate_record(record, form))

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
-from ..audit.history import year_over_year
+from ..audit import cross_year
 from ..model import Form
+from ..rules import resolve_profile
 from .engine import indicator_index
 
 #: How a cell flagged by a cross-year finding is marked: (tooltip, short note) per finding code.
@@ -17,10 +18,11 @@ FLAGS = {
 }
 
 
-def _flagged(previous: Form, current: Form) -> dict[str, str]:
-    """Indicator name → finding code of the core's year-over-year findings on ``current``."""
+def _flagged(previous: Form, current: Form, profile: str) -> dict[str, str]:
+    """Indicator name → finding code of the core's year-over-year findings on ``current`` under its rule
+    ``profile``'s ``[checks]`` (as ``audit --last-year`` finds them)."""
     flags = {}
-    for finding in year_over_year(previous, current):
+    for finding in cross_year(previous, current, resolve_profile(profile, current)):
         index = indicator_index(finding.path)
         if index is not None:
             flags[current.indicators[index].name] = finding.code
@@ -31,6 +33,7 @@ def compare_years(records: Sequence[Any]) -> dict[str, Any]:
     """Rows per (form title, indicator name) with each year's target/actual and the cross-year flag."""
     years = sorted({r.year for r in records})
     forms: dict[tuple[str, int], Form] = {(r.title, r.year): r.form() for r in records}
+    profiles: dict[tuple[str, int], str] = {(r.title, r.year): r.profile for r in records}
     by_key: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
     for (title, year), form in forms.items():
         for indicator in form.indicators:
@@ -42,7 +45,7 @@ def compare_years(records: Sequence[Any]) -> dict[str, Any]:
     for title in {title for title, _ in forms}:
         for prev, year in pairwise(years):
             if (title, prev) in forms and (title, year) in forms:
-                for name, code in _flagged(forms[(title, prev)], forms[(title, year)]).items():
+                for name, code in _flagged(forms[(title, prev)], forms[(title, year)], profiles[(title, year)]).items():
                     tooltip, note = FLAGS[code]
                     by_key[(title, name)][year]["flag"] = {"code": code, "title": tooltip, "note": note}
     rows = [

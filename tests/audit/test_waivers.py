@@ -70,12 +70,35 @@ def test_a_waiver_is_of_one_form_by_its_identity_not_its_file() -> None:
     assert not is_open(apply_waivers(_a04(spaced), spaced, [waiver])[0])
 
 
-def test_a_form_naming_no_unit_is_known_by_its_content() -> None:
+def test_a_form_naming_no_unit_is_known_by_its_file_and_its_waiver_lapses_when_edited() -> None:
+    """No unit: no identity, the waiver is of the file; an edit elsewhere keeps it, an edit of the field lapses it
+    (shown, never dropped)."""
     nameless = WRONG_TOTAL.model_copy(update={"unit": None})
-    waiver = waiver_for(_a04(nameless)[0], nameless, by="李审核", reason="总分含核定加分", at=WHEN)
-    assert waiver.identity is not None and waiver.identity.startswith("sha256:")
-    assert not is_open(apply_waivers(_a04(nameless), nameless, [waiver])[0])
-    assert is_open(apply_waivers(_a04(WRONG_TOTAL), WRONG_TOTAL, [waiver])[0])
+    waiver = waiver_for(_a04(nameless)[0], nameless, by="李审核", reason="总分含核定加分", at=WHEN, file="a.json")
+    assert waiver.identity is None and waiver.form == "a.json"
+    edited = nameless.model_copy(update={"conclusion": "经自评，等级为优。"})
+    assert not is_open(apply_waivers(_a04(edited), edited, [waiver], "a.json")[0])
+    changed = nameless.model_copy(update={"total_declared": nameless.total_declared - 1})  # type: ignore[operator]
+    again = apply_waivers(_a04(changed), changed, [waiver], "a.json")
+    assert is_open(again[0]) and "豁免已失效" in again[0].message
+
+
+def test_a_waiver_of_the_same_file_whose_form_changed_identity_is_shown_lapsed() -> None:
+    waiver = waiver_for(_a04()[0], WRONG_TOTAL, by="李审核", reason="总分含核定加分", at=WHEN, file="seed.json")
+    renamed = WRONG_TOTAL.model_copy(update={"unit": "另一单位"})
+    shown = apply_waivers(_a04(renamed), renamed, [waiver], "folder/seed.json")
+    assert shown[0].waiver is not None and shown[0].waiver.lapsed and is_open(shown[0])
+    assert "豁免已失效：该表的表类、单位、项目或年度在豁免后已修改" in shown[0].message
+    other = apply_waivers(_a04(renamed), renamed, [waiver], "other.json")  # another file: another form's waiver
+    assert other[0].waiver is None
+
+
+def test_an_identity_is_a_hash_of_a_fixed_length_however_long_the_names() -> None:
+    """NFKC may lengthen a name (``㍿`` is 株式会社): the identity stays a short hash, the waiver is written."""
+    long = WRONG_TOTAL.model_copy(update={"unit": "㍿" * 200, "project": "㍿" * 200})
+    waiver = waiver_for(_a04(long)[0], long, by="李审核", reason="总分含核定加分", at=WHEN)
+    assert waiver.identity is not None and len(waiver.identity) == len("sha256:") + 64
+    assert not is_open(apply_waivers(_a04(long), long, [waiver])[0])
 
 
 @pytest.mark.parametrize(("text", "fragment"), [

@@ -426,3 +426,18 @@ def test_a_cached_form_is_scored_again_when_its_last_years_form_arrives_or_chang
     summary, gone = batch_run(folder, out=out)
     assert (summary.processed, summary.cached) == (1, 0)
     assert relative_row(gone)["method"] == "declared"
+
+
+def test_forms_naming_no_unit_are_no_last_year_of_each_other(tmp_path, batch_run):
+    """Two forms whose 单位 is only （盖章） name no unit: one is not the other's last year's form."""
+    folder = tmp_path / "forms"
+    data = seed_data()
+    data["year"], data["unit"] = 2023, "（盖章）"
+    data["indicators"][6].update(target="比上年增长5%", actual="3200人")
+    write_json(folder / "a-2023.json", data)
+    last = seed_data()
+    last["unit"] = " （盖章）"
+    write_json(folder / "b-2022.json", last)
+    _, tables = batch_run(folder, out=tmp_path / "out")
+    row = next(i for i in tables["indicators"] if i["file"].endswith("a-2023.json") and i["index"] == 6)
+    assert row["method"] == "declared" and row["target_kind"] == "relative"

@@ -135,3 +135,20 @@ def test_analytics_take_pyarrow_tables_as_well_as_rows(tmp_path, batch_run):
     assert an.top_findings(arrow["findings"]) == an.top_findings(rows["findings"])
     assert an.lowered_targets(arrow["indicators"]) == an.lowered_targets(rows["indicators"])
     assert an.status_counts(arrow["forms"]) == {"ok": 3, "error": 0, "duplicate": 0}
+
+
+def test_the_dashboard_groups_a_unit_by_its_key_and_shows_a_name_it_wrote(tmp_path, batch_run):
+    """2022 signs 中共黔南州委组织部（盖章）, 2021 writes 中共黔南州 委组织部: one unit for the trends, shown by a name
+    one of its forms wrote (the first seen), never by the folded key."""
+    folder = tmp_path / "in"
+    two_years(folder)
+    written = {2022: "中共黔南州委组织部（盖章）", 2021: "中共黔南州 委组织部"}
+    for year, unit in written.items():
+        data = jsonio.read(folder / f"{year}.json").model_dump(mode="json")
+        data["unit"] = unit
+        write_json(folder / f"{year}.json", data)
+    _, tables = batch_run(folder, profile_id="seed-qiannan-2022")
+    [jump] = an.score_jumps(tables["forms"])
+    [lowered] = an.lowered_targets(tables["indicators"])
+    ranked = [r.unit for r in an.rankings(tables["forms"]) if r.forms == 2]
+    assert jump.unit in written.values() and ranked == [jump.unit] and lowered.unit in written.values()

@@ -14,11 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jixiao.audit import DOUBT_PREFIX, evaluate
 from jixiao.errors import InputError
 from jixiao.io import jsonio, read, read_all
 from jixiao.io.excel import Sheet, value_text, xlsx_sheets
 from jixiao.io.grid import Cell, form_from_rows, number_text
+from jixiao.io.notes import doubted_paths
 from jixiao.model import Contact, Form, Location
+from jixiao.rules import load_profile
 
 Truth = Callable[[str], str]
 AsTruth = Callable[[Form], str]
@@ -33,9 +36,12 @@ def test_seed_workbooks_read_exactly_as_the_transcription(name: str, seed_json: 
     assert notes == []
 
 
-#: The whole grid's sums are judged as a whole text's: a form that breaks its own arithmetic is said.
-SUM_BROKEN = [("I20", "total_declared"), ("I25", "indicators")]  # 016: 9+13+15+10+10+27+9 = 93, 总分 94
-ROWS_SHORT = [("I20", "indicators"), ("I21", "total_declared")]  # 008 cut at 满意度: 分值 80+10, no 总分
+#: Cells of a workbook are read exactly: a form that breaks its own arithmetic (016: 9+13+15+10+10+27+9 = 93,
+#: 总分 94) gets no import doubt, the auditor blames the unit (A04, not 导入存疑).
+SUM_BROKEN: list[tuple[str, str]] = []
+#: 008 is cut at 满意度 (分值 80+10) before its 总分: the grid is whole (its footer follows), so the missing 总分 is
+#: said; the 分值 short of 100 are the workbook's own cells (the auditor's A-checks), no import doubt.
+ROWS_SHORT = [("I21", "total_declared")]
 
 
 @pytest.mark.parametrize(
@@ -53,6 +59,14 @@ def test_project_layouts_read_as_their_ground_truth(
     form, notes = read(FIXTURES / name)
     assert as_truth(form) == truth_json(truth)
     assert [(n.code, n.path) for n in notes] == said
+
+
+def test_a_workbooks_own_arithmetic_error_is_the_units_not_an_import_doubt() -> None:
+    """016's 得分 add up to 93 under a 总分 of 94: A04 blames the unit, not labelled 导入存疑."""
+    form, notes = read(FIXTURES / "project-016.xlsx")
+    findings = evaluate(form, load_profile("national"), doubted_paths(notes))[1]
+    [a04] = [f for f in findings if f.code == "A04"]
+    assert not a04.doubt and not a04.message.startswith(DOUBT_PREFIX)
 
 
 def test_split_target_columns_are_joined(truth_json: Truth, as_truth: AsTruth) -> None:
@@ -154,8 +168,8 @@ def test_chongqing_columns_fund_parts_and_date_cells(tmp_path: Path) -> None:
     path = tmp_path / "chongqing.xlsx"
     book.save(path)
     form, notes = read(path)
-    # the form names no unit, and its two rows carry 40 of the 90 points a whole table has: said, not silent
-    assert [(n.code, n.path) for n in notes] == [("I20", "indicators"), ("I21", "unit")]
+    # the form names no unit; its two rows carry 40 of the 90 points, as the workbook's cells say (for the auditor)
+    assert [(n.code, n.path) for n in notes] == [("I21", "unit")]
     assert (form.kind, form.year, form.project) == ("project", 2023, "农村公路养护")
     assert form.filled_on == "2024年3月15日"
     assert [(r.label, r.initial, r.budget, r.executed) for r in form.funds.rows] == [

@@ -3,8 +3,8 @@
 Each development truth is written to a workbook in each template's indicator columns (whatever
 ``templates.toml`` lists), with the form's head, funds block and 总分 row, and read back by the
 workbook reader: every indicator field comes back right or doubted, and no more are doubted than in the
-national layout (a reader that doubts everything is no reader; many truths are cut off or break their own
-sums, which a whole grid says whatever its columns).  A header the vocabulary does not know fails to load already
+national layout (a reader that doubts everything is no reader).  The 总分 is written under 得分 and read back
+right or doubted.  A header the vocabulary does not know fails to load already
 (:func:`jixiao.io.templates.load_templates`).
 """
 
@@ -52,7 +52,11 @@ def _workbook(truth: dict[str, Any], template: Template, path: Path) -> None:
     rows.append(["一级指标", "二级指标", *(header for header, _ in plan)])
     for row in truth.get("indicators") or []:
         rows.append([row.get("level1"), row.get("level2"), *(_cell(row.get(f)) if f else None for _, f in plan)])
-    rows.append(["总分", *([None] * (len(plan) + 1)), _cell(truth.get("total_declared"))])
+    total_row: list[Any] = ["总分", *([None] * (len(plan) + 1))]
+    score = next((2 + n for n, (_, field) in enumerate(plan) if field == "score_declared"), None)
+    if score is not None:  # the 总分 under 得分, where the reader looks for it
+        total_row[score] = _cell(truth.get("total_declared"))
+    rows.append(total_row)
     for number, row in enumerate(rows, 1):
         for column, value in enumerate(row, 1):
             set_value(sheet.cell(number, column), value)
@@ -62,8 +66,11 @@ def _workbook(truth: dict[str, Any], template: Template, path: Path) -> None:
 
 def _wrong(form: Form, truth: dict[str, Any], notes: list[Any], doubts: list[bool]) -> list[str]:
     rows = truth.get("indicators") or []
+    declared = truth.get("total_declared")
+    total = [] if declared is None or form.total_declared == Decimal(str(declared)) or doubted(notes, "total_declared") \
+        else [f"total_declared: {declared!r} ≠ {form.total_declared!r}"]
     if len(form.indicators) != len(rows):
-        return [] if doubted(notes, "indicators[+]") else [f"{len(form.indicators)} 行 ≠ {len(rows)} 行"]
+        return total + ([] if doubted(notes, "indicators[+]") else [f"{len(form.indicators)} 行 ≠ {len(rows)} 行"])
     doubts += [doubted(notes, f"indicators[{n}].{field}") for n in range(len(rows)) for field in FIELDS]
     wrong = []
     for n, (got, expected) in enumerate(zip(form.indicators, rows, strict=True)):
@@ -72,7 +79,7 @@ def _wrong(form: Form, truth: dict[str, Any], notes: list[Any], doubts: list[boo
             same = (Decimal(str(want)) == have) if isinstance(have, Decimal) and want is not None else want == have
             if not same and not doubted(notes, f"indicators[{n}].{field}"):
                 wrong.append(f"indicators[{n}].{field}: {want!r} ≠ {have!r}")
-    return wrong
+    return total + wrong
 
 
 def _read_back(template: Template, tmp_path: Path) -> tuple[list[str], list[bool]]:

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps as django_apps
@@ -98,7 +99,8 @@ def test_profile_choice_is_admin_only_and_applies_to_new_forms(world: Any) -> No
     assert world.form().profile == "seed-qiannan-2022"
 
 
-def test_year_over_year_flags_lowered_target(world: Any) -> None:
+def _lowered_target(world: Any) -> None:
+    """a1's 2021 form achieved 8个; its 2022 form sets the target at ≥6个 (D06)."""
     last = world.seed.model_copy(update={"year": 2021})
     first = world.seed.indicators[0].model_copy(update={"target": "≥5个", "actual": "8个"})
     last = last.model_copy(update={"indicators": [first, *world.seed.indicators[1:]]})
@@ -106,10 +108,34 @@ def test_year_over_year_flags_lowered_target(world: Any) -> None:
     this = world.seed.model_copy(update={"indicators": [now, *world.seed.indicators[1:]]})
     services.create_form(world.users["filler_a1"], world.a1, last)
     services.create_form(world.users["filler_a1"], world.a1, this)
+
+
+def test_year_over_year_flags_lowered_target(world: Any) -> None:
+    _lowered_target(world)
     page = world.client("filler_a1").get(f"/units/{world.a1.pk}/years/").content.decode()
     assert "2021" in page and "2022" in page
     assert "<td >≥5个 / 8个</td>" in page  # the first year has nothing to compare with
     assert '<td class="flag" title="目标低于上年实际完成值">≥6个 / 1个 ⚠ 目标低于上年实际' in page
+
+
+def test_year_over_year_runs_under_the_forms_profile_checks(world: Any, tmp_path: Path) -> None:
+    """A profile that disables D06: the web's year view flags no lowered target, as ``audit --last-year`` does not."""
+    profile = tmp_path / "no-d06.toml"
+    profile.write_text("""id = "no-d06"
+extends = "national"
+title = "不查目标低于上年实际"
+version = "1"
+effective_from = 2020-01-01
+reference = { doc = "mof-2020-10", part = "单位自评" }
+
+[checks]
+disabled = ["D06"]
+reference.disabled = { doc = "mof-2020-10", part = "单位自评" }
+""", encoding="utf-8")
+    _lowered_target(world)
+    FormRecord.objects.filter(unit=world.a1).update(profile=str(profile))
+    page = world.client("filler_a1").get(f"/units/{world.a1.pk}/years/").content.decode()
+    assert "≥6个 / 1个" in page and "目标低于上年实际" not in page
 
 
 def test_year_over_year_flags_unchanged_target_with_grown_budget(world: Any) -> None:
