@@ -11,6 +11,8 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.web.compiled import CompiledQuery
 from jixiao.web.models import FormRecord, Membership
@@ -177,3 +179,26 @@ def test_a_stand_in_missing_from_the_query_is_refused(world: Any) -> None:
     query = CompiledQuery(lambda pk: FormRecord.objects.filter(pk=1).order_by(), -5)
     with pytest.raises(RuntimeError, match="stand-in"):
         query.rows(3)
+
+
+CELL = st.one_of(st.just(""), st.text(alphabet=" \t\u3000\n", max_size=3), st.text(max_size=4))
+
+
+@given(st.lists(st.lists(CELL, max_size=4), min_size=1, max_size=3))
+def test_the_pages_rows_read_each_cell_as_value_does(columns: list[list[str]]) -> None:
+    """The entry page's inline cell reading agrees with :func:`jixiao.web.entry._value` on every cell, a shorter
+    column reading as empty cells."""
+    from django.http import QueryDict
+
+    from jixiao.web.entry import _positioned, _value
+
+    fields = tuple(f"f{k}" for k in range(len(columns)))
+    post = QueryDict(mutable=True)
+    for name, column in zip(fields, columns, strict=True):
+        post.setlist(f"p_{name}", column)
+    expected = []
+    for i in range(max(len(c) for c in columns)):
+        row = {name: _value(column[i] if i < len(column) else None) for name, column in zip(fields, columns, strict=True)}
+        if any(v is not None for v in row.values()):
+            expected.append((i, row))
+    assert _positioned(post, "p", fields) == expected
