@@ -31,12 +31,14 @@ import errno
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
 import stat
 import tempfile
 import threading
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -45,7 +47,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
@@ -474,16 +476,15 @@ def process_chunk(items: list[tuple[str, str]], rules: Rules, outputs: Outputs) 
 
 # --- 4. executors ------------------------------------------------------------------------------
 
-class Pending(Protocol):
-    """A submitted chunk: a ``concurrent.futures.Future`` or a ``distributed.Future``."""
+T_co = TypeVar("T_co", covariant=True)
+T = TypeVar("T")
+Item = TypeVar("Item")
 
-    def result(self) -> Chunk: ...
 
+class Pending(Protocol[T_co]):
+    """A submitted task: a ``concurrent.futures.Future`` or a ``distributed.Future``."""
 
-class Called(Protocol):
-    """A submitted task of another kind (:meth:`Runner.call`)."""
-
-    def result(self) -> Any: ...
+    def result(self) -> T_co: ...
 
 
 class Runner(Protocol):
@@ -491,9 +492,9 @@ class Runner(Protocol):
     outputs: Outputs
     slots: int  # tasks that can run at once: how many chunks to keep in flight
 
-    def submit(self, items: list[tuple[str, str]]) -> Pending: ...
-    def call(self, task: Callable[..., Any], *args: Any) -> Called: ...
-    def recover(self) -> None: ...
+    def submit(self, items: list[tuple[str, str]]) -> Pending[Chunk]: ...
+    def call(self, task: Callable[..., Any], *args: Any) -> Pending[Any]: ...
+    def recover(self, failed: Pending[Any]) -> None: ...
     def close(self) -> None: ...
     def abort(self) -> None: ...
 
@@ -515,7 +516,7 @@ class InlineRunner:
             future.set_exception(exc)
         return future
 
-    def recover(self) -> None:
+    def recover(self, failed: Pending[Any]) -> None:
         pass
 
     def close(self) -> None:
@@ -544,28 +545,33 @@ class PoolRunner:
 
     def __init__(self, rules: Rules, workers: int, outputs: Outputs) -> None:
         self.rules, self.outputs, self.slots = rules, outputs, workers
+        self.context = multiprocessing.get_context()  # the platform's start method, named to know if it forks
         self.pool = self._new_pool()
         self.started = False  # whether the pool's first task started its workers
+        self.pools: weakref.WeakKeyDictionary[Future[Any], ProcessPoolExecutor] = weakref.WeakKeyDictionary()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.slots, initializer=_start_worker)
+        return ProcessPoolExecutor(self.slots, mp_context=self.context, initializer=_start_worker)
 
     def submit(self, items: list[tuple[str, str]]) -> Future[Chunk]:
         return self.call(self.task, items, self.rules, self.outputs)
 
     def call(self, task: Callable[..., Any], *args: Any) -> Future[Any]:
         try:
-            return self._submit(task, *args)
+            future = self._submit(task, *args)
         except BrokenProcessPool:
-            self.recover()
-            return self._submit(task, *args)
+            self._replace()
+            future = self._submit(task, *args)
+        self.pools[future] = self.pool
+        return future
 
     def _submit(self, task: Callable[..., Any], *args: Any) -> Future[Any]:
-        if self.started:
+        if self.started or self.context.get_start_method() != "fork":
             return self.pool.submit(task, *args)
-        # The first task forks the workers: with the parent's objects frozen, a worker's garbage collector
-        # never walks them, and the memory pages they share with the parent stay shared instead of being
-        # copied (a tenth of the workers' page faults and CPU).
+        # The first task starts the workers, here by forking the parent: with the parent's objects frozen, a
+        # worker's garbage collector never walks them, and the memory pages they share with the parent stay
+        # shared instead of being copied (a tenth of the workers' page faults and CPU). A worker spawned afresh
+        # shares nothing, so other start methods have nothing to freeze.
         gc.freeze()
         try:
             return self.pool.submit(task, *args)
@@ -573,7 +579,13 @@ class PoolRunner:
             gc.unfreeze()
             self.started = True
 
-    def recover(self) -> None:
+    def recover(self, failed: Pending[Any]) -> None:
+        """A new pool if ``failed`` ran on the current one: the tasks in flight on a pool that broke all fail, and
+        only the first of them replaces it (the others would shut down the new pool and its tasks)."""
+        if self.pools.get(failed) is self.pool:  # type: ignore[call-overload]
+            self._replace()
+
+    def _replace(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._new_pool()
         self.started = False
@@ -605,15 +617,15 @@ class DaskRunner:
         threads = self.client.nthreads()  # type: ignore[no-untyped-call]
         self.slots = max(1, sum(threads.values()))  # every worker thread of the cluster
 
-    def submit(self, items: list[tuple[str, str]]) -> Pending:
-        future: Pending = self.call(process_chunk, items, self.rules, self.outputs)
+    def submit(self, items: list[tuple[str, str]]) -> Pending[Chunk]:
+        future: Pending[Chunk] = self.call(process_chunk, items, self.rules, self.outputs)
         return future
 
-    def call(self, task: Callable[..., Any], *args: Any) -> Called:
-        future: Called = self.client.submit(task, *args, pure=False)
+    def call(self, task: Callable[..., Any], *args: Any) -> Pending[Any]:
+        future: Pending[Any] = self.client.submit(task, *args, pure=False)
         return future
 
-    def recover(self) -> None:
+    def recover(self, failed: Pending[Any]) -> None:
         pass
 
     def close(self) -> None:
@@ -623,20 +635,36 @@ class DaskRunner:
         self.close()
 
 
-def resolve(runner: Runner, future: Pending, items: list[tuple[str, str]], retry: bool = True) -> Chunk:
-    """A chunk's result; if its task failed (or its worker died), each file is retried alone, so only
-    the culprit becomes an error row."""
+def retried(runner: Runner, task: Pending[T], items: list[Item], alone: Callable[[Item], Pending[T]],
+            failed: Callable[[Item, str], T]) -> list[T]:
+    """The task's result (a list of one); if the task failed (or its worker died), each of its items is run again
+    alone, one after another, and an item failing again is ``failed(item, message)``: only the culprit is lost."""
     try:
-        return future.result()
+        return [task.result()]
     except Exception as exc:
         if isinstance(exc, BrokenProcessPool):
-            runner.recover()
-        if not retry:
-            path, sha256 = items[0]
-            message = f"处理进程异常退出（{type(exc).__name__}：{exc}）"
-            return make_chunk({"forms": [error_row(path, "error", message, sha256)], "indicators": [],
-                               "findings": []}, runner.outputs)
-        return merge_chunks([resolve(runner, runner.submit([item]), [item], retry=False) for item in items])
+            runner.recover(task)
+    results = []
+    for item in items:
+        single = alone(item)
+        try:
+            results.append(single.result())
+        except Exception as exc:
+            if isinstance(exc, BrokenProcessPool):
+                runner.recover(single)
+            results.append(failed(item, f"处理进程异常退出（{type(exc).__name__}：{exc}）"))
+    return results
+
+
+def resolve(runner: Runner, future: Pending[Chunk], items: list[tuple[str, str]]) -> Chunk:
+    """A chunk's result; if its task failed (or its worker died), each file is retried alone, so only
+    the culprit becomes an error row."""
+    def failed(item: tuple[str, str], message: str) -> Chunk:
+        return make_chunk({"forms": [error_row(item[0], "error", message, item[1])], "indicators": [],
+                           "findings": []}, runner.outputs)
+
+    chunks = retried(runner, future, items, lambda item: runner.submit([item]), failed)
+    return chunks[0] if len(chunks) == 1 else merge_chunks(chunks)
 
 
 def merge_chunks(chunks: list[Chunk]) -> Chunk:
@@ -649,7 +677,7 @@ def merge_chunks(chunks: list[Chunk]) -> Chunk:
 
 def ordered_results(runner: Runner, chunks: Iterable[list[tuple[str, str]]], window: int) -> Iterator[Chunk]:
     """Results in submission order (deterministic tables) with at most ``window`` chunks in flight."""
-    pending: deque[tuple[Pending, list[tuple[str, str]]]] = deque()
+    pending: deque[tuple[Pending[Chunk], list[tuple[str, str]]]] = deque()
     for items in chunks:
         pending.append((runner.submit(items), items))
         if len(pending) >= window:
@@ -920,23 +948,14 @@ def rescored(runner: Runner, items: list[Rescore]) -> list[FileRows]:
     tried again a file at a time, so only the culprit becomes an error row."""
     size = max(1, min(MAX_CHUNK, -(-len(items) // (2 * runner.slots))))
     pieces = [items[i:i + size] for i in range(0, len(items), size)]
-    results: list[FileRows] = []
-    for piece, called in [(piece, runner.call(rescore_files, piece, runner.rules, runner.outputs)) for piece in pieces]:
-        try:
-            results.extend(called.result())
-            continue
-        except Exception as exc:
-            if isinstance(exc, BrokenProcessPool):
-                runner.recover()
-        for item in piece:
-            try:
-                results.extend(runner.call(rescore_files, [item], runner.rules, runner.outputs).result())
-            except Exception as exc:
-                if isinstance(exc, BrokenProcessPool):
-                    runner.recover()
-                message = f"处理进程异常退出（{type(exc).__name__}：{exc}）"
-                results.append(([error_row(item[0], "error", message, item[1])], [], []))
-    return results
+    def alone(item: Rescore) -> Pending[list[FileRows]]:
+        return runner.call(rescore_files, [item], runner.rules, runner.outputs)
+
+    def failed(item: Rescore, message: str) -> list[FileRows]:
+        return [([error_row(item[0], "error", message, item[1])], [], [])]
+
+    tasks = [(piece, runner.call(rescore_files, piece, runner.rules, runner.outputs)) for piece in pieces]
+    return [rows for piece, task in tasks for scored in retried(runner, task, piece, alone, failed) for rows in scored]
 
 
 def score_held(held: dict[str, Waiting], years: Years, runner: Runner, summary: Summary,

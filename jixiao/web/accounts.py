@@ -11,7 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from ..errors import InputError
-from .compiled import CompiledQuery
+from .compiled import NO_ID, CompiledQuery
 
 
 def create_admin(username: str, password: str) -> Any:
@@ -47,8 +47,4 @@ class AccountBackend(ModelBackend):
 
 @cache
 def _user_query(users: Any) -> CompiledQuery:
-    return CompiledQuery(lambda pk: users._default_manager.filter(pk=pk).order_by(), _NO_USER)
-
-
-#: No user has this id (ids are positive).
-_NO_USER = -7_340_033
+    return CompiledQuery(lambda pk: users._default_manager.filter(pk=pk).order_by(), NO_ID)

@@ -3,20 +3,25 @@
 Every request reads the session and the user, a save reads the user's roles and the locked form: lookups by key
 that the database answers in microseconds, while building and compiling each of them in the ORM cost several
 times that (a quarter of a save's CPU for the four). A :class:`CompiledQuery` is written as an ordinary queryset
-with *stand-in* values, compiled on first use, and run with the real values put where the stand-ins were. The
-columns come back through the same converters the ORM applies (SQLite's dates are text until converted).
+with *stand-in* values, compiled on first use, and run with the real values put where the stand-ins were, each
+prepared by its lookup's field as the ORM would. The columns come back through the converters the ORM applies
+(SQLite's dates are text until converted).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
+from django.db.models.lookups import Lookup
 
 M = TypeVar("M", bound=Model)
+
+#: The stand-in for an id: no row has it (ids are positive), and no real lookup passes it.
+NO_ID = -7_340_033
 
 
 @dataclass(frozen=True)
@@ -24,15 +29,30 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, int], ...]  # (parameter position, stand-in number)
-    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]  # (column, converters, expression)
+    fields: tuple[Field[Any, Any], ...]  # the field each stand-in is compared with, which prepares its values
+    columns: tuple[Any, ...]  # the selected expressions (their converters are the current connection's)
     attnames: tuple[str | None, ...]  # the model attribute of each column (None: an annotation)
+
+
+def _lookups(node: Any) -> Iterator[Lookup[Any]]:
+    """The lookups of a query's WHERE tree."""
+    for child in getattr(node, "children", ()):
+        if isinstance(child, Lookup):
+            yield child
+        else:
+            yield from _lookups(child)
+
+
+def _same(value: Any, stand_in: Any) -> bool:
+    return type(value) is type(stand_in) and value == stand_in
 
 
 class CompiledQuery:
     """``build(*stand_ins)``'s query, compiled once per database vendor and run with other values.
 
-    Stand-ins must be values no real lookup uses (a negative id, a key of impossible characters): each must
-    appear among the compiled query's parameters, which is checked when it is compiled.
+    Stand-ins must be values no real lookup uses (:data:`NO_ID`, a key of impossible characters): each must be
+    the value of a lookup of the query's own WHERE clause and appear among its parameters, which is checked when
+    it is compiled.
     """
 
     def __init__(self, build: Callable[..., QuerySet[Any]], *stand_ins: Any) -> None:
@@ -43,37 +63,50 @@ class CompiledQuery:
     def _compiled(self) -> _Compiled:
         found = self._by_vendor.get(connection.vendor)
         if found is None:
-            compiler = self.build(*self.stand_ins).query.get_compiler(connection=connection)
+            query = self.build(*self.stand_ins).query
+            compiler = query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
-            slots = tuple((i, k) for i, p in enumerate(params) for k, s in enumerate(self.stand_ins)
-                          if type(p) is type(s) and p == s)
-            if sorted({k for _, k in slots}) != list(range(len(self.stand_ins))):
+            slots = tuple((i, k) for i, p in enumerate(params) for k, s in enumerate(self.stand_ins) if _same(p, s))
+            fields = {k: lookup.lhs.output_field for lookup in _lookups(query.where)
+                      for k, s in enumerate(self.stand_ins) if _same(lookup.rhs, s)}
+            if sorted({k for _, k in slots}) != list(range(len(self.stand_ins))) or len(fields) != len(self.stand_ins):
                 raise RuntimeError(f"stand-in values missing from the compiled query: {sql}")
-            columns = [column for column, _, _ in compiler.select]
-            converters = compiler.get_converters(columns)
+            columns = tuple(column for column, _, _ in compiler.select)
             found = _Compiled(
                 sql, tuple(params), slots,
-                tuple((i, tuple(convs), expression) for i, (convs, expression) in converters.items()),
-                tuple(getattr(getattr(c, "target", None), "attname", None) for c in columns),
+                # a relation's values are its target's (as the ORM's lookups prepare them)
+                tuple(getattr(fields[k], "target_field", None) or fields[k] for k in range(len(self.stand_ins))),
+                columns, tuple(getattr(getattr(c, "target", None), "attname", None) for c in columns),
             )
             self._by_vendor[connection.vendor] = found
         return found
 
-    def sql(self, *values: Any) -> tuple[str, list[Any]]:
-        """The SQL and its parameters with ``values`` in place of the stand-ins."""
+    def sql(self, *values: Any) -> tuple[str, list[Any]] | None:
+        """The SQL and its parameters with ``values`` in place of the stand-ins, each prepared by its field; None if
+        no row can match (an integer beyond the column's range, which the ORM also answers with no row)."""
         compiled = self._compiled()
+        prepared = []
+        for field, value in zip(compiled.fields, values, strict=True):
+            value = field.get_prep_value(value)
+            if isinstance(value, int) and field.get_internal_type() in connection.ops.integer_field_ranges:
+                low, high = connection.ops.integer_field_range(field.get_internal_type())
+                if (low is not None and value < low) or (high is not None and value > high):
+                    return None
+            prepared.append(field.get_db_prep_value(value, connection, prepared=True))
         params = list(compiled.params)
         for i, k in compiled.slots:
-            params[i] = values[k]
+            params[i] = prepared[k]
         return compiled.sql, params
 
     def rows(self, *values: Any) -> list[tuple[Any, ...]]:
         """The rows for ``values``, each column converted as the ORM would."""
-        sql, params = self.sql(*values)
+        query = self.sql(*values)
+        if query is None:
+            return []
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*query)
             rows = cursor.fetchall()
-        converters = self._compiled().converters
+        converters = self._compiler_converters()
         if not converters:
             return [tuple(row) for row in rows]
         converted = []
@@ -84,6 +117,16 @@ class CompiledQuery:
                     cells[i] = convert(cells[i], expression, connection)
             converted.append(tuple(cells))
         return converted
+
+    def _compiler_converters(self) -> list[tuple[int, list[Callable[..., Any]], Any]]:
+        """Each column's converters, as the ORM's compiler takes them, from the connection of this call (a
+        converter may be bound to its connection, and each thread has its own)."""
+        found = []
+        for i, expression in enumerate(self._compiled().columns):
+            convs = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+            if convs:
+                found.append((i, convs, expression))
+        return found
 
     def instances(self, model: type[M], *values: Any) -> list[M]:
         """The rows for ``values`` as instances of ``model`` (the query must select its columns only)."""

@@ -210,10 +210,27 @@ class FormRecord(models.Model):
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> FormRecord:
         record = super().from_db(db, field_names, values)
-        # as read, for changed_columns (a JSON value copied: changing it in place must still count as a change)
-        record._as_read = {name: copy.deepcopy(value) if isinstance(value, list | dict) else value
-                           for name, value in zip(field_names, values, strict=True)}
+        record._as_read = _as_stored(zip(field_names, values, strict=True))
         return record
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self._stored(kwargs.get("update_fields"))
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._stored(kwargs.get("fields", args[1] if len(args) > 1 else None))
+
+    def _stored(self, names: Any) -> None:
+        """The row now holds these columns' current values (all of them if ``names`` is None): what
+        changed_columns compares with from now on."""
+        fields = [f for f in self._meta.concrete_fields if not f.primary_key and f.attname in self.__dict__]  # not deferred
+        if names is not None:
+            wanted = set(names)
+            fields = [f for f in fields if f.name in wanted or f.attname in wanted]
+        as_read: dict[str, Any] = self.__dict__.get("_as_read") or {}
+        as_read.update(_as_stored((f.attname, getattr(self, f.attname)) for f in fields))
+        self._as_read = as_read
 
     def changed_columns(self) -> list[str] | None:
         """The columns whose value differs from the row as read, with ``updated_at`` (every save sets it): what a
@@ -261,6 +278,12 @@ class FormRecord(models.Model):
             column = self._meta.get_field(name)
             stored = fitted(value, column.max_digits, column.decimal_places)
             setattr(self, name, column.get_default() if stored is None else stored)
+
+
+def _as_stored(columns: Any) -> dict[str, Any]:
+    """(column, value) pairs as changed_columns keeps them: a JSON value copied, so that changing it in place still
+    counts as a change."""
+    return {name: copy.deepcopy(value) if isinstance(value, list | dict) else value for name, value in columns}
 
 
 class FindingWaiver(models.Model):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from .compiled import CompiledQuery
+from .compiled import NO_ID, CompiledQuery
 from .models import MEMBERSHIP_CACHE, FormRecord, Membership, Organisation
 
 Role = Membership.Role
@@ -16,9 +16,9 @@ Status = FormRecord.Status
 REVIEWABLE = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
 
-#: A user's (organisation, role) pairs: read on every request that checks a permission (-1: no user has that id).
+#: A user's (organisation, role) pairs: read on every request that checks a permission.
 _ROLES = CompiledQuery(
-    lambda user_id: Membership.objects.filter(user_id=user_id).order_by().values_list("organisation_id", "role"), -1
+    lambda user_id: Membership.objects.filter(user_id=user_id).order_by().values_list("organisation_id", "role"), NO_ID
 )
 
 

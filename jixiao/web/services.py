@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..io import jsonio
 from ..model import Form, LongText
 from . import doubts as doubting
-from .compiled import CompiledQuery
+from .compiled import NO_ID, CompiledQuery
 from .engine import Evaluation, evaluate_form
 from .entry import human_place
 from .models import FindingWaiver, FormRecord, Organisation, ReviewComment, RuleChoice, Transition
@@ -306,7 +306,8 @@ def locked_for_saving(record_id: int) -> FormRecord:
     The live save is the hot path, and building and compiling this query in the ORM cost five times what the
     database takes to answer it: it is compiled once per process and database vendor (:mod:`.compiled`).
     """
-    rows = list(FormRecord.objects.raw(*_SAVING_QUERY.sql(record_id)))
+    query = _SAVING_QUERY.sql(record_id)  # None: an id beyond the column's range, no form has it
+    rows = list(FormRecord.objects.raw(*query)) if query is not None else []
     if not rows:
         raise FormRecord.DoesNotExist(f"no form {record_id}")
     return rows[0]
@@ -328,8 +329,7 @@ def _saving_query(record_id: int) -> QuerySet[FormRecord]:
     )
 
 
-#: Stands for the form's id when the query is compiled (an id no form has: ids are positive).
-_SAVING_QUERY = CompiledQuery(_saving_query, -7_340_033)
+_SAVING_QUERY = CompiledQuery(_saving_query, NO_ID)
 
 
 def _check_seen(record: FormRecord, expected_version: int | None, action: str) -> None:

@@ -6,19 +6,24 @@ cost of the lookup itself. Writing, expiring and clearing sessions stay Django's
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from .compiled import CompiledQuery
 
-#: Session keys are lower-case letters and digits: no session has this one.
+#: Django makes session keys of lower-case letters and digits, so no stored session has this one (a cookie that
+#: carries it finds no row, as any unknown key).
 _KEY = "<stand-in>"
-_SESSION = CompiledQuery(
-    lambda key: Session.objects.filter(session_key=key).order_by().values_list("session_data", "expire_date"), _KEY
-)
+
+
+@cache
+def _session_query(sessions: Any) -> CompiledQuery:
+    return CompiledQuery(
+        lambda key: sessions.objects.filter(session_key=key).order_by().values_list("session_data", "expire_date"), _KEY
+    )
 
 
 class SessionStore(DatabaseSessionStore):
@@ -26,8 +31,8 @@ class SessionStore(DatabaseSessionStore):
 
     def _get_session_from_db(self) -> Any:
         if self.session_key is not None:
-            for data, expires in _SESSION.rows(self.session_key):
+            for data, expires in _session_query(self.model).rows(self.session_key):
                 if expires > timezone.now():  # an expired session is no session, as in Django's own query
-                    return Session(session_key=self.session_key, session_data=data, expire_date=expires)
+                    return self.model(session_key=self.session_key, session_data=data, expire_date=expires)
         self._session_key = None
         return None

@@ -8,11 +8,13 @@ import json
 import os
 import shutil
 from collections import Counter
+from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 import simplejson
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -23,6 +25,7 @@ from jixiao.audit.waivers import read_waivers
 from jixiao.batch import (
     COLUMNS,
     DECIMAL_TYPE,
+    FORM_AT,
     MANIFEST,
     SCHEMAS,
     XLSX_NAME,
@@ -33,6 +36,8 @@ from jixiao.batch import (
     ordered_results,
     plain_decimal_text,
     process_chunk,
+    rescore_files,
+    rescored,
 )
 from jixiao.cli import app
 from jixiao.io import jsonio, read
@@ -266,6 +271,53 @@ def test_a_dying_worker_fails_only_its_own_file():
     rows = [(r["sha256"], r["status"]) for c in chunks for r in c.batches["forms"].to_pylist()]
     assert rows == [("a", "ok"), ("b", "error"), ("c", "ok")]
     assert "异常退出" in chunks[0].batches["forms"].to_pylist()[1]["message"]
+
+
+def die_on_crash_rescore(items: list[tuple[str, str, str | None]], rules: Rules, outputs: frozenset[str]) -> list:
+    """:func:`rescore_files` that kills its process on a file named crash*."""
+    if any(Path(path).name.startswith("crash") for path, _, _ in items):
+        os._exit(1)
+    return rescore_files(items, rules, outputs)
+
+
+class CrashingRescorePool(PoolRunner):
+    def call(self, task, *args):
+        return super().call(die_on_crash_rescore if task is rescore_files else task, *args)
+
+
+def test_a_worker_dying_while_scoring_held_forms_again_fails_only_its_own_file():
+    """Pieces of two held-back files in flight on two workers; the piece with the crashing file breaks the pool
+    (and the pieces in flight with it): each file of a failed piece is scored again alone, on a pool replaced only
+    by the first task that found it broken, and only the culprit becomes an error row."""
+    seed = str(SEED_JSON)
+    names = ["a", "b", "crash", "d", "e", "f", "g", "h"]
+    items = [("crash.json" if n == "crash" else seed, n, None) for n in names]
+    runner = CrashingRescorePool(Rules("national"), 2, frozenset({"csv"}))
+    try:
+        results = rescored(runner, items)
+    finally:
+        runner.close()
+    statuses = [(forms[0][FORM_AT["sha256"]], forms[0][FORM_AT["status"]]) for forms, _, _ in results]
+    assert statuses == [(n, "error" if n == "crash" else "ok") for n in names]
+    crashed = results[2][0][0][FORM_AT["message"]]
+    assert "异常退出" in crashed
+
+
+def test_a_broken_pool_is_replaced_once_however_many_of_its_tasks_find_it():
+    runner = CrashingPool(Rules("national"), 1, frozenset({"csv"}))
+    try:
+        broken = [runner.submit([("crash.json", "x")]), runner.submit([(str(SEED_JSON), "y")])]
+        for task in broken:
+            with pytest.raises(BrokenProcessPool):
+                task.result()
+        runner.recover(broken[0])
+        replaced = runner.pool
+        working = runner.submit([(str(SEED_JSON), "z")])
+        runner.recover(broken[1])  # a task of the pool already replaced: the new pool and its task stay
+        assert runner.pool is replaced
+        assert working.result().batches["forms"].to_pylist()[0]["status"] == "ok"
+    finally:
+        runner.close()
 
 
 def test_csv_decimals_are_plain_exact_text():

@@ -11,6 +11,8 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.web.compiled import CompiledQuery
 from jixiao.web.models import FormRecord, Membership
@@ -38,6 +40,7 @@ def test_a_live_save_reads_four_rows_and_writes_two(world: Any) -> None:
     """Session, user, the user's roles and the locked form (with its waivers flag and last year's data) are read;
     the form row is updated and its history row inserted. Nothing else: no second read of anything."""
     record = world.form()
+    FormRecord.objects.filter(pk=record.pk).update(import_notes="第3页的表格未能读取")  # a column the save leaves
     client = world.client("filler_a1")
     with CaptureQueriesContext(connection) as queries:
         response = client.post(f"/forms/{record.pk}/save/", entry_post(world.seed, record.version, conclusion="新结论"),
@@ -52,7 +55,7 @@ def test_a_live_save_reads_four_rows_and_writes_two(world: Any) -> None:
     assert '"data"' in update and '"version"' in update and '"import_notes"' not in update  # what changed only
     record.refresh_from_db()
     assert record.form().conclusion == "新结论" and record.history.count() == 2
-    assert record.history.first().import_notes == record.import_notes  # the history row holds every field
+    assert record.history.first().import_notes == "第3页的表格未能读取"  # the history row holds every field
 
 
 def test_changed_columns_sees_a_value_changed_in_place(world: Any) -> None:
@@ -62,6 +65,26 @@ def test_changed_columns_sees_a_value_changed_in_place(world: Any) -> None:
     record.version += 1
     assert record.changed_columns() == ["doubts", "updated_at", "version"]
     assert FormRecord(data="{}").changed_columns() is None  # never read: every column is written
+
+
+def test_a_column_set_back_to_its_read_value_after_a_save_is_written(world: Any) -> None:
+    """What changed_columns compares with is the row as last saved or refreshed, not as first read."""
+    record = FormRecord.objects.get(pk=world.form().pk)
+    read_title = record.title
+    record.title = "另一个项目"
+    record.save()
+    assert record.changed_columns() == ["updated_at"]
+    record.title = read_title  # back to the value first read, which is no longer the row's
+    assert "title" in record.changed_columns()
+    record.save(update_fields=record.changed_columns())
+    assert FormRecord.objects.get(pk=record.pk).title == read_title
+    FormRecord.objects.filter(pk=record.pk).update(title="别处改的")
+    record.refresh_from_db()
+    record.title = read_title
+    record.save(update_fields=record.changed_columns())
+    assert FormRecord.objects.get(pk=record.pk).title == read_title
+    record.refresh_from_db(fields=["title"])
+    assert record.changed_columns() == ["updated_at"]
 
 
 def test_an_expired_session_is_no_session(world: Any) -> None:
@@ -80,6 +103,66 @@ def test_an_inactive_user_loses_the_session(world: Any) -> None:
     assert client.get("/").status_code == 302
 
 
+HUGE = 10**26  # beyond any database integer
+
+
+@pytest.mark.parametrize("route", ["/forms/{pk}/save/", "/forms/{pk}/", "/forms/{pk}/submit/"])
+def test_an_id_beyond_the_databases_integers_is_no_form(world: Any, route: str) -> None:
+    client = world.client("filler_a1")
+    assert client.post(route.format(pk=HUGE), entry_post(world.seed, 1), **HTMX).status_code == 404
+
+
+def test_a_user_id_beyond_the_databases_integers_in_the_session_is_no_user(world: Any) -> None:
+    client = world.client("filler_a1")
+    session = client.session
+    session["_auth_user_id"] = str(HUGE)
+    session.save()
+    assert client.get("/").status_code == 302  # to the login page
+
+
+def test_every_compiled_query_answers_no_row_for_an_integer_beyond_the_column(world: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from jixiao.web.accounts import _user_query
+    from jixiao.web.permissions import _ROLES
+    from jixiao.web.services import locked_for_saving
+
+    users = get_user_model()
+    for value in (HUGE, -HUGE):
+        assert _ROLES.rows(value) == [] and _user_query(users).instances(users, value) == []
+        with pytest.raises(FormRecord.DoesNotExist):
+            locked_for_saving(value)
+    user = world.users["filler_a1"]
+    assert _user_query(users).instances(users, str(user.pk)) == [user]  # a value prepared by its field
+
+
+def test_a_password_change_ends_the_users_other_sessions(world: Any) -> None:
+    client = world.client("filler_a1")
+    assert client.get("/").status_code == 200
+    user = world.users["filler_a1"]
+    user.set_password("another-horse-7")
+    user.save()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_logging_in_issues_a_new_session_key(world: Any) -> None:
+    from django.test import Client
+
+    from .conftest import PASSWORD
+
+    client = Client()
+    before = client.session  # a session from before the login (an anonymous visitor's)
+    before["seen"] = True
+    before.save()
+    client.get("/login/")
+    response = client.post("/login/", {"username": "filler_a1", "password": PASSWORD})
+    assert response.status_code == 302
+    after = client.cookies["sessionid"].value
+    assert after != before.session_key and not Session.objects.filter(session_key=before.session_key).exists()
+    assert client.get("/").status_code == 200
+
+
 def test_a_compiled_query_gives_what_the_orm_gives_for_other_values(world: Any) -> None:
     """Compiled with a stand-in, run with real values: the same rows, converted alike (dates on SQLite are text)."""
     first, second = world.form(), world.form(world.a2, "filler_a2")
@@ -96,3 +179,26 @@ def test_a_stand_in_missing_from_the_query_is_refused(world: Any) -> None:
     query = CompiledQuery(lambda pk: FormRecord.objects.filter(pk=1).order_by(), -5)
     with pytest.raises(RuntimeError, match="stand-in"):
         query.rows(3)
+
+
+CELL = st.one_of(st.just(""), st.text(alphabet=" \t\u3000\n", max_size=3), st.text(max_size=4))
+
+
+@given(st.lists(st.lists(CELL, max_size=4), min_size=1, max_size=3))
+def test_the_pages_rows_read_each_cell_as_value_does(columns: list[list[str]]) -> None:
+    """The entry page's inline cell reading agrees with :func:`jixiao.web.entry._value` on every cell, a shorter
+    column reading as empty cells."""
+    from django.http import QueryDict
+
+    from jixiao.web.entry import _positioned, _value
+
+    fields = tuple(f"f{k}" for k in range(len(columns)))
+    post = QueryDict(mutable=True)
+    for name, column in zip(fields, columns, strict=True):
+        post.setlist(f"p_{name}", column)
+    expected = []
+    for i in range(max(len(c) for c in columns)):
+        row = {name: _value(column[i] if i < len(column) else None) for name, column in zip(fields, columns, strict=True)}
+        if any(v is not None for v in row.values()):
+            expected.append((i, row))
+    assert _positioned(post, "p", fields) == expected
