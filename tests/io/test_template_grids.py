@@ -3,8 +3,8 @@
 Each development truth is written to a workbook in each template's indicator columns (whatever
 ``templates.toml`` lists), with the form's head, funds block and 总分 row, and read back by the
 workbook reader: every indicator field comes back right or doubted, and hardly more are doubted than in the
-national layout (counted over the fields the template prints) (a reader that doubts everything is no reader).  The 总分 is written under 得分 and read back
-right or doubted.  A header the vocabulary does not know fails to load already
+national layout, counted over the fields the template prints (a reader that doubts everything is no
+reader).  The 总分 is written under 得分 and read back right or doubted.  A header the vocabulary does not know fails to load already
 (:func:`jixiao.io.templates.load_templates`).
 """
 
