@@ -401,6 +401,10 @@ def _target_and_weight(values: list[str], pattern: list[Column]) -> list[str] | 
     return [by.get(c, "") for c in pattern]
 
 
+#: A figure opening with one of these continues a range (``0-6岁``, ``2018-2022``): a name's words, not values.
+_RANGE_DASHES = "-~～—至"
+
+
 class _GluedReader:
     def __init__(
         self, pattern: list[Column], described: bool = False, flagged: bool = False, headerless: bool = False
@@ -415,6 +419,7 @@ class _GluedReader:
         # rows glued one after the other (a page with no separator): a row ends where its figures end, its
         # text values (answers, a doubled value) glued to the name's end
         self.runs_on = False
+        self.cut_guessed = False  # the last row ended where a guess cut it
 
     def _row(
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
@@ -431,6 +436,13 @@ class _GluedReader:
             name, values = name[: sign.start()], [*values[:at], sign.group() + values[at], *values[at + 1 :]]
         if not name:
             return
+        guessed_start, self.cut_guessed = self.cut_guessed, bool(choice and "row_cut" in choice.broken)
+        if guessed_start and not self.cut_guessed:  # the row before ended at a guess: so this one starts at it
+            choice = (
+                replace(choice, broken=(*choice.broken, "row_cut"))
+                if choice
+                else Choice({}, settings().decide.plain_confidence, None, ("row_cut",))
+            )
         row = Row(
             self.level.level1, self.level.level2, name, choice=choice,
             block=self.level.blocks, block_weight=self.level.weight,
@@ -512,7 +524,7 @@ class _GluedReader:
                 elif self.runs_on and nxt is not None and not nxt.atom and self._unit_lent(buffer, nxt):
                     pieces[index + 1] = _Piece(piece.text[-1] + nxt.text, nxt.line, atom=False, label=nxt.label)
                     buffer.clear()
-                elif self.runs_on and self._run_row(buffer):
+                elif self.runs_on and self._run_row(buffer, nxt):
                     buffer.clear()
         self._close(buffer)
         return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True,
@@ -538,12 +550,30 @@ class _GluedReader:
         if nxt.label or len(last.text) < 2 or last.text[-1] not in _UNIT_CHARS or not last.text[-2].isdigit():
             return False
         trial = [*buffer[:-1], _Piece(last.text[:-1], last.line, atom=True)]
-        return self._try_row(trial) or self._line_row(trial, complete=True)
+        if self._line_row(trial, complete=True):
+            return True
+        count, guessed = len(self.rows), self.cut_guessed
+        if self._try_row(trial) and (choice := self.rows[-1].choice) is not None and not choice.broken:
+            return True
+        del self.rows[count:]  # a reading the arithmetic breaks is no evidence the unit was lent
+        self.cut_guessed = guessed
+        return False
 
-    def _run_row(self, buffer: list[_Piece]) -> bool:
+    def _run_row(self, buffer: list[_Piece], nxt: _Piece | None = None) -> bool:
         """A row of a glued run, ended where its figures end: every column filled, or (doubted, since a name
-        may hold figures of its own) at least a target and an actual with blank cells."""
-        return self._line_row(buffer, complete=True) or self._line_row(buffer, least=2, cut_guessed=True)
+        may hold figures of its own) at least two figures as written, with blank cells — when the text after
+        them can open a name (a few characters besides the answer words ending it: ``12月底已完成`` goes on)."""
+        if nxt is not None and not nxt.atom and not nxt.label:
+            stem = nxt.text
+            while word := next((w for w in ANSWERS if stem.endswith(w)), None):
+                stem = stem[: -len(word)]
+            if len(_CJK.findall(stem)) < NAME_CHARS_MIN:
+                return self._line_row(buffer, complete=True)
+        written = next((n for n, p in enumerate(reversed(buffer)) if not p.atom), len(buffer))
+        ranged = any(p.text[:1] in _RANGE_DASHES for p in buffer[len(buffer) - written :])  # ``0-6岁``: a name's
+        return self._line_row(buffer, complete=True) or (
+            (written >= 2 or not self.by_line) and not ranged and self._line_row(buffer, least=2, cut_guessed=True)
+        )
 
     def _line_row(self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False) -> bool:
         """A line that is one row with blank cells: the trailing values, the columns chosen by the arithmetic.
@@ -594,7 +624,7 @@ class _GluedReader:
                     cost += settings().priors.name_ends_in_value
                 evidence += [prior - cost for prior in priors]
         choice = choose(readings, evidence)
-        if choice is None:
+        if choice is None or ((complete or cut_guessed) and choice.broken):  # no line end vouches for a broken row
             return False
         name_pieces, by_column, guessed = rows[readings.index(choice.reading)]
         name = "".join(p.text for p in name_pieces)
@@ -690,7 +720,7 @@ def read_glued(tokens: list[Token]) -> Table | None:
         flagged=Column.CORE in columns,
     )
     reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
-    reader.runs_on = not reader.by_line
+    reader.runs_on = True
     table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
     if table.end is None and tokens:
         table.last = tokens[-1]
