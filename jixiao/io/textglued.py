@@ -401,6 +401,8 @@ def _target_and_weight(values: list[str], pattern: list[Column]) -> list[str] | 
     return [by.get(c, "") for c in pattern]
 
 
+#: Text opening with one of these goes on with the words before it (``140人，定向…``): no name starts so.
+_GOES_ON = "，、。；：,.;:)）”’"
 #: A figure opening with one of these continues a range (``0-6岁``, ``2018-2022``): a name's words, not values.
 _RANGE_DASHES = "-~～—至"
 
@@ -561,18 +563,21 @@ class _GluedReader:
 
     def _run_row(self, buffer: list[_Piece], nxt: _Piece | None = None) -> bool:
         """A row of a glued run, ended where its figures end: every column filled, or (doubted, since a name
-        may hold figures of its own) at least two figures as written, with blank cells — when the text after
+        may hold figures of its own) with blank cells — when the figures are no range and the text after
         them can open a name (a few characters besides the answer words ending it: ``12月底已完成`` goes on)."""
         if nxt is not None and not nxt.atom and not nxt.label:
             stem = nxt.text
             while word := next((w for w in ANSWERS if stem.endswith(w)), None):
                 stem = stem[: -len(word)]
-            if len(_CJK.findall(stem)) < NAME_CHARS_MIN:
+            if len(_CJK.findall(stem)) < NAME_CHARS_MIN or stem[:1] in _GOES_ON:
                 return self._line_row(buffer, complete=True)
         written = next((n for n, p in enumerate(reversed(buffer)) if not p.atom), len(buffer))
         ranged = any(p.text[:1] in _RANGE_DASHES for p in buffer[len(buffer) - written :])  # ``0-6岁``: a name's
+        # where line ends are row ends, a cut inside a line wants two figures, or one written twice (``44``:
+        # 分值 4, 得分 4), not a figure cut anyhow (``985工程``)
+        paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text))
         return self._line_row(buffer, complete=True) or (
-            (written >= 2 or not self.by_line) and not ranged and self._line_row(buffer, least=2, cut_guessed=True)
+            paired and not ranged and self._line_row(buffer, least=2, cut_guessed=True)
         )
 
     def _line_row(self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False) -> bool:
