@@ -29,6 +29,7 @@ their own that map back to it (``Repaired.origin``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -96,7 +97,7 @@ def rejoin_wrapped(lines: Lines, place: str) -> Repaired:
     at_width = sum(len(text) == width for text in filled)
     long = sum(len(text) >= WRAP_LONG * width for text in filled)
     cuts_number = any(
-        len(a) == width and re.search(r"\d$", a) and re.match(r"[\d.]", b) for a, b in zip(filled, filled[1:])
+        len(a) == width and re.search(r"\d$", a) and re.match(r"[\d.]", b) for a, b in itertools.pairwise(filled)
     )
     glued_block = (
         at_width >= len(filled) - 1
