@@ -407,6 +407,15 @@ _GOES_ON = "，、。；：,.;:)）”’"
 _RANGE_DASHES = "-~～—至"
 
 
+def _opens_name(text: str) -> bool:
+    """Text after a row's figures that can open the next name: a few characters besides the answer words
+    ending it (``底已完成`` after ``2022年12月`` goes on with the target), and no punctuation first."""
+    stem = text
+    while word := next((w for w in ANSWERS if stem.endswith(w)), None):
+        stem = stem[: -len(word)]
+    return len(_CJK.findall(stem)) >= NAME_CHARS_MIN and stem[:1] not in _GOES_ON
+
+
 class _GluedReader:
     def __init__(
         self, pattern: list[Column], described: bool = False, flagged: bool = False, headerless: bool = False
@@ -551,6 +560,9 @@ class _GluedReader:
         last = buffer[-1]
         if nxt.label or len(last.text) < 2 or last.text[-1] not in _UNIT_CHARS or not last.text[-2].isdigit():
             return False
+        figure = last.text[:-1]
+        if not _opens_name(last.text[-1] + nxt.text) or (figure.isdigit() and not _is_doubled(figure)):
+            return False  # a bare figure lends its unit only written twice (``1010家``: 10 | 10), never cut anyhow
         trial = [*buffer[:-1], _Piece(last.text[:-1], last.line, atom=True)]
         if self._line_row(trial, complete=True):
             return True
@@ -564,19 +576,17 @@ class _GluedReader:
     def _run_row(self, buffer: list[_Piece], nxt: _Piece | None = None) -> bool:
         """A row of a glued run, ended where its figures end: every column filled, or (doubted, since a name
         may hold figures of its own) with blank cells — when the figures are no range and the text after
-        them can open a name (a few characters besides the answer words ending it: ``12月底已完成`` goes on)."""
-        if nxt is not None and not nxt.atom and not nxt.label:
-            stem = nxt.text
-            while word := next((w for w in ANSWERS if stem.endswith(w)), None):
-                stem = stem[: -len(word)]
-            if len(_CJK.findall(stem)) < NAME_CHARS_MIN or stem[:1] in _GOES_ON:
-                return self._line_row(buffer, complete=True)
+        them can open a name (:func:`_opens_name`)."""
+        if nxt is not None and buffer[-1].text[-1:].isdigit() and nxt.text[:1] in _UNIT_CHARS and not nxt.label:
+            return False  # ``42天访视数``: the figure goes on with its unit, inside the name
+        if nxt is not None and not nxt.atom and not nxt.label and not _opens_name(nxt.text):
+            return self._line_row(buffer, complete=True, cut_guessed=self.by_line)
         written = next((n for n, p in enumerate(reversed(buffer)) if not p.atom), len(buffer))
         ranged = any(p.text[:1] in _RANGE_DASHES for p in buffer[len(buffer) - written :])  # ``0-6岁``: a name's
         # where line ends are row ends, a cut inside a line wants two figures, or one written twice (``44``:
         # 分值 4, 得分 4), not a figure cut anyhow (``985工程``)
         paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text))
-        return self._line_row(buffer, complete=True) or (
+        return self._line_row(buffer, complete=True, cut_guessed=self.by_line) or (
             paired and not ranged and self._line_row(buffer, least=2, cut_guessed=True)
         )
 
@@ -593,7 +603,8 @@ class _GluedReader:
 
         ``complete``: no line end says the row ends here (rows glued one after the other), so only
         readings filling every column of the pattern count — a row with blanks may go on; ``least``: the
-        fewest values a reading holds; ``cut_guessed``: where the row ends is a guess, the row is doubted.
+        fewest values a reading holds; ``cut_guessed``: where the row ends is a guess, the row is doubted
+        when it leaves cells blank, or always inside a line whose end is a row's end.
         """
         k = len(self.pattern)
         candidates: list[tuple[list[_Piece], list[str], bool]] = []  # (name pieces, values, boundary guessed)
@@ -637,7 +648,7 @@ class _GluedReader:
         if guessed or (blank and len(_CJK.findall(name)) >= VALUES_IN_NAME):
             # where the name stops and a text value starts is not printed
             choice = replace(choice, broken=(*choice.broken, "name_glued"))
-        if cut_guessed and len(by_column) < k:
+        if cut_guessed and (len(by_column) < k or self.by_line):  # inside a line whose end ends rows
             choice = replace(choice, broken=(*choice.broken, "row_cut"))
         line = buffer[-1].line
         self._row(name_pieces, [by_column.get(c, "") for c in self.pattern], [line] * k, choice)
