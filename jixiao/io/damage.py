@@ -6,6 +6,7 @@ rendered to a :class:`Sheet` — the rows of cells of the national project form 
 ``|`` or spaces, one cell per line (blank cells kept or skipped), flattened by column, wrapped at a width, empty cells dropped, OCR
 confusions, Traditional labels with pinyin glosses, page markers inside numbers, the whole page on one line
 (its indicator names after or before their values, in a PDF's content-stream order), a few table rows a line,
+glued text with no separator at all (several rows a line, wrapped at a width, or the whole page on one line),
 and compositions of a layout with cell damages (``one_line+split_cells``).  Parsing that text
 and comparing it with the truth (:func:`jixiao.io.accuracy.compare`) measures what the importer
 achieves per shape; the honest property is that every field comes back right or doubted.
@@ -359,6 +360,46 @@ def rows_on_lines(sheet: Sheet, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+def _glued_cells(sheet: Sheet) -> str:
+    return "".join(c.text for row in sheet.rows for c in row)
+
+
+def glued_page(sheet: Sheet, rng: random.Random) -> str:
+    """The whole page on one line with no separator at all (a web page's text copied whole, an OCR layer
+    that lost every space): a row's last value runs straight into the next row's name."""
+    return _glued_cells(sheet)
+
+
+#: ``glued_wrapped``: the line width, in characters, at which glued text is broken regardless of its cells.
+GLUED_WIDTH_RANGE = (30, 90)
+
+
+def glued_wrapped(sheet: Sheet, rng: random.Random) -> str:
+    """The glued page broken into lines of one width wherever the width falls — inside a name, a number or a
+    label (a web page's text column, OCR line breaks)."""
+    text = _glued_cells(sheet)
+    width = rng.randint(*GLUED_WIDTH_RANGE)
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+#: ``glued_rows_lines``: the chance that a row of the form ends its line.
+GLUED_LINE_END_SHARE = 0.4
+
+
+def glued_rows_lines(sheet: Sheet, rng: random.Random) -> str:
+    """Cells glued with no separator, and several rows on a line (a random number of them): a scraped table
+    whose row breaks were mostly lost."""
+    lines: list[str] = []
+    current: list[str] = []
+    for row in sheet.rows:
+        current.append("".join(c.text for c in row))
+        if rng.random() < GLUED_LINE_END_SHARE:
+            lines.append("".join(current))
+            current = []
+    lines.append("".join(current))
+    return "\n".join(line for line in lines if line)
+
+
 Operator = Callable[[Sheet, random.Random], str]
 
 #: Every damage shape by name; the first is the undamaged reference.
@@ -381,6 +422,9 @@ OPERATORS: dict[str, Operator] = {
     "names_before_values": names_before_values,
     "rows_on_lines": rows_on_lines,
     "page_lines": page_lines,
+    "glued_rows_lines": glued_rows_lines,
+    "glued_wrapped": glued_wrapped,
+    "glued_page": glued_page,
 }
 
 

@@ -624,7 +624,7 @@ _JUDGED_FIELDS = {
 }
 _BROKEN = {"weight_in_range": "分值不在 0–100 之间", "score_within_weight": "得分超过分值"}
 #: Why a reading is a guess though the arithmetic holds (the reader's own doubts, by name).
-_GUESSED = {"name_glued": "名称与文字指标值粘连，分界不确定"}
+_GUESSED = {"name_glued": "名称与文字指标值粘连，分界不确定", "row_cut": "行与行粘连且有空白格，行的分界不确定"}
 
 
 def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes: list[ImportNote]) -> None:

@@ -401,6 +401,21 @@ def _target_and_weight(values: list[str], pattern: list[Column]) -> list[str] | 
     return [by.get(c, "") for c in pattern]
 
 
+#: Text opening with one of these goes on with the words before it (``140人，定向…``): no name starts so.
+_GOES_ON = "，、。；：,.;:)）”’"
+#: A figure opening with one of these continues a range (``0-6岁``, ``2018-2022``): a name's words, not values.
+_RANGE_DASHES = "-~～—至"
+
+
+def _opens_name(text: str) -> bool:
+    """Text after a row's figures that can open the next name: a few characters besides the answer words
+    ending it (``底已完成`` after ``2022年12月`` goes on with the target), and no punctuation first."""
+    stem = text
+    while word := next((w for w in ANSWERS if stem.endswith(w)), None):
+        stem = stem[: -len(word)]
+    return len(_CJK.findall(stem)) >= NAME_CHARS_MIN and stem[:1] not in _GOES_ON
+
+
 class _GluedReader:
     def __init__(
         self, pattern: list[Column], described: bool = False, flagged: bool = False, headerless: bool = False
@@ -412,6 +427,10 @@ class _GluedReader:
         self.level = Level()
         self.rows: list[Row] = []
         self.by_line = False  # a row per line (``glued`` rows): a line's end is a row's end
+        # rows glued one after the other (a page with no separator): a row ends where its figures end, its
+        # text values (answers, a doubled value) glued to the name's end
+        self.runs_on = False
+        self.cut_guessed = False  # the last row ended where a guess cut it
 
     def _row(
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
@@ -428,6 +447,13 @@ class _GluedReader:
             name, values = name[: sign.start()], [*values[:at], sign.group() + values[at], *values[at + 1 :]]
         if not name:
             return
+        guessed_start, self.cut_guessed = self.cut_guessed, bool(choice and "row_cut" in choice.broken)
+        if guessed_start and not self.cut_guessed:  # the row before ended at a guess: so this one starts at it
+            choice = (
+                replace(choice, broken=(*choice.broken, "row_cut"))
+                if choice
+                else Choice({}, settings().decide.plain_confidence, None, ("row_cut",))
+            )
         row = Row(
             self.level.level1, self.level.level2, name, choice=choice,
             block=self.level.blocks, block_weight=self.level.weight,
@@ -445,7 +471,7 @@ class _GluedReader:
         numeric = [c for c in self.pattern if c in NUMERIC_COLUMNS]
         if buffer and not numeric and len(self.pattern) == 2 and (m := _doubled(text)):
             self._row([_Piece(m.group(1), buffer[0].line, False)], [m.group(3)] * 2, [buffer[-1].line] * 2)
-        else:
+        elif not (self.runs_on and buffer and buffer[-1].atom and self._run_row(buffer)):
             self._answered(buffer)
 
     def read(self, pieces: list[_Piece]) -> Table:
@@ -479,6 +505,7 @@ class _GluedReader:
                 buffer = []  # a 是/否 cell ends a row: what did not fit before it was a row with blanks
                 piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
             line_start = index == 0 or pieces[index - 1].line != piece.line or pieces[index - 1].label
+            line_start = line_start or (self.runs_on and pieces[index - 1].atom)  # a row's figures closed it
             after_level2 = bool(previous_label) and not level1_name(previous_label)  # the row's 二级 cell was printed
             if (
                 not buffer
@@ -488,7 +515,7 @@ class _GluedReader:
             ):
                 self.level.take(key(bare.group(1)))
                 piece = _Piece(piece.text[bare.end() :], piece.line, atom=False)
-                if self.by_line and line_start and (second := self._level2_prefix(piece.text, line_start, 2)):
+                if (self.by_line or self.runs_on) and line_start and (second := self._level2_prefix(piece.text, line_start, 2)):
                     self.level.take(key(second.group(1)))  # ``项目决策项目目标目标内容``: both level cells
                     piece = _Piece(piece.text[second.end() :], piece.line, atom=False)
                 if not piece.text:
@@ -505,6 +532,11 @@ class _GluedReader:
                     continue
                 if self._try_row(buffer):
                     buffer.clear()
+                elif self.runs_on and nxt is not None and not nxt.atom and self._unit_lent(buffer, nxt):
+                    pieces[index + 1] = _Piece(piece.text[-1] + nxt.text, nxt.line, atom=False, label=nxt.label)
+                    buffer.clear()
+                elif self.runs_on and self._run_row(buffer, nxt):
+                    buffer.clear()
         self._close(buffer)
         return Table(self.rows, None, Token(pieces[-1].text, pieces[-1].line) if pieces else None, True,
                      blocks=self.level.blocks)
@@ -513,15 +545,52 @@ class _GluedReader:
         """A 二级指标 printed at the start of a row, before the name (``数量大组工网络运维费用``).
 
         In a table read a row per line, any 二级 word of the vocabulary opening a line is the level
-        cell, when a name of a few characters follows it.
+        cell, when a name of a few characters follows it; in rows glued one after the other, likewise
+        where the previous row's figures ended.
         """
         bare = _BARE_LEVEL2.match(text)
-        if bare or not (self.by_line and line_start):
+        if bare or not ((self.by_line or self.runs_on) and line_start):
             return bare
         found = _LINE_LEVEL2.match(text)
         return found if found and len(_CJK.findall(text[found.end() :])) >= least else None
 
-    def _line_row(self, buffer: list[_Piece]) -> bool:
+    def _unit_lent(self, buffer: list[_Piece], nxt: _Piece) -> bool:
+        """``…100%1010家长满意度``: the unit character ending a run's last figure is the next name's first
+        character (家长, 件数, 个人) when the figures without it fill every column of a row."""
+        last = buffer[-1]
+        if nxt.label or len(last.text) < 2 or last.text[-1] not in _UNIT_CHARS or not last.text[-2].isdigit():
+            return False
+        figure = last.text[:-1]
+        if not _opens_name(last.text[-1] + nxt.text) or (figure.isdigit() and not _is_doubled(figure)):
+            return False  # a bare figure lends its unit only written twice (``1010家``: 10 | 10), never cut anyhow
+        trial = [*buffer[:-1], _Piece(last.text[:-1], last.line, atom=True)]
+        if self._line_row(trial, complete=True):
+            return True
+        count, guessed = len(self.rows), self.cut_guessed
+        if self._try_row(trial) and (choice := self.rows[-1].choice) is not None and not choice.broken:
+            return True
+        del self.rows[count:]  # a reading the arithmetic breaks is no evidence the unit was lent
+        self.cut_guessed = guessed
+        return False
+
+    def _run_row(self, buffer: list[_Piece], nxt: _Piece | None = None) -> bool:
+        """A row of a glued run, ended where its figures end: every column filled, or (doubted, since a name
+        may hold figures of its own) with blank cells — when the figures are no range and the text after
+        them can open a name (:func:`_opens_name`)."""
+        if nxt is not None and buffer[-1].text[-1:].isdigit() and nxt.text[:1] in _UNIT_CHARS and not nxt.label:
+            return False  # ``42天访视数``: the figure goes on with its unit, inside the name
+        if nxt is not None and not nxt.atom and not nxt.label and not _opens_name(nxt.text):
+            return self._line_row(buffer, complete=True, cut_guessed=self.by_line)
+        written = next((n for n, p in enumerate(reversed(buffer)) if not p.atom), len(buffer))
+        ranged = any(p.text[:1] in _RANGE_DASHES for p in buffer[len(buffer) - written :])  # ``0-6岁``: a name's
+        # where line ends are row ends, a cut inside a line wants two figures, or one written twice (``44``:
+        # 分值 4, 得分 4), not a figure cut anyhow (``985工程``)
+        paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text))
+        return self._line_row(buffer, complete=True, cut_guessed=self.by_line) or (
+            paired and not ranged and self._line_row(buffer, least=2, cut_guessed=True)
+        )
+
+    def _line_row(self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False) -> bool:
         """A line that is one row with blank cells: the trailing values, the columns chosen by the arithmetic.
 
         The values are trailing atoms of the line (the name may end in figures of its own, so every
@@ -531,6 +600,11 @@ class _GluedReader:
         pattern's columns is a reading (:func:`layout_readings`), and the form's arithmetic with the
         layout priors chooses.  An answer cut off the name's end leaves the boundary between name and
         target a guess: such a row is doubted.
+
+        ``complete``: no line end says the row ends here (rows glued one after the other), so only
+        readings filling every column of the pattern count — a row with blanks may go on; ``least``: the
+        fewest values a reading holds; ``cut_guessed``: where the row ends is a guess, the row is doubted
+        when it leaves cells blank, or always inside a line whose end is a row's end.
         """
         k = len(self.pattern)
         candidates: list[tuple[list[_Piece], list[str], bool]] = []  # (name pieces, values, boundary guessed)
@@ -556,6 +630,8 @@ class _GluedReader:
             if not values or not _CJK.search(name):
                 continue
             for option in _value_options(values, k):
+                if (complete and len(option) < k) or len(option) < least:
+                    continue
                 layouts, found, priors = layout_readings(option, self.pattern, name)
                 rows += [(name_pieces, dict(zip(columns, option, strict=True)), guessed) for columns in layouts]
                 readings += found
@@ -564,7 +640,7 @@ class _GluedReader:
                     cost += settings().priors.name_ends_in_value
                 evidence += [prior - cost for prior in priors]
         choice = choose(readings, evidence)
-        if choice is None:
+        if choice is None or ((complete or cut_guessed) and choice.broken):  # no line end vouches for a broken row
             return False
         name_pieces, by_column, guessed = rows[readings.index(choice.reading)]
         name = "".join(p.text for p in name_pieces)
@@ -572,6 +648,8 @@ class _GluedReader:
         if guessed or (blank and len(_CJK.findall(name)) >= VALUES_IN_NAME):
             # where the name stops and a text value starts is not printed
             choice = replace(choice, broken=(*choice.broken, "name_glued"))
+        if cut_guessed and (len(by_column) < k or self.by_line):  # inside a line whose end ends rows
+            choice = replace(choice, broken=(*choice.broken, "row_cut"))
         line = buffer[-1].line
         self._row(name_pieces, [by_column.get(c, "") for c in self.pattern], [line] * k, choice)
         return True
@@ -658,6 +736,7 @@ def read_glued(tokens: list[Token]) -> Table | None:
         flagged=Column.CORE in columns,
     )
     reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
+    reader.runs_on = True
     table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
     if table.end is None and tokens:
         table.last = tokens[-1]

@@ -29,6 +29,7 @@ their own that map back to it (``Repaired.origin``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -81,15 +82,29 @@ WRAP_WIDTH_MIN = 12  # narrower than this, equal line lengths are a column of sh
 WRAP_LINES_MIN = 3
 WRAP_SHARE = 0.1  # this share of the long lines at exactly the widest length: the text was wrapped
 WRAP_LONG = 0.75  # a line this share of the widest is long (the last piece of a cut row is shorter)
+_SEPARATOR = re.compile(r"[\s|]")
 
 
 def rejoin_wrapped(lines: Lines, place: str) -> Repaired:
-    """Lines exactly as long as the longest continue on the next one (a row cut at a fixed width)."""
+    """Lines exactly as long as the longest continue on the next one (a row cut at a fixed width).
+
+    Glued text (no space, no ``|`` on any line) with every line but the last at one width was wrapped
+    however few its lines (two at the width, or one whose break cuts a number): rows of cells never
+    come out all of one length.
+    """
     filled = [text for _, text in lines if text.strip()]
     width = max((len(text) for text in filled), default=0)
     at_width = sum(len(text) == width for text in filled)
     long = sum(len(text) >= WRAP_LONG * width for text in filled)
-    if width < WRAP_WIDTH_MIN or at_width < max(WRAP_LINES_MIN, WRAP_SHARE * long):
+    cuts_number = any(
+        len(a) == width and re.search(r"\d$", a) and re.match(r"[\d.]", b) for a, b in itertools.pairwise(filled)
+    )
+    glued_block = (
+        at_width >= len(filled) - 1
+        and (at_width >= 2 or cuts_number)
+        and not any(_SEPARATOR.search(text) for text in filled)
+    )
+    if width < WRAP_WIDTH_MIN or (at_width < max(WRAP_LINES_MIN, WRAP_SHARE * long) and not glued_block):
         return Repaired(lines, [])
     out: Lines = []
     continues = False

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from jixiao.io import read
 from jixiao.io.accuracy import development_truths
 from jixiao.io.blocks import (
+    LevelBlock,
     execution_rate,
     funds_points,
     grouped_blanks,
+    level_doubts,
     level_sum,
     scores_total,
     subrows_sum,
@@ -94,10 +96,19 @@ def test_a_rate_the_amounts_cannot_give_doubts_the_total_row() -> None:
 
 
 def test_a_short_level_block_doubts_the_list() -> None:
-    """026's 效益指标(40分) rows add up to 32: a row was lost (it was), so the whole list is in doubt."""
-    notes = _notes("026")
-    assert "indicators" in _paths(notes)
-    assert any("效益指标" in n.message and "40" in n.message for n in notes if n.path == "indicators")
+    """A 效益指标(40分) block whose rows add up to 32 lost a row: the whole list is in doubt.
+
+    026 printed so once; its glued run now gives the lost row back, its 分值 unread, and doubted (so the
+    block's sum is unknown): the block is checked on 026's rows with that row taken out again.
+    """
+    form, notes = read_text(CORPUS / "026.txt")
+    found = next(n for n, i in enumerate(form.indicators) if i.level1 == "效益指标" and i.weight is None)
+    assert f"indicators[{found}]" in _paths(notes)
+    lost = form.model_copy(update={"indicators": [i for n, i in enumerate(form.indicators) if n != found]})
+    assert "效益指标(40分)" in (CORPUS / "026.txt").read_text(encoding="utf-8")
+    members = tuple(n for n, i in enumerate(lost.indicators) if i.level1 == "效益指标")
+    doubts = level_doubts(lost, [LevelBlock("效益指标", Decimal(40), members, closed=True)])
+    assert any("效益指标" in n.message and "40" in n.message and n.path == "indicators" for n in doubts)
 
 
 def _scored(scores: list[str], total: str, funds_score: str | None = None) -> Form:

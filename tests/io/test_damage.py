@@ -8,6 +8,7 @@ badly, but never with anything but a clear refusal.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import tomllib
@@ -147,6 +148,39 @@ def test_split_cells_break_text_cells_at_a_space_and_keep_figures_whole() -> Non
     whole = damaged(SEED_TRUTH, "spaces")
     assert all(t != whole and t.replace(" ", "") == whole.replace(" ", "") for t in texts)
     assert all("5219.46 3989.07 3967.29" in t for t in texts)
+
+
+def test_glued_page_is_every_cell_on_one_line_with_no_separator() -> None:
+    text = damaged(SEED_TRUTH, "glued_page")
+    assert "\n" not in text and " " not in text and "|" not in text
+    assert text == "".join(_cells())
+    assert "开展项目个数13个12个10.5完成州委州政府" in text  # a row's score runs into the next row's name
+
+
+def test_glued_wrapped_breaks_the_glued_page_at_one_width_anywhere() -> None:
+    widths = set()
+    for seed in range(6):
+        lines = damaged(SEED_TRUTH, "glued_wrapped", seed).splitlines()
+        assert "".join(lines) == damaged(SEED_TRUTH, "glued_page")
+        assert len({len(line) for line in lines[:-1]}) == 1 and len(lines[-1]) <= len(lines[0])
+        widths.add(len(lines[0]))
+    assert len(widths) > 1 and all(30 <= w <= 90 for w in widths)
+    cuts = [a[-1] + b[0] for seed in range(6) for a, b in itertools.pairwise(
+        damaged(SEED_TRUTH, "glued_wrapped", seed).splitlines())]
+    assert any(pair.isdigit() for pair in cuts)  # a break falls inside a number too
+
+
+def test_glued_rows_lines_holds_several_glued_rows_a_line() -> None:
+    rows = ["".join(c.text for c in row) for row in render(SEED_TRUTH).rows]
+    for seed in range(4):
+        lines = damaged(SEED_TRUTH, "glued_rows_lines", seed).splitlines()
+        assert "".join(lines) == "".join(rows) and " " not in "".join(lines)
+        assert len(lines) < len(rows) and max(map(len, lines)) > max(map(len, rows))
+        position = 0  # every line break is a row break
+        ends = set(itertools.accumulate(map(len, rows)))
+        for line in lines[:-1]:
+            position += len(line)
+            assert position in ends
 
 
 def test_a_composition_damages_the_cells_then_lays_them_out() -> None:

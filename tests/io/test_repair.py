@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from jixiao.io.accuracy import FieldResult, accuracy, compare, development_truths, honest_share
 from jixiao.io.damage import WEIGHT_FIRST_COLUMNS, damaged, pipes, render, wrapped
+from jixiao.io.notes import ImportNote
 from jixiao.io.templates import columns as template_columns
 from jixiao.io.templates import load_templates
 from jixiao.io.text import parse_text
@@ -478,3 +479,66 @@ def test_rows_printed_one_after_another_on_a_line_are_no_names_first_block() -> 
     form, _ = parse_text(text, "x.txt")
     assert [(i.name, i.target, i.actual) for i in form.indicators] == [
         ("完成时间", "按时", "已完成"), ("项目竣工时间", "2023.12", "2023.12")]
+
+
+# --- glued rows one after another: no separator at all -------------------------------------------------
+
+
+def _doubted_rows(notes: list[ImportNote]) -> set[str]:
+    return {n.path for n in notes if n.code == "I20" and n.path}
+
+
+def test_a_glued_page_is_cut_into_rows_where_their_figures_end() -> None:
+    text = damaged(SEED_TRUTH, "glued_page")
+    form, notes = parse_text(text, "glued-page.txt")
+    results = compare(form, SEED_TRUTH, notes)
+    assert honest_share(results) == 1.0 and accuracy(results) > 0.9
+    by_name = {i.name: i for i in form.indicators}
+    # ``…10.5完成州委州政府…按时保质完成已完成11质量全局工作…``: answers glued to the name, a doubled 分值|得分
+    judged = by_name["全局工作任务完成情况"]
+    assert (judged.level2, judged.target, judged.actual, judged.weight, judged.score_declared) == (
+        "质量", "优秀", "已完成", 10, 10)
+    # ``满意度指标服务对象满意度干部对组织部的满意度100%…``: the vocabulary's 二级 word opens the row
+    satisfied = by_name["干部对组织部的满意度"]
+    assert (satisfied.level1, satisfied.level2, satisfied.target) == ("满意度指标", "服务对象满意度", "100%")
+
+
+def test_a_unit_before_a_glued_name_is_lent_to_it_when_the_figures_fill_the_row() -> None:
+    truth = dict(TRUTHS)["005"]
+    text = damaged(truth, "glued_page")
+    assert "≧95%100%1010家长满意度" in text  # 家 is a unit (户, 家) as much as the name's first character
+    form, notes = parse_text(text, "glued-page.txt")
+    by_name = {i.name: i for i in form.indicators}
+    assert (by_name["学生满意度"].actual, by_name["学生满意度"].score_declared) == ("100%", 10)
+    assert by_name["家长满意度"].target == "≧95%"
+    assert honest_share(compare(form, truth, notes)) == 1.0
+
+
+def test_a_glued_row_with_blank_cells_is_cut_and_doubted_with_the_row_after_it() -> None:
+    truth = dict(TRUTHS)["035"]
+    text = damaged(truth, "glued_page")
+    assert "储备到位率100%100%库存数量真实率100%100%" in text  # no 分值, no 得分: where does the row end?
+    form, notes = parse_text(text, "glued-page.txt")
+    names = [i.name for i in form.indicators]
+    first = names.index("库存数量真实率")
+    assert (form.indicators[first].target, form.indicators[first].actual) == ("100%", "100%")
+    assert {f"indicators[{first - 1}]", f"indicators[{first}]"} <= _doubted_rows(notes)
+    assert honest_share(compare(form, truth, notes)) == 1.0
+
+
+def test_a_figure_in_a_glued_name_does_not_end_a_row() -> None:
+    form, notes = parse_text(damaged(SEED_TRUTH, "glued_rows_lines", 1), "glued-rows.txt")
+    by_name = {i.name: i for i in form.indicators}
+    long = "定向招录乡镇公务员140人，定向“985工程“等重点高校选调高校毕业生40人，面向全州公开遴选公务员110人。"
+    assert by_name[long].target == "≥290人"  # ``140人，定向``, ``985工程``: the name goes on
+    assert honest_share(compare(form, SEED_TRUTH, notes)) == 1.0
+
+
+def test_glued_text_wrapped_at_one_width_is_joined_however_few_its_lines() -> None:
+    truth = dict(TRUTHS)["042"]
+    text = damaged(truth, "glued_wrapped", sum(map(ord, "042")))
+    lines = text.splitlines()
+    assert len(lines) == 2 and lines[0][-1].isdigit() and lines[1][0] in "0123456789."  # a number cut
+    form, notes = parse_text(text, "glued-wrapped.txt")
+    assert form.funds.total is not None and form.funds.total.initial == Decimal(str(truth["funds"]["rows"][0]["initial"]))
+    assert any(n.code == "I06" and "折行" in n.message for n in notes)
