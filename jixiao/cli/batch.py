@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -89,7 +91,7 @@ def batch(
                                 total=lambda n: bar.update(task, total=n), waivers=given)
     except Interrupted as stop:
         say_interrupted(f"已中断（Ctrl+C）：已完成的 {stop.kept} 张表已保存，再次运行同一命令即从中断处继续。")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        _exit_interrupted()
     table = Table(title=f"批量复核（规则：{profile}）")
     for name in ("找到", "已复核", "缓存（未变）", "错误（原因见 forms 表）", "重复"):
         table.add_column(name, justify="right")
@@ -120,3 +122,18 @@ def report(
     page = render_dashboard(tables["forms"], tables["indicators"], tables["findings"])
     guarded(lambda: written(target, lambda path: path.write_text(page, encoding="utf-8")))
     out.print(f"报告：{target}", markup=False)
+
+
+def _exit_interrupted() -> None:
+    """Exit 130 after Ctrl-C, even when a worker pool's thread cannot end.
+
+    A worker stopped while it was writing a result leaves half a message in the pool's result pipe; the
+    interpreter's exit then joins the pool's manager thread, which waits for the rest of that message for
+    ever (seen under load). The finished chunks are on disk by now, so the process leaves without those
+    exit hooks when such a thread is still alive.
+    """
+    if any(t.is_alive() for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    raise typer.Exit(EXIT_INTERRUPTED) from None
