@@ -542,9 +542,9 @@ def cells_to_rows(lines: Lines, place: str) -> Repaired:
     body = lines[stop + 1 : end]
     if not body or any(not text.strip() for _, text in body):
         return Repaired(lines, [])  # empty cells kept as empty lines: positions still hold
-    texts = _text_columns(t for _, t in lines[start : stop + 1])
-    heads = [t for _, t in lines[start : stop + 1]]
-    rows = _cell_rows([(n, text.strip()) for n, text in body], texts, pieces=not _word_columns(heads))
+    header_texts = [t for _, t in lines[start : stop + 1]]
+    texts = _text_columns(header_texts)
+    rows = _cell_rows([(n, text.strip()) for n, text in body], texts, pieces=not _word_columns(header_texts))
     header = (lines[start][0], " | ".join(text.strip() for _, text in lines[start : stop + 1]))
     note = _note(place, lines[start][0], f"绩效指标表逐格一行且空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
     return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note],
