@@ -395,6 +395,8 @@ _TEXT_VALUES = frozenset({Column.TARGET, Column.VALUE, Column.ACTUAL})
 #: Columns often left blank whose cells are words too (定量, 人, an adjusted target): with them in the plan, a
 #: second text after a name is as likely the next row's name, so a row takes one text only.
 _WORD_COLUMNS = frozenset({Column.NATURE, Column.DIRECTION, Column.MEASURE, Column.ADJUSTED})
+#: Columns of short words (正向, 大于等于, 公里): a word after a name may be their cell as well as the name's rest.
+_SHORT_WORD_COLUMNS = _WORD_COLUMNS - {Column.ADJUSTED}
 
 
 def _text_columns(header: Iterable[str]) -> int:
@@ -406,7 +408,7 @@ def _text_columns(header: Iterable[str]) -> int:
 def _word_columns(header: Iterable[str]) -> bool:
     """The plan has a column of short words (指标性质 ``正向``, 度量单位 ``公里``): a short text after a name is as
     likely that column's cell as the rest of the name, so it is not joined to the name."""
-    return bool({head_cell(text) for text in header} & _WORD_COLUMNS)
+    return bool({head_cell(text) for text in header} & _SHORT_WORD_COLUMNS)
 
 
 def _text_fits(values: list[str], texts: int) -> bool:
