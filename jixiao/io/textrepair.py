@@ -410,12 +410,20 @@ _TEXT_VALUES = frozenset({Column.TARGET, Column.VALUE, Column.ACTUAL})
 #: Columns often left blank whose cells are words too (定量, 人, an adjusted target): with them in the plan, a
 #: second text after a name is as likely the next row's name, so a row takes one text only.
 _WORD_COLUMNS = frozenset({Column.NATURE, Column.DIRECTION, Column.MEASURE, Column.ADJUSTED})
+#: Columns of short words (正向, 大于等于, 公里): a word after a name may be their cell as well as the name's rest.
+_SHORT_WORD_COLUMNS = _WORD_COLUMNS - {Column.ADJUSTED}
 
 
 def _text_columns(header: Iterable[str]) -> int:
     """How many texts a row takes after its name: its text target and text actual (年度指标值, 实际完成值)."""
     heads = {head_cell(text) for text in header}
     return 1 if heads & _WORD_COLUMNS else max(1, len(heads & _TEXT_VALUES))
+
+
+def _word_columns(header: Iterable[str]) -> bool:
+    """The plan has a column of short words (指标性质 ``正向``, 度量单位 ``公里``): a short text after a name is as
+    likely that column's cell as the rest of the name, so it is not joined to the name."""
+    return bool({head_cell(text) for text in header} & _SHORT_WORD_COLUMNS)
 
 
 def _text_fits(values: list[str], texts: int) -> bool:
@@ -427,11 +435,12 @@ def _text_fits(values: list[str], texts: int) -> bool:
 _BRACKETED = re.compile(r"^[(（][^()（）]{1,8}[)）]$")
 
 
-def _name_continued(name: str, values: list[str], width: int | None) -> str:
+def _name_continued(name: str, values: list[str], width: int | None, pieces: bool = True) -> str:
     """The name with the pieces of it that were read as values: a bracketed unit right after it (``(万元)``),
-    and texts beyond the ``width`` value cells a row has (a name broken at a space).  ``values`` loses them."""
+    texts beyond the ``width`` value cells a row has (a name broken at a space), and, when ``pieces``, a short
+    fragment before a figure (:func:`_name_piece`).  ``values`` loses them."""
     while values and not _is_value_cell(values[0]) and (
-        _BRACKETED.match(values[0]) or (width is not None and len(values) > width) or _name_piece(values)
+        _BRACKETED.match(values[0]) or (width is not None and len(values) > width) or (pieces and _name_piece(values))
     ):
         name += values.pop(0)
     return name
@@ -443,19 +452,29 @@ _OPEN_OR_CLOSE = frozenset("(（)）”’】」』、，。；：,;:")
 def _name_piece(values: list[str]) -> bool:
     """The first text after a name is the rest of it, broken where it wrapped, not a text target: a lone bracket or a
     piece starting with a closing mark (``( | 万元)``), or a fragment shorter than a name (``项目竣 | 工时间``) that is
-    no answer word and is followed by a figure (not by a text actual: ``按时 | 已完成``, ``及时 | 及时``)."""
+    no answer word, is followed by a figure (not by a text actual: ``按时 | 已完成``) and is not written again
+    among the row's values (a text target and its actual: ``及时 | 20 | 及时``)."""
     first = values[0]
     if first[0] in _OPEN_OR_CLOSE and len(values) > 1:
         return True
-    return (len(values) > 1 and len(first) < NAME_CHARS_MIN and key(first) not in ANSWERS
+    return (len(values) > 1 and len(first) < NAME_CHARS_MIN and key(first) not in ANSWERS and first not in values[1:]
             and (is_value(values[1]) or is_number(values[1])) and bool(re.fullmatch(r"[\u4e00-\u9fff]+", first)))
 
 
-def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None = None) -> list[tuple[int, list[str]]]:
+def _repeated(text: str, values: list[str]) -> bool:
+    """``text`` is the row's text target written again as its actual: right after it (``及时 | 及时``), or after the
+    figures a plan puts between them (``及时 | 20 | 及时``: the weight between target and actual)."""
+    return text == values[-1] or (text == values[0] and is_number(values[-1]))
+
+
+def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None = None,
+               pieces: bool = True) -> list[tuple[int, list[str]]]:
     """Cells in reading order grouped into rows: level labels, a name, then its values (and a reason).
 
     ``texts``: how many of the plan's value columns take a text (年度指标值, 实际完成值); ``width``: how many
-    value cells a row has at most, when the cells are words (a name broken at a space gives one too many).
+    value cells a row has at most, when the cells are words (a name broken at a space gives one too many);
+    ``pieces``: whether a short fragment before a figure may be the rest of the name (not when the plan has a
+    column of short words, :func:`_word_columns`).
     """
     rows: list[tuple[int, list[str]]] = []
     labels: list[str] = []
@@ -464,7 +483,7 @@ def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None =
 
     def close() -> None:
         if name is not None:
-            rows.append((name[0], [*labels, _name_continued(name[1], values, width), *values]))
+            rows.append((name[0], [*labels, _name_continued(name[1], values, width, pieces), *values]))
             labels.clear()
             values.clear()
 
@@ -475,7 +494,7 @@ def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None =
             labels.append(text)
         elif name is None:
             name = (number, text)  # what opens a row is its name, even one that looks like a value (``1年``)
-        elif _is_value_cell(text) or not values or text == values[-1] or _text_fits(values, texts):
+        elif _is_value_cell(text) or not values or _repeated(text, values) or _text_fits(values, texts):
             values.append(text)  # a text right after the name, or repeated, is a text target (``按时保质完成``)
         else:  # a text after the values opens the next row (a reason cannot be told from a name here)
             close()
@@ -540,8 +559,9 @@ def cells_to_rows(lines: Lines, place: str) -> Repaired:
     body = lines[stop + 1 : end]
     if not body or any(not text.strip() for _, text in body):
         return Repaired(lines, [])  # empty cells kept as empty lines: positions still hold
-    texts = _text_columns(t for _, t in lines[start : stop + 1])
-    rows = _cell_rows([(n, text.strip()) for n, text in body], texts)
+    header_texts = [t for _, t in lines[start : stop + 1]]
+    texts = _text_columns(header_texts)
+    rows = _cell_rows([(n, text.strip()) for n, text in body], texts, pieces=not _word_columns(header_texts))
     header = (lines[start][0], " | ".join(text.strip() for _, text in lines[start : stop + 1]))
     note = _note(place, lines[start][0], f"绩效指标表逐格一行且空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
     return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note],
@@ -615,7 +635,7 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
             return Repaired(lines, [])
         cells = [*((number, w) for w in header.inside), *body[header.end :]]
         texts = _text_columns(header.texts)
-        rows = _cell_rows(_word_cells(cells), texts, len(header.plan))
+        rows = _cell_rows(_word_cells(cells), texts, len(header.plan), not _word_columns(header.texts))
         if len(rows) < ONE_LINE_ROWS_MIN or (alone and not _rows_share_lines(rows)):
             return Repaired(lines, [])
         out, origin, guessed = _rows_rebuilt([(number, " ".join(words[: header.start]))], (number, " | ".join(header.texts)),
@@ -698,7 +718,8 @@ def headerless_rows(lines: Lines, place: str) -> Repaired:
     cells = _word_cells(body)
     best: tuple[int, Template, list[tuple[int, list[str]]]] | None = None
     for template in load_templates():
-        rows = _cell_rows(cells, _text_columns(template.indicator_columns), len(template.indicator_columns) - 1)
+        rows = _cell_rows(cells, _text_columns(template.indicator_columns), len(template.indicator_columns) - 1,
+                          not _word_columns(template.indicator_columns))
         fit = _plan_fit(rows, _plan_pattern(template))
         if best is None or fit > best[0]:
             best = (fit, template, rows)

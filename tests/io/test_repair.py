@@ -542,3 +542,23 @@ def test_glued_text_wrapped_at_one_width_is_joined_however_few_its_lines() -> No
     form, notes = parse_text(text, "glued-wrapped.txt")
     assert form.funds.total is not None and form.funds.total.initial == Decimal(str(truth["funds"]["rows"][0]["initial"]))
     assert any(n.code == "I06" and "折行" in n.message for n in notes)
+
+
+def test_a_short_word_after_a_name_stays_in_its_word_column() -> None:
+    """Under 指标性质 (or 度量单位) a short word after the name (``正向``) is that column's cell, not the rest of the
+    name broken where it wrapped."""
+    text = ("项目支出绩效自评表 一级指标 二级指标 三级指标 指标性质 指标值 度量单位 全年实际值 分值 得分 "
+            "项目决策 决策依据 正向 2 2 项目管理 财务制度 正向 3 3 产出指标 数量指标 道路养护里程 正向 300公里 300公里 15 15 "
+            "总分 100 20")
+    form, _ = parse_text(text, "x.txt")
+    assert [i.name for i in form.indicators] == ["决策依据", "财务制度", "道路养护里程"]
+
+
+def test_a_text_target_written_again_past_the_weight_is_the_actual() -> None:
+    """``及时 20 及时 20`` under 指标值 · 指标分值权重 · 指标实际完成值 · 指标得分: the short word is the target, written
+    again as the actual after the weight, not the rest of the name and not the next row's name."""
+    text = ("项目支出绩效自评表 一级指标 二级指标 三级指标 指标值 上年完成值 指标分值权重 指标实际完成值 指标得分 "
+            "产出指标 数量指标 结算完成率 =100% 10 100% 10 时效指标 费用结算及时性 及时 20 及时 20 总分 100 30")
+    form, _ = parse_text(text, "x.txt")
+    assert [(i.name, i.target, i.actual, i.weight) for i in form.indicators] == [
+        ("结算完成率", "=100%", "100%", 10), ("费用结算及时性", "及时", "及时", 20)]
