@@ -812,6 +812,9 @@ def _funds(read: FundsRead | None, text: _Text, prov: dict[str, Location], notes
     if read.runs_on:
         notes.append(ImportNote("I20", "年度资金总额一行的数字后紧接着更多数字（中间没有表头或标签），该行在何处结束是推测，"
                                        "资金各列可能读错，请核对原表", line, path="funds"))
+    if read.narrow_cut:
+        notes.append(ImportNote("I20", "年度资金总额一行的数字粘连，另一种切分读出不同的数字且几乎同样合理，"
+                                       "资金各列可能读错，请核对原表", line, path="funds"))
     figures: dict[str, Any] = {"weight": amount(total.get("weight")) or read.weight, "rate_declared": total.get("rate"),
                                "score_declared": amount(total.get("score")), "rows": rows}
     return _within_limits(Funds, figures, "funds", line, notes)

@@ -52,6 +52,8 @@ _GLUED = re.compile(r"%.|\..*\.")
 _LONG_RUN = re.compile(r"(?:\d{5,16}|\d{3,12}\.\d{1,6})(?:\s*%)?")  # longer: no row of figures, and costly to cut
 MONEY = ("initial", "budget", "executed")
 CUT_COST = 0.3
+#: A glued run's cut that ranks less than this above another cut with other figures is a guess (I20 on funds).
+NARROW_CUT = 2.0
 BARE_RATE_MIN = 10  # a rate printed without % is a percentage from here (``100`` under 执行率(%))
 COMMON_WEIGHTS = {Decimal(n) for n in (5, 10, 15, 20, 25, 30)}
 
@@ -67,6 +69,8 @@ class FundsRead:
     #: the total row's figures run on into more figures than it has columns, with no label between (a page on
     #: one line whose indicator header was lost): where the row ends is a guess
     runs_on: bool = False
+    #: the total row's figures were glued and another cut of them, giving other figures, is nearly as plausible
+    narrow_cut: bool = False
 
 
 def _columns(header: str) -> tuple[list[str], Decimal | None]:
@@ -166,8 +170,15 @@ def _prefixes(values: list[str], slots: int) -> Iterator[list[str]]:
 
 def align(values: list[str], columns: list[str], percent_header: bool = False) -> dict[str, str | None]:
     """Assign read figures to the numeric columns, leaving the least plausible ones empty."""
+    return aligned(values, columns, percent_header)[0]
+
+
+def aligned(values: list[str], columns: list[str], percent_header: bool = False) -> tuple[dict[str, str | None], bool]:
+    """:func:`align`, and whether a glued run's cut won narrowly: another cut, giving other figures, ranks
+    within :data:`NARROW_CUT` of it (``300259.4586.5%``: 259.45 with no 分值, or 259.4 and 分值 5)."""
     numeric = [c for c in columns if c != "text"]
     best: tuple[float, dict[str, str | None]] | None = None
+    ranked: list[tuple[float, dict[str, str | None], bool]] = []
     for read in _candidates(values, len(numeric)):
         # a run cut into pieces is cut to the row's figures: no piece is left over for the next row
         for candidate in _prefixes(read, len(numeric)) if len(read) <= len(values) else [read]:
@@ -184,9 +195,19 @@ def align(values: list[str], columns: list[str], percent_header: bool = False) -
                     - (2 if len(read) > len(values) else 0.01 if len(read) > len(numeric) else 1)
                     * (len(read) - len(candidate))
                 )
+                ranked.append((rank, assigned, len(read) > len(values)))
                 if best is None or rank > best[0]:
                     best = (rank, assigned)
-    return {k: (None if is_blank(v) else v) for k, v in (best[1] if best else {}).items()}
+    if best is None:
+        return {}, False
+    cut = any(c for r, a, c in ranked if a is best[1])
+    rivals = (r for r, a, c in ranked if (c or cut) and _figures(a) != _figures(best[1]))
+    narrow = best[0] - max(rivals, default=best[0] - NARROW_CUT - 1) < NARROW_CUT
+    return {k: (None if is_blank(v) else v) for k, v in best[1].items()}, narrow
+
+
+def _figures(assigned: dict[str, str | None]) -> dict[str, str]:
+    return {k: v for k, v in assigned.items() if not is_blank(v) and v is not None}
 
 
 def _header_end(text: str) -> re.Match[str] | None:
@@ -237,4 +258,5 @@ def read_funds(text: str) -> FundsRead | None:
         position = sub_run.end() if sub_run else sub.end()
     figures = _values(run.group())
     runs_on = not rows and len(figures) > len([c for c in columns if c != "text"]) and not any(map(_GLUED.search, figures))
-    return FundsRead(align(figures, columns, percent_header), rows, weight, total.start(), runs_on)
+    figures_read, narrow = aligned(figures, columns, percent_header)
+    return FundsRead(figures_read, rows, weight, total.start(), runs_on, narrow and not runs_on)

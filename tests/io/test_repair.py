@@ -562,3 +562,18 @@ def test_a_text_target_written_again_past_the_weight_is_the_actual() -> None:
     form, _ = parse_text(text, "x.txt")
     assert [(i.name, i.target, i.actual, i.weight) for i in form.indicators] == [
         ("结算完成率", "=100%", "100%", 10), ("费用结算及时性", "及时", "及时", 20)]
+
+
+def test_a_glued_funds_row_cut_two_ways_alike_is_doubted() -> None:
+    """``300259.4586.5%`` under 全年预算数|全年执行数|分值|执行率: 259.45 with no 分值, or 259.4 and 分值 5; both
+    agree with 执行率 = B/A and no 得分 confirms the 分值, so the funds block is doubted, not silently cut."""
+    truth = dict(TRUTHS)["026"]
+    text = damaged(truth, "glued")
+    assert "300259.4586.5%" in text
+    _, notes = parse_text(text, "glued.txt")
+    assert any(n.code == "I20" and n.path == "funds" and "切分" in n.message for n in notes)
+
+
+def test_a_glued_funds_row_with_one_likely_cut_is_not_doubted() -> None:
+    _, notes = parse_text(damaged(SEED_TRUTH, "glued"), "glued.txt")
+    assert not any(n.path == "funds" and "切分" in n.message for n in notes)
