@@ -177,8 +177,7 @@ def aligned(values: list[str], columns: list[str], percent_header: bool = False)
     """:func:`align`, and whether a glued run's cut won narrowly: another cut, giving other figures, ranks
     within :data:`NARROW_CUT` of it (``300259.4586.5%``: 259.45 with no 分值, or 259.4 and 分值 5)."""
     numeric = [c for c in columns if c != "text"]
-    best: tuple[float, dict[str, str | None]] | None = None
-    ranked: list[tuple[float, dict[str, str | None], bool]] = []
+    ranked: list[tuple[float, dict[str, str | None], bool]] = []  # (rank, assignment, made by cutting a glued run)
     for read in _candidates(values, len(numeric)):
         # a run cut into pieces is cut to the row's figures: no piece is left over for the next row
         for candidate in _prefixes(read, len(numeric)) if len(read) <= len(values) else [read]:
@@ -196,18 +195,17 @@ def aligned(values: list[str], columns: list[str], percent_header: bool = False)
                     * (len(read) - len(candidate))
                 )
                 ranked.append((rank, assigned, len(read) > len(values)))
-                if best is None or rank > best[0]:
-                    best = (rank, assigned)
-    if best is None:
+    if not ranked:
         return {}, False
-    cut = any(c for r, a, c in ranked if a is best[1])
-    rivals = (r for r, a, c in ranked if (c or cut) and _figures(a) != _figures(best[1]))
-    narrow = best[0] - max(rivals, default=best[0] - NARROW_CUT - 1) < NARROW_CUT
-    return {k: (None if is_blank(v) else v) for k, v in best[1].items()}, narrow
+    top, best, cut = max(ranked, key=lambda r: r[0])  # the first of equal ranks, as before
+    chosen = _figures(best)
+    rivals = (rank for rank, assigned, by_cut in ranked if (by_cut or cut) and _figures(assigned) != chosen)
+    narrow = top - max(rivals, default=top - NARROW_CUT - 1) < NARROW_CUT
+    return {k: (None if is_blank(v) else v) for k, v in best.items()}, narrow
 
 
-def _figures(assigned: dict[str, str | None]) -> dict[str, str]:
-    return {k: v for k, v in assigned.items() if not is_blank(v) and v is not None}
+def _figures(assigned: dict[str, str | None]) -> dict[str, str | None]:
+    return {k: v for k, v in assigned.items() if not is_blank(v)}
 
 
 def _header_end(text: str) -> re.Match[str] | None:
