@@ -57,6 +57,9 @@ class Extent:
     head: bool
     end: bool
     sums: bool = True
+    #: whether ``end`` False is known (a grid's rows stop) rather than guessed from end words (text), which
+    #: a form may print in words no end rule knows
+    end_known: bool = True
 
 
 # --- the block constraints (表块约束) -------------------------------------------------------------
@@ -241,19 +244,20 @@ def unread_doubts(
 ) -> list[ImportNote]:
     """I21 for a field the form has but the reader found no value for (never a silent gap).
 
-    ``extent``: whether the text holds the form's head (单位, 资金情况) and its end (the 总分);
-    ``funds_columns``: the funds header's numeric columns (a column printed but not read is said).
+    ``extent``: whether the text holds the form's end (the 总分), and whether a missing end is known or only
+    guessed; ``funds_columns``: the funds header's numeric columns (a column printed but not read is said).
+    A field is said missing whatever the reader thought of the text's extent: one taken as starting
+    mid-table may print its head where no head rule looks, one taken as cut off its 总分 in words no end
+    rule knows.
     """
-    if not extent.head:  # the text starts mid-table: note I01 says the head is missing
-        return []
-    complete = extent.end
-    expected = EXPECTED + (EXPECTED_PROJECT if form.kind == "project" else ())
-    notes = [ImportNote("I21", f"未能读出{label}，请补填或核对原表", where, path=path)
-             for path, label in expected if getattr(form, path) in (None, "")]
+    why = "未能读出总分" if extent.end else "文本似在总分之前中断，未读出总分"
+    notes = [ImportNote("I21", f"{why}，请补填或核对原表", where, path="total_declared")
+             ] if form.total_declared is None and form.indicators and (extent.end or not extent.end_known) else []
     if not form.indicators:
         notes.append(ImportNote("I21", "未能读出任何绩效指标行，请核对原表", where, path="indicators"))
-    if complete and form.total_declared is None and form.indicators:
-        notes.append(ImportNote("I21", "未能读出总分，请补填或核对原表", where, path="total_declared"))
+    expected = EXPECTED + (EXPECTED_PROJECT if form.kind == "project" else ())
+    notes += [ImportNote("I21", f"未能读出{label}，请补填或核对原表", where, path=path)
+              for path, label in expected if getattr(form, path) in (None, "")]
     total = form.funds.total
     if total is None or all(v is None for v in (total.initial, total.budget, total.executed)):
         notes.append(ImportNote("I21", "未能读出资金情况（年度资金总额各列），请补填或核对原表", where, path="funds"))

@@ -28,7 +28,14 @@ from .coverage import Residue, leftovers, unplaced_doubts
 from .jsonio import explain
 from .misread import misread_rows
 from .notes import ImportNote
-from .textlabels import FOOTER_LABELS, INDICATOR_HEAD_WORDS, PAGE_MARKS, SUBTOTAL_LABELS
+from .textlabels import (
+    FOOTER_LABELS,
+    INDICATOR_HEAD_WORDS,
+    PAGE_MARKS,
+    SCORE_TOTAL_LABELS,
+    SUBTOTAL_LABELS,
+    SUM_ROW_LABELS,
+)
 from .textlabels import key as label_key
 from .vocabulary import role_of, vocabulary
 
@@ -84,7 +91,7 @@ NUMBER_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:万元|万|元|分|%)?") 
 COMPARISON_SIGNS = set("≥≤≧≦=═<>＜＞≠")
 OPERATOR_WORDS = frozenset(vocabulary()["operators"]["words"])
 EMPTY_MARKS = {"", "—", "-", "--", "——", "/", "无", "null"}
-TOTAL_LABELS = {"总分", "合计", "总计", "自评总分"}
+TOTAL_ROW_LABELS = frozenset(SCORE_TOTAL_LABELS + SUM_ROW_LABELS)  # a grid's rows end at the 总分 or a sum row
 #: 绩效结论 alone in its cell, or with its text after a colon in the same cell
 CONCLUSION_LABEL = re.compile(r"(绩效结论|评价结论|自评结论|总体评价)([:：]|$)")
 FOOTNOTE_START = re.compile(r"^(注|说明|备注)[:：\d]")
@@ -538,7 +545,7 @@ class _Reader:
         for position, (column, text) in enumerate(cells):
             label = squash(text)
             after = cells[position + 1 :]
-            if label.rstrip(":：") in TOTAL_LABELS:
+            if label.rstrip(":：") in TOTAL_ROW_LABELS:
                 # under 得分 when the table has that column (分值 holds the sum of weights)
                 scored = after[-1:] if score_column is None else [c for c in after if c[0] == score_column]
                 if scored:

@@ -70,6 +70,21 @@ def year_in_title(truth: Mapping[str, Any]) -> list[str]:
     return [f"{year}{_title(truth)}", *(f"{label} | {value}" for label, value in _pairs(truth))]
 
 
+_NUMERALS = "〇一二三四五六七八九"
+
+
+def year_in_numerals(truth: Mapping[str, Any]) -> list[str]:
+    """The year in Chinese numerals in the title (``二〇二二年度项目支出绩效自评表``), as official titles print it."""
+    year = "".join(_NUMERALS[int(d)] for d in str(truth["year"])) + "年度" if truth.get("year") else ""
+    return [f"{year}{_title(truth)}", *(f"{label} | {value}" for label, value in _pairs(truth))]
+
+
+def full_width_year(truth: Mapping[str, Any]) -> list[str]:
+    """The year in full-width figures (``（２０２２年度）``), as a Word file or an OCR text may print it."""
+    year = _year(truth).translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    return [_title(truth), year, *(f"{label} | {value}" for label, value in _pairs(truth))]
+
+
 def _unit_line_first(truth: Mapping[str, Any], unit_line: str, project_row: str) -> list[str]:
     """The title, a line naming the unit, then (a project form) the project's row."""
     lines = [_title(truth), _year(truth), unit_line]
@@ -130,6 +145,8 @@ HEAD_LAYOUTS: dict[str, HeadLayout] = {
     "two_per_line": two_per_line,
     "side_by_side": side_by_side,
     "year_in_title": year_in_title,
+    "year_in_numerals": year_in_numerals,
+    "full_width_year": full_width_year,
     "sealed_unit": sealed_unit,
     "money_unit_line": money_unit_line,
     "page_prose": page_prose,
@@ -144,6 +161,10 @@ FOOTERS = {
     "score_only": "自评总分：{}分",
     "points_in_label": "总分（100分） | {}",
     "sum_row": "合计 | 100 | {}",
+    "grand_total": "总计 | 100 | {}",
+    "scores_summed": "得分合计 | 100 | {}",
+    "weights_and_score_labelled": "总分值 | 100 | 总得分 | {}",
+    "words_no_rule_knows": "自评得分 | {}",  # read as no total: said (I21), never silently missing
 }
 #: How the cells of the head and the body are separated: ``|`` (a web page's table) or spaces (pdftotext).
 HEAD_SHAPES = ("pipes", "spaces")

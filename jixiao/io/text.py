@@ -40,7 +40,17 @@ from .misread import misread_rows
 from .notes import ImportNote
 from .textfunds import START_LABELS, TOTAL_LABELS, FundsRead, read_funds
 from .textglued import is_glued, read_glued, read_headerless
-from .textlabels import FIELD_OF_COLUMN, FOOTER_LABELS, FUNDS_ROW_WORDS, Column, head_cell, is_level, key
+from .textlabels import (
+    FIELD_OF_COLUMN,
+    FOOTER_LABELS,
+    FUNDS_ROW_WORDS,
+    SCORE_TOTAL_LABELS,
+    SUM_ROW_LABELS,
+    Column,
+    head_cell,
+    is_level,
+    key,
+)
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
@@ -88,12 +98,15 @@ STOP_LABELS = [
     "主要领导签字",
     "项目主管单位",
 ]
-TOTAL_DECLARED = (
-    labels_re(["自评总分", "项目总得分", "总分"]) + r"(?:\s*[(（]\s*(?:100\s*)?分\s*[)）])?[\s|:：]*"
+_TOTAL_FIGURES = (
+    r"(?:\s*[(（]\s*(?:100\s*)?分\s*[)）])?[\s|:：]*"
     r"(?P<a>\d+(?:\.\d+)?)(?:\s*分)?(?:[\s|]+(?P<b>\d+(?:\.\d+)?)(?:\s*分)?(?=[\s|]|$))?"
 )
+TOTAL_DECLARED = labels_re(list(SCORE_TOTAL_LABELS)) + _TOTAL_FIGURES
+SUM_ROW_TOTAL = labels_re(list(SUM_ROW_LABELS)) + _TOTAL_FIGURES
 END_MARKERS = (
-    labels_re(["总分", "合计", "项目负责人", "说明", "绩效结论", "评价结论", *FOOTER_LABELS, "备注"]) + "|注[:：]"
+    labels_re([*SCORE_TOTAL_LABELS, *SUM_ROW_LABELS, "项目负责人", "说明", "绩效结论", "评价结论", *FOOTER_LABELS, "备注"])
+    + "|注[:：]"
 )
 
 
@@ -384,6 +397,9 @@ def _continued(text: _Text, read: str, title: str) -> str:
 
 
 _YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
+_NUMERALS = "〇○零一二三四五六七八九"
+#: ``二〇二三年度`` (a year in Chinese numerals, as official titles print it)
+_YEAR_IN_NUMERALS = re.compile(rf"(?<![{_NUMERALS}])([一二][{_NUMERALS}]{{3}})\s*年\s*度?")
 _YEAR_SPOKEN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 
 
@@ -395,9 +411,14 @@ def _year(text: _Text) -> tuple[int, int] | None:
     """
     title = _TITLE.search(text.flat)
     starts = (title.start(), 0) if title else (0,)
-    m = next((found for pattern in (_YEAR_OF_FORM, _YEAR_SPOKEN) for start in starts
+    m = next((found for pattern in (_YEAR_OF_FORM, _YEAR_IN_NUMERALS, _YEAR_SPOKEN) for start in starts
               if (found := pattern.search(text.flat, start))), None)
-    return (int(m.group(1)), text.line_at(m.start())) if m else None
+    return (_year_number(m.group(1)), text.line_at(m.start())) if m else None
+
+
+def _year_number(text: str) -> int:
+    """``2023`` or ``二〇二三`` → 2023."""
+    return int("".join(str(max(_NUMERALS.find(c) - 2, 0)) if c in _NUMERALS else c for c in text))
 
 
 _DEPARTMENT_TITLE = re.compile(labels_re(["部门整体", "整体支出"]))
@@ -490,14 +511,19 @@ def _conclusion(text: _Text) -> tuple[str | None, int | None]:
     return re.sub(r"\s+", "", m.group("v")) or None, text.line_at(m.start())
 
 
-def _total(text: _Text) -> tuple[Decimal, int] | None:
-    """The declared total: ``总分 100 97.5`` (weights then score) or ``自评总分: 95``."""
-    for m in re.finditer(TOTAL_DECLARED, text.flat):
-        a, b = m.group("a"), m.group("b")
-        if b is None and len(a) >= 4 and a.startswith("100") and (rest := a[3:]) and not rest.startswith("0"):
-            b = rest  # ``总分100100``: the 100 weights glued to the score
-        return Decimal(b or a), text.line_at(m.start())
-    return None
+def _total(text: _Text, table: Table) -> tuple[Decimal, int] | None:
+    """The declared total: ``总分 100 97.5`` (weights then score), ``自评总分: 95``, or the sum row
+    (``合计 100 95``) after the last indicator row."""
+    last_row = max((line for row in table.rows for line in row.lines.values()), default=None)
+    found = re.search(TOTAL_DECLARED, text.flat) or next(
+        (m for m in re.finditer(SUM_ROW_TOTAL, text.flat)
+         if last_row is not None and text.line_at(m.start()) >= last_row), None)
+    if found is None:
+        return None
+    a, b = found.group("a"), found.group("b")
+    if b is None and len(a) >= 4 and a.startswith("100") and (rest := a[3:]) and not rest.startswith("0"):
+        b = rest  # ``总分100100``: the 100 weights glued to the score
+    return Decimal(b or a), text.line_at(found.start())
 
 
 def _number(
@@ -896,11 +922,12 @@ def _first_form(text: _Text, notes: list[ImportNote]) -> _Text:
     return _Text(text.place, kept, text.origin)
 
 
-def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool, total: bool = False) -> None:
+def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bool, total: bool = False) -> bool:
     """I01 where the text starts mid-table, stops mid-table, or stops before its indicator table.
 
     A text with the form's head (funds, year) but neither an indicator table nor a 总分 stopped before
-    the table (an end word in its last lines belongs to whatever came before the form).
+    the table (an end word in its last lines belongs to whatever came before the form).  Returns whether
+    the text holds the form's end: one that only lost its head may still print its 总分.
     """
     if not has_head:
         first = next((line for _, line in text.lines if line.strip()), "")
@@ -915,7 +942,8 @@ def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bo
         tail = text.flat.rstrip()[-20:].replace("\n", " ")
         notes.append(ImportNote("I01", f"文本在绩效指标表之前中断，读到「{tail}」为止，其后内容缺失",
                                 text.at(text.lines[-1][0]) if text.lines else None))
-    elif table.end is None and not re.search(END_MARKERS, text.flat[-400:]):
+        return False
+    if table.end is None and not re.search(END_MARKERS, text.flat[-400:]):
         last = table.last
         tail = text.flat.rstrip()[-20:].replace("\n", " ")
         notes.append(
@@ -925,6 +953,8 @@ def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bo
                 text.at(last.line) if last else None,
             )
         )
+        return False
+    return True
 
 
 def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]]:
@@ -989,7 +1019,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         table = read_headerless(tokens) or table
     goals, goals_line = _goals(source)
     contact, contact_line = _contact(source)
-    total = _total(source)
+    total = _total(source, table)
     conclusion, conclusion_line = _conclusion(source)
     if not any(n.code == "I04" for n in notes):
         _second_form(table, source, notes)
@@ -1017,7 +1047,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     if not (indicators or funds_read or table.header_found or total or year or titled):
         raise InputError("没有找到绩效自评表的内容（资金情况、绩效指标表或总分），请检查是否选错了文件", place)
     has_head = bool(funds_read or year or fields)
-    _truncation(table, source, notes, has_head, total is not None)
+    ends = _truncation(table, source, notes, has_head, total is not None)
     for path, line in (
         ("filled_on", filled[1] if filled else None),
         ("year", year[1] if year else None),
@@ -1037,11 +1067,10 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     }
     form = _within_limits(Form, values, "", None, notes)
     form.provenance = with_confidence(prov, form.indicators)  # before the doubts, which place their notes by it
-    # the sums are judged on every text not cut off (I01), its table's end word found or not: a reader
-    # that lost the table's last rows may have lost the end word with them
-    complete = not any(n.code == "I01" for n in notes)
+    # the sums are judged on every text not cut off at its end (I01), its table's end word found or not: a
+    # reader that lost the table's last rows may have lost the end word with them
     notes += form_doubts(
-        form, _level_blocks(table), Extent(has_head, complete), frozenset(funds_read.total if funds_read else {}),
+        form, _level_blocks(table), Extent(has_head, ends, end_known=False), frozenset(funds_read.total if funds_read else {}),
         _indicator_fields(table), source.at(table.rows[0].lines["name"]) if table.rows else None, notes,
     )
     notes += coverage_doubts(tokens, table, source.at, notes)

@@ -92,9 +92,12 @@ LEVEL1_ORDER: list[str] = _LEVELS["level1_order"]
 
 #: Footer labels under the indicator table (联系人, 填报人 …): the table ended there, in every reader.
 FOOTER_LABELS: tuple[str, ...] = tuple(vocabulary()["table_end"]["footer"])
+#: Labels of the 总分 row, and of a sum row (合计) that is the total when it follows the indicator rows.
+SCORE_TOTAL_LABELS: tuple[str, ...] = tuple(vocabulary()["table_end"]["total"])
+SUM_ROW_LABELS: tuple[str, ...] = tuple(vocabulary()["table_end"]["sum_row"])
 #: Where the indicator table ends (总分 row, conclusion, signatures, footnotes).
 TABLE_END = re.compile(
-    r"^(总分|合计|总计|绩效结论|评价结论|其他需要说明事项|说明|项目负责人:?|财务负责人:?|"
+    rf"^({'|'.join(SCORE_TOTAL_LABELS + SUM_ROW_LABELS)}|绩效结论|评价结论|其他需要说明事项|说明|项目负责人:?|财务负责人:?|"
     rf"偏差大或目标未完成原因分析|(?:{'|'.join(FOOTER_LABELS)}).*|注[:：].*|备注[:：]?.*|存在问题|改进措施)$"
 )
 #: The label of a 一级 block's subtotal row (小计): its figures are the block's, no lost row's.

@@ -812,8 +812,21 @@ def names_after_values(lines: Lines, place: str) -> Repaired:
 
 Stage = Callable[[Lines, str], Repaired]
 
+#: Full-width figures, Latin letters, signs and the ideographic space as NFKC maps them (one character for
+#: one, so every offset still points into the line); Chinese punctuation (，：（）) is left as printed.
+_FULL_WIDTH_FIGURES = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                          *range(0xFF41, 0xFF5B), *map(ord, "％．＋－＝＜＞｜"))}
+_FULL_WIDTH_FIGURES[0x3000] = 0x20
+
+
+def half_width(lines: Lines, place: str) -> Repaired:
+    """``２０２３年度``, ``９５％``, ``Ａ``: full-width figures read as the half-width ones (Word and OCR text)."""
+    return Repaired([(number, text.translate(_FULL_WIDTH_FIGURES)) for number, text in lines], [])
+
+
 #: The repair stages in the order they run: line structure first, then the characters inside it.
 STAGES: tuple[tuple[str, Stage], ...] = (
+    ("half_width", half_width),
     ("wrapped", rejoin_wrapped),
     ("page_markers", drop_page_markers),
     ("ocr", undo_ocr),
