@@ -23,7 +23,8 @@ from decimal import Decimal
 
 from ..audit import covers
 from ..model import Form, FundRow, Indicator, Location
-from .constraints import Verdict, number, settings
+from ..scoring import score_execution
+from .constraints import Verdict, number, profiles, settings
 from .misread import head_doubts
 from .notes import ImportNote
 
@@ -131,6 +132,16 @@ def funds_points(weight: Decimal | None, score: Decimal | None) -> Verdict:
     return 0
 
 
+def funds_formula(form: Form) -> Verdict:
+    """The execution 得分 is what a shipped profile's policy gives for the form's 执行率 (B/A, or the printed
+    rate without amounts): the funds row's own formula, as :func:`jixiao.io.constraints.formula` is a row's."""
+    declared = form.funds.score_declared
+    if declared is None:
+        return 0
+    rounding = Decimal(str(settings().blocks.score_rounding))
+    return 1 if any(abs(score_execution(form, profile).score - declared) <= rounding for profile in profiles()) else -1
+
+
 def subrows_sum(total: FundRow, rows: Sequence[FundRow]) -> Verdict:
     """The 其中 rows (当年财政拨款, 上年结转, 其他资金) add up to the total row, column by column."""
     verdicts = []
@@ -212,8 +223,11 @@ def _short(scores: Sequence[Decimal | None], funds_score: Decimal | None, declar
     return total is not None and declared is not None and total + (funds_score or 0) < declared
 
 
-def funds_doubts(form: Form, where: Location | None = None) -> list[ImportNote]:
-    """I20 where the funds block disagrees with itself: 执行率, execution points, 其中 rows."""
+def funds_doubts(form: Form, where: Location | None = None, sums: bool = True) -> list[ImportNote]:
+    """I20 where the funds block disagrees with itself: 执行率, execution points, 其中 rows.
+
+    ``sums``: whether a broken formula may be the reader's doing (not for cells read exactly, see :class:`Extent`).
+    """
     funds, notes = form.funds, []
     total = funds.total
     if total is not None and _breaks("execution_rate") and execution_rate(
@@ -228,6 +242,9 @@ def funds_doubts(form: Form, where: Location | None = None) -> list[ImportNote]:
         got = f"资金执行分值 {funds.weight}" + (f"、得分 {funds.score_declared}" if funds.score_declared is not None else "")
         notes.append(_note(f"{got}不合常理（分值应小于 100，得分不超过分值），可能读错（列错位）", "funds.weight", where))
         notes.append(_note("资金执行得分可能读错", "funds.score_declared", where))
+    elif sums and _breaks("funds_formula") and funds_formula(form) < 0:
+        notes.append(_note(f"资金执行得分 {funds.score_declared} 不是任何评分规则按执行率算得的分数，得分或执行率可能读错",
+                           "funds.score_declared", where))
     subs = funds.rows[1:]
     if total is not None and _breaks("subrows_sum") and subrows_sum(total, subs) < 0:
         notes.append(_note("「其中」各行之和与年度资金总额不符，资金行可能读错", "funds.rows", where))
@@ -359,7 +376,7 @@ def form_doubts(
               if not any(k.path and n.path and covers(k.path, n.path) for k in known)]
     complete = extent.head and extent.end and extent.sums
     return level_doubts(form, blocks, where) + total_doubts(form, complete, where) + funds_doubts(
-        form, where) + head_doubts(form) + unread
+        form, where, extent.sums) + head_doubts(form) + unread
 
 
 def layout_doubt(form: Form, notes: Sequence[ImportNote]) -> list[ImportNote]:

@@ -89,6 +89,7 @@ class Blocks(BaseModel):
     scores_total: Weight
     execution_rate: Weight
     funds_points: Weight
+    funds_formula: Weight
     subrows_sum: Weight
     doubt_threshold: Weight
     misaligned_share: Share
@@ -166,7 +167,8 @@ def unit_family(reading: Reading) -> Verdict:
 
 
 @cache
-def _profiles() -> tuple[Profile, ...]:
+def profiles() -> tuple[Profile, ...]:
+    """The shipped rule profiles whose formulas verify a reading."""
     return tuple(list_profiles())
 
 
@@ -188,7 +190,7 @@ def formula(reading: Reading) -> Verdict:
         return 0
     indicator = Indicator(name="-", target=target, actual=actual, weight=weight, score_declared=score)
     places = _places(score)
-    for profile in _profiles():
+    for profile in profiles():
         computed = score_indicator(0, indicator, profile, 2000).score
         if round(computed, places) == score:
             return 1

@@ -14,6 +14,7 @@ from jixiao.io.accuracy import development_truths
 from jixiao.io.blocks import (
     LevelBlock,
     execution_rate,
+    funds_formula,
     funds_points,
     grouped_blanks,
     level_doubts,
@@ -303,3 +304,19 @@ def test_one_cell_lost_from_a_full_table_is_never_taken_for_a_grouped_layout(
     field = data.draw(st.sampled_from(["target", "actual", "weight", "score_declared"]))
     rows[lost] = rows[lost].model_copy(update={field: None})
     assert grouped_blanks(rows, field) == set()
+
+
+SEED_TEXT = next((DATA / "seed").glob("*.txt")).read_text(encoding="utf-8")
+
+
+def test_an_execution_score_no_profile_gives_for_the_rate_is_doubted() -> None:
+    """The seed's funds row prints 9 points for 3967.29/3989.07 (99.45 %, floored): its own formula. The same row
+    printed with 7 points, which no shipped profile gives for that rate, was misread or misprinted: doubted."""
+    printed = "年度资金总额： 5219.46万元 3989.07万元 3967.29万元 10分 99% 9"
+    assert printed in SEED_TEXT
+    form, notes = parse_text(SEED_TEXT, "seed.txt")
+    assert form.funds.score_declared == Decimal(9) and funds_formula(form) == 1
+    assert "funds.score_declared" not in _paths(notes)
+    form, notes = parse_text(SEED_TEXT.replace(printed, printed[:-1] + "7"), "seed.txt")
+    assert form.funds.score_declared == Decimal(7) and funds_formula(form) == -1
+    assert "funds.score_declared" in _paths(notes)
