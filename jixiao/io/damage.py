@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .vocabulary import vocabulary
+
 TABLES = Path(__file__).with_name("damage.toml")
 INDICATOR_HEAD = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
 #: The indicator table's data columns as (header, truth field), in the national form's order.
@@ -217,15 +219,18 @@ def ocr_confused(sheet: Sheet, rng: random.Random) -> str:
 
 
 def traditional_cells(sheet: Sheet, rng: random.Random) -> Sheet:
-    """The sheet with its labels in Traditional characters, some with their pinyin (the ``[traditional]`` table)."""
+    """The sheet with its labels in Traditional characters (every one the vocabulary folds back), some with
+    their pinyin (the ``[traditional]`` table of glosses)."""
     glosses: dict[str, list[str]] = tables()["traditional"]
+    folded = vocabulary()["traditional"]
+    forms = dict(zip(folded["to"], folded["from"], strict=True))
 
     def convert(cell: Cell) -> str:
         if not cell.label:
             return cell.text
         out = []
         for char in cell.text:
-            form, pinyin = glosses.get(char, (char, ""))
+            form, pinyin = glosses.get(char, (forms.get(char, char), ""))
             out.append(f"{form}({pinyin})" if pinyin and rng.random() < 0.5 else form)
         return "".join(out)
 
