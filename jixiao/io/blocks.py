@@ -223,11 +223,8 @@ def _short(scores: Sequence[Decimal | None], funds_score: Decimal | None, declar
     return total is not None and declared is not None and total + (funds_score or 0) < declared
 
 
-def funds_doubts(form: Form, where: Location | None = None, sums: bool = True) -> list[ImportNote]:
-    """I20 where the funds block disagrees with itself: 执行率, execution points, 其中 rows.
-
-    ``sums``: whether a broken formula may be the reader's doing (not for cells read exactly, see :class:`Extent`).
-    """
+def funds_doubts(form: Form, where: Location | None = None) -> list[ImportNote]:
+    """I20 where the funds block disagrees with itself: 执行率, execution points and their formula, 其中 rows."""
     funds, notes = form.funds, []
     total = funds.total
     if total is not None and _breaks("execution_rate") and execution_rate(
@@ -242,7 +239,7 @@ def funds_doubts(form: Form, where: Location | None = None, sums: bool = True) -
         got = f"资金执行分值 {funds.weight}" + (f"、得分 {funds.score_declared}" if funds.score_declared is not None else "")
         notes.append(_note(f"{got}不合常理（分值应小于 100，得分不超过分值），可能读错（列错位）", "funds.weight", where))
         notes.append(_note("资金执行得分可能读错", "funds.score_declared", where))
-    elif sums and _breaks("funds_formula") and funds_formula(form) < 0:
+    elif _breaks("funds_formula") and funds_formula(form) < 0:
         notes.append(_note(f"资金执行得分 {funds.score_declared} 不是任何评分规则按执行率算得的分数，得分或执行率可能读错",
                            "funds.score_declared", where))
     subs = funds.rows[1:]
@@ -376,7 +373,7 @@ def form_doubts(
               if not any(k.path and n.path and covers(k.path, n.path) for k in known)]
     complete = extent.head and extent.end and extent.sums
     return level_doubts(form, blocks, where) + total_doubts(form, complete, where) + funds_doubts(
-        form, where, extent.sums) + head_doubts(form) + unread
+        form, where) + head_doubts(form) + unread
 
 
 def layout_doubt(form: Form, notes: Sequence[ImportNote]) -> list[ImportNote]:

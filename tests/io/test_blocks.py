@@ -205,7 +205,7 @@ def test_text_and_xlsx_of_one_form_raise_the_same_doubts(tmp_path: Path, seed_pa
     sheet = tmp_path / "seed.xlsx"
     book.save(sheet)
     doubts = [{n.path for n in read(path)[1] if n.path} for path in (text, sheet)]
-    assert doubts[0] == doubts[1] == {"funds.rows[0]", "funds.rate_declared"}
+    assert doubts[0] == doubts[1] == {"funds.rows[0]", "funds.rate_declared", "funds.score_declared"}
     clean = [{n.path for n in read(path)[1] if n.path} for path in (seed_path, FIXTURES / "seed.xlsx")]
     assert clean == [set(), set()]
 
