@@ -17,6 +17,7 @@ alignment is a guess and the whole indicator list is doubted (I20); it is never 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -298,6 +299,8 @@ def _glossed(piece: str) -> bool:
 #: How much wider than its widest piece the name column may be (a full line broken at a space is wider
 #: than either of its pieces).
 WIDTH_SLACK = 2
+COMMON_WIDTHS = 2  # the most common piece widths tried as the column's width too
+COMMON_PIECES_MIN = 3  # pieces that must share a width for it to be tried
 START_CHARS_MIN = 3  # a name starts with a piece of at least this many characters (a shorter one is a name's end)
 NAME_PIECES_MAX = 12  # pieces one name may take (a long goal-like name wrapped over many lines)
 _ENDINGS = tuple(vocabulary()["name_endings"]["words"])
@@ -318,10 +321,10 @@ def tuple_family(cells: list[str], plan: tuple[Column, ...]) -> str | None:
 
 
 def _name_cost(pieces: list[str], width: int) -> float:
-    """What reading ``pieces`` as one name wrapped at ``width`` characters costs: its lines packed in turn
-    (a piece goes on the line before when it fits, a space between: a cell broken where it wrapped), every
-    line but the last full; a name that starts with a closing mark, leaves a bracket open or is a gloss alone;
-    a name too short to be one, or not ending as names do."""
+    """What reading ``pieces`` as one name wrapped at ``width`` characters costs: its lines packed
+    in turn (a piece goes on the line before when it fits, a space between: a cell broken where it wrapped),
+    every line but the last full; a name that starts with a closing mark, leaves a bracket open or is a gloss
+    alone; a name too short to be one, or not ending as names do."""
     costs = settings().names
     cost = 0.0
     line = len(pieces[0])
@@ -330,9 +333,9 @@ def _name_cost(pieces: list[str], width: int) -> float:
             line += 1 + len(piece)
             cost += costs.split_line
             continue
-        cost += 0 if line >= width else costs.short_line if line == width - 1 else costs.unfull_line
+        cost += 0 if line > width - 1 else costs.short_line if line > width - 2 else costs.unfull_line
         line = len(piece)
-    if line >= width:
+    if line > width - 1:
         cost += costs.full_end
     name = "".join(pieces)
     if name[0] in _CLOSING or _unclosed(name) or _glossed(name):
@@ -409,6 +412,15 @@ def _cuts(pieces: list[str], families: Sequence[str | None], labels: frozenset[i
     return found
 
 
+def _widths(measured: list[int]) -> list[int]:
+    """The column widths to try: the widest piece's and a little more (a full line broken at a space is wider
+    than either piece), and the width most pieces cut at share (a column's lines come out a little narrower
+    where a wider character or a mark would not fit)."""
+    widest = max(measured)
+    common = [w for w, n in Counter(measured).most_common(COMMON_WIDTHS) if n >= COMMON_PIECES_MIN and w < widest]
+    return [widest + n for n in range(WIDTH_SLACK + 1)] + common
+
+
 def _named(pieces: list[str], spans: Spans) -> list[str]:
     return ["".join(pieces[i:j]) for i, j in spans]
 
@@ -425,10 +437,9 @@ def name_alignment(pieces: list[str], count: int, families: Sequence[str | None]
     if len(plain) <= count:
         levels = [p for n, p in enumerate(pieces) if n in labels]
         return NameCut(plain, None if len(plain) == count else plain, 0.0, levels)
-    widest = max(map(len, plain or pieces))
     ranked: dict[Spans, float] = {}
     for longest in (NAME_PIECES_MAX, len(pieces)):  # a name of more pieces only when no cut is found without
-        for width in range(widest, widest + WIDTH_SLACK + 1):
+        for width in _widths([len(p) for p in plain or pieces]):
             for cost, spans in _cuts(pieces, families, labels, width, longest):
                 ranked[spans] = min(cost, ranked.get(spans, cost))
         if ranked:

@@ -54,7 +54,17 @@ from .textlabels import (
     key,
     level1_name,
 )
-from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
+from .constraints import value_family
+from .textorder import (
+    aligned_names,
+    column_heads,
+    header_of,
+    label_span,
+    name_alignment,
+    name_head,
+    numbered,
+    values_first,
+)
 from .textrows import NAME_CHARS_MIN, choose_layout
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
@@ -844,6 +854,13 @@ def _column_words(words: list[str], heads: list[tuple[int, int]], end: int) -> l
     return [(head, _labels_joined(cells) if head_cell(head) in LEVEL_HEADS else cells) for head, cells in columns]
 
 
+def _row_families(columns: list[tuple[str, list[str]]], count: int) -> list[str | None]:
+    """Each row's unit family from its target or actual cell (:func:`jixiao.io.textorder.tuple_family`), when
+    those columns hold a cell per row."""
+    measured = [cells for head, cells in columns if head_cell(head) in (Column.TARGET, Column.ACTUAL) and len(cells) == count]
+    return [next((f for cells in measured if (f := value_family(cells[n]))), None) for n in range(count)]
+
+
 def columns_on_line(lines: Lines, place: str) -> Repaired:
     """A table flattened column by column on one line (a PDF's content stream drawn a column at a time): each
     header cell followed by its column's cells, single spaces between.  The value columns with most cells
@@ -864,7 +881,10 @@ def columns_on_line(lines: Lines, place: str) -> Repaired:
         if len(values) < 2 or not names or any(_is_value_cell(w) for w in names):
             return Repaired(lines, [])  # header cells next to each other: the table is printed row by row
         count = Counter(len(cells) for cells in values).most_common(1)[0][0]
-        joined, certain = aligned_names([w for w in names if not is_level(key(w))], count)
+        pieces = [w for w in names if not is_level(key(w))]
+        joined, certain = aligned_names(pieces, count)
+        if not certain and len(joined) >= count:  # a guess: the cheapest cut over the names and rows as a whole
+            joined = name_alignment(pieces, count, _row_families(columns, count)).names
         if len(joined) != count or count < ONE_LINE_ROWS_MIN:
             return Repaired(lines, [])
         table = [cell for head, cells in columns
