@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Indicator, Location
+from .constraints import value_family
 from .notes import ImportNote
 from .templates import Template, load_templates
 from .textlabels import (
@@ -54,7 +55,6 @@ from .textlabels import (
     key,
     level1_name,
 )
-from .constraints import value_family
 from .textorder import (
     aligned_names,
     column_heads,
