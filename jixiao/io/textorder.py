@@ -602,12 +602,12 @@ def _names_then_values(words: list[str], header: WordHeader) -> _Block | None:
     for start in range(header.end + 1, end):
         if _value_like(words[start - 1]) or not _value_like(words[start]):
             continue  # the values start right after a word that is no value: the last name's piece
+        if any(_value_like(w) or key(w) in ANSWERS for w in words[header.end : start]):
+            return None  # a value or answer among the names: rows printed one after another, or values no cut reads
         plan, tuples = _widest_run(words, replace(header, end=start))
         after = start + len(plan) * len(tuples)
         if len(tuples) >= TUPLES_MIN and after + _figures_after(words, after) == end:
             return _Block(plan, tuples, _names(words[:start], header.end, header.inside), after, end, "之后")
-        if any(_value_like(w) or key(w) in ANSWERS for w in words[header.end : start]):
-            continue  # a value or answer among the names: rows printed one after another, or values no cut reads
         cut = _variable_cut(words[:end], start, header.plan)  # rows leave different cells blank
         after = start + sum(1 for t in cut.tuples for cell in t if cell)
         if len(cut.tuples) >= TUPLES_MIN and after + _figures_after(words, after) == end:

@@ -12,8 +12,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.io.accuracy import accuracy, compare, development_truths
+from jixiao.io.accuracy import accuracy, compare, development_truths, template_text
 from jixiao.io.damage import INDICATOR_HEAD, damaged, render
+from jixiao.io.templates import load_templates, printed_truth
 from jixiao.io.text import parse_text, read_text
 from jixiao.io.textorder import aligned_names, name_alignment, values_first
 
@@ -278,3 +279,14 @@ def test_the_cut_of_names_is_as_many_names_of_the_pieces_in_order(names: list[st
     pieces = [name[i : i + width] for name in names for i in range(0, len(name), width)]
     cut = name_alignment(pieces, len(names))
     assert len(cut.names) == len(names) and "".join(cut.names) == "".join(names)
+
+
+def test_rows_printed_one_after_another_are_no_block_drawn_names_first() -> None:
+    """A rubric on one line (``学生受资助人数 10 10 质量指标 营养改善计划覆盖率 10 10 …``): values among the words
+    after the header mean rows printed one by one, not names drawn before a run of values, however well the
+    last row's figures fit a narrower plan."""
+    template = next(t for t in load_templates() if t.id == "scoring-rubric")
+    text = template_text(TRUTHS["005"], template, "one_line")
+    assert values_first([(1, text)], "x.txt") == ([(1, text)], [], ())
+    form, notes = parse_text(text, "005.txt")
+    assert accuracy(compare(form, printed_truth(TRUTHS["005"], template), notes)) == 1.0
