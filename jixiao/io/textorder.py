@@ -616,6 +616,13 @@ def _names_then_values(words: list[str], header: WordHeader) -> _Block | None:
     return None
 
 
+def _runner_up_said(cut: NameCut) -> str:
+    """The runner-up cut's first name that differs from the winner's, as said in the doubt (I20)."""
+    differs = next(((n, other) for n, (name, other) in enumerate(zip(cut.names, cut.runner_up or [], strict=False))
+                    if name != other), None)
+    return f"（另一种拼法把第{differs[0] + 1}个名称读作「{differs[1]}」）" if differs else ""
+
+
 def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Origin]:
     """The first indicator block drawn a column part at a time — values before its names, or names
     before its values — written back as rows.
@@ -635,12 +642,13 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
         header, tuples, found = replace(header, plan=block.plan), block.tuples, block.found
         order = block.order
         labels = [p for n, p in enumerate(found.pieces) if n in found.labels]
+        other = ""
         names, certain = aligned_names([p for n, p in enumerate(found.pieces) if n not in found.labels], len(tuples))
         if not certain and len(names) >= len(tuples) and order == "之前":
             # a guess: the cheapest cut over the names and rows as a whole (the names drawn after the values,
             # level labels among or after them; names drawn first keep the joins by evidence alone)
             cut = name_alignment(found.pieces, len(tuples), [tuple_family(t, header.plan) for t in tuples], found.labels)
-            names, labels = cut.names, cut.levels
+            names, labels, other = cut.names, cut.levels, _runner_up_said(cut)
         where = Location(file=place, line=number)
         if len(names) < len(tuples):
             return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但只找到 {len(names)} 个名称，"
@@ -650,7 +658,7 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
                                    f"将 {len(tuples)} 组数值与 {len(names)} 个名称依次配成行"
                                    + ("" if levels else "；一级/二级指标无法对应到行，未读取"), where)]
         if not certain:
-            notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测，请核对原表",
+            notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测{other}，请核对原表",
                                     where, path="indicators"))
         if not block.borders_certain:
             notes.append(ImportNote("I20", f"各行空单元格不同，{len(tuples)} 组数值的分界有几种同样合理的切法，"

@@ -256,6 +256,8 @@ def test_a_level_label_after_the_last_piece_may_end_that_name() -> None:
     form, notes = parse_text(damaged(truth, "names_after_values+split_cells", sum(map(ord, "012"))), "012.txt")
     assert [i.name for i in form.indicators] == [i["name"] for i in truth["indicators"]]
     assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
+    doubt = next(n.message for n in notes if n.code == "I20" and n.path == "indicators")
+    assert "另一种拼法" in doubt  # the runner-up cut is named with the doubt
 
 
 def test_the_cut_of_the_names_follows_their_rows_units() -> None:
