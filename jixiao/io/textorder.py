@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
@@ -320,33 +320,35 @@ def tuple_family(cells: list[str], plan: tuple[Column, ...]) -> str | None:
                  if c in (Column.TARGET, Column.ACTUAL) and cell and (f := value_family(cell))), None)
 
 
-def _name_cost(pieces: list[str], width: int) -> float:
-    """What reading ``pieces`` as one name wrapped at ``width`` characters costs: its lines packed
-    in turn (a piece goes on the line before when it fits, a space between: a cell broken where it wrapped),
-    every line but the last full; a name that starts with a closing mark, leaves a bracket open or is a gloss
-    alone; a name too short to be one, or not ending as names do."""
+def _name_costs(pieces: list[str], width: int, longest: int) -> Iterator[float]:
+    """What reading ``pieces[:1]``, ``pieces[:2]`` … (at most ``longest``) as one name wrapped at ``width``
+    characters costs: its lines packed in turn (a piece goes on the line before when it fits, a space between: a
+    cell broken where it wrapped), every line but the last full; a name that starts with a closing mark, leaves a
+    bracket open or is a gloss alone; a name too short to be one, or not ending as names do."""
     costs = settings().names
-    cost = 0.0
-    line = len(pieces[0])
-    for piece in pieces[1:]:
-        if line + 1 + len(piece) <= width:
+    packed = 0.0  # the cost of the lines before the last
+    line = 0
+    name = ""
+    for n, piece in enumerate(pieces[:longest]):
+        if not n:
+            line = len(piece)
+        elif line + 1 + len(piece) <= width:
             line += 1 + len(piece)
-            cost += costs.split_line
-            continue
-        cost += 0 if line > width - 1 else costs.short_line if line > width - 2 else costs.unfull_line
-        line = len(piece)
-    if line > width - 1:
-        cost += costs.full_end
-    name = "".join(pieces)
-    if name[0] in _CLOSING or _unclosed(name) or _glossed(name):
-        cost += costs.mark_break
-    if len(name) < NAME_CHARS_MIN:
-        cost += costs.short_name
-    elif len(pieces) > 1 and len(pieces[0]) < START_CHARS_MIN:
-        cost += costs.short_start
-    if not name.endswith(_ENDINGS):
-        cost += costs.no_ending
-    return cost
+            packed += costs.split_line
+        else:
+            packed += 0 if line > width - 1 else costs.short_line if line > width - 2 else costs.unfull_line
+            line = len(piece)
+        name += piece
+        cost = packed + (costs.full_end if line > width - 1 else 0)
+        if name[0] in _CLOSING or _unclosed(name) or _glossed(name):
+            cost += costs.mark_break
+        if len(name) < NAME_CHARS_MIN:
+            cost += costs.short_name
+        elif n and len(pieces[0]) < START_CHARS_MIN:
+            cost += costs.short_start
+        if not name.endswith(_ENDINGS):
+            cost += costs.no_ending
+        yield cost
 
 
 @dataclass(frozen=True)
@@ -368,33 +370,36 @@ Spans = tuple[tuple[int, int], ...]  # each name's pieces, as (first, after last
 Ranked = list[tuple[float, int, int, int, bool]]  # cost, the previous state's pieces and names, its rank, a name?
 
 
-def _cuts(pieces: list[str], families: Sequence[str | None], labels: frozenset[int], width: int, longest: int
-          ) -> list[tuple[float, Spans]]:
+def _cuts(pieces: list[str], families: Sequence[str | None], labels: frozenset[int], width: int, longest: int,
+          asked: dict[tuple[int, int], str | None]) -> list[tuple[float, Spans]]:
     """The two cheapest cuts of ``pieces`` into as many names as ``families`` (each row's unit family) of at most
     ``longest`` pieces at this column width, where a level label (an index in ``labels``) is left out or read as
-    a name's piece: a dynamic programme over (pieces taken, names made), the two best kept at each."""
+    a name's piece: a dynamic programme over (pieces taken, names made), the two best kept at each.  ``asked``:
+    the unit family each run of pieces asks as a name (:func:`name_family`)."""
     size, count = len(pieces), len(families)
     costs = settings().names
-    name_costs = {(i, j): _name_cost(pieces[i:j], width) + costs.label_piece * sum(n in labels for n in range(i, j))
+    name_costs = {(i, i + n + 1): cost + costs.label_piece * sum(k in labels for k in range(i, i + n + 1))
                   for i in range(size) if i not in labels  # a label only goes on a name, never starts one
-                  for j in range(i + 1, min(size, i + longest) + 1)}
-    asked = {(i, j): name_family("".join(pieces[i:j])) for i, j in name_costs}
+                  for n, cost in enumerate(_name_costs(pieces[i:], width, longest))}
     best: dict[tuple[int, int], Ranked] = {(0, 0): [(0.0, -1, -1, -1, False)]}
 
     def offer(state: tuple[int, int], entry: tuple[float, int, int, int, bool]) -> None:
         entries = best.setdefault(state, [])
-        entries.append(entry)
-        entries.sort()
-        del entries[2:]
+        if len(entries) < 2:
+            entries.append(entry)
+            entries.sort()
+        elif entry < entries[1]:
+            entries[1] = entry
+            entries.sort()
 
     for i in range(size):
-        for made in range(min(i, count) + 1):
+        for made in range(max(0, count - (size - i)), min(i, count) + 1):  # names still to make need pieces
             for rank, (cost, *_) in enumerate(best.get((i, made), [])):
                 if i in labels:  # a level label left out
                     offer((i + 1, made), (cost, i, made, rank, False))
                 if made == count:
                     continue
-                for j in range(i + 1, min(size, i + longest) + 1) if i not in labels else ():
+                for j in range(i + 1, min(size - (count - made - 1), i + longest) + 1) if i not in labels else ():
                     wrong = asked[i, j] is not None and families[made] is not None and asked[i, j] != families[made]
                     offer((j, made + 1), (cost + name_costs[i, j] + costs.unit_mismatch * wrong, i, made, rank, True))
     found = []
@@ -418,7 +423,7 @@ def _widths(measured: list[int]) -> list[int]:
     where a wider character or a mark would not fit)."""
     widest = max(measured)
     common = [w for w, n in Counter(measured).most_common(COMMON_WIDTHS) if n >= COMMON_PIECES_MIN and w < widest]
-    return [widest + n for n in range(WIDTH_SLACK + 1)] + common
+    return [widest + n for n in range(WIDTH_SLACK + 1)] + common  # distinct: the common ones are narrower
 
 
 def _named(pieces: list[str], spans: Spans) -> list[str]:
@@ -439,8 +444,10 @@ def name_alignment(pieces: list[str], count: int, families: Sequence[str | None]
         return NameCut(plain, None if len(plain) == count else plain, 0.0, levels)
     ranked: dict[Spans, float] = {}
     for longest in (NAME_PIECES_MAX, len(pieces)):  # a name of more pieces only when no cut is found without
+        asked = {(i, j): name_family("".join(pieces[i:j]))
+                 for i in range(len(pieces)) for j in range(i + 1, min(len(pieces), i + longest) + 1)}
         for width in _widths([len(p) for p in plain or pieces]):
-            for cost, spans in _cuts(pieces, families, labels, width, longest):
+            for cost, spans in _cuts(pieces, families, labels, width, longest, asked):
                 ranked[spans] = min(cost, ranked.get(spans, cost))
         if ranked:
             break
