@@ -11,7 +11,10 @@ header, each keeping the row's hard arithmetic (:func:`jixiao.io.constraints.bro
 得分 ≤ 分值), is aligned in order with the k names that follow, once the level names (the vocabulary's)
 are taken out and the pieces of a wrapped name are joined again.  The rows are written with ``|``
 borders, the shape the row reader reads.  When names and tuples do not pair up one to one, the
-alignment is a guess and the whole indicator list is doubted (I20); it is never silent.
+alignment is a guess and the whole indicator list is doubted (I20); it is never silent.  The guess for names
+drawn after their values is the cheapest cut of the name column as a whole (:func:`name_alignment`: lines
+packed at the column's width, the vocabulary's name endings, the unit a name asks of its row's values, a
+level label read as a name's end), its runner-up named in the doubt.
 """
 
 from __future__ import annotations
