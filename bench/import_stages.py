@@ -2,7 +2,8 @@
 
 ``bench/import_accuracy.py`` says how many fields come back right; this says where the texts go: how
 many have an indicator header found on a line, how many each repair stage rewrites, how many are read
-with no indicator row, how many truth rows are found by name, which import notes they get.  Every
+with no indicator row, how many truth rows are found by name, which import notes they get, and for texts
+whose header was found but no row read, why each line after the header gave no row (``zero_rows_reject:``).  Every
 figure is a count over a half (development, held-out), never a form's: the held-out half guides the
 next general mechanism without anyone looking at a held-out form.
 
@@ -24,9 +25,11 @@ from jixiao.errors import InputError
 from jixiao.io.accuracy import corpus_part, corpus_texts, match_indicators
 from jixiao.io.damage import tables
 from jixiao.io.text import decode, read_text
-from jixiao.io.textlabels import head_cell, is_level, key
+from jixiao.io.textlabels import TABLE_END, Column, head_cell, is_level, key
 from jixiao.io.textorder import header_of, name_head
-from jixiao.io.textrepair import STAGES
+from jixiao.io.textrepair import STAGES, repair
+from jixiao.io.textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, find_header
+from jixiao.io.textscan import Token, is_number, is_value, tokenize
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 ONE_LINE_SHARE = 0.5  # a text whose longest line holds this share of its characters is "on one line"
@@ -70,6 +73,56 @@ def _line_shapes(name: str, row: dict[str, object], raw: list[str], names: list[
                   "figures:partly_or_elsewhere" if own else "figures:none_in_truth")
     shapes.append(f"name_starts_line:{line.lstrip(' |').startswith(name)}")
     return shapes
+
+
+def _line_reason(line: list[Token], columns: list[str], numeric: list[int]) -> str:
+    """Why a line after the indicator header gave no row, by its shape against the header's columns: too few
+    or too many cells, a figure missing where the header has a 分值/得分 column, no figure at all, only labels."""
+    words = [t for t in line if t.key]
+    if not words:
+        return "blank"
+    if all(is_level(t.key) or head_cell(t.text) is not None for t in words):
+        return "labels_or_header_words_only"
+    if not any(is_number(t.text) or is_value(t.text) for t in words):
+        return "no_value"
+    if any(t.cell for t in line):
+        cells = [t for t in line if t.cell]
+        if len(cells) < len(columns):
+            return f"cells:fewer_than_header({len(columns) - len(cells)}_less)"
+        if len(cells) > len(columns) + 1:  # the trailing border's empty cell is not one more
+            return "cells:more_than_header"
+        if any(n < len(cells) and not is_number(cells[n].text) for n in numeric):
+            return "cells:no_figure_under_a_figure_column"
+        return "cells:fit_the_header"
+    if sum(is_number(t.text) for t in words) < len(numeric):
+        return "words:fewer_figures_than_figure_columns"
+    values = sum(is_number(t.text) or is_value(t.text) for t in words)
+    kept = len([c for c in columns if c not in {t.value for t in TEXT_COLUMNS} and c != "三级指标"])
+    return f"words:{'fewer' if values < kept else 'as_many' if values == kept else 'more'}_values_than_value_columns"
+
+
+def zero_row_reasons(lines: list[tuple[int, str]], place: str) -> Counter[str]:
+    """For a text read with no indicator row: the header the row reader finds (none, or its columns), then per
+    line between it and the table's end why no row was read there (:func:`_line_reason`)."""
+    tokens = tokenize(repair(lines, place).lines)
+    header = find_header(tokens)
+    if header is None:
+        return Counter({"zero_rows_reject:no_header_in_tokens": 1})
+    columns, first, end = header
+    kept = [c.value for c in columns if c not in TEXT_COLUMNS and c is not Column.NAME]
+    numeric = [n for n, c in enumerate(c for c in columns if c not in TEXT_COLUMNS) if c in NUMERIC_COLUMNS]
+    reasons: Counter[str] = Counter({f"zero_rows_reject:header_value_columns:{len(kept)}": 1,
+                                     f"zero_rows_reject:header_in_{'cells' if tokens[first].cell else 'words'}": 1})
+    by_line: dict[int, list[Token]] = {}
+    for token in tokens[end:]:
+        if token.key and TABLE_END.match(token.key):
+            break
+        by_line.setdefault(token.line, []).append(token)
+    if not by_line:
+        reasons["zero_rows_reject:nothing_after_the_header"] += 1
+    for line in by_line.values():
+        reasons[f"zero_rows_reject:line:{_line_reason(line, [c.value for c in columns], numeric)}"] += 1
+    return reasons
 
 
 def text_counts(path: Path) -> Counter[str]:
@@ -124,6 +177,8 @@ def text_counts(path: Path) -> Counter[str]:
         counts["zero_rows_truth_names_in_pipe_lines"] += sum(
             any(n in line and "|" in line for line in raw) for n in names if n)
         counts["zero_rows_truth_rows"] += len(names)
+        if counts["name_head"] or counts["header_plan"]:
+            counts.update(zero_row_reasons(list(enumerate(text.splitlines(), start=1)), str(path)))
     matched = match_indicators(form, expected)
     counts["truth_rows_found"] += len(matched)
     read = [re.sub(r"\s", "", i.name) for n, i in enumerate(form.indicators) if n not in matched.values()]

@@ -63,6 +63,24 @@ class Priors(BaseModel):
     name_ends_in_value: Weight
 
 
+class NameCosts(BaseModel):
+    """What cutting a name column's pieces into names costs, per line or name (0 < weight ≤ 100)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    certain_margin: Weight
+    unfull_line: Weight
+    short_line: Weight
+    split_line: Weight
+    full_end: Weight
+    mark_break: Weight
+    label_piece: Weight
+    short_start: Weight
+    short_name: Weight
+    no_ending: Weight
+    unit_mismatch: Weight
+
+
 class Decide(BaseModel):
     """When a win is narrow, and how margins become confidences."""
 
@@ -107,6 +125,7 @@ class Settings(BaseModel):
 
     weights: ConstraintWeights
     priors: Priors
+    names: NameCosts
     decide: Decide
     blocks: Blocks
 
@@ -153,6 +172,13 @@ def score_within_weight(reading: Reading) -> Verdict:
 
 def _family(unit: str | None) -> str | None:
     return "money" if unit in MONEY_UNITS else unit
+
+
+def value_family(text: str) -> str | None:
+    """The unit family a value cell is written in (``≥95%`` → ``%``, ``962.44万元`` → ``money``); None for
+    a value with no unit or no quantity."""
+    target = _target(text)
+    return _family(target.unit) if target.is_quantity and target.unit else None
 
 
 def unit_family(reading: Reading) -> Verdict:

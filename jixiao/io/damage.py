@@ -7,7 +7,8 @@ rendered to a :class:`Sheet` — the rows of cells of the national project form 
 confusions, Traditional labels with pinyin glosses, page markers inside numbers, the whole page on one line
 (its indicator names after or before their values, in a PDF's content-stream order), a few table rows a line,
 glued text with no separator at all (several rows a line, wrapped at a width, or the whole page on one line),
-and compositions of a layout with cell damages (``one_line+split_cells``).  Parsing that text
+and compositions of a layout with cell damages (``one_line+split_cells``, ``pipes+cell_lines``: a table's cells
+broken over lines).  Parsing that text
 and comparing it with the truth (:func:`jixiao.io.accuracy.compare`) measures what the importer
 achieves per shape; the honest property is that every field comes back right or doubted.
 
@@ -289,17 +290,28 @@ SPLIT_SHARE = 0.3
 SPLIT_CHARS_MIN = 5
 
 
-def broken_cells(sheet: Sheet, rng: random.Random) -> Sheet:
-    """The sheet with some longer text cells broken by a space where they wrapped; figures stay whole."""
+def _broken_at(sheet: Sheet, rng: random.Random, separator: str) -> Sheet:
+    """The sheet with some longer text cells broken by ``separator`` where they wrapped; figures stay whole."""
 
     def broken(cell: Cell) -> str:
         text = cell.text
         if len(text) < SPLIT_CHARS_MIN or any(c.isdigit() for c in text) or rng.random() >= SPLIT_SHARE:
             return text
         cut = rng.randint(2, len(text) - 2)
-        return f"{text[:cut]} {text[cut:]}"
+        return f"{text[:cut]}{separator}{text[cut:]}"
 
     return _cells(sheet, broken)
+
+
+def broken_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with some longer text cells broken by a space where they wrapped; figures stay whole."""
+    return _broken_at(sheet, rng, " ")
+
+
+def lines_broken_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with some longer text cells broken over two lines where they wrapped (an HTML table's cell
+    with a line break, copied as text: its row goes on on the next line); figures stay whole."""
+    return _broken_at(sheet, rng, "\n")
 
 
 def split_cells(sheet: Sheet, rng: random.Random) -> str:
@@ -461,6 +473,7 @@ CellDamage = Callable[[Sheet, random.Random], Sheet]
 #: the first shape then lays out.
 CELL_DAMAGES: dict[str, CellDamage] = {
     "split_cells": broken_cells,
+    "cell_lines": lines_broken_cells,
     "ocr_confused": confused_cells,
     "traditional": traditional_cells,
     "empty_dropped": emptied_cells,
@@ -482,6 +495,7 @@ COMPOSITIONS = (
     "names_before_values+split_cells",
     "rows_on_lines+split_cells",
     "pipes+header_lost",
+    "pipes+cell_lines",
     "rows_on_lines+header_lost",
     "one_line+header_lost",
     "names_after_values+header_lost",

@@ -11,17 +11,22 @@ header, each keeping the row's hard arithmetic (:func:`jixiao.io.constraints.bro
 得分 ≤ 分值), is aligned in order with the k names that follow, once the level names (the vocabulary's)
 are taken out and the pieces of a wrapped name are joined again.  The rows are written with ``|``
 borders, the shape the row reader reads.  When names and tuples do not pair up one to one, the
-alignment is a guess and the whole indicator list is doubted (I20); it is never silent.
+alignment is a guess and the whole indicator list is doubted (I20); it is never silent.  The guess for names
+drawn after their values is the cheapest cut of the name column as a whole (:func:`name_alignment`: lines
+packed at the column's width, the vocabulary's name endings, the unit a name asks of its row's values, a
+level label read as a name's end), its runner-up named in the doubt.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
 from ..model import Location
-from .constraints import broken
+from .constraints import broken, settings, value_family
 from .notes import ImportNote
 from .textlabels import ANSWERS, LEVEL2, LEVEL_HEADS, TABLE_END, Column, head_cell, is_level, key, level1_name
 from .textrows import LABEL_JOIN_MAX, NAME_CHARS_MIN, NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS
@@ -248,30 +253,32 @@ def label_span(words: list[str], i: int) -> int:
 
 @dataclass(frozen=True)
 class _Names:
-    """The name column's pieces and the level labels drawn after the values, and where that run ends."""
+    """The name column's pieces and the level labels drawn after the values, in the order drawn, which of
+    them are level labels, and where that run ends."""
 
     pieces: list[str]
-    levels: list[str]
+    labels: frozenset[int]  # indices of the level labels among the pieces
     end: int
 
 
 def _names(words: list[str], at: int, first: tuple[str, ...]) -> _Names:
-    """Words from ``at`` to the table's end: level labels apart, the rest pieces of names."""
-    pieces = [w for w in first if not is_level(key(w))]
-    levels = [w for w in first if is_level(key(w))]
+    """Words from ``at`` to the table's end: level labels (marked) and pieces of names."""
+    pieces = list(first)
+    labels = {n for n, w in enumerate(first) if is_level(key(w))}
     i = at
     while i < len(words) and not TABLE_END.match(key(words[i])):
         if span := label_span(words, i):
             label = "".join(words[i : i + span])
             if key(label) not in _BLOCK_WORDS:
-                levels.append(label)
+                labels.add(len(pieces))
+                pieces.append(label)
             i += span
         elif head_cell(words[i]) is None:
             pieces.append(words[i])
             i += 1
         else:
             i += 1  # a header word drawn late (``偏差原因分析及改进措施``)
-    return _Names(pieces, levels, i)
+    return _Names(pieces, frozenset(labels), i)
 
 
 #: Characters no name starts with: a piece beginning with one is the rest of the name before it.
@@ -292,6 +299,171 @@ def _glossed(piece: str) -> bool:
     return piece[0] in _OPENING and piece[-1] in "）)"
 
 
+#: How much wider than its widest piece the name column may be (a full line broken at a space is wider
+#: than either of its pieces).
+WIDTH_SLACK = 2
+COMMON_WIDTHS = 2  # the most common piece widths tried as the column's width too
+COMMON_PIECES_MIN = 3  # pieces that must share a width for it to be tried
+START_CHARS_MIN = 3  # a name starts with a piece of at least this many characters (a shorter one is a name's end)
+NAME_PIECES_MAX = 12  # pieces one name may take (a long goal-like name wrapped over many lines)
+_ENDINGS = tuple(vocabulary()["name_endings"]["words"])
+#: (ending, unit family) longest ending first: the family a name's ending asks of its row's values.
+_NAME_UNITS = tuple(sorted(((e, family) for family, endings in vocabulary()["name_units"].items() for e in endings),
+                           key=lambda pair: -len(pair[0])))
+
+
+def name_family(name: str) -> str | None:
+    """The unit family a name's ending asks of its values (``覆盖率`` → ``%``), None when it says none."""
+    return next((family for ending, family in _NAME_UNITS if name.endswith(ending)), None)
+
+
+def tuple_family(cells: list[str], plan: tuple[Column, ...]) -> str | None:
+    """The unit family a row's target or actual is written in, None when neither says one."""
+    return next((f for cell, c in zip(cells, plan, strict=True)
+                 if c in (Column.TARGET, Column.ACTUAL) and cell and (f := value_family(cell))), None)
+
+
+def _name_costs(pieces: list[str], width: int, longest: int) -> Iterator[float]:
+    """What reading ``pieces[:1]``, ``pieces[:2]`` … (at most ``longest``) as one name wrapped at ``width``
+    characters costs: its lines packed in turn (a piece goes on the line before when it fits, a space between: a
+    cell broken where it wrapped), every line but the last full; a name that starts with a closing mark, leaves a
+    bracket open or is a gloss alone; a name too short to be one, or not ending as names do."""
+    costs = settings().names
+    packed = 0.0  # the cost of the lines before the last
+    line = 0
+    name = ""
+    for n, piece in enumerate(pieces[:longest]):
+        if not n:
+            line = len(piece)
+        elif line + 1 + len(piece) <= width:
+            line += 1 + len(piece)
+            packed += costs.split_line
+        else:
+            packed += 0 if line > width - 1 else costs.short_line if line > width - 2 else costs.unfull_line
+            line = len(piece)
+        name += piece
+        cost = packed + (costs.full_end if line > width - 1 else 0)
+        if name[0] in _CLOSING or _unclosed(name) or _glossed(name):
+            cost += costs.mark_break
+        if len(name) < NAME_CHARS_MIN:
+            cost += costs.short_name
+        elif n and len(pieces[0]) < START_CHARS_MIN:
+            cost += costs.short_start
+        if not name.endswith(_ENDINGS):
+            cost += costs.no_ending
+        yield cost
+
+
+@dataclass(frozen=True)
+class NameCut:
+    """The name column's pieces cut into names: the cheapest cut, its runner-up and how narrowly it won, and
+    the level labels the cut left out (the others it read as pieces of names)."""
+
+    names: list[str]
+    runner_up: list[str] | None  # None: no other cut into as many names
+    margin: float
+    levels: list[str]
+
+    @property
+    def certain(self) -> bool:
+        return self.runner_up is None or self.margin >= settings().names.certain_margin
+
+
+Spans = tuple[tuple[int, int], ...]  # each name's pieces, as (first, after last)
+Ranked = list[tuple[float, int, int, int, bool]]  # cost, the previous state's pieces and names, its rank, a name?
+
+
+def _cuts(pieces: list[str], families: Sequence[str | None], labels: frozenset[int], width: int, longest: int,
+          asked: dict[tuple[int, int], str | None]) -> list[tuple[float, Spans]]:
+    """The two cheapest cuts of ``pieces`` into as many names as ``families`` (each row's unit family) of at most
+    ``longest`` pieces at this column width, where a level label (an index in ``labels``) is left out or read as
+    a name's piece: a dynamic programme over (pieces taken, names made), the two best kept at each.  ``asked``:
+    the unit family each run of pieces asks as a name (:func:`name_family`)."""
+    size, count = len(pieces), len(families)
+    costs = settings().names
+    name_costs = {(i, i + n + 1): cost + costs.label_piece * sum(k in labels for k in range(i, i + n + 1))
+                  for i in range(size) if i not in labels  # a label only goes on a name, never starts one
+                  for n, cost in enumerate(_name_costs(pieces[i:], width, longest))}
+    best: dict[tuple[int, int], Ranked] = {(0, 0): [(0.0, -1, -1, -1, False)]}
+
+    def offer(state: tuple[int, int], entry: tuple[float, int, int, int, bool]) -> None:
+        entries = best.setdefault(state, [])
+        if len(entries) < 2:
+            entries.append(entry)
+            entries.sort()
+        elif entry < entries[1]:
+            entries[1] = entry
+            entries.sort()
+
+    for i in range(size):
+        for made in range(max(0, count - (size - i)), min(i, count) + 1):  # names still to make need pieces
+            for rank, (cost, *_) in enumerate(best.get((i, made), [])):
+                if i in labels:  # a level label left out
+                    offer((i + 1, made), (cost, i, made, rank, False))
+                if made == count:
+                    continue
+                for j in range(i + 1, min(size - (count - made - 1), i + longest) + 1) if i not in labels else ():
+                    wrong = asked[i, j] is not None and families[made] is not None and asked[i, j] != families[made]
+                    offer((j, made + 1), (cost + name_costs[i, j] + costs.unit_mismatch * wrong, i, made, rank, True))
+    found = []
+    for entry in best.get((size, count), []):
+        spans: list[tuple[int, int]] = []
+        at = (size, count)
+        cost = entry[0]
+        while entry[1] >= 0:
+            _, i, made, rank, name = entry
+            if name:
+                spans.insert(0, (i, at[0]))
+            at = (i, made)
+            entry = best[at][rank]
+        found.append((cost, tuple(spans)))
+    return found
+
+
+def _widths(measured: list[int]) -> list[int]:
+    """The column widths to try: the widest piece's and a little more (a full line broken at a space is wider
+    than either piece), and the width most pieces cut at share (a column's lines come out a little narrower
+    where a wider character or a mark would not fit)."""
+    widest = max(measured)
+    common = [w for w, n in Counter(measured).most_common(COMMON_WIDTHS) if n >= COMMON_PIECES_MIN and w < widest]
+    return [widest + n for n in range(WIDTH_SLACK + 1)] + common  # distinct: the common ones are narrower
+
+
+def _named(pieces: list[str], spans: Spans) -> list[str]:
+    return ["".join(pieces[i:j]) for i, j in spans]
+
+
+def name_alignment(pieces: list[str], count: int, families: Sequence[str | None] = (),
+                   labels: frozenset[int] = frozenset()) -> NameCut:
+    """``count`` names from the name column's pieces, paired in order with the rows whose unit ``families``
+    are given (:func:`tuple_family`; none known when empty): the cheapest cut of the pieces (:func:`_name_cost`,
+    a name whose ending asks another unit than its row's) over the column widths the pieces allow, and its
+    runner-up.  The pieces at ``labels`` are level labels drawn among the names: each is left out as a level, or
+    read as a name's piece at a cost (``满意度`` can end a name).  Fewer pieces than names cannot be cut."""
+    families = list(families) or [None] * count
+    plain = [p for n, p in enumerate(pieces) if n not in labels]
+    if len(plain) <= count:
+        levels = [p for n, p in enumerate(pieces) if n in labels]
+        return NameCut(plain, None if len(plain) == count else plain, 0.0, levels)
+    ranked: dict[Spans, float] = {}
+    for longest in (NAME_PIECES_MAX, len(pieces)):  # a name of more pieces only when no cut is found without
+        asked = {(i, j): name_family("".join(pieces[i:j]))
+                 for i in range(len(pieces)) for j in range(i + 1, min(len(pieces), i + longest) + 1)}
+        for width in _widths([len(p) for p in plain or pieces]):
+            for cost, spans in _cuts(pieces, families, labels, width, longest, asked):
+                ranked[spans] = min(cost, ranked.get(spans, cost))
+        if ranked:
+            break
+    if not ranked:
+        return NameCut(plain, plain, 0.0, [p for n, p in enumerate(pieces) if n in labels])
+    order = sorted(ranked, key=lambda spans: ranked[spans])
+    first = order[0]
+    used = {n for i, j in first for n in range(i, j)}
+    levels = [p for n, p in enumerate(pieces) if n in labels and n not in used]
+    runner_up = _named(pieces, order[1]) if len(order) > 1 else None
+    return NameCut(_named(pieces, first), runner_up, ranked[order[1]] - ranked[first] if runner_up else 0.0, levels)
+
+
 def _continues(pieces: list[str], n: int, widest: int) -> tuple[bool, bool]:
     """Whether piece ``n`` continues on the next one: (the next is too short to be a name of its own, starts
     with a closing mark or is a bracketed gloss, or the piece leaves a bracket open; the piece was cut at the
@@ -308,7 +480,7 @@ def _chained_short(pieces: list[str], joins: set[int], widest: int) -> bool:
     return any(n - 1 in joins and len(pieces[n]) != widest for n in joins)
 
 
-def _joined(pieces: list[str], joins: set[int]) -> list[str]:
+def _joined_at(pieces: list[str], joins: set[int]) -> list[str]:
     names: list[str] = []
     glue = False
     for n, piece in enumerate(pieces):
@@ -338,7 +510,7 @@ def aligned_names(pieces: list[str], count: int) -> tuple[list[str], bool]:
     chained = any(evidence[n][1] and evidence.get(n + 1, (False, False))[1] for n in evidence)
     joins = set(ranked[:extra])
     certain = sum(any(e) for e in evidence.values()) == extra and not chained and not _chained_short(pieces, joins, widest)
-    return _joined(pieces, joins), certain
+    return _joined_at(pieces, joins), certain
 
 
 def _levels(labels: list[str], count: int) -> list[tuple[str, str]] | None:
@@ -440,18 +612,25 @@ def _names_then_values(words: list[str], header: WordHeader) -> _Block | None:
     for start in range(header.end + 1, end):
         if _value_like(words[start - 1]) or not _value_like(words[start]):
             continue  # the values start right after a word that is no value: the last name's piece
+        if any(_value_like(w) or key(w) in ANSWERS for w in words[header.end : start]):
+            return None  # a value or answer among the names: rows printed one after another, or values no cut reads
         plan, tuples = _widest_run(words, replace(header, end=start))
         after = start + len(plan) * len(tuples)
         if len(tuples) >= TUPLES_MIN and after + _figures_after(words, after) == end:
             return _Block(plan, tuples, _names(words[:start], header.end, header.inside), after, end, "之后")
-        if any(_value_like(w) or key(w) in ANSWERS for w in words[header.end : start]):
-            continue  # a value or answer among the names: rows printed one after another, or values no cut reads
         cut = _variable_cut(words[:end], start, header.plan)  # rows leave different cells blank
         after = start + sum(1 for t in cut.tuples for cell in t if cell)
         if len(cut.tuples) >= TUPLES_MIN and after + _figures_after(words, after) == end:
             return _Block(header.plan, cut.tuples, _names(words[:start], header.end, header.inside), after, end, "之后",
                           tuple(cut.placed), cut.borders_certain)
     return None
+
+
+def _runner_up_said(cut: NameCut) -> str:
+    """The runner-up cut's first name that differs from the winner's, as said in the doubt (I20)."""
+    differs = next(((n, other) for n, (name, other) in enumerate(zip(cut.names, cut.runner_up or [], strict=False))
+                    if name != other), None)
+    return f"（另一种拼法把第{differs[0] + 1}个名称读作「{differs[1]}」）" if differs else ""
 
 
 def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Origin]:
@@ -472,17 +651,24 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
             return lines, [], ()
         header, tuples, found = replace(header, plan=block.plan), block.tuples, block.found
         order = block.order
-        names, certain = aligned_names(found.pieces, len(tuples))
+        labels = [p for n, p in enumerate(found.pieces) if n in found.labels]
+        other = ""
+        names, certain = aligned_names([p for n, p in enumerate(found.pieces) if n not in found.labels], len(tuples))
+        if not certain and len(names) >= len(tuples) and order == "之前":
+            # a guess: the cheapest cut over the names and rows as a whole (the names drawn after the values,
+            # level labels among or after them; names drawn first keep the joins by evidence alone)
+            cut = name_alignment(found.pieces, len(tuples), [tuple_family(t, header.plan) for t in tuples], found.labels)
+            names, labels, other = cut.names, cut.levels, _runner_up_said(cut)
         where = Location(file=place, line=number)
         if len(names) < len(tuples):
             return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但只找到 {len(names)} 个名称，"
                                              "无法对应，指标未能逐行读取，请核对原表", where, path="indicators")], ()
-        levels = _levels(found.levels, len(tuples))
+        levels = _levels(labels, len(tuples))
         notes = [ImportNote("I06", f"绩效指标表的数值排在指标名称{order}（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
                                    f"将 {len(tuples)} 组数值与 {len(names)} 个名称依次配成行"
                                    + ("" if levels else "；一级/二级指标无法对应到行，未读取"), where)]
         if not certain:
-            notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测，请核对原表",
+            notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测{other}，请核对原表",
                                     where, path="indicators"))
         if not block.borders_certain:
             notes.append(ImportNote("I20", f"各行空单元格不同，{len(tuples)} 组数值的分界有几种同样合理的切法，"

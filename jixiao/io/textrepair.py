@@ -8,6 +8,8 @@ text alone, before any token is cut:
   longest one continue on the next line, and are joined back;
 * ``page_markers`` — a page break inside a number (``1`` / ``2、2.5``): the next page's ``2、``
   is dropped and the number joined again;
+* ``cell_lines`` — a bordered table's cells broken over lines: lines of the indicator table short of
+  its cells that together make exactly a row are joined;
 * ``ocr`` — characters OCR reads for others inside numbers (``IO`` for 10, ``1O0`` for 100) and
   before them (``$``/``^`` for ≥, ``W`` for ≤): the confusion table is data (``vocabulary.toml``,
   ``[ocr]``);
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Indicator, Location
+from .constraints import value_family
 from .notes import ImportNote
 from .templates import Template, load_templates
 from .textlabels import (
@@ -52,7 +55,16 @@ from .textlabels import (
     key,
     level1_name,
 )
-from .textorder import aligned_names, column_heads, header_of, label_span, name_head, numbered, values_first
+from .textorder import (
+    aligned_names,
+    column_heads,
+    header_of,
+    label_span,
+    name_alignment,
+    name_head,
+    numbered,
+    values_first,
+)
 from .textrows import NAME_CHARS_MIN, choose_layout
 from .textscan import cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
@@ -116,6 +128,81 @@ def rejoin_wrapped(lines: Lines, place: str) -> Repaired:
         continues = len(text) == width
     note = _note(place, lines[0][0], f"文本按每行 {width} 个字符折行，已将 {len(lines) - len(out)} 处折断的行接回")
     return Repaired(out, [note])
+
+
+# --- cells broken over lines in a table with borders ------------------------------------------------------
+
+CELL_LINES_MAX = 4  # lines one row of a bordered table may be broken over (a cell wrapped over three lines)
+FULL_ROWS_MIN = 2  # lines holding the table's widest count of cells: fewer, and the width is not known
+
+
+def _cell_count(text: str) -> int:
+    return text.count("|") + 1
+
+
+def _pipe_header(lines: Lines) -> int | None:
+    """The index of the indicator header written with ``|`` borders (a cell of it the 三级指标 head)."""
+    return next((n for n, (_, text) in enumerate(lines)
+                 if "|" in text and any(head_cell(cell.strip()) is Column.NAME for cell in text.split("|"))), None)
+
+
+def _tail_lines(lines: Lines, at: int, stop: int) -> int:
+    """Lines from ``at`` with no border after a line that does not end with one: its last cell goes on there."""
+    last = at
+    while (last < stop and "|" not in lines[last][1] and lines[last][1].strip()
+           and not lines[last - 1][1].rstrip().endswith("|")):
+        last += 1
+    return last - at
+
+
+def _broken_run(lines: Lines, at: int, width: int) -> int:
+    """How many lines from ``at`` make one row of ``width`` cells when a cell broken at each line's end is
+    joined again (each line short of the width but the last cell's tails, no border at a break); 0 if none."""
+    stop = min(len(lines), at + CELL_LINES_MAX)
+    cells = 0
+    for n in range(at, stop):
+        text = lines[n][1]
+        if n > at and (text.lstrip().startswith("|") or lines[n - 1][1].rstrip().endswith("|")):
+            return 0  # a border at the break: two rows, not one cell broken
+        cells += _cell_count(text) - (n > at)
+        if cells == width:
+            run = n - at + 1 + _tail_lines(lines, n + 1, stop)
+            return run if run > 1 else 0
+        if cells > width:
+            return 0
+    return 0
+
+
+def rejoin_cell_lines(lines: Lines, place: str) -> Repaired:
+    """Rows of a table with ``|`` borders whose long cells were broken over lines (an HTML table's cell with
+    a line break, copied as text): lines after the indicator header that each hold fewer cells than it, and
+    together exactly as many once each broken cell is joined, are one row (the header too).  The width is the
+    most cells a line of the table holds, and must be held by a few lines: a table whose rows all hold fewer
+    cells lost its blank cells instead."""
+    head = _pipe_header(lines)
+    if head is None:
+        return Repaired(lines, [])
+    end = next((n for n in range(head + 1, len(lines)) if TABLE_END.match(key(lines[n][1].split("|")[0]))
+                and ("|" in lines[n][1] or lines[n - 1][1].rstrip().endswith("|"))), len(lines))  # not a cell's tail
+    counts = Counter(_cell_count(text) for _, text in lines[head:end])
+    width = max(counts, default=0)
+    if counts[width] < FULL_ROWS_MIN:
+        return Repaired(lines, [])
+    out: Lines = list(lines[:head])
+    n = head
+    joined = 0
+    while n < end:
+        if run := _broken_run(lines[:end], n, width):
+            out.append((lines[n][0], "".join(text for _, text in lines[n : n + run])))
+            joined += run - 1
+            n += run
+        else:
+            out.append(lines[n])
+            n += 1
+    if not joined:
+        return Repaired(lines, [])
+    note = _note(place, lines[head][0], f"绩效指标表有 {joined} 处单元格折行，该行接在下一行上，已按表格的 {width} 栏接回")
+    return Repaired([*out, *lines[end:]], [note])
 
 
 # --- page markers inside numbers -----------------------------------------------------------------------
@@ -767,6 +854,13 @@ def _column_words(words: list[str], heads: list[tuple[int, int]], end: int) -> l
     return [(head, _labels_joined(cells) if head_cell(head) in LEVEL_HEADS else cells) for head, cells in columns]
 
 
+def _row_families(columns: list[tuple[str, list[str]]], count: int) -> list[str | None]:
+    """Each row's unit family from its target or actual cell (:func:`jixiao.io.textorder.tuple_family`), when
+    those columns hold a cell per row."""
+    measured = [cells for head, cells in columns if head_cell(head) in (Column.TARGET, Column.ACTUAL) and len(cells) == count]
+    return [next((f for cells in measured if (f := value_family(cells[n]))), None) for n in range(count)]
+
+
 def columns_on_line(lines: Lines, place: str) -> Repaired:
     """A table flattened column by column on one line (a PDF's content stream drawn a column at a time): each
     header cell followed by its column's cells, single spaces between.  The value columns with most cells
@@ -787,7 +881,10 @@ def columns_on_line(lines: Lines, place: str) -> Repaired:
         if len(values) < 2 or not names or any(_is_value_cell(w) for w in names):
             return Repaired(lines, [])  # header cells next to each other: the table is printed row by row
         count = Counter(len(cells) for cells in values).most_common(1)[0][0]
-        joined, certain = aligned_names([w for w in names if not is_level(key(w))], count)
+        pieces = [w for w in names if not is_level(key(w))]
+        joined, certain = aligned_names(pieces, count)
+        if not certain and len(joined) >= count:  # a guess: the cheapest cut over the names and rows as a whole
+            joined = name_alignment(pieces, count, _row_families(columns, count)).names
         if len(joined) != count or count < ONE_LINE_ROWS_MIN:
             return Repaired(lines, [])
         table = [cell for head, cells in columns
@@ -829,6 +926,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("half_width", half_width),
     ("wrapped", rejoin_wrapped),
     ("page_markers", drop_page_markers),
+    ("cell_lines", rejoin_cell_lines),  # after the page markers: a number broken by one is no cell broken
     ("ocr", undo_ocr),
     ("by_column", unflatten_columns),
     ("spaced_cells", spaced_cells),

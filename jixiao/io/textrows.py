@@ -699,6 +699,8 @@ def read_rubric(tokens: list[Token], start: int) -> Table:
     that start there — two pairs a new 一级 and 二级, one pair a new 二级.  Each level's printed 分值
     must be the sum of its rows' (a block constraint): where it is not, the block is doubted.
     """
+    if (positional := _rubric_by_position(tokens, start)) is not None:
+        return positional
     cells, end = _cells(tokens, start)
     rows: list[Row] = []
     level1 = level2 = None
@@ -733,6 +735,57 @@ def read_rubric(tokens: list[Token], start: int) -> Table:
             position += 2
         else:
             position += 1
+    return _rubric_table(rows, blocks, open_blocks, end, tokens)
+
+
+def _rubric_by_position(tokens: list[Token], start: int) -> Table | None:
+    """A rubric with ``|`` borders, a row a line, blank cells kept: each cell read by its place in
+    :data:`RUBRIC_PLAN` (a row whose 得分 or 分值 is blank keeps its other cells in their columns).  None when
+    the table's lines are not rows of cells up to the name at least."""
+    lines: dict[int, list[Token]] = {}
+    end = None
+    while 0 < start < len(tokens) and tokens[start - 1].line == tokens[start].line and not tokens[start - 1].key:
+        start -= 1  # the first row's blank level cells, read with the header's (a blank cell is a header's too)
+    for i in range(start, len(tokens)):
+        if tokens[i].key and _table_end(tokens, i):  # a blank cell is a place in its row, never the table's end
+            end = tokens[i]
+            break
+        lines.setdefault(tokens[i].line, []).append(tokens[i])
+    named = RUBRIC_PLAN.index("name") + 1  # a row's blank cells after its name may be left out
+    if not lines or not all(all(t.cell for t in line) and len(line) >= named for line in lines.values()):
+        return None
+    rows: list[Row] = []
+    level1 = level2 = None
+    blocks: list[tuple[str, list[int]]] = []
+    open_blocks: list[list[int]] = [[], []]
+    for cells in lines.values():
+        line = cells + [Token("", cells[-1].line, cell=True)] * (len(RUBRIC_PLAN) - len(cells))
+        name, weight, score = line[4], line[5], line[6]
+        for depth, (label, points) in enumerate(((line[0], line[1]), (line[2], line[3]))):
+            if label.key:
+                if depth == 0:
+                    level1 = level1_name(label.key) or label.text
+                else:
+                    level2 = label.text
+                blocks.append((points.text, []))
+                open_blocks[depth] = blocks[-1][1]
+        if not name.key:
+            continue
+        for members in open_blocks:
+            members.append(len(rows))
+        row = Row(level1, level2, name.text)
+        row.lines["name"] = name.line
+        for column, cell in ((Column.WEIGHT, weight), (Column.SCORE, score)):
+            if cell.key:
+                row.values[column] = cell.text
+                row.lines[column.name] = cell.line
+        rows.append(row)
+    return _rubric_table(rows, blocks, open_blocks, end, tokens)
+
+
+def _rubric_table(rows: list[Row], blocks: list[tuple[str, list[int]]], open_blocks: list[list[int]],
+                  end: Token | None, tokens: list[Token]) -> Table:
+    """The rubric's rows, each level block whose printed 分值 is not its rows' sum doubted."""
     table = Table(rows, end, tokens[-1] if tokens else None, True)
     cut = (id(open_blocks[0]), id(open_blocks[1])) if end is None else ()  # cut off: cannot be summed
     closed = [block for block in blocks if id(block[1]) not in cut]

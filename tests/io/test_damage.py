@@ -150,6 +150,14 @@ def test_split_cells_break_text_cells_at_a_space_and_keep_figures_whole() -> Non
     assert all("5219.46 3989.07 3967.29" in t for t in texts)
 
 
+def test_cell_lines_break_text_cells_over_two_lines_and_keep_figures_whole() -> None:
+    texts = [damaged(SEED_TRUTH, "pipes+cell_lines", seed) for seed in range(4)]
+    whole = damaged(SEED_TRUTH, "pipes")
+    assert all(len(t.splitlines()) > len(whole.splitlines()) and t.replace("\n", "") == whole.replace("\n", "")
+               for t in texts)
+    assert all("5219.46 | 3989.07 | 3967.29" in t for t in texts)
+
+
 def test_glued_page_is_every_cell_on_one_line_with_no_separator() -> None:
     text = damaged(SEED_TRUTH, "glued_page")
     assert "\n" not in text and " " not in text and "|" not in text

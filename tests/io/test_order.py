@@ -12,10 +12,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.io.accuracy import accuracy, compare, development_truths
+from jixiao.io.accuracy import accuracy, compare, development_truths, template_text
 from jixiao.io.damage import INDICATOR_HEAD, damaged, render
+from jixiao.io.templates import load_templates, printed_truth
 from jixiao.io.text import parse_text, read_text
-from jixiao.io.textorder import aligned_names, values_first
+from jixiao.io.textorder import aligned_names, name_alignment, values_first
 
 from ..conftest import DATA
 
@@ -243,3 +244,51 @@ def test_a_single_group_drawn_once_gives_its_levels_to_every_row() -> None:
         form, notes = parse_text(damaged(truth, operator, sum(map(ord, "016"))), "016.txt")
         assert [(i.level1, i.level2) for i in form.indicators] == [("产出指标", "数量指标")] * len(truth["indicators"])
         assert not any("无法对应到行" in n.message for n in notes)
+
+
+# --- names drawn after the values: the name column cut as a whole (name_alignment) ----------------------
+
+
+def test_a_level_label_after_the_last_piece_may_end_that_name() -> None:
+    """012 drawn values first: ``受益脱贫(含监测对象)户`` then the level label ``满意度`` — the cut over the
+    names as a whole reads the label as the name's end, where the joins by evidence alone lost it."""
+    truth = TRUTHS["012"]
+    form, notes = parse_text(damaged(truth, "names_after_values+split_cells", sum(map(ord, "012"))), "012.txt")
+    assert [i.name for i in form.indicators] == [i["name"] for i in truth["indicators"]]
+    assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong]
+    doubt = next(n.message for n in notes if n.code == "I20" and n.path == "indicators")
+    assert "另一种拼法" in doubt  # the runner-up cut is named with the doubt
+
+
+def test_the_cut_of_the_names_follows_their_rows_units() -> None:
+    """A name ending as a rate (``…合格率``) goes with a row in %, a cost (``…总投资``) with one in 万元: of two
+    cuts equal by the pieces' widths the one whose names agree with their rows' units wins."""
+    pieces = ["项目(工程)验", "收合格率", "项目计划总投资", "受益脱贫(含监", "测对象)户人口", "数"]
+    assert name_alignment(pieces, 3, ["%", "money", "人"]).names == [
+        "项目(工程)验收合格率", "项目计划总投资", "受益脱贫(含监测对象)户人口数"]
+    assert name_alignment(pieces, 3, ["%", "人", None]).names != name_alignment(pieces, 3, ["%", "money", "人"]).names
+
+
+def test_a_close_runner_up_cut_is_doubted() -> None:
+    """Pieces that fit both a name over two lines and two names (``完成时间`` after a full line): a guess."""
+    cut = name_alignment(["全局工作任务完成情况", "完成时间", "人员工资支出"], 2)
+    assert cut.runner_up is not None and not cut.certain
+
+
+@settings(max_examples=100, deadline=None)
+@given(names=st.lists(NAME, min_size=2, max_size=10), width=st.integers(6, 12))
+def test_the_cut_of_names_is_as_many_names_of_the_pieces_in_order(names: list[str], width: int) -> None:
+    pieces = [name[i : i + width] for name in names for i in range(0, len(name), width)]
+    cut = name_alignment(pieces, len(names))
+    assert len(cut.names) == len(names) and "".join(cut.names) == "".join(names)
+
+
+def test_rows_printed_one_after_another_are_no_block_drawn_names_first() -> None:
+    """A rubric on one line (``学生受资助人数 10 10 质量指标 营养改善计划覆盖率 10 10 …``): values among the words
+    after the header mean rows printed one by one, not names drawn before a run of values, however well the
+    last row's figures fit a narrower plan."""
+    template = next(t for t in load_templates() if t.id == "scoring-rubric")
+    text = template_text(TRUTHS["005"], template, "one_line")
+    assert values_first([(1, text)], "x.txt") == ([(1, text)], [], ())
+    form, notes = parse_text(text, "005.txt")
+    assert accuracy(compare(form, printed_truth(TRUTHS["005"], template), notes)) == 1.0

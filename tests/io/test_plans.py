@@ -45,6 +45,22 @@ def test_a_level_weight_that_is_not_the_sum_of_its_rows_is_doubted() -> None:
     assert any("16" in note.message for note in notes if note.path == "indicators[1].weight")
 
 
+def test_a_bordered_rubric_reads_each_cell_by_its_place_blank_cells_too() -> None:
+    """``| 数量指标 | 45.0 | 足额保障率 | 22.5 |  |``: a row whose 得分 (or 分值) is blank keeps its other cells in
+    their columns, and the first row's blank level cells (read with the header's) still count."""
+    rows = [["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分", "偏差原因分析及改进措施"],
+            ["", "", "数量指标", "45", "足额保障率", "22.5", "", ""],
+            ["", "", "", "", "科目调整次数", "", "20", ""],
+            ["效益指标", "55", "经济效益指标", "55", "结余率", "55", "50", ""]]
+    text = "\n".join(["项目支出绩效自评表", *(" | ".join(r) for r in rows), "总分 | 100 | 70"])
+    form, _ = parse_text(text, "rubric.txt")
+    assert [(i.level1, i.level2, i.name, i.weight, i.score_declared) for i in form.indicators] == [
+        (None, "数量指标", "足额保障率", Decimal("22.5"), None),
+        (None, "数量指标", "科目调整次数", None, Decimal(20)),
+        ("效益指标", "经济效益指标", "结余率", Decimal(55), Decimal(50)),
+    ]
+
+
 def test_one_cell_per_line_is_told_from_words_and_glued_runs() -> None:
     lines = list(enumerate(RUBRIC, start=1))
     assert cell_per_line(lines)

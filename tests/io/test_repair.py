@@ -28,6 +28,7 @@ from jixiao.io.textrepair import (
     drop_page_markers,
     guessed_splits,
     headerless_rows,
+    rejoin_cell_lines,
     rejoin_wrapped,
     repair,
     spaced_cells,
@@ -577,3 +578,31 @@ def test_a_glued_funds_row_cut_two_ways_alike_is_doubted() -> None:
 def test_a_glued_funds_row_with_one_likely_cut_is_not_doubted() -> None:
     _, notes = parse_text(damaged(SEED_TRUTH, "glued"), "glued.txt")
     assert not any(n.path == "funds" and "切分" in n.message for n in notes)
+
+
+# --- a bordered table's cells broken over lines ---------------------------------------------------------
+
+
+def test_rows_of_a_bordered_table_whose_cells_broke_over_lines_are_joined_again() -> None:
+    """``营养改善计划覆`` / ``盖率 | ≧100% | …``: lines each short of the table's cells that together make one
+    row are joined (the header too): the seed's indicator table is its undamaged reference's again."""
+    for seed in range(3):
+        text = damaged(SEED_TRUTH, "pipes+cell_lines", seed)
+        done = rejoin_cell_lines(list(enumerate(text.splitlines(), start=1)), "x.txt")
+        table = damaged(SEED_TRUTH, "pipes").split("一级指标 |")[1]  # the indicator table's lines (its scope)
+        assert "一级指标 |" + table in "\n".join(t for _, t in done.lines)
+        assert [n.code for n in done.notes] == ["I06"]
+
+
+def test_every_development_truth_with_cells_broken_over_lines_is_read_right_or_doubted() -> None:
+    for name, truth in TRUTHS:
+        form, notes = parse_text(damaged(truth, "pipes+cell_lines", sum(map(ord, name))), f"{name}.txt")
+        assert not [r.path for r in compare(form, truth, notes) if r.silently_wrong], name
+
+
+def test_a_table_whose_rows_all_lost_cells_is_not_joined() -> None:
+    """Rows that lost their blank cells hold fewer cells than the header each: no row keeps the width, so
+    two short rows are never taken for one broken over lines."""
+    text = damaged(SEED_TRUTH, "empty_dropped")
+    lines = list(enumerate(text.splitlines(), start=1))
+    assert rejoin_cell_lines(lines, "x.txt").lines == lines
