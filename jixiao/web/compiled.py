@@ -8,7 +8,7 @@ prepared by its lookup's field as the ORM would. The columns come back through t
 (SQLite's dates are text until converted).
 
 A save's two writes, the form row's changed columns and its history row, are statements of the same kind:
-:func:`update_row` and :func:`insert_row` write them with the SQL made once per table, database vendor and set
+:func:`update_row` and :func:`insert_copy` write them with the SQL made once per table, database vendor and set
 of columns, every value bound as a parameter and prepared by its field as the ORM's ``save()`` prepares it.
 """
 
@@ -167,8 +167,8 @@ class _Write:
     fields: tuple[Field[Any, Any], ...]  # the field of each parameter, in order
 
 
-#: Write statements by (statement, model, vendor, columns): a save writes the same few column sets again and again.
-_WRITES: dict[tuple[str, type[Model], str, tuple[str, ...]], _Write] = {}
+#: Write statements by (statement, model(s), columns, vendor): a save writes the same few column sets again and again.
+_WRITES: dict[tuple[Any, ...], _Write] = {}
 
 
 def _bound(fields: Sequence[Field[Any, Any]]) -> tuple[Field[Any, Any], ...]:
@@ -180,8 +180,9 @@ def _bound(fields: Sequence[Field[Any, Any]]) -> tuple[Field[Any, Any], ...]:
     return tuple(fields)
 
 
-def _write(kind: str, model: type[Model], attnames: Sequence[str], make: Callable[[], _Write]) -> _Write:
-    key = (kind, model, connection.vendor, tuple(attnames))
+def _write(key: tuple[Any, ...], make: Callable[[], _Write]) -> _Write:
+    """The statement of ``key`` for the current database vendor, made on first use."""
+    key = (*key, connection.vendor)
     found = _WRITES.get(key)
     if found is None:
         found = _WRITES[key] = make()
@@ -200,7 +201,7 @@ def update_row(instance: Model, attnames: Sequence[str]) -> int:
         return _Write(f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s",  # type: ignore[union-attr]
                       (*fields, meta.pk))  # type: ignore[arg-type]
 
-    write = _write("update", type(instance), attnames, make)
+    write = _write(("update", type(instance), tuple(attnames)), make)
     *columns, key = write.fields
     params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in columns]
     params.append(key.get_db_prep_value(instance.pk, connection))
@@ -209,19 +210,28 @@ def update_row(instance: Model, attnames: Sequence[str]) -> int:
         return int(cursor.rowcount)
 
 
-def insert_row(model: type[Model], values: Mapping[str, Any]) -> None:
-    """INSERT one row of ``model`` with ``values`` (by attribute name; the columns not named take the database's
-    default, an automatic key its next value), each prepared by its field."""
-    meta = model._meta
+def insert_copy(source: type[Model], target: type[Model], copied: Sequence[str], values: Mapping[str, Any],
+                key: Any) -> int:
+    """INSERT into ``target`` a copy of ``source``'s row of primary key ``key``, made by the database: the columns
+    ``copied`` (the same attribute names in both models) from that row, ``values`` (by attribute name, each
+    prepared by its ``target`` field) beside them. The row's values never travel through Python, so the copy is
+    exactly what the row holds. The number of rows inserted (0: no such row)."""
+    smeta, tmeta = source._meta, target._meta
 
     def make() -> _Write:
-        fields = _bound([meta.get_field(name) for name in values])
+        taken = _bound([smeta.get_field(name) for name in copied])
+        given = _bound([tmeta.get_field(name) for name in values])
         qn = connection.ops.quote_name
-        columns = ", ".join(qn(f.column) for f in fields)
-        return _Write(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
-                      fields)
+        into = ", ".join(qn(tmeta.get_field(name).column) for name in copied)  # type: ignore[union-attr]
+        into += "".join(f", {qn(f.column)}" for f in given)
+        select = ", ".join(qn(f.column) for f in taken) + ", %s" * len(given)
+        return _Write(f"INSERT INTO {qn(tmeta.db_table)} ({into}) SELECT {select} FROM {qn(smeta.db_table)} "
+                      f"WHERE {qn(smeta.pk.column)} = %s", (*given, smeta.pk))  # type: ignore[union-attr,arg-type]
 
-    write = _write("insert", model, list(values), make)
-    params = [f.get_db_prep_save(value, connection) for f, value in zip(write.fields, values.values(), strict=True)]
+    write = _write(("copy", source, target, tuple(copied), tuple(values)), make)
+    *given, pk = write.fields
+    params = [f.get_db_prep_save(value, connection) for f, value in zip(given, values.values(), strict=True)]
+    params.append(pk.get_db_prep_value(key, connection))
     with connection.cursor() as cursor:
         cursor.execute(write.sql, params)
+        return int(cursor.rowcount)

@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 from ..audit.waivers import Waiver
 from ..io import jsonio
 from ..model import Form
-from .compiled import insert_row, update_row
+from .compiled import insert_copy, update_row
 from .engine import DEFAULT_PROFILE, Evaluation
 from .repair import fitted
 
@@ -256,10 +256,9 @@ class FormRecord(models.Model):
             raise ValueError("save_edit needs a form read from the database")
         if update_row(self, columns) != 1:
             raise FormRecord.DoesNotExist(f"no form {self.pk}")
-        values = {name: getattr(self, name) for name in _history_columns()}
-        values.update(history_date=timezone.now(), history_type="~", history_change_reason=reason,
-                      history_user_id=getattr(user, "pk", None))
-        insert_row(FormRecord.history.model, values)
+        insert_copy(FormRecord, FormRecord.history.model, _history_columns(),
+                    {"history_date": timezone.now(), "history_type": "~", "history_change_reason": reason,
+                     "history_user_id": getattr(user, "pk", None)}, self.pk)
         self._stored(columns)
 
     @property
