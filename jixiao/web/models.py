@@ -9,8 +9,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import secrets
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.conf import settings
