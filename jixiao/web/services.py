@@ -1,8 +1,8 @@
 """Writes: every change of a stored form goes through here, inside one transaction.
 
 A save checks the optimistic-lock version, re-scores, stores the canonical JSON and the derived columns and
-bumps the version; django-simple-history writes the field-level history row in the same transaction, so a
-crash anywhere leaves the previous version intact.
+bumps the version; the field-level history row (django-simple-history's model, written by the live save through
+``FormRecord.save_edit``) goes in the same transaction, so a crash anywhere leaves the previous version intact.
 """
 
 from __future__ import annotations
