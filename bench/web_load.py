@@ -4,21 +4,25 @@
 reviewer keeps loading the dashboard of a 500-unit bureau. The editors' first saves are spread evenly over one
 pause, as people who did not all press a key at the same instant (with all of them starting together, p95 measured
 the queue of 50 simultaneous saves instead of the pace the goal names). ``--sweep`` finds the saturation point
-instead: the same users with ever shorter pauses until save p95 passes 500 ms. Reports p50/p95 latency, the server's
+instead: the same users with ever shorter pauses until save p95 passes 500 ms (with each number of server
+processes of ``--workers``). ``--profile N`` profiles the live save instead: one user's N saves in this process
+through Django's test client (CSRF checked), the CPU per save without the profiler, then cProfile's hot spots. Reports p50/p95 latency, the server's
 CPU per save (alone, and with all the editors saving at once: server CPU time / saves), errors and
 lost updates, on SQLite and, when reachable, on PostgreSQL (a scratch database ``<name>_webload`` next to the
 database of ``--postgres``, dropped afterwards), for each number of server processes in ``--workers``. Bounded in
 time.
 
     PYTHONPATH=. .venv/bin/python bench/web_load.py [--seconds 20] [--users 50] [--units 500] [--think 5]
-        [--workers 1 2] [--postgres postgres://postgres@127.0.0.1:5432/NAME] [--sweep] [--quick]
+        [--workers 1 2] [--postgres postgres://postgres@127.0.0.1:5432/NAME] [--sweep | --profile N] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import os
+import pstats
 import re
 import signal
 import socket
@@ -30,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from rich.console import Console
@@ -423,6 +428,52 @@ def bench_database(label: str, env: dict[str, str], args: argparse.Namespace, wo
     ]
 
 
+def profile_database(label: str, env: dict[str, str], args: argparse.Namespace, workers: int) -> None:
+    """The live save in this process (Django's test client, CSRF checked): CPU per save, then cProfile's table."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from jixiao.io import jsonio
+    from jixiao.web.entry import post_from_form
+
+    os.environ.update(env)
+    world = populate(1, 1)
+    username, form_id = next(iter(world["forms"].items()))
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username=username))
+    page = client.get(f"/forms/{form_id}/").content.decode()
+    version = int(VERSION.search(page).group(1))  # type: ignore[union-attr]
+    fields = {k: v for k, v in post_from_form(jsonio.read(SEED)).items() if k not in ("version", "conclusion")}
+    body = urlencode(fields, doseq=True)  # encoded once: the client's own work stays out of the figures
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+
+    def save(n: int) -> None:
+        nonlocal version
+        extra = urlencode({"version": version, "conclusion": f"第{n}次保存"})
+        response = client.post(f"/forms/{form_id}/save/", f"{body}&{extra}",
+                               content_type="application/x-www-form-urlencoded", **headers)
+        found = VERSION.search(response.content.decode())
+        if response.status_code != 200 or found is None:
+            raise RuntimeError(f"save failed: {response.status_code}")
+        version = int(found.group(1))
+
+    for n in range(20):  # warm-up: compiled queries, templates, fragments
+        save(n)
+    started = time.process_time()
+    for n in range(args.profile):
+        save(1000 + n)
+    cpu = (time.process_time() - started) * 1000 / args.profile
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for n in range(args.profile):
+        save(5000 + n)
+    profiler.disable()
+    console.print(f"{label}：进程内单次保存 CPU {cpu:.2f} ms（{args.profile} 次，含测试客户端；不计剖析）")
+    stats = pstats.Stats(profiler)
+    console.print(f"每次保存 Python 函数调用 {stats.total_calls / args.profile:.0f} 次")  # type: ignore[attr-defined]
+    stats.sort_stats("cumulative").print_stats(30)
+
+
 def scratch_database(admin: str) -> str:
     """The URL of the scratch database next to ``admin``'s (``<name>_webload``)."""
     base, _, name = admin.rpartition("/")
@@ -471,6 +522,8 @@ def main() -> None:
         help="a PostgreSQL database to create the scratch database from (default $JIXIAO_TEST_PG)",
     )
     parser.add_argument("--quick", action="store_true", help="for CI: 3 s, 10 users, 50 units, 1 server process")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile N live saves in this process instead of the load run")
     parser.add_argument(
         "--sweep",
         action="store_true",
@@ -501,6 +554,7 @@ def main() -> None:
                     "--postgres",
                     args.postgres,
                     *(["--sweep"] if args.sweep else []),
+                    *(["--profile", str(args.profile)] if args.profile else []),
                 ],
                 check=False,
             )
@@ -529,10 +583,11 @@ def main() -> None:
         table.add_column(column, justify="right")
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as data_dir:
         env = {"JIXIAO_DATA_DIR": data_dir, "JIXIAO_SECRET_KEY": "bench-only-secret"}
-        one = sweep_database if args.sweep else lambda *a: table.add_row(*bench_database(*a))
+        one = (profile_database if args.profile else sweep_database if args.sweep
+               else lambda *a: table.add_row(*bench_database(*a)))
 
         def run(label: str, env: dict[str, str]) -> None:
-            for workers in args.workers:
+            for workers in args.workers[:1] if args.profile else args.workers:  # in this process: no servers
                 one(label, env, args, workers)
                 drop_world()
 
@@ -544,7 +599,7 @@ def main() -> None:
                 run("PostgreSQL", {**env, "DATABASE_URL": scratch_database(args.postgres)})
             finally:
                 drop_postgres(args.postgres)
-    if not args.sweep:
+    if not (args.sweep or args.profile):
         console.print(table)
     console.print(
         "延迟与 CPU 单位：毫秒。保存 = 整表提交 + 实时重新评分与复核（与填报页相同的请求）。"

@@ -6,15 +6,20 @@ times that (a quarter of a save's CPU for the four). A :class:`CompiledQuery` is
 with *stand-in* values, compiled on first use, and run with the real values put where the stand-ins were, each
 prepared by its lookup's field as the ORM would. The columns come back through the converters the ORM applies
 (SQLite's dates are text until converted).
+
+A save's two writes, the form row's changed columns and its history row, are statements of the same kind:
+:func:`update_row` and :func:`insert_copy` write them with the SQL made once per table, database vendor and set
+of columns, every value bound as a parameter and prepared by its field as the ORM's ``save()`` prepares it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Field, Model, QuerySet
 from django.db.models.lookups import Lookup
 
@@ -32,6 +37,7 @@ class _Compiled:
     fields: tuple[Field[Any, Any], ...]  # the field each stand-in is compared with, which prepares its values
     columns: tuple[Any, ...]  # the selected expressions (their converters are the current connection's)
     attnames: tuple[str | None, ...]  # the model attribute of each column (None: an annotation)
+    aliases: tuple[str | None, ...]  # the name of each annotation (None: a model column)
 
 
 def _lookups(node: Any) -> Iterator[Lookup[Any]]:
@@ -59,6 +65,9 @@ class CompiledQuery:
         self.build = build
         self.stand_ins = stand_ins
         self._by_vendor: dict[str, _Compiled] = {}
+        #: The columns' converters by connection (a thread's connection goes when its thread does).
+        self._converters: WeakKeyDictionary[Any, list[tuple[int, list[Callable[..., Any]], Any]]] = (
+            WeakKeyDictionary())
 
     def _compiled(self) -> _Compiled:
         found = self._by_vendor.get(connection.vendor)
@@ -77,6 +86,7 @@ class CompiledQuery:
                 # a relation's values are its target's (as the ORM's lookups prepare them)
                 tuple(getattr(fields[k], "target_field", None) or fields[k] for k in range(len(self.stand_ins))),
                 columns, tuple(getattr(getattr(c, "target", None), "attname", None) for c in columns),
+                tuple(alias for _, _, alias in compiler.select),
             )
             self._by_vendor[connection.vendor] = found
         return found
@@ -120,18 +130,108 @@ class CompiledQuery:
 
     def _compiler_converters(self) -> list[tuple[int, list[Callable[..., Any]], Any]]:
         """Each column's converters, as the ORM's compiler takes them, from the connection of this call (a
-        converter may be bound to its connection, and each thread has its own)."""
-        found = []
-        for i, expression in enumerate(self._compiled().columns):
-            convs = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-            if convs:
-                found.append((i, convs, expression))
+        converter may be bound to its connection, and each thread has its own): found once per connection."""
+        wrapper = connections[connection.alias]  # this thread's connection, which the converters are bound to
+        found = self._converters.get(wrapper)
+        if found is None:
+            found = []
+            for i, expression in enumerate(self._compiled().columns):
+                convs = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+                if convs:
+                    found.append((i, convs, expression))
+            self._converters[wrapper] = found
         return found
 
     def instances(self, model: type[M], *values: Any) -> list[M]:
-        """The rows for ``values`` as instances of ``model`` (the query must select its columns only)."""
+        """The rows for ``values`` as instances of ``model``: the query selects its columns, each annotation
+        becomes an attribute of that name (as the ORM sets it)."""
         rows = self.rows(*values)
-        names = self._compiled().attnames
-        if None in names:
-            raise RuntimeError("instances() needs a query selecting model columns only")
-        return [model.from_db(connection.alias, list(names), row) for row in rows]  # type: ignore[arg-type]
+        compiled = self._compiled()
+        own = [i for i, name in enumerate(compiled.attnames) if name is not None]
+        names = [compiled.attnames[i] for i in own]
+        extra = [(i, alias) for i, alias in enumerate(compiled.aliases) if compiled.attnames[i] is None]
+        if any(alias is None for _, alias in extra):
+            raise RuntimeError("instances() needs a query selecting model columns and named annotations only")
+        found = []
+        for row in rows:
+            instance = model.from_db(connection.alias, names, [row[i] for i in own])
+            for i, alias in extra:
+                setattr(instance, alias, row[i])  # type: ignore[arg-type]
+            found.append(instance)
+        return found
+
+
+@dataclass(frozen=True)
+class _Write:
+    sql: str
+    fields: tuple[Field[Any, Any], ...]  # the field of each parameter, in order
+
+
+#: Write statements by (statement, model(s), columns, vendor): a save writes the same few column sets again and again.
+_WRITES: dict[tuple[Any, ...], _Write] = {}
+
+
+def _bound(fields: Sequence[Field[Any, Any]]) -> tuple[Field[Any, Any], ...]:
+    """The fields, each of which takes its value as one plain ``%s`` parameter (a field with its own placeholder,
+    such as a geometry, would need the ORM's compiler)."""
+    special = [f.name for f in fields if hasattr(f, "get_placeholder")]
+    if special:
+        raise RuntimeError(f"columns with their own placeholder cannot be written here: {special}")
+    return tuple(fields)
+
+
+def _write(key: tuple[Any, ...], make: Callable[[], _Write]) -> _Write:
+    """The statement of ``key`` for the current database vendor, made on first use."""
+    key = (*key, connection.vendor)
+    found = _WRITES.get(key)
+    if found is None:
+        found = _WRITES[key] = make()
+    return found
+
+
+def update_row(instance: Model, attnames: Sequence[str]) -> int:
+    """``instance.save(update_fields=attnames)`` without its signals: UPDATE those columns of the instance's row (by
+    primary key) to its values, an ``auto_now`` column to the time now. The number of rows updated (0: no such row)."""
+    meta = type(instance)._meta
+
+    def make() -> _Write:
+        fields = _bound([meta.get_field(name) for name in attnames])
+        qn = connection.ops.quote_name
+        assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+        return _Write(f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s",  # type: ignore[union-attr]
+                      (*fields, meta.pk))  # type: ignore[arg-type]
+
+    write = _write(("update", type(instance), tuple(attnames)), make)
+    *columns, key = write.fields
+    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in columns]
+    params.append(key.get_db_prep_value(instance.pk, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(write.sql, params)
+        return int(cursor.rowcount)
+
+
+def insert_copy(source: type[Model], target: type[Model], copied: Sequence[str], values: Mapping[str, Any],
+                key: Any) -> int:
+    """INSERT into ``target`` a copy of ``source``'s row of primary key ``key``, made by the database: the columns
+    ``copied`` (the same attribute names in both models) from that row, ``values`` (by attribute name, each
+    prepared by its ``target`` field) beside them. The row's values never travel through Python, so the copy is
+    exactly what the row holds. The number of rows inserted (0: no such row)."""
+    smeta, tmeta = source._meta, target._meta
+
+    def make() -> _Write:
+        taken = _bound([smeta.get_field(name) for name in copied])
+        given = _bound([tmeta.get_field(name) for name in values])
+        qn = connection.ops.quote_name
+        into = ", ".join(qn(tmeta.get_field(name).column) for name in copied)  # type: ignore[union-attr]
+        into += "".join(f", {qn(f.column)}" for f in given)
+        select = ", ".join(qn(f.column) for f in taken) + ", %s" * len(given)
+        return _Write(f"INSERT INTO {qn(tmeta.db_table)} ({into}) SELECT {select} FROM {qn(smeta.db_table)} "
+                      f"WHERE {qn(smeta.pk.column)} = %s", (*given, smeta.pk))  # type: ignore[union-attr,arg-type]
+
+    write = _write(("copy", source, target, tuple(copied), tuple(values)), make)
+    *given, pk = write.fields
+    params = [f.get_db_prep_save(value, connection) for f, value in zip(given, values.values(), strict=True)]
+    params.append(pk.get_db_prep_value(key, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(write.sql, params)
+        return int(cursor.rowcount)

@@ -10,16 +10,19 @@ import copy
 import hashlib
 import secrets
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from ..audit.waivers import Waiver
 from ..io import jsonio
 from ..model import Form
+from .compiled import insert_copy, update_row
 from .engine import DEFAULT_PROFILE, Evaluation
 from .repair import fitted
 
@@ -242,6 +245,22 @@ class FormRecord(models.Model):
                    if not f.primary_key and (f.attname not in as_read or getattr(self, f.attname) != as_read[f.attname])]
         return sorted({*changed, "updated_at"})
 
+    def save_edit(self, user: Any, reason: str) -> None:
+        """Write a change of a form read from the database (the live save): the columns that changed, and its
+        history row — every field, who, when and why — as ``save(update_fields=self.changed_columns())`` with
+        django-simple-history's row does, in two statements compiled once (:func:`.compiled.update_row`): the ORM's
+        build of them was a fifth of a save's CPU. The caller holds the row locked inside its transaction; a form
+        whose place may be taken (a new title or kind) is saved by the ORM instead, against the unique constraints."""
+        columns = self.changed_columns()
+        if columns is None:
+            raise ValueError("save_edit needs a form read from the database")
+        if update_row(self, columns) != 1:
+            raise FormRecord.DoesNotExist(f"no form {self.pk}")
+        insert_copy(FormRecord, FormRecord.history.model, _history_columns(),
+                    {"history_date": timezone.now(), "history_type": "~", "history_change_reason": reason,
+                     "history_user_id": getattr(user, "pk", None)}, self.pk)
+        self._stored(columns)
+
     @property
     def editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
@@ -278,6 +297,13 @@ class FormRecord(models.Model):
             column = self._meta.get_field(name)
             stored = fitted(value, column.max_digits, column.decimal_places)
             setattr(self, name, column.get_default() if stored is None else stored)
+
+
+@cache
+def _history_columns() -> tuple[str, ...]:
+    """The form's columns its history rows copy (all but ``updated_at``): those of the history model it also has."""
+    own = {f.attname for f in FormRecord._meta.concrete_fields}
+    return tuple(f.attname for f in FormRecord.history.model._meta.concrete_fields if f.attname in own)
 
 
 def _as_stored(columns: Any) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Writes: every change of a stored form goes through here, inside one transaction.
 
 A save checks the optimistic-lock version, re-scores, stores the canonical JSON and the derived columns and
-bumps the version; django-simple-history writes the field-level history row in the same transaction, so a
-crash anywhere leaves the previous version intact.
+bumps the version; the field-level history row (django-simple-history's model, written by the live save through
+``FormRecord.save_edit``) goes in the same transaction, so a crash anywhere leaves the previous version intact.
 """
 
 from __future__ import annotations
@@ -171,11 +171,11 @@ def save_locked(user: Any, record: FormRecord, expected_version: int, form: Form
         raise Duplicate(existing, _changed_place(before, record))
     record.doubts = open_doubts
     record.version += 1
-    _stamp(record, user, "编辑")
     if moved:
+        _stamp(record, user, "编辑")
         store_in_place(record, _changed_place(before, record))
     else:  # the place it holds is its own: no unique constraint can refuse it, no savepoint is needed
-        record.save(update_fields=record.changed_columns())  # the history row still holds every field
+        record.save_edit(user, "编辑")  # the changed columns; the history row still holds every field
     return Saved(record, evaluation)
 
 
@@ -306,8 +306,7 @@ def locked_for_saving(record_id: int) -> FormRecord:
     The live save is the hot path, and building and compiling this query in the ORM cost five times what the
     database takes to answer it: it is compiled once per process and database vendor (:mod:`.compiled`).
     """
-    query = _SAVING_QUERY.sql(record_id)  # None: an id beyond the column's range, no form has it
-    rows = list(FormRecord.objects.raw(*query)) if query is not None else []
+    rows = _SAVING_QUERY.instances(FormRecord, record_id)  # none for an id beyond the column's range
     if not rows:
         raise FormRecord.DoesNotExist(f"no form {record_id}")
     return rows[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -25,13 +26,14 @@ TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)
 
 def _statements(queries: CaptureQueriesContext) -> list[tuple[str, str]]:
     """(verb, table) of each statement that is not transaction control; a SELECT's table is its last FROM (the
-    subqueries of its columns come before)."""
+    subqueries of its columns come before), a write's the table it writes (an INSERT may copy from another)."""
     found = []
     for query in queries.captured_queries:
         sql = query["sql"]
         if TRANSACTION_CONTROL.match(sql):
             continue
-        tables = re.findall(r'(?:FROM|UPDATE|INTO)\s+"(\w+)"', sql)
+        written = re.match(r'\s*(?:UPDATE|INSERT\s+INTO)\s+"(\w+)"', sql, re.I)
+        tables = [written.group(1)] if written else re.findall(r'FROM\s+"(\w+)"', sql)
         found.append((sql.split()[0].upper(), tables[-1] if tables else ""))
     return found
 
@@ -56,6 +58,56 @@ def test_a_live_save_reads_four_rows_and_writes_two(world: Any) -> None:
     record.refresh_from_db()
     assert record.form().conclusion == "新结论" and record.history.count() == 2
     assert record.history.first().import_notes == "第3页的表格未能读取"  # the history row holds every field
+
+
+def _columns(row: Any, names: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names}
+
+
+def test_the_history_row_of_a_live_save_is_the_row_saved_with_who_when_and_why(world: Any) -> None:
+    """The audit trail of the compiled writes: the history row copies every column the form row holds after the
+    save (as read back from the database), names the user, the time and the reason, and is the newest row."""
+    from jixiao.web.models import _history_columns
+
+    record = world.form()
+    started = timezone.now()
+    client = world.client("filler_a1")
+    response = client.post(f"/forms/{record.pk}/save/", entry_post(world.seed, record.version, conclusion="改过"),
+                           **HTMX)
+    assert response.status_code == 200 and "已保存" in response.content.decode()
+    stored = FormRecord.objects.get(pk=record.pk)
+    newest = stored.history.first()
+    assert set(_history_columns()) == {f.attname for f in FormRecord._meta.concrete_fields} - {"updated_at"}
+    assert _columns(newest, _history_columns()) == _columns(stored, _history_columns())
+    assert (newest.history_user, newest.history_change_reason, newest.history_type) == (
+        world.users["filler_a1"], "编辑", "~")
+    assert started <= newest.history_date <= timezone.now() and started <= stored.updated_at <= timezone.now()
+    assert stored.version == record.version + 1 and stored.form().conclusion == "改过"
+
+
+@pytest.mark.parametrize(("total", "doubts", "notes"), [
+    (Decimal("87.1000"), [{"path": "indicators.0.score", "key": "分值"}], "第3页的表格未能读取"),
+    (Decimal("-0.0001"), [], "引号 ' \" 反斜杠 \\ 百分号 %s %% 😀"),
+    (Decimal("12345678901.2345"), [{"path": "", "key": "", "nested": {"a": [1, "二", None]}}], ""),
+])
+def test_the_compiled_writes_store_what_the_orms_save_stores(world: Any, total: Decimal, doubts: Any,
+                                                             notes: str) -> None:
+    """Decimals, JSON and text through :meth:`FormRecord.save_edit` read back as the ORM's own save (with
+    simple-history's row) of the same values reads back, in the form row and in its history row."""
+    mine, theirs = world.form(), world.form(world.a2, "filler_a2")
+    for pk, user in ((mine.pk, "filler_a1"), (theirs.pk, "filler_a2")):
+        record = FormRecord.objects.get(pk=pk)
+        record.total_computed, record.doubts, record.import_notes, record.version = total, doubts, notes, 9
+        if pk == mine.pk:
+            record.save_edit(world.users[user], "编辑")
+        else:
+            record._history_user, record._change_reason = world.users[user], "编辑"  # type: ignore[attr-defined]
+            record.save(update_fields=record.changed_columns())
+    names = ("total_computed", "doubts", "import_notes", "version")
+    a, b = FormRecord.objects.get(pk=mine.pk), FormRecord.objects.get(pk=theirs.pk)
+    assert _columns(a, names) == _columns(b, names) == {"total_computed": total, "doubts": doubts,
+                                                         "import_notes": notes, "version": 9}
+    assert _columns(a.history.first(), names) == _columns(b.history.first(), names) == _columns(b, names)
 
 
 def test_changed_columns_sees_a_value_changed_in_place(world: Any) -> None:
