@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, getcontext
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
 from typing import Any
 
 from .model import Form, FundRow, Indicator
@@ -59,6 +59,10 @@ _QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(11))  # 1, 0.1, 0
 
 def round_places(value: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     quantum = _QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places)
+    try:  # nearly every value fits the context: quantize at once, no questions asked of the value first
+        return value.quantize(quantum, rounding=rounding)
+    except InvalidOperation:
+        pass
     context = getcontext()
     if value.is_finite() and value.adjusted() + places + 2 > context.prec:
         # A context as wide as the result: the default 28 digits would make quantize fail (InvalidOperation)
@@ -522,7 +526,10 @@ def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
     """Totals per level-1 block, in the order the blocks appear on the form (as the scores count: folded)."""
     blocks: dict[str, BlockScore] = {}  # one pass, sums kept in the block records
     for item in indicators:
-        weight, score, declared = item.counted
+        if item.converted is None:  # nearly every row: counted as scored (``counted`` without its call)
+            weight, score, declared = item.weight, item.score, item.declared
+        else:
+            weight, score, declared = item.counted
         name = item.level1 or "（未分类）"
         block = blocks.get(name)
         if block is None:
