@@ -613,10 +613,11 @@ def score(form: Form, profile: Profile, previous: Form | None = None) -> Scoreca
         explanation = "；".join(part for part in (
             f"总分 = 执行率得分 {fmt(execution.score)} + 各指标折算得分之和（单项指标得分 × 权重占比）", explanation,
             f"按全国通用规则（单项指标得分直接相加）为 {fmt(national)}" + (f"：{how}" if how else "")) if part)
-    declared_parts = [form.funds.score_declared,
-                      *(i.counted[2] for i in indicators)]
+    # the declared scores as they count: folded only under a folding profile (``counted``), else as written
+    declared = [i.counted[2] for i in indicators] if folding else [i.declared for i in indicators]
     return Scorecard(profile.stamp, execution, indicators, blocks, total, profile.grades.grade(total),
-                     form.total_declared, _sum(declared_parts), round_places(raw, places), explanation, national)
+                     form.total_declared, _sum([form.funds.score_declared, *declared]), round_places(raw, places),
+                     explanation, national)
 
 
 def scorecard_data(card: Scorecard) -> dict[str, object]:
