@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
-from typing import Any
+from typing import Any, overload
 
 from .model import Form, FundRow, Indicator
 from .rules import Profile
@@ -89,19 +89,25 @@ def _words(*parts: Why) -> str:
     return "".join(map(worded, parts))
 
 
-def _worded_property() -> Any:
-    """The ``explanation`` of a result record: its :data:`Why` (the field ``why``) worded on the first read."""
+class Worded:
+    """The ``explanation`` of a result record: its :data:`Why` (the record's field ``why``) worded on the first
+    read and kept as text."""
 
-    def get(self: Any) -> str:
-        why = self.why
+    @overload
+    def __get__(self, record: None, owner: type) -> Worded: ...
+    @overload
+    def __get__(self, record: object, owner: type) -> str: ...
+
+    def __get__(self, record: Any, owner: type) -> Worded | str:
+        if record is None:
+            return self
+        why = record.why
         if type(why) is not str:
-            why = self.why = worded(why)
-        return why
+            why = record.why = worded(why)
+        return str(why)
 
-    def put(self: Any, text: str) -> None:
-        self.why = text
-
-    return property(get, put, doc="How the score was obtained, in words (worded when first read).")
+    def __set__(self, record: Any, text: str) -> None:
+        record.why = text
 
 
 @dataclass(slots=True)
@@ -113,7 +119,7 @@ class Outcome:
     why: Why
     met: bool | None = None
 
-    explanation = _worded_property()
+    explanation = Worded()
 
 
 @dataclass(slots=True)
@@ -140,7 +146,7 @@ class IndicatorScore:
     converted: Decimal | None = None
     converted_declared: Decimal | None = None
 
-    explanation = _worded_property()
+    explanation = Worded()
 
     @property
     def counted(self) -> tuple[Decimal, Decimal, Decimal | None]:
@@ -163,7 +169,7 @@ class ExecutionScore:
     why: Why  # the explanation, worded when read (``explanation``)
     printed: bool = False  # the rate is the form's printed 执行率 (no amounts to compute it from)
 
-    explanation = _worded_property()
+    explanation = Worded()
 
     @property
     def rate_display(self) -> Decimal | None:
