@@ -493,18 +493,29 @@ def printed_rate(text: str | None) -> tuple[Decimal, int] | None:
     return value, places
 
 
-def _execution_points(rate: Decimal, weight: Decimal, profile: Profile) -> tuple[Decimal, str]:
+def _execution_points(rate: Decimal, weight: Decimal, profile: Profile) -> tuple[Decimal, Why]:
     """Points for an execution rate (percent) under the profile's policy, and how they were obtained."""
     linear = min(rate / HUNDRED * weight, weight)
     policy = profile.execution.policy
     if policy == "floor_int":
         score = round_places(linear, 0, ROUND_FLOOR)
-        return score, f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(round_places(linear, 2))}，向下取整得 {fmt(score)}"
-    if policy == "tiered":
+    elif policy == "tiered":
         score = next((s for minimum, s in profile.execution.tiers if rate >= minimum), ZERO)
-        return score, f"按档位表得 {fmt(score)}"
-    score = round_places(linear, profile.rounding.execution)
-    return score, f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(score)}（不超过 {fmt(weight)}）"
+    else:
+        score = round_places(linear, profile.rounding.execution)
+    return score, (_points_text, policy, rate, weight, linear, score)
+
+
+def _points_text(policy: str, rate: Decimal, weight: Decimal, linear: Decimal, score: Decimal) -> str:
+    if policy == "floor_int":
+        return f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(round_places(linear, 2))}，向下取整得 {fmt(score)}"
+    if policy == "tiered":
+        return f"按档位表得 {fmt(score)}"
+    return f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(score)}（不超过 {fmt(weight)}）"
+
+
+def _rate_text(executed: Decimal, budget: Decimal, rate: Decimal, note: str) -> str:
+    return f"{fmt(executed)}/{fmt(budget)} = {fmt(round_places(rate, 2))}%{note}；"
 
 
 def score_execution(form: Form, profile: Profile) -> ExecutionScore:
@@ -515,8 +526,8 @@ def score_execution(form: Form, profile: Profile) -> ExecutionScore:
     if budget and executed is not None:
         rate = executed / budget * HUNDRED
         score, how = _execution_points(rate, weight, profile)
-        shown = f"{fmt(executed)}/{fmt(budget)} = {fmt(round_places(rate, 2))}%{note}"
-        return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, f"{shown}；{how}")
+        return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared,
+                              (_words, (_rate_text, executed, budget, rate, note), how))
     printed = printed_rate(form.funds.rate_declared)
     if printed is None:
         kept = min(max(declared or ZERO, ZERO), weight)
@@ -524,8 +535,9 @@ def score_execution(form: Form, profile: Profile) -> ExecutionScore:
                               f"缺少全年预算数或执行数，执行率无法计算，沿用填报得分 {fmt(kept)}")
     rate = printed[0]
     score, how = _execution_points(rate, weight, profile)
-    text = f"缺少全年预算数或执行数，按填报的执行率 {form.funds.rate_declared} 计算；{how}"
-    return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, text, printed=True)
+    text = f"缺少全年预算数或执行数，按填报的执行率 {form.funds.rate_declared} 计算；"
+    return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, (_words, text, how),
+                          printed=True)
 
 
 def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
