@@ -1,7 +1,9 @@
 """The scoring engine: small pure formulas, each returning a score *and* its explanation.
 
 Result records are plain slotted dataclasses, treated as read-only: frozen ones cost ~7× more to
-build, and a batch of thousands of forms builds hundreds of thousands of them.
+build, and a batch of thousands of forms builds hundreds of thousands of them. Their explanations are
+worded when they are read (:data:`Why`): a batch reads none of them, and wording every one cost a fifth of
+scoring a form.
 
 One function per indicator type (positive, reverse, zero target, qualitative, deadline,
 unscorable) plus the execution-rate score, block totals, the total and the grade. Which
@@ -11,9 +13,10 @@ Scores are ``Decimal``; they are rounded half-up only where the profile says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, getcontext
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
+from typing import Any, overload
 
 from .model import Form, FundRow, Indicator
 from .rules import Profile
@@ -56,6 +59,10 @@ _QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(11))  # 1, 0.1, 0
 
 def round_places(value: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     quantum = _QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places)
+    try:  # nearly every value fits the context: quantize at once, no questions asked of the value first
+        return value.quantize(quantum, rounding=rounding)
+    except InvalidOperation:
+        pass
     context = getcontext()
     if value.is_finite() and value.adjusted() + places + 2 > context.prec:
         # A context as wide as the result: the default 28 digits would make quantize fail (InvalidOperation)
@@ -64,14 +71,55 @@ def round_places(value: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> 
     return value.quantize(quantum, rounding=rounding, context=context)
 
 
+#: An explanation: its text, or the function that words it followed by that function's arguments (a tuple),
+#: worded by :func:`worded` when it is read. Building the tuple costs a tenth of wording the text.
+Why = str | tuple[Any, ...]
+
+
+def worded(why: Why) -> str:
+    """The text of an explanation (:data:`Why`)."""
+    if isinstance(why, str):
+        return why
+    word: Callable[..., str] = why[0]
+    return word(*why[1:])
+
+
+def _words(*parts: Why) -> str:
+    """Explanations one after the other (a lazy explanation with text before or after it)."""
+    return "".join(map(worded, parts))
+
+
+class Worded:
+    """The ``explanation`` of a result record: its :data:`Why` (the record's field ``why``) worded on the first
+    read and kept as text."""
+
+    @overload
+    def __get__(self, record: None, owner: type) -> Worded: ...
+    @overload
+    def __get__(self, record: object, owner: type) -> str: ...
+
+    def __get__(self, record: Any, owner: type) -> Worded | str:
+        if record is None:
+            return self
+        why = record.why
+        if type(why) is not str:
+            why = record.why = worded(why)
+        return str(why)
+
+    def __set__(self, record: Any, text: str) -> None:
+        record.why = text
+
+
 @dataclass(slots=True)
 class Outcome:
     """What a formula returns: the score, how it was obtained, and whether the target was met."""
 
     score: Decimal
     method: str
-    explanation: str
+    why: Why
     met: bool | None = None
+
+    explanation = Worded()
 
 
 @dataclass(slots=True)
@@ -86,7 +134,7 @@ class IndicatorScore:
     score: Decimal
     declared: Decimal | None
     method: str  # positive | reverse | zero_target | qualitative | deadline | declared
-    explanation: str
+    why: Why  # the explanation, worded when read (``explanation``)
     target: Target
     actual: Target
     met: bool | None
@@ -97,6 +145,8 @@ class IndicatorScore:
     share: Decimal | None = None
     converted: Decimal | None = None
     converted_declared: Decimal | None = None
+
+    explanation = Worded()
 
     @property
     def counted(self) -> tuple[Decimal, Decimal, Decimal | None]:
@@ -116,8 +166,10 @@ class ExecutionScore:
     weight: Decimal
     score: Decimal
     declared: Decimal | None
-    explanation: str
+    why: Why  # the explanation, worded when read (``explanation``)
     printed: bool = False  # the rate is the form's printed 执行率 (no amounts to compute it from)
+
+    explanation = Worded()
 
     @property
     def rate_display(self) -> Decimal | None:
@@ -165,8 +217,21 @@ class Scorecard:
 
 # --- quantitative ----------------------------------------------------------------------------
 
+def _full_text(actual: Decimal, target: Decimal, weight: Decimal, sign: str, unit: str) -> str:
+    return f"{fmt(actual)}{unit} {sign} {fmt(target)}{unit}，达到目标，得满分 {fmt(weight)}"
+
+
 def _full(actual: Decimal, target: Decimal, weight: Decimal, sign: str, unit: str) -> Outcome:
-    return Outcome(weight, "", f"{fmt(actual)}{unit} {sign} {fmt(target)}{unit}，达到目标，得满分 {fmt(weight)}", True)
+    return Outcome(weight, "", (_full_text, actual, target, weight, sign, unit), True)
+
+
+def _ratio_text(numerator: Decimal, denominator: Decimal, weight: Decimal, score: Decimal, tail: str = "") -> str:
+    return f"{fmt(numerator)}/{fmt(denominator)} × {fmt(weight)} = {fmt(score)}{tail}"
+
+
+def _linear_text(actual: Decimal, target: Decimal, weight: Decimal, score: Decimal) -> str:
+    return (f"(1 − ({fmt(actual)} − {fmt(target)})/{fmt(target)}) × {fmt(weight)} = {fmt(score)}"
+            "（超出目标，线性递减，2倍目标时为0）")
 
 
 def score_positive(target: Decimal, actual: Decimal, weight: Decimal, places: int, unit: str = "") -> Outcome:
@@ -176,7 +241,7 @@ def score_positive(target: Decimal, actual: Decimal, weight: Decimal, places: in
     if actual < ZERO:
         actual = ZERO  # pmkpi clamps a negative actual to 0
     score = round_places(actual / target * weight, places)
-    return Outcome(score, "positive", f"{fmt(actual)}/{fmt(target)} × {fmt(weight)} = {fmt(score)}", False)
+    return Outcome(score, "positive", (_ratio_text, actual, target, weight, score), False)
 
 
 def score_reverse(
@@ -187,20 +252,21 @@ def score_reverse(
         return _full(actual, target, weight, "≤", unit)
     if formula == "ratio":
         score = round_places(target / actual * weight, places)
-        text = f"{fmt(target)}/{fmt(actual)} × {fmt(weight)} = {fmt(score)}（超出目标，按 A/B 计分）"
-    else:
-        share = max(ZERO, 1 - (actual - target) / target)
-        score = round_places(share * weight, places)
-        text = (f"(1 − ({fmt(actual)} − {fmt(target)})/{fmt(target)}) × {fmt(weight)} = {fmt(score)}"
-                "（超出目标，线性递减，2倍目标时为0）")
-    return Outcome(score, "reverse", text, False)
+        return Outcome(score, "reverse", (_ratio_text, target, actual, weight, score, "（超出目标，按 A/B 计分）"), False)
+    share = max(ZERO, 1 - (actual - target) / target)
+    score = round_places(share * weight, places)
+    return Outcome(score, "reverse", (_linear_text, actual, target, weight, score), False)
 
 
 def score_zero_target(op: str, actual: Decimal, weight: Decimal) -> Outcome:
     """Target 0 (``≤0起`` accidents …): all or nothing (pmkpi selfindexequalzero)."""
     met = actual >= 0 if op in ("≥", ">") else actual <= 0
     score = weight if met else ZERO
-    return Outcome(score, "zero_target", f"目标为0，实际 {fmt(actual)}，{'达到' if met else '未达到'}，得 {fmt(score)}（全有或全无）", met)
+    return Outcome(score, "zero_target", (_zero_text, actual, met, score), met)
+
+
+def _zero_text(actual: Decimal, met: bool, score: Decimal) -> str:
+    return f"目标为0，实际 {fmt(actual)}，{'达到' if met else '未达到'}，得 {fmt(score)}（全有或全无）"
 
 
 def _convert(actual: Target, target: Target) -> tuple[Decimal, str]:
@@ -233,9 +299,9 @@ def score_quantity(target: Target, actual: Target, weight: Decimal, profile: Pro
         if hint:
             conversion += f"（指标值未写比较符号；指标名称含“{hint}”，属越低越好的指标，按反向（≤）计分）"
         else:
-            conversion += f"（指标值未写比较符号，按{'反向（≤）' if reverse else '正向（≥）'}指标计分）"
+            conversion += "（指标值未写比较符号，按反向（≤）指标计分）" if reverse else "（指标值未写比较符号，按正向（≥）指标计分）"
     if conversion:
-        outcome.explanation += conversion
+        outcome.why = (_words, outcome.why, conversion)
     return outcome
 
 
@@ -267,7 +333,7 @@ def score_relative(target: Target, actual: Target, last: Target | None, declared
         else:
             outcome = score_positive(target.number, change, weight, profile.rounding.indicator, target.unit or "")
             outcome.method = outcome.method or "positive"
-        outcome.explanation = f"指标值与完成值都是相对上年的{direction}量：{outcome.explanation}"
+        outcome.why = (_words, f"指标值与完成值都是相对上年的{direction}量：", outcome.why)
         return outcome
     if last is None or not last.is_quantity or last.number is None:
         return score_unscorable(f"指标值“{target.text}”是相对上年的目标，缺少上年同一指标的实际完成值"
@@ -276,7 +342,7 @@ def score_relative(target: Target, actual: Target, last: Target | None, declared
         return score_unscorable(f"完成值“{actual.text}”无法识别", declared, weight)
     resolved, how = _resolve_relative(target, last)
     outcome = score_quantity(resolved, actual, weight, profile)
-    outcome.explanation = how + outcome.explanation
+    outcome.why = (_words, how, outcome.why)
     return outcome
 
 
@@ -286,21 +352,34 @@ def score_qualitative(tier: Tier, declared: Decimal | None, weight: Decimal, pro
     """定性指标 (表注4): the declared score stands when it lies in its tier, else the tier's bound."""
     low_share, high_share = profile.qualitative.bounds(tier)
     low, high = low_share * weight, high_share * weight
-    name = TIER_NAMES[tier]
-    band = f"“{name}”档 {plain(low)}–{plain(high)} 分（{plain(low_share * HUNDRED)}%–{plain(high_share * HUNDRED)}%）"
     if declared is None:
-        return Outcome(high, "qualitative", f"{band}，未填得分，取上限 {fmt(high)}", tier == "achieved")
-    if low <= declared <= high:
-        return Outcome(declared, "qualitative", f"{band}，填报得分 {fmt(declared)} 在档内，保留", tier == "achieved")
-    bound = high if declared > high else low
-    text = f"{band}，填报得分 {fmt(declared)} 超出档位，取边界 {fmt(bound)}"
-    return Outcome(bound, "qualitative", text, tier == "achieved")
+        return Outcome(high, "qualitative", (_tier_text, tier, low_share, high_share, weight, declared, high),
+                       tier == "achieved")
+    kept = declared if low <= declared <= high else high if declared > high else low
+    return Outcome(kept, "qualitative", (_tier_text, tier, low_share, high_share, weight, declared, kept),
+                   tier == "achieved")
+
+
+def _tier_text(tier: Tier, low_share: Decimal, high_share: Decimal, weight: Decimal, declared: Decimal | None,
+               kept: Decimal) -> str:
+    """How a qualitative score was kept: the tier's band, and the declared score in it or its bound."""
+    band = (f"“{TIER_NAMES[tier]}”档 {plain(low_share * weight)}–{plain(high_share * weight)} 分"
+            f"（{plain(low_share * HUNDRED)}%–{plain(high_share * HUNDRED)}%）")
+    if declared is None:
+        return f"{band}，未填得分，取上限 {fmt(kept)}"
+    if low_share * weight <= declared <= high_share * weight:
+        return f"{band}，填报得分 {fmt(declared)} 在档内，保留"
+    return f"{band}，填报得分 {fmt(declared)} 超出档位，取边界 {fmt(kept)}"
 
 
 def score_unscorable(reason: str, declared: Decimal | None, weight: Decimal) -> Outcome:
     """No formula applies (unreadable target or actual): keep the declared score, within 0–weight."""
     kept = min(max(declared or ZERO, ZERO), weight)
-    return Outcome(kept, "declared", f"{reason}，无法按公式计分，沿用填报得分 {fmt(kept)}")
+    return Outcome(kept, "declared", (_kept_text, reason, kept))
+
+
+def _kept_text(reason: str, kept: Decimal) -> str:
+    return f"{reason}，无法按公式计分，沿用填报得分 {fmt(kept)}"
 
 
 def _tier_of_actual(target: Target, actual: Target) -> Tier | None:
@@ -321,12 +400,12 @@ def score_deadline(
         if actual.deadline.key(year) <= target.deadline.key(year):
             return Outcome(weight, "deadline", f"{actual.text} 不晚于 {target.text}，按期完成，得满分 {fmt(weight)}", True)
         late = score_qualitative(profile.deadline.late_tier, declared, weight, profile)
-        return Outcome(late.score, "deadline", f"{actual.text} 晚于 {target.text}，逾期；{late.explanation}", False)
+        return Outcome(late.score, "deadline", (_words, f"{actual.text} 晚于 {target.text}，逾期；", late.why), False)
     tier = _tier_of_actual(target, actual)
     if tier is None:
         return score_unscorable(f"完成值“{actual.text}”既不是日期也不是完成情况", declared, weight)
     outcome = score_qualitative(tier, declared, weight, profile)
-    return Outcome(outcome.score, "deadline", f"完成值“{actual.text}”按定性计分：{outcome.explanation}", outcome.met)
+    return Outcome(outcome.score, "deadline", (_words, f"完成值“{actual.text}”按定性计分：", outcome.why), outcome.met)
 
 
 # --- one indicator --------------------------------------------------------------------------
@@ -353,8 +432,7 @@ def score_indicator(index: int, indicator: Indicator, profile: Profile, year: in
     if weight is None:  # no 分值 column: nothing to cap or to scale by
         kept = max(declared or ZERO, ZERO)
         return IndicatorScore(index, name, level1, level2, kept, kept, declared,
-                              "declared", f"未填分值，无法按公式计分，沿用填报得分 {fmt(kept)}", target, actual,
-                              None, cost, weight_known=False)
+                              "declared", (_kept_text, "未填分值", kept), target, actual, None, cost, weight_known=False)
     kind = target.kind
     if kind == "quantity" and actual.is_quantity:
         outcome = score_quantity(target, actual, weight, profile, hint)
@@ -364,7 +442,7 @@ def score_indicator(index: int, indicator: Indicator, profile: Profile, year: in
         outcome = score_qualitative(tier, declared, weight, profile)
         if kind == "quantity":
             outcome = Outcome(outcome.score, "qualitative",
-                              f"定量指标的完成值“{actual.text}”不是数值，按定性计分：{outcome.explanation}", outcome.met)
+                              (_words, f"定量指标的完成值“{actual.text}”不是数值，按定性计分：", outcome.why), outcome.met)
     elif kind == "deadline":
         outcome = score_deadline(target, actual, declared, weight, profile, year)
     elif kind in ("unknown", "empty"):
@@ -375,7 +453,7 @@ def score_indicator(index: int, indicator: Indicator, profile: Profile, year: in
     if score > weight or score < ZERO:
         score = min(max(score, ZERO), weight)
     return IndicatorScore(index, name, level1, level2, weight, score, declared,
-                          outcome.method, outcome.explanation, target, actual, outcome.met, cost)
+                          outcome.method, outcome.why, target, actual, outcome.met, cost)
 
 
 # --- funds, blocks, total --------------------------------------------------------------------
@@ -415,18 +493,29 @@ def printed_rate(text: str | None) -> tuple[Decimal, int] | None:
     return value, places
 
 
-def _execution_points(rate: Decimal, weight: Decimal, profile: Profile) -> tuple[Decimal, str]:
+def _execution_points(rate: Decimal, weight: Decimal, profile: Profile) -> tuple[Decimal, Why]:
     """Points for an execution rate (percent) under the profile's policy, and how they were obtained."""
     linear = min(rate / HUNDRED * weight, weight)
     policy = profile.execution.policy
     if policy == "floor_int":
         score = round_places(linear, 0, ROUND_FLOOR)
-        return score, f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(round_places(linear, 2))}，向下取整得 {fmt(score)}"
-    if policy == "tiered":
+    elif policy == "tiered":
         score = next((s for minimum, s in profile.execution.tiers if rate >= minimum), ZERO)
-        return score, f"按档位表得 {fmt(score)}"
-    score = round_places(linear, profile.rounding.execution)
-    return score, f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(score)}（不超过 {fmt(weight)}）"
+    else:
+        score = round_places(linear, profile.rounding.execution)
+    return score, (_points_text, policy, rate, weight, linear, score)
+
+
+def _points_text(policy: str, rate: Decimal, weight: Decimal, linear: Decimal, score: Decimal) -> str:
+    if policy == "floor_int":
+        return f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(round_places(linear, 2))}，向下取整得 {fmt(score)}"
+    if policy == "tiered":
+        return f"按档位表得 {fmt(score)}"
+    return f"{fmt(round_places(rate, 2))}% × {fmt(weight)} = {fmt(score)}（不超过 {fmt(weight)}）"
+
+
+def _rate_text(executed: Decimal, budget: Decimal, rate: Decimal, note: str) -> str:
+    return f"{fmt(executed)}/{fmt(budget)} = {fmt(round_places(rate, 2))}%{note}；"
 
 
 def score_execution(form: Form, profile: Profile) -> ExecutionScore:
@@ -437,8 +526,8 @@ def score_execution(form: Form, profile: Profile) -> ExecutionScore:
     if budget and executed is not None:
         rate = executed / budget * HUNDRED
         score, how = _execution_points(rate, weight, profile)
-        shown = f"{fmt(executed)}/{fmt(budget)} = {fmt(round_places(rate, 2))}%{note}"
-        return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, f"{shown}；{how}")
+        return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared,
+                              (_words, (_rate_text, executed, budget, rate, note), how))
     printed = printed_rate(form.funds.rate_declared)
     if printed is None:
         kept = min(max(declared or ZERO, ZERO), weight)
@@ -446,15 +535,19 @@ def score_execution(form: Form, profile: Profile) -> ExecutionScore:
                               f"缺少全年预算数或执行数，执行率无法计算，沿用填报得分 {fmt(kept)}")
     rate = printed[0]
     score, how = _execution_points(rate, weight, profile)
-    text = f"缺少全年预算数或执行数，按填报的执行率 {form.funds.rate_declared} 计算；{how}"
-    return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, text, printed=True)
+    text = f"缺少全年预算数或执行数，按填报的执行率 {form.funds.rate_declared} 计算；"
+    return ExecutionScore(budget, executed, rate, weight, min(score, weight), declared, (_words, text, how),
+                          printed=True)
 
 
 def block_scores(indicators: list[IndicatorScore]) -> list[BlockScore]:
     """Totals per level-1 block, in the order the blocks appear on the form (as the scores count: folded)."""
     blocks: dict[str, BlockScore] = {}  # one pass, sums kept in the block records
     for item in indicators:
-        weight, score, declared = item.counted
+        if item.converted is None:  # nearly every row: counted as scored (``counted`` without its call)
+            weight, score, declared = item.weight, item.score, item.declared
+        else:
+            weight, score, declared = item.counted
         name = item.level1 or "（未分类）"
         block = blocks.get(name)
         if block is None:
@@ -471,7 +564,7 @@ def fold_share(item: IndicatorScore, indicator: Indicator, places: int) -> Indic
     """河北 双权重表: 折算得分 = 单项指标得分 × 权重占比, computed next to the one the form declares."""
     share = indicator.weight_share
     if share is None:
-        item.explanation += "；未填权重占比，单项指标得分直接计入总分"
+        item.why = (_words, item.why, "；未填权重占比，单项指标得分直接计入总分")
         return item
     item.share = share
     item.converted = round_places(item.score * share / HUNDRED, places)
@@ -479,7 +572,7 @@ def fold_share(item: IndicatorScore, indicator: Indicator, places: int) -> Indic
     if declared is None and item.declared is not None:  # the form's own rule, when only 单项指标得分 is filled
         declared = round_places(item.declared * share / HUNDRED, places)
     item.converted_declared = declared
-    item.explanation += f"；折算得分 = 单项指标得分 {fmt(item.score)} × 权重占比 {plain(share)}% = {fmt(item.converted)}"
+    item.why = (_words, item.why, f"；折算得分 = 单项指标得分 {fmt(item.score)} × 权重占比 {plain(share)}% = {fmt(item.converted)}")
     return item
 
 
@@ -538,10 +631,11 @@ def score(form: Form, profile: Profile, previous: Form | None = None) -> Scoreca
         explanation = "；".join(part for part in (
             f"总分 = 执行率得分 {fmt(execution.score)} + 各指标折算得分之和（单项指标得分 × 权重占比）", explanation,
             f"按全国通用规则（单项指标得分直接相加）为 {fmt(national)}" + (f"：{how}" if how else "")) if part)
-    declared_parts = [form.funds.score_declared,
-                      *(i.counted[2] for i in indicators)]
+    # the declared scores as they count: folded only under a folding profile (``counted``), else as written
+    declared = [i.counted[2] for i in indicators] if folding else [i.declared for i in indicators]
     return Scorecard(profile.stamp, execution, indicators, blocks, total, profile.grades.grade(total),
-                     form.total_declared, _sum(declared_parts), round_places(raw, places), explanation, national)
+                     form.total_declared, _sum([form.funds.score_declared, *declared]), round_places(raw, places),
+                     explanation, national)
 
 
 def scorecard_data(card: Scorecard) -> dict[str, object]:

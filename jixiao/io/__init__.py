@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..model import Form
 from .jsonio import refusal
 from .notes import ImportNote
-from .sniff import DEFAULT_LIMITS, FORMATS, Format, Limits, confirm, sniff
+from .sniff import DEFAULT_LIMITS, FORMATS, Format, Limits, confirm_read, sniff_read
 
 __all__ = ["FORMATS", "ImportNote", "Limits", "read", "read_all", "read_bytes", "read_form"]
 
@@ -34,20 +34,25 @@ Result = tuple[Form, list[ImportNote]]
 
 def detect(path: Path, format: str = "auto", limits: Limits = DEFAULT_LIMITS) -> Format:
     """The format to read ``path`` as: sniffed, or the one asked for after checking the bytes agree."""
+    return detect_read(path, format, limits)[0]
+
+
+def detect_read(path: Path, format: str = "auto", limits: Limits = DEFAULT_LIMITS) -> tuple[Format, bytes | None]:
+    """:func:`detect`, with the file's bytes when a small file was read whole to sniff it (read once, not twice)."""
     if format == "auto":
-        return sniff(path, limits)
+        return sniff_read(path, limits)
     if format not in FORMATS:
         raise InputError(f"未知格式 {format!r}，可选：auto、{'、'.join(FORMATS)}", str(path))
-    return confirm(path, format, limits)
+    return confirm_read(path, format, limits)
 
 
-def _read_text(path: Path) -> Result:
+def _read_text(path: Path, data: bytes | None) -> Result:
     # jixiao.io.text is written on its own branch; until it is merged, say so instead of crashing
     try:
         text_module = importlib.import_module("jixiao.io.text")
     except ModuleNotFoundError:
         raise InputError("此版本尚不支持纯文本导入", str(path)) from None
-    result: Result = text_module.read_text(path)
+    result: Result = text_module.read_text(path, data)
     return result
 
 
@@ -57,12 +62,14 @@ def read(
     """Read one form from ``path``; ``sheet`` picks a worksheet of a workbook (name or number)."""
     path = Path(path)
     try:
-        return _read(path, detect(path, format, limits), sheet)
+        return _read(path, *detect_read(path, format, limits), sheet)
     except ValidationError as exc:
         raise refusal(exc, str(path)) from None
 
 
-def _read(path: Path, kind: Format, sheet: str | None) -> Result:
+def _read(path: Path, kind: Format, data: bytes | None, sheet: str | None) -> Result:
+    """The form of ``path`` read as ``kind``; ``data`` is the whole file when sniffing read it whole (a JSON or
+    text form is then parsed from it; the container formats' libraries open the file themselves)."""
     if kind in ("xlsx", "xls"):
         from . import excel
 
@@ -78,8 +85,8 @@ def _read(path: Path, kind: Format, sheet: str | None) -> Result:
     if kind == "json":
         from . import jsonio
 
-        return jsonio.read(path), []
-    return _read_text(path)
+        return (jsonio.read(path) if data is None else jsonio.loads(data, str(path))), []
+    return _read_text(path, data)
 
 
 def read_form(path: str | Path, format: str = "auto", sheet: str | None = None) -> Form:

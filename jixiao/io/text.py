@@ -1078,15 +1078,17 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     return form, notes
 
 
-def read_text(path: str | Path) -> tuple[Form, list[ImportNote]]:
-    """Read a text file (encoding detected); notes say what could not be read."""
+def read_text(path: str | Path, data: bytes | None = None) -> tuple[Form, list[ImportNote]]:
+    """Read a text file (encoding detected); notes say what could not be read. ``data``: the file's bytes, when
+    the caller read them already (:func:`jixiao.io.read` sniffs a small file by reading it whole)."""
     path = Path(path)
     place = str(path)
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if data is None else len(data)
         if size > MAX_TEXT_BYTES:
             raise InputError(f"文件过大（{size} 字节），文本表格不超过 {MAX_TEXT_BYTES} 字节", place)
-        data = path.read_bytes()
+        if data is None:
+            data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取文件：{exc.strerror}", place) from None
     text, notes = decode(data, place)

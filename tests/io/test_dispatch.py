@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from jixiao.cli import app
 from jixiao.errors import InputError
 from jixiao.io import jsonio, read, read_bytes
-from jixiao.io.sniff import sniff
+from jixiao.io.sniff import HEAD_BYTES, WHOLE_BYTES, sniff, sniff_read
 from jixiao.model import Form
 
 Truth = Callable[[str], str]
@@ -44,6 +44,34 @@ def test_json_and_text_are_told_apart(tmp_path: Path) -> None:
 def test_json_goes_through_the_canonical_reader(seed_json: str) -> None:
     form, notes = read(EXAMPLE)
     assert jsonio.dumps(form) == seed_json and notes == []
+
+
+def test_a_small_form_is_read_once(tmp_path: Path, seed_json: str) -> None:
+    """Sniffing reads a small file whole and the JSON or text reader takes those bytes: the file is opened once
+    (a batch reads every file; twice cost a worker a tenth of its time)."""
+    spaced = tmp_path / "spaced.json"  # longer than the head sniffing judges by
+    spaced.write_text(seed_json.replace("\n", "\n" + " " * 20), encoding="utf-8")
+    assert spaced.stat().st_size > HEAD_BYTES
+    assert sniff_read(spaced) == ("json", spaced.read_bytes())
+    opened: list[object] = []
+    real_open = Path.open
+
+    def counted(self: Path, *args: object, **kwargs: object) -> object:
+        opened.append(self)
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "open", counted)
+        form, _ = read(spaced)
+    assert jsonio.dumps(form) == seed_json and opened == [spaced]
+
+
+def test_a_large_form_is_read_by_its_reader(tmp_path: Path, seed_json: str) -> None:
+    """A file above the whole-read size is sniffed by its head; the JSON reader reads it itself."""
+    large = tmp_path / "large.json"  # white space after the form is still valid JSON
+    large.write_text(seed_json + " " * WHOLE_BYTES, encoding="utf-8")
+    assert sniff_read(large) == ("json", None)
+    assert jsonio.dumps(read(large)[0]) == seed_json
 
 
 def test_format_option_must_agree_with_the_content() -> None:
