@@ -118,7 +118,7 @@ def find_header(tokens: list[Token], start: int = 0) -> tuple[list[Column], int,
             last += 1
         else:
             break
-    return _ordered(_header_columns(tokens, first, min(last, len(tokens)), name_at)), first, last
+    return ordered_columns(_header_columns(tokens, first, min(last, len(tokens)), name_at)), first, last
 
 
 def _header_columns(tokens: list[Token], first: int, last: int, name_at: int) -> list[Column]:
@@ -186,7 +186,7 @@ def _joined_column(tokens: list[Token], i: int) -> Column | None:
     return None
 
 
-def _ordered(seen: list[Column]) -> list[Column]:
+def ordered_columns(seen: list[Column]) -> list[Column]:
     """Data columns in header order; a Sichuan 性质/指标值/单位 triple replaces 年度指标值.
 
     Without a 指标值 column the header's own order stands (``指标性质 指标方向 年度指标值 实际完成值 计量单位``).
@@ -814,18 +814,28 @@ def _coefficient(ratio: str, weight: Decimal | None, score: Decimal | None) -> f
     return evidence if abs(weight * share - score) <= Decimal("0.05") else -evidence
 
 
+def first_level1(tokens: list[Token], start: int = 0) -> int | None:
+    """Where a table without a header starts: its first 一级 label after token ``start``."""
+    return next((i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])), None)
+
+
+def read_headless(tokens: list[Token], first: int, columns: list[Column]) -> Table:
+    """The rows from token ``first`` (a 一级 label) read under ``columns``, no header found."""
+    table = _Reader(tokens, columns).read(first)
+    table.header_found = False
+    table.columns = columns
+    return table
+
+
 def read_table(tokens: list[Token], start: int = 0) -> Table:
-    """Read the indicator table found after token ``start``."""
+    """Read the indicator table found after token ``start``; without a header, in the national order."""
     header = find_header(tokens, start)
     if header is None:
-        first = next(
-            (i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])),
-            None,
-        )
+        first = first_level1(tokens, start)
         if first is None:
             return Table([], None, tokens[-1] if tokens else None, False)
-        table = _Reader(tokens, list(DEFAULT_COLUMNS)).read(first)
-        table.header_found = False
+        table = read_headless(tokens, first, list(DEFAULT_COLUMNS))
+        table.columns = []
         return table
     columns, first, end = header
     if _rubric_plan(_plan(tokens, first, end)):
