@@ -27,6 +27,7 @@ from .templates import Template, load_templates
 from .textlabels import Column, column_of, key
 from .textrows import (
     DEFAULT_COLUMNS,
+    JUDGED_ROLE,
     NUMERIC_COLUMNS,
     TEXT_COLUMNS,
     Row,
@@ -38,8 +39,6 @@ from .textrows import (
 )
 from .textscan import Token, is_number, is_value
 
-_JUDGED = {Column.TARGET: "target", Column.VALUE: "target", Column.ACTUAL: "actual", Column.WEIGHT: "weight",
-           Column.SCORE: "score"}
 HUNDRED = Decimal(100)
 #: Columns of short words (``正向``, ``大于等于``, ``个``): a figure there is a value of another column.
 WORD_COLUMNS = frozenset({Column.NATURE, Column.DIRECTION, Column.MEASURE})
@@ -89,7 +88,7 @@ def plans() -> tuple[Plan, ...]:
 
 
 def _reading(row: Row) -> dict[str, str]:
-    return {role: row.values[c] for c, role in _JUDGED.items() if row.values.get(c)}
+    return {role: row.values[c] for c, role in JUDGED_ROLE.items() if row.values.get(c)}
 
 
 def row_fit(row: Row, plan: tuple[Column, ...]) -> float:
@@ -182,12 +181,13 @@ def table_fit(table: Table, sums: Sums, cells: dict[int, list[str]] | None = Non
 
 @dataclass(frozen=True)
 class Planned:
-    """The table read under the winning plan, the plan, and the runner-up when the win was narrow."""
+    """The table read under the winning plan, the plan, the best plan reading other rows, and whether the
+    winner won narrowly over it."""
 
     table: Table
     plan: Plan
     runner_up: tuple[Plan, Table] | None
-    margin: float
+    narrow: bool
 
 
 def _rows_key(table: Table) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
@@ -210,9 +210,9 @@ def read_planned(tokens: list[Token], sums: Sums, start: int = 0) -> Planned | N
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
     best, _, plan, table = scored[0]
     others = [s for s in scored[1:] if _rows_key(s[3]) != _rows_key(table)]
-    margin = best - others[0][0] if others else float("inf")
-    runner_up = (others[0][2], others[0][3]) if others and margin < settings().decide.narrow_margin else None
-    return Planned(table, plan, runner_up, margin)
+    if not others:
+        return Planned(table, plan, None, False)
+    return Planned(table, plan, (others[0][2], others[0][3]), best - others[0][0] < settings().decide.narrow_margin)
 
 
 def _differing(table: Table, other: Table) -> list[int] | None:
@@ -231,7 +231,8 @@ def _names(plan: Plan) -> str:
 
 
 def plan_notes(planned: Planned, at: Callable[[int], Location]) -> list[ImportNote]:
-    """``I08`` naming the template assumed; ``I20`` on the rows the runner-up reads otherwise when the win was narrow."""
+    """``I08`` naming the template assumed; ``I20`` on the rows the runner-up plan reads otherwise — all of them
+    when the win was narrow, else those nothing in their own arithmetic verifies (the plan is a guess there)."""
     table, plan = planned.table, planned.plan
     where = at(table.rows[0].lines["name"]) if table.rows else None
     notes = [ImportNote("I08", f"指标表没有可识别的表头，已按表样{_names(plan)}的列读取"
@@ -239,8 +240,12 @@ def plan_notes(planned: Planned, at: Callable[[int], Location]) -> list[ImportNo
     if planned.runner_up is None:
         return notes
     other_plan, other = planned.runner_up
-    why = f"指标表没有表头，按表样{_names(plan)}与{_names(other_plan)}的列读取同样合理，各列的对应是推测，请核对原表"
     rows = _differing(table, other)
-    if rows is None:
-        return [*notes, ImportNote("I20", why, where, path="indicators")]
+    if planned.narrow:
+        why = f"指标表没有表头，按表样{_names(plan)}与{_names(other_plan)}的列读取同样合理，各列的对应是推测，请核对原表"
+        if rows is None:
+            return [*notes, ImportNote("I20", why, where, path="indicators")]
+    else:
+        why = f"指标表没有表头，该行的数值没有表内算术印证，按表样{_names(other_plan)}的列读取则不同，请核对原表"
+        rows = [n for n in rows or [] if consistency(_reading(table.rows[n])) <= 0]
     return [*notes, *(ImportNote("I20", why, at(table.rows[n].lines["name"]), path=f"indicators[{n}]") for n in rows)]

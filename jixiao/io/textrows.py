@@ -49,7 +49,7 @@ OFTEN_BLANK = frozenset({Column.NATURE, Column.MEASURE, Column.ADJUSTED})
 #: The roles the row constraints judge (jixiao.io.constraints), by column.
 ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
 #: The same for laying out a row's values: a Sichuan 指标值 is judged as the target it is.
-_JUDGED_ROLE = {**ROLE_OF_COLUMN, Column.VALUE: "target"}
+JUDGED_ROLE = {**ROLE_OF_COLUMN, Column.VALUE: "target"}
 
 
 @dataclass
@@ -786,7 +786,7 @@ def layout_readings(
         columns = [pattern[n] for n in chosen]
         if any(c in NUMERIC_COLUMNS and not is_number(v) for c, v in zip(columns, values, strict=True)):
             continue
-        reading = {_JUDGED_ROLE[c]: v for c, v in zip(columns, values, strict=True) if c in _JUDGED_ROLE}
+        reading = {JUDGED_ROLE[c]: v for c, v in zip(columns, values, strict=True) if c in JUDGED_ROLE}
         prior = priors.layout_prefix if chosen == tuple(range(len(values))) else 0.0
         weight, score = number_of(reading.get("weight")), number_of(reading.get("score"))
         if weight is not None and score is not None and weight >= score:
@@ -815,8 +815,13 @@ def _coefficient(ratio: str, weight: Decimal | None, score: Decimal | None) -> f
 
 
 def first_level1(tokens: list[Token], start: int = 0) -> int | None:
-    """Where a table without a header starts: its first 一级 label after token ``start``."""
-    return next((i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])), None)
+    """Where a table without a header starts: its first 一级 label after token ``start`` or, in a table
+    printing no 一级 labels, its first 二级 label (``数量指标``) in a cell of its own."""
+    first = next((i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])), None)
+    if first is None:
+        first = next((i for i in range(start, len(tokens))
+                      if tokens[i].cell and (s := _label_span(tokens, i)) and LEVEL2.match(s[1])), None)
+    return first
 
 
 def read_headless(tokens: list[Token], first: int, columns: list[Column]) -> Table:
