@@ -159,16 +159,21 @@ def _column_sum(rows: list[Row], column: Column) -> Decimal | None:
     return sum((v for v in values if v is not None), Decimal(0))
 
 
+def _row_total(row: Row, plan: tuple[Column, ...], cells: dict[int, list[str]]) -> float:
+    """A row's fit under ``plan`` with its width: as many cells after its name as the plan has columns, or not."""
+    width = _width(row, cells)
+    if width is None:
+        return row_fit(row, plan)
+    match = settings().plans.width_match
+    return row_fit(row, plan) + (match if width in _plan_widths(plan) else -match)
+
+
 def table_fit(table: Table, sums: Sums, cells: dict[int, list[str]] | None = None) -> float:
     """The rows' fits plus the block rules: each broken 一级 sum costs, all 分值 adding up to 100 with the funds'
     counts; where the cells are kept, each row's width against the plan's."""
-    blocks, costs = settings().blocks, settings().plans
-    plan = tuple(table.columns)
-    fit = sum(row_fit(row, plan) for row in table.rows) - blocks.level_sum * len(table.doubts)
-    widths = _plan_widths(plan)
-    for row in table.rows:
-        if (width := _width(row, cells or {})) is not None:
-            fit += costs.width_match if width in widths else -costs.width_match
+    blocks = settings().blocks
+    fit = sum(_row_total(row, tuple(table.columns), cells or {}) for row in table.rows)
+    fit -= blocks.level_sum * len(table.doubts)
     if (weights := _column_sum(table.rows, Column.WEIGHT)) is not None:
         fit += blocks.weights_total if weights + (sums.funds_weight or 0) == HUNDRED else -blocks.weights_total
     scores = _column_sum(table.rows, Column.SCORE)
@@ -188,6 +193,10 @@ class Planned:
     plan: Plan
     runner_up: tuple[Plan, Table] | None
     narrow: bool
+    #: rows the runner-up reads otherwise that nothing in their own arithmetic verifies, or whose own evidence
+    #: (constraints, kinds, width) is no better under the winner: the plan won there by the other rows or the
+    #: block sums, not by the row itself
+    unsure: tuple[int, ...] = ()
 
 
 def _rows_key(table: Table) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
@@ -212,7 +221,11 @@ def read_planned(tokens: list[Token], sums: Sums, start: int = 0) -> Planned | N
     others = [s for s in scored[1:] if _rows_key(s[3]) != _rows_key(table)]
     if not others:
         return Planned(table, plan, None, False)
-    return Planned(table, plan, (others[0][2], others[0][3]), best - others[0][0] < settings().decide.narrow_margin)
+    other_plan, other = others[0][2], others[0][3]
+    unsure = tuple(n for n in _differing(table, other) or []
+                   if consistency(_reading(table.rows[n])) <= 0
+                   or _row_total(table.rows[n], plan.columns, cells) <= _row_total(other.rows[n], other_plan.columns, cells))
+    return Planned(table, plan, (other_plan, other), best - others[0][0] < settings().decide.narrow_margin, unsure)
 
 
 def _differing(table: Table, other: Table) -> list[int] | None:
@@ -232,7 +245,7 @@ def _names(plan: Plan) -> str:
 
 def plan_notes(planned: Planned, at: Callable[[int], Location]) -> list[ImportNote]:
     """``I08`` naming the template assumed; ``I20`` on the rows the runner-up plan reads otherwise — all of them
-    when the win was narrow, else those nothing in their own arithmetic verifies (the plan is a guess there)."""
+    when the win was narrow, else those whose own evidence does not prefer the winner (:attr:`Planned.unsure`)."""
     table, plan = planned.table, planned.plan
     where = at(table.rows[0].lines["name"]) if table.rows else None
     notes = [ImportNote("I08", f"指标表没有可识别的表头，已按表样{_names(plan)}的列读取"
@@ -246,6 +259,6 @@ def plan_notes(planned: Planned, at: Callable[[int], Location]) -> list[ImportNo
         if rows is None:
             return [*notes, ImportNote("I20", why, where, path="indicators")]
     else:
-        why = f"指标表没有表头，该行的数值没有表内算术印证，按表样{_names(other_plan)}的列读取则不同，请核对原表"
-        rows = [n for n in rows or [] if consistency(_reading(table.rows[n])) <= 0]
+        why = f"指标表没有表头，该行的读数没有表内算术印证或按表样{_names(other_plan)}的列读取同样合理，请核对原表"
+        rows = list(planned.unsure)
     return [*notes, *(ImportNote("I20", why, at(table.rows[n].lines["name"]), path=f"indicators[{n}]") for n in rows)]
