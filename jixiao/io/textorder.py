@@ -21,9 +21,22 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from ..model import Location
-from .constraints import broken
+from .constraints import broken, consistency, settings
 from .notes import ImportNote
-from .textlabels import ANSWERS, LEVEL2, LEVEL_HEADS, TABLE_END, Column, head_cell, is_level, key, level1_name
+from .textfunds import plausibility, read_funds
+from .textlabels import (
+    ANSWERS,
+    FUNDS_ROW_WORDS,
+    LEVEL2,
+    LEVEL_HEADS,
+    TABLE_END,
+    Column,
+    head_cell,
+    is_level,
+    key,
+    level1_name,
+)
+from .textplans import Plan, plans
 from .textrows import LABEL_JOIN_MAX, NAME_CHARS_MIN, NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS
 from .textscan import is_number, is_value, labels_re
 from .vocabulary import vocabulary
@@ -34,6 +47,9 @@ HEAD_PIECES_MAX = 6  # a header cell printed in pieces: wrapped (``年度 指标
 INTERLEAVED_MAX = 3  # words of the first row (its level names, its name) drawn among the header's words
 TUPLES_MIN = 2  # fewer value tuples than this are no block drawn values first
 TOTAL_FIGURES_MAX = 2  # the 总分 row's 分值 and 得分, drawn before its label
+FUNDS_FIGURES_MAX = 7  # the most figures a funds total row holds (年初, A, B, 分值, 执行率, 得分 and one more)
+#: The name column's heading written over a block read without its header.
+NAME_HEAD_TEXT = "三级指标"
 _BLOCK_WORDS = frozenset({"绩效指标", "指标"})  # the block's vertical title (``绩 效 指 标``)
 
 
@@ -456,7 +472,8 @@ def _names_then_values(words: list[str], header: WordHeader) -> _Block | None:
 
 def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Origin]:
     """The first indicator block drawn a column part at a time — values before its names, or names
-    before its values — written back as rows.
+    before its values — written back as rows.  Without a header, the block after the funds row is read
+    under the template library's plans (:func:`_headless_block`).
 
     Returns the lines unchanged when no line holds such a block; the rows' ids map to their file line.
     """
@@ -470,28 +487,109 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
         block = _values_then_names(words, header) or _names_then_values(words, header)
         if block is None:
             return lines, [], ()
-        header, tuples, found = replace(header, plan=block.plan), block.tuples, block.found
-        order = block.order
-        names, certain = aligned_names(found.pieces, len(tuples))
-        where = Location(file=place, line=number)
-        if len(names) < len(tuples):
-            return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但只找到 {len(names)} 个名称，"
-                                             "无法对应，指标未能逐行读取，请核对原表", where, path="indicators")], ()
-        levels = _levels(found.levels, len(tuples))
-        notes = [ImportNote("I06", f"绩效指标表的数值排在指标名称{order}（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
-                                   f"将 {len(tuples)} 组数值与 {len(names)} 个名称依次配成行"
-                                   + ("" if levels else "；一级/二级指标无法对应到行，未读取"), where)]
-        if not certain:
-            notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测，请核对原表",
-                                    where, path="indicators"))
-        if not block.borders_certain:
-            notes.append(ImportNote("I20", f"各行空单元格不同，{len(tuples)} 组数值的分界有几种同样合理的切法，"
-                                           "各行数值的对应是推测，请核对原表", where, path="indicators"))
-        notes += [ImportNote("I20", f"第{n + 1}行的空单元格可在几列之间，已按表头的列序放置，该行各列的对应是推测，请核对原表",
-                             where, path=f"indicators[{n}]") for n in block.placed]
-        end, figures = block.end, _figures_after(words, block.after)
-        total = words[end : end + 1] + words[block.after : block.after + figures] + words[end + 1 :]
-        rebuilt = [" ".join(words[: header.start]), *_rows(header, tuples, names, levels), " ".join(total)]
-        rows, origin = numbered([(number, line) for line in rebuilt if line], lines)
-        return [*lines[:at], *rows, *lines[at + 1 :]], notes, origin
+        return _written(lines, at, replace(header, plan=block.plan), block, place, [])
+    if any(name_head(text.split()) is not None for _, text in lines):
+        return lines, [], ()
+    for at, (_, text) in enumerate(lines):
+        if found := _headless_block(text.split(), place, lines[at][0]):
+            return _written(lines, at, *found)
     return lines, [], ()
+
+
+def _written(lines: Lines, at: int, header: WordHeader, block: _Block, place: str,
+             notes: list[ImportNote]) -> tuple[Lines, list[ImportNote], Origin]:
+    """Line ``at``'s block written back a row per line under ``header``, with the notes on how it was read."""
+    number, words = lines[at][0], lines[at][1].split()
+    tuples, found, order = block.tuples, block.found, block.order
+    names, certain = aligned_names(found.pieces, len(tuples))
+    where = Location(file=place, line=number)
+    if len(names) < len(tuples):
+        return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但只找到 {len(names)} 个名称，"
+                                         "无法对应，指标未能逐行读取，请核对原表", where, path="indicators")], ()
+    levels = _levels(found.levels, len(tuples))
+    notes = [*notes, ImportNote("I06", f"绩效指标表的数值排在指标名称{order}（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
+                                       f"将 {len(tuples)} 组数值与 {len(names)} 个名称依次配成行"
+                                       + ("" if levels else "；一级/二级指标无法对应到行，未读取"), where)]
+    if not certain:
+        notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测，请核对原表",
+                                where, path="indicators"))
+    if not block.borders_certain:
+        notes.append(ImportNote("I20", f"各行空单元格不同，{len(tuples)} 组数值的分界有几种同样合理的切法，"
+                                       "各行数值的对应是推测，请核对原表", where, path="indicators"))
+    notes += [ImportNote("I20", f"第{n + 1}行的空单元格可在几列之间，已按表头的列序放置，该行各列的对应是推测，请核对原表",
+                         where, path=f"indicators[{n}]") for n in block.placed]
+    end, figures = block.end, _figures_after(words, block.after)
+    total = words[end : end + 1] + words[block.after : block.after + figures] + words[end + 1 :]
+    rebuilt = [" ".join(words[: header.start]), *_rows(header, tuples, names, levels), " ".join(total)]
+    rows, origin = numbered([(number, line) for line in rebuilt if line], lines)
+    return [*lines[:at], *rows, *lines[at + 1 :]], notes, origin
+
+
+def _funds_figures(words: list[str]) -> tuple[int, int] | None:
+    """The funds total row (``年度资金总额``) among ``words``: its label's index and how many figures follow it."""
+    label = next((i for i, w in enumerate(words) if w.startswith(FUNDS_ROW_WORDS)), None)
+    if label is None:
+        return None
+    run = 0
+    while label + 1 + run < len(words) and is_number(words[label + 1 + run].removesuffix("%")):
+        run += 1
+    return label, run
+
+
+def _funds_fit(words: list[str], label: int, count: int) -> float:
+    """How well the total row's figures are the first ``count`` after its label: the funds block's own
+    arithmetic (执行率 = B/A, 得分 = 分值 × 执行率) on the figures read as its columns."""
+    read = read_funds(" ".join(words[: label + 1 + count]))
+    if read is None:
+        return float("-inf")
+    figures = [v for k, v in read.total.items() if v is not None]
+    if len(figures) != count:
+        return float("-inf")  # the reader would take other figures: not this cut
+    return plausibility(read.total)
+
+
+def _headless_block(words: list[str], place: str, number: int) -> tuple[WordHeader, _Block, str, list[ImportNote]] | None:
+    """An indicator block drawn values first whose header is lost: its value tuples run on from the funds row's
+    figures.  Every cut of the figures the funds row may hold, under every plan of the template library, is
+    read; the funds block's own arithmetic and the tuples' (:func:`~jixiao.io.constraints.consistency`) choose.
+    The plan is a guess said as I08, a narrow win over another cut or plan as I20."""
+    funds = _funds_figures(words)
+    if funds is None:
+        return None
+    label, run = funds
+    after = label + 1 + run
+    if after >= len(words) or not (_value_like(words[after]) or key(words[after]) in ANSWERS):
+        return None  # a name or a level label after the funds row: the table is printed row by row
+    scored: list[tuple[float, int, WordHeader, _Block, Plan]] = []
+    for count in range(min(run, FUNDS_FIGURES_MAX), -1, -1):
+        fit = _funds_fit(words, label, count)
+        if fit == float("-inf"):
+            continue
+        start = label + 1 + count
+        for n, plan in enumerate(plans()):
+            if plan.rubric:
+                continue
+            values = tuple(c for c in plan.columns if c not in TEXT_COLUMNS and c is not Column.OTHER)
+            texts = (NAME_HEAD_TEXT, *(c.value for c in values))
+            header = WordHeader(start, start, texts, values, ())
+            block = _values_then_names(words, header)
+            if block is None or len(aligned_names(block.found.pieces, len(block.tuples))[0]) != len(block.tuples):
+                continue
+            header = replace(header, plan=block.plan)
+            rows = sum(consistency({ROLE_OF_COLUMN[c]: v for c, v in zip(block.plan, t, strict=True)
+                                    if c in ROLE_OF_COLUMN and v}) for t in block.tuples)
+            scored.append((fit + rows, -n, header, block, plan))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    best, _, header, block, plan = scored[0]
+    where = Location(file=place, line=number)
+    names = "、".join(plan.templates[:1]) or "national-project"
+    notes = [ImportNote("I08", f"绩效指标表没有可识别的表头，已按表样「{names}」的列（{'、'.join(header.texts[1:])}）"
+                               "读取资金行之后的各组数值，请核对", where, severity="info")]
+    rival = next((s for s in scored[1:] if s[3].tuples != block.tuples), None)
+    if rival is not None and best - rival[0] < settings().decide.narrow_margin:
+        notes.append(ImportNote("I20", f"绩效指标表没有表头，资金行的数字在何处结束、各组数值按哪种列序读取有几种同样合理的"
+                                       f"读法（另一种按表样「{'、'.join(rival[4].templates[:1]) or 'national-project'}」），"
+                                       "请核对原表", where, path="indicators"))
+    return header, block, place, notes
