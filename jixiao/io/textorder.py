@@ -479,7 +479,7 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
     """
     if any("|" in text for _, text in lines):
         return lines, [], ()
-    for at, (number, text) in enumerate(lines):
+    for at, (_, text) in enumerate(lines):
         words = text.split()
         header = header_of(words)
         if header is None:

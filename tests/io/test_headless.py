@@ -15,11 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jixiao.io.accuracy import compare, development_truths, template_text
+from jixiao.io.damage import damaged
 from jixiao.io.notes import ImportNote
 from jixiao.io.templates import load_templates, printed_truth
 from jixiao.io.text import _sums, parse_text
 from jixiao.io.textfunds import read_funds
 from jixiao.io.textlabels import Column
+from jixiao.io.textorder import FUNDS_FIGURES_MAX, _funds_figures
 from jixiao.io.textplans import plans, template_columns
 from jixiao.model import Form
 
@@ -128,3 +130,40 @@ def test_a_row_nothing_verifies_is_doubted_where_another_plan_reads_it_otherwise
         found += [n for n in notes if n.code == "I20" and "没有表内算术印证或" in n.message]
         assert all(n.path and n.path.startswith("indicators[") for n in found)
     assert found
+
+
+# --- values drawn before names, header lost: the funds row's figures run into the first value tuples ---------
+
+
+def _drawn_values_first(name: str, truth: dict[str, Any]) -> tuple[Form, list[ImportNote]]:
+    return parse_text(damaged(truth, "names_after_values+header_lost", sum(map(ord, name))), f"{name}.txt")
+
+
+def test_values_drawn_first_without_a_header_are_paired_with_their_names() -> None:
+    """The seed drawn values first with its indicator header lost: its rows are read (I08 names the plan), each
+    indicator field right or doubted, none silently wrong."""
+    truth = TRUTHS[0][1]
+    form, notes = _drawn_values_first("seed", truth)
+    assert len(form.indicators) == len(truth["indicators"])  # type: ignore[arg-type]
+    assert any(n.code == "I08" for n in notes)
+    results = [r for r in compare(form, truth, notes) if r.path.startswith("indicators")]
+    assert not any(r.silently_wrong for r in results)
+    assert sum(r.ok for r in results) >= len(results) // 2
+
+
+def test_the_funds_arithmetic_decides_where_the_funds_figures_end() -> None:
+    """Where the first value tuples are bare numbers the funds row's figures run on into them: the cut the funds
+    block's own arithmetic (执行率 = B/A, 得分 = 分值 × 执行率) agrees with ends the row, and the funds read
+    are the truth's (or doubted)."""
+    cases = read = 0
+    for name, truth in TRUTHS:
+        words = damaged(truth, "names_after_values+header_lost", sum(map(ord, name))).split()
+        found = _funds_figures(words)
+        if found is None or found[1] <= FUNDS_FIGURES_MAX:
+            continue  # the funds figures stop at a word: no cut to decide
+        cases += 1
+        form, notes = _drawn_values_first(name, truth)
+        read += bool(form.indicators)
+        funds = [r for r in compare(form, truth, notes) if r.path.startswith("funds")]
+        assert not any(r.silently_wrong for r in funds), name
+    assert cases >= 3 and read >= 3
