@@ -4,12 +4,13 @@ Real extractions lose the indicator header (drawn as an image, left on the page 
 recognition).  The rows are then read under every distinct column plan the template library
 (:mod:`.templates`) prints — the national order first — and the form's own rules choose: each row's
 constraints (:mod:`.constraints`: 得分 ≤ 分值, the profile formula, target and actual in one unit
-family), the columns' kinds (no word under 分值/得分, no figure read as a name) and the block rules
-(a 一级 block's rows add up to its printed 分值, all 分值 with the funds' add up to 100).  The winner
-is said in an info note (``I08``: which template was assumed); a narrow win is doubted (``I20``)
-naming the runner-up's template, on the rows the two plans read differently.  The search is bounded
-by ``[plans]`` in ``constraints.toml``.
-"""
+family), the columns' kinds (no word under 分值/得分, no figure under 指标性质 or read as a name), each
+row's width where the blank cells are kept, and the block rules (a 一级 block's rows add up to its printed
+分值, all 分值 with the funds' add up to 100, all 得分 with the funds' to the 总分).  The winner is said in
+an info note (``I08``: which template was assumed); a narrow win is doubted (``I20``) naming the
+runner-up's template on the rows the two plans read differently, and so is each such row whose own
+evidence does not prefer the winner.  The costs and the bound on the search are ``[plans]`` in
+``constraints.toml``."""
 
 from __future__ import annotations
 
@@ -113,7 +114,7 @@ def _figure_in_word(value: str) -> bool:
     return bool(re.search(r"\d", value)) or len(value) > settings().plans.word_chars_max
 
 
-def cells_after_names(tokens: list[Token]) -> dict[int, list[str]]:
+def line_cells(tokens: list[Token]) -> dict[int, list[str]]:
     """Per line of a table printed in cells with its blank cells kept: the cells' texts in order (none when
     extraction dropped the blank cells: positions no longer say which column a cell is in)."""
     if not any(t.cell and not t.text for t in tokens):
@@ -209,7 +210,7 @@ def read_planned(tokens: list[Token], sums: Sums, start: int = 0) -> Planned | N
     if first is None:
         return None
     scored: list[tuple[float, int, Plan, Table]] = []
-    cells = cells_after_names(tokens)
+    cells = line_cells(tokens)
     for n, plan in enumerate(plans()):
         table = plan.read(tokens, first)
         if table.rows:
