@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import combinations
 
 from ..model import Location
@@ -48,6 +49,8 @@ INTERLEAVED_MAX = 3  # words of the first row (its level names, its name) drawn 
 TUPLES_MIN = 2  # fewer value tuples than this are no block drawn values first
 TOTAL_FIGURES_MAX = 2  # the 总分 row's 分值 and 得分, drawn before its label
 FUNDS_FIGURES_MAX = 7  # the most figures a funds total row holds (年初, A, B, 分值, 执行率, 得分 and one more)
+HEADLESS_SEARCHED = 4  # (funds cut, plan) pairs searched in full, the ones reading most words as whole tuples
+FUNDS_CUTS_KEPT = 2  # the funds row's cuts its arithmetic ranks best, each read under the plans (a bounded search)
 #: The name column's heading written over a block read without its header.
 NAME_HEAD_TEXT = "三级指标"
 _BLOCK_WORDS = frozenset({"绩效指标", "指标"})  # the block's vertical title (``绩 效 指 标``)
@@ -201,6 +204,11 @@ def _tuple_fits(cells: list[str], plan: tuple[Column, ...]) -> bool:
             or (alike and len(cells) == 2))
 
 
+@lru_cache(maxsize=1 << 16)  # the headless search cuts the same words under several plans and funds cuts
+def _tuple_fits_cached(cells: tuple[str, ...], plan: tuple[Column, ...]) -> bool:
+    return _tuple_fits(list(cells), plan)
+
+
 def _bare_values(cells: list[str], plan: tuple[Column, ...]) -> int:
     """Bare figures read as a target or actual (no unit, no sign): likelier a weight or score of the row."""
     return sum(1 for cell, c in zip(cells, plan, strict=True) if c not in NUMERIC_COLUMNS and is_number(cell))
@@ -226,7 +234,7 @@ def _variable_cut(words: list[str], at: int, plan: tuple[Column, ...]) -> _Cut:
         for kept in subsets:
             j = i + len(kept)
             columns = tuple(plan[n] for n in kept)
-            if j > stop or not _tuple_fits(words[i:j], columns):
+            if j > stop or not _tuple_fits_cached(tuple(words[i:j]), columns):
                 continue
             fitting[i] = fitting.get(i, 0) + 1
             cost = (rows + 1, bare + _bare_values(words[i:j], columns))
@@ -560,16 +568,21 @@ def _headless_block(words: list[str], place: str, number: int) -> tuple[WordHead
     after = label + 1 + run
     if after >= len(words) or not (_value_like(words[after]) or key(words[after]) in ANSWERS):
         return None  # a name or a level label after the funds row: the table is printed row by row
+    # the cuts the funds arithmetic ranks best (each cut read under every plan is a search over the block)
+    fits = sorted(((fit, count) for count in range(min(run, FUNDS_FIGURES_MAX), -1, -1)
+                   if (fit := _funds_fit(words, label, count)) != float("-inf")), reverse=True)[:FUNDS_CUTS_KEPT]
+    value_plans: dict[tuple[Column, ...], Plan] = {}  # plans differing only in text columns read the same tuples
+    for plan in plans():
+        if not plan.rubric:
+            value_plans.setdefault(tuple(c for c in plan.columns if c not in TEXT_COLUMNS and c is not Column.OTHER), plan)
+    # a cheap look first: how many words each (cut, plan) reads as whole tuples; the most promising are searched
+    looks = sorted(((len(_widest_run(words, WordHeader(label + 1 + count, label + 1 + count, (), values, ()))[1])
+                     * len(values), -n, fit, count, values, plan)
+                    for fit, count in fits for n, (values, plan) in enumerate(value_plans.items())), reverse=True)
     scored: list[tuple[float, int, WordHeader, _Block, Plan]] = []
-    for count in range(min(run, FUNDS_FIGURES_MAX), -1, -1):
-        fit = _funds_fit(words, label, count)
-        if fit == float("-inf"):
-            continue
+    for _, n, fit, count, values, plan in looks[:HEADLESS_SEARCHED]:
         start = label + 1 + count
-        for n, plan in enumerate(plans()):
-            if plan.rubric:
-                continue
-            values = tuple(c for c in plan.columns if c not in TEXT_COLUMNS and c is not Column.OTHER)
+        if True:
             texts = (NAME_HEAD_TEXT, *(c.value for c in values))
             header = WordHeader(start, start, texts, values, ())
             block = _values_then_names(words, header)

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from ..model import Location
 from .constraints import consistency, settings
@@ -92,10 +92,15 @@ def _reading(row: Row) -> dict[str, str]:
     return {role: row.values[c] for c, role in JUDGED_ROLE.items() if row.values.get(c)}
 
 
+@lru_cache(maxsize=1 << 14)  # every plan reads most rows alike: each reading is judged once
+def _consistency(reading: tuple[tuple[str, str], ...]) -> float:
+    return consistency(dict(reading))
+
+
 def row_fit(row: Row, plan: tuple[Column, ...]) -> float:
     """How well one row read under a plan agrees with the form: its constraints, less what breaks the columns' kinds."""
     costs = settings().plans
-    fit = consistency(_reading(row))
+    fit = _consistency(tuple(sorted(_reading(row).items())))
     fit -= costs.text_in_number * sum(not is_number(v) for c, v in row.values.items() if c in NUMERIC_COLUMNS and v)
     fit -= costs.number_in_text * sum(is_number(v) for c, v in row.values.items() if c in TEXT_COLUMNS and v)
     fit -= costs.number_in_text * any(is_number(v) for v in row.reason)
