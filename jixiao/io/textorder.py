@@ -558,9 +558,10 @@ def _funds_fit(words: list[str], label: int, count: int) -> float:
 
 def _headless_block(words: list[str], place: str, number: int) -> tuple[WordHeader, _Block, str, list[ImportNote]] | None:
     """An indicator block drawn values first whose header is lost: its value tuples run on from the funds row's
-    figures.  Every cut of the figures the funds row may hold, under every plan of the template library, is
-    read; the funds block's own arithmetic and the tuples' (:func:`~jixiao.io.constraints.consistency`) choose.
-    The plan is a guess said as I08, a narrow win over another cut or plan as I20."""
+    figures.  The cuts of those figures the funds block's own arithmetic ranks best, under the plans of the
+    template library, are read (the most promising in full: a bounded search); the funds' arithmetic and the
+    tuples' (:func:`~jixiao.io.constraints.consistency`) choose.  The plan is a guess said as I08, a narrow win
+    over another cut or plan as I20."""
     funds = _funds_figures(words)
     if funds is None:
         return None
@@ -582,16 +583,13 @@ def _headless_block(words: list[str], place: str, number: int) -> tuple[WordHead
     scored: list[tuple[float, int, WordHeader, _Block, Plan]] = []
     for _, n, fit, count, values, plan in looks[:HEADLESS_SEARCHED]:
         start = label + 1 + count
-        if True:
-            texts = (NAME_HEAD_TEXT, *(c.value for c in values))
-            header = WordHeader(start, start, texts, values, ())
-            block = _values_then_names(words, header)
-            if block is None or len(aligned_names(block.found.pieces, len(block.tuples))[0]) != len(block.tuples):
-                continue
-            header = replace(header, plan=block.plan)
-            rows = sum(consistency({ROLE_OF_COLUMN[c]: v for c, v in zip(block.plan, t, strict=True)
-                                    if c in ROLE_OF_COLUMN and v}) for t in block.tuples)
-            scored.append((fit + rows, -n, header, block, plan))
+        header = WordHeader(start, start, (NAME_HEAD_TEXT, *(c.value for c in values)), values, ())
+        block = _values_then_names(words, header)
+        if block is None or len(aligned_names(block.found.pieces, len(block.tuples))[0]) != len(block.tuples):
+            continue
+        rows = sum(consistency({ROLE_OF_COLUMN[c]: v for c, v in zip(block.plan, t, strict=True)
+                                if c in ROLE_OF_COLUMN and v}) for t in block.tuples)
+        scored.append((fit + rows, -n, replace(header, plan=block.plan), block, plan))
     if not scored:
         return None
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)

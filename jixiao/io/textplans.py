@@ -33,7 +33,7 @@ from .textrows import (
     TEXT_COLUMNS,
     Row,
     Table,
-    first_level1,
+    headless_start,
     ordered_columns,
     read_headless,
     read_rubric,
@@ -210,8 +210,8 @@ def _rows_key(table: Table) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ..
 
 
 def read_planned(tokens: list[Token], sums: Sums, start: int = 0) -> Planned | None:
-    """The rows from the first 一级 label read under every plan, the best kept (None without a 一级 label)."""
-    first = first_level1(tokens, start)
+    """The rows from the table's first level label read under every plan, the best kept (None without one)."""
+    first = headless_start(tokens, start)
     if first is None:
         return None
     scored: list[tuple[float, int, Plan, Table]] = []

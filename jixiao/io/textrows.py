@@ -814,7 +814,7 @@ def _coefficient(ratio: str, weight: Decimal | None, score: Decimal | None) -> f
     return evidence if abs(weight * share - score) <= Decimal("0.05") else -evidence
 
 
-def first_level1(tokens: list[Token], start: int = 0) -> int | None:
+def headless_start(tokens: list[Token], start: int = 0) -> int | None:
     """Where a table without a header starts: its first 一级 label after token ``start`` or, in a table
     printing no 一级 labels, its first 二级 label (``数量指标``) in a cell of its own."""
     first = next((i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])), None)
@@ -825,7 +825,7 @@ def first_level1(tokens: list[Token], start: int = 0) -> int | None:
 
 
 def read_headless(tokens: list[Token], first: int, columns: list[Column]) -> Table:
-    """The rows from token ``first`` (a 一级 label) read under ``columns``, no header found."""
+    """The rows from token ``first`` (the table's first level label) read under ``columns``, no header found."""
     table = _Reader(tokens, columns).read(first)
     table.header_found = False
     table.columns = columns
@@ -836,7 +836,7 @@ def read_table(tokens: list[Token], start: int = 0) -> Table:
     """Read the indicator table found after token ``start``; without a header, in the national order."""
     header = find_header(tokens, start)
     if header is None:
-        first = first_level1(tokens, start)
+        first = headless_start(tokens, start)
         if first is None:
             return Table([], None, tokens[-1] if tokens else None, False)
         table = read_headless(tokens, first, list(DEFAULT_COLUMNS))
