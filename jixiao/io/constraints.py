@@ -118,6 +118,24 @@ class Blocks(BaseModel):
     score_rounding: float = Field(ge=0, le=1)
 
 
+class Plans(BaseModel):
+    """How a table region without a usable header is read under the template library's column plans
+    (:mod:`.textplans`): what a plan's reading of a row costs where it breaks the columns' kinds, and
+    how many plans are tried at the most (0 < weight ≤ 100)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text_in_number: Weight
+    number_in_text: Weight
+    value_as_name: Weight
+    valueless_row: Weight
+    figure_in_word: Weight
+    points_missing: Weight
+    width_match: Weight
+    word_chars_max: int = Field(ge=1, le=20)
+    plans_max: int = Field(ge=1, le=64)
+
+
 class Settings(BaseModel):
     """The validated content of ``constraints.toml``."""
 
@@ -128,6 +146,7 @@ class Settings(BaseModel):
     names: NameCosts
     decide: Decide
     blocks: Blocks
+    plans: Plans
 
 
 @cache

@@ -10,6 +10,8 @@ Codes start with ``I`` so they never collide with the auditor's ``A`` findings:
 * ``I06`` 文本已修复 — extraction damage undone before reading (wrapped lines joined, page markers
   dropped, OCR confusions corrected, a column-flattened table put back into rows), said where;
 * ``I07`` 金额单位 — the funds block prints its amounts in 元 (not the usual 万元): they are kept so;
+* ``I08`` 按表样读取 — the indicator table has no header the reader knows: its columns were taken from the
+  template library's plan that the form's own rules agree with best (an info note naming the template);
 * ``I20`` 导入存疑 — the importer is not sure of a field: its reading won narrowly over another, or the
   form's own arithmetic still disagrees with it.  The note names the field ``path`` and the runner-up;
 * ``I21`` 未读出 — a field every form has (单位, 年度, 项目名称, 资金情况, a printed 得分 column …) for
@@ -44,6 +46,7 @@ IMPORT_CODES: tuple[tuple[str, str], ...] = (
     ("I05", "表单模型没有对应字段的值（如重庆的调整指标值）"),
     ("I06", "文本已修复：折行接回、分页标记删除、OCR 误识更正或按列展开的表格重新拼行"),
     ("I07", "金额单位为元：资金按表中所印的单位读入，未换算为万元"),
+    ("I08", "指标表没有可识别的表头：各列按表样库中与表内算术最相符的表样读取"),
     ("I10", "超出行数或页数上限，只读取了一部分"),
     ("I11", "工作簿其他工作表中还有表单"),
     ("I12", "应为数字的单元格不是数字，该字段留空"),

@@ -33,6 +33,7 @@ from ..errors import InputError
 from ..model import FORM_LIMITS, Contact, Form, FundRow, Funds, Goals, Indicator, Location
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import Choice, confidence_of, settings, with_confidence
+from .constraints import number as number_of
 from .coverage import coverage_doubts
 from .grid import join_target, operator_of
 from .jsonio import refusal
@@ -51,6 +52,7 @@ from .textlabels import (
     is_level,
     key,
 )
+from .textplans import Sums, plan_notes, read_planned
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
@@ -980,6 +982,14 @@ def _ocr_doubts(indicators: list[Indicator], prov: dict[str, Location],
     return notes
 
 
+def _sums(funds: FundsRead | None, total: tuple[Decimal, int] | None) -> Sums:
+    """What a header-less table's rows must add up to (:mod:`.textplans`): the funds' 分值 and 得分, the 总分."""
+    if funds is None:
+        return Sums(declared=total[0] if total else None)
+    weight = number_of(funds.total.get("weight")) or funds.weight  # its 分值 cell, or the 分值 its 得分 heading names
+    return Sums(weight, number_of(funds.total.get("score")), total[0] if total else None)
+
+
 def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     repaired = repair(_lines(text, place), place)
     source = _Text(place, repaired.lines, dict(repaired.origin))
@@ -1015,17 +1025,22 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     year = _year(source)
     funds_read = read_funds(source.flat) or _labelled_funds(source)
     table = (is_glued(tokens) and read_glued(tokens)) or read_table(tokens)
+    total = _total(source, table)
+    planned = read_planned(tokens, _sums(funds_read, total)) if table.rows and not table.header_found else None
+    if planned is not None:
+        table = planned.table
     if not table.rows and not table.header_found:
         table = read_headerless(tokens) or table
     goals, goals_line = _goals(source)
     contact, contact_line = _contact(source)
-    total = _total(source, table)
     conclusion, conclusion_line = _conclusion(source)
     if not any(n.code == "I04" for n in notes):
         _second_form(table, source, notes)
     for group in table.unread:
         unclaimed = " ".join(t.text for t in group)
         notes.append(ImportNote("I02", f"数值「{unclaimed}」找不到所属的指标，未读取", source.at(group[0].line)))
+    if planned is not None:
+        notes += plan_notes(planned, source.at)
     _block_choices(table)
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]

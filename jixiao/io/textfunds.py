@@ -98,7 +98,7 @@ def _values(run: str) -> list[str]:
     return values
 
 
-def _plausibility(assigned: dict[str, str | None], percent_header: bool = False) -> float:
+def plausibility(assigned: dict[str, str | None], percent_header: bool = False) -> float:
     """How plausible one assignment of figures to columns is; ``percent_header``: the rate column is
     headed ``执行率(%)``, so a bare number there is the percentage it says (``86.48``)."""
     score = 0.0
@@ -187,7 +187,7 @@ def aligned(values: list[str], columns: list[str], percent_header: bool = False)
                 if "initial_a" in assigned:  # 年初预算数(A) is the budget the rate divides by
                     assigned["budget"] = assigned["initial"] = assigned.pop("initial_a")
                 rank = (
-                    _plausibility(assigned, percent_header)
+                    plausibility(assigned, percent_header)
                     + 0.001 * sum(dropped)
                     - CUT_COST * max(0, len(read) - len(values))  # fewer cuts of a glued run are likelier
                     - _odd_cents(assigned) * (len(read) > len(values))

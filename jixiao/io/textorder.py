@@ -23,12 +23,26 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import combinations
 
 from ..model import Location
-from .constraints import broken, settings, value_family
+from .constraints import broken, consistency, settings, value_family
 from .notes import ImportNote
-from .textlabels import ANSWERS, LEVEL2, LEVEL_HEADS, TABLE_END, Column, head_cell, is_level, key, level1_name
+from .textfunds import plausibility, read_funds
+from .textlabels import (
+    ANSWERS,
+    FUNDS_ROW_WORDS,
+    LEVEL2,
+    LEVEL_HEADS,
+    TABLE_END,
+    Column,
+    head_cell,
+    is_level,
+    key,
+    level1_name,
+)
+from .textplans import Plan, plans
 from .textrows import LABEL_JOIN_MAX, NAME_CHARS_MIN, NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS
 from .textscan import is_number, is_value, labels_re
 from .vocabulary import vocabulary
@@ -39,6 +53,11 @@ HEAD_PIECES_MAX = 6  # a header cell printed in pieces: wrapped (``年度 指标
 INTERLEAVED_MAX = 3  # words of the first row (its level names, its name) drawn among the header's words
 TUPLES_MIN = 2  # fewer value tuples than this are no block drawn values first
 TOTAL_FIGURES_MAX = 2  # the 总分 row's 分值 and 得分, drawn before its label
+FUNDS_FIGURES_MAX = 7  # the most figures a funds total row holds (年初, A, B, 分值, 执行率, 得分 and one more)
+HEADLESS_SEARCHED = 4  # (funds cut, plan) pairs searched in full, the ones reading most words as whole tuples
+FUNDS_CUTS_KEPT = 2  # the funds row's cuts its arithmetic ranks best, each read under the plans (a bounded search)
+#: The name column's heading written over a block read without its header.
+NAME_HEAD_TEXT = "三级指标"
 _BLOCK_WORDS = frozenset({"绩效指标", "指标"})  # the block's vertical title (``绩 效 指 标``)
 
 
@@ -190,6 +209,11 @@ def _tuple_fits(cells: list[str], plan: tuple[Column, ...]) -> bool:
             or (alike and len(cells) == 2))
 
 
+@lru_cache(maxsize=1 << 16)  # the headless search cuts the same words under several plans and funds cuts
+def _tuple_fits_cached(cells: tuple[str, ...], plan: tuple[Column, ...]) -> bool:
+    return _tuple_fits(list(cells), plan)
+
+
 def _bare_values(cells: list[str], plan: tuple[Column, ...]) -> int:
     """Bare figures read as a target or actual (no unit, no sign): likelier a weight or score of the row."""
     return sum(1 for cell, c in zip(cells, plan, strict=True) if c not in NUMERIC_COLUMNS and is_number(cell))
@@ -215,7 +239,7 @@ def _variable_cut(words: list[str], at: int, plan: tuple[Column, ...]) -> _Cut:
         for kept in subsets:
             j = i + len(kept)
             columns = tuple(plan[n] for n in kept)
-            if j > stop or not _tuple_fits(words[i:j], columns):
+            if j > stop or not _tuple_fits_cached(tuple(words[i:j]), columns):
                 continue
             fitting[i] = fitting.get(i, 0) + 1
             cost = (rows + 1, bare + _bare_values(words[i:j], columns))
@@ -259,6 +283,11 @@ class _Names:
     pieces: list[str]
     labels: frozenset[int]  # indices of the level labels among the pieces
     end: int
+
+
+def _name_pieces(found: _Names) -> list[str]:
+    """The pieces of names, without the level labels among them."""
+    return [p for n, p in enumerate(found.pieces) if n not in found.labels]
 
 
 def _names(words: list[str], at: int, first: tuple[str, ...]) -> _Names:
@@ -635,13 +664,14 @@ def _runner_up_said(cut: NameCut) -> str:
 
 def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Origin]:
     """The first indicator block drawn a column part at a time — values before its names, or names
-    before its values — written back as rows.
+    before its values — written back as rows.  Without a header, the block after the funds row is read
+    under the template library's plans (:func:`_headless_block`).
 
     Returns the lines unchanged when no line holds such a block; the rows' ids map to their file line.
     """
     if any("|" in text for _, text in lines):
         return lines, [], ()
-    for at, (number, text) in enumerate(lines):
+    for at, (_, text) in enumerate(lines):
         words = text.split()
         header = header_of(words)
         if header is None:
@@ -649,35 +679,119 @@ def values_first(lines: Lines, place: str) -> tuple[Lines, list[ImportNote], Ori
         block = _values_then_names(words, header) or _names_then_values(words, header)
         if block is None:
             return lines, [], ()
-        header, tuples, found = replace(header, plan=block.plan), block.tuples, block.found
-        order = block.order
-        labels = [p for n, p in enumerate(found.pieces) if n in found.labels]
-        other = ""
-        names, certain = aligned_names([p for n, p in enumerate(found.pieces) if n not in found.labels], len(tuples))
-        if not certain and len(names) >= len(tuples) and order == "之前":
-            # a guess: the cheapest cut over the names and rows as a whole (the names drawn after the values,
-            # level labels among or after them; names drawn first keep the joins by evidence alone)
-            cut = name_alignment(found.pieces, len(tuples), [tuple_family(t, header.plan) for t in tuples], found.labels)
-            names, labels, other = cut.names, cut.levels, _runner_up_said(cut)
-        where = Location(file=place, line=number)
-        if len(names) < len(tuples):
-            return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但只找到 {len(names)} 个名称，"
-                                             "无法对应，指标未能逐行读取，请核对原表", where, path="indicators")], ()
-        levels = _levels(labels, len(tuples))
-        notes = [ImportNote("I06", f"绩效指标表的数值排在指标名称{order}（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
-                                   f"将 {len(tuples)} 组数值与 {len(names)} 个名称依次配成行"
-                                   + ("" if levels else "；一级/二级指标无法对应到行，未读取"), where)]
-        if not certain:
-            notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测{other}，请核对原表",
-                                    where, path="indicators"))
-        if not block.borders_certain:
-            notes.append(ImportNote("I20", f"各行空单元格不同，{len(tuples)} 组数值的分界有几种同样合理的切法，"
-                                           "各行数值的对应是推测，请核对原表", where, path="indicators"))
-        notes += [ImportNote("I20", f"第{n + 1}行的空单元格可在几列之间，已按表头的列序放置，该行各列的对应是推测，请核对原表",
-                             where, path=f"indicators[{n}]") for n in block.placed]
-        end, figures = block.end, _figures_after(words, block.after)
-        total = words[end : end + 1] + words[block.after : block.after + figures] + words[end + 1 :]
-        rebuilt = [" ".join(words[: header.start]), *_rows(header, tuples, names, levels), " ".join(total)]
-        rows, origin = numbered([(number, line) for line in rebuilt if line], lines)
-        return [*lines[:at], *rows, *lines[at + 1 :]], notes, origin
+        return _written(lines, at, replace(header, plan=block.plan), block, place, [])
+    if any(name_head(text.split()) is not None for _, text in lines):
+        return lines, [], ()
+    for at, (_, text) in enumerate(lines):
+        if found := _headless_block(text.split(), place, lines[at][0]):
+            return _written(lines, at, *found)
     return lines, [], ()
+
+
+def _written(lines: Lines, at: int, header: WordHeader, block: _Block, place: str,
+             notes: list[ImportNote]) -> tuple[Lines, list[ImportNote], Origin]:
+    """Line ``at``'s block written back a row per line under ``header``, with the notes on how it was read."""
+    number, words = lines[at][0], lines[at][1].split()
+    tuples, found, order = block.tuples, block.found, block.order
+    labels = [p for n, p in enumerate(found.pieces) if n in found.labels]
+    other = ""
+    names, certain = aligned_names(_name_pieces(found), len(tuples))
+    if not certain and len(names) >= len(tuples) and order == "之前":
+        # a guess: the cheapest cut over the names and rows as a whole (the names drawn after the values,
+        # level labels among or after them; names drawn first keep the joins by evidence alone)
+        cut = name_alignment(found.pieces, len(tuples), [tuple_family(t, header.plan) for t in tuples], found.labels)
+        names, labels, other = cut.names, cut.levels, _runner_up_said(cut)
+    where = Location(file=place, line=number)
+    if len(names) < len(tuples):
+        return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但只找到 {len(names)} 个名称，"
+                                         "无法对应，指标未能逐行读取，请核对原表", where, path="indicators")], ()
+    levels = _levels(labels, len(tuples))
+    notes = [*notes, ImportNote("I06", f"绩效指标表的数值排在指标名称{order}（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
+                                       f"将 {len(tuples)} 组数值与 {len(names)} 个名称依次配成行"
+                                       + ("" if levels else "；一级/二级指标无法对应到行，未读取"), where)]
+    if not certain:
+        notes.append(ImportNote("I20", f"指标名称折行后无法确定地拼回 {len(tuples)} 个，名称与数值的对应是推测{other}，请核对原表",
+                                where, path="indicators"))
+    if not block.borders_certain:
+        notes.append(ImportNote("I20", f"各行空单元格不同，{len(tuples)} 组数值的分界有几种同样合理的切法，"
+                                       "各行数值的对应是推测，请核对原表", where, path="indicators"))
+    notes += [ImportNote("I20", f"第{n + 1}行的空单元格可在几列之间，已按表头的列序放置，该行各列的对应是推测，请核对原表",
+                         where, path=f"indicators[{n}]") for n in block.placed]
+    end, figures = block.end, _figures_after(words, block.after)
+    total = words[end : end + 1] + words[block.after : block.after + figures] + words[end + 1 :]
+    rebuilt = [" ".join(words[: header.start]), *_rows(header, tuples, names, levels), " ".join(total)]
+    rows, origin = numbered([(number, line) for line in rebuilt if line], lines)
+    return [*lines[:at], *rows, *lines[at + 1 :]], notes, origin
+
+
+def _funds_figures(words: list[str]) -> tuple[int, int] | None:
+    """The funds total row (``年度资金总额``) among ``words``: its label's index and how many figures follow it."""
+    label = next((i for i, w in enumerate(words) if w.startswith(FUNDS_ROW_WORDS)), None)
+    if label is None:
+        return None
+    run = 0
+    while label + 1 + run < len(words) and is_number(words[label + 1 + run].removesuffix("%")):
+        run += 1
+    return label, run
+
+
+def _funds_fit(words: list[str], label: int, count: int) -> float:
+    """How well the total row's figures are the first ``count`` after its label: the funds block's own
+    arithmetic (执行率 = B/A, 得分 = 分值 × 执行率) on the figures read as its columns."""
+    read = read_funds(" ".join(words[: label + 1 + count]))
+    if read is None:
+        return float("-inf")
+    figures = [v for k, v in read.total.items() if v is not None]
+    if len(figures) != count:
+        return float("-inf")  # the reader would take other figures: not this cut
+    return plausibility(read.total)
+
+
+def _headless_block(words: list[str], place: str, number: int) -> tuple[WordHeader, _Block, str, list[ImportNote]] | None:
+    """An indicator block drawn values first whose header is lost: its value tuples run on from the funds row's
+    figures.  The cuts of those figures the funds block's own arithmetic ranks best, under the plans of the
+    template library, are read (the most promising in full: a bounded search); the funds' arithmetic and the
+    tuples' (:func:`~jixiao.io.constraints.consistency`) choose.  The plan is a guess said as I08, a narrow win
+    over another cut or plan as I20."""
+    funds = _funds_figures(words)
+    if funds is None:
+        return None
+    label, run = funds
+    after = label + 1 + run
+    if after >= len(words) or not (_value_like(words[after]) or key(words[after]) in ANSWERS):
+        return None  # a name or a level label after the funds row: the table is printed row by row
+    # the cuts the funds arithmetic ranks best (each cut read under every plan is a search over the block)
+    fits = sorted(((fit, count) for count in range(min(run, FUNDS_FIGURES_MAX), -1, -1)
+                   if (fit := _funds_fit(words, label, count)) != float("-inf")), reverse=True)[:FUNDS_CUTS_KEPT]
+    value_plans: dict[tuple[Column, ...], Plan] = {}  # plans differing only in text columns read the same tuples
+    for plan in plans():
+        if not plan.rubric:
+            value_plans.setdefault(tuple(c for c in plan.columns if c not in TEXT_COLUMNS and c is not Column.OTHER), plan)
+    # a cheap look first: how many words each (cut, plan) reads as whole tuples; the most promising are searched
+    looks = sorted(((len(_widest_run(words, WordHeader(label + 1 + count, label + 1 + count, (), values, ()))[1])
+                     * len(values), -n, fit, count, values, plan)
+                    for fit, count in fits for n, (values, plan) in enumerate(value_plans.items())), reverse=True)
+    scored: list[tuple[float, int, WordHeader, _Block, Plan]] = []
+    for _, n, fit, count, values, plan in looks[:HEADLESS_SEARCHED]:
+        start = label + 1 + count
+        header = WordHeader(start, start, (NAME_HEAD_TEXT, *(c.value for c in values)), values, ())
+        block = _values_then_names(words, header)
+        if block is None or len(aligned_names(_name_pieces(block.found), len(block.tuples))[0]) != len(block.tuples):
+            continue
+        rows = sum(consistency({ROLE_OF_COLUMN[c]: v for c, v in zip(block.plan, t, strict=True)
+                                if c in ROLE_OF_COLUMN and v}) for t in block.tuples)
+        scored.append((fit + rows, -n, replace(header, plan=block.plan), block, plan))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    best, _, header, block, plan = scored[0]
+    where = Location(file=place, line=number)
+    names = "、".join(plan.templates[:1]) or "national-project"
+    notes = [ImportNote("I08", f"绩效指标表没有可识别的表头，已按表样「{names}」的列（{'、'.join(header.texts[1:])}）"
+                               "读取资金行之后的各组数值，请核对", where, severity="info")]
+    rival = next((s for s in scored[1:] if s[3].tuples != block.tuples), None)
+    if rival is not None and best - rival[0] < settings().decide.narrow_margin:
+        notes.append(ImportNote("I20", f"绩效指标表没有表头，资金行的数字在何处结束、各组数值按哪种列序读取有几种同样合理的"
+                                       f"读法（另一种按表样「{'、'.join(rival[4].templates[:1]) or 'national-project'}」），"
+                                       "请核对原表", where, path="indicators"))
+    return header, block, place, notes

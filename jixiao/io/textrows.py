@@ -49,7 +49,7 @@ OFTEN_BLANK = frozenset({Column.NATURE, Column.MEASURE, Column.ADJUSTED})
 #: The roles the row constraints judge (jixiao.io.constraints), by column.
 ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
 #: The same for laying out a row's values: a Sichuan 指标值 is judged as the target it is.
-_JUDGED_ROLE = {**ROLE_OF_COLUMN, Column.VALUE: "target"}
+JUDGED_ROLE = {**ROLE_OF_COLUMN, Column.VALUE: "target"}
 
 
 @dataclass
@@ -118,7 +118,7 @@ def find_header(tokens: list[Token], start: int = 0) -> tuple[list[Column], int,
             last += 1
         else:
             break
-    return _ordered(_header_columns(tokens, first, min(last, len(tokens)), name_at)), first, last
+    return ordered_columns(_header_columns(tokens, first, min(last, len(tokens)), name_at)), first, last
 
 
 def _header_columns(tokens: list[Token], first: int, last: int, name_at: int) -> list[Column]:
@@ -186,7 +186,7 @@ def _joined_column(tokens: list[Token], i: int) -> Column | None:
     return None
 
 
-def _ordered(seen: list[Column]) -> list[Column]:
+def ordered_columns(seen: list[Column]) -> list[Column]:
     """Data columns in header order; a Sichuan 性质/指标值/单位 triple replaces 年度指标值.
 
     Without a 指标值 column the header's own order stands (``指标性质 指标方向 年度指标值 实际完成值 计量单位``).
@@ -839,7 +839,7 @@ def layout_readings(
         columns = [pattern[n] for n in chosen]
         if any(c in NUMERIC_COLUMNS and not is_number(v) for c, v in zip(columns, values, strict=True)):
             continue
-        reading = {_JUDGED_ROLE[c]: v for c, v in zip(columns, values, strict=True) if c in _JUDGED_ROLE}
+        reading = {JUDGED_ROLE[c]: v for c, v in zip(columns, values, strict=True) if c in JUDGED_ROLE}
         prior = priors.layout_prefix if chosen == tuple(range(len(values))) else 0.0
         weight, score = number_of(reading.get("weight")), number_of(reading.get("score"))
         if weight is not None and score is not None and weight >= score:
@@ -867,18 +867,33 @@ def _coefficient(ratio: str, weight: Decimal | None, score: Decimal | None) -> f
     return evidence if abs(weight * share - score) <= Decimal("0.05") else -evidence
 
 
+def headless_start(tokens: list[Token], start: int = 0) -> int | None:
+    """Where a table without a header starts: its first 一级 label after token ``start`` or, in a table
+    printing no 一级 labels, its first 二级 label (``数量指标``) in a cell of its own."""
+    first = next((i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])), None)
+    if first is None:
+        first = next((i for i in range(start, len(tokens))
+                      if tokens[i].cell and (s := _label_span(tokens, i)) and LEVEL2.match(s[1])), None)
+    return first
+
+
+def read_headless(tokens: list[Token], first: int, columns: list[Column]) -> Table:
+    """The rows from token ``first`` (the table's first level label) read under ``columns``, no header found."""
+    table = _Reader(tokens, columns).read(first)
+    table.header_found = False
+    table.columns = columns
+    return table
+
+
 def read_table(tokens: list[Token], start: int = 0) -> Table:
-    """Read the indicator table found after token ``start``."""
+    """Read the indicator table found after token ``start``; without a header, in the national order."""
     header = find_header(tokens, start)
     if header is None:
-        first = next(
-            (i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])),
-            None,
-        )
+        first = headless_start(tokens, start)
         if first is None:
             return Table([], None, tokens[-1] if tokens else None, False)
-        table = _Reader(tokens, list(DEFAULT_COLUMNS)).read(first)
-        table.header_found = False
+        table = read_headless(tokens, first, list(DEFAULT_COLUMNS))
+        table.columns = []
         return table
     columns, first, end = header
     if _rubric_plan(_plan(tokens, first, end)):
