@@ -303,10 +303,25 @@ def _fill(values: list[str], pattern: list[Column]) -> tuple[list[str], Choice] 
     return fitting[readings.index(choice.reading)], choice
 
 
-#: Columns glued text usually leaves empty (the unit and nature are also inside the values).
-OFTEN_BLANK = {Column.NATURE, Column.MEASURE, Column.ADJUSTED, Column.VALUE}
-_NATURES = ("定量指标", "定性指标")
+#: Columns glued text usually leaves empty (the unit, nature and direction are also inside the values, or
+#: glued to the name: ``办结信访案件正向168起``).
+OFTEN_BLANK = {Column.NATURE, Column.DIRECTION, Column.MEASURE, Column.ADJUSTED, Column.VALUE}
+#: The 指标性质 classification words (``正向``, ``定量指标``), longest first.
+_NATURES = tuple(sorted(vocabulary()["natures"]["words"], key=len, reverse=True))
 _FLAG = re.compile(r"^[是否](?=.)")
+
+
+_UNIT_END = re.compile("(?<=\\d)(" + "|".join(map(re.escape, UNITS)) + ")$")
+_BARE_FIGURE = re.compile(r"^(?:[<>]=|[≥≤=<>≧≦＝]|" + "|".join(map(re.escape, vocabulary()["operators"]["words"])) + r")?\d+(\.\d+)?$")
+
+
+def _unit_shared(values: list[str], at: int, actual: int) -> list[str]:
+    """``168 | 168起`` read where the 计量单位 column follows the actual (指标值, 实际完成值, 计量单位): the unit
+    cell glued to the actual is the bare target's unit as well (``168起 | 168起``)."""
+    unit = _UNIT_END.search(values[actual]) if actual < len(values) else None
+    if unit is None or not _BARE_FIGURE.match(values[at]):
+        return values
+    return [*values[:at], values[at] + unit.group(1), *values[at + 1 :]]
 
 
 #: A unit cell OCR turned into Latin letters (``数量tot扁`` for ``数量 篇``).
@@ -317,15 +332,25 @@ _MANGLED_UNIT = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]{2,4}[\u4e00-\u9fff]?$"
 _COUNT_NOUN_ENDS = "数率量。，；、）)”"  # and punctuation ends a name, never a sign misread
 
 
-def _clean_name(name: str) -> tuple[str, str]:
+def _without_nature(name: str) -> str:
+    """The name without a 指标性质 word glued after it (``办结信访案件正向``; OCR may swap its characters)."""
+    for word in _NATURES:
+        tail = name[-len(word) :]
+        if len(name) > len(word) + 1 and (tail == word or (len(word) == 4 and sorted(tail) == sorted(word))):
+            return name[: -len(word)]
+    return name
+
+
+def _clean_name(name: str, units: bool = True) -> tuple[str, str]:
     """Strip the 计量单位 and 指标性质 cells glued after a name (``控制率%定量指标``, ``次数次``).
 
     A stray character after the unit (``次数次到0次``) is the target's comparison sign read wrong
-    by OCR: it is given back to the target.
+    by OCR: it is given back to the target.  ``units``: the 计量单位 column may stand right after the
+    name (not where the plan prints it after a value: ``办结信访案件正向168起`` keeps its 件).
     """
-    tail = name[-4:]
-    if any(sorted(tail) == sorted(n) for n in _NATURES):
-        name = name[:-4]
+    name = _without_nature(name)
+    if not units:
+        return name, ""
     name = _MANGLED_UNIT.sub("", name)
     for stray in ("", name[-1:]):
         stem = name[: len(name) - len(stray)]
@@ -431,6 +456,8 @@ class _GluedReader:
         # text values (answers, a doubled value) glued to the name's end
         self.runs_on = False
         self.cut_guessed = False  # the last row ended where a guess cut it
+        self.unit_named = True  # the 计量单位 column may follow the name (no value column stands before it)
+        self.unit_after = False  # the 计量单位 column follows the actual: its unit, glued to the actual, is the target's too
 
     def _row(
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
@@ -438,13 +465,17 @@ class _GluedReader:
         name = "".join(p.text for p in buffer)
         at = self.pattern.index(Column.TARGET) if Column.TARGET in self.pattern else None
         if self.described:
-            name, stray = _clean_name(name)
+            name, stray = _clean_name(name, self.unit_named)
             if stray and values and at is not None:
                 values = [*values[:at], stray + values[at], *values[at + 1 :]]
         sign = _OPERATOR_END.search(name)
         if sign and at is not None and values[at][:1].isdigit():
             # ``…次数(次)大于等于1次``: a comparison word printed before the target's number is the target's
             name, values = name[: sign.start()], [*values[:at], sign.group() + values[at], *values[at + 1 :]]
+            if self.described:  # ``…正向大于等于168``: the 指标性质 cell before the 指标方向 cell
+                name = _without_nature(name)
+        if self.unit_after and at is not None:
+            values = _unit_shared(values, at, self.pattern.index(Column.ACTUAL))
         if not name:
             return
         guessed_start, self.cut_guessed = self.cut_guessed, bool(choice and "row_cut" in choice.broken)
@@ -735,6 +766,10 @@ def read_glued(tokens: list[Token]) -> Table | None:
         described=Column.MEASURE in columns or Column.NATURE in columns,
         flagged=Column.CORE in columns,
     )
+    at = {column: n for n, column in enumerate(columns)}
+    reader.unit_after = Column.MEASURE in at and Column.ACTUAL in at and at[Column.MEASURE] > at[Column.ACTUAL]
+    values_at = [at[c] for c in (Column.VALUE, Column.TARGET, Column.ACTUAL) if c in at]
+    reader.unit_named = Column.MEASURE not in at or not values_at or at[Column.MEASURE] < min(values_at)
     reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
     reader.runs_on = True
     table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
