@@ -11,6 +11,7 @@ undone: a weight stuck to a target (``20100%`` → 20 | 100%), a target equal to
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from .constraints import Choice, choose, settings
@@ -726,6 +727,49 @@ class _GluedReader:
         return True
 
 
+# --- block evidence: text values that recur across a table's rows -------------------------------------------
+
+#: A text ending at least this many of a table's glued names, right before their figures, is a value cell.
+RECURRING_ROWS = 2
+#: The fewest characters of such a text, unless it is an answer word of the vocabulary (良好, 有效).
+RECURRING_CHARS = 4
+
+
+def _recurring_tail(names: list[str]) -> tuple[str, int] | None:
+    """The text ending the most ``names`` (the longest of those, each name keeping a name before it), with how
+    many it ends; None when none recurs.  A form repeats its qualitative cells (``达成预期指标``), not its names."""
+    counts: Counter[str] = Counter()
+    for name in names:
+        tails = {name[-n:] for n in range(2, len(name) + 1) if len(_CJK.findall(name[:-n])) >= NAME_CHARS_MIN}
+        counts.update(t for t in tails if (len(t) >= RECURRING_CHARS or t in ANSWERS) and t[:1] not in _GOES_ON)
+    found = [(count, len(tail), tail) for tail, count in counts.items() if count >= RECURRING_ROWS]
+    if not found:
+        return None
+    count, _, tail = max(found)
+    return tail, count
+
+
+def _glued_values(rows: list[Row], pattern: list[Column]) -> None:
+    """Rows whose text target and actual stayed glued to the name (no figure marks where they start): a text
+    ending several such names of the table is their 实际完成值, and one ending several names left so their
+    年度指标值 (``…影响程度效果明显达成预期指标10``).  The boundary stays a guess: the rows stay doubted."""
+    columns = [c for c in (Column.ACTUAL, Column.TARGET) if c in pattern]
+    open_rows = [r for r in rows if r.choice is not None and "name_glued" in r.choice.broken
+                 and not {Column.TARGET, Column.ACTUAL} & set(r.values)]
+    for column in columns:
+        taken: list[Row] = []
+        waiting = list(open_rows)
+        while (found := _recurring_tail([r.name for r in waiting])) is not None:
+            tail = found[0]
+            for row in [r for r in waiting if r.name.endswith(tail)]:
+                row.name = row.name[: -len(tail)]
+                row.values[column] = tail
+                row.lines[column.name] = row.lines.get("name", 0)
+                waiting.remove(row)
+                taken.append(row)
+        open_rows = taken  # a target is looked for only where the actual after it was found
+
+
 def read_headerless(tokens: list[Token]) -> Table | None:
     """A fragment that starts inside the table: read from its first level-1 label, columns guessed."""
     text, lines = _joined(tokens)
@@ -773,6 +817,7 @@ def read_glued(tokens: list[Token]) -> Table | None:
     reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
     reader.runs_on = True
     table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
+    _glued_values(table.rows, pattern)
     if table.end is None and tokens:
         table.last = tokens[-1]
     return table
