@@ -402,8 +402,14 @@ ONE_LINE_ROWS_MIN = 2  # fewer rows than this on the header's line: the table is
 
 
 
+_OPERATOR_WORDS = sorted(vocabulary()["operators"]["words"], key=len, reverse=True)
+
+
 def _is_value_cell(text: str) -> bool:
-    return is_value(text) or is_number(text) or text in ANSWERS
+    """A value, a number or an answer word, also after a comparison word (``大于等于300份``)."""
+    word = next((w for w in _OPERATOR_WORDS if text.startswith(w) and len(text) > len(w)), "")
+    rest = text[len(word) :]
+    return is_value(rest) or is_number(rest) or text in ANSWERS
 
 
 _TEXT_VALUES = frozenset({Column.TARGET, Column.VALUE, Column.ACTUAL})
