@@ -511,8 +511,10 @@ class _GluedReader:
         previous_label = ""
         for index, piece in enumerate(pieces):
             inside = index > 0 and pieces[index - 1].line == piece.line and not pieces[index - 1].label
-            if piece.label and self.by_line and inside and not TABLE_END.match(key(piece.text)):
-                piece = _Piece(piece.text, piece.line, atom=False)  # level cells open a row: inside, it is a name's word
+            closed = index > 0 and pieces[index - 1].atom and not buffer  # a row's figures ended just before it
+            if piece.label and self.by_line and inside and not closed and not TABLE_END.match(key(piece.text)):
+                # level cells open a row: inside a row, it is a name's word (after a row closed inside a line, a label)
+                piece = _Piece(piece.text, piece.line, atom=False)
             if piece.label:
                 label = key(piece.text)
                 if TABLE_END.match(label):
