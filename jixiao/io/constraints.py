@@ -61,6 +61,7 @@ class Priors(BaseModel):
     glue_cut: Weight
     bare_actual: Weight
     name_ends_in_value: Weight
+    figures_in_name: Weight
 
 
 class Decide(BaseModel):
@@ -73,6 +74,14 @@ class Decide(BaseModel):
     verified_confidence: Share
     unverified_confidence: Share
     margin_scale: Weight
+
+
+class Search(BaseModel):
+    """Bounds of the block search over a glued run's cut points (:mod:`.textglued`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_cuts: int = Field(ge=1, le=12)
 
 
 class Blocks(BaseModel):
@@ -107,6 +116,7 @@ class Settings(BaseModel):
     weights: ConstraintWeights
     priors: Priors
     decide: Decide
+    search: Search
     blocks: Blocks
 
 

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .constraints import Choice, choose, settings
+from .constraints import Choice, choose, consistency, settings
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .textrows import (
     NAME_CHARS_MIN,
@@ -442,6 +442,56 @@ def _opens_name(text: str) -> bool:
     return len(_CJK.findall(stem)) >= NAME_CHARS_MIN and stem[:1] not in _GOES_ON
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A row read from a run of pieces, not yet kept: its name, its values by the pattern's columns, the choice
+    among readings and the winner's score (consistency and layout priors: what the block search adds up)."""
+
+    name: list[_Piece]
+    values: list[str]
+    choice: Choice
+    score: float
+
+
+def _with_doubt(choice: Choice | None, reason: str) -> Choice:
+    """The choice, doubted for ``reason`` (a row with no choice gets the plain confidence)."""
+    if choice is None:
+        return Choice({}, settings().decide.plain_confidence, None, (reason,))
+    return choice if reason in choice.broken else replace(choice, broken=(*choice.broken, reason))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _unit_given_back(pieces: list[_Piece]) -> list[_Piece]:
+    """A unit character ending a figure that was written twice (``22分`` before ``配结果``) given back to the text
+    after it, when that opens a name (``分配结果``): the reading :meth:`_GluedReader._unit_lent` makes."""
+    out = list(pieces)
+    for n in range(len(out) - 1):
+        figure, text = out[n], out[n + 1]
+        if (figure.atom and not text.atom and len(figure.text) > 2 and figure.text[-1] in _UNIT_CHARS
+                and figure.text[-2].isdigit() and _is_doubled(figure.text[:-1]) and _opens_name(figure.text[-1] + text.text)):
+            out[n] = _Piece(figure.text[:-1], figure.line, atom=True)
+            out[n + 1] = _Piece(figure.text[-1] + text.text, text.line, atom=False)
+    return out
+
+
+def _closes_row(pieces: list[_Piece], nxt: _Piece) -> bool:
+    """The figures ending ``pieces`` may close a row and ``nxt`` open the next one (a cut point of the block
+    search): two figures or one written twice (``22``: 分值 2, 得分 2; not a figure of a name, ``985工程``), no
+    range (``0-6岁``), no unit going on after a figure written once (``42天访视数``), and text after them that
+    opens a name."""
+    written = next((n for n, p in enumerate(reversed(pieces)) if not p.atom), len(pieces))
+    figures = pieces[len(pieces) - written :]
+    if not figures or nxt.atom or not _opens_name(nxt.text):
+        return False
+    if pieces[-1].text[-1:].isdigit() and nxt.text[:1] in _UNIT_CHARS and not _is_doubled(pieces[-1].text):
+        return False
+    if any(p.text[:1] in _RANGE_DASHES for p in figures):
+        return False
+    return len(figures) >= 2 or _is_doubled(figures[0].text)
+
+
 class _GluedReader:
     def __init__(
         self, pattern: list[Column], described: bool = False, flagged: bool = False, headerless: bool = False
@@ -461,6 +511,59 @@ class _GluedReader:
         self.unit_after = False  # the 计量单位 column follows the actual: its unit, glued to the actual, is the target's too
 
     def _row(
+        self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
+    ) -> None:
+        """Keep a row; a name that swallowed rows before it (figures, then text opening a name) is searched first."""
+        if self.runs_on and (split := self._swallowed(buffer)) is not None:
+            earlier, buffer, doubted = split
+            for row in earlier:
+                self._keep(row.name, row.values, [buffer[0].line] * len(self.pattern), row.choice)
+            if doubted:
+                choice = _with_doubt(choice, "row_cut")
+        self._keep(buffer, values, value_lines, choice)
+
+    def _swallowed(self, buffer: list[_Piece]) -> tuple[list[_Reading], list[_Piece], bool] | None:
+        """The block search over a name's inner cut points: where a run of figures inside it is followed by
+        text that can open a name (``分配办法22分配结果``), the name may hold rows whose figures closed them.
+        Every segmentation at those points is scored (a DP over the cut points: each earlier segment read as a
+        row by :meth:`_line_reading`, each figure run left inside a name costing ``figures_in_name``); the best
+        is kept, and doubted (``row_cut``) when it wins by less than the narrow margin.  Returns the earlier rows,
+        the name left for the row being kept, and whether the win was narrow; None when the name stays whole."""
+        # a name built of several pieces (a doubled value or answers cut off its end) is one text: its figures again
+        buffer = _unit_given_back(
+            [q for p in buffer for q in (_atoms(p.text, [p.line] * len(p.text), 0) if _DIGIT.search(p.text) and not p.atom else [p])]
+        )
+        cuts = [n + 1 for n in range(len(buffer) - 1) if _closes_row(buffer[: n + 1], buffer[n + 1])]
+        if not cuts or len(cuts) > settings().search.max_cuts:
+            return None
+        penalty = settings().priors.figures_in_name
+        points = [0, *cuts]
+        # best[j]: the best score of the rows before point j, and those rows
+        best: dict[int, tuple[float, list[_Reading]]] = {0: (0.0, [])}
+        for b in cuts:
+            options = []
+            for a in [p for p in points if p < b and p in best]:
+                segment = buffer[a:b]
+                if len(_CJK.findall("".join(p.text for p in segment if not p.atom))) < NAME_CHARS_MIN:
+                    continue
+                reading = self._line_reading(segment, least=1, cut_guessed=True)
+                if reading is None or len(_CJK.findall("".join(p.text for p in reading.name))) < NAME_CHARS_MIN:
+                    continue
+                kept = sum(1 for n in cuts if a < n < b and n - a < len(reading.name))  # figure runs inside its name
+                options.append((best[a][0] + reading.score - penalty * kept, [*best[a][1], reading]))
+            if options:
+                best[b] = max(options, key=lambda o: o[0])
+        totals = sorted(
+            ((score - penalty * sum(1 for n in cuts if n > j), j, rows) for j, (score, rows) in best.items()),
+            key=lambda t: t[0], reverse=True,
+        )
+        score, j, rows = totals[0]
+        if j == 0:
+            return None
+        narrow = len(totals) > 1 and score - totals[1][0] < settings().decide.narrow_margin
+        return rows, buffer[j:], narrow
+
+    def _keep(
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
     ) -> None:
         name = "".join(p.text for p in buffer)
@@ -625,6 +728,16 @@ class _GluedReader:
         )
 
     def _line_row(self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False) -> bool:
+        """:meth:`_line_reading`, the row kept."""
+        found = self._line_reading(buffer, complete, least, cut_guessed)
+        if found is None:
+            return False
+        self._row(found.name, found.values, [buffer[-1].line] * len(self.pattern), found.choice)
+        return True
+
+    def _line_reading(
+        self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False
+    ) -> _Reading | None:
         """A line that is one row with blank cells: the trailing values, the columns chosen by the arithmetic.
 
         The values are trailing atoms of the line (the name may end in figures of its own, so every
@@ -675,8 +788,9 @@ class _GluedReader:
                 evidence += [prior - cost for prior in priors]
         choice = choose(readings, evidence)
         if choice is None or ((complete or cut_guessed) and choice.broken):  # no line end vouches for a broken row
-            return False
-        name_pieces, by_column, guessed = rows[readings.index(choice.reading)]
+            return None
+        best = readings.index(choice.reading)
+        name_pieces, by_column, guessed = rows[best]
         name = "".join(p.text for p in name_pieces)
         blank = bool({Column.TARGET, Column.ACTUAL} & set(self.pattern) - set(by_column))
         if guessed or (blank and len(_CJK.findall(name)) >= VALUES_IN_NAME):
@@ -684,9 +798,8 @@ class _GluedReader:
             choice = replace(choice, broken=(*choice.broken, "name_glued"))
         if cut_guessed and (len(by_column) < k or self.by_line):  # inside a line whose end ends rows
             choice = replace(choice, broken=(*choice.broken, "row_cut"))
-        line = buffer[-1].line
-        self._row(name_pieces, [by_column.get(c, "") for c in self.pattern], [line] * k, choice)
-        return True
+        score = consistency(choice.reading) + evidence[best]
+        return _Reading(name_pieces, [by_column.get(c, "") for c in self.pattern], choice, score)
 
     def _try_row(self, buffer: list[_Piece]) -> bool:
         """The trailing pieces of the buffer as the row's values, the rest as its name."""
