@@ -325,6 +325,14 @@ def _unit_shared(values: list[str], at: int, actual: int) -> list[str]:
     return [*values[:at], values[at] + unit.group(1), *values[at + 1 :]]
 
 
+def _unit_shared_reading(reading: dict[str, str]) -> dict[str, str]:
+    """:func:`_unit_shared` on a reading (role → text)."""
+    if "target" not in reading or "actual" not in reading:
+        return reading
+    target, _ = _unit_shared([reading["target"], reading["actual"]], 0, 1)
+    return {**reading, "target": target}
+
+
 #: A unit cell OCR turned into Latin letters (``数量tot扁`` for ``数量 篇``).
 _MANGLED_UNIT = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]{2,4}[\u4e00-\u9fff]?$")
 
@@ -780,6 +788,8 @@ class _GluedReader:
                 if (complete and len(option) < k) or len(option) < least:
                     continue
                 layouts, found, priors = layout_readings(option, self.pattern, name)
+                if self.unit_after:  # the arithmetic judges the target with the unit it is printed with
+                    found = [_unit_shared_reading(reading) for reading in found]
                 rows += [(name_pieces, dict(zip(columns, option, strict=True)), guessed) for columns in layouts]
                 readings += found
                 cost = settings().priors.glue_cut * (len(option) - len(values))
