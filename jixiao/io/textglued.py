@@ -860,14 +860,16 @@ RECURRING_ROWS = 2
 RECURRING_CHARS = 4
 
 
-def _recurring_tail(names: list[str]) -> tuple[str, int] | None:
+def _recurring_tail(names: list[str], known: list[str]) -> tuple[str, int] | None:
     """The text ending the most ``names`` (the longest of those, each name keeping a name before it), with how
-    many it ends; None when none recurs.  A form repeats its qualitative cells (``达成预期指标``), not its names."""
+    many it ends; None when none recurs.  A form repeats its qualitative cells (``达成预期指标``), not its names:
+    a text ending a ``known`` name (a row whose values were read apart: ``梨树种植面积``) is a name's words."""
     counts: Counter[str] = Counter()
     for name in names:
         tails = {name[-n:] for n in range(2, len(name) + 1) if len(_CJK.findall(name[:-n])) >= NAME_CHARS_MIN}
         counts.update(t for t in tails if (len(t) >= RECURRING_CHARS or t in ANSWERS) and t[:1] not in _GOES_ON)
-    found = [(count, len(tail), tail) for tail, count in counts.items() if count >= RECURRING_ROWS]
+    found = [(count, len(tail), tail) for tail, count in counts.items()
+             if count >= RECURRING_ROWS and not any(name.endswith(tail) for name in known)]
     if not found:
         return None
     count, _, tail = max(found)
@@ -881,10 +883,12 @@ def _glued_values(rows: list[Row], pattern: list[Column]) -> None:
     columns = [c for c in (Column.ACTUAL, Column.TARGET) if c in pattern]
     open_rows = [r for r in rows if r.choice is not None and "name_glued" in r.choice.broken
                  and not {Column.TARGET, Column.ACTUAL} & set(r.values)]
+    waiting_ids = {id(r) for r in open_rows}
+    known = [r.name for r in rows if id(r) not in waiting_ids]
     for column in columns:
         taken: list[Row] = []
         waiting = list(open_rows)
-        while (found := _recurring_tail([r.name for r in waiting])) is not None:
+        while (found := _recurring_tail([r.name for r in waiting], known)) is not None:
             tail = found[0]
             for row in [r for r in waiting if r.name.endswith(tail)]:
                 row.name = row.name[: -len(tail)]
