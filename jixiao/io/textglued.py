@@ -523,10 +523,11 @@ class _GluedReader:
     ) -> None:
         """Keep a row; a name that swallowed rows before it (figures, then text opening a name) is searched first."""
         if self.runs_on and (split := self._swallowed(buffer)) is not None:
-            earlier, buffer, doubted = split
+            earlier, buffer, narrow = split
             for row in earlier:
-                self._keep(row.name, row.values, [buffer[0].line] * len(self.pattern), row.choice)
-            if doubted:
+                kept = _with_doubt(row.choice, "row_cut") if narrow else row.choice
+                self._keep(row.name, row.values, [row.name[-1].line] * len(self.pattern), kept)
+            if narrow:
                 choice = _with_doubt(choice, "row_cut")
         self._keep(buffer, values, value_lines, choice)
 
@@ -592,11 +593,7 @@ class _GluedReader:
             return
         guessed_start, self.cut_guessed = self.cut_guessed, bool(choice and "row_cut" in choice.broken)
         if guessed_start and not self.cut_guessed:  # the row before ended at a guess: so this one starts at it
-            choice = (
-                replace(choice, broken=(*choice.broken, "row_cut"))
-                if choice
-                else Choice({}, settings().decide.plain_confidence, None, ("row_cut",))
-            )
+            choice = _with_doubt(choice, "row_cut")
         row = Row(
             self.level.level1, self.level.level2, name, choice=choice,
             block=self.level.blocks, block_weight=self.level.weight,
@@ -860,9 +857,9 @@ RECURRING_ROWS = 2
 RECURRING_CHARS = 4
 
 
-def _recurring_tail(names: list[str], known: list[str]) -> tuple[str, int] | None:
-    """The text ending the most ``names`` (the longest of those, each name keeping a name before it), with how
-    many it ends; None when none recurs.  A form repeats its qualitative cells (``达成预期指标``), not its names:
+def _recurring_tail(names: list[str], known: list[str]) -> str | None:
+    """The text ending the most ``names`` (the longest of those, each name keeping a name before it); None when
+    none recurs.  A form repeats its qualitative cells (``达成预期指标``), not its names:
     a text ending a ``known`` name (a row whose values were read apart: ``梨树种植面积``) is a name's words."""
     counts: Counter[str] = Counter()
     for name in names:
@@ -872,8 +869,7 @@ def _recurring_tail(names: list[str], known: list[str]) -> tuple[str, int] | Non
              if count >= RECURRING_ROWS and not any(name.endswith(tail) for name in known)]
     if not found:
         return None
-    count, _, tail = max(found)
-    return tail, count
+    return max(found)[2]
 
 
 def _glued_values(rows: list[Row], pattern: list[Column]) -> None:
@@ -888,8 +884,7 @@ def _glued_values(rows: list[Row], pattern: list[Column]) -> None:
     for column in columns:
         taken: list[Row] = []
         waiting = list(open_rows)
-        while (found := _recurring_tail([r.name for r in waiting], known)) is not None:
-            tail = found[0]
+        while (tail := _recurring_tail([r.name for r in waiting], known)) is not None:
             for row in [r for r in waiting if r.name.endswith(tail)]:
                 row.name = row.name[: -len(tail)]
                 row.values[column] = tail
