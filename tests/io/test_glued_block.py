@@ -132,3 +132,13 @@ def test_rows_glued_a_few_to_a_line_read_back_every_row(lines: list[list[tuple[s
     for name, points in rows:
         assert (read[name].weight, read[name].score_declared) == (Decimal(points), Decimal(points))
 
+
+
+def test_a_class_word_after_a_name_across_a_space_is_the_nature_cell() -> None:
+    """Cells apart by spaces, a name holding one (``年新增畜牧产值 (万元) 正向 500``): the class word after it is
+    the 指标性质 cell, so the name and its target are read."""
+    read, truth = _rendered("sichuan-project", "spaces", "048")
+    spaced = [item for item in truth if " " in item["name"]]
+    assert spaced
+    for item in spaced:
+        assert read[item["name"]].target == item["target"]
