@@ -61,6 +61,7 @@ class Priors(BaseModel):
     glue_cut: Weight
     bare_actual: Weight
     name_ends_in_value: Weight
+    figures_in_name: Weight
 
 
 class NameCosts(BaseModel):
@@ -91,6 +92,14 @@ class Decide(BaseModel):
     verified_confidence: Share
     unverified_confidence: Share
     margin_scale: Weight
+
+
+class Search(BaseModel):
+    """Bounds of the block search over a glued run's cut points (:mod:`.textglued`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_cuts: int = Field(ge=1, le=12)
 
 
 class Blocks(BaseModel):
@@ -145,6 +154,7 @@ class Settings(BaseModel):
     priors: Priors
     names: NameCosts
     decide: Decide
+    search: Search
     blocks: Blocks
     plans: Plans
 

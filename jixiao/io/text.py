@@ -545,6 +545,22 @@ _VALUE_COLUMNS = (Column.VALUE, Column.TARGET, Column.ADJUSTED, Column.ACTUAL)
 _TARGET_PARTS = (Column.NATURE, Column.DIRECTION, Column.VALUE, Column.TARGET, Column.MEASURE)
 
 
+_CLASS_AFTER_NAME = re.compile(
+    r"\s+(" + "|".join(sorted(map(re.escape, vocabulary()["natures"]["words"]), key=len, reverse=True)) + r")$"
+)
+
+
+def _nature_cut(rows: list[Row], columns: list[Column]) -> None:
+    """A 指标性质 class word after a name across a space (``年新增畜牧产值 (万元) 正向``), where the plan has that
+    column and the row left it blank, is the column's cell, not the end of a name broken at a space."""
+    if Column.NATURE not in columns:
+        return
+    for row in rows:
+        if Column.NATURE not in row.values and (found := _CLASS_AFTER_NAME.search(row.name)):
+            row.values[Column.NATURE] = found.group(1)
+            row.name = row.name[: found.start()]
+
+
 def _measured(columns: list[Column]) -> frozenset[Column]:
     """The value columns a 计量单位 column qualifies: the run of value columns just before it."""
     if Column.MEASURE not in columns:
@@ -1042,6 +1058,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     if planned is not None:
         notes += plan_notes(planned, source.at)
     _block_choices(table)
+    _nature_cut(table.rows, table.columns)
     measured = _measured(table.columns)
     indicators = [_indicator(row, i, source, prov, notes, measured) for i, row in enumerate(table.rows)]
     if repaired.ocr:

@@ -11,9 +11,10 @@ undone: a weight stuck to a target (``20100%`` → 20 | 100%), a target equal to
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
-from .constraints import Choice, choose, settings
+from .constraints import Choice, choose, consistency, settings
 from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .textrows import (
     NAME_CHARS_MIN,
@@ -303,10 +304,33 @@ def _fill(values: list[str], pattern: list[Column]) -> tuple[list[str], Choice] 
     return fitting[readings.index(choice.reading)], choice
 
 
-#: Columns glued text usually leaves empty (the unit and nature are also inside the values).
-OFTEN_BLANK = {Column.NATURE, Column.MEASURE, Column.ADJUSTED, Column.VALUE}
-_NATURES = ("定量指标", "定性指标")
+#: Columns glued text usually leaves empty (the unit, nature and direction are also inside the values, or
+#: glued to the name: ``办结信访案件正向168起``).
+OFTEN_BLANK = {Column.NATURE, Column.DIRECTION, Column.MEASURE, Column.ADJUSTED, Column.VALUE}
+#: The 指标性质 classification words (``正向``, ``定量指标``), longest first.
+_NATURES = tuple(sorted(vocabulary()["natures"]["words"], key=len, reverse=True))
 _FLAG = re.compile(r"^[是否](?=.)")
+
+
+_UNIT_END = re.compile("(?<=\\d)(" + "|".join(map(re.escape, UNITS)) + ")$")
+_BARE_FIGURE = re.compile(r"^(?:[<>]=|[≥≤=<>≧≦＝]|" + "|".join(map(re.escape, vocabulary()["operators"]["words"])) + r")?\d+(\.\d+)?$")
+
+
+def _unit_shared(values: list[str], at: int, actual: int) -> list[str]:
+    """``168 | 168起`` read where the 计量单位 column follows the actual (指标值, 实际完成值, 计量单位): the unit
+    cell glued to the actual is the bare target's unit as well (``168起 | 168起``)."""
+    unit = _UNIT_END.search(values[actual]) if actual < len(values) else None
+    if unit is None or not _BARE_FIGURE.match(values[at]):
+        return values
+    return [*values[:at], values[at] + unit.group(1), *values[at + 1 :]]
+
+
+def _unit_shared_reading(reading: dict[str, str]) -> dict[str, str]:
+    """:func:`_unit_shared` on a reading (role → text)."""
+    if "target" not in reading or "actual" not in reading:
+        return reading
+    target, _ = _unit_shared([reading["target"], reading["actual"]], 0, 1)
+    return {**reading, "target": target}
 
 
 #: A unit cell OCR turned into Latin letters (``数量tot扁`` for ``数量 篇``).
@@ -317,15 +341,25 @@ _MANGLED_UNIT = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]{2,4}[\u4e00-\u9fff]?$"
 _COUNT_NOUN_ENDS = "数率量。，；、）)”"  # and punctuation ends a name, never a sign misread
 
 
-def _clean_name(name: str) -> tuple[str, str]:
+def _without_nature(name: str) -> str:
+    """The name without a 指标性质 word glued after it (``办结信访案件正向``; OCR may swap its characters)."""
+    for word in _NATURES:
+        tail = name[-len(word) :]
+        if len(name) > len(word) + 1 and (tail == word or (len(word) == 4 and sorted(tail) == sorted(word))):
+            return name[: -len(word)]
+    return name
+
+
+def _clean_name(name: str, units: bool = True) -> tuple[str, str]:
     """Strip the 计量单位 and 指标性质 cells glued after a name (``控制率%定量指标``, ``次数次``).
 
     A stray character after the unit (``次数次到0次``) is the target's comparison sign read wrong
-    by OCR: it is given back to the target.
+    by OCR: it is given back to the target.  ``units``: the 计量单位 column may stand right after the
+    name (not where the plan prints it after a value: ``办结信访案件正向168起`` keeps its 件).
     """
-    tail = name[-4:]
-    if any(sorted(tail) == sorted(n) for n in _NATURES):
-        name = name[:-4]
+    name = _without_nature(name)
+    if not units:
+        return name, ""
     name = _MANGLED_UNIT.sub("", name)
     for stray in ("", name[-1:]):
         stem = name[: len(name) - len(stray)]
@@ -416,6 +450,56 @@ def _opens_name(text: str) -> bool:
     return len(_CJK.findall(stem)) >= NAME_CHARS_MIN and stem[:1] not in _GOES_ON
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A row read from a run of pieces, not yet kept: its name, its values by the pattern's columns, the choice
+    among readings and the winner's score (consistency and layout priors: what the block search adds up)."""
+
+    name: list[_Piece]
+    values: list[str]
+    choice: Choice
+    score: float
+
+
+def _with_doubt(choice: Choice | None, reason: str) -> Choice:
+    """The choice, doubted for ``reason`` (a row with no choice gets the plain confidence)."""
+    if choice is None:
+        return Choice({}, settings().decide.plain_confidence, None, (reason,))
+    return choice if reason in choice.broken else replace(choice, broken=(*choice.broken, reason))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _unit_given_back(pieces: list[_Piece]) -> list[_Piece]:
+    """A unit character ending a figure that was written twice (``22分`` before ``配结果``) given back to the text
+    after it, when that opens a name (``分配结果``): the reading :meth:`_GluedReader._unit_lent` makes."""
+    out = list(pieces)
+    for n in range(len(out) - 1):
+        figure, text = out[n], out[n + 1]
+        if (figure.atom and not text.atom and len(figure.text) > 2 and figure.text[-1] in _UNIT_CHARS
+                and figure.text[-2].isdigit() and _is_doubled(figure.text[:-1]) and _opens_name(figure.text[-1] + text.text)):
+            out[n] = _Piece(figure.text[:-1], figure.line, atom=True)
+            out[n + 1] = _Piece(figure.text[-1] + text.text, text.line, atom=False)
+    return out
+
+
+def _closes_row(pieces: list[_Piece], nxt: _Piece) -> bool:
+    """The figures ending ``pieces`` may close a row and ``nxt`` open the next one (a cut point of the block
+    search): two figures or one written twice (``22``: 分值 2, 得分 2; not a figure of a name, ``985工程``), no
+    range (``0-6岁``), no unit going on after a figure written once (``42天访视数``), and text after them that
+    opens a name."""
+    written = next((n for n, p in enumerate(reversed(pieces)) if not p.atom), len(pieces))
+    figures = pieces[len(pieces) - written :]
+    if not figures or nxt.atom or not _opens_name(nxt.text):
+        return False
+    if pieces[-1].text[-1:].isdigit() and nxt.text[:1] in _UNIT_CHARS and not _is_doubled(pieces[-1].text):
+        return False
+    if any(p.text[:1] in _RANGE_DASHES for p in figures):
+        return False
+    return len(figures) >= 2 or _is_doubled(figures[0].text)
+
+
 class _GluedReader:
     def __init__(
         self, pattern: list[Column], described: bool = False, flagged: bool = False, headerless: bool = False
@@ -431,29 +515,85 @@ class _GluedReader:
         # text values (answers, a doubled value) glued to the name's end
         self.runs_on = False
         self.cut_guessed = False  # the last row ended where a guess cut it
+        self.unit_named = True  # the 计量单位 column may follow the name (no value column stands before it)
+        self.unit_after = False  # the 计量单位 column follows the actual: its unit, glued to the actual, is the target's too
 
     def _row(
+        self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
+    ) -> None:
+        """Keep a row; a name that swallowed rows before it (figures, then text opening a name) is searched first."""
+        if self.runs_on and (split := self._swallowed(buffer)) is not None:
+            earlier, buffer, narrow = split
+            for row in earlier:
+                kept = _with_doubt(row.choice, "row_cut") if narrow else row.choice
+                self._keep(row.name, row.values, [row.name[-1].line] * len(self.pattern), kept)
+            if narrow:
+                choice = _with_doubt(choice, "row_cut")
+        self._keep(buffer, values, value_lines, choice)
+
+    def _swallowed(self, buffer: list[_Piece]) -> tuple[list[_Reading], list[_Piece], bool] | None:
+        """The block search over a name's inner cut points: where a run of figures inside it is followed by
+        text that can open a name (``分配办法22分配结果``), the name may hold rows whose figures closed them.
+        Every segmentation at those points is scored (a DP over the cut points: each earlier segment read as a
+        row by :meth:`_line_reading`, each figure run left inside a name costing ``figures_in_name``); the best
+        is kept, and doubted (``row_cut``) when it wins by less than the narrow margin.  Returns the earlier rows,
+        the name left for the row being kept, and whether the win was narrow; None when the name stays whole."""
+        # a name built of several pieces (a doubled value or answers cut off its end) is one text: its figures again
+        buffer = _unit_given_back(
+            [q for p in buffer for q in (_atoms(p.text, [p.line] * len(p.text), 0) if _DIGIT.search(p.text) and not p.atom else [p])]
+        )
+        cuts = [n + 1 for n in range(len(buffer) - 1) if _closes_row(buffer[: n + 1], buffer[n + 1])]
+        if not cuts or len(cuts) > settings().search.max_cuts:
+            return None
+        penalty = settings().priors.figures_in_name
+        points = [0, *cuts]
+        # best[j]: the best score of the rows before point j, and those rows
+        best: dict[int, tuple[float, list[_Reading]]] = {0: (0.0, [])}
+        for b in cuts:
+            options = []
+            for a in [p for p in points if p < b and p in best]:
+                segment = buffer[a:b]
+                if len(_CJK.findall("".join(p.text for p in segment if not p.atom))) < NAME_CHARS_MIN:
+                    continue
+                reading = self._line_reading(segment, least=1, cut_guessed=True)
+                if reading is None or len(_CJK.findall("".join(p.text for p in reading.name))) < NAME_CHARS_MIN:
+                    continue
+                kept = sum(1 for n in cuts if a < n < b and n - a < len(reading.name))  # figure runs inside its name
+                options.append((best[a][0] + reading.score - penalty * kept, [*best[a][1], reading]))
+            if options:
+                best[b] = max(options, key=lambda o: o[0])
+        totals = sorted(
+            ((score - penalty * sum(1 for n in cuts if n > j), j, rows) for j, (score, rows) in best.items()),
+            key=lambda t: t[0], reverse=True,
+        )
+        score, j, rows = totals[0]
+        if j == 0:
+            return None
+        narrow = len(totals) > 1 and score - totals[1][0] < settings().decide.narrow_margin
+        return rows, buffer[j:], narrow
+
+    def _keep(
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
     ) -> None:
         name = "".join(p.text for p in buffer)
         at = self.pattern.index(Column.TARGET) if Column.TARGET in self.pattern else None
         if self.described:
-            name, stray = _clean_name(name)
+            name, stray = _clean_name(name, self.unit_named)
             if stray and values and at is not None:
                 values = [*values[:at], stray + values[at], *values[at + 1 :]]
         sign = _OPERATOR_END.search(name)
         if sign and at is not None and values[at][:1].isdigit():
             # ``…次数(次)大于等于1次``: a comparison word printed before the target's number is the target's
             name, values = name[: sign.start()], [*values[:at], sign.group() + values[at], *values[at + 1 :]]
+            if self.described:  # ``…正向大于等于168``: the 指标性质 cell before the 指标方向 cell
+                name = _without_nature(name)
+        if self.unit_after and at is not None:
+            values = _unit_shared(values, at, self.pattern.index(Column.ACTUAL))
         if not name:
             return
         guessed_start, self.cut_guessed = self.cut_guessed, bool(choice and "row_cut" in choice.broken)
         if guessed_start and not self.cut_guessed:  # the row before ended at a guess: so this one starts at it
-            choice = (
-                replace(choice, broken=(*choice.broken, "row_cut"))
-                if choice
-                else Choice({}, settings().decide.plain_confidence, None, ("row_cut",))
-            )
+            choice = _with_doubt(choice, "row_cut")
         row = Row(
             self.level.level1, self.level.level2, name, choice=choice,
             block=self.level.blocks, block_weight=self.level.weight,
@@ -479,8 +619,10 @@ class _GluedReader:
         previous_label = ""
         for index, piece in enumerate(pieces):
             inside = index > 0 and pieces[index - 1].line == piece.line and not pieces[index - 1].label
-            if piece.label and self.by_line and inside and not TABLE_END.match(key(piece.text)):
-                piece = _Piece(piece.text, piece.line, atom=False)  # level cells open a row: inside, it is a name's word
+            closed = index > 0 and pieces[index - 1].atom and not buffer  # a row's figures ended just before it
+            if piece.label and self.by_line and inside and not closed and not TABLE_END.match(key(piece.text)):
+                # level cells open a row: inside a row, it is a name's word (after a row closed inside a line, a label)
+                piece = _Piece(piece.text, piece.line, atom=False)
             if piece.label:
                 label = key(piece.text)
                 if TABLE_END.match(label):
@@ -591,6 +733,16 @@ class _GluedReader:
         )
 
     def _line_row(self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False) -> bool:
+        """:meth:`_line_reading`, the row kept."""
+        found = self._line_reading(buffer, complete, least, cut_guessed)
+        if found is None:
+            return False
+        self._row(found.name, found.values, [buffer[-1].line] * len(self.pattern), found.choice)
+        return True
+
+    def _line_reading(
+        self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False
+    ) -> _Reading | None:
         """A line that is one row with blank cells: the trailing values, the columns chosen by the arithmetic.
 
         The values are trailing atoms of the line (the name may end in figures of its own, so every
@@ -633,6 +785,8 @@ class _GluedReader:
                 if (complete and len(option) < k) or len(option) < least:
                     continue
                 layouts, found, priors = layout_readings(option, self.pattern, name)
+                if self.unit_after:  # the arithmetic judges the target with the unit it is printed with
+                    found = [_unit_shared_reading(reading) for reading in found]
                 rows += [(name_pieces, dict(zip(columns, option, strict=True)), guessed) for columns in layouts]
                 readings += found
                 cost = settings().priors.glue_cut * (len(option) - len(values))
@@ -641,8 +795,9 @@ class _GluedReader:
                 evidence += [prior - cost for prior in priors]
         choice = choose(readings, evidence)
         if choice is None or ((complete or cut_guessed) and choice.broken):  # no line end vouches for a broken row
-            return False
-        name_pieces, by_column, guessed = rows[readings.index(choice.reading)]
+            return None
+        best = readings.index(choice.reading)
+        name_pieces, by_column, guessed = rows[best]
         name = "".join(p.text for p in name_pieces)
         blank = bool({Column.TARGET, Column.ACTUAL} & set(self.pattern) - set(by_column))
         if guessed or (blank and len(_CJK.findall(name)) >= VALUES_IN_NAME):
@@ -650,9 +805,8 @@ class _GluedReader:
             choice = replace(choice, broken=(*choice.broken, "name_glued"))
         if cut_guessed and (len(by_column) < k or self.by_line):  # inside a line whose end ends rows
             choice = replace(choice, broken=(*choice.broken, "row_cut"))
-        line = buffer[-1].line
-        self._row(name_pieces, [by_column.get(c, "") for c in self.pattern], [line] * k, choice)
-        return True
+        score = consistency(choice.reading) + evidence[best]
+        return _Reading(name_pieces, [by_column.get(c, "") for c in self.pattern], choice, score)
 
     def _try_row(self, buffer: list[_Piece]) -> bool:
         """The trailing pieces of the buffer as the row's values, the rest as its name."""
@@ -695,6 +849,51 @@ class _GluedReader:
         return True
 
 
+# --- block evidence: text values that recur across a table's rows -------------------------------------------
+
+#: A text ending at least this many of a table's glued names, right before their figures, is a value cell.
+RECURRING_ROWS = 2
+#: The fewest characters of such a text, unless it is an answer word of the vocabulary (良好, 有效).
+RECURRING_CHARS = 4
+
+
+def _recurring_tail(names: list[str], known: list[str]) -> str | None:
+    """The text ending the most ``names`` (the longest of those, each name keeping a name before it); None when
+    none recurs.  A form repeats its qualitative cells (``达成预期指标``), not its names:
+    a text ending a ``known`` name (a row whose values were read apart: ``梨树种植面积``) is a name's words."""
+    counts: Counter[str] = Counter()
+    for name in names:
+        tails = {name[-n:] for n in range(2, len(name) + 1) if len(_CJK.findall(name[:-n])) >= NAME_CHARS_MIN}
+        counts.update(t for t in tails if (len(t) >= RECURRING_CHARS or t in ANSWERS) and t[:1] not in _GOES_ON)
+    found = [(count, len(tail), tail) for tail, count in counts.items()
+             if count >= RECURRING_ROWS and not any(name.endswith(tail) for name in known)]
+    if not found:
+        return None
+    return max(found)[2]
+
+
+def _glued_values(rows: list[Row], pattern: list[Column]) -> None:
+    """Rows whose text target and actual stayed glued to the name (no figure marks where they start): a text
+    ending several such names of the table is their 实际完成值, and one ending several names left so their
+    年度指标值 (``…影响程度效果明显达成预期指标10``).  The boundary stays a guess: the rows stay doubted."""
+    columns = [c for c in (Column.ACTUAL, Column.TARGET) if c in pattern]
+    open_rows = [r for r in rows if r.choice is not None and "name_glued" in r.choice.broken
+                 and not {Column.TARGET, Column.ACTUAL} & set(r.values)]
+    waiting_ids = {id(r) for r in open_rows}
+    known = [r.name for r in rows if id(r) not in waiting_ids]
+    for column in columns:
+        taken: list[Row] = []
+        waiting = list(open_rows)
+        while (tail := _recurring_tail([r.name for r in waiting], known)) is not None:
+            for row in [r for r in waiting if r.name.endswith(tail)]:
+                row.name = row.name[: -len(tail)]
+                row.values[column] = tail
+                row.lines[column.name] = row.lines.get("name", 0)
+                waiting.remove(row)
+                taken.append(row)
+        open_rows = taken  # a target is looked for only where the actual after it was found
+
+
 def read_headerless(tokens: list[Token]) -> Table | None:
     """A fragment that starts inside the table: read from its first level-1 label, columns guessed."""
     text, lines = _joined(tokens)
@@ -735,9 +934,14 @@ def read_glued(tokens: list[Token]) -> Table | None:
         described=Column.MEASURE in columns or Column.NATURE in columns,
         flagged=Column.CORE in columns,
     )
+    at = {column: n for n, column in enumerate(columns)}
+    reader.unit_after = Column.MEASURE in at and Column.ACTUAL in at and at[Column.MEASURE] > at[Column.ACTUAL]
+    values_at = [at[c] for c in (Column.VALUE, Column.TARGET, Column.ACTUAL) if c in at]
+    reader.unit_named = Column.MEASURE not in at or not values_at or at[Column.MEASURE] < min(values_at)
     reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
     reader.runs_on = True
     table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
+    _glued_values(table.rows, pattern)
     if table.end is None and tokens:
         table.last = tokens[-1]
     return table

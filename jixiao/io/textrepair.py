@@ -66,7 +66,7 @@ from .textorder import (
     values_first,
 )
 from .textrows import NAME_CHARS_MIN, choose_layout
-from .textscan import cell_per_line, is_number, is_value
+from .textscan import UNITS, cell_per_line, is_number, is_value
 from .vocabulary import vocabulary
 
 Lines = list[tuple[int, str]]
@@ -489,8 +489,14 @@ ONE_LINE_ROWS_MIN = 2  # fewer rows than this on the header's line: the table is
 
 
 
+_OPERATOR_WORDS = sorted(vocabulary()["operators"]["words"], key=len, reverse=True)
+
+
 def _is_value_cell(text: str) -> bool:
-    return is_value(text) or is_number(text) or text in ANSWERS
+    """A value, a number or an answer word, also after a comparison word (``大于等于300份``)."""
+    word = next((w for w in _OPERATOR_WORDS if text.startswith(w) and len(text) > len(w)), "")
+    rest = text[len(word) :]
+    return is_value(rest) or is_number(rest) or text in ANSWERS
 
 
 _TEXT_VALUES = frozenset({Column.TARGET, Column.VALUE, Column.ACTUAL})
@@ -499,6 +505,17 @@ _TEXT_VALUES = frozenset({Column.TARGET, Column.VALUE, Column.ACTUAL})
 _WORD_COLUMNS = frozenset({Column.NATURE, Column.DIRECTION, Column.MEASURE, Column.ADJUSTED})
 #: Columns of short words (正向, 大于等于, 公里): a word after a name may be their cell as well as the name's rest.
 _SHORT_WORD_COLUMNS = _WORD_COLUMNS - {Column.ADJUSTED}
+
+
+_CLASS_WORDS = frozenset(vocabulary()["natures"]["words"]) | frozenset(vocabulary()["operators"]["words"])
+
+
+def _short_words(header: Iterable[str]) -> frozenset[str]:
+    """The words the plan's short-word columns hold: units for a 计量单位 column, class and comparison words
+    (正向, 大于等于) for a 指标性质 / 指标方向 column."""
+    heads = {head_cell(text) for text in header}
+    units = frozenset(UNITS) if Column.MEASURE in heads else frozenset()
+    return units | (_CLASS_WORDS if heads & {Column.NATURE, Column.DIRECTION} else frozenset())
 
 
 def _text_columns(header: Iterable[str]) -> int:
@@ -555,13 +572,15 @@ def _repeated(text: str, values: list[str]) -> bool:
 
 
 def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None = None,
-               pieces: bool = True) -> list[tuple[int, list[str]]]:
+               pieces: bool = True, words: frozenset[str] = frozenset()) -> list[tuple[int, list[str]]]:
     """Cells in reading order grouped into rows: level labels, a name, then its values (and a reason).
 
     ``texts``: how many of the plan's value columns take a text (年度指标值, 实际完成值); ``width``: how many
     value cells a row has at most, when the cells are words (a name broken at a space gives one too many);
     ``pieces``: whether a short fragment before a figure may be the rest of the name (not when the plan has a
-    column of short words, :func:`_word_columns`).
+    column of short words, :func:`_word_columns`); ``words``: the short words of the plan's word columns
+    (:func:`_short_words`): one among a row's values (``正向 | 大于等于 | 300``, ``90 | 100 | %``) is their cell,
+    not the next name.
     """
     rows: list[tuple[int, list[str]]] = []
     labels: list[str] = []
@@ -581,7 +600,8 @@ def _cell_rows(cells: list[tuple[int, str]], texts: int = 1, width: int | None =
             labels.append(text)
         elif name is None:
             name = (number, text)  # what opens a row is its name, even one that looks like a value (``1年``)
-        elif _is_value_cell(text) or not values or _repeated(text, values) or _text_fits(values, texts):
+        elif (_is_value_cell(text) or not values or _repeated(text, values) or _text_fits(values, texts)
+              or text in words):
             values.append(text)  # a text right after the name, or repeated, is a text target (``按时保质完成``)
         else:  # a text after the values opens the next row (a reason cannot be told from a name here)
             close()
@@ -648,7 +668,8 @@ def cells_to_rows(lines: Lines, place: str) -> Repaired:
         return Repaired(lines, [])  # empty cells kept as empty lines: positions still hold
     header_texts = [t for _, t in lines[start : stop + 1]]
     texts = _text_columns(header_texts)
-    rows = _cell_rows([(n, text.strip()) for n, text in body], texts, pieces=not _word_columns(header_texts))
+    rows = _cell_rows([(n, text.strip()) for n, text in body], texts, pieces=not _word_columns(header_texts),
+                      words=_short_words(header_texts))
     header = (lines[start][0], " | ".join(text.strip() for _, text in lines[start : stop + 1]))
     note = _note(place, lines[start][0], f"绩效指标表逐格一行且空单元格已丢失，已按单元格的类别重新拼成 {len(rows)} 行")
     return Repaired([*lines[:start], header, *((n, " | ".join(cells)) for n, cells in rows), *lines[end:]], [note],
@@ -722,7 +743,8 @@ def one_line_rows(lines: Lines, place: str) -> Repaired:
             return Repaired(lines, [])
         cells = [*((number, w) for w in header.inside), *body[header.end :]]
         texts = _text_columns(header.texts)
-        rows = _cell_rows(_word_cells(cells), texts, len(header.plan), not _word_columns(header.texts))
+        rows = _cell_rows(_word_cells(cells), texts, len(header.plan), not _word_columns(header.texts),
+                          _short_words(header.texts))
         if len(rows) < ONE_LINE_ROWS_MIN or (alone and not _rows_share_lines(rows)):
             return Repaired(lines, [])
         out, origin, guessed = _rows_rebuilt([(number, " ".join(words[: header.start]))], (number, " | ".join(header.texts)),

@@ -36,7 +36,7 @@ from .textlabels import (
     level1_name,
 )
 from .textscan import UNITS, Token, is_number, is_value
-from .vocabulary import role_of
+from .vocabulary import role_of, vocabulary
 
 NAME_WORDS_MAX = 12  # a row name is a few words; beyond this it is not a row
 NAME_CHARS_MIN = 4  # fewer Chinese characters than this is a stray label piece, not a name
@@ -50,6 +50,33 @@ OFTEN_BLANK = frozenset({Column.NATURE, Column.MEASURE, Column.ADJUSTED})
 ROLE_OF_COLUMN = {Column.WEIGHT: "weight", Column.TARGET: "target", Column.ACTUAL: "actual", Column.SCORE: "score"}
 #: The same for laying out a row's values: a Sichuan 指标值 is judged as the target it is.
 JUDGED_ROLE = {**ROLE_OF_COLUMN, Column.VALUE: "target"}
+#: The words of the short-word columns: 指标性质 / 指标方向 hold a class (正向, 定量) or a comparison (大于等于, ≥).
+_CLASS_WORDS = frozenset(vocabulary()["natures"]["words"])
+_SIGN_WORDS = frozenset(vocabulary()["operators"]["words"])
+_CLASS_COLUMNS = frozenset({Column.NATURE, Column.DIRECTION})
+MEASURE_CHARS_MAX = 4  # a 计量单位 cell is a unit word (人次, 万元, 公里), never longer
+
+
+_UNIT_WORDS = frozenset(UNITS)
+
+
+def _words_fit(columns: list[Column], values: list[str], pattern: list[Column] | None = None) -> bool:
+    """Every value fits its column's kind of word (:func:`_word_fits`), in a plan (``pattern``) with word columns."""
+    plan = columns if pattern is None else pattern
+    if not (_CLASS_COLUMNS & set(plan) or Column.MEASURE in plan):
+        return True
+    return all(_word_fits(c, v, Column.MEASURE in plan) for c, v in zip(columns, values, strict=True))
+
+
+def _word_fits(column: Column, value: str, measured: bool) -> bool:
+    """A short-word column takes only its kind of word: 指标性质 / 指标方向 a class or comparison word, 计量单位 a
+    unit with no figure; and a class word (正向) goes to such a column, a bare unit (``%``) to the 计量单位
+    column where the plan has one (``measured``)."""
+    if column in _CLASS_COLUMNS:
+        return value in _CLASS_WORDS or value in _SIGN_WORDS
+    if column is Column.MEASURE:
+        return len(value) <= MEASURE_CHARS_MAX and not re.search(r"\d", value)
+    return value not in _CLASS_WORDS and not (measured and value in _UNIT_WORDS)
 
 
 @dataclass
@@ -501,13 +528,17 @@ class _Reader:
         tokens = self.tokens
         end = self.line_end[tokens[i].line]
         values = tokens[i + 1 : end + 1]
-        # the columns a form leaves blank most (性质, 单位, 调整值) are the ones extraction dropped first
-        pattern = [c for c in self.pattern if c not in OFTEN_BLANK] if len(values) < len(self.pattern) else self.pattern
-        if not values or len(values) > len(pattern) or any(_label_span(tokens, n) for n in range(i + 1, end + 1)):
+        # the columns a form leaves blank most (性质, 单位, 调整值) are the ones extraction dropped first, but a
+        # class word among the values (正向) is the 指标性质 cell, printed
+        classed = any(t.text in _CLASS_WORDS for t in values)
+        blank = OFTEN_BLANK - _CLASS_COLUMNS if classed else OFTEN_BLANK
+        pattern = [c for c in self.pattern if c not in blank] if len(values) < len(self.pattern) else self.pattern
+        if not values or len(values) > len(self.pattern) or any(_label_span(tokens, n) for n in range(i + 1, end + 1)):
             return None
-        if len(values) == len(pattern):  # every value column filled: the blank cells were text columns
+        texts = [t.text for t in values]
+        if len(values) == len(pattern) and _words_fit(pattern, texts):  # the blank cells were text columns
             columns = pattern
-        elif layout := choose_layout([t.text for t in values], pattern, row.name):
+        elif layout := choose_layout(texts, pattern if len(values) < len(pattern) else self.pattern, row.name):
             columns, row.choice = layout
         else:
             return None
@@ -838,6 +869,8 @@ def layout_readings(
     for chosen in combinations(range(len(pattern)), len(values)):
         columns = [pattern[n] for n in chosen]
         if any(c in NUMERIC_COLUMNS and not is_number(v) for c, v in zip(columns, values, strict=True)):
+            continue
+        if not _words_fit(columns, values, pattern):
             continue
         reading = {JUDGED_ROLE[c]: v for c, v in zip(columns, values, strict=True) if c in JUDGED_ROLE}
         prior = priors.layout_prefix if chosen == tuple(range(len(values))) else 0.0
