@@ -498,6 +498,7 @@ COMPOSITIONS = (
     "pipes+cell_lines",
     "rows_on_lines+header_lost",
     "one_line+header_lost",
+    "glued+header_lost",
     "names_after_values+header_lost",
     "spaces+levels_glued",
     "one_line+levels_glued",

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from .constraints import Choice, choose, consistency, settings
-from .textlabels import LEVEL2, TABLE_END, Column, column_of, key, level1_name
+from .textlabels import FUNDS_ROW_WORDS, LEVEL2, TABLE_END, Column, column_of, key, level1_name
 from .textrows import (
     NAME_CHARS_MIN,
     NUMERIC_COLUMNS,
@@ -894,14 +894,27 @@ def _glued_values(rows: list[Row], pattern: list[Column]) -> None:
         open_rows = taken  # a target is looked for only where the actual after it was found
 
 
-def read_headerless(tokens: list[Token]) -> Table | None:
-    """A fragment that starts inside the table: read from its first level-1 label, columns guessed."""
-    text, lines = _joined(tokens)
+def _table_start(text: str, lines: list[int]) -> int | None:
+    """Where a table without its header starts: its first level-1 label, else the line after the funds
+    block's rows (a table printing no level labels)."""
     first = next((m for m in _SPLIT.finditer(text) if level1_name(key(m.group()))), None)
-    if first is None:
+    if first is not None:
+        return first.start()
+    funds = [m.start() for m in re.finditer("|".join(map(re.escape, FUNDS_ROW_WORDS)), text)]
+    if not funds:
+        return None
+    after = lines[funds[-1]]
+    return next((n for n in range(funds[-1], len(text)) if lines[n] > after), None)
+
+
+def read_headerless(tokens: list[Token]) -> Table | None:
+    """A fragment whose header is lost: read from where its table starts (:func:`_table_start`), columns guessed."""
+    text, lines = _joined(tokens)
+    start = _table_start(text, lines)
+    if start is None:
         return None
     reader = _GluedReader([Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE], headerless=True)
-    table = reader.read(_lex(text[first.start() :], lines[first.start() :]))
+    table = reader.read(_lex(text[start:], lines[start:]))
     table.header_found = False
     return table if table.rows else None
 

@@ -167,3 +167,14 @@ def test_the_funds_arithmetic_decides_where_the_funds_figures_end() -> None:
         funds = [r for r in compare(form, truth, notes) if r.path.startswith("funds")]
         assert not any(r.silently_wrong for r in funds), name
     assert cases >= 3 and read >= 3
+
+
+def test_a_glued_table_without_header_or_level_labels_starts_after_the_funds_rows() -> None:
+    """A glued page that lost its indicator header and prints no 一级 label (a department form's bare list of
+    indicators, development form 003): the rows are read from the line after the funds block, right or doubted."""
+    truth = dict(TRUTHS)["003"]
+    assert not any(row.get("level1") for row in truth["indicators"])
+    form, notes = parse_text(damaged(truth, "glued+header_lost"), "glued.txt")
+    results = [r for r in compare(form, truth, notes) if r.path.startswith("indicators")]
+    assert len(form.indicators) >= len(truth["indicators"]) - 1
+    assert not [r for r in results if r.silently_wrong]
