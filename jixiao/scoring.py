@@ -14,7 +14,7 @@ Scores are ``Decimal``; they are rounded half-up only where the profile says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
 from typing import Any, overload
 
@@ -116,7 +116,7 @@ class Outcome:
 
     score: Decimal
     method: str
-    why: Why
+    why: Why = field(compare=False, repr=False)  # worded when read (``explanation``): equal records stay equal
     met: bool | None = None
 
     explanation = Worded()
@@ -134,7 +134,7 @@ class IndicatorScore:
     score: Decimal
     declared: Decimal | None
     method: str  # positive | reverse | zero_target | qualitative | deadline | declared
-    why: Why  # the explanation, worded when read (``explanation``)
+    why: Why = field(compare=False, repr=False)  # worded when read (``explanation``): equal records stay equal
     target: Target
     actual: Target
     met: bool | None
@@ -166,7 +166,7 @@ class ExecutionScore:
     weight: Decimal
     score: Decimal
     declared: Decimal | None
-    why: Why  # the explanation, worded when read (``explanation``)
+    why: Why = field(compare=False, repr=False)  # worded when read (``explanation``): equal records stay equal
     printed: bool = False  # the rate is the form's printed 执行率 (no amounts to compute it from)
 
     explanation = Worded()

@@ -401,7 +401,7 @@ def _continued(text: _Text, read: str, title: str) -> str:
 _YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
 _NUMERALS = "〇○零一二三四五六七八九"
 #: ``二〇二三年度`` (a year in Chinese numerals, as official titles print it)
-_YEAR_IN_NUMERALS = re.compile(rf"(?<![{_NUMERALS}])([一二][{_NUMERALS}]{{3}})\s*年\s*度?")
+_YEAR_IN_NUMERALS = re.compile(rf"(?<![{_NUMERALS}])([一二][{_NUMERALS}]{{3}})\s*年(?!\s*[{_NUMERALS}十\d]{{1,3}}\s*月)")
 _YEAR_SPOKEN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 
 
@@ -558,6 +558,7 @@ def _nature_cut(rows: list[Row], columns: list[Column]) -> None:
     for row in rows:
         if Column.NATURE not in row.values and (found := _CLASS_AFTER_NAME.search(row.name)):
             row.values[Column.NATURE] = found.group(1)
+            row.lines[Column.NATURE.name] = row.lines["name"]
             row.name = row.name[: found.start()]
 
 
@@ -1047,6 +1048,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         table = planned.table
     if not table.rows and not table.header_found:
         table = read_headerless(tokens) or table
+    total = _total(source, table)  # again on the final rows: a sum row counts only after them
     goals, goals_line = _goals(source)
     contact, contact_line = _contact(source)
     conclusion, conclusion_line = _conclusion(source)

@@ -855,6 +855,7 @@ class _GluedReader:
 RECURRING_ROWS = 2
 #: The fewest characters of such a text, unless it is an answer word of the vocabulary (良好, 有效).
 RECURRING_CHARS = 4
+RECURRING_CHARS_MAX = 20  # a repeated value cell is short (``达成预期指标``); longer tails are names, and costly
 
 
 def _recurring_tail(names: list[str], known: list[str]) -> str | None:
@@ -863,7 +864,8 @@ def _recurring_tail(names: list[str], known: list[str]) -> str | None:
     a text ending a ``known`` name (a row whose values were read apart: ``梨树种植面积``) is a name's words."""
     counts: Counter[str] = Counter()
     for name in names:
-        tails = {name[-n:] for n in range(2, len(name) + 1) if len(_CJK.findall(name[:-n])) >= NAME_CHARS_MIN}
+        tails = {name[-n:] for n in range(2, min(len(name), RECURRING_CHARS_MAX) + 1)
+                 if len(_CJK.findall(name[:-n])) >= NAME_CHARS_MIN}
         counts.update(t for t in tails if (len(t) >= RECURRING_CHARS or t in ANSWERS) and t[:1] not in _GOES_ON)
     found = [(count, len(tail), tail) for tail, count in counts.items()
              if count >= RECURRING_ROWS and not any(name.endswith(tail) for name in known)]
@@ -894,14 +896,15 @@ def _glued_values(rows: list[Row], pattern: list[Column]) -> None:
         open_rows = taken  # a target is looked for only where the actual after it was found
 
 
-def _table_start(text: str, lines: list[int]) -> int | None:
-    """Where a table without its header starts: its first level-1 label, else the line after the funds
-    block's rows (a table printing no level labels)."""
+def _table_start(text: str, lines: list[int], glued: bool) -> int | None:
+    """Where a table without its header starts: its first level-1 label, else, in a glued text, the line after
+    the funds block's rows (a table printing no level labels; text with separators is left to the readers
+    that know its cells)."""
     first = next((m for m in _SPLIT.finditer(text) if level1_name(key(m.group()))), None)
     if first is not None:
         return first.start()
     funds = [m.start() for m in re.finditer("|".join(map(re.escape, FUNDS_ROW_WORDS)), text)]
-    if not funds:
+    if not funds or not glued:
         return None
     after = lines[funds[-1]]
     return next((n for n in range(funds[-1], len(text)) if lines[n] > after), None)
@@ -910,7 +913,7 @@ def _table_start(text: str, lines: list[int]) -> int | None:
 def read_headerless(tokens: list[Token]) -> Table | None:
     """A fragment whose header is lost: read from where its table starts (:func:`_table_start`), columns guessed."""
     text, lines = _joined(tokens)
-    start = _table_start(text, lines)
+    start = _table_start(text, lines, is_glued(tokens))
     if start is None:
         return None
     reader = _GluedReader([Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE], headerless=True)

@@ -43,7 +43,14 @@ from .textlabels import (
     level1_name,
 )
 from .textplans import Plan, plans
-from .textrows import LABEL_JOIN_MAX, NAME_CHARS_MIN, NUMERIC_COLUMNS, ROLE_OF_COLUMN, TEXT_COLUMNS
+from .textrows import (
+    JUDGED_ROLE,
+    LABEL_JOIN_MAX,
+    NAME_CHARS_MIN,
+    NUMERIC_COLUMNS,
+    ROLE_OF_COLUMN,
+    TEXT_COLUMNS,
+)
 from .textscan import is_number, is_value, labels_re
 from .vocabulary import vocabulary
 
@@ -475,7 +482,11 @@ def name_alignment(pieces: list[str], count: int, families: Sequence[str | None]
         levels = [p for n, p in enumerate(pieces) if n in labels]
         return NameCut(plain, None if len(plain) == count else plain, 0.0, levels)
     ranked: dict[Spans, float] = {}
-    for longest in (NAME_PIECES_MAX, len(pieces)):  # a name of more pieces only when no cut is found without
+    # a name of more pieces only when no cut is found without, and never more than twice as many: the cut's
+    # work grows with the square of the longest name, and hostile text has any number of pieces
+    for longest in (NAME_PIECES_MAX, 2 * NAME_PIECES_MAX):
+        if len(pieces) > longest * count:
+            continue
         asked = {(i, j): name_family("".join(pieces[i:j]))
                  for i in range(len(pieces)) for j in range(i + 1, min(len(pieces), i + longest) + 1)}
         for width in _widths([len(p) for p in plain or pieces]):
@@ -702,8 +713,8 @@ def _written(lines: Lines, at: int, header: WordHeader, block: _Block, place: st
         cut = name_alignment(found.pieces, len(tuples), [tuple_family(t, header.plan) for t in tuples], found.labels)
         names, labels, other = cut.names, cut.levels, _runner_up_said(cut)
     where = Location(file=place, line=number)
-    if len(names) < len(tuples):
-        return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但只找到 {len(names)} 个名称，"
+    if len(names) != len(tuples):  # too few names, or too many that no cut could join
+        return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但读出 {len(names)} 个名称，"
                                          "无法对应，指标未能逐行读取，请核对原表", where, path="indicators")], ()
     levels = _levels(labels, len(tuples))
     notes = [*notes, ImportNote("I06", f"绩效指标表的数值排在指标名称{order}（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
@@ -778,8 +789,8 @@ def _headless_block(words: list[str], place: str, number: int) -> tuple[WordHead
         block = _values_then_names(words, header)
         if block is None or len(aligned_names(_name_pieces(block.found), len(block.tuples))[0]) != len(block.tuples):
             continue
-        rows = sum(consistency({ROLE_OF_COLUMN[c]: v for c, v in zip(block.plan, t, strict=True)
-                                if c in ROLE_OF_COLUMN and v}) for t in block.tuples)
+        rows = sum(consistency({JUDGED_ROLE[c]: v for c, v in zip(block.plan, t, strict=True)
+                                if c in JUDGED_ROLE and v}) for t in block.tuples)
         scored.append((fit + rows, -n, replace(header, plan=block.plan), block, plan))
     if not scored:
         return None

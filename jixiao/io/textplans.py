@@ -238,7 +238,7 @@ def _differing(table: Table, other: Table) -> list[int] | None:
     """The rows two plans read differently (None: they read different rows, the whole list differs)."""
     if len(table.rows) != len(other.rows):
         return None
-    return [n for n, (a, b) in enumerate(zip(table.rows, other.rows, strict=True)) if a.values != b.values]
+    return [n for n, (a, b) in enumerate(zip(table.rows, other.rows, strict=True)) if a.values != b.values or a.name != b.name]
 
 
 def _names(plan: Plan) -> str:

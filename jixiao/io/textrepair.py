@@ -155,10 +155,11 @@ def _tail_lines(lines: Lines, at: int, stop: int) -> int:
     return last - at
 
 
-def _broken_run(lines: Lines, at: int, width: int) -> int:
-    """How many lines from ``at`` make one row of ``width`` cells when a cell broken at each line's end is
-    joined again (each line short of the width but the last cell's tails, no border at a break); 0 if none."""
-    stop = min(len(lines), at + CELL_LINES_MAX)
+def _broken_run(lines: Lines, at: int, width: int, end: int) -> int:
+    """How many lines from ``at`` (before ``end``) make one row of ``width`` cells when a cell broken at each
+    line's end is joined again (each line short of the width but the last cell's tails, no border at a break);
+    0 if none."""
+    stop = min(end, at + CELL_LINES_MAX)
     cells = 0
     for n in range(at, stop):
         text = lines[n][1]
@@ -192,7 +193,7 @@ def rejoin_cell_lines(lines: Lines, place: str) -> Repaired:
     n = head
     joined = 0
     while n < end:
-        if run := _broken_run(lines[:end], n, width):
+        if run := _broken_run(lines, n, width, end):
             out.append((lines[n][0], "".join(text for _, text in lines[n : n + run])))
             joined += run - 1
             n += run

@@ -65,7 +65,9 @@ def test_a_template_other_than_the_national_is_recognised_without_its_header(tem
     headed, _ = _read(TRUTHS[0][1], template, "pipes")
     assert _rows(form) == _rows(headed)
     assert any(n.code == "I08" and template in n.message for n in notes)
-    assert not any("同样合理" in n.message for n in notes)
+    # a row no arithmetic verifies may read as well under another plan (honestly doubted); most rows are not
+    doubted = {n.path for n in notes if "同样合理" in n.message}
+    assert len(doubted) <= len(form.indicators) // 10, doubted
 
 
 def test_the_plans_are_the_library_s_distinct_column_orders_national_first() -> None:

@@ -13,9 +13,10 @@ import random
 import pytest
 
 from jixiao.io.accuracy import HEAD_FIELDS, FieldResult, accuracy, compare, development_truths
-from jixiao.io.damage import Sheet, pipes, spaces
+from jixiao.io.damage import Sheet, damaged, pipes, spaces
 from jixiao.io.damage import render as render_national
 from jixiao.io.heads import FOOTERS, HEAD_LAYOUTS, HEAD_SHAPES, head_text
+from jixiao.io.notes import doubted
 from jixiao.io.text import parse_text
 
 from ..conftest import DATA
@@ -68,3 +69,17 @@ def test_a_head_printed_after_the_table_is_read_or_said_missing(shape: str) -> N
         silent += [f"{name} {r.path}: {r.expected!r} ≠ {r.got!r}" for r in compare(form, truth, notes)
                    if r.silently_wrong and not r.path.startswith("indicators")]
     assert not silent, silent
+
+
+def test_a_sum_row_after_a_table_without_header_is_its_total() -> None:
+    """``合计 | 100 | 95`` under rows read without their header (the last reader to find rows): the total."""
+    checked = 0
+    for _, truth in TRUTHS:
+        if truth.get("total_declared") is None or not truth.get("indicators"):
+            continue
+        text = damaged(truth, "pipes+header_lost").replace("总分 |", "合计 |")
+        form, notes = parse_text(text, "sum.txt")
+        if form.indicators:
+            checked += 1
+            assert form.total_declared == truth["total_declared"] or doubted(notes, "total_declared")
+    assert checked >= 5

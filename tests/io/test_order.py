@@ -292,3 +292,12 @@ def test_rows_printed_one_after_another_are_no_block_drawn_names_first() -> None
     assert values_first([(1, text)], "x.txt") == ([(1, text)], [], ())
     form, notes = parse_text(text, "005.txt")
     assert accuracy(compare(form, printed_truth(TRUTHS["005"], template), notes)) == 1.0
+
+
+def test_far_more_name_pieces_than_value_tuples_are_said_not_crashed_on() -> None:
+    """A header, two value tuples, then hundreds of words: no cut pairs them (the cut is bounded), and the
+    table is said unreadable (I20 on the whole list), never a crash."""
+    words = " ".join(f"项目完成{n}" for n in range(400))
+    text = f"项目支出绩效自评表\n三级指标 年度指标值 实际完成值 分值 得分 100% 100% 10 10 95% 95% 10 10 {words}\n"
+    _, notes = parse_text(text, "hostile.txt")
+    assert any(n.code == "I20" and n.path == "indicators" for n in notes)
