@@ -714,7 +714,8 @@ def _written(lines: Lines, at: int, header: WordHeader, block: _Block, place: st
         names, labels, other = cut.names, cut.levels, _runner_up_said(cut)
     where = Location(file=place, line=number)
     if len(names) != len(tuples):  # too few names, or too many that no cut could join
-        return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但读出 {len(names)} 个名称，"
+        found_names = f"只找到 {len(names)} 个" if len(names) < len(tuples) else f"读出 {len(names)} 个"
+        return lines, [ImportNote("I20", f"绩效指标表的 {len(tuples)} 组数值排在指标名称{order}，但{found_names}名称，"
                                          "无法对应，指标未能逐行读取，请核对原表", where, path="indicators")], ()
     levels = _levels(labels, len(tuples))
     notes = [*notes, ImportNote("I06", f"绩效指标表的数值排在指标名称{order}（PDF 绘制顺序），已按表头的 {len(header.plan)} 列"
