@@ -896,6 +896,9 @@ def _glued_values(rows: list[Row], pattern: list[Column]) -> None:
         open_rows = taken  # a target is looked for only where the actual after it was found
 
 
+_FUNDS_ROW = re.compile("|".join(map(re.escape, FUNDS_ROW_WORDS)))
+
+
 def _table_start(text: str, lines: list[int], glued: bool) -> int | None:
     """Where a table without its header starts: its first level-1 label, else, in a glued text, the line after
     the funds block's rows (a table printing no level labels; text with separators is left to the readers
@@ -903,11 +906,10 @@ def _table_start(text: str, lines: list[int], glued: bool) -> int | None:
     first = next((m for m in _SPLIT.finditer(text) if level1_name(key(m.group()))), None)
     if first is not None:
         return first.start()
-    funds = [m.start() for m in re.finditer("|".join(map(re.escape, FUNDS_ROW_WORDS)), text)]
-    if not funds or not glued:
+    last_funds_row = None if not glued else max((m.start() for m in _FUNDS_ROW.finditer(text)), default=None)
+    if last_funds_row is None:
         return None
-    after = lines[funds[-1]]
-    return next((n for n in range(funds[-1], len(text)) if lines[n] > after), None)
+    return next((n for n in range(last_funds_row, len(text)) if lines[n] > lines[last_funds_row]), None)
 
 
 def read_headerless(tokens: list[Token]) -> Table | None:
