@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from ..errors import InputError
 from ..model import Form
-from .damage import NATIONAL_COLUMNS, damaged, operator_of
+from .damage import NATIONAL_COLUMNS, damaged, damaged_truth, operator_of
 from .notes import MISSING_ROWS, ImportNote, doubted
 from .templates import Template, printed_truth, render
 from .text import parse_text, read_text
@@ -271,12 +271,12 @@ def measure_damage(
     truths: Sequence[tuple[str, dict[str, Any]]], operator: str, columns: tuple[tuple[str, str], ...] = NATIONAL_COLUMNS
 ) -> list[FieldResult]:
     """Every truth rendered (indicator ``columns`` as printed), damaged by ``operator`` (seeded by the
-    form's name), parsed and compared."""
+    form's name), parsed and compared with what it prints (the truth after the shape's truth damages)."""
     return [
         result
         for name, truth in truths
         for result in _read_or_refuse(damaged(truth, operator, sum(map(ord, name)), columns),
-                                      f"{operator}-{name}.txt", truth)
+                                      f"{operator}-{name}.txt", dict(damaged_truth(truth, operator, sum(map(ord, name)))))
     ]
 
 

@@ -417,6 +417,20 @@ def glued_rows_lines(sheet: Sheet, rng: random.Random) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def values_below(sheet: Sheet, rng: random.Random) -> str:
+    """Cells separated by single spaces, blank cells gone; in the indicator table each row's level and name cells
+    on one line and its value cells on the next (a PDF text layer whose name cell is taller than its value
+    cells: the figures come out on a line of their own)."""
+    lines: list[str] = []
+    for index, row in enumerate(sheet.rows):
+        if index in sheet.table[1:]:
+            lines.append(" ".join(c.text for c in row[:3] if c.text))
+            lines.append(" ".join(c.text for c in row[3:] if c.text))
+        else:
+            lines.append(" ".join(c.text for c in row if c.text))
+    return "\n".join(line for line in lines if line)
+
+
 Operator = Callable[[Sheet, random.Random], str]
 
 #: Every damage shape by name; the first is the undamaged reference.
@@ -442,6 +456,7 @@ OPERATORS: dict[str, Operator] = {
     "glued_rows_lines": glued_rows_lines,
     "glued_wrapped": glued_wrapped,
     "glued_page": glued_page,
+    "values_below": values_below,
 }
 
 
@@ -466,6 +481,31 @@ def levels_glued(sheet: Sheet, rng: random.Random) -> Sheet:
     rows = tuple(glued(row) if n in sheet.table[1:] else row for n, row in enumerate(sheet.rows))
     return replace(sheet, rows=rows)
 
+
+def values_missing(truth: Mapping[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The truth with some indicator rows' values left blank or written in words, as forms print them: a row
+    with its target only (no actual, no 得分), a row not scored, an actual written as an answer word
+    (``已完成``, ``达标``).  Shares and words are ``[values_missing]`` in ``damage.toml``.  A truth damage: the
+    text is rendered from the damaged truth and compared with it (:func:`damaged_truth`)."""
+    table = tables()["values_missing"]
+    rows = []
+    for item in truth.get("indicators") or []:
+        row, draw = dict(item), rng.random()
+        if draw < table["target_only_share"]:
+            row["actual"] = row["score_declared"] = None
+        elif draw < table["target_only_share"] + table["unscored_share"]:
+            row["score_declared"] = None
+        elif draw < table["target_only_share"] + table["unscored_share"] + table["worded_share"]:
+            row["actual"] = rng.choice(table["words"])
+        rows.append(row)
+    return {**truth, "indicators": rows}
+
+
+TruthDamage = Callable[[Mapping[str, Any], random.Random], dict[str, Any]]
+
+#: The shapes that damage the truth itself (what the form prints), by name: in a composition the truth is
+#: damaged first, then rendered and laid out, and the parsed form is compared with the damaged truth.
+TRUTH_DAMAGES: dict[str, TruthDamage] = {"values_missing": values_missing}
 
 CellDamage = Callable[[Sheet, random.Random], Sheet]
 
@@ -503,6 +543,10 @@ COMPOSITIONS = (
     "spaces+levels_glued",
     "one_line+levels_glued",
     "rows_on_lines+levels_glued",
+    "pipes+values_missing",
+    "spaces+values_missing",
+    "empty_dropped+values_missing",
+    "values_below+values_missing",
 )
 
 
@@ -510,9 +554,9 @@ def operator_of(name: str) -> Operator:
     """The operator a shape's name stands for: ``layout+damage+...`` lays out the sheet after its cells were
     damaged by each named cell damage in turn."""
     layout, *damages = name.split("+")
-    if not damages:
+    steps = [CELL_DAMAGES[d] for d in damages if d not in TRUTH_DAMAGES]
+    if not steps:
         return OPERATORS[layout]
-    steps = [CELL_DAMAGES[d] for d in damages]
 
     def composed(sheet: Sheet, rng: random.Random) -> str:
         for step in steps:
@@ -526,8 +570,21 @@ def damaged(
     truth: Mapping[str, Any], operator: str, seed: int = 0, columns: tuple[tuple[str, str], ...] = NATIONAL_COLUMNS
 ) -> str:
     """The text ``operator`` (a shape's name, or a composition ``layout+damage``) makes of ``truth``'s form,
-    reproducible from ``seed``."""
-    return operator_of(operator)(render(truth, columns), random.Random(seed))
+    reproducible from ``seed``; the shape's truth damages (:data:`TRUTH_DAMAGES`) change the truth first."""
+    rng = random.Random(seed)
+    return operator_of(operator)(render(_truth_damaged(truth, operator, rng), columns), rng)
+
+
+def _truth_damaged(truth: Mapping[str, Any], operator: str, rng: random.Random) -> Mapping[str, Any]:
+    for name in operator.split("+")[1:]:
+        if name in TRUTH_DAMAGES:
+            truth = TRUTH_DAMAGES[name](truth, rng)
+    return truth
+
+
+def damaged_truth(truth: Mapping[str, Any], operator: str, seed: int = 0) -> Mapping[str, Any]:
+    """What the form ``damaged`` renders prints: ``truth`` after the shape's truth damages (the same draws)."""
+    return _truth_damaged(truth, operator, random.Random(seed))
 
 #: Every shape measured: the single operators, then the compositions.
 SHAPES = (*OPERATORS, *COMPOSITIONS)

@@ -54,7 +54,7 @@ from .textlabels import (
 )
 from .textplans import Sums, plan_notes, read_planned
 from .textrepair import ocr_signs, repair
-from .textrows import ROLE_OF_COLUMN, Row, Table, read_table
+from .textrows import ROLE_OF_COLUMN, Row, Table, find_header, read_table
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
 from .vocabulary import vocabulary
 
@@ -669,7 +669,9 @@ _JUDGED_FIELDS = {
 }
 _BROKEN = {"weight_in_range": "分值不在 0–100 之间", "score_within_weight": "得分超过分值"}
 #: Why a reading is a guess though the arithmetic holds (the reader's own doubts, by name).
-_GUESSED = {"name_glued": "名称与文字指标值粘连，分界不确定", "row_cut": "行与行粘连且有空白格，行的分界不确定"}
+_GUESSED = {"name_glued": "名称与文字指标值粘连，分界不确定", "row_cut": "行与行粘连且有空白格，行的分界不确定",
+            "values_below": "数值在名称的下一行且少于表头的数值列，名称与数值的配对及各值所在的列是推测",
+            "bare_number_placed": "一个不带单位的数字读作指标值，而分值或得分格空白，它也可能是分值"}
 
 
 def _judged(row: Row, index: int, text: _Text, prov: dict[str, Location], notes: list[ImportNote]) -> None:
@@ -1044,6 +1046,12 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
     table = (is_glued(tokens) and read_glued(tokens)) or read_table(tokens)
     total = _total(source, table)
     planned = read_planned(tokens, _sums(funds_read, total)) if table.rows and not table.header_found else None
+    under_header = False
+    if table.header_found and not table.rows and (header := find_header(tokens)):
+        # no row fits the header's columns (a header misread, rows printed in another order): the template
+        # plans read the rows after it before the table is given up, and that is said (I08 names the plan)
+        planned = read_planned(tokens, _sums(funds_read, total), header[2])
+        under_header = planned is not None
     if planned is not None:
         table = planned.table
     if not table.rows and not table.header_found:
@@ -1058,7 +1066,7 @@ def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
         unclaimed = " ".join(t.text for t in group)
         notes.append(ImportNote("I02", f"数值「{unclaimed}」找不到所属的指标，未读取", source.at(group[0].line)))
     if planned is not None:
-        notes += plan_notes(planned, source.at)
+        notes += plan_notes(planned, source.at, under_header)
     _block_choices(table)
     _nature_cut(table.rows, table.columns)
     measured = _measured(table.columns)

@@ -249,13 +249,21 @@ def _names(plan: Plan) -> str:
     return f"「{plan.templates[0]}」" + (f"（另有 {more} 个表样列序相同）" if more else "")
 
 
-def plan_notes(planned: Planned, at: Callable[[int], Location]) -> list[ImportNote]:
+def plan_notes(planned: Planned, at: Callable[[int], Location], under_header: bool = False) -> list[ImportNote]:
     """``I08`` naming the template assumed; ``I20`` on the rows the runner-up plan reads otherwise — all of them
-    when the win was narrow, else those whose own evidence does not prefer the winner (:attr:`Planned.unsure`)."""
+    when the win was narrow, else those whose own evidence does not prefer the winner (:attr:`Planned.unsure`).
+
+    ``under_header``: a header was found but no row fits its columns; the plan read the rows after it, and
+    each row no arithmetic of its own verifies is doubted (the header said otherwise)."""
     table, plan = planned.table, planned.plan
     where = at(table.rows[0].lines["name"]) if table.rows else None
-    notes = [ImportNote("I08", f"指标表没有可识别的表头，已按表样{_names(plan)}的列读取"
+    why = "找到的指标表头下按其各列未能读出任何指标行" if under_header else "指标表没有可识别的表头"
+    notes = [ImportNote("I08", f"{why}，已按表样{_names(plan)}的列读取"
                                 f"（{'、'.join(c.value for c in plan.columns)}），请核对", where, severity="info")]
+    if under_header:
+        notes += [ImportNote("I20", f"按表头的列未能读出指标行，该行按表样{_names(plan)}的列读取，没有表内算术印证，请核对原表",
+                             at(row.lines["name"]), path=f"indicators[{n}]")
+                  for n, row in enumerate(table.rows) if consistency(_reading(row)) <= 0]
     if planned.runner_up is None:
         return notes
     other_plan, other = planned.runner_up

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import combinations
 
@@ -591,14 +591,18 @@ class _Reader:
         reading; the form's arithmetic and the layout priors choose (:func:`choose_layout`).
         """
         tokens, k = self.tokens, len(self.pattern)
-        if self.pending or tokens[i].cell:
+        if tokens[i].cell:
             return None
         end = self.line_end[tokens[i].line]
         first_value = end + 1
-        while first_value > i + 1 and (is_value(tokens[first_value - 1].text) or tokens[first_value - 1].text in ANSWERS):
+        lowest = i if self.pending else i + 1  # a line of values only: the name is the line(s) before it
+        while first_value > lowest and (is_value(tokens[first_value - 1].text) or tokens[first_value - 1].text in ANSWERS):
             first_value -= 1
+        below = bool(self.pending) and first_value == i
+        if self.pending and not (below and self._pending_name()):
+            return None
         values = tokens[first_value : end + 1]
-        name = tokens[i:first_value]
+        name = self.pending if below else tokens[i:first_value]
         if not 0 < len(values) < k or len(re.findall(r"[\u4e00-\u9fff]", "".join(t.text for t in name))) < 2:
             return None
         if any(_label_span(tokens, n) for n in range(i, end + 1)):
@@ -607,13 +611,28 @@ class _Reader:
         if layout is None:
             return None
         columns, choice = layout
-        self._flush()
+        if below:
+            self.pending = []  # the name's line(s) above, taken whole: not the reason of the row before
+            choice = replace(choice, broken=(*choice.broken, "values_below"))
+        else:
+            self._flush()
         row = self._new_row(name)
         row.choice = choice
         for column, token in zip(columns, values, strict=True):
             row.values[column] = token.text
             row.lines[column.name] = token.line
         return end + 1
+
+    def _pending_name(self) -> bool:
+        """The words waiting before a line of values read as a name: a few words of text on the line(s) just
+        above, no figure among them, no sentence ended (a reason of the row before ends its sentence)."""
+        pending = self.pending
+        return (
+            0 < len(pending) <= NAME_WORDS_MAX
+            and len(re.findall(r"[\u4e00-\u9fff]", "".join(t.text for t in pending))) >= NAME_CHARS_MIN
+            and not any(is_value(t.text) or is_number(t.text) or t.cell for t in pending)
+            and not any(t.text.endswith(_SENTENCE_END) for t in pending[:-1])
+        )
 
     def _label_inside(self, i: int, at: int, span: tuple[int, str]) -> int | None:
         """``组织机构 项目管理 13 分 2 2``: the name, the block label, then the values."""
@@ -854,7 +873,19 @@ def choose_layout(values: list[str], pattern: list[Column], name: str = "") -> t
     """
     layouts, readings, evidence = layout_readings(values, pattern, name)
     choice = choose(readings, evidence)
-    return (layouts[readings.index(choice.reading)], choice) if choice else None
+    if choice is None:
+        return None
+    columns = layouts[readings.index(choice.reading)]
+    if _bare_number_placed(columns, values, pattern):
+        choice = replace(choice, broken=(*choice.broken, "bare_number_placed"))
+    return columns, choice
+
+
+def _bare_number_placed(columns: list[Column], values: list[str], pattern: list[Column]) -> bool:
+    """A bare number put in a target or actual cell while a 分值/得分 cell of the row stays blank: that number may
+    be the points (a row printed with its 分值 only), so the row's reading is a guess whatever the priors say."""
+    placed = any(c not in NUMERIC_COLUMNS and is_number(v) for c, v in zip(columns, values, strict=True))
+    return placed and any(c in NUMERIC_COLUMNS and c not in columns for c in pattern)
 
 
 def layout_readings(
