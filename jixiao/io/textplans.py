@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from ..model import Location
 from .constraints import consistency, settings
 from .constraints import number as number_of
-from .notes import ImportNote
+from .notes import MISSING_ROWS, ImportNote
 from .templates import Template, load_templates
 from .textlabels import Column, column_of, key
 from .textrows import (
@@ -260,7 +260,9 @@ def plan_notes(planned: Planned, at: Callable[[int], Location], under_header: bo
     why = "找到的指标表头下按其各列未能读出任何指标行" if under_header else "指标表没有可识别的表头"
     notes = [ImportNote("I08", f"{why}，已按表样{_names(plan)}的列读取"
                                 f"（{'、'.join(c.value for c in plan.columns)}），请核对", where, severity="info")]
-    if under_header:
+    if under_header:  # the header's columns read no row: rows the plan cannot read either may be lost
+        notes.append(ImportNote("I25", f"按找到的表头未能读出指标行，按表样的列读出 {len(table.rows)} 行，可能漏读指标，请核对原表",
+                                where, path=MISSING_ROWS))
         notes += [ImportNote("I20", f"按表头的列未能读出指标行，该行按表样{_names(plan)}的列读取，没有表内算术印证，请核对原表",
                              at(row.lines["name"]), path=f"indicators[{n}]")
                   for n, row in enumerate(table.rows) if consistency(_reading(row)) <= 0]
@@ -268,11 +270,12 @@ def plan_notes(planned: Planned, at: Callable[[int], Location], under_header: bo
         return notes
     other_plan, other = planned.runner_up
     rows = _differing(table, other)
+    lost = "指标表的行不合表头的列" if under_header else "指标表没有表头"
     if planned.narrow:
-        why = f"指标表没有表头，按表样{_names(plan)}与{_names(other_plan)}的列读取同样合理，各列的对应是推测，请核对原表"
+        why = f"{lost}，按表样{_names(plan)}与{_names(other_plan)}的列读取同样合理，各列的对应是推测，请核对原表"
         if rows is None:
             return [*notes, ImportNote("I20", why, where, path="indicators")]
     else:
-        why = f"指标表没有表头，该行的读数没有表内算术印证或按表样{_names(other_plan)}的列读取同样合理，请核对原表"
+        why = f"{lost}，该行的读数没有表内算术印证或按表样{_names(other_plan)}的列读取同样合理，请核对原表"
         rows = list(planned.unsure)
     return [*notes, *(ImportNote("I20", why, at(table.rows[n].lines["name"]), path=f"indicators[{n}]") for n in rows)]
