@@ -543,6 +543,7 @@ COMPOSITIONS = (
     "spaces+levels_glued",
     "one_line+levels_glued",
     "rows_on_lines+levels_glued",
+    "spaces+cell_lines",
     "pipes+values_missing",
     "spaces+values_missing",
     "empty_dropped+values_missing",

@@ -623,16 +623,29 @@ class _Reader:
             row.lines[column.name] = token.line
         return end + 1
 
-    def _pending_name(self) -> bool:
-        """The words waiting before a line of values read as a name: a few words of text on the line(s) just
-        above, no figure among them, no sentence ended (a reason of the row before ends its sentence)."""
+    def _pending_name(self, chars_min: int = NAME_CHARS_MIN) -> bool:
+        """The words waiting before a line of values read as a name (or, ``chars_min`` lower, a name's first
+        piece): a few words of text, no figure among them, no sentence ended (a reason ends its sentence)."""
         pending = self.pending
         return (
             0 < len(pending) <= NAME_WORDS_MAX
-            and len(re.findall(r"[\u4e00-\u9fff]", "".join(t.text for t in pending))) >= NAME_CHARS_MIN
+            and len(re.findall(r"[\u4e00-\u9fff]", "".join(t.text for t in pending))) >= chars_min
             and not any(is_value(t.text) or is_number(t.text) or t.cell for t in pending)
             and not any(t.text.endswith(_SENTENCE_END) for t in pending[:-1])
         )
+
+    def _wrapped_name(self, i: int) -> bool:
+        """The words waiting before a name that starts line ``i`` are that name's first piece, not the reason of
+        the row before: they fill the line just above on their own (:meth:`_pending_name`), and the row before
+        printed no reason on its line (a reason wrapped onto the next line starts on its row's line)."""
+        pending, tokens = self.pending, self.tokens
+        if not pending or not self._pending_name(1) or (i and tokens[i - 1].line == tokens[i].line):
+            return False
+        if {t.line for t in pending} != {tokens[i].line - 1}:
+            return False
+        before = self.rows[-1] if self.rows else None
+        return before is None or (not before.reason and Column.REASON not in before.values
+                                  and max(before.lines.values()) < pending[0].line)
 
     def _label_inside(self, i: int, at: int, span: tuple[int, str]) -> int | None:
         """``组织机构 项目管理 13 分 2 2``: the name, the block label, then the values."""
@@ -661,7 +674,10 @@ class _Reader:
         return True
 
     def _take(self, i: int, j: int, values: list[Token]) -> int:
-        if j > i:
+        if j > i and self._wrapped_name(i):
+            self.pending += self.tokens[i:j]  # the name's first piece wrapped onto the line above
+            i = j
+        elif j > i:
             self._flush()
         first, *later = _numbered_names(self.tokens[i:j] if j > i else self.pending)
         row = self._new_row(first)

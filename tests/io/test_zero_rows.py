@@ -80,3 +80,16 @@ def test_a_bare_number_beside_a_blank_points_cell_is_doubted() -> None:
     _, notes = parse_text(text, "058.txt")
     guessed = [n for n in notes if n.code == "I20" and "不带单位的数字" in n.message]
     assert guessed and all(n.path and n.path.startswith("indicators[") for n in guessed)
+
+
+def test_a_name_whose_first_piece_wrapped_onto_the_line_above_is_read_whole() -> None:
+    # spaces+cell_lines: a long name broken over two lines, its values after the second piece; the first
+    # piece is the name's, not the reason of the row above (that row printed none)
+    truth = BY_NAME["seed"]
+    text = damaged(truth, "spaces+cell_lines", _seed("seed"))
+    lines = text.splitlines()
+    assert any(t.strip() == "选拨" for t in lines)  # the shape this test is about: a piece alone on its line
+    form, _ = parse_text(text, "seed.txt")
+    names = [i.name.replace(" ", "") for i in form.indicators]
+    assert "选拨优秀人才，为招录遴选单位提供人才支撑。" in names
+    assert not any(r.reason and "选拨" in r.reason for r in form.indicators)
