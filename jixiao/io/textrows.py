@@ -892,16 +892,23 @@ def choose_layout(values: list[str], pattern: list[Column], name: str = "") -> t
     if choice is None:
         return None
     columns = layouts[readings.index(choice.reading)]
-    if _bare_number_placed(columns, values, pattern):
+    if _bare_number_placed(columns, values, pattern, name):
         choice = replace(choice, broken=(*choice.broken, "bare_number_placed"))
     return columns, choice
 
 
-def _bare_number_placed(columns: list[Column], values: list[str], pattern: list[Column]) -> bool:
-    """A bare number put in a target or actual cell while a 分值/得分 cell of the row stays blank: that number may
-    be the points (a row printed with its 分值 only), so the row's reading is a guess whatever the priors say."""
-    placed = any(c not in NUMERIC_COLUMNS and is_number(v) for c, v in zip(columns, values, strict=True))
-    return placed and any(c in NUMERIC_COLUMNS and c not in columns for c in pattern)
+#: The most points a row's 分值 or 得分 can be: a bare number above it is never the points.
+POINTS_MAX = Decimal(100)
+
+
+def _bare_number_placed(columns: list[Column], values: list[str], pattern: list[Column], name: str) -> bool:
+    """A bare number put in a target or actual cell while the row's 分值/得分 cells all stay blank: when it could be
+    points (at most 100) and the name carries no unit for it, it may be the 分值 of a row printed with its points
+    only, so the row's reading is a guess whatever the priors say."""
+    placed = any(c not in NUMERIC_COLUMNS and is_number(v) and (number_of(v) or 0) <= POINTS_MAX
+                 for c, v in zip(columns, values, strict=True))
+    return (placed and not _unit_in_name(name) and not NUMERIC_COLUMNS & set(columns)
+            and bool(NUMERIC_COLUMNS & set(pattern)))
 
 
 def layout_readings(
