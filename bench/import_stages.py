@@ -120,6 +120,13 @@ def zero_row_reasons(lines: list[tuple[int, str]], place: str) -> Counter[str]:
         by_line.setdefault(token.line, []).append(token)
     if not by_line:
         reasons["zero_rows_reject:nothing_after_the_header"] += 1
+        # what stops it: a table-end word right after the header, or the text's end (the header's cells ran to it)
+        reasons[f"zero_rows_reject:nothing_after:{'text_end' if end >= len(tokens) else 'table_end_word'}"] += 1
+        header_tokens = tokens[first:end]
+        reasons[f"zero_rows_reject:nothing_after:header_cells:{min(len(header_tokens), 20)}"] += 1
+        reasons[f"zero_rows_reject:nothing_after:header_lines:{len({t.line for t in header_tokens})}"] += 1
+        figures_before = sum(is_number(t.text) or is_value(t.text) for t in tokens[:first])
+        reasons[f"zero_rows_reject:nothing_after:figs_before:{min(figures_before // 10 * 10, 100)}+"] += 1
     for line in by_line.values():
         reasons[f"zero_rows_reject:line:{_line_reason(line, [c.value for c in columns], numeric)}"] += 1
     return reasons
@@ -177,6 +184,7 @@ def text_counts(path: Path) -> Counter[str]:
         counts["zero_rows_truth_names_in_pipe_lines"] += sum(
             any(n in line and "|" in line for line in raw) for n in names if n)
         counts["zero_rows_truth_rows"] += len(names)
+        counts["zero_rows_text_partial"] += "# complete: partial" in text  # the corpus's own metadata line
         if counts["name_head"] or counts["header_plan"]:
             counts.update(zero_row_reasons(list(enumerate(text.splitlines(), start=1)), str(path)))
     matched = match_indicators(form, expected)
