@@ -417,6 +417,17 @@ def glued_rows_lines(sheet: Sheet, rng: random.Random) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def pipes_rowspan(sheet: Sheet, rng: random.Random) -> str:
+    """Cells separated by ``|``, a row per line, the indicator rows' blank level cells left out (an HTML table whose
+    level cells span their group's rows, copied: a later row of the group starts at its name) while their other
+    blank cells stay."""
+    lines = []
+    for index, row in enumerate(sheet.rows):
+        cells = tuple(c for n, c in enumerate(row) if n >= 2 or c.text) if index in sheet.table[1:] else row
+        lines.append(" | ".join(c.text for c in cells))
+    return "\n".join(lines)
+
+
 def values_below(sheet: Sheet, rng: random.Random) -> str:
     """Cells separated by single spaces, blank cells gone; in the indicator table each row's level and name cells
     on one line and its value cells on the next (a PDF text layer whose name cell is taller than its value
@@ -457,6 +468,7 @@ OPERATORS: dict[str, Operator] = {
     "glued_wrapped": glued_wrapped,
     "glued_page": glued_page,
     "values_below": values_below,
+    "pipes_rowspan": pipes_rowspan,
 }
 
 
@@ -548,6 +560,7 @@ COMPOSITIONS = (
     "spaces+values_missing",
     "empty_dropped+values_missing",
     "values_below+values_missing",
+    "pipes_rowspan+values_missing",
 )
 
 

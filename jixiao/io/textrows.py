@@ -406,6 +406,8 @@ class _Reader:
         self.orphan_names: list[list[Token]] = []
         self.line_end: dict[int, int] = {t.line: n for n, t in enumerate(tokens)}  # last token of each line
         self.cells_on_line = Counter(t.line for t in tokens if t.cell and t.text)
+        self.first_cell: dict[int, Token] = {}  # the first cell of each line
+        self.all_cells_on_line = Counter(t.line for t in tokens if t.cell and self.first_cell.setdefault(t.line, t))
         self.last_number = {t.line: n for n, t in enumerate(tokens) if is_number(t.text)}  # … last number
         # cells but never an empty one: extraction dropped the blank cells, so positions no longer hold
         self.dropped = any(t.cell for t in tokens) and not any(t.cell and not t.text for t in tokens)
@@ -494,8 +496,13 @@ class _Reader:
         return row
 
     def _row_line(self, line: int) -> bool:
-        """The line holds enough cells for a name and the value columns: a row of its own."""
-        return self.cells_on_line.get(line, 0) > len(self.pattern)
+        """The line holds enough cells for a name and the value columns: a row of its own — filled cells (blank
+        cells dropped), or as many cells blank ones counted after a filled first cell (a row whose merged level
+        cells were left out, ``培训人数 | 100人 |  | 2 |  |``: its blank value cells kept, its name first)."""
+        if self.cells_on_line.get(line, 0) > len(self.pattern):
+            return True
+        first = self.first_cell.get(line)
+        return first is not None and bool(first.text) and self.all_cells_on_line.get(line, 0) > len(self.pattern)
 
     def _cell_row(self, i: int) -> int | None:
         """Positional: the name cell, then one cell per column (a level label ends the row early)."""

@@ -93,3 +93,15 @@ def test_a_name_whose_first_piece_wrapped_onto_the_line_above_is_read_whole() ->
     names = [i.name.replace(" ", "") for i in form.indicators]
     assert "选拨优秀人才，为招录遴选单位提供人才支撑。" in names
     assert not any(r.reason and "选拨" in r.reason for r in form.indicators)
+
+
+def test_a_row_whose_merged_level_cells_were_left_out_keeps_its_name_and_blank_cells() -> None:
+    # an HTML table with rowspan level cells: a later row of a group starts at its name, its blank value cells
+    # kept; the line after a row with no reason cell is that next row, not the reason
+    text = damaged(BY_NAME["seed"], "pipes_rowspan+values_missing", 7)
+    truth = damaged_truth(BY_NAME["seed"], "pipes_rowspan+values_missing", 7)
+    form, notes = parse_text(text, "seed.txt")
+    assert [i.name for i in form.indicators] == [r["name"] for r in truth["indicators"]]
+    assert all(i.reason is None for i in form.indicators)
+    results = compare(form, dict(truth), notes)
+    assert honest_share(results) == 1.0 and sum(r.ok for r in results) >= 0.99 * len(results)
