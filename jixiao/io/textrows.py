@@ -605,8 +605,9 @@ class _Reader:
         lowest = i if self.pending else i + 1  # a line of values only: the name is the line(s) before it
         while first_value > lowest and (is_value(tokens[first_value - 1].text) or tokens[first_value - 1].text in ANSWERS):
             first_value -= 1
-        below = bool(self.pending) and first_value == i
-        if self.pending and not (below and self._pending_name()):
+        # values only from the token on: the name waits before them (the line above, or wrapped onto this one)
+        below = bool(self.pending) and first_value == i and self._pending_name(self.pending)
+        if self.pending and not below:
             return None
         values = tokens[first_value : end + 1]
         name = self.pending if below else tokens[i:first_value]
@@ -630,10 +631,9 @@ class _Reader:
             row.lines[column.name] = token.line
         return end + 1
 
-    def _pending_name(self, chars_min: int = NAME_CHARS_MIN) -> bool:
-        """The words waiting before a line of values read as a name (or, ``chars_min`` lower, a name's first
+    def _pending_name(self, pending: list[Token], chars_min: int = NAME_CHARS_MIN) -> bool:
+        """Words waiting before a line of values read as a name (or, ``chars_min`` lower, a name's first
         piece): a few words of text, no figure among them, no sentence ended (a reason ends its sentence)."""
-        pending = self.pending
         return (
             0 < len(pending) <= NAME_WORDS_MAX
             and len(re.findall(r"[\u4e00-\u9fff]", "".join(t.text for t in pending))) >= chars_min
@@ -646,7 +646,7 @@ class _Reader:
         the row before: they fill the line just above on their own (:meth:`_pending_name`), and the row before
         printed no reason on its line (a reason wrapped onto the next line starts on its row's line)."""
         pending, tokens = self.pending, self.tokens
-        if not pending or not self._pending_name(1) or (i and tokens[i - 1].line == tokens[i].line):
+        if not pending or not self._pending_name(pending, 1) or (i and tokens[i - 1].line == tokens[i].line):
             return False
         if {t.line for t in pending} != {tokens[i].line - 1}:
             return False
