@@ -11,6 +11,9 @@ from tests.conftest import DATA, REPO
 #: An absolute path of a developer's or CI machine (home, work or temp folders), quoted or bare.
 MACHINE_PATH = re.compile(r"(?<![\w.])/(?:work|root|home|Users|tmp/bash_jobs|mnt/data)/[\w.-]")
 
+#: A folder beside the checkout (where the corpus came from): a clone from a public host has nothing there.
+BESIDE_THE_CHECKOUT = re.compile(r"\.\./shared/")
+
 
 #: Folders that are made on the machine, not shipped (virtualenvs, caches, build output).
 NOT_SHIPPED = {".git", ".venv", ".hypothesis", "build", "dist", "data", "test-artifacts", "node_modules"}
@@ -35,6 +38,7 @@ def test_no_file_names_a_path_of_a_machine() -> None:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         offenders += [f"{path.relative_to(REPO)}: {m.group(0)}" for m in MACHINE_PATH.finditer(text)]
+        offenders += [f"{path.relative_to(REPO)}: {m.group(0)}" for m in BESIDE_THE_CHECKOUT.finditer(text)]
     assert offenders == []
 
 

@@ -264,9 +264,11 @@ def unread_doubts(
     mid-table may print its head where no head rule looks, one taken as cut off its 总分 in words no end
     rule knows.
     """
-    why = "未能读出总分" if extent.end else "文本似在总分之前中断，未读出总分"
+    why = "未能读出总分" if extent.end or not form.indicators else "文本似在总分之前中断，未读出总分"
+    # with no row read, nothing is known of the table's end either: its 总分 is as unread as its rows
+    said = not form.indicators or extent.end or not extent.end_known
     notes = [ImportNote("I21", f"{why}，请补填或核对原表", where, path="total_declared")
-             ] if form.total_declared is None and form.indicators and (extent.end or not extent.end_known) else []
+             ] if form.total_declared is None and said else []
     if not form.indicators:
         notes.append(ImportNote("I21", "未能读出任何绩效指标行，请核对原表", where, path="indicators"))
     expected = EXPECTED + (EXPECTED_PROJECT if form.kind == "project" else ())

@@ -12,7 +12,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Form, Location
-from .grid import Cell, column_name, form_from_rows, forms_from_rows
+from .grid import Cell, column_name
+from .gridtext import form_from_rows, forms_from_rows
 from .notes import ImportNote
 
 

@@ -21,7 +21,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Form, Location
-from .grid import Cell, column_name, form_from_rows, forms_from_rows, has_form, number_text
+from .grid import Cell, column_name, has_form, number_text
+from .gridtext import form_from_rows, forms_from_rows
 from .notes import ImportNote
 
 MAX_ROWS = 2000  # an official form has < 100 rows

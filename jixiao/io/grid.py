@@ -587,8 +587,12 @@ def _kind(reader: _Reader) -> FormKind:
     return "project" if "project" in reader.data else "department"
 
 
-def _read_one(rows: Sequence[Row], place: Location, exact: bool) -> tuple[Form, list[ImportNote], int | None]:
-    """The first form in ``rows``, its notes, and the index where the next form starts (or None)."""
+def read_one(rows: Sequence[Row], place: Location, exact: bool) -> tuple[Form, list[ImportNote], int | None]:
+    """The first form in ``rows``, its notes, and the index where the next form starts (or None).
+
+    ``exact``: the cells are the file's own (xlsx, xls, docx), not extracted from a page (PDF). Raises
+    InputError (naming ``place``) when the rows hold neither an indicator nor a funds header.
+    """
     reader = _Reader(place, exact)
     stop = None
     for index, row in enumerate(rows):
@@ -602,32 +606,6 @@ def _read_one(rows: Sequence[Row], place: Location, exact: bool) -> tuple[Form, 
         )
     form = _build(reader)
     return form, reader.notes + reader.doubts(form), stop
-
-
-def form_from_rows(rows: Sequence[Row], place: Location, exact: bool = True) -> tuple[Form, list[ImportNote]]:
-    """Interpret the rows of one sheet/page sequence/document as one Form, with import notes.
-
-    ``exact``: the cells are the file's own (xlsx, xls, docx), not extracted from a page (PDF).
-
-    A second form stacked below the first is not read (note I13; :func:`forms_from_rows` reads all).
-    Raises InputError (naming ``place``) when no form is found in the rows.
-    """
-    form, notes, stop = _read_one(rows, place, exact)
-    if stop is not None:
-        where = next(cell.location for cell in rows[stop] if cell_value(cell.text))
-        notes.append(ImportNote("I13", "此处起还有一张表单，未读取（每次只读一张，批量导入读全部）", where))
-    return form, notes
-
-
-def forms_from_rows(rows: Sequence[Row], place: Location, exact: bool = True) -> list[tuple[Form, list[ImportNote]]]:
-    """Every form stacked in the rows, in order (several forms on one sheet or in one PDF)."""
-    found = []
-    while True:
-        form, notes, stop = _read_one(rows, place, exact)
-        found.append((form, notes))
-        if stop is None:
-            return found
-        rows = rows[stop:]
 
 
 def _build(reader: _Reader) -> Form:

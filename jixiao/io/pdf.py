@@ -17,11 +17,10 @@ from .grid import (
     INDICATOR_ROLES,
     Cell,
     column_name,
-    form_from_rows,
-    forms_from_rows,
     is_indicator_header,
     match_roles,
 )
+from .gridtext import form_from_rows, forms_from_rows
 from .notes import ImportNote
 from .sniff import DEFAULT_LIMITS
 

@@ -18,18 +18,11 @@ from decimal import Decimal
 from itertools import combinations
 
 from .textscan import amount, is_blank, label_re, labels_re, splits
-from .vocabulary import contained_roles
+from .vocabulary import contained_roles, vocabulary
 
-TOTAL_LABELS = ["年度资金总额", "年度财政资金总额", "部门整体支出总额", "资金总额"]
-START_LABELS = [
-    "项目资金",
-    "资金情况",
-    "预算执行情况",
-    "总体资金",
-    "资金投入情况",
-    "资金来源",
-    "部门预算执行情况",
-]
+#: The total row's labels and the words opening the block (vocabulary ``[funds_block]``).
+TOTAL_LABELS: list[str] = vocabulary()["funds_block"]["total"]
+START_LABELS: list[str] = vocabulary()["funds_block"]["start"]
 
 # Column labels of the vocabulary, most specific first; ``None`` marks group headings that are not columns.
 _COLUMN_WORDS: list[tuple[str, str | None]] = [
@@ -56,6 +49,12 @@ CUT_COST = 0.3
 NARROW_CUT = 2.0
 BARE_RATE_MIN = 10  # a rate printed without % is a percentage from here (``100`` under 执行率(%))
 COMMON_WEIGHTS = {Decimal(n) for n in (5, 10, 15, 20, 25, 30)}
+#: Funds headings this close (characters between) are one header; a header names this many columns at least.
+DENSE_GAP, DENSE_ROLES = 12, 3
+#: A total row read after its own label (年度资金总额) wins over one read after the headings, all else equal.
+LABEL_BONUS = 1.0
+FOLLOW_GAP = 0  # characters (beyond spaces and cell borders) between headings and the figures they head
+PERCENT_ELSEWHERE = 3.0  # what a figure with ``%`` under any column but 执行率 costs a reading
 
 
 @dataclass
@@ -120,6 +119,8 @@ def plausibility(assigned: dict[str, str | None], percent_header: bool = False) 
     points = amount(assigned.get("score"))
     if points is not None and weight is not None:
         score += 1 if points <= weight else -3
+    # only the rate is a percentage: a ``%`` under 预算数/执行数/分值/得分 is the rate, or a figure of another table
+    score -= PERCENT_ELSEWHERE * sum(1 for column, value in assigned.items() if column != "rate" and (value or "").endswith("%"))
     budget, executed = amount(assigned.get("budget")), amount(assigned.get("executed"))
     if budget is not None and budget == amount(assigned.get("initial")):
         score += 0.5  # most budgets are not adjusted during the year
@@ -176,6 +177,13 @@ def align(values: list[str], columns: list[str], percent_header: bool = False) -
 def aligned(values: list[str], columns: list[str], percent_header: bool = False) -> tuple[dict[str, str | None], bool]:
     """:func:`align`, and whether a glued run's cut won narrowly: another cut, giving other figures, ranks
     within :data:`NARROW_CUT` of it (``300259.4586.5%``: 259.45 with no 分值, or 259.4 and 分值 5)."""
+    assigned, narrow, _ = ranked_alignment(values, columns, percent_header)
+    return assigned, narrow
+
+
+def ranked_alignment(values: list[str], columns: list[str], percent_header: bool = False
+                     ) -> tuple[dict[str, str | None], bool, float]:
+    """:func:`aligned`, and the winning assignment's rank (its plausibility, less what cutting and dropping cost)."""
     numeric = [c for c in columns if c != "text"]
     ranked: list[tuple[float, dict[str, str | None], bool]] = []  # (rank, assignment, made by cutting a glued run)
     for read in _candidates(values, len(numeric)):
@@ -196,16 +204,28 @@ def aligned(values: list[str], columns: list[str], percent_header: bool = False)
                 )
                 ranked.append((rank, assigned, len(read) > len(values)))
     if not ranked:
-        return {}, False
+        return {}, False, float("-inf")
     top, best, cut = max(ranked, key=lambda r: r[0])  # the first of equal ranks, as before
     chosen = _figures(best)
     rivals = (rank for rank, assigned, by_cut in ranked if (by_cut or cut) and _figures(assigned) != chosen)
     narrow = top - max(rivals, default=top - NARROW_CUT - 1) < NARROW_CUT
-    return {k: (None if is_blank(v) else v) for k, v in best.items()}, narrow
+    return {k: (None if is_blank(v) else v) for k, v in best.items()}, narrow, top
 
 
 def _figures(assigned: dict[str, str | None]) -> dict[str, str | None]:
     return {k: v for k, v in assigned.items() if not is_blank(v)}
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """Where the total row's figures may start: after its label, or after the column headings."""
+
+    at: re.Match[str]  # the label or the last heading; the figures follow it
+    head_from: int  # where the headings naming the columns start
+    bonus: float = 0.0  # a total row's own label is the likelier place, all else equal
+    #: how far after the headings the figures may start (None: anywhere in the window): headings that are
+    #: not the row's own label must be followed by the figures at once, not by another table's
+    follow: int | None = None
 
 
 def _header_end(text: str) -> re.Match[str] | None:
@@ -213,21 +233,63 @@ def _header_end(text: str) -> re.Match[str] | None:
     for start in re.finditer(labels_re(START_LABELS), text):
         heads = list(_COLUMN_RE.finditer(text, start.end(), start.end() + 120))
         if len(heads) >= 3:
-            return re.compile(r"[(（]\s*分\s*[)）]|").match(text, heads[-1].end()) or heads[-1]
+            return _after_points(text, heads[-1])
     return None
 
 
+def _after_points(text: str, head: re.Match[str]) -> re.Match[str]:
+    return re.compile(r"[(（]\s*分\s*[)）]|").match(text, head.end()) or head
+
+
+def _kind(head: re.Match[str]) -> str | None:
+    return next(_COLUMN_WORDS[int(name[1:])][1] for name, value in head.groupdict().items() if value is not None)
+
+
+def _dense_headers(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """Runs of funds headings side by side anywhere (a funds header whose block label is far from it, or
+    printed after it): at least :data:`DENSE_ROLES` columns, one of them an amount; (start, last heading)."""
+    run: list[re.Match[str]] = []
+    for head in [*_COLUMN_RE.finditer(text), None]:
+        if head is not None and run and head.start() - run[-1].end() <= DENSE_GAP:
+            run.append(head)
+            continue
+        kinds = {_kind(h) for h in run} - {None, "text"}
+        if len(kinds) >= DENSE_ROLES and kinds & {"initial", "initial_a", "budget", "executed"}:
+            yield run[0].start(), _after_points(text, run[-1])
+        run = [head] if head is not None else []
+
+
+def _anchors(text: str) -> Iterator[_Anchor]:
+    """The places the total row may start, the likeliest first: its label (年度资金总额), the end of the headings
+    after the block's label (项目资金 年初预算数 …), the end of any run of funds headings."""
+    total = re.search(labels_re(TOTAL_LABELS) + r"\s*[:：]?", text) or re.search(r"(?<![\u4e00-\u9fff])总额", text)
+    if total:
+        yield _Anchor(total, _block_start(text, total.start()), LABEL_BONUS)
+    if end := _header_end(text):  # without a label, as before: the figures anywhere after the headings
+        yield _Anchor(end, _block_start(text, end.start()), follow=FOLLOW_GAP if total else None)
+    for first, last in _dense_headers(text):
+        yield _Anchor(last, first, follow=FOLLOW_GAP)
+
+
+def _block_start(text: str, before: int) -> int:
+    starts = list(re.finditer(labels_re(START_LABELS), text[:before]))
+    return starts[-1].start() if starts else max(0, before - 200)
+
+
 def read_funds(text: str) -> FundsRead | None:
-    """Find the total row and its 其中 rows in the flat text of a form."""
-    total = re.search(labels_re(TOTAL_LABELS) + r"\s*[:：]?", text) or re.search(
-        r"(?<![\u4e00-\u9fff])总额", text
-    )
-    if not total:
-        total = _header_end(text)
-        if not total:
-            return None
-    starts = list(re.finditer(labels_re(START_LABELS), text[: total.start()]))
-    head_from = starts[-1].start() if starts else max(0, total.start() - 200)
+    """Find the total row and its 其中 rows in the flat text of a form: at every place the row may start, the
+    figures aligned to the columns, and the most plausible reading kept (the label's on a tie)."""
+    best: tuple[float, FundsRead] | None = None
+    for anchor in _anchors(text):
+        read = _read_at(text, anchor)
+        if read is not None and (best is None or read[0] > best[0]):
+            best = read
+    return best[1] if best else None
+
+
+def _read_at(text: str, anchor: _Anchor) -> tuple[float, FundsRead] | None:
+    """The funds block read with its total row's figures after ``anchor``, and how plausible the reading is."""
+    total, head_from = anchor.at, anchor.head_from
     run = next(
         (
             m
@@ -236,7 +298,7 @@ def read_funds(text: str) -> FundsRead | None:
         ),
         None,
     )
-    if run is None:
+    if run is None or (anchor.follow is not None and len(text[total.end() : run.start()].strip(" |:：")) > anchor.follow):
         return None
     columns, formula_weight = _columns(
         text[head_from : total.start()] + " " + text[total.end() : run.start()]
@@ -256,5 +318,5 @@ def read_funds(text: str) -> FundsRead | None:
         position = sub_run.end() if sub_run else sub.end()
     figures = _values(run.group())
     runs_on = not rows and len(figures) > len([c for c in columns if c != "text"]) and not any(map(_GLUED.search, figures))
-    figures_read, narrow = aligned(figures, columns, percent_header)
-    return FundsRead(figures_read, rows, weight, total.start(), runs_on, narrow and not runs_on)
+    figures_read, narrow, rank = ranked_alignment(figures, columns, percent_header)
+    return rank + anchor.bonus, FundsRead(figures_read, rows, weight, total.start(), runs_on, narrow and not runs_on)

@@ -77,8 +77,9 @@ def plans() -> tuple[Plan, ...]:
     for template in load_templates():
         if template.level_weights:
             rubric.append(template.id)
-        else:
-            found.setdefault(template_columns(template), []).append(template.id)
+        # a rubric's level cells may come without their 分值 (merged cells extracted once, or not printed): its
+        # rows are then read under its plain columns as any other template's
+        found.setdefault(template_columns(template), []).append(template.id)
     # a tie keeps the earlier plan: one printing 分值 goes before one whose lone points column is 得分 (a row's
     # 得分 follows from its 分值 by the profile, a 分值 never from a 得分)
     ordered = sorted(found.items(), key=lambda item: Column.WEIGHT not in item[0])
@@ -228,10 +229,22 @@ def read_planned(tokens: list[Token], sums: Sums, start: int = 0) -> Planned | N
     if not others:
         return Planned(table, plan, None, False)
     other_plan, other = others[0][2], others[0][3]
-    unsure = tuple(n for n in _differing(table, other) or []
-                   if consistency(_reading(table.rows[n])) <= 0
-                   or _row_total(table.rows[n], plan.columns, cells) <= _row_total(other.rows[n], other_plan.columns, cells))
-    return Planned(table, plan, (other_plan, other), best - others[0][0] < settings().decide.narrow_margin, unsure)
+    return Planned(table, plan, (other_plan, other), best - others[0][0] < settings().decide.narrow_margin,
+                   _unsure(table, plan, [(s[2], s[3]) for s in others], cells))
+
+
+def _unsure(table: Table, plan: Plan, others: list[tuple[Plan, Table]], cells: dict[int, list[str]]) -> tuple[int, ...]:
+    """The winner's rows that another plan reads otherwise, where nothing in the row's own arithmetic verifies
+    the winner's reading or the row's own evidence is no better under the winner than under that plan (any
+    plan, not only the runner-up: the runner-up may read the row as the winner does)."""
+    unsure: set[int] = set()
+    for other_plan, other in others:
+        for n in _differing(table, other) or []:
+            mine = table.rows[n]
+            if n not in unsure and (consistency(_reading(mine)) <= 0 or _row_total(mine, plan.columns, cells)
+                                    <= _row_total(other.rows[n], other_plan.columns, cells)):
+                unsure.add(n)
+    return tuple(sorted(unsure))
 
 
 def _differing(table: Table, other: Table) -> list[int] | None:

@@ -18,7 +18,8 @@ from jixiao.audit import DOUBT_PREFIX, evaluate
 from jixiao.errors import InputError
 from jixiao.io import jsonio, read, read_all
 from jixiao.io.excel import Sheet, value_text, xlsx_sheets
-from jixiao.io.grid import Cell, form_from_rows, number_text
+from jixiao.io.grid import Cell, number_text
+from jixiao.io.gridtext import form_from_rows
 from jixiao.io.notes import doubted_paths
 from jixiao.model import Contact, Form, Location
 from jixiao.rules import load_profile

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.io.grid import FUNDS_ROLES, INDICATOR_ROLES, Cell, form_from_rows, match_roles
+from jixiao.io.grid import FUNDS_ROLES, INDICATOR_ROLES, Cell, match_roles
+from jixiao.io.gridtext import form_from_rows
 from jixiao.io.text import parse_text
 from jixiao.io.textlabels import Column, column_of, key
 from jixiao.io.vocabulary import role_of, roles
