@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from .constraints import Choice, choose, consistency, settings
 from .textlabels import FUNDS_ROW_WORDS, LEVEL2, TABLE_END, Column, column_of, key, level1_name
@@ -58,6 +59,11 @@ _LINE_LEVEL2 = re.compile(  # printed as labels are: Traditional characters, pin
     "^(" + "|".join(map(label_re, _LINE_LEVELS)) + ")(?:" + label_re("指标") + ")?(?:等)?(?:[(（]\\d+分[)）])?"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: A 二级 cell with its printed 分值 glued before a name (``数量指标60发放覆盖率``): the label, the figure.
+_WEIGHTED_LEVEL2 = re.compile(
+    "^((?:" + "|".join(map(label_re, _LINE_LEVELS)) + ")(?:" + label_re("指标") + ")?)(\\d{1,3}(?:\\.\\d{1,2})?)(?=[\u4e00-\u9fff])"
+)
+_LABEL_END_WEIGHT = re.compile("^(" + label_re("指标") + ")(\\d{1,3}(?:\\.\\d{1,2})?)(?=[\u4e00-\u9fff])")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
 _HEAD_WORDS = [
     "一级指标",
@@ -83,6 +89,9 @@ _SPLIT = re.compile(
     + ")"
 )
 _PAGE_MARK = re.compile(r"^\d{1,2}、")
+#: A bare figure (no sign, no unit): after a level label, before the text of a name or another label, it is the
+#: level's printed 分值 (``产出指标50数量20大组工网络运维费用22``: the rubric's 一级 and 二级 weight columns).
+_LEVEL_WEIGHT = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
 _DOUBLED_RE = re.compile(r"^(.+?)((.+)\3)$")
 DOUBLED_MAX = 120  # a name plus a value written twice is short; the regex is quadratic
 
@@ -441,6 +450,56 @@ _GOES_ON = "，、。；：,.;:)）”’"
 _RANGE_DASHES = "-~～—至"
 
 
+def _level_weight(piece: _Piece, following: list[_Piece]) -> tuple[str, str] | None:
+    """A bare figure right after a level label, followed by text that opens a name or is the next label: the
+    level's printed 分值 (a name's own figures carry a unit or a sign, a row's values come after its name).
+    Returns the figure and the character it took for a unit (``10人`` before ``员工资支出``), which the
+    next text takes back; None when the piece is no such figure."""
+    if not piece.atom or not following or following[0].atom:
+        return None
+    nxt = following[0].text
+    if _LEVEL_WEIGHT.fullmatch(piece.text):
+        return (piece.text, "") if _CJK.match(nxt) else None
+    figure, unit = piece.text[:-1], piece.text[-1:]
+    if _LEVEL_WEIGHT.fullmatch(figure) and unit in _UNIT_CHARS and _opens_name(unit + nxt):
+        return figure, unit
+    return None
+
+
+def _weighted_levels(pieces: list[_Piece]) -> list[_Piece]:
+    """Level cells printed with their 分值 (the rubric's ``一级指标 分值 二级指标 分值`` columns), glued so that a
+    二级 label, its figure and the name make one text (``产出指标`` ``60`` ``数量指标60发放覆盖率``: the numbered-name
+    guard keeps ``指标60发`` whole): the label and its figure are cut off as a label and an atom, where a 一级
+    label with a bare figure after it showed the table prints level weights."""
+    out: list[_Piece] = []
+    weights_seen = False
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        index += 1
+        if (len(out) >= 2 and out[-2].label and level1_name(key(out[-2].text)) and out[-1].atom
+                and _LEVEL_WEIGHT.fullmatch(out[-1].text)):
+            weights_seen = True
+        row_start = not out or out[-1].atom or out[-1].label or out[-1].line != piece.line
+        if (weights_seen and out and out[-1].label and LEVEL2.match(key(out[-1].text)) and not piece.atom
+                and (m := _LABEL_END_WEIGHT.match(piece.text))):  # ``社会效益`` ``指标30足额…``: the label's 指标
+            out[-1] = _Piece(out[-1].text + m.group(1), out[-1].line, atom=False, label=True)
+            out += [_Piece(m.group(2), piece.line, atom=True), _Piece(piece.text[m.end() :], piece.line, atom=False)]
+            continue
+        if not (weights_seen and row_start and not piece.atom and not piece.label
+                and (m := _WEIGHTED_LEVEL2.match(piece.text))):
+            out.append(piece)
+            continue
+        rest = piece.text[m.end() :]
+        if re.fullmatch(label_re("指标"), rest) and index + 1 < len(pieces) and pieces[index].atom \
+                and not pieces[index + 1].atom:  # ``…43指标`` ``1`` ``:居民…``: a numbered name, one text again
+            rest += pieces[index].text + pieces[index + 1].text
+            index += 2
+        out += [_Piece(m.group(1), piece.line, atom=False, label=True), _Piece(m.group(2), piece.line, atom=True),
+                _Piece(rest, piece.line, atom=False)]
+    return out
+
+
 def _opens_name(text: str) -> bool:
     """Text after a row's figures that can open the next name: a few characters besides the answer words
     ending it (``底已完成`` after ``2022年12月`` goes on with the target), and no punctuation first."""
@@ -615,8 +674,11 @@ class _GluedReader:
             self._answered(buffer)
 
     def read(self, pieces: list[_Piece]) -> Table:
+        pieces = _weighted_levels(pieces)
         buffer: list[_Piece] = []
         previous_label = ""
+        level_taken = ""  # the level label just taken (a 一级 or 二级 cell): its printed 分值 may follow
+        level_weighted = False  # a level's printed 分值 was just read: a 二级 cell with its own may follow
         for index, piece in enumerate(pieces):
             inside = index > 0 and pieces[index - 1].line == piece.line and not pieces[index - 1].label
             closed = index > 0 and pieces[index - 1].atom and not buffer  # a row's figures ended just before it
@@ -641,8 +703,25 @@ class _GluedReader:
                     self._close(buffer)
                     buffer = []
                     self.level.take(label)
-                    previous_label = label
+                    previous_label = level_taken = label
                     continue
+            following = pieces[index + 1 : index + 2]
+            if level_taken and not buffer and (weight := _level_weight(piece, following)) is not None:
+                figure, lent = weight
+                if level1_name(level_taken):
+                    self.level.weight = Decimal(figure)
+                if lent:  # ``成本10人员工资支出``: the unit the figure seemed to carry opens the name
+                    pieces[index + 1] = _Piece(lent + following[0].text, following[0].line, atom=False)
+                level_taken, level_weighted = "", True
+                continue
+            level_taken = ""
+            if (level_weighted and not buffer and not piece.atom and LEVEL2.match(key(piece.text))
+                    and _level_weight(following[0], pieces[index + 2 : index + 3]) if following else False):
+                # ``效益指标30社会效益30提高…``: after a level's printed 分值, a 二级 word with its own 分值
+                self.level.take(key(piece.text))
+                level_taken, level_weighted = key(piece.text), False
+                continue
+            level_weighted = False
             if self.flagged and not piece.atom and _FLAG.match(piece.text):
                 buffer = []  # a 是/否 cell ends a row: what did not fit before it was a row with blanks
                 piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
@@ -661,6 +740,7 @@ class _GluedReader:
                     self.level.take(key(second.group(1)))  # ``项目决策项目目标目标内容``: both level cells
                     piece = _Piece(piece.text[second.end() :], piece.line, atom=False)
                 if not piece.text:
+                    level_taken = key(bare.group(1))
                     continue
             previous_label = ""
             buffer.append(piece)
