@@ -63,6 +63,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WEIGHTED_LEVEL2 = re.compile(
     "^((?:" + "|".join(map(label_re, _LINE_LEVELS)) + ")(?:" + label_re("指标") + ")?)(\\d{1,3}(?:\\.\\d{1,2})?)(?=[\u4e00-\u9fff])"
 )
+#: The level columns of a header each followed by a 分值 column, and how far before the name column to look for them.
+_LEVEL_WEIGHT_HEAD = re.compile("级指标(?:分值|权重)")
+LEVEL_HEAD_CHARS = 24
 _LABEL_END_WEIGHT = re.compile("^(" + label_re("指标") + ")(\\d{1,3}(?:\\.\\d{1,2})?)(?=[\u4e00-\u9fff])")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
 _HEAD_WORDS = [
@@ -459,7 +462,7 @@ def _level_weight(piece: _Piece, following: list[_Piece]) -> tuple[str, str] | N
         return None
     nxt = following[0].text
     if _LEVEL_WEIGHT.fullmatch(piece.text):
-        return (piece.text, "") if _CJK.match(nxt) else None
+        return (piece.text, "") if _CJK.search(nxt[:2]) else None  # ``★补助…``: a mark may open the name
     figure, unit = piece.text[:-1], piece.text[-1:]
     if _LEVEL_WEIGHT.fullmatch(figure) and unit in _UNIT_CHARS and _opens_name(unit + nxt):
         return figure, unit
@@ -576,6 +579,9 @@ class _GluedReader:
         self.cut_guessed = False  # the last row ended where a guess cut it
         self.unit_named = True  # the 计量单位 column may follow the name (no value column stands before it)
         self.unit_after = False  # the 计量单位 column follows the actual: its unit, glued to the actual, is the target's too
+        # the header prints a 分值 column after its level columns (``一级指标分值二级指标分值三级指标``): a bare
+        # figure after a level label is that level's weight; without the header saying so it may be a row's value
+        self.level_weights = False
 
     def _row(
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
@@ -674,7 +680,8 @@ class _GluedReader:
             self._answered(buffer)
 
     def read(self, pieces: list[_Piece]) -> Table:
-        pieces = _weighted_levels(pieces)
+        if self.level_weights:
+            pieces = _weighted_levels(pieces)
         buffer: list[_Piece] = []
         previous_label = ""
         level_taken = ""  # the level label just taken (a 一级 or 二级 cell): its printed 分值 may follow
@@ -706,7 +713,7 @@ class _GluedReader:
                     previous_label = level_taken = label
                     continue
             following = pieces[index + 1 : index + 2]
-            if level_taken and not buffer and (weight := _level_weight(piece, following)) is not None:
+            if self.level_weights and level_taken and not buffer and (weight := _level_weight(piece, following)) is not None:
                 figure, lent = weight
                 if level1_name(level_taken):
                     self.level.weight = Decimal(figure)
@@ -715,8 +722,8 @@ class _GluedReader:
                 level_taken, level_weighted = "", True
                 continue
             level_taken = ""
-            if (level_weighted and not buffer and not piece.atom and LEVEL2.match(key(piece.text))
-                    and _level_weight(following[0], pieces[index + 2 : index + 3]) if following else False):
+            if (level_weighted and following and not buffer and not piece.atom and LEVEL2.match(key(piece.text))
+                    and _level_weight(following[0], pieces[index + 2 : index + 3]) is not None):
                 # ``效益指标30社会效益30提高…``: after a level's printed 分值, a 二级 word with its own 分值
                 self.level.take(key(piece.text))
                 level_taken, level_weighted = key(piece.text), False
@@ -1038,6 +1045,7 @@ def read_glued(tokens: list[Token]) -> Table | None:
     reader.unit_named = Column.MEASURE not in at or not values_at or at[Column.MEASURE] < min(values_at)
     reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
     reader.runs_on = True
+    reader.level_weights = bool(_LEVEL_WEIGHT_HEAD.search(key(text[max(0, name.start() - LEVEL_HEAD_CHARS) : name.start()])))
     table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
     _glued_values(table.rows, pattern)
     if table.end is None and tokens:

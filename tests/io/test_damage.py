@@ -33,6 +33,7 @@ from jixiao.io.damage import (
     tables,
 )
 from jixiao.io.text import parse_text
+from jixiao.io.textrows import peeled_levels
 
 from ..conftest import DATA
 
@@ -280,3 +281,29 @@ def _redamage(text: str, operator: str, seed: int) -> str:
     """Another shape applied to text already damaged: its lines taken as one-cell rows."""
     rows = tuple((Cell(line),) for line in text.splitlines())
     return OPERATORS[operator](Sheet(rows, range(len(rows))), random.Random(seed))
+
+
+def _names_opening_with_figures(text: str, truth: dict[str, Any]) -> list[str]:
+    """The parsed names no truth row has that start with a figure: a level's 分值 (or a row's) read into a name."""
+    form, _ = parse_text(text, "damaged.txt")
+    names = {i["name"] for i in truth.get("indicators") or []}
+    return [i.name for i in form.indicators if re.match(r"\d", i.name) and not any(i.name in n for n in names)]
+
+
+def test_level_weights_put_a_group_s_weight_after_each_level_cell_of_its_first_row() -> None:
+    text = damaged(SEED_TRUTH, "glued+level_weights")
+    assert "一级指标分值二级指标分值三级指标" in text
+    assert "产出指标50数量20大组工网络运维费用" in text  # the groups' 分值 sums, glued before the first name
+
+
+@pytest.mark.parametrize("shape", ["glued+level_weights", "glued_page+level_weights"])
+def test_a_level_s_printed_weight_is_never_read_into_a_name(shape: str) -> None:
+    for name, truth in TRUTHS:
+        assert _names_opening_with_figures(damaged(truth, shape, sum(map(ord, name))), truth) == [], name
+
+
+def test_a_second_level_label_naming_a_level1_too_is_the_level2_cell() -> None:
+    labels, name, guessed = peeled_levels("满意度指标服务对象满意度指标受益户满意度", False)
+    assert (labels, name, guessed) == (["满意度指标", "服务对象满意度指标"], "受益户满意度", False)
+    form, _ = parse_text(damaged(dict(TRUTHS)["012"], "spaces+levels_glued"), "012.txt")
+    assert any(i.name == "受益脱贫(含监测对象)户满意度" and i.level2 == "服务对象满意度指标" for i in form.indicators)
