@@ -535,6 +535,7 @@ COMPOSITIONS = (
     "rows_on_lines+levels_glued",
     "glued+level_weights",
     "glued_page+level_weights",
+    "glued+level_weights+header_lost",
 )
 
 

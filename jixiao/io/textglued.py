@@ -66,6 +66,7 @@ _WEIGHTED_LEVEL2 = re.compile(
 #: The level columns of a header each followed by a 分值 column, and how far before the name column to look for them.
 _LEVEL_WEIGHT_HEAD = re.compile("级指标(?:分值|权重)")
 LEVEL_HEAD_CHARS = 24
+_LABEL_TAIL = re.compile("(?:" + label_re("指标") + ")?等")
 _LABEL_END_WEIGHT = re.compile("^(" + label_re("指标") + ")(\\d{1,3}(?:\\.\\d{1,2})?)(?=[\u4e00-\u9fff])")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
 _HEAD_WORDS = [
@@ -469,6 +470,28 @@ def _level_weight(piece: _Piece, following: list[_Piece]) -> tuple[str, str] | N
     return None
 
 
+def _is_level_weight(piece: _Piece) -> bool:
+    return piece.atom and bool(_LEVEL_WEIGHT.fullmatch(piece.text))
+
+
+def shows_level_weights(pieces: list[_Piece]) -> bool:
+    """The table prints its levels' 分值 even where no header says so: a 一级 label, a bare figure, then a 二级
+    label with a bare figure of its own (``产出指标50数量20…``, ``效益指标30社会效益指标30…``), somewhere in it."""
+    for at in range(len(pieces) - 2):
+        first, figure, second = pieces[at : at + 3]
+        if not (first.label and level1_name(key(first.text)) and _is_level_weight(figure)) or second.atom:
+            continue
+        nxt = pieces[at + 3] if at + 3 < len(pieces) else None
+        whole = LEVEL2.match(key(second.text)) and not level1_name(key(second.text))
+        if (whole and nxt is not None and _is_level_weight(nxt)) or _WEIGHTED_LEVEL2.match(second.text) \
+                or (second.label and (m := _LABEL_END_WEIGHT.match(nxt.text if nxt else "")) and m.start() == 0):
+            return True
+        if (bare := _BARE_LEVEL2.match(second.text)) and bare.end() == len(second.text) and nxt is not None \
+                and _is_level_weight(nxt):
+            return True
+    return False
+
+
 def _weighted_levels(pieces: list[_Piece]) -> list[_Piece]:
     """Level cells printed with their 分值 (the rubric's ``一级指标 分值 二级指标 分值`` columns), glued so that a
     二级 label, its figure and the name make one text (``产出指标`` ``60`` ``数量指标60发放覆盖率``: the numbered-name
@@ -484,6 +507,17 @@ def _weighted_levels(pieces: list[_Piece]) -> list[_Piece]:
                 and _LEVEL_WEIGHT.fullmatch(out[-1].text)):
             weights_seen = True
         row_start = not out or out[-1].atom or out[-1].label or out[-1].line != piece.line
+        following = pieces[index : index + 2]
+        if (weights_seen and not piece.atom and not piece.label and len(following) == 2 and following[0].label
+                and LEVEL2.match(key(piece.text + following[0].text)) and _is_level_weight(following[1])):
+            # ``服务对象`` ``满意度指标`` ``10``: the label cut where a shorter label matched, one label again
+            out.append(_Piece(piece.text + following[0].text, piece.line, atom=False, label=True))
+            index += 1
+            continue
+        if (weights_seen and out and out[-1].label and LEVEL2.match(key(out[-1].text)) and not piece.atom
+                and _LABEL_TAIL.fullmatch(piece.text) and following and _is_level_weight(following[0])):
+            out[-1] = _Piece(out[-1].text + piece.text, out[-1].line, atom=False, label=True)  # ``…指标`` ``等`` ``20``
+            continue
         if (weights_seen and out and out[-1].label and LEVEL2.match(key(out[-1].text)) and not piece.atom
                 and (m := _LABEL_END_WEIGHT.match(piece.text))):  # ``社会效益`` ``指标30足额…``: the label's 指标
             out[-1] = _Piece(out[-1].text + m.group(1), out[-1].line, atom=False, label=True)
@@ -680,6 +714,7 @@ class _GluedReader:
             self._answered(buffer)
 
     def read(self, pieces: list[_Piece]) -> Table:
+        self.level_weights = self.level_weights or shows_level_weights(pieces)
         if self.level_weights:
             pieces = _weighted_levels(pieces)
         buffer: list[_Piece] = []

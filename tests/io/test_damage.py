@@ -284,10 +284,11 @@ def _redamage(text: str, operator: str, seed: int) -> str:
 
 
 def _names_opening_with_figures(text: str, truth: dict[str, Any]) -> list[str]:
-    """The parsed names no truth row has that start with a figure: a level's 分值 (or a row's) read into a name."""
+    """The parsed names that are a truth name with a figure before it: a level's 分值 (or a row's) read into it."""
     form, _ = parse_text(text, "damaged.txt")
-    names = {i["name"] for i in truth.get("indicators") or []}
-    return [i.name for i in form.indicators if re.match(r"\d", i.name) and not any(i.name in n for n in names)]
+    names = {re.sub(r"\s", "", i["name"]) for i in truth.get("indicators") or []}
+    read = [re.sub(r"\s", "", i.name) for i in form.indicators]
+    return [n for n in read if n not in names and re.sub(r"^\d+(?:\.\d+)?", "", n) in names]
 
 
 def test_level_weights_put_a_group_s_weight_after_each_level_cell_of_its_first_row() -> None:
@@ -296,7 +297,7 @@ def test_level_weights_put_a_group_s_weight_after_each_level_cell_of_its_first_r
     assert "产出指标50数量20大组工网络运维费用" in text  # the groups' 分值 sums, glued before the first name
 
 
-@pytest.mark.parametrize("shape", ["glued+level_weights", "glued_page+level_weights"])
+@pytest.mark.parametrize("shape", ["glued+level_weights", "glued_page+level_weights", "glued+level_weights+header_lost"])
 def test_a_level_s_printed_weight_is_never_read_into_a_name(shape: str) -> None:
     for name, truth in TRUTHS:
         assert _names_opening_with_figures(damaged(truth, shape, sum(map(ord, name))), truth) == [], name
