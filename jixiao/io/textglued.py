@@ -470,6 +470,11 @@ def _level_weight(piece: _Piece, following: list[_Piece]) -> tuple[str, str] | N
     return None
 
 
+def _certain_level(label: str) -> bool:
+    """A level label no name starts with: a 一级 name or a label ending in 指标 (``成本指标``, ``满意度指标``)."""
+    return bool(level1_name(label) or (label.endswith("指标") and LEVEL2.match(label)))
+
+
 def _is_level_weight(piece: _Piece) -> bool:
     return piece.atom and bool(_LEVEL_WEIGHT.fullmatch(piece.text))
 
@@ -724,7 +729,11 @@ class _GluedReader:
         for index, piece in enumerate(pieces):
             inside = index > 0 and pieces[index - 1].line == piece.line and not pieces[index - 1].label
             closed = index > 0 and pieces[index - 1].atom and not buffer  # a row's figures ended just before it
-            if piece.label and self.by_line and inside and not closed and not TABLE_END.match(key(piece.text)):
+            # figures, then a label no name starts with (``…2023.12成本指标投入资金``): rows run on in the line, the
+            # row before ended with blank cells and the label opens the next group
+            after_figures = index > 0 and pieces[index - 1].atom and _certain_level(key(piece.text))
+            if (piece.label and self.by_line and inside and not closed and not after_figures
+                    and not TABLE_END.match(key(piece.text))):
                 # level cells open a row: inside a row, it is a name's word (after a row closed inside a line, a label)
                 piece = _Piece(piece.text, piece.line, atom=False)
             if piece.label:
