@@ -598,7 +598,13 @@ def _closes_row(pieces: list[_Piece], nxt: _Piece) -> bool:
         return False
     if any(p.text[:1] in _RANGE_DASHES for p in figures):
         return False
-    return len(figures) >= 2 or _is_doubled(figures[0].text)
+    return len(figures) >= 2 or _is_doubled(figures[0].text) or _ends_doubled(figures[0].text)
+
+
+def _ends_doubled(text: str) -> bool:
+    """``10088``: a bare digit run whose end is a figure written twice (分值 8, 得分 8) after another figure (100):
+    the end of a row's values, where a cut may close the row (the arithmetic of each reading then decides)."""
+    return text.isdigit() and any(_is_doubled(text[n:]) for n in range(1, len(text) - 1))
 
 
 class _GluedReader:
