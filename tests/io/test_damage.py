@@ -308,3 +308,22 @@ def test_a_second_level_label_naming_a_level1_too_is_the_level2_cell() -> None:
     assert (labels, name, guessed) == (["满意度指标", "服务对象满意度指标"], "受益户满意度", False)
     form, _ = parse_text(damaged(dict(TRUTHS)["012"], "spaces+levels_glued"), "012.txt")
     assert any(i.name == "受益脱贫(含监测对象)户满意度" and i.level2 == "服务对象满意度指标" for i in form.indicators)
+
+
+def _names_read(number: str, shape: str) -> list[str]:
+    form, _ = parse_text(damaged(dict(TRUTHS)[number], shape, sum(map(ord, number))), f"{shape}-{number}.txt")
+    return [re.sub(r"\s", "", i.name) for i in form.indicators]
+
+
+def test_glued_rows_a_line_are_cut_where_a_figure_run_ends_written_twice() -> None:
+    # ``委托业务报告合格率≥100百分比10088经费支出合规性…``: 100 | 8 | 8 closes the row, the next name opens
+    names = _names_read("001", "glued_rows_lines")
+    assert any(n.startswith("委托业务报告合格率") for n in names) and any(n.startswith("经费支出合规性") for n in names)
+    assert not any("委托业务报告合格率" in n and "经费支出合规性" in n for n in names)
+
+
+def test_a_certain_level_label_after_figures_opens_the_next_group_inside_a_line() -> None:
+    # ``…项目竣工时间2023.12成本指标投入资金(≥万元)…``: 成本指标 is the next group's label, not a name's word
+    names = _names_read("048", "glued_rows_lines")
+    assert "投入资金(≥万元)" in names
+    assert not any("成本指标" in n for n in names)
