@@ -49,6 +49,8 @@ _LEVEL2_WORDS = [
     "可持续影响",
     "可持续性",
 ]
+# every 二级 word of the vocabulary printed with 指标 is a label too (``群众满意度指标``): a name never ends in 指标
+_LEVEL2_WORDS += [f"{w}指标" for w in vocabulary()["levels"]["level2"] if f"{w}指标" not in _LEVEL2_WORDS]
 #: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
 _BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
 #: Any level word of the vocabulary (一级 names, 二级 words), as a level cell opening a row read a row per line.

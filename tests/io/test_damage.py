@@ -327,3 +327,10 @@ def test_a_certain_level_label_after_figures_opens_the_next_group_inside_a_line(
     names = _names_read("048", "glued_rows_lines")
     assert "投入资金(≥万元)" in names
     assert not any("成本指标" in n for n in names)
+
+
+def test_every_level2_word_of_the_vocabulary_with_指标_is_a_label_in_glued_text() -> None:
+    # ``…32座时效性指标解决群众问题时间…``: the 二级 label is cut off, not read into the next name
+    names = _names_read("024", "glued_page")
+    assert "解决群众问题时间" in names
+    assert not any(n.endswith("解决群众问题时间") and n != "解决群众问题时间" for n in names)
