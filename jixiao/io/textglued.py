@@ -860,13 +860,16 @@ class _GluedReader:
         them can open a name (:func:`_opens_name`)."""
         if nxt is not None and buffer[-1].text[-1:].isdigit() and nxt.text[:1] in _UNIT_CHARS and not nxt.label:
             return False  # ``42天访视数``: the figure goes on with its unit, inside the name
-        if nxt is not None and not nxt.atom and not nxt.label and not _opens_name(nxt.text):
+        # ``…1000万元10时效1年``: a level word standing alone after the figures is the next group's cell, so the row
+        # ends here, its last cells blank (doubted: the cut is a guess)
+        level_next = nxt is not None and not nxt.atom and bool(LEVEL2.match(key(nxt.text)))
+        if nxt is not None and not nxt.atom and not nxt.label and not _opens_name(nxt.text) and not level_next:
             return self._line_row(buffer, complete=True, cut_guessed=self.by_line)
         written = next((n for n, p in enumerate(reversed(buffer)) if not p.atom), len(buffer))
         ranged = any(p.text[:1] in _RANGE_DASHES for p in buffer[len(buffer) - written :])  # ``0-6岁``: a name's
         # where line ends are row ends, a cut inside a line wants two figures, or one written twice (``44``:
         # 分值 4, 得分 4), not a figure cut anyhow (``985工程``)
-        paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text))
+        paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text)) or level_next
         return self._line_row(buffer, complete=True, cut_guessed=self.by_line) or (
             paired and not ranged and self._line_row(buffer, least=2, cut_guessed=True)
         )

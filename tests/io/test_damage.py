@@ -334,3 +334,9 @@ def test_every_level2_word_of_the_vocabulary_with_指标_is_a_label_in_glued_tex
     names = _names_read("024", "glued_page")
     assert "解决群众问题时间" in names
     assert not any(n.endswith("解决群众问题时间") and n != "解决群众问题时间" for n in names)
+
+
+def test_a_level_word_alone_after_figures_ends_the_row_before_it() -> None:
+    # ``…每年财政补助1000万元1000万元1000万元10时效1年…``: the row ends at 10, 时效 is the next group's cell
+    names = _names_read("010", "glued_page")
+    assert "每年财政补助1000万元" in names and "1年" in names
