@@ -519,6 +519,36 @@ TruthDamage = Callable[[Mapping[str, Any], random.Random], dict[str, Any]]
 #: damaged first, then rendered and laid out, and the parsed form is compared with the damaged truth.
 TRUTH_DAMAGES: dict[str, TruthDamage] = {"values_missing": values_missing}
 
+
+def _group_weights(rows: list[Row], level: int, weight_at: int) -> list[str]:
+    """Per row, the printed 分值 of the level group it opens (the sum of its rows' 分值), "" for a row inside a group."""
+    starts = [n for n, row in enumerate(rows) if any(c.text for c in row[: level + 1])]
+    out = [""] * len(rows)
+    for start, end in zip(starts, [*starts[1:], len(rows)], strict=False):  # no group opened: no cell to print
+        try:
+            out[start] = str(sum((Decimal(r[weight_at].text) for r in rows[start:end]), Decimal(0)))
+        except (ArithmeticError, IndexError):  # a 分值 left blank or not a number: the group's cell stays blank
+            out[start] = ""
+    return out
+
+
+def level_weights(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with a 分值 cell after each level cell (``一级指标 | 分值 | 二级指标 | 分值``, the rubric's
+    columns): a group's first row prints the sum of its rows' 分值 there, so that glued, the weights run into
+    the names (``产出指标50数量20大组工网络运维费用22``)."""
+    head = sheet.rows[sheet.table.start]
+    weight_at = next((n for n, c in enumerate(head) if c.text == "分值"), None)
+    body = [sheet.rows[n] for n in sheet.table[1:]]
+    if weight_at is None or not body:
+        return sheet
+    level1, level2 = _group_weights(body, 0, weight_at), _group_weights(body, 1, weight_at)
+    rows = list(sheet.rows)
+    rows[sheet.table.start] = (head[0], Cell("分值", True), head[1], Cell("分值", True), *head[2:])
+    for n, row, first, second in zip(sheet.table[1:], body, level1, level2, strict=True):
+        rows[n] = (row[0], Cell(first), row[1], Cell(second), *row[2:])
+    return replace(sheet, rows=tuple(rows))
+
+
 CellDamage = Callable[[Sheet, random.Random], Sheet]
 
 #: The shapes that damage cells (not the layout), by name: in a composition they damage the sheet that
@@ -531,6 +561,7 @@ CELL_DAMAGES: dict[str, CellDamage] = {
     "empty_dropped": emptied_cells,
     "header_lost": header_lost,
     "levels_glued": levels_glued,
+    "level_weights": level_weights,
 }
 
 #: Compositions (组合损坏) measured with floors of their own: a layout, then cell damages done with it, as
@@ -561,6 +592,9 @@ COMPOSITIONS = (
     "empty_dropped+values_missing",
     "values_below+values_missing",
     "pipes_rowspan+values_missing",
+    "glued+level_weights",
+    "glued_page+level_weights",
+    "glued+level_weights+header_lost",
 )
 
 

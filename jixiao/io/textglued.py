@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from .constraints import Choice, choose, consistency, settings
 from .textlabels import FUNDS_ROW_WORDS, LEVEL2, TABLE_END, Column, column_of, key, level1_name
@@ -48,6 +49,8 @@ _LEVEL2_WORDS = [
     "可持续影响",
     "可持续性",
 ]
+# every 二级 word of the vocabulary printed with 指标 is a label too (``群众满意度指标``): a name never ends in 指标
+_LEVEL2_WORDS += [f"{w}指标" for w in vocabulary()["levels"]["level2"] if f"{w}指标" not in _LEVEL2_WORDS]
 #: Bare level-2 words: labels only where a row starts (``成本每年财政补助…``), never inside a name.
 _BARE_LEVEL2 = re.compile(r"^(数量|质量|时效|成本)(?!指)")
 #: Any level word of the vocabulary (一级 names, 二级 words), as a level cell opening a row read a row per line.
@@ -58,6 +61,15 @@ _LINE_LEVEL2 = re.compile(  # printed as labels are: Traditional characters, pin
     "^(" + "|".join(map(label_re, _LINE_LEVELS)) + ")(?:" + label_re("指标") + ")?(?:等)?(?:[(（]\\d+分[)）])?"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: A 二级 cell with its printed 分值 glued before a name (``数量指标60发放覆盖率``): the label, the figure.
+_WEIGHTED_LEVEL2 = re.compile(
+    "^((?:" + "|".join(map(label_re, _LINE_LEVELS)) + ")(?:" + label_re("指标") + ")?)(\\d{1,3}(?:\\.\\d{1,2})?)(?=[\u4e00-\u9fff])"
+)
+#: The level columns of a header each followed by a 分值 column, and how far before the name column to look for them.
+_LEVEL_WEIGHT_HEAD = re.compile("级指标(?:分值|权重)")
+LEVEL_HEAD_CHARS = 24
+_LABEL_TAIL = re.compile("(?:" + label_re("指标") + ")?等")
+_LABEL_END_WEIGHT = re.compile("^(" + label_re("指标") + ")(\\d{1,3}(?:\\.\\d{1,2})?)(?=[\u4e00-\u9fff])")
 _END_WORDS = ["总分", "合计", "说明", "注:", "注：", "备注", "偏差大或目标未完成原因分析", "其他需要说明事项"]
 _HEAD_WORDS = [
     "一级指标",
@@ -83,6 +95,9 @@ _SPLIT = re.compile(
     + ")"
 )
 _PAGE_MARK = re.compile(r"^\d{1,2}、")
+#: A bare figure (no sign, no unit): after a level label, before the text of a name or another label, it is the
+#: level's printed 分值 (``产出指标50数量20大组工网络运维费用22``: the rubric's 一级 and 二级 weight columns).
+_LEVEL_WEIGHT = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
 _DOUBLED_RE = re.compile(r"^(.+?)((.+)\3)$")
 DOUBLED_MAX = 120  # a name plus a value written twice is short; the regex is quadratic
 
@@ -441,6 +456,94 @@ _GOES_ON = "，、。；：,.;:)）”’"
 _RANGE_DASHES = "-~～—至"
 
 
+def _level_weight(piece: _Piece, following: list[_Piece]) -> tuple[str, str] | None:
+    """A bare figure right after a level label, followed by text that opens a name or is the next label: the
+    level's printed 分值 (a name's own figures carry a unit or a sign, a row's values come after its name).
+    Returns the figure and the character it took for a unit (``10人`` before ``员工资支出``), which the
+    next text takes back; None when the piece is no such figure."""
+    if not piece.atom or not following or following[0].atom:
+        return None
+    nxt = following[0].text
+    if _LEVEL_WEIGHT.fullmatch(piece.text):
+        return (piece.text, "") if _CJK.search(nxt[:2]) else None  # ``★补助…``: a mark may open the name
+    figure, unit = piece.text[:-1], piece.text[-1:]
+    if _LEVEL_WEIGHT.fullmatch(figure) and unit in _UNIT_CHARS and _opens_name(unit + nxt):
+        return figure, unit
+    return None
+
+
+def _certain_level(label: str) -> bool:
+    """A level label no name starts with: a 一级 name or a label ending in 指标 (``成本指标``, ``满意度指标``)."""
+    return bool(level1_name(label) or (label.endswith("指标") and LEVEL2.match(label)))
+
+
+def _is_level_weight(piece: _Piece) -> bool:
+    return piece.atom and bool(_LEVEL_WEIGHT.fullmatch(piece.text))
+
+
+def shows_level_weights(pieces: list[_Piece]) -> bool:
+    """The table prints its levels' 分值 even where no header says so: a 一级 label, a bare figure, then a 二级
+    label with a bare figure of its own (``产出指标50数量20…``, ``效益指标30社会效益指标30…``), somewhere in it."""
+    for at in range(len(pieces) - 2):
+        first, figure, second = pieces[at : at + 3]
+        if not (first.label and level1_name(key(first.text)) and _is_level_weight(figure)) or second.atom:
+            continue
+        nxt = pieces[at + 3] if at + 3 < len(pieces) else None
+        whole = LEVEL2.match(key(second.text)) and not level1_name(key(second.text))
+        if (whole and nxt is not None and _is_level_weight(nxt)) or _WEIGHTED_LEVEL2.match(second.text) \
+                or (second.label and (m := _LABEL_END_WEIGHT.match(nxt.text if nxt else "")) and m.start() == 0):
+            return True
+        if (bare := _BARE_LEVEL2.match(second.text)) and bare.end() == len(second.text) and nxt is not None \
+                and _is_level_weight(nxt):
+            return True
+    return False
+
+
+def _weighted_levels(pieces: list[_Piece]) -> list[_Piece]:
+    """Level cells printed with their 分值 (the rubric's ``一级指标 分值 二级指标 分值`` columns), glued so that a
+    二级 label, its figure and the name make one text (``产出指标`` ``60`` ``数量指标60发放覆盖率``: the numbered-name
+    guard keeps ``指标60发`` whole): the label and its figure are cut off as a label and an atom, where a 一级
+    label with a bare figure after it showed the table prints level weights."""
+    out: list[_Piece] = []
+    weights_seen = False
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        index += 1
+        if (len(out) >= 2 and out[-2].label and level1_name(key(out[-2].text)) and out[-1].atom
+                and _LEVEL_WEIGHT.fullmatch(out[-1].text)):
+            weights_seen = True
+        row_start = not out or out[-1].atom or out[-1].label or out[-1].line != piece.line
+        following = pieces[index : index + 2]
+        if (weights_seen and not piece.atom and not piece.label and len(following) == 2 and following[0].label
+                and LEVEL2.match(key(piece.text + following[0].text)) and _is_level_weight(following[1])):
+            # ``服务对象`` ``满意度指标`` ``10``: the label cut where a shorter label matched, one label again
+            out.append(_Piece(piece.text + following[0].text, piece.line, atom=False, label=True))
+            index += 1
+            continue
+        if (weights_seen and out and out[-1].label and LEVEL2.match(key(out[-1].text)) and not piece.atom
+                and _LABEL_TAIL.fullmatch(piece.text) and following and _is_level_weight(following[0])):
+            out[-1] = _Piece(out[-1].text + piece.text, out[-1].line, atom=False, label=True)  # ``…指标`` ``等`` ``20``
+            continue
+        if (weights_seen and out and out[-1].label and LEVEL2.match(key(out[-1].text)) and not piece.atom
+                and (m := _LABEL_END_WEIGHT.match(piece.text))):  # ``社会效益`` ``指标30足额…``: the label's 指标
+            out[-1] = _Piece(out[-1].text + m.group(1), out[-1].line, atom=False, label=True)
+            out += [_Piece(m.group(2), piece.line, atom=True), _Piece(piece.text[m.end() :], piece.line, atom=False)]
+            continue
+        if not (weights_seen and row_start and not piece.atom and not piece.label
+                and (m := _WEIGHTED_LEVEL2.match(piece.text))):
+            out.append(piece)
+            continue
+        rest = piece.text[m.end() :]
+        if re.fullmatch(label_re("指标"), rest) and index + 1 < len(pieces) and pieces[index].atom \
+                and not pieces[index + 1].atom:  # ``…43指标`` ``1`` ``:居民…``: a numbered name, one text again
+            rest += pieces[index].text + pieces[index + 1].text
+            index += 2
+        out += [_Piece(m.group(1), piece.line, atom=False, label=True), _Piece(m.group(2), piece.line, atom=True),
+                _Piece(rest, piece.line, atom=False)]
+    return out
+
+
 def _opens_name(text: str) -> bool:
     """Text after a row's figures that can open the next name: a few characters besides the answer words
     ending it (``底已完成`` after ``2022年12月`` goes on with the target), and no punctuation first."""
@@ -497,7 +600,13 @@ def _closes_row(pieces: list[_Piece], nxt: _Piece) -> bool:
         return False
     if any(p.text[:1] in _RANGE_DASHES for p in figures):
         return False
-    return len(figures) >= 2 or _is_doubled(figures[0].text)
+    return len(figures) >= 2 or _is_doubled(figures[0].text) or _ends_doubled(figures[0].text)
+
+
+def _ends_doubled(text: str) -> bool:
+    """``10088``: a bare digit run whose end is a figure written twice (分值 8, 得分 8) after another figure (100):
+    the end of a row's values, where a cut may close the row (the arithmetic of each reading then decides)."""
+    return text.isdigit() and any(_is_doubled(text[n:]) for n in range(1, len(text) - 1))
 
 
 class _GluedReader:
@@ -517,6 +626,9 @@ class _GluedReader:
         self.cut_guessed = False  # the last row ended where a guess cut it
         self.unit_named = True  # the 计量单位 column may follow the name (no value column stands before it)
         self.unit_after = False  # the 计量单位 column follows the actual: its unit, glued to the actual, is the target's too
+        # the header prints a 分值 column after its level columns (``一级指标分值二级指标分值三级指标``): a bare
+        # figure after a level label is that level's weight; without the header saying so it may be a row's value
+        self.level_weights = False
 
     def _row(
         self, buffer: list[_Piece], values: list[str], value_lines: list[int], choice: Choice | None = None
@@ -615,12 +727,21 @@ class _GluedReader:
             self._answered(buffer)
 
     def read(self, pieces: list[_Piece]) -> Table:
+        self.level_weights = self.level_weights or shows_level_weights(pieces)
+        if self.level_weights:
+            pieces = _weighted_levels(pieces)
         buffer: list[_Piece] = []
         previous_label = ""
+        level_taken = ""  # the level label just taken (a 一级 or 二级 cell): its printed 分值 may follow
+        level_weighted = False  # a level's printed 分值 was just read: a 二级 cell with its own may follow
         for index, piece in enumerate(pieces):
             inside = index > 0 and pieces[index - 1].line == piece.line and not pieces[index - 1].label
             closed = index > 0 and pieces[index - 1].atom and not buffer  # a row's figures ended just before it
-            if piece.label and self.by_line and inside and not closed and not TABLE_END.match(key(piece.text)):
+            # figures, then a label no name starts with (``…2023.12成本指标投入资金``): rows run on in the line, the
+            # row before ended with blank cells and the label opens the next group
+            after_figures = index > 0 and pieces[index - 1].atom and _certain_level(key(piece.text))
+            if (piece.label and self.by_line and inside and not closed and not after_figures
+                    and not TABLE_END.match(key(piece.text))):
                 # level cells open a row: inside a row, it is a name's word (after a row closed inside a line, a label)
                 piece = _Piece(piece.text, piece.line, atom=False)
             if piece.label:
@@ -641,8 +762,25 @@ class _GluedReader:
                     self._close(buffer)
                     buffer = []
                     self.level.take(label)
-                    previous_label = label
+                    previous_label = level_taken = label
                     continue
+            following = pieces[index + 1 : index + 2]
+            if self.level_weights and level_taken and not buffer and (weight := _level_weight(piece, following)) is not None:
+                figure, lent = weight
+                if level1_name(level_taken):
+                    self.level.weight = Decimal(figure)
+                if lent:  # ``成本10人员工资支出``: the unit the figure seemed to carry opens the name
+                    pieces[index + 1] = _Piece(lent + following[0].text, following[0].line, atom=False)
+                level_taken, level_weighted = "", True
+                continue
+            level_taken = ""
+            if (level_weighted and following and not buffer and not piece.atom and LEVEL2.match(key(piece.text))
+                    and _level_weight(following[0], pieces[index + 2 : index + 3]) is not None):
+                # ``效益指标30社会效益30提高…``: after a level's printed 分值, a 二级 word with its own 分值
+                self.level.take(key(piece.text))
+                level_taken, level_weighted = key(piece.text), False
+                continue
+            level_weighted = False
             if self.flagged and not piece.atom and _FLAG.match(piece.text):
                 buffer = []  # a 是/否 cell ends a row: what did not fit before it was a row with blanks
                 piece = _Piece(_FLAG.sub("", piece.text), piece.line, atom=False)
@@ -661,6 +799,7 @@ class _GluedReader:
                     self.level.take(key(second.group(1)))  # ``项目决策项目目标目标内容``: both level cells
                     piece = _Piece(piece.text[second.end() :], piece.line, atom=False)
                 if not piece.text:
+                    level_taken = key(bare.group(1))
                     continue
             previous_label = ""
             buffer.append(piece)
@@ -721,13 +860,16 @@ class _GluedReader:
         them can open a name (:func:`_opens_name`)."""
         if nxt is not None and buffer[-1].text[-1:].isdigit() and nxt.text[:1] in _UNIT_CHARS and not nxt.label:
             return False  # ``42天访视数``: the figure goes on with its unit, inside the name
-        if nxt is not None and not nxt.atom and not nxt.label and not _opens_name(nxt.text):
+        # ``…1000万元10时效1年``: a level word standing alone after the figures is the next group's cell, so the row
+        # ends here, its last cells blank (doubted: the cut is a guess)
+        level_next = nxt is not None and not nxt.atom and bool(LEVEL2.match(key(nxt.text)))
+        if nxt is not None and not nxt.atom and not nxt.label and not _opens_name(nxt.text) and not level_next:
             return self._line_row(buffer, complete=True, cut_guessed=self.by_line)
         written = next((n for n, p in enumerate(reversed(buffer)) if not p.atom), len(buffer))
         ranged = any(p.text[:1] in _RANGE_DASHES for p in buffer[len(buffer) - written :])  # ``0-6岁``: a name's
         # where line ends are row ends, a cut inside a line wants two figures, or one written twice (``44``:
         # 分值 4, 得分 4), not a figure cut anyhow (``985工程``)
-        paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text))
+        paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text)) or level_next
         return self._line_row(buffer, complete=True, cut_guessed=self.by_line) or (
             paired and not ranged and self._line_row(buffer, least=2, cut_guessed=True)
         )
@@ -958,6 +1100,7 @@ def read_glued(tokens: list[Token]) -> Table | None:
     reader.unit_named = Column.MEASURE not in at or not values_at or at[Column.MEASURE] < min(values_at)
     reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
     reader.runs_on = True
+    reader.level_weights = bool(_LEVEL_WEIGHT_HEAD.search(key(text[max(0, name.start() - LEVEL_HEAD_CHARS) : name.start()])))
     table = reader.read(_lex_lines(text[header_end:], lines[header_end:]) if reader.by_line else _lex(text[header_end:], lines[header_end:]))
     _glued_values(table.rows, pattern)
     if table.end is None and tokens:

@@ -286,23 +286,27 @@ def _certain_label(label: str, first: bool) -> bool:
     return label_key.endswith("指标") or (first and level1_name(label_key) is not None and label_key[-1] in "分)")
 
 
-def peeled_levels(name: str, short_seen: bool) -> tuple[list[str], str, bool]:
+def peeled_levels(name: str, short_seen: bool, first_row: bool = False) -> tuple[list[str], str, bool]:
     """The level labels glued before a row's name (``产出指标数量指标培训人数``: merged level cells whose text
     extraction wrote into the group's first name), the name left, and whether that cut is a guess.
 
     A 一级 label, a label ending in 指标, or a short 二级 label after a 一级 one is taken for certain; a short
     二级 label alone (``质量全局工作任务完成情况``) only when the table already showed labels glued so
-    (``short_seen``), and as a guess: a name may begin with the same word (``质量合格率``).
+    (``short_seen``), and as a guess: a name may begin with the same word (``质量合格率``).  A bare 一级 label
+    (``项目决策决策依据``) opening the table's first row before any level was read (``first_row``) is its merged
+    level cell, also as a guess.  A second label that is a 一级 name and a 二级 one (``服务对象满意度指标``
+    after ``满意度指标``) is the 二级 cell.
     """
     labels: list[str] = []
     rest = name.strip()
     guessed = False
     while len(labels) < 2 and (found := _level_prefix(rest)):
         label, after = found
-        if not re.search(r"[\u4e00-\u9fff\d]", after) or (labels and level1_name(key(label))):
+        if not re.search(r"[\u4e00-\u9fff\d]", after) or (
+                labels and level1_name(key(label)) and not LEVEL2.match(key(label))):
             break
         if not (_certain_label(label, not labels) or (labels and level1_name(key(labels[0])))):
-            if labels or not short_seen:
+            if labels or not (short_seen or (first_row and level1_name(key(label)))):
                 break
             guessed = True
         labels.append(label)
@@ -480,9 +484,12 @@ class _Reader:
         text = joiner.join(t.text for t in name_tokens).strip()
         if _LABEL_END.match(text) and self.level.level2 and not self.level.level2.endswith("指标") and not self.rows_in_group:
             text = text[2:]  # ``社会效益 指标政策知晓率``: the label's 指标 wrapped onto the name's line
-        labels, name, guessed = peeled_levels(text, self.short_levels)
-        for label in labels:
-            self.level.take(key(label))
+        labels, name, guessed = peeled_levels(text, self.short_levels, not self.rows and self.level.level1 is None)
+        for n, label in enumerate(labels):
+            if n and LEVEL2.match(key(label)):  # the second label is the 二级 cell, even one that names a 一级 too
+                self.level.level2 = key(label)
+            else:
+                self.level.take(key(label))
         self.short_levels = self.short_levels or bool(labels)
         # in a table of cells a label has a cell of its own: one inside the name cell may come with shifted cells
         in_cell = bool(labels) and any(t.cell for t in name_tokens)

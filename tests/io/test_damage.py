@@ -33,6 +33,7 @@ from jixiao.io.damage import (
     tables,
 )
 from jixiao.io.text import parse_text
+from jixiao.io.textrows import peeled_levels
 
 from ..conftest import DATA
 
@@ -280,3 +281,62 @@ def _redamage(text: str, operator: str, seed: int) -> str:
     """Another shape applied to text already damaged: its lines taken as one-cell rows."""
     rows = tuple((Cell(line),) for line in text.splitlines())
     return OPERATORS[operator](Sheet(rows, range(len(rows))), random.Random(seed))
+
+
+def _names_opening_with_figures(text: str, truth: dict[str, Any]) -> list[str]:
+    """The parsed names that are a truth name with a figure before it: a level's 分值 (or a row's) read into it."""
+    form, _ = parse_text(text, "damaged.txt")
+    names = {re.sub(r"\s", "", i["name"]) for i in truth.get("indicators") or []}
+    read = [re.sub(r"\s", "", i.name) for i in form.indicators]
+    return [n for n in read if n not in names and re.sub(r"^\d+(?:\.\d+)?", "", n) in names]
+
+
+def test_level_weights_put_a_group_s_weight_after_each_level_cell_of_its_first_row() -> None:
+    text = damaged(SEED_TRUTH, "glued+level_weights")
+    assert "一级指标分值二级指标分值三级指标" in text
+    assert "产出指标50数量20大组工网络运维费用" in text  # the groups' 分值 sums, glued before the first name
+
+
+@pytest.mark.parametrize("shape", ["glued+level_weights", "glued_page+level_weights", "glued+level_weights+header_lost"])
+def test_a_level_s_printed_weight_is_never_read_into_a_name(shape: str) -> None:
+    for name, truth in TRUTHS:
+        assert _names_opening_with_figures(damaged(truth, shape, sum(map(ord, name))), truth) == [], name
+
+
+def test_a_second_level_label_naming_a_level1_too_is_the_level2_cell() -> None:
+    labels, name, guessed = peeled_levels("满意度指标服务对象满意度指标受益户满意度", False)
+    assert (labels, name, guessed) == (["满意度指标", "服务对象满意度指标"], "受益户满意度", False)
+    form, _ = parse_text(damaged(dict(TRUTHS)["012"], "spaces+levels_glued"), "012.txt")
+    assert any(i.name == "受益脱贫(含监测对象)户满意度" and i.level2 == "服务对象满意度指标" for i in form.indicators)
+
+
+def _names_read(number: str, shape: str) -> list[str]:
+    form, _ = parse_text(damaged(dict(TRUTHS)[number], shape, sum(map(ord, number))), f"{shape}-{number}.txt")
+    return [re.sub(r"\s", "", i.name) for i in form.indicators]
+
+
+def test_glued_rows_a_line_are_cut_where_a_figure_run_ends_written_twice() -> None:
+    # ``委托业务报告合格率≥100百分比10088经费支出合规性…``: 100 | 8 | 8 closes the row, the next name opens
+    names = _names_read("001", "glued_rows_lines")
+    assert any(n.startswith("委托业务报告合格率") for n in names) and any(n.startswith("经费支出合规性") for n in names)
+    assert not any("委托业务报告合格率" in n and "经费支出合规性" in n for n in names)
+
+
+def test_a_certain_level_label_after_figures_opens_the_next_group_inside_a_line() -> None:
+    # ``…项目竣工时间2023.12成本指标投入资金(≥万元)…``: 成本指标 is the next group's label, not a name's word
+    names = _names_read("048", "glued_rows_lines")
+    assert "投入资金(≥万元)" in names
+    assert not any("成本指标" in n for n in names)
+
+
+def test_every_level2_word_of_the_vocabulary_with_指标_is_a_label_in_glued_text() -> None:
+    # ``…32座时效性指标解决群众问题时间…``: the 二级 label is cut off, not read into the next name
+    names = _names_read("024", "glued_page")
+    assert "解决群众问题时间" in names
+    assert not any(n.endswith("解决群众问题时间") and n != "解决群众问题时间" for n in names)
+
+
+def test_a_level_word_alone_after_figures_ends_the_row_before_it() -> None:
+    # ``…每年财政补助1000万元1000万元1000万元10时效1年…``: the row ends at 10, 时效 is the next group's cell
+    names = _names_read("010", "glued_page")
+    assert "每年财政补助1000万元" in names and "1年" in names
