@@ -61,7 +61,7 @@ def _as_text(rows: Sequence[Row], place: Location) -> Result | None:
     """The rows read by the text pipeline, its places mapped back to the grid; None if it reads no form."""
     text, places = _lines(rows)
     try:
-        form, notes = parse_text(text, place.describe())
+        form, notes = parse_text(text, place.describe(), lines_are_rows=True)
     except InputError:
         return None
     form.provenance = {path: _placed(where, places) or where for path, where in form.provenance.items()}
