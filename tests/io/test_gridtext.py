@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from jixiao.errors import LimitError
 from jixiao.io.grid import Cell
 from jixiao.io.gridtext import form_from_rows
-from jixiao.model import Location
+from jixiao.model import FORM_LIMITS, Location
 
 SHEET = Location(file="headless.xlsx", sheet="Sheet1")
 
@@ -32,3 +35,12 @@ def test_rows_of_equal_length_stay_rows_of_their_own() -> None:
     assert [form.provenance[f"indicators[{n}]"].row for n in range(4)] == [3, 4, 5, 6]
     assert [item.score_declared for item in form.indicators] == [25, 25, 25, 25]
     assert not [note for note in notes if note.code == "I06"]
+
+
+def test_more_rows_than_a_form_has_are_refused_as_such() -> None:
+    """A header-less sheet of more indicator rows than the form limits allow: the refusal says so (and names the
+    sheet), not that no form was found."""
+    rows = [["产出指标", "数量指标", f"培训人数{n}", f"{n}人", f"{n}人", "1", "1"] for n in range(FORM_LIMITS.max_indicators + 1)]
+    with pytest.raises(LimitError) as refused:
+        form_from_rows(_rows([["项目支出绩效自评表"], *rows]), SHEET)
+    assert "行数过多" in refused.value.message and refused.value.place == SHEET.describe()
