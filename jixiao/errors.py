@@ -21,6 +21,11 @@ class InputError(Exception):
         return f"{self.place}: {self.message}" if self.place else self.message
 
 
+class LimitError(InputError):
+    """What a reader read is a form, but beyond the form limits (``jixiao.model.FORM_LIMITS``): too many rows, a
+    30-digit amount. Unlike "no form here", trying another reading of the same input does not help."""
+
+
 def field_path(loc: tuple[int | str, ...]) -> str:
     """``("indicators", 3, "weight")`` → ``indicators[3].weight``."""
     out = ""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ..errors import InputError
+from ..errors import InputError, LimitError
 from ..model import Form, Location
 from .grid import Row, cell_value, read_one
 from .notes import ImportNote
@@ -58,10 +58,15 @@ def _placed(location: Location | None, places: list[Location]) -> Location | Non
 
 
 def _as_text(rows: Sequence[Row], place: Location) -> Result | None:
-    """The rows read by the text pipeline, its places mapped back to the grid; None if it reads no form."""
+    """The rows read by the text pipeline, its places mapped back to the grid; None if it reads no form.
+
+    A reading beyond the form limits (LimitError: more indicator rows than a form has) is raised: it says what
+    is wrong with the sheet, where "no header found" would not."""
     text, places = _lines(rows)
     try:
-        form, notes = parse_text(text, place.describe())
+        form, notes = parse_text(text, place.describe(), lines_are_rows=True)
+    except LimitError:
+        raise
     except InputError:
         return None
     form.provenance = {path: _placed(where, places) or where for path, where in form.provenance.items()}

@@ -17,7 +17,7 @@ from typing import Any
 import simplejson
 from pydantic import ValidationError
 
-from ..errors import InputError, field_path
+from ..errors import InputError, LimitError, field_path
 from ..model import FORM_LIMITS, Form
 
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a form is a few KB; anything near this is hostile
@@ -91,10 +91,10 @@ def explain(error: dict[str, Any]) -> str:
     return _KIND_TEXT.get(kind, f"取值无效 {error.get('input')!r}")
 
 
-def refusal(exc: ValidationError, place: str) -> InputError:
+def refusal(exc: ValidationError, place: str) -> LimitError:
     """A value a reader built that the form limits refuse (a 30-digit amount in a text), named in Chinese."""
     first = exc.errors()[0]
-    return InputError(f"读出的内容不构成有效表格：{field_path(first['loc'])} {explain(dict(first))}", place)
+    return LimitError(f"读出的内容不构成有效表格：{field_path(first['loc'])} {explain(dict(first))}", place)
 
 
 def form_from_data(data: Any, place: str = "<json>") -> Form:

@@ -978,10 +978,17 @@ def _truncation(table: Table, text: _Text, notes: list[ImportNote], has_head: bo
     return True
 
 
-def parse_text(text: str, place: str = "<text>") -> tuple[Form, list[ImportNote]]:
-    """Parse the text of one form; notes say what could not be read."""
+#: Repairs of a text whose lines are rows of cells (a grid's rows, :mod:`.gridtext`): a row is never cut at a
+#: fixed width, so rows that happen to be equally long are not rejoined.
+ROWS_SKIP = frozenset({"wrapped"})
+
+
+def parse_text(text: str, place: str = "<text>", lines_are_rows: bool = False) -> tuple[Form, list[ImportNote]]:
+    """Parse the text of one form; notes say what could not be read.
+
+    ``lines_are_rows``: each line is one row of a grid, its cells as they were (no line was wrapped)."""
     try:
-        return _parse_text(text, place)
+        return _parse_text(text, place, ROWS_SKIP if lines_are_rows else frozenset())
     except ValidationError as exc:  # a value beyond the form limits (jixiao.model.FORM_LIMITS)
         raise refusal(exc, place) from None
 
@@ -1009,8 +1016,8 @@ def _sums(funds: FundsRead | None, total: tuple[Decimal, int] | None) -> Sums:
     return Sums(weight, number_of(funds.total.get("score")), total[0] if total else None)
 
 
-def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
-    repaired = repair(_lines(text, place), place)
+def _parse_text(text: str, place: str, skip: frozenset[str]) -> tuple[Form, list[ImportNote]]:
+    repaired = repair(_lines(text, place), place, skip)
     source = _Text(place, repaired.lines, dict(repaired.origin))
     if not re.search(r"[\u4e00-\u9fff]", source.flat):
         raise InputError("文本中没有中文内容，不是绩效自评表", place)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, islice
 
 from .textscan import amount, is_blank, label_re, labels_re, splits
 from .vocabulary import contained_roles, vocabulary
@@ -51,6 +51,9 @@ BARE_RATE_MIN = 10  # a rate printed without % is a percentage from here (``100`
 COMMON_WEIGHTS = {Decimal(n) for n in (5, 10, 15, 20, 25, 30)}
 #: Funds headings this close (characters between) are one header; a header names this many columns at least.
 DENSE_GAP, DENSE_ROLES = 12, 3
+#: The runs of funds headings tried, the first ones (a form prints its funds header once, or again after a page
+#: break): each is an alignment to rank, and a long text of headings must not cost one per run.
+DENSE_RUNS_MAX = 4
 #: A total row read after its own label (年度资金总额) wins over one read after the headings, all else equal.
 LABEL_BONUS = 1.0
 FOLLOW_GAP = 0  # characters (beyond spaces and cell borders) between headings and the figures they head
@@ -267,7 +270,7 @@ def _anchors(text: str) -> Iterator[_Anchor]:
         yield _Anchor(total, _block_start(text, total.start()), LABEL_BONUS)
     if end := _header_end(text):  # without a label, as before: the figures anywhere after the headings
         yield _Anchor(end, _block_start(text, end.start()), follow=FOLLOW_GAP if total else None)
-    for first, last in _dense_headers(text):
+    for first, last in islice(_dense_headers(text), DENSE_RUNS_MAX):
         yield _Anchor(last, first, follow=FOLLOW_GAP)
 
 

@@ -200,10 +200,10 @@ class Planned:
     plan: Plan
     runner_up: tuple[Plan, Table] | None
     narrow: bool
-    #: rows the runner-up reads otherwise that nothing in their own arithmetic verifies, or whose own evidence
+    #: rows another plan reads otherwise that nothing in their own arithmetic verifies, or whose own evidence
     #: (constraints, kinds, width) is no better under the winner: the plan won there by the other rows or the
-    #: block sums, not by the row itself
-    unsure: tuple[int, ...] = ()
+    #: block sums, not by the row itself; each with the first such plan (the one its note names)
+    unsure: tuple[tuple[int, Plan], ...] = ()
 
 
 def _rows_key(table: Table) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
@@ -233,18 +233,20 @@ def read_planned(tokens: list[Token], sums: Sums, start: int = 0) -> Planned | N
                    _unsure(table, plan, [(s[2], s[3]) for s in others], cells))
 
 
-def _unsure(table: Table, plan: Plan, others: list[tuple[Plan, Table]], cells: dict[int, list[str]]) -> tuple[int, ...]:
+def _unsure(table: Table, plan: Plan, others: list[tuple[Plan, Table]], cells: dict[int, list[str]]
+            ) -> tuple[tuple[int, Plan], ...]:
     """The winner's rows that another plan reads otherwise, where nothing in the row's own arithmetic verifies
     the winner's reading or the row's own evidence is no better under the winner than under that plan (any
-    plan, not only the runner-up: the runner-up may read the row as the winner does)."""
-    unsure: set[int] = set()
+    plan, not only the runner-up: the runner-up may read the row as the winner does), each with the best-ranked
+    such plan."""
+    unsure: dict[int, Plan] = {}
     for other_plan, other in others:
         for n in _differing(table, other) or []:
             mine = table.rows[n]
             if n not in unsure and (consistency(_reading(mine)) <= 0 or _row_total(mine, plan.columns, cells)
                                     <= _row_total(other.rows[n], other_plan.columns, cells)):
-                unsure.add(n)
-    return tuple(sorted(unsure))
+                unsure[n] = other_plan
+    return tuple(sorted(unsure.items(), key=lambda item: item[0]))
 
 
 def _differing(table: Table, other: Table) -> list[int] | None:
@@ -263,8 +265,9 @@ def _names(plan: Plan) -> str:
 
 
 def plan_notes(planned: Planned, at: Callable[[int], Location], under_header: bool = False) -> list[ImportNote]:
-    """``I08`` naming the template assumed; ``I20`` on the rows the runner-up plan reads otherwise — all of them
-    when the win was narrow, else those whose own evidence does not prefer the winner (:attr:`Planned.unsure`).
+    """``I08`` naming the template assumed; ``I20`` on the rows the runner-up plan reads otherwise when the win was
+    narrow, else on the rows whose own evidence does not prefer the winner over a plan that reads them otherwise
+    (:attr:`Planned.unsure`), that plan named.
 
     ``under_header``: a header was found but no row fits its columns; the plan read the rows after it, and
     each row no arithmetic of its own verifies is doubted (the header said otherwise)."""
@@ -288,7 +291,8 @@ def plan_notes(planned: Planned, at: Callable[[int], Location], under_header: bo
         why = f"{lost}，按表样{_names(plan)}与{_names(other_plan)}的列读取同样合理，各列的对应是推测，请核对原表"
         if rows is None:
             return [*notes, ImportNote("I20", why, where, path="indicators")]
+        doubts = [(n, why) for n in rows]
     else:
-        why = f"{lost}，该行的读数没有表内算术印证或按表样{_names(other_plan)}的列读取同样合理，请核对原表"
-        rows = list(planned.unsure)
-    return [*notes, *(ImportNote("I20", why, at(table.rows[n].lines["name"]), path=f"indicators[{n}]") for n in rows)]
+        doubts = [(n, f"{lost}，该行的读数没有表内算术印证或按表样{_names(rival)}的列读取同样合理，请核对原表")
+                  for n, rival in planned.unsure]
+    return [*notes, *(ImportNote("I20", why, at(table.rows[n].lines["name"]), path=f"indicators[{n}]") for n, why in doubts)]

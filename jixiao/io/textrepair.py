@@ -961,14 +961,16 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 )
 
 
-def repair(lines: Lines, place: str) -> Repaired:
-    """Every repair stage in turn; the notes of all of them."""
+def repair(lines: Lines, place: str, skip: frozenset[str] = frozenset()) -> Repaired:
+    """Every repair stage in turn but those named in ``skip``; the notes of all of them."""
     notes: list[ImportNote] = []
     ocr = False
     ocr_values: tuple[tuple[int, str], ...] = ()
     origin: tuple[tuple[int, int], ...] = ()
     guessed: tuple[int, ...] = ()
-    for _, stage in STAGES:
+    for name, stage in STAGES:
+        if name in skip:
+            continue
         done = stage(lines, place)
         lines = done.lines
         notes += done.notes

@@ -605,15 +605,15 @@ class _Reader:
         reading; the form's arithmetic and the layout priors choose (:func:`choose_layout`).
         """
         tokens, k = self.tokens, len(self.pattern)
-        if tokens[i].cell:
-            return None
+        if tokens[i].cell or (self.pending and not self._pending_name(self.pending)):
+            return None  # words waiting that are no name (a value among them): not a line of values below its name
         end = self.line_end[tokens[i].line]
         first_value = end + 1
         lowest = i if self.pending else i + 1  # a line of values only: the name is the line(s) before it
         while first_value > lowest and (is_value(tokens[first_value - 1].text) or tokens[first_value - 1].text in ANSWERS):
             first_value -= 1
         # values only from the token on: the name waits before them (the line above, or wrapped onto this one)
-        below = bool(self.pending) and first_value == i and self._pending_name(self.pending)
+        below = bool(self.pending) and first_value == i
         if self.pending and not below:
             return None
         values = tokens[first_value : end + 1]

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.io.text import read_text
-from jixiao.io.textfunds import plausibility, read_funds
+from jixiao.io.textfunds import DENSE_RUNS_MAX, _anchors, plausibility, read_funds
 
 from ..conftest import DATA
 
@@ -49,3 +49,13 @@ def test_a_development_form_flattened_by_column_reads_its_funds() -> None:
     assert form.funds.total is not None
     assert (form.funds.total.initial, form.funds.total.budget, form.funds.total.executed) == (
         total["initial"], total["budget"], total["executed"])
+
+
+def test_a_text_of_many_funds_headers_costs_a_few_readings_not_one_per_header() -> None:
+    """Funds headings printed again and again (a hostile or run-together page): only the first runs are tried, each
+    a ranked alignment, so the cost does not grow with the headers; the block's own figures are still read."""
+    block = f"{HEAD} 100 100 90 10 90% 9 "
+    text = block + "年初预算数 全年预算数 全年执行数 分值 执行率 得分 5 6 7 8 9% 1 " * 2000
+    assert len(list(_anchors(text))) <= DENSE_RUNS_MAX + 2  # the label's, the block's headings', the first runs
+    read = read_funds(text)
+    assert read is not None and read.total["budget"] == "100" and read.total["executed"] == "90"

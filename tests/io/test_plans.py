@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 
+from jixiao.io.accuracy import development_truths
+from jixiao.io.damage import damaged
+from jixiao.io.text import _lines as text_lines
 from jixiao.io.text import parse_text
-from jixiao.io.textscan import cell_per_line
-from jixiao.model import Indicator
+from jixiao.io.textplans import Sums, plan_notes, plans, read_planned
+from jixiao.io.textrepair import repair
+from jixiao.io.textrows import headless_start
+from jixiao.io.textscan import cell_per_line, tokenize
+from jixiao.model import Indicator, Location
+
+from ..conftest import DATA
 
 RUBRIC = [
     "项目支出绩效评价表",
@@ -208,3 +217,22 @@ def test_numbers_that_belong_in_a_name_leave_it_undoubted(name: str) -> None:
     header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"
     rows = ["产出指标 | 数量指标 | 培训人数 | ≥20人 | 20人 | 50 | 50 |", f"| | {name} | 10场 | 10场 | 50 | 50 |"]
     assert not {p for p in _doubts("\n".join([header, *rows, "总分 | 100 | 100 |"])) if p.startswith("indicators[")}
+
+
+@pytest.mark.parametrize("shape", ["pipes+header_lost", "one_line+header_lost", "rows_on_lines+header_lost"])
+def test_a_doubted_row_names_a_plan_that_reads_it_otherwise(shape: str) -> None:
+    """A header-less table's row doubted because some plan reads it otherwise: the note names that plan, not the
+    runner-up when the runner-up reads the row as the winner does (development truth 035 has such rows)."""
+    truth = dict(development_truths(DATA))["035"]
+    text = damaged(truth, shape, sum(map(ord, "035")))
+    tokens = tokenize(repair(text_lines(text, shape), shape).lines)
+    planned = read_planned(tokens, Sums())
+    assert planned is not None and planned.unsure
+    by_name = {plan.templates[0]: plan for plan in plans() if plan.templates}
+    for note in plan_notes(planned, lambda line: Location(file=shape, line=line)):
+        if note.code != "I20" or not note.path or not note.path.startswith("indicators["):
+            continue
+        n = int(note.path[len("indicators["):-1])
+        named = by_name[re.findall(r"表样「([^」]+)」", note.message)[-1]]
+        mine, theirs = planned.table.rows[n], named.read(tokens, headless_start(tokens) or 0).rows[n]
+        assert (mine.name, mine.values) != (theirs.name, theirs.values), note.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -339,3 +340,22 @@ def test_a_head_value_broken_at_a_space_is_joined_and_doubted() -> None:
     form, notes = parse_text(text, "split.txt")
     assert (form.project, form.unit) == ("水旱灾害 防御经费", "襄阳市水利局")
     assert {n.path for n in notes if n.code == "I20" and "空格" in n.message} == {"project"}
+
+
+def _seconds(text: str) -> float:
+    """The least of two parse times (the machine's other load counts once at most)."""
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        parse_text(text, "hostile.txt")
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def test_a_long_line_of_values_after_a_label_takes_time_linear_in_its_length() -> None:
+    """Figures by the thousand on one line after a label (the words waiting before them are no name once a figure
+    joined them): each token is looked at a bounded number of times, so four times the line is about four times
+    the time (a scan from every token to the line's end made it sixteen)."""
+    head = "项目支出绩效自评表\n一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n年度资金总额 "
+    short, long = _seconds(head + "90% " * 600), _seconds(head + "90% " * 2400)
+    assert long < 8 * short, f"{short:.2f}s → {long:.2f}s"
