@@ -6,7 +6,9 @@ pause, as people who did not all press a key at the same instant (with all of th
 the queue of 50 simultaneous saves instead of the pace the goal names). ``--sweep`` finds the saturation point
 instead: the same users with ever shorter pauses until save p95 passes 500 ms (with each number of server
 processes of ``--workers``). ``--profile N`` profiles the live save instead: one user's N saves in this process
-through Django's test client (CSRF checked), the CPU per save without the profiler, then cProfile's hot spots. Reports p50/p95 latency, the server's
+through Django's test client (CSRF checked), the CPU per save without the profiler, then cProfile's hot spots
+(``PROFILE_LINES``: rows by cumulative time, default 30; ``PROFILE_SORT``: the order of the second table, default
+tottime). Reports p50/p95 latency, the server's
 CPU per save (alone, and with all the editors saving at once: server CPU time / saves), errors and
 lost updates, on SQLite and, when reachable, on PostgreSQL (a scratch database ``<name>_webload`` next to the
 database of ``--postgres``, dropped afterwards), for each number of server processes in ``--workers``. Bounded in
