@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import getpass
 import os
 import signal
@@ -164,6 +165,10 @@ def serve(
     if host not in ("127.0.0.1", "localhost") and not os.environ.get("JIXIAO_ALLOWED_HOSTS"):
         out.print("[yellow]提示[/yellow] 供其他计算机访问时，请把访问用的主机名或 IP 写入环境变量 JIXIAO_ALLOWED_HOSTS")
     _hint_deploy(host)
+    # What is loaded now (Django, the app, the rules, the grammar) lives as long as the server. Frozen, the garbage
+    # collector's passes during the requests never walk it again (they took a twentieth of a live save's CPU, four
+    # tenths less frozen), and forked workers keep sharing its memory pages instead of copying them.
+    gc.freeze()
     children = _fork_workers(workers - 1) if workers > 1 and hasattr(os, "fork") else []
     if children:  # a plain `kill` of the parent stops the whole group
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

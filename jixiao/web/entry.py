@@ -79,21 +79,21 @@ def new_row_key() -> str:
     return uuid.uuid4().hex[:10]
 
 
-def indicator_keys(post: QueryDict) -> list[str]:
-    """The page keys of the indicator rows that made it into the form, in form order.
+def _keys(post: QueryDict, positioned: list[tuple[int, dict[str, Any]]]) -> list[str]:
+    """The page keys of the indicator rows that made it into the form (as :func:`_positioned` read them), in
+    form order.
 
     Only keys the server issued are echoed back (they become element ids and cache keys); anything else a
     client sends is replaced by the row's position.
     """
     keys = post.getlist("ind_key")
-    return [
-        keys[i] if i < len(keys) and ROW_KEY.fullmatch(keys[i]) else str(i)
-        for i, _ in _positioned(post, "ind", INDICATOR_FIELDS)
-    ]
+    return [keys[i] if i < len(keys) and ROW_KEY.fullmatch(keys[i]) else str(i) for i, _ in positioned]
 
 
-def data_from_post(post: QueryDict, kind: str, year: int) -> dict[str, Any]:
-    """The canonical data dict of the entry page's fields (numbers stay text; the model parses them exactly)."""
+def data_from_post(post: QueryDict, kind: str, year: int,
+                   indicators: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The canonical data dict of the entry page's fields (numbers stay text; the model parses them exactly);
+    ``indicators``: the indicator rows when the caller has read them already."""
     return {
         "kind": kind,
         "year": year,
@@ -109,15 +109,18 @@ def data_from_post(post: QueryDict, kind: str, year: int) -> dict[str, Any]:
             "rows": _rows(post, "fund", FUND_FIELDS),
         },
         "goals": {"expected": _value(post.get("goals_expected")), "actual": _value(post.get("goals_actual"))},
-        "indicators": _rows(post, "ind", INDICATOR_FIELDS),
+        "indicators": _rows(post, "ind", INDICATOR_FIELDS) if indicators is None else indicators,
         "total_declared": _value(post.get("total_declared")),
         "conclusion": _value(post.get("conclusion")),
     }
 
 
-def form_from_post(post: QueryDict, kind: str, year: int) -> Form:
-    """Validate the entry page into a Form; raises InputError naming the field in Chinese."""
-    return jsonio.form_from_data(data_from_post(post, kind, year), "表单")
+def form_and_keys(post: QueryDict, kind: str, year: int) -> tuple[Form, list[str]]:
+    """Validate the entry page into a Form (raises InputError naming the field in Chinese), with the page keys of
+    its indicator rows: the indicator cells, most of the page's fields, read once for both."""
+    positioned = _positioned(post, "ind", INDICATOR_FIELDS)
+    data = data_from_post(post, kind, year, [row for _, row in positioned])
+    return jsonio.form_from_data(data, "表单"), _keys(post, positioned)
 
 
 _PATH = re.compile(r"(indicators|rows)\[(\d+)\]\.?(\w*)")

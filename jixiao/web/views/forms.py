@@ -18,7 +18,7 @@ from ...io import jsonio
 from ...model import FORM_LIMITS, Form, FundRow, Funds, Indicator
 from .. import diffing, doubts, downloads, importing, services
 from ..engine import Evaluation
-from ..entry import data_from_post, double_weight, form_from_post, human_place, indicator_keys, new_row_key
+from ..entry import data_from_post, double_weight, form_and_keys, human_place, new_row_key
 from ..fragments import Fragments
 from ..models import FormRecord, Organisation
 from ..permissions import can_decide, can_edit, can_submit, is_unit_member
@@ -252,6 +252,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     """Store the whole entry page; htmx gets the score panel plus out-of-band per-row results."""
     version = int_param(request.POST.get("version"), -1)
     status, code = {"level": "ok", "text": ""}, 200
+    keys: list[str] = []  # the page keys of the saved rows (the out-of-band result cells), read with the form
     try:
         # One query finds the form among those the user may see (else 404) and locks it for the save.
         with transaction.atomic():
@@ -260,7 +261,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
                 return HttpResponseForbidden("此表当前不可编辑（只有草稿或退回的表可以修改）")
             if request.POST.get("overwrite") == "1":
                 version = record.version
-            form = form_from_post(request.POST, record.kind, record.year)
+            form, keys = form_and_keys(request.POST, record.kind, record.year)
             saved = services.save_locked(request.user, record, version, form)
         record, evaluation = saved.record, saved.evaluation
         status["text"] = f"已保存（第 {record.version} 版，{timezone.localtime().strftime('%H:%M:%S')}）"
@@ -278,7 +279,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     except services.Forbidden as denied:
         return HttpResponseForbidden(str(denied))
     if is_htmx(request):
-        keys = indicator_keys(request.POST) if status["level"] == "ok" else []
+        keys = keys if status["level"] == "ok" else []
         context = {
             "record": record,
             "evaluation": evaluation,
