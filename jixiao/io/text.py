@@ -55,6 +55,7 @@ from .textlabels import (
 from .textplans import Sums, plan_notes, read_planned
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, find_header, read_table
+from .textserial import drop_glued_serials, drop_serial_cells, drop_serial_words
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
 from .vocabulary import vocabulary
 
@@ -1010,13 +1011,13 @@ def _sums(funds: FundsRead | None, total: tuple[Decimal, int] | None) -> Sums:
 
 
 def _parse_text(text: str, place: str) -> tuple[Form, list[ImportNote]]:
-    repaired = repair(_lines(text, place), place)
+    repaired = repair(drop_serial_words(drop_glued_serials(_lines(text, place))), place)
     source = _Text(place, repaired.lines, dict(repaired.origin))
     if not re.search(r"[\u4e00-\u9fff]", source.flat):
         raise InputError("文本中没有中文内容，不是绩效自评表", place)
     notes: list[ImportNote] = list(repaired.notes)
     source = _first_form(source, notes)
-    tokens = tokenize(source.lines)
+    tokens = drop_serial_cells(tokenize(source.lines))
     prov: dict[str, Location] = {}
     fields: dict[str, str | None] = {}
     for name, labels in (

@@ -1,0 +1,168 @@
+"""The 序号 (serial number) column of an indicator table, found and dropped before the rows are read.
+
+Many forms print a 序号 column (``1``, ``2.``, ``（3）`` a row, sometimes afresh in each 一级 group) before the
+level cells or between them and the name.  It holds no field; left in, it is read as a name, shifts a row's
+cells, or glues onto the name (``数量指标1培训人数…``).  A single small number before a name proves nothing
+(a name may start with one, a 分值 may stand before the next row's name), so the evidence is the sequence:
+numbers before names that run n, n+1, n+2 … over at least ``SERIAL_RUN_MIN`` rows, each row holding a value
+between them.  Numbers that do not run in sequence are left where they are, for the readers and their
+constraints to judge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .textlabels import is_level, key
+from .textscan import Token, is_glued_row, is_value, tokenize
+from .vocabulary import vocabulary
+
+#: The shortest run of serials in sequence taken as a 序号 column (two in a row happen by chance).
+SERIAL_RUN_MIN = 3
+#: Filled cells or words between two serials: a row (a name and its values), not a numbered list of prose.
+ROW_CELLS_MIN = 2
+#: Headers that name the serial column (the vocabulary's ``serial`` role).
+SERIAL_HEADS = frozenset(key(w) for w in vocabulary()["indicator_columns"]["serial"])
+#: A serial as a cell of its own: ``1``, ``1.``, ``1、``, ``（1）``.
+_SERIAL_CELL = re.compile(r"^(?:(\d{1,3})[.．、]?|[(（](\d{1,3})[)）])$")
+#: A serial glued before a name at the start of a glued row (what follows must be a character of a name).
+_SERIAL_GLUED = re.compile(r"(?:(\d{1,3})[.．、]?|[(（](\d{1,3})[)）])(?=[\u4e00-\u9fff《“\"(（])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+LEVEL_LABEL_CHARS_MAX = 16  # the longest level label (``社会公众或服务对象满意度指标``), as the row reader's
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A number that may be a serial: where it stands (token or line index) and its value."""
+
+    at: int
+    value: int
+
+
+def _value(match: re.Match[str]) -> int:
+    return int(match.group(1) or match.group(2))
+
+
+def _quantity(number: str, following: str) -> bool:
+    """``2 分配结果``, ``1 分;``: the number and the word after it read as a quantity (2分), not a serial."""
+    return any(is_value(number + following[:n]) for n in (1, 2))
+
+
+def _runs(candidates: list[_Candidate], evidence: list[bool]) -> set[int]:
+    """The places of the candidates that run in sequence: chains n, n+1, … of at least ``SERIAL_RUN_MIN``,
+    and once such a chain is seen, chains restarting at 1 (a 序号 numbered afresh per group).
+    ``evidence[k]``: a row's value stands between candidate k and the next (prose lists hold none)."""
+    chains: list[list[int]] = []  # indices into candidates
+    for k, candidate in enumerate(candidates):
+        open_chain = next((c for c in reversed(chains)
+                           if candidates[c[-1]].value + 1 == candidate.value and evidence[c[-1]]), None)
+        if open_chain is not None:
+            open_chain.append(k)
+        else:
+            chains.append([k])
+    long = [c for c in chains if len(c) >= SERIAL_RUN_MIN]
+    if not long:
+        return set()
+    restarts: list[list[int]] = []
+    if any(candidates[c[0]].value == 1 for c in long):  # numbered from 1: short groups numbered afresh count too
+        last = max(c[-1] for c in long)
+        restarts = [c for c in chains if len(c) < SERIAL_RUN_MIN and candidates[c[0]].value == 1
+                    and all(evidence[k] for k in c[:-1]) and c[0] <= last + 1]
+    return {candidates[k].at for c in (*long, *restarts) for k in c}
+
+
+def _serials(tokens: list[Token]) -> set[int]:
+    """The indices of the tokens that are serials: cells before names running in sequence from row to row."""
+    candidates: list[_Candidate] = []
+    for n, token in enumerate(tokens):
+        if (m := _SERIAL_CELL.match(token.text)) is None:
+            continue
+        following = next((t for t in tokens[n + 1 : n + 4] if t.text), None)
+        if following is not None and _CJK.search(following.text) and not is_value(following.text) \
+                and not _quantity(token.text, following.text) and _value(m) > 0:
+            candidates.append(_Candidate(n, _value(m)))
+    evidence = [sum(1 for t in tokens[a.at + 1 : b.at] if t.text) >= ROW_CELLS_MIN
+                for a, b in zip(candidates, candidates[1:], strict=False)] + [True]
+    return _runs(candidates, evidence)
+
+
+def drop_serial_cells(tokens: list[Token]) -> list[Token]:
+    """The tokens without the 序号 header cell and the serial cells that run in sequence before names."""
+    serials = _serials(tokens)
+    if not serials:
+        return tokens
+    return [t for n, t in enumerate(tokens) if n not in serials and t.key not in SERIAL_HEADS]
+
+
+def drop_serial_words(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines without their serial cells or words and the 序号 header (as :func:`drop_serial_cells`), before
+    the text is repaired: a table printed on one line is cut into rows by its cells' kinds, and a serial
+    left in would read as a cell of its own."""
+    tokens = tokenize(lines)
+    serials = _serials(tokens)
+    if not serials:
+        return lines
+    dropped: dict[int, set[int]] = {}  # line number → indices of its tokens to drop
+    place_in_line: dict[int, int] = {}
+    for n, token in enumerate(tokens):
+        at = place_in_line[token.line] = place_in_line.get(token.line, -1) + 1
+        if n in serials or token.key in SERIAL_HEADS:
+            dropped.setdefault(token.line, set()).add(at)
+    return [(number, _without(text, dropped[number]) if number in dropped else text) for number, text in lines]
+
+
+def _without(text: str, indices: set[int]) -> str:
+    """The line without its cells (``|``-separated) or words at ``indices``, the rest as printed: a word goes
+    with the space after it, so the blank cells around it keep their width."""
+    if "|" in text:
+        return "|".join(p for n, p in enumerate(text.split("|")) if n not in indices)
+    out, at = [], 0
+    for n, word in enumerate(re.finditer(r"\S+\s?", text)):
+        if n in indices:
+            out.append(text[at : word.start()])
+            at = word.end()
+    return "".join(out) + text[at:]
+
+
+def _levels_prefix(text: str) -> int:
+    """The length of the (up to two) level labels a glued row starts with (``产出指标数量``), 0 when none."""
+    at = 0
+    for _ in range(2):
+        found = next((n for n in range(min(len(text) - at - 1, LEVEL_LABEL_CHARS_MAX), 1, -1)
+                      if is_level(key(text[at : at + n]))), None)
+        if found is None:
+            break
+        at += found
+    return at
+
+
+def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines with the serials glued before the names of glued rows (a row a line: ``2开展…13个12个10.5``,
+    ``产出指标数量1大组工网络运维费用1个1个22``) taken out, where they run in sequence from row to row."""
+    candidates: list[_Candidate] = []
+    spans: dict[int, tuple[int, int]] = {}
+    for n, (_, text) in enumerate(lines):
+        stripped = text.strip()
+        if " " in stripped or not stripped:
+            continue
+        at = _levels_prefix(stripped)
+        m = _SERIAL_GLUED.match(stripped, at)
+        if m is None or _value(m) == 0 or not is_glued_row(stripped[m.end():]) \
+                or _quantity(m[0], stripped[m.end():]):
+            continue
+        candidates.append(_Candidate(n, _value(m)))
+        spans[n] = (m.start(), m.end())
+    serials = _runs(candidates, [True] * len(candidates))
+    if not serials:
+        return lines
+    out = list(lines)
+    for n in serials:
+        number, text = lines[n]
+        start, end = spans[n]
+        stripped = text.strip()
+        out[n] = (number, stripped[:start] + stripped[end:])
+    return out
+
+
+__all__ = ["SERIAL_HEADS", "drop_glued_serials", "drop_serial_cells", "drop_serial_words"]
