@@ -55,8 +55,8 @@ from .textlabels import (
 from .textplans import Sums, plan_notes, read_planned
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, find_header, read_table
-from .textserial import drop_glued_serials, drop_serial_cells, drop_serial_words
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
+from .textserial import drop_glued_serials, drop_serial_cells, drop_serial_words
 from .vocabulary import vocabulary
 
 MAX_TEXT_BYTES = 1024 * 1024  # a form is a few KB of text, a whole page dump ~100 KB; parsing is linear

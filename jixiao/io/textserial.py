@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .textlabels import is_level, key
 from .textscan import Token, is_glued_row, is_value, tokenize
@@ -83,7 +84,7 @@ def _serials(tokens: list[Token]) -> set[int]:
                 and not _quantity(token.text, following.text) and _value(m) > 0:
             candidates.append(_Candidate(n, _value(m)))
     evidence = [sum(1 for t in tokens[a.at + 1 : b.at] if t.text) >= ROW_CELLS_MIN
-                for a, b in zip(candidates, candidates[1:], strict=False)] + [True]
+                for a, b in pairwise(candidates)] + [True]
     return _runs(candidates, evidence)
 
 
