@@ -12,17 +12,21 @@ constraints to judge.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .textlabels import is_level, key
-from .textscan import Token, is_glued_row, is_value, tokenize
+from .textlabels import FOOTER_LABELS, SCORE_TOTAL_LABELS, SUBTOTAL_LABELS, SUM_ROW_LABELS, is_level, key
+from .textscan import Token, amount, is_glued_row, is_value, tokenize
 from .vocabulary import vocabulary
 
 #: The shortest run of serials in sequence taken as a 序号 column (two in a row happen by chance).
 SERIAL_RUN_MIN = 3
 #: Filled cells or words between two serials: a row (a name and its values), not a numbered list of prose.
 ROW_CELLS_MIN = 2
+#: Labels of the rows that end the table or a block (总分, 合计, 小计, 联系人): the last figure before one is a
+#: row's cell, never a serial.
+_END_LABELS = tuple(key(w) for w in (*SCORE_TOTAL_LABELS, *SUM_ROW_LABELS, *SUBTOTAL_LABELS, *FOOTER_LABELS))
 #: Headers that name the serial column (the vocabulary's ``serial`` role).
 SERIAL_HEADS = frozenset(key(w) for w in vocabulary()["indicator_columns"]["serial"])
 #: A serial as a cell of its own: ``1``, ``1.``, ``1、``, ``（1）``.
@@ -50,42 +54,84 @@ def _quantity(number: str, following: str) -> bool:
     return any(is_value(number + following[:n]) for n in (1, 2))
 
 
-def _runs(candidates: list[_Candidate], evidence: list[bool]) -> set[int]:
-    """The places of the candidates that run in sequence: chains n, n+1, … of at least ``SERIAL_RUN_MIN``,
-    and once such a chain is seen, chains restarting at 1 (a 序号 numbered afresh per group).
-    ``evidence[k]``: a row's value stands between candidate k and the next (prose lists hold none)."""
+def _runs(candidates: list[_Candidate], evidence: list[bool], run_min: int = SERIAL_RUN_MIN) -> set[int]:
+    """The places of the candidates that run in sequence from 1: chains 1, 2, 3 … of at least ``SERIAL_RUN_MIN``
+    and, once such a chain is seen, shorter chains from 1 outside it (a 序号 numbered afresh per group).  Figures
+    that happen to rise (分值 2, 3, 4 before the next rows' names) rarely start at 1.
+    ``evidence[k]``: a row's cells stand between candidate k and the next (a numbered prose list holds none).
+    ``run_min``: the shortest run taken (1 under a 序号 header: the header names the column)."""
     chains: list[list[int]] = []  # indices into candidates
     for k, candidate in enumerate(candidates):
-        open_chain = next((c for c in reversed(chains)
-                           if candidates[c[-1]].value + 1 == candidate.value and evidence[c[-1]]), None)
+        # the longest chain it continues (a figure before a level label may open a chain of its own); a chain
+        # goes on over one serial missing (a serial equal to the 得分 before it is left out at first)
+        open_chain = max((c for c in chains if 0 < candidate.value - candidates[c[-1]].value <= 2
+                          and evidence[c[-1]]), key=lambda c: (candidate.value - candidates[c[-1]].value == 1, len(c)),
+                         default=None)
         if open_chain is not None:
             open_chain.append(k)
         else:
             chains.append([k])
-    long = [c for c in chains if len(c) >= SERIAL_RUN_MIN]
+    from_one = [c for c in chains if candidates[c[0]].value == 1 and all(evidence[k] for k in c[:-1])]
+    long = [c for c in from_one if len(c) >= run_min]
     if not long:
         return set()
-    restarts: list[list[int]] = []
-    if any(candidates[c[0]].value == 1 for c in long):  # numbered from 1: short groups numbered afresh count too
-        last = max(c[-1] for c in long)
-        restarts = [c for c in chains if len(c) < SERIAL_RUN_MIN and candidates[c[0]].value == 1
-                    and all(evidence[k] for k in c[:-1]) and c[0] <= last + 1]
+    last = max(c[-1] for c in long)
+    spans = [range(c[0], c[-1] + 1) for c in long]  # inside a run a 1 before a name is a figure, not a restart
+    restarts = [c for c in from_one if len(c) < run_min and c[0] <= last + 1
+                and not any(k in span for k in c for span in spans)]
     return {candidates[k].at for c in (*long, *restarts) for k in c}
 
 
 def _serials(tokens: list[Token]) -> set[int]:
-    """The indices of the tokens that are serials: cells before names running in sequence from row to row."""
-    candidates: list[_Candidate] = []
+    """The indices of the tokens that are serials: cells before names running in sequence from row to row.
+
+    Where the rows have lines of their own a serial opens its line, after the level cells at most; where a line
+    holds several rows (a page on one line) it follows the previous row's figures."""
+    found: list[_Candidate] = []
     for n, token in enumerate(tokens):
         if (m := _SERIAL_CELL.match(token.text)) is None:
             continue
         following = next((t for t in tokens[n + 1 : n + 4] if t.text), None)
         if following is not None and _CJK.search(following.text) and not is_value(following.text) \
-                and not _quantity(token.text, following.text) and _value(m) > 0:
-            candidates.append(_Candidate(n, _value(m)))
-    evidence = [sum(1 for t in tokens[a.at + 1 : b.at] if t.text) >= ROW_CELLS_MIN
-                for a, b in pairwise(candidates)] + [True]
-    return _runs(candidates, evidence)
+                and not _quantity(token.text, following.text) and _value(m) > 0 \
+                and not following.key.startswith(_END_LABELS):
+            found.append(_Candidate(n, _value(m)))
+    per_line = Counter(tokens[c.at].line for c in found)
+    strong = [c for c in found if _opens_row(tokens, c.at)
+              or (per_line[tokens[c.at].line] > 1 and not _score_pair(tokens, c))]
+    weak = [c for c in found if c not in strong and per_line[tokens[c.at].line] > 1]
+    headed = any(t.key in SERIAL_HEADS for t in tokens)
+    serials = _runs(strong, _evidence(tokens, strong), 1 if headed else SERIAL_RUN_MIN)
+    if not serials:
+        return serials
+    # a figure repeating the one before it is still the serial where it fills the hole in a run (… 1 … 3 …)
+    value_at = {c.at: c.value for c in strong if c.at in serials}
+    kept = sorted(value_at)
+    for a, b in pairwise(kept):
+        if value_at[b] == value_at[a] + 2:
+            serials |= {c.at for c in weak if a < c.at < b and c.value == value_at[a] + 1}
+    return serials
+
+
+def _evidence(tokens: list[Token], candidates: list[_Candidate]) -> list[bool]:
+    """Per candidate: a row's cells stand between it and the next one."""
+    return [sum(1 for t in tokens[a.at + 1 : b.at] if t.text) >= ROW_CELLS_MIN
+            for a, b in pairwise(candidates)] + [True]
+
+
+def _score_pair(tokens: list[Token], candidate: _Candidate) -> bool:
+    """The candidate repeats the figure before it: an 得分 equal to its 分值 (``… 2 2 开展…``), likelier than a
+    serial equal to the 得分 before it."""
+    at = candidate.at
+    before = next((t for t in reversed(tokens[max(0, at - 3) : at]) if t.text), None)
+    return before is not None and amount(before.text) == candidate.value
+
+
+def _opens_row(tokens: list[Token], n: int) -> bool:
+    """Only blank cells and level labels stand before token ``n`` on its line."""
+    line = tokens[n].line
+    before = [t for t in tokens[:n] if t.line == line]
+    return all(not t.text or is_level(t.key) for t in before)
 
 
 def drop_serial_cells(tokens: list[Token]) -> list[Token]:
