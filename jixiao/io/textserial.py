@@ -27,6 +27,8 @@ ROW_CELLS_MIN = 2
 #: Labels of the rows that end the table or a block (总分, 合计, 小计, 联系人): the last figure before one is a
 #: row's cell, never a serial.
 _END_LABELS = tuple(key(w) for w in (*SCORE_TOTAL_LABELS, *SUM_ROW_LABELS, *SUBTOTAL_LABELS, *FOOTER_LABELS))
+#: A level label's last piece when the label broke at a space (``群众满意度 指标``).
+_LABEL_PIECES = frozenset({"指标"})
 #: Headers that name the serial column (the vocabulary's ``serial`` role).
 SERIAL_HEADS = frozenset(key(w) for w in vocabulary()["indicator_columns"]["serial"])
 #: A serial as a cell of its own: ``1``, ``1.``, ``1、``, ``（1）``.
@@ -51,7 +53,7 @@ def _value(match: re.Match[str]) -> int:
 
 def _quantity(number: str, following: str) -> bool:
     """``2 分配结果``, ``1 分;``: the number and the word after it read as a quantity (2分), not a serial."""
-    return any(is_value(number + following[:n]) for n in (1, 2))
+    return not following[:1].isdigit() and any(is_value(number + following[:n]) for n in (1, 2))
 
 
 def _runs(candidates: list[_Candidate], evidence: list[bool], run_min: int = SERIAL_RUN_MIN) -> set[int]:
@@ -131,7 +133,7 @@ def _opens_row(tokens: list[Token], n: int) -> bool:
     """Only blank cells and level labels stand before token ``n`` on its line."""
     line = tokens[n].line
     before = [t for t in tokens[:n] if t.line == line]
-    return all(not t.text or is_level(t.key) for t in before)
+    return all(not t.text or is_level(t.key) or t.key in _LABEL_PIECES for t in before)
 
 
 def drop_serial_cells(tokens: list[Token]) -> list[Token]:
