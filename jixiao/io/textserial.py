@@ -186,6 +186,17 @@ def _levels_prefix(text: str) -> int:
     return at
 
 
+#: A serial column's header word inside a glued header line (``一级指标二级指标序号三级指标…``).
+_SERIAL_HEAD_WORD = re.compile("|".join(map(re.escape, vocabulary()["indicator_columns"]["serial"])))
+_NAME_HEADS = tuple(key(w) for w in vocabulary()["indicator_columns"]["name"])
+
+
+def _glued_head(text: str) -> bool:
+    """A glued indicator header holding a 序号 (``一级指标二级指标序号三级指标…``)."""
+    label = key(text)
+    return " " not in text.strip() and bool(_SERIAL_HEAD_WORD.search(label)) and any(h in label for h in _NAME_HEADS)
+
+
 def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The lines with the serials glued before the names of glued rows (a row a line: ``2开展…13个12个10.5``,
     ``产出指标数量1大组工网络运维费用1个1个22``) taken out, where they run in sequence from row to row."""
@@ -202,10 +213,14 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             continue
         candidates.append(_Candidate(n, _value(m)))
         spans[n] = (m.start(), m.end())
-    serials = _runs(candidates, [True] * len(candidates))
+    head = next((n for n, (_, text) in enumerate(lines) if _glued_head(text)), None)
+    serials = _runs(candidates, [True] * len(candidates), 1 if head is not None else SERIAL_RUN_MIN)
     if not serials:
         return lines
     out = list(lines)
+    if head is not None:  # the header's 序号 goes with its column
+        number, text = lines[head]
+        out[head] = (number, _SERIAL_HEAD_WORD.sub("", text, count=1))
     for n in serials:
         number, text = lines[n]
         start, end = spans[n]
