@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .textlabels import FOOTER_LABELS, SCORE_TOTAL_LABELS, SUBTOTAL_LABELS, SUM_ROW_LABELS, is_level, key
-from .textscan import Token, amount, is_glued_row, is_value, tokenize
+from .textscan import Token, is_glued_row, is_value, tokenize
 from .vocabulary import vocabulary
 
 #: The shortest run of serials in sequence taken as a 序号 column (two in a row happen by chance).
@@ -51,9 +51,9 @@ def _value(match: re.Match[str]) -> int:
     return int(match.group(1) or match.group(2))
 
 
-def _quantity(number: str, following: str) -> bool:
-    """``2 分配结果``, ``1 分;``: the number and the word after it read as a quantity (2分), not a serial."""
-    return not following[:1].isdigit() and any(is_value(number + following[:n]) for n in (1, 2))
+def _points(following: str) -> bool:
+    """``1 分;``, ``2 分,缺一项扣``: a number of points in a scoring description (a name never starts with 分)."""
+    return following.startswith("分")
 
 
 def _runs(candidates: list[_Candidate], evidence: list[bool], run_min: int = SERIAL_RUN_MIN) -> set[int]:
@@ -95,7 +95,7 @@ def _serials(tokens: list[Token]) -> set[int]:
             continue
         following = next((t for t in tokens[n + 1 : n + 4] if t.text), None)
         if following is not None and _CJK.search(following.text) and not is_value(following.text) \
-                and not _quantity(token.text, following.text) and _value(m) > 0 \
+                and not _points(following.text) and _value(m) > 0 \
                 and not following.key.startswith(_END_LABELS):
             found.append(_Candidate(n, _value(m)))
     per_line = Counter(tokens[c.at].line for c in found)
@@ -126,7 +126,7 @@ def _score_pair(tokens: list[Token], candidate: _Candidate) -> bool:
     serial equal to the 得分 before it."""
     at = candidate.at
     before = next((t for t in reversed(tokens[max(0, at - 3) : at]) if t.text), None)
-    return before is not None and amount(before.text) == candidate.value
+    return before is not None and before.text == tokens[at].text  # ``1.``, ``（1）`` are printed unlike a score
 
 
 def _opens_row(tokens: list[Token], n: int) -> bool:
@@ -209,7 +209,7 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         at = _levels_prefix(stripped)
         m = _SERIAL_GLUED.match(stripped, at)
         if m is None or _value(m) == 0 or not is_glued_row(stripped[m.end():]) \
-                or _quantity(m[0], stripped[m.end():]):
+                or _points(stripped[m.end():]):
             continue
         candidates.append(_Candidate(n, _value(m)))
         spans[n] = (m.start(), m.end())
