@@ -4,9 +4,10 @@ Many forms print a 序号 column (``1``, ``2.``, ``（3）`` a row, sometimes af
 level cells or between them and the name.  It holds no field; left in, it is read as a name, shifts a row's
 cells, or glues onto the name (``数量指标1培训人数…``).  A single small number before a name proves nothing
 (a name may start with one, a 分值 may stand before the next row's name), so the evidence is the sequence:
-numbers before names that run n, n+1, n+2 … over at least ``SERIAL_RUN_MIN`` rows, each row holding a value
-between them.  Numbers that do not run in sequence are left where they are, for the readers and their
-constraints to judge.
+numbers before names that run 1, 2, 3 … over at least ``SERIAL_RUN_MIN`` rows (any run under a 序号 header), a
+row's cells between them; where the rows have lines of their own each opens its line (after the level cells at
+most).  Numbers that do not run in sequence are left where they are, for the readers and their constraints to
+judge (they doubt what stays unsure).  The passes run before the text is repaired and again on its tokens.
 """
 
 from __future__ import annotations
@@ -130,10 +131,12 @@ def _score_pair(tokens: list[Token], candidate: _Candidate) -> bool:
 
 
 def _opens_row(tokens: list[Token], n: int) -> bool:
-    """Only blank cells and level labels stand before token ``n`` on its line."""
+    """Only blank cells and level labels stand before token ``n`` on its line, and its row goes on there (a
+    text of one cell a line tells nothing by its lines)."""
     line = tokens[n].line
-    before = [t for t in tokens[:n] if t.line == line]
-    return all(not t.text or is_level(t.key) or t.key in _LABEL_PIECES for t in before)
+    before = [t for t in tokens[max(0, n - 8) : n] if t.line == line]
+    return n + 1 < len(tokens) and tokens[n + 1].line == line and all(
+        not t.text or is_level(t.key) or t.key in _LABEL_PIECES for t in before)
 
 
 def drop_serial_cells(tokens: list[Token]) -> list[Token]:
