@@ -100,10 +100,13 @@ def _serials(tokens: list[Token]) -> set[int]:
                 and not following.key.startswith(_END_LABELS):
             found.append(_Candidate(n, _value(m)))
     per_line = Counter(tokens[c.at].line for c in found)
-    strong = [c for c in found if _opens_row(tokens, c.at)
-              or (per_line[tokens[c.at].line] > 1 and not _score_pair(tokens, c))]
-    weak = [c for c in found if c not in strong and per_line[tokens[c.at].line] > 1]
     headed = any(t.key in SERIAL_HEADS for t in tokens)
+    # inside a line of several rows, a bare number with no 序号 header may as well be a 分值 or 得分 (a weight-first
+    # table prints one before the next row's name): only ``1.``, ``（1）`` say serial there
+    strong = [c for c in found if _opens_row(tokens, c.at)
+              or (per_line[tokens[c.at].line] > 1 and not _score_pair(tokens, c)
+                  and (headed or not tokens[c.at].text.isdigit()))]
+    weak = [c for c in found if c not in strong and per_line[tokens[c.at].line] > 1]
     serials = _runs(strong, _evidence(tokens, strong), 1 if headed else SERIAL_RUN_MIN)
     if not serials:
         return serials
