@@ -549,6 +549,28 @@ def level_weights(sheet: Sheet, rng: random.Random) -> Sheet:
     return replace(sheet, rows=tuple(rows))
 
 
+def serial_numbers(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with a 序号 column in its indicator table (header ``序号``, then 1, 2, 3 … a row), as many
+    provincial forms print it: before the level cells or between them and the name (a seeded choice), numbered
+    through the table or afresh in each 一级 group, in one of the ``[serial_numbers]`` formats (``1``, ``1.``,
+    ``（1）``).  Glued, a serial runs into the name (``数量指标1培训人数``) or onto the previous row's figure."""
+    table = tables()["serial_numbers"]
+    head = sheet.table.start
+    at = 0 if rng.random() < table["before_levels_share"] else 2
+    restart = rng.random() < table["restart_share"]
+    form: str = rng.choice(table["formats"])
+    rows = list(sheet.rows)
+    rows[head] = (*rows[head][:at], Cell("序号", True), *rows[head][at:])
+    number = 0
+    for n in sheet.table[1:]:
+        row = rows[n]
+        if restart and row and row[0].text:  # a 一级 group opens: its rows are numbered from 1
+            number = 0
+        number += 1
+        rows[n] = (*row[:at], Cell(form.format(n=number)), *row[at:])
+    return replace(sheet, rows=tuple(rows))
+
+
 CellDamage = Callable[[Sheet, random.Random], Sheet]
 
 #: The shapes that damage cells (not the layout), by name: in a composition they damage the sheet that
@@ -562,6 +584,7 @@ CELL_DAMAGES: dict[str, CellDamage] = {
     "header_lost": header_lost,
     "levels_glued": levels_glued,
     "level_weights": level_weights,
+    "serial_numbers": serial_numbers,
 }
 
 #: Compositions (组合损坏) measured with floors of their own: a layout, then cell damages done with it, as
@@ -595,6 +618,14 @@ COMPOSITIONS = (
     "glued+level_weights",
     "glued_page+level_weights",
     "glued+level_weights+header_lost",
+    "pipes+serial_numbers",
+    "spaces+serial_numbers",
+    "glued+serial_numbers",
+    "one_line+serial_numbers",
+    "rows_on_lines+serial_numbers",
+    "glued_page+serial_numbers",
+    "glued+serial_numbers+header_lost",
+    "one_line+serial_numbers+header_lost",
 )
 
 

@@ -340,3 +340,41 @@ def test_a_level_word_alone_after_figures_ends_the_row_before_it() -> None:
     # ``…每年财政补助1000万元1000万元1000万元10时效1年…``: the row ends at 10, 时效 is the next group's cell
     names = _names_read("010", "glued_page")
     assert "每年财政补助1000万元" in names and "1年" in names
+
+
+# --- the 序号 column (serial_numbers) -----------------------------------------------------------------
+
+def test_serial_numbers_print_a_serial_column_under_its_header() -> None:
+    placements = set()
+    for seed in range(12):
+        rows = [line.split(" | ") for line in damaged(SEED_TRUTH, "pipes+serial_numbers", seed).splitlines()]
+        head = next(n for n, row in enumerate(rows) if "三级指标" in row)
+        at = rows[head].index("序号")
+        placements.add(at)
+        assert rows[head][at + (1 if at == 2 else 3)] == "三级指标"
+        serials = [row[at] for row in rows[head + 1 : head + 1 + len(SEED_TRUTH["indicators"])]]
+        numbers = [int(re.sub(r"\D", "", s)) for s in serials]
+        assert numbers[0] == 1 and all(b in (a + 1, 1) for a, b in itertools.pairwise(numbers))
+    assert placements == {0, 2}  # before the level cells and between them and the name
+
+
+@pytest.mark.parametrize("layout", ["pipes", "spaces", "one_line", "glued"])
+def test_a_serial_column_reads_as_the_form_without_it(layout: str) -> None:
+    plain, _ = parse_text(damaged(SEED_TRUTH, layout), f"{layout}.txt")
+    for seed in range(6):
+        form, _ = parse_text(damaged(SEED_TRUTH, f"{layout}+serial_numbers", seed), f"{layout}.txt")
+        assert [i.name for i in form.indicators] == [i.name for i in plain.indicators], seed
+        assert accuracy(compare(form, SEED_TRUTH)) >= accuracy(compare(plain, SEED_TRUTH)) - 0.01
+
+
+def test_figures_that_do_not_run_from_one_stay_cells() -> None:
+    """Scores 2, 3, 4 before the next rows' names, a numbered prose list: no serial column, nothing dropped."""
+    truth = {**SEED_TRUTH, "indicators": [
+        {**item, "weight": n + 2, "score_declared": n + 2} for n, item in enumerate(SEED_TRUTH["indicators"][:3])]}
+    for layout in ("pipes", "one_line"):
+        text = damaged(truth, layout)
+        form, _ = parse_text(text, "x.txt")
+        assert [i.weight for i in form.indicators] == [2, 3, 4]
+    prose = "年度目标：\n1. 完成 培训\n2. 提高 质量\n3. 按时 完成\n" + damaged(SEED_TRUTH, "pipes")
+    form, _ = parse_text(prose, "x.txt")
+    assert accuracy(compare(form, SEED_TRUTH)) == 1.0

@@ -233,3 +233,24 @@ def test_a_second_form_on_the_same_sheet_is_not_mixed_in(keep_tail: bool) -> Non
     assert jsonio.dumps(form) == jsonio.dumps(expected)
     # the next form's title ends the first: a first form without its 总分 row is whole, and lacks it
     assert [(n.code, n.path) for n in notes] == ([] if keep_tail else [("I21", "total_declared")]) + [("I13", None)]
+
+
+def test_a_serial_number_column_is_read_as_no_field(seed_json: str) -> None:
+    """A 序号 column (1, 2, 3 … a row) before the 三级指标 holds no field: the form reads as without it."""
+    rows = [list(row) for row in seed_sheet().rows]
+    head = next(n for n, row in enumerate(rows) if any(c.text == "三级指标" for c in row))
+    at = next(n for n, c in enumerate(rows[head]) if c.text == "三级指标")
+    where = Location(file="serial.xlsx")
+    number = 0
+    for n, row in enumerate(rows):
+        text = ""
+        if n == head:
+            text = "序号"
+        elif n > head and at < len(row) and row[at].text and not any(c.text == "总分" for c in row):
+            number += 1
+            text = str(number)
+        row.insert(min(at, len(row)), Cell(text, where))
+    assert number >= 20
+    form, notes = form_from_rows(rows, where)
+    assert jsonio.dumps(form) == seed_json
+    assert notes == []
