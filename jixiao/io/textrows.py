@@ -970,12 +970,37 @@ def _coefficient(ratio: str, weight: Decimal | None, score: Decimal | None) -> f
 
 def headless_start(tokens: list[Token], start: int = 0) -> int | None:
     """Where a table without a header starts: its first 一级 label after token ``start`` or, in a table
-    printing no 一级 labels, its first 二级 label (``数量指标``) in a cell of its own."""
+    printing no 一级 labels, its first 二级 label (``数量指标``) in a cell of its own, or, printing no level
+    labels at all, its first row in cells (:func:`_first_row_cell`)."""
     first = next((i for i in range(start, len(tokens)) if (s := _label_span(tokens, i)) and level1_name(s[1])), None)
     if first is None:
         first = next((i for i in range(start, len(tokens))
                       if tokens[i].cell and (s := _label_span(tokens, i)) and LEVEL2.match(s[1])), None)
-    return first
+    return first if first is not None else _first_row_cell(tokens, start)
+
+
+#: Rows that open with a name cell and carry figures but are no indicator: the funds block's rows.
+_FUNDS_ROW_WORDS = tuple(key(w) for w in (*vocabulary()["funds_rows"]["words"], *vocabulary()["funds_block"]["total"]))
+#: Figures on a line after its first cell that make the line a row of the table (a name, then its values).
+ROW_FIGURES_MIN = 1
+
+
+def _first_row_cell(tokens: list[Token], start: int) -> int | None:
+    """The first line in cells, after token ``start``, whose first filled cell is a name (no value, no label of
+    the funds block or of the table's end) followed by at least :data:`ROW_FIGURES_MIN` values: the first row
+    of a table printing neither its header nor level labels (三级 names only)."""
+    lines: dict[int, list[int]] = {}
+    for i in range(start, len(tokens)):
+        if tokens[i].cell and tokens[i].text:
+            lines.setdefault(tokens[i].line, []).append(i)
+    for indices in lines.values():
+        name = tokens[indices[0]]
+        if (is_value(name.text) or is_number(name.text) or len(name.key) < 2 or TABLE_END.match(name.text)
+                or name.key.startswith(_FUNDS_ROW_WORDS)):
+            continue
+        if sum(is_value(tokens[i].text) for i in indices[1:]) >= ROW_FIGURES_MIN:
+            return indices[0]
+    return None
 
 
 def read_headless(tokens: list[Token], first: int, columns: list[Column]) -> Table:

@@ -180,3 +180,20 @@ def test_a_glued_table_without_header_or_level_labels_starts_after_the_funds_row
     results = [r for r in compare(form, truth, notes) if r.path.startswith("indicators")]
     assert len(form.indicators) >= len(truth["indicators"]) - 1
     assert not [r for r in results if r.silently_wrong]
+
+
+def _names_only(truth: dict[str, Any]) -> dict[str, Any]:
+    """The truth as a table printing its 三级 names only: no 一级 or 二级 label on any row."""
+    rows = [{**row, "level1": None, "level2": None} for row in truth.get("indicators") or []]
+    return {**truth, "indicators": rows}
+
+
+@pytest.mark.parametrize("name", [name for name, truth in TRUTHS if truth.get("indicators")])
+def test_a_table_of_names_only_without_its_header_starts_at_its_first_row(name: str) -> None:
+    """No header and no level label to start from: the table starts at the first line whose first cell is a
+    name followed by figures (not a funds row), and every field comes back right or doubted."""
+    truth = _names_only(dict(TRUTHS)[name])
+    form, notes = parse_text(damaged(truth, "pipes+header_lost", sum(map(ord, name))), f"{name}.txt")
+    rows = [r for r in compare(form, truth, notes) if r.path.startswith("indicators[")]
+    assert [r for r in rows if r.silently_wrong] == []
+    assert len(form.indicators) == len(truth["indicators"])

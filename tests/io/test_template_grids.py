@@ -29,7 +29,7 @@ from ..conftest import DATA
 TRUTHS = development_truths(DATA)
 FIELDS = ("name", "target", "actual", "weight", "score_declared")
 DOUBT_MARGIN = 0.01  # share of fields a template may doubt beyond the national layout's
-ROWS_FOUND_WITHOUT_HEADER = 0.85  # share of the rows a workbook without its indicator header must give back
+ROWS_FOUND_WITHOUT_HEADER = 0.95  # share of the rows a workbook without its indicator header must give back
 
 
 def _cell(value: Any) -> Any:
