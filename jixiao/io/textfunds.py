@@ -80,7 +80,7 @@ def _columns(header: str) -> tuple[list[str], Decimal | None]:
     found: list[str] = []
     weight = None
     for m in _COLUMN_RE.finditer(header):
-        kind = _COLUMN_WORDS[int(next(k for k, v in m.groupdict().items() if v)[1:])][1]
+        kind = _kind(m)
         if kind is None:
             continue
         if kind == "score" and (f := _SCORE_FORMULA.match(header, m.end())):
@@ -245,7 +245,8 @@ def _after_points(text: str, head: re.Match[str]) -> re.Match[str]:
 
 
 def _kind(head: re.Match[str]) -> str | None:
-    return next(_COLUMN_WORDS[int(name[1:])][1] for name, value in head.groupdict().items() if value is not None)
+    """The column a heading matched by :data:`_COLUMN_RE` names (None: a group heading)."""
+    return next(_COLUMN_WORDS[int(name[1:])][1] for name, value in head.groupdict().items() if value)
 
 
 def _dense_headers(text: str) -> Iterator[tuple[int, re.Match[str]]]:

@@ -32,10 +32,12 @@ _END_LABELS = tuple(key(w) for w in (*SCORE_TOTAL_LABELS, *SUM_ROW_LABELS, *SUBT
 _LABEL_PIECES = frozenset({"指标"})
 #: Headers that name the serial column (the vocabulary's ``serial`` role).
 SERIAL_HEADS = frozenset(key(w) for w in vocabulary()["indicator_columns"]["serial"])
-#: A serial as a cell of its own: ``1``, ``1.``, ``1、``, ``（1）``.
-_SERIAL_CELL = re.compile(r"^(?:(\d{1,3})[.．、]?|[(（](\d{1,3})[)）])$")
+#: A serial as printed: ``1``, ``1.``, ``1、``, ``（1）``.
+_SERIAL = r"(?:(\d{1,3})[.．、]?|[(（](\d{1,3})[)）])"
+#: A serial as a cell of its own.
+_SERIAL_CELL = re.compile(rf"^{_SERIAL}$")
 #: A serial glued before a name at the start of a glued row (what follows must be a character of a name).
-_SERIAL_GLUED = re.compile(r"(?:(\d{1,3})[.．、]?|[(（](\d{1,3})[)）])(?=[\u4e00-\u9fff《“\"(（])")
+_SERIAL_GLUED = re.compile(rf"{_SERIAL}(?=[\u4e00-\u9fff《“\"(（])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LEVEL_LABEL_CHARS_MAX = 16  # the longest level label (``社会公众或服务对象满意度指标``), as the row reader's
 
