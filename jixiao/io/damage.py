@@ -571,6 +571,44 @@ def serial_numbers(sheet: Sheet, rng: random.Random) -> Sheet:
     return replace(sheet, rows=tuple(rows))
 
 
+def _funds_total_at(sheet: Sheet) -> int | None:
+    """The index of the funds block's total row (the render labels it 年度资金总额), ``None`` without one."""
+    return next((n for n, row in enumerate(sheet.rows[: sheet.table.start])
+                 if row and row[0].label and row[0].text == "年度资金总额"), None)
+
+
+def funds_variants(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with its funds block printed as provincial forms print it (``[funds_variants]``): the total
+    row under another label or none, the block's points after its label, 其中 rows under the total that repeat
+    its figures (财政拨款, their 分值 and 得分 repeated or dashed) or print dashes (其他资金), and a dash or a
+    slash in the cells left blank.  The total row stays the block's first row of figures."""
+    at = _funds_total_at(sheet)
+    if at is None:
+        return sheet
+    table = tables()["funds_variants"]
+    blank: str = rng.choice(table["blanks"])
+    head, total = sheet.rows[at - 1], sheet.rows[at]
+
+    def filled(cell: Cell) -> Cell:
+        return cell if cell.text else replace(cell, text=blank)
+
+    label: str = rng.choice(table["total_labels"])
+    points = next((c.text for h, c in zip(head[1:], total[1:], strict=False) if h.text == "分值" and c.text), "")
+    if points and rng.random() < table["weight_in_label_share"] and "分" not in head[0].text:
+        head = (replace(head[0], text=f"{head[0].text}（{points}分）"), *head[1:])
+    figures = tuple(filled(c) for c in total[1:])
+    rows = [head, (Cell(label, True), *figures)]
+    if rng.random() < table["share_rows_share"]:
+        repeat = rng.random() < table["share_repeats_points_share"]
+        scored = {n for n, h in enumerate(head[1:]) if h.text == "分值" or h.text.startswith("得分")}
+        share = tuple(c if repeat or n not in scored else replace(c, text=blank or "-") for n, c in enumerate(figures))
+        rows.append((Cell(rng.choice(table["share_labels"]), True), *share))
+        rows.append((Cell(rng.choice(table["other_labels"]), True), *(Cell(blank) for _ in figures)))
+    grown = len(rows) - 2
+    out = (*sheet.rows[: at - 1], *rows, *sheet.rows[at + 1 :])
+    return Sheet(out, range(sheet.table.start + grown, sheet.table.stop + grown))
+
+
 CellDamage = Callable[[Sheet, random.Random], Sheet]
 
 #: The shapes that damage cells (not the layout), by name: in a composition they damage the sheet that
@@ -585,6 +623,7 @@ CELL_DAMAGES: dict[str, CellDamage] = {
     "levels_glued": levels_glued,
     "level_weights": level_weights,
     "serial_numbers": serial_numbers,
+    "funds_variants": funds_variants,
 }
 
 #: Compositions (组合损坏) measured with floors of their own: a layout, then cell damages done with it, as
@@ -626,6 +665,12 @@ COMPOSITIONS = (
     "glued_page+serial_numbers",
     "glued+serial_numbers+header_lost",
     "one_line+serial_numbers+header_lost",
+    "pipes+funds_variants",
+    "spaces+funds_variants",
+    "glued+funds_variants",
+    "one_line+funds_variants",
+    "cell_per_line+funds_variants",
+    "glued_page+funds_variants",
 )
 
 

@@ -33,12 +33,15 @@ _COLUMN_RE = re.compile("|".join(f"(?P<c{i}>{label_re(w)})" for i, (w, _) in enu
 _SCORE_FORMULA = re.compile(r"^\s*[(（]\s*(\d+)\s*分\s*[*×]\s*执行率\s*[)）]")
 _PERCENT_RATE = re.compile(label_re("执行率") + r"\s*[(（]\s*%\s*[)）]")  # ``执行率(%)``: bare rates are percentages
 _BLOCK_WEIGHT = re.compile(r"[(（]\s*(\d+)\s*分\s*[)）]")
-_VALUE = r"(?:\d[\d.,%]*(?:\s*(?:%|万元|元|万|分))?|[-—–]+)"  # glued runs (``194.9194.9100%``) stay one
+_VALUE = r"(?:\d[\d.,%]*(?:\s*(?:%|万元|元|万|分))?|[-—–/]+)"  # glued runs (``194.9194.9100%``) stay one
 _RUN = re.compile(rf"(?:[\s|:：]*{_VALUE})+")
 _SUBROW = re.compile(
     r"[\s|]*(?:其中\s*[:：]?\s*)?(?P<label>[\u4e00-\u9fff、，\s]{2,16}?(?:资金|拨款|支出|补助))"
 )
 
+_FIGURE = re.compile(r"\d")
+_DIGIT_DASH = re.compile(r"[\d%][-—–/]|[-—–/]\d")  # a dash glued to a figure: cells printed with no separator
+_DASH_OR_FIGURES = re.compile(r"[-—–/]|[^-—–/]+")
 #: Figures glued together show it: a ``%`` inside (``202010100.00%10``) or two decimal points.
 _GLUED = re.compile(r"%.|\..*\.")
 #: A row's only figure, this long: several figures glued with no sign between (``8808808801010``).
@@ -92,12 +95,19 @@ def _columns(header: str) -> tuple[list[str], Decimal | None]:
 
 def _values(run: str) -> list[str]:
     values: list[str] = []
-    for value in re.split(r"[\s|:：]+", run):
+    tokens = [t for t in re.split(r"[\s|:：]+", run) if t]
+    for value in _dashes_apart(tokens) if any(map(_DIGIT_DASH.search, tokens)) else tokens:
         if value == "%" and values:  # ``100 %``: the sign printed apart still belongs to its number
             values[-1] += value
         elif value:
             values.append(value)
     return values
+
+
+def _dashes_apart(tokens: list[str]) -> list[str]:
+    """Glued cells with dashes among them (``238.9325.8910100.00%-``, ``0//10100%10``, ``---1076%7.6``): each
+    dash a blank cell of its own, the figures between them a run to cut."""
+    return [part for token in tokens for part in _DASH_OR_FIGURES.findall(token)]
 
 
 def plausibility(assigned: dict[str, str | None], percent_header: bool = False) -> float:
@@ -151,13 +161,14 @@ def _rounding(printed: Decimal) -> Decimal:
     return Decimal(5) / Decimal(10) ** (places + 1) + Decimal("0.01")
 
 
-def _candidates(values: list[str], slots: int) -> Iterator[list[str]]:
-    """The values as read, then with one glued token cut into several numbers."""
+def _candidates(values: list[str], slots: int, glued: bool = False) -> Iterator[list[str]]:
+    """The values as read, then with one glued token cut into several numbers; ``glued``: the row's cells were
+    printed with no separator (dashes among its figures), so a long figure may be several."""
     yield values
     if len(values) >= slots:
         return
     for index, value in enumerate(values):
-        if _GLUED.search(value) or (len(values) == 1 and _LONG_RUN.fullmatch(value)):
+        if _GLUED.search(value) or ((glued or len(values) == 1) and _LONG_RUN.fullmatch(value)):
             for cents in (True, False):  # amounts printed with cents first: their cuts are few
                 for parts in range(2, slots - len(values) + 2):
                     for pieces in splits(value.replace(" ", ""), parts, cents):
@@ -184,12 +195,13 @@ def aligned(values: list[str], columns: list[str], percent_header: bool = False)
     return assigned, narrow
 
 
-def ranked_alignment(values: list[str], columns: list[str], percent_header: bool = False
+def ranked_alignment(values: list[str], columns: list[str], percent_header: bool = False, glued: bool = False
                      ) -> tuple[dict[str, str | None], bool, float]:
-    """:func:`aligned`, and the winning assignment's rank (its plausibility, less what cutting and dropping cost)."""
+    """:func:`aligned`, and the winning assignment's rank (its plausibility, less what cutting and dropping cost);
+    ``glued``: as :func:`_candidates`."""
     numeric = [c for c in columns if c != "text"]
     ranked: list[tuple[float, dict[str, str | None], bool]] = []  # (rank, assignment, made by cutting a glued run)
-    for read in _candidates(values, len(numeric)):
+    for read in _candidates(values, len(numeric), glued):
         # a run cut into pieces is cut to the row's figures: no piece is left over for the next row
         for candidate in _prefixes(read, len(numeric)) if len(read) <= len(values) else [read]:
             for dropped in combinations(range(len(numeric)), len(numeric) - len(candidate)):
@@ -198,7 +210,7 @@ def ranked_alignment(values: list[str], columns: list[str], percent_header: bool
                 if "initial_a" in assigned:  # 年初预算数(A) is the budget the rate divides by
                     assigned["budget"] = assigned["initial"] = assigned.pop("initial_a")
                 rank = (
-                    plausibility(assigned, percent_header)
+                    plausibility(_figures(assigned), percent_header)  # a dash is a blank cell, not a figure
                     + 0.001 * sum(dropped)
                     - CUT_COST * max(0, len(read) - len(values))  # fewer cuts of a glued run are likelier
                     - _odd_cents(assigned) * (len(read) > len(values))
@@ -234,10 +246,19 @@ class _Anchor:
 def _header_end(text: str) -> re.Match[str] | None:
     """Without a total-row label the figures follow the column headings (``…执行率得分(分)O76%107.6``)."""
     for start in re.finditer(labels_re(START_LABELS), text):
-        heads = list(_COLUMN_RE.finditer(text, start.end(), start.end() + 120))
+        heads = _contiguous(text, list(_COLUMN_RE.finditer(text, start.end(), start.end() + 120)))
         if len(heads) >= 3:
             return _after_points(text, heads[-1])
     return None
+
+
+def _contiguous(text: str, heads: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The headings up to the first figure between two of them: the ones after it head another table
+    (the indicator table's 分值 | 得分 under a funds row printed without its label)."""
+    for n in range(1, len(heads)):
+        if _FIGURE.search(text, heads[n - 1].end(), heads[n].start()):
+            return heads[:n]
+    return heads
 
 
 def _after_points(text: str, head: re.Match[str]) -> re.Match[str]:
@@ -322,5 +343,6 @@ def _read_at(text: str, anchor: _Anchor) -> tuple[float, FundsRead] | None:
         position = sub_run.end() if sub_run else sub.end()
     figures = _values(run.group())
     runs_on = not rows and len(figures) > len([c for c in columns if c != "text"]) and not any(map(_GLUED.search, figures))
-    figures_read, narrow, rank = ranked_alignment(figures, columns, percent_header)
+    glued = bool(_DIGIT_DASH.search(run.group())) and not re.search(r"\d[\s|]+\d", run.group())
+    figures_read, narrow, rank = ranked_alignment(figures, columns, percent_header, glued)
     return rank + anchor.bonus, FundsRead(figures_read, rows, weight, total.start(), runs_on, narrow and not runs_on)

@@ -378,3 +378,53 @@ def test_figures_that_do_not_run_from_one_stay_cells() -> None:
     prose = "年度目标：\n1. 完成 培训\n2. 提高 质量\n3. 按时 完成\n" + damaged(SEED_TRUTH, "pipes")
     form, _ = parse_text(prose, "x.txt")
     assert accuracy(compare(form, SEED_TRUTH)) == 1.0
+
+
+# --- the funds block as provincial forms print it (funds_variants) ---------------------------------------
+
+def _funds_lines(text: str) -> list[list[str]]:
+    rows = [line.split(" | ") for line in text.splitlines()]
+    head = next(n for n, row in enumerate(rows) if "年初预算数" in row)
+    return rows[head : next(n for n, row in enumerate(rows) if "三级指标" in row)]
+
+
+def test_funds_variants_relabel_the_total_row_and_add_share_rows() -> None:
+    labels, shares, weighted = set(), 0, 0
+    for seed in range(40):
+        block = _funds_lines(damaged(SEED_TRUTH, "pipes+funds_variants", seed))
+        labels.add(block[1][0])
+        shares += len(block) == 4
+        weighted += "（10分）" in block[0][0]
+        assert [len(row) for row in block] == [len(block[0])] * len(block)  # every row a cell per heading
+        if len(block) == 4:  # 财政拨款 repeats the total's amounts
+            assert block[2][0].startswith("其中") and block[2][2:4] == block[1][2:4]
+    assert labels == set(tables()["funds_variants"]["total_labels"])
+    assert 0 < shares < 40 and 0 < weighted < 40
+
+
+@pytest.mark.parametrize("layout", ["pipes", "spaces", "glued", "one_line", "cell_per_line"])
+def test_every_printed_total_row_reads_as_the_plain_one(layout: str) -> None:
+    """The label (or none), 其中 rows and dashes in blank cells change nothing of the funds read."""
+    fields = ("initial", "budget", "executed")
+    for seed in range(10):
+        form, _ = parse_text(damaged(SEED_TRUTH, f"{layout}+funds_variants", seed), "x.txt")
+        total = form.funds.total
+        assert total is not None, seed
+        assert [getattr(total, f) for f in fields] == [
+            None if (v := SEED_TRUTH["funds"]["rows"][0][f]) is None else Decimal(str(v)) for f in fields], seed
+        assert form.funds.score_declared == Decimal(str(SEED_TRUTH["funds"]["score_declared"])), seed
+
+
+def test_a_total_row_without_label_is_read_before_the_indicator_header() -> None:
+    """The funds headings end at the first figure: the indicator header's 分值 | 得分 head another table (form 046:
+    its first rows print 分值 and 得分 only, ``目标内容 4 4``)."""
+    truth = dict(TRUTHS)["046"]
+    sheet = render(truth)
+    at = next(n for n, row in enumerate(sheet.rows) if row and row[0].text == "年度资金总额")
+    rows = list(sheet.rows)
+    rows[at] = (Cell("", True), *rows[at][1:])
+    text = OPERATORS["spaces"](Sheet(tuple(rows), sheet.table), random.Random(0))
+    form, _ = parse_text(text, "x.txt")
+    assert form.funds.total is not None
+    assert form.funds.total.budget == Decimal(str(truth["funds"]["rows"][0]["budget"]))
+    assert form.funds.total.executed == Decimal(str(truth["funds"]["rows"][0]["executed"]))
