@@ -12,6 +12,7 @@ Run: ``.venv/bin/python bench/import_stages.py [--quick] [corpus-dir]`` (``scrip
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -22,14 +23,17 @@ from rich.console import Console
 from rich.table import Table
 
 from jixiao.errors import InputError
-from jixiao.io.accuracy import corpus_part, corpus_texts, match_indicators
+from jixiao.io.accuracy import compare, corpus_part, corpus_texts, match_indicators
 from jixiao.io.damage import tables
 from jixiao.io.text import decode, read_text
+from jixiao.io.textfunds import START_LABELS, TOTAL_LABELS, header_places, headings
 from jixiao.io.textlabels import TABLE_END, Column, head_cell, is_level, key
 from jixiao.io.textorder import header_of, name_head
 from jixiao.io.textrepair import STAGES, repair
 from jixiao.io.textrows import NUMERIC_COLUMNS, TEXT_COLUMNS, find_header
-from jixiao.io.textscan import Token, is_number, is_value, tokenize
+from jixiao.io.textscan import Token, is_number, is_value, labels_re, tokenize
+from jixiao.io.vocabulary import vocabulary
+from jixiao.model import Form
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 ONE_LINE_SHARE = 0.5  # a text whose longest line holds this share of its characters is "on one line"
@@ -208,6 +212,53 @@ def text_counts(path: Path) -> Counter[str]:
             counts[f"longer:holds_{inside if inside < 3 else '3+'}_truth_names"] += 1
     for code in {n.code for n in notes}:
         counts[f"note:{code}"] += 1
+    return counts + funds_counts(text, truth, form)
+
+
+def _printed(value: object) -> str | None:
+    """A truth amount as a text prints it (``9.48``, ``880``), None when not asserted."""
+    return None if value is None else str(value).removesuffix(".0")
+
+
+def funds_counts(text: str, truth: dict[str, object], form: Form) -> Counter[str]:
+    """For a form whose funds fields are read wrong: which fields, and what its funds block shows (``funds:``)."""
+    counts: Counter[str] = Counter()
+    wrong = [r.path.removeprefix("funds.") for r in compare(form, truth) if r.path.startswith("funds.") and not r.ok]
+    if not wrong:
+        return counts
+    counts["funds:forms_wrong"] += 1
+    for field in wrong:
+        counts[f"funds:wrong:{field}"] += 1
+    flat = re.sub(r"\s|\|", "", text)
+    counts["funds:has_total_label"] += bool(re.search(labels_re(TOTAL_LABELS), flat))
+    counts["funds:has_start_label"] += bool(re.search(labels_re(START_LABELS), flat))
+    after_start, dense = header_places(text)
+    counts["funds:headings_after_start_label"] += after_start
+    counts["funds:dense_headings"] += dense
+    heads = headings(text)
+    counts[f"funds:heading_kinds_in_text:{len({kind for kind, *_ in heads})}"] += 1
+    counts["funds:heading_followed_by_a_figure"] += sum(
+        bool(re.match(r"[\s|:：(（)）%万元]*\d", text[end:])) for *_, end in heads) >= 2
+    gaps = sorted(b[1] - a[2] for a, b in itertools.pairwise(heads))
+    median = gaps[len(gaps) // 2] if gaps else None
+    bucket = "none" if median is None else "<=12" if median <= 12 else "<=40" if median <= 40 else "40+"
+    counts[f"funds:heading_gap_median:{bucket}"] += 1
+    counts["funds:labels_block_words"] += any(w in flat for ws in vocabulary()["funds_labels"].values() for w in ws)
+    funds = truth.get("funds") or {}
+    total = ((funds.get("rows") or [{}]) if isinstance(funds, dict) else [{}])[0]
+    budget = _printed(total.get("budget")) if isinstance(total, dict) else None
+    if budget is None:
+        counts["funds:budget_not_asserted"] += 1
+        return counts
+    at = flat.find(budget)
+    counts[f"funds:budget_printed:{at >= 0}"] += 1
+    if at >= 0:
+        counts["funds:budget_glued_to_digits"] += bool(re.search(rf"\d{re.escape(budget)}|{re.escape(budget)}\d", flat))
+        start = re.search(labels_re(START_LABELS), flat)
+        if start:
+            gap = at - start.end()
+            counts[f"funds:budget_after_start_label:{'before' if gap < 0 else '<60' if gap < 60 else '<200' if gap < 200 else '200+'}"] += 1
+        counts["funds:budget_in_yuan_or_wan_suffix"] += bool(re.match(r"(万元|元|万)", flat[at + len(budget):]))
     return counts
 
 

@@ -609,6 +609,19 @@ def funds_variants(sheet: Sheet, rng: random.Random) -> Sheet:
     return Sheet(out, range(sheet.table.start + grown, sheet.table.stop + grown))
 
 
+def funds_pairs(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The sheet with its funds block as heading–figure pairs on one row (``年初预算数 | 100 | 全年预算数 | 120 …``):
+    the two-row funds table read column by column, as PDF text layers and forms printing their money as
+    label–value pairs give it."""
+    at = _funds_total_at(sheet)
+    if at is None:
+        return sheet
+    head, total = sheet.rows[at - 1], sheet.rows[at]
+    pairs = [cell for heading, figure in zip(head[1:], total[1:], strict=False) for cell in (heading, figure)]
+    rows = (*sheet.rows[: at - 1], (head[0], total[0], *pairs), *sheet.rows[at + 1 :])
+    return Sheet(rows, range(sheet.table.start - 1, sheet.table.stop - 1))
+
+
 CellDamage = Callable[[Sheet, random.Random], Sheet]
 
 #: The shapes that damage cells (not the layout), by name: in a composition they damage the sheet that
@@ -624,6 +637,7 @@ CELL_DAMAGES: dict[str, CellDamage] = {
     "level_weights": level_weights,
     "serial_numbers": serial_numbers,
     "funds_variants": funds_variants,
+    "funds_pairs": funds_pairs,
 }
 
 #: Compositions (组合损坏) measured with floors of their own: a layout, then cell damages done with it, as
@@ -671,6 +685,12 @@ COMPOSITIONS = (
     "one_line+funds_variants",
     "cell_per_line+funds_variants",
     "glued_page+funds_variants",
+    "pipes+funds_pairs",
+    "spaces+funds_pairs",
+    "glued+funds_pairs",
+    "one_line+funds_pairs",
+    "cells_dropped+funds_pairs",
+    "glued_page+funds_pairs",
 )
 
 

@@ -40,6 +40,12 @@ _SUBROW = re.compile(
 )
 
 _FIGURE = re.compile(r"\d")
+_COLUMNS = vocabulary()["indicator_columns"]
+#: The indicator table's header (一级指标 / 三级指标 / 指标名称): the funds block has ended there.
+_TABLE_HEAD = re.compile(labels_re([*_COLUMNS["level1"], *_COLUMNS["level2"], *_COLUMNS["name"]]))
+_HEAD_MARKS = re.compile(r"(?:\s*[(（][^()（）\d]{0,8}[)）])+")  # ``(A)``, ``（B/A）``, ``(%)``, ``（万元）`` after a heading
+_PAIR_FIGURE = re.compile(r"[\s|:：]*(\d[\d.,]*(?:\s*%)?|[-—–/])(?![\d.])")
+_EMPTY_CELL = re.compile(r"[\s|:：]*")
 _DIGIT_DASH = re.compile(r"[\d%][-—–/]|[-—–/]\d")  # a dash glued to a figure: cells printed with no separator
 _DASH_OR_FIGURES = re.compile(r"[-—–/]|[^-—–/]+")
 #: Figures glued together show it: a ``%`` inside (``202010100.00%10``) or two decimal points.
@@ -301,24 +307,85 @@ def _block_start(text: str, before: int) -> int:
     return starts[-1].start() if starts else max(0, before - 200)
 
 
+def headings(text: str) -> list[tuple[str, int, int]]:
+    """The funds column headings printed anywhere in ``text``: (column kind, start, end), group headings left out."""
+    return [(kind, h.start(), h.end()) for h in _COLUMN_RE.finditer(text) if (kind := _kind(h)) not in (None, "text")]
+
+
+def header_places(text: str) -> tuple[bool, bool]:
+    """Whether the funds headings follow the block's label (项目资金 年初预算数 …), and whether they stand anywhere
+    as a dense run: the two places :func:`read_funds` looks for a total row printed without its label."""
+    return _header_end(text) is not None, next(_dense_headers(text), None) is not None
+
+
 def read_funds(text: str) -> FundsRead | None:
     """Find the total row and its 其中 rows in the flat text of a form: at every place the row may start, the
-    figures aligned to the columns, and the most plausible reading kept (the label's on a tie)."""
+    figures aligned to the columns, and the most plausible reading kept (the label's on a tie); the block read
+    as heading–figure pairs competes on the same plausibility."""
     best: tuple[float, FundsRead] | None = None
-    for anchor in _anchors(text):
-        read = _read_at(text, anchor)
+    for read in (*(_read_at(text, anchor) for anchor in _anchors(text)), _read_pairs(text)):
         if read is not None and (best is None or read[0] > best[0]):
             best = read
     return best[1] if best else None
 
 
+def _pair_value(text: str, head: re.Match[str]) -> tuple[str | None, int] | None:
+    """The figure printed right after a funds heading (its column marks ``(A)``, ``(%)`` skipped), or None for a
+    cell left empty (the next heading follows at once); no pair when anything else follows."""
+    end = _HEAD_MARKS.match(text, head.end())
+    at = end.end() if end else head.end()
+    if value := _PAIR_FIGURE.match(text, at):
+        return value.group(1), value.end()
+    gap = _EMPTY_CELL.match(text, at)
+    return (None, at) if gap and _COLUMN_RE.match(text, gap.end()) else None
+
+
+def _pair_runs(text: str) -> Iterator[list[tuple[str, str | None, int, int]]]:
+    """Runs of funds headings each followed by its own figure (a funds table read column by column, or printed
+    as label–value pairs): (column kind, figure or None, heading start, figure end) per heading."""
+    run: list[tuple[str, str | None, int, int]] = []
+    for head in [*_COLUMN_RE.finditer(text), None]:
+        kind = _kind(head) if head is not None else None
+        pair = _pair_value(text, head) if head is not None and kind not in (None, "text") else None
+        if head is not None and kind is None:
+            continue  # a group heading (年度预算数) over the pairs
+        adjacent = run and head is not None and head.start() - run[-1][3] <= DENSE_GAP
+        if pair is not None and kind is not None and head is not None and (not run or adjacent):
+            run.append((kind, pair[0], head.start(), pair[1]))
+            continue
+        if run:
+            yield run
+        run = [(kind, pair[0], head.start(), pair[1])] if pair is not None and kind and head is not None else []
+
+
+def _read_pairs(text: str) -> tuple[float, FundsRead] | None:
+    """The funds block printed as heading–figure pairs (``年初预算数100全年预算数120全年执行数110.5分值10…``):
+    each figure is its heading's, so nothing is aligned; the first run naming :data:`DENSE_ROLES` columns, one an
+    amount, with figures in most of them."""
+    for run in _pair_runs(text):
+        kinds = [kind for kind, *_ in run]
+        figures = [value for _, value, *_ in run if value is not None]
+        if (len(set(kinds)) < DENSE_ROLES or len(set(kinds)) < len(kinds) or not set(kinds) & set(MONEY)
+                or len(figures) < DENSE_ROLES or 2 * len(figures) < len(run)):
+            continue
+        total: dict[str, str | None] = {kind: (None if is_blank(value) else value) for kind, value, *_ in run}
+        if "initial_a" in total:
+            total["budget"] = total["initial"] = total.pop("initial_a")
+        head_from = _block_start(text, run[0][2])
+        block = _BLOCK_WEIGHT.search(text[head_from : run[0][2]])
+        weight = Decimal(block.group(1)) if block else None
+        return plausibility(total) + LABEL_BONUS, FundsRead(total, [], weight, run[0][2])
+    return None
+
+
 def _read_at(text: str, anchor: _Anchor) -> tuple[float, FundsRead] | None:
     """The funds block read with its total row's figures after ``anchor``, and how plausible the reading is."""
     total, head_from = anchor.at, anchor.head_from
+    table = _TABLE_HEAD.search(text, total.end(), total.end() + 300)  # the row's figures come before the table
     run = next(
         (
             m
-            for m in _RUN.finditer(text, total.end(), total.end() + 300)
+            for m in _RUN.finditer(text, total.end(), table.start() if table else total.end() + 300)
             if len(_values(m.group())) >= 2 or re.search(r"\d{4,}|%\d|\d\.\d+\.\d", m.group())
         ),
         None,

@@ -135,7 +135,7 @@ def find_header(tokens: list[Token], start: int = 0) -> tuple[list[Column], int,
     if name_at is None:
         return None
     first = name_at
-    while first > start and _is_head(tokens[first - 1]):
+    while first > start and _is_head(tokens[first - 1]) and _header_line(tokens, first - 1, tokens[first].line):
         first -= 1
     last = name_at + 1
     while last < len(tokens):
@@ -146,6 +146,14 @@ def find_header(tokens: list[Token], start: int = 0) -> tuple[list[Column], int,
         else:
             break
     return ordered_columns(_header_columns(tokens, first, min(last, len(tokens)), name_at)), first, last
+
+
+def _header_line(tokens: list[Token], i: int, next_line: int) -> bool:
+    """Whether head word ``i`` belongs to the header that goes on at ``next_line``: on that line, or on an earlier
+    line of head words only (a header printed a cell per line); not the last heading of a row holding other
+    cells (the funds block ``… | 执行率 | 0.0 | 得分 |`` printed as heading–figure pairs)."""
+    line = tokens[i].line
+    return line == next_line or all(_is_head(t) for t in tokens if t.line == line)
 
 
 def _header_columns(tokens: list[Token], first: int, last: int, name_at: int) -> list[Column]:

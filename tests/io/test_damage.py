@@ -428,3 +428,26 @@ def test_a_total_row_without_label_is_read_before_the_indicator_header() -> None
     assert form.funds.total is not None
     assert form.funds.total.budget == Decimal(str(truth["funds"]["rows"][0]["budget"]))
     assert form.funds.total.executed == Decimal(str(truth["funds"]["rows"][0]["executed"]))
+
+
+def test_funds_pairs_print_each_heading_before_its_figure() -> None:
+    block = _funds_lines(damaged(SEED_TRUTH, "pipes+funds_pairs"))
+    assert len(block) == 1
+    cells = block[0]
+    executed = str(SEED_TRUTH["funds"]["rows"][0]["executed"])
+    assert cells[cells.index("全年执行数（B）") + 1] == executed
+
+
+@pytest.mark.parametrize("layout", ["pipes", "spaces", "glued", "one_line", "cells_dropped"])
+def test_funds_printed_as_pairs_read_as_the_table(layout: str) -> None:
+    """Each figure belongs to the heading before it, and the pairs' last heading (得分) is no indicator header cell."""
+    plain, _ = parse_text(damaged(SEED_TRUTH, layout), "x.txt")
+    for name, truth in TRUTHS[:12]:
+        form, _ = parse_text(damaged(truth, f"{layout}+funds_pairs", sum(map(ord, name))), "x.txt")
+        expected = (truth.get("funds") or {}).get("rows", [{}])[0]
+        if expected.get("executed") is not None:
+            assert form.funds.total is not None, name
+            assert form.funds.total.executed == Decimal(str(expected["executed"])), name
+    form, _ = parse_text(damaged(SEED_TRUTH, f"{layout}+funds_pairs"), "x.txt")
+    assert form.funds.model_dump() == plain.funds.model_dump()
+    assert [i.model_dump() for i in form.indicators] == [i.model_dump() for i in plain.indicators]
