@@ -37,7 +37,7 @@ _SERIAL = r"(?:(\d{1,3})[.．、]?|[(（](\d{1,3})[)）])"
 #: A serial as a cell of its own.
 _SERIAL_CELL = re.compile(rf"^{_SERIAL}$")
 #: A serial glued before a name at the start of a glued row (what follows must be a character of a name).
-_SERIAL_GLUED = re.compile(rf"{_SERIAL}(?=[\u4e00-\u9fff《“\"(（])")
+_SERIAL_GLUED = re.compile(rf"{_SERIAL}(?=[\u4e00-\u9fff《“\"(（★☆●◆■▲※])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LEVEL_LABEL_CHARS_MAX = 16  # the longest level label (``社会公众或服务对象满意度指标``), as the row reader's
 
@@ -182,12 +182,16 @@ def _without(text: str, indices: set[int]) -> str:
     return "".join(out) + text[at:]
 
 
+_FIGURE_END = re.compile(r"\d[)）]?$")
+
+
 def _levels_prefix(text: str) -> int:
     """The length of the (up to two) level labels a glued row starts with (``产出指标数量``), 0 when none."""
     at = 0
     for _ in range(2):
+        # a label never ends in a figure: ``成本指标（4）`` is the label, then the serial
         found = next((n for n in range(min(len(text) - at - 1, LEVEL_LABEL_CHARS_MAX), 1, -1)
-                      if is_level(key(text[at : at + n]))), None)
+                      if is_level(key(text[at : at + n])) and not _FIGURE_END.search(text[at : at + n])), None)
         if found is None:
             break
         at += found
@@ -205,22 +209,79 @@ def _glued_head(text: str) -> bool:
     return " " not in text.strip() and bool(_SERIAL_HEAD_WORD.search(label)) and any(h in label for h in _NAME_HEADS)
 
 
+#: A serial glued onto the digits that open a name or its first figure (``15000吨稻谷…``: serial 1, then
+#: ``5000吨``): which of the leading digits are the serial only the sequence of the rows around it says.
+_SERIAL_DIGITS = re.compile(r"(\d{1,3})(?=\d)")
+#: Spaces a glued row may hold inside its name (a cell broken at a space: ``…纳入医 保统筹100%100%1515``).
+NAME_SPACES_MAX = 2
+
+
+def _glued_rest(rest: str) -> bool:
+    """What follows a glued serial is a glued row, its name broken at a space or two at most."""
+    return rest.count(" ") <= NAME_SPACES_MAX and is_glued_row(rest.replace(" ", ""))
+
+
+def _digit_prefixes(text: str, at: int) -> list[tuple[int, int]]:
+    """The serial values a digit run glued before a row's first figure may hold (``15000…`` → 1, 15, 150),
+    with where each ends."""
+    m = _SERIAL_DIGITS.match(text, at)
+    if m is None:
+        return []
+    digits = text[at : m.end() + 1]
+    return [(int(digits[:n]), at + n) for n in range(1, min(3, len(digits) - 1) + 1) if digits[0] != "0"]
+
+
+def _continues(value: int, before: _Candidate | None, after: _Candidate | None) -> bool:
+    """``value`` follows the serial before it (or opens the sequence) and leads to the one after it, if any; or it
+    restarts the numbering (1) just before a 2."""
+    follows = value == (before.value + 1 if before else 1) and (after is None or after.value == value + 1)
+    return follows or (value == 1 and after is not None and after.value == 2)
+
+
+def _sequence_filled(candidates: list[_Candidate], ambiguous: dict[int, list[tuple[int, int]]],
+                     spans: dict[int, tuple[int, int]], framed: frozenset[int] = frozenset()) -> list[_Candidate]:
+    """The candidates with the lines whose serial is glued onto digits (:func:`_digit_prefixes`) where one of its
+    readings continues the sequence: one more than the serial before it (or 1 when none is), one less than the
+    serial after it.  A line in ``framed`` (its row shows fewer figures than a glued row: ``11政策性…100%无``,
+    ``14粮食储备设备维护及安全性高高``) is taken only between two serials it continues on both sides."""
+    found = {c.at: c for c in candidates}
+    for n, options in sorted(ambiguous.items()):
+        before = max((c for c in found.values() if c.at < n), key=lambda c: c.at, default=None)
+        after = min((c for c in found.values() if c.at > n), key=lambda c: c.at, default=None)
+        if n in framed and (before is None or after is None):
+            continue
+        fits = [(value, end) for value, end in options if _continues(value, before, after)]
+        if fits:
+            value, end = fits[0]
+            found[n] = _Candidate(n, value)
+            spans[n] = (spans[n][0], end)
+    return sorted(found.values(), key=lambda c: c.at)
+
+
 def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The lines with the serials glued before the names of glued rows (a row a line: ``2开展…13个12个10.5``,
     ``产出指标数量1大组工网络运维费用1个1个22``) taken out, where they run in sequence from row to row."""
     candidates: list[_Candidate] = []
+    ambiguous: dict[int, list[tuple[int, int]]] = {}
+    framed: set[int] = set()
     spans: dict[int, tuple[int, int]] = {}
     for n, (_, text) in enumerate(lines):
         stripped = text.strip()
-        if " " in stripped or not stripped:
+        if not stripped:
             continue
         at = _levels_prefix(stripped)
         m = _SERIAL_GLUED.match(stripped, at)
-        if m is None or _value(m) == 0 or not is_glued_row(stripped[m.end():]) \
-                or _points(stripped[m.end():]):
-            continue
-        candidates.append(_Candidate(n, _value(m)))
-        spans[n] = (m.start(), m.end())
+        if m is not None and _value(m) > 0 and _glued_rest(stripped[m.end():]) and not _points(stripped[m.end():]):
+            candidates.append(_Candidate(n, _value(m)))
+            spans[n] = (m.start(), m.end())
+        elif (options := _digit_prefixes(stripped, at)) and _glued_rest(stripped[at:]):
+            ambiguous[n] = options
+            spans[n] = (at, at)
+        elif m is not None and _value(m) > 0 and stripped[m.end():].count(" ") <= NAME_SPACES_MAX \
+                and not _points(stripped[m.end():]):
+            ambiguous[n], spans[n] = [(_value(m), m.end())], (m.start(), m.end())
+            framed.add(n)
+    candidates = _sequence_filled(candidates, ambiguous, spans, frozenset(framed))
     head = next((n for n, (_, text) in enumerate(lines) if _glued_head(text)), None)
     serials = _runs(candidates, [True] * len(candidates), 1 if head is not None else SERIAL_RUN_MIN)
     if not serials:
