@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .textlabels import FOOTER_LABELS, SCORE_TOTAL_LABELS, SUBTOTAL_LABELS, SUM_ROW_LABELS, is_level, key
-from .textscan import Token, is_glued_row, is_value, tokenize
+from .textscan import UNITS, Token, is_glued_row, is_value, tokenize
 from .vocabulary import vocabulary
 
 #: The shortest run of serials in sequence taken as a 序号 column (two in a row happen by chance).
@@ -298,4 +298,64 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
-__all__ = ["SERIAL_HEADS", "drop_glued_serials", "drop_serial_cells", "drop_serial_words"]
+#: A serial where a page glued on one line runs from a row's figures into the next row's name (``…92%222.基础…``:
+#: 分值 2, 得分 2, serial 2): the digit run before the name (which of its last digits are the serial the sequence
+#: says), its printed mark; or a bracketed serial (``…22（2）开展…``: a bracket after figures opens no name).
+_PAGE_SERIAL = re.compile(r"(\d+)([.．、]?)(?=[\u4e00-\u9fff《“\"★☆●◆■▲※])|[(（](\d{1,3})[)）](?=[\u4e00-\u9fff《“\"(（])")
+#: The indicator header glued into a page line with its 序号 column next to the names' (``…二级指标序号三级指标…``).
+_PAGE_HEAD = re.compile(
+    "(?:" + "|".join(map(re.escape, vocabulary()["indicator_columns"]["serial"])) + ")(?=三级指标|指标名称)"
+    "|(?<=三级指标)(?:" + "|".join(map(re.escape, vocabulary()["indicator_columns"]["serial"])) + ")")
+#: What a row's figures may end with before the next name: a unit (``38508人``) is the figure's, not a name.
+_UNIT_START = re.compile("|".join(re.escape(u) for u in UNITS if re.match(r"[\u4e00-\u9fff]", u)))
+
+
+def _page_serials(text: str, start: int) -> list[tuple[int, int]]:
+    """The spans of the serials in a page line from ``start`` on: at each place where digits run into a name, the
+    serial the sequence expects next (1, 2, 3 …, or 1 again after a level label) if the digits end with it."""
+    spans: list[tuple[int, int]] = []
+    expected = 1
+    for m in _PAGE_SERIAL.finditer(text, start):
+        if m.group(3) is not None:
+            value, begin = int(m.group(3)), m.start()
+        elif _UNIT_START.match(text, m.end(1)) and not m.group(2):
+            continue  # ``38508人``: a figure and its unit
+        else:
+            digits = m.group(1)
+            fitting = [n for n in range(1, min(3, len(digits)) + 1) if int(digits[-n:]) in (expected, 1)
+                       and digits[-n] != "0"]
+            if not fitting:
+                continue
+            n = max(fitting, key=lambda k: int(digits[-k:]) == expected)
+            value, begin = int(digits[-n:]), m.end(1) - n
+        if value == expected or (value == 1 and _after_label(text[:begin])):
+            spans.append((begin, m.end()))
+            expected = value + 1
+    return spans
+
+
+def _after_label(before: str) -> bool:
+    """The text before a serial ends with a level label (a 一级 group numbered afresh)."""
+    return any(is_level(key(before[-n:])) for n in range(2, min(len(before), LEVEL_LABEL_CHARS_MAX) + 1))
+
+
+def drop_page_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A page glued on one line (its rows one after the other, no separator) without its 序号 header word and the
+    serials that run in sequence between one row's figures and the next row's name."""
+    out = list(lines)
+    for n, (number, text) in enumerate(lines):
+        head = _PAGE_HEAD.search(text)
+        if head is None:
+            continue
+        spans = _page_serials(text, head.end())
+        if len(spans) < SERIAL_RUN_MIN:
+            continue
+        kept, at = [], 0
+        for begin, end in [(head.start(), head.end()), *spans]:
+            kept.append(text[at:begin])
+            at = end
+        out[n] = (number, "".join(kept) + text[at:])
+    return out
+
+
+__all__ = ["SERIAL_HEADS", "drop_glued_serials", "drop_page_serials", "drop_serial_cells", "drop_serial_words"]
