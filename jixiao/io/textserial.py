@@ -82,8 +82,12 @@ def _runs(candidates: list[_Candidate], evidence: list[bool], run_min: int = SER
         return set()
     last = max(c[-1] for c in long)
     spans = [range(c[0], c[-1] + 1) for c in long]  # inside a run a 1 before a name is a figure, not a restart
-    restarts = [c for c in from_one if len(c) < run_min and c[0] <= last + 1
-                and not any(k in span for k in c for span in spans)]
+    restarts = []
+    for c in sorted((c for c in from_one if len(c) < run_min), key=lambda c: c[0]):
+        # a group numbered afresh right after the run, or after such a group (效益 1, 2, then 满意度 1)
+        if c[0] <= last + 1 and not any(k in span for k in c for span in spans):
+            restarts.append(c)
+            last = max(last, c[-1])
     return {candidates[k].at for c in (*long, *restarts) for k in c}
 
 

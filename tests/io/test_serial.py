@@ -58,3 +58,9 @@ def test_a_page_without_a_serial_header_keeps_its_digits() -> None:
     with_serial = line.replace("二级指标三级", "二级指标序号三级")
     assert drop_page_serials([(1, with_serial)]) == [(1, head + "产出指标数量指标财政供养率100%92%22基础信息完善"
                                                      "100%100%11预算完成率70%76%22调整率3%0")]
+
+
+def test_groups_numbered_afresh_one_after_another_all_lose_their_serials() -> None:
+    """012 numbers 产出 1–6, then 效益 1, 2, then 满意度 1 (no header to say so): the last group's serial goes too."""
+    names, silent = _read("012", "glued+serial_numbers+header_lost")
+    assert "受益脱贫(含监测对象)户满意度" in names and silent == 0
