@@ -56,7 +56,7 @@ from .textplans import Sums, plan_notes, read_planned
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, find_header, read_table
 from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
-from .textserial import drop_glued_serials, drop_serial_cells, drop_serial_words
+from .textserial import drop_glued_serials, drop_page_serials, drop_serial_cells, drop_serial_words
 from .vocabulary import vocabulary
 
 MAX_TEXT_BYTES = 1024 * 1024  # a form is a few KB of text, a whole page dump ~100 KB; parsing is linear
@@ -1018,7 +1018,7 @@ def _sums(funds: FundsRead | None, total: tuple[Decimal, int] | None) -> Sums:
 
 
 def _parse_text(text: str, place: str, skip: frozenset[str]) -> tuple[Form, list[ImportNote]]:
-    repaired = repair(drop_serial_words(drop_glued_serials(_lines(text, place))), place, skip)
+    repaired = repair(drop_serial_words(drop_page_serials(drop_glued_serials(_lines(text, place)))), place, skip)
     source = _Text(place, repaired.lines, dict(repaired.origin))
     if not re.search(r"[\u4e00-\u9fff]", source.flat):
         raise InputError("文本中没有中文内容，不是绩效自评表", place)

@@ -466,7 +466,7 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     """
     at = next(((n, width) for n, (_, text) in enumerate(lines) if (width := _spaced_header(text))), None)
     if at is None:
-        return Repaired(lines, [])
+        return _header_rejoined(lines, place)
     start, width = at
     heads = [head_cell(c) for c in lines[start][1].strip().split(_SPACE)]
     name_at = heads.index(Column.NAME)
@@ -474,14 +474,57 @@ def spaced_cells(lines: Lines, place: str) -> Repaired:
     end = next((n for n in range(start + 1, len(lines)) if TABLE_END.match(key(lines[n][1].split(_SPACE)[0]))), len(lines))
     body = [n for n in range(start + 1, end) if lines[n][1].strip()]
     rows = {n: cells for n in body if (cells := _spaced_row(lines[n][1], width, name_at, numeric)) is not None}
-    if not body or len(rows) < SPACED_SHARE * len(body):
+    broken = _broken_spaced(lines, body, rows, width, name_at, numeric)
+    if not body or len(rows) + 2 * len(broken) < SPACED_SHARE * len(body):  # a broken row is two lines of it
         return Repaired(lines, [])
     out = list(lines)
     out[start] = (lines[start][0], " | ".join(lines[start][1].strip().split(_SPACE)))
-    for n, cells in rows.items():
+    for n, cells in (rows | broken).items():
         out[n] = (lines[n][0], " | ".join(cells))
-    note = _note(place, lines[start][0], f"绩效指标表的单元格以单个空格分隔，已按表头的 {width} 列读取（连续空格为空单元格）")
-    return Repaired(out, [note])
+    notes = [_note(place, lines[start][0], f"绩效指标表的单元格以单个空格分隔，已按表头的 {width} 列读取（连续空格为空单元格）")]
+    if broken:
+        notes.append(_note(place, lines[start][0], f"绩效指标表有 {len(broken)} 处单元格折行，该行接在下一行上，已接回"))
+    return Repaired([line for n, line in enumerate(out) if n - 1 not in broken], notes)
+
+
+#: The cells each line of a header broken over two lines holds at least.
+HEADER_PIECES_MIN = 2
+
+
+def _header_rejoined(lines: Lines, place: str) -> Repaired:
+    """A spaced header whose cell broke over two lines (``… 年度指`` / ``标值 实际完成值 …``): joined where it broke,
+    then read as :func:`spaced_cells` reads a header on one line (unchanged when no such header is found)."""
+    for n in range(len(lines) - 1):
+        joined = lines[n][1].rstrip() + lines[n + 1][1].lstrip()
+        # each line holds cells of its own (a line of one word is a label broken over lines: ``一级`` / ``指标``)
+        pieces = (len(lines[n][1].split()), len(lines[n + 1][1].split()))
+        if min(pieces) >= HEADER_PIECES_MIN and _spaced_header(lines[n][1]) is None and _spaced_header(joined):
+            repaired = spaced_cells([*lines[:n], (lines[n][0], joined), *lines[n + 2 :]], place)
+            if repaired.notes:
+                return repaired
+            break
+    return Repaired(lines, [])
+
+
+def _ends_in_text(text: str) -> bool:
+    """The line stops inside a text cell (``… 资金到位``): no blank cell or figure at its end, where a row's line
+    that merely lacks cells would stop."""
+    last = text.split(_SPACE)[-1]
+    return bool(last) and not any(c.isdigit() for c in last) and not _is_value_cell(last)
+
+
+def _broken_spaced(lines: Lines, body: list[int], rows: dict[int, list[str]], width: int, name_at: int,
+                   numeric: frozenset[int]) -> dict[int, list[str]]:
+    """Rows whose cell broke over two lines (an HTML cell's line break: ``梨树种植`` / ``面积 6亩 6亩``): two lines
+    next to each other, neither a row by itself, that make one row once joined where the cell broke."""
+    found: dict[int, list[str]] = {}
+    for n in body:
+        following = n + 1
+        if n in rows or following in rows or following not in body or n - 1 in found or not _ends_in_text(lines[n][1]):
+            continue
+        if (cells := _spaced_row(lines[n][1].rstrip() + lines[following][1].lstrip(), width, name_at, numeric)) is not None:
+            found[n] = cells
+    return found
 
 
 ONE_LINE_ROWS_MIN = 2  # fewer rows than this on the header's line: the table is not on that line

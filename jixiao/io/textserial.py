@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .textlabels import FOOTER_LABELS, SCORE_TOTAL_LABELS, SUBTOTAL_LABELS, SUM_ROW_LABELS, is_level, key
-from .textscan import Token, is_glued_row, is_value, tokenize
+from .textscan import UNITS, Token, is_glued_row, is_value, tokenize
 from .vocabulary import vocabulary
 
 #: The shortest run of serials in sequence taken as a 序号 column (two in a row happen by chance).
@@ -37,7 +37,7 @@ _SERIAL = r"(?:(\d{1,3})[.．、]?|[(（](\d{1,3})[)）])"
 #: A serial as a cell of its own.
 _SERIAL_CELL = re.compile(rf"^{_SERIAL}$")
 #: A serial glued before a name at the start of a glued row (what follows must be a character of a name).
-_SERIAL_GLUED = re.compile(rf"{_SERIAL}(?=[\u4e00-\u9fff《“\"(（])")
+_SERIAL_GLUED = re.compile(rf"{_SERIAL}(?=[\u4e00-\u9fff《“\"(（★☆●◆■▲※])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LEVEL_LABEL_CHARS_MAX = 16  # the longest level label (``社会公众或服务对象满意度指标``), as the row reader's
 
@@ -82,8 +82,12 @@ def _runs(candidates: list[_Candidate], evidence: list[bool], run_min: int = SER
         return set()
     last = max(c[-1] for c in long)
     spans = [range(c[0], c[-1] + 1) for c in long]  # inside a run a 1 before a name is a figure, not a restart
-    restarts = [c for c in from_one if len(c) < run_min and c[0] <= last + 1
-                and not any(k in span for k in c for span in spans)]
+    restarts = []
+    for c in sorted((c for c in from_one if len(c) < run_min), key=lambda c: c[0]):
+        # a group numbered afresh right after the run, or after such a group (效益 1, 2, then 满意度 1)
+        if c[0] <= last + 1 and not any(k in span for k in c for span in spans):
+            restarts.append(c)
+            last = max(last, c[-1])
     return {candidates[k].at for c in (*long, *restarts) for k in c}
 
 
@@ -182,12 +186,16 @@ def _without(text: str, indices: set[int]) -> str:
     return "".join(out) + text[at:]
 
 
+_FIGURE_END = re.compile(r"\d[)）]?$")
+
+
 def _levels_prefix(text: str) -> int:
     """The length of the (up to two) level labels a glued row starts with (``产出指标数量``), 0 when none."""
     at = 0
     for _ in range(2):
+        # a label never ends in a figure: ``成本指标（4）`` is the label, then the serial
         found = next((n for n in range(min(len(text) - at - 1, LEVEL_LABEL_CHARS_MAX), 1, -1)
-                      if is_level(key(text[at : at + n]))), None)
+                      if is_level(key(text[at : at + n])) and not _FIGURE_END.search(text[at : at + n])), None)
         if found is None:
             break
         at += found
@@ -205,22 +213,79 @@ def _glued_head(text: str) -> bool:
     return " " not in text.strip() and bool(_SERIAL_HEAD_WORD.search(label)) and any(h in label for h in _NAME_HEADS)
 
 
+#: A serial glued onto the digits that open a name or its first figure (``15000吨稻谷…``: serial 1, then
+#: ``5000吨``): which of the leading digits are the serial only the sequence of the rows around it says.
+_SERIAL_DIGITS = re.compile(r"(\d{1,3})(?=\d)")
+#: Spaces a glued row may hold inside its name (a cell broken at a space: ``…纳入医 保统筹100%100%1515``).
+NAME_SPACES_MAX = 2
+
+
+def _glued_rest(rest: str) -> bool:
+    """What follows a glued serial is a glued row, its name broken at a space or two at most."""
+    return rest.count(" ") <= NAME_SPACES_MAX and is_glued_row(rest.replace(" ", ""))
+
+
+def _digit_prefixes(text: str, at: int) -> list[tuple[int, int]]:
+    """The serial values a digit run glued before a row's first figure may hold (``15000…`` → 1, 15, 150),
+    with where each ends."""
+    m = _SERIAL_DIGITS.match(text, at)
+    if m is None:
+        return []
+    digits = text[at : m.end() + 1]
+    return [(int(digits[:n]), at + n) for n in range(1, min(3, len(digits) - 1) + 1) if digits[0] != "0"]
+
+
+def _continues(value: int, before: _Candidate | None, after: _Candidate | None) -> bool:
+    """``value`` follows the serial before it (or opens the sequence) and leads to the one after it, if any; or it
+    restarts the numbering (1) just before a 2."""
+    follows = value == (before.value + 1 if before else 1) and (after is None or after.value == value + 1)
+    return follows or (value == 1 and after is not None and after.value == 2)
+
+
+def _sequence_filled(candidates: list[_Candidate], ambiguous: dict[int, list[tuple[int, int]]],
+                     spans: dict[int, tuple[int, int]], framed: frozenset[int] = frozenset()) -> list[_Candidate]:
+    """The candidates with the lines whose serial is glued onto digits (:func:`_digit_prefixes`) where one of its
+    readings continues the sequence: one more than the serial before it (or 1 when none is), one less than the
+    serial after it.  A line in ``framed`` (its row shows fewer figures than a glued row: ``11政策性…100%无``,
+    ``14粮食储备设备维护及安全性高高``) is taken only between two serials it continues on both sides."""
+    found = {c.at: c for c in candidates}
+    for n, options in sorted(ambiguous.items()):
+        before = max((c for c in found.values() if c.at < n), key=lambda c: c.at, default=None)
+        after = min((c for c in found.values() if c.at > n), key=lambda c: c.at, default=None)
+        if n in framed and (before is None or after is None):
+            continue
+        fits = [(value, end) for value, end in options if _continues(value, before, after)]
+        if fits:
+            value, end = fits[0]
+            found[n] = _Candidate(n, value)
+            spans[n] = (spans[n][0], end)
+    return sorted(found.values(), key=lambda c: c.at)
+
+
 def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The lines with the serials glued before the names of glued rows (a row a line: ``2开展…13个12个10.5``,
     ``产出指标数量1大组工网络运维费用1个1个22``) taken out, where they run in sequence from row to row."""
     candidates: list[_Candidate] = []
+    ambiguous: dict[int, list[tuple[int, int]]] = {}
+    framed: set[int] = set()
     spans: dict[int, tuple[int, int]] = {}
     for n, (_, text) in enumerate(lines):
         stripped = text.strip()
-        if " " in stripped or not stripped:
+        if not stripped:
             continue
         at = _levels_prefix(stripped)
         m = _SERIAL_GLUED.match(stripped, at)
-        if m is None or _value(m) == 0 or not is_glued_row(stripped[m.end():]) \
-                or _points(stripped[m.end():]):
-            continue
-        candidates.append(_Candidate(n, _value(m)))
-        spans[n] = (m.start(), m.end())
+        if m is not None and _value(m) > 0 and _glued_rest(stripped[m.end():]) and not _points(stripped[m.end():]):
+            candidates.append(_Candidate(n, _value(m)))
+            spans[n] = (m.start(), m.end())
+        elif (options := _digit_prefixes(stripped, at)) and _glued_rest(stripped[at:]):
+            ambiguous[n] = options
+            spans[n] = (at, at)
+        elif m is not None and _value(m) > 0 and stripped[m.end():].count(" ") <= NAME_SPACES_MAX \
+                and not _points(stripped[m.end():]):
+            ambiguous[n], spans[n] = [(_value(m), m.end())], (m.start(), m.end())
+            framed.add(n)
+    candidates = _sequence_filled(candidates, ambiguous, spans, frozenset(framed))
     head = next((n for n, (_, text) in enumerate(lines) if _glued_head(text)), None)
     serials = _runs(candidates, [True] * len(candidates), 1 if head is not None else SERIAL_RUN_MIN)
     if not serials:
@@ -237,4 +302,64 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
-__all__ = ["SERIAL_HEADS", "drop_glued_serials", "drop_serial_cells", "drop_serial_words"]
+#: A serial where a page glued on one line runs from a row's figures into the next row's name (``…92%222.基础…``:
+#: 分值 2, 得分 2, serial 2): the digit run before the name (which of its last digits are the serial the sequence
+#: says), its printed mark; or a bracketed serial (``…22（2）开展…``: a bracket after figures opens no name).
+_PAGE_SERIAL = re.compile(r"(\d+)([.．、]?)(?=[\u4e00-\u9fff《“\"★☆●◆■▲※])|[(（](\d{1,3})[)）](?=[\u4e00-\u9fff《“\"(（])")
+#: The indicator header glued into a page line with its 序号 column next to the names' (``…二级指标序号三级指标…``).
+_PAGE_HEAD = re.compile(
+    "(?:" + "|".join(map(re.escape, vocabulary()["indicator_columns"]["serial"])) + ")(?=三级指标|指标名称)"
+    "|(?<=三级指标)(?:" + "|".join(map(re.escape, vocabulary()["indicator_columns"]["serial"])) + ")")
+#: What a row's figures may end with before the next name: a unit (``38508人``) is the figure's, not a name.
+_UNIT_START = re.compile("|".join(re.escape(u) for u in UNITS if re.match(r"[\u4e00-\u9fff]", u)))
+
+
+def _page_serials(text: str, start: int) -> list[tuple[int, int]]:
+    """The spans of the serials in a page line from ``start`` on: at each place where digits run into a name, the
+    serial the sequence expects next (1, 2, 3 …, or 1 again after a level label) if the digits end with it."""
+    spans: list[tuple[int, int]] = []
+    expected = 1
+    for m in _PAGE_SERIAL.finditer(text, start):
+        if m.group(3) is not None:
+            value, begin = int(m.group(3)), m.start()
+        elif _UNIT_START.match(text, m.end(1)) and not m.group(2):
+            continue  # ``38508人``: a figure and its unit
+        else:
+            digits = m.group(1)
+            fitting = [n for n in range(1, min(3, len(digits)) + 1) if int(digits[-n:]) in (expected, 1)
+                       and digits[-n] != "0"]
+            if not fitting:
+                continue
+            n = max(fitting, key=lambda k: int(digits[-k:]) == expected)
+            value, begin = int(digits[-n:]), m.end(1) - n
+        if value == expected or (value == 1 and _after_label(text[:begin])):
+            spans.append((begin, m.end()))
+            expected = value + 1
+    return spans
+
+
+def _after_label(before: str) -> bool:
+    """The text before a serial ends with a level label (a 一级 group numbered afresh)."""
+    return any(is_level(key(before[-n:])) for n in range(2, min(len(before), LEVEL_LABEL_CHARS_MAX) + 1))
+
+
+def drop_page_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A page glued on one line (its rows one after the other, no separator) without its 序号 header word and the
+    serials that run in sequence between one row's figures and the next row's name."""
+    out = list(lines)
+    for n, (number, text) in enumerate(lines):
+        head = _PAGE_HEAD.search(text)
+        if head is None:
+            continue
+        spans = _page_serials(text, head.end())
+        if len(spans) < SERIAL_RUN_MIN:
+            continue
+        kept, at = [], 0
+        for begin, end in [(head.start(), head.end()), *spans]:
+            kept.append(text[at:begin])
+            at = end
+        out[n] = (number, "".join(kept) + text[at:])
+    return out
+
+
+__all__ = ["SERIAL_HEADS", "drop_glued_serials", "drop_page_serials", "drop_serial_cells", "drop_serial_words"]
