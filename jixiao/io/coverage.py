@@ -207,6 +207,34 @@ def coverage_doubts(
     return unplaced_doubts(lambda: residue(tokens, table), at, known)
 
 
+#: A line holding more rows than this says nothing of which row a figure left on it belongs to.
+LEFT_ON_LINE_ROWS_MAX = 3
+
+
+def left_on_row_lines(
+    tokens: Sequence[Token], table: Table, at: Callable[[int], Location], known: Sequence[ImportNote] = ()
+) -> list[ImportNote]:
+    """I20 on each row whose own line holds a figure no row read (``足额保障率=100%22.5`` read as weight 2.5,
+    ``22.5`` left over): a glued run was cut wrong there, so that row's figures are a guess."""
+    if not table.rows:
+        return []
+    left = residue(tokens, table)
+    on_line: dict[int, list[str]] = {}
+    for atom, line, _ in left.atoms:
+        on_line.setdefault(line, []).append(atom)
+    rows_on: Counter[int] = Counter(line for row in table.rows for line in set(row.lines.values()))
+    notes = []
+    for n, row in enumerate(table.rows):
+        path = f"indicators[{n}]"
+        lines = sorted(line for line in set(row.lines.values()) if line in on_line
+                       and rows_on[line] <= LEFT_ON_LINE_ROWS_MAX)
+        if lines and not doubted(known, path):
+            figures = "、".join(on_line[lines[0]][:3])
+            notes.append(ImportNote("I20", f"第{n + 1}个指标所在行还有未读入的数值（{figures}），该行的数值可能切分有误，请核对原表",
+                                    at(lines[0]), path=path))
+    return notes
+
+
 def unplaced_doubts(
     left: Callable[[], Residue],
     at: Callable[[int], Location],

@@ -34,7 +34,7 @@ from ..model import FORM_LIMITS, Contact, Form, FundRow, Funds, Goals, Indicator
 from .blocks import Extent, LevelBlock, form_doubts, layout_doubt
 from .constraints import Choice, confidence_of, settings, with_confidence
 from .constraints import number as number_of
-from .coverage import coverage_doubts
+from .coverage import coverage_doubts, left_on_row_lines
 from .grid import join_target, operator_of
 from .jsonio import refusal
 from .misread import misread_rows
@@ -1124,6 +1124,7 @@ def _parse_text(text: str, place: str, skip: frozenset[str]) -> tuple[Form, list
         _indicator_fields(table), source.at(table.rows[0].lines["name"]) if table.rows else None, notes,
     )
     notes += coverage_doubts(tokens, table, source.at, notes)
+    notes += left_on_row_lines(tokens, table, source.at, notes)
     notes += layout_doubt(form, notes)
     return form, notes
 

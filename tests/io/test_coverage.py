@@ -13,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao.io.accuracy import corpus_part, development_truths, match_indicators
+from jixiao.io.accuracy import corpus_part, development_truths, match_indicators, template_text
 from jixiao.io.coverage import atoms, coverage_doubts, residue
 from jixiao.io.damage import NATIONAL_COLUMNS, damaged
-from jixiao.io.notes import MISSING_ROWS
+from jixiao.io.notes import MISSING_ROWS, doubted
+from jixiao.io.templates import load_templates, printed_truth
 from jixiao.io.text import parse_text, read_text
 from jixiao.io.textrows import Table, read_table
 from jixiao.io.textscan import Token, tokenize
@@ -115,3 +116,18 @@ def test_sentences_and_printed_level_weights_are_no_cells() -> None:
     # 034 explains its scoring in a sentence full of figures; 046 (a rubric) prints each level's 分值 in its cell
     for number in ("034", "046"):
         assert not [n for n in read_text(CORPUS / f"{number}.txt")[1] if n.code == "I25"], number
+
+
+def test_a_figure_left_on_a_row_s_own_line_doubts_that_row() -> None:
+    """Form 014 without its 得分 column, glued: ``足额保障率=100%22.5`` cut as target ``=100%2``… and 分值 2.5 leaves
+    ``22.5`` read by no row on the row's line; each such row is doubted (I20 on its path), the rows read right are not."""
+    template = next(t for t in load_templates() if t.id == "no-score")
+    truth = dict(TRUTHS)["014"]
+    form, notes = parse_text(template_text(truth, template, "glued", sum(map(ord, "014"))), "014.txt")
+    expected = printed_truth(truth, template)["indicators"]
+    wrong = [n for n, (item, row) in enumerate(zip(form.indicators, expected, strict=False))
+             if item.weight != row["weight"]]
+    assert wrong, "the cut this test is about is no longer made: pick another form"
+    assert all(doubted(notes, f"indicators[{n}]") for n in wrong)
+    _, plain_notes = parse_text(damaged(truth, "pipes"), "014.txt")
+    assert not any(n.code == "I20" and (n.path or "").startswith("indicators[") for n in plain_notes)
