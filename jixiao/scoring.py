@@ -420,9 +420,44 @@ def is_cost_level(level1: str | None, level2: str | None) -> bool:
     return "成本" in (level2 or "") or "成本" in (level1 or "")
 
 
+#: What scoring one row gives, but its index: the fields of :class:`IndicatorScore` after ``index``.
+_Row = tuple[Any, ...]
+#: Rows already scored, per profile (行缓存): a batch and the live save score the same rows again and again, and a
+#: row's score depends only on what the row says, the profile and the year. A row is keyed by its texts and by its
+#: Decimals with their text (10 and 10.0 are equal but explained as written). Bounded: cleared when full.
+_ROWS: dict[int, tuple[Profile, dict[tuple[Any, ...], _Row]]] = {}
+ROW_CACHE_SIZE = 16384
+
+
+def _scored_rows(profile: Profile) -> dict[tuple[Any, ...], _Row]:
+    """The row cache of one profile (profiles are frozen: the same object always scores alike)."""
+    held = _ROWS.get(id(profile))
+    if held is None or held[0] is not profile:
+        if len(_ROWS) >= 64:  # profiles read from files again and again: keep the cache small
+            _ROWS.clear()
+        held = _ROWS[id(profile)] = (profile, {})
+    return held[1]
+
+
 def score_indicator(index: int, indicator: Indicator, profile: Profile, year: int,
                     last_actual: Target | None = None) -> IndicatorScore:
     """One 三级指标; ``last_actual`` is the same indicator's actual in last year's form, when known."""
+    if last_actual is not None:  # a relative target against last year: rare, not cached
+        return IndicatorScore(index, *_score_row(indicator, profile, year, last_actual))
+    weight, declared = indicator.weight, indicator.score_declared
+    key = (indicator.name, indicator.level1, indicator.level2, indicator.target, indicator.actual, year,
+           None if weight is None else str(weight), None if declared is None else str(declared))
+    rows = _scored_rows(profile)
+    row = rows.get(key)
+    if row is None:
+        if len(rows) >= ROW_CACHE_SIZE:
+            rows.clear()
+        row = rows[key] = _score_row(indicator, profile, year, None)
+    return IndicatorScore(index, *row)
+
+
+def _score_row(indicator: Indicator, profile: Profile, year: int, last_actual: Target | None) -> _Row:
+    """:func:`score_indicator` but the row's index: the fields of its :class:`IndicatorScore` after ``index``."""
     name, level1, level2, weight = indicator.name, indicator.level1, indicator.level2, indicator.weight
     cost = is_cost_level(level1, level2)
     hint = "" if cost else (lower_is_better(name) or "")
@@ -431,8 +466,8 @@ def score_indicator(index: int, indicator: Indicator, profile: Profile, year: in
     declared = indicator.score_declared
     if weight is None:  # no 分值 column: nothing to cap or to scale by
         kept = max(declared or ZERO, ZERO)
-        return IndicatorScore(index, name, level1, level2, kept, kept, declared,
-                              "declared", (_kept_text, "未填分值", kept), target, actual, None, cost, weight_known=False)
+        return (name, level1, level2, kept, kept, declared, "declared", (_kept_text, "未填分值", kept), target, actual,
+                None, cost, False)
     kind = target.kind
     if kind == "quantity" and actual.is_quantity:
         outcome = score_quantity(target, actual, weight, profile, hint)
@@ -452,8 +487,8 @@ def score_indicator(index: int, indicator: Indicator, profile: Profile, year: in
     score = outcome.score
     if score > weight or score < ZERO:
         score = min(max(score, ZERO), weight)
-    return IndicatorScore(index, name, level1, level2, weight, score, declared,
-                          outcome.method, outcome.why, target, actual, outcome.met, cost)
+    return (name, level1, level2, weight, score, declared, outcome.method, outcome.why, target, actual, outcome.met,
+            cost, True)
 
 
 # --- funds, blocks, total --------------------------------------------------------------------
