@@ -145,6 +145,9 @@ class IndicatorScore:
     share: Decimal | None = None
     converted: Decimal | None = None
     converted_declared: Decimal | None = None
+    #: What the row said (its texts and written decimals, the year) when :func:`score_indicator` scored it from its
+    #: row cache; None for a row scored against last year's actual. The auditor's row cache is keyed by it.
+    key: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     explanation = Worded()
 
@@ -442,17 +445,23 @@ def _scored_rows(profile: Profile) -> dict[tuple[Any, ...], _Row]:
 def score_indicator(index: int, indicator: Indicator, profile: Profile, year: int,
                     last_actual: Target | None = None) -> IndicatorScore:
     """One 三级指标; ``last_actual`` is the same indicator's actual in last year's form, when known."""
+    return _scored(index, indicator, profile, year, last_actual, _scored_rows(profile))
+
+
+def _scored(index: int, indicator: Indicator, profile: Profile, year: int, last_actual: Target | None,
+            rows: dict[tuple[Any, ...], _Row]) -> IndicatorScore:
+    """:func:`score_indicator` with the profile's row cache at hand (a form's rows look it up once)."""
     if last_actual is not None:  # a relative target against last year: rare, not cached
         return IndicatorScore(index, *_score_row(indicator, profile, year, last_actual))
     weight, declared = indicator.weight, indicator.score_declared
     key = (indicator.name, indicator.level1, indicator.level2, indicator.target, indicator.actual, year,
            None if weight is None else str(weight), None if declared is None else str(declared))
-    rows = _scored_rows(profile)
     row = rows.get(key)
     if row is None:
         if len(rows) >= ROW_CACHE_SIZE:
             rows.clear()
-        row = rows[key] = _score_row(indicator, profile, year, None)
+        # the record's fields after ``index``: the row's, no folding yet (share, converted, converted_declared), its key
+        row = rows[key] = (*_score_row(indicator, profile, year, None), None, None, None, key)
     return IndicatorScore(index, *row)
 
 
@@ -647,7 +656,8 @@ def score(form: Form, profile: Profile, previous: Form | None = None) -> Scoreca
     """Score a whole form with a rule profile; ``previous`` is the same unit's form of an earlier year."""
     year = form.year or 2000
     last = last_actuals(previous)
-    indicators = [score_indicator(i, ind, profile, year, last.get(normalise(ind.name)) if last else None)
+    rows = _scored_rows(profile)
+    indicators = [_scored(i, ind, profile, year, last.get(normalise(ind.name)) if last else None, rows)
                   for i, ind in enumerate(form.indicators)]
     folding = profile.conversion.rule == "weight_share"
     if folding:
