@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
+from functools import lru_cache
 from typing import Any, overload
 
 from .model import Form, FundRow, Indicator
@@ -520,8 +521,11 @@ def execution_basis(rows: list[FundRow]) -> tuple[Decimal | None, Decimal | None
     return total.budget, total.executed, ""
 
 
+@lru_cache(maxsize=4096)
 def printed_rate(text: str | None) -> tuple[Decimal, int] | None:
-    """The 执行率 as printed, in percent, and its decimal places: ``99.45%`` → (99.45, 2); ``0.99`` → (99, 0)."""
+    """The 执行率 as printed, in percent, and its decimal places: ``99.45%`` → (99.45, 2); ``0.99`` → (99, 0).
+
+    Cached by the text: forms print a handful of rates (99%, 100%), and A06 reads it for every form."""
     if not text:
         return None
     written = normalise(text)
