@@ -430,7 +430,9 @@ _Row = tuple[Any, ...]
 #: row's score depends only on what the row says, the profile and the year. A row is keyed by its texts and by its
 #: Decimals with their text (10 and 10.0 are equal but explained as written). Bounded: cleared when full.
 _ROWS: dict[int, tuple[Profile, dict[tuple[Any, ...], _Row]]] = {}
-ROW_CACHE_SIZE = 16384
+#: Rows a profile's cache holds before it starts again: every row being edited at once (50 editors' forms of
+#: ~30 rows) and the rows a batch repeats; at most some 10 MB even if every cell were at its length limit.
+ROW_CACHE_SIZE = 4096
 
 
 def _scored_rows(profile: Profile) -> dict[tuple[Any, ...], _Row]:

@@ -58,8 +58,9 @@ Plan = tuple[tuple[str, Severity, CheckFn | None, RowFn | None], ...]
 RowFound = tuple[tuple[str, Severity, str, str, str | None], ...]
 #: Each profile's plan and the findings of the rows already audited under it (keyed by :func:`_row_key`).
 _PLANS: dict[int, tuple[Profile, Plan, dict[tuple[object, ...], RowFound]]] = {}
-#: How many distinct rows a profile's row cache holds before it starts again.
-ROW_CACHE_SIZE = 16384
+#: How many distinct rows a profile's row cache holds before it starts again (as :data:`jixiao.scoring.ROW_CACHE_SIZE`:
+#: a row's findings quote its cells, so the bound on memory is the bound on cells times this).
+ROW_CACHE_SIZE = 4096
 
 
 def severities(profile: Profile) -> dict[str, Severity]:
