@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
+from functools import lru_cache
 from typing import Any, overload
 
 from .model import Form, FundRow, Indicator
@@ -145,6 +146,9 @@ class IndicatorScore:
     share: Decimal | None = None
     converted: Decimal | None = None
     converted_declared: Decimal | None = None
+    #: What the row said (its texts and written decimals, the year) when :func:`score_indicator` scored it from its
+    #: row cache; None for a row scored against last year's actual. The auditor's row cache is keyed by it.
+    key: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     explanation = Worded()
 
@@ -420,9 +424,52 @@ def is_cost_level(level1: str | None, level2: str | None) -> bool:
     return "成本" in (level2 or "") or "成本" in (level1 or "")
 
 
+#: What scoring one row gives, but its index: the fields of :class:`IndicatorScore` after ``index``.
+_Row = tuple[Any, ...]
+#: Rows already scored, per profile (行缓存): a batch and the live save score the same rows again and again, and a
+#: row's score depends only on what the row says, the profile and the year. A row is keyed by its texts and by its
+#: Decimals with their text (10 and 10.0 are equal but explained as written). Bounded: cleared when full.
+_ROWS: dict[int, tuple[Profile, dict[tuple[Any, ...], _Row]]] = {}
+#: Rows a profile's cache holds before it starts again: every row being edited at once (50 editors' forms of
+#: ~30 rows) and the rows a batch repeats; at most some 10 MB even if every cell were at its length limit.
+ROW_CACHE_SIZE = 4096
+
+
+def _scored_rows(profile: Profile) -> dict[tuple[Any, ...], _Row]:
+    """The row cache of one profile (profiles are frozen: the same object always scores alike)."""
+    held = _ROWS.get(id(profile))
+    if held is None or held[0] is not profile:
+        if len(_ROWS) >= 64:  # profiles read from files again and again: keep the cache small
+            _ROWS.clear()
+        held = _ROWS[id(profile)] = (profile, {})
+    return held[1]
+
+
 def score_indicator(index: int, indicator: Indicator, profile: Profile, year: int,
                     last_actual: Target | None = None) -> IndicatorScore:
     """One 三级指标; ``last_actual`` is the same indicator's actual in last year's form, when known."""
+    return _scored(index, indicator, profile, year, last_actual, _scored_rows(profile))
+
+
+def _scored(index: int, indicator: Indicator, profile: Profile, year: int, last_actual: Target | None,
+            rows: dict[tuple[Any, ...], _Row]) -> IndicatorScore:
+    """:func:`score_indicator` with the profile's row cache at hand (a form's rows look it up once)."""
+    if last_actual is not None:  # a relative target against last year: rare, not cached
+        return IndicatorScore(index, *_score_row(indicator, profile, year, last_actual))
+    weight, declared = indicator.weight, indicator.score_declared
+    key = (indicator.name, indicator.level1, indicator.level2, indicator.target, indicator.actual, year,
+           None if weight is None else str(weight), None if declared is None else str(declared))
+    row = rows.get(key)
+    if row is None:
+        if len(rows) >= ROW_CACHE_SIZE:
+            rows.clear()
+        # the record's fields after ``index``: the row's, no folding yet (share, converted, converted_declared), its key
+        row = rows[key] = (*_score_row(indicator, profile, year, None), None, None, None, key)
+    return IndicatorScore(index, *row)
+
+
+def _score_row(indicator: Indicator, profile: Profile, year: int, last_actual: Target | None) -> _Row:
+    """:func:`score_indicator` but the row's index: the fields of its :class:`IndicatorScore` after ``index``."""
     name, level1, level2, weight = indicator.name, indicator.level1, indicator.level2, indicator.weight
     cost = is_cost_level(level1, level2)
     hint = "" if cost else (lower_is_better(name) or "")
@@ -431,8 +478,8 @@ def score_indicator(index: int, indicator: Indicator, profile: Profile, year: in
     declared = indicator.score_declared
     if weight is None:  # no 分值 column: nothing to cap or to scale by
         kept = max(declared or ZERO, ZERO)
-        return IndicatorScore(index, name, level1, level2, kept, kept, declared,
-                              "declared", (_kept_text, "未填分值", kept), target, actual, None, cost, weight_known=False)
+        return (name, level1, level2, kept, kept, declared, "declared", (_kept_text, "未填分值", kept), target, actual,
+                None, cost, False)
     kind = target.kind
     if kind == "quantity" and actual.is_quantity:
         outcome = score_quantity(target, actual, weight, profile, hint)
@@ -452,8 +499,8 @@ def score_indicator(index: int, indicator: Indicator, profile: Profile, year: in
     score = outcome.score
     if score > weight or score < ZERO:
         score = min(max(score, ZERO), weight)
-    return IndicatorScore(index, name, level1, level2, weight, score, declared,
-                          outcome.method, outcome.why, target, actual, outcome.met, cost)
+    return (name, level1, level2, weight, score, declared, outcome.method, outcome.why, target, actual, outcome.met,
+            cost, True)
 
 
 # --- funds, blocks, total --------------------------------------------------------------------
@@ -476,8 +523,11 @@ def execution_basis(rows: list[FundRow]) -> tuple[Decimal | None, Decimal | None
     return total.budget, total.executed, ""
 
 
+@lru_cache(maxsize=4096)
 def printed_rate(text: str | None) -> tuple[Decimal, int] | None:
-    """The 执行率 as printed, in percent, and its decimal places: ``99.45%`` → (99.45, 2); ``0.99`` → (99, 0)."""
+    """The 执行率 as printed, in percent, and its decimal places: ``99.45%`` → (99.45, 2); ``0.99`` → (99, 0).
+
+    Cached by the text: forms print a handful of rates (99%, 100%), and A06 reads it for every form."""
     if not text:
         return None
     written = normalise(text)
@@ -612,7 +662,8 @@ def score(form: Form, profile: Profile, previous: Form | None = None) -> Scoreca
     """Score a whole form with a rule profile; ``previous`` is the same unit's form of an earlier year."""
     year = form.year or 2000
     last = last_actuals(previous)
-    indicators = [score_indicator(i, ind, profile, year, last.get(normalise(ind.name)) if last else None)
+    rows = _scored_rows(profile)
+    indicators = [_scored(i, ind, profile, year, last.get(normalise(ind.name)) if last else None, rows)
                   for i, ind in enumerate(form.indicators)]
     folding = profile.conversion.rule == "weight_share"
     if folding:

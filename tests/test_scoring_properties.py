@@ -149,3 +149,26 @@ def test_decimals_round_trip_through_json_exactly(values: list[Decimal]) -> None
     row = back.funds.rows[0]
     assert (row.initial, row.budget, row.executed) == tuple(values)
     assert str(row.budget) == str(values[1])  # the same digits, not merely an equal value
+
+
+@given(ops, amounts, amounts, weights, st.one_of(st.none(), weights), profiles, st.integers(0, 40))
+def test_a_row_scored_again_is_scored_alike(op: str, target: Decimal, actual: Decimal, weight: Decimal,
+                                            declared: Decimal | None, profile: object, index: int) -> None:
+    """The row cache gives the second scoring of a row (a batch's repeated row, the next live save) exactly what
+    the first one computed, at the row's own index."""
+    row = _indicator(op, target, actual, weight).model_copy(update={"score_declared": declared})
+    first = score_indicator(0, row, profile, 2022)  # type: ignore[arg-type]
+    again = score_indicator(index, Indicator.model_validate(row.model_dump()), profile, 2022)  # type: ignore[arg-type]
+    assert again.index == index
+    assert (again.score, again.method, again.met, again.explanation) == (first.score, first.method, first.met,
+                                                                        first.explanation)
+
+
+def test_the_row_cache_keeps_the_written_decimals_apart() -> None:
+    """10 and 10.0 are equal Decimals but are explained as written: the cache does not hand one the other's text."""
+    profile = PROFILES[0]
+    plain_row = _indicator("≥", Decimal(5), Decimal(6), Decimal("10"))
+    padded_row = _indicator("≥", Decimal(5), Decimal(6), Decimal("10.0"))
+    assert "满分 10，" not in score_indicator(0, padded_row, profile, 2022).explanation + "，"
+    assert score_indicator(0, plain_row, profile, 2022).explanation.endswith("得满分 10")
+    assert score_indicator(0, padded_row, profile, 2022).explanation.endswith("得满分 10.0")

@@ -19,15 +19,15 @@ from collections.abc import Collection, Iterable
 from dataclasses import replace
 
 from ..errors import InputError
-from ..model import Form
+from ..model import Form, Indicator
 from ..rules import Profile
-from ..scoring import Scorecard, score
+from ..scoring import IndicatorScore, Scorecard, score
 from . import arithmetic as a
 from . import completeness as c
 from . import history as h
 from . import plausibility as p
 from . import rules as b
-from .base import SEVERITY_NAMES, SEVERITY_ORDER, Check, CheckFn, Context, Finding, Severity
+from .base import SEVERITY_NAMES, SEVERITY_ORDER, Check, CheckFn, Context, Finding, RowFn, Severity
 
 __all__ = ["CHECKS", "DOUBT_PREFIX", "SEVERITY_NAMES", "SEVERITY_ORDER", "Check", "Context", "Finding", "Severity",
            "audit", "counts", "covers", "cross_year", "evaluate", "findings_doc", "label_doubt", "plan", "rests_on",
@@ -51,9 +51,16 @@ CHECKS: tuple[Check, ...] = (
 )
 CODES: dict[str, Check] = {check.code: check for check in CHECKS}
 
-#: (code, severity under the profile, the check's function) of each check a profile runs.
-Plan = tuple[tuple[str, Severity, CheckFn], ...]
-_PLANS: dict[int, tuple[Profile, Plan]] = {}
+#: (code, severity under the profile, the check's look at the whole form, its look at each row) of each check a
+#: profile runs.
+Plan = tuple[tuple[str, Severity, CheckFn | None, RowFn | None], ...]
+#: What the row parts of a plan's checks found in one row: (code, severity, location, message, path) of each finding.
+RowFound = tuple[tuple[str, Severity, str, str, str | None], ...]
+#: Each profile's plan and the findings of the rows already audited under it (keyed by :func:`_row_key`).
+_PLANS: dict[int, tuple[Profile, Plan, dict[tuple[object, ...], RowFound]]] = {}
+#: How many distinct rows a profile's row cache holds before it starts again (as :data:`jixiao.scoring.ROW_CACHE_SIZE`:
+#: a row's findings quote its cells, so the bound on memory is the bound on cells times this).
+ROW_CACHE_SIZE = 4096
 
 
 def severities(profile: Profile) -> dict[str, Severity]:
@@ -70,16 +77,22 @@ def severities(profile: Profile) -> dict[str, Severity]:
 def plan(profile: Profile) -> Plan:
     """The checks a profile runs on one form, with their severity under it (:func:`severities`), in the order
     their findings are listed."""
+    return _planned(profile)[1]
+
+
+def _planned(profile: Profile) -> tuple[Profile, Plan, dict[tuple[object, ...], RowFound]]:
     cached = _PLANS.get(id(profile))
     if cached is not None and cached[0] is profile:
-        return cached[1]
+        return cached
     under = severities(profile)
-    enabled = [(check.code, under[check.code], check.run) for check in CHECKS
-               if check.run is not None and check.code in under]
+    enabled = [(check.code, under[check.code], check.run, check.row) for check in CHECKS
+               if (check.run is not None or check.row is not None) and check.code in under]
     # Run in the order findings are listed (severity, then code; codes are unique): no sort per audit.
     result = tuple(sorted(enabled, key=lambda step: (SEVERITY_ORDER[step[1]], step[0])))
-    _PLANS[id(profile)] = (profile, result)
-    return result
+    if len(_PLANS) >= 64:  # profiles read from files again and again: keep the cache small
+        _PLANS.clear()
+    held = _PLANS[id(profile)] = (profile, result, {})
+    return held
 
 
 def cross_year(previous: Form, form: Form, profile: Profile) -> list[Finding]:
@@ -126,14 +139,64 @@ def label_doubt(finding: Finding, doubted: Collection[str]) -> Finding:
     return replace(finding, doubt=True, message=f"{DOUBT_PREFIX}{finding.message}{DOUBT_SUFFIX}")
 
 
+def _row_key(indicator: Indicator, item: IndicatorScore) -> tuple[object, ...] | None:
+    """What the row parts of the checks look at in one row, as the row cache keys it: the row's place, what it
+    said when it was scored (:attr:`~jixiao.scoring.IndicatorScore.key`) and the fields only the checks read; None
+    for a row that cannot be cached (scored against last year's actual, or by hand)."""
+    if item.key is None:
+        return None
+    share, converted = indicator.weight_share, indicator.score_converted
+    return (item.index, item.key, indicator.reason, None if share is None else str(share),
+            None if converted is None else str(converted))
+
+
+def _row_findings(ctx: Context, steps: Plan, cache: dict[tuple[object, ...], RowFound]) -> dict[str, list[Finding]]:
+    """The findings of the checks' row parts, by code, each code's in row order. A row the profile's checks have
+    seen before (the same place, the same contents) is not looked at again: its findings are copied. A form whose
+    findings name places in its file (provenance) is looked at row by row."""
+    rows = [(code, severity, row) for code, severity, _, row in steps if row is not None]
+    found: dict[str, list[Finding]] = {}
+    if not rows:
+        return found
+    cacheable = not ctx.form.provenance
+    kept = ctx.findings
+    for indicator, item in ctx.pairs():
+        key = _row_key(indicator, item) if cacheable else None
+        seen = cache.get(key) if key is not None else None
+        if seen is None:
+            ctx.findings = []
+            for code, severity, row in rows:
+                ctx.code, ctx.severity = code, severity
+                row(ctx, indicator, item)
+            seen = tuple((f.code, f.severity, f.location, f.message, f.path) for f in ctx.findings)
+            if key is not None:
+                if len(cache) >= ROW_CACHE_SIZE:
+                    cache.clear()
+                cache[key] = seen
+        for code, severity, location, message, path in seen:
+            finding = Finding(code, severity, location, message, path)
+            listed = found.get(code)
+            if listed is None:
+                found[code] = [finding]
+            else:
+                listed.append(finding)
+    ctx.findings = kept
+    return found
+
+
 def audit(form: Form, card: Scorecard, profile: Profile, doubted: Collection[str] = ()) -> list[Finding]:
     """Run every check the profile enables; findings sorted by severity, then by code; those on ``doubted``
-    fields labelled."""
+    fields labelled. ``card`` is what :func:`~jixiao.scoring.score` gave for ``form`` under ``profile``."""
+    _, steps, cache = _planned(profile)
     ctx = Context(form, card, profile)
-    for code, severity, run in plan(profile):
-        ctx.code, ctx.severity = code, severity
-        run(ctx)
+    by_row = _row_findings(ctx, steps, cache)
     findings = ctx.findings  # in order: the plan runs the checks by severity, then code
+    for code, severity, run, row in steps:
+        if row is not None and code in by_row:
+            findings.extend(by_row[code])
+        if run is not None:
+            ctx.code, ctx.severity = code, severity
+            run(ctx)
     if doubted:
         findings = [label_doubt(f, doubted) for f in findings]
     return findings

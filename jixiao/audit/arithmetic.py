@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..model import Indicator
 from ..rules import cite
-from ..scoring import ZERO, execution_basis, fmt, printed_rate, round_places
+from ..scoring import ZERO, IndicatorScore, execution_basis, fmt, printed_rate, round_places
 from ..targets import normalise
-from .base import Context, check
+from .base import Context, check, row_check
 
 GRADE_WORDS = (("优秀", "优"), ("良好", "良"), ("中等", "中"), ("合格", "中"), ("较差", "差"), ("不合格", "差"))
 #: Words that introduce the stated grade; a grade word elsewhere (项目实施效果良好) is not a grade.
@@ -16,43 +17,44 @@ GRADE_PREFIXES = ("等级为", "等次为", "评为", "等级:", "等级：", "�
 _COLUMNS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数"))
 
 
+def _declared_above_weight(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
+    if item.declared is not None and item.declared > item.weight:
+        where, path = ctx.at_indicator(item, "score_declared")
+        ctx.report(where,
+                   f"得分 {fmt(item.declared)} 超过分值 {fmt(item.weight)}；各三级指标得分最高不能超过分值上限（表注1），"
+                   f"请改为不超过 {fmt(item.weight)}。", path)
+
+
 @check("A01", "error", "三级指标或执行率得分超过其分值",
        rationale="得分超过分值就是多给了分，总分随之虚高。",
-       source=cite("mof-2020-10", "定量指标“完成指标值的，记该指标所赋全部分值”（得分以分值为上限）"))
+       source=cite("mof-2020-10", "定量指标“完成指标值的，记该指标所赋全部分值”（得分以分值为上限）"),
+       rows=_declared_above_weight)
 def score_above_weight(ctx: Context) -> None:
-    for item in ctx.card.indicators:
-        if item.declared is not None and item.declared > item.weight:
-            where, path = ctx.at_indicator(item, "score_declared")
-            ctx.report(where,
-                       f"得分 {fmt(item.declared)} 超过分值 {fmt(item.weight)}；各三级指标得分最高不能超过分值上限（表注1），"
-                       f"请改为不超过 {fmt(item.weight)}。", path)
     funds = ctx.form.funds
     if funds.score_declared is not None and funds.weight is not None and funds.score_declared > funds.weight:
         ctx.report(ctx.place("funds.score_declared", "资金 / 执行率得分"),
                    f"执行率得分 {fmt(funds.score_declared)} 超过分值 {fmt(funds.weight)}。", "funds.score_declared")
 
 
-@check("A02", "error", "分值为0，或得分为负数",
-       rationale="分值为 0 的指标不计分，负分不在 0 至分值之间，都无法复核。",
-       source=cite("mof-pmkpi", "自评录入校验：分值须大于0（isCheckWeightGtZero）"))
-def zero_weight_or_negative_score(ctx: Context) -> None:
-    for item, indicator in zip(ctx.card.indicators, ctx.form.indicators, strict=True):
-        if item.declared is not None and item.declared < ZERO:
-            where, path = ctx.at_indicator(item, "score_declared")
-            ctx.report(where, f"得分 {fmt(item.declared)} 为负数，得分应在 0 至分值之间。", path)
-        if indicator.weight is not None and not indicator.weight:
-            where, path = ctx.at_indicator(item, "weight")
-            ctx.report(where, "分值为 0：该指标不计分，请设置分值或删除该指标。", path)
+@row_check("A02", "error", "分值为0，或得分为负数",
+           rationale="分值为 0 的指标不计分，负分不在 0 至分值之间，都无法复核。",
+           source=cite("mof-pmkpi", "自评录入校验：分值须大于0（isCheckWeightGtZero）"))
+def zero_weight_or_negative_score(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
+    if item.declared is not None and item.declared < ZERO:
+        where, path = ctx.at_indicator(item, "score_declared")
+        ctx.report(where, f"得分 {fmt(item.declared)} 为负数，得分应在 0 至分值之间。", path)
+    if indicator.weight is not None and not indicator.weight:
+        where, path = ctx.at_indicator(item, "weight")
+        ctx.report(where, "分值为 0：该指标不计分，请设置分值或删除该指标。", path)
 
 
-@check("A11", "warning", "未填分值",
-       rationale="没有分值的指标无法按公式核对得分。",
-       source=cite("mof-2020-10", "附件 项目支出绩效自评表“分值”列"))
-def missing_weight(ctx: Context) -> None:
-    for item in ctx.card.indicators:
-        if not item.weight_known:
-            where, path = ctx.at_indicator(item, "weight")
-            ctx.report(where, "未填写分值，得分无法核对；请填写该指标的分值。", path)
+@row_check("A11", "warning", "未填分值",
+           rationale="没有分值的指标无法按公式核对得分。",
+           source=cite("mof-2020-10", "附件 项目支出绩效自评表“分值”列"))
+def missing_weight(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
+    if not item.weight_known:
+        where, path = ctx.at_indicator(item, "weight")
+        ctx.report(where, "未填写分值，得分无法核对；请填写该指标的分值。", path)
 
 
 @check("A03", "error", "分值合计不为100，或执行率分值与规则不符",
@@ -102,26 +104,24 @@ def total_adds_up(ctx: Context) -> None:
                    f"（相差 {fmt(gap)}），请核对加总。", "total_declared")
 
 
-@check("A15", "error", "折算得分不等于单项指标得分 × 权重占比，或未填权重占比",
-       rationale="双权重表的总分由各指标折算得分相加，折算错一处或漏填权重占比，总分就不对。",
-       source=cite("hebei-2021", "表头“单项指标得分×权重占比＝折算得分”"))
-def converted_scores(ctx: Context) -> None:
+@row_check("A15", "error", "折算得分不等于单项指标得分 × 权重占比，或未填权重占比",
+           rationale="双权重表的总分由各指标折算得分相加，折算错一处或漏填权重占比，总分就不对。",
+           source=cite("hebei-2021", "表头“单项指标得分×权重占比＝折算得分”"))
+def converted_scores(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
     if ctx.profile.conversion.rule != "weight_share":
         return
-    for item, indicator in zip(ctx.card.indicators, ctx.form.indicators, strict=True):
-        if item.share is None:
-            where, path = ctx.at_indicator(item, "weight_share")
-            ctx.report(where, "未填权重占比：本表的总分按折算得分（单项指标得分 × 权重占比）相加，请填写该指标的权重占比。",
-                       path)
-            continue
-        written, single = indicator.score_converted, item.declared
-        if written is None or single is None:
-            continue
-        expected = single * item.share / 100
-        if abs(written - expected) > ctx.profile.audit.score_tolerance:
-            where, path = ctx.at_indicator(item, "score_converted")
-            ctx.report(where, f"折算得分 {fmt(written)}，但单项指标得分 {fmt(single)} × 权重占比 {fmt(item.share)}% = "
-                              f"{fmt(round_places(expected, ctx.profile.rounding.indicator))}，请核对。", path)
+    if item.share is None:
+        where, path = ctx.at_indicator(item, "weight_share")
+        ctx.report(where, "未填权重占比：本表的总分按折算得分（单项指标得分 × 权重占比）相加，请填写该指标的权重占比。", path)
+        return
+    written, single = indicator.score_converted, item.declared
+    if written is None or single is None:
+        return
+    expected = single * item.share / 100
+    if abs(written - expected) > ctx.profile.audit.score_tolerance:
+        where, path = ctx.at_indicator(item, "score_converted")
+        ctx.report(where, f"折算得分 {fmt(written)}，但单项指标得分 {fmt(single)} × 权重占比 {fmt(item.share)}% = "
+                          f"{fmt(round_places(expected, ctx.profile.rounding.indicator))}，请核对。", path)
 
 
 @lru_cache(maxsize=4096)

@@ -78,13 +78,18 @@ def row_place(index: int, level1: str | None, level2: str | None, name: str, att
 
 
 CheckFn = Callable[[Context], None]
+#: A check's look at one indicator row (the form's row and its score): what it reports may depend on that row and
+#: the profile alone, never on another row or the rest of the form.
+RowFn = Callable[[Context, Indicator, IndicatorScore], None]
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
     """One audit rule (复核规则): its stable code, default severity, one-line title, why it exists and where from.
 
-    ``run`` is None for the checks that need two forms (D06, D07 in :mod:`.history`).
+    ``run`` looks at the whole form; ``row`` at one indicator row at a time (its findings rest on that row alone, so
+    the auditor runs it once per distinct row, :func:`jixiao.audit.audit`), before ``run``. Both are None for the
+    checks that need two forms (D06, D07 in :mod:`.history`).
     """
 
     code: str
@@ -93,16 +98,28 @@ class Check:
     rationale: str  # why a reviewer cares, in one sentence
     source: str  # the document (title, 文号, part) the rule comes from
     run: CheckFn | None = None
+    row: RowFn | None = None
 
     def finding(self, location: str, message: str, path: str | None = None) -> Finding:
         """A finding of this check at its default severity (for checks run outside :func:`audit`)."""
         return Finding(self.code, self.severity, location, message, path)
 
 
-def check(code: str, severity: Severity, title: str, *, rationale: str, source: str) -> Callable[[CheckFn], Check]:
-    """Make a check record of a function; list it in :data:`jixiao.audit.CHECKS` to have it run."""
+def check(code: str, severity: Severity, title: str, *, rationale: str, source: str,
+          rows: RowFn | None = None) -> Callable[[CheckFn], Check]:
+    """Make a check record of a function (and of ``rows``, its look at each indicator row, if it has one); list it
+    in :data:`jixiao.audit.CHECKS` to have it run."""
 
     def record(fn: CheckFn) -> Check:
-        return Check(code, severity, title, rationale, source, fn)
+        return Check(code, severity, title, rationale, source, fn, rows)
+
+    return record
+
+
+def row_check(code: str, severity: Severity, title: str, *, rationale: str, source: str) -> Callable[[RowFn], Check]:
+    """Make a check record of a function that looks at one indicator row at a time (:data:`RowFn`)."""
+
+    def record(fn: RowFn) -> Check:
+        return Check(code, severity, title, rationale, source, None, fn)
 
     return record

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ..model import Indicator
 from ..rules import cite
-from ..scoring import ZERO, fmt, percent
+from ..scoring import ZERO, IndicatorScore, fmt, percent
 from ..targets import normalise
-from .base import Context, check
+from .base import Context, check, row_check
 
 #: Text that says nothing: a filled cell that is as good as empty (S-SC2 "无", "暂无"; seed "已完成工作任务").
 BOILERPLATE = frozenset({"无", "暂无", "没有", "/", "—", "-", "已完成", "完成", "已完成工作任务", "已完成任务",
@@ -20,19 +21,18 @@ def is_boilerplate(text: str | None) -> bool:
     return normalise(text or "").strip("。.") in BOILERPLATE
 
 
-@check("C01", "error", "得分低于分值但未填写偏差（未完成）原因",
-       rationale="扣分的指标须说明偏差原因和改进措施。",
-       source=cite("mof-2020-10", "附件 项目支出绩效自评表“偏差原因分析及改进措施”列"))
-def reason_for_lost_points(ctx: Context) -> None:
-    for indicator, item in ctx.pairs():
-        weight, declared = item.weight, item.declared
-        lost = item.score < weight or (declared is not None and declared < weight)
-        if lost and weight and is_blank(indicator.reason):
-            where, path = ctx.at_indicator(item, "reason")
-            stated = f"填报得分 {fmt(declared)}，" if declared is not None else ""
-            ctx.report(where,
-                       f"{stated}按规则得 {fmt(item.score)}，低于分值 {fmt(item.weight)}，但未填写偏差原因；"
-                       "请说明偏离目标的原因及拟采取的措施（表注2）。", path)
+@row_check("C01", "error", "得分低于分值但未填写偏差（未完成）原因",
+           rationale="扣分的指标须说明偏差原因和改进措施。",
+           source=cite("mof-2020-10", "附件 项目支出绩效自评表“偏差原因分析及改进措施”列"))
+def reason_for_lost_points(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
+    weight, declared = item.weight, item.declared
+    lost = item.score < weight or (declared is not None and declared < weight)
+    if lost and weight and is_blank(indicator.reason):
+        where, path = ctx.at_indicator(item, "reason")
+        stated = f"填报得分 {fmt(declared)}，" if declared is not None else ""
+        ctx.report(where,
+                   f"{stated}按规则得 {fmt(item.score)}，低于分值 {fmt(item.weight)}，但未填写偏差原因；"
+                   "请说明偏离目标的原因及拟采取的措施（表注2）。", path)
 
 
 @check("C02", "warning", "预算执行率偏低，需说明原因",
@@ -46,23 +46,22 @@ def low_execution(ctx: Context) -> None:
                    "请在自评报告中说明资金未执行的原因及改进措施。", "funds")
 
 
-@check("C03", "warning", "超额完成（≥120%）未说明原因",
-       rationale="超额完成过多说明目标可能定得过低，应说明原因。",
-       source=cite("mof-pmkpi", "绩效运行监控：完成值达到指标值120%以上标蓝"))
-def reason_for_overachievement(ctx: Context) -> None:
+@row_check("C03", "warning", "超额完成（≥120%）未说明原因",
+           rationale="超额完成过多说明目标可能定得过低，应说明原因。",
+           source=cite("mof-pmkpi", "绩效运行监控：完成值达到指标值120%以上标蓝"))
+def reason_for_overachievement(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
+    target, actual = item.target.number, item.actual.number
+    if item.target.op not in ("≥", ">") or actual is None or not target or not item.target.is_quantity:
+        return
+    # actual/target ≥ limit without a division for every row (the ratio only for the message)
     limit = ctx.profile.audit.overachievement
-    for indicator, item in ctx.pairs():
-        target, actual = item.target.number, item.actual.number
-        if item.target.op not in ("≥", ">") or actual is None or not target or not item.target.is_quantity:
-            continue
-        # actual/target ≥ limit without a division for every row (the ratio only for the message)
-        reached = actual >= limit * target if target > ZERO else actual <= limit * target
-        if reached and is_blank(indicator.reason):
-            ratio = actual / target
-            where, path = ctx.at_indicator(item, "reason")
-            ctx.report(where,
-                       f"实际 {item.actual.text} 达到指标值 {item.target.text} 的 {percent(ratio, 0)}%，"
-                       f"超过 {percent(limit, 0)}%：目标可能定得过低，请在偏差原因中说明。", path)
+    reached = actual >= limit * target if target > ZERO else actual <= limit * target
+    if reached and is_blank(indicator.reason):
+        ratio = actual / target
+        where, path = ctx.at_indicator(item, "reason")
+        ctx.report(where,
+                   f"实际 {item.actual.text} 达到指标值 {item.target.text} 的 {percent(ratio, 0)}%，"
+                   f"超过 {percent(limit, 0)}%：目标可能定得过低，请在偏差原因中说明。", path)
 
 
 @check("C04", "error", "实际完成情况或绩效结论为空或只有套话",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..model import Indicator
 from ..rules import cite
-from ..scoring import ZERO, fmt, percent
+from ..scoring import ZERO, IndicatorScore, fmt, percent
 from ..targets import normalise
-from .base import Context, check
+from .base import Context, check, row_check
 
 #: Words that make a target unmeasurable without a number (S-TGT1 “模糊化”).
 VAGUE_WORDS = ("进一步", "明显", "有效", "显著", "提高", "提升", "改善", "增强", "加强", "良好", "较好", "逐步")
@@ -74,51 +75,48 @@ def actuals_copy_targets(ctx: Context) -> None:
                    f"{len(quantities)} 个定量指标的完成值与指标值完全相同，疑似照抄目标，请填写实际完成数。", "indicators")
 
 
-@check("D05", "info", "满意度为100%，请附调查依据",
-       rationale="满意度 100% 应有调查方式和样本量为依据。",
-       source=cite("mof-2021-101", "满意度指标应通过问卷调查等方式取得"))
-def perfect_satisfaction(ctx: Context) -> None:
-    for item in ctx.card.indicators:
-        if item.actual.unit == "%" and "满意" in (item.level1 or "") + (item.level2 or "") and item.actual.number == 100:
-            where, path = ctx.at_indicator(item, "actual")
-            ctx.report(where, "满意度为 100%：请注明调查方式和样本量。", path)
+@row_check("D05", "info", "满意度为100%，请附调查依据",
+           rationale="满意度 100% 应有调查方式和样本量为依据。",
+           source=cite("mof-2021-101", "满意度指标应通过问卷调查等方式取得"))
+def perfect_satisfaction(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
+    if item.actual.unit == "%" and "满意" in (item.level1 or "") + (item.level2 or "") and item.actual.number == 100:
+        where, path = ctx.at_indicator(item, "actual")
+        ctx.report(where, "满意度为 100%：请注明调查方式和样本量。", path)
 
 
-@check("T01", "warning", "指标值模糊，无法衡量",
-       rationale="模糊的目标（进一步、明显、有效）无法衡量完成与否。",
-       source=cite("mof-2021-101", "“避免使用‘进一步提高’‘明显改善’等模糊表述”"))
-def vague_targets(ctx: Context) -> None:
-    for item in ctx.card.indicators:
-        text = item.target.text
-        if item.target.kind == "qualitative" and not _HAS_NUMBER.search(text):
-            words = [w for w in VAGUE_WORDS if w in text]
-            if words:
-                where, path = ctx.at_indicator(item, "target")
-                ctx.report(where,
-                           f"指标值“{text}”含“{'、'.join(words)}”等模糊表述，没有可衡量的标准；"
-                           "请改为带数值的目标（如“≥95%”）或明确的完成标准。", path)
+@row_check("T01", "warning", "指标值模糊，无法衡量",
+           rationale="模糊的目标（进一步、明显、有效）无法衡量完成与否。",
+           source=cite("mof-2021-101", "“避免使用‘进一步提高’‘明显改善’等模糊表述”"))
+def vague_targets(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
+    text = item.target.text
+    if item.target.kind == "qualitative" and not _HAS_NUMBER.search(text):
+        words = [w for w in VAGUE_WORDS if w in text]
+        if words:
+            where, path = ctx.at_indicator(item, "target")
+            ctx.report(where,
+                       f"指标值“{text}”含“{'、'.join(words)}”等模糊表述，没有可衡量的标准；"
+                       "请改为带数值的目标（如“≥95%”）或明确的完成标准。", path)
 
 
 _UNREAD = frozenset({"unknown", "empty"})
 
 
-@check("T02", "warning", "指标值或完成值的写法无法识别",
-       rationale="写法无法识别的指标值或完成值无法计分。",
-       source=cite("mof-2021-101", "指标值由比较符号、数值和计量单位构成"))
-def unknown_notation(ctx: Context) -> None:
-    for item in ctx.card.indicators:
-        target, actual = item.target.kind, item.actual.kind
-        if target not in _UNREAD and actual != "unknown":
-            continue  # nearly every row: both read
-        if target == "unknown":
-            where, path = ctx.at_indicator(item, "target")
-            ctx.report(where, f"指标值：{item.target.note}。", path)
-        elif target == "empty":
-            where, path = ctx.at_indicator(item, "target")
-            ctx.report(where, "未填写年度指标值，无法评分。", path)
-        if actual == "unknown":
-            where, path = ctx.at_indicator(item, "actual")
-            ctx.report(where, f"完成值：{item.actual.note}。", path)
+@row_check("T02", "warning", "指标值或完成值的写法无法识别",
+           rationale="写法无法识别的指标值或完成值无法计分。",
+           source=cite("mof-2021-101", "指标值由比较符号、数值和计量单位构成"))
+def unknown_notation(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
+    target, actual = item.target.kind, item.actual.kind
+    if target not in _UNREAD and actual != "unknown":
+        return  # nearly every row: both read
+    if target == "unknown":
+        where, path = ctx.at_indicator(item, "target")
+        ctx.report(where, f"指标值：{item.target.note}。", path)
+    elif target == "empty":
+        where, path = ctx.at_indicator(item, "target")
+        ctx.report(where, "未填写年度指标值，无法评分。", path)
+    if actual == "unknown":
+        where, path = ctx.at_indicator(item, "actual")
+        ctx.report(where, f"完成值：{item.actual.note}。", path)
 
 
 @check("T03", "warning", "缺少产出、效益或满意度指标",
@@ -141,14 +139,13 @@ def no_indicators(ctx: Context) -> None:
         ctx.report("绩效指标", "没有任何三级指标，无法评分。", "indicators")
 
 
-@check("P01", "warning", "完成值中写了比较符号（照抄指标值）",
-       rationale="完成值应填写实际数，带比较符号多为照抄指标值。",
-       source=cite("mof-pmkpi", "自评录入校验：定量指标实际完成值填数字"))
-def operator_in_actual(ctx: Context) -> None:
-    for item in ctx.card.indicators:
-        actual = item.actual
-        if actual.op_written and actual.is_quantity:
-            where, path = ctx.at_indicator(item, "actual")
-            number = fmt(actual.number)
-            ctx.report(where, f"完成值写作“{actual.text}”：完成值应填写实际数（如 {number}{actual.unit or ''}），"
-                              f"不应带“{actual.op}”；已按 {number} 计分。", path)
+@row_check("P01", "warning", "完成值中写了比较符号（照抄指标值）",
+           rationale="完成值应填写实际数，带比较符号多为照抄指标值。",
+           source=cite("mof-pmkpi", "自评录入校验：定量指标实际完成值填数字"))
+def operator_in_actual(ctx: Context, indicator: Indicator, item: IndicatorScore) -> None:
+    actual = item.actual
+    if actual.op_written and actual.is_quantity:
+        where, path = ctx.at_indicator(item, "actual")
+        number = fmt(actual.number)
+        ctx.report(where, f"完成值写作“{actual.text}”：完成值应填写实际数（如 {number}{actual.unit or ''}），"
+                          f"不应带“{actual.op}”；已按 {number} 计分。", path)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -342,41 +343,80 @@ def list_profiles() -> tuple[Profile, ...]:
     return tuple(load_profile(p.stem) for p in sorted(PROFILE_DIR.glob("*.toml")))
 
 
-def _matches(profile: Profile, form: Form) -> bool:
+@dataclass(frozen=True)
+class _Shape:
+    """What ``auto`` reads of a form to choose its profile (:func:`auto_profile`): a key, since a batch and the live
+    save choose for forms of the same shape again and again."""
+
+    template: str | None
+    kind: str
+    year: int | None
+    execution_weight: Decimal
+    funds: bool  # some fund row has a 全年预算数
+    indicator_weights: Decimal
+    project: str
+    weight_share: bool
+    level1_words: frozenset[str]  # the profiles' level-1 words found in the form's level-1 names (written one after
+    regions: frozenset[str]  # another), and their region words found in its unit and department: the key stays small
+
+
+@cache
+def _match_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every level-1 word and every region word of the shipped profiles' ``[match]``."""
+    matches = [p.match for p in list_profiles() if p.match]
+    return (tuple(sorted({w for m in matches for w in m.level1_words})),
+            tuple(sorted({w for m in matches for w in m.regions})))
+
+
+def _shape(form: Form) -> _Shape:
+    level1_words, regions = _match_words()
+    names = "".join(i.level1 or "" for i in form.indicators)
+    place = f"{form.unit or ''}{form.department or ''}"
+    return _Shape(
+        form.template, form.kind, form.year, Decimal(form.funds.weight or 0), any(row.budget for row in form.funds.rows),
+        sum((i.weight or Decimal(0) for i in form.indicators), Decimal(0)), form.project or "",
+        any(i.weight_share is not None for i in form.indicators),
+        frozenset(w for w in level1_words if w in names), frozenset(w for w in regions if w in place))
+
+
+def _matches(profile: Profile, shape: _Shape) -> bool:
     match = profile.match
     if match is None:
         return False
-    if match.kind is not None and form.kind != match.kind:
+    if match.kind is not None and shape.kind != match.kind:
         return False
-    if match.execution_weight is not None and (form.funds.weight or 0) != match.execution_weight:
+    if match.execution_weight is not None and shape.execution_weight != match.execution_weight:
         return False
-    if match.funds and not any(row.budget for row in form.funds.rows):
+    if match.funds and not shape.funds:
         return False
-    if match.indicator_weights is not None and sum(i.weight or 0 for i in form.indicators) != match.indicator_weights:
+    if match.indicator_weights is not None and shape.indicator_weights != match.indicator_weights:
         return False
-    if match.project_pattern and not re.match(match.project_pattern, form.project or ""):
+    if match.project_pattern and not re.match(match.project_pattern, shape.project):
         return False
-    if match.weight_share and not any(i.weight_share is not None for i in form.indicators):
+    if match.weight_share and not shape.weight_share:
         return False
-    names = "".join(i.level1 or "" for i in form.indicators)
-    if match.level1_words and not any(word in names for word in match.level1_words):
+    if match.level1_words and not any(word in shape.level1_words for word in match.level1_words):
         return False
-    place = f"{form.unit or ''}{form.department or ''}"
-    return not match.regions or any(word in place for word in match.regions)
+    return not match.regions or any(word in shape.regions for word in match.regions)
 
 
 def auto_profile(form: Form) -> Profile:
     """The profile ``auto`` picks: the form's template, else the template its shape shows, else national;
     among those, the one whose dates cover the form's year (the latest otherwise: a finding then says so)."""
+    return _auto_for(_shape(form))
+
+
+@lru_cache(maxsize=1024)
+def _auto_for(shape: _Shape) -> Profile:
     shipped = list_profiles()
-    chosen = [p for p in shipped if form.template and form.template in p.templates]
+    chosen = [p for p in shipped if shape.template and shape.template in p.templates]
     if not chosen:
-        matching = [p for p in shipped if _matches(p, form)]
+        matching = [p for p in shipped if _matches(p, shape)]
         most = max((p.match.criteria() for p in matching if p.match), default=0)
         chosen = [p for p in matching if p.match and p.match.criteria() == most]
     family = {p.id for p in chosen} or {DEFAULT_PROFILE}
     candidates = sorted((p for p in shipped if p.id in family), key=lambda p: p.effective_from)
-    covering = [p for p in candidates if p.covers(form.year)]
+    covering = [p for p in candidates if p.covers(shape.year)]
     return (covering or candidates)[-1]
 
 
