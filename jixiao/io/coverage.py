@@ -25,7 +25,7 @@ from .constraints import settings
 from .notes import MISSING_ROWS, ImportNote, doubted
 from .textglued import _HEADER_NAME
 from .textlabels import ANSWERS, is_level
-from .textrows import Table, find_header
+from .textrows import Row, Table, find_header
 from .textscan import Token, splits
 
 #: A number as printed inside any cell (``≥95%`` → 95, ``1,200万元`` → 1200), not a digit of a longer run.
@@ -75,16 +75,16 @@ _NOT_CELLS = re.compile(
 )
 
 
-def _consumed(table: Table) -> Counter[str]:
+def _consumed(rows: Sequence[Row], reasons: bool = False) -> Counter[str]:
     """The atoms the rows read: names, values, level names and each block's printed 分值.
 
-    A row's reason is not among them: a row the reader lost lands in the reason of the row above, and
-    a true reason is a sentence, whose figures the region skips anyway.
+    A row's reason is not among them unless ``reasons``: a row the reader lost lands in the reason of the row
+    above, and a true reason is a sentence, whose figures the region skips anyway.
     """
     taken: Counter[str] = Counter()
     blocks: dict[int, Decimal] = {}
-    for row in table.rows:
-        for text in (row.name, *row.values.values(), row.level1 or "", row.level2 or ""):
+    for row in rows:
+        for text in (row.name, *row.values.values(), row.level1 or "", row.level2 or "", *(row.reason if reasons else ())):
             taken.update(atoms(_NOT_CELLS.sub(" ", text)))  # the same figures the region skips
         if row.block_weight is not None:
             blocks[row.block] = row.block_weight
@@ -160,7 +160,7 @@ def residue(tokens: Sequence[Token], table: Table) -> Residue:
     """The value atoms of the indicator region that no row read, in reading order with their lines."""
     start, end, text, lines = _region(tokens, table)
     levels = {name for row in table.rows for name in (row.level1, row.level2) if name}
-    return leftovers([(text[start:end], lines[start:end])], _consumed(table), levels)
+    return leftovers([(text[start:end], lines[start:end])], _consumed(table.rows), levels)
 
 
 def leftovers(pieces: Sequence[tuple[str, Sequence[int]]], taken: Counter[str], levels: Set[str]) -> Residue:
@@ -214,24 +214,30 @@ LEFT_ON_LINE_ROWS_MAX = 3
 def left_on_row_lines(
     tokens: Sequence[Token], table: Table, at: Callable[[int], Location], known: Sequence[ImportNote] = ()
 ) -> list[ImportNote]:
-    """I20 on each row whose own line holds a figure no row read (``足额保障率=100%22.5`` read as weight 2.5,
-    ``22.5`` left over): a glued run was cut wrong there, so that row's figures are a guess."""
-    if not table.rows:
-        return []
-    left = residue(tokens, table)
-    on_line: dict[int, list[str]] = {}
-    for atom, line, _ in left.atoms:
-        on_line.setdefault(line, []).append(atom)
-    rows_on: Counter[int] = Counter(line for row in table.rows for line in set(row.lines.values()))
-    notes = []
+    """I20 on each row whose own line holds a figure that neither it nor another row of that line read
+    (``足额保障率=100%22.5`` read as 分值 2.5, ``22.5`` left over): a glued run was cut wrong there, so the row's
+    figures are a guess.  Judged line by line, on what the rows of that line read (their reasons too)."""
+    texts: dict[int, list[str]] = {}
+    for token in tokens:
+        texts.setdefault(token.line, []).append(token.text)
+    rows_on: dict[int, list[int]] = {}
     for n, row in enumerate(table.rows):
-        path = f"indicators[{n}]"
-        lines = sorted(line for line in set(row.lines.values()) if line in on_line
-                       and rows_on[line] <= LEFT_ON_LINE_ROWS_MAX)
-        if lines and not doubted(known, path):
-            figures = "、".join(on_line[lines[0]][:3])
-            notes.append(ImportNote("I20", f"第{n + 1}个指标所在行还有未读入的数值（{figures}），该行的数值可能切分有误，请核对原表",
-                                    at(lines[0]), path=path))
+        for line in set(row.lines.values()):
+            rows_on.setdefault(line, []).append(n)
+    notes: list[ImportNote] = []
+    for line, rows in sorted(rows_on.items()):
+        if len(rows) > LEFT_ON_LINE_ROWS_MAX or line not in texts:
+            continue
+        text = " ".join(texts[line])
+        taken = _consumed([table.rows[n] for n in rows], reasons=True)
+        levels = {name for n in rows for name in (table.rows[n].level1, table.rows[n].level2) if name}
+        left = leftovers([(text, [line] * len(text))], taken, levels)
+        for n in rows:
+            path = f"indicators[{n}]"
+            if left.atoms and not doubted([*known, *notes], path):
+                figures = "、".join(atom for atom, *_ in left.atoms[:3])
+                notes.append(ImportNote("I20", f"第{n + 1}个指标所在行还有未读入的数值（{figures}），该行的数值可能切分有误，"
+                                               "请核对原表", at(line), path=path))
     return notes
 
 
