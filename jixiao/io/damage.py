@@ -626,6 +626,9 @@ COMPOSITIONS = (
     "glued_page+serial_numbers",
     "glued+serial_numbers+header_lost",
     "one_line+serial_numbers+header_lost",
+    "glued_page+header_lost",
+    "glued_rows_lines+header_lost",
+    "glued_wrapped+header_lost",
 )
 
 

@@ -37,7 +37,7 @@ _SERIAL = r"(?:(\d{1,3})[.．、]?|[(（](\d{1,3})[)）])"
 #: A serial as a cell of its own.
 _SERIAL_CELL = re.compile(rf"^{_SERIAL}$")
 #: A serial glued before a name at the start of a glued row (what follows must be a character of a name).
-_SERIAL_GLUED = re.compile(rf"{_SERIAL}(?=[\u4e00-\u9fff《“\"(（])")
+_SERIAL_GLUED = re.compile(rf"{_SERIAL}(?=[\u4e00-\u9fff《“\"(（★☆●※])")  # a mark may open a name (``★补助…``)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LEVEL_LABEL_CHARS_MAX = 16  # the longest level label (``社会公众或服务对象满意度指标``), as the row reader's
 
@@ -82,8 +82,11 @@ def _runs(candidates: list[_Candidate], evidence: list[bool], run_min: int = SER
         return set()
     last = max(c[-1] for c in long)
     spans = [range(c[0], c[-1] + 1) for c in long]  # inside a run a 1 before a name is a figure, not a restart
-    restarts = [c for c in from_one if len(c) < run_min and c[0] <= last + 1
-                and not any(k in span for k in c for span in spans)]
+    restarts = []
+    for c in sorted(from_one, key=lambda c: c[0]):  # each restart right after a run or the restart before it
+        if len(c) < run_min and c[0] <= last + 1 and not any(k in span for k in c for span in spans):
+            restarts.append(c)
+            last = max(last, c[-1])
     return {candidates[k].at for c in (*long, *restarts) for k in c}
 
 
@@ -182,12 +185,17 @@ def _without(text: str, indices: set[int]) -> str:
     return "".join(out) + text[at:]
 
 
+#: A label's key ignores a bracketed figure after it: ``满意度指标（5）`` is the label, then the serial (5), unless
+#: the figure is the level's points (``产出指标（50分）``).
+_SERIAL_END = re.compile(r"(?:\d|[(（]\d{1,3}[)）])$")
+
+
 def _levels_prefix(text: str) -> int:
     """The length of the (up to two) level labels a glued row starts with (``产出指标数量``), 0 when none."""
     at = 0
     for _ in range(2):
         found = next((n for n in range(min(len(text) - at - 1, LEVEL_LABEL_CHARS_MAX), 1, -1)
-                      if is_level(key(text[at : at + n]))), None)
+                      if is_level(key(text[at : at + n])) and not _SERIAL_END.search(text[at : at + n])), None)
         if found is None:
             break
         at += found
@@ -209,22 +217,24 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The lines with the serials glued before the names of glued rows (a row a line: ``2开展…13个12个10.5``,
     ``产出指标数量1大组工网络运维费用1个1个22``) taken out, where they run in sequence from row to row."""
     candidates: list[_Candidate] = []
+    weak: list[_Candidate] = []  # a serial before a row holding no figure (``14粮食储备…安全性高高``)
     spans: dict[int, tuple[int, int]] = {}
     for n, (_, text) in enumerate(lines):
-        stripped = text.strip()
-        if " " in stripped or not stripped:
+        stripped = _glued_line(text)
+        if stripped is None:
             continue
         at = _levels_prefix(stripped)
         m = _SERIAL_GLUED.match(stripped, at)
-        if m is None or _value(m) == 0 or not is_glued_row(stripped[m.end():]) \
-                or _points(stripped[m.end():]):
+        if m is None or _value(m) == 0 or _points(stripped[m.end():]):
             continue
-        candidates.append(_Candidate(n, _value(m)))
+        (candidates if is_glued_row(stripped[m.end():]) else weak).append(_Candidate(n, _value(m)))
         spans[n] = (m.start(), m.end())
+    candidates = _first_before_figure(lines, candidates, spans)
     head = next((n for n, (_, text) in enumerate(lines) if _glued_head(text)), None)
     serials = _runs(candidates, [True] * len(candidates), 1 if head is not None else SERIAL_RUN_MIN)
     if not serials:
         return lines
+    serials |= _holes_filled(lines, candidates, serials, weak)
     out = list(lines)
     if head is not None:  # the header's 序号 goes with its column
         number, text = lines[head]
@@ -233,8 +243,53 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         number, text = lines[n]
         start, end = spans[n]
         stripped = text.strip()
-        out[n] = (number, stripped[:start] + stripped[end:])
+        printed = [k for k, c in enumerate(stripped) if c != " "]  # the glued line's characters in the printed one
+        out[n] = (number, stripped[: printed[start]] + stripped[printed[end - 1] + 1 :])
     return out
+
+
+def _holes_filled(lines: list[tuple[int, str]], candidates: list[_Candidate], serials: set[int],
+                  weak: list[_Candidate]) -> set[int]:
+    """The weak candidates (a row without figures after them) that are the run's missing serial: the line of a
+    hole (… 10 … 12 …) or the one right after the run's last row holding its next number."""
+    value_at = {c.at: c.value for c in candidates if c.at in serials}
+    kept = sorted(value_at)
+    found = {c.at for a, b in pairwise(kept) if value_at[b] == value_at[a] + 2
+             for c in weak if a < c.at < b and c.value == value_at[a] + 1}
+    last = kept[-1]
+    after = next((n for n in range(last + 1, len(lines)) if lines[n][1].strip()), None)
+    found |= {c.at for c in weak if c.at == after and c.value == value_at[last] + 1}
+    return found
+
+
+def _first_before_figure(lines: list[tuple[int, str]], candidates: list[_Candidate],
+                         spans: dict[int, tuple[int, int]]) -> list[_Candidate]:
+    """The candidates, with the serial 1 glued before a name that opens with a figure (``15000吨稻谷…``: 1, then
+    ``5000吨稻谷…``) where the glued row right before a 2 starts with a 1 and a digit: only the run that follows
+    tells it from a figure (the run's evidence is weighed by :func:`_runs` as for any other serial)."""
+    out = list(candidates)
+    for candidate in candidates:
+        if candidate.value != 2:
+            continue
+        before = next((n for n in range(candidate.at - 1, -1, -1) if lines[n][1].strip()), None)
+        if before is None or before in spans or (stripped := _glued_line(lines[before][1])) is None:
+            continue
+        at = _levels_prefix(stripped)
+        if stripped[at : at + 2][:1] == "1" and stripped[at + 1 : at + 2].isdigit() and is_glued_row(stripped[at + 1 :]):
+            out.append(_Candidate(before, 1))
+            spans[before] = (at, at + 1)
+    return sorted(out, key=lambda c: c.at)
+
+
+#: A space inside a glued row where a wrapped cell broke (``医 保统筹``, ``满意度 指标``): between two Chinese characters.
+_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def _glued_line(text: str) -> str | None:
+    """The line as one glued word, its wrapped cells' spaces taken out; None when a space separates its cells."""
+    stripped = text.strip()
+    glued = _WRAP_SPACE.sub("", stripped)
+    return glued if glued and " " not in glued else None
 
 
 __all__ = ["SERIAL_HEADS", "drop_glued_serials", "drop_serial_cells", "drop_serial_words"]
