@@ -600,7 +600,18 @@ def _closes_row(pieces: list[_Piece], nxt: _Piece) -> bool:
         return False
     if any(p.text[:1] in _RANGE_DASHES for p in figures):
         return False
-    return len(figures) >= 2 or _is_doubled(figures[0].text) or _ends_doubled(figures[0].text)
+    return (len(figures) >= 2 or _is_doubled(figures[0].text) or _ends_doubled(figures[0].text)
+            or _unit_named(pieces[: len(pieces) - written]))
+
+
+#: A name ending in its unit in brackets (``标准化圈舍面积(平方米)``, ``工程合格率(%)``, ``投入资金(≥万元)``).
+_BRACKETED_UNIT = re.compile(r"[(（][≥≤>＜<＞]?(?:" + "|".join(map(re.escape, UNITS)) + r")[)）]$")
+
+
+def _unit_named(name: list[_Piece]) -> bool:
+    """The text before a lone figure ends in a bracketed unit: the figure is that row's value (a table filling
+    the target only), so a row may end after it."""
+    return bool(name) and not name[-1].atom and bool(_BRACKETED_UNIT.search(name[-1].text))
 
 
 def _ends_doubled(text: str) -> bool:
@@ -870,8 +881,10 @@ class _GluedReader:
         # where line ends are row ends, a cut inside a line wants two figures, or one written twice (``44``:
         # 分值 4, 得分 4), not a figure cut anyhow (``985工程``)
         paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text)) or level_next
+        # a lone figure after a name ending in its bracketed unit is the row's one value (``…面积(平方米)5000``)
+        least = 1 if written == 1 and _unit_named(buffer[: len(buffer) - written]) else 2
         return self._line_row(buffer, complete=True, cut_guessed=self.by_line) or (
-            paired and not ranged and self._line_row(buffer, least=2, cut_guessed=True)
+            paired and not ranged and self._line_row(buffer, least=least, cut_guessed=True)
         )
 
     def _line_row(self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False) -> bool:

@@ -219,6 +219,7 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     candidates: list[_Candidate] = []
     weak: list[_Candidate] = []  # a serial before a row holding no figure (``14粮食储备…安全性高高``)
     spans: dict[int, tuple[int, int]] = {}
+    bare = False  # a serial printed as a bare number (``2开展…``), not ``1.``, ``2、``, ``（3）``
     for n, (_, text) in enumerate(lines):
         stripped = _glued_line(text)
         if stripped is None:
@@ -229,9 +230,13 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             continue
         (candidates if is_glued_row(stripped[m.end():]) else weak).append(_Candidate(n, _value(m)))
         spans[n] = (m.start(), m.end())
+        bare = bare or m.group().isdigit()
     candidates = _first_before_figure(lines, candidates, spans)
     head = next((n for n, (_, text) in enumerate(lines) if _glued_head(text)), None)
-    serials = _runs(candidates, [True] * len(candidates), 1 if head is not None else SERIAL_RUN_MIN)
+    # a header naming the column, or every serial punctuated as a list's (``1.``, ``（2）``: no name opens so) and
+    # one after a level label (in the indicator table, not a numbered list of goals)
+    named = head is not None or (not bare and any(spans[c.at][0] > 0 for c in candidates))
+    serials = _runs(candidates, [True] * len(candidates), 1 if named else SERIAL_RUN_MIN)
     if not serials:
         return lines
     serials |= _holes_filled(lines, candidates, serials, weak)

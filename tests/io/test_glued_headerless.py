@@ -87,3 +87,30 @@ def test_glued_forms_without_header_are_read_right_or_doubted(number: str, seed:
     results = compare(form, dict(damaged_truth(TRUTHS[number], shape, seed)), notes)
     silent = [r.path for r in results if r.path.startswith("indicators") and r.silently_wrong]
     assert not silent, (number, shape, seed, silent[:5])
+
+
+@pytest.mark.parametrize("shape", ["glued_page", "glued_page+header_lost"])
+def test_rows_holding_a_target_only_end_after_a_name_s_bracketed_unit(shape: str) -> None:
+    """``标准化圈舍面积(平方米)5000办公用房面积(平方米)500…``: a lone figure after a name ending in its unit in
+    brackets closes the row; every row is found (doubted: where a row ends is a guess)."""
+    names = [_bare(i.name) for i in _form("048", shape).indicators]
+    assert names[:3] == _truth_names("048")[:3]
+    assert sum(n in names for n in _truth_names("048")) >= len(_truth_names("048")) - 2
+
+
+def test_a_percentage_written_out_is_a_unit() -> None:
+    """``委托业务报告合格率≥100百分比10088``: ``百分比`` ends the target, the name stops before its sign."""
+    form = _form("001", "glued_page")
+    row = next(i for i in form.indicators if _bare(i.name).startswith("委托业务报告合格率"))
+    assert _bare(row.name) == "委托业务报告合格率" and str(row.target) == "≥100百分比"
+
+
+def test_two_punctuated_serials_after_level_labels_go() -> None:
+    """``产出指标数量指标1.发放(缴纳)覆盖率=100%60`` and ``…2.足额保障率…``: a table of two rows runs no three serials,
+    but ``1.``, ``2.`` after the level labels are a list's numbers, which no name opens with."""
+    text = damaged(TRUTHS["002"], "glued+serial_numbers+header_lost", 0)
+    assert "1.发放" in text  # the seed prints the serial as ``1.``
+    form, _ = parse_text(text, "x.txt")
+    assert [_bare(i.name) for i in form.indicators] == _truth_names("002")
+    bare = [(1, "产出指标数量指标1发放覆盖率=100%60"), (2, "效益指标社会效益指标2足额保障率=100%30")]
+    assert drop_glued_serials(bare) == bare  # bare numbers: two in a row happen by chance
