@@ -1094,14 +1094,18 @@ def _after_funds_rows(text: str) -> int | None:
 ONE_LINE_SHARE = 0.5
 
 
-def _on_one_line(lines: list[int]) -> bool:
-    return bool(lines) and max(Counter(lines).values()) >= ONE_LINE_SHARE * len(lines)
+def on_one_line(tokens: list[Token]) -> bool:
+    """Most of the text's characters stand on one line (a page scraped whole)."""
+    sizes: Counter[int] = Counter()
+    for token in tokens:
+        sizes[token.line] += len(token.text)
+    return bool(sizes) and max(sizes.values()) >= ONE_LINE_SHARE * sum(sizes.values())
 
 
 def read_headerless(tokens: list[Token]) -> Table | None:
     """A fragment whose header is lost: read from where its table starts (:func:`_table_start`), columns guessed."""
     text, lines = _joined(tokens)
-    start = _table_start(text, lines, is_glued(tokens) or _on_one_line(lines))
+    start = _table_start(text, lines, is_glued(tokens) or on_one_line(tokens))
     if start is None:
         return None
     reader = _GluedReader([Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE], headerless=True)
