@@ -881,10 +881,12 @@ class _GluedReader:
         # where line ends are row ends, a cut inside a line wants two figures, or one written twice (``44``:
         # 分值 4, 得分 4), not a figure cut anyhow (``985工程``)
         paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text)) or level_next
-        # a lone figure after a name ending in its bracketed unit is the row's one value (``…面积(平方米)5000``)
-        least = 1 if written == 1 and _unit_named(buffer[: len(buffer) - written]) else 2
+        # a lone figure after a name ending in its bracketed unit may be the row's one value (``…面积(平方米)5000``),
+        # when no reading of two values holds
+        alone = written == 1 and _unit_named(buffer[: len(buffer) - written])
         return self._line_row(buffer, complete=True, cut_guessed=self.by_line) or (
-            paired and not ranged and self._line_row(buffer, least=least, cut_guessed=True)
+            paired and not ranged and (self._line_row(buffer, least=2, cut_guessed=True)
+                                       or (alone and self._line_row(buffer, least=1, cut_guessed=True)))
         )
 
     def _line_row(self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False) -> bool:
