@@ -691,6 +691,9 @@ COMPOSITIONS = (
     "one_line+funds_pairs",
     "cells_dropped+funds_pairs",
     "glued_page+funds_pairs",
+    "glued_page+header_lost",
+    "glued_rows_lines+header_lost",
+    "glued_wrapped+header_lost",
 )
 
 

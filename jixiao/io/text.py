@@ -40,7 +40,7 @@ from .jsonio import refusal
 from .misread import misread_rows
 from .notes import ImportNote
 from .textfunds import START_LABELS, TOTAL_LABELS, FundsRead, read_funds
-from .textglued import is_glued, read_glued, read_headerless
+from .textglued import is_glued, on_one_line, read_glued, read_headerless
 from .textlabels import (
     FIELD_OF_COLUMN,
     FOOTER_LABELS,
@@ -55,7 +55,7 @@ from .textlabels import (
 from .textplans import Sums, plan_notes, read_planned
 from .textrepair import ocr_signs, repair
 from .textrows import ROLE_OF_COLUMN, Row, Table, find_header, read_table
-from .textscan import amount, is_blank, is_number, label_re, labels_re, tokenize
+from .textscan import Token, amount, is_blank, is_number, label_re, labels_re, tokenize
 from .textserial import drop_glued_serials, drop_page_serials, drop_serial_cells, drop_serial_words
 from .vocabulary import vocabulary
 
@@ -1017,6 +1017,24 @@ def _sums(funds: FundsRead | None, total: tuple[Decimal, int] | None) -> Sums:
     return Sums(weight, number_of(funds.total.get("score")), total[0] if total else None)
 
 
+def _sound_rows(table: Table) -> int:
+    """Rows read with a name of a few characters holding no table-end word (总分) and at least one value: what a
+    reading of a header-less table is judged by against another reading."""
+    return sum(1 for row in table.rows if row.values and len(re.findall(r"[\u4e00-\u9fff]", row.name)) >= 2
+               and not any(word in row.name for word in (*SCORE_TOTAL_LABELS, *SUM_ROW_LABELS)))
+
+
+def _headerless_reading(tokens: list[Token], table: Table) -> Table | None:
+    """The glued reader's rows of a table without its header (:func:`read_headerless`), when the table's rows
+    read so far are none, or fewer sound ones (a page on one line read as one row swallowing the rest)."""
+    if table.rows and not (is_glued(tokens) or on_one_line(tokens)):
+        return None
+    headerless = read_headerless(tokens)
+    if headerless is None or (table.rows and _sound_rows(headerless) <= _sound_rows(table)):
+        return None
+    return headerless
+
+
 def _parse_text(text: str, place: str, skip: frozenset[str]) -> tuple[Form, list[ImportNote]]:
     repaired = repair(drop_serial_words(drop_page_serials(drop_glued_serials(_lines(text, place)))), place, skip)
     source = _Text(place, repaired.lines, dict(repaired.origin))
@@ -1062,8 +1080,8 @@ def _parse_text(text: str, place: str, skip: frozenset[str]) -> tuple[Form, list
         under_header = planned is not None
     if planned is not None:
         table = planned.table
-    if not table.rows and not table.header_found:
-        table = read_headerless(tokens) or table
+    if not table.header_found and (headerless := _headerless_reading(tokens, table)) is not None:
+        table, planned = headerless, None
     total = _total(source, table)  # again on the final rows: a sum row counts only after them
     goals, goals_line = _goals(source)
     contact, contact_line = _contact(source)

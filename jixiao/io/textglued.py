@@ -600,7 +600,18 @@ def _closes_row(pieces: list[_Piece], nxt: _Piece) -> bool:
         return False
     if any(p.text[:1] in _RANGE_DASHES for p in figures):
         return False
-    return len(figures) >= 2 or _is_doubled(figures[0].text) or _ends_doubled(figures[0].text)
+    return (len(figures) >= 2 or _is_doubled(figures[0].text) or _ends_doubled(figures[0].text)
+            or _unit_named(pieces[: len(pieces) - written]))
+
+
+#: A name ending in its unit in brackets (``标准化圈舍面积(平方米)``, ``工程合格率(%)``, ``投入资金(≥万元)``).
+_BRACKETED_UNIT = re.compile(r"[(（][≥≤>＜<＞]?(?:" + "|".join(map(re.escape, UNITS)) + r")[)）]$")
+
+
+def _unit_named(name: list[_Piece]) -> bool:
+    """The text before a lone figure ends in a bracketed unit: the figure is that row's value (a table filling
+    the target only), so a row may end after it."""
+    return bool(name) and not name[-1].atom and bool(_BRACKETED_UNIT.search(name[-1].text))
 
 
 def _ends_doubled(text: str) -> bool:
@@ -870,8 +881,12 @@ class _GluedReader:
         # where line ends are row ends, a cut inside a line wants two figures, or one written twice (``44``:
         # 分值 4, 得分 4), not a figure cut anyhow (``985工程``)
         paired = not self.by_line or written >= 2 or (written == 1 and _is_doubled(buffer[-1].text)) or level_next
+        # a lone figure after a name ending in its bracketed unit may be the row's one value (``…面积(平方米)5000``),
+        # when no reading of two values holds
+        alone = written == 1 and _unit_named(buffer[: len(buffer) - written])
         return self._line_row(buffer, complete=True, cut_guessed=self.by_line) or (
-            paired and not ranged and self._line_row(buffer, least=2, cut_guessed=True)
+            paired and not ranged and (self._line_row(buffer, least=2, cut_guessed=True)
+                                       or (alone and self._line_row(buffer, least=1, cut_guessed=True)))
         )
 
     def _line_row(self, buffer: list[_Piece], complete: bool = False, least: int = 1, cut_guessed: bool = False) -> bool:
@@ -970,7 +985,9 @@ class _GluedReader:
                 filled = _fill([doubled.group(3)] * 2 + [p.text for p in tail[1:]], self.pattern)
                 head = [*head, _Piece(doubled.group(1), tail[0].line, atom=False)]
             values, choice = filled if filled else (None, None)
-            if values is None and self.headerless:
+            if values is None and self.headerless and not (head and head[-1].atom):
+                # a target and a weight only, not the last two of more figures (``25TB25TB10``: the name
+                # would end in the first of them)
                 values = _target_and_weight([p.text for p in tail], self.pattern)
             if values is None or not head:
                 continue
@@ -1051,17 +1068,53 @@ def _table_start(text: str, lines: list[int], glued: bool) -> int | None:
     last_funds_row = None if not glued else max((m.start() for m in _FUNDS_ROW.finditer(text)), default=None)
     if last_funds_row is None:
         return None
+    after = _after_funds_rows(text)
+    if after is not None and lines[after] == lines[last_funds_row]:
+        return after  # the page on one line: the table starts where the funds rows' figures end
     return next((n for n in range(last_funds_row, len(text)) if lines[n] > lines[last_funds_row]), None)
+
+
+#: The funds rows' figures glued after their labels (``年度资金总额1076%7.6``): amounts, a rate, a score.
+_FUNDS_FIGURES = re.compile(r"[\d.%％]*")
+
+
+def _after_funds_rows(text: str) -> int | None:
+    """Where the funds rows (the total, then its 其中 rows, each a label and its figures) end in a glued text,
+    when text that can open a name follows them; None when no such place is found."""
+    first = _FUNDS_ROW.search(text)
+    if first is None:
+        return None
+    at = first.start()
+    while (row := _FUNDS_ROW.match(text, at)) is not None:
+        figures = _FUNDS_FIGURES.match(text, row.end())
+        at = figures.end() if figures else row.end()
+    return at if at < len(text) and _opens_name(text[at : at + 12]) else None
+
+
+#: A text whose longest line holds this share of its characters is a page on one line (its cells' separators
+#: tell no rows apart: the table starts where the funds rows' figures end, as in a glued page).
+ONE_LINE_SHARE = 0.5
+
+
+def on_one_line(tokens: list[Token]) -> bool:
+    """Most of the text's characters stand on one line (a page scraped whole)."""
+    sizes: Counter[int] = Counter()
+    for token in tokens:
+        sizes[token.line] += len(token.text)
+    return bool(sizes) and max(sizes.values()) >= ONE_LINE_SHARE * sum(sizes.values())
 
 
 def read_headerless(tokens: list[Token]) -> Table | None:
     """A fragment whose header is lost: read from where its table starts (:func:`_table_start`), columns guessed."""
     text, lines = _joined(tokens)
-    start = _table_start(text, lines, is_glued(tokens))
+    start = _table_start(text, lines, is_glued(tokens) or on_one_line(tokens))
     if start is None:
         return None
     reader = _GluedReader([Column.TARGET, Column.ACTUAL, Column.WEIGHT, Column.SCORE], headerless=True)
-    table = reader.read(_lex(text[start:], lines[start:]))
+    reader.by_line = rows_per_line(tokens, ROW_LINE_CHARS)
+    reader.runs_on = True
+    lex = _lex_lines if reader.by_line else _lex
+    table = reader.read(lex(text[start:], lines[start:]))
     table.header_found = False
     return table if table.rows else None
 

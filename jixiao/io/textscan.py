@@ -23,6 +23,7 @@ for _trad, _simple in _TRADITIONAL.items():
 UNITS = sorted(
     [
         "%",
+        "百分比",
         "‰",
         "万元",
         "亿元",
