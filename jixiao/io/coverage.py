@@ -217,9 +217,10 @@ def left_on_row_lines(
     """I20 on each row whose own line holds a figure that neither it nor another row of that line read
     (``足额保障率=100%22.5`` read as 分值 2.5, ``22.5`` left over): a glued run was cut wrong there, so the row's
     figures are a guess.  Judged line by line, on what the rows of that line read (their reasons too)."""
+    start, end, text, char_lines = _region(tokens, table)  # a row's line may hold the funds block or the header too
     texts: dict[int, list[str]] = {}
-    for token in tokens:
-        texts.setdefault(token.line, []).append(token.text)
+    for char, line in zip(text[start:end], char_lines[start:end], strict=True):
+        texts.setdefault(line, []).append(char)
     rows_on: dict[int, list[int]] = {}
     for n, row in enumerate(table.rows):
         for line in set(row.lines.values()):
@@ -228,10 +229,10 @@ def left_on_row_lines(
     for line, rows in sorted(rows_on.items()):
         if len(rows) > LEFT_ON_LINE_ROWS_MAX or line not in texts:
             continue
-        text = " ".join(texts[line])
+        region = "".join(texts[line])
         taken = _consumed([table.rows[n] for n in rows], reasons=True)
         levels = {name for n in rows for name in (table.rows[n].level1, table.rows[n].level2) if name}
-        left = leftovers([(text, [line] * len(text))], taken, levels)
+        left = leftovers([(region, [line] * len(region))], taken, levels)
         for n in rows:
             path = f"indicators[{n}]"
             if left.atoms and not doubted([*known, *notes], path):
