@@ -269,6 +269,7 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     ambiguous: dict[int, list[tuple[int, int]]] = {}
     framed: set[int] = set()
     spans: dict[int, tuple[int, int]] = {}
+    bare = False  # a serial printed as a bare number (``2开展…``), not ``1.``, ``2、``, ``（3）``
     for n, (_, text) in enumerate(lines):
         stripped = text.strip()
         if not stripped:
@@ -278,16 +279,22 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         if m is not None and _value(m) > 0 and _glued_rest(stripped[m.end():]) and not _points(stripped[m.end():]):
             candidates.append(_Candidate(n, _value(m)))
             spans[n] = (m.start(), m.end())
+            bare = bare or m.group().isdigit()
         elif (options := _digit_prefixes(stripped, at)) and _glued_rest(stripped[at:]):
             ambiguous[n] = options
             spans[n] = (at, at)
+            bare = True
         elif m is not None and _value(m) > 0 and stripped[m.end():].count(" ") <= NAME_SPACES_MAX \
                 and not _points(stripped[m.end():]):
             ambiguous[n], spans[n] = [(_value(m), m.end())], (m.start(), m.end())
             framed.add(n)
+            bare = bare or m.group().isdigit()
     candidates = _sequence_filled(candidates, ambiguous, spans, frozenset(framed))
     head = next((n for n, (_, text) in enumerate(lines) if _glued_head(text)), None)
-    serials = _runs(candidates, [True] * len(candidates), 1 if head is not None else SERIAL_RUN_MIN)
+    # a header naming the column, or every serial punctuated as a list's (``1.``, ``（2）``: no name opens so) and
+    # one after a level label (in the indicator table, not a numbered list of goals)
+    named = head is not None or (not bare and any(spans[c.at][0] > 0 for c in candidates))
+    serials = _runs(candidates, [True] * len(candidates), 1 if named else SERIAL_RUN_MIN)
     if not serials:
         return lines
     out = list(lines)
