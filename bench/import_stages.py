@@ -27,6 +27,7 @@ from jixiao.io.accuracy import compare, corpus_part, corpus_texts, match_indicat
 from jixiao.io.damage import tables
 from jixiao.io.text import decode, read_text
 from jixiao.io.textfunds import START_LABELS, TOTAL_LABELS, header_places, headings
+from jixiao.io.textglued import is_glued
 from jixiao.io.textlabels import TABLE_END, Column, head_cell, is_level, key
 from jixiao.io.textorder import header_of, name_head
 from jixiao.io.textrepair import STAGES, repair
@@ -193,12 +194,14 @@ def text_counts(path: Path) -> Counter[str]:
             counts.update(zero_row_reasons(list(enumerate(text.splitlines(), start=1)), str(path)))
     matched = match_indicators(form, expected)
     counts["truth_rows_found"] += len(matched)
+    reader = _reader_of(lines)
     read = [re.sub(r"\s", "", i.name) for n, i in enumerate(form.indicators) if n not in matched.values()]
     for index, name in enumerate(names):
         if index in matched or not name:
             continue
         held = [line for line in raw if name in line]
         counts["missing:in_a_pipe_line"] += any("|" in line for line in held)
+        counts[f"missing:reader:{reader}"] += 1
         counts["missing:in_a_text_with_pipes"] += counts["pipes"]
         counts["missing:on_the_header_line"] += any(name_head(line.split()) is not None for line in held)
         counts["missing:in_a_text_without_name_head"] += not counts["name_head"]
@@ -213,6 +216,13 @@ def text_counts(path: Path) -> Counter[str]:
     for code in {n.code for n in notes}:
         counts[f"note:{code}"] += 1
     return counts + funds_counts(text, truth, form)
+
+
+def _reader_of(lines: list[tuple[int, str]]) -> str:
+    """Which reader the text's indicator table goes to: found header (glued or not), or none (the plans)."""
+    tokens = tokenize(lines)
+    header = "header" if find_header(tokens) is not None else "no_header"
+    return f"{header}+{'glued' if is_glued(tokens) else 'cells'}"
 
 
 def _printed(value: object) -> str | None:
