@@ -304,8 +304,9 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 #: A serial where a page glued on one line runs from a row's figures into the next row's name (``…92%222.基础…``:
 #: 分值 2, 得分 2, serial 2): the digit run before the name (which of its last digits are the serial the sequence
-#: says), its printed mark; or a bracketed serial (``…22（2）开展…``: a bracket after figures opens no name).
-_PAGE_SERIAL = re.compile(r"(\d+)([.．、]?)(?=[\u4e00-\u9fff《“\"★☆●◆■▲※])|[(（](\d{1,3})[)）](?=[\u4e00-\u9fff《“\"(（])")
+#: says), its printed mark; or a bracketed serial (``…22（2）开展…``: a bracket after figures opens no name). The
+#: digit run is taken whole (``(?<!\d)``): tried from each of its digits, a long run of figures costs its square.
+_PAGE_SERIAL = re.compile(r"(?<!\d)(\d+)([.．、]?)(?=[\u4e00-\u9fff《“\"★☆●◆■▲※])|[(（](\d{1,3})[)）](?=[\u4e00-\u9fff《“\"(（])")
 #: The indicator header glued into a page line with its 序号 column next to the names' (``…二级指标序号三级指标…``).
 _PAGE_HEAD = re.compile(
     "(?:" + "|".join(map(re.escape, vocabulary()["indicator_columns"]["serial"])) + ")(?=三级指标|指标名称)"
