@@ -25,7 +25,7 @@ from .constraints import settings
 from .notes import MISSING_ROWS, ImportNote, doubted
 from .textglued import _HEADER_NAME
 from .textlabels import ANSWERS, is_level
-from .textrows import Table, find_header
+from .textrows import Row, Table, find_header
 from .textscan import Token, splits
 
 #: A number as printed inside any cell (``≥95%`` → 95, ``1,200万元`` → 1200), not a digit of a longer run.
@@ -75,15 +75,15 @@ _NOT_CELLS = re.compile(
 )
 
 
-def _consumed(table: Table) -> Counter[str]:
-    """The atoms the rows read: names, values, level names and each block's printed 分值.
+def _consumed(rows: Sequence[Row]) -> Counter[str]:
+    """The atoms the ``rows`` read: names, values, level names and each block's printed 分值.
 
     A row's reason is not among them: a row the reader lost lands in the reason of the row above, and
     a true reason is a sentence, whose figures the region skips anyway.
     """
     taken: Counter[str] = Counter()
     blocks: dict[int, Decimal] = {}
-    for row in table.rows:
+    for row in rows:
         for text in (row.name, *row.values.values(), row.level1 or "", row.level2 or ""):
             taken.update(atoms(_NOT_CELLS.sub(" ", text)))  # the same figures the region skips
         if row.block_weight is not None:
@@ -160,7 +160,7 @@ def residue(tokens: Sequence[Token], table: Table) -> Residue:
     """The value atoms of the indicator region that no row read, in reading order with their lines."""
     start, end, text, lines = _region(tokens, table)
     levels = {name for row in table.rows for name in (row.level1, row.level2) if name}
-    return leftovers([(text[start:end], lines[start:end])], _consumed(table), levels)
+    return leftovers([(text[start:end], lines[start:end])], _consumed(table.rows), levels)
 
 
 def leftovers(pieces: Sequence[tuple[str, Sequence[int]]], taken: Counter[str], levels: Set[str]) -> Residue:
@@ -215,24 +215,41 @@ def left_on_row_lines(
     tokens: Sequence[Token], table: Table, at: Callable[[int], Location], known: Sequence[ImportNote] = ()
 ) -> list[ImportNote]:
     """I20 on each row whose own line holds a figure no row read (``足额保障率=100%22.5`` read as weight 2.5,
-    ``22.5`` left over): a glued run was cut wrong there, so that row's figures are a guess."""
+    ``22.5`` left over): a glued run was cut wrong there, so that row's figures are a guess.
+
+    Each line is compared with what the rows on it read, not the whole region with all rows: the region's residue
+    says which figures are left, not where (a ``1`` no row read higher up would leave the ``1`` a row did read)."""
     if not table.rows:
         return []
-    left = residue(tokens, table)
-    on_line: dict[int, list[str]] = {}
-    for atom, line, _ in left.atoms:
-        on_line.setdefault(line, []).append(atom)
-    rows_on: Counter[int] = Counter(line for row in table.rows for line in set(row.lines.values()))
+    start, end, text, lines = _region(tokens, table)
+    on_line: dict[int, list[Row]] = {}
+    for row in table.rows:
+        for line in set(row.lines.values()):
+            on_line.setdefault(line, []).append(row)
+    levels = {name for row in table.rows for name in (row.level1, row.level2) if name}
+    left = {line: figures for line, piece in _by_line(text[start:end], lines[start:end])
+            if line in on_line and len(on_line[line]) <= LEFT_ON_LINE_ROWS_MAX
+            and (figures := [atom for atom, *_ in leftovers([piece], _consumed(on_line[line]), levels).atoms])}
     notes = []
     for n, row in enumerate(table.rows):
         path = f"indicators[{n}]"
-        lines = sorted(line for line in set(row.lines.values()) if line in on_line
-                       and rows_on[line] <= LEFT_ON_LINE_ROWS_MAX)
-        if lines and not doubted(known, path):
-            figures = "、".join(on_line[lines[0]][:3])
+        lines_left = sorted(line for line in set(row.lines.values()) if line in left)
+        if lines_left and not doubted(known, path):
+            figures = "、".join(left[lines_left[0]][:3])
             notes.append(ImportNote("I20", f"第{n + 1}个指标所在行还有未读入的数值（{figures}），该行的数值可能切分有误，请核对原表",
-                                    at(lines[0]), path=path))
+                                    at(lines_left[0]), path=path))
     return notes
+
+
+def _by_line(text: str, lines: Sequence[int]) -> list[tuple[int, tuple[str, Sequence[int]]]]:
+    """The region's text cut where its line changes: (line, (its text, the line of each character))."""
+    pieces = []
+    begin = 0
+    for n in range(1, len(text) + 1):
+        if n == len(text) or lines[n] != lines[begin]:
+            pieces.append((lines[begin], (text[begin:n], lines[begin:n])))
+            begin = n
+    return pieces
 
 
 def unplaced_doubts(
