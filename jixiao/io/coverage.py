@@ -235,8 +235,8 @@ def left_on_row_lines(
         path = f"indicators[{n}]"
         lines_left = sorted(line for line in set(row.lines.values()) if line in left)
         if lines_left and not doubted(known, path):
-            figures = "、".join(left[lines_left[0]][:3])
-            notes.append(ImportNote("I20", f"第{n + 1}个指标所在行还有未读入的数值（{figures}），该行的数值可能切分有误，请核对原表",
+            shown = "、".join(left[lines_left[0]][:3])
+            notes.append(ImportNote("I20", f"第{n + 1}个指标所在行还有未读入的数值（{shown}），该行的数值可能切分有误，请核对原表",
                                     at(lines_left[0]), path=path))
     return notes
 
