@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from jixiao.io import jsonio
 from jixiao.model import Form, Indicator
 from jixiao.rules import list_profiles
-from jixiao.scoring import HUNDRED, ZERO, round_places, score, score_indicator, total_on_scale
+from jixiao.scoring import _ROWS, HUNDRED, ZERO, round_places, score, score_indicator, total_on_scale
 
 PROFILES = list_profiles()
 amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
@@ -151,17 +151,31 @@ def test_decimals_round_trip_through_json_exactly(values: list[Decimal]) -> None
     assert str(row.budget) == str(values[1])  # the same digits, not merely an equal value
 
 
-@given(ops, amounts, amounts, weights, st.one_of(st.none(), weights), profiles, st.integers(0, 40))
-def test_a_row_scored_again_is_scored_alike(op: str, target: Decimal, actual: Decimal, weight: Decimal,
-                                            declared: Decimal | None, profile: object, index: int) -> None:
-    """The row cache gives the second scoring of a row (a batch's repeated row, the next live save) exactly what
-    the first one computed, at the row's own index."""
+#: One input of a row changed (the cells the scorer reads, the year): what the row cache must tell apart.
+row_changes = st.sampled_from([
+    ("name", "培训人次下降率"), ("level1", "效益指标"), ("level2", "成本"), ("target", "≤5个"), ("actual", "已完成"),
+    ("weight", Decimal("7.5")), ("weight", None), ("score_declared", Decimal(3)), ("year", 2019)])
+
+
+@given(ops, amounts, amounts, weights, st.one_of(st.none(), weights), profiles, st.integers(0, 40), row_changes)
+def test_a_row_scored_after_another_is_scored_as_if_alone(op: str, target: Decimal, actual: Decimal, weight: Decimal,
+                                                         declared: Decimal | None, profile: object, index: int,
+                                                         change: tuple[str, object]) -> None:
+    """The row cache never hands a row another row's score: a row that differs from the row scored before it in
+    one input (a batch's next row, the next live save) scores as it does with nothing cached, at its own index."""
     row = _indicator(op, target, actual, weight).model_copy(update={"score_declared": declared})
-    first = score_indicator(0, row, profile, 2022)  # type: ignore[arg-type]
+    field, value = change
+    year = value if field == "year" else 2022
+    other = row if field == "year" else Indicator.model_validate({**row.model_dump(), field: value})
+    assume(field == "year" or other != row)
+    _ROWS.clear()
+    alone = score_indicator(index, other, profile, year)  # type: ignore[arg-type]
+    _ROWS.clear()
+    score_indicator(0, row, profile, 2022)  # type: ignore[arg-type]
+    after = score_indicator(index, other, profile, year)  # type: ignore[arg-type]
+    assert after == alone and after.explanation == alone.explanation
     again = score_indicator(index, Indicator.model_validate(row.model_dump()), profile, 2022)  # type: ignore[arg-type]
-    assert again.index == index
-    assert (again.score, again.method, again.met, again.explanation) == (first.score, first.method, first.met,
-                                                                        first.explanation)
+    assert again.key is not None and again.key != after.key
 
 
 def test_the_row_cache_keeps_the_written_decimals_apart() -> None:

@@ -75,16 +75,16 @@ _NOT_CELLS = re.compile(
 )
 
 
-def _consumed(rows: Sequence[Row], reasons: bool = False) -> Counter[str]:
-    """The atoms the rows read: names, values, level names and each block's printed 分值.
+def _consumed(rows: Sequence[Row]) -> Counter[str]:
+    """The atoms the ``rows`` read: names, values, level names and each block's printed 分值.
 
-    A row's reason is not among them unless ``reasons``: a row the reader lost lands in the reason of the row
-    above, and a true reason is a sentence, whose figures the region skips anyway.
+    A row's reason is not among them: a row the reader lost lands in the reason of the row above, and
+    a true reason is a sentence, whose figures the region skips anyway.
     """
     taken: Counter[str] = Counter()
     blocks: dict[int, Decimal] = {}
     for row in rows:
-        for text in (row.name, *row.values.values(), row.level1 or "", row.level2 or "", *(row.reason if reasons else ())):
+        for text in (row.name, *row.values.values(), row.level1 or "", row.level2 or ""):
             taken.update(atoms(_NOT_CELLS.sub(" ", text)))  # the same figures the region skips
         if row.block_weight is not None:
             blocks[row.block] = row.block_weight
@@ -214,32 +214,42 @@ LEFT_ON_LINE_ROWS_MAX = 3
 def left_on_row_lines(
     tokens: Sequence[Token], table: Table, at: Callable[[int], Location], known: Sequence[ImportNote] = ()
 ) -> list[ImportNote]:
-    """I20 on each row whose own line holds a figure that neither it nor another row of that line read
-    (``足额保障率=100%22.5`` read as 分值 2.5, ``22.5`` left over): a glued run was cut wrong there, so the row's
-    figures are a guess.  Judged line by line, on what the rows of that line read (their reasons too)."""
-    start, end, text, char_lines = _region(tokens, table)  # a row's line may hold the funds block or the header too
-    texts: dict[int, list[str]] = {}
-    for char, line in zip(text[start:end], char_lines[start:end], strict=True):
-        texts.setdefault(line, []).append(char)
-    rows_on: dict[int, list[int]] = {}
-    for n, row in enumerate(table.rows):
+    """I20 on each row whose own line holds a figure no row read (``足额保障率=100%22.5`` read as weight 2.5,
+    ``22.5`` left over): a glued run was cut wrong there, so that row's figures are a guess.
+
+    Each line is compared with what the rows on it read, not the whole region with all rows: the region's residue
+    says which figures are left, not where (a ``1`` no row read higher up would leave the ``1`` a row did read)."""
+    if not table.rows:
+        return []
+    start, end, text, lines = _region(tokens, table)
+    on_line: dict[int, list[Row]] = {}
+    for row in table.rows:
         for line in set(row.lines.values()):
-            rows_on.setdefault(line, []).append(n)
-    notes: list[ImportNote] = []
-    for line, rows in sorted(rows_on.items()):
-        if len(rows) > LEFT_ON_LINE_ROWS_MAX or line not in texts:
-            continue
-        region = "".join(texts[line])
-        taken = _consumed([table.rows[n] for n in rows], reasons=True)
-        levels = {name for n in rows for name in (table.rows[n].level1, table.rows[n].level2) if name}
-        left = leftovers([(region, [line] * len(region))], taken, levels)
-        for n in rows:
-            path = f"indicators[{n}]"
-            if left.atoms and not doubted([*known, *notes], path):
-                figures = "、".join(atom for atom, *_ in left.atoms[:3])
-                notes.append(ImportNote("I20", f"第{n + 1}个指标所在行还有未读入的数值（{figures}），该行的数值可能切分有误，"
-                                               "请核对原表", at(line), path=path))
+            on_line.setdefault(line, []).append(row)
+    levels = {name for row in table.rows for name in (row.level1, row.level2) if name}
+    left = {line: figures for line, piece in _by_line(text[start:end], lines[start:end])
+            if line in on_line and len(on_line[line]) <= LEFT_ON_LINE_ROWS_MAX
+            and (figures := [atom for atom, *_ in leftovers([piece], _consumed(on_line[line]), levels).atoms])}
+    notes = []
+    for n, row in enumerate(table.rows):
+        path = f"indicators[{n}]"
+        lines_left = sorted(line for line in set(row.lines.values()) if line in left)
+        if lines_left and not doubted(known, path):
+            shown = "、".join(left[lines_left[0]][:3])
+            notes.append(ImportNote("I20", f"第{n + 1}个指标所在行还有未读入的数值（{shown}），该行的数值可能切分有误，请核对原表",
+                                    at(lines_left[0]), path=path))
     return notes
+
+
+def _by_line(text: str, lines: Sequence[int]) -> list[tuple[int, tuple[str, Sequence[int]]]]:
+    """The region's text cut where its line changes: (line, (its text, the line of each character))."""
+    pieces = []
+    begin = 0
+    for n in range(1, len(text) + 1):
+        if n == len(text) or lines[n] != lines[begin]:
+            pieces.append((lines[begin], (text[begin:n], lines[begin:n])))
+            begin = n
+    return pieces
 
 
 def unplaced_doubts(

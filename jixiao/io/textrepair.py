@@ -498,7 +498,8 @@ def _header_rejoined(lines: Lines, place: str) -> Repaired:
         joined = lines[n][1].rstrip() + lines[n + 1][1].lstrip()
         # each line holds cells of its own (a line of one word is a label broken over lines: ``一级`` / ``指标``)
         pieces = (len(lines[n][1].split()), len(lines[n + 1][1].split()))
-        if min(pieces) >= HEADER_PIECES_MIN and _spaced_header(lines[n][1]) is None and _spaced_header(joined):
+        # (no line is a spaced header on its own: spaced_cells looked for one before calling this)
+        if min(pieces) >= HEADER_PIECES_MIN and _spaced_header(joined):
             repaired = spaced_cells([*lines[:n], (lines[n][0], joined), *lines[n + 2 :]], place)
             if repaired.notes:
                 return repaired

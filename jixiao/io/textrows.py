@@ -153,7 +153,16 @@ def _header_line(tokens: list[Token], i: int, next_line: int) -> bool:
     line of head words only (a header printed a cell per line); not the last heading of a row holding other
     cells (the funds block ``… | 执行率 | 0.0 | 得分 |`` printed as heading–figure pairs)."""
     line = tokens[i].line
-    return line == next_line or all(_is_head(t) for t in tokens if t.line == line)
+    if line == next_line:
+        return True
+    # the line's own tokens only (they stand together, in the order of the lines): the walk back crosses each line
+    # once, so a header of many one-word lines costs their number, not its square
+    begin = end = i
+    while begin > 0 and tokens[begin - 1].line == line:
+        begin -= 1
+    while end + 1 < len(tokens) and tokens[end + 1].line == line:
+        end += 1
+    return all(_is_head(t) for t in tokens[begin : end + 1])
 
 
 def _header_columns(tokens: list[Token], first: int, last: int, name_at: int) -> list[Column]:

@@ -13,6 +13,7 @@ judge (they doubt what stays unsure).  The passes run before the text is repaire
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
@@ -249,15 +250,18 @@ def _sequence_filled(candidates: list[_Candidate], ambiguous: dict[int, list[tup
     serial after it.  A line in ``framed`` (its row shows fewer figures than a glued row: ``11政策性…100%无``,
     ``14粮食储备设备维护及安全性高高``) is taken only between two serials it continues on both sides."""
     found = {c.at: c for c in candidates}
+    places = sorted(found)  # the lines holding a serial so far: a line's neighbours found by bisection, not a scan
     for n, options in sorted(ambiguous.items()):
-        before = max((c for c in found.values() if c.at < n), key=lambda c: c.at, default=None)
-        after = min((c for c in found.values() if c.at > n), key=lambda c: c.at, default=None)
+        k = bisect_left(places, n)
+        before = found[places[k - 1]] if k else None
+        after = found[places[k]] if k < len(places) else None
         if n in framed and (before is None or after is None):
             continue
         fits = [(value, end) for value, end in options if _continues(value, before, after)]
         if fits:
             value, end = fits[0]
             found[n] = _Candidate(n, value)
+            places.insert(k, n)
             spans[n] = (spans[n][0], end)
     return sorted(found.values(), key=lambda c: c.at)
 
@@ -311,8 +315,9 @@ def drop_glued_serials(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 #: A serial where a page glued on one line runs from a row's figures into the next row's name (``…92%222.基础…``:
 #: 分值 2, 得分 2, serial 2): the digit run before the name (which of its last digits are the serial the sequence
-#: says), its printed mark; or a bracketed serial (``…22（2）开展…``: a bracket after figures opens no name).
-_PAGE_SERIAL = re.compile(r"(\d+)([.．、]?)(?=[\u4e00-\u9fff《“\"★☆●◆■▲※])|[(（](\d{1,3})[)）](?=[\u4e00-\u9fff《“\"(（])")
+#: says), its printed mark; or a bracketed serial (``…22（2）开展…``: a bracket after figures opens no name). The
+#: digit run is taken whole (``(?<!\d)``): tried from each of its digits, a long run of figures costs its square.
+_PAGE_SERIAL = re.compile(r"(?<!\d)(\d+)([.．、]?)(?=[\u4e00-\u9fff《“\"★☆●◆■▲※])|[(（](\d{1,3})[)）](?=[\u4e00-\u9fff《“\"(（])")
 #: The indicator header glued into a page line with its 序号 column next to the names' (``…二级指标序号三级指标…``).
 _PAGE_HEAD = re.compile(
     "(?:" + "|".join(map(re.escape, vocabulary()["indicator_columns"]["serial"])) + ")(?=三级指标|指标名称)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,37 @@ def test_groups_numbered_afresh_one_after_another_all_lose_their_serials() -> No
     """012 numbers 产出 1–6, then 效益 1, 2, then 满意度 1 (no header to say so): the last group's serial goes too."""
     names, silent = _read("012", "glued+serial_numbers+header_lost")
     assert "受益脱贫(含监测对象)户满意度" in names and silent == 0
+
+
+def _least_seconds(read: Callable[[list[tuple[int, str]]], object], lines: list[tuple[int, str]]) -> float:
+    """The least of three times (the machine's other load counts once at most)."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        read(lines)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def test_a_long_run_of_digits_on_a_page_line_takes_time_linear_in_its_length() -> None:
+    """A page line (its 序号 header word glued in) then thousands of digits before anything but a name: each digit
+    is looked at a bounded number of times, so four times the run is about four times the time (a serial tried
+    from every digit made it sixteen), and the digits stay."""
+    head = "一级指标二级指标序号三级指标"
+    short, long = ([(1, head + "1" * n + "x")] for n in (5000, 20000))
+    assert drop_page_serials(long) == long
+    seconds = _least_seconds(drop_page_serials, short), _least_seconds(drop_page_serials, long)
+    assert seconds[1] < 8 * seconds[0] + 0.01, f"{seconds[0]:.3f}s → {seconds[1]:.3f}s"
+
+
+def test_many_serials_glued_onto_digits_take_time_linear_in_their_number() -> None:
+    """Glued rows by the thousand, every other one's serial glued onto a name's digits (``15000吨…``): each such
+    line finds the serials around it by bisection, not by a scan of all the lines read before (sixteen times the
+    time for four times the rows)."""
+    def rows(count: int) -> list[tuple[int, str]]:
+        return [line for i in range(count) for line in ((2 * i, f"{i % 900 + 1}开展培训任务{i}人次{i}人次11"),
+                                                         (2 * i + 1, f"15000吨稻谷储备任务完成{i}吨{i}吨11"))]
+
+    short, long = rows(1000), rows(4000)
+    seconds = _least_seconds(drop_glued_serials, short), _least_seconds(drop_glued_serials, long)
+    assert seconds[1] < 8 * seconds[0] + 0.01, f"{seconds[0]:.3f}s → {seconds[1]:.3f}s"

@@ -14,6 +14,8 @@ from jixiao.io import jsonio
 from jixiao.io.accuracy import accuracy, compare
 from jixiao.io.notes import doubted
 from jixiao.io.text import MAX_TEXT_BYTES, parse_text, read_text
+from jixiao.io.textrows import find_header
+from jixiao.io.textscan import tokenize
 from tests.conftest import DATA
 from tests.test_corpus_import import FLOORS
 
@@ -359,3 +361,21 @@ def test_a_long_line_of_values_after_a_label_takes_time_linear_in_its_length() -
     head = "项目支出绩效自评表\n一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n年度资金总额 "
     short, long = _seconds(head + "90% " * 600), _seconds(head + "90% " * 2400)
     assert long < 8 * short, f"{short:.2f}s → {long:.2f}s"
+
+
+def test_a_header_of_many_one_word_lines_takes_time_linear_in_their_number() -> None:
+    """Head words by the thousand, one a line, before the 三级指标 heading (a header printed a cell per line): the
+    walk back over them looks at each line once, so four times the lines is about four times the time (a look at
+    every token for each line crossed made it sixteen), and the header takes them all."""
+    def seconds(count: int) -> float:
+        tokens = tokenize([(n, "分值") for n in range(count)] + [(count, "三级指标")])
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            header = find_header(tokens)
+            times.append(time.perf_counter() - start)
+        assert header is not None and header[1] == 0
+        return min(times)
+
+    short, long = seconds(2000), seconds(8000)
+    assert long < 8 * short + 0.01, f"{short:.3f}s → {long:.3f}s"
