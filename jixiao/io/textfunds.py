@@ -213,8 +213,7 @@ def ranked_alignment(values: list[str], columns: list[str], percent_header: bool
             for dropped in combinations(range(len(numeric)), len(numeric) - len(candidate)):
                 kept = iter(candidate)
                 assigned = {c: (None if i in dropped else next(kept)) for i, c in enumerate(numeric)}
-                if "initial_a" in assigned:  # 年初预算数(A) is the budget the rate divides by
-                    assigned["budget"] = assigned["initial"] = assigned.pop("initial_a")
+                _initial_a_as_budget(assigned)
                 rank = (
                     plausibility(_figures(assigned), percent_header)  # a dash is a blank cell, not a figure
                     + 0.001 * sum(dropped)
@@ -358,6 +357,18 @@ def _pair_runs(text: str) -> Iterator[list[tuple[str, str | None, int, int]]]:
         run = [(kind, pair[0], head.start(), pair[1])] if pair is not None and kind and head is not None else []
 
 
+def _initial_a_as_budget(assigned: dict[str, str | None]) -> None:
+    """年初预算数(A) is the budget the rate divides by: its figure is the initial budget and the budget both."""
+    if "initial_a" in assigned:
+        assigned["budget"] = assigned["initial"] = assigned.pop("initial_a")
+
+
+def _block_weight(text: str, start: int, end: int) -> Decimal | None:
+    """The points the block's label prints between ``start`` and ``end`` (``项目资金（万元）（10分）``)."""
+    block = _BLOCK_WEIGHT.search(text, start, end)
+    return Decimal(block.group(1)) if block else None
+
+
 def _read_pairs(text: str) -> tuple[float, FundsRead] | None:
     """The funds block printed as heading–figure pairs (``年初预算数100全年预算数120全年执行数110.5分值10…``):
     each figure is its heading's, so nothing is aligned; the first run naming :data:`DENSE_ROLES` columns, one an
@@ -369,11 +380,8 @@ def _read_pairs(text: str) -> tuple[float, FundsRead] | None:
                 or len(figures) < DENSE_ROLES or 2 * len(figures) < len(run)):
             continue
         total: dict[str, str | None] = {kind: (None if is_blank(value) else value) for kind, value, *_ in run}
-        if "initial_a" in total:
-            total["budget"] = total["initial"] = total.pop("initial_a")
-        head_from = _block_start(text, run[0][2])
-        block = _BLOCK_WEIGHT.search(text[head_from : run[0][2]])
-        weight = Decimal(block.group(1)) if block else None
+        _initial_a_as_budget(total)
+        weight = _block_weight(text, _block_start(text, run[0][2]), run[0][2])
         return plausibility(total) + LABEL_BONUS, FundsRead(total, [], weight, run[0][2])
     return None
 
@@ -398,8 +406,7 @@ def _read_at(text: str, anchor: _Anchor) -> tuple[float, FundsRead] | None:
     if not columns:
         return None
     percent_header = bool(_PERCENT_RATE.search(text[head_from : run.start()]))
-    block = _BLOCK_WEIGHT.search(text[head_from : total.start()])
-    weight = formula_weight or (Decimal(block.group(1)) if block else None)
+    weight = formula_weight or _block_weight(text, head_from, total.start())
     rows = []
     position = run.end()
     while sub := _SUBROW.match(text, position):
